@@ -1,0 +1,136 @@
+from __future__ import annotations
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Organization(models.Model):
+    """An organizing office (组织部, 纪委, 党委…): it owns series and never sees another's."""
+
+    code = models.SlugField(_("code"), max_length=60, unique=True)
+    name = models.CharField(_("name"), max_length=200)
+
+    class Meta:
+        verbose_name = _("organization")
+        verbose_name_plural = _("organizations")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Series(models.Model):
+    """A recurring appraisal, one campaign a year (e.g. 千人评议机关)."""
+
+    organization = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="series")
+    code = models.SlugField(_("code"), max_length=60)
+    name = models.CharField(_("name"), max_length=200)
+
+    class Meta:
+        verbose_name = _("series")
+        verbose_name_plural = _("series")
+        constraints = [
+            models.UniqueConstraint(fields=["organization", "code"], name="series_code_unique")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class CampaignStatus(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    OPEN = "open", _("Open")
+    CLOSED = "closed", _("Closed")
+    PUBLISHED = "published", _("On public notice")
+    FINAL = "final", _("Final")
+
+
+class Campaign(models.Model):
+    """One appraisal run. Its scheme, categories and units are frozen once it opens (R13)."""
+
+    series = models.ForeignKey(Series, on_delete=models.PROTECT, related_name="campaigns")
+    code = models.SlugField(_("code"), max_length=80, unique=True)
+    year = models.PositiveSmallIntegerField(_("year"))
+    name = models.CharField(_("name"), max_length=200)
+    status = models.CharField(
+        _("status"), max_length=12, choices=CampaignStatus.choices, default=CampaignStatus.DRAFT
+    )
+    scheme = models.JSONField(_("scheme"))
+    # Codes of the units that were last in the previous campaign, when it was not run in
+    # Pingyi (imported from its results JSON). Null: look the previous campaign up instead.
+    previous_last = models.JSONField(_("last units of the previous campaign"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("campaign")
+        verbose_name_plural = _("campaigns")
+        ordering = ["series", "year"]
+        constraints = [
+            models.UniqueConstraint(fields=["series", "year"], name="campaign_one_per_year"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Category(models.Model):
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="categories")
+    code = models.CharField(_("code"), max_length=60)
+    name = models.CharField(_("name"), max_length=200)
+    winner_places = models.PositiveSmallIntegerField(_("winner places"))
+    position = models.PositiveSmallIntegerField(_("position"))
+
+    class Meta:
+        verbose_name = _("category")
+        verbose_name_plural = _("categories")
+        ordering = ["campaign", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["campaign", "code"], name="category_code_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Unit(models.Model):
+    """A unit being appraised. ``position`` is its place in every stored ballot's marks."""
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="units")
+    category = models.ForeignKey(Category, on_delete=models.PROTECT, related_name="units")
+    category_label = models.CharField(_("category as written"), max_length=200)
+    code = models.CharField(_("code"), max_length=60)
+    name = models.CharField(_("name"), max_length=200)
+    veto = models.BooleanField(_("one-vote veto"), default=False)
+    position = models.PositiveIntegerField(_("position"))
+
+    class Meta:
+        verbose_name = _("unit")
+        verbose_name_plural = _("units")
+        ordering = ["campaign", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["campaign", "code"], name="unit_code_unique"),
+            models.UniqueConstraint(fields=["campaign", "position"], name="unit_position_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.name}"
+
+
+class EvaluatorGroup(models.Model):
+    """A group of evaluators (服务对象, 干部和各界代表) with the share of ballots it should have."""
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="groups")
+    code = models.CharField(_("code"), max_length=60)
+    name = models.CharField(_("name"), max_length=200)
+    target_share = models.CharField(_("target share"), max_length=30, blank=True)  # a fraction
+    position = models.PositiveSmallIntegerField(_("position"))
+
+    class Meta:
+        verbose_name = _("evaluator group")
+        verbose_name_plural = _("evaluator groups")
+        ordering = ["campaign", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["campaign", "code"], name="group_code_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name

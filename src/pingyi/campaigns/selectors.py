@@ -1,0 +1,54 @@
+"""Reads about campaigns for pages, exports, the API and the CLI."""
+
+from __future__ import annotations
+
+from django.db.models import QuerySet
+
+from pingyi.campaigns.models import Campaign, Unit
+from pingyi.rules.errors import RuleError, gettext_noop
+from pingyi.rules.scheme import Scheme, scheme_from_dict
+from pingyi.rules.tally import UnitSpec
+
+E_NO_CAMPAIGN = gettext_noop("no campaign %(code)r; `pingyi campaign list` shows them")
+
+
+def campaign_list() -> QuerySet[Campaign]:
+    return Campaign.objects.select_related("series", "series__organization").order_by(
+        "series__organization__code", "series__code", "year"
+    )
+
+
+def campaign_get(*, code: str) -> Campaign:
+    campaign = campaign_list().filter(code=code).first()
+    if campaign is None:
+        raise RuleError(E_NO_CAMPAIGN, code=code)
+    return campaign
+
+
+def campaign_scheme(campaign: Campaign) -> Scheme:
+    return scheme_from_dict(campaign.scheme, f"campaign {campaign.code}")
+
+
+def campaign_units(campaign: Campaign) -> list[Unit]:
+    return list(campaign.units.select_related("category").order_by("position"))
+
+
+def campaign_unit_specs(campaign: Campaign) -> list[UnitSpec]:
+    return [
+        UnitSpec(
+            code=u.code,
+            name=u.name,
+            category=u.category_label,
+            category_code=u.category.code,
+            veto=u.veto,
+        )
+        for u in campaign_units(campaign)
+    ]
+
+
+def campaign_previous(campaign: Campaign) -> Campaign | None:
+    return (
+        Campaign.objects.filter(series=campaign.series, year__lt=campaign.year)
+        .order_by("-year")
+        .first()
+    )

@@ -1,0 +1,115 @@
+"""Use cases that change campaigns. Each runs in one transaction with its audit entry."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from django.db import transaction
+
+from pingyi.audit.services import audit_log
+from pingyi.campaigns.models import Campaign, Category, EvaluatorGroup, Organization, Series, Unit
+from pingyi.rules import phases
+from pingyi.rules.errors import RuleError, gettext_noop
+from pingyi.rules.scheme import Scheme, fraction_text
+from pingyi.rules.tally import UnitSpec
+
+E_CAMPAIGN_EXISTS = gettext_noop("the series %(series)r already has a campaign for %(year)s")
+E_CODE_TAKEN = gettext_noop("the campaign code %(code)r is taken")
+
+
+@transaction.atomic
+def campaign_create(
+    *,
+    organization_code: str,
+    organization_name: str,
+    series_code: str,
+    series_name: str,
+    year: int,
+    name: str,
+    scheme: Scheme,
+    units: Sequence[UnitSpec],
+    previous_last: Sequence[str] | None = None,
+    code: str | None = None,
+    actor: str,
+) -> Campaign:
+    """Creates a draft campaign with its categories, units and evaluator groups."""
+    organization, _ = Organization.objects.get_or_create(
+        code=organization_code, defaults={"name": organization_name}
+    )
+    series, _ = Series.objects.get_or_create(
+        organization=organization, code=series_code, defaults={"name": series_name}
+    )
+    if Campaign.objects.filter(series=series, year=year).exists():
+        raise RuleError(E_CAMPAIGN_EXISTS, series=series_code, year=year)
+    code = code or f"{series_code}-{year}"
+    if Campaign.objects.filter(code=code).exists():
+        raise RuleError(E_CODE_TAKEN, code=code)
+    campaign = Campaign.objects.create(
+        series=series,
+        code=code,
+        year=year,
+        name=name,
+        scheme=scheme.to_toml_dict(),
+        previous_last=sorted(previous_last) if previous_last is not None else None,
+    )
+    categories = {
+        rule.code: Category.objects.create(
+            campaign=campaign, code=rule.code, name=rule.name, winner_places=rule.winners,
+            position=i,
+        )
+        for i, rule in enumerate(scheme.categories)
+    }
+    Unit.objects.bulk_create(
+        Unit(
+            campaign=campaign,
+            category=categories[spec.category_code],
+            category_label=spec.category,
+            code=spec.code,
+            name=spec.name,
+            veto=spec.veto,
+            position=i,
+        )
+        for i, spec in enumerate(units)
+    )
+    EvaluatorGroup.objects.bulk_create(
+        EvaluatorGroup(
+            campaign=campaign,
+            code=group.code,
+            name=group.name,
+            target_share=fraction_text(group.target_share) if group.target_share is not None else "",
+            position=i,
+        )
+        for i, group in enumerate(scheme.groups)
+    )
+    audit_log(
+        actor=actor,
+        action="campaign.created",
+        obj=campaign,
+        data={"code": code, "year": year, "units": len(units), "scheme": scheme.name},
+    )
+    return campaign
+
+
+def _transition(campaign: Campaign, target: str, actor: str) -> Campaign:
+    with transaction.atomic():
+        locked = Campaign.objects.select_for_update().get(pk=campaign.pk)
+        phases.check_transition(locked.status, target)
+        before = locked.status
+        locked.status = target
+        locked.save(update_fields=["status"])
+        audit_log(
+            actor=actor, action=f"campaign.{target}", obj=locked,
+            data={"from": before, "to": target},
+        )
+    campaign.status = target
+    return campaign
+
+
+def campaign_open(*, campaign: Campaign, actor: str) -> Campaign:
+    """draft → open: from now on units and scheme are frozen and ballots are accepted."""
+    return _transition(campaign, phases.OPEN, actor)
+
+
+def campaign_close(*, campaign: Campaign, actor: str) -> Campaign:
+    """open → closed: no more ballots; results become visible."""
+    return _transition(campaign, phases.CLOSED, actor)

@@ -1,0 +1,430 @@
+"""The `pingyi` command: argument parsing, then services and selectors. Nothing else.
+
+Exit status: 0 done, 1 bad input or a refused request (a message says where and why; no
+output file is written), 2 bad arguments, 3 an internal error (logged, never a traceback).
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import os
+import sys
+import traceback
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any, NoReturn
+
+EXIT_INPUT = 1
+EXIT_INTERNAL = 3
+
+
+class CommandError(Exception):
+    """A refusal worded for the user (already translated)."""
+
+
+def _language() -> str:
+    """PINGYI_LANGUAGE, else the locale (zh… → Chinese, en… → English), else Chinese."""
+    chosen = os.environ.get("PINGYI_LANGUAGE")
+    if chosen:
+        return chosen
+    for name in ("LC_ALL", "LC_MESSAGES", "LANG"):
+        value = os.environ.get(name, "")
+        if value.lower().startswith("en"):
+            return "en"
+        if value.lower().startswith("zh"):
+            return "zh-hans"
+    return "zh-hans"
+
+
+def _setup_django() -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "pingyi.settings")
+    import django
+    from django.utils import translation
+
+    django.setup()
+    translation.activate(_language())
+
+
+def _t(message: str) -> str:
+    from django.utils.translation import gettext
+
+    return gettext(message)
+
+
+def _db_ready() -> None:
+    """Creates the SQLite database's folder; every other database is the operator's."""
+    from django.conf import settings
+
+    name = settings.DATABASES["default"]["NAME"]
+    if settings.DATABASES["default"]["ENGINE"].endswith("sqlite3"):
+        Path(str(name)).parent.mkdir(parents=True, exist_ok=True)
+
+
+def _out(text: str = "") -> None:
+    sys.stdout.write(text + "\n")
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as stream:
+        while chunk := stream.read(1 << 20):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+# --------------------------------------------------------------------------- commands
+
+
+def cmd_tally(args: argparse.Namespace) -> int:
+    from pingyi.exports.contract_json import previous_last_codes, result_to_json
+    from pingyi.exports.outputs import write_outputs
+    from pingyi.inputs.p1_files import read_ballots, read_units
+    from pingyi.rules.errors import InputError, Where, gettext_noop
+    from pingyi.rules.scheme import builtin_scheme, scheme_from_file
+    from pingyi.rules.tally import tally
+
+    scheme = scheme_from_file(args.scheme) if args.scheme else builtin_scheme()
+    units = read_units(args.units, scheme, str(args.units))
+    rows = read_ballots(args.ballots, [u.code for u in units], scheme, str(args.ballots))
+    previous: set[str] = set()
+    if args.previous:
+        try:
+            previous = previous_last_codes(json.loads(args.previous.read_text("utf-8-sig")))
+        except (OSError, ValueError) as exc:
+            raise InputError.one(
+                Where(file=str(args.previous)),
+                gettext_noop("not a results JSON of a previous campaign: %(error)s"),
+                error=str(exc),
+            ) from exc
+    result = tally(
+        units=units,
+        marks=rows.marks,
+        columns=rows.columns_for(units),
+        scheme=scheme,
+        ballot_nos=rows.ballot_nos,
+        groups=rows.groups,
+        previous_last=previous,
+    )
+    write_outputs(result, json_path=args.json, xlsx_path=args.xlsx, title=args.title,
+                  data=result_to_json(result))
+    _out(_summary(result))
+    return 0
+
+
+def _summary(result: Any) -> str:
+    from pingyi.rules.tally import TallyResult
+
+    assert isinstance(result, TallyResult)
+    return _t("%(total)s ballots, %(valid)s valid; winners %(w)s, last %(l)s, rectify %(r)s") % {
+        "total": result.total_ballots,
+        "valid": result.valid_ballots,
+        "w": len(result.by_flag("winner")),
+        "l": len(result.by_flag("last")),
+        "r": len(result.by_flag("rectify")),
+    }
+
+
+def cmd_campaign_create(args: argparse.Namespace) -> int:
+    from pingyi.campaigns.services import campaign_create
+    from pingyi.exports.contract_json import previous_last_codes
+    from pingyi.inputs.p1_files import read_units
+    from pingyi.rules.errors import InputError, Where, gettext_noop
+    from pingyi.rules.scheme import builtin_scheme, scheme_from_file
+
+    scheme = scheme_from_file(args.scheme) if args.scheme else builtin_scheme()
+    units = read_units(args.units, scheme, str(args.units))
+    previous = None
+    if args.previous:
+        try:
+            previous = sorted(previous_last_codes(json.loads(args.previous.read_text("utf-8-sig"))))
+        except (OSError, ValueError) as exc:
+            raise InputError.one(
+                Where(file=str(args.previous)),
+                gettext_noop("not a results JSON of a previous campaign: %(error)s"),
+                error=str(exc),
+            ) from exc
+    campaign = campaign_create(
+        organization_code=args.org,
+        organization_name=args.org_name or args.org,
+        series_code=args.series,
+        series_name=args.series_name or scheme.name,
+        year=args.year,
+        name=args.name or f"{args.year}年{args.series_name or scheme.name}",
+        scheme=scheme,
+        units=units,
+        previous_last=previous,
+        code=args.code,
+        actor=_actor(),
+    )
+    _out(_t("created campaign %(code)s (%(name)s) with %(units)s units; it is a draft")
+         % {"code": campaign.code, "name": campaign.name, "units": len(units)})
+    return 0
+
+
+def _actor() -> str:
+    import getpass
+
+    try:
+        return f"cli:{getpass.getuser()}"
+    except (KeyError, OSError):
+        return "cli"
+
+
+def cmd_campaign_transition(args: argparse.Namespace) -> int:
+    from pingyi.campaigns.selectors import campaign_get
+    from pingyi.campaigns.services import campaign_close, campaign_open
+
+    campaign = campaign_get(code=args.campaign)
+    action = {"open": campaign_open, "close": campaign_close}[args.action]
+    action(campaign=campaign, actor=_actor())
+    _out(_t("campaign %(code)s is now %(status)s")
+         % {"code": campaign.code, "status": campaign.get_status_display()})
+    return 0
+
+
+def cmd_campaign_list(args: argparse.Namespace) -> int:
+    from pingyi.campaigns.selectors import campaign_list
+
+    for campaign in campaign_list():
+        _out(f"{campaign.code}\t{campaign.year}\t{campaign.get_status_display()}\t{campaign.name}")
+    return 0
+
+
+def cmd_ballots_import(args: argparse.Namespace) -> int:
+    from pingyi.ballots.services import ballots_import
+    from pingyi.campaigns.selectors import campaign_get, campaign_scheme, campaign_units
+    from pingyi.inputs.p1_files import read_ballots
+
+    campaign = campaign_get(code=args.campaign)
+    scheme = campaign_scheme(campaign)
+    rows = read_ballots(args.file, [u.code for u in campaign_units(campaign)], scheme, str(args.file))
+    report = ballots_import(campaign=campaign, rows=rows, actor=_actor(), digest=_sha256(args.file))
+    for rejected in report.rejected:
+        _out(_t("%(file)s, row %(row)s: rejected: %(reason)s")
+             % {"file": args.file, "row": rejected.row,
+                "reason": _t(rejected.reason) % rejected.params})
+    _out(_t("imported %(imported)s, rejected %(rejected)s (of the imported, %(invalid)s blank ballots)")
+         % {"imported": report.imported, "rejected": len(report.rejected),
+            "invalid": report.invalid})
+    return 0
+
+
+def cmd_results(args: argparse.Namespace) -> int:
+    from pingyi.ballots.selectors import campaign_tally
+    from pingyi.campaigns.selectors import campaign_get
+    from pingyi.exports.contract_json import dumps, result_to_json
+    from pingyi.exports.outputs import write_outputs
+
+    campaign = campaign_get(code=args.campaign)
+    result = campaign_tally(campaign)
+    data = result_to_json(result)
+    if not args.json and not args.xlsx:
+        sys.stdout.write(dumps(data))
+        return 0
+    write_outputs(result, json_path=args.json, xlsx_path=args.xlsx, title=campaign.name, data=data)
+    _out(_summary(result))
+    return 0
+
+
+def cmd_ballots_template(args: argparse.Namespace) -> int:
+    from pingyi.campaigns.selectors import campaign_get
+    from pingyi.exports.contract_json import write_atomic
+    from pingyi.exports.paper import write_entry_template
+
+    campaign = campaign_get(code=args.campaign)
+    write_atomic(args.out, lambda tmp: write_entry_template(tmp, campaign=campaign, rows=args.rows))
+    _out(_t("wrote %(path)s") % {"path": args.out})
+    return 0
+
+
+def cmd_ballots_form(args: argparse.Namespace) -> int:
+    from pingyi.campaigns.selectors import campaign_get
+    from pingyi.exports.contract_json import write_atomic
+    from pingyi.exports.paper import write_ballot_form
+
+    campaign = campaign_get(code=args.campaign)
+    write_atomic(args.out, lambda tmp: write_ballot_form(tmp, campaign=campaign))
+    _out(_t("wrote %(path)s") % {"path": args.out})
+    return 0
+
+
+def cmd_verify(args: argparse.Namespace) -> int:
+    from pingyi.audit.services import audit_verify
+
+    report = audit_verify()
+    if report.ok:
+        _out(_t("audit chain intact: %(n)s entries, head %(head)s")
+             % {"n": report.entries, "head": report.head})
+        return 0
+    _out(_t("audit chain BROKEN at entry #%(seq)s: %(reason)s")
+         % {"seq": report.broken_at, "reason": _t(report.reason or "")})
+    return EXIT_INPUT
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    from pingyi.demo.run import demo_build
+
+    for line in demo_build(out=args.out, seed=args.seed, actor=_actor()):
+        _out(line)
+    return 0
+
+
+def cmd_demo_account(args: argparse.Namespace) -> int:
+    from pingyi.demo.run import demo_account
+
+    username, password = demo_account()
+    _out(_t("demo staff account: %(user)s / %(password)s") % {"user": username, "password": password})
+    return 0
+
+
+def cmd_init(args: argparse.Namespace) -> int:
+    from django.conf import settings
+
+    path = Path(settings.SECRET_KEY_FILE)
+    if not path.exists() and not os.environ.get("PINGYI_SECRET_KEY"):
+        import secrets
+
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(secrets.token_urlsafe(50))
+        path.chmod(0o600)
+        _out(_t("wrote a new secret key to %(path)s") % {"path": path})
+    return 0
+
+
+def cmd_manage(args: argparse.Namespace) -> int:
+    from django.core.management import execute_from_command_line
+
+    execute_from_command_line(["pingyi manage", *args.rest])
+    return 0
+
+
+# --------------------------------------------------------------------------- parser
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="pingyi", description=_t("Pingyi (评议): appraisal campaigns for public organizations")
+    )
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    p = sub.add_parser("tally", help=_t("count a ballots file against a units file (no database)"))
+    p.add_argument("--units", type=Path, required=True)
+    p.add_argument("--ballots", type=Path, required=True)
+    p.add_argument("--scheme", type=Path)
+    p.add_argument("--previous", type=Path, help=_t("results JSON of the previous campaign"))
+    p.add_argument("--json", type=Path, required=True)
+    p.add_argument("--xlsx", type=Path)
+    p.add_argument("--title", default="", help=_t("title of the results workbook"))
+    p.set_defaults(func=cmd_tally, db=False)
+
+    campaign = sub.add_parser("campaign", help=_t("create, open, close and list campaigns"))
+    csub = campaign.add_subparsers(dest="action", required=True)
+    p = csub.add_parser("create", help=_t("create a draft campaign from a units file"))
+    p.add_argument("--units", type=Path, required=True)
+    p.add_argument("--scheme", type=Path)
+    p.add_argument("--year", type=int, required=True)
+    p.add_argument("--series", default="qianren")
+    p.add_argument("--series-name")
+    p.add_argument("--name")
+    p.add_argument("--code", help=_t("campaign code (default SERIES-YEAR)"))
+    p.add_argument("--org", default="office")
+    p.add_argument("--org-name")
+    p.add_argument("--previous", type=Path, help=_t("results JSON of the previous campaign"))
+    p.set_defaults(func=cmd_campaign_create, db=True)
+    for action in ("open", "close"):
+        p = csub.add_parser(action)
+        p.add_argument("campaign", help=_t("campaign code"))
+        p.set_defaults(func=cmd_campaign_transition, db=True)
+    p = csub.add_parser("list")
+    p.set_defaults(func=cmd_campaign_list, db=True)
+
+    ballots = sub.add_parser("ballots", help=_t("paper ballots: import, entry template, form"))
+    bsub = ballots.add_subparsers(dest="action", required=True)
+    p = bsub.add_parser("import", help=_t("import a paper-ballot data-entry file"))
+    p.add_argument("--campaign", required=True)
+    p.add_argument("file", type=Path)
+    p.set_defaults(func=cmd_ballots_import, db=True)
+    p = bsub.add_parser("template", help=_t("write the .xlsx data-entry template"))
+    p.add_argument("--campaign", required=True)
+    p.add_argument("--rows", type=int, default=1200)
+    p.add_argument("--out", type=Path, required=True)
+    p.set_defaults(func=cmd_ballots_template, db=True)
+    p = bsub.add_parser("form", help=_t("write the printable paper ballot (PDF)"))
+    p.add_argument("--campaign", required=True)
+    p.add_argument("--out", type=Path, required=True)
+    p.set_defaults(func=cmd_ballots_form, db=True)
+
+    p = sub.add_parser("results", help=_t("results of a closed campaign from its stored ballots"))
+    p.add_argument("--campaign", required=True)
+    p.add_argument("--json", type=Path)
+    p.add_argument("--xlsx", type=Path)
+    p.set_defaults(func=cmd_results, db=True)
+
+    p = sub.add_parser("verify", help=_t("check the audit chain"))
+    p.set_defaults(func=cmd_verify, db=True)
+
+    p = sub.add_parser("demo", help=_t("build the two-year demo of seed 001"))
+    p.add_argument("--seed", type=int, default=2023)
+    p.add_argument("--out", type=Path, default=Path("var/demo"))
+    p.set_defaults(func=cmd_demo, db=True)
+    p = sub.add_parser("demo-account", help=_t("create or reset the demo staff account"))
+    p.set_defaults(func=cmd_demo_account, db=True)
+
+    p = sub.add_parser("init", help=_t("write the secret key if there is none"))
+    p.set_defaults(func=cmd_init, db=False)
+    p = sub.add_parser("manage", help=_t("run a Django management command"))
+    p.add_argument("rest", nargs=argparse.REMAINDER)
+    p.set_defaults(func=cmd_manage, db=True)
+    return parser
+
+
+def _fail(lines: Sequence[str], code: int = EXIT_INPUT) -> NoReturn:
+    sys.stderr.write("".join(f"pingyi: {_t('error')}: {line}\n" for line in lines))
+    sys.exit(code)
+
+
+def _internal_error(exc: BaseException) -> NoReturn:
+    from django.conf import settings
+
+    log = Path(settings.HOME) / "logs" / "pingyi-errors.log"
+    try:
+        log.parent.mkdir(parents=True, exist_ok=True)
+        with log.open("a", encoding="utf-8") as stream:
+            stream.write("".join(traceback.format_exception(exc)))
+        where = str(log)
+    except OSError:
+        where = "-"
+    _fail([_t("internal error (%(kind)s); details were written to %(log)s")
+           % {"kind": type(exc).__name__, "log": where}], EXIT_INTERNAL)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    _setup_django()
+    from pingyi.rules.errors import InputError, RuleError
+
+    args = _parser().parse_args(argv)
+    func: Callable[[argparse.Namespace], int] = args.func
+    try:
+        if args.db:
+            _db_ready()
+        return func(args)
+    except InputError as exc:
+        _fail(exc.messages(_t))
+    except RuleError as exc:
+        _fail([exc.message(_t)])
+    except CommandError as exc:
+        _fail([str(exc)])
+    except KeyboardInterrupt:
+        _fail([_t("interrupted; nothing was written")], 130)
+    except Exception as exc:
+        from django.db import DatabaseError
+
+        if isinstance(exc, DatabaseError) and "no such table" in str(exc):
+            _fail([_t("the database is not set up; run `pingyi manage migrate` (make setup)")])
+        _internal_error(exc)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,240 @@
+"""The P1 input files: UNITS (code, name, category[, veto]) and BALLOTS (wide, one row a ballot)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import polars as pl
+
+from pingyi.inputs.tables import ROW, Table, column_letter, problems_at, read_table
+from pingyi.rules.errors import InputError, Problem, Where, gettext_noop
+from pingyi.rules.scheme import Scheme
+from pingyi.rules.tally import BLANK, MarkMatrix, UnitSpec
+
+TRUE_WORDS = {"1", "true", "yes", "y", "是", "t"}
+FALSE_WORDS = {"0", "false", "no", "n", "否", "f"}
+MAX_PROBLEMS = 50
+
+UNIT_COLUMNS = {
+    "code": ("code", "编码", "代码", "单位编码"),
+    "name": ("name", "名称", "单位名称", "被评单位"),
+    "category": ("category", "类别", "分类"),
+    "veto": ("veto", "一票否决"),
+}
+BALLOT_NO = ("ballot_no", "票号", "编号")
+GROUP = ("group", "组别", "代表类别")
+
+
+def parse_bool(text: str | None) -> bool | None:
+    """True for 1/true/yes/是, False for empty/0/false/no/否, None for anything else."""
+    if text is None or not text.strip():
+        return False
+    word = text.strip().casefold()
+    if word in TRUE_WORDS:
+        return True
+    if word in FALSE_WORDS:
+        return False
+    return None
+
+
+def _header_index(table: Table, names: dict[str, tuple[str, ...]], required: Sequence[str]) -> dict[str, int]:
+    found: dict[str, int] = {}
+    problems: list[Problem] = []
+    for index, title in enumerate(table.header):
+        key = next((k for k, spellings in names.items() if title.casefold() in spellings), None)
+        if key is None:
+            problems.append(
+                Problem(
+                    table.where(row=1, index=index),
+                    gettext_noop("unknown column; expected %(expected)s"),
+                    {"expected": ", ".join(names)},
+                )
+            )
+        else:
+            found[key] = index
+    for key in required:
+        if key not in found:
+            problems.append(
+                Problem(
+                    Where(file=table.file, row=1, field=key),
+                    gettext_noop("missing column %(name)r; the header must have %(expected)s"),
+                    {"name": key, "expected": ", ".join(required)},
+                )
+            )
+    if problems:
+        raise InputError(problems)
+    return found
+
+
+def units_from_table(table: Table, scheme: Scheme) -> list[UnitSpec]:
+    cols = _header_index(table, UNIT_COLUMNS, ("code", "name", "category"))
+    if table.frame.height == 0:
+        raise InputError.one(Where(file=table.file), gettext_noop("no units: the file has only a header"))
+    problems: list[Problem] = []
+    units: list[UnitSpec] = []
+    seen: dict[str, int] = {}
+    rows = table.frame.get_column(ROW).to_list()
+    values = {k: table.column(i).to_list() for k, i in cols.items()}
+    for n, row in enumerate(rows):
+        code, name, category = (values[k][n] for k in ("code", "name", "category"))
+        for key, value in (("code", code), ("name", name), ("category", category)):
+            if value is None:
+                problems.append(
+                    Problem(table.where(row, cols[key]), gettext_noop("empty; a value is required"))
+                )
+        rule = scheme.category_for(category) if category else None
+        if category and rule is None:
+            problems.append(
+                Problem(
+                    table.where(row, cols["category"]),
+                    gettext_noop("category %(value)r is not in the scheme; expected one of: %(known)s"),
+                    {"value": category, "known": ", ".join(c.name for c in scheme.categories)},
+                )
+            )
+        veto = parse_bool(values["veto"][n]) if "veto" in values else False
+        if veto is None:
+            problems.append(
+                Problem(
+                    table.where(row, cols["veto"]),
+                    gettext_noop("%(value)r is not a yes/no value; use 1/0, true/false, yes/no or 是/否"),
+                    {"value": values["veto"][n]},
+                )
+            )
+        if code is not None and code in seen:
+            problems.append(
+                Problem(
+                    table.where(row, cols["code"]),
+                    gettext_noop("unit code %(value)r repeats row %(first)s"),
+                    {"value": code, "first": seen[code]},
+                )
+            )
+        if code is not None:
+            seen.setdefault(code, row)
+        if code and name and rule is not None and veto is not None:
+            units.append(UnitSpec(code=code, name=name, category=category or "",
+                                  category_code=rule.code, veto=veto))
+        if len(problems) >= MAX_PROBLEMS:
+            break
+    if problems:
+        raise InputError(problems)
+    return units
+
+
+def read_units(path: Path, scheme: Scheme, label: str | None = None) -> list[UnitSpec]:
+    return units_from_table(read_table(path, label), scheme)
+
+
+@dataclass(frozen=True)
+class BallotRows:
+    """The ballots of a file: numbers, groups (None if the file has no group column), marks."""
+
+    ballot_nos: list[str]
+    groups: list[str | None] | None
+    unit_codes: list[str]  # the unit of each column of ``marks``
+    marks: MarkMatrix
+    rows: list[int]  # each ballot's row number in the file
+    file: str = ""
+    group_column: str | None = None  # spreadsheet letter of the group column
+
+    def columns_for(self, units: Sequence[UnitSpec]) -> list[int | None]:
+        position = {code: i for i, code in enumerate(self.unit_codes)}
+        return [position.get(u.code) for u in units]
+
+
+def ballots_from_table(table: Table, unit_codes: Sequence[str], scheme: Scheme) -> BallotRows:
+    known = set(unit_codes)
+    problems: list[Problem] = []
+    ballot_col: int | None = None
+    group_col: int | None = None
+    unit_cols: list[int] = []
+    for index, title in enumerate(table.header):
+        folded = title.casefold()
+        if folded in BALLOT_NO and ballot_col is None:
+            ballot_col = index
+        elif folded in GROUP and group_col is None:
+            group_col = index
+        elif title in known:
+            unit_cols.append(index)
+        else:
+            problems.append(
+                Problem(
+                    table.where(row=1, index=index),
+                    gettext_noop(
+                        "%(value)r is not a unit code of the units file (nor ballot_no or group)"
+                    ),
+                    {"value": title},
+                )
+            )
+    if ballot_col is None:
+        problems.insert(
+            0,
+            Problem(
+                Where(file=table.file, row=1, field="ballot_no"),
+                gettext_noop("missing column 'ballot_no'; the header must start with ballot_no"),
+            ),
+        )
+    if problems:
+        raise InputError(problems[:MAX_PROBLEMS])
+    assert ballot_col is not None
+    frame = table.frame
+    numbers = table.column(ballot_col)
+    problems += problems_at(
+        table, ballot_col, numbers.is_null(), gettext_noop("the ballot number is empty")
+    )
+    duplicated = numbers.is_duplicated() & numbers.is_not_null()
+    if duplicated.any():
+        first_rows = (
+            frame.filter(duplicated).group_by(f"c{ballot_col}", maintain_order=True)
+            .agg(pl.col(ROW).min()).rows()
+        )
+        first = dict(first_rows)
+        dupes = frame.filter(duplicated & ~frame.get_column(ROW).is_in(list(first.values())))
+        for row, value in dupes.select(ROW, f"c{ballot_col}").head(MAX_PROBLEMS).rows():
+            problems.append(
+                Problem(
+                    table.where(row, ballot_col),
+                    gettext_noop("ballot number %(value)r repeats row %(first)s"),
+                    {"value": value, "first": first[value]},
+                )
+            )
+    lookup = scheme.mark_lookup()
+    folded_lookup = {k.casefold(): v for k, v in lookup.items()}
+    expected = ", ".join([m.label for m in scheme.marks] + [m.code for m in scheme.marks])
+    mapped: list[pl.Series] = []
+    for index in unit_cols:
+        raw = table.column(index)
+        folded = raw.str.to_lowercase()
+        codes = folded.replace_strict(folded_lookup, default=None, return_dtype=pl.Int8)
+        unknown = raw.is_not_null() & codes.is_null()
+        if unknown.any() and len(problems) < MAX_PROBLEMS:
+            problems += problems_at(
+                table, index, unknown,
+                gettext_noop("unknown mark %(value)r; expected %(expected)s, or empty for abstain"),
+                limit=MAX_PROBLEMS - len(problems), expected=expected,
+            )
+        mapped.append(codes.fill_null(BLANK))
+    if problems:
+        raise InputError(problems[:MAX_PROBLEMS])
+    if mapped:
+        marks = np.ascontiguousarray(pl.DataFrame(mapped).to_numpy(), dtype=np.int8)
+    else:
+        marks = np.zeros((frame.height, 0), dtype=np.int8)
+    groups = table.column(group_col).to_list() if group_col is not None else None
+    return BallotRows(
+        ballot_nos=numbers.to_list(),
+        groups=groups,
+        unit_codes=[table.header[i] for i in unit_cols],
+        marks=marks,
+        rows=frame.get_column(ROW).to_list(),
+        file=table.file,
+        group_column=column_letter(group_col) if group_col is not None else None,
+    )
+
+
+def read_ballots(
+    path: Path, unit_codes: Sequence[str], scheme: Scheme, label: str | None = None
+) -> BallotRows:
+    return ballots_from_table(read_table(path, label), unit_codes, scheme)

@@ -1,0 +1,283 @@
+"""CSV/XLSX → a header and all-text columns, with each row's number in the file."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import re
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import polars as pl
+import python_calamine
+
+from pingyi.rules.errors import InputError, Problem, Where, gettext_noop
+
+ROW = "__row"  # the column that carries each row's number in the file (header = row 1)
+
+# Limits for files people upload or import (R21). Generous for a province, small enough that
+# a hostile file cannot exhaust the machine.
+MAX_FILE_BYTES = 256 * 1024 * 1024
+MAX_XLSX_UNCOMPRESSED = 1024 * 1024 * 1024
+MAX_XLSX_RATIO = 200  # uncompressed ÷ compressed, per member: zip bombs reach thousands
+
+_FORMULA = re.compile(rb'<c r="([A-Z]+[0-9]+)"[^>]*>\s*<f[ >/]')
+
+
+def column_letter(index: int) -> str:
+    """0 → A, 25 → Z, 26 → AA (as a spreadsheet names its columns)."""
+    letters = ""
+    index += 1
+    while index:
+        index, rest = divmod(index - 1, 26)
+        letters = chr(ord("A") + rest) + letters
+    return letters
+
+
+@dataclass(frozen=True)
+class Table:
+    """A file's header and its rows as text columns (empty cell = null); ``ROW`` numbers rows."""
+
+    file: str
+    header: list[str]
+    frame: pl.DataFrame  # columns c0, c1, … (all String) and ROW (Int64)
+
+    def column(self, index: int) -> pl.Series:
+        return self.frame.get_column(f"c{index}")
+
+    def where(self, row: int | None = None, index: int | None = None) -> Where:
+        return Where(
+            file=self.file,
+            row=row,
+            column=column_letter(index) if index is not None else None,
+            field=self.header[index] if index is not None else None,
+        )
+
+
+def _fail(file: str, template: str, **params: Any) -> InputError:
+    return InputError.one(Where(file=file), template, **params)
+
+
+def check_size(path: Path, label: str) -> None:
+    try:
+        size = path.stat().st_size
+    except OSError as exc:
+        raise _fail(label, gettext_noop("cannot read the file: %(error)s"), error=exc.strerror) from exc
+    if not path.is_file():
+        raise _fail(label, gettext_noop("not a file"))
+    if size == 0:
+        raise _fail(label, gettext_noop("the file is empty; expected a header row and data rows"))
+    if size > MAX_FILE_BYTES:
+        raise _fail(
+            label,
+            gettext_noop("the file is %(size)s MiB; the limit is %(limit)s MiB"),
+            size=size // (1024 * 1024),
+            limit=MAX_FILE_BYTES // (1024 * 1024),
+        )
+
+
+def check_xlsx(path: Path, label: str) -> None:
+    """Refuses what is not an xlsx, zip bombs and formulas, before any XML is parsed."""
+    try:
+        with zipfile.ZipFile(path) as archive:
+            members = archive.infolist()
+            total = sum(m.file_size for m in members)
+            if total > MAX_XLSX_UNCOMPRESSED or any(
+                m.file_size > MAX_XLSX_RATIO * max(m.compress_size, 1) + 1024 * 1024
+                for m in members
+            ):
+                raise _fail(
+                    label,
+                    gettext_noop("the workbook expands to too much data (a zip bomb?); refused"),
+                )
+            for member in members:
+                if member.filename.startswith("xl/worksheets/") and member.filename.endswith(".xml"):
+                    _refuse_formulas(archive, member, label)
+    except zipfile.BadZipFile as exc:
+        raise _fail(label, gettext_noop("not a valid .xlsx workbook (it is not a zip archive)")) from exc
+
+
+def _refuse_formulas(archive: zipfile.ZipFile, member: zipfile.ZipInfo, label: str) -> None:
+    tail = b""
+    with archive.open(member) as stream:
+        while chunk := stream.read(1 << 22):
+            block = tail + chunk
+            if b"<f" in block and (found := _FORMULA.search(block)):
+                raise InputError.one(
+                    Where(file=label, column=re.sub(r"\d", "", found.group(1).decode())),
+                    gettext_noop(
+                        "cell %(cell)s holds a formula; formulas are not evaluated on import — "
+                        "paste the values instead"
+                    ),
+                    cell=found.group(1).decode(),
+                )
+            tail = block[-256:]
+
+
+def read_table(path: Path, label: str | None = None) -> Table:
+    """Reads a .csv or the first sheet of a .xlsx; blank rows are dropped, cells stripped."""
+    label = label or path.name
+    check_size(path, label)
+    suffix = path.suffix.lower()
+    if suffix == ".csv":
+        table = _read_csv(path, label)
+    elif suffix in (".xlsx", ".xlsm"):
+        check_xlsx(path, label)
+        table = _read_xlsx(path, label)
+    else:
+        raise _fail(label, gettext_noop("unsupported file type %(suffix)r; expected .csv or .xlsx"),
+                    suffix=path.suffix)
+    return _normalised(table)
+
+
+def _clean_header(raw: list[str], label: str) -> list[str]:
+    header = [h.strip().lstrip("\ufeff").strip() for h in raw]
+    while header and not header[-1]:
+        header.pop()
+    if not header:
+        raise _fail(label, gettext_noop("the first row is empty; expected the header row"))
+    for index, name in enumerate(header):
+        if not name:
+            raise InputError.one(
+                Where(file=label, row=1, column=column_letter(index)),
+                gettext_noop("empty header cell; every column needs a name"),
+            )
+    seen: dict[str, int] = {}
+    for index, name in enumerate(header):
+        if name in seen:
+            raise InputError.one(
+                Where(file=label, row=1, column=column_letter(index), field=name),
+                gettext_noop("column name repeated (first in column %(first)s)"),
+                first=column_letter(seen[name]),
+            )
+        seen[name] = index
+    return header
+
+
+def _read_csv(path: Path, label: str) -> Table:
+    try:
+        with path.open("r", encoding="utf-8-sig", newline="") as stream:
+            first = next(csv.reader(stream), None)
+    except UnicodeDecodeError as exc:
+        raise _fail(label, gettext_noop("not UTF-8 text; save the file as CSV UTF-8")) from exc
+    if first is None:
+        raise _fail(label, gettext_noop("the file is empty; expected a header row and data rows"))
+    header = _clean_header(first, label)
+    names = [f"c{i}" for i in range(len(header))]
+    try:
+        frame = pl.read_csv(
+            path,
+            has_header=False,
+            skip_rows=1,
+            new_columns=names,
+            schema=dict.fromkeys(names, pl.String),
+            encoding="utf8",
+            truncate_ragged_lines=False,
+            raise_if_empty=False,
+        )
+    except (pl.exceptions.PolarsError, OSError) as exc:
+        raise _locate_csv_problem(path, label, len(header)) or _fail(
+            label, gettext_noop("cannot read the CSV file: %(error)s"), error=str(exc).splitlines()[0]
+        ) from exc
+    if frame.width > len(header):  # trailing empty header cells that were dropped
+        frame = frame.select(names)
+    frame = frame.with_row_index(ROW, offset=2).with_columns(pl.col(ROW).cast(pl.Int64))
+    return Table(label, header, frame)
+
+
+def _locate_csv_problem(path: Path, label: str, width: int) -> InputError | None:
+    """The slow path after a fast read failed: find the row that is wrong, for the message."""
+    try:
+        with path.open("r", encoding="utf-8-sig", newline="") as stream:
+            for number, row in enumerate(csv.reader(stream), start=1):
+                extra = [c for c in row[width:] if c.strip()]
+                if number > 1 and extra:
+                    return InputError.one(
+                        Where(file=label, row=number, column=column_letter(width)),
+                        gettext_noop("the row has %(found)s cells but the header has %(width)s"),
+                        found=len(row),
+                        width=width,
+                    )
+    except UnicodeDecodeError:
+        return _fail(label, gettext_noop("not UTF-8 text; save the file as CSV UTF-8"))
+    except csv.Error as exc:
+        return _fail(label, gettext_noop("cannot read the CSV file: %(error)s"), error=str(exc))
+    return None
+
+
+def cell_text(value: Any) -> str | None:
+    """A spreadsheet value as the text a person typed (1.0 → "1", TRUE → "true")."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float):
+        return str(int(value)) if value.is_integer() else repr(value)
+    if isinstance(value, dt.datetime | dt.date | dt.time):
+        return value.isoformat()
+    return str(value)
+
+
+def _read_xlsx(path: Path, label: str) -> Table:
+    try:
+        workbook = python_calamine.CalamineWorkbook.from_path(str(path))
+        rows = workbook.get_sheet_by_index(0).to_python(skip_empty_area=False)
+    except Exception as exc:  # calamine raises its own error types, all of them "unreadable"
+        raise _fail(label, gettext_noop("cannot read the workbook: %(error)s"),
+                    error=str(exc).splitlines()[0] if str(exc) else type(exc).__name__) from exc
+    if not rows:
+        raise _fail(label, gettext_noop("the file is empty; expected a header row and data rows"))
+    header = _clean_header([cell_text(v) or "" for v in rows[0]], label)
+    width = len(header)
+    columns: list[list[str | None]] = [[] for _ in range(width)]
+    for number, row in enumerate(rows[1:], start=2):
+        extra = [v for v in row[width:] if cell_text(v) is not None]
+        if extra:
+            raise InputError.one(
+                Where(file=label, row=number, column=column_letter(width)),
+                gettext_noop("a value stands outside the header's columns"),
+            )
+        for index in range(width):
+            columns[index].append(cell_text(row[index]) if index < len(row) else None)
+    data: dict[str, Any] = {f"c{i}": pl.Series(col, dtype=pl.String) for i, col in enumerate(columns)}
+    data[ROW] = pl.Series(range(2, len(rows) + 1), dtype=pl.Int64)
+    return Table(label, header, pl.DataFrame(data))
+
+
+def _normalised(table: Table) -> Table:
+    """Strips white space, turns empty cells into null and drops rows with nothing in them."""
+    names = [f"c{i}" for i in range(len(table.header))]
+    frame = table.frame.with_columns(
+        pl.col(n).str.strip_chars().replace("", None) for n in names
+    )
+    if names:
+        frame = frame.filter(pl.any_horizontal(pl.col(n).is_not_null() for n in names))
+    return Table(table.file, table.header, frame)
+
+
+def read_csv_text(text: str, label: str) -> Table:
+    """For tests and small uploads held in memory."""
+    rows = list(csv.reader(io.StringIO(text.lstrip("\ufeff"))))
+    if not rows:
+        raise _fail(label, gettext_noop("the file is empty; expected a header row and data rows"))
+    header = _clean_header(rows[0], label)
+    data: dict[str, Any] = {
+        f"c{i}": pl.Series([r[i] if i < len(r) else None for r in rows[1:]], dtype=pl.String)
+        for i in range(len(header))
+    }
+    data[ROW] = pl.Series(range(2, len(rows) + 1), dtype=pl.Int64)
+    return _normalised(Table(label, header, pl.DataFrame(data)))
+
+
+def problems_at(table: Table, index: int, mask: pl.Series, template: str, limit: int = 20,
+                **params: Any) -> list[Problem]:
+    """One problem per row where ``mask`` holds, for column ``index`` (at most ``limit``)."""
+    rows = table.frame.filter(mask).head(limit)
+    values = rows.get_column(f"c{index}").to_list()
+    return [
+        Problem(table.where(row=row, index=index), template, {**params, "value": value})
+        for row, value in zip(rows.get_column(ROW).to_list(), values, strict=True)
+    ]

@@ -1,0 +1,93 @@
+"""Errors raised by the rules and by the file readers, with where they happened.
+
+Messages are English msgids marked with ``gettext_noop`` so that the presentation layer can
+translate them (Django's catalogs) and then fill in the parameters.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+
+def gettext_noop(message: str) -> str:
+    """Marks a message for extraction without translating it here (rules import no Django)."""
+    return message
+
+
+Translate = Callable[[str], str]
+
+
+def _identity(message: str) -> str:
+    return message
+
+
+@dataclass(frozen=True)
+class Where:
+    """A place in an input: a file, and within it a row, a column and a field name."""
+
+    file: str | None = None
+    row: int | None = None
+    column: str | None = None  # spreadsheet letter, e.g. "C"
+    field: str | None = None  # header name, e.g. "U03" or a scheme key such as "marks[2].points"
+
+    def describe(self, translate: Translate = _identity) -> str:
+        parts: list[str] = []
+        if self.file:
+            parts.append(self.file)
+        if self.row is not None:
+            parts.append(translate(gettext_noop("row %(row)s")) % {"row": self.row})
+        if self.column and self.field:
+            parts.append(
+                translate(gettext_noop("column %(column)s (%(field)s)"))
+                % {"column": self.column, "field": self.field}
+            )
+        elif self.column:
+            parts.append(translate(gettext_noop("column %(column)s")) % {"column": self.column})
+        elif self.field:
+            parts.append(translate(gettext_noop("field %(field)s")) % {"field": self.field})
+        return ", ".join(parts)
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with an input: where, and a message template with its parameters."""
+
+    where: Where
+    template: str
+    params: Mapping[str, Any] = field(default_factory=dict)
+
+    def message(self, translate: Translate = _identity) -> str:
+        text = translate(self.template) % dict(self.params) if self.params else translate(
+            self.template
+        )
+        place = self.where.describe(translate)
+        return f"{place}: {text}" if place else text
+
+
+class InputError(Exception):
+    """Bad input: one or more problems, each with its place. Nothing has been written."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        self.problems = problems
+        super().__init__("; ".join(p.message() for p in problems[:5]))
+
+    @classmethod
+    def one(cls, where: Where, template: str, **params: Any) -> InputError:
+        return cls([Problem(where, template, params)])
+
+    def messages(self, translate: Translate = _identity) -> list[str]:
+        return [p.message(translate) for p in self.problems]
+
+
+class RuleError(Exception):
+    """A request the rules refuse (a wrong state, an impossible transition)."""
+
+    def __init__(self, template: str, **params: Any) -> None:
+        self.template = template
+        self.params = params
+        super().__init__(template % params if params else template)
+
+    def message(self, translate: Translate = _identity) -> str:
+        return translate(self.template) % self.params if self.params else translate(self.template)

@@ -1,0 +1,36 @@
+"""The phases of a campaign and the only transitions allowed between them (R16)."""
+
+from __future__ import annotations
+
+from pingyi.rules.errors import RuleError, gettext_noop
+
+DRAFT, OPEN, CLOSED, PUBLISHED, FINAL = "draft", "open", "closed", "published", "final"
+NEXT = {DRAFT: OPEN, OPEN: CLOSED, CLOSED: PUBLISHED, PUBLISHED: FINAL}
+RESULTS_VISIBLE = {CLOSED, PUBLISHED, FINAL}
+
+E_TRANSITION = gettext_noop("a campaign that is %(current)s cannot become %(target)s")
+E_NOT_OPEN = gettext_noop("ballots are accepted only while the campaign is open (it is %(current)s)")
+E_RESULTS_EMBARGO = gettext_noop(
+    "no results while the campaign is %(current)s: close it first (R12)"
+)
+E_FROZEN = gettext_noop("the campaign is %(current)s: its units and scheme can no longer change")
+
+
+def check_transition(current: str, target: str) -> None:
+    if NEXT.get(current) != target:
+        raise RuleError(E_TRANSITION, current=current, target=target)
+
+
+def check_accepts_ballots(current: str) -> None:
+    if current != OPEN:
+        raise RuleError(E_NOT_OPEN, current=current)
+
+
+def check_results_visible(current: str) -> None:
+    if current not in RESULTS_VISIBLE:
+        raise RuleError(E_RESULTS_EMBARGO, current=current)
+
+
+def check_editable(current: str) -> None:
+    if current != DRAFT:
+        raise RuleError(E_FROZEN, current=current)

@@ -1,0 +1,277 @@
+"""P1 ballot appraisal: count the marks, score, rank within categories, flag.
+
+The input is a matrix of mark indices (one row a ballot, one column a unit column) so that a
+million paper ballots count in numpy; every decision after counting is taken in Fractions.
+
+Rules (shared/SPEC.md, P1), with the scheme's options:
+- a blank cell is the abstain mark; a ballot with nothing but abstain/blank is invalid
+  (``blank_ballot = "invalid"``) and is not counted at all;
+- n = valid ballots covering the unit (less its abstentions when ``abstain_in_denominator``
+  is false); score = Σ points; mean = score / n; rate = favourable marks / n;
+- rank per category by mean, then rate, then count of the top mark; ties share a rank
+  (1, 2, 2, 4); a unit with n = 0 gets no rank and only the ``no_ballots`` flag;
+- winners: the best ``winners`` places of each category, skipping vetoed units, with every
+  unit tied at the last winning place; last: the bottom ``last_places`` places, only where the
+  category has more ranked units than winner places, never a winner; rectify: not last and
+  rate below ``rectify_below``; consecutive_last: last now and in the previous campaign.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from fractions import Fraction
+
+import numpy as np
+import numpy.typing as npt
+
+from pingyi.rules.scheme import Scheme
+
+BLANK = -1  # a cell left empty: counts as the scheme's abstain mark
+NOT_COVERED = -2  # the unit is not on this ballot: not counted for it at all
+FLAG_ORDER = ("winner", "last", "rectify", "consecutive_last", "veto", "no_ballots")
+REASON_BLANK = "blank"
+
+MarkMatrix = npt.NDArray[np.int8]
+
+
+@dataclass(frozen=True)
+class UnitSpec:
+    code: str
+    name: str
+    category: str  # as written in the units file
+    category_code: str  # the scheme category it belongs to
+    veto: bool = False
+
+
+@dataclass
+class UnitResult:
+    spec: UnitSpec
+    valid_ballots: int
+    counts: tuple[int, ...]  # one per scheme mark, blanks counted as abstain
+    score: Fraction
+    mean_score: Fraction | None
+    satisfaction_rate: Fraction | None
+    rank: int | None = None
+    flags: list[str] = field(default_factory=list)
+
+    def has(self, flag: str) -> bool:
+        return flag in self.flags
+
+
+@dataclass(frozen=True)
+class GroupShare:
+    name: str
+    ballots: int
+    share: Fraction
+    target_share: Fraction | None
+
+
+@dataclass(frozen=True)
+class InvalidBallot:
+    ballot_no: str
+    reason: str
+
+
+@dataclass
+class TallyResult:
+    scheme: Scheme
+    total_ballots: int
+    valid_ballots: int
+    invalid: list[InvalidBallot]
+    units: list[UnitResult]
+    groups: list[GroupShare]
+
+    def by_flag(self, flag: str) -> list[UnitResult]:
+        return [u for u in self.units if flag in u.flags]
+
+
+def valid_rows(marks: MarkMatrix, scheme: Scheme) -> npt.NDArray[np.bool_]:
+    """A row is valid unless it is blank (every cell abstain or empty) under the scheme."""
+    if not scheme.blank_ballot_invalid:
+        return np.ones(marks.shape[0], dtype=bool)
+    opinion = (marks >= 0) & (marks != scheme.abstain_index)
+    return np.asarray(opinion.any(axis=1), dtype=bool)
+
+
+def count_marks(marks: MarkMatrix, scheme: Scheme) -> npt.NDArray[np.int64]:
+    """counts[c, m]: how many rows hold mark m in column c, blanks counted as abstain."""
+    columns = marks.shape[1]
+    counts = np.zeros((columns, len(scheme.marks)), dtype=np.int64)
+    if marks.shape[0] == 0 or columns == 0:
+        return counts
+    for m in range(len(scheme.marks)):
+        counts[:, m] = np.count_nonzero(marks == m, axis=0)
+    counts[:, scheme.abstain_index] += np.count_nonzero(marks == BLANK, axis=0)
+    return counts
+
+
+def round_fraction(value: Fraction, decimals: int) -> Fraction:
+    """Rounds half away from zero (四舍五入), exactly."""
+    scale = 10**decimals
+    scaled = abs(value) * scale
+    rounded = Fraction(int(scaled + Fraction(1, 2)), scale)
+    return rounded if value >= 0 else -rounded
+
+
+def published_rate(rate: Fraction, scheme: Scheme) -> Fraction:
+    if scheme.rate_percent_decimals is None:
+        return rate
+    return round_fraction(rate, scheme.rate_percent_decimals + 2)
+
+
+def _unit_result(spec: UnitSpec, counts: Sequence[int], scheme: Scheme) -> UnitResult:
+    abstain = scheme.abstain_index
+    considered = [
+        i for i in range(len(scheme.marks)) if scheme.abstain_in_denominator or i != abstain
+    ]
+    n = sum(counts[i] for i in considered)
+    score = sum((scheme.marks[i].points * counts[i] for i in considered), Fraction(0))
+    favourable = sum(counts[i] for i in considered if scheme.marks[i].favourable)
+    return UnitResult(
+        spec=spec,
+        valid_ballots=n,
+        counts=tuple(int(c) for c in counts),
+        score=score,
+        mean_score=score / n if n else None,
+        satisfaction_rate=Fraction(favourable, n) if n else None,
+    )
+
+
+def _rank_key(unit: UnitResult, top: int) -> tuple[Fraction, Fraction, int]:
+    assert unit.mean_score is not None and unit.satisfaction_rate is not None
+    return (unit.mean_score, unit.satisfaction_rate, unit.counts[top])
+
+
+def rank_category(units: list[UnitResult], top: int) -> None:
+    """Competition ranking (1, 2, 2, 4) by mean, rate, top-mark count; unranked if n = 0."""
+    ranked = sorted(
+        (u for u in units if u.valid_ballots), key=lambda u: _rank_key(u, top), reverse=True
+    )
+    previous: tuple[Fraction, Fraction, int] | None = None
+    for position, unit in enumerate(ranked, start=1):
+        key = _rank_key(unit, top)
+        unit.rank = position if key != previous else ranked[position - 2].rank
+        previous = key
+
+
+def flag_category(
+    units: list[UnitResult], winners: int, scheme: Scheme, previous_last: set[str]
+) -> None:
+    """Sets winner / last / rectify / consecutive_last / veto / no_ballots on one category."""
+    ranked = sorted((u for u in units if u.rank is not None), key=lambda u: u.rank or 0)
+    eligible = [u for u in ranked if not u.spec.veto]
+    winner_ids: set[int] = set()
+    if winners > 0 and eligible:
+        cut_rank = eligible[min(winners, len(eligible)) - 1].rank or 0
+        winner_ids = {id(u) for u in eligible if (u.rank or 0) <= cut_rank}
+    last_ids: set[int] = set()
+    if scheme.last_places > 0 and len(ranked) > winners:
+        bottom_rank = ranked[max(len(ranked) - scheme.last_places, 0)].rank or 0
+        last_ids = {id(u) for u in ranked if (u.rank or 0) >= bottom_rank} - winner_ids
+    for unit in units:
+        if unit.rank is None:
+            unit.flags = ["no_ballots"]
+            continue
+        rate = unit.satisfaction_rate
+        assert rate is not None
+        if scheme.decide_on_published_rate:
+            rate = published_rate(rate, scheme)
+        flags = {
+            "winner": id(unit) in winner_ids,
+            "last": id(unit) in last_ids,
+            "rectify": id(unit) not in last_ids and rate < scheme.rectify_below,
+            "consecutive_last": id(unit) in last_ids and unit.spec.code in previous_last,
+            "veto": unit.spec.veto,
+        }
+        unit.flags = [f for f in FLAG_ORDER if flags.get(f)]
+
+
+def tally(
+    *,
+    units: Sequence[UnitSpec],
+    marks: MarkMatrix,
+    columns: Sequence[int | None],
+    scheme: Scheme,
+    ballot_nos: Sequence[str] | None = None,
+    groups: Sequence[str | None] | None = None,
+    previous_last: Iterable[str] = (),
+) -> TallyResult:
+    """Counts ``marks`` (rows × columns) for ``units``; ``columns[i]`` is unit i's column.
+
+    ``columns[i] is None`` means no ballot covers unit i. ``groups`` names each row's
+    evaluator group (None: not given). ``previous_last`` holds the codes of the units that
+    were last in the series' previous campaign.
+    """
+    valid = valid_rows(marks, scheme)
+    invalid = [
+        InvalidBallot(ballot_no=(ballot_nos[i] if ballot_nos else str(i + 1)), reason=REASON_BLANK)
+        for i in np.flatnonzero(~valid)
+    ]
+    counted = count_marks(marks[valid], scheme)
+    empty = [0] * len(scheme.marks)
+    results = [
+        _unit_result(spec, counted[col].tolist() if col is not None else empty, scheme)
+        for spec, col in zip(units, columns, strict=True)
+    ]
+    last_before = set(previous_last)
+    top = scheme.top_index
+    for rule in scheme.categories:
+        members = [u for u in results if u.spec.category_code == rule.code]
+        rank_category(members, top)
+        flag_category(members, rule.winners, scheme, last_before)
+    valid_count = int(valid.sum())
+    return TallyResult(
+        scheme=scheme,
+        total_ballots=int(marks.shape[0]),
+        valid_ballots=valid_count,
+        invalid=invalid,
+        units=results,
+        groups=group_shares(groups, valid, scheme) if groups is not None else [],
+    )
+
+
+def group_shares(
+    groups: Sequence[str | None], valid: npt.NDArray[np.bool_], scheme: Scheme
+) -> list[GroupShare]:
+    """Composition of the valid ballots by evaluator group, beside the scheme's targets.
+
+    Only groups that appear on ballots are listed. Spellings of one scheme group (its code,
+    name or an alias) count together under the first spelling seen; the scheme's groups come
+    first in its order, then groups it does not know, in order of first appearance. Ballots
+    without a group are not listed but count in the denominator.
+    """
+    keys: list[str] = []  # one per group, as first spelled
+    tallies: dict[str, int] = {}
+    key_of: dict[str, str] = {}
+    for name, ok in zip(groups, valid.tolist(), strict=True):
+        if not name:
+            continue
+        if name not in key_of:
+            rule = scheme.group_for(name)
+            same = next((k for k in keys if rule is not None and scheme.group_for(k) == rule), None)
+            key_of[name] = same or name
+            if same is None:
+                keys.append(name)
+                tallies[name] = 0
+        if ok:
+            tallies[key_of[name]] += 1
+    position = {g.code: i for i, g in enumerate(scheme.groups)}
+
+    def order(key: str) -> tuple[int, int]:
+        rule = scheme.group_for(key)
+        return (position[rule.code], 0) if rule else (len(position), keys.index(key))
+
+    total = int(valid.sum())
+    shares: list[GroupShare] = []
+    for key in sorted(keys, key=order):
+        rule = scheme.group_for(key)
+        shares.append(
+            GroupShare(
+                name=key,
+                ballots=tallies[key],
+                share=Fraction(tallies[key], total) if total else Fraction(0),
+                target_share=rule.target_share if rule else None,
+            )
+        )
+    return shares

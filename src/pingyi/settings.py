@@ -1,0 +1,152 @@
+"""Django settings for Pingyi, read from the environment (README, "Configuration").
+
+PINGYI_HOME             folder for the SQLite database, the secret key and generated reports (./var)
+PINGYI_DATABASE_URL     e.g. postgres://user@127.0.0.1:5432/pingyi (default: SQLite in PINGYI_HOME)
+PINGYI_TEST_DATABASE_URL  used instead of PINGYI_DATABASE_URL by the test suite when set
+PINGYI_SECRET_KEY       the secret key (default: a random key kept in PINGYI_HOME/secret.key)
+PINGYI_DEBUG            1 for development only
+PINGYI_ALLOWED_HOSTS    comma-separated host names
+PINGYI_LANGUAGE         zh-hans (default) or en
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+import sys
+from pathlib import Path
+from typing import Any
+
+import dj_database_url
+
+from pingyi.env import env_bool, env_list, env_str
+
+BASE_DIR = Path(__file__).resolve().parent
+HOME = Path(env_str("PINGYI_HOME", str(Path.cwd() / "var"))).resolve()
+
+TESTING = "pytest" in sys.modules or env_bool("PINGYI_TESTING", False)
+DEBUG = env_bool("PINGYI_DEBUG", False)
+
+
+SECRET_KEY_FILE = HOME / "secret.key"
+
+
+def _secret_key() -> tuple[str, bool]:
+    """The key from the environment or PINGYI_HOME/secret.key (`pingyi init` writes it).
+
+    Without either, a random key for this process only: enough for the headless commands,
+    which must not write anything but their outputs; `pingyi check-deploy` refuses it.
+    """
+    if key := os.environ.get("PINGYI_SECRET_KEY"):
+        return key, False
+    if SECRET_KEY_FILE.exists():
+        return SECRET_KEY_FILE.read_text().strip(), False
+    return secrets.token_urlsafe(50), True
+
+
+SECRET_KEY, SECRET_KEY_EPHEMERAL = _secret_key()
+ALLOWED_HOSTS = env_list("PINGYI_ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]"])
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "pingyi.audit",
+    "pingyi.campaigns",
+    "pingyi.ballots",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+
+ROOT_URLCONF = "pingyi.urls"
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+            ],
+        },
+    },
+]
+WSGI_APPLICATION = "pingyi.wsgi.application"
+
+
+def _database() -> dict[str, Any]:
+    url = os.environ.get("PINGYI_TEST_DATABASE_URL") if TESTING else None
+    url = url or os.environ.get("PINGYI_DATABASE_URL") or f"sqlite:///{HOME / 'pingyi.sqlite3'}"
+    config: dict[str, Any] = dict(dj_database_url.parse(url, conn_max_age=0))
+    if config["ENGINE"] == "django.db.backends.sqlite3":
+        # WAL lets readers work beside the writer; FULL makes a commit durable before we
+        # acknowledge it (R6); IMMEDIATE takes the write lock at BEGIN so that two writers
+        # queue instead of failing half-way.
+        config["OPTIONS"] = {
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;"
+            " PRAGMA foreign_keys=ON;",
+            "transaction_mode": "IMMEDIATE",
+            "timeout": 30,
+        }
+    else:
+        config.setdefault("OPTIONS", {})
+    if TESTING and config["ENGINE"] != "django.db.backends.sqlite3":
+        config["TEST"] = {"NAME": f"test_pingyi_{os.getpid()}"}
+    return config
+
+
+DATABASES = {"default": _database()}
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+]
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+]
+
+LANGUAGE_CODE = env_str("PINGYI_LANGUAGE", "zh-hans")
+LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
+LOCALE_PATHS = [BASE_DIR / "locale"]
+USE_I18N = True
+TIME_ZONE = "Asia/Shanghai"
+USE_TZ = True
+
+STATIC_URL = "static/"
+STATIC_ROOT = HOME / "static"
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+}
+if TESTING:
+    STORAGES["staticfiles"] = {
+        "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
+    }
+
+SESSION_COOKIE_HTTPONLY = True
+CSRF_COOKIE_HTTPONLY = True
+X_FRAME_OPTIONS = "DENY"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": "WARNING"},
+}
