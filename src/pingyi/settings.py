@@ -18,8 +18,11 @@ from pathlib import Path
 from typing import Any
 
 import dj_database_url
+import django_stubs_ext
 
 from pingyi.env import env_bool, env_list, env_str
+
+django_stubs_ext.monkeypatch()  # ModelAdmin[Model] and friends at run time
 
 BASE_DIR = Path(__file__).resolve().parent
 HOME = Path(env_str("PINGYI_HOME", str(Path.cwd() / "var"))).resolve()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass
+import datetime as dt
 from datetime import datetime
 from typing import Any
 
@@ -49,7 +50,7 @@ def audit_log(
     head, _ = AuditHead.objects.select_for_update().get_or_create(
         id=1, defaults={"seq": 0, "hash": GENESIS}
     )
-    at = (now or timezone.now()).astimezone(timezone.UTC)
+    at = (now or timezone.now()).astimezone(dt.UTC)
     # JSON round trip so that what is hashed is exactly what the database gives back.
     payload = json.loads(json.dumps(data or {}, ensure_ascii=False, default=str))
     fields = {
@@ -96,7 +97,7 @@ def audit_verify() -> ChainReport:
                 count, previous, entry.seq, gettext_noop("it does not follow the previous entry")
             )
         recomputed = entry_hash(
-            seq=entry.seq, at=entry.at.astimezone(timezone.UTC), actor=entry.actor,
+            seq=entry.seq, at=entry.at.astimezone(dt.UTC), actor=entry.actor,
             action=entry.action, object_type=entry.object_type, object_id=entry.object_id,
             data=entry.data, prev_hash=entry.prev_hash,
         )

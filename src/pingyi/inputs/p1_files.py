@@ -206,8 +206,8 @@ def ballots_from_table(table: Table, unit_codes: Sequence[str], scheme: Scheme) 
     mapped: list[pl.Series] = []
     for index in unit_cols:
         raw = table.column(index)
-        folded = raw.str.to_lowercase()
-        codes = folded.replace_strict(folded_lookup, default=None, return_dtype=pl.Int8)
+        lowered = raw.str.to_lowercase()
+        codes = lowered.replace_strict(folded_lookup, default=None, return_dtype=pl.Int8)
         unknown = raw.is_not_null() & codes.is_null()
         if unknown.any() and len(problems) < MAX_PROBLEMS:
             problems += problems_at(

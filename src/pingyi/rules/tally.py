@@ -206,7 +206,7 @@ def tally(
     valid = valid_rows(marks, scheme)
     invalid = [
         InvalidBallot(ballot_no=(ballot_nos[i] if ballot_nos else str(i + 1)), reason=REASON_BLANK)
-        for i in np.flatnonzero(~valid)
+        for i in np.flatnonzero(~valid).tolist()
     ]
     counted = count_marks(marks[valid], scheme)
     empty = [0] * len(scheme.marks)

@@ -1,0 +1,125 @@
+"""`pingyi demo`: the two-year series of seed 001 in the database, with its reports."""
+
+from __future__ import annotations
+
+import csv
+import secrets
+from collections.abc import Iterator
+from pathlib import Path
+
+from django.contrib.auth import get_user_model
+from django.utils.translation import gettext as _
+
+from pingyi.ballots.selectors import campaign_tally
+from pingyi.ballots.services import ballots_import
+from pingyi.campaigns.models import Campaign
+from pingyi.campaigns.selectors import campaign_scheme, campaign_units
+from pingyi.campaigns.services import campaign_close, campaign_create, campaign_open
+from pingyi.demo.scenario import demo_ballots, demo_units
+from pingyi.exports.contract_json import result_to_json
+from pingyi.exports.outputs import write_outputs
+from pingyi.inputs.p1_files import read_ballots
+from pingyi.rules.scheme import builtin_scheme
+from pingyi.rules.tally import BLANK, TallyResult
+
+YEARS = (2025, 2026)
+ORG = ("demo-office", "市千人评议机关活动办公室（演示）")
+SERIES = ("qianren-demo", "市千人评议机关")
+DEMO_USER = "demo"
+
+
+def _write_ballot_file(path: Path, seed: int, year_index: int) -> None:
+    """The paper ballots as the data-entry staff would type them (Chinese labels)."""
+    units = demo_units()
+    ballots = demo_ballots(units, seed=seed, year_index=year_index)
+    labels = [m.label for m in builtin_scheme().marks]
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("w", encoding="utf-8-sig", newline="") as stream:
+        writer = csv.writer(stream)
+        writer.writerow(["ballot_no", "group", *(u.code for u in units)])
+        for no, group, row in zip(ballots.ballot_nos, ballots.groups, ballots.marks, strict=True):
+            writer.writerow([no, group, *("" if m == BLANK else labels[m] for m in row)])
+
+
+def _build_year(year: int, year_index: int, seed: int, out: Path, actor: str) -> Campaign:
+    code = f"{SERIES[0]}-{year}"
+    existing = Campaign.objects.filter(code=code).first()
+    if existing is not None:
+        return existing
+    campaign = campaign_create(
+        organization_code=ORG[0], organization_name=ORG[1], series_code=SERIES[0],
+        series_name=SERIES[1], year=year, name=f"{year}年市千人评议机关活动", scheme=builtin_scheme(),
+        units=demo_units(), code=code, actor=actor,
+    )
+    campaign_open(campaign=campaign, actor=actor)
+    ballots_file = out / f"paper-ballots-{year}.csv"
+    _write_ballot_file(ballots_file, seed, year_index)
+    rows = read_ballots(
+        ballots_file, [u.code for u in campaign_units(campaign)], campaign_scheme(campaign),
+        str(ballots_file),
+    )
+    ballots_import(campaign=campaign, rows=rows, actor=actor, digest="demo")
+    campaign_close(campaign=campaign, actor=actor)
+    return campaign
+
+
+def _describe(result: TallyResult) -> Iterator[str]:
+    yield _("%(total)s ballots received, %(valid)s valid, %(invalid)s blank (invalid)") % {
+        "total": result.total_ballots, "valid": result.valid_ballots,
+        "invalid": len(result.invalid),
+    }
+    for group in result.groups:
+        target = f"{float(group.target_share):.0%}" if group.target_share is not None else "—"
+        yield _("  %(name)s: %(n)s ballots, %(share).1f%% (target %(target)s)") % {
+            "name": group.name, "n": group.ballots, "share": float(group.share) * 100,
+            "target": target,
+        }
+    for category in result.scheme.categories:
+        yield f"  【{category.name}】"
+        for flag, label in (
+            ("winner", _("winners")), ("last", _("last")), ("rectify", _("key rectification")),
+            ("consecutive_last", _("last two years running")), ("veto", _("one-vote veto")),
+        ):
+            names = [
+                f"{u.spec.name}({u.rank})" for u in sorted(
+                    (u for u in result.units if u.spec.category_code == category.code
+                     and flag in u.flags), key=lambda u: u.rank or 0,
+                )
+            ]
+            if names:
+                yield f"    {label}: {'、'.join(names)}"
+
+
+def demo_build(*, out: Path, seed: int, actor: str) -> Iterator[str]:
+    """Builds (or finds) both demo campaigns and writes their reports into ``out``."""
+    from pingyi.exports.contract_json import write_atomic
+    from pingyi.exports.paper import write_ballot_form, write_entry_template
+
+    out.mkdir(parents=True, exist_ok=True)
+    campaigns = [_build_year(year, i, seed, out, actor) for i, year in enumerate(YEARS)]
+    for campaign in campaigns:
+        result = campaign_tally(campaign)
+        json_path, xlsx_path = out / f"results-{campaign.year}.json", out / f"results-{campaign.year}.xlsx"
+        write_outputs(result, json_path=json_path, xlsx_path=xlsx_path, title=campaign.name,
+                      data=result_to_json(result))
+        yield f"== {campaign.name} ({campaign.code})"
+        yield from _describe(result)
+    current = campaigns[-1]
+    template, form = out / "entry-template.xlsx", out / "ballot-form.pdf"
+    write_atomic(template, lambda tmp: write_entry_template(tmp, campaign=current))
+    write_atomic(form, lambda tmp: write_ballot_form(tmp, campaign=current))
+    yield _("Reports written to %(out)s:") % {"out": out}
+    for path in sorted(out.iterdir()):
+        if not path.name.startswith("."):
+            yield f"  {path}"
+
+
+def demo_account() -> tuple[str, str]:
+    """Creates (or resets) the demo administrator with a fresh random password."""
+    password = secrets.token_urlsafe(9)
+    user, _created = get_user_model().objects.get_or_create(username=DEMO_USER)
+    user.is_staff = True
+    user.is_superuser = True
+    user.set_password(password)
+    user.save()
+    return DEMO_USER, password

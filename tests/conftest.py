@@ -1,0 +1,36 @@
+"""Shared test helpers: small files written on the fly, and the CLI run as users run it."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+PINGYI = Path(sys.executable).with_name("pingyi")
+
+
+@pytest.fixture
+def write(tmp_path: Path) -> Callable[[str, str], Path]:
+    """write("units.csv", "code,name,category\\n…") → the path of a UTF-8 file in tmp_path."""
+
+    def _write(name: str, text: str, bom: bool = False) -> Path:
+        path = tmp_path / name
+        path.write_text(("\ufeff" if bom else "") + text, encoding="utf-8")
+        return path
+
+    return _write
+
+
+def run_pingyi(*args: str | Path, cwd: Path | None = None, lang: str = "en",
+               env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    """Runs the installed `pingyi` command in a subprocess, as a user (or a hidden test) would."""
+    environment = {**os.environ, "PINGYI_LANGUAGE": lang, **(env or {})}
+    return subprocess.run(
+        [str(PINGYI), *map(str, args)], capture_output=True, text=True, cwd=cwd,
+        env=environment, check=False, timeout=300,
+    )

@@ -1,0 +1,84 @@
+"""R9 and R10: the database alone cannot link a ballot to a person, a token or a moment."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import numpy as np
+import pytest
+from django.db import models
+
+from pingyi.ballots.models import Ballot
+from pingyi.ballots.services import ballots_import
+from pingyi.campaigns.models import Campaign
+from tests.db.conftest import STAFF, rows_of
+
+# Reviewed columns of the ballot table. A new column fails here until someone has checked
+# that it cannot identify the evaluator, the token or the time of voting, and added it.
+REVIEWED_BALLOT_COLUMNS = {
+    "id": models.BigIntegerField,  # random, not sequential
+    "campaign": models.ForeignKey,
+    "group": models.ForeignKey,  # the evaluator group: small groups are suppressed (R12)
+    "ballot_no": models.CharField,  # the number printed on a paper form, not a person
+    "marks": models.TextField,
+    "valid": models.BooleanField,
+    "source": models.CharField,
+    "cast_on": models.DateField,  # a day, never a time
+}
+FORBIDDEN_WORDS = ("token", "user", "evaluator", "session", "ip", "agent", "receipt", "voter")
+
+
+def _reachable(model: type[models.Model]) -> set[type[models.Model]]:
+    seen: set[type[models.Model]] = set()
+    stack = [model]
+    while stack:
+        current = stack.pop()
+        if current in seen:
+            continue
+        seen.add(current)
+        for field in current._meta.get_fields():
+            if field.many_to_one or field.one_to_one or field.many_to_many:
+                if field.concrete and field.related_model is not None:
+                    stack.append(field.related_model)  # type: ignore[arg-type]
+    return seen
+
+
+def test_the_ballot_table_has_only_reviewed_columns() -> None:
+    columns = {f.name: type(f) for f in Ballot._meta.concrete_fields}
+    assert columns == REVIEWED_BALLOT_COLUMNS
+
+
+def test_nothing_reachable_from_a_ballot_leads_to_a_person_token_or_session() -> None:
+    reachable = _reachable(Ballot)
+    names = {m._meta.label for m in reachable}
+    assert names == {
+        "ballots.Ballot", "campaigns.Campaign", "campaigns.Series", "campaigns.Organization",
+        "campaigns.EvaluatorGroup",
+    }
+    for model in reachable:
+        for field in model._meta.concrete_fields:
+            words = field.name.lower().split("_")
+            assert not set(words) & set(FORBIDDEN_WORDS), f"{model._meta.label}.{field.name}"
+    ballot_times = [f.name for f in Ballot._meta.concrete_fields if isinstance(f, models.DateTimeField | models.TimeField)]
+    assert ballot_times == []
+
+
+def _spearman(a: list[int], b: list[int]) -> float:
+    ra = np.argsort(np.argsort(a))
+    rb = np.argsort(np.argsort(b))
+    return float(np.corrcoef(ra, rb)[0, 1])
+
+
+@pytest.mark.django_db
+def test_ballot_ids_and_row_order_do_not_follow_the_order_of_entry(
+    campaign: Campaign, ballots_file: Callable[..., Path]
+) -> None:
+    lines = ["ballot_no,L1,L2"] + [f"{i},满意,不满意" for i in range(1, 1001)]
+    ballots_import(campaign=campaign, rows=rows_of(campaign, ballots_file("\n".join(lines))), actor=STAFF)
+    entered = [int(n) for n in Ballot.objects.order_by("id").values_list("ballot_no", flat=True)]
+    assert sorted(entered) == list(range(1, 1001))
+    assert abs(_spearman(entered, list(range(1000)))) < 0.15
+    ids = list(Ballot.objects.values_list("id", flat=True))
+    assert len(set(ids)) == 1000
+    assert max(ids) > 2**40  # random 62-bit ids, not a counter
