@@ -26,11 +26,17 @@ def write(tmp_path: Path) -> Callable[[str, str], Path]:
     return _write
 
 
-def run_pingyi(*args: str | Path, cwd: Path | None = None, lang: str = "en",
-               env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+def run_pingyi(
+    *args: str | Path, cwd: Path | None = None, lang: str = "en", env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
     """Runs the installed `pingyi` command in a subprocess, as a user (or a hidden test) would."""
     environment = {**os.environ, "PINGYI_LANGUAGE": lang, **(env or {})}
     return subprocess.run(
-        [str(PINGYI), *map(str, args)], capture_output=True, text=True, cwd=cwd,
-        env=environment, check=False, timeout=300,
+        [str(PINGYI), *map(str, args)],
+        capture_output=True,
+        text=True,
+        cwd=cwd,
+        env=environment,
+        check=False,
+        timeout=300,
     )

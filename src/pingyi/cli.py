@@ -14,7 +14,10 @@ import sys
 import traceback
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import TYPE_CHECKING, NoReturn
+
+if TYPE_CHECKING:
+    from pingyi.rules.tally import TallyResult
 
 EXIT_INPUT = 1
 EXIT_INTERNAL = 3
@@ -107,16 +110,18 @@ def cmd_tally(args: argparse.Namespace) -> int:
         groups=rows.groups,
         previous_last=previous,
     )
-    write_outputs(result, json_path=args.json, xlsx_path=args.xlsx, title=args.title,
-                  data=result_to_json(result))
+    write_outputs(
+        result,
+        json_path=args.json,
+        xlsx_path=args.xlsx,
+        title=args.title,
+        data=result_to_json(result),
+    )
     _out(_summary(result))
     return 0
 
 
-def _summary(result: Any) -> str:
-    from pingyi.rules.tally import TallyResult
-
-    assert isinstance(result, TallyResult)
+def _summary(result: TallyResult) -> str:
     return _t("%(total)s ballots, %(valid)s valid; winners %(w)s, last %(l)s, rectify %(r)s") % {
         "total": result.total_ballots,
         "valid": result.valid_ballots,
@@ -158,8 +163,10 @@ def cmd_campaign_create(args: argparse.Namespace) -> int:
         code=args.code,
         actor=_actor(),
     )
-    _out(_t("created campaign %(code)s (%(name)s) with %(units)s units; it is a draft")
-         % {"code": campaign.code, "name": campaign.name, "units": len(units)})
+    _out(
+        _t("created campaign %(code)s (%(name)s) with %(units)s units; it is a draft")
+        % {"code": campaign.code, "name": campaign.name, "units": len(units)}
+    )
     return 0
 
 
@@ -179,8 +186,10 @@ def cmd_campaign_transition(args: argparse.Namespace) -> int:
     campaign = campaign_get(code=args.campaign)
     action = {"open": campaign_open, "close": campaign_close}[args.action]
     action(campaign=campaign, actor=_actor())
-    _out(_t("campaign %(code)s is now %(status)s")
-         % {"code": campaign.code, "status": campaign.get_status_display()})
+    _out(
+        _t("campaign %(code)s is now %(status)s")
+        % {"code": campaign.code, "status": campaign.get_status_display()}
+    )
     return 0
 
 
@@ -199,15 +208,26 @@ def cmd_ballots_import(args: argparse.Namespace) -> int:
 
     campaign = campaign_get(code=args.campaign)
     scheme = campaign_scheme(campaign)
-    rows = read_ballots(args.file, [u.code for u in campaign_units(campaign)], scheme, str(args.file))
+    rows = read_ballots(
+        args.file, [u.code for u in campaign_units(campaign)], scheme, str(args.file)
+    )
     report = ballots_import(campaign=campaign, rows=rows, actor=_actor(), digest=_sha256(args.file))
     for rejected in report.rejected:
-        _out(_t("%(file)s, row %(row)s: rejected: %(reason)s")
-             % {"file": args.file, "row": rejected.row,
-                "reason": _t(rejected.reason) % rejected.params})
-    _out(_t("imported %(imported)s, rejected %(rejected)s (of the imported, %(invalid)s blank ballots)")
-         % {"imported": report.imported, "rejected": len(report.rejected),
-            "invalid": report.invalid})
+        _out(
+            _t("%(file)s, row %(row)s: rejected: %(reason)s")
+            % {
+                "file": args.file,
+                "row": rejected.row,
+                "reason": _t(rejected.reason) % rejected.params,
+            }
+        )
+    _out(
+        _t(
+            "imported %(imported)s, rejected %(rejected)s"
+            " (of the imported, %(invalid)s blank ballots)"
+        )
+        % {"imported": report.imported, "rejected": len(report.rejected), "invalid": report.invalid}
+    )
     return 0
 
 
@@ -255,11 +275,15 @@ def cmd_verify(args: argparse.Namespace) -> int:
 
     report = audit_verify()
     if report.ok:
-        _out(_t("audit chain intact: %(n)s entries, head %(head)s")
-             % {"n": report.entries, "head": report.head})
+        _out(
+            _t("audit chain intact: %(n)s entries, head %(head)s")
+            % {"n": report.entries, "head": report.head}
+        )
         return 0
-    _out(_t("audit chain BROKEN at entry #%(seq)s: %(reason)s")
-         % {"seq": report.broken_at, "reason": _t(report.reason or "")})
+    _out(
+        _t("audit chain BROKEN at entry #%(seq)s: %(reason)s")
+        % {"seq": report.broken_at, "reason": _t(report.reason or "")}
+    )
     return EXIT_INPUT
 
 
@@ -275,7 +299,9 @@ def cmd_demo_account(args: argparse.Namespace) -> int:
     from pingyi.demo.run import demo_account
 
     username, password = demo_account()
-    _out(_t("demo staff account: %(user)s / %(password)s") % {"user": username, "password": password})
+    _out(
+        _t("demo staff account: %(user)s / %(password)s") % {"user": username, "password": password}
+    )
     return 0
 
 
@@ -396,8 +422,13 @@ def _internal_error(exc: BaseException) -> NoReturn:
         where = str(log)
     except OSError:
         where = "-"
-    _fail([_t("internal error (%(kind)s); details were written to %(log)s")
-           % {"kind": type(exc).__name__, "log": where}], EXIT_INTERNAL)
+    _fail(
+        [
+            _t("internal error (%(kind)s); details were written to %(log)s")
+            % {"kind": type(exc).__name__, "log": where}
+        ],
+        EXIT_INTERNAL,
+    )
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -10,7 +10,10 @@ import pytest
 
 from tests.conftest import run_pingyi
 
-UNITS = "code,name,category,veto\nL1,组织部,地方管理部门,\nL2,宣传部,地方管理部门,是\nV1,国税局,垂直管理部门,\n"
+UNITS = (
+    "code,name,category,veto\n"
+    "L1,组织部,地方管理部门,\nL2,宣传部,地方管理部门,是\nV1,国税局,垂直管理部门,\n"
+)
 BALLOTS = (
     "ballot_no,group,L1,L2,V1\n"
     "1,服务对象,满意,基本满意,不满意\n"
@@ -38,18 +41,49 @@ def ballot_count(home: Path) -> int:
         return int(db.execute("SELECT count(*) FROM ballots_ballot").fetchone()[0])
 
 
-def test_results_from_the_database_equal_tally_on_the_same_files(home: Path, tmp_path: Path) -> None:
+def test_results_from_the_database_equal_tally_on_the_same_files(
+    home: Path, tmp_path: Path
+) -> None:
     (tmp_path / "units.csv").write_text(UNITS, encoding="utf-8")
     (tmp_path / "ballots.csv").write_text(BALLOTS, encoding="utf-8")
-    assert pingyi(home, "campaign", "create", "--units", tmp_path / "units.csv", "--year", "2026",
-                  "--code", "same-2026", "--series", "same")[0] == 0
+    assert (
+        pingyi(
+            home,
+            "campaign",
+            "create",
+            "--units",
+            tmp_path / "units.csv",
+            "--year",
+            "2026",
+            "--code",
+            "same-2026",
+            "--series",
+            "same",
+        )[0]
+        == 0
+    )
     assert pingyi(home, "campaign", "open", "same-2026")[0] == 0
-    code, out, _ = pingyi(home, "ballots", "import", "--campaign", "same-2026", tmp_path / "ballots.csv")
+    code, out, _ = pingyi(
+        home, "ballots", "import", "--campaign", "same-2026", tmp_path / "ballots.csv"
+    )
     assert code == 0 and "imported 4, rejected 0" in out
     assert pingyi(home, "campaign", "close", "same-2026")[0] == 0
-    assert pingyi(home, "results", "--campaign", "same-2026", "--json", tmp_path / "db.json")[0] == 0
-    assert pingyi(home, "tally", "--units", tmp_path / "units.csv", "--ballots",
-                  tmp_path / "ballots.csv", "--json", tmp_path / "file.json")[0] == 0
+    assert (
+        pingyi(home, "results", "--campaign", "same-2026", "--json", tmp_path / "db.json")[0] == 0
+    )
+    assert (
+        pingyi(
+            home,
+            "tally",
+            "--units",
+            tmp_path / "units.csv",
+            "--ballots",
+            tmp_path / "ballots.csv",
+            "--json",
+            tmp_path / "file.json",
+        )[0]
+        == 0
+    )
     stored = json.loads((tmp_path / "db.json").read_text("utf-8"))
     direct = json.loads((tmp_path / "file.json").read_text("utf-8"))
     assert stored == direct
@@ -58,13 +92,28 @@ def test_results_from_the_database_equal_tally_on_the_same_files(home: Path, tmp
 def test_reimporting_a_file_adds_nothing_and_says_so(home: Path, tmp_path: Path) -> None:
     (tmp_path / "units.csv").write_text(UNITS, encoding="utf-8")
     (tmp_path / "ballots.csv").write_text(BALLOTS, encoding="utf-8")
-    pingyi(home, "campaign", "create", "--units", tmp_path / "units.csv", "--year", "2026",
-           "--code", "twice-2026", "--series", "twice")
+    pingyi(
+        home,
+        "campaign",
+        "create",
+        "--units",
+        tmp_path / "units.csv",
+        "--year",
+        "2026",
+        "--code",
+        "twice-2026",
+        "--series",
+        "twice",
+    )
     pingyi(home, "campaign", "open", "twice-2026")
     before = ballot_count(home)
-    _, first, _ = pingyi(home, "ballots", "import", "--campaign", "twice-2026", tmp_path / "ballots.csv")
+    _, first, _ = pingyi(
+        home, "ballots", "import", "--campaign", "twice-2026", tmp_path / "ballots.csv"
+    )
     middle = ballot_count(home)
-    code, second, _ = pingyi(home, "ballots", "import", "--campaign", "twice-2026", tmp_path / "ballots.csv")
+    code, second, _ = pingyi(
+        home, "ballots", "import", "--campaign", "twice-2026", tmp_path / "ballots.csv"
+    )
     assert "imported 4, rejected 0" in first and middle - before == 4
     assert code == 0 and "imported 0, rejected 4" in second and ballot_count(home) == middle
     assert "ballots.csv, row 2: rejected: ballot number '1' was already imported" in second
@@ -73,8 +122,19 @@ def test_reimporting_a_file_adds_nothing_and_says_so(home: Path, tmp_path: Path)
 def test_a_bad_file_changes_nothing_in_the_database(home: Path, tmp_path: Path) -> None:
     (tmp_path / "units.csv").write_text(UNITS, encoding="utf-8")
     (tmp_path / "bad.csv").write_text(BALLOTS + "5,服务对象,很好,满意,满意\n", encoding="utf-8")
-    pingyi(home, "campaign", "create", "--units", tmp_path / "units.csv", "--year", "2026",
-           "--code", "bad-2026", "--series", "bad")
+    pingyi(
+        home,
+        "campaign",
+        "create",
+        "--units",
+        tmp_path / "units.csv",
+        "--year",
+        "2026",
+        "--code",
+        "bad-2026",
+        "--series",
+        "bad",
+    )
     pingyi(home, "campaign", "open", "bad-2026")
     before = ballot_count(home)
     code, _, err = pingyi(home, "ballots", "import", "--campaign", "bad-2026", tmp_path / "bad.csv")
@@ -86,10 +146,23 @@ def test_a_bad_file_changes_nothing_in_the_database(home: Path, tmp_path: Path) 
 
 def test_results_are_refused_while_the_campaign_is_open(home: Path, tmp_path: Path) -> None:
     (tmp_path / "units.csv").write_text(UNITS, encoding="utf-8")
-    pingyi(home, "campaign", "create", "--units", tmp_path / "units.csv", "--year", "2026",
-           "--code", "open-2026", "--series", "open")
+    pingyi(
+        home,
+        "campaign",
+        "create",
+        "--units",
+        tmp_path / "units.csv",
+        "--year",
+        "2026",
+        "--code",
+        "open-2026",
+        "--series",
+        "open",
+    )
     pingyi(home, "campaign", "open", "open-2026")
-    code, out, err = pingyi(home, "results", "--campaign", "open-2026", "--json", tmp_path / "r.json")
+    code, _, err = pingyi(
+        home, "results", "--campaign", "open-2026", "--json", tmp_path / "r.json"
+    )
     assert code == 1 and "no results while the campaign is open" in err
     assert not (tmp_path / "r.json").exists()
 
@@ -98,8 +171,19 @@ def test_verify_reports_an_intact_chain_then_names_a_tampered_entry(
     home: Path, tmp_path: Path
 ) -> None:
     (tmp_path / "units.csv").write_text(UNITS, encoding="utf-8")
-    pingyi(home, "campaign", "create", "--units", tmp_path / "units.csv", "--year", "2026",
-           "--code", "audit-2026", "--series", "audit")
+    pingyi(
+        home,
+        "campaign",
+        "create",
+        "--units",
+        tmp_path / "units.csv",
+        "--year",
+        "2026",
+        "--code",
+        "audit-2026",
+        "--series",
+        "audit",
+    )
     pingyi(home, "campaign", "open", "audit-2026")
     code, out, _ = pingyi(home, "verify")
     assert code == 0 and out.startswith("audit chain intact:")
@@ -109,11 +193,15 @@ def test_verify_reports_an_intact_chain_then_names_a_tampered_entry(
     code, out, _ = pingyi(home, "verify")
     with sqlite3.connect(home / "pingyi.sqlite3") as db:
         db.execute("UPDATE audit_auditentry SET actor = ? WHERE seq = ?", (actor, seq))
-    assert code == 1 and out.strip() == f"audit chain BROKEN at entry #{seq}: its content was changed"
+    assert (
+        code == 1 and out.strip() == f"audit chain BROKEN at entry #{seq}: its content was changed"
+    )
     assert pingyi(home, "verify")[0] == 0
 
 
 def test_an_unknown_campaign_is_a_clear_refusal(home: Path) -> None:
     code, _, err = pingyi(home, "campaign", "open", "nope-1999")
     assert code == 1
-    assert err.strip() == "pingyi: error: no campaign 'nope-1999'; `pingyi campaign list` shows them"
+    assert (
+        err.strip() == "pingyi: error: no campaign 'nope-1999'; `pingyi campaign list` shows them"
+    )

@@ -22,12 +22,23 @@ UNITS = [
 ]
 
 
-def make_campaign(year: int = 2026, units: list[UnitSpec] | None = None, *, open_it: bool = True,
-                  series: str = "qianren") -> Campaign:
+def make_campaign(
+    year: int = 2026,
+    units: list[UnitSpec] | None = None,
+    *,
+    open_it: bool = True,
+    series: str = "qianren",
+) -> Campaign:
     campaign = campaign_create(
-        organization_code="office", organization_name="评议办", series_code=series,
-        series_name="千人评议机关", year=year, name=f"{year}年千人评议", scheme=builtin_scheme(),
-        units=units or UNITS, actor=STAFF,
+        organization_code="office",
+        organization_name="评议办",
+        series_code=series,
+        series_name="千人评议机关",
+        year=year,
+        name=f"{year}年千人评议",
+        scheme=builtin_scheme(),
+        units=units or UNITS,
+        actor=STAFF,
     )
     if open_it:
         campaign_open(campaign=campaign, actor=STAFF)

@@ -38,9 +38,9 @@ def _reachable(model: type[models.Model]) -> set[type[models.Model]]:
             continue
         seen.add(current)
         for field in current._meta.get_fields():
-            if field.many_to_one or field.one_to_one or field.many_to_many:
-                if field.concrete and field.related_model is not None:
-                    stack.append(field.related_model)  # type: ignore[arg-type]
+            linked = field.many_to_one or field.one_to_one or field.many_to_many
+            if linked and field.concrete and field.related_model is not None:
+                stack.append(field.related_model)  # type: ignore[arg-type]
     return seen
 
 
@@ -53,14 +53,21 @@ def test_nothing_reachable_from_a_ballot_leads_to_a_person_token_or_session() ->
     reachable = _reachable(Ballot)
     names = {m._meta.label for m in reachable}
     assert names == {
-        "ballots.Ballot", "campaigns.Campaign", "campaigns.Series", "campaigns.Organization",
+        "ballots.Ballot",
+        "campaigns.Campaign",
+        "campaigns.Series",
+        "campaigns.Organization",
         "campaigns.EvaluatorGroup",
     }
     for model in reachable:
         for field in model._meta.concrete_fields:
             words = field.name.lower().split("_")
             assert not set(words) & set(FORBIDDEN_WORDS), f"{model._meta.label}.{field.name}"
-    ballot_times = [f.name for f in Ballot._meta.concrete_fields if isinstance(f, models.DateTimeField | models.TimeField)]
+    ballot_times = [
+        f.name
+        for f in Ballot._meta.concrete_fields
+        if isinstance(f, models.DateTimeField | models.TimeField)
+    ]
     assert ballot_times == []
 
 
@@ -75,7 +82,9 @@ def test_ballot_ids_and_row_order_do_not_follow_the_order_of_entry(
     campaign: Campaign, ballots_file: Callable[..., Path]
 ) -> None:
     lines = ["ballot_no,L1,L2"] + [f"{i},满意,不满意" for i in range(1, 1001)]
-    ballots_import(campaign=campaign, rows=rows_of(campaign, ballots_file("\n".join(lines))), actor=STAFF)
+    ballots_import(
+        campaign=campaign, rows=rows_of(campaign, ballots_file("\n".join(lines))), actor=STAFF
+    )
     entered = [int(n) for n in Ballot.objects.order_by("id").values_list("ballot_no", flat=True)]
     assert sorted(entered) == list(range(1, 1001))
     assert abs(_spearman(entered, list(range(1000)))) < 0.15

@@ -29,7 +29,9 @@ GOOD = (
 def test_an_import_stores_every_row_and_reports_blank_ballots(
     campaign: Campaign, ballots_file: Write
 ) -> None:
-    report = ballots_import(campaign=campaign, rows=rows_of(campaign, ballots_file(GOOD)), actor=STAFF)
+    report = ballots_import(
+        campaign=campaign, rows=rows_of(campaign, ballots_file(GOOD)), actor=STAFF
+    )
     assert (report.imported, report.invalid, report.rejected) == (3, 1, [])
     assert Ballot.objects.filter(campaign=campaign).count() == 3
     assert Ballot.objects.filter(campaign=campaign, valid=False).get().ballot_no == "3"

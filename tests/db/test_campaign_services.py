@@ -19,7 +19,9 @@ def test_a_new_campaign_is_a_draft_with_its_roster_and_an_audit_entry() -> None:
     assert campaign_unit_specs(campaign) == UNITS
     assert [g.name for g in campaign.groups.all()] == ["服务对象", "干部和各界代表"]
     assert [(c.code, c.winner_places) for c in campaign.categories.all()] == [
-        ("local", 5), ("vertical", 3), ("financial", 2),
+        ("local", 5),
+        ("vertical", 3),
+        ("financial", 2),
     ]
     assert campaign_scheme(campaign) == builtin_scheme()
     entry = AuditEntry.objects.get(action="campaign.created")
@@ -32,7 +34,9 @@ def test_the_phases_go_draft_open_closed_and_each_step_is_audited() -> None:
     campaign_close(campaign=campaign, actor=STAFF)
     assert Campaign.objects.get(pk=campaign.pk).status == CampaignStatus.CLOSED
     assert list(AuditEntry.objects.values_list("action", flat=True)) == [
-        "campaign.created", "campaign.open", "campaign.closed",
+        "campaign.created",
+        "campaign.open",
+        "campaign.closed",
     ]
 
 
@@ -52,9 +56,15 @@ def test_a_series_has_one_campaign_a_year() -> None:
     make_campaign(2026)
     with pytest.raises(RuleError) as refused:
         campaign_create(
-            organization_code="office", organization_name="评议办", series_code="qianren",
-            series_name="千人评议机关", year=2026, name="again", scheme=builtin_scheme(),
-            units=UNITS, actor=STAFF,
+            organization_code="office",
+            organization_name="评议办",
+            series_code="qianren",
+            series_name="千人评议机关",
+            year=2026,
+            name="again",
+            scheme=builtin_scheme(),
+            units=UNITS,
+            actor=STAFF,
         )
     assert "already has a campaign for 2026" in refused.value.message()
     assert Campaign.objects.count() == 1

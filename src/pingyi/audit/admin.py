@@ -13,7 +13,15 @@ class AuditEntryAdmin(admin.ModelAdmin[AuditEntry]):
     list_display = ("seq", "at", "actor", "action", "object_type", "object_id")
     list_filter = ("action",)
     readonly_fields = (
-        "seq", "at", "actor", "action", "object_type", "object_id", "data", "prev_hash", "hash",
+        "seq",
+        "at",
+        "actor",
+        "action",
+        "object_type",
+        "object_id",
+        "data",
+        "prev_hash",
+        "hash",
     )
 
     def has_add_permission(self, request: HttpRequest) -> bool:

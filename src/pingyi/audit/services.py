@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import json
 from dataclasses import dataclass
-import datetime as dt
 from datetime import datetime
 from typing import Any
 
@@ -19,8 +19,15 @@ GENESIS = "0" * 64
 
 
 def entry_hash(
-    *, seq: int, at: datetime, actor: str, action: str, object_type: str, object_id: str,
-    data: Any, prev_hash: str,
+    *,
+    seq: int,
+    at: datetime,
+    actor: str,
+    action: str,
+    object_type: str,
+    object_id: str,
+    data: Any,
+    prev_hash: str,
 ) -> str:
     payload = json.dumps(
         {
@@ -41,7 +48,11 @@ def entry_hash(
 
 
 def audit_log(
-    *, actor: str, action: str, obj: Any = None, data: dict[str, Any] | None = None,
+    *,
+    actor: str,
+    action: str,
+    obj: Any = None,
+    data: dict[str, Any] | None = None,
     now: datetime | None = None,
 ) -> AuditEntry:
     """Appends an entry. Must run inside the transaction of the change it records."""
@@ -90,16 +101,24 @@ def audit_verify() -> ChainReport:
         count += 1
         if entry.seq != expected_seq:
             return ChainReport(
-                count, previous, entry.seq, gettext_noop("an entry before it is missing or was inserted")
+                count,
+                previous,
+                entry.seq,
+                gettext_noop("an entry before it is missing or was inserted"),
             )
         if entry.prev_hash != previous:
             return ChainReport(
                 count, previous, entry.seq, gettext_noop("it does not follow the previous entry")
             )
         recomputed = entry_hash(
-            seq=entry.seq, at=entry.at.astimezone(dt.UTC), actor=entry.actor,
-            action=entry.action, object_type=entry.object_type, object_id=entry.object_id,
-            data=entry.data, prev_hash=entry.prev_hash,
+            seq=entry.seq,
+            at=entry.at.astimezone(dt.UTC),
+            actor=entry.actor,
+            action=entry.action,
+            object_type=entry.object_type,
+            object_id=entry.object_id,
+            data=entry.data,
+            prev_hash=entry.prev_hash,
         )
         if recomputed != entry.hash:
             return ChainReport(count, previous, entry.seq, gettext_noop("its content was changed"))

@@ -32,7 +32,10 @@ class Ballot(models.Model):
     group = models.ForeignKey(
         EvaluatorGroup, on_delete=models.PROTECT, null=True, blank=True, related_name="ballots"
     )
-    ballot_no = models.CharField(_("ballot number"), max_length=60, null=True, blank=True)
+    # NULL for online ballots: several NULLs may share a campaign under the unique constraint.
+    ballot_no = models.CharField(  # noqa: DJ001
+        _("ballot number"), max_length=60, null=True, blank=True
+    )
     marks = models.TextField(_("marks"))
     valid = models.BooleanField(_("valid"))
     source = models.CharField(_("source"), max_length=10, choices=BallotSource.choices)

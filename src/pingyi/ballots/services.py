@@ -128,8 +128,14 @@ def ballots_import(
         day = today or timezone.localdate()
         params = [
             (
-                random_ballot_id(), locked.pk, groups[i], rows.ballot_nos[i], texts[n],
-                valid[n], BallotSource.PAPER.value, day,
+                random_ballot_id(),
+                locked.pk,
+                groups[i],
+                rows.ballot_nos[i],
+                texts[n],
+                valid[n],
+                BallotSource.PAPER.value,
+                day,
             )
             for n, i in enumerate(keep)
         ]
@@ -140,9 +146,7 @@ def ballots_import(
                 " source, cast_on) VALUES (%s, %s, %s, %s, %s, %s, %s, %s)",
                 params,
             )
-        report = ImportReport(
-            imported=len(keep), invalid=valid.count(False), rejected=rejected
-        )
+        report = ImportReport(imported=len(keep), invalid=valid.count(False), rejected=rejected)
         audit_log(
             actor=actor,
             action="ballots.imported",

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import admin
 from django.http import HttpRequest
 
@@ -18,9 +20,9 @@ class SeriesAdmin(admin.ModelAdmin[Series]):
     list_display = ("code", "name", "organization")
 
 
-class UnitInline(admin.TabularInline[Unit, Campaign]):
-    model = Unit
-    fields: tuple[str, ...] = ("position", "code", "name", "category", "veto")
+class _RosterInline(admin.TabularInline[Any, Campaign]):
+    """The roster is frozen once a campaign opens (R13): it is shown, never edited here."""
+
     extra = 0
 
     def has_add_permission(self, request: HttpRequest, obj: Campaign | None = None) -> bool:
@@ -33,13 +35,18 @@ class UnitInline(admin.TabularInline[Unit, Campaign]):
         return False
 
 
-class CategoryInline(UnitInline):
-    model = Category  # type: ignore[assignment]
+class UnitInline(_RosterInline):
+    model = Unit
+    fields = ("position", "code", "name", "category", "veto")
+
+
+class CategoryInline(_RosterInline):
+    model = Category
     fields = ("position", "code", "name", "winner_places")
 
 
-class GroupInline(UnitInline):
-    model = EvaluatorGroup  # type: ignore[assignment]
+class GroupInline(_RosterInline):
+    model = EvaluatorGroup
     fields = ("position", "code", "name", "target_share")
 
 

@@ -57,7 +57,9 @@ class Campaign(models.Model):
     scheme = models.JSONField(_("scheme"))
     # Codes of the units that were last in the previous campaign, when it was not run in
     # Pingyi (imported from its results JSON). Null: look the previous campaign up instead.
-    previous_last = models.JSONField(_("last units of the previous campaign"), null=True, blank=True)
+    previous_last = models.JSONField(
+        _("last units of the previous campaign"), null=True, blank=True
+    )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
     class Meta:

@@ -54,7 +54,10 @@ def campaign_create(
     )
     categories = {
         rule.code: Category.objects.create(
-            campaign=campaign, code=rule.code, name=rule.name, winner_places=rule.winners,
+            campaign=campaign,
+            code=rule.code,
+            name=rule.name,
+            winner_places=rule.winners,
             position=i,
         )
         for i, rule in enumerate(scheme.categories)
@@ -76,7 +79,9 @@ def campaign_create(
             campaign=campaign,
             code=group.code,
             name=group.name,
-            target_share=fraction_text(group.target_share) if group.target_share is not None else "",
+            target_share=fraction_text(group.target_share)
+            if group.target_share is not None
+            else "",
             position=i,
         )
         for i, group in enumerate(scheme.groups)
@@ -98,7 +103,9 @@ def _transition(campaign: Campaign, target: str, actor: str) -> Campaign:
         locked.status = target
         locked.save(update_fields=["status"])
         audit_log(
-            actor=actor, action=f"campaign.{target}", obj=locked,
+            actor=actor,
+            action=f"campaign.{target}",
+            obj=locked,
             data={"from": before, "to": target},
         )
     campaign.status = target

@@ -47,15 +47,24 @@ def _build_year(year: int, year_index: int, seed: int, out: Path, actor: str) ->
     if existing is not None:
         return existing
     campaign = campaign_create(
-        organization_code=ORG[0], organization_name=ORG[1], series_code=SERIES[0],
-        series_name=SERIES[1], year=year, name=f"{year}年市千人评议机关活动", scheme=builtin_scheme(),
-        units=demo_units(), code=code, actor=actor,
+        organization_code=ORG[0],
+        organization_name=ORG[1],
+        series_code=SERIES[0],
+        series_name=SERIES[1],
+        year=year,
+        name=f"{year}年市千人评议机关活动",
+        scheme=builtin_scheme(),
+        units=demo_units(),
+        code=code,
+        actor=actor,
     )
     campaign_open(campaign=campaign, actor=actor)
     ballots_file = out / f"paper-ballots-{year}.csv"
     _write_ballot_file(ballots_file, seed, year_index)
     rows = read_ballots(
-        ballots_file, [u.code for u in campaign_units(campaign)], campaign_scheme(campaign),
+        ballots_file,
+        [u.code for u in campaign_units(campaign)],
+        campaign_scheme(campaign),
         str(ballots_file),
     )
     ballots_import(campaign=campaign, rows=rows, actor=actor, digest="demo")
@@ -65,25 +74,36 @@ def _build_year(year: int, year_index: int, seed: int, out: Path, actor: str) ->
 
 def _describe(result: TallyResult) -> Iterator[str]:
     yield _("%(total)s ballots received, %(valid)s valid, %(invalid)s blank (invalid)") % {
-        "total": result.total_ballots, "valid": result.valid_ballots,
+        "total": result.total_ballots,
+        "valid": result.valid_ballots,
         "invalid": len(result.invalid),
     }
     for group in result.groups:
         target = f"{float(group.target_share):.0%}" if group.target_share is not None else "—"
         yield _("  %(name)s: %(n)s ballots, %(share).1f%% (target %(target)s)") % {
-            "name": group.name, "n": group.ballots, "share": float(group.share) * 100,
+            "name": group.name,
+            "n": group.ballots,
+            "share": float(group.share) * 100,
             "target": target,
         }
     for category in result.scheme.categories:
         yield f"  【{category.name}】"
         for flag, label in (
-            ("winner", _("winners")), ("last", _("last")), ("rectify", _("key rectification")),
-            ("consecutive_last", _("last two years running")), ("veto", _("one-vote veto")),
+            ("winner", _("winners")),
+            ("last", _("last")),
+            ("rectify", _("key rectification")),
+            ("consecutive_last", _("last two years running")),
+            ("veto", _("one-vote veto")),
         ):
             names = [
-                f"{u.spec.name}({u.rank})" for u in sorted(
-                    (u for u in result.units if u.spec.category_code == category.code
-                     and flag in u.flags), key=lambda u: u.rank or 0,
+                f"{u.spec.name}({u.rank})"
+                for u in sorted(
+                    (
+                        u
+                        for u in result.units
+                        if u.spec.category_code == category.code and flag in u.flags
+                    ),
+                    key=lambda u: u.rank or 0,
                 )
             ]
             if names:
@@ -99,9 +119,17 @@ def demo_build(*, out: Path, seed: int, actor: str) -> Iterator[str]:
     campaigns = [_build_year(year, i, seed, out, actor) for i, year in enumerate(YEARS)]
     for campaign in campaigns:
         result = campaign_tally(campaign)
-        json_path, xlsx_path = out / f"results-{campaign.year}.json", out / f"results-{campaign.year}.xlsx"
-        write_outputs(result, json_path=json_path, xlsx_path=xlsx_path, title=campaign.name,
-                      data=result_to_json(result))
+        json_path, xlsx_path = (
+            out / f"results-{campaign.year}.json",
+            out / f"results-{campaign.year}.xlsx",
+        )
+        write_outputs(
+            result,
+            json_path=json_path,
+            xlsx_path=xlsx_path,
+            title=campaign.name,
+            data=result_to_json(result),
+        )
         yield f"== {campaign.name} ({campaign.code})"
         yield from _describe(result)
     current = campaigns[-1]

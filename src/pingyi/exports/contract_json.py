@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import os
-import tempfile
 from fractions import Fraction
 from pathlib import Path
 from typing import Any
@@ -33,7 +32,9 @@ def result_to_json(result: TallyResult) -> dict[str, Any]:
                 "counts": counts,
                 "score": float(round_fraction(unit.score, DECIMALS)),
                 "mean_score": _number(unit.mean_score),
-                "satisfaction_rate": _number(published_rate(rate, scheme) if rate is not None else None),
+                "satisfaction_rate": _number(
+                    published_rate(rate, scheme) if rate is not None else None
+                ),
                 "rank": unit.rank,
                 "flags": list(unit.flags),
             }

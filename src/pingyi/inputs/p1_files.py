@@ -40,7 +40,9 @@ def parse_bool(text: str | None) -> bool | None:
     return None
 
 
-def _header_index(table: Table, names: dict[str, tuple[str, ...]], required: Sequence[str]) -> dict[str, int]:
+def _header_index(
+    table: Table, names: dict[str, tuple[str, ...]], required: Sequence[str]
+) -> dict[str, int]:
     found: dict[str, int] = {}
     problems: list[Problem] = []
     for index, title in enumerate(table.header):
@@ -72,7 +74,9 @@ def _header_index(table: Table, names: dict[str, tuple[str, ...]], required: Seq
 def units_from_table(table: Table, scheme: Scheme) -> list[UnitSpec]:
     cols = _header_index(table, UNIT_COLUMNS, ("code", "name", "category"))
     if table.frame.height == 0:
-        raise InputError.one(Where(file=table.file), gettext_noop("no units: the file has only a header"))
+        raise InputError.one(
+            Where(file=table.file), gettext_noop("no units: the file has only a header")
+        )
     problems: list[Problem] = []
     units: list[UnitSpec] = []
     seen: dict[str, int] = {}
@@ -90,7 +94,9 @@ def units_from_table(table: Table, scheme: Scheme) -> list[UnitSpec]:
             problems.append(
                 Problem(
                     table.where(row, cols["category"]),
-                    gettext_noop("category %(value)r is not in the scheme; expected one of: %(known)s"),
+                    gettext_noop(
+                        "category %(value)r is not in the scheme; expected one of: %(known)s"
+                    ),
                     {"value": category, "known": ", ".join(c.name for c in scheme.categories)},
                 )
             )
@@ -99,7 +105,9 @@ def units_from_table(table: Table, scheme: Scheme) -> list[UnitSpec]:
             problems.append(
                 Problem(
                     table.where(row, cols["veto"]),
-                    gettext_noop("%(value)r is not a yes/no value; use 1/0, true/false, yes/no or 是/否"),
+                    gettext_noop(
+                        "%(value)r is not a yes/no value; use 1/0, true/false, yes/no or 是/否"
+                    ),
                     {"value": values["veto"][n]},
                 )
             )
@@ -114,8 +122,15 @@ def units_from_table(table: Table, scheme: Scheme) -> list[UnitSpec]:
         if code is not None:
             seen.setdefault(code, row)
         if code and name and rule is not None and veto is not None:
-            units.append(UnitSpec(code=code, name=name, category=category or "",
-                                  category_code=rule.code, veto=veto))
+            units.append(
+                UnitSpec(
+                    code=code,
+                    name=name,
+                    category=category or "",
+                    category_code=rule.code,
+                    veto=veto,
+                )
+            )
         if len(problems) >= MAX_PROBLEMS:
             break
     if problems:
@@ -176,9 +191,8 @@ def ballots_from_table(table: Table, unit_codes: Sequence[str], scheme: Scheme) 
                 gettext_noop("missing column 'ballot_no'; the header must start with ballot_no"),
             ),
         )
-    if problems:
+    if problems or ballot_col is None:
         raise InputError(problems[:MAX_PROBLEMS])
-    assert ballot_col is not None
     frame = table.frame
     numbers = table.column(ballot_col)
     problems += problems_at(
@@ -187,8 +201,10 @@ def ballots_from_table(table: Table, unit_codes: Sequence[str], scheme: Scheme) 
     duplicated = numbers.is_duplicated() & numbers.is_not_null()
     if duplicated.any():
         first_rows = (
-            frame.filter(duplicated).group_by(f"c{ballot_col}", maintain_order=True)
-            .agg(pl.col(ROW).min()).rows()
+            frame.filter(duplicated)
+            .group_by(f"c{ballot_col}", maintain_order=True)
+            .agg(pl.col(ROW).min())
+            .rows()
         )
         first = dict(first_rows)
         dupes = frame.filter(duplicated & ~frame.get_column(ROW).is_in(list(first.values())))
@@ -211,9 +227,12 @@ def ballots_from_table(table: Table, unit_codes: Sequence[str], scheme: Scheme) 
         unknown = raw.is_not_null() & codes.is_null()
         if unknown.any() and len(problems) < MAX_PROBLEMS:
             problems += problems_at(
-                table, index, unknown,
+                table,
+                index,
+                unknown,
                 gettext_noop("unknown mark %(value)r; expected %(expected)s, or empty for abstain"),
-                limit=MAX_PROBLEMS - len(problems), expected=expected,
+                limit=MAX_PROBLEMS - len(problems),
+                expected=expected,
             )
         mapped.append(codes.fill_null(BLANK))
     if problems:

@@ -65,7 +65,9 @@ def check_size(path: Path, label: str) -> None:
     try:
         size = path.stat().st_size
     except OSError as exc:
-        raise _fail(label, gettext_noop("cannot read the file: %(error)s"), error=exc.strerror) from exc
+        raise _fail(
+            label, gettext_noop("cannot read the file: %(error)s"), error=exc.strerror
+        ) from exc
     if not path.is_file():
         raise _fail(label, gettext_noop("not a file"))
     if size == 0:
@@ -94,10 +96,28 @@ def check_xlsx(path: Path, label: str) -> None:
                     gettext_noop("the workbook expands to too much data (a zip bomb?); refused"),
                 )
             for member in members:
-                if member.filename.startswith("xl/worksheets/") and member.filename.endswith(".xml"):
+                if member.filename.endswith((".xml", ".rels")):
+                    _refuse_dtd(archive, member, label)
+                if member.filename.startswith("xl/worksheets/") and member.filename.endswith(
+                    ".xml"
+                ):
                     _refuse_formulas(archive, member, label)
     except zipfile.BadZipFile as exc:
-        raise _fail(label, gettext_noop("not a valid .xlsx workbook (it is not a zip archive)")) from exc
+        raise _fail(
+            label, gettext_noop("not a valid .xlsx workbook (it is not a zip archive)")
+        ) from exc
+
+
+def _refuse_dtd(archive: zipfile.ZipFile, member: zipfile.ZipInfo, label: str) -> None:
+    """No part of a real workbook declares a DTD; entity tricks (billion laughs) need one."""
+    with archive.open(member) as stream:
+        head = stream.read(4096)
+    if b"<!DOCTYPE" in head or b"<!ENTITY" in head:
+        raise _fail(
+            label,
+            gettext_noop("the workbook declares XML entities (%(part)s); refused"),
+            part=member.filename,
+        )
 
 
 def _refuse_formulas(archive: zipfile.ZipFile, member: zipfile.ZipInfo, label: str) -> None:
@@ -128,8 +148,11 @@ def read_table(path: Path, label: str | None = None) -> Table:
         check_xlsx(path, label)
         table = _read_xlsx(path, label)
     else:
-        raise _fail(label, gettext_noop("unsupported file type %(suffix)r; expected .csv or .xlsx"),
-                    suffix=path.suffix)
+        raise _fail(
+            label,
+            gettext_noop("unsupported file type %(suffix)r; expected .csv or .xlsx"),
+            suffix=path.suffix,
+        )
     return _normalised(table)
 
 
@@ -180,7 +203,9 @@ def _read_csv(path: Path, label: str) -> Table:
         )
     except (pl.exceptions.PolarsError, OSError) as exc:
         raise _locate_csv_problem(path, label, len(header)) or _fail(
-            label, gettext_noop("cannot read the CSV file: %(error)s"), error=str(exc).splitlines()[0]
+            label,
+            gettext_noop("cannot read the CSV file: %(error)s"),
+            error=str(exc).splitlines()[0],
         ) from exc
     if frame.width > len(header):  # trailing empty header cells that were dropped
         frame = frame.select(names)
@@ -226,8 +251,11 @@ def _read_xlsx(path: Path, label: str) -> Table:
         workbook = python_calamine.CalamineWorkbook.from_path(str(path))
         rows = workbook.get_sheet_by_index(0).to_python(skip_empty_area=False)
     except Exception as exc:  # calamine raises its own error types, all of them "unreadable"
-        raise _fail(label, gettext_noop("cannot read the workbook: %(error)s"),
-                    error=str(exc).splitlines()[0] if str(exc) else type(exc).__name__) from exc
+        raise _fail(
+            label,
+            gettext_noop("cannot read the workbook: %(error)s"),
+            error=str(exc).splitlines()[0] if str(exc) else type(exc).__name__,
+        ) from exc
     if not rows:
         raise _fail(label, gettext_noop("the file is empty; expected a header row and data rows"))
     header = _clean_header([cell_text(v) or "" for v in rows[0]], label)
@@ -242,7 +270,9 @@ def _read_xlsx(path: Path, label: str) -> Table:
             )
         for index in range(width):
             columns[index].append(cell_text(row[index]) if index < len(row) else None)
-    data: dict[str, Any] = {f"c{i}": pl.Series(col, dtype=pl.String) for i, col in enumerate(columns)}
+    data: dict[str, Any] = {
+        f"c{i}": pl.Series(col, dtype=pl.String) for i, col in enumerate(columns)
+    }
     data[ROW] = pl.Series(range(2, len(rows) + 1), dtype=pl.Int64)
     return Table(label, header, pl.DataFrame(data))
 
@@ -250,9 +280,7 @@ def _read_xlsx(path: Path, label: str) -> Table:
 def _normalised(table: Table) -> Table:
     """Strips white space, turns empty cells into null and drops rows with nothing in them."""
     names = [f"c{i}" for i in range(len(table.header))]
-    frame = table.frame.with_columns(
-        pl.col(n).str.strip_chars().replace("", None) for n in names
-    )
+    frame = table.frame.with_columns(pl.col(n).str.strip_chars().replace("", None) for n in names)
     if names:
         frame = frame.filter(pl.any_horizontal(pl.col(n).is_not_null() for n in names))
     return Table(table.file, table.header, frame)
@@ -272,8 +300,9 @@ def read_csv_text(text: str, label: str) -> Table:
     return _normalised(Table(label, header, pl.DataFrame(data)))
 
 
-def problems_at(table: Table, index: int, mask: pl.Series, template: str, limit: int = 20,
-                **params: Any) -> list[Problem]:
+def problems_at(
+    table: Table, index: int, mask: pl.Series, template: str, limit: int = 20, **params: Any
+) -> list[Problem]:
     """One problem per row where ``mask`` holds, for column ``index`` (at most ``limit``)."""
     rows = table.frame.filter(mask).head(limit)
     values = rows.get_column(f"c{index}").to_list()

@@ -59,8 +59,10 @@ class Problem:
     params: Mapping[str, Any] = field(default_factory=dict)
 
     def message(self, translate: Translate = _identity) -> str:
-        text = translate(self.template) % dict(self.params) if self.params else translate(
-            self.template
+        text = (
+            translate(self.template) % dict(self.params)
+            if self.params
+            else translate(self.template)
         )
         place = self.where.describe(translate)
         return f"{place}: {text}" if place else text

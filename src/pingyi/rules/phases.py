@@ -9,7 +9,9 @@ NEXT = {DRAFT: OPEN, OPEN: CLOSED, CLOSED: PUBLISHED, PUBLISHED: FINAL}
 RESULTS_VISIBLE = {CLOSED, PUBLISHED, FINAL}
 
 E_TRANSITION = gettext_noop("a campaign that is %(current)s cannot become %(target)s")
-E_NOT_OPEN = gettext_noop("ballots are accepted only while the campaign is open (it is %(current)s)")
+E_NOT_OPEN = gettext_noop(
+    "ballots are accepted only while the campaign is open (it is %(current)s)"
+)
 E_RESULTS_EMBARGO = gettext_noop(
     "no results while the campaign is %(current)s: close it first (R12)"
 )

@@ -157,7 +157,9 @@ class Scheme:
 
 
 def fraction_text(value: Fraction) -> str:
-    return str(value.numerator) if value.denominator == 1 else f"{value.numerator}/{value.denominator}"
+    return (
+        str(value.numerator) if value.denominator == 1 else f"{value.numerator}/{value.denominator}"
+    )
 
 
 # --------------------------------------------------------------------------- loading
@@ -231,7 +233,8 @@ class _Reader:
         parsed = parse_number(value)
         if parsed is None:
             self.bad(
-                path, gettext_noop('must be a number such as 0.5, "1/2" or "50%%"; got %(value)r'),
+                path,
+                gettext_noop('must be a number such as 0.5, "1/2" or "50%%"; got %(value)r'),
                 value=value,
             )
         return parsed
@@ -378,7 +381,7 @@ def _apply_overrides(reader: _Reader, data: dict[str, Any], scheme: Scheme) -> S
             reader.bad("winners", gettext_noop("must be a table of category = places"))
         else:
             categories = list(scheme.categories)
-            for key, value in table.items():
+            for key in table:
                 found = scheme.category_for(key)
                 if found is None:
                     reader.bad(f"winners.{key}", gettext_noop("no category has this code or name"))
@@ -395,7 +398,9 @@ def _apply_overrides(reader: _Reader, data: dict[str, Any], scheme: Scheme) -> S
             for key, value in table.items():
                 found_group = scheme.group_for(key)
                 if found_group is None:
-                    reader.bad(f"target_shares.{key}", gettext_noop("no group has this code or name"))
+                    reader.bad(
+                        f"target_shares.{key}", gettext_noop("no group has this code or name")
+                    )
                     continue
                 share = reader.number(value, f"target_shares.{key}")
                 if share is not None and not 0 <= share <= 1:
@@ -418,14 +423,18 @@ def scheme_from_dict(data: dict[str, Any], source: str = "scheme") -> Scheme:
         if base_name not in BUILTIN_SCHEMES:
             reader.bad(
                 "base",
-                gettext_noop('unknown built-in scheme %(name)r; expected one of: %(known)s, "none"'),
+                gettext_noop(
+                    'unknown built-in scheme %(name)r; expected one of: %(known)s, "none"'
+                ),
                 name=base_name,
                 known=", ".join(BUILTIN_SCHEMES),
             )
             raise InputError(reader.problems)
         base = builtin_scheme(base_name)
     elif not {"marks", "categories"} <= data.keys():
-        reader.bad("base", gettext_noop('with base = "none" the file must give marks and categories'))
+        reader.bad(
+            "base", gettext_noop('with base = "none" the file must give marks and categories')
+        )
         raise InputError(reader.problems)
 
     marks = _marks(reader, data["marks"]) if "marks" in data else (base.marks if base else None)
@@ -435,7 +444,9 @@ def scheme_from_dict(data: dict[str, Any], source: str = "scheme") -> Scheme:
         else (base.categories if base else None)
     )
     groups = _groups(reader, data["groups"]) if "groups" in data else (base.groups if base else ())
-    blank = data.get("blank_ballot", "invalid" if (base is None or base.blank_ballot_invalid) else "valid")
+    blank = data.get(
+        "blank_ballot", "invalid" if (base is None or base.blank_ballot_invalid) else "valid"
+    )
     if blank not in ("invalid", "valid"):
         reader.bad("blank_ballot", gettext_noop('must be "invalid" or "valid"'))
     rectify = reader.number(
@@ -461,7 +472,10 @@ def scheme_from_dict(data: dict[str, Any], source: str = "scheme") -> Scheme:
         groups=groups,
         blank_ballot_invalid=blank == "invalid",
         abstain_in_denominator=reader.boolean(
-            data, "abstain_in_denominator", "abstain_in_denominator", defaults.abstain_in_denominator
+            data,
+            "abstain_in_denominator",
+            "abstain_in_denominator",
+            defaults.abstain_in_denominator,
         ),
         rectify_below=rectify if rectify is not None else Fraction(9, 10),
         rate_percent_decimals=decimals,
@@ -497,13 +511,16 @@ def scheme_from_file(path: Path) -> Scheme:
         text = path.read_text(encoding="utf-8-sig")
     except (OSError, UnicodeDecodeError) as exc:
         raise InputError.one(
-            Where(file=str(path)), gettext_noop("cannot read the scheme file: %(error)s"),
+            Where(file=str(path)),
+            gettext_noop("cannot read the scheme file: %(error)s"),
             error=exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc),
         ) from exc
     return scheme_from_toml(text, str(path))
 
 
 def builtin_scheme(name: str = DEFAULT_SCHEME) -> Scheme:
-    text = resources.files("pingyi.rules.builtin").joinpath(BUILTIN_SCHEMES[name]).read_text("utf-8")
+    text = (
+        resources.files("pingyi.rules.builtin").joinpath(BUILTIN_SCHEMES[name]).read_text("utf-8")
+    )
     data = tomllib.loads(text)
     return scheme_from_dict({**data, "base": "none"}, f"builtin:{name}")

@@ -139,8 +139,8 @@ def _unit_result(spec: UnitSpec, counts: Sequence[int], scheme: Scheme) -> UnitR
 
 
 def _rank_key(unit: UnitResult, top: int) -> tuple[Fraction, Fraction, int]:
-    assert unit.mean_score is not None and unit.satisfaction_rate is not None
-    return (unit.mean_score, unit.satisfaction_rate, unit.counts[top])
+    """Only for units with ballots (mean and rate are then set)."""
+    return (unit.mean_score or Fraction(0), unit.satisfaction_rate or Fraction(0), unit.counts[top])
 
 
 def rank_category(units: list[UnitResult], top: int) -> None:
@@ -170,11 +170,10 @@ def flag_category(
         bottom_rank = ranked[max(len(ranked) - scheme.last_places, 0)].rank or 0
         last_ids = {id(u) for u in ranked if (u.rank or 0) >= bottom_rank} - winner_ids
     for unit in units:
-        if unit.rank is None:
+        rate = unit.satisfaction_rate
+        if unit.rank is None or rate is None:
             unit.flags = ["no_ballots"]
             continue
-        rate = unit.satisfaction_rate
-        assert rate is not None
         if scheme.decide_on_published_rate:
             rate = published_rate(rate, scheme)
         flags = {

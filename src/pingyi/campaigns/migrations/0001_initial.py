@@ -5,133 +5,237 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='Campaign',
+            name="Campaign",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.SlugField(max_length=80, unique=True, verbose_name='code')),
-                ('year', models.PositiveSmallIntegerField(verbose_name='year')),
-                ('name', models.CharField(max_length=200, verbose_name='name')),
-                ('status', models.CharField(choices=[('draft', 'Draft'), ('open', 'Open'), ('closed', 'Closed'), ('published', 'On public notice'), ('final', 'Final')], default='draft', max_length=12, verbose_name='status')),
-                ('scheme', models.JSONField(verbose_name='scheme')),
-                ('previous_last', models.JSONField(blank=True, null=True, verbose_name='last units of the previous campaign')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("code", models.SlugField(max_length=80, unique=True, verbose_name="code")),
+                ("year", models.PositiveSmallIntegerField(verbose_name="year")),
+                ("name", models.CharField(max_length=200, verbose_name="name")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("draft", "Draft"),
+                            ("open", "Open"),
+                            ("closed", "Closed"),
+                            ("published", "On public notice"),
+                            ("final", "Final"),
+                        ],
+                        default="draft",
+                        max_length=12,
+                        verbose_name="status",
+                    ),
+                ),
+                ("scheme", models.JSONField(verbose_name="scheme")),
+                (
+                    "previous_last",
+                    models.JSONField(
+                        blank=True, null=True, verbose_name="last units of the previous campaign"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="created")),
             ],
             options={
-                'verbose_name': 'campaign',
-                'verbose_name_plural': 'campaigns',
-                'ordering': ['series', 'year'],
+                "verbose_name": "campaign",
+                "verbose_name_plural": "campaigns",
+                "ordering": ["series", "year"],
             },
         ),
         migrations.CreateModel(
-            name='Organization',
+            name="Organization",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.SlugField(max_length=60, unique=True, verbose_name='code')),
-                ('name', models.CharField(max_length=200, verbose_name='name')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("code", models.SlugField(max_length=60, unique=True, verbose_name="code")),
+                ("name", models.CharField(max_length=200, verbose_name="name")),
             ],
             options={
-                'verbose_name': 'organization',
-                'verbose_name_plural': 'organizations',
+                "verbose_name": "organization",
+                "verbose_name_plural": "organizations",
             },
         ),
         migrations.CreateModel(
-            name='Category',
+            name="Category",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.CharField(max_length=60, verbose_name='code')),
-                ('name', models.CharField(max_length=200, verbose_name='name')),
-                ('winner_places', models.PositiveSmallIntegerField(verbose_name='winner places')),
-                ('position', models.PositiveSmallIntegerField(verbose_name='position')),
-                ('campaign', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='categories', to='campaigns.campaign')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("code", models.CharField(max_length=60, verbose_name="code")),
+                ("name", models.CharField(max_length=200, verbose_name="name")),
+                ("winner_places", models.PositiveSmallIntegerField(verbose_name="winner places")),
+                ("position", models.PositiveSmallIntegerField(verbose_name="position")),
+                (
+                    "campaign",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="categories",
+                        to="campaigns.campaign",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'category',
-                'verbose_name_plural': 'categories',
-                'ordering': ['campaign', 'position'],
+                "verbose_name": "category",
+                "verbose_name_plural": "categories",
+                "ordering": ["campaign", "position"],
             },
         ),
         migrations.CreateModel(
-            name='EvaluatorGroup',
+            name="EvaluatorGroup",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.CharField(max_length=60, verbose_name='code')),
-                ('name', models.CharField(max_length=200, verbose_name='name')),
-                ('target_share', models.CharField(blank=True, max_length=30, verbose_name='target share')),
-                ('position', models.PositiveSmallIntegerField(verbose_name='position')),
-                ('campaign', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='groups', to='campaigns.campaign')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("code", models.CharField(max_length=60, verbose_name="code")),
+                ("name", models.CharField(max_length=200, verbose_name="name")),
+                (
+                    "target_share",
+                    models.CharField(blank=True, max_length=30, verbose_name="target share"),
+                ),
+                ("position", models.PositiveSmallIntegerField(verbose_name="position")),
+                (
+                    "campaign",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="groups",
+                        to="campaigns.campaign",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'evaluator group',
-                'verbose_name_plural': 'evaluator groups',
-                'ordering': ['campaign', 'position'],
+                "verbose_name": "evaluator group",
+                "verbose_name_plural": "evaluator groups",
+                "ordering": ["campaign", "position"],
             },
         ),
         migrations.CreateModel(
-            name='Series',
+            name="Series",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.SlugField(max_length=60, verbose_name='code')),
-                ('name', models.CharField(max_length=200, verbose_name='name')),
-                ('organization', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='series', to='campaigns.organization')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("code", models.SlugField(max_length=60, verbose_name="code")),
+                ("name", models.CharField(max_length=200, verbose_name="name")),
+                (
+                    "organization",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="series",
+                        to="campaigns.organization",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'series',
-                'verbose_name_plural': 'series',
+                "verbose_name": "series",
+                "verbose_name_plural": "series",
             },
         ),
         migrations.AddField(
-            model_name='campaign',
-            name='series',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='campaigns', to='campaigns.series'),
+            model_name="campaign",
+            name="series",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="campaigns",
+                to="campaigns.series",
+            ),
         ),
         migrations.CreateModel(
-            name='Unit',
+            name="Unit",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('category_label', models.CharField(max_length=200, verbose_name='category as written')),
-                ('code', models.CharField(max_length=60, verbose_name='code')),
-                ('name', models.CharField(max_length=200, verbose_name='name')),
-                ('veto', models.BooleanField(default=False, verbose_name='one-vote veto')),
-                ('position', models.PositiveIntegerField(verbose_name='position')),
-                ('campaign', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='units', to='campaigns.campaign')),
-                ('category', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='units', to='campaigns.category')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "category_label",
+                    models.CharField(max_length=200, verbose_name="category as written"),
+                ),
+                ("code", models.CharField(max_length=60, verbose_name="code")),
+                ("name", models.CharField(max_length=200, verbose_name="name")),
+                ("veto", models.BooleanField(default=False, verbose_name="one-vote veto")),
+                ("position", models.PositiveIntegerField(verbose_name="position")),
+                (
+                    "campaign",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="units",
+                        to="campaigns.campaign",
+                    ),
+                ),
+                (
+                    "category",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="units",
+                        to="campaigns.category",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'unit',
-                'verbose_name_plural': 'units',
-                'ordering': ['campaign', 'position'],
+                "verbose_name": "unit",
+                "verbose_name_plural": "units",
+                "ordering": ["campaign", "position"],
             },
         ),
         migrations.AddConstraint(
-            model_name='category',
-            constraint=models.UniqueConstraint(fields=('campaign', 'code'), name='category_code_unique'),
+            model_name="category",
+            constraint=models.UniqueConstraint(
+                fields=("campaign", "code"), name="category_code_unique"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='evaluatorgroup',
-            constraint=models.UniqueConstraint(fields=('campaign', 'code'), name='group_code_unique'),
+            model_name="evaluatorgroup",
+            constraint=models.UniqueConstraint(
+                fields=("campaign", "code"), name="group_code_unique"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='series',
-            constraint=models.UniqueConstraint(fields=('organization', 'code'), name='series_code_unique'),
+            model_name="series",
+            constraint=models.UniqueConstraint(
+                fields=("organization", "code"), name="series_code_unique"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='campaign',
-            constraint=models.UniqueConstraint(fields=('series', 'year'), name='campaign_one_per_year'),
+            model_name="campaign",
+            constraint=models.UniqueConstraint(
+                fields=("series", "year"), name="campaign_one_per_year"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='unit',
-            constraint=models.UniqueConstraint(fields=('campaign', 'code'), name='unit_code_unique'),
+            model_name="unit",
+            constraint=models.UniqueConstraint(
+                fields=("campaign", "code"), name="unit_code_unique"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='unit',
-            constraint=models.UniqueConstraint(fields=('campaign', 'position'), name='unit_position_unique'),
+            model_name="unit",
+            constraint=models.UniqueConstraint(
+                fields=("campaign", "position"), name="unit_position_unique"
+            ),
         ),
     ]
