@@ -1,8 +1,38 @@
 from __future__ import annotations
 
 from django.contrib import admin
-from django.urls import path
+from django.urls import include, path
+
+from pingyi.api import api
+from pingyi.web import staff_views, vote_views
 
 urlpatterns = [
+    path("", vote_views.vote, name="home"),
+    path("v/", vote_views.vote, name="vote"),
+    path("v/review", vote_views.review, name="vote-review"),
+    path("v/submit", vote_views.submit, name="vote-submit"),
+    path("receipt/", vote_views.receipt, name="receipt"),
+    path("accounts/login/", staff_views.Login.as_view(), name="login"),
+    path("accounts/logout/", staff_views.logout_view, name="logout"),
+    path("staff/", staff_views.home, name="staff-home"),
+    path("staff/new", staff_views.campaign_new, name="campaign-new"),
+    path("staff/c/<slug:code>/", staff_views.campaign_detail, name="campaign"),
+    path(
+        "staff/c/<slug:code>/transition",
+        staff_views.campaign_transition,
+        name="campaign-transition",
+    ),
+    path("staff/c/<slug:code>/tokens", staff_views.tokens_issue, name="campaign-tokens"),
+    path("staff/c/<slug:code>/paper", staff_views.paper_upload, name="campaign-paper"),
+    path("staff/c/<slug:code>/template.xlsx", staff_views.entry_template, name="campaign-template"),
+    path("staff/c/<slug:code>/form.pdf", staff_views.ballot_form_pdf, name="campaign-form"),
+    path("staff/c/<slug:code>/results", staff_views.results, name="campaign-results"),
+    path(
+        "staff/c/<slug:code>/results.<str:fmt>",
+        staff_views.results_download,
+        name="campaign-results-download",
+    ),
+    path("api/", api.urls),
+    path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]

@@ -160,9 +160,7 @@ def test_results_are_refused_while_the_campaign_is_open(home: Path, tmp_path: Pa
         "open",
     )
     pingyi(home, "campaign", "open", "open-2026")
-    code, _, err = pingyi(
-        home, "results", "--campaign", "open-2026", "--json", tmp_path / "r.json"
-    )
+    code, _, err = pingyi(home, "results", "--campaign", "open-2026", "--json", tmp_path / "r.json")
     assert code == 1 and "no results while the campaign is open" in err
     assert not (tmp_path / "r.json").exists()
 

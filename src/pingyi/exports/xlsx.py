@@ -29,6 +29,7 @@ WORKBOOK_OPTIONS = {
     "strings_to_numbers": False,
 }
 A4 = 9  # xlsxwriter's paper code
+LINE_HEIGHT = 15  # points per line of 11-point text, CJK included
 MAX_SHEET_NAME = 31
 _SHEET_NAME_FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
 
@@ -77,8 +78,8 @@ def formats(workbook: Workbook) -> Formats:
 
 
 def write_cell(sheet: Worksheet, row: int, col: int, value: Cell, fmt: Format = None) -> None:
-    """Writes by Python type, never by what a string looks like."""
-    if value is None:
+    """Writes by Python type, never by what a string looks like; "" is a blank cell."""
+    if value is None or value == "":
         sheet.write_blank(row, col, None, fmt)
     elif isinstance(value, str):
         sheet.write_string(row, col, value, fmt)
@@ -100,6 +101,29 @@ def write_row(
     per_cell = fmt if isinstance(fmt, list | tuple) else [fmt] * len(values)
     for offset, (value, cell_format) in enumerate(zip(values, per_cell, strict=True)):
         write_cell(sheet, row, col + offset, value, cell_format)
+
+
+def merged_text(
+    sheet: Worksheet,
+    row: int,
+    first_col: int,
+    last_col: int,
+    text: str,
+    fmt: Format,
+    *,
+    last_row: int | None = None,
+) -> None:
+    """Writes ``text`` as a string into a merged range (a single cell when it is one)."""
+    last_row = row if last_row is None else last_row
+    if (last_row, last_col) != (row, first_col):
+        sheet.merge_range(row, first_col, last_row, last_col, "", fmt)
+    sheet.write_string(row, first_col, text, fmt)
+
+
+def wrapped_lines(text: str, width: int) -> int:
+    """How many lines ``text`` takes in a wrapping column ``width`` units wide (roughly)."""
+    usable = max(width - 1, 1)
+    return sum(max(-(-display_width(line) // usable), 1) for line in text.splitlines() or [""])
 
 
 def display_width(text: str) -> int:

@@ -24,7 +24,9 @@ MAX_FILE_BYTES = 256 * 1024 * 1024
 MAX_XLSX_UNCOMPRESSED = 1024 * 1024 * 1024
 MAX_XLSX_RATIO = 200  # uncompressed ÷ compressed, per member: zip bombs reach thousands
 
-_FORMULA = re.compile(rb'<c r="([A-Z]+[0-9]+)"[^>]*>\s*<f[ >/]')
+_FORMULA = re.compile(rb"<(?:\w+:)?f[\s>/]")
+_CELL_START = re.compile(rb"<(?:\w+:)?c[\s>]")
+_CELL_REF = re.compile(rb"""\br\s*=\s*["']([A-Z]+[0-9]+)["']""")
 
 
 def column_letter(index: int) -> str:
@@ -121,20 +123,25 @@ def _refuse_dtd(archive: zipfile.ZipFile, member: zipfile.ZipInfo, label: str) -
 
 
 def _refuse_formulas(archive: zipfile.ZipFile, member: zipfile.ZipInfo, label: str) -> None:
+    """Any <f> element (whatever its prefix or attribute quoting) refuses the workbook."""
     tail = b""
     with archive.open(member) as stream:
         while chunk := stream.read(1 << 22):
             block = tail + chunk
-            if b"<f" in block and (found := _FORMULA.search(block)):
+            found = _FORMULA.search(block) if b"f" in block else None
+            if found:
+                starts = list(_CELL_START.finditer(block, 0, found.start()))
+                ref = _CELL_REF.search(block, starts[-1].start(), found.start()) if starts else None
+                cell = ref.group(1).decode() if ref else "?"
                 raise InputError.one(
-                    Where(file=label, column=re.sub(r"\d", "", found.group(1).decode())),
+                    Where(file=label, column=re.sub(r"\d", "", cell) if ref else None),
                     gettext_noop(
                         "cell %(cell)s holds a formula; formulas are not evaluated on import — "
                         "paste the values instead"
                     ),
-                    cell=found.group(1).decode(),
+                    cell=cell,
                 )
-            tail = block[-256:]
+            tail = block[-4096:]
 
 
 def read_table(path: Path, label: str | None = None) -> Table:
@@ -186,11 +193,16 @@ def _read_csv(path: Path, label: str) -> Table:
             first = next(csv.reader(stream), None)
     except UnicodeDecodeError as exc:
         raise _fail(label, gettext_noop("not UTF-8 text; save the file as CSV UTF-8")) from exc
+    except csv.Error as exc:
+        raise _fail(
+            label, gettext_noop("cannot read the CSV file: %(error)s"), error=str(exc)
+        ) from exc
     if first is None:
         raise _fail(label, gettext_noop("the file is empty; expected a header row and data rows"))
     header = _clean_header(first, label)
-    names = [f"c{i}" for i in range(len(header))]
+    names = [f"c{i}" for i in range(len(first))]
     try:
+        # The fast path: a rectangular file, as spreadsheets export it.
         frame = pl.read_csv(
             path,
             has_header=False,
@@ -201,36 +213,54 @@ def _read_csv(path: Path, label: str) -> Table:
             truncate_ragged_lines=False,
             raise_if_empty=False,
         )
-    except (pl.exceptions.PolarsError, OSError) as exc:
-        raise _locate_csv_problem(path, label, len(header)) or _fail(
-            label,
-            gettext_noop("cannot read the CSV file: %(error)s"),
-            error=str(exc).splitlines()[0],
-        ) from exc
-    if frame.width > len(header):  # trailing empty header cells that were dropped
-        frame = frame.select(names)
+        extra = names[len(header) :]
+        if (
+            extra
+            and frame.select(
+                pl.any_horizontal(
+                    pl.col(n).str.strip_chars().fill_null("") != "" for n in extra
+                ).any()
+            ).item()
+        ):
+            raise ValueError("values beyond the header")  # the slow path names the row
+        frame = frame.select(names[: len(header)])
+    except (pl.exceptions.PolarsError, OSError, ValueError):
+        # Ragged rows (fewer cells, or empty cells beyond the header): read them one by one,
+        # which also finds the row that is really wrong.
+        return _read_ragged_csv(path, label, header)
     frame = frame.with_row_index(ROW, offset=2).with_columns(pl.col(ROW).cast(pl.Int64))
     return Table(label, header, frame)
 
 
-def _locate_csv_problem(path: Path, label: str, width: int) -> InputError | None:
-    """The slow path after a fast read failed: find the row that is wrong, for the message."""
+def _read_ragged_csv(path: Path, label: str, header: list[str]) -> Table:
+    width = len(header)
+    columns: list[list[str | None]] = [[] for _ in range(width)]
+    numbers: list[int] = []
     try:
         with path.open("r", encoding="utf-8-sig", newline="") as stream:
-            for number, row in enumerate(csv.reader(stream), start=1):
-                extra = [c for c in row[width:] if c.strip()]
-                if number > 1 and extra:
-                    return InputError.one(
+            reader = csv.reader(stream)
+            next(reader, None)
+            for row in reader:
+                number = reader.line_num
+                if any(c.strip() for c in row[width:]):
+                    raise InputError.one(
                         Where(file=label, row=number, column=column_letter(width)),
                         gettext_noop("the row has %(found)s cells but the header has %(width)s"),
                         found=len(row),
                         width=width,
                     )
-    except UnicodeDecodeError:
-        return _fail(label, gettext_noop("not UTF-8 text; save the file as CSV UTF-8"))
+                numbers.append(number)
+                for index in range(width):
+                    columns[index].append(row[index] if index < len(row) else None)
+    except UnicodeDecodeError as exc:
+        raise _fail(label, gettext_noop("not UTF-8 text; save the file as CSV UTF-8")) from exc
     except csv.Error as exc:
-        return _fail(label, gettext_noop("cannot read the CSV file: %(error)s"), error=str(exc))
-    return None
+        raise _fail(
+            label, gettext_noop("cannot read the CSV file: %(error)s"), error=str(exc)
+        ) from exc
+    data: dict[str, Any] = {f"c{i}": pl.Series(c, dtype=pl.String) for i, c in enumerate(columns)}
+    data[ROW] = pl.Series(numbers, dtype=pl.Int64)
+    return Table(label, header, pl.DataFrame(data))
 
 
 def cell_text(value: Any) -> str | None:

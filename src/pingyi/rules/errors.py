@@ -59,11 +59,7 @@ class Problem:
     params: Mapping[str, Any] = field(default_factory=dict)
 
     def message(self, translate: Translate = _identity) -> str:
-        text = (
-            translate(self.template) % dict(self.params)
-            if self.params
-            else translate(self.template)
-        )
+        text = translate(self.template) % dict(self.params)
         place = self.where.describe(translate)
         return f"{place}: {text}" if place else text
 
@@ -89,7 +85,8 @@ class RuleError(Exception):
     def __init__(self, template: str, **params: Any) -> None:
         self.template = template
         self.params = params
-        super().__init__(template % params if params else template)
+        super().__init__(template % params)
 
     def message(self, translate: Translate = _identity) -> str:
-        return translate(self.template) % self.params if self.params else translate(self.template)
+        # Always formatted, so that "%%" in a template reads "%" with or without parameters.
+        return translate(self.template) % self.params

@@ -420,7 +420,7 @@ def scheme_from_dict(data: dict[str, Any], source: str = "scheme") -> Scheme:
     base_name = data.get("base", DEFAULT_SCHEME)
     base: Scheme | None = None
     if base_name != "none":
-        if base_name not in BUILTIN_SCHEMES:
+        if not isinstance(base_name, str) or base_name not in BUILTIN_SCHEMES:
             reader.bad(
                 "base",
                 gettext_noop(

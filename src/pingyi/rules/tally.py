@@ -236,38 +236,34 @@ def group_shares(
     """Composition of the valid ballots by evaluator group, beside the scheme's targets.
 
     Only groups that appear on ballots are listed. Spellings of one scheme group (its code,
-    name or an alias) count together under the first spelling seen; the scheme's groups come
-    first in its order, then groups it does not know, in order of first appearance. Ballots
-    without a group are not listed but count in the denominator.
+    name or an alias) count together: under the spelling used when there is one, under the
+    scheme's name when several are mixed. The scheme's groups come first in its order, then
+    groups it does not know, by name. Ballots without a group are not listed but count in
+    the denominator. Nothing here depends on the order of the ballots.
     """
-    keys: list[str] = []  # one per group, as first spelled
+    spellings: dict[str, set[str]] = {}  # group key → spellings seen
     tallies: dict[str, int] = {}
-    key_of: dict[str, str] = {}
     for name, ok in zip(groups, valid.tolist(), strict=True):
         if not name:
             continue
-        if name not in key_of:
-            rule = scheme.group_for(name)
-            same = next((k for k in keys if rule is not None and scheme.group_for(k) == rule), None)
-            key_of[name] = same or name
-            if same is None:
-                keys.append(name)
-                tallies[name] = 0
-        if ok:
-            tallies[key_of[name]] += 1
+        rule = scheme.group_for(name)
+        key = f"\0{rule.code}" if rule else name
+        spellings.setdefault(key, set()).add(name)
+        tallies[key] = tallies.get(key, 0) + int(ok)
     position = {g.code: i for i, g in enumerate(scheme.groups)}
 
-    def order(key: str) -> tuple[int, int]:
-        rule = scheme.group_for(key)
-        return (position[rule.code], 0) if rule else (len(position), keys.index(key))
+    def order(key: str) -> tuple[int, str]:
+        return (position[key[1:]], "") if key.startswith("\0") else (len(position), key)
 
     total = int(valid.sum())
     shares: list[GroupShare] = []
-    for key in sorted(keys, key=order):
-        rule = scheme.group_for(key)
+    for key in sorted(tallies, key=order):
+        rule = scheme.group_for(next(iter(spellings[key])))
+        seen = spellings[key]
+        name = next(iter(seen)) if len(seen) == 1 else (rule.name if rule else key)
         shares.append(
             GroupShare(
-                name=key,
+                name=name,
                 ballots=tallies[key],
                 share=Fraction(tallies[key], total) if total else Fraction(0),
                 target_share=rule.target_share if rule else None,

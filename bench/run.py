@@ -1,0 +1,407 @@
+"""Pingyi benchmarks (`make bench`): figures beside their floors, printed, never asserted.
+
+(a) `pingyi tally` on a 100,000-ballot × 66-unit CSV beside a hand-written polars script;
+(b) 1,000,000 stored ballots: storing them, `campaign_tally` beside numpy's bincount of the
+    same marks in memory, and `pingyi results --json` end to end;
+(c) `pingyi ballots import` of 100,000 paper ballots from CSV and from XLSX, with the CSV
+    import split into its steps in-process.
+
+Every measurement runs in a fresh process (bench/tasks.py) so that its peak memory is its own.
+Everything happens in a temporary folder (PINGYI_HOME, a fresh SQLite database) that is
+deleted at the end. ``--quick`` makes every size ten times smaller, for a smoke test.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import shutil
+import sqlite3
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from importlib.metadata import version
+from pathlib import Path
+from typing import Any
+
+from tasks import REPEATS, RESULT_MARK
+
+BENCH = Path(__file__).resolve().parent
+BIN = Path(sys.executable).parent
+UNITS = 66
+
+GOAL_TALLY_RATIO = 2.0
+GOAL_DB_RATIO = 5.0
+GOAL_DB_SECONDS = 1.0
+GOAL_CSV_RATE = 50_000
+GOAL_XLSX_RATE = 10_000
+
+
+@dataclass(frozen=True)
+class Sizes:
+    file_ballots: int  # (a) and (c)
+    stored_ballots: int  # (b)
+
+
+@dataclass
+class Runner:
+    """Starts the measurement processes in the work folder with the bench's environment."""
+
+    root: Path
+    env: dict[str, str]
+    log: list[str] = field(default_factory=list)
+
+    def task(self, *args: str) -> dict[str, Any]:
+        argv = [sys.executable, str(BENCH / "tasks.py"), *args]
+        done = subprocess.run(
+            argv, cwd=self.root, env=self.env, capture_output=True, text=True, check=False
+        )
+        if done.returncode != 0:
+            raise SystemExit(f"bench: {' '.join(args)} failed:\n{done.stderr}{done.stdout}")
+        line = next(x for x in reversed(done.stdout.splitlines()) if x.startswith(RESULT_MARK))
+        figures: dict[str, Any] = json.loads(line.removeprefix(RESULT_MARK))
+        return figures
+
+    def cli(self, *argv: str) -> dict[str, Any]:
+        """One command in a fresh wrapper: its wall time and peak memory."""
+        return self.task("cli", *argv)
+
+    def pingyi(self, *args: str) -> dict[str, Any]:
+        return self.cli(str(BIN / "pingyi"), *args)
+
+
+@dataclass(frozen=True)
+class Timed:
+    """Repeated runs of one measurement: the best time, the highest peak memory."""
+
+    times: list[float]
+    peaks: list[float]
+
+    @property
+    def best(self) -> float:
+        return min(self.times)
+
+    @property
+    def peak(self) -> float:
+        return max(self.peaks)
+
+    @classmethod
+    def of(cls, runs: Sequence[dict[str, Any]]) -> Timed:
+        return cls([r["seconds"] for r in runs], [r["peak_mb"] for r in runs])
+
+
+def say(text: str = "") -> None:
+    print(text, flush=True)
+
+
+def count(n: int) -> str:
+    """100000 → 100k, 1000000 → 1M (for labels)."""
+    if n >= 1_000_000 and n % 1_000_000 == 0:
+        return f"{n // 1_000_000}M"
+    return f"{n // 1000}k" if n % 1000 == 0 else str(n)
+
+
+def seconds(value: float) -> str:
+    return f"{value:.2f} s" if value < 100 else f"{value:.0f} s"
+
+
+def mb(value: float) -> str:
+    return f"{value:.0f} MB"
+
+
+def verdict(met: bool) -> str:
+    return "met" if met else "MISSED"
+
+
+Step = tuple[str, list["Step"]]  # a label prefix of a timed function, and its timed callees
+
+IMPORT_STEPS: list[Step] = [
+    ("read_ballots", [
+        ("read_table", [("check_xlsx", []), ("_read_csv", []), ("_read_xlsx", []),
+                        ("_normalised", [])]),
+        ("ballots_from_table", []),
+    ]),
+    ("ballots_import", [
+        ("_group_ids", []), ("_existing_numbers", []), ("valid_rows", []), ("encode_marks", []),
+        ("executemany", []), ("audit_log", []), ("COMMIT", []),
+    ]),
+]  # fmt: skip
+TALLY_STEPS: list[Step] = [
+    ("campaign_tally", [
+        ("campaign_unit_specs", []),
+        ("ballot_rows", [("SQLite fetchall", [])]),
+        ("decode_marks", []),
+        ("tally", [("valid_rows", []), ("count_marks", []), ("group_shares", [])]),
+        ("campaign_previous_last", []),
+    ]),
+]  # fmt: skip
+
+
+def print_steps(split: dict[str, Any], steps: list[Step], total: float, depth: int = 0) -> float:
+    """Prints the timed steps that ran as a tree, each with its share of ``total``.
+
+    Under each step with timed callees, "the rest" is its own time outside them (left out
+    below half a percent). Returns the time of the steps printed at this level.
+    """
+    printed = 0.0
+    for prefix, callees in steps:
+        label = next((k for k in split["steps"] if f"{k} ".startswith(f"{prefix} ")), None)
+        if label is None or not split["calls"][label]:
+            continue
+        spent = split["steps"][label]
+        _step_line(depth, label, spent, total)
+        if callees:
+            inner = print_steps(split, callees, total, depth + 1)
+            if spent - inner >= total / 200:  # half a percent
+                _step_line(depth + 1, f"the rest of {prefix}", spent - inner, total)
+        printed += spent
+    return printed
+
+
+def _step_line(depth: int, label: str, spent: float, total: float) -> None:
+    share = 100 * spent / total if total else 0.0
+    say(f"     {'  ' * depth}{label:<{60 - 2 * depth}} {spent:7.3f} s {share:5.1f} %")
+
+
+# --------------------------------------------------------------------------- sections
+
+
+def inputs(run: Runner, sizes: Sizes) -> None:
+    say(f"-- inputs: {sizes.file_ballots:,} ballots × {UNITS} units (seeded; Chinese labels)")
+    made = run.task("generate", str(run.root), str(sizes.file_ballots))
+    say(f"   ballots.csv  {made['csv_mb']:6.1f} MB, written in {seconds(made['csv_seconds'])}")
+    say(
+        f"   ballots.xlsx {made['xlsx_mb']:6.1f} MB, written in {seconds(made['xlsx_seconds'])}"
+        " (xlsxwriter constant_memory; not part of any timing)"
+    )
+    run.pingyi("campaign", "list")  # the first run of a command compiles its .pyc files
+
+
+def section_a(run: Runner, sizes: Sizes) -> dict[str, Any]:
+    say(f"\n-- (a) pingyi tally vs the polars floor: {sizes.file_ballots:,} ballots × {UNITS}")
+    csv, units = str(run.root / "ballots.csv"), str(run.root / "units.csv")
+    ours, floor, startup = [], [], []
+    for n in range(REPEATS):  # interleaved, so that neither has the warmer machine
+        ours.append(
+            run.pingyi("tally", "--units", units, "--ballots", csv, "--json", f"tally-{n}.json")
+        )
+        floor.append(run.cli(sys.executable, str(BENCH / "floor_polars.py"), csv))
+        startup.append(run.pingyi("campaign", "list"))
+    say(f"   {'run':<6}{'pingyi tally':>22}{'polars floor':>22}")
+    for n, (a, b) in enumerate(zip(ours, floor, strict=True), start=1):
+        say(
+            f"   {n:<6}{seconds(a['seconds']):>12}{mb(a['peak_mb']):>10}"
+            f"{seconds(b['seconds']):>12}{mb(b['peak_mb']):>10}"
+        )
+    tally, polars, start = Timed.of(ours), Timed.of(floor), Timed.of(startup)
+    result = json.loads((run.root / "tally-0.json").read_text("utf-8"))["ballots"]
+    say(f"   pingyi said: {ours[0]['stdout']}")
+    say(f"   JSON: {result['total']:,} ballots, {result['valid']:,} valid")
+    say(f"   polars said: {floor[0]['stdout']}")
+    say(
+        f"   for scale, a command that only starts (pingyi campaign list): best "
+        f"{seconds(start.best)}, peak {mb(start.peak)}"
+    )
+    return {"tally": tally, "polars": polars, "startup": start}
+
+
+def _fresh_campaign(run: Runner, code: str) -> None:
+    """Creates and opens a campaign through the CLI (not timed)."""
+    units = str(run.root / "units.csv")
+    create = ["campaign", "create", "--year", "2026", "--org", "bench", "--units", units]
+    run.pingyi(*create, "--series", f"bench-{code}", "--code", code)
+    run.pingyi("campaign", "open", code)
+
+
+def section_c(run: Runner, sizes: Sizes) -> dict[str, Any]:
+    say(
+        f"\n-- (c) pingyi ballots import: {sizes.file_ballots:,} paper ballots, fresh open campaign"
+    )
+    found: dict[str, Any] = {}
+    for kind in ("csv", "xlsx"):
+        runs = []
+        for n in range(1, REPEATS + 1):
+            code = f"IMPORT-{kind.upper()}-{n}"
+            _fresh_campaign(run, code)
+            runs.append(run.pingyi("ballots", "import", "--campaign", code, f"ballots.{kind}"))
+        timed = Timed.of(runs)
+        found[kind] = timed
+        say(
+            f"   {kind.upper():<5} runs "
+            + ", ".join(seconds(t) for t in timed.times)
+            + f"; best {seconds(timed.best)} = {sizes.file_ballots / timed.best:,.0f} ballots/s,"
+            f" peak {mb(timed.peak)}"
+        )
+        say(f"         pingyi said: {runs[0]['stdout']}")
+    for kind in ("csv", "xlsx"):
+        file = str(run.root / f"ballots.{kind}")
+        split = run.task("import-breakdown", f"SPLIT-{kind.upper()}", file)
+        total = split["seconds"]
+        say(
+            f"   where the time goes, {kind.upper()}, in-process (no startup, no sha256): "
+            f"{seconds(total)}, peak {mb(split['peak_mb'])}"
+        )
+        print_steps(split, IMPORT_STEPS, total)
+    return found
+
+
+def section_b(run: Runner, sizes: Sizes) -> dict[str, Any]:
+    n = sizes.stored_ballots
+    say(f"\n-- (b) {n:,} stored ballots × {UNITS} units in SQLite")
+    marks = str(run.root / "stored-marks.int8")
+    stored = run.task("store", "STORED", str(n), marks)
+    chunks = stored["chunk_seconds"]
+    store_total = sum(chunks)
+    plural = "s" * (len(chunks) > 1)
+    say(
+        f"   stored through ballots_import in {len(chunks)} chunk{plural}: {seconds(store_total)}"
+        f" = {n / store_total:,.0f} ballots/s, peak {mb(stored['peak_mb'])} "
+        f"(making the ballots took {seconds(stored['generate_seconds'])} more)"
+    )
+    say("   chunk times: " + ", ".join(f"{c:.2f}" for c in chunks) + " s")
+    db = run.task("db-tally", "STORED")
+    floor = run.task("floor-bincount", marks, str(UNITS))
+    say(
+        f"   campaign_tally, fresh process: runs {', '.join(seconds(t) for t in db['times'])}; "
+        f"best {seconds(min(db['times']))}, peak {mb(db['peak_mb'])}; "
+        f"{db['total_ballots']:,} ballots, {db['valid_ballots']:,} valid"
+    )
+    say(f"   where the time goes (one more run, steps timed): {seconds(db['seconds'])}")
+    print_steps(db, TALLY_STEPS, db["seconds"])
+    floor_best = min(min(floor["per_column"]), min(floor["one_bincount"]))
+    say(
+        f"   numpy floor on the same {floor['ballots']:,} × {UNITS} int8 marks in memory: "
+        f"bincount per column best {seconds(min(floor['per_column']))}, one bincount over "
+        f"column×5+mark best {seconds(min(floor['one_bincount']))}; peak {mb(floor['peak_mb'])}"
+    )
+    results = []
+    for i in range(REPEATS):
+        results.append(run.pingyi("results", "--campaign", "STORED", "--json", f"results-{i}.json"))
+    timed = Timed.of(results)
+    say(
+        f"   pingyi results --json: runs {', '.join(seconds(t) for t in timed.times)}; "
+        f"best {seconds(timed.best)}, peak {mb(timed.peak)}"
+    )
+    return {
+        "store_seconds": store_total,
+        "store_peak": stored["peak_mb"],
+        "tally": Timed(db["times"], [db["peak_mb"]]),
+        "floor": Timed([floor_best], [floor["peak_mb"]]),
+        "results": timed,
+    }
+
+
+def summary(sizes: Sizes, a: dict[str, Any], b: dict[str, Any], c: dict[str, Any]) -> None:
+    f, s = count(sizes.file_ballots), count(sizes.stored_ballots)
+    tally, polars = a["tally"], a["polars"]
+    ratio_a = tally.best / polars.best
+    db, floor = b["tally"], b["floor"]
+    ratio_b = db.best / floor.best
+    csv_rate = sizes.file_ballots / c["csv"].best
+    xlsx_rate = sizes.file_ballots / c["xlsx"].best
+    lines = [
+        (
+            f"(a) tally {f}×{UNITS} CSV",
+            f"pingyi {seconds(tally.best)} (peak {mb(tally.peak)}) | polars floor "
+            f"{seconds(polars.best)} (peak {mb(polars.peak)}) | ratio {ratio_a:.1f}× "
+            f"(goal ≤ {GOAL_TALLY_RATIO:.0f}×: {verdict(ratio_a <= GOAL_TALLY_RATIO)})",
+        ),
+        (
+            f"(b) store {s} ballots",
+            f"{seconds(b['store_seconds'])} = {sizes.stored_ballots / b['store_seconds']:,.0f}"
+            f" ballots/s via ballots_import (peak {mb(b['store_peak'])})",
+        ),
+        (
+            f"(b) campaign_tally {s}×{UNITS}",
+            f"pingyi {seconds(db.best)} (peak {mb(db.peak)}) | numpy floor {seconds(floor.best)} "
+            f"(peak {mb(floor.peak)}) | ratio {ratio_b:.1f}× (goal ≤ {GOAL_DB_RATIO:.0f}×: "
+            f"{verdict(ratio_b <= GOAL_DB_RATIO)}; about {GOAL_DB_SECONDS:.0f} s: "
+            f"{verdict(db.best <= GOAL_DB_SECONDS)})",
+        ),
+        (
+            f"(b) pingyi results {s} --json",
+            f"{seconds(b['results'].best)} end to end (peak {mb(b['results'].peak)})",
+        ),
+        (
+            f"(c) import {f} CSV",
+            f"{seconds(c['csv'].best)} = {csv_rate:,.0f} ballots/s (peak {mb(c['csv'].peak)}) "
+            f"(goal ≥ {GOAL_CSV_RATE:,}/s: {verdict(csv_rate >= GOAL_CSV_RATE)})",
+        ),
+        (
+            f"(c) import {f} XLSX",
+            f"{seconds(c['xlsx'].best)} = {xlsx_rate:,.0f} ballots/s (peak {mb(c['xlsx'].peak)}) "
+            f"(goal ≥ {GOAL_XLSX_RATE:,}/s: {verdict(xlsx_rate >= GOAL_XLSX_RATE)})",
+        ),
+        (
+            "    command startup",
+            f"{seconds(a['startup'].best)} (pingyi campaign list; peak {mb(a['startup'].peak)})",
+        ),
+    ]
+    say(f"\n== Pingyi benchmarks (machine: {os.cpu_count()} cores)")
+    if sizes.file_ballots < 100_000:
+        say("   (--quick: sizes ten times smaller than the goals are set for; startup dominates)")
+    for label, text in lines:
+        say(f"{label:<33}{text}")
+
+
+def machine() -> str:
+    cpu = platform.processor() or platform.machine()
+    with_model = Path("/proc/cpuinfo")
+    if with_model.exists():
+        for line in with_model.read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    return (
+        f"{os.cpu_count()} cores ({cpu}), Python {platform.python_version()}, SQLite "
+        f"{sqlite3.sqlite_version}, Django {version('django')}, polars {version('polars')}, "
+        f"numpy {version('numpy')}"
+    )
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
+    parser.add_argument("--quick", action="store_true", help="every size ten times smaller")
+    args = parser.parse_args(argv)
+    sizes = Sizes(10_000, 100_000) if args.quick else Sizes(100_000, 1_000_000)
+    root = Path(tempfile.mkdtemp(prefix="pingyi-bench-"))
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in ("PINGYI_DATABASE_URL", "PINGYI_TEST_DATABASE_URL")
+    }
+    env["PINGYI_HOME"] = str(root / "home")
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(BENCH), env.get("PYTHONPATH")]))
+    run = Runner(root, env)
+    began = time.perf_counter()
+    try:
+        say(f"== Pingyi benchmarks{' (--quick)' if args.quick else ''}: {machine()}")
+        say(f"   work folder {root} (deleted at the end); best of {REPEATS} where timed")
+        done = subprocess.run(
+            [str(BIN / "pingyi"), "manage", "migrate", "-v0"],
+            cwd=root,
+            env=env,
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        if done.returncode != 0:
+            raise SystemExit(f"bench: migrate failed:\n{done.stderr}")
+        inputs(run, sizes)
+        a = section_a(run, sizes)
+        c = section_c(run, sizes)
+        b = section_b(run, sizes)
+        summary(sizes, a, b, c)
+        say(f"(whole run {seconds(time.perf_counter() - began)})")
+    finally:
+        shutil.rmtree(root, ignore_errors=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,325 @@
+"""One measurement per process: `python bench/tasks.py TASK ARGS…` (bench/run.py starts them).
+
+Each task prints its figures as one JSON line after ``RESULT_MARK`` on stdout, with the peak
+resident memory of the process that did the work: its own (in-process tasks) or, for the
+``cli`` wrapper, that of the one command it ran (RUSAGE_CHILDREN of a fresh wrapper).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import resource
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+RESULT_MARK = "BENCH-RESULT "
+REPEATS = 3
+
+
+def peak_mb(who: int = resource.RUSAGE_SELF) -> float:
+    return resource.getrusage(who).ru_maxrss / 1024  # Linux reports KiB
+
+
+def emit(**figures: Any) -> None:
+    print(RESULT_MARK + json.dumps(figures, ensure_ascii=False), flush=True)
+
+
+# --------------------------------------------------------------------------- instrumenting
+
+
+class Stopwatch:
+    """Wraps functions in place to add up their time; ``restore`` puts the originals back.
+
+    Times are inclusive (a wrapped function's time contains that of the wrapped functions it
+    calls), so a breakdown is read as a tree.
+    """
+
+    def __init__(self) -> None:
+        self.seconds: dict[str, float] = {}
+        self.calls: dict[str, int] = {}
+        self._undo: list[tuple[Any, str, Any]] = []
+
+    def wrap(self, owner: Any, name: str, label: str) -> None:
+        original = getattr(owner, name)
+        self.seconds.setdefault(label, 0.0)
+        self.calls.setdefault(label, 0)
+
+        def timed(*args: Any, **kwargs: Any) -> Any:
+            start = time.perf_counter()
+            try:
+                return original(*args, **kwargs)
+            finally:
+                self.seconds[label] += time.perf_counter() - start
+                self.calls[label] += 1
+
+        self._undo.append((owner, name, owner.__dict__.get(name, _MISSING)))
+        setattr(owner, name, timed)
+
+    def restore(self) -> None:
+        for owner, name, before in reversed(self._undo):
+            if before is _MISSING:
+                delattr(owner, name)
+            else:
+                setattr(owner, name, before)
+        self._undo.clear()
+
+    @contextmanager
+    def wrapped(self, targets: list[tuple[Any, str, str]]) -> Iterator[Stopwatch]:
+        for owner, name, label in targets:
+            self.wrap(owner, name, label)
+        try:
+            yield self
+        finally:
+            self.restore()
+
+
+_MISSING = object()
+
+
+def best_of(repeats: int, run: Callable[[], object]) -> list[float]:
+    times = []
+    for _ in range(repeats):
+        start = time.perf_counter()
+        run()
+        times.append(time.perf_counter() - start)
+    return times
+
+
+# --------------------------------------------------------------------------- Django side
+
+
+def django_ready() -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "pingyi.settings")
+    import django
+
+    django.setup()
+
+
+def campaign_new(code: str) -> Any:
+    """A fresh open campaign of the 66 demo units under the built-in scheme."""
+    from pingyi.campaigns.services import campaign_create, campaign_open
+    from pingyi.demo.scenario import demo_units
+    from pingyi.rules.scheme import builtin_scheme
+
+    campaign = campaign_create(
+        organization_code="bench",
+        organization_name="基准测试",
+        series_code=f"bench-{code}",
+        series_name="千人评议机关",
+        year=2026,
+        name=f"2026年千人评议机关（{code}）",
+        scheme=builtin_scheme(),
+        units=demo_units(),
+        code=code,
+        actor="bench",
+    )
+    return campaign_open(campaign=campaign, actor="bench")
+
+
+# --------------------------------------------------------------------------- tasks
+
+
+def task_cli(argv: list[str]) -> None:
+    """Runs one command and reports its wall time and its peak memory (RUSAGE_CHILDREN)."""
+    start = time.perf_counter()
+    done = subprocess.run(argv, capture_output=True, text=True, check=False)
+    seconds = time.perf_counter() - start
+    if done.returncode != 0:
+        sys.stderr.write(f"{' '.join(argv)} exited {done.returncode}\n{done.stderr}{done.stdout}")
+        sys.exit(1)
+    emit(seconds=seconds, peak_mb=peak_mb(resource.RUSAGE_CHILDREN), stdout=done.stdout.strip())
+
+
+def task_generate(folder: str, ballots: str) -> None:
+    """The input files of (a) and (c): units.csv, ballots.csv and ballots.xlsx."""
+    import workload
+
+    out, total = Path(folder), int(ballots)
+    workload.write_units_csv(out / "units.csv")
+    start = time.perf_counter()
+    workload.write_ballots_csv(out / "ballots.csv", total)
+    csv_seconds = time.perf_counter() - start
+    start = time.perf_counter()
+    workload.write_ballots_xlsx(out / "ballots.xlsx", total)
+    emit(
+        csv_seconds=csv_seconds,
+        xlsx_seconds=time.perf_counter() - start,
+        csv_mb=(out / "ballots.csv").stat().st_size / 2**20,
+        xlsx_mb=(out / "ballots.xlsx").stat().st_size / 2**20,
+        peak_mb=peak_mb(),
+    )
+
+
+def task_import_breakdown(code: str, file: str) -> None:
+    """read_ballots and ballots_import in-process, each split into its steps."""
+    django_ready()
+    from django.db import connections
+    from django.db.backends.utils import CursorWrapper
+
+    from pingyi.ballots import services
+    from pingyi.campaigns.selectors import campaign_scheme, campaign_units
+    from pingyi.inputs import p1_files, tables
+
+    campaign = campaign_new(code)
+    codes = [u.code for u in campaign_units(campaign)]
+    scheme = campaign_scheme(campaign)
+    path = Path(file)
+    watch = Stopwatch()
+    targets = [
+        (p1_files, "read_ballots", "read_ballots"),
+        (tables, "check_xlsx", "check_xlsx (zip limits, formula scan)"),
+        (tables, "_read_csv", "_read_csv (polars read_csv)"),
+        (tables, "_read_xlsx", "_read_xlsx (calamine + cell_text per cell)"),
+        (tables, "_normalised", "_normalised (strip, empty → null, drop empty rows)"),
+        (p1_files, "read_table", "read_table"),
+        (p1_files, "ballots_from_table", "ballots_from_table (labels → int8 matrix, lists)"),
+        (services, "ballots_import", "ballots_import"),
+        (services, "_group_ids", "_group_ids (group name → id per row)"),
+        (services, "_existing_numbers", "_existing_numbers (SELECT … IN, 5,000 a query)"),
+        (services, "valid_rows", "valid_rows"),
+        (services, "encode_marks", "encode_marks (matrix → text per row)"),
+        (CursorWrapper, "executemany", "executemany INSERT"),
+        (services, "audit_log", "audit_log"),
+        (connections["default"], "commit", "COMMIT"),
+    ]
+    with watch.wrapped(targets):
+        start = time.perf_counter()
+        rows = p1_files.read_ballots(path, codes, scheme, str(path))
+        report = services.ballots_import(campaign=campaign, rows=rows, actor="bench")
+        seconds = time.perf_counter() - start
+    emit(
+        ballots=report.imported,
+        seconds=seconds,
+        steps=watch.seconds,
+        calls=watch.calls,
+        peak_mb=peak_mb(),
+    )
+
+
+def task_store(code: str, ballots: str, marks_file: str) -> None:
+    """(b): a campaign with ``ballots`` stored ballots, closed; the marks go to ``marks_file``."""
+    django_ready()
+    import workload
+
+    from pingyi.ballots.services import ballots_import
+    from pingyi.campaigns.services import campaign_close
+    from pingyi.inputs.p1_files import BallotRows
+
+    campaign = campaign_new(code)
+    codes = workload.unit_codes()
+    chunk_seconds: list[float] = []
+    generate_seconds = 0.0
+    with Path(marks_file).open("wb") as out:
+        for index, start in enumerate(range(0, int(ballots), workload.CHUNK)):
+            begun = time.perf_counter()
+            part = workload.chunk(index, min(workload.CHUNK, int(ballots) - start))
+            groups: list[str | None] = list(part.groups)
+            rows = BallotRows(
+                ballot_nos=part.ballot_nos,
+                groups=groups,
+                unit_codes=codes,
+                marks=part.marks,
+                rows=list(range(2, len(part.ballot_nos) + 2)),
+                file=f"bench-chunk-{index}",
+                group_column="B",
+            )
+            generate_seconds += time.perf_counter() - begun
+            begun = time.perf_counter()
+            ballots_import(campaign=campaign, rows=rows, actor="bench")
+            chunk_seconds.append(time.perf_counter() - begun)
+            out.write(part.marks.tobytes())
+    campaign_close(campaign=campaign, actor="bench")
+    emit(chunk_seconds=chunk_seconds, generate_seconds=generate_seconds, peak_mb=peak_mb())
+
+
+def task_db_tally(code: str) -> None:
+    """(b): campaign_tally best of REPEATS, then once more with its steps timed."""
+    django_ready()
+    from django.db.backends.sqlite3.base import SQLiteCursorWrapper
+
+    from pingyi.ballots import selectors
+    from pingyi.campaigns.selectors import campaign_get
+    from pingyi.rules import tally
+
+    campaign = campaign_get(code=code)
+    results: list[Any] = []
+    times = best_of(REPEATS, lambda: results.append(selectors.campaign_tally(campaign)))
+    result = results[0]
+    clean_peak = peak_mb()
+    watch = Stopwatch()
+    targets = [
+        (selectors, "campaign_tally", "campaign_tally"),
+        (selectors, "campaign_unit_specs", "campaign_unit_specs"),
+        (SQLiteCursorWrapper, "fetchall", "SQLite fetchall (rows → tuples)"),
+        (selectors, "ballot_rows", "ballot_rows (SELECT + fetchall + zip into 3 lists)"),
+        (selectors, "decode_marks", "decode_marks (text → int8 matrix)"),
+        (tally, "valid_rows", "valid_rows"),
+        (tally, "count_marks", "count_marks (numpy ==, count_nonzero)"),
+        (tally, "group_shares", "group_shares (Python loop over ballots)"),
+        (selectors, "tally", "tally"),
+        (selectors, "campaign_previous_last", "campaign_previous_last"),
+    ]
+    with watch.wrapped(targets):
+        start = time.perf_counter()
+        selectors.campaign_tally(campaign)
+        seconds = time.perf_counter() - start
+    emit(
+        times=times,
+        total_ballots=result.total_ballots,
+        valid_ballots=result.valid_ballots,
+        seconds=seconds,
+        steps=watch.seconds,
+        calls=watch.calls,
+        peak_mb=clean_peak,
+    )
+
+
+def task_floor_bincount(marks_file: str, units: str) -> None:
+    """(b)'s floor: the marks already in memory, counted per unit by numpy's bincount."""
+    import numpy as np
+
+    width = int(units)
+    marks = np.fromfile(marks_file, dtype=np.int8).reshape(-1, width)
+
+    def per_column() -> object:
+        return [np.bincount(marks[:, j] + 1, minlength=5) for j in range(width)]
+
+    def one_bincount() -> object:
+        index = np.arange(width, dtype=np.int64)[None, :] * 5 + (marks + 1)
+        return np.bincount(index.ravel(), minlength=width * 5).reshape(width, 5)
+
+    check = np.array(per_column())
+    assert (check == one_bincount()).all()
+    emit(
+        ballots=int(marks.shape[0]),
+        per_column=best_of(REPEATS, per_column),
+        one_bincount=best_of(REPEATS, one_bincount),
+        peak_mb=peak_mb(),
+    )
+
+
+TASKS: dict[str, Callable[..., None]] = {
+    "generate": task_generate,
+    "import-breakdown": task_import_breakdown,
+    "store": task_store,
+    "db-tally": task_db_tally,
+    "floor-bincount": task_floor_bincount,
+}
+
+
+def main(argv: list[str]) -> int:
+    if argv[1] == "cli":
+        task_cli(argv[2:])
+    else:
+        TASKS[argv[1]](*argv[2:])
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv))

@@ -1,0 +1,35 @@
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from pingyi.campaigns.models import Organization
+
+
+class Role(models.TextChoices):
+    ADMIN = "admin", _("Administrator")  # runs the office: staff, campaigns, settings
+    STAFF = "staff", _("Staff")  # runs campaigns of the organization
+    VIEWER = "viewer", _("Viewer")  # reads results
+
+
+class Membership(models.Model):
+    """A staff user's role in one organization; an organization sees only its own campaigns."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships"
+    )
+    organization = models.ForeignKey(
+        Organization, on_delete=models.CASCADE, related_name="memberships"
+    )
+    role = models.CharField(_("role"), max_length=10, choices=Role.choices)
+
+    class Meta:
+        verbose_name = _("membership")
+        verbose_name_plural = _("memberships")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "organization"], name="membership_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} @ {self.organization}: {self.role}"

@@ -1,0 +1,322 @@
+"""The JSON API (django-ninja): the same services and selectors as the pages and the CLI.
+
+OpenAPI schema at /api/openapi.json. No interactive docs page: it would load scripts from a
+CDN, and Pingyi runs air-gapped.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import Http404, HttpRequest, HttpResponse
+from django.utils.translation import gettext as _
+from ninja import NinjaAPI, Router, Schema
+from ninja.errors import AuthenticationError, ValidationError
+from ninja.security import django_auth
+from pydantic import Field
+
+from pingyi.accounts.selectors import RUN, campaigns_for
+from pingyi.ballots.selectors import campaign_tally
+from pingyi.campaigns.models import Campaign
+from pingyi.campaigns.services import campaign_close, campaign_open
+from pingyi.exports.contract_json import result_to_json
+from pingyi.rules.errors import RuleError
+from pingyi.voting import selectors as voting_selectors
+from pingyi.voting.services import (
+    MarksInvalid,
+    TokenRefused,
+    ballot_submit,
+    receipt_check,
+    token_issue,
+    token_lookup,
+)
+from pingyi.web.ratelimit import client_address, hit, limited, record
+from pingyi.web.settings_access import limits
+
+api = NinjaAPI(
+    title="Pingyi API",
+    version="1",
+    description="评议 Pingyi: ballots, receipts and campaigns.",
+    urls_namespace="api",
+    docs_url=None,
+    openapi_url="/openapi.json",
+)
+
+
+class Error(Schema):
+    detail: str
+
+
+class BallotIn(Schema):
+    token: str = Field(max_length=64, description="the evaluator's code (评议码)")
+    marks: dict[str, str] = Field(
+        description="unit code → mark (满意/基本满意/不满意/弃权 or their codes); omitted = 弃权",
+        max_length=2000,
+    )
+
+
+class TokenIn(Schema):
+    token: str = Field(max_length=64)
+
+
+class ReceiptOut(Schema):
+    receipt: str
+
+
+class ReceiptCheckOut(Schema):
+    counted: bool
+
+
+class MarkOut(Schema):
+    code: str
+    label: str
+
+
+class UnitOut(Schema):
+    code: str
+    name: str
+
+
+class CategoryOut(Schema):
+    name: str
+    units: list[UnitOut]
+
+
+class BallotFormOut(Schema):
+    campaign: str
+    name: str
+    marks: list[MarkOut]
+    categories: list[CategoryOut]
+
+
+class CampaignOut(Schema):
+    code: str
+    name: str
+    year: int
+    status: str
+    organization: str
+
+
+class GroupCollectionOut(Schema):
+    name: str
+    target_share: str
+    tokens_issued: int
+    tokens_used: int
+    paper: int
+    received: int
+
+
+class CollectionOut(Schema):
+    tokens_issued: int
+    tokens_used: int
+    paper: int
+    online: int
+    received: int
+    groups: list[GroupCollectionOut]
+
+
+class TokensIn(Schema):
+    group: str = Field(max_length=60, description="evaluator group code or name")
+    count: int = Field(ge=1, le=20000)
+
+
+class TokensOut(Schema):
+    batch: int
+    codes: list[str]
+
+
+class StatusOut(Schema):
+    code: str
+    status: str
+
+
+@api.exception_handler(ValidationError)
+def _validation(request: HttpRequest, exc: ValidationError) -> HttpResponse:
+    # The issue's contract: malformed input is 400 (ninja's default would be 422).
+    return api.create_response(
+        request, {"detail": _("malformed request"), "errors": exc.errors}, status=400
+    )
+
+
+@api.exception_handler(AuthenticationError)
+def _unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
+    return api.create_response(request, {"detail": _("sign in first")}, status=401)
+
+
+@api.exception_handler(Http404)
+def _not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
+    return api.create_response(request, {"detail": _("not found")}, status=404)
+
+
+def _too_many(request: HttpRequest) -> bool:
+    """Past either limit for this address: ballot requests per minute, wrong codes per 10 min."""
+    address = client_address(request)
+    return not hit("ballot", address, limit=limits().ballot_posts, window=60) or limited(
+        "token-fail", address, limit=limits().token_failures, window=600
+    )
+
+
+def _refused(request: HttpRequest, exc: RuleError) -> tuple[int, dict[str, str]]:
+    record("token-fail", client_address(request), window=600)
+    return 409, {"detail": exc.message(_)}
+
+
+public = Router(tags=["evaluators"])
+
+
+@public.post(
+    "/ballots",
+    response={201: ReceiptOut, 400: Error, 409: Error, 429: Error},
+    summary="Cast a ballot with a token",
+)
+def ballots_create(request: HttpRequest, payload: BallotIn) -> tuple[int, dict[str, str]]:
+    if _too_many(request):
+        return 429, {"detail": _("too many attempts; wait a few minutes")}
+    try:
+        receipt = ballot_submit(code=payload.token, marks=payload.marks)
+    except MarksInvalid as exc:
+        return 400, {"detail": exc.message(_)}
+    except TokenRefused as exc:
+        return _refused(request, exc)
+    return 201, {"receipt": receipt}
+
+
+@public.post(
+    "/ballot-form",
+    response={200: BallotFormOut, 400: Error, 409: Error, 429: Error},
+    summary="The units a token may mark",
+)
+def ballot_form(request: HttpRequest, payload: TokenIn) -> tuple[int, dict[str, Any]]:
+    if _too_many(request):
+        return 429, {"detail": _("too many attempts; wait a few minutes")}
+    try:
+        token = token_lookup(code=payload.token)
+    except TokenRefused as exc:
+        return _refused(request, exc)
+    form = voting_selectors.ballot_form(token.campaign)
+    return 200, {
+        "campaign": token.campaign.code,
+        "name": token.campaign.name,
+        "marks": [{"code": m.code, "label": m.label} for m in form.marks],
+        "categories": [
+            {"name": name, "units": [{"code": u.code, "name": u.name} for u in units]}
+            for name, units in form.categories
+        ],
+    }
+
+
+@public.get(
+    "/campaigns/{code}/receipts/{receipt}",
+    response={200: ReceiptCheckOut, 400: Error, 404: Error},
+    summary="Was the ballot with this receipt counted? (presence only)",
+)
+def receipt_get(request: HttpRequest, code: str, receipt: str) -> tuple[int, dict[str, bool]]:
+    campaign = Campaign.objects.filter(code=code).first()
+    if campaign is None:
+        raise Http404
+    return 200, {"counted": receipt_check(campaign=campaign, code=receipt)}
+
+
+staff = Router(tags=["staff"], auth=django_auth)
+
+
+def _campaign(request: HttpRequest, code: str, roles: tuple[str, ...] | None = None) -> Campaign:
+    """A campaign of the user's organizations, else 404 — another's does not exist (R17)."""
+    queryset = campaigns_for(request.user) if roles is None else campaigns_for(request.user, roles)
+    campaign = queryset.filter(code=code).first()
+    if campaign is None:
+        if roles is not None and campaigns_for(request.user).filter(code=code).exists():
+            raise PermissionError
+        raise Http404
+    return campaign
+
+
+@api.exception_handler(PermissionError)
+def _forbidden(request: HttpRequest, exc: PermissionError) -> HttpResponse:
+    return api.create_response(request, {"detail": _("your role does not allow this")}, status=403)
+
+
+def _campaign_out(c: Campaign) -> dict[str, Any]:
+    return {
+        "code": c.code,
+        "name": c.name,
+        "year": c.year,
+        "status": c.status,
+        "organization": c.series.organization.code,
+    }
+
+
+@staff.get("/campaigns", response={200: list[CampaignOut], 401: Error})
+def campaigns_list(request: HttpRequest) -> tuple[int, list[dict[str, Any]]]:
+    return 200, [_campaign_out(c) for c in campaigns_for(request.user).order_by("code")]
+
+
+@staff.get("/campaigns/{code}", response={200: CampaignOut, 401: Error, 404: Error})
+def campaigns_get(request: HttpRequest, code: str) -> tuple[int, dict[str, Any]]:
+    return 200, _campaign_out(_campaign(request, code))
+
+
+def _transition(request: HttpRequest, code: str, action: Any) -> tuple[int, dict[str, str]]:
+    campaign = _campaign(request, code, RUN)
+    try:
+        action(campaign=campaign, actor=request.user.get_username())
+    except RuleError as exc:
+        return 409, {"detail": exc.message(_)}
+    return 200, {"code": campaign.code, "status": campaign.status}
+
+
+@staff.post(
+    "/campaigns/{code}/open",
+    response={200: StatusOut, 401: Error, 403: Error, 404: Error, 409: Error},
+)
+def campaigns_open(request: HttpRequest, code: str) -> tuple[int, dict[str, str]]:
+    return _transition(request, code, campaign_open)
+
+
+@staff.post(
+    "/campaigns/{code}/close",
+    response={200: StatusOut, 401: Error, 403: Error, 404: Error, 409: Error},
+)
+def campaigns_close(request: HttpRequest, code: str) -> tuple[int, dict[str, str]]:
+    return _transition(request, code, campaign_close)
+
+
+@staff.get("/campaigns/{code}/collection", response={200: CollectionOut, 401: Error, 404: Error})
+def campaigns_collection(request: HttpRequest, code: str) -> tuple[int, Any]:
+    return 200, voting_selectors.collection_status(_campaign(request, code))
+
+
+@staff.get(
+    "/campaigns/{code}/results",
+    response={200: dict[str, Any], 401: Error, 404: Error, 409: Error},
+    summary="Results (SPEC's JSON) of a closed campaign",
+)
+def campaigns_results(request: HttpRequest, code: str) -> tuple[int, dict[str, Any]]:
+    campaign = _campaign(request, code)
+    try:
+        return 200, result_to_json(campaign_tally(campaign))
+    except RuleError as exc:
+        return 409, {"detail": exc.message(_)}
+
+
+@staff.post(
+    "/campaigns/{code}/tokens",
+    response={201: TokensOut, 400: Error, 401: Error, 403: Error, 404: Error, 409: Error},
+    summary="Issue tokens for an evaluator group (the codes are returned once)",
+)
+def campaigns_tokens(request: HttpRequest, code: str, payload: TokensIn) -> tuple[int, Any]:
+    campaign = _campaign(request, code, RUN)
+    group = next((g for g in campaign.groups.all() if payload.group in (g.code, g.name)), None)
+    if group is None:
+        return 400, {"detail": _("no evaluator group %(group)r") % {"group": payload.group}}
+    try:
+        issued = token_issue(
+            campaign=campaign, group=group, count=payload.count, actor=request.user.get_username()
+        )
+    except RuleError as exc:
+        return 409, {"detail": exc.message(_)}
+    return 201, {"batch": issued.batch.pk, "codes": issued.codes}
+
+
+api.add_router("", public)
+api.add_router("", staff)

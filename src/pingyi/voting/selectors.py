@@ -1,0 +1,87 @@
+"""Reads for the evaluator's pages and the collection dashboard."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db.models import Count, Q
+
+from pingyi.ballots.models import Ballot, BallotSource
+from pingyi.campaigns.models import Campaign, Unit
+from pingyi.campaigns.selectors import campaign_scheme, campaign_units
+from pingyi.rules.scheme import Mark
+
+
+@dataclass(frozen=True)
+class BallotForm:
+    campaign: Campaign
+    marks: tuple[Mark, ...]
+    categories: list[tuple[str, list[Unit]]]
+
+
+def ballot_form(campaign: Campaign) -> BallotForm:
+    """The units to mark, grouped by category in the scheme's order."""
+    scheme = campaign_scheme(campaign)
+    units = campaign_units(campaign)
+    categories: list[tuple[str, list[Unit]]] = []
+    for category in campaign.categories.order_by("position"):
+        members = [u for u in units if u.category_id == category.pk]
+        if members:
+            categories.append((category.name, members))
+    return BallotForm(campaign=campaign, marks=scheme.marks, categories=categories)
+
+
+@dataclass(frozen=True)
+class GroupCollection:
+    name: str
+    target_share: str
+    tokens_issued: int
+    tokens_used: int
+    paper: int
+    received: int
+
+
+@dataclass(frozen=True)
+class Collection:
+    groups: list[GroupCollection]
+    tokens_issued: int
+    tokens_used: int
+    paper: int
+    online: int
+    received: int
+
+
+def collection_status(campaign: Campaign) -> Collection:
+    """Counts only — tokens issued and used, ballots received per group — never results (R12)."""
+    groups = campaign.groups.order_by("position").annotate(
+        issued=Count("tokens", distinct=True),
+        used=Count("tokens", filter=Q(tokens__use__isnull=False), distinct=True),
+    )
+    received = {
+        (row["group_id"], row["source"]): row["n"]
+        for row in Ballot.objects.filter(campaign=campaign)
+        .values("group_id", "source")
+        .annotate(n=Count("id"))
+    }
+    rows = [
+        GroupCollection(
+            name=g.name,
+            target_share=g.target_share,
+            tokens_issued=g.issued,
+            tokens_used=g.used,
+            paper=received.get((g.pk, BallotSource.PAPER), 0),
+            received=received.get((g.pk, BallotSource.PAPER), 0)
+            + received.get((g.pk, BallotSource.ONLINE), 0),
+        )
+        for g in groups
+    ]
+    paper = sum(n for (_, source), n in received.items() if source == BallotSource.PAPER)
+    online = sum(n for (_, source), n in received.items() if source == BallotSource.ONLINE)
+    return Collection(
+        groups=rows,
+        tokens_issued=sum(r.tokens_issued for r in rows),
+        tokens_used=sum(r.tokens_used for r in rows),
+        paper=paper,
+        online=online,
+        received=paper + online,
+    )

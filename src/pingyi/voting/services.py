@@ -1,0 +1,181 @@
+"""Issuing tokens and casting online ballots.
+
+ballot_submit is the path R1–R4 and R6 are about: validate first (nothing touched), then in
+one transaction record the token's use (a primary key: a second use fails in the database),
+store the ballot, write its receipt and the audit entry; the receipt is returned only after
+the commit (synchronous commit on SQLite and PostgreSQL).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+import numpy as np
+from django.db import IntegrityError, connection, transaction
+from django.utils import timezone
+
+from pingyi.audit.services import audit_log
+from pingyi.ballots.models import Ballot, BallotSource
+from pingyi.ballots.services import encode_marks
+from pingyi.campaigns.models import Campaign, EvaluatorGroup
+from pingyi.campaigns.selectors import campaign_scheme, campaign_units
+from pingyi.rules import phases
+from pingyi.rules.errors import RuleError, gettext_noop
+from pingyi.rules.tally import BLANK, valid_rows
+from pingyi.voting import codes
+from pingyi.voting.models import BallotToken, Receipt, TokenBatch, TokenUse
+
+E_TOKEN_REFUSED = gettext_noop(
+    "this code cannot be used: it is unknown, expired or already used. If you voted with it, "
+    "check your receipt on the receipt page"
+)
+E_BAD_UNIT = gettext_noop("%(unit)r is not a unit of this campaign")
+E_BAD_MARK = gettext_noop("%(mark)r is not a mark; expected one of: %(expected)s")
+E_BATCH_SIZE = gettext_noop("a batch holds 1 to %(max)s tokens")
+E_GROUP = gettext_noop("the group does not belong to this campaign")
+MAX_BATCH = 20000
+
+
+class TokenRefused(RuleError):
+    """Unknown, expired, withdrawn or used: one answer for all, so a guesser learns nothing."""
+
+
+class MarksInvalid(RuleError):
+    """The ballot itself is malformed; the token is untouched."""
+
+
+@dataclass(frozen=True)
+class IssuedBatch:
+    batch: TokenBatch
+    codes: list[str]  # the plain codes: shown once, for printing, never stored
+
+
+def token_issue(
+    *,
+    campaign: Campaign,
+    group: EvaluatorGroup,
+    count: int,
+    actor: str,
+    expires_on: dt.date | None = None,
+) -> IssuedBatch:
+    """Issues ``count`` tokens for ``group``; returns their codes, which exist nowhere else."""
+    if not 1 <= count <= MAX_BATCH:
+        raise RuleError(E_BATCH_SIZE, max=MAX_BATCH)
+    if group.campaign_id != campaign.pk:
+        raise RuleError(E_GROUP)
+    if campaign.status not in (phases.DRAFT, phases.OPEN):
+        raise RuleError(phases.E_NOT_OPEN, current=campaign.status)
+    plain = [codes.new_code(codes.TOKEN_LENGTH) for _ in range(count)]
+    with transaction.atomic():
+        batch = TokenBatch.objects.create(
+            campaign=campaign, group=group, size=count, created_by=actor
+        )
+        BallotToken.objects.bulk_create(
+            BallotToken(
+                campaign=campaign,
+                group=group,
+                batch=batch,
+                digest=codes.digest(code),
+                expires_on=expires_on,
+            )
+            for code in plain
+        )
+        audit_log(
+            actor=actor,
+            action="tokens.issued",
+            obj=campaign,
+            data={"group": group.code, "count": count, "batch": batch.pk},
+        )
+    return IssuedBatch(batch=batch, codes=plain)
+
+
+def token_lookup(*, code: str, today: dt.date | None = None) -> BallotToken:
+    """The usable token for ``code``, or TokenRefused: the same for every reason (R18)."""
+    token = None
+    if codes.plausible(code, codes.TOKEN_LENGTH):
+        token = (
+            BallotToken.objects.select_related("campaign", "group")
+            .filter(digest=codes.digest(code))
+            .first()
+        )
+    day = today or timezone.localdate()
+    if (
+        token is None
+        or token.void
+        or (token.expires_on is not None and token.expires_on < day)
+        or token.campaign.status != phases.OPEN
+        or TokenUse.objects.filter(token_id=token.pk).exists()
+    ):
+        raise TokenRefused(E_TOKEN_REFUSED)
+    return token
+
+
+def _encode_ballot(campaign: Campaign, marks: Mapping[str, str]) -> tuple[str, bool]:
+    scheme = campaign_scheme(campaign)
+    units = campaign_units(campaign)
+    position = {u.code: u.position for u in units}
+    lookup = {k.casefold(): v for k, v in scheme.mark_lookup().items()}
+    row = np.full((1, len(units)), BLANK, dtype=np.int8)
+    for unit, mark in marks.items():
+        if unit not in position:
+            raise MarksInvalid(E_BAD_UNIT, unit=unit)
+        text = (mark or "").strip()
+        if not text:
+            continue
+        index = lookup.get(text.casefold())
+        if index is None:
+            expected = ", ".join(m.code for m in scheme.marks)
+            raise MarksInvalid(E_BAD_MARK, mark=text, expected=expected)
+        row[0, position[unit]] = index
+    return encode_marks(row)[0], bool(valid_rows(row, scheme)[0])
+
+
+def _lock_campaign_shared(campaign: Campaign) -> str:
+    """The campaign's status under a share lock, so that closing waits for ballots in flight."""
+    table = Campaign._meta.db_table
+    suffix = " FOR SHARE" if connection.vendor == "postgresql" else ""
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT status FROM {table} WHERE id = %s{suffix}", [campaign.pk])  # noqa: S608
+        row = cursor.fetchone()
+    return str(row[0]) if row else ""
+
+
+def ballot_submit(*, code: str, marks: Mapping[str, str], today: dt.date | None = None) -> str:
+    """Casts the ballot of the token ``code``; returns the receipt code after the commit.
+
+    Raises TokenRefused (unknown, expired, used — also when a concurrent submission of the
+    same token won) or MarksInvalid (nothing was touched).
+    """
+    token = token_lookup(code=code, today=today)
+    text, valid = _encode_ballot(token.campaign, marks)
+    receipt = codes.new_code(codes.RECEIPT_LENGTH)
+    day = today or timezone.localdate()
+    try:
+        with transaction.atomic():
+            if _lock_campaign_shared(token.campaign) != phases.OPEN:
+                raise TokenRefused(E_TOKEN_REFUSED)
+            TokenUse.objects.create(token_id=token.pk)
+            Ballot.objects.create(
+                campaign_id=token.campaign_id,
+                group_id=token.group_id,
+                marks=text,
+                valid=valid,
+                source=BallotSource.ONLINE,
+                cast_on=day,
+            )
+            Receipt.objects.create(campaign_id=token.campaign_id, code=receipt)
+            # Neither the token nor the ballot is named: the chain shows that a ballot was
+            # cast, not which one nor by whom.
+            audit_log(actor="evaluator", action="ballot.cast", obj=token.campaign)
+    except IntegrityError:
+        raise TokenRefused(E_TOKEN_REFUSED) from None
+    return receipt
+
+
+def receipt_check(*, campaign: Campaign, code: str) -> bool:
+    """Whether a ballot with this receipt was counted: presence only (R15)."""
+    if not codes.plausible(code, codes.RECEIPT_LENGTH):
+        return False
+    return Receipt.objects.filter(campaign=campaign, code=codes.normalise(code)).exists()

@@ -1,0 +1,117 @@
+"""Charts as inline SVG, drawn on the server: no script, no external library, print-friendly.
+
+Only presentation attributes are used (no style attributes): the CSP allows no inline style.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import SafeString
+from django.utils.translation import gettext as _
+
+from pingyi.rules.tally import TallyResult
+
+COLORS = ("#1a7f37", "#7ac38f", "#cf222e", "#afb8c1", "#8250df", "#bf8700")
+ROW, LABEL, WIDTH = 22, 150, 640
+
+
+@dataclass(frozen=True)
+class Chart:
+    title: str
+    svg: SafeString
+
+
+def _bars(rows: list[tuple[str, list[float]]], scale: float, legend: list[str]) -> SafeString:
+    """Horizontal stacked bars: one row per label, segments in COLORS order."""
+    height = ROW * len(rows) + 30
+    span = WIDTH - LABEL - 60
+    parts = []
+    for i, (label, values) in enumerate(rows):
+        y = i * ROW + 4
+        x = float(LABEL)
+        segments = []
+        for j, value in enumerate(values):
+            w = span * value / scale if scale else 0
+            segments.append((f"{x:.1f}", y, f"{w:.1f}", ROW - 6, COLORS[j % len(COLORS)]))
+            x += w
+        parts.append(
+            format_html(
+                '<text x="{}" y="{}" text-anchor="end" font-size="12">{}</text>{}'
+                '<text x="{}" y="{}" font-size="11">{}</text>',
+                LABEL - 6,
+                y + ROW - 9,
+                label,
+                format_html_join(
+                    "", '<rect x="{}" y="{}" width="{}" height="{}" fill="{}"/>', segments
+                ),
+                f"{x + 4:.1f}",
+                y + ROW - 9,
+                f"{sum(values):.3g}",
+            )
+        )
+    keys = format_html_join(
+        "",
+        '<rect x="{}" y="{}" width="10" height="10" fill="{}"/>'
+        '<text x="{}" y="{}" font-size="11">{}</text>',
+        (
+            (
+                LABEL + 90 * j,
+                height - 14,
+                COLORS[j % len(COLORS)],
+                LABEL + 90 * j + 14,
+                height - 5,
+                name,
+            )
+            for j, name in enumerate(legend)
+        ),
+    )
+    return format_html(
+        '<svg class="chart" viewBox="0 0 {} {}" role="img" xmlns="http://www.w3.org/2000/svg">'
+        "{}{}</svg>",
+        WIDTH,
+        height,
+        format_html_join("", "{}", ((p,) for p in parts)),
+        keys,
+    )
+
+
+def results_charts(result: TallyResult) -> list[Chart]:
+    """Mean score per unit (one chart a category), the marks given, and the composition."""
+    charts: list[Chart] = []
+    top = max(float(m.points) for m in result.scheme.marks) or 1.0
+    for category in result.scheme.categories:
+        units = sorted(
+            (u for u in result.units if u.spec.category_code == category.code and u.rank),
+            key=lambda u: u.rank or 0,
+        )
+        if units:
+            rows = [(u.spec.name, [float(u.mean_score or 0)]) for u in units]
+            charts.append(
+                Chart(
+                    _("Mean score: %(c)s") % {"c": category.name},
+                    _bars(rows, top, [_("mean score")]),
+                )
+            )
+    totals = [sum(u.counts[i] for u in result.units) for i in range(len(result.scheme.marks))]
+    grand = sum(totals) or 1
+    charts.append(
+        Chart(
+            _("Marks given"),
+            _bars(
+                [(_("all units"), [t / grand * 100 for t in totals])],
+                100,
+                [m.label for m in result.scheme.marks],
+            ),
+        )
+    )
+    rows = [(g.name, [float(g.share) * 100]) for g in result.groups]
+    rows += [
+        (_("target: %(g)s") % {"g": g.name}, [float(g.target_share or 0) * 100])
+        for g in result.groups
+        if g.target_share is not None
+    ]
+    if rows:
+        charts.append(Chart(_("Composition of valid ballots (%)"), _bars(rows, 100, ["%"])))
+    return charts

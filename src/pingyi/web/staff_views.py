@@ -1,0 +1,358 @@
+"""The organizing office's pages. Each view: parse, call one service or selector, render."""
+
+from __future__ import annotations
+
+import csv
+import io
+import tempfile
+import zipfile
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import LoginView
+from django.core.files.uploadedfile import UploadedFile
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseForbidden
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from pingyi.accounts.selectors import RUN, campaigns_for, organizations_for, role_in
+from pingyi.ballots.selectors import campaign_tally
+from pingyi.ballots.services import ballots_import
+from pingyi.campaigns.models import Campaign
+from pingyi.campaigns.selectors import campaign_scheme, campaign_units
+from pingyi.campaigns.services import campaign_close, campaign_create, campaign_open
+from pingyi.exports.contract_json import dumps, result_to_json
+from pingyi.inputs.p1_files import read_ballots, read_units
+from pingyi.rules import phases
+from pingyi.rules.errors import InputError, RuleError
+from pingyi.rules.scheme import builtin_scheme, scheme_from_toml
+from pingyi.voting.selectors import collection_status
+from pingyi.voting.services import token_issue
+from pingyi.web import charts
+from pingyi.web.forms import CampaignForm, PaperForm, TokensForm
+from pingyi.web.ratelimit import client_address, limited, record
+from pingyi.web.settings_access import limits
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+class Login(LoginView):
+    """Django's login, throttled per account and per address (R19); the session key rotates."""
+
+    template_name = "pingyi/staff/login.html"
+    redirect_authenticated_user = True
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        user = str(request.POST.get("username", "")).strip().lower()
+        address = client_address(request)
+        window, limit = 900, limits().login_failures
+        if limited("login-user", user, limit=limit, window=window) or limited(
+            "login-addr", address, limit=limit * 4, window=window
+        ):
+            return render(request, "pingyi/vote/limited.html", status=429)
+        response = super().post(request, *args, **kwargs)
+        if not request.user.is_authenticated:
+            record("login-user", user, window=window)
+            record("login-addr", address, window=window)
+        return response
+
+
+@require_POST
+def logout_view(request: HttpRequest) -> HttpResponse:
+    logout(request)
+    return redirect("login")
+
+
+def _campaign(request: HttpRequest, code: str, roles: tuple[str, ...] | None = None) -> Campaign:
+    """The user's organization's campaign; another organization's is simply not found (R17)."""
+    campaign = campaigns_for(request.user).filter(code=code).first()
+    if campaign is None:
+        raise Http404
+    if roles is not None and role_in(request.user, campaign.series.organization) not in roles:
+        raise PermissionError
+    return campaign
+
+
+def _guarded(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """Login required; a role that may not act gets 403; a refused rule goes back as a message."""
+
+    @login_required
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        try:
+            return view(request, *args, **kwargs)
+        except PermissionError:
+            return HttpResponseForbidden(_("Your role does not allow this."))
+
+    wrapper.__name__ = view.__name__
+    wrapper.__doc__ = view.__doc__
+    return wrapper
+
+
+@contextmanager
+def _uploaded(upload: UploadedFile[bytes]) -> Iterator[Path]:
+    """An upload as a file on disk with its original suffix, removed afterwards."""
+    suffix = Path(upload.name or "upload").suffix.lower()
+    with tempfile.TemporaryDirectory(prefix="pingyi-upload-") as folder:
+        path = Path(folder) / f"upload{suffix}"
+        with path.open("wb") as stream:
+            for chunk in upload.chunks():
+                stream.write(chunk)
+        yield path
+
+
+@_guarded
+def home(request: HttpRequest) -> HttpResponse:
+    campaigns = campaigns_for(request.user).order_by("-year", "code")
+    can_create = organizations_for(request.user, RUN).exists()
+    return render(
+        request, "pingyi/staff/home.html", {"campaigns": campaigns, "can_create": can_create}
+    )
+
+
+@_guarded
+def campaign_new(request: HttpRequest) -> HttpResponse:
+    organizations = organizations_for(request.user, RUN)
+    if not organizations.exists():
+        raise PermissionError
+    form = CampaignForm(request.POST or None, request.FILES or None, organizations=organizations)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            scheme = builtin_scheme()
+            if data["scheme"]:
+                raw = data["scheme"].read().decode("utf-8-sig", errors="replace")
+                scheme = scheme_from_toml(raw, data["scheme"].name)
+            with _uploaded(data["units"]) as path:
+                units = read_units(path, scheme, data["units"].name)
+            campaign = campaign_create(
+                organization_code=data["organization"].code,
+                organization_name=data["organization"].name,
+                series_code=data["series_code"],
+                series_name=data["series_name"],
+                year=data["year"],
+                name=data["name"],
+                scheme=scheme,
+                units=units,
+                actor=request.user.get_username(),
+            )
+        except InputError as exc:
+            for line in exc.messages(_):
+                form.add_error(None, line)
+        except RuleError as exc:
+            form.add_error(None, exc.message(_))
+        else:
+            messages.success(request, _("Campaign created. Check the units, then open it."))
+            return redirect("campaign", code=campaign.code)
+    return render(request, "pingyi/staff/campaign_new.html", {"form": form})
+
+
+@_guarded
+def campaign_detail(request: HttpRequest, code: str) -> HttpResponse:
+    campaign = _campaign(request, code)
+    role = role_in(request.user, campaign.series.organization)
+    context: dict[str, Any] = {
+        "campaign": campaign,
+        "can_run": role in RUN,
+        "units": campaign_units(campaign),
+        "categories": campaign.categories.order_by("position"),
+        "groups": campaign.groups.order_by("position"),
+        "tokens_form": TokensForm(campaign=campaign),
+        "paper_form": PaperForm(),
+        "collection": collection_status(campaign),
+        "results_visible": campaign.status in phases.RESULTS_VISIBLE,
+    }
+    return render(request, "pingyi/staff/campaign.html", context)
+
+
+@_guarded
+@require_POST
+def campaign_transition(request: HttpRequest, code: str) -> HttpResponse:
+    campaign = _campaign(request, code, RUN)
+    action = {"open": campaign_open, "close": campaign_close}.get(request.POST.get("to", ""))
+    if action is None:
+        return HttpResponse(status=400)
+    try:
+        action(campaign=campaign, actor=request.user.get_username())
+        messages.success(
+            request,
+            _("The campaign is now: %(status)s") % {"status": campaign.get_status_display()},
+        )
+    except RuleError as exc:
+        messages.error(request, exc.message(_))
+    return redirect("campaign", code=campaign.code)
+
+
+@_guarded
+@require_POST
+def tokens_issue(request: HttpRequest, code: str) -> HttpResponse:
+    """Issues a batch and returns it once, as a ZIP: printable A4 sheets and a CSV for SMS."""
+    from pingyi.exports.token_sheets import write_token_sheets
+
+    campaign = _campaign(request, code, RUN)
+    form = TokensForm(request.POST, campaign=campaign)
+    if not form.is_valid():
+        messages.error(request, _("Choose a group and a number of tokens (1 to 20,000)."))
+        return redirect("campaign", code=campaign.code)
+    group, count = form.cleaned_data["group"], form.cleaned_data["count"]
+    try:
+        issued = token_issue(
+            campaign=campaign, group=group, count=count, actor=request.user.get_username()
+        )
+    except RuleError as exc:
+        messages.error(request, exc.message(_))
+        return redirect("campaign", code=campaign.code)
+    base = request.build_absolute_uri("/v/")
+    table = io.StringIO()
+    writer = csv.writer(table)
+    writer.writerow(["group", "code", "link"])
+    for plain in issued.codes:
+        writer.writerow([group.name, plain, f"{base}#{plain}"])
+    buffer = io.BytesIO()
+    with tempfile.TemporaryDirectory() as folder:
+        sheets = Path(folder) / "sheets.pdf"
+        write_token_sheets(
+            sheets, campaign=campaign, group=group, codes=issued.codes, base_url=base
+        )
+        with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+            archive.write(sheets, f"{campaign.code}-{group.code}-{issued.batch.pk}.pdf")
+            archive.writestr(
+                f"{campaign.code}-{group.code}-{issued.batch.pk}.csv", "\ufeff" + table.getvalue()
+            )
+    response = HttpResponse(buffer.getvalue(), content_type="application/zip")
+    response["Content-Disposition"] = (
+        f'attachment; filename="tokens-{campaign.code}-{group.code}-{issued.batch.pk}.zip"'
+    )
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@_guarded
+@require_POST
+def paper_upload(request: HttpRequest, code: str) -> HttpResponse:
+    campaign = _campaign(request, code, RUN)
+    form = PaperForm(request.POST, request.FILES)
+    context: dict[str, Any] = {"campaign": campaign, "problems": [], "report": None}
+    if form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            with _uploaded(upload) as path:
+                rows = read_ballots(
+                    path,
+                    [u.code for u in campaign_units(campaign)],
+                    campaign_scheme(campaign),
+                    upload.name,
+                )
+                context["report"] = ballots_import(
+                    campaign=campaign, rows=rows, actor=request.user.get_username()
+                )
+        except InputError as exc:
+            context["problems"] = exc.messages(_)
+        except RuleError as exc:
+            context["problems"] = [exc.message(_)]
+    else:
+        context["problems"] = [_("Choose a file to upload.")]
+    status = 200 if context["report"] is not None else 400
+    return render(request, "pingyi/staff/paper_report.html", context, status=status)
+
+
+def _download(content: bytes, filename: str, content_type: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+def _written(write: Callable[[Path], None], suffix: str) -> bytes:
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / f"out{suffix}"
+        write(path)
+        return path.read_bytes()
+
+
+@_guarded
+def entry_template(request: HttpRequest, code: str) -> HttpResponse:
+    from pingyi.exports.paper import write_entry_template
+
+    campaign = _campaign(request, code, RUN)
+    content = _written(lambda p: write_entry_template(p, campaign=campaign), ".xlsx")
+    return _download(content, f"{campaign.code}-entry.xlsx", XLSX)
+
+
+@_guarded
+def ballot_form_pdf(request: HttpRequest, code: str) -> HttpResponse:
+    from pingyi.exports.paper import write_ballot_form
+
+    campaign = _campaign(request, code)
+    content = _written(lambda p: write_ballot_form(p, campaign=campaign), ".pdf")
+    return _download(content, f"{campaign.code}-ballot.pdf", "application/pdf")
+
+
+def _tally_or_message(request: HttpRequest, campaign: Campaign) -> Any:
+    try:
+        return campaign_tally(campaign)
+    except RuleError as exc:
+        messages.error(request, exc.message(_))
+        return None
+
+
+@_guarded
+def results(request: HttpRequest, code: str) -> HttpResponse:
+    campaign = _campaign(request, code)
+    result = _tally_or_message(request, campaign)
+    if result is None:
+        return redirect("campaign", code=campaign.code)
+    k = result.scheme.min_subset_ballots
+    suppressed = result.valid_ballots < k
+    by_category = [
+        (
+            category,
+            sorted(
+                (u for u in result.units if u.spec.category_code == category.code),
+                key=lambda u: (u.rank is None, u.rank or 0),
+            ),
+        )
+        for category in result.scheme.categories
+    ]
+    context = {
+        "campaign": campaign,
+        "result": result,
+        "suppressed": suppressed,
+        "k": k,
+        "by_category": by_category,
+        "marks": result.scheme.marks,
+        "charts": [] if suppressed else charts.results_charts(result),
+    }
+    return render(request, "pingyi/staff/results.html", context)
+
+
+@_guarded
+def results_download(request: HttpRequest, code: str, fmt: str) -> HttpResponse:
+    campaign = _campaign(request, code)
+    result = _tally_or_message(request, campaign)
+    if result is None:
+        return redirect("campaign", code=campaign.code)
+    if result.valid_ballots < result.scheme.min_subset_ballots:
+        messages.error(request, _("Too few valid ballots to publish any figure."))
+        return redirect("campaign-results", code=campaign.code)
+    if fmt == "json":
+        return _download(
+            dumps(result_to_json(result)).encode(), f"{campaign.code}.json", "application/json"
+        )
+    if fmt == "xlsx":
+        from pingyi.exports.results_workbook import write_results_workbook
+
+        content = _written(
+            lambda p: write_results_workbook(p, result, title=campaign.name), ".xlsx"
+        )
+        return _download(content, f"{campaign.code}.xlsx", XLSX)
+    if fmt == "pdf":
+        from pingyi.exports.results_pdf import write_results_pdf
+
+        content = _written(lambda p: write_results_pdf(p, result, title=campaign.name), ".pdf")
+        return _download(content, f"{campaign.code}.pdf", "application/pdf")
+    raise Http404

@@ -1,0 +1,26 @@
+// The evaluator's page. The QR code opens /v/#CODE: the code stays in the fragment, which the
+// browser never sends; this script moves it into the POSTed form and wipes it from the address.
+(function () {
+  "use strict";
+  var form = document.getElementById("code-form");
+  if (form && window.location.hash.length > 1) {
+    var code = decodeURIComponent(window.location.hash.slice(1));
+    history.replaceState(null, "", window.location.pathname);
+    document.getElementById("code").value = code;
+    form.submit();
+  }
+  var ballot = document.getElementById("ballot");
+  var left = document.getElementById("left");
+  if (ballot && left) {
+    var units = ballot.querySelectorAll("fieldset.unit");
+    var update = function () {
+      var blank = 0;
+      units.forEach(function (unit) {
+        if (!unit.querySelector("input:checked")) { blank += 1; }
+      });
+      left.textContent = left.getAttribute("data-text").replace("%(n)s", String(blank));
+    };
+    ballot.addEventListener("change", update);
+    update();
+  }
+})();

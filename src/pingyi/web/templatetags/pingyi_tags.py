@@ -1,0 +1,44 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django import template
+from django.utils.translation import gettext_lazy as _
+
+register = template.Library()
+
+
+@register.filter
+def get(mapping: Any, key: str) -> Any:
+    """{{ chosen|get:unit.code }}: a dict lookup by a variable key."""
+    return mapping.get(key, "") if hasattr(mapping, "get") else ""
+
+
+@register.filter
+def decimal(value: Any, places: int = 3) -> str:
+    """A Fraction (or None) as a fixed-point number for display."""
+    if value is None:
+        return "—"
+    return f"{float(value):.{int(places)}f}"
+
+
+@register.filter
+def percent(value: Any, places: int = 2) -> str:
+    if value is None:
+        return "—"
+    return f"{float(value) * 100:.{int(places)}f}%"
+
+
+FLAG_LABELS = {
+    "winner": _("winner"),
+    "last": _("last"),
+    "rectify": _("key rectification"),
+    "consecutive_last": _("last two years running"),
+    "veto": _("one-vote veto"),
+    "no_ballots": _("no valid ballot"),
+}
+
+
+@register.filter
+def flag_label(flag: str) -> str:
+    return str(FLAG_LABELS.get(flag, flag))

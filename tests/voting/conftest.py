@@ -1,0 +1,22 @@
+from __future__ import annotations
+
+import pytest
+
+from pingyi.campaigns.models import Campaign
+from pingyi.voting.services import IssuedBatch, token_issue
+from tests.db.conftest import STAFF, make_campaign
+
+
+@pytest.fixture
+def campaign(db: None) -> Campaign:
+    return make_campaign()
+
+
+@pytest.fixture
+def issued(campaign: Campaign) -> IssuedBatch:
+    return token_issue(
+        campaign=campaign,
+        group=campaign.groups.get(code="service_recipients"),
+        count=5,
+        actor=STAFF,
+    )

@@ -1,0 +1,163 @@
+"""Casting online ballots: one token, one ballot (R1–R4), all or nothing, nothing linkable."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+from unittest import mock
+
+import pytest
+from django.db import IntegrityError, connection, transaction
+
+from pingyi.audit.models import AuditEntry
+from pingyi.audit.services import audit_log
+from pingyi.ballots.models import Ballot
+from pingyi.campaigns.models import Campaign
+from pingyi.campaigns.services import campaign_close
+from pingyi.voting import codes
+from pingyi.voting.models import BallotToken, Receipt, TokenUse
+from pingyi.voting.services import (
+    E_TOKEN_REFUSED,
+    IssuedBatch,
+    MarksInvalid,
+    TokenRefused,
+    ballot_submit,
+    receipt_check,
+    token_issue,
+)
+from tests.db.conftest import STAFF
+
+pytestmark = pytest.mark.django_db
+MARKS = {"L1": "满意", "L2": "basically_satisfied", "V1": "不满意"}
+
+
+def counts() -> tuple[int, int, int, int]:
+    return (
+        TokenUse.objects.count(),
+        Ballot.objects.count(),
+        Receipt.objects.count(),
+        AuditEntry.objects.filter(action="ballot.cast").count(),
+    )
+
+
+def test_tokens_are_stored_only_as_hashes(issued: IssuedBatch) -> None:
+    stored = set(BallotToken.objects.values_list("digest", flat=True))
+    assert stored == {codes.digest(c) for c in issued.codes}
+    assert not stored & set(issued.codes)
+    assert all(len(c) == 16 and set(c) <= set(codes.ALPHABET) for c in issued.codes)
+
+
+def test_a_ballot_is_cast_once_with_a_receipt(campaign: Campaign, issued: IssuedBatch) -> None:
+    receipt = ballot_submit(code=issued.codes[0], marks=MARKS)
+    assert counts() == (1, 1, 1, 1)
+    ballot = Ballot.objects.get()
+    assert (ballot.marks, ballot.valid, ballot.source) == ("012-", True, "online")
+    assert ballot.group is not None and ballot.group.code == "service_recipients"
+    assert receipt_check(campaign=campaign, code=receipt)
+
+
+def test_typing_the_code_in_lower_case_with_hyphens_works(issued: IssuedBatch) -> None:
+    typed = codes.grouped(issued.codes[0]).lower()
+    ballot_submit(code=typed, marks=MARKS)
+    assert Ballot.objects.count() == 1
+
+
+def test_a_resubmission_is_refused_and_the_receipt_still_confirms(
+    campaign: Campaign, issued: IssuedBatch
+) -> None:
+    receipt = ballot_submit(code=issued.codes[0], marks=MARKS)
+    with pytest.raises(TokenRefused) as refused:
+        ballot_submit(code=issued.codes[0], marks={"L1": "不满意"})
+    assert refused.value.message() == E_TOKEN_REFUSED
+    assert counts() == (1, 1, 1, 1)
+    assert receipt_check(campaign=campaign, code=receipt)
+
+
+def test_unknown_expired_withdrawn_and_used_codes_get_the_same_answer(
+    campaign: Campaign, issued: IssuedBatch
+) -> None:
+    expired = token_issue(
+        campaign=campaign,
+        group=campaign.groups.first(),
+        count=1,
+        actor=STAFF,
+        expires_on=dt.date(2020, 1, 1),
+    ).codes[0]
+    BallotToken.objects.filter(digest=codes.digest(issued.codes[1])).update(void=True)
+    ballot_submit(code=issued.codes[0], marks=MARKS)
+    answers = set()
+    for code in (codes.new_code(16), expired, issued.codes[1], issued.codes[0], "x", ""):
+        with pytest.raises(TokenRefused) as refused:
+            ballot_submit(code=code, marks=MARKS)
+        answers.add(refused.value.message())
+    assert answers == {E_TOKEN_REFUSED}
+
+
+def test_the_database_refuses_a_second_use_even_in_raw_sql(issued: IssuedBatch) -> None:
+    ballot_submit(code=issued.codes[0], marks=MARKS)
+    token_id = TokenUse.objects.get().token_id
+    with pytest.raises(IntegrityError), transaction.atomic(), connection.cursor() as cursor:
+        table = TokenUse._meta.db_table
+        cursor.execute(f"INSERT INTO {table} (token_id) VALUES (%s)", [token_id])  # noqa: S608
+    assert TokenUse.objects.count() == 1
+
+
+def test_a_malformed_ballot_touches_nothing(issued: IssuedBatch) -> None:
+    for marks in ({"L9": "满意"}, {"L1": "很好"}):
+        with pytest.raises(MarksInvalid):
+            ballot_submit(code=issued.codes[0], marks=marks)
+    assert counts() == (0, 0, 0, 0)
+    ballot_submit(code=issued.codes[0], marks=MARKS)
+    assert counts() == (1, 1, 1, 1)
+
+
+def test_ballots_after_close_are_refused(campaign: Campaign, issued: IssuedBatch) -> None:
+    campaign_close(campaign=campaign, actor=STAFF)
+    with pytest.raises(TokenRefused):
+        ballot_submit(code=issued.codes[0], marks=MARKS)
+    assert counts() == (0, 0, 0, 0)
+
+
+class Boom(Exception):
+    pass
+
+
+def _fail(*args: Any, **kwargs: Any) -> Any:
+    raise Boom
+
+
+def _log_then_fail(**kwargs: Any) -> Any:
+    audit_log(**kwargs)
+    raise Boom  # everything is written; the commit never comes
+
+
+@pytest.mark.parametrize(
+    "target, replacement",
+    [
+        ("pingyi.voting.services._encode_ballot", _fail),  # after validation of the token
+        ("pingyi.voting.services.Ballot.objects.create", _fail),  # after using the token
+        ("pingyi.voting.services.Receipt.objects.create", _fail),  # after storing the ballot
+        ("pingyi.voting.services.audit_log", _fail),  # before the audit entry
+        ("pingyi.voting.services.audit_log", _log_then_fail),  # just before commit
+    ],
+)
+def test_a_failure_at_any_step_leaves_nothing_and_the_token_usable(
+    issued: IssuedBatch, target: str, replacement: Any
+) -> None:
+    with mock.patch(target, side_effect=replacement), pytest.raises(Boom):
+        ballot_submit(code=issued.codes[0], marks=MARKS)
+    assert counts() == (0, 0, 0, 0)
+    ballot_submit(code=issued.codes[0], marks=MARKS)
+    assert counts() == (1, 1, 1, 1)
+
+
+def test_the_audit_entry_names_neither_token_nor_ballot(issued: IssuedBatch) -> None:
+    ballot_submit(code=issued.codes[0], marks=MARKS)
+    entry = AuditEntry.objects.get(action="ballot.cast")
+    text = f"{entry.data} {entry.object_id} {entry.actor}"
+    ballot, token = (
+        Ballot.objects.get(),
+        BallotToken.objects.get(digest=codes.digest(issued.codes[0])),
+    )
+    assert str(ballot.pk) not in text and str(token.pk) not in text
+    assert issued.codes[0] not in text and token.digest not in text
