@@ -1,7 +1,7 @@
 """The floor for `pingyi tally`: a hand-written polars script that counts the marks per unit.
 
 It reads the same ballots CSV (every column as text, as pingyi does), then counts each unit
-column's labels (all columns in parallel), and prints the counts so the work cannot be skipped.
+column's labels (all columns in parallel), and prints their sum so no work is skipped.
 No validation, no scoring, no output file: the least a program counting this file must do.
 
     python bench/floor_polars.py BALLOTS.csv

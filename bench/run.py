@@ -63,7 +63,11 @@ class Runner:
         )
         if done.returncode != 0:
             raise SystemExit(f"bench: {' '.join(args)} failed:\n{done.stderr}{done.stdout}")
-        line = next(x for x in reversed(done.stdout.splitlines()) if x.startswith(RESULT_MARK))
+        line = next(
+            (x for x in reversed(done.stdout.splitlines()) if x.startswith(RESULT_MARK)), ""
+        )
+        if not line:
+            raise SystemExit(f"bench: {' '.join(args)} reported nothing:\n{done.stdout}")
         figures: dict[str, Any] = json.loads(line.removeprefix(RESULT_MARK))
         return figures
 
@@ -364,6 +368,14 @@ def machine() -> str:
     )
 
 
+def load() -> str:
+    """The load average, so that figures taken on a busy machine are read as such."""
+    one, five, _ = os.getloadavg()
+    busy = one > 0.5 * (os.cpu_count() or 1)
+    note = " — the machine is busy: times are inflated, ratios less so" if busy else ""
+    return f"load average {one:.2f} (1 min), {five:.2f} (5 min){note}"
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument("--quick", action="store_true", help="every size ten times smaller")
@@ -382,6 +394,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         say(f"== Pingyi benchmarks{' (--quick)' if args.quick else ''}: {machine()}")
         say(f"   work folder {root} (deleted at the end); best of {REPEATS} where timed")
+        say(f"   {load()}")
         done = subprocess.run(
             [str(BIN / "pingyi"), "manage", "migrate", "-v0"],
             cwd=root,
@@ -397,7 +410,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         c = section_c(run, sizes)
         b = section_b(run, sizes)
         summary(sizes, a, b, c)
-        say(f"(whole run {seconds(time.perf_counter() - began)})")
+        say(f"   (whole run {seconds(time.perf_counter() - began)}; {load()})")
     finally:
         shutil.rmtree(root, ignore_errors=True)
     return 0

@@ -10,7 +10,7 @@ from typing import Any
 
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
-from ninja import NinjaAPI, Router, Schema
+from ninja import NinjaAPI, Router, Schema, Status
 from ninja.errors import AuthenticationError, ValidationError
 from ninja.security import django_auth
 from pydantic import Field
@@ -156,9 +156,9 @@ def _too_many(request: HttpRequest) -> bool:
     )
 
 
-def _refused(request: HttpRequest, exc: RuleError) -> tuple[int, dict[str, str]]:
+def _refused(request: HttpRequest, exc: RuleError) -> Status[Any]:
     record("token-fail", client_address(request), window=600)
-    return 409, {"detail": exc.message(_)}
+    return Status(409, {"detail": exc.message(_)})
 
 
 public = Router(tags=["evaluators"])
@@ -169,16 +169,16 @@ public = Router(tags=["evaluators"])
     response={201: ReceiptOut, 400: Error, 409: Error, 429: Error},
     summary="Cast a ballot with a token",
 )
-def ballots_create(request: HttpRequest, payload: BallotIn) -> tuple[int, dict[str, str]]:
+def ballots_create(request: HttpRequest, payload: BallotIn) -> Status[Any]:
     if _too_many(request):
-        return 429, {"detail": _("too many attempts; wait a few minutes")}
+        return Status(429, {"detail": _("too many attempts; wait a few minutes")})
     try:
         receipt = ballot_submit(code=payload.token, marks=payload.marks)
     except MarksInvalid as exc:
-        return 400, {"detail": exc.message(_)}
+        return Status(400, {"detail": exc.message(_)})
     except TokenRefused as exc:
         return _refused(request, exc)
-    return 201, {"receipt": receipt}
+    return Status(201, {"receipt": receipt})
 
 
 @public.post(
@@ -186,23 +186,26 @@ def ballots_create(request: HttpRequest, payload: BallotIn) -> tuple[int, dict[s
     response={200: BallotFormOut, 400: Error, 409: Error, 429: Error},
     summary="The units a token may mark",
 )
-def ballot_form(request: HttpRequest, payload: TokenIn) -> tuple[int, dict[str, Any]]:
+def ballot_form(request: HttpRequest, payload: TokenIn) -> Status[Any]:
     if _too_many(request):
-        return 429, {"detail": _("too many attempts; wait a few minutes")}
+        return Status(429, {"detail": _("too many attempts; wait a few minutes")})
     try:
         token = token_lookup(code=payload.token)
     except TokenRefused as exc:
         return _refused(request, exc)
     form = voting_selectors.ballot_form(token.campaign)
-    return 200, {
-        "campaign": token.campaign.code,
-        "name": token.campaign.name,
-        "marks": [{"code": m.code, "label": m.label} for m in form.marks],
-        "categories": [
-            {"name": name, "units": [{"code": u.code, "name": u.name} for u in units]}
-            for name, units in form.categories
-        ],
-    }
+    return Status(
+        200,
+        {
+            "campaign": token.campaign.code,
+            "name": token.campaign.name,
+            "marks": [{"code": m.code, "label": m.label} for m in form.marks],
+            "categories": [
+                {"name": name, "units": [{"code": u.code, "name": u.name} for u in units]}
+                for name, units in form.categories
+            ],
+        },
+    )
 
 
 @public.get(
@@ -210,11 +213,11 @@ def ballot_form(request: HttpRequest, payload: TokenIn) -> tuple[int, dict[str, 
     response={200: ReceiptCheckOut, 400: Error, 404: Error},
     summary="Was the ballot with this receipt counted? (presence only)",
 )
-def receipt_get(request: HttpRequest, code: str, receipt: str) -> tuple[int, dict[str, bool]]:
+def receipt_get(request: HttpRequest, code: str, receipt: str) -> Status[Any]:
     campaign = Campaign.objects.filter(code=code).first()
     if campaign is None:
         raise Http404
-    return 200, {"counted": receipt_check(campaign=campaign, code=receipt)}
+    return Status(200, {"counted": receipt_check(campaign=campaign, code=receipt)})
 
 
 staff = Router(tags=["staff"], auth=django_auth)
@@ -247,29 +250,29 @@ def _campaign_out(c: Campaign) -> dict[str, Any]:
 
 
 @staff.get("/campaigns", response={200: list[CampaignOut], 401: Error})
-def campaigns_list(request: HttpRequest) -> tuple[int, list[dict[str, Any]]]:
-    return 200, [_campaign_out(c) for c in campaigns_for(request.user).order_by("code")]
+def campaigns_list(request: HttpRequest) -> Status[Any]:
+    return Status(200, [_campaign_out(c) for c in campaigns_for(request.user).order_by("code")])
 
 
 @staff.get("/campaigns/{code}", response={200: CampaignOut, 401: Error, 404: Error})
-def campaigns_get(request: HttpRequest, code: str) -> tuple[int, dict[str, Any]]:
-    return 200, _campaign_out(_campaign(request, code))
+def campaigns_get(request: HttpRequest, code: str) -> Status[Any]:
+    return Status(200, _campaign_out(_campaign(request, code)))
 
 
-def _transition(request: HttpRequest, code: str, action: Any) -> tuple[int, dict[str, str]]:
+def _transition(request: HttpRequest, code: str, action: Any) -> Status[Any]:
     campaign = _campaign(request, code, RUN)
     try:
         action(campaign=campaign, actor=request.user.get_username())
     except RuleError as exc:
-        return 409, {"detail": exc.message(_)}
-    return 200, {"code": campaign.code, "status": campaign.status}
+        return Status(409, {"detail": exc.message(_)})
+    return Status(200, {"code": campaign.code, "status": campaign.status})
 
 
 @staff.post(
     "/campaigns/{code}/open",
     response={200: StatusOut, 401: Error, 403: Error, 404: Error, 409: Error},
 )
-def campaigns_open(request: HttpRequest, code: str) -> tuple[int, dict[str, str]]:
+def campaigns_open(request: HttpRequest, code: str) -> Status[Any]:
     return _transition(request, code, campaign_open)
 
 
@@ -277,13 +280,13 @@ def campaigns_open(request: HttpRequest, code: str) -> tuple[int, dict[str, str]
     "/campaigns/{code}/close",
     response={200: StatusOut, 401: Error, 403: Error, 404: Error, 409: Error},
 )
-def campaigns_close(request: HttpRequest, code: str) -> tuple[int, dict[str, str]]:
+def campaigns_close(request: HttpRequest, code: str) -> Status[Any]:
     return _transition(request, code, campaign_close)
 
 
 @staff.get("/campaigns/{code}/collection", response={200: CollectionOut, 401: Error, 404: Error})
-def campaigns_collection(request: HttpRequest, code: str) -> tuple[int, Any]:
-    return 200, voting_selectors.collection_status(_campaign(request, code))
+def campaigns_collection(request: HttpRequest, code: str) -> Status[Any]:
+    return Status(200, voting_selectors.collection_status(_campaign(request, code)))
 
 
 @staff.get(
@@ -291,12 +294,12 @@ def campaigns_collection(request: HttpRequest, code: str) -> tuple[int, Any]:
     response={200: dict[str, Any], 401: Error, 404: Error, 409: Error},
     summary="Results (SPEC's JSON) of a closed campaign",
 )
-def campaigns_results(request: HttpRequest, code: str) -> tuple[int, dict[str, Any]]:
+def campaigns_results(request: HttpRequest, code: str) -> Status[Any]:
     campaign = _campaign(request, code)
     try:
-        return 200, result_to_json(campaign_tally(campaign))
+        return Status(200, result_to_json(campaign_tally(campaign)))
     except RuleError as exc:
-        return 409, {"detail": exc.message(_)}
+        return Status(409, {"detail": exc.message(_)})
 
 
 @staff.post(
@@ -304,18 +307,18 @@ def campaigns_results(request: HttpRequest, code: str) -> tuple[int, dict[str, A
     response={201: TokensOut, 400: Error, 401: Error, 403: Error, 404: Error, 409: Error},
     summary="Issue tokens for an evaluator group (the codes are returned once)",
 )
-def campaigns_tokens(request: HttpRequest, code: str, payload: TokensIn) -> tuple[int, Any]:
+def campaigns_tokens(request: HttpRequest, code: str, payload: TokensIn) -> Status[Any]:
     campaign = _campaign(request, code, RUN)
     group = next((g for g in campaign.groups.all() if payload.group in (g.code, g.name)), None)
     if group is None:
-        return 400, {"detail": _("no evaluator group %(group)r") % {"group": payload.group}}
+        return Status(400, {"detail": _("no evaluator group %(group)r") % {"group": payload.group}})
     try:
         issued = token_issue(
             campaign=campaign, group=group, count=payload.count, actor=request.user.get_username()
         )
     except RuleError as exc:
-        return 409, {"detail": exc.message(_)}
-    return 201, {"batch": issued.batch.pk, "codes": issued.codes}
+        return Status(409, {"detail": exc.message(_)})
+    return Status(201, {"batch": issued.batch.pk, "codes": issued.codes})
 
 
 api.add_router("", public)

@@ -13,15 +13,9 @@ from pypdf import PdfReader
 
 from pingyi.campaigns.models import Campaign
 from pingyi.campaigns.services import campaign_create
-from pingyi.exports import paper
-from pingyi.exports.paper import (
-    ENTRY_SHEET,
-    HELP_SHEET,
-    FontMissingError,
-    cjk_font_path,
-    write_ballot_form,
-    write_entry_template,
-)
+from pingyi.exports import paper, pdf
+from pingyi.exports.paper import ENTRY_SHEET, HELP_SHEET, write_ballot_form, write_entry_template
+from pingyi.exports.pdf import FontMissingError, cjk_font_path
 from pingyi.inputs.p1_files import ballots_from_table
 from pingyi.inputs.tables import read_table
 from pingyi.rules.scheme import builtin_scheme
@@ -244,9 +238,9 @@ def test_form_repeats_the_table_header_on_every_page(campaign: Campaign, tmp_pat
 def test_missing_font_names_the_debian_package(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
-    monkeypatch.setattr(paper, "WQY_ZENHEI", tmp_path / "none.ttc")
-    monkeypatch.setattr(paper, "WQY_DIR", tmp_path)
-    monkeypatch.setattr(paper, "_fc_match", lambda: [])
+    monkeypatch.setattr(pdf, "WQY_ZENHEI", tmp_path / "none.ttc")
+    monkeypatch.setattr(pdf, "WQY_DIR", tmp_path)
+    monkeypatch.setattr(pdf, "_fc_match", lambda: [])
     with pytest.raises(FontMissingError, match="apt-get install fonts-wqy-zenhei"):
         cjk_font_path()
 

@@ -387,6 +387,23 @@ def test_a_problem_after_a_blank_line_names_the_file_row(tmp_path: Path) -> None
     ]
 
 
+@pytest.mark.parametrize(
+    "first_row",
+    ["0,x,满意,满意", "0,x,满意"],  # a rectangular file, and one with a short row
+    ids=["rectangular", "ragged"],
+)
+def test_a_cell_with_a_line_break_does_not_shift_later_row_numbers(
+    tmp_path: Path, first_row: str
+) -> None:
+    # Excel keeps a cell typed with Alt+Enter in one row; so must the row numbers we report.
+    text = f'ballot_no,group,U1,U2\n{first_row}\n1,"服务\n对象",满意,满意\n2,x,好,满意\n'
+    path = csv_file(tmp_path, "ballots.csv", text)
+
+    assert refusal(lambda: ballots_of(path, ["U1", "U2"])) == [
+        f"ballots.csv, row 4, column C (U1): unknown mark '好'; {MARKS_EXPECTED}"
+    ]
+
+
 def test_a_group_column_gives_each_ballot_its_group(tmp_path: Path) -> None:
     path = csv_file(
         tmp_path, "ballots.csv", "ballot_no,group,U2,U1\n1,服务对象,满意,\n2,,不满意,满意\n"
@@ -583,7 +600,7 @@ def test_a_formula_cell_is_refused_naming_the_cell(tmp_path: Path) -> None:
     )
 
     assert refusal(lambda: ballots_of(path)) == [
-        "ballots.xlsx, column C: cell C3 holds a formula; formulas are not evaluated on import "
+        "ballots.xlsx, row 3, column C: cell C3 holds a formula; formulas are not evaluated on import "
         "— paste the values instead"
     ]
 

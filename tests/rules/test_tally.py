@@ -623,7 +623,7 @@ def test_a_scheme_with_its_own_marks_counts_them() -> None:
 # --------------------------------------------------------------------------- groups
 
 
-def test_group_shares_merge_spellings_list_scheme_groups_first_and_count_ungrouped() -> None:
+def test_mixed_spellings_of_a_group_count_together_under_its_scheme_name() -> None:
     rows = ["S", "S", "S", "S", "S", "A", "S", "S"]
     groups: list[str | None] = [
         "其他",
@@ -640,10 +640,20 @@ def test_group_shares_merge_spellings_list_scheme_groups_first_and_count_ungroup
 
     assert result.valid_ballots == 7
     assert result.groups == [
-        GroupShare("service_recipients", 3, Fraction(3, 7), Fraction(3, 5)),
+        GroupShare("服务对象", 3, Fraction(3, 7), Fraction(3, 5)),
         GroupShare("干部和各界代表", 1, Fraction(1, 7), Fraction(2, 5)),
         GroupShare("其他", 1, Fraction(1, 7), None),
         GroupShare("外来", 1, Fraction(1, 7), None),
+    ]
+
+
+def test_a_group_written_one_way_keeps_that_spelling() -> None:
+    result = run(["S", "S", "S"], groups=["service_recipients", "service_recipients", "外来"])
+
+    assert result.groups == [
+        GroupShare("service_recipients", 2, Fraction(2, 3), Fraction(3, 5)),
+        GroupShare("干部和各界代表", 0, Fraction(0), Fraction(2, 5)),  # nobody came: shown
+        GroupShare("外来", 1, Fraction(1, 3), None),
     ]
 
 

@@ -8,28 +8,26 @@ numbers its units in the same order, so a clerk types a form left to right along
 
 from __future__ import annotations
 
-import functools
-import io
-import shutil
-import subprocess
 from collections.abc import Sequence
 from itertools import groupby
 from pathlib import Path
-from typing import Any
-from xml.sax.saxutils import escape
 
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
-from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.ttfonts import TTFError, TTFont
-from reportlab.pdfgen.canvas import Canvas
-from reportlab.platypus import Flowable, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+from reportlab.platypus import Flowable, Paragraph, Spacer, Table, TableStyle
 from xlsxwriter.utility import xl_col_to_name
 
 from pingyi.campaigns.models import Campaign, Unit
 from pingyi.campaigns.selectors import campaign_scheme, campaign_units
+from pingyi.exports.pdf import (
+    MARGIN,
+    escape,
+    headed_table,
+    register_cjk_font,
+    styles,
+    write_story,
+)
 from pingyi.exports.xlsx import (
     Formats,
     Workbook,
@@ -50,16 +48,6 @@ LISTS_SHEET = "选项"  # hidden; only when a drop-down list is too long to writ
 BALLOT_NO, GROUP = "ballot_no", "group"
 MAX_ROWS = 1_048_575  # Excel's last row, less the header
 INLINE_LIST_LIMIT = 255  # Excel's limit for a list written into the validation itself
-
-FONT_NAME = "WenQuanYiZenHei"
-FONT_PACKAGE = "fonts-wqy-zenhei"
-WQY_DIR = Path("/usr/share/fonts/truetype/wqy")
-WQY_ZENHEI = WQY_DIR / "wqy-zenhei.ttc"
-E_NO_FONT = (
-    "no Chinese TrueType font found for the paper ballot (looked in {where} and asked "
-    "fc-match); install the Debian package {package}: apt-get install {package}"
-)
-_CJK_PROBE = "评议满意"
 
 
 # ------------------------------------------------------------------- data-entry template
@@ -215,49 +203,6 @@ def _help(
 # ----------------------------------------------------------------------------- the form
 
 
-class FontMissingError(RuntimeError):
-    """No TrueType font with Chinese characters: the paper ballot cannot be printed."""
-
-
-def cjk_font_path() -> Path:
-    """The Chinese TrueType font to embed: WenQuanYi Zen Hei where Debian puts it, any
-    TrueType font in that folder, else what fontconfig offers for Chinese."""
-    candidates = [WQY_ZENHEI, *sorted(WQY_DIR.glob("*.tt[cf]")), *_fc_match()]
-    for path in candidates:
-        if path.suffix.lower() in (".ttc", ".ttf") and path.is_file():
-            return path
-    raise FontMissingError(E_NO_FONT.format(where=WQY_DIR, package=FONT_PACKAGE))
-
-
-def _fc_match() -> list[Path]:
-    executable = shutil.which("fc-match")
-    if executable is None:
-        return []
-    try:
-        found = subprocess.run(  # noqa: S603 - a fixed argument list, no shell
-            [executable, "-f", "%{file}", "WenQuanYi Zen Hei:lang=zh-cn"],
-            capture_output=True, text=True, timeout=10, check=False,
-        ).stdout.strip()  # fmt: skip
-    except (OSError, subprocess.SubprocessError):
-        return []
-    return [Path(found)] if found else []
-
-
-@functools.cache
-def register_cjk_font() -> str:
-    """Registers the Chinese font with reportlab once; its name for styles."""
-    path = cjk_font_path()
-    try:
-        font = TTFont(FONT_NAME, str(path), subfontIndex=0)
-    except TTFError as exc:
-        raise FontMissingError(f"{path}: {exc}") from exc
-    # fc-match answers with *some* font even when none has Chinese: check that it does.
-    if any(ord(ch) not in font.face.charToGlyph for ch in _CJK_PROBE):
-        raise FontMissingError(E_NO_FONT.format(where=WQY_DIR, package=FONT_PACKAGE))
-    pdfmetrics.registerFont(font)
-    return FONT_NAME
-
-
 def write_ballot_form(path: Path, *, campaign: Campaign) -> None:
     """Writes the printable A4 paper ballot of ``campaign`` as a PDF (fonts embedded)."""
     font = register_cjk_font()
@@ -270,10 +215,7 @@ def write_ballot_form(path: Path, *, campaign: Campaign) -> None:
         units=campaign_units(campaign),
         groups=_group_names(campaign),
     )
-    # Two passes: the first counts the pages so that every footer can say "of N".
-    pages = form.build(io.BytesIO(), total=0)
-    with path.open("wb") as stream:
-        form.build(stream, total=pages)
+    write_story(path, form.story, title=form.title, font=font)
 
 
 def _title(campaign: Campaign) -> str:
@@ -283,7 +225,6 @@ def _title(campaign: Campaign) -> str:
 class _Form:
     """The paper ballot's story: title, instructions, ballot number and group, unit tables."""
 
-    MARGIN = 15 * mm
     NUMBER_WIDTH = 12 * mm
     NAME_WIDTH = 78 * mm
     PADDING = 6  # points above and below a unit's name: room to tick, and to wrap
@@ -301,42 +242,17 @@ class _Form:
         self.campaign, self.font, self.marks, self.abstain = campaign, font, marks, abstain
         self.units, self.groups = units, groups
         self.title = _title(campaign)
-        self.text = ParagraphStyle("text", fontName=font, fontSize=10.5, leading=15)
-        self.cell = ParagraphStyle("cell", fontName=font, fontSize=10.5, leading=13)
-        self.heading = ParagraphStyle("heading", fontName=font, fontSize=12, leading=16)
-        self.big = ParagraphStyle(
-            "title", fontName=font, fontSize=18, leading=26, alignment=1, spaceAfter=6
-        )
+        self.style = styles(font)
 
-    def build(self, stream: Any, *, total: int) -> int:
-        """Renders into ``stream``; returns the number of pages."""
-        doc = SimpleDocTemplate(
-            stream, pagesize=A4, title=self.title, author="Pingyi 评议", invariant=True,
-            leftMargin=self.MARGIN, rightMargin=self.MARGIN,
-            topMargin=self.MARGIN, bottomMargin=self.MARGIN + 5 * mm,
-        )  # fmt: skip
-        footer = functools.partial(self._footer, total=total)
-        doc.build(self._story(), onFirstPage=footer, onLaterPages=footer)
-        return int(doc.page)
-
-    def _footer(self, canvas: Canvas, doc: Any, *, total: int) -> None:
-        canvas.saveState()
-        canvas.setFont(self.font, 9)
-        y = self.MARGIN
-        canvas.drawString(self.MARGIN, y, self.title)
-        number = f"第 {doc.page} 页，共 {total} 页" if total else f"第 {doc.page} 页"
-        canvas.drawRightString(A4[0] - self.MARGIN, y, number)
-        canvas.restoreState()
-
-    def _story(self) -> list[Flowable]:
+    def story(self) -> list[Flowable]:
         notes = (
             "说明：1. 请在每个被评单位相应的评价栏内打“√”，每个单位只选一项；"
             f"2. 不填视为{self.abstain}；"
             "3. 本表无记名，请勿填写姓名或作其他标记。"
         )
         story: list[Flowable] = [
-            Paragraph(escape(self.title), self.big),
-            Paragraph(escape(notes), self.text),
+            Paragraph(escape(self.title), self.style.title),
+            Paragraph(escape(notes), self.style.body),
             Spacer(1, 3 * mm),
             self._ballot_box(),
         ]
@@ -348,9 +264,9 @@ class _Form:
     def _ballot_box(self) -> Table:
         ticks = "　　".join(f"□ {escape(g)}" for g in self.groups)
         data = [
-            ["票号（工作人员填写）", "", "评议代表类别", Paragraph(ticks, self.cell)],
+            ["票号（工作人员填写）", "", "评议代表类别", Paragraph(ticks, self.style.cell)],
         ]
-        width = A4[0] - 2 * self.MARGIN
+        width = A4[0] - 2 * MARGIN
         table = Table(data, colWidths=[40 * mm, 30 * mm, 28 * mm, width - 98 * mm])
         table.setStyle(
             TableStyle(
@@ -370,34 +286,23 @@ class _Form:
 
     def _unit_table(self, units: Sequence[Unit]) -> Table:
         """The category's heading and the column headers, both repeated after a page break."""
-        heading = Paragraph(escape(units[0].category.name), self.heading)
-        rows: list[list[Any]] = [[heading], ["序号", "单位名称", *self.marks]]
-        rows += [
-            [str(u.position + 1), Paragraph(escape(u.name), self.cell), *[""] * len(self.marks)]
+        heading = Paragraph(escape(units[0].category.name), self.style.heading)
+        rows = [
+            [
+                str(u.position + 1),
+                Paragraph(escape(u.name), self.style.cell),
+                *[""] * len(self.marks),
+            ]
             for u in units
         ]
-        width = A4[0] - 2 * self.MARGIN
+        width = A4[0] - 2 * MARGIN
         mark_width = (width - self.NUMBER_WIDTH - self.NAME_WIDTH) / max(len(self.marks), 1)
-        table = Table(
+        return headed_table(
+            heading,
+            ["序号", "单位名称", *self.marks],
             rows,
-            colWidths=[self.NUMBER_WIDTH, self.NAME_WIDTH, *[mark_width] * len(self.marks)],
-            repeatRows=2,
+            widths=[self.NUMBER_WIDTH, self.NAME_WIDTH, *[mark_width] * len(self.marks)],
+            font=self.font,
+            padding=self.PADDING,
+            extra=[("ALIGN", (0, 1), (-1, -1), "CENTER"), ("ALIGN", (1, 2), (1, -1), "LEFT")],
         )
-        table.setStyle(
-            TableStyle(
-                [
-                    ("FONTNAME", (0, 0), (-1, -1), self.font),
-                    ("FONTSIZE", (0, 0), (-1, -1), 10.5),
-                    ("SPAN", (0, 0), (-1, 0)),
-                    ("GRID", (0, 1), (-1, -1), 0.6, colors.black),
-                    ("BACKGROUND", (0, 1), (-1, 1), colors.HexColor("#E6E6E6")),
-                    ("ALIGN", (0, 1), (-1, -1), "CENTER"),
-                    ("ALIGN", (1, 2), (1, -1), "LEFT"),
-                    ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
-                    ("TOPPADDING", (0, 0), (-1, -1), self.PADDING),
-                    ("BOTTOMPADDING", (0, 0), (-1, -1), self.PADDING),
-                    ("LEFTPADDING", (0, 0), (0, 0), 0),
-                ]
-            )
-        )
-        return table

@@ -59,6 +59,12 @@ DEFAULT_TITLE = "千人评议机关评议结果"
 SUMMARY_SHEET = "汇总"
 NO_GROUP = "未注明类别"
 NONE_TEXT = "无"
+BALLOTS_TITLE = "一、评议票情况"
+GROUPS_TITLE = "二、有效票构成（按评议代表类别）"
+OUTCOMES_TITLE = "三、评议结果及奖惩"
+BALLOT_HEADER = ["项目", "张数", "说明"]
+GROUP_HEADER = ["评议代表类别", "有效票", "实际占比", "目标占比", "差额"]
+OUTCOME_HEADER = ["结论", "类别", "单位", "奖惩措施"]
 SUMMARY_WIDTHS = (16, 18, 40, 12, 50)  # columns A–E of the summary sheet
 
 
@@ -87,6 +93,13 @@ class GroupRow:
     ballots: int
     share: Fraction | None  # of the valid ballots
     target: Fraction | None
+
+    @property
+    def gap(self) -> Fraction | None:
+        """Actual share less the target, where both are known."""
+        if self.share is None or self.target is None:
+            return None
+        return self.share - self.target
 
 
 def group_rows(result: TallyResult) -> list[GroupRow]:
@@ -130,7 +143,7 @@ def outcome_rows(result: TallyResult) -> list[OutcomeRow]:
     for flag in SUMMARY_FLAGS:
         block = []
         for rule in result.scheme.categories:
-            units = [u for u in _ranked(result, rule) if u.has(flag)]
+            units = [u for u in ranked(result, rule) if u.has(flag)]
             if units:
                 names = "、".join(u.spec.name for u in units)
                 block.append(OutcomeRow(flag, rule.name, names, consequence(flag, rule)))
@@ -161,8 +174,16 @@ def _write_summary(
 def _write_ballots(
     sheet: Worksheet, fmt: Formats, result: TallyResult, issued: int | None, *, row: int
 ) -> int:
-    write_cell(sheet, row, 0, "一、评议票情况", fmt.bold)
-    write_row(sheet, row + 1, ["项目", "张数", "说明"], fmt.header)
+    write_cell(sheet, row, 0, BALLOTS_TITLE, fmt.bold)
+    write_row(sheet, row + 1, BALLOT_HEADER, fmt.header)
+    rows = ballot_rows(result, issued)
+    for offset, values in enumerate(rows, start=row + 2):
+        write_row(sheet, offset, list(values), [fmt.text, fmt.integer, fmt.wrap])
+    return row + 2 + len(rows)
+
+
+def ballot_rows(result: TallyResult, issued: int | None) -> list[tuple[str, int, str]]:
+    """项目 | 张数 | 说明: ballots issued (when known), received, valid and invalid."""
     rows: list[tuple[str, int, str]] = []
     if issued is not None:
         rows.append(("发放评议表", issued, ""))
@@ -171,24 +192,16 @@ def _write_ballots(
         ("有效票", result.valid_ballots, ""),
         ("无效票", len(result.invalid), "空白票（全部弃权或未填）不计入统计"),
     ]
-    for offset, values in enumerate(rows, start=row + 2):
-        write_row(sheet, offset, list(values), [fmt.text, fmt.integer, fmt.wrap])
-    return row + 2 + len(rows)
+    return rows
 
 
 def _write_groups(sheet: Worksheet, fmt: Formats, result: TallyResult, *, row: int) -> int:
-    write_cell(sheet, row, 0, "二、有效票构成（按评议代表类别）", fmt.bold)
-    header = ["评议代表类别", "有效票", "实际占比", "目标占比", "差额"]
-    write_row(sheet, row + 1, header, fmt.header)
+    write_cell(sheet, row, 0, GROUPS_TITLE, fmt.bold)
+    write_row(sheet, row + 1, GROUP_HEADER, fmt.header)
     cells = [fmt.text, fmt.integer, fmt.percent, fmt.percent, fmt.percent]
     row += 2
-    for group in group_rows(result):
-        gap = (
-            group.share - group.target
-            if group.share is not None and group.target is not None
-            else None
-        )
-        write_row(sheet, row, [group.name, group.ballots, group.share, group.target, gap], cells)
+    for g in group_rows(result):
+        write_row(sheet, row, [g.name, g.ballots, g.share, g.target, g.gap], cells)
         row += 1
     total = Fraction(1) if result.valid_ballots else None
     write_row(sheet, row, ["合计", result.valid_ballots, total, None, None], cells)
@@ -197,10 +210,11 @@ def _write_groups(sheet: Worksheet, fmt: Formats, result: TallyResult, *, row: i
 
 def _write_outcomes(sheet: Worksheet, fmt: Formats, result: TallyResult, *, row: int) -> int:
     """结论 | 类别 | 单位 (two columns merged) | 奖惩措施, each flag's rows a block."""
-    write_cell(sheet, row, 0, "三、评议结果及奖惩", fmt.bold)
-    write_row(sheet, row + 1, ["结论", "类别"], fmt.header)
-    merged_text(sheet, row + 1, 2, 3, "单位", fmt.header)
-    write_cell(sheet, row + 1, 4, "奖惩措施", fmt.header)
+    write_cell(sheet, row, 0, OUTCOMES_TITLE, fmt.bold)
+    flag, category, units, consequences = OUTCOME_HEADER
+    write_row(sheet, row + 1, [flag, category], fmt.header)
+    merged_text(sheet, row + 1, 2, 3, units, fmt.header)
+    write_cell(sheet, row + 1, 4, consequences, fmt.header)
     row += 2
     units_width = SUMMARY_WIDTHS[2] + SUMMARY_WIDTHS[3]
     rows = outcome_rows(result)
@@ -220,28 +234,41 @@ def _write_outcomes(sheet: Worksheet, fmt: Formats, result: TallyResult, *, row:
     return row
 
 
-def _write_rules_note(sheet: Worksheet, result: TallyResult, *, row: int) -> None:
+def rules_notes(result: TallyResult) -> list[str]:
+    """The 说明 under the summary: how marks score, what the rate is, who must rectify."""
     scheme = result.scheme
     points = "、".join(f"{m.label}{_number_text(m.points)}分" for m in scheme.marks)
     favourable = "+".join(m.label for m in scheme.marks if m.favourable)
-    notes = [
+    return [
         "说明：",
         f"1. 计分：{points}；未填视为{scheme.marks[scheme.abstain_index].label}。",
         f"2. 满意率 =（{favourable}）÷ 有效票；按平均分在各类别内排名，"
         "平均分相同的比满意率，再比满意票数。",
         f"3. 除末位单位外，满意率低于{_number_text(scheme.rectify_below * 100)}%的为重点整改单位。",
     ]
-    for offset, text in enumerate(notes):
+
+
+def _write_rules_note(sheet: Worksheet, result: TallyResult, *, row: int) -> None:
+    for offset, text in enumerate(rules_notes(result)):
         write_cell(sheet, row + offset, 0, text)
+
+
+def runs(texts: Sequence[str]) -> list[tuple[int, int]]:
+    """(first, last) index of each run of equal neighbours in ``texts``: the cells a report
+    merges so that a consequence shared by a block of rows is said once."""
+    found: list[tuple[int, int]] = []
+    start = 0
+    for end in range(1, len(texts) + 1):
+        if end == len(texts) or texts[end] != texts[start]:
+            found.append((start, end - 1))
+            start = end
+    return found
 
 
 def _merge_runs(sheet: Worksheet, col: int, row: int, texts: Sequence[str], fmt: Format) -> None:
     """Writes ``texts`` down column ``col``, merging each run of equal neighbours."""
-    start = 0
-    for end in range(1, len(texts) + 1):
-        if end == len(texts) or texts[end] != texts[start]:
-            merged_text(sheet, row + start, col, col, texts[start], fmt, last_row=row + end - 1)
-            start = end
+    for first, last in runs(texts):
+        merged_text(sheet, row + first, col, col, texts[first], fmt, last_row=row + last)
 
 
 def _number_text(value: Fraction) -> str:
@@ -251,7 +278,7 @@ def _number_text(value: Fraction) -> str:
 # ---------------------------------------------------------------------------- categories
 
 
-def _ranked(result: TallyResult, rule: CategoryRule) -> list[UnitResult]:
+def ranked(result: TallyResult, rule: CategoryRule) -> list[UnitResult]:
     """The category's units by rank; unranked ones last, in the units' order."""
     units = [u for u in result.units if u.spec.category_code == rule.code]
     return sorted(units, key=lambda u: (u.rank is None, u.rank or 0))
@@ -264,6 +291,14 @@ def conclusion(unit: UnitResult) -> str:
 def category_header(result: TallyResult) -> list[str]:
     marks = [m.label for m in result.scheme.marks]
     return ["名次", "单位编码", "单位名称", *marks, "有效票", "得分", "平均分", "满意率", "结论"]
+
+
+def category_kinds(result: TallyResult) -> list[str]:
+    """What each column of :func:`category_header` holds, so that every writer shows it alike:
+    ``rank``, ``code``, ``name``, ``mark`` (a count), ``valid``, ``score``, ``mean``, ``rate``
+    (as published) or ``conclusion``."""
+    marks = ["mark"] * len(result.scheme.marks)
+    return ["rank", "code", "name", *marks, "valid", "score", "mean", "rate", "conclusion"]
 
 
 def category_row(result: TallyResult, unit: UnitResult) -> list[Cell]:
@@ -292,12 +327,14 @@ def _write_category(
     title: str,
 ) -> None:
     header = category_header(result)
-    marks = len(result.scheme.marks)
-    rate = fmt.rate(workbook, result.scheme.rate_percent_decimals)
-    cells = [fmt.integer, fmt.text, fmt.text, *[fmt.integer] * (marks + 1)]
-    cells += [fmt.decimal, fmt.fine, rate, fmt.text]
+    by_kind = {
+        "rank": fmt.integer, "code": fmt.text, "name": fmt.text, "mark": fmt.integer,
+        "valid": fmt.integer, "score": fmt.decimal, "mean": fmt.fine,
+        "rate": fmt.rate(workbook, result.scheme.rate_percent_decimals), "conclusion": fmt.text,
+    }  # fmt: skip
+    cells = [by_kind[kind] for kind in category_kinds(result)]
     write_row(sheet, 0, header, fmt.header)
-    rows = [category_row(result, unit) for unit in _ranked(result, rule)]
+    rows = [category_row(result, unit) for unit in ranked(result, rule)]
     for number, values in enumerate(rows, start=1):
         write_row(sheet, number, values, cells)
     fit_columns(sheet, [header, *rows], minimum=6, maximum=40)

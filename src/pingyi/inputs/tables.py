@@ -134,7 +134,11 @@ def _refuse_formulas(archive: zipfile.ZipFile, member: zipfile.ZipInfo, label: s
                 ref = _CELL_REF.search(block, starts[-1].start(), found.start()) if starts else None
                 cell = ref.group(1).decode() if ref else "?"
                 raise InputError.one(
-                    Where(file=label, column=re.sub(r"\d", "", cell) if ref else None),
+                    Where(
+                        file=label,
+                        row=int(re.sub(r"\D", "", cell)) if ref else None,
+                        column=re.sub(r"\d", "", cell) if ref else None,
+                    ),
                     gettext_noop(
                         "cell %(cell)s holds a formula; formulas are not evaluated on import — "
                         "paste the values instead"
@@ -240,8 +244,9 @@ def _read_ragged_csv(path: Path, label: str, header: list[str]) -> Table:
         with path.open("r", encoding="utf-8-sig", newline="") as stream:
             reader = csv.reader(stream)
             next(reader, None)
-            for row in reader:
-                number = reader.line_num
+            # Numbered by record, as the fast path and a spreadsheet number them (a cell with a
+            # line break inside quotes is still one row).
+            for number, row in enumerate(reader, start=2):
                 if any(c.strip() for c in row[width:]):
                     raise InputError.one(
                         Where(file=label, row=number, column=column_letter(width)),

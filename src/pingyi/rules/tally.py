@@ -235,14 +235,14 @@ def group_shares(
 ) -> list[GroupShare]:
     """Composition of the valid ballots by evaluator group, beside the scheme's targets.
 
-    Only groups that appear on ballots are listed. Spellings of one scheme group (its code,
-    name or an alias) count together: under the spelling used when there is one, under the
-    scheme's name when several are mixed. The scheme's groups come first in its order, then
-    groups it does not know, by name. Ballots without a group are not listed but count in
-    the denominator. Nothing here depends on the order of the ballots.
+    Every group of the scheme is listed (a group nobody from came is what the composition
+    must show), then the groups on ballots that the scheme does not know, by name. Spellings
+    of one scheme group (code, name, alias) count together: under the spelling used when
+    there is one, under the scheme's name otherwise. Ballots without a group are not listed
+    but count in the denominator. Nothing here depends on the order of the ballots.
     """
-    spellings: dict[str, set[str]] = {}  # group key → spellings seen
-    tallies: dict[str, int] = {}
+    spellings: dict[str, set[str]] = {f"\0{g.code}": set() for g in scheme.groups}
+    tallies: dict[str, int] = dict.fromkeys(spellings, 0)
     for name, ok in zip(groups, valid.tolist(), strict=True):
         if not name:
             continue
@@ -258,8 +258,8 @@ def group_shares(
     total = int(valid.sum())
     shares: list[GroupShare] = []
     for key in sorted(tallies, key=order):
-        rule = scheme.group_for(next(iter(spellings[key])))
         seen = spellings[key]
+        rule = scheme.group_for(next(iter(seen))) if seen else scheme.group_for(key[1:])
         name = next(iter(seen)) if len(seen) == 1 else (rule.name if rule else key)
         shares.append(
             GroupShare(

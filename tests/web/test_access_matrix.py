@@ -1,0 +1,189 @@
+"""R17: every route called as every role; the outcome matches this checked-in matrix.
+
+A route that is not in MATRIX fails the suite until someone decides who may call it. The
+campaign in the paths belongs to Alice's office; Charlie runs another organization and must
+find nothing there (404), Dave has no role anywhere.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from django.contrib.auth.models import User
+from django.db import transaction
+from django.urls import URLPattern, URLResolver, get_resolver
+
+from pingyi.accounts.models import Membership, Role
+from tests.web.conftest import Cast, client_for
+
+pytestmark = pytest.mark.django_db
+
+ROLES = ("public", "admin", "staff", "viewer", "other_org", "no_role")
+C = "{code}"
+LOGIN = 302  # redirected to the login page
+JSON = "application/json"
+
+# name: (method, path, body, {role: status}); "*" is every role not named.
+MATRIX: dict[str, tuple[str, str, Any, dict[str, int]]] = {
+    "home": ("GET", "/", None, {"*": 200}),
+    "vote": ("GET", "/v/", None, {"*": 200}),
+    "vote-review": ("POST", "/v/review", {"code": "nope"}, {"*": 409}),
+    "vote-submit": ("POST", "/v/submit", {"code": "nope"}, {"*": 409}),
+    "receipt": ("GET", "/receipt/", None, {"*": 200}),
+    "login": ("GET", "/accounts/login/", None, {"public": 200, "*": 302}),
+    "logout": ("POST", "/accounts/logout/", {}, {"*": 302}),
+    "set_language": ("POST", "/i18n/setlang/", {"language": "en"}, {"*": 302}),
+    "staff-home": ("GET", "/staff/", None, {"public": LOGIN, "*": 200}),
+    "campaign-new": (
+        "GET",
+        "/staff/new",
+        None,
+        {"public": LOGIN, "admin": 200, "staff": 200, "other_org": 200, "*": 403},
+    ),
+    "campaign": (
+        "GET",
+        f"/staff/c/{C}/",
+        None,
+        {"public": LOGIN, "other_org": 404, "no_role": 404, "*": 200},
+    ),
+    "campaign-transition": (
+        "POST",
+        f"/staff/c/{C}/transition",
+        {"to": "nowhere"},
+        {"public": LOGIN, "admin": 400, "staff": 400, "viewer": 403, "*": 404},
+    ),
+    "campaign-tokens": (
+        "POST",
+        f"/staff/c/{C}/tokens",
+        {},
+        {"public": LOGIN, "admin": 302, "staff": 302, "viewer": 403, "*": 404},
+    ),
+    "campaign-paper": (
+        "POST",
+        f"/staff/c/{C}/paper",
+        {},
+        {"public": LOGIN, "admin": 400, "staff": 400, "viewer": 403, "*": 404},
+    ),
+    "campaign-template": (
+        "GET",
+        f"/staff/c/{C}/template.xlsx",
+        None,
+        {"public": LOGIN, "admin": 200, "staff": 200, "viewer": 403, "*": 404},
+    ),
+    "campaign-form": (
+        "GET",
+        f"/staff/c/{C}/form.pdf",
+        None,
+        {"public": LOGIN, "other_org": 404, "no_role": 404, "*": 200},
+    ),
+    # open campaign: results are refused (R12) — back to the campaign page with a message
+    "campaign-results": (
+        "GET",
+        f"/staff/c/{C}/results",
+        None,
+        {"public": LOGIN, "other_org": 404, "no_role": 404, "*": 302},
+    ),
+    "campaign-results-download": (
+        "GET",
+        f"/staff/c/{C}/results.xlsx",
+        None,
+        {"public": LOGIN, "other_org": 404, "no_role": 404, "*": 302},
+    ),
+    "api:api-root": ("GET", "/api/", None, {"*": 404}),
+    "api:openapi-json": ("GET", "/api/openapi.json", None, {"*": 200}),
+    "api:ballots_create": ("POST", "/api/ballots", {"token": "nope", "marks": {}}, {"*": 409}),
+    "api:ballot_form": ("POST", "/api/ballot-form", {"token": "nope"}, {"*": 409}),
+    "api:receipt_get": ("GET", f"/api/campaigns/{C}/receipts/2345623456", None, {"*": 200}),
+    "api:campaigns_list": ("GET", "/api/campaigns", None, {"public": 401, "*": 200}),
+    "api:campaigns_get": (
+        "GET",
+        f"/api/campaigns/{C}",
+        None,
+        {"public": 401, "other_org": 404, "no_role": 404, "*": 200},
+    ),
+    "api:campaigns_open": (
+        "POST",
+        f"/api/campaigns/{C}/open",
+        None,
+        {"public": 401, "admin": 409, "staff": 409, "viewer": 403, "*": 404},
+    ),
+    "api:campaigns_close": (
+        "POST",
+        f"/api/campaigns/{C}/close",
+        {"never": "sent"},
+        {"public": 401, "admin": 200, "staff": 200, "viewer": 403, "*": 404},
+    ),
+    "api:campaigns_collection": (
+        "GET",
+        f"/api/campaigns/{C}/collection",
+        None,
+        {"public": 401, "other_org": 404, "no_role": 404, "*": 200},
+    ),
+    "api:campaigns_results": (
+        "GET",
+        f"/api/campaigns/{C}/results",
+        None,
+        {"public": 401, "other_org": 404, "no_role": 404, "*": 409},
+    ),
+    "api:campaigns_tokens": (
+        "POST",
+        f"/api/campaigns/{C}/tokens",
+        {"group": "服务对象", "count": 1},
+        {"public": 401, "admin": 201, "staff": 201, "viewer": 403, "*": 404},
+    ),
+    "admin:*": ("GET", "/admin/", None, {"*": 302}),
+}
+
+
+def _routes(patterns: list[Any], namespace: str | None = None) -> Iterator[str]:
+    for pattern in patterns:
+        if isinstance(pattern, URLResolver):
+            if pattern.namespace == "admin":
+                yield "admin:*"
+                continue
+            yield from _routes(pattern.url_patterns, pattern.namespace or namespace)
+        elif isinstance(pattern, URLPattern):
+            yield f"{namespace}:{pattern.name}" if namespace else str(pattern.name)
+
+
+def test_every_route_is_in_the_matrix() -> None:
+    assert set(_routes(get_resolver().url_patterns)) == set(MATRIX)
+
+
+def _users(cast: Cast) -> dict[str, User | None]:
+    erin = User.objects.create_user("erin")
+    Membership.objects.create(
+        user=erin, organization=cast.campaign.series.organization, role=Role.ADMIN
+    )
+    return {
+        "public": None,
+        "admin": erin,
+        "staff": cast.alice,
+        "viewer": cast.bob,
+        "other_org": cast.charlie,
+        "no_role": cast.dave,
+    }
+
+
+@pytest.mark.parametrize("name", sorted(MATRIX))
+def test_each_role_gets_what_the_matrix_says(cast: Cast, name: str) -> None:
+    method, path, body, expected = MATRIX[name]
+    users = _users(cast)
+    got = {}
+    for role in ROLES:
+        client = client_for(users[role])
+        url = path.format(code=cast.campaign.code)
+        with transaction.atomic():  # every role meets the same state
+            if method == "GET":
+                response = client.get(url)
+            elif url.startswith("/api/"):
+                response = client.post(url, json.dumps(body or {}), content_type=JSON)
+            else:
+                response = client.post(url, body or {})
+            transaction.set_rollback(True)
+        got[role] = response.status_code
+    want = {role: expected.get(role, expected.get("*")) for role in ROLES}
+    assert got == want
