@@ -600,8 +600,8 @@ def test_a_formula_cell_is_refused_naming_the_cell(tmp_path: Path) -> None:
     )
 
     assert refusal(lambda: ballots_of(path)) == [
-        "ballots.xlsx, row 3, column C: cell C3 holds a formula; formulas are not evaluated on import "
-        "— paste the values instead"
+        "ballots.xlsx, row 3, column C: cell C3 holds a formula; formulas are not evaluated "
+        "on import — paste the values instead"
     ]
 
 
