@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 export PINGYI_HOME ?= $(CURDIR)/var
 
-.PHONY: run test lint types unit test-sqlite test-postgres bench setup clean messages demo
+.PHONY: messages run serve test lint types test-sqlite test-postgres bench setup clean
 
 $(STAMP): requirements.lock pyproject.toml
 	@scripts/system-deps
@@ -14,8 +14,12 @@ $(STAMP): requirements.lock pyproject.toml
 	@$(BIN)/python -m pip install -q --disable-pip-version-check --no-deps -e .
 	@touch $@
 
-setup: $(STAMP)
-	@$(BIN)/pingyi manage compilemessages -v 0 --ignore '.venv' >/dev/null 2>&1 || true
+# The message catalogs (Chinese first, English second), compiled from the .po files.
+messages: $(STAMP)
+	@cd src/pingyi && ../../$(BIN)/pingyi manage compilemessages -v 0
+
+setup: messages
+	@$(BIN)/pingyi init
 	@$(BIN)/pingyi manage migrate -v 0
 	@$(BIN)/pingyi manage collectstatic --noinput -v 0
 
@@ -26,6 +30,15 @@ run: setup
 	@echo "Serving the admin on http://127.0.0.1:8000/admin/  (Ctrl-C to stop)"
 	@$(BIN)/pingyi manage runserver 127.0.0.1:8000 --noreload
 
+# The production server: gunicorn, several workers, static files by WhiteNoise.
+# Uses Redis on 127.0.0.1:6379 for the rate limits when it answers (else PINGYI_CACHE_URL).
+serve: setup
+	@$(BIN)/pingyi init
+	@if [ -z "$$PINGYI_CACHE_URL" ] && (exec 3<>/dev/tcp/127.0.0.1/6379) 2>/dev/null; then \
+	  export PINGYI_CACHE_URL=redis://127.0.0.1:6379/0; fi; \
+	echo "Serving on http://$${PINGYI_BIND:-127.0.0.1:8000}/ (cache: $${PINGYI_CACHE_URL:-per process})"; \
+	exec $(BIN)/gunicorn -c deploy/gunicorn.conf.py pingyi.wsgi:application
+
 lint: $(STAMP)
 	$(BIN)/ruff check src tests bench
 	$(BIN)/ruff format --check src tests bench
@@ -33,10 +46,10 @@ lint: $(STAMP)
 types: $(STAMP)
 	$(BIN)/mypy src
 
-test-sqlite: $(STAMP)
+test-sqlite: messages
 	PINGYI_TEST_DATABASE_URL= $(BIN)/pytest
 
-test-postgres: $(STAMP)
+test-postgres: messages
 	@if [ -n "$$PINGYI_TEST_DATABASE_URL" ]; then \
 	  echo "== the suite again on $$PINGYI_TEST_DATABASE_URL"; $(BIN)/pytest; \
 	else echo "PINGYI_TEST_DATABASE_URL is not set: PostgreSQL run skipped"; fi

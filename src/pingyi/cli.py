@@ -329,6 +329,13 @@ def cmd_manage(args: argparse.Namespace) -> int:
 # --------------------------------------------------------------------------- parser
 
 
+def _rows(text: str) -> int:
+    value = int(text) if text.isdigit() else 0
+    if not 1 <= value <= 100_000:
+        raise argparse.ArgumentTypeError(_t("a whole number from 1 to 100000"))
+    return value
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="pingyi", description=_t("Pingyi (评议): appraisal campaigns for public organizations")
@@ -374,7 +381,7 @@ def _parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_ballots_import, db=True)
     p = bsub.add_parser("template", help=_t("write the .xlsx data-entry template"))
     p.add_argument("--campaign", required=True)
-    p.add_argument("--rows", type=int, default=1200)
+    p.add_argument("--rows", type=_rows, default=1200, help=_t("rows to prepare (1 to 100000)"))
     p.add_argument("--out", type=Path, required=True)
     p.set_defaults(func=cmd_ballots_template, db=True)
     p = bsub.add_parser("form", help=_t("write the printable paper ballot (PDF)"))
@@ -433,6 +440,7 @@ def _internal_error(exc: BaseException) -> NoReturn:
 
 def main(argv: Sequence[str] | None = None) -> int:
     _setup_django()
+    from pingyi.exports.pdf import FontMissingError
     from pingyi.rules.errors import InputError, RuleError
 
     args = _parser().parse_args(argv)
@@ -446,6 +454,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     except RuleError as exc:
         _fail([exc.message(_t)])
     except CommandError as exc:
+        _fail([str(exc)])
+    except FontMissingError as exc:
         _fail([str(exc)])
     except KeyboardInterrupt:
         _fail([_t("interrupted; nothing was written")], 130)

@@ -14,6 +14,7 @@ from __future__ import annotations
 import os
 import secrets
 import sys
+import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -112,10 +113,15 @@ def _database() -> dict[str, Any]:
             "transaction_mode": "IMMEDIATE",
             "timeout": 30,
         }
+        if TESTING:  # a file, so that a server the tests start can share it
+            config["TEST"] = {
+                "NAME": str(Path(tempfile.gettempdir(), f"pingyi-test-{os.getpid()}.sqlite3"))
+            }
     else:
-        config.setdefault("OPTIONS", {})
-    if TESTING and config["ENGINE"] != "django.db.backends.sqlite3":
-        config["TEST"] = {"NAME": f"test_pingyi_{os.getpid()}"}
+        # A commit is acknowledged only once it is durable (R6), whatever the server's default.
+        config.setdefault("OPTIONS", {})["options"] = "-c synchronous_commit=on"
+        if TESTING:
+            config["TEST"] = {"NAME": f"test_pingyi_{os.getpid()}"}
     return config
 
 
@@ -143,7 +149,7 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
-if TESTING:  # served from the apps' folders: no collectstatic needed
+if TESTING or env_bool("PINGYI_STATIC_FINDERS", False):  # from the apps' folders
     STORAGES["staticfiles"] = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}
     WHITENOISE_AUTOREFRESH = True
     WHITENOISE_USE_FINDERS = True

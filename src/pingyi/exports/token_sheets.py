@@ -13,7 +13,10 @@ time goes to encoding the QR codes (reportlab's encoder, pure Python).
 
 from __future__ import annotations
 
+import io
 import itertools
+import tempfile
+import zipfile
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 
@@ -28,8 +31,10 @@ from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Flowable, KeepInFrame, Paragraph
 
 from pingyi.campaigns.models import Campaign, EvaluatorGroup
+from pingyi.exports.csv_out import csv_text
 from pingyi.exports.pdf import AUTHOR, draw_footer, escape, register_cjk_font, styles
 from pingyi.voting.codes import grouped
+from pingyi.voting.services import IssuedBatch
 
 COLUMNS, ROWS = 2, 5
 SLIPS_PER_PAGE = COLUMNS * ROWS
@@ -196,3 +201,23 @@ def _dark_runs(cells: Sequence[bool]) -> Iterator[tuple[int, int]]:
         if dark:
             yield start, length
         start += length
+
+
+def token_bundle(
+    *, campaign: Campaign, group: EvaluatorGroup, issued: IssuedBatch, base_url: str
+) -> bytes:
+    """The one download of a batch: its A4 sheets and a CSV (code, link) for SMS, zipped."""
+    name = f"{campaign.code}-{group.code}-{issued.batch.pk}"
+    rows = [["group", "code", "link"]] + [
+        [group.name, code, qr_payload(base_url, code)] for code in issued.codes
+    ]
+    buffer = io.BytesIO()
+    with tempfile.TemporaryDirectory() as folder:
+        sheets = Path(folder) / "sheets.pdf"
+        write_token_sheets(
+            sheets, campaign=campaign, group=group, codes=issued.codes, base_url=base_url
+        )
+        with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+            archive.write(sheets, f"{name}.pdf")
+            archive.writestr(f"{name}.csv", csv_text(rows))
+    return buffer.getvalue()

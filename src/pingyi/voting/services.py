@@ -91,6 +91,21 @@ def token_issue(
     return IssuedBatch(batch=batch, codes=plain)
 
 
+def token_batch_void(*, batch: TokenBatch, actor: str) -> int:
+    """Withdraws every unused token of a batch (lost sheets, a failed print run)."""
+    with transaction.atomic():
+        count = BallotToken.objects.filter(batch=batch, void=False, use__isnull=True).update(
+            void=True
+        )
+        audit_log(
+            actor=actor,
+            action="tokens.withdrawn",
+            obj=batch.campaign,
+            data={"batch": batch.pk, "count": count},
+        )
+    return count
+
+
 def token_lookup(*, code: str, today: dt.date | None = None) -> BallotToken:
     """The usable token for ``code``, or TokenRefused: the same for every reason (R18)."""
     token = None

@@ -25,11 +25,16 @@ class CampaignForm(forms.Form):
         field.queryset = organizations
 
 
+MAX_WEB_BATCH = 2000
+
+
 class TokensForm(forms.Form):
     group = forms.ModelChoiceField(
         queryset=EvaluatorGroup.objects.none(), label=_("Evaluator group")
     )
-    count = forms.IntegerField(label=_("Number of tokens"), min_value=1, max_value=20000)
+    # A batch's sheets are drawn while the office waits (about 10 ms a slip): larger runs are
+    # issued as several batches, or through the API, which returns only the codes.
+    count = forms.IntegerField(label=_("Number of tokens"), min_value=1, max_value=MAX_WEB_BATCH)
 
     def __init__(self, *args: Any, campaign: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

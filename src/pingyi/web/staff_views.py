@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-import csv
-import io
 import tempfile
-import zipfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -33,7 +30,7 @@ from pingyi.rules import phases
 from pingyi.rules.errors import InputError, RuleError
 from pingyi.rules.scheme import builtin_scheme, scheme_from_toml
 from pingyi.voting.selectors import collection_status
-from pingyi.voting.services import token_issue
+from pingyi.voting.services import token_batch_void, token_issue
 from pingyi.web import charts
 from pingyi.web.forms import CampaignForm, PaperForm, TokensForm
 from pingyi.web.ratelimit import client_address, limited, record
@@ -192,12 +189,12 @@ def campaign_transition(request: HttpRequest, code: str) -> HttpResponse:
 @require_POST
 def tokens_issue(request: HttpRequest, code: str) -> HttpResponse:
     """Issues a batch and returns it once, as a ZIP: printable A4 sheets and a CSV for SMS."""
-    from pingyi.exports.token_sheets import write_token_sheets
+    from pingyi.exports.token_sheets import token_bundle
 
     campaign = _campaign(request, code, RUN)
     form = TokensForm(request.POST, campaign=campaign)
     if not form.is_valid():
-        messages.error(request, _("Choose a group and a number of tokens (1 to 20,000)."))
+        messages.error(request, _("Choose a group and a number of tokens (1 to 2,000 a batch)."))
         return redirect("campaign", code=campaign.code)
     group, count = form.cleaned_data["group"], form.cleaned_data["count"]
     try:
@@ -208,26 +205,15 @@ def tokens_issue(request: HttpRequest, code: str) -> HttpResponse:
         messages.error(request, exc.message(_))
         return redirect("campaign", code=campaign.code)
     base = request.build_absolute_uri("/v/")
-    table = io.StringIO()
-    writer = csv.writer(table)
-    writer.writerow(["group", "code", "link"])
-    for plain in issued.codes:
-        writer.writerow([group.name, plain, f"{base}#{plain}"])
-    buffer = io.BytesIO()
-    with tempfile.TemporaryDirectory() as folder:
-        sheets = Path(folder) / "sheets.pdf"
-        write_token_sheets(
-            sheets, campaign=campaign, group=group, codes=issued.codes, base_url=base
-        )
-        with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-            archive.write(sheets, f"{campaign.code}-{group.code}-{issued.batch.pk}.pdf")
-            archive.writestr(
-                f"{campaign.code}-{group.code}-{issued.batch.pk}.csv", "\ufeff" + table.getvalue()
-            )
-    response = HttpResponse(buffer.getvalue(), content_type="application/zip")
-    response["Content-Disposition"] = (
-        f'attachment; filename="tokens-{campaign.code}-{group.code}-{issued.batch.pk}.zip"'
-    )
+    try:
+        bundle = token_bundle(campaign=campaign, group=group, issued=issued, base_url=base)
+    except Exception:
+        # Nobody will ever see these codes: withdraw them rather than leave them usable.
+        token_batch_void(batch=issued.batch, actor=request.user.get_username())
+        raise
+    name = f"tokens-{campaign.code}-{group.code}-{issued.batch.pk}"
+    response = HttpResponse(bundle, content_type="application/zip")
+    response["Content-Disposition"] = f'attachment; filename="{name}.zip"'
     response["Cache-Control"] = "no-store"
     return response
 

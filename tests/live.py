@@ -1,0 +1,114 @@
+"""A real multi-worker server (gunicorn) on the test database, for the tests that need one:
+concurrency (R1), crashes (R7) and the browser. The test must use
+``@pytest.mark.django_db(transaction=True)`` so that what it writes is visible to the server.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from django.db import connection
+
+from tests.conftest import REPO
+
+GUNICORN = Path(sys.executable).with_name("gunicorn")
+
+
+def database_url() -> str:
+    """The URL of the database the test runs on (the test database, not the real one)."""
+    settings = connection.settings_dict
+    if connection.vendor == "sqlite":
+        return f"sqlite:///{settings['NAME']}"
+    user = settings.get("USER") or "postgres"
+    host = settings.get("HOST") or "127.0.0.1"
+    port = settings.get("PORT") or 5432
+    return f"postgres://{user}@{host}:{port}/{settings['NAME']}"
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+class LiveServer:
+    def __init__(self, home: Path, workers: int, env: dict[str, str]) -> None:
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.home = home
+        self.workers = workers
+        self.env = env
+        self.process: subprocess.Popen[bytes] | None = None
+
+    def start(self) -> None:
+        environment = {k: v for k, v in os.environ.items() if not k.startswith("PINGYI_")}
+        environment.update(
+            PINGYI_DATABASE_URL=database_url(),
+            PINGYI_HOME=str(self.home),
+            PINGYI_SECRET_KEY="live-server-tests-only",
+            PINGYI_STATIC_FINDERS="1",
+            PINGYI_LANGUAGE="en",
+            PINGYI_BIND=f"127.0.0.1:{self.port}",
+            PINGYI_WORKERS=str(self.workers),
+            **self.env,
+        )
+        log = (self.home / "server.log").open("ab")
+        self.process = subprocess.Popen(
+            [
+                str(GUNICORN),
+                "-c",
+                str(REPO / "deploy" / "gunicorn.conf.py"),
+                "pingyi.wsgi:application",
+            ],
+            env=environment,
+            stdout=log,
+            stderr=log,
+            start_new_session=True,
+        )
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            try:
+                with urllib.request.urlopen(f"{self.url}/v/", timeout=2) as response:  # noqa: S310
+                    if response.status == 200:
+                        return
+            except (urllib.error.URLError, ConnectionError, TimeoutError):
+                time.sleep(0.2)
+        raise RuntimeError(
+            f"the live server did not start: {(self.home / 'server.log').read_text()}"
+        )
+
+    def kill(self) -> None:
+        """kill -9 of the master and every worker, as a power cut would."""
+        if self.process is not None:
+            os.killpg(self.process.pid, signal.SIGKILL)
+            self.process.wait()
+            self.process = None
+
+    def stop(self) -> None:
+        if self.process is not None:
+            os.killpg(self.process.pid, signal.SIGTERM)
+            try:
+                self.process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                self.kill()
+            self.process = None
+
+
+@contextmanager
+def live_server(home: Path, *, workers: int = 4, **env: str) -> Iterator[LiveServer]:
+    server = LiveServer(home, workers, env)
+    server.start()
+    try:
+        yield server
+    finally:
+        server.stop()
