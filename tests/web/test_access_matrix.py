@@ -61,6 +61,18 @@ MATRIX: dict[str, tuple[str, str, Any, dict[str, int]]] = {
         {},
         {"public": LOGIN, "admin": 302, "staff": 302, "viewer": 403, "*": 404},
     ),
+    "campaign-veto": (
+        "POST",
+        f"/staff/c/{C}/veto",
+        {},
+        {"public": LOGIN, "admin": 302, "staff": 302, "viewer": 403, "*": 404},
+    ),
+    "campaign-stages": (
+        "POST",
+        f"/staff/c/{C}/stages",
+        {},
+        {"public": LOGIN, "admin": 302, "staff": 302, "viewer": 403, "*": 404},
+    ),
     "campaign-paper": (
         "POST",
         f"/staff/c/{C}/paper",

@@ -136,3 +136,36 @@ class EvaluatorGroup(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class StageKind(models.TextChoices):
+    """The six stages of seed 001 (八、组织实施)."""
+
+    MOBILIZATION = "mobilization", _("Mobilization (宣传发动)")
+    PLEDGES = "pledges", _("Service pledges (服务承诺)")
+    SELF_INSPECTION = "self_inspection", _("Self-inspection (自查自纠)")
+    OPINIONS = "opinions", _("Opinion gathering (征求意见)")
+    RECTIFICATION = "rectification", _("Rectification (集中整改)")
+    APPRAISAL = "appraisal", _("Year-end appraisal (年终评议)")
+
+
+class CampaignStage(models.Model):
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="stages")
+    kind = models.CharField(_("stage"), max_length=20, choices=StageKind.choices)
+    starts_on = models.DateField(_("starts"))
+    ends_on = models.DateField(_("ends"))
+
+    class Meta:
+        verbose_name = _("stage")
+        verbose_name_plural = _("stages")
+        ordering = ["campaign", "starts_on"]
+        constraints = [
+            models.UniqueConstraint(fields=["campaign", "kind"], name="stage_once_per_campaign"),
+            models.CheckConstraint(
+                condition=models.Q(ends_on__gte=models.F("starts_on")),
+                name="stage_ends_after_start",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.starts_on}–{self.ends_on}"

@@ -2,12 +2,22 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import datetime as dt
+from collections.abc import Mapping, Sequence
 
 from django.db import transaction
 
 from pingyi.audit.services import audit_log
-from pingyi.campaigns.models import Campaign, Category, EvaluatorGroup, Organization, Series, Unit
+from pingyi.campaigns.models import (
+    Campaign,
+    CampaignStage,
+    Category,
+    EvaluatorGroup,
+    Organization,
+    Series,
+    StageKind,
+    Unit,
+)
 from pingyi.rules import phases
 from pingyi.rules.errors import RuleError, gettext_noop
 from pingyi.rules.scheme import Scheme, fraction_text
@@ -15,6 +25,8 @@ from pingyi.rules.tally import UnitSpec
 
 E_CAMPAIGN_EXISTS = gettext_noop("the series %(series)r already has a campaign for %(year)s")
 E_CODE_TAKEN = gettext_noop("the campaign code %(code)r is taken")
+E_NO_UNIT = gettext_noop("the campaign has no unit %(code)r")
+E_STAGE_DATES = gettext_noop("the stage %(stage)s ends before it starts")
 
 
 @transaction.atomic
@@ -120,3 +132,57 @@ def campaign_open(*, campaign: Campaign, actor: str) -> Campaign:
 def campaign_close(*, campaign: Campaign, actor: str) -> Campaign:
     """open → closed: no more ballots; results become visible."""
     return _transition(campaign, phases.CLOSED, actor)
+
+
+def unit_update(
+    *,
+    campaign: Campaign,
+    code: str,
+    actor: str,
+    name: str | None = None,
+    veto: bool | None = None,
+) -> Unit:
+    """Changes a unit's name or veto mark — only in a draft: once open, units are frozen (R13)."""
+    with transaction.atomic():
+        locked = Campaign.objects.select_for_update().get(pk=campaign.pk)
+        phases.check_editable(locked.status)
+        unit = Unit.objects.filter(campaign=locked, code=code).first()
+        if unit is None:
+            raise RuleError(E_NO_UNIT, code=code)
+        before = {"name": unit.name, "veto": unit.veto}
+        if name is not None:
+            unit.name = name
+        if veto is not None:
+            unit.veto = veto
+        unit.save(update_fields=["name", "veto"])
+        audit_log(
+            actor=actor,
+            action="unit.changed",
+            obj=locked,
+            data={"unit": code, "before": before, "after": {"name": unit.name, "veto": unit.veto}},
+        )
+    return unit
+
+
+def campaign_stages_set(
+    *, campaign: Campaign, stages: Mapping[str, tuple[dt.date, dt.date]], actor: str
+) -> list[CampaignStage]:
+    """Sets the dates of the six stages (seed 001); the schedule may move while a campaign runs."""
+    for kind, (starts, ends) in stages.items():
+        if ends < starts:
+            raise RuleError(E_STAGE_DATES, stage=StageKind(kind).label)
+    with transaction.atomic():
+        campaign.stages.exclude(kind__in=list(stages)).delete()
+        saved = [
+            CampaignStage.objects.update_or_create(
+                campaign=campaign, kind=kind, defaults={"starts_on": s, "ends_on": e}
+            )[0]
+            for kind, (s, e) in stages.items()
+        ]
+        audit_log(
+            actor=actor,
+            action="campaign.stages",
+            obj=campaign,
+            data={k: [s.isoformat(), e.isoformat()] for k, (s, e) in stages.items()},
+        )
+    return saved

@@ -1,11 +1,12 @@
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any, cast
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from pingyi.campaigns.models import EvaluatorGroup, Organization
+from pingyi.campaigns.models import Campaign, EvaluatorGroup, Organization, StageKind
 
 
 class CampaignForm(forms.Form):
@@ -44,3 +45,40 @@ class TokensForm(forms.Form):
 
 class PaperForm(forms.Form):
     file = forms.FileField(label=_("Data-entry file (.xlsx or .csv)"))
+
+
+class StagesForm(forms.Form):
+    """Start and end dates of the six stages of seed 001; a stage left empty is not planned."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for kind in StageKind:
+            for edge, label in (("start", _("starts")), ("end", _("ends"))):
+                self.fields[f"{kind.value}_{edge}"] = forms.DateField(
+                    label=f"{kind.label} {label}",
+                    required=False,
+                    widget=forms.DateInput(attrs={"type": "date"}),
+                )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        for kind in StageKind:
+            if bool(data.get(f"{kind.value}_start")) != bool(data.get(f"{kind.value}_end")):
+                raise forms.ValidationError(_("Each stage needs both dates or none."))
+        return data
+
+    def stages(self) -> dict[str, tuple[dt.date, dt.date]]:
+        data = self.cleaned_data
+        return {
+            kind.value: (data[f"{kind.value}_start"], data[f"{kind.value}_end"])
+            for kind in StageKind
+            if data.get(f"{kind.value}_start")
+        }
+
+    @staticmethod
+    def initial_for(campaign: Campaign) -> dict[str, dt.date]:
+        initial: dict[str, dt.date] = {}
+        for stage in campaign.stages.all():
+            initial[f"{stage.kind}_start"] = stage.starts_on
+            initial[f"{stage.kind}_end"] = stage.ends_on
+        return initial

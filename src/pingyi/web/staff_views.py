@@ -23,7 +23,13 @@ from pingyi.ballots.selectors import campaign_tally
 from pingyi.ballots.services import ballots_import
 from pingyi.campaigns.models import Campaign
 from pingyi.campaigns.selectors import campaign_scheme, campaign_units
-from pingyi.campaigns.services import campaign_close, campaign_create, campaign_open
+from pingyi.campaigns.services import (
+    campaign_close,
+    campaign_create,
+    campaign_open,
+    campaign_stages_set,
+    unit_update,
+)
 from pingyi.exports.contract_json import dumps, result_to_json
 from pingyi.inputs.p1_files import read_ballots, read_units
 from pingyi.rules import phases
@@ -32,7 +38,7 @@ from pingyi.rules.scheme import builtin_scheme, scheme_from_toml
 from pingyi.voting.selectors import collection_status
 from pingyi.voting.services import token_batch_void, token_issue
 from pingyi.web import charts
-from pingyi.web.forms import CampaignForm, PaperForm, TokensForm
+from pingyi.web.forms import CampaignForm, PaperForm, StagesForm, TokensForm
 from pingyi.web.ratelimit import client_address, limited, record
 from pingyi.web.settings_access import limits
 
@@ -160,6 +166,7 @@ def campaign_detail(request: HttpRequest, code: str) -> HttpResponse:
         "categories": campaign.categories.order_by("position"),
         "groups": campaign.groups.order_by("position"),
         "tokens_form": TokensForm(campaign=campaign),
+        "stages_form": StagesForm(initial=StagesForm.initial_for(campaign)),
         "paper_form": PaperForm(),
         "collection": collection_status(campaign),
         "results_visible": campaign.status in phases.RESULTS_VISIBLE,
@@ -180,6 +187,45 @@ def campaign_transition(request: HttpRequest, code: str) -> HttpResponse:
             request,
             _("The campaign is now: %(status)s") % {"status": campaign.get_status_display()},
         )
+    except RuleError as exc:
+        messages.error(request, exc.message(_))
+    return redirect("campaign", code=campaign.code)
+
+
+@_guarded
+@require_POST
+def units_veto(request: HttpRequest, code: str) -> HttpResponse:
+    """The one-vote veto marks, set while the campaign is a draft (frozen after, R13)."""
+    campaign = _campaign(request, code, RUN)
+    vetoed = set(request.POST.getlist("veto"))
+    try:
+        for unit in campaign_units(campaign):
+            if unit.veto != (unit.code in vetoed):
+                unit_update(
+                    campaign=campaign,
+                    code=unit.code,
+                    veto=unit.code in vetoed,
+                    actor=request.user.get_username(),
+                )
+        messages.success(request, _("One-vote veto marks saved."))
+    except RuleError as exc:
+        messages.error(request, exc.message(_))
+    return redirect("campaign", code=campaign.code)
+
+
+@_guarded
+@require_POST
+def stages_set(request: HttpRequest, code: str) -> HttpResponse:
+    campaign = _campaign(request, code, RUN)
+    form = StagesForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Give each stage a start and an end date, or leave both empty."))
+        return redirect("campaign", code=campaign.code)
+    try:
+        campaign_stages_set(
+            campaign=campaign, stages=form.stages(), actor=request.user.get_username()
+        )
+        messages.success(request, _("Stages saved."))
     except RuleError as exc:
         messages.error(request, exc.message(_))
     return redirect("campaign", code=campaign.code)

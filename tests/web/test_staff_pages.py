@@ -1,0 +1,128 @@
+"""The office's pages through the test client: setup, veto marks, stages, paper ballots, results."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from pingyi.ballots.models import Ballot
+from pingyi.campaigns.models import Campaign, Unit
+from pingyi.voting.models import BallotToken
+from tests.db.conftest import make_campaign
+from tests.web.conftest import Cast, client_for
+
+pytestmark = pytest.mark.django_db
+UNITS = "code,name,category,veto\nA1,组织部,地方管理部门,\nB1,国税局,垂直管理部门,\n"
+
+
+def test_staff_create_a_campaign_from_a_units_file(cast: Cast) -> None:
+    alice = client_for(cast.alice)
+    response = alice.post(
+        "/staff/new",
+        {
+            "organization": cast.campaign.series.organization.pk,
+            "series_code": "new",
+            "series_name": "千人评议机关",
+            "year": 2027,
+            "name": "2027年千人评议",
+            "units": SimpleUploadedFile("units.csv", UNITS.encode()),
+        },
+    )
+    assert response.status_code == 302
+    created = Campaign.objects.get(code="new-2027")
+    assert [u.name for u in created.units.all()] == ["组织部", "国税局"]
+
+
+def test_a_bad_units_file_is_refused_with_its_row_and_nothing_is_created(cast: Cast) -> None:
+    response = client_for(cast.alice).post(
+        "/staff/new",
+        {
+            "organization": cast.campaign.series.organization.pk,
+            "series_code": "bad",
+            "series_name": "x",
+            "year": 2027,
+            "name": "x",
+            "units": SimpleUploadedFile("units.csv", b"code,name,category\nA1,x,nowhere\n"),
+        },
+    )
+    assert response.status_code == 200
+    assert "units.csv, row 2, column C (category)" in response.content.decode()
+    assert not Campaign.objects.filter(code="bad-2027").exists()
+
+
+def test_veto_marks_are_set_in_a_draft(cast: Cast) -> None:
+    draft = make_campaign(2027, open_it=False)
+    client_for(cast.alice).post(f"/staff/c/{draft.code}/veto", {"veto": ["L2"]})
+    vetoed = Unit.objects.filter(campaign=draft, veto=True).values_list("code", flat=True)
+    assert list(vetoed) == ["L2"]  # F1's mark, not ticked, was taken off
+
+
+def test_veto_marks_cannot_change_once_open(cast: Cast) -> None:
+    client_for(cast.alice).post(f"/staff/c/{cast.campaign.code}/veto", {"veto": ["L2"]})
+    assert Unit.objects.get(campaign=cast.campaign, code="L2").veto is False
+
+
+def test_tokens_come_as_a_zip_of_sheets_and_codes(cast: Cast) -> None:
+    group = cast.campaign.groups.first()
+    assert group is not None
+    response = client_for(cast.alice).post(
+        f"/staff/c/{cast.campaign.code}/tokens", {"group": group.pk, "count": 3}
+    )
+    assert response.status_code == 200 and response["Content-Type"] == "application/zip"
+    with zipfile.ZipFile(io.BytesIO(response.content)) as archive:
+        names = archive.namelist()
+        table = archive.read(next(n for n in names if n.endswith(".csv"))).decode("utf-8-sig")
+    assert any(n.endswith(".pdf") for n in names)
+    lines = table.strip().splitlines()
+    assert lines[0] == "group,code,link" and len(lines) == 4
+    assert "http://testserver/v/#" in lines[1]
+    assert BallotToken.objects.filter(campaign=cast.campaign).count() == 3
+
+
+def test_a_paper_file_is_imported_through_the_page(cast: Cast) -> None:
+    upload = SimpleUploadedFile("paper.csv", "ballot_no,L1,L2\n1,满意,不满意\n2,,满意\n".encode())
+    response = client_for(cast.alice).post(f"/staff/c/{cast.campaign.code}/paper", {"file": upload})
+    assert response.status_code == 200
+    assert response.context["report"].imported == 2
+    assert Ballot.objects.filter(campaign=cast.campaign).count() == 2
+
+
+def test_a_bad_paper_file_lists_every_problem_and_imports_nothing(cast: Cast) -> None:
+    upload = SimpleUploadedFile("paper.csv", "ballot_no,L1,L2\n1,好,不满意\n2,,坏\n".encode())
+    response = client_for(cast.alice).post(f"/staff/c/{cast.campaign.code}/paper", {"file": upload})
+    assert response.status_code == 400
+    text = response.content.decode()
+    assert "paper.csv, row 2, column B (L1)" in text and "paper.csv, row 3, column C (L2)" in text
+    assert Ballot.objects.count() == 0
+
+
+def test_results_appear_after_close_with_flags_and_charts(cast: Cast) -> None:
+    alice = client_for(cast.alice)
+    rows = "\n".join(f"{i},满意,不满意,满意" for i in range(1, 11))
+    alice.post(
+        f"/staff/c/{cast.campaign.code}/paper",
+        {"file": SimpleUploadedFile("p.csv", f"ballot_no,L1,L2,V1\n{rows}\n".encode())},
+    )
+    alice.post(f"/staff/c/{cast.campaign.code}/transition", {"to": "close"})
+    page = alice.get(f"/staff/c/{cast.campaign.code}/results")
+    html = page.content.decode()
+    assert page.status_code == 200 and "<svg" in html and "组织部" in html
+    assert page.context["result"].valid_ballots == 10
+    for fmt, kind in (("xlsx", "spreadsheetml"), ("pdf", "pdf"), ("json", "json")):
+        download = alice.get(f"/staff/c/{cast.campaign.code}/results.{fmt}")
+        assert download.status_code == 200 and kind in download["Content-Type"]
+
+
+def test_results_of_fewer_than_k_ballots_are_not_shown(cast: Cast) -> None:
+    alice = client_for(cast.alice)
+    alice.post(
+        f"/staff/c/{cast.campaign.code}/paper",
+        {"file": SimpleUploadedFile("p.csv", "ballot_no,L1\n1,满意\n".encode())},
+    )
+    alice.post(f"/staff/c/{cast.campaign.code}/transition", {"to": "close"})
+    page = alice.get(f"/staff/c/{cast.campaign.code}/results")
+    assert page.context["suppressed"] is True and "组织部" not in page.content.decode()
+    assert alice.get(f"/staff/c/{cast.campaign.code}/results.json").status_code == 302
