@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, NoReturn
 if TYPE_CHECKING:
     from pingyi.rules.tally import TallyResult
 
+FILE_COMMANDS = {"tally"}  # reads and writes files only: no Django, no database
 EXIT_INPUT = 1
 EXIT_INTERNAL = 3
 
@@ -41,19 +42,36 @@ def _language() -> str:
     return "zh-hans"
 
 
-def _setup_django() -> None:
+LOCALE_DIR = Path(__file__).resolve().parent / "locale"
+_gettext: Callable[[str], str] = str
+
+
+def _setup(*, database: bool = True) -> None:
+    """Django with every app, or — for the headless file commands — only the message catalog.
+
+    `pingyi tally` must start fast and touch nothing but its files: no Django, no database;
+    it reads the same compiled catalog through the standard library.
+    """
+    global _gettext
+    language = _language()
+    if not database:
+        import gettext
+
+        folder = "zh_Hans" if language.startswith("zh") else "en"
+        catalog = gettext.translation("django", LOCALE_DIR, languages=[folder], fallback=True)
+        _gettext = catalog.gettext
+        return
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "pingyi.settings")
     import django
     from django.utils import translation
 
     django.setup()
-    translation.activate(_language())
+    translation.activate(language)
+    _gettext = translation.gettext
 
 
 def _t(message: str) -> str:
-    from django.utils.translation import gettext
-
-    return gettext(message)
+    return _gettext(message)
 
 
 def _db_ready() -> None:
@@ -419,9 +437,8 @@ def _fail(lines: Sequence[str], code: int = EXIT_INPUT) -> NoReturn:
 
 
 def _internal_error(exc: BaseException) -> NoReturn:
-    from django.conf import settings
-
-    log = Path(settings.HOME) / "logs" / "pingyi-errors.log"
+    home = Path(os.environ.get("PINGYI_HOME") or Path.cwd() / "var")
+    log = home / "logs" / "pingyi-errors.log"
     try:
         log.parent.mkdir(parents=True, exist_ok=True)
         with log.open("a", encoding="utf-8") as stream:
@@ -439,11 +456,11 @@ def _internal_error(exc: BaseException) -> NoReturn:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    _setup_django()
-    from pingyi.exports.pdf import FontMissingError
-    from pingyi.rules.errors import InputError, RuleError
+    arguments = list(sys.argv[1:] if argv is None else argv)
+    _setup(database=not arguments or arguments[0] not in FILE_COMMANDS)
+    from pingyi.rules.errors import InputError, MissingOnMachine, RuleError
 
-    args = _parser().parse_args(argv)
+    args = _parser().parse_args(arguments)
     func: Callable[[argparse.Namespace], int] = args.func
     try:
         if args.db:
@@ -455,7 +472,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         _fail([exc.message(_t)])
     except CommandError as exc:
         _fail([str(exc)])
-    except FontMissingError as exc:
+    except MissingOnMachine as exc:
         _fail([str(exc)])
     except KeyboardInterrupt:
         _fail([_t("interrupted; nothing was written")], 130)

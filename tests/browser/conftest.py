@@ -11,10 +11,18 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
-from playwright.sync_api import Browser, BrowserContext, ConsoleMessage, Request, sync_playwright
+from playwright.sync_api import (
+    Browser,
+    BrowserContext,
+    ConsoleMessage,
+    Page,
+    Request,
+    sync_playwright,
+)
 
 from tests.conftest import REPO
 
@@ -33,8 +41,9 @@ ARTIFACTS = REPO / "test-artifacts"  # git-ignored: screenshots for a person to 
 
 @contextmanager
 def chromium() -> Iterator[Browser]:
-    """The browser, started after the test's own database writes: Playwright's sync API runs an
-    event loop in this thread, and Django refuses ORM calls while one is running."""
+    """The browser. A context manager, not a fixture, so that a test starts it after its own
+    database writes: Playwright's sync API runs an event loop in this thread, and Django
+    refuses ORM calls while one is running (SynchronousOnlyOperation)."""
     if not CHROMIUM.exists():
         pytest.fail(
             f"{CHROMIUM} is missing: the browser tests need Debian's chromium "
@@ -42,11 +51,11 @@ def chromium() -> Iterator[Browser]:
             pytrace=False,
         )
     with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
         try:
-            yield launched
+            yield browser
         finally:
-            launched.close()
+            browser.close()
 
 
 @pytest.fixture
@@ -57,10 +66,11 @@ def artifacts() -> Path:
 
 @dataclass
 class Traffic:
-    """Every request a browser context made, and every console error or uncaught exception
-    (a Content-Security-Policy violation is reported as a console error)."""
+    """The URL of every request a browser context made (as the browser reported it), and
+    every console error or uncaught exception: a Content-Security-Policy violation is
+    reported as a console error."""
 
-    requests: list[Request] = field(default_factory=list)
+    urls: list[str] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
 
     @classmethod
@@ -72,15 +82,61 @@ class Traffic:
         return traffic
 
     def _request(self, request: Request) -> None:
-        self.requests.append(request)
+        self.urls.append(request.url)
 
     def _console(self, message: ConsoleMessage) -> None:
         if message.type == "error":
             self.errors.append(f"{message.text} ({message.location.get('url', '')})")
 
     def hosts(self) -> set[str]:
-        return {urlsplit(r.url).hostname or r.url for r in self.requests}
+        return {urlsplit(url).hostname or url for url in self.urls}
 
-    def sent_urls(self) -> list[str]:
-        """The URLs as they went on the wire: a browser never sends the #fragment."""
-        return [urlsplit(r.url)._replace(fragment="").geturl() for r in self.requests]
+
+@dataclass
+class Fetch:
+    url: str
+    cached: bool = False
+    received: int = 0  # bytes over the network, headers included (0 from the cache)
+
+
+class Wire:
+    """What one page fetched over the network, from Chromium's DevTools protocol. Playwright
+    reports a stylesheet reused from the memory cache as a request too; this does not."""
+
+    def __init__(self, page: Page) -> None:
+        self.fetches: dict[str, Fetch] = {}
+        session = page.context.new_cdp_session(page)
+        session.on("Network.requestWillBeSent", self._sent)
+        session.on("Network.requestServedFromCache", self._cached)
+        session.on("Network.loadingFinished", self._finished)
+        session.send("Network.enable")
+
+    def _sent(self, event: dict[str, Any]) -> None:
+        self.fetches[event["requestId"]] = Fetch(event["request"]["url"])
+
+    def _cached(self, event: dict[str, Any]) -> None:
+        if fetch := self.fetches.get(event["requestId"]):
+            fetch.cached = True
+
+    def _finished(self, event: dict[str, Any]) -> None:
+        if fetch := self.fetches.get(event["requestId"]):
+            fetch.received = int(event["encodedDataLength"])
+
+    def network(self) -> list[Fetch]:
+        """The requests that went to the server so far."""
+        return [f for f in self.fetches.values() if not f.cached]
+
+
+def post_ok(page: Page, selector: str) -> None:
+    """Clicks a submit button and waits for the page it leads to; fails at once, with the
+    answer's text, when the server refuses the POST (a 403 from the CSRF check would otherwise
+    surface later as a time-out)."""
+    with (
+        page.expect_navigation(),
+        page.expect_response(lambda r: r.request.method == "POST") as posted,
+    ):
+        page.click(selector)
+    response = posted.value
+    if response.status >= 400:
+        text = " ".join(page.inner_text("body").split())[:600]
+        pytest.fail(f"POST {response.url} answered {response.status}: {text}", pytrace=False)

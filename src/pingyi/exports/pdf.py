@@ -35,6 +35,8 @@ from reportlab.platypus import (
     TableStyle,
 )
 
+from pingyi.rules.errors import MissingOnMachine
+
 FONT_NAME = "WenQuanYiZenHei"
 FONT_PACKAGE = "fonts-wqy-zenhei"
 WQY_DIR = Path("/usr/share/fonts/truetype/wqy")
@@ -56,7 +58,7 @@ PageSize = tuple[float, float]
 # ---------------------------------------------------------------------------------- font
 
 
-class FontMissingError(RuntimeError):
+class FontMissingError(MissingOnMachine):
     """No TrueType font with Chinese characters: no Pingyi PDF can be printed."""
 
 

@@ -193,9 +193,82 @@ def ballots_from_table(table: Table, unit_codes: Sequence[str], scheme: Scheme) 
         )
     if problems or ballot_col is None:
         raise InputError(problems[:MAX_PROBLEMS])
+    marks, problems = _mark_matrix(table, unit_cols, scheme)
+    frame = table.frame
+    groups_raw = table.column(group_col) if group_col is not None else None
+    # Rows with nothing but white space in them are skipped, like blank lines.
+    empty = table.column(ballot_col).is_null().to_numpy() & np.all(marks == BLANK, axis=1)
+    if groups_raw is not None:
+        empty &= groups_raw.is_null().to_numpy()
+    if empty.any():
+        keep = ~empty
+        marks = marks[keep]
+        frame = frame.filter(pl.Series(keep))
+        table = Table(table.file, table.header, frame)
+    numbers = table.column(ballot_col)
+    problems = _number_problems(table, ballot_col) + problems
+    if problems:
+        raise InputError(problems[:MAX_PROBLEMS])
+    groups = table.column(group_col).to_list() if group_col is not None else None
+    return BallotRows(
+        ballot_nos=numbers.to_list(),
+        groups=groups,
+        unit_codes=[table.header[i] for i in unit_cols],
+        marks=marks,
+        rows=frame.get_column(ROW).to_list(),
+        file=table.file,
+        group_column=column_letter(group_col) if group_col is not None else None,
+    )
+
+
+def _mark_matrix(
+    table: Table, unit_cols: list[int], scheme: Scheme
+) -> tuple[MarkMatrix, list[Problem]]:
+    """Each unit column's cells → mark indices (blank = BLANK), and a problem per unknown mark.
+
+    A column holds a handful of distinct values however many ballots there are, so each
+    distinct value is stripped and looked up once, then the column is mapped in one pass.
+    """
+    lookup = {k.casefold(): v for k, v in scheme.mark_lookup().items()}
+    expected = ", ".join([m.label for m in scheme.marks] + [m.code for m in scheme.marks])
+    names = [f"c{i}" for i in unit_cols]
+    if not names:
+        return np.zeros((table.frame.height, 0), dtype=np.int8), []
+    distinct = table.frame.select(pl.col(n).drop_nulls().unique().implode() for n in names).row(0)
+    problems: list[Problem] = []
+    mappings: list[dict[str, int]] = []
+    for index, values in zip(unit_cols, distinct, strict=True):
+        mapping: dict[str, int] = {}
+        unknown: list[str] = []
+        for value in values:
+            text = value.strip()
+            found = lookup.get(text.casefold()) if text else BLANK
+            if found is None:
+                unknown.append(value)
+            else:
+                mapping[value] = found
+        mappings.append(mapping)
+        if unknown and len(problems) < MAX_PROBLEMS:
+            problems += problems_at(
+                table,
+                index,
+                table.column(index).is_in(unknown),
+                gettext_noop("unknown mark %(value)r; expected %(expected)s, or empty for abstain"),
+                limit=MAX_PROBLEMS - len(problems),
+                expected=expected,
+            )
+    mapped = table.frame.select(
+        pl.col(n).replace_strict(m, default=BLANK, return_dtype=pl.Int8).fill_null(BLANK)
+        for n, m in zip(names, mappings, strict=True)
+    )
+    return np.ascontiguousarray(mapped.to_numpy(), dtype=np.int8), problems
+
+
+def _number_problems(table: Table, ballot_col: int) -> list[Problem]:
+    """Empty and repeated ballot numbers, each repeat naming the row it repeats."""
     frame = table.frame
     numbers = table.column(ballot_col)
-    problems += problems_at(
+    problems = problems_at(
         table, ballot_col, numbers.is_null(), gettext_noop("the ballot number is empty")
     )
     duplicated = numbers.is_duplicated() & numbers.is_not_null()
@@ -216,44 +289,15 @@ def ballots_from_table(table: Table, unit_codes: Sequence[str], scheme: Scheme) 
                     {"value": value, "first": first[value]},
                 )
             )
-    lookup = scheme.mark_lookup()
-    folded_lookup = {k.casefold(): v for k, v in lookup.items()}
-    expected = ", ".join([m.label for m in scheme.marks] + [m.code for m in scheme.marks])
-    mapped: list[pl.Series] = []
-    for index in unit_cols:
-        raw = table.column(index)
-        lowered = raw.str.to_lowercase()
-        codes = lowered.replace_strict(folded_lookup, default=None, return_dtype=pl.Int8)
-        unknown = raw.is_not_null() & codes.is_null()
-        if unknown.any() and len(problems) < MAX_PROBLEMS:
-            problems += problems_at(
-                table,
-                index,
-                unknown,
-                gettext_noop("unknown mark %(value)r; expected %(expected)s, or empty for abstain"),
-                limit=MAX_PROBLEMS - len(problems),
-                expected=expected,
-            )
-        mapped.append(codes.fill_null(BLANK))
-    if problems:
-        raise InputError(problems[:MAX_PROBLEMS])
-    if mapped:
-        marks = np.ascontiguousarray(pl.DataFrame(mapped).to_numpy(), dtype=np.int8)
-    else:
-        marks = np.zeros((frame.height, 0), dtype=np.int8)
-    groups = table.column(group_col).to_list() if group_col is not None else None
-    return BallotRows(
-        ballot_nos=numbers.to_list(),
-        groups=groups,
-        unit_codes=[table.header[i] for i in unit_cols],
-        marks=marks,
-        rows=frame.get_column(ROW).to_list(),
-        file=table.file,
-        group_column=column_letter(group_col) if group_col is not None else None,
-    )
+    return problems
+
+
+def _mark_columns(header: list[str]) -> set[int]:
+    """The columns whose cells are marks: left unstripped by the reader (mapped per value)."""
+    return {i for i, t in enumerate(header) if t.casefold() not in (*BALLOT_NO, *GROUP)}
 
 
 def read_ballots(
     path: Path, unit_codes: Sequence[str], scheme: Scheme, label: str | None = None
 ) -> BallotRows:
-    return ballots_from_table(read_table(path, label), unit_codes, scheme)
+    return ballots_from_table(read_table(path, label, raw=_mark_columns), unit_codes, scheme)

@@ -79,6 +79,10 @@ class InputError(Exception):
         return [p.message(translate) for p in self.problems]
 
 
+class MissingOnMachine(Exception):
+    """Something the machine must provide is missing (a font, a program); says how to get it."""
+
+
 class RuleError(Exception):
     """A request the rules refuse (a wrong state, an impossible transition)."""
 

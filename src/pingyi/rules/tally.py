@@ -18,6 +18,7 @@ Rules (shared/SPEC.md, P1), with the scheme's options:
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from fractions import Fraction
@@ -96,13 +97,16 @@ def valid_rows(marks: MarkMatrix, scheme: Scheme) -> npt.NDArray[np.bool_]:
 
 def count_marks(marks: MarkMatrix, scheme: Scheme) -> npt.NDArray[np.int64]:
     """counts[c, m]: how many rows hold mark m in column c, blanks counted as abstain."""
-    columns = marks.shape[1]
-    counts = np.zeros((columns, len(scheme.marks)), dtype=np.int64)
+    columns, kinds = marks.shape[1], len(scheme.marks)
+    counts = np.zeros((columns, kinds), dtype=np.int64)
     if marks.shape[0] == 0 or columns == 0:
         return counts
-    for m in range(len(scheme.marks)):
-        counts[:, m] = np.count_nonzero(marks == m, axis=0)
-    counts[:, scheme.abstain_index] += np.count_nonzero(marks == BLANK, axis=0)
+    # One bincount per column over contiguous memory: NOT_COVERED → 0, BLANK → 1, mark m → m+2.
+    shifted = np.asfortranarray(marks, dtype=np.int8) - np.int8(NOT_COVERED)
+    for column in range(columns):
+        found = np.bincount(shifted[:, column], minlength=kinds + 2)
+        counts[column] = found[2 : kinds + 2]
+        counts[column, scheme.abstain_index] += found[1]
     return counts
 
 
@@ -243,13 +247,13 @@ def group_shares(
     """
     spellings: dict[str, set[str]] = {f"\0{g.code}": set() for g in scheme.groups}
     tallies: dict[str, int] = dict.fromkeys(spellings, 0)
-    for name, ok in zip(groups, valid.tolist(), strict=True):
+    for (name, ok), n in Counter(zip(groups, valid.tolist(), strict=True)).items():
         if not name:
             continue
         rule = scheme.group_for(name)
         key = f"\0{rule.code}" if rule else name
         spellings.setdefault(key, set()).add(name)
-        tallies[key] = tallies.get(key, 0) + int(ok)
+        tallies[key] = tallies.get(key, 0) + (n if ok else 0)
     position = {g.code: i for i, g in enumerate(scheme.groups)}
 
     def order(key: str) -> tuple[int, str]:
