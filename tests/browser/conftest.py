@@ -127,10 +127,10 @@ class Wire:
         return [f for f in self.fetches.values() if not f.cached]
 
 
-def post_ok(page: Page, selector: str) -> None:
+def post_ok(page: Page, selector: str, log: Path) -> None:
     """Clicks a submit button and waits for the page it leads to; fails at once, with the
-    answer's text, when the server refuses the POST (a 403 from the CSRF check would otherwise
-    surface later as a time-out)."""
+    answer's text and the server's reason from its ``log``, when the server refuses the POST
+    (a 403 from the CSRF check would otherwise surface later as a time-out)."""
     with (
         page.expect_navigation(),
         page.expect_response(lambda r: r.request.method == "POST") as posted,
@@ -138,5 +138,10 @@ def post_ok(page: Page, selector: str) -> None:
         page.click(selector)
     response = posted.value
     if response.status >= 400:
-        text = " ".join(page.inner_text("body").split())[:600]
-        pytest.fail(f"POST {response.url} answered {response.status}: {text}", pytrace=False)
+        text = " ".join(page.inner_text("body").split())[:300]
+        # The page does not say why (DEBUG is off); the server's log does.
+        reasons = [line for line in log.read_text().splitlines() if not line.startswith("[")]
+        pytest.fail(
+            f"POST {response.url} answered {response.status}: {text}\nserver log: {reasons[-3:]}",
+            pytrace=False,
+        )

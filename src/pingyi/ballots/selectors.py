@@ -13,37 +13,56 @@ from pingyi.campaigns.selectors import (
     campaign_unit_specs,
 )
 from pingyi.rules import phases
-from pingyi.rules.tally import BLANK, NOT_COVERED, MarkMatrix, TallyResult, tally
+from pingyi.rules.tally import (
+    BLANK,
+    NOT_COVERED,
+    REASON_BLANK,
+    GroupColumn,
+    InvalidBallot,
+    MarkMatrix,
+    TallyResult,
+    tally,
+)
+
+_DECODE = np.zeros(256, dtype=np.int8)
+_DECODE[ord("0") : ord("9") + 1] = np.arange(10, dtype=np.int8)
+_DECODE[ord("-")] = BLANK
+_DECODE[ord(".")] = NOT_COVERED
 
 
-def decode_marks(texts: list[str], width: int) -> MarkMatrix:
-    """The stored text of many ballots → a matrix of mark indices (inverse of encode_marks)."""
-    if not texts or width == 0:
-        return np.zeros((len(texts), width), dtype=np.int8)
-    raw = np.frombuffer("".join(texts).encode("ascii"), dtype=np.uint8).reshape(len(texts), width)
-    matrix = raw.astype(np.int8) - 48
-    matrix[raw == 45] = BLANK
-    matrix[raw == 46] = NOT_COVERED
-    return matrix
+def decode_marks(texts: list[str] | str, width: int) -> MarkMatrix:
+    """Stored marks (one text per ballot, or their concatenation) → a matrix of mark indices."""
+    joined = texts if isinstance(texts, str) else "".join(texts)
+    if not joined or width == 0:
+        rows = len(joined) // width if width else len(texts)
+        return np.zeros((rows, width), dtype=np.int8)
+    raw = np.frombuffer(joined.encode("ascii"), dtype=np.uint8)
+    return _DECODE[raw].reshape(-1, width)
 
 
-def ballot_rows(campaign: Campaign) -> tuple[list[str], list[int | None], list[str | None]]:
-    """(marks, group ids, ballot numbers of invalid ballots) of a campaign, in no meaningful order.
+def ballot_blocks(campaign: Campaign) -> list[tuple[int | None, str]]:
+    """(group id, the marks of all its ballots concatenated) — one row per group.
 
-    One raw query: a million ballots come back in well under a second on SQLite.
+    The database concatenates: a million ballots come back as a few long strings instead of
+    a million rows, which is what makes results of a province-sized campaign quick.
     """
     table = Ballot._meta.db_table
+    concat = (
+        "string_agg(marks, '')" if connection.vendor == "postgresql" else "group_concat(marks, '')"
+    )
     with connection.cursor() as cursor:
         cursor.execute(
-            f"SELECT marks, group_id, CASE WHEN valid THEN NULL ELSE ballot_no END"  # noqa: S608
-            f" FROM {table} WHERE campaign_id = %s",
+            f"SELECT group_id, {concat} FROM {table} WHERE campaign_id = %s GROUP BY group_id",  # noqa: S608
             [campaign.pk],
         )
-        fetched = cursor.fetchall()
-    if not fetched:
-        return [], [], []
-    marks, groups, numbers = (list(column) for column in zip(*fetched, strict=True))
-    return marks, groups, numbers
+        return [(group, marks or "") for group, marks in cursor.fetchall()]
+
+
+def invalid_numbers(campaign: Campaign) -> list[str]:
+    numbers = Ballot.objects.filter(campaign=campaign, valid=False).values_list(
+        "ballot_no", flat=True
+    )
+    return sorted((n or "" for n in numbers), key=lambda n: (len(n), n))
 
 
 def campaign_tally(campaign: Campaign, *, previous: bool = True) -> TallyResult:
@@ -51,19 +70,34 @@ def campaign_tally(campaign: Campaign, *, previous: bool = True) -> TallyResult:
     phases.check_results_visible(campaign.status)
     scheme = campaign_scheme(campaign)
     units = campaign_unit_specs(campaign)
-    marks, group_ids, numbers = ballot_rows(campaign)
+    width = len(units)
+    blocks = ballot_blocks(campaign)
     names = {g.pk: g.name for g in campaign.groups.all()}
-    groups = [names[g] if g is not None else None for g in group_ids]
+    order = [g for g, _ in blocks if g is not None]
+    matrices = [decode_marks(text, width) for _, text in blocks]
+    marks = np.concatenate(matrices) if matrices else np.zeros((0, width), dtype=np.int8)
+    codes = (
+        np.concatenate(
+            [
+                np.full(len(m), order.index(g) if g is not None else -1, dtype=np.int64)
+                for (g, _), m in zip(blocks, matrices, strict=True)
+            ]
+        )
+        if matrices
+        else np.zeros(0, dtype=np.int64)
+    )
+    # Invalid ballots are named by number; the matrix has them in no particular order, so
+    # their numbers come from the stored flag (same rule, same scheme: the same ballots).
+    rejected = invalid_numbers(campaign)
     result = tally(
         units=units,
-        marks=decode_marks(marks, len(units)),
-        columns=list(range(len(units))),
+        marks=marks,
+        columns=list(range(width)),
         scheme=scheme,
-        ballot_nos=[n or "" for n in numbers],
-        groups=groups if any(g is not None for g in group_ids) else None,
+        groups=GroupColumn(codes, [names[g] for g in order]) if order else None,
         previous_last=campaign_previous_last(campaign) if previous else (),
     )
-    result.invalid.sort(key=lambda b: (len(b.ballot_no), b.ballot_no))
+    result.invalid = [InvalidBallot(ballot_no=n, reason=REASON_BLANK) for n in rejected]
     return result
 
 

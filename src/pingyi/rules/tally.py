@@ -18,7 +18,6 @@ Rules (shared/SPEC.md, P1), with the scheme's options:
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from fractions import Fraction
@@ -197,21 +196,23 @@ def tally(
     columns: Sequence[int | None],
     scheme: Scheme,
     ballot_nos: Sequence[str] | None = None,
-    groups: Sequence[str | None] | None = None,
+    groups: Sequence[str | None] | GroupColumn | None = None,
     previous_last: Iterable[str] = (),
 ) -> TallyResult:
     """Counts ``marks`` (rows × columns) for ``units``; ``columns[i]`` is unit i's column.
 
     ``columns[i] is None`` means no ballot covers unit i. ``groups`` names each row's
-    evaluator group (None: not given). ``previous_last`` holds the codes of the units that
-    were last in the series' previous campaign.
+    evaluator group (None: not given), or codes them (GroupColumn, for volume).
+    ``previous_last`` holds the codes of the units last in the series' previous campaign.
     """
     valid = valid_rows(marks, scheme)
+    rejected = np.flatnonzero(~valid)
     invalid = [
         InvalidBallot(ballot_no=(ballot_nos[i] if ballot_nos else str(i + 1)), reason=REASON_BLANK)
-        for i in np.flatnonzero(~valid).tolist()
+        for i in rejected.tolist()
     ]
-    counted = count_marks(marks[valid], scheme)
+    # Count everything, then take the few invalid rows back out: no copy of the whole matrix.
+    counted = count_marks(marks, scheme) - count_marks(marks[rejected], scheme)
     empty = [0] * len(scheme.marks)
     results = [
         _unit_result(spec, counted[col].tolist() if col is not None else empty, scheme)
@@ -234,8 +235,26 @@ def tally(
     )
 
 
+@dataclass(frozen=True)
+class GroupColumn:
+    """Each ballot's group as an index into ``names`` (-1: no group)."""
+
+    codes: npt.NDArray[np.int64]
+    names: list[str]
+
+    @classmethod
+    def of(cls, groups: Sequence[str | None]) -> GroupColumn:
+        index: dict[str, int] = {}
+        codes = np.fromiter(
+            (index.setdefault(g, len(index)) if g else -1 for g in groups),
+            dtype=np.int64,
+            count=len(groups),
+        )
+        return cls(codes=codes, names=list(index))
+
+
 def group_shares(
-    groups: Sequence[str | None], valid: npt.NDArray[np.bool_], scheme: Scheme
+    groups: Sequence[str | None] | GroupColumn, valid: npt.NDArray[np.bool_], scheme: Scheme
 ) -> list[GroupShare]:
     """Composition of the valid ballots by evaluator group, beside the scheme's targets.
 
@@ -245,15 +264,19 @@ def group_shares(
     there is one, under the scheme's name otherwise. Ballots without a group are not listed
     but count in the denominator. Nothing here depends on the order of the ballots.
     """
+    column = groups if isinstance(groups, GroupColumn) else GroupColumn.of(groups)
+    size = len(column.names) + 1
+    seen = np.bincount(column.codes + 1, minlength=size)[1:]
+    counted = np.bincount(column.codes[valid] + 1, minlength=size)[1:]
     spellings: dict[str, set[str]] = {f"\0{g.code}": set() for g in scheme.groups}
     tallies: dict[str, int] = dict.fromkeys(spellings, 0)
-    for (name, ok), n in Counter(zip(groups, valid.tolist(), strict=True)).items():
-        if not name:
+    for name, present, n in zip(column.names, seen.tolist(), counted.tolist(), strict=True):
+        if not present:
             continue
         rule = scheme.group_for(name)
         key = f"\0{rule.code}" if rule else name
         spellings.setdefault(key, set()).add(name)
-        tallies[key] = tallies.get(key, 0) + (n if ok else 0)
+        tallies[key] = tallies.get(key, 0) + n
     position = {g.code: i for i, g in enumerate(scheme.groups)}
 
     def order(key: str) -> tuple[int, str]:
@@ -262,9 +285,9 @@ def group_shares(
     total = int(valid.sum())
     shares: list[GroupShare] = []
     for key in sorted(tallies, key=order):
-        seen = spellings[key]
-        rule = scheme.group_for(next(iter(seen))) if seen else scheme.group_for(key[1:])
-        name = next(iter(seen)) if len(seen) == 1 else (rule.name if rule else key)
+        names = spellings[key]
+        rule = scheme.group_for(next(iter(names))) if names else scheme.group_for(key[1:])
+        name = next(iter(names)) if len(names) == 1 else (rule.name if rule else key)
         shares.append(
             GroupShare(
                 name=name,
