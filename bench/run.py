@@ -196,11 +196,12 @@ def section_a(run: Runner, sizes: Sizes) -> dict[str, Any]:
         )
         floor.append(run.cli(sys.executable, str(BENCH / "floor_polars.py"), csv))
         startup.append(run.pingyi("campaign", "list"))
-    say(f"   {'run':<6}{'pingyi tally':>22}{'polars floor':>22}")
+    say(f"   {'run':<6}{'pingyi tally: wall, cpu, peak':>32}{'polars floor: wall, cpu, peak':>34}")
     for n, (a, b) in enumerate(zip(ours, floor, strict=True), start=1):
         say(
-            f"   {n:<6}{seconds(a['seconds']):>12}{mb(a['peak_mb']):>10}"
-            f"{seconds(b['seconds']):>12}{mb(b['peak_mb']):>10}"
+            f"   {n:<6}{seconds(a['seconds']):>12}{seconds(a['cpu_seconds']):>10}"
+            f"{mb(a['peak_mb']):>10}{seconds(b['seconds']):>14}{seconds(b['cpu_seconds']):>10}"
+            f"{mb(b['peak_mb']):>10}"
         )
     tally, polars, start = Timed.of(ours), Timed.of(floor), Timed.of(startup)
     result = json.loads((run.root / "tally-0.json").read_text("utf-8"))["ballots"]
@@ -235,9 +236,11 @@ def section_c(run: Runner, sizes: Sizes) -> dict[str, Any]:
             runs.append(run.pingyi("ballots", "import", "--campaign", code, f"ballots.{kind}"))
         timed = Timed.of(runs)
         found[kind] = timed
+        cpu = min(r["cpu_seconds"] for r in runs)
         say(
             f"   {kind.upper():<5} runs "
             + ", ".join(seconds(t) for t in timed.times)
+            + f" (least cpu {seconds(cpu)})"
             + f"; best {seconds(timed.best)} = {sizes.file_ballots / timed.best:,.0f} ballots/s,"
             f" peak {mb(timed.peak)}"
         )

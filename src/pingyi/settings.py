@@ -172,7 +172,7 @@ SECURE_CSP = {
     "form-action": ["'self'"],
     "frame-ancestors": ["'none'"],
 }
-SECURE_REFERRER_POLICY = "no-referrer"  # the ballot page's URL fragment never leaves anyway
+SECURE_REFERRER_POLICY = "same-origin"  # a fragment (the QR token) is never sent in a Referer
 
 CACHE_URL = env_str("PINGYI_CACHE_URL", "")
 if CACHE_URL:

@@ -66,11 +66,12 @@ def artifacts() -> Path:
 
 @dataclass
 class Traffic:
-    """The URL of every request a browser context made (as the browser reported it), and
-    every console error or uncaught exception: a Content-Security-Policy violation is
-    reported as a console error."""
+    """The URL of every request a browser context made (as the browser reported it) and the
+    Referer it sent, and every console error or uncaught exception: a Content-Security-Policy
+    violation is reported as a console error."""
 
     urls: list[str] = field(default_factory=list)
+    referers: list[str] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
 
     @classmethod
@@ -83,6 +84,8 @@ class Traffic:
 
     def _request(self, request: Request) -> None:
         self.urls.append(request.url)
+        if referer := request.headers.get("referer"):
+            self.referers.append(referer)
 
     def _console(self, message: ConsoleMessage) -> None:
         if message.type == "error":
@@ -96,7 +99,7 @@ class Traffic:
 class Fetch:
     url: str
     cached: bool = False
-    received: int = 0  # bytes over the network, headers included (0 from the cache)
+    received: int = 0  # bytes received, response headers included (0 from the cache)
 
 
 class Wire:

@@ -255,9 +255,10 @@ def test_staff_run_a_round_and_an_evaluator_votes_on_a_phone(
     assert sum(f.received for f in first_load) < FIRST_LOAD_BYTES
     assert phone_traffic.hosts() | staff_traffic.hosts() == {"127.0.0.1"}
     server_log = _log(server).read_text()
-    spellings = {s for token in tokens for s in _spellings(token)}
-    for spelling in spellings:
-        assert not any(spelling in url for url in phone_traffic.urls + staff_traffic.urls)
-        assert spelling not in server_log
+    sent = [*phone_traffic.urls, *phone_traffic.referers, *staff_traffic.urls]
+    assert len(phone_traffic.referers) > 0  # same-origin requests do carry one
+    for spelling in {s for token in tokens for s in _spellings(token)}:
+        assert not any(spelling in url for url in sent), spelling
+        assert spelling not in server_log, spelling
     assert phone_traffic.errors == []
     assert staff_traffic.errors == []

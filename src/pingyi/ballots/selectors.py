@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
+import numpy.typing as npt
 from django.db import connection
 
 from pingyi.ballots.models import Ballot
@@ -17,17 +20,19 @@ from pingyi.rules.tally import (
     BLANK,
     NOT_COVERED,
     REASON_BLANK,
-    GroupColumn,
     InvalidBallot,
     MarkMatrix,
     TallyResult,
-    tally,
+    decide,
+    shares_of,
 )
 
 _DECODE = np.zeros(256, dtype=np.int8)
 _DECODE[ord("0") : ord("9") + 1] = np.arange(10, dtype=np.int8)
 _DECODE[ord("-")] = BLANK
 _DECODE[ord(".")] = NOT_COVERED
+# For counting: "." (not covered) → 0, "-" (blank) → 1, mark m → m + 2.
+_SHIFTED = (_DECODE.astype(np.int16) - NOT_COVERED).astype(np.uint8)
 
 
 def decode_marks(texts: list[str] | str, width: int) -> MarkMatrix:
@@ -40,11 +45,38 @@ def decode_marks(texts: list[str] | str, width: int) -> MarkMatrix:
     return _DECODE[raw].reshape(-1, width)
 
 
-def ballot_blocks(campaign: Campaign) -> list[tuple[int | None, str]]:
-    """(group id, the marks of all its ballots concatenated) — one row per group.
+def count_block(text: str, width: int, kinds: int, abstain: int) -> npt.NDArray[np.int64]:
+    """counts[c, m] of a block of concatenated ballots, without building the row matrix.
+
+    The lookup table is applied to the transposed bytes, so each unit's marks come out
+    contiguous and one bincount per unit counts them.
+    """
+    counts = np.zeros((width, kinds), dtype=np.int64)
+    if not text or width == 0:
+        return counts
+    raw = np.frombuffer(text.encode("ascii"), dtype=np.uint8).reshape(-1, width)
+    by_unit = _SHIFTED[raw.T]
+    for column in range(width):
+        found = np.bincount(by_unit[column], minlength=kinds + 2)
+        counts[column] = found[2 : kinds + 2]
+        counts[column, abstain] += found[1]
+    return counts
+
+
+@dataclass(frozen=True)
+class Block:
+    group_id: int | None
+    valid: bool
+    ballots: int
+    marks: str  # the marks of its ballots, concatenated
+
+
+def ballot_blocks(campaign: Campaign) -> list[Block]:
+    """The campaign's ballots as one concatenated text per (group, valid) — a handful of rows.
 
     The database concatenates: a million ballots come back as a few long strings instead of
-    a million rows, which is what makes results of a province-sized campaign quick.
+    a million rows, which is what makes the results of a province-sized campaign quick.
+    Validity is the flag stored with each ballot, decided by the same frozen scheme.
     """
     table = Ballot._meta.db_table
     concat = (
@@ -52,10 +84,12 @@ def ballot_blocks(campaign: Campaign) -> list[tuple[int | None, str]]:
     )
     with connection.cursor() as cursor:
         cursor.execute(
-            f"SELECT group_id, {concat} FROM {table} WHERE campaign_id = %s GROUP BY group_id",  # noqa: S608
+            f"SELECT group_id, valid, count(*), {concat} FROM {table}"  # noqa: S608
+            " WHERE campaign_id = %s GROUP BY group_id, valid",
             [campaign.pk],
         )
-        return [(group, marks or "") for group, marks in cursor.fetchall()]
+        rows = cursor.fetchall()
+    return [Block(g, bool(v), int(n), text or "") for g, v, n, text in rows]
 
 
 def invalid_numbers(campaign: Campaign) -> list[str]:
@@ -70,35 +104,30 @@ def campaign_tally(campaign: Campaign, *, previous: bool = True) -> TallyResult:
     phases.check_results_visible(campaign.status)
     scheme = campaign_scheme(campaign)
     units = campaign_unit_specs(campaign)
-    width = len(units)
+    width, kinds = len(units), len(scheme.marks)
     blocks = ballot_blocks(campaign)
+    counted = np.zeros((width, kinds), dtype=np.int64)
+    for block in blocks:
+        if block.valid:
+            counted += count_block(block.marks, width, kinds, scheme.abstain_index)
     names = {g.pk: g.name for g in campaign.groups.all()}
-    order = [g for g, _ in blocks if g is not None]
-    matrices = [decode_marks(text, width) for _, text in blocks]
-    marks = np.concatenate(matrices) if matrices else np.zeros((0, width), dtype=np.int8)
-    codes = (
-        np.concatenate(
-            [
-                np.full(len(m), order.index(g) if g is not None else -1, dtype=np.int64)
-                for (g, _), m in zip(blocks, matrices, strict=True)
-            ]
-        )
-        if matrices
-        else np.zeros(0, dtype=np.int64)
-    )
-    # Invalid ballots are named by number; the matrix has them in no particular order, so
-    # their numbers come from the stored flag (same rule, same scheme: the same ballots).
-    rejected = invalid_numbers(campaign)
-    result = tally(
+    by_group: dict[str, int] = {}
+    for block in blocks:
+        if block.group_id is not None:
+            name = names[block.group_id]
+            by_group[name] = by_group.get(name, 0) + (block.ballots if block.valid else 0)
+    invalid = [InvalidBallot(ballot_no=n, reason=REASON_BLANK) for n in invalid_numbers(campaign)]
+    total = sum(b.ballots for b in blocks)
+    return decide(
         units=units,
-        marks=marks,
+        counted=counted,
         columns=list(range(width)),
         scheme=scheme,
-        groups=GroupColumn(codes, [names[g] for g in order]) if order else None,
+        total_ballots=total,
+        invalid=invalid,
+        groups=shares_of(list(by_group.items()), total - len(invalid), scheme) if by_group else [],
         previous_last=campaign_previous_last(campaign) if previous else (),
     )
-    result.invalid = [InvalidBallot(ballot_no=n, reason=REASON_BLANK) for n in rejected]
-    return result
 
 
 def campaign_previous_last(campaign: Campaign) -> set[str]:

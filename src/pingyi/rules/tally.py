@@ -213,6 +213,33 @@ def tally(
     ]
     # Count everything, then take the few invalid rows back out: no copy of the whole matrix.
     counted = count_marks(marks, scheme) - count_marks(marks[rejected], scheme)
+    return decide(
+        units=units,
+        counted=counted,
+        columns=columns,
+        scheme=scheme,
+        total_ballots=int(marks.shape[0]),
+        invalid=invalid,
+        groups=group_shares(groups, valid, scheme) if groups is not None else [],
+        previous_last=previous_last,
+    )
+
+
+def decide(
+    *,
+    units: Sequence[UnitSpec],
+    counted: npt.NDArray[np.int64],
+    columns: Sequence[int | None],
+    scheme: Scheme,
+    total_ballots: int,
+    invalid: list[InvalidBallot],
+    groups: list[GroupShare],
+    previous_last: Iterable[str] = (),
+) -> TallyResult:
+    """Everything after counting: per unit n, score, mean, rate; ranks and flags per category.
+
+    ``counted[c, m]``: valid ballots with mark m in column c (blanks counted as abstain).
+    """
     empty = [0] * len(scheme.marks)
     results = [
         _unit_result(spec, counted[col].tolist() if col is not None else empty, scheme)
@@ -224,14 +251,13 @@ def tally(
         members = [u for u in results if u.spec.category_code == rule.code]
         rank_category(members, top)
         flag_category(members, rule.winners, scheme, last_before)
-    valid_count = int(valid.sum())
     return TallyResult(
         scheme=scheme,
-        total_ballots=int(marks.shape[0]),
-        valid_ballots=valid_count,
+        total_ballots=total_ballots,
+        valid_ballots=total_ballots - len(invalid),
         invalid=invalid,
         units=results,
-        groups=group_shares(groups, valid, scheme) if groups is not None else [],
+        groups=groups,
     )
 
 
@@ -268,11 +294,19 @@ def group_shares(
     size = len(column.names) + 1
     seen = np.bincount(column.codes + 1, minlength=size)[1:]
     counted = np.bincount(column.codes[valid] + 1, minlength=size)[1:]
+    present = [
+        (name, n)
+        for name, on_ballots, n in zip(column.names, seen.tolist(), counted.tolist(), strict=True)
+        if on_ballots
+    ]
+    return shares_of(present, int(valid.sum()), scheme)
+
+
+def shares_of(present: Sequence[tuple[str, int]], total: int, scheme: Scheme) -> list[GroupShare]:
+    """The composition from (group name as written, valid ballots) of every group on ballots."""
     spellings: dict[str, set[str]] = {f"\0{g.code}": set() for g in scheme.groups}
     tallies: dict[str, int] = dict.fromkeys(spellings, 0)
-    for name, present, n in zip(column.names, seen.tolist(), counted.tolist(), strict=True):
-        if not present:
-            continue
+    for name, n in present:
         rule = scheme.group_for(name)
         key = f"\0{rule.code}" if rule else name
         spellings.setdefault(key, set()).add(name)
@@ -282,7 +316,6 @@ def group_shares(
     def order(key: str) -> tuple[int, str]:
         return (position[key[1:]], "") if key.startswith("\0") else (len(position), key)
 
-    total = int(valid.sum())
     shares: list[GroupShare] = []
     for key in sorted(tallies, key=order):
         names = spellings[key]
