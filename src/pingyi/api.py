@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI, Router, Schema, Status
@@ -161,6 +162,14 @@ def _refused(request: HttpRequest, exc: RuleError) -> Status[Any]:
     return Status(409, {"detail": exc.message(_)})
 
 
+def _named(campaigns: QuerySet[Campaign], code: str) -> Campaign | None:
+    """The campaign with this code from a URL. No code holds a NUL, and PostgreSQL refuses
+    one in a query with an error (a 500), so such a code is simply not found (R23)."""
+    if "\x00" in code:
+        return None
+    return campaigns.filter(code=code).first()
+
+
 public = Router(tags=["evaluators"])
 
 
@@ -214,7 +223,7 @@ def ballot_form(request: HttpRequest, payload: TokenIn) -> Status[Any]:
     summary="Was the ballot with this receipt counted? (presence only)",
 )
 def receipt_get(request: HttpRequest, code: str, receipt: str) -> Status[Any]:
-    campaign = Campaign.objects.filter(code=code).first()
+    campaign = _named(Campaign.objects.all(), code)
     if campaign is None:
         raise Http404
     return Status(200, {"counted": receipt_check(campaign=campaign, code=receipt)})
@@ -226,9 +235,9 @@ staff = Router(tags=["staff"], auth=django_auth)
 def _campaign(request: HttpRequest, code: str, roles: tuple[str, ...] | None = None) -> Campaign:
     """A campaign of the user's organizations, else 404 — another's does not exist (R17)."""
     queryset = campaigns_for(request.user) if roles is None else campaigns_for(request.user, roles)
-    campaign = queryset.filter(code=code).first()
+    campaign = _named(queryset, code)
     if campaign is None:
-        if roles is not None and campaigns_for(request.user).filter(code=code).exists():
+        if roles is not None and _named(campaigns_for(request.user), code) is not None:
             raise PermissionError
         raise Http404
     return campaign
