@@ -298,19 +298,25 @@ def _read_xlsx(path: Path, label: str) -> Table:
         raise _fail(label, gettext_noop("the file is empty; expected a header row and data rows"))
     header = _clean_header([cell_text(v) or "" for v in rows[0]], label)
     width = len(header)
-    columns: list[list[str | None]] = [[] for _ in range(width)]
-    for number, row in enumerate(rows[1:], start=2):
-        extra = [v for v in row[width:] if cell_text(v) is not None]
-        if extra:
+    body = rows[1:]
+    # Column by column: a column of text (the marks) goes to polars as it is; only a column
+    # holding numbers, dates or booleans (a ballot number typed as 12) is converted cell by cell.
+    columns = list(zip(*body, strict=False)) if body else []
+    for index in range(width, len(columns)):
+        filled = next((n for n, v in enumerate(columns[index]) if cell_text(v) is not None), None)
+        if filled is not None:
             raise InputError.one(
-                Where(file=label, row=number, column=column_letter(width)),
+                Where(file=label, row=filled + 2, column=column_letter(index)),
                 gettext_noop("a value stands outside the header's columns"),
             )
-        for index in range(width):
-            columns[index].append(cell_text(row[index]) if index < len(row) else None)
-    data: dict[str, Any] = {
-        f"c{i}": pl.Series(col, dtype=pl.String) for i, col in enumerate(columns)
-    }
+    data: dict[str, Any] = {}
+    for index in range(width):
+        values = columns[index] if index < len(columns) else ((None,) * len(body))
+        if all(type(v) is str for v in values):
+            series = pl.Series(values, dtype=pl.String).replace("", None)
+        else:
+            series = pl.Series([cell_text(v) for v in values], dtype=pl.String)
+        data[f"c{index}"] = series
     data[ROW] = pl.Series(range(2, len(rows) + 1), dtype=pl.Int64)
     return Table(label, header, pl.DataFrame(data))
 
