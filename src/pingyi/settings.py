@@ -102,7 +102,12 @@ WSGI_APPLICATION = "pingyi.wsgi.application"
 def _database() -> dict[str, Any]:
     url = os.environ.get("PINGYI_TEST_DATABASE_URL") if TESTING else None
     url = url or os.environ.get("PINGYI_DATABASE_URL") or f"sqlite:///{HOME / 'pingyi.sqlite3'}"
-    config: dict[str, Any] = dict(dj_database_url.parse(url, conn_max_age=0))
+    # Persistent connections (a new PostgreSQL connection costs more than a ballot's writes),
+    # checked before reuse so that a restarted database server is no error.
+    config: dict[str, Any] = dict(
+        dj_database_url.parse(url, conn_max_age=env_int("PINGYI_DB_CONN_MAX_AGE", 300))
+    )
+    config["CONN_HEALTH_CHECKS"] = True
     if config["ENGINE"] == "django.db.backends.sqlite3":
         # WAL lets readers work beside the writer; FULL makes a commit durable before we
         # acknowledge it (R6); IMMEDIATE takes the write lock at BEGIN so that two writers
@@ -182,6 +187,7 @@ if CACHE_URL:
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 PINGYI_TRUSTED_PROXIES = env_list("PINGYI_TRUSTED_PROXIES", [])
+PINGYI_BENCH = env_bool("PINGYI_BENCH", False)  # routes the benchmark's bare view
 # Rate limits (R18, R19): attempts per window, per client address.
 PINGYI_TOKEN_FAILURES = env_int("PINGYI_TOKEN_FAILURES", 30)  # wrong codes per 10 minutes
 PINGYI_BALLOT_POSTS = env_int("PINGYI_BALLOT_POSTS", 600)  # ballot requests per minute

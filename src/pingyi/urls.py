@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
@@ -38,3 +39,10 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]
+
+if (
+    settings.PINGYI_BENCH
+):  # the benchmark's floor: a bare view storing one row (never in production)
+    from pingyi.web.bench_views import bare
+
+    urlpatterns.append(path("bench/bare", bare))

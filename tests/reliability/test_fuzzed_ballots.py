@@ -97,7 +97,9 @@ json_values = st.recursive(
 )
 not_a_dict = json_values.filter(lambda v: not isinstance(v, dict))
 not_a_string = json_values.filter(lambda v: not isinstance(v, str))
-not_a_mark = st.text(min_size=1).filter(lambda t: bool(t.strip()) and t.strip().casefold() not in SPELLINGS)
+not_a_mark = st.text(min_size=1).filter(
+    lambda t: bool(t.strip()) and t.strip().casefold() not in SPELLINGS
+)
 unknown_unit = st.text().filter(lambda t: t not in UNITS)
 good_marks = st.dictionaries(
     st.sampled_from(UNITS), st.sampled_from([*sorted(SPELLINGS), "", "  "]), max_size=4
@@ -125,7 +127,9 @@ def ballots_with(token: str) -> st.SearchStrategy[Any]:
     """JSON bodies that must be refused although the token is good."""
     valid = spellings_of(token)
     return st.one_of(
-        st.builds(lambda t, m, x: {**x, "token": t, "marks": m}, valid, malformed_marks, extra_keys),
+        st.builds(
+            lambda t, m, x: {**x, "token": t, "marks": m}, valid, malformed_marks, extra_keys
+        ),
         st.builds(lambda t, x: {**x, "token": t}, valid, extra_keys),  # no marks at all
         st.builds(lambda m, x: {**x, "marks": m}, good_marks, extra_keys),  # no token
         st.builds(lambda t, m: {"token": t, "marks": m}, not_a_string, good_marks),
@@ -242,7 +246,9 @@ PAGES = st.sampled_from(["/v/review", "/v/submit"])
 def test_malformed_ballot_forms_with_a_valid_token(token: str) -> None:
     @FUZZ
     @given(form=forms_with(token), page=PAGES, multipart=st.booleans())
-    @example(form={"code": token, "m_L1": "满意", "m_L2": "很满意"}, page="/v/submit", multipart=True)
+    @example(
+        form={"code": token, "m_L1": "满意", "m_L2": "很满意"}, page="/v/submit", multipart=True
+    )
     def fuzz(form: dict[str, Any], page: str, multipart: bool) -> None:
         if multipart:
             response = Client().post(page, form)
@@ -278,8 +284,18 @@ def test_arbitrary_bytes_to_the_ballot_pages(token: str) -> None:
         page=PAGES,
         with_token=st.booleans(),
     )
-    @example(body=b"code=" + b"A" * 6_000_000, content_type=CONTENT_TYPES[2], page="/v/review", with_token=False)
-    @example(body=b"&".join([b"a=1"] * 2000), content_type=CONTENT_TYPES[2], page="/v/submit", with_token=True)
+    @example(
+        body=b"code=" + b"A" * 6_000_000,
+        content_type=CONTENT_TYPES[2],
+        page="/v/review",
+        with_token=False,
+    )
+    @example(
+        body=b"&".join([b"a=1"] * 2000),
+        content_type=CONTENT_TYPES[2],
+        page="/v/submit",
+        with_token=True,
+    )
     def fuzz(body: bytes, content_type: str, page: str, with_token: bool) -> None:
         if with_token:
             body += spoiled

@@ -135,9 +135,7 @@ def _with_real_values(case: schemathesis.Case) -> None:
 
 @schema.parametrize()
 @EXAMPLES
-def test_the_api_keeps_its_schema(
-    case: schemathesis.Case, session: str, real_values: None
-) -> None:
+def test_the_api_keeps_its_schema(case: schemathesis.Case, session: str, real_values: None) -> None:
     _with_real_values(case)
     case.call_and_validate()
 

@@ -102,9 +102,7 @@ def hostile(request: pytest.FixtureRequest, db: None) -> Hostile:
     payload = PAYLOADS[request.param]
     campaign = _create(payload)
     user = User.objects.create_user("alice")
-    Membership.objects.create(
-        user=user, organization=campaign.series.organization, role=Role.STAFF
-    )
+    Membership.objects.create(user=user, organization=campaign.series.organization, role=Role.STAFF)
     staff = Client()
     staff.force_login(user)
     return Hostile(

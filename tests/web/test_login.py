@@ -13,11 +13,11 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 from django.conf import settings
-from django.db import transaction
 from django.contrib.auth import SESSION_KEY
 from django.contrib.auth.hashers import get_hasher
 from django.contrib.auth.models import User
 from django.contrib.sessions.backends.db import SessionStore
+from django.db import transaction
 from django.test import Client, override_settings
 from django.urls import URLPattern, URLResolver, get_resolver
 
@@ -51,9 +51,7 @@ def erin(cast: Cast) -> User:
 
 
 def sign_in(client: Client, username: str, password: str, address: str = "127.0.0.1") -> Any:
-    return client.post(
-        LOGIN, {"username": username, "password": password}, REMOTE_ADDR=address
-    )
+    return client.post(LOGIN, {"username": username, "password": password}, REMOTE_ADDR=address)
 
 
 def signed_in(client: Client) -> bool:
@@ -264,3 +262,9 @@ def test_the_staff_api_refuses_a_session_post_without_the_csrf_token(cast: Cast)
     assert response.status_code == 403 and response.json() == {"detail": "CSRF check Failed"}
     cast.campaign.refresh_from_db()
     assert cast.campaign.status == "open"
+
+
+def test_a_nul_in_the_user_name_is_a_failed_sign_in_not_an_error(erin: User) -> None:
+    client = Client()
+    assert sign_in(client, "erin\x00", PASSWORD).status_code == 200
+    assert not signed_in(client)

@@ -23,6 +23,7 @@ from pingyi.campaigns.models import Campaign, EvaluatorGroup
 from pingyi.campaigns.selectors import campaign_scheme, campaign_units
 from pingyi.rules import phases
 from pingyi.rules.errors import RuleError, gettext_noop
+from pingyi.rules.scheme import Scheme
 from pingyi.rules.tally import BLANK, valid_rows
 from pingyi.voting import codes
 from pingyi.voting.models import BallotToken, Receipt, TokenBatch, TokenUse
@@ -111,7 +112,7 @@ def token_lookup(*, code: str, today: dt.date | None = None) -> BallotToken:
     token = None
     if codes.plausible(code, codes.TOKEN_LENGTH):
         token = (
-            BallotToken.objects.select_related("campaign", "group")
+            BallotToken.objects.select_related("campaign", "group", "use")
             .filter(digest=codes.digest(code))
             .first()
         )
@@ -121,18 +122,44 @@ def token_lookup(*, code: str, today: dt.date | None = None) -> BallotToken:
         or token.void
         or (token.expires_on is not None and token.expires_on < day)
         or token.campaign.status != phases.OPEN
-        or TokenUse.objects.filter(token_id=token.pk).exists()
+        or hasattr(token, "use")
     ):
         raise TokenRefused(E_TOKEN_REFUSED)
     return token
 
 
+@dataclass(frozen=True)
+class _Layout:
+    scheme: Scheme
+    position: dict[str, int]
+    lookup: dict[str, int]
+
+
+_LAYOUTS: dict[int, _Layout] = {}
+
+
+def _layout(campaign: Campaign) -> _Layout:
+    """The scheme and unit positions of an open campaign, read once per process.
+
+    Safe to keep: an open campaign's scheme and units are frozen (R13).
+    """
+    layout = _LAYOUTS.get(campaign.pk)
+    if layout is None:
+        scheme = campaign_scheme(campaign)
+        layout = _Layout(
+            scheme=scheme,
+            position={u.code: u.position for u in campaign_units(campaign)},
+            lookup={k.casefold(): v for k, v in scheme.mark_lookup().items()},
+        )
+        if campaign.status == phases.OPEN:
+            _LAYOUTS[campaign.pk] = layout
+    return layout
+
+
 def _encode_ballot(campaign: Campaign, marks: Mapping[str, str]) -> tuple[str, bool]:
-    scheme = campaign_scheme(campaign)
-    units = campaign_units(campaign)
-    position = {u.code: u.position for u in units}
-    lookup = {k.casefold(): v for k, v in scheme.mark_lookup().items()}
-    row = np.full((1, len(units)), BLANK, dtype=np.int8)
+    layout = _layout(campaign)
+    scheme, position, lookup = layout.scheme, layout.position, layout.lookup
+    row = np.full((1, len(position)), BLANK, dtype=np.int8)
     for unit, mark in marks.items():
         if unit not in position:
             raise MarksInvalid(E_BAD_UNIT, unit=unit)

@@ -1,0 +1,304 @@
+"""(d) Ballots over HTTP: `make serve`'s server (gunicorn, several workers) under 32 connections
+for 30 s with distinct tokens, beside a bare Django view that stores one row per request on the
+same server in the same run; then the stored ballots are checked against the acknowledged
+receipts. On SQLite (synchronous=FULL) and, when it answers, on PostgreSQL.
+
+Also the ballot page's first load: bytes and requests.
+
+Run alone: .venv/bin/python bench/http_load.py [--quick]
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.client
+import json
+import os
+import shutil
+import signal
+import socket
+import sqlite3
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+BIN = Path(sys.executable).parent
+REPO = Path(__file__).resolve().parents[1]
+CONNECTIONS = 32
+PG_ADMIN = "postgres://postgres@127.0.0.1:5432/postgres"
+PG_BENCH = "postgres://postgres@127.0.0.1:5432/pingyi_bench"
+SETUP = r"""
+import json, sys
+import django
+django.setup()
+from pingyi.campaigns.services import campaign_create, campaign_open
+from pingyi.demo.scenario import demo_units
+from pingyi.rules.scheme import builtin_scheme
+from pingyi.voting.services import token_issue
+units = demo_units()
+campaign = campaign_create(organization_code="bench", organization_name="bench", series_code="http",
+    series_name="http", year=2026, name="http bench", scheme=builtin_scheme(), units=units,
+    code="http-2026", actor="bench")
+campaign_open(campaign=campaign, actor="bench")
+group = campaign.groups.first()
+codes = []
+for _ in range(int(sys.argv[1]) // 20000 + 1):
+    codes += token_issue(campaign=campaign, group=group, count=20000, actor="bench").codes
+json.dump({"codes": codes, "units": [u.code for u in units]}, open(sys.argv[2], "w"))
+"""
+
+
+@dataclass
+class Load:
+    statuses: dict[int, int] = field(default_factory=dict)
+    latencies: list[float] = field(default_factory=list)
+    receipts: list[str] = field(default_factory=list)
+    errors: int = 0
+    seconds: float = 0.0
+
+    @property
+    def rate(self) -> float:
+        return len(self.latencies) / self.seconds if self.seconds else 0.0
+
+    def percentile(self, p: float) -> float:
+        if not self.latencies:
+            return float("nan")
+        ordered = sorted(self.latencies)
+        return ordered[min(len(ordered) - 1, int(p / 100 * len(ordered)))] * 1000
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def post(port: int, path: str, body: bytes) -> tuple[int, bytes]:
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    try:
+        connection.request("POST", path, body, {"Content-Type": "application/json"})
+        response = connection.getresponse()
+        return response.status, response.read()
+    finally:
+        connection.close()
+
+
+def run_load(port: int, path: str, bodies: list[bytes], duration: float) -> Load:
+    load = Load()
+    lock = threading.Lock()
+    position = [0]
+    stop = time.monotonic() + duration
+
+    def worker() -> None:
+        while time.monotonic() < stop:
+            with lock:
+                if position[0] >= len(bodies):
+                    return
+                body = bodies[position[0]]
+                position[0] += 1
+            started = time.perf_counter()
+            try:
+                status, content = post(port, path, body)
+            except OSError:
+                with lock:
+                    load.errors += 1
+                continue
+            spent = time.perf_counter() - started
+            with lock:
+                load.latencies.append(spent)
+                load.statuses[status] = load.statuses.get(status, 0) + 1
+                if status == 201 and path == "/api/ballots":
+                    load.receipts.append(json.loads(content)["receipt"])
+
+    threads = [threading.Thread(target=worker) for _ in range(CONNECTIONS)]
+    began = time.monotonic()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    load.seconds = time.monotonic() - began
+    return load
+
+
+def page_weight(port: int, code: str) -> tuple[int, int]:
+    """Bytes and requests of the ballot page's first load, as a phone opening the QR link does."""
+    total, requests = 0, 0
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    connection.request("GET", "/v/")
+    response = connection.getresponse()
+    page = response.read().decode()
+    total, requests = total + len(page), requests + 1
+    cookie = response.getheader("Set-Cookie", "").split(";")[0]
+    token = page.split('name="csrfmiddlewaretoken" value="')[1].split('"')[0]
+    for asset in ("/static/pingyi/pingyi.css", "/static/pingyi/vote.js"):
+        connection.request("GET", asset, headers={"Accept-Encoding": "gzip"})
+        total, requests = total + len(connection.getresponse().read()), requests + 1
+    body = f"csrfmiddlewaretoken={token}&code={code}"
+    connection.request(
+        "POST",
+        "/v/",
+        body,
+        {
+            "Content-Type": "application/x-www-form-urlencoded",
+            "Cookie": cookie,
+            "Origin": f"http://127.0.0.1:{port}",
+            "Referer": f"http://127.0.0.1:{port}/v/",
+        },
+    )
+    total, requests = total + len(connection.getresponse().read()), requests + 1
+    connection.close()
+    return total, requests
+
+
+def stored_receipts(url: str) -> tuple[set[str], int, int]:
+    query = (
+        "SELECT code FROM voting_receipt",
+        "SELECT count(*) FROM ballots_ballot",
+        "SELECT count(*) FROM voting_tokenuse",
+    )
+    if url.startswith("sqlite:///"):
+        with sqlite3.connect(url.removeprefix("sqlite:///")) as db:
+            codes = {r[0] for r in db.execute(query[0])}
+            return codes, db.execute(query[1]).fetchone()[0], db.execute(query[2]).fetchone()[0]
+    import psycopg
+
+    with psycopg.connect(url.replace("postgres://", "postgresql://")) as db:
+        codes = {r[0] for r in db.execute(query[0])}
+        ballots = db.execute(query[1]).fetchone()
+        uses = db.execute(query[2]).fetchone()
+        return codes, int(ballots[0]) if ballots else 0, int(uses[0]) if uses else 0
+
+
+def bench_backend(name: str, url: str, home: Path, duration: float, tokens: int) -> None:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PINGYI_")}
+    env.update(
+        PINGYI_HOME=str(home),
+        PINGYI_DATABASE_URL=url,
+        PINGYI_SECRET_KEY="bench",
+        DJANGO_SETTINGS_MODULE="pingyi.settings",
+        PINGYI_BENCH="1",
+        PINGYI_TOKEN_FAILURES="10000000",
+        PINGYI_BALLOT_POSTS="10000000",
+    )
+    pingyi = str(BIN / "pingyi")
+    subprocess.run([pingyi, "manage", "migrate", "-v", "0"], env=env, check=True)
+    subprocess.run([pingyi, "manage", "collectstatic", "--noinput", "-v", "0"], env=env, check=True)
+    create = "CREATE TABLE IF NOT EXISTS bench_row ({} payload TEXT NOT NULL)"
+    if url.startswith("sqlite"):
+        with sqlite3.connect(url.removeprefix("sqlite:///")) as db:
+            db.execute(create.format("id INTEGER PRIMARY KEY,"))
+    else:
+        import psycopg
+
+        with psycopg.connect(url.replace("postgres://", "postgresql://")) as db:
+            db.execute(create.format("id BIGSERIAL PRIMARY KEY,"))  # type: ignore[arg-type]
+    codes_file = home / "codes.json"
+    subprocess.run([sys.executable, "-c", SETUP, str(tokens), str(codes_file)], env=env, check=True)
+    issued = json.loads(codes_file.read_text())
+    marks = ["满意", "基本满意", "满意", "不满意"]
+    bodies = [
+        json.dumps(
+            {
+                "token": code,
+                "marks": {u: marks[(i + j) % 4] for j, u in enumerate(issued["units"])},
+            },
+            ensure_ascii=False,
+        ).encode()
+        for i, code in enumerate(issued["codes"])
+    ]
+    port = free_port()
+    server = subprocess.Popen(
+        [
+            str(BIN / "gunicorn"),
+            "-c",
+            str(REPO / "deploy" / "gunicorn.conf.py"),
+            "pingyi.wsgi:application",
+        ],
+        env={**env, "PINGYI_BIND": f"127.0.0.1:{port}"},
+        stdout=subprocess.DEVNULL,
+        stderr=(home / "server.log").open("ab"),
+        start_new_session=True,
+    )
+    try:
+        for _ in range(300):
+            try:
+                post(port, "/bench/bare", b"{}")
+                break
+            except OSError:
+                time.sleep(0.1)
+        weight, requests = page_weight(port, issued["codes"][-1])
+        bare = run_load(port, "/bench/bare", [b'{"x": 1}'] * 10_000_000, duration)
+        ballots = run_load(port, "/api/ballots", bodies[:-1], duration)
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)
+        server.wait(timeout=30)
+    stored, ballot_rows, uses = stored_receipts(url)
+    acked = set(ballots.receipts)
+    ratio = ballots.rate / bare.rate if bare.rate else 0
+    print(
+        f"   {name}: bare view {bare.rate:,.0f} req/s (p50 {bare.percentile(50):.0f} ms, "
+        f"p99 {bare.percentile(99):.0f} ms)"
+    )
+    print(
+        f"   {name}: ballots   {ballots.rate:,.0f} req/s (p50 {ballots.percentile(50):.0f} ms, "
+        f"p99 {ballots.percentile(99):.0f} ms), statuses {dict(sorted(ballots.statuses.items()))}, "
+        f"client errors {ballots.errors}"
+    )
+    print(
+        f"   {name}: ratio {ratio:.2f} of the bare view (goal ≥ 0.5: {'met' if ratio >= 0.5 else 'MISSED'}); "
+        f"p99 goal < 250 ms: {'met' if ballots.percentile(99) < 250 else 'MISSED'}"
+    )
+    print(
+        f"   {name}: acknowledged {len(acked):,}, stored receipts {len(stored):,}, ballots {ballot_rows:,}, "
+        f"token uses {uses:,} → {'exact' if acked == stored and ballot_rows == uses == len(stored) else 'MISMATCH'}"
+    )
+    print(
+        f"   {name}: ballot page first load {weight / 1024:.1f} KB in {requests} requests "
+        f"(goal < 100 KB and < 5: {'met' if weight < 100 * 1024 and requests < 5 else 'MISSED'})"
+    )
+
+
+def postgres_available() -> bool:
+    try:
+        import psycopg
+
+        with psycopg.connect(
+            PG_ADMIN.replace("postgres://", "postgresql://"), autocommit=True, connect_timeout=3
+        ) as db:
+            db.execute("DROP DATABASE IF EXISTS pingyi_bench")
+            db.execute("CREATE DATABASE pingyi_bench")
+        return True
+    except Exception:  # no server here: SQLite only
+        return False
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--quick", action="store_true")
+    args = parser.parse_args(argv)
+    duration = 5.0 if args.quick else 30.0
+    tokens = 5_000 if args.quick else 40_000
+    print(f"-- (d) ballots over HTTP: gunicorn, {CONNECTIONS} connections, {duration:.0f} s each")
+    root = Path(tempfile.mkdtemp(prefix="pingyi-http-"))
+    try:
+        home = root / "sqlite"
+        home.mkdir()
+        bench_backend("SQLite", f"sqlite:///{home / 'bench.sqlite3'}", home, duration, tokens)
+        if postgres_available():
+            home = root / "postgres"
+            home.mkdir()
+            bench_backend("PostgreSQL", PG_BENCH, home, duration, tokens)
+        else:
+            print("   PostgreSQL: no server on 127.0.0.1:5432 — not measured")
+    finally:
+        shutil.rmtree(root, ignore_errors=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
