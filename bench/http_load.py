@@ -238,29 +238,39 @@ def bench_backend(name: str, url: str, home: Path, duration: float, tokens: int)
         os.killpg(server.pid, signal.SIGTERM)
         server.wait(timeout=30)
     stored, ballot_rows, uses = stored_receipts(url)
+    report(name, bare, ballots, stored, ballot_rows, uses, weight, requests)
+
+
+def report(
+    name: str,
+    bare: Load,
+    ballots: Load,
+    stored: set[str],
+    ballot_rows: int,
+    uses: int,
+    weight: int,
+    requests: int,
+) -> None:
     acked = set(ballots.receipts)
     ratio = ballots.rate / bare.rate if bare.rate else 0
-    print(
-        f"   {name}: bare view {bare.rate:,.0f} req/s (p50 {bare.percentile(50):.0f} ms, "
-        f"p99 {bare.percentile(99):.0f} ms)"
-    )
-    print(
-        f"   {name}: ballots   {ballots.rate:,.0f} req/s (p50 {ballots.percentile(50):.0f} ms, "
-        f"p99 {ballots.percentile(99):.0f} ms), statuses {dict(sorted(ballots.statuses.items()))}, "
-        f"client errors {ballots.errors}"
-    )
-    print(
-        f"   {name}: ratio {ratio:.2f} of the bare view (goal ≥ 0.5: {'met' if ratio >= 0.5 else 'MISSED'}); "
-        f"p99 goal < 250 ms: {'met' if ballots.percentile(99) < 250 else 'MISSED'}"
-    )
-    print(
-        f"   {name}: acknowledged {len(acked):,}, stored receipts {len(stored):,}, ballots {ballot_rows:,}, "
-        f"token uses {uses:,} → {'exact' if acked == stored and ballot_rows == uses == len(stored) else 'MISMATCH'}"
-    )
-    print(
-        f"   {name}: ballot page first load {weight / 1024:.1f} KB in {requests} requests "
-        f"(goal < 100 KB and < 5: {'met' if weight < 100 * 1024 and requests < 5 else 'MISSED'})"
-    )
+    exact = acked == stored and ballot_rows == uses == len(stored)
+    p99 = ballots.percentile(99)
+    light = weight < 100 * 1024 and requests < 5
+    lines = [
+        f"bare view {bare.rate:,.0f} req/s (p50 {bare.percentile(50):.0f} ms, "
+        f"p99 {bare.percentile(99):.0f} ms)",
+        f"ballots   {ballots.rate:,.0f} req/s (p50 {ballots.percentile(50):.0f} ms, "
+        f"p99 {p99:.0f} ms), statuses {dict(sorted(ballots.statuses.items()))}, "
+        f"client errors {ballots.errors}",
+        f"ratio {ratio:.2f} of the bare view (goal >= 0.5: {'met' if ratio >= 0.5 else 'MISSED'});"
+        f" p99 goal < 250 ms: {'met' if p99 < 250 else 'MISSED'}",
+        f"acknowledged {len(acked):,}, stored receipts {len(stored):,}, ballots {ballot_rows:,},"
+        f" token uses {uses:,} -> {'exact' if exact else 'MISMATCH'}",
+        f"ballot page first load {weight / 1024:.1f} KB in {requests} requests"
+        f" (goal < 100 KB and < 5: {'met' if light else 'MISSED'})",
+    ]
+    for line in lines:
+        print(f"   {name}: {line}")
 
 
 def postgres_available() -> bool:
