@@ -27,7 +27,7 @@ setup: messages
 run: setup
 	@$(BIN)/pingyi demo --out $(PINGYI_HOME)/demo
 	@$(BIN)/pingyi demo-account
-	@echo "Serving the admin on http://127.0.0.1:8000/admin/  (Ctrl-C to stop)"
+	@echo "Serving on http://127.0.0.1:8000/ — staff pages /staff/, ballot page /v/, admin /admin/ (Ctrl-C to stop)"
 	@$(BIN)/pingyi manage runserver 127.0.0.1:8000 --noreload
 
 # The production server: gunicorn, several workers, static files by WhiteNoise.

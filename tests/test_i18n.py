@@ -105,6 +105,7 @@ def test_the_english_catalog_lists_the_same_messages_and_falls_back_to_them() ->
     ("language", "shown", "not_shown"),
     [
         ("zh-hans", ["评议码", "无记名评议", "查询回执", 'lang="zh-hans"'], ["Ballot code"]),
+        ("zh-CN,zh;q=0.9", ["评议码", 'lang="zh-hans"'], ["Ballot code"]),  # as phones ask
         ("en", ["Ballot code", "Anonymous appraisal ballot", 'lang="en"'], ["评议码"]),
     ],
 )

@@ -10,9 +10,10 @@ from pathlib import Path
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext as _
 
+from pingyi.accounts.models import Membership, Role
 from pingyi.ballots.selectors import campaign_tally
 from pingyi.ballots.services import ballots_import
-from pingyi.campaigns.models import Campaign
+from pingyi.campaigns.models import Campaign, Organization
 from pingyi.campaigns.selectors import campaign_scheme, campaign_units
 from pingyi.campaigns.services import campaign_close, campaign_create, campaign_open
 from pingyi.demo.scenario import demo_ballots, demo_units
@@ -143,11 +144,18 @@ def demo_build(*, out: Path, seed: int, actor: str) -> Iterator[str]:
 
 
 def demo_account() -> tuple[str, str]:
-    """Creates (or resets) the demo administrator with a fresh random password."""
+    """Creates (or resets) the demo administrator with a fresh random password.
+
+    It administers the demo office (its campaigns in /staff/) and the Django admin.
+    """
     password = secrets.token_urlsafe(9)
     user, _created = get_user_model().objects.get_or_create(username=DEMO_USER)
     user.is_staff = True
     user.is_superuser = True
     user.set_password(password)
     user.save()
+    office, _ = Organization.objects.get_or_create(code=ORG[0], defaults={"name": ORG[1]})
+    Membership.objects.update_or_create(
+        user=user, organization=office, defaults={"role": Role.ADMIN}
+    )
     return DEMO_USER, password
