@@ -7,6 +7,7 @@ import subprocess
 import sys
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -40,3 +41,9 @@ def run_pingyi(
         check=False,
         timeout=300,
     )
+
+
+@pytest.fixture(autouse=True)
+def _english_by_default(settings: Any) -> None:
+    """Tests assert English messages; Chinese (the product's default) is tested in test_i18n."""
+    settings.LANGUAGE_CODE = "en"

@@ -124,17 +124,8 @@ def test_the_ballot_page_speaks_the_language_the_browser_asks_for(
 def test_a_bad_units_file_is_reported_in_chinese_with_its_row_and_column(tmp_path: Path) -> None:
     (tmp_path / "u.csv").write_text("code,name,category\nA,x,nowhere\n", encoding="utf-8")
     (tmp_path / "b.csv").write_text("ballot_no,A\n1,x\n", encoding="utf-8")
-    done = run_pingyi(
-        "tally",
-        "--units",
-        "u.csv",
-        "--ballots",
-        "b.csv",
-        "--json",
-        "o.json",
-        cwd=tmp_path,
-        lang="zh-hans",
-    )
+    command = ["tally", "--units", "u.csv", "--ballots", "b.csv", "--json", "o.json"]
+    done = run_pingyi(*command, cwd=tmp_path, lang="zh-hans")
     assert done.returncode == 1
     assert "u.csv" in done.stderr and "第 2 行" in done.stderr
     assert "C 列（category）" in done.stderr

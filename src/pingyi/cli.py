@@ -70,7 +70,8 @@ def _setup(*, database: bool = True) -> None:
     _gettext = translation.gettext
 
 
-def _t(message: str) -> str:
+def _(message: str) -> str:
+    """Translates a message; named `_` so that makemessages extracts every call."""
     return _gettext(message)
 
 
@@ -140,7 +141,7 @@ def cmd_tally(args: argparse.Namespace) -> int:
 
 
 def _summary(result: TallyResult) -> str:
-    return _t("%(total)s ballots, %(valid)s valid; winners %(w)s, last %(l)s, rectify %(r)s") % {
+    return _("%(total)s ballots, %(valid)s valid; winners %(w)s, last %(l)s, rectify %(r)s") % {
         "total": result.total_ballots,
         "valid": result.valid_ballots,
         "w": len(result.by_flag("winner")),
@@ -182,7 +183,7 @@ def cmd_campaign_create(args: argparse.Namespace) -> int:
         actor=_actor(),
     )
     _out(
-        _t("created campaign %(code)s (%(name)s) with %(units)s units; it is a draft")
+        _("created campaign %(code)s (%(name)s) with %(units)s units; it is a draft")
         % {"code": campaign.code, "name": campaign.name, "units": len(units)}
     )
     return 0
@@ -205,7 +206,7 @@ def cmd_campaign_transition(args: argparse.Namespace) -> int:
     action = {"open": campaign_open, "close": campaign_close}[args.action]
     action(campaign=campaign, actor=_actor())
     _out(
-        _t("campaign %(code)s is now %(status)s")
+        _("campaign %(code)s is now %(status)s")
         % {"code": campaign.code, "status": campaign.get_status_display()}
     )
     return 0
@@ -232,15 +233,15 @@ def cmd_ballots_import(args: argparse.Namespace) -> int:
     report = ballots_import(campaign=campaign, rows=rows, actor=_actor(), digest=_sha256(args.file))
     for rejected in report.rejected:
         _out(
-            _t("%(file)s, row %(row)s: rejected: %(reason)s")
+            _("%(file)s, row %(row)s: rejected: %(reason)s")
             % {
                 "file": args.file,
                 "row": rejected.row,
-                "reason": _t(rejected.reason) % rejected.params,
+                "reason": _(rejected.reason) % rejected.params,
             }
         )
     _out(
-        _t(
+        _(
             "imported %(imported)s, rejected %(rejected)s"
             " (of the imported, %(invalid)s blank ballots)"
         )
@@ -273,7 +274,7 @@ def cmd_ballots_template(args: argparse.Namespace) -> int:
 
     campaign = campaign_get(code=args.campaign)
     write_atomic(args.out, lambda tmp: write_entry_template(tmp, campaign=campaign, rows=args.rows))
-    _out(_t("wrote %(path)s") % {"path": args.out})
+    _out(_("wrote %(path)s") % {"path": args.out})
     return 0
 
 
@@ -284,7 +285,7 @@ def cmd_ballots_form(args: argparse.Namespace) -> int:
 
     campaign = campaign_get(code=args.campaign)
     write_atomic(args.out, lambda tmp: write_ballot_form(tmp, campaign=campaign))
-    _out(_t("wrote %(path)s") % {"path": args.out})
+    _out(_("wrote %(path)s") % {"path": args.out})
     return 0
 
 
@@ -294,13 +295,13 @@ def cmd_verify(args: argparse.Namespace) -> int:
     report = audit_verify()
     if report.ok:
         _out(
-            _t("audit chain intact: %(n)s entries, head %(head)s")
+            _("audit chain intact: %(n)s entries, head %(head)s")
             % {"n": report.entries, "head": report.head}
         )
         return 0
     _out(
-        _t("audit chain BROKEN at entry #%(seq)s: %(reason)s")
-        % {"seq": report.broken_at, "reason": _t(report.reason or "")}
+        _("audit chain BROKEN at entry #%(seq)s: %(reason)s")
+        % {"seq": report.broken_at, "reason": _(report.reason) if report.reason else ""}
     )
     return EXIT_INPUT
 
@@ -318,7 +319,7 @@ def cmd_demo_account(args: argparse.Namespace) -> int:
 
     username, password = demo_account()
     _out(
-        _t("demo staff account: %(user)s / %(password)s") % {"user": username, "password": password}
+        _("demo staff account: %(user)s / %(password)s") % {"user": username, "password": password}
     )
     return 0
 
@@ -333,7 +334,7 @@ def cmd_init(args: argparse.Namespace) -> int:
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(secrets.token_urlsafe(50))
         path.chmod(0o600)
-        _out(_t("wrote a new secret key to %(path)s") % {"path": path})
+        _out(_("wrote a new secret key to %(path)s") % {"path": path})
     return 0
 
 
@@ -350,89 +351,90 @@ def cmd_manage(args: argparse.Namespace) -> int:
 def _rows(text: str) -> int:
     value = int(text) if text.isdigit() else 0
     if not 1 <= value <= 100_000:
-        raise argparse.ArgumentTypeError(_t("a whole number from 1 to 100000"))
+        raise argparse.ArgumentTypeError(_("a whole number from 1 to 100000"))
     return value
 
 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
-        prog="pingyi", description=_t("Pingyi (评议): appraisal campaigns for public organizations")
+        prog="pingyi", description=_("Pingyi (评议): appraisal campaigns for public organizations")
     )
     sub = parser.add_subparsers(dest="command", required=True)
 
-    p = sub.add_parser("tally", help=_t("count a ballots file against a units file (no database)"))
+    p = sub.add_parser("tally", help=_("count a ballots file against a units file (no database)"))
     p.add_argument("--units", type=Path, required=True)
     p.add_argument("--ballots", type=Path, required=True)
     p.add_argument("--scheme", type=Path)
-    p.add_argument("--previous", type=Path, help=_t("results JSON of the previous campaign"))
+    p.add_argument("--previous", type=Path, help=_("results JSON of the previous campaign"))
     p.add_argument("--json", type=Path, required=True)
     p.add_argument("--xlsx", type=Path)
-    p.add_argument("--title", default="", help=_t("title of the results workbook"))
+    p.add_argument("--title", default="", help=_("title of the results workbook"))
     p.set_defaults(func=cmd_tally, db=False)
 
-    campaign = sub.add_parser("campaign", help=_t("create, open, close and list campaigns"))
+    campaign = sub.add_parser("campaign", help=_("create, open, close and list campaigns"))
     csub = campaign.add_subparsers(dest="action", required=True)
-    p = csub.add_parser("create", help=_t("create a draft campaign from a units file"))
+    p = csub.add_parser("create", help=_("create a draft campaign from a units file"))
     p.add_argument("--units", type=Path, required=True)
     p.add_argument("--scheme", type=Path)
     p.add_argument("--year", type=int, required=True)
     p.add_argument("--series", default="qianren")
     p.add_argument("--series-name")
     p.add_argument("--name")
-    p.add_argument("--code", help=_t("campaign code (default SERIES-YEAR)"))
+    p.add_argument("--code", help=_("campaign code (default SERIES-YEAR)"))
     p.add_argument("--org", default="office")
     p.add_argument("--org-name")
-    p.add_argument("--previous", type=Path, help=_t("results JSON of the previous campaign"))
+    p.add_argument("--previous", type=Path, help=_("results JSON of the previous campaign"))
     p.set_defaults(func=cmd_campaign_create, db=True)
     for action in ("open", "close"):
         p = csub.add_parser(action)
-        p.add_argument("campaign", help=_t("campaign code"))
+        p.add_argument("campaign", help=_("campaign code"))
         p.set_defaults(func=cmd_campaign_transition, db=True)
     p = csub.add_parser("list")
     p.set_defaults(func=cmd_campaign_list, db=True)
 
-    ballots = sub.add_parser("ballots", help=_t("paper ballots: import, entry template, form"))
+    ballots = sub.add_parser("ballots", help=_("paper ballots: import, entry template, form"))
     bsub = ballots.add_subparsers(dest="action", required=True)
-    p = bsub.add_parser("import", help=_t("import a paper-ballot data-entry file"))
+    p = bsub.add_parser("import", help=_("import a paper-ballot data-entry file"))
     p.add_argument("--campaign", required=True)
     p.add_argument("file", type=Path)
     p.set_defaults(func=cmd_ballots_import, db=True)
-    p = bsub.add_parser("template", help=_t("write the .xlsx data-entry template"))
+    p = bsub.add_parser("template", help=_("write the .xlsx data-entry template"))
     p.add_argument("--campaign", required=True)
-    p.add_argument("--rows", type=_rows, default=1200, help=_t("rows to prepare (1 to 100000)"))
+    p.add_argument("--rows", type=_rows, default=1200, help=_("rows to prepare (1 to 100000)"))
     p.add_argument("--out", type=Path, required=True)
     p.set_defaults(func=cmd_ballots_template, db=True)
-    p = bsub.add_parser("form", help=_t("write the printable paper ballot (PDF)"))
+    p = bsub.add_parser("form", help=_("write the printable paper ballot (PDF)"))
     p.add_argument("--campaign", required=True)
     p.add_argument("--out", type=Path, required=True)
     p.set_defaults(func=cmd_ballots_form, db=True)
 
-    p = sub.add_parser("results", help=_t("results of a closed campaign from its stored ballots"))
+    p = sub.add_parser("results", help=_("results of a closed campaign from its stored ballots"))
     p.add_argument("--campaign", required=True)
     p.add_argument("--json", type=Path)
     p.add_argument("--xlsx", type=Path)
     p.set_defaults(func=cmd_results, db=True)
 
-    p = sub.add_parser("verify", help=_t("check the audit chain"))
+    p = sub.add_parser("verify", help=_("check the audit chain"))
     p.set_defaults(func=cmd_verify, db=True)
 
-    p = sub.add_parser("demo", help=_t("build the two-year demo of seed 001"))
+    p = sub.add_parser("demo", help=_("build the two-year demo of seed 001"))
     p.add_argument("--seed", type=int, default=2023)
     p.add_argument("--out", type=Path, default=Path("var/demo"))
     p.set_defaults(func=cmd_demo, db=True)
-    p = sub.add_parser("demo-account", help=_t("create or reset the demo staff account"))
+    p = sub.add_parser("demo-account", help=_("create or reset the demo staff account"))
     p.set_defaults(func=cmd_demo_account, db=True)
 
-    p = sub.add_parser("init", help=_t("write the secret key if there is none"))
+    p = sub.add_parser("init", help=_("write the secret key if there is none"))
     p.set_defaults(func=cmd_init, db=False)
-    p = sub.add_parser("manage", help=_t("run a Django management command"))
+    p = sub.add_parser("manage", help=_("run a Django management command"))
     p.add_argument("rest", nargs=argparse.REMAINDER)
     p.set_defaults(func=cmd_manage, db=True)
     return parser
 
 
 def _fail(lines: Sequence[str], code: int = EXIT_INPUT) -> NoReturn:
-    sys.stderr.write("".join(f"pingyi: {_t('error')}: {line}\n" for line in lines))
+    prefix = _("error: %(message)s")
+    sys.stderr.write("".join(f"pingyi: {prefix % {'message': line}}\n" for line in lines))
     sys.exit(code)
 
 
@@ -448,7 +450,7 @@ def _internal_error(exc: BaseException) -> NoReturn:
         where = "-"
     _fail(
         [
-            _t("internal error (%(kind)s); details were written to %(log)s")
+            _("internal error (%(kind)s); details were written to %(log)s")
             % {"kind": type(exc).__name__, "log": where}
         ],
         EXIT_INTERNAL,
@@ -467,20 +469,20 @@ def main(argv: Sequence[str] | None = None) -> int:
             _db_ready()
         return func(args)
     except InputError as exc:
-        _fail(exc.messages(_t))
+        _fail(exc.messages(_))
     except RuleError as exc:
-        _fail([exc.message(_t)])
+        _fail([exc.message(_)])
     except CommandError as exc:
         _fail([str(exc)])
     except MissingOnMachine as exc:
         _fail([str(exc)])
     except KeyboardInterrupt:
-        _fail([_t("interrupted; nothing was written")], 130)
+        _fail([_("interrupted; nothing was written")], 130)
     except Exception as exc:
         from django.db import DatabaseError
 
         if isinstance(exc, DatabaseError) and "no such table" in str(exc):
-            _fail([_t("the database is not set up; run `pingyi manage migrate` (make setup)")])
+            _fail([_("the database is not set up; run `pingyi manage migrate` (make setup)")])
         _internal_error(exc)
 
 

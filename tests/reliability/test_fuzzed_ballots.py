@@ -33,7 +33,6 @@ FUZZ = settings(
     max_examples=200,
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
-    derandomize=False,
 )
 UNITS = ("L1", "L2", "V1", "F1")
 GOOD = {"L1": "satisfied", "L2": "不满意", "V1": ""}

@@ -23,6 +23,11 @@ def _identity(message: str) -> str:
     return message
 
 
+# How the parts of a place join, and how a place precedes its message: "，" and "：" in Chinese.
+PLACE_SEPARATOR = gettext_noop(", ")
+PLACE_AND_MESSAGE = gettext_noop("%(place)s: %(message)s")
+
+
 @dataclass(frozen=True)
 class Where:
     """A place in an input: a file, and within it a row, a column and a field name."""
@@ -47,7 +52,7 @@ class Where:
             parts.append(translate(gettext_noop("column %(column)s")) % {"column": self.column})
         elif self.field:
             parts.append(translate(gettext_noop("field %(field)s")) % {"field": self.field})
-        return ", ".join(parts)
+        return translate(PLACE_SEPARATOR).join(parts)
 
 
 @dataclass(frozen=True)
@@ -61,7 +66,9 @@ class Problem:
     def message(self, translate: Translate = _identity) -> str:
         text = translate(self.template) % dict(self.params)
         place = self.where.describe(translate)
-        return f"{place}: {text}" if place else text
+        if not place:
+            return text
+        return translate(PLACE_AND_MESSAGE) % {"place": place, "message": text}
 
 
 class InputError(Exception):
