@@ -29,6 +29,7 @@ from importlib.metadata import version
 from pathlib import Path
 from typing import Any
 
+from calltree import print_tree
 from tasks import REPEATS, RESULT_MARK
 
 BENCH = Path(__file__).resolve().parent
@@ -122,56 +123,6 @@ def verdict(met: bool) -> str:
     return "met" if met else "MISSED"
 
 
-Step = tuple[str, list["Step"]]  # a label prefix of a timed function, and its timed callees
-
-IMPORT_STEPS: list[Step] = [
-    ("read_ballots", [
-        ("read_table", [("check_xlsx", []), ("_read_csv", []), ("_read_xlsx", []),
-                        ("_normalised", [])]),
-        ("ballots_from_table", []),
-    ]),
-    ("ballots_import", [
-        ("_group_ids", []), ("_existing_numbers", []), ("valid_rows", []), ("encode_marks", []),
-        ("executemany", []), ("audit_log", []), ("COMMIT", []),
-    ]),
-]  # fmt: skip
-TALLY_STEPS: list[Step] = [
-    ("campaign_tally", [
-        ("campaign_unit_specs", []),
-        ("ballot_rows", [("SQLite fetchall", [])]),
-        ("decode_marks", []),
-        ("tally", [("valid_rows", []), ("count_marks", []), ("group_shares", [])]),
-        ("campaign_previous_last", []),
-    ]),
-]  # fmt: skip
-
-
-def print_steps(split: dict[str, Any], steps: list[Step], total: float, depth: int = 0) -> float:
-    """Prints the timed steps that ran as a tree, each with its share of ``total``.
-
-    Under each step with timed callees, "the rest" is its own time outside them (left out
-    below half a percent). Returns the time of the steps printed at this level.
-    """
-    printed = 0.0
-    for prefix, callees in steps:
-        label = next((k for k in split["steps"] if f"{k} ".startswith(f"{prefix} ")), None)
-        if label is None or not split["calls"][label]:
-            continue
-        spent = split["steps"][label]
-        _step_line(depth, label, spent, total)
-        if callees:
-            inner = print_steps(split, callees, total, depth + 1)
-            if spent - inner >= total / 200:  # half a percent
-                _step_line(depth + 1, f"the rest of {prefix}", spent - inner, total)
-        printed += spent
-    return printed
-
-
-def _step_line(depth: int, label: str, spent: float, total: float) -> None:
-    share = 100 * spent / total if total else 0.0
-    say(f"     {'  ' * depth}{label:<{60 - 2 * depth}} {spent:7.3f} s {share:5.1f} %")
-
-
 # --------------------------------------------------------------------------- sections
 
 
@@ -248,12 +199,14 @@ def section_c(run: Runner, sizes: Sizes) -> dict[str, Any]:
     for kind in ("csv", "xlsx"):
         file = str(run.root / f"ballots.{kind}")
         split = run.task("import-breakdown", f"SPLIT-{kind.upper()}", file)
-        total = split["seconds"]
+        total, read = split["seconds"], split["read_seconds"]
         say(
             f"   where the time goes, {kind.upper()}, in-process (no startup, no sha256): "
-            f"{seconds(total)}, peak {mb(split['peak_mb'])}"
+            f"{seconds(total)} = reading {seconds(read)} ({100 * read / total:.0f} %) + storing "
+            f"{seconds(total - read)} ({100 * (total - read) / total:.0f} %); peak "
+            f"{mb(split['peak_mb'])}"
         )
-        print_steps(split, IMPORT_STEPS, total)
+        print_tree(split["tree"], total, say)
     return found
 
 
@@ -279,7 +232,7 @@ def section_b(run: Runner, sizes: Sizes) -> dict[str, Any]:
         f"{db['total_ballots']:,} ballots, {db['valid_ballots']:,} valid"
     )
     say(f"   where the time goes (one more run, steps timed): {seconds(db['seconds'])}")
-    print_steps(db, TALLY_STEPS, db["seconds"])
+    print_tree(db["tree"], db["seconds"], say)
     floor_best = min(min(floor["per_column"]), min(floor["one_bincount"]))
     say(
         f"   numpy floor on the same {floor['ballots']:,} × {UNITS} int8 marks in memory: "

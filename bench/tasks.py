@@ -13,8 +13,7 @@ import resource
 import subprocess
 import sys
 import time
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -28,61 +27,6 @@ def peak_mb() -> float:
 
 def emit(**figures: Any) -> None:
     print(RESULT_MARK + json.dumps(figures, ensure_ascii=False), flush=True)
-
-
-# --------------------------------------------------------------------------- instrumenting
-
-
-class Stopwatch:
-    """Wraps functions in place to add up their time; ``restore`` puts the originals back.
-
-    Times are inclusive (a wrapped function's time contains that of the wrapped functions it
-    calls), so a breakdown is read as a tree.
-    """
-
-    def __init__(self) -> None:
-        self.seconds: dict[str, float] = {}
-        self.calls: dict[str, int] = {}
-        self._undo: list[tuple[Any, str, Any]] = []
-
-    def wrap(self, owner: Any, name: str, label: str) -> None:
-        """Times ``owner.name`` under ``label``; a name the code no longer has is left out."""
-        if not hasattr(owner, name):
-            return
-        original = getattr(owner, name)
-        self.seconds.setdefault(label, 0.0)
-        self.calls.setdefault(label, 0)
-
-        def timed(*args: Any, **kwargs: Any) -> Any:
-            start = time.perf_counter()
-            try:
-                return original(*args, **kwargs)
-            finally:
-                self.seconds[label] += time.perf_counter() - start
-                self.calls[label] += 1
-
-        self._undo.append((owner, name, owner.__dict__.get(name, _MISSING)))
-        setattr(owner, name, timed)
-
-    def restore(self) -> None:
-        for owner, name, before in reversed(self._undo):
-            if before is _MISSING:
-                delattr(owner, name)
-            else:
-                setattr(owner, name, before)
-        self._undo.clear()
-
-    @contextmanager
-    def wrapped(self, targets: list[tuple[Any, str, str]]) -> Iterator[Stopwatch]:
-        for owner, name, label in targets:
-            self.wrap(owner, name, label)
-        try:
-            yield self
-        finally:
-            self.restore()
-
-
-_MISSING = object()
 
 
 def best_of(repeats: int, run: Callable[[], object]) -> list[float]:
@@ -166,47 +110,29 @@ def task_generate(folder: str, ballots: str) -> None:
 
 
 def task_import_breakdown(code: str, file: str) -> None:
-    """read_ballots and ballots_import in-process, each split into its steps."""
+    """read_ballots and ballots_import in-process, with the time of each Pingyi step."""
     django_ready()
-    from django.db import connections
-    from django.db.backends.utils import CursorWrapper
+    from calltree import CallTree
 
     from pingyi.ballots import services
     from pingyi.campaigns.selectors import campaign_scheme, campaign_units
-    from pingyi.inputs import p1_files, tables
+    from pingyi.inputs import p1_files
 
     campaign = campaign_new(code)
     codes = [u.code for u in campaign_units(campaign)]
     scheme = campaign_scheme(campaign)
     path = Path(file)
-    watch = Stopwatch()
-    targets = [
-        (p1_files, "read_ballots", "read_ballots"),
-        (tables, "check_xlsx", "check_xlsx (zip limits, formula scan)"),
-        (tables, "_read_csv", "_read_csv (polars read_csv)"),
-        (tables, "_read_xlsx", "_read_xlsx (calamine + cell_text per cell)"),
-        (tables, "_normalised", "_normalised (strip, empty → null, drop empty rows)"),
-        (p1_files, "read_table", "read_table"),
-        (p1_files, "ballots_from_table", "ballots_from_table (labels → int8 matrix, lists)"),
-        (services, "ballots_import", "ballots_import"),
-        (services, "_group_ids", "_group_ids (group name → id per row)"),
-        (services, "_existing_numbers", "_existing_numbers (SELECT … IN, 5,000 a query)"),
-        (services, "valid_rows", "valid_rows"),
-        (services, "encode_marks", "encode_marks (matrix → text per row)"),
-        (CursorWrapper, "executemany", "executemany INSERT"),
-        (services, "audit_log", "audit_log"),
-        (connections["default"], "commit", "COMMIT"),
-    ]
-    with watch.wrapped(targets):
+    with CallTree().timing() as tree:
         start = time.perf_counter()
         rows = p1_files.read_ballots(path, codes, scheme, str(path))
+        read_seconds = time.perf_counter() - start
         report = services.ballots_import(campaign=campaign, rows=rows, actor="bench")
         seconds = time.perf_counter() - start
     emit(
         ballots=report.imported,
         seconds=seconds,
-        steps=watch.seconds,
-        calls=watch.calls,
+        read_seconds=read_seconds,
+        tree=tree.report(),
         peak_mb=peak_mb(),
     )
 
@@ -250,31 +176,17 @@ def task_store(code: str, ballots: str, marks_file: str) -> None:
 def task_db_tally(code: str) -> None:
     """(b): campaign_tally best of REPEATS, then once more with its steps timed."""
     django_ready()
-    from django.db.backends.sqlite3.base import SQLiteCursorWrapper
+    from calltree import CallTree
 
     from pingyi.ballots import selectors
     from pingyi.campaigns.selectors import campaign_get
-    from pingyi.rules import tally
 
     campaign = campaign_get(code=code)
     results: list[Any] = []
     times = best_of(REPEATS, lambda: results.append(selectors.campaign_tally(campaign)))
     result = results[0]
     clean_peak = peak_mb()
-    watch = Stopwatch()
-    targets = [
-        (selectors, "campaign_tally", "campaign_tally"),
-        (selectors, "campaign_unit_specs", "campaign_unit_specs"),
-        (SQLiteCursorWrapper, "fetchall", "SQLite fetchall (rows → tuples)"),
-        (selectors, "ballot_rows", "ballot_rows (SELECT + fetchall + zip into 3 lists)"),
-        (selectors, "decode_marks", "decode_marks (text → int8 matrix)"),
-        (tally, "valid_rows", "valid_rows"),
-        (tally, "count_marks", "count_marks (numpy ==, count_nonzero)"),
-        (tally, "group_shares", "group_shares (Python loop over ballots)"),
-        (selectors, "tally", "tally"),
-        (selectors, "campaign_previous_last", "campaign_previous_last"),
-    ]
-    with watch.wrapped(targets):
+    with CallTree().timing() as tree:
         start = time.perf_counter()
         selectors.campaign_tally(campaign)
         seconds = time.perf_counter() - start
@@ -283,8 +195,7 @@ def task_db_tally(code: str) -> None:
         total_ballots=result.total_ballots,
         valid_ballots=result.valid_ballots,
         seconds=seconds,
-        steps=watch.seconds,
-        calls=watch.calls,
+        tree=tree.report(),
         peak_mb=clean_peak,
     )
 

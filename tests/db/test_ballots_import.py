@@ -76,7 +76,7 @@ def test_ballots_are_refused_unless_the_campaign_is_open(ballots_file: Write) ->
     with pytest.raises(RuleError) as refused:
         ballots_import(campaign=draft, rows=rows_of(draft, ballots_file(GOOD)), actor=STAFF)
     assert refused.value.message() == (
-        "ballots are accepted only while the campaign is open (it is draft)"
+        "ballots are accepted only while the campaign is open (it is a draft)"
     )
     assert Ballot.objects.count() == 0
 
@@ -92,7 +92,7 @@ def test_no_results_while_the_campaign_is_open(campaign: Campaign, ballots_file:
     ballots_import(campaign=campaign, rows=rows_of(campaign, ballots_file(GOOD)), actor=STAFF)
     with pytest.raises(RuleError) as refused:
         campaign_tally(campaign)
-    assert refused.value.message() == "no results while the campaign is open: close it first (R12)"
+    assert refused.value.message() == "no results while the campaign is open: close it first"
 
 
 def test_stored_results_count_the_stored_ballots(campaign: Campaign, ballots_file: Write) -> None:

@@ -44,7 +44,7 @@ def test_a_phase_cannot_be_skipped_or_repeated() -> None:
     campaign = make_campaign(open_it=False)
     with pytest.raises(RuleError) as refused:
         campaign_close(campaign=campaign, actor=STAFF)
-    assert refused.value.message() == "a campaign that is draft cannot become closed"
+    assert refused.value.message() == "a campaign that is a draft cannot become closed"
     campaign_open(campaign=campaign, actor=STAFF)
     with pytest.raises(RuleError):
         campaign_open(campaign=campaign, actor=STAFF)

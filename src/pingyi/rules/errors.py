@@ -90,6 +90,10 @@ class MissingOnMachine(Exception):
     """Something the machine must provide is missing (a font, a program); says how to get it."""
 
 
+class Term(str):
+    """A parameter that is itself a word of the interface (a status): translated with the text."""
+
+
 class RuleError(Exception):
     """A request the rules refuse (a wrong state, an impossible transition)."""
 
@@ -100,4 +104,5 @@ class RuleError(Exception):
 
     def message(self, translate: Translate = _identity) -> str:
         # Always formatted, so that "%%" in a template reads "%" with or without parameters.
-        return translate(self.template) % self.params
+        params = {k: translate(v) if isinstance(v, Term) else v for k, v in self.params.items()}
+        return translate(self.template) % params

@@ -66,8 +66,7 @@ def token_issue(
         raise RuleError(E_BATCH_SIZE, max=MAX_BATCH)
     if group.campaign_id != campaign.pk:
         raise RuleError(E_GROUP)
-    if campaign.status not in (phases.DRAFT, phases.OPEN):
-        raise RuleError(phases.E_NOT_OPEN, current=campaign.status)
+    phases.check_accepts_tokens(campaign.status)
     plain = [codes.new_code(codes.TOKEN_LENGTH) for _ in range(count)]
     with transaction.atomic():
         batch = TokenBatch.objects.create(
