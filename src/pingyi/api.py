@@ -219,10 +219,12 @@ def ballot_form(request: HttpRequest, payload: TokenIn) -> Status[Any]:
 
 @public.get(
     "/campaigns/{code}/receipts/{receipt}",
-    response={200: ReceiptCheckOut, 400: Error, 404: Error},
+    response={200: ReceiptCheckOut, 400: Error, 404: Error, 429: Error},
     summary="Was the ballot with this receipt counted? (presence only)",
 )
 def receipt_get(request: HttpRequest, code: str, receipt: str) -> Status[Any]:
+    if not hit("receipt", client_address(request), limit=limits().ballot_posts, window=60):
+        return Status(429, {"detail": _("too many attempts; wait a few minutes")})
     campaign = _named(Campaign.objects.all(), code)
     if campaign is None:
         raise Http404

@@ -161,14 +161,14 @@ def _encode_ballot(campaign: Campaign, marks: Mapping[str, str]) -> tuple[str, b
     row = np.full((1, len(position)), BLANK, dtype=np.int8)
     for unit, mark in marks.items():
         if unit not in position:
-            raise MarksInvalid(E_BAD_UNIT, unit=unit)
+            raise MarksInvalid(E_BAD_UNIT, unit=unit[:40])
         text = (mark or "").strip()
         if not text:
             continue
         index = lookup.get(text.casefold())
         if index is None:
             expected = ", ".join(m.code for m in scheme.marks)
-            raise MarksInvalid(E_BAD_MARK, mark=text, expected=expected)
+            raise MarksInvalid(E_BAD_MARK, mark=text[:40], expected=expected)
         row[0, position[unit]] = index
     return encode_marks(row)[0], bool(valid_rows(row, scheme)[0])
 
