@@ -31,8 +31,6 @@ _DECODE = np.zeros(256, dtype=np.int8)
 _DECODE[ord("0") : ord("9") + 1] = np.arange(10, dtype=np.int8)
 _DECODE[ord("-")] = BLANK
 _DECODE[ord(".")] = NOT_COVERED
-# For counting: "." (not covered) → 0, "-" (blank) → 1, mark m → m + 2.
-_SHIFTED = (_DECODE.astype(np.int16) - NOT_COVERED).astype(np.uint8)
 
 
 def decode_marks(texts: list[str] | str, width: int) -> MarkMatrix:
@@ -46,20 +44,18 @@ def decode_marks(texts: list[str] | str, width: int) -> MarkMatrix:
 
 
 def count_block(text: str, width: int, kinds: int, abstain: int) -> npt.NDArray[np.int64]:
-    """counts[c, m] of a block of concatenated ballots, without building the row matrix.
+    """counts[c, m] of a block of concatenated ballots, straight from the stored bytes.
 
-    The lookup table is applied to the transposed bytes, so each unit's marks come out
-    contiguous and one bincount per unit counts them.
+    One comparison per mark over the row-major bytes, summed down the columns: no decoded
+    matrix, no transposition.
     """
     counts = np.zeros((width, kinds), dtype=np.int64)
     if not text or width == 0:
         return counts
     raw = np.frombuffer(text.encode("ascii"), dtype=np.uint8).reshape(-1, width)
-    by_unit = _SHIFTED[raw.T]
-    for column in range(width):
-        found = np.bincount(by_unit[column], minlength=kinds + 2)
-        counts[column] = found[2 : kinds + 2]
-        counts[column, abstain] += found[1]
+    for mark in range(kinds):
+        counts[:, mark] = np.count_nonzero(raw == ord("0") + mark, axis=0)
+    counts[:, abstain] += np.count_nonzero(raw == ord("-"), axis=0)
     return counts
 
 
