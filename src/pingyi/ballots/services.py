@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import secrets
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
@@ -11,7 +12,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from pingyi.audit.services import audit_log
-from pingyi.ballots.models import Ballot, BallotSource, random_ballot_id
+from pingyi.ballots.models import Ballot, BallotSource
 from pingyi.campaigns.models import Campaign, EvaluatorGroup
 from pingyi.campaigns.selectors import campaign_scheme, campaign_units
 from pingyi.inputs.p1_files import BallotRows
@@ -131,26 +132,19 @@ def ballots_import(
         valid = valid_rows(kept, campaign_scheme(locked)).tolist()
         texts = encode_marks(kept)
         day = today or timezone.localdate()
-        # Sorted by the random id: the primary key's B-tree then fills in order (faster), and
-        # the order tells nothing since the ids are random.
-        params = sorted(
-            (
-                random_ballot_id(),
-                locked.pk,
-                groups[i],
-                rows.ballot_nos[i],
-                texts[n],
-                valid[n],
-                BallotSource.PAPER.value,
-                day,
-            )
-            for n, i in enumerate(keep)
-        )
+        # Random ids (as random_ballot_id draws them), inserted in id order: the primary key's
+        # B-tree then fills in order, and the order tells nothing since the ids are random.
+        ids = (np.frombuffer(secrets.token_bytes(8 * len(keep)), dtype=np.uint64) >> 2) + 1
+        params = [
+            (int(ids[n]), locked.pk, groups[keep[n]], rows.ballot_nos[keep[n]], texts[n], valid[n])
+            for n in np.argsort(ids).tolist()
+        ]
         table = Ballot._meta.db_table
         with connection.cursor() as cursor:
             cursor.executemany(
                 f"INSERT INTO {table} (id, campaign_id, group_id, ballot_no, marks, valid,"  # noqa: S608
-                " source, cast_on) VALUES (%s, %s, %s, %s, %s, %s, %s, %s)",
+                f" source, cast_on) VALUES (%s, %s, %s, %s, %s, %s, '{BallotSource.PAPER.value}',"
+                f" '{day.isoformat()}')",
                 params,
             )
         report = ImportReport(imported=len(keep), invalid=valid.count(False), rejected=rejected)
