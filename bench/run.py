@@ -366,6 +366,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         c = section_c(run, sizes)
         b = section_b(run, sizes)
         summary(sizes, a, b, c)
+        say("")
+        sys.stdout.flush()
+        # (d) ballots over HTTP, in its own process (it starts and stops its own servers)
+        subprocess.run(
+            [sys.executable, str(BENCH / "http_load.py"), *(["--quick"] if args.quick else [])],
+            check=False,
+        )
         say(f"   (whole run {seconds(time.perf_counter() - began)}; {load()})")
     finally:
         shutil.rmtree(root, ignore_errors=True)
