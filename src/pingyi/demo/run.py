@@ -108,7 +108,7 @@ def _describe(result: TallyResult) -> Iterator[str]:
                 )
             ]
             if names:
-                yield f"    {label}: {'、'.join(names)}"
+                yield "    " + _("%(label)s: %(names)s") % {"label": label, "names": "、".join(names)}
 
 
 def demo_build(*, out: Path, seed: int, actor: str) -> Iterator[str]:
