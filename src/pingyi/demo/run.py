@@ -108,7 +108,10 @@ def _describe(result: TallyResult) -> Iterator[str]:
                 )
             ]
             if names:
-                yield "    " + _("%(label)s: %(names)s") % {"label": label, "names": "、".join(names)}
+                yield "    " + _("%(label)s: %(names)s") % {
+                    "label": label,
+                    "names": "、".join(names),
+                }
 
 
 def demo_build(*, out: Path, seed: int, actor: str) -> Iterator[str]:
