@@ -100,26 +100,16 @@ def _sha256(path: Path) -> str:
 
 
 def cmd_tally(args: argparse.Namespace) -> int:
-    from pingyi.exports.contract_json import previous_last_codes, result_to_json
+    from pingyi.exports.contract_json import result_to_json
     from pingyi.exports.outputs import write_outputs
     from pingyi.inputs.p1_files import read_ballots, read_units
-    from pingyi.rules.errors import InputError, Where, gettext_noop
     from pingyi.rules.scheme import builtin_scheme, scheme_from_file
     from pingyi.rules.tally import tally
 
     scheme = scheme_from_file(args.scheme) if args.scheme else builtin_scheme()
     units = read_units(args.units, scheme, str(args.units))
     rows = read_ballots(args.ballots, [u.code for u in units], scheme, str(args.ballots))
-    previous: set[str] = set()
-    if args.previous:
-        try:
-            previous = previous_last_codes(json.loads(args.previous.read_text("utf-8-sig")))
-        except (OSError, ValueError) as exc:
-            raise InputError.one(
-                Where(file=str(args.previous)),
-                gettext_noop("not a results JSON of a previous campaign: %(error)s"),
-                error=str(exc),
-            ) from exc
+    previous = _previous_last(args.previous) if args.previous else set()
     result = tally(
         units=units,
         marks=rows.marks,
@@ -140,6 +130,21 @@ def cmd_tally(args: argparse.Namespace) -> int:
     return 0
 
 
+def _previous_last(path: Path) -> set[str]:
+    """The units last in the previous campaign, from its results JSON (SPEC's --previous)."""
+    from pingyi.exports.contract_json import previous_last_codes
+    from pingyi.rules.errors import InputError, Where, gettext_noop
+
+    try:
+        return previous_last_codes(json.loads(path.read_text("utf-8-sig")))
+    except (OSError, ValueError) as exc:
+        raise InputError.one(
+            Where(file=str(path)),
+            gettext_noop("not a results JSON of a previous campaign: %(error)s"),
+            error=str(exc),
+        ) from exc
+
+
 def _summary(result: TallyResult) -> str:
     return _("%(total)s ballots, %(valid)s valid; winners %(w)s, last %(l)s, rectify %(r)s") % {
         "total": result.total_ballots,
@@ -152,23 +157,12 @@ def _summary(result: TallyResult) -> str:
 
 def cmd_campaign_create(args: argparse.Namespace) -> int:
     from pingyi.campaigns.services import campaign_create
-    from pingyi.exports.contract_json import previous_last_codes
     from pingyi.inputs.p1_files import read_units
-    from pingyi.rules.errors import InputError, Where, gettext_noop
     from pingyi.rules.scheme import builtin_scheme, scheme_from_file
 
     scheme = scheme_from_file(args.scheme) if args.scheme else builtin_scheme()
     units = read_units(args.units, scheme, str(args.units))
-    previous = None
-    if args.previous:
-        try:
-            previous = sorted(previous_last_codes(json.loads(args.previous.read_text("utf-8-sig"))))
-        except (OSError, ValueError) as exc:
-            raise InputError.one(
-                Where(file=str(args.previous)),
-                gettext_noop("not a results JSON of a previous campaign: %(error)s"),
-                error=str(exc),
-            ) from exc
+    previous = sorted(_previous_last(args.previous)) if args.previous else None
     campaign = campaign_create(
         organization_code=args.org,
         organization_name=args.org_name or args.org,

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from pingyi.campaigns.models import Campaign
 from pingyi.rules.errors import RuleError
+from pingyi.voting.models import BallotToken
 from pingyi.voting.selectors import BallotForm, ballot_form
 from pingyi.voting.services import (
     MarksInvalid,
@@ -40,6 +41,17 @@ def _refused(request: HttpRequest, exc: RuleError) -> HttpResponse:
     return render(request, "pingyi/vote/refused.html", {"message": exc.message(_)}, status=409)
 
 
+def _token_of(request: HttpRequest) -> tuple[str, BallotToken] | HttpResponse:
+    """The POSTed code and its usable token, or the page that refuses it (limit or neutral)."""
+    if (blocked := _blocked(request)) is not None:
+        return blocked
+    code = request.POST.get("code", "")
+    try:
+        return code, token_lookup(code=code)
+    except TokenRefused as exc:
+        return _refused(request, exc)
+
+
 def _marks_from(request: HttpRequest, form: BallotForm) -> dict[str, str]:
     return {
         unit.code: request.POST.get(f"m_{unit.code}", "")
@@ -54,13 +66,10 @@ def vote(request: HttpRequest) -> HttpResponse:
     """GET: the code form. POST code: the ballot (pre-filled when coming back from review)."""
     if request.method == "GET":
         return render(request, "pingyi/vote/start.html")
-    if (blocked := _blocked(request)) is not None:
-        return blocked
-    code = request.POST.get("code", "")
-    try:
-        token = token_lookup(code=code)
-    except TokenRefused as exc:
-        return _refused(request, exc)
+    found = _token_of(request)
+    if isinstance(found, HttpResponse):
+        return found
+    code, token = found
     form = ballot_form(token.campaign)
     chosen = _marks_from(request, form) if request.POST.get("back") else {}
     return render(
@@ -71,13 +80,10 @@ def vote(request: HttpRequest) -> HttpResponse:
 @never_cache
 @require_POST
 def review(request: HttpRequest) -> HttpResponse:
-    if (blocked := _blocked(request)) is not None:
-        return blocked
-    code = request.POST.get("code", "")
-    try:
-        token = token_lookup(code=code)
-    except TokenRefused as exc:
-        return _refused(request, exc)
+    found = _token_of(request)
+    if isinstance(found, HttpResponse):
+        return found
+    code, token = found
     form = ballot_form(token.campaign)
     chosen = _marks_from(request, form)
     labels = {m.code: m.label for m in form.marks}
