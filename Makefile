@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 export PINGYI_HOME ?= $(CURDIR)/var
 
-.PHONY: messages run serve test lint types test-sqlite test-postgres bench setup clean
+.PHONY: messages test-deps run serve test lint types test-sqlite test-postgres bench setup clean
 
 $(STAMP): requirements.lock pyproject.toml
 	@scripts/system-deps
@@ -46,10 +46,14 @@ lint: $(STAMP)
 types: $(STAMP)
 	$(BIN)/mypy src
 
-test-sqlite: messages
+# What the suite drives besides Python: a real Chromium, and pdftoppm to look at PDFs.
+test-deps:
+	@scripts/system-deps chromium poppler-utils
+
+test-sqlite: messages test-deps
 	PINGYI_TEST_DATABASE_URL= $(BIN)/pytest
 
-test-postgres: messages
+test-postgres: messages test-deps
 	@if [ -n "$$PINGYI_TEST_DATABASE_URL" ]; then \
 	  echo "== the suite again on $$PINGYI_TEST_DATABASE_URL"; $(BIN)/pytest; \
 	else echo "PINGYI_TEST_DATABASE_URL is not set: PostgreSQL run skipped"; fi

@@ -249,7 +249,7 @@ def test_missing_font_names_the_debian_package(
 def test_form_page_one_renders_to_an_image(form: Path, tmp_path: Path) -> None:
     """Rasterizes page 1 (poppler), so a person can look at tmp_path/page-1.png."""
     if shutil.which("pdftoppm") is None:
-        pytest.skip("pdftoppm (poppler-utils) is not installed")
+        pytest.fail("pdftoppm is missing: `make test` installs poppler-utils (scripts/system-deps)")
     subprocess.run(
         ["pdftoppm", "-png", "-r", "60", "-f", "1", "-l", "1", str(form), str(tmp_path / "page")],
         check=True,
