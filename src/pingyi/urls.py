@@ -25,6 +25,7 @@ urlpatterns = [
     ),
     path("staff/c/<slug:code>/tokens", staff_views.tokens_issue, name="campaign-tokens"),
     path("staff/c/<slug:code>/veto", staff_views.units_veto, name="campaign-veto"),
+    path("staff/c/<slug:code>/units", staff_views.unit_new, name="campaign-unit-new"),
     path("staff/c/<slug:code>/stages", staff_views.stages_set, name="campaign-stages"),
     path("staff/c/<slug:code>/paper", staff_views.paper_upload, name="campaign-paper"),
     path("staff/c/<slug:code>/template.xlsx", staff_views.entry_template, name="campaign-template"),

@@ -63,3 +63,28 @@ def test_the_six_stages_get_dates_and_a_stage_cannot_end_before_it_starts() -> N
             stages={"appraisal": (dt.date(2026, 12, 2), dt.date(2026, 12, 1))},
         )
     assert campaign.stages.count() == 6
+
+
+def test_a_unit_added_by_hand_is_audited_and_a_repeated_code_is_refused() -> None:
+    from pingyi.campaigns.services import unit_add
+
+    campaign = make_campaign(open_it=False)
+    unit_add(
+        campaign=campaign, code="F2", name="中行", category="金融部门", veto=False, actor=STAFF
+    )
+    assert AuditEntry.objects.filter(action="unit.added").count() == 1
+    with pytest.raises(RuleError) as refused:
+        unit_add(
+            campaign=campaign,
+            code="F2",
+            name="又一个",
+            category="金融部门",
+            veto=False,
+            actor=STAFF,
+        )
+    assert refused.value.message() == "the campaign already has a unit 'F2'"
+    with pytest.raises(RuleError) as unknown:
+        unit_add(
+            campaign=campaign, code="X1", name="x", category="nowhere", veto=False, actor=STAFF
+        )
+    assert unknown.value.message() == "the campaign has no category 'nowhere'"

@@ -67,6 +67,12 @@ MATRIX: dict[str, tuple[str, str, Any, dict[str, int]]] = {
         {},
         {"public": LOGIN, "admin": 302, "staff": 302, "viewer": 403, "*": 404},
     ),
+    "campaign-unit-new": (
+        "POST",
+        f"/staff/c/{C}/units",
+        {},
+        {"public": LOGIN, "admin": 302, "staff": 302, "viewer": 403, "*": 404},
+    ),
     "campaign-stages": (
         "POST",
         f"/staff/c/{C}/stages",

@@ -126,3 +126,19 @@ def test_results_of_fewer_than_k_ballots_are_not_shown(cast: Cast) -> None:
     page = alice.get(f"/staff/c/{cast.campaign.code}/results")
     assert page.context["suppressed"] is True and "组织部" not in page.content.decode()
     assert alice.get(f"/staff/c/{cast.campaign.code}/results.json").status_code == 302
+
+
+def test_a_unit_is_entered_by_hand_in_a_draft_and_refused_once_open(cast: Cast) -> None:
+    draft = make_campaign(2027, open_it=False)
+    alice = client_for(cast.alice)
+    alice.post(
+        f"/staff/c/{draft.code}/units",
+        {"code": "L9", "name": "审计局", "category": "地方管理部门", "veto": "on"},
+    )
+    unit = Unit.objects.get(campaign=draft, code="L9")
+    assert (unit.name, unit.category.code, unit.veto, unit.position) == ("审计局", "local", True, 4)
+    alice.post(
+        f"/staff/c/{cast.campaign.code}/units",
+        {"code": "L9", "name": "审计局", "category": "地方管理部门"},
+    )
+    assert not Unit.objects.filter(campaign=cast.campaign, code="L9").exists()

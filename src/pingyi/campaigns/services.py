@@ -18,6 +18,7 @@ from pingyi.campaigns.models import (
     StageKind,
     Unit,
 )
+from pingyi.campaigns.selectors import campaign_scheme
 from pingyi.rules import phases
 from pingyi.rules.errors import RuleError, gettext_noop
 from pingyi.rules.scheme import Scheme, fraction_text
@@ -27,6 +28,8 @@ E_CAMPAIGN_EXISTS = gettext_noop("the series %(series)r already has a campaign f
 E_CODE_TAKEN = gettext_noop("the campaign code %(code)r is taken")
 E_NO_UNIT = gettext_noop("the campaign has no unit %(code)r")
 E_STAGE_DATES = gettext_noop("the stage %(stage)s ends before it starts")
+E_UNIT_EXISTS = gettext_noop("the campaign already has a unit %(code)r")
+E_NO_CATEGORY = gettext_noop("the campaign has no category %(category)r")
 
 
 @transaction.atomic
@@ -186,3 +189,35 @@ def campaign_stages_set(
             data={k: [s.isoformat(), e.isoformat()] for k, (s, e) in stages.items()},
         )
     return saved
+
+
+def unit_add(
+    *, campaign: Campaign, code: str, name: str, category: str, veto: bool, actor: str
+) -> Unit:
+    """Enters a unit by hand (beside the units file) — only in a draft (R13)."""
+    with transaction.atomic():
+        locked = Campaign.objects.select_for_update().get(pk=campaign.pk)
+        phases.check_editable(locked.status)
+        if Unit.objects.filter(campaign=locked, code=code).exists():
+            raise RuleError(E_UNIT_EXISTS, code=code)
+        rule = campaign_scheme(locked).category_for(category)
+        found = Category.objects.filter(campaign=locked, code=rule.code).first() if rule else None
+        if found is None:
+            raise RuleError(E_NO_CATEGORY, category=category)
+        last = Unit.objects.filter(campaign=locked).order_by("-position").first()
+        unit = Unit.objects.create(
+            campaign=locked,
+            category=found,
+            category_label=category,
+            code=code,
+            name=name,
+            veto=veto,
+            position=(last.position + 1) if last else 0,
+        )
+        audit_log(
+            actor=actor,
+            action="unit.added",
+            obj=locked,
+            data={"unit": code, "name": name, "category": found.code, "veto": veto},
+        )
+    return unit

@@ -82,3 +82,17 @@ class StagesForm(forms.Form):
             initial[f"{stage.kind}_start"] = stage.starts_on
             initial[f"{stage.kind}_end"] = stage.ends_on
         return initial
+
+
+class UnitForm(forms.Form):
+    """One unit entered by hand while the campaign is a draft."""
+
+    code = forms.CharField(label=_("Code"), max_length=60)
+    name = forms.CharField(label=_("Unit"), max_length=200)
+    category = forms.ChoiceField(label=_("Category"))
+    veto = forms.BooleanField(label=_("One-vote veto"), required=False)
+
+    def __init__(self, *args: Any, campaign: Campaign, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = cast("forms.ChoiceField", self.fields["category"])
+        field.choices = [(c.name, c.name) for c in campaign.categories.order_by("position")]

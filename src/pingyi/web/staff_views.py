@@ -28,6 +28,7 @@ from pingyi.campaigns.services import (
     campaign_create,
     campaign_open,
     campaign_stages_set,
+    unit_add,
     unit_update,
 )
 from pingyi.exports.contract_json import dumps, result_to_json
@@ -38,7 +39,7 @@ from pingyi.rules.scheme import builtin_scheme, scheme_from_toml
 from pingyi.voting.selectors import collection_status
 from pingyi.voting.services import token_batch_void, token_issue
 from pingyi.web import charts
-from pingyi.web.forms import CampaignForm, PaperForm, StagesForm, TokensForm
+from pingyi.web.forms import CampaignForm, PaperForm, StagesForm, TokensForm, UnitForm
 from pingyi.web.ratelimit import client_address, limited, record
 from pingyi.web.settings_access import limits
 
@@ -167,6 +168,7 @@ def campaign_detail(request: HttpRequest, code: str) -> HttpResponse:
         "groups": campaign.groups.order_by("position"),
         "tokens_form": TokensForm(campaign=campaign),
         "stages_form": StagesForm(initial=StagesForm.initial_for(campaign)),
+        "unit_form": UnitForm(campaign=campaign),
         "paper_form": PaperForm(),
         "collection": collection_status(campaign),
         "results_visible": campaign.status in phases.RESULTS_VISIBLE,
@@ -208,6 +210,30 @@ def units_veto(request: HttpRequest, code: str) -> HttpResponse:
                     actor=request.user.get_username(),
                 )
         messages.success(request, _("One-vote veto marks saved."))
+    except RuleError as exc:
+        messages.error(request, exc.message(_))
+    return redirect("campaign", code=campaign.code)
+
+
+@_guarded
+@require_POST
+def unit_new(request: HttpRequest, code: str) -> HttpResponse:
+    campaign = _campaign(request, code, RUN)
+    form = UnitForm(request.POST, campaign=campaign)
+    if not form.is_valid():
+        messages.error(request, _("Give the unit a code, a name and a category."))
+        return redirect("campaign", code=campaign.code)
+    data = form.cleaned_data
+    try:
+        unit_add(
+            campaign=campaign,
+            code=data["code"].strip(),
+            name=data["name"].strip(),
+            category=data["category"],
+            veto=data["veto"],
+            actor=request.user.get_username(),
+        )
+        messages.success(request, _("Unit added."))
     except RuleError as exc:
         messages.error(request, exc.message(_))
     return redirect("campaign", code=campaign.code)
