@@ -19,6 +19,7 @@ from pingyi.inputs.p1_files import BallotRows
 from pingyi.rules import phases
 from pingyi.rules.errors import InputError, Problem, Where, gettext_noop
 from pingyi.rules.tally import NOT_COVERED, MarkMatrix, valid_rows
+from pingyi.voting.models import Receipt
 
 R_ALREADY_IMPORTED = gettext_noop("ballot number %(ballot_no)r was already imported")
 E_UNKNOWN_GROUP = gettext_noop("unknown evaluator group %(value)r; expected one of: %(known)s")
@@ -161,3 +162,22 @@ def ballots_import(
             },
         )
     return report
+
+
+def ballots_storage_shuffle(*, campaign: Campaign) -> None:
+    """Rewrites a closed campaign's ballots and receipts in random-id order (R10).
+
+    Both databases keep rows in the order they were written (PostgreSQL's heap, SQLite's
+    rowid), which is the order tokens were used. Rewritten in id order — the ids are random —
+    their place on disk tells nothing. Runs inside the closing transaction.
+    """
+    with connection.cursor() as cursor:
+        for table in (Ballot._meta.db_table, Receipt._meta.db_table):
+            cursor.execute(
+                f"CREATE TEMP TABLE pingyi_shuffle AS SELECT * FROM {table}"  # noqa: S608
+                " WHERE campaign_id = %s",
+                [campaign.pk],
+            )
+            cursor.execute(f"DELETE FROM {table} WHERE campaign_id = %s", [campaign.pk])  # noqa: S608
+            cursor.execute(f"INSERT INTO {table} SELECT * FROM pingyi_shuffle ORDER BY id")  # noqa: S608
+            cursor.execute("DROP TABLE pingyi_shuffle")

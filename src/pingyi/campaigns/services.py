@@ -117,6 +117,10 @@ def _transition(campaign: Campaign, target: str, actor: str) -> Campaign:
         before = locked.status
         locked.status = target
         locked.save(update_fields=["status"])
+        if target == phases.CLOSED:
+            from pingyi.ballots.services import ballots_storage_shuffle  # ballots depend on us
+
+            ballots_storage_shuffle(campaign=locked)
         audit_log(
             actor=actor,
             action=f"campaign.{target}",
