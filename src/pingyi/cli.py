@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, NoReturn
 if TYPE_CHECKING:
     from pingyi.rules.tally import TallyResult
 
-FILE_COMMANDS = {"tally"}  # reads and writes files only: no Django, no database
+FILE_COMMANDS = {"tally", "grade"}  # reads and writes files only: no Django, no database
 EXIT_INPUT = 1
 EXIT_INTERNAL = 3
 
@@ -153,6 +153,30 @@ def _summary(result: TallyResult) -> str:
         "l": len(result.by_flag("last")),
         "r": len(result.by_flag("rectify")),
     }
+
+
+def cmd_grade(args: argparse.Namespace) -> int:
+    from pingyi.exports.contract_json import dumps
+    from pingyi.exports.grading_json import grading_to_json
+    from pingyi.exports.outputs import write_files
+    from pingyi.inputs.p2_files import read_orgs, read_scores
+    from pingyi.rules.grading import GradingScheme, committee_counts, grade_all
+
+    scheme = GradingScheme()
+    orgs, _where = read_orgs(args.orgs, str(args.orgs))
+    totals = read_scores(args.scores, orgs, scheme, str(args.scores))
+    graded = grade_all(orgs, totals)
+    committees = committee_counts(graded, scheme)
+    data = grading_to_json(graded, committees)
+    writers = {args.json: lambda tmp: tmp.write_text(dumps(data), encoding="utf-8")}
+    if args.xlsx:
+        from pingyi.exports.grading_workbook import write_grading_workbook
+
+        writers[args.xlsx] = lambda tmp: write_grading_workbook(tmp, graded, committees)
+    write_files(writers)
+    counts = {g: sum(1 for i in graded if i.grade == g) for g in ("好", "较好", "一般", "较差")}
+    _out("  ".join(f"{g} {n}" for g, n in counts.items()))
+    return 0
 
 
 def cmd_campaign_create(args: argparse.Namespace) -> int:
@@ -364,6 +388,14 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--xlsx", type=Path)
     p.add_argument("--title", default="", help=_("title of the results workbook"))
     p.set_defaults(func=cmd_tally, db=False)
+
+    p = sub.add_parser("grade", help=_("grade organizations from their scores (no database)"))
+    p.add_argument("--orgs", type=Path, required=True)
+    p.add_argument("--scores", type=Path, required=True)
+    p.add_argument("--scheme", type=Path, help=_("not used yet: the built-in rubric applies"))
+    p.add_argument("--json", type=Path, required=True)
+    p.add_argument("--xlsx", type=Path)
+    p.set_defaults(func=cmd_grade, db=False)
 
     campaign = sub.add_parser("campaign", help=_("create, open, close and list campaigns"))
     csub = campaign.add_subparsers(dest="action", required=True)

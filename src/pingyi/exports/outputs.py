@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -19,25 +20,15 @@ def write_outputs(
     data: Any,
     title: str = "",
 ) -> None:
-    """Writes every file to a temporary name first and renames them only when all are done."""
-    staged: list[tuple[str, Path]] = []
-    try:
-        if xlsx_path is not None:
-            from pingyi.exports.results_workbook import write_results_workbook
+    """The results JSON and workbook of a tally: both written, or neither."""
+    writers: dict[Path, Callable[[Path], object]] = {}
+    if xlsx_path is not None:
+        from pingyi.exports.results_workbook import write_results_workbook
 
-            tmp = stage(xlsx_path)
-            staged.append((tmp, xlsx_path))
-            write_results_workbook(Path(tmp), result, title=title)
-        if json_path is not None:
-            tmp = stage(json_path)
-            staged.append((tmp, json_path))
-            Path(tmp).write_text(dumps(data), encoding="utf-8")
-        for tmp, final in staged:
-            os.replace(tmp, final)
-    except BaseException:
-        for tmp, _ in staged:
-            Path(tmp).unlink(missing_ok=True)
-        raise
+        writers[xlsx_path] = lambda tmp: write_results_workbook(tmp, result, title=title)
+    if json_path is not None:
+        writers[json_path] = lambda tmp: tmp.write_text(dumps(data), encoding="utf-8")
+    write_files(writers)
 
 
 def stage(path: Path) -> str:
@@ -49,3 +40,19 @@ def stage(path: Path) -> str:
     os.umask(umask)
     os.chmod(tmp, 0o666 & ~umask)
     return tmp
+
+
+def write_files(writers: dict[Path, Callable[[Path], object]]) -> None:
+    """Writes each file through a temporary name; renames them only when every one is done."""
+    staged: list[tuple[str, Path]] = []
+    try:
+        for final, writer in writers.items():
+            tmp = stage(final)
+            staged.append((tmp, final))
+            writer(Path(tmp))
+        for tmp, final in staged:
+            os.replace(tmp, final)
+    except BaseException:
+        for tmp, _ in staged:
+            Path(tmp).unlink(missing_ok=True)
+        raise

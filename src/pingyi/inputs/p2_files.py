@@ -1,0 +1,207 @@
+"""The P2 input files: ORGS (code, name, sector, committee[, parent_code][, new][, violation])
+and SCORES (code, then total or one column per indicator)."""
+
+from __future__ import annotations
+
+from fractions import Fraction
+from pathlib import Path
+
+from pingyi.inputs.p1_files import MAX_PROBLEMS, parse_bool
+from pingyi.inputs.tables import ROW, Table, read_table
+from pingyi.rules.errors import InputError, Problem, Where, gettext_noop
+from pingyi.rules.grading import SECTORS, GradingScheme, Org, check_hierarchy
+from pingyi.rules.scheme import parse_number
+
+ORG_COLUMNS = {
+    "code": ("code", "编码", "代码"),
+    "name": ("name", "名称", "党组织名称"),
+    "sector": ("sector", "领域", "类别"),
+    "committee": ("committee", "党(工)委", "党委", "基层党(工)委"),
+    "parent_code": ("parent_code", "上级", "上级党组织"),
+    "new": ("new", "新建"),
+    "violation": ("violation", "违纪违法"),
+}
+REQUIRED = ("code", "name", "sector", "committee")
+
+
+def _columns(
+    table: Table, names: dict[str, tuple[str, ...]], required: tuple[str, ...]
+) -> dict[str, int]:
+    found: dict[str, int] = {}
+    problems: list[Problem] = []
+    for index, title in enumerate(table.header):
+        key = next((k for k, spellings in names.items() if title.casefold() in spellings), None)
+        if key is None:
+            problems.append(
+                Problem(
+                    table.where(row=1, index=index),
+                    gettext_noop("unknown column; expected %(expected)s"),
+                    {"expected": ", ".join(names)},
+                )
+            )
+        else:
+            found[key] = index
+    for key in required:
+        if key not in found:
+            problems.append(
+                Problem(
+                    Where(file=table.file, row=1, field=key),
+                    gettext_noop("missing column %(name)r; the header must have %(expected)s"),
+                    {"name": key, "expected": ", ".join(required)},
+                )
+            )
+    if problems:
+        raise InputError(problems)
+    return found
+
+
+def read_orgs(path: Path, label: str | None = None) -> tuple[list[Org], dict[str, Where]]:
+    table = read_table(path, label)
+    cols = _columns(table, ORG_COLUMNS, REQUIRED)
+    if table.frame.height == 0:
+        raise InputError.one(
+            Where(file=table.file), gettext_noop("no organizations: the file has only a header")
+        )
+    values = {k: table.column(i).to_list() for k, i in cols.items()}
+    orgs: list[Org] = []
+    where: dict[str, Where] = {}
+    problems: list[Problem] = []
+    for n, row in enumerate(table.frame.get_column(ROW).to_list()):
+        cell = {k: values[k][n] for k in values}
+        for key in REQUIRED:
+            if cell[key] is None:
+                problems.append(
+                    Problem(
+                        table.where(row, cols[key]), gettext_noop("empty; a value is required"), {}
+                    )
+                )
+        sector = cell["sector"]
+        if sector is not None and sector not in SECTORS and sector not in SECTORS.values():
+            problems.append(
+                Problem(
+                    table.where(row, cols["sector"]),
+                    gettext_noop("sector %(value)r is unknown; expected one of: %(known)s"),
+                    {"value": sector, "known": ", ".join(SECTORS)},
+                )
+            )
+        flags = {}
+        for key in ("new", "violation"):
+            flags[key] = parse_bool(cell.get(key))
+            if flags[key] is None:
+                problems.append(
+                    Problem(
+                        table.where(row, cols[key]),
+                        gettext_noop(
+                            "%(value)r is not a yes/no value; use 1/0, true/false, yes/no or 是/否"
+                        ),
+                        {"value": cell[key]},
+                    )
+                )
+        code = cell["code"]
+        if code is not None and code in where:
+            problems.append(
+                Problem(
+                    table.where(row, cols["code"]),
+                    gettext_noop("organization code %(value)r repeats row %(first)s"),
+                    {"value": code, "first": where[code].row},
+                )
+            )
+        elif code is not None:
+            where[code] = table.where(row, cols.get("parent_code", cols["code"]))
+        if not problems and code is not None:
+            sector_name = next((k for k, v in SECTORS.items() if v == sector), sector)
+            orgs.append(
+                Org(
+                    code=code,
+                    name=cell["name"] or "",
+                    sector=sector_name or "",
+                    committee=cell["committee"] or "",
+                    parent_code=cell.get("parent_code"),
+                    new=bool(flags["new"]),
+                    violation=bool(flags["violation"]),
+                )
+            )
+        if len(problems) >= MAX_PROBLEMS:
+            break
+    if problems:
+        raise InputError(problems)
+    check_hierarchy(orgs, where)
+    return orgs, where
+
+
+def read_scores(
+    path: Path, orgs: list[Org], scheme: GradingScheme, label: str | None = None
+) -> dict[str, Fraction]:
+    """Each organization's total: the ``total`` column, or the sum of the indicator columns."""
+    table = read_table(path, label)
+    names: dict[str, tuple[str, ...]] = {
+        "code": ("code", "编码", "代码"),
+        "total": ("total", "总分"),
+    }
+    for indicator in scheme.indicators:
+        names[indicator.code] = (indicator.code, indicator.name.casefold())
+    cols = _columns(table, names, ("code",))
+    parts = [i for i in scheme.indicators if i.code in cols]
+    if "total" not in cols and len(parts) != len(scheme.indicators):
+        missing = [i.name for i in scheme.indicators if i.code not in cols]
+        raise InputError.one(
+            Where(file=table.file, row=1),
+            gettext_noop("give a total column or every indicator; missing: %(missing)s"),
+            missing=", ".join(missing),
+        )
+    maxima = {i.code: i.maximum for i in parts}
+    if "total" in cols:
+        maxima = {"total": Fraction(100)}
+    known = {o.code for o in orgs}
+    totals: dict[str, Fraction] = {}
+    problems: list[Problem] = []
+    codes = table.column(cols["code"]).to_list()
+    values = {k: table.column(cols[k]).to_list() for k in maxima}
+    for n, row in enumerate(table.frame.get_column(ROW).to_list()):
+        code = codes[n]
+        if code is None or code not in known:
+            problems.append(
+                Problem(
+                    table.where(row, cols["code"]),
+                    gettext_noop("%(value)r is not an organization of the organizations file"),
+                    {"value": code},
+                )
+            )
+            continue
+        if code in totals:
+            problems.append(
+                Problem(
+                    table.where(row, cols["code"]),
+                    gettext_noop("organization %(value)r is scored twice"),
+                    {"value": code},
+                )
+            )
+            continue
+        total = Fraction(0)
+        for key, maximum in maxima.items():
+            number = parse_number(values[key][n]) if values[key][n] is not None else None
+            if number is None or not 0 <= number <= maximum:
+                problems.append(
+                    Problem(
+                        table.where(row, cols[key]),
+                        gettext_noop("%(value)r is not a score from 0 to %(max)s"),
+                        {"value": values[key][n], "max": maximum},
+                    )
+                )
+                continue
+            total += number
+        totals[code] = total
+        if len(problems) >= MAX_PROBLEMS:
+            break
+    for org in orgs:
+        if org.code not in totals and not problems:
+            problems.append(
+                Problem(
+                    Where(file=table.file),
+                    gettext_noop("organization %(value)r has no score"),
+                    {"value": org.code},
+                )
+            )
+    if problems:
+        raise InputError(problems[:MAX_PROBLEMS])
+    return totals
