@@ -160,9 +160,14 @@ def cmd_grade(args: argparse.Namespace) -> int:
     from pingyi.exports.grading_json import grading_to_json
     from pingyi.exports.outputs import write_files
     from pingyi.inputs.p2_files import read_orgs, read_scores
-    from pingyi.rules.grading import GradingScheme, committee_counts, grade_all
+    from pingyi.rules.grading import (
+        GradingScheme,
+        committee_counts,
+        grade_all,
+        grading_scheme_from_file,
+    )
 
-    scheme = GradingScheme()
+    scheme = grading_scheme_from_file(args.scheme) if args.scheme else GradingScheme()
     orgs, _where = read_orgs(args.orgs, str(args.orgs))
     totals = read_scores(args.scores, orgs, scheme, str(args.scores))
     graded = grade_all(orgs, totals)
@@ -392,7 +397,7 @@ def _parser() -> argparse.ArgumentParser:
     p = sub.add_parser("grade", help=_("grade organizations from their scores (no database)"))
     p.add_argument("--orgs", type=Path, required=True)
     p.add_argument("--scores", type=Path, required=True)
-    p.add_argument("--scheme", type=Path, help=_("not used yet: the built-in rubric applies"))
+    p.add_argument("--scheme", type=Path, help=_("grading scheme (TOML): rubric and quotas"))
     p.add_argument("--json", type=Path, required=True)
     p.add_argument("--xlsx", type=Path)
     p.set_defaults(func=cmd_grade, db=False)

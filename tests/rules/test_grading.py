@@ -86,3 +86,38 @@ def test_grades_do_not_depend_on_input_order() -> None:
     forward = {g.org.code: g.grade for g in grade_all(orgs, totals)}
     backward = {g.org.code: g.grade for g in grade_all(orgs[::-1], totals)}
     assert forward == backward == {"G": "较好", "B": "较好", "C": "较好"}
+
+
+def test_a_scheme_file_chooses_the_five_goods_and_allows_more_excellent_in_organs() -> None:
+    from pingyi.rules.grading import FIVE_GOODS, grading_scheme_from_dict
+
+    scheme = grading_scheme_from_dict(
+        {"rubric": "five-goods", "excellent_quota": "20%", "sector_quota": {"机关": "50%"}}, "s"
+    )
+    assert scheme.indicators == FIVE_GOODS
+    orgs = [org(f"O{i}", "机关") for i in range(4)]
+    totals = {f"O{i}": Fraction(95 if i < 2 else 70) for i in range(4)}
+    [count] = committee_counts(grade_all(orgs, totals), scheme)
+    assert (count.counts["好"], count.excellent_over_quota) == (2, False)  # 2 ≤ 4 × 50 %
+
+
+@pytest.mark.parametrize(
+    "data, message",
+    [
+        ({"rubrik": "five-goods"}, "s, field rubrik: unknown key"),
+        ({"rubric": "ten-goods"}, "s, field rubric: unknown rubric 'ten-goods'"),
+        ({"excellent_quota": "120%"}, "s, field excellent_quota: must be between 0% and 100%"),
+        (
+            {"indicators": [{"code": "a", "name": "甲", "maximum": 60}]},
+            "s, field indicators: the maxima must add up to 100",
+        ),
+        ({"sector_quota": {"太空": "30%"}}, "s, field sector_quota.太空: no sector has this name"),
+    ],
+)
+def test_a_bad_grading_scheme_names_the_key(data: dict[str, object], message: str) -> None:
+    from pingyi.rules.errors import InputError
+    from pingyi.rules.grading import grading_scheme_from_dict
+
+    with pytest.raises(InputError) as refused:
+        grading_scheme_from_dict(data, "s")
+    assert refused.value.messages()[0].startswith(message)

@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from fractions import Fraction
+from pathlib import Path
 
 from pingyi.rules.errors import InputError, Problem, Where, gettext_noop
 
@@ -207,3 +208,100 @@ def check_hierarchy(orgs: Sequence[Org], where: Mapping[str, Where]) -> None:
             parent = codes[parent].parent_code
     if problems:
         raise InputError(problems[:50])
+
+
+RUBRICS = {"seven-indicators": SEVEN_INDICATORS, "five-goods": FIVE_GOODS}
+_SCHEME_KEYS = {"rubric", "indicators", "excellent_quota", "sector_quota", "poor_target"}
+
+
+def grading_scheme_from_dict(data: Mapping[str, object], source: str) -> GradingScheme:
+    """A grading scheme file (TOML): a built-in rubric or [[indicators]], and the quotas.
+
+    ``rubric = "five-goods"``; ``[[indicators]]`` with code, name, maximum (they must add up
+    to 100); ``excellent_quota = "20%"``; ``[sector_quota]`` 机关 = "30%"; ``poor_target``.
+    """
+    from pingyi.rules.scheme import parse_number
+
+    problems: list[Problem] = []
+
+    def bad(key: str, template: str, **params: object) -> None:
+        problems.append(Problem(Where(file=source, field=key), template, dict(params)))
+
+    for key in data:
+        if key not in _SCHEME_KEYS:
+            bad(
+                key,
+                gettext_noop("unknown key; expected one of: %(allowed)s"),
+                allowed=", ".join(sorted(_SCHEME_KEYS)),
+            )
+    indicators: tuple[Indicator, ...] = SEVEN_INDICATORS
+    rubric = data.get("rubric")
+    if rubric is not None:
+        if rubric not in RUBRICS:
+            bad(
+                "rubric",
+                gettext_noop("unknown rubric %(value)r; expected one of: %(known)s"),
+                value=rubric,
+                known=", ".join(RUBRICS),
+            )
+        else:
+            indicators = RUBRICS[str(rubric)]
+    raw = data.get("indicators")
+    if raw is not None:
+        parsed: list[Indicator] = []
+        for i, item in enumerate(raw if isinstance(raw, list) else []):
+            maximum = parse_number(item.get("maximum")) if isinstance(item, dict) else None
+            if (
+                not isinstance(item, dict)
+                or not item.get("code")
+                or not item.get("name")
+                or (maximum is None or maximum <= 0)
+            ):
+                bad(
+                    f"indicators[{i + 1}]",
+                    gettext_noop("needs a code, a name and a positive maximum"),
+                )
+                continue
+            parsed.append(Indicator(str(item["code"]), str(item["name"]), maximum))
+        if not isinstance(raw, list) or not parsed:
+            bad("indicators", gettext_noop("must be a non-empty list of [[indicators]] tables"))
+        elif sum(i.maximum for i in parsed) != 100 and not problems:
+            bad("indicators", gettext_noop("the maxima must add up to 100"))
+        indicators = tuple(parsed) or indicators
+
+    def share(key: str, value: object, default: Fraction) -> Fraction:
+        number = parse_number(value) if value is not None else default
+        if number is None or not 0 <= number <= 1:
+            bad(key, gettext_noop("must be between 0%% and 100%%"))
+            return default
+        return number
+
+    quota = share("excellent_quota", data.get("excellent_quota"), Fraction(1, 5))
+    sectors: dict[str, Fraction] = {}
+    table = data.get("sector_quota", {})
+    for name, value in table.items() if isinstance(table, dict) else []:
+        code = SECTORS.get(str(name), str(name))
+        if code not in SECTORS.values():
+            bad(f"sector_quota.{name}", gettext_noop("no sector has this name"))
+            continue
+        sectors[code] = share(f"sector_quota.{name}", value, quota)
+    poor = share("poor_target", data.get("poor_target"), Fraction(1, 10))
+    if problems:
+        raise InputError(problems)
+    return GradingScheme(
+        indicators=indicators, excellent_quota=quota, sector_quota=sectors, poor_target=poor
+    )
+
+
+def grading_scheme_from_file(path: Path) -> GradingScheme:
+    import tomllib
+
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8-sig"))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+        raise InputError.one(
+            Where(file=str(path)),
+            gettext_noop("cannot read the scheme file: %(error)s"),
+            error=str(exc),
+        ) from exc
+    return grading_scheme_from_dict(data, str(path))
