@@ -111,3 +111,31 @@ def test_unknown_sector_unknown_parent_and_duplicate_code_are_refused(tmp_path: 
     assert "orgs.csv, row 2, column C (sector): sector '太空' is unknown" in done.stderr
     assert "orgs.csv, row 4, column A (code): organization code 'B' repeats row 3" in done.stderr
     assert not (tmp_path / "out.json").exists()
+
+
+def test_the_workbook_has_the_summary_detail_and_quota_sheets(tmp_path: Path) -> None:
+    from openpyxl import load_workbook
+
+    (tmp_path / "orgs.csv").write_text(ORGS, encoding="utf-8")
+    (tmp_path / "scores.csv").write_text(SCORES, encoding="utf-8")
+    done = run_pingyi(
+        "grade",
+        "--orgs",
+        tmp_path / "orgs.csv",
+        "--scores",
+        tmp_path / "scores.csv",
+        "--json",
+        tmp_path / "o.json",
+        "--xlsx",
+        tmp_path / "o.xlsx",
+    )
+    assert done.returncode == 0, done.stderr
+    book = load_workbook(tmp_path / "o.xlsx")
+    assert book.sheetnames == ["汇总表", "明细表", "名额"]
+    summary = [[c.value for c in row] for row in book["汇总表"].iter_rows()]
+    assert summary[0] == ["领域", "党组织数", "好", "较好", "一般", "较差"]
+    assert summary[-1] == ["合计", 4, 2, 1, 0, 1]
+    detail = [[c.value for c in row] for row in book["明细表"].iter_rows(min_row=2)]
+    assert detail[1][:7] == ["B1", "第一支部", "农村", "甲镇党委", 70, "好", "随党总支"]
+    quotas = [[c.value for c in row] for row in book["名额"].iter_rows(min_row=2)]
+    assert quotas[0][-1] == "是"

@@ -9,7 +9,14 @@ from pathlib import Path
 import numpy as np
 import polars as pl
 
-from pingyi.inputs.tables import ROW, Table, column_letter, problems_at, read_table
+from pingyi.inputs.tables import (
+    ROW,
+    Table,
+    column_letter,
+    header_columns,
+    problems_at,
+    read_table,
+)
 from pingyi.rules.errors import InputError, Problem, Where, gettext_noop
 from pingyi.rules.scheme import Scheme
 from pingyi.rules.tally import BLANK, MarkMatrix, UnitSpec
@@ -40,39 +47,8 @@ def parse_bool(text: str | None) -> bool | None:
     return None
 
 
-def _header_index(
-    table: Table, names: dict[str, tuple[str, ...]], required: Sequence[str]
-) -> dict[str, int]:
-    found: dict[str, int] = {}
-    problems: list[Problem] = []
-    for index, title in enumerate(table.header):
-        key = next((k for k, spellings in names.items() if title.casefold() in spellings), None)
-        if key is None:
-            problems.append(
-                Problem(
-                    table.where(row=1, index=index),
-                    gettext_noop("unknown column; expected %(expected)s"),
-                    {"expected": ", ".join(names)},
-                )
-            )
-        else:
-            found[key] = index
-    for key in required:
-        if key not in found:
-            problems.append(
-                Problem(
-                    Where(file=table.file, row=1, field=key),
-                    gettext_noop("missing column %(name)r; the header must have %(expected)s"),
-                    {"name": key, "expected": ", ".join(required)},
-                )
-            )
-    if problems:
-        raise InputError(problems)
-    return found
-
-
 def units_from_table(table: Table, scheme: Scheme) -> list[UnitSpec]:
-    cols = _header_index(table, UNIT_COLUMNS, ("code", "name", "category"))
+    cols = header_columns(table, UNIT_COLUMNS, ("code", "name", "category"))
     if table.frame.height == 0:
         raise InputError.one(
             Where(file=table.file), gettext_noop("no units: the file has only a header")

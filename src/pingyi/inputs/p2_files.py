@@ -7,7 +7,7 @@ from fractions import Fraction
 from pathlib import Path
 
 from pingyi.inputs.p1_files import MAX_PROBLEMS, parse_bool
-from pingyi.inputs.tables import ROW, Table, read_table
+from pingyi.inputs.tables import ROW, header_columns, read_table
 from pingyi.rules.errors import InputError, Problem, Where, gettext_noop
 from pingyi.rules.grading import SECTORS, GradingScheme, Org, check_hierarchy
 from pingyi.rules.scheme import parse_number
@@ -24,40 +24,9 @@ ORG_COLUMNS = {
 REQUIRED = ("code", "name", "sector", "committee")
 
 
-def _columns(
-    table: Table, names: dict[str, tuple[str, ...]], required: tuple[str, ...]
-) -> dict[str, int]:
-    found: dict[str, int] = {}
-    problems: list[Problem] = []
-    for index, title in enumerate(table.header):
-        key = next((k for k, spellings in names.items() if title.casefold() in spellings), None)
-        if key is None:
-            problems.append(
-                Problem(
-                    table.where(row=1, index=index),
-                    gettext_noop("unknown column; expected %(expected)s"),
-                    {"expected": ", ".join(names)},
-                )
-            )
-        else:
-            found[key] = index
-    for key in required:
-        if key not in found:
-            problems.append(
-                Problem(
-                    Where(file=table.file, row=1, field=key),
-                    gettext_noop("missing column %(name)r; the header must have %(expected)s"),
-                    {"name": key, "expected": ", ".join(required)},
-                )
-            )
-    if problems:
-        raise InputError(problems)
-    return found
-
-
 def read_orgs(path: Path, label: str | None = None) -> tuple[list[Org], dict[str, Where]]:
     table = read_table(path, label)
-    cols = _columns(table, ORG_COLUMNS, REQUIRED)
+    cols = header_columns(table, ORG_COLUMNS, REQUIRED)
     if table.frame.height == 0:
         raise InputError.one(
             Where(file=table.file), gettext_noop("no organizations: the file has only a header")
@@ -140,7 +109,7 @@ def read_scores(
     }
     for indicator in scheme.indicators:
         names[indicator.code] = (indicator.code, indicator.name.casefold())
-    cols = _columns(table, names, ("code",))
+    cols = header_columns(table, names, ("code",))
     parts = [i for i in scheme.indicators if i.code in cols]
     if "total" not in cols and len(parts) != len(scheme.indicators):
         missing = [i.name for i in scheme.indicators if i.code not in cols]

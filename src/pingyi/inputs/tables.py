@@ -7,7 +7,7 @@ import datetime as dt
 import io
 import re
 import zipfile
-from collections.abc import Callable, Collection
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -359,3 +359,36 @@ def problems_at(
         Problem(table.where(row=row, index=index), template, {**params, "value": value})
         for row, value in zip(rows.get_column(ROW).to_list(), values, strict=True)
     ]
+
+
+def header_columns(
+    table: Table, names: dict[str, tuple[str, ...]], required: Sequence[str]
+) -> dict[str, int]:
+    """Which column holds each named field (by any of its spellings); every header cell must be
+    known and every required field present, else one problem per cell or field."""
+    found: dict[str, int] = {}
+    problems: list[Problem] = []
+    for index, title in enumerate(table.header):
+        key = next((k for k, spellings in names.items() if title.casefold() in spellings), None)
+        if key is None:
+            problems.append(
+                Problem(
+                    table.where(row=1, index=index),
+                    gettext_noop("unknown column; expected %(expected)s"),
+                    {"expected": ", ".join(names)},
+                )
+            )
+        else:
+            found[key] = index
+    for key in required:
+        if key not in found:
+            problems.append(
+                Problem(
+                    Where(file=table.file, row=1, field=key),
+                    gettext_noop("missing column %(name)r; the header must have %(expected)s"),
+                    {"name": key, "expected": ", ".join(required)},
+                )
+            )
+    if problems:
+        raise InputError(problems)
+    return found
