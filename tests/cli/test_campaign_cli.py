@@ -36,6 +36,29 @@ def pingyi(home: Path, *args: str | Path) -> tuple[int, str, str]:
     return done.returncode, done.stdout, done.stderr
 
 
+def open_campaign(home: Path, tmp_path: Path, series: str) -> str:
+    """Creates and opens the campaign SERIES-2026 from UNITS; returns its code."""
+    (tmp_path / "units.csv").write_text(UNITS, encoding="utf-8")
+    code = f"{series}-2026"
+    for args in (
+        (
+            "campaign",
+            "create",
+            "--units",
+            tmp_path / "units.csv",
+            "--year",
+            "2026",
+            "--code",
+            code,
+            "--series",
+            series,
+        ),
+        ("campaign", "open", code),
+    ):
+        assert pingyi(home, *args)[0] == 0
+    return code
+
+
 def ballot_count(home: Path) -> int:
     with sqlite3.connect(home / "pingyi.sqlite3") as db:
         return int(db.execute("SELECT count(*) FROM ballots_ballot").fetchone()[0])
@@ -90,22 +113,8 @@ def test_results_from_the_database_equal_tally_on_the_same_files(
 
 
 def test_reimporting_a_file_adds_nothing_and_says_so(home: Path, tmp_path: Path) -> None:
-    (tmp_path / "units.csv").write_text(UNITS, encoding="utf-8")
     (tmp_path / "ballots.csv").write_text(BALLOTS, encoding="utf-8")
-    pingyi(
-        home,
-        "campaign",
-        "create",
-        "--units",
-        tmp_path / "units.csv",
-        "--year",
-        "2026",
-        "--code",
-        "twice-2026",
-        "--series",
-        "twice",
-    )
-    pingyi(home, "campaign", "open", "twice-2026")
+    open_campaign(home, tmp_path, "twice")
     before = ballot_count(home)
     _, first, _ = pingyi(
         home, "ballots", "import", "--campaign", "twice-2026", tmp_path / "ballots.csv"
@@ -120,22 +129,8 @@ def test_reimporting_a_file_adds_nothing_and_says_so(home: Path, tmp_path: Path)
 
 
 def test_a_bad_file_changes_nothing_in_the_database(home: Path, tmp_path: Path) -> None:
-    (tmp_path / "units.csv").write_text(UNITS, encoding="utf-8")
     (tmp_path / "bad.csv").write_text(BALLOTS + "5,服务对象,很好,满意,满意\n", encoding="utf-8")
-    pingyi(
-        home,
-        "campaign",
-        "create",
-        "--units",
-        tmp_path / "units.csv",
-        "--year",
-        "2026",
-        "--code",
-        "bad-2026",
-        "--series",
-        "bad",
-    )
-    pingyi(home, "campaign", "open", "bad-2026")
+    open_campaign(home, tmp_path, "bad")
     before = ballot_count(home)
     code, _, err = pingyi(home, "ballots", "import", "--campaign", "bad-2026", tmp_path / "bad.csv")
     assert code == 1
@@ -145,21 +140,7 @@ def test_a_bad_file_changes_nothing_in_the_database(home: Path, tmp_path: Path) 
 
 
 def test_results_are_refused_while_the_campaign_is_open(home: Path, tmp_path: Path) -> None:
-    (tmp_path / "units.csv").write_text(UNITS, encoding="utf-8")
-    pingyi(
-        home,
-        "campaign",
-        "create",
-        "--units",
-        tmp_path / "units.csv",
-        "--year",
-        "2026",
-        "--code",
-        "open-2026",
-        "--series",
-        "open",
-    )
-    pingyi(home, "campaign", "open", "open-2026")
+    open_campaign(home, tmp_path, "open")
     code, _, err = pingyi(home, "results", "--campaign", "open-2026", "--json", tmp_path / "r.json")
     assert code == 1 and "no results while the campaign is open" in err
     assert not (tmp_path / "r.json").exists()
@@ -168,21 +149,7 @@ def test_results_are_refused_while_the_campaign_is_open(home: Path, tmp_path: Pa
 def test_verify_reports_an_intact_chain_then_names_a_tampered_entry(
     home: Path, tmp_path: Path
 ) -> None:
-    (tmp_path / "units.csv").write_text(UNITS, encoding="utf-8")
-    pingyi(
-        home,
-        "campaign",
-        "create",
-        "--units",
-        tmp_path / "units.csv",
-        "--year",
-        "2026",
-        "--code",
-        "audit-2026",
-        "--series",
-        "audit",
-    )
-    pingyi(home, "campaign", "open", "audit-2026")
+    open_campaign(home, tmp_path, "audit")
     code, out, _ = pingyi(home, "verify")
     assert code == 0 and out.startswith("audit chain intact:")
     with sqlite3.connect(home / "pingyi.sqlite3") as db:

@@ -88,3 +88,18 @@ def test_a_unit_added_by_hand_is_audited_and_a_repeated_code_is_refused() -> Non
             campaign=campaign, code="X1", name="x", category="nowhere", veto=False, actor=STAFF
         )
     assert unknown.value.message() == "the campaign has no category 'nowhere'"
+
+
+def test_veto_marks_are_set_all_at_once_or_not_at_all() -> None:
+    from pingyi.campaigns.services import unit_vetoes_set
+
+    campaign = make_campaign(open_it=False)
+    assert unit_vetoes_set(campaign=campaign, vetoed={"L1", "L2"}, actor=STAFF) == 3  # F1 off
+    vetoed = Unit.objects.filter(campaign=campaign, veto=True).values_list("code", flat=True)
+    assert sorted(vetoed) == ["L1", "L2"]
+    opened = make_campaign(2027)
+    with pytest.raises(RuleError):
+        unit_vetoes_set(campaign=opened, vetoed={"L1"}, actor=STAFF)
+    assert list(Unit.objects.filter(campaign=opened, veto=True).values_list("code", flat=True)) == [
+        "F1"
+    ]

@@ -225,3 +225,19 @@ def unit_add(
             data={"unit": code, "name": name, "category": found.code, "veto": veto},
         )
     return unit
+
+
+def unit_vetoes_set(*, campaign: Campaign, vetoed: set[str], actor: str) -> int:
+    """Sets the one-vote veto marks of a draft's units at once: all of them, or none (R13).
+
+    Returns how many units changed; each change is audited as for unit_update.
+    """
+    changed = 0
+    with transaction.atomic():
+        for unit in Unit.objects.filter(campaign=campaign).order_by("position"):
+            if unit.veto != (unit.code in vetoed):
+                unit_update(
+                    campaign=campaign, code=unit.code, veto=unit.code in vetoed, actor=actor
+                )
+                changed += 1
+    return changed

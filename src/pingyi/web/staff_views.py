@@ -29,7 +29,7 @@ from pingyi.campaigns.services import (
     campaign_open,
     campaign_stages_set,
     unit_add,
-    unit_update,
+    unit_vetoes_set,
 )
 from pingyi.exports.contract_json import dumps, result_to_json
 from pingyi.inputs.p1_files import read_ballots, read_units
@@ -108,6 +108,18 @@ def _uploaded(upload: UploadedFile[bytes]) -> Iterator[Path]:
             for chunk in upload.chunks():
                 stream.write(chunk)
         yield path
+
+
+def _act(
+    request: HttpRequest, campaign: Campaign, run: Callable[[], object], done: str
+) -> HttpResponse:
+    """Runs one service; its refusal or ``done`` goes back to the campaign page as a message."""
+    try:
+        run()
+        messages.success(request, done)
+    except RuleError as exc:
+        messages.error(request, exc.message(_))
+    return redirect("campaign", code=campaign.code)
 
 
 @_guarded
@@ -200,19 +212,13 @@ def units_veto(request: HttpRequest, code: str) -> HttpResponse:
     """The one-vote veto marks, set while the campaign is a draft (frozen after, R13)."""
     campaign = _campaign(request, code, RUN)
     vetoed = set(request.POST.getlist("veto"))
-    try:
-        for unit in campaign_units(campaign):
-            if unit.veto != (unit.code in vetoed):
-                unit_update(
-                    campaign=campaign,
-                    code=unit.code,
-                    veto=unit.code in vetoed,
-                    actor=request.user.get_username(),
-                )
-        messages.success(request, _("One-vote veto marks saved."))
-    except RuleError as exc:
-        messages.error(request, exc.message(_))
-    return redirect("campaign", code=campaign.code)
+    actor = request.user.get_username()
+    return _act(
+        request,
+        campaign,
+        lambda: unit_vetoes_set(campaign=campaign, vetoed=vetoed, actor=actor),
+        _("One-vote veto marks saved."),
+    )
 
 
 @_guarded
@@ -224,19 +230,19 @@ def unit_new(request: HttpRequest, code: str) -> HttpResponse:
         messages.error(request, _("Give the unit a code, a name and a category."))
         return redirect("campaign", code=campaign.code)
     data = form.cleaned_data
-    try:
-        unit_add(
+    return _act(
+        request,
+        campaign,
+        lambda: unit_add(
             campaign=campaign,
             code=data["code"].strip(),
             name=data["name"].strip(),
             category=data["category"],
             veto=data["veto"],
             actor=request.user.get_username(),
-        )
-        messages.success(request, _("Unit added."))
-    except RuleError as exc:
-        messages.error(request, exc.message(_))
-    return redirect("campaign", code=campaign.code)
+        ),
+        _("Unit added."),
+    )
 
 
 @_guarded
@@ -247,14 +253,14 @@ def stages_set(request: HttpRequest, code: str) -> HttpResponse:
     if not form.is_valid():
         messages.error(request, _("Give each stage a start and an end date, or leave both empty."))
         return redirect("campaign", code=campaign.code)
-    try:
-        campaign_stages_set(
+    return _act(
+        request,
+        campaign,
+        lambda: campaign_stages_set(
             campaign=campaign, stages=form.stages(), actor=request.user.get_username()
-        )
-        messages.success(request, _("Stages saved."))
-    except RuleError as exc:
-        messages.error(request, exc.message(_))
-    return redirect("campaign", code=campaign.code)
+        ),
+        _("Stages saved."),
+    )
 
 
 @_guarded
