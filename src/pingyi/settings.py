@@ -63,6 +63,11 @@ INSTALLED_APPS = [
     "pingyi.campaigns",
     "pingyi.ballots",
     "pingyi.voting",
+    "pingyi.grading",
+    "pingyi.notices",
+    "pingyi.rectification",
+    "pingyi.registry",
+    "pingyi.disclosure",
     "pingyi.web",
 ]
 

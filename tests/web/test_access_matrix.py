@@ -167,8 +167,14 @@ def _routes(patterns: list[Any], namespace: str | None = None) -> Iterator[str]:
             yield f"{namespace}:{pattern.name}" if namespace else str(pattern.name)
 
 
+# These apps keep their own matrix beside their tests (tests/<app>/test_access_matrix.py),
+# each with its own cast, and check there that every route of their namespace is in it.
+OWN_MATRIX = ("grading", "notices", "rectification", "registry", "disclosure")
+
+
 def test_every_route_is_in_the_matrix() -> None:
-    assert set(_routes(get_resolver().url_patterns)) == set(MATRIX)
+    routes = {r for r in _routes(get_resolver().url_patterns) if r.split(":")[0] not in OWN_MATRIX}
+    assert routes == set(MATRIX)
 
 
 def _users(cast: Cast) -> dict[str, User | None]:
