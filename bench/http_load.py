@@ -290,6 +290,7 @@ def postgres_available() -> bool:
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--quick", action="store_true")
+    parser.add_argument("--only", choices=["sqlite", "postgres"], help="measure one database")
     args = parser.parse_args(argv)
     duration = 5.0 if args.quick else 30.0
     tokens = 5_000 if args.quick else 40_000
@@ -298,8 +299,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         home = root / "sqlite"
         home.mkdir()
-        bench_backend("SQLite", f"sqlite:///{home / 'bench.sqlite3'}", home, duration, tokens)
-        if postgres_available():
+        if args.only != "postgres":
+            bench_backend("SQLite", f"sqlite:///{home / 'bench.sqlite3'}", home, duration, tokens)
+        if args.only == "sqlite":
+            pass
+        elif postgres_available():
             home = root / "postgres"
             home.mkdir()
             bench_backend("PostgreSQL", PG_BENCH, home, duration, tokens)

@@ -322,10 +322,17 @@ def cmd_verify(args: argparse.Namespace) -> int:
             % {"n": report.entries, "head": report.head}
         )
         return 0
-    _out(
-        _("audit chain BROKEN at entry #%(seq)s: %(reason)s")
-        % {"seq": report.broken_at, "reason": _(report.reason) if report.reason else ""}
-    )
+    reason = _(report.reason) if report.reason else ""
+    if report.lane is None:
+        _out(
+            _("audit chain BROKEN at entry #%(seq)s: %(reason)s")
+            % {"seq": report.broken_at, "reason": reason}
+        )
+    else:
+        _out(
+            _("audit chain BROKEN in lane %(lane)s at entry #%(seq)s: %(reason)s")
+            % {"lane": report.lane, "seq": report.broken_at, "reason": reason}
+        )
     return EXIT_INPUT
 
 

@@ -164,6 +164,20 @@ def test_verify_reports_an_intact_chain_then_names_a_tampered_entry(
     assert pingyi(home, "verify")[0] == 0
 
 
+def test_verify_names_the_lane_of_a_forged_cast_entry(home: Path, tmp_path: Path) -> None:
+    open_campaign(home, tmp_path, "lanes")
+    with sqlite3.connect(home / "pingyi.sqlite3") as db:
+        db.execute(
+            "INSERT INTO audit_laneentry (lane, seq, at, actor, action, object_type, object_id,"
+            " data, prev_hash, hash) VALUES (3, 1, '2026-11-22 08:00:00', 'evaluator',"
+            " 'ballot.cast', '', '', '{}', ?, ?)",
+            ("0" * 64, "f" * 64),
+        )
+    code, out, _ = pingyi(home, "verify")
+    assert code == 1
+    assert out.strip() == "audit chain BROKEN in lane 3 at entry #1: its content was changed"
+
+
 def test_an_unknown_campaign_is_a_clear_refusal(home: Path) -> None:
     code, _, err = pingyi(home, "campaign", "open", "nope-1999")
     assert code == 1

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from django.db import transaction
 
-from pingyi.audit.models import AuditEntry, AuditHead
-from pingyi.audit.services import audit_log, audit_verify
+from pingyi.audit.models import AuditEntry, AuditHead, LaneEntry, LaneHead
+from pingyi.audit.services import LANES, audit_head, audit_log, audit_log_parallel, audit_verify
 
 pytestmark = pytest.mark.django_db
 
@@ -72,3 +72,63 @@ def test_an_inserted_entry_is_caught() -> None:
 def test_logging_outside_a_transaction_is_refused() -> None:
     with pytest.raises(RuntimeError):
         audit_log(actor="alice", action="test.step")
+
+
+# --- lanes: casts arrive many at once and chain in lanes of their own --------------------
+
+
+def _casts(n: int) -> None:
+    for _i in range(n):
+        with transaction.atomic():
+            audit_log_parallel(actor="evaluator", action="ballot.cast")
+
+
+def _lane_with(entries: int) -> int:
+    """A lane holding at least ``entries`` entries (lanes are chosen at random)."""
+    for lane in range(1, LANES + 1):
+        if LaneEntry.objects.filter(lane=lane).count() >= entries:
+            return lane
+    raise AssertionError("no lane that long")
+
+
+def test_parallel_entries_chain_within_their_lane() -> None:
+    _casts(40)
+    assert LaneEntry.objects.count() == 40
+    for lane in set(LaneEntry.objects.values_list("lane", flat=True)):
+        entries = list(LaneEntry.objects.filter(lane=lane).order_by("seq"))
+        assert [e.seq for e in entries] == list(range(1, len(entries) + 1))
+        assert [e.prev_hash for e in entries[1:]] == [e.hash for e in entries[:-1]]
+        assert LaneHead.objects.get(lane=lane).hash == entries[-1].hash
+    report = audit_verify()
+    assert report.ok and report.entries == 40
+
+
+def test_the_head_covers_every_lane() -> None:
+    _chain(2)
+    main = AuditHead.objects.get().hash
+    assert audit_head() == main  # no lane yet: the main chain's head
+    _casts(3)
+    combined = audit_head()
+    assert combined != main and audit_verify().head == combined
+    _casts(1)
+    assert audit_head() != combined
+
+
+def test_an_edited_lane_entry_is_named_with_its_lane() -> None:
+    _chain(2)
+    _casts(40)
+    lane = _lane_with(3)
+    LaneEntry.objects.filter(lane=lane, seq=2).update(action="ballot.forged")
+    report = audit_verify()
+    assert (report.lane, report.broken_at, report.reason) == (lane, 2, "its content was changed")
+
+
+def test_deleting_a_lanes_newest_entry_is_caught_by_its_head() -> None:
+    _casts(40)
+    lane = _lane_with(2)
+    newest = LaneEntry.objects.filter(lane=lane).order_by("-seq").first()
+    assert newest is not None
+    newest.delete()
+    report = audit_verify()
+    assert (report.lane, report.broken_at) == (lane, newest.seq)
+    assert report.reason == "it and the entries after it were deleted"

@@ -8,12 +8,14 @@ from unittest import mock
 
 import pytest
 from django.db import IntegrityError, connection, transaction
+from django.db.models import Model
 
-from pingyi.audit.models import AuditEntry
-from pingyi.audit.services import audit_log
+from pingyi.audit.models import LaneEntry
+from pingyi.audit.services import audit_log_parallel
 from pingyi.ballots.models import Ballot
 from pingyi.campaigns.models import Campaign
 from pingyi.campaigns.services import campaign_close
+from pingyi.rows import insert_row
 from pingyi.voting import codes
 from pingyi.voting.models import BallotToken, Receipt, TokenUse
 from pingyi.voting.services import (
@@ -36,7 +38,7 @@ def counts() -> tuple[int, int, int, int]:
         TokenUse.objects.count(),
         Ballot.objects.count(),
         Receipt.objects.count(),
-        AuditEntry.objects.filter(action="ballot.cast").count(),
+        LaneEntry.objects.filter(action="ballot.cast").count(),
     )
 
 
@@ -126,8 +128,19 @@ def _fail(*args: Any, **kwargs: Any) -> Any:
     raise Boom
 
 
+def _fail_at(model: type[Model]) -> Any:
+    """insert_row as it is, until it reaches ``model``'s row."""
+
+    def _insert(target: type[Model], **values: Any) -> None:
+        if target is model:
+            raise Boom
+        insert_row(target, **values)
+
+    return _insert
+
+
 def _log_then_fail(**kwargs: Any) -> Any:
-    audit_log(**kwargs)
+    audit_log_parallel(**kwargs)
     raise Boom  # everything is written; the commit never comes
 
 
@@ -135,10 +148,10 @@ def _log_then_fail(**kwargs: Any) -> Any:
     "target, replacement",
     [
         ("pingyi.voting.services._encode_ballot", _fail),  # after validation of the token
-        ("pingyi.voting.services.Ballot.objects.create", _fail),  # after using the token
-        ("pingyi.voting.services.Receipt.objects.create", _fail),  # after storing the ballot
-        ("pingyi.voting.services.audit_log", _fail),  # before the audit entry
-        ("pingyi.voting.services.audit_log", _log_then_fail),  # just before commit
+        ("pingyi.voting.services.insert_row", _fail_at(Ballot)),  # after using the token
+        ("pingyi.voting.services.insert_row", _fail_at(Receipt)),  # after storing the ballot
+        ("pingyi.voting.services.audit_log_parallel", _fail),  # before the audit entry
+        ("pingyi.voting.services.audit_log_parallel", _log_then_fail),  # just before commit
     ],
 )
 def test_a_failure_at_any_step_leaves_nothing_and_the_token_usable(
@@ -153,7 +166,7 @@ def test_a_failure_at_any_step_leaves_nothing_and_the_token_usable(
 
 def test_the_audit_entry_names_neither_token_nor_ballot(issued: IssuedBatch) -> None:
     ballot_submit(code=issued.codes[0], marks=MARKS)
-    entry = AuditEntry.objects.get(action="ballot.cast")
+    entry = LaneEntry.objects.get(action="ballot.cast")
     text = f"{entry.data} {entry.object_id} {entry.actor}"
     ballot, token = (
         Ballot.objects.get(),
