@@ -3,7 +3,7 @@ from __future__ import annotations
 from django.contrib import admin
 from django.http import HttpRequest
 
-from pingyi.audit.models import AuditEntry
+from pingyi.audit.models import AuditEntry, LaneEntry
 
 
 @admin.register(AuditEntry)
@@ -31,4 +31,22 @@ class AuditEntryAdmin(admin.ModelAdmin[AuditEntry]):
         return False
 
     def has_delete_permission(self, request: HttpRequest, obj: AuditEntry | None = None) -> bool:
+        return False
+
+
+@admin.register(LaneEntry)
+class LaneEntryAdmin(admin.ModelAdmin[LaneEntry]):
+    """The casts' lanes: read-only like the main chain."""
+
+    list_display = ("lane", "seq", "at", "action", "object_type", "object_id")
+    list_filter = ("lane", "action")
+    readonly_fields = ("lane", *AuditEntryAdmin.readonly_fields)
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: LaneEntry | None = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: LaneEntry | None = None) -> bool:
         return False
