@@ -7,10 +7,12 @@ import zipfile
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
 
 from pingyi.ballots.models import Ballot
 from pingyi.campaigns.models import Campaign, Unit
 from pingyi.voting.models import BallotToken
+from pingyi.web.context import SECTIONS
 from tests.db.conftest import make_campaign
 from tests.web.conftest import Cast, client_for
 
@@ -142,3 +144,16 @@ def test_a_unit_is_entered_by_hand_in_a_draft_and_refused_once_open(cast: Cast) 
         {"code": "L9", "name": "审计局", "category": "地方管理部门"},
     )
     assert not Unit.objects.filter(campaign=cast.campaign, code="L9").exists()
+
+
+def test_the_bar_links_every_process_and_marks_the_current_one(cast: Cast) -> None:
+    alice = client_for(cast.alice)
+    html = alice.get("/staff/").content.decode()
+    assert '<a href="/staff/" aria-current="page">Campaigns</a>' in html
+    sections = SECTIONS[1:]
+    for route, label in sections:
+        assert f'<a href="{reverse(route)}">{label}</a>' in html
+    first = reverse(sections[0][0])
+    html = alice.get(first).content.decode()
+    assert f'<a href="{first}" aria-current="page">{sections[0][1]}</a>' in html
+    assert '<a href="/staff/">Campaigns</a>' in html
