@@ -113,7 +113,7 @@ def test_unknown_sector_unknown_parent_and_duplicate_code_are_refused(tmp_path: 
     assert not (tmp_path / "out.json").exists()
 
 
-def test_the_workbook_has_the_summary_detail_and_quota_sheets(tmp_path: Path) -> None:
+def test_the_workbook_has_the_report_tables(tmp_path: Path) -> None:
     from openpyxl import load_workbook
 
     (tmp_path / "orgs.csv").write_text(ORGS, encoding="utf-8")
@@ -131,11 +131,12 @@ def test_the_workbook_has_the_summary_detail_and_quota_sheets(tmp_path: Path) ->
     )
     assert done.returncode == 0, done.stderr
     book = load_workbook(tmp_path / "o.xlsx")
-    assert book.sheetnames == ["汇总表", "明细表", "名额"]
-    summary = [[c.value for c in row] for row in book["汇总表"].iter_rows()]
-    assert summary[0] == ["领域", "党组织数", "好", "较好", "一般", "较差"]
-    assert summary[-1] == ["合计", 4, 2, 1, 0, 1]
-    detail = [[c.value for c in row] for row in book["明细表"].iter_rows(min_row=2)]
-    assert detail[1][:7] == ["B1", "第一支部", "农村", "甲镇党委", 70, "好", "随党总支"]
-    quotas = [[c.value for c in row] for row in book["名额"].iter_rows(min_row=2)]
-    assert quotas[0][-1] == "是"
+    assert book.sheetnames == ["汇总表", "明细表", "较差名单", "较差状况明细表", "一览表", "名额"]
+    summary = [[c.value for c in row] for row in book["汇总表"].iter_rows(min_row=2)]
+    assert summary[0][:3] == ["领域", "党组织数（个）", "好（个）"]
+    assert summary[-1] == ["合计", 4, 2, 50, 1, 25, 0, 0, 1, 25]
+    detail = [[c.value for c in row] for row in book["明细表"].iter_rows(min_row=3)]
+    assert detail[1][1:6] == ["B1", "第一支部", "农村", "甲镇党委", "G1"]
+    assert detail[1][9:] == [70, "一般", "好", "随党总支定级"]
+    quotas = [[c.value for c in row] for row in book["名额"].iter_rows(min_row=3)]
+    assert quotas[0][8] == "是"

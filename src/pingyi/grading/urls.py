@@ -2,8 +2,37 @@
 
 from __future__ import annotations
 
-from django.urls import URLPattern
+from django.urls import URLPattern, path
+
+from pingyi.grading import views, views_work
 
 app_name = "grading"
 
-urlpatterns: list[URLPattern] = []
+ROUND = "staff/grading/<slug:code>/"
+ORG = ROUND + "o/<str:org>/"
+COMMITTEE = ROUND + "k/<int:pk>/"
+
+urlpatterns: list[URLPattern] = [
+    path("staff/grading/", views.home, name="home"),
+    path("staff/grading/new", views.round_new, name="round-new"),
+    path(ROUND, views.round_detail, name="round"),
+    path(ROUND + "advance", views.round_advance, name="advance"),
+    path(ROUND + "import", views.orgs_upload, name="import"),
+    path(ROUND + "assessments", views.assessments_upload, name="assessments"),
+    path(ROUND + "roles", views.role_new, name="role-new"),
+    path(ROUND + "surveys", views.survey_new, name="survey-new"),
+    path(ROUND + "review", views.review, name="review"),
+    path(ROUND + "reports.<str:fmt>", views.reports_download, name="reports"),
+    path(ORG, views_work.org_detail, name="org"),
+    path(ORG + "self", views_work.self_submit, name="self"),
+    path(ORG + "assess", views_work.assess, name="assess"),
+    path(ORG + "talk", views_work.talk_add, name="talk"),
+    path(ORG + "rate", views_work.rate_enter, name="rate"),
+    path(ORG + "review", views_work.review_record, name="review-record"),
+    path(COMMITTEE, views_work.committee_detail, name="committee"),
+    path(COMMITTEE + "change", views_work.grade_change, name="change"),
+    path(COMMITTEE + "justify", views_work.justify, name="justify"),
+    path(COMMITTEE + "explain", views_work.explain, name="explain"),
+    path(COMMITTEE + "follow-up", views_work.follow_up, name="follow-up"),
+    path(COMMITTEE + "file", views_work.file, name="file"),
+]

@@ -7,7 +7,7 @@ from fractions import Fraction
 from pathlib import Path
 
 from pingyi.inputs.p1_files import MAX_PROBLEMS, parse_bool
-from pingyi.inputs.tables import ROW, header_columns, read_table
+from pingyi.inputs.tables import ROW, Table, header_columns, read_table
 from pingyi.rules.errors import InputError, Problem, Where, gettext_noop
 from pingyi.rules.grading import SECTORS, GradingScheme, Org, check_hierarchy
 from pingyi.rules.scheme import parse_number
@@ -98,11 +98,11 @@ def read_orgs(path: Path, label: str | None = None) -> tuple[list[Org], dict[str
     return orgs, where
 
 
-def read_scores(
-    path: Path, orgs: list[Org], scheme: GradingScheme, label: str | None = None
-) -> dict[str, Fraction]:
-    """Each organization's total: the ``total`` column, or the sum of the indicator columns."""
-    table = read_table(path, label)
+def score_columns(
+    table: Table, scheme: GradingScheme
+) -> tuple[dict[str, int], dict[str, Fraction]]:
+    """Where SCORES holds the code and the scores, and each score column's maximum: the
+    ``total`` column (0..100), or one column per indicator of the scheme."""
     names: dict[str, tuple[str, ...]] = {
         "code": ("code", "编码", "代码"),
         "total": ("total", "总分"),
@@ -121,6 +121,15 @@ def read_scores(
     maxima = {i.code: i.maximum for i in parts}
     if "total" in cols:
         maxima = {"total": Fraction(100)}
+    return cols, maxima
+
+
+def read_scores(
+    path: Path, orgs: list[Org], scheme: GradingScheme, label: str | None = None
+) -> dict[str, Fraction]:
+    """Each organization's total: the ``total`` column, or the sum of the indicator columns."""
+    table = read_table(path, label)
+    cols, maxima = score_columns(table, scheme)
     known = {o.code for o in orgs}
     totals: dict[str, Fraction] = {}
     problems: list[Problem] = []

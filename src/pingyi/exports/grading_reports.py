@@ -1,0 +1,448 @@
+"""The report set of P2 grading (SPEC P2 "Reports"; seed 003, 附件 2–5 and 附件四), as rows.
+
+One small class per report yields its header and rows of plain cells; the writers
+(:mod:`pingyi.exports.grading_workbook`, :mod:`pingyi.exports.grading_pdf`) turn them into an
+xlsx or a PDF alike. The reports take :class:`ReportOrg` — plain data, no model — so the CLI
+(which has only totals: :func:`report_orgs_from_graded`) and the web app (which maps its own
+data, with self scores, assessments, surveys and the committee's texts) print the same tables.
+
+Headers are the Chinese forms of the seed's attachments: they are document titles, not UI text.
+
+Numbers as printed: shares are percentages with one decimal, rounded half up from the exact
+fraction; survey rates are percentages with two decimals, rounded alike; scores are cut (not
+rounded) to two decimals, so that a printed total never reaches a grade threshold the exact
+total did not reach (89.996 prints 89.99, not 90.00, and is 较好).
+"""
+
+from __future__ import annotations
+
+import math
+from abc import ABC, abstractmethod
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from fractions import Fraction
+from typing import ClassVar
+
+import numpy as np
+
+from pingyi.exports.xlsx import Cell
+from pingyi.rules.grading import GRADES, POOR, SECTORS, Graded, GradingScheme
+from pingyi.rules.grading_columns import committee_columns
+from pingyi.rules.tally import round_fraction
+
+SHARE_PLACES = 1  # shares of a grade, in percent
+RATE_PLACES = 2  # survey satisfaction rates, in percent
+SCORE_PLACES = 2
+SCORE_SCALE = 100  # 10 ** SCORE_PLACES
+YES = "是"
+TOTAL_ROW = "合计"
+
+OVERRIDE_LABELS: Mapping[str, str] = {
+    "violation": "违纪违法",
+    "new": "新建党组织",
+    "inherited": "随党总支定级",
+}
+COMMITTEE_CHANGE = "党委研究调整：{reason}"
+POOR_REASONS: Mapping[str, str] = {
+    "violation": "领导班子成员涉及违法犯罪或充当“保护伞”",
+    "score": "得分低于60分",
+    "inherited": "随党总支定级",
+}
+
+
+@dataclass(frozen=True)
+class ReportOrg:
+    """One organization as the reports print it.
+
+    ``survey_rate`` is None when there was no survey or its result is suppressed (fewer than k
+    ballots); ``computed`` is the grade from the total alone, ``grade`` the final one;
+    ``overrides`` are the rule names of SPEC P2 (``violation``, ``new``, ``inherited``);
+    ``change_reason`` is the committee's recorded reason when it changed the grade. Texts the
+    CLI does not know are empty.
+    """
+
+    code: str
+    name: str
+    sector: str  # as SPEC writes it (Chinese), e.g. 农村
+    committee: str
+    parent_code: str | None
+    self_score: Fraction | None
+    assessment_score: Fraction | None
+    survey_rate: Fraction | None
+    total: Fraction
+    computed: str
+    grade: str
+    overrides: tuple[str, ...] = ()
+    needs_explanation: bool = False
+    explanation: str = ""
+    change_reason: str = ""
+    problems: str = ""
+    measures: str = ""
+    sponsor_leader: str = ""
+    liaison: str = ""
+
+
+def report_orgs_from_graded(graded: Sequence[Graded]) -> list[ReportOrg]:
+    """The rows of ``pingyi grade``: totals and grades only; the other sources stay empty."""
+    return [
+        ReportOrg(
+            code=g.org.code,
+            name=g.org.name,
+            sector=g.org.sector,
+            committee=g.org.committee,
+            parent_code=g.org.parent_code,
+            self_score=None,
+            assessment_score=None,
+            survey_rate=None,
+            total=g.total,
+            computed=g.computed,
+            grade=g.grade,
+            overrides=tuple(g.overrides),
+            needs_explanation=g.needs_explanation,
+        )
+        for g in graded
+    ]
+
+
+# ------------------------------------------------------------------------------ numbers
+
+
+def share(count: int, whole: int) -> Fraction | None:
+    """``count`` of ``whole`` in percent, one decimal, half up; None when ``whole`` is 0."""
+    if whole == 0:
+        return None
+    return round_fraction(Fraction(100 * count, whole), SHARE_PLACES)
+
+
+def rate_percent(rate: Fraction | None) -> Fraction | None:
+    return None if rate is None else round_fraction(rate * 100, RATE_PLACES)
+
+
+def shown_score(score: Fraction | None) -> float | None:
+    """``score`` cut to two decimals (toward zero): see the module's note on thresholds.
+
+    A float holding exactly the two-decimal number's nearest double, computed in integers
+    (this runs for every row of a 300,000-row 明细表)."""
+    if score is None:
+        return None
+    cut: int = abs(score.numerator) * SCORE_SCALE // score.denominator
+    return (cut if score.numerator >= 0 else -cut) / SCORE_SCALE
+
+
+def override_text(org: ReportOrg) -> str:
+    """调整情况: the overrides by name, then the committee's change with its reason."""
+    parts = [OVERRIDE_LABELS.get(o, o) for o in org.overrides]
+    if org.change_reason:
+        parts.append(COMMITTEE_CHANGE.format(reason=org.change_reason))
+    return "；".join(parts)
+
+
+def poor_reason(org: ReportOrg) -> str:
+    """Why an organization is 较差: its general branch's grade (a branch's own score or
+    violation does not decide it), else a violation, else its score; and the committee's
+    change with its reason when it made one."""
+    parts = []
+    if "inherited" in org.overrides:  # the last override: the general branch's grade decides
+        parts.append(POOR_REASONS["inherited"])
+    elif "violation" in org.overrides:
+        parts.append(POOR_REASONS["violation"])
+    elif org.computed == POOR:
+        parts.append(POOR_REASONS["score"])
+    if org.change_reason:
+        parts.append(COMMITTEE_CHANGE.format(reason=org.change_reason))
+    return "；".join(parts)
+
+
+# ------------------------------------------------------------------------------ reports
+
+
+@dataclass(frozen=True)
+class Column:
+    """A column: its header and what it holds, so every writer shows it alike.
+
+    Kinds: ``index`` (序号), ``int``, ``text``, ``wrap`` (long text that wraps), ``score``,
+    ``share`` (percent, one decimal), ``rate`` (percent, two decimals)."""
+
+    header: str
+    kind: str
+    width: int = 0  # spreadsheet units for ``wrap`` columns; others fit their content
+
+
+class GradingReport(ABC):
+    """One table of the report set: a sheet name, a document title, columns and rows."""
+
+    sheet: ClassVar[str]
+    title: ClassVar[str]
+    columns: ClassVar[tuple[Column, ...]]
+    landscape: ClassVar[bool] = False
+
+    def __init__(self, orgs: Sequence[ReportOrg]) -> None:
+        self.orgs = orgs
+
+    @property
+    def header(self) -> list[str]:
+        return [c.header for c in self.columns]
+
+    @abstractmethod
+    def rows(self) -> Iterator[list[Cell]]:
+        """The table's rows, in order, each as long as the header."""
+
+
+@dataclass(frozen=True)
+class SectorCounts:
+    """The organizations of one sector (or of all: 合计) by final grade."""
+
+    sector: str
+    orgs: int
+    counts: Mapping[str, int]
+
+    def share(self, grade: str) -> Fraction | None:
+        return share(self.counts[grade], self.orgs)
+
+
+def sector_counts(orgs: Sequence[ReportOrg]) -> list[SectorCounts]:
+    """Per sector present, in SPEC's order of sectors (others after, as they come)."""
+    found: dict[str, dict[str, int]] = {}
+    for org in orgs:
+        counts = found.setdefault(org.sector, dict.fromkeys(GRADES, 0))
+        counts[org.grade] = counts.get(org.grade, 0) + 1
+    order = [s for s in SECTORS if s in found] + [s for s in found if s not in SECTORS]
+    return [SectorCounts(s, sum(found[s].values()), found[s]) for s in order]
+
+
+def all_counts(sectors: Sequence[SectorCounts]) -> SectorCounts:
+    counts = {g: sum(s.counts.get(g, 0) for s in sectors) for g in GRADES}
+    return SectorCounts(TOTAL_ROW, sum(s.orgs for s in sectors), counts)
+
+
+def _grade_columns() -> tuple[Column, ...]:
+    return tuple(
+        column
+        for grade in GRADES
+        for column in (Column(f"{grade}（个）", "int"), Column(f"{grade}占比（%）", "share"))
+    )
+
+
+class SummaryReport(GradingReport):
+    """分类定级汇总表: per sector, the number of organizations and each grade's count and
+    share; the last row 合计 over all sectors."""
+
+    sheet = "汇总表"
+    title = "基层党组织分类定级情况汇总表"
+    columns = (Column("领域", "text"), Column("党组织数（个）", "int"), *_grade_columns())
+
+    def rows(self) -> Iterator[list[Cell]]:
+        sectors = sector_counts(self.orgs)
+        for counts in [*sectors, all_counts(sectors)]:
+            cells: list[Cell] = [counts.sector, counts.orgs]
+            for grade in GRADES:
+                cells += [counts.counts[grade], counts.share(grade)]
+            yield cells
+
+
+class DetailReport(GradingReport):
+    """分类定级明细表: every organization with its sources, total, grades and overrides."""
+
+    sheet = "明细表"
+    title = "基层党组织分类定级情况明细表"
+    landscape = True
+    columns = (
+        Column("序号", "index"),
+        Column("党组织编码", "text"),
+        Column("党组织名称", "text"),
+        Column("领域", "text"),
+        Column("所属党(工)委", "text"),
+        Column("上级党组织编码", "text"),
+        Column("自评得分", "score"),
+        Column("组织考核得分", "score"),
+        Column("群众满意率（%）", "rate"),
+        Column("总分", "score"),
+        Column("按得分等次", "text"),
+        Column("评定等次", "text"),
+        Column("调整情况", "text"),
+    )
+
+    def rows(self) -> Iterator[list[Cell]]:
+        for number, org in enumerate(self.orgs, start=1):
+            yield [
+                number,
+                org.code,
+                org.name,
+                org.sector,
+                org.committee,
+                org.parent_code,
+                shown_score(org.self_score),
+                shown_score(org.assessment_score),
+                rate_percent(org.survey_rate),
+                shown_score(org.total),
+                org.computed,
+                org.grade,
+                override_text(org),
+            ]
+
+
+class PoorListReport(GradingReport):
+    """较差基层党组织名单: the organizations graded 较差, and why."""
+
+    sheet = "较差名单"
+    title = "较差基层党组织名单"
+    columns = (
+        Column("序号", "index"),
+        Column("所属党(工)委", "text"),
+        Column("党组织名称", "text"),
+        Column("领域", "text"),
+        Column("总分", "score"),
+        Column("定为较差的原因", "wrap", 40),
+    )
+
+    def rows(self) -> Iterator[list[Cell]]:
+        poor = (o for o in self.orgs if o.grade == POOR)
+        for number, org in enumerate(poor, start=1):
+            yield [
+                number,
+                org.committee,
+                org.name,
+                org.sector,
+                shown_score(org.total),
+                poor_reason(org),
+            ]
+
+
+class PoorDetailReport(GradingReport):
+    """较差基层党组织状况明细表: each poor organization's problems, the measures, and the
+    sponsor leader and liaison assigned to it (SPEC P4)."""
+
+    sheet = "较差状况明细表"
+    title = "较差基层党组织状况明细表"
+    landscape = True
+    columns = (
+        Column("序号", "index"),
+        Column("所属党(工)委", "text"),
+        Column("党组织名称", "text"),
+        Column("领域", "text"),
+        Column("总分", "score"),
+        Column("存在的主要问题", "wrap", 36),
+        Column("整改措施", "wrap", 36),
+        Column("挂点领导", "text"),
+        Column("联络员", "text"),
+    )
+
+    def rows(self) -> Iterator[list[Cell]]:
+        poor = (o for o in self.orgs if o.grade == POOR)
+        for number, org in enumerate(poor, start=1):
+            yield [
+                number,
+                org.committee,
+                org.name,
+                org.sector,
+                shown_score(org.total),
+                org.problems,
+                org.measures,
+                org.sponsor_leader,
+                org.liaison,
+            ]
+
+
+class OverviewReport(GradingReport):
+    """分类定级情况一览表: the organizations SPEC requires an explanation for (农村, 社区,
+    非公有制企业 graded 好 or 较差; 机关, 教育卫生事业单位 graded 一般 or 较差), with it."""
+
+    sheet = "一览表"
+    title = "基层党组织分类定级情况一览表"
+    landscape = True
+    columns = (
+        Column("序号", "index"),
+        Column("所属党(工)委", "text"),
+        Column("党组织名称", "text"),
+        Column("领域", "text"),
+        Column("总分", "score"),
+        Column("评定等次", "text"),
+        Column("情况说明", "wrap", 50),
+    )
+
+    def rows(self) -> Iterator[list[Cell]]:
+        needing = (o for o in self.orgs if o.needs_explanation)
+        for number, org in enumerate(needing, start=1):
+            yield [
+                number,
+                org.committee,
+                org.name,
+                org.sector,
+                shown_score(org.total),
+                org.grade,
+                org.explanation,
+            ]
+
+
+class QuotaReport(GradingReport):
+    """各党(工)委定级名额: per committee, the grades counted against the scheme's quotas —
+    好 at most its limit (SPEC: the excess is reported, never corrected here), 较差 about
+    its target share (是 where the rule finds it far from it)."""
+
+    sheet = "名额"
+    title = "各基层党(工)委定级名额情况"
+    landscape = True
+    columns = (
+        Column("所属党(工)委", "text"),
+        Column("党组织数（个）", "int"),
+        *(Column(f"{g}（个）", "int") for g in GRADES),
+        Column("好占比（%）", "share"),
+        Column("好名额上限（个）", "int"),
+        Column("好超出名额", "text"),
+        Column("较差占比（%）", "share"),
+        Column("较差目标占比（%）", "share"),
+        Column("较差偏离目标", "text"),
+    )
+
+    def __init__(self, orgs: Sequence[ReportOrg], scheme: GradingScheme) -> None:
+        super().__init__(orgs)
+        self.scheme = scheme
+
+    def rows(self) -> Iterator[list[Cell]]:
+        # The quota is the rule's (committee_counts, over columns: bounded memory for
+        # 300,000 organizations); the report only lays it out.
+        committees: dict[str, int] = {}
+        sectors: dict[str, int] = {}
+        grades = {g: i for i, g in enumerate(GRADES)}
+        size = len(self.orgs)
+        committee = np.fromiter(
+            (committees.setdefault(o.committee, len(committees)) for o in self.orgs),
+            np.int64,
+            size,
+        )
+        sector = np.fromiter(
+            (sectors.setdefault(SECTORS.get(o.sector, o.sector), len(sectors)) for o in self.orgs),
+            np.int64,
+            size,
+        )
+        grade = np.fromiter((grades[o.grade] for o in self.orgs), np.int8, size)
+        counts = committee_columns(
+            committee, list(committees), grade, sector, list(sectors), self.scheme
+        )
+        target = round_fraction(self.scheme.poor_target * 100, SHARE_PLACES)
+        for c in counts:
+            yield [
+                c.committee,
+                c.orgs,
+                *(c.counts[g] for g in GRADES),
+                share(c.counts[GRADES[0]], c.orgs),
+                math.floor(c.excellent_limit),
+                YES if c.excellent_over_quota else "",
+                share(c.counts[POOR], c.orgs),
+                target,
+                YES if c.poor_far else "",
+            ]
+
+
+def report_set(
+    orgs: Sequence[ReportOrg], scheme: GradingScheme | None = None
+) -> list[GradingReport]:
+    """The five tables of the seed's attachments, in order, then the committees' quotas."""
+    return [
+        SummaryReport(orgs),
+        DetailReport(orgs),
+        PoorListReport(orgs),
+        PoorDetailReport(orgs),
+        OverviewReport(orgs),
+        QuotaReport(orgs, scheme or GradingScheme()),
+    ]

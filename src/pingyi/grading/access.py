@@ -1,0 +1,119 @@
+"""Who sees and does what in a grading round (R17).
+
+The department is the tenant's staff (accounts.Membership): viewers read the whole round,
+staff and administrators run it. Everyone else holds GradingRole rows: a committee user
+works on its committee's organizations, an organization user on itself, an assessor on the
+organizations assigned to them. Anyone else — another tenant included — finds nothing (404).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db.models import Q, QuerySet
+from django.urls import reverse
+
+from pingyi.accounts.selectors import READ, RUN, AnyUser, organizations_for, role_in
+from pingyi.grading.models import Committee, GradingRole, GradingRoleKind, GradingRound, PartyOrg
+
+
+@dataclass(frozen=True)
+class Scope:
+    """One user's reach in one round."""
+
+    round: GradingRound
+    department: bool  # reads everything
+    can_run: bool  # department staff/admin: runs the round, reviews filings
+    committees: frozenset[int]
+    orgs: frozenset[int]  # the organizations the user is
+    assessed: frozenset[int]  # the organizations assigned to the user as assessor
+
+    @property
+    def round_url(self) -> str:
+        return reverse("grading:round", kwargs={"code": self.round.code})
+
+    @property
+    def anything(self) -> bool:
+        return self.department or bool(self.committees or self.orgs or self.assessed)
+
+    def sees_org(self, org: PartyOrg) -> bool:
+        return (
+            self.department
+            or org.committee_id in self.committees
+            or org.pk in self.orgs
+            or org.pk in self.assessed
+        )
+
+    def sees_committee(self, committee: Committee) -> bool:
+        return self.department or committee.pk in self.committees
+
+    def may_self_evaluate(self, org: PartyOrg) -> bool:
+        """The organization itself, its committee, or the department entering a paper form."""
+        return self.can_run or org.committee_id in self.committees or org.pk in self.orgs
+
+    def may_assess(self, org: PartyOrg) -> bool:
+        return org.pk in self.assessed
+
+    def may_decide(self, committee: Committee) -> bool:
+        return committee.pk in self.committees
+
+    def sees_assessment(self, org: PartyOrg) -> bool:
+        """Scores and talk notes: not the organization's own users before the committee decides."""
+        return self.department or org.committee_id in self.committees or org.pk in self.assessed
+
+    def visible_orgs(self) -> QuerySet[PartyOrg]:
+        orgs = PartyOrg.objects.filter(round=self.round)
+        if self.department:
+            return orgs
+        return orgs.filter(
+            Q(committee_id__in=self.committees) | Q(pk__in=self.orgs | self.assessed)
+        )
+
+
+def rounds_for(user: AnyUser) -> QuerySet[GradingRound]:
+    """The rounds of the user's tenants, and those where the user holds a grading role."""
+    if not user.is_authenticated:
+        return GradingRound.objects.none()
+    return (
+        GradingRound.objects.filter(
+            Q(organization__in=organizations_for(user, READ)) | Q(roles__user_id=user.pk)
+        )
+        .select_related("organization")
+        .distinct()
+    )
+
+
+def scope_for(user: AnyUser, grading_round: GradingRound) -> Scope:
+    role = role_in(user, grading_round.organization)
+    rows = (
+        GradingRole.objects.filter(round=grading_round, user_id=user.pk).values_list(
+            "kind", "committee_id", "org_id"
+        )
+        if user.is_authenticated
+        else []
+    )
+    committees, orgs, assessed = set(), set(), set()
+    for kind, committee, org in rows:
+        if kind == GradingRoleKind.COMMITTEE:
+            committees.add(committee)
+        elif kind == GradingRoleKind.ORG:
+            orgs.add(org)
+        else:
+            assessed.add(org)
+    return Scope(
+        round=grading_round,
+        department=role in READ,
+        can_run=role in RUN,
+        committees=frozenset(committees),
+        orgs=frozenset(orgs),
+        assessed=frozenset(assessed),
+    )
+
+
+def round_scope(user: AnyUser, code: str) -> Scope | None:
+    """The round ``code`` as ``user`` may see it; None when the user has no part in it."""
+    found = rounds_for(user).filter(code=code).first()
+    if found is None:
+        return None
+    scope = scope_for(user, found)
+    return scope if scope.anything else None

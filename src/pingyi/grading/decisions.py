@@ -1,0 +1,304 @@
+"""Use cases of the committee's decision (党委研究), filing (审核备案) and the department's
+review. Each runs in one transaction with its audit entry; a refusal raises RuleError with
+one of the message constants below and writes nothing.
+
+The grade itself is never stored: the committee records a *change* with its reason; the
+quota check is the selector's (continuous); filing is refused while selectors' blockers
+remain (unjustified excess, missing explanation, organization not gradable yet).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db import transaction
+from django.utils import timezone
+
+from pingyi.audit.services import audit_log
+from pingyi.grading.models import (
+    Committee,
+    Explanation,
+    Filing,
+    FilingStatus,
+    FollowUp,
+    GradeChange,
+    GradingRound,
+    PartyOrg,
+    QuotaJustification,
+    Review,
+    Verdict,
+)
+from pingyi.grading.selectors import CommitteeState, OrgState, grading_state
+from pingyi.rules import grading as rules
+from pingyi.rules.errors import RuleError, Term, gettext_noop
+
+E_NOT_GRADED = gettext_noop("%(org)s cannot be graded yet: %(why)s")
+E_GRADE = gettext_noop("the grade must be one of: %(grades)s")
+E_REASON = gettext_noop("a change of grade needs its reason")
+E_BRANCH = gettext_noop(
+    "%(org)s is a branch: it takes the grade of its general branch %(parent)s; change that one"
+)
+E_VIOLATION = gettext_noop(
+    "%(org)s has a violation in its leadership: it is 较差 whatever the committee decides"
+)
+E_NEW = gettext_noop("%(org)s is newly established: it can be at most 较好")
+E_FILED = gettext_noop(
+    "the committee %(committee)s has filed its grades (%(status)s): nothing changes unless "
+    "the department returns them"
+)
+E_NO_EXPLANATION_NEEDED = gettext_noop("%(org)s graded %(grade)s needs no explanation")
+E_TEXT = gettext_noop("a text is required")
+E_NO_EXCESS = gettext_noop("the committee has no such excess to justify now")
+E_CANNOT_FILE = gettext_noop("the committee cannot file yet: %(why)s")
+E_NOT_FILED = gettext_noop("%(org)s is not filed for review")
+E_VERDICT = gettext_noop("the verdict must be one of: %(verdicts)s")
+E_RETURN_COMMENT = gettext_noop("returning an organization needs a comment saying what to fix")
+
+
+def _now(now: dt.datetime | None) -> dt.datetime:
+    return now or timezone.now()
+
+
+def _state(org: PartyOrg) -> tuple[OrgState, CommitteeState, rules.GradingScheme]:
+    """The organization's current state, the round row locked (decisions are serialised)."""
+    locked = GradingRound.objects.select_for_update().get(pk=org.round_id)
+    rules.check_step(locked.status, (rules.DECISION,))
+    state = grading_state(locked)
+    committee = state.committee(org.committee_id)
+    return state.org(org.code), committee, state.scheme
+
+
+def _check_open(committee: CommitteeState) -> None:
+    if not committee.may_change:
+        raise RuleError(
+            E_FILED,
+            committee=committee.committee.name,
+            status=Term(committee.filing.get_status_display() if committee.filing else ""),
+        )
+
+
+def grade_change(
+    *, org: PartyOrg, grade: str, reason: str, actor: str, now: dt.datetime | None = None
+) -> GradeChange | None:
+    """The committee sets an organization's grade, with its reason (a change back to the
+    computed grade withdraws the change). Refused for a branch (it follows its general
+    branch), above 较差 under a violation, and to 好 for a new organization; any review of
+    the organization is withdrawn: the department sees it again."""
+    if grade not in rules.GRADES:
+        raise RuleError(E_GRADE, grades=", ".join(rules.GRADES))
+    with transaction.atomic():
+        state, committee, _scheme = _state(org)
+        _check_open(committee)
+        if state.graded is None:
+            why = "; ".join(p.message() for p in state.pending)
+            raise RuleError(E_NOT_GRADED, org=org.name, why=why)
+        if org.parent_id is not None:
+            raise RuleError(E_BRANCH, org=org.name, parent=state.org.parent.code)  # type: ignore[union-attr]
+        if org.violation and grade != rules.POOR:
+            raise RuleError(E_VIOLATION, org=org.name)
+        if org.new and grade == rules.EXCELLENT:
+            raise RuleError(E_NEW, org=org.name)
+        before = state.grade
+        Review.objects.filter(org=org).delete()
+        if grade == state.graded.computed:
+            GradeChange.objects.filter(org=org).delete()
+            change = None
+        else:
+            if not reason.strip():
+                raise RuleError(E_REASON)
+            change, _ = GradeChange.objects.update_or_create(
+                org=org,
+                defaults={
+                    "grade": grade,
+                    "reason": reason.strip(),
+                    "changed_by": actor,
+                    "changed_at": _now(now),
+                },
+            )
+        audit_log(
+            actor=actor,
+            action="grading.grade.changed" if change else "grading.grade.restored",
+            obj=org,
+            data={
+                "org": org.code,
+                "computed": state.graded.computed,
+                "from": before,
+                "to": grade,
+                "reason": reason.strip(),
+            },
+        )
+    return change
+
+
+def follow_up_set(
+    *,
+    org: PartyOrg,
+    problems: str,
+    measures: str,
+    sponsor_leader: str,
+    liaison: str,
+    actor: str,
+) -> FollowUp:
+    """Problems, measures, sponsor leader and liaison of a 一般/较差 organization."""
+    with transaction.atomic():
+        _org_state, committee, _scheme = _state(org)
+        _check_open(committee)
+        values = {
+            "problems": problems.strip(),
+            "measures": measures.strip(),
+            "sponsor_leader": sponsor_leader.strip(),
+            "liaison": liaison.strip(),
+        }
+        follow, _ = FollowUp.objects.update_or_create(org=org, defaults=values)
+        audit_log(
+            actor=actor, action="grading.follow_up.set", obj=org, data={"org": org.code, **values}
+        )
+    return follow
+
+
+def explanation_write(
+    *, org: PartyOrg, text: str, actor: str, now: dt.datetime | None = None
+) -> Explanation:
+    """The 一览表 explanation of an organization whose sector and grade need one (SPEC P2)."""
+    if not text.strip():
+        raise RuleError(E_TEXT)
+    with transaction.atomic():
+        state, committee, _scheme = _state(org)
+        _check_open(committee)
+        if not state.needs_explanation or state.grade is None:
+            raise RuleError(E_NO_EXPLANATION_NEEDED, org=org.name, grade=state.grade or "—")
+        explanation, _ = Explanation.objects.update_or_create(
+            org=org,
+            defaults={
+                "grade": state.grade,
+                "text": text.strip(),
+                "written_by": actor,
+                "written_at": _now(now),
+            },
+        )
+        audit_log(
+            actor=actor,
+            action="grading.explanation.written",
+            obj=org,
+            data={"org": org.code, "grade": state.grade, "text": text.strip()},
+        )
+    return explanation
+
+
+def quota_justify(
+    *, committee: Committee, kind: str, text: str, actor: str, now: dt.datetime | None = None
+) -> QuotaJustification:
+    """Records why the committee keeps a quota excess it has now (好 over its limit, or 较差
+    far from about 10 %). The grades are not moved: the justification goes with the filing."""
+    if not text.strip():
+        raise RuleError(E_TEXT)
+    with transaction.atomic():
+        locked = GradingRound.objects.select_for_update().get(pk=committee.round_id)
+        rules.check_step(locked.status, (rules.DECISION,))
+        state = grading_state(locked).committee(committee.pk)
+        _check_open(state)
+        if kind not in state.excesses():
+            raise RuleError(E_NO_EXCESS)
+        row, _ = QuotaJustification.objects.update_or_create(
+            committee=committee,
+            kind=kind,
+            defaults={"text": text.strip(), "written_by": actor, "written_at": _now(now)},
+        )
+        count = state.count
+        audit_log(
+            actor=actor,
+            action="grading.quota.justified",
+            obj=committee,
+            data={
+                "committee": committee.name,
+                "kind": kind,
+                "counts": count.counts if count else {},
+                "text": text.strip(),
+            },
+        )
+    return row
+
+
+def filing_submit(*, committee: Committee, actor: str, now: dt.datetime | None = None) -> Filing:
+    """The committee files its grades with the department — refused while any organization
+    cannot be graded, an excess lacks its justification or an explanation is missing.
+    A refiling after a return keeps the approved organizations and withdraws the returns."""
+    with transaction.atomic():
+        locked = GradingRound.objects.select_for_update().get(pk=committee.round_id)
+        rules.check_step(locked.status, (rules.DECISION,))
+        grading = grading_state(locked)
+        state = grading.committee(committee.pk)
+        _check_open(state)
+        blockers = state.blockers(grading.scheme)
+        if blockers:
+            raise RuleError(E_CANNOT_FILE, why="; ".join(b.message() for b in blockers))
+        Review.objects.filter(org__committee=committee, verdict=Verdict.RETURNED).delete()
+        filing, created = Filing.objects.get_or_create(
+            committee=committee,
+            defaults={"status": FilingStatus.FILED, "filed_by": actor, "filed_at": _now(now)},
+        )
+        if not created:
+            filing.status, filing.filed_by, filing.filed_at = FilingStatus.FILED, actor, _now(now)
+            filing.times += 1
+            filing.save()
+        _settle(filing)
+        counts = state.count.counts if state.count else {}
+        audit_log(
+            actor=actor,
+            action="grading.filing.submitted",
+            obj=committee,
+            data={"committee": committee.name, "times": filing.times, "counts": counts},
+        )
+    return filing
+
+
+def _settle(filing: Filing) -> None:
+    """The filing's status from its reviews: returned if any organization is, approved when
+    every organization is, else filed (under review)."""
+    verdicts = list(
+        Review.objects.filter(org__committee_id=filing.committee_id).values_list(
+            "verdict", flat=True
+        )
+    )
+    orgs = PartyOrg.objects.filter(committee_id=filing.committee_id).count()
+    if Verdict.RETURNED in verdicts:
+        filing.status = FilingStatus.RETURNED
+    elif len(verdicts) == orgs:
+        filing.status = FilingStatus.APPROVED
+    else:
+        filing.status = FilingStatus.FILED
+    filing.save(update_fields=["status"])
+
+
+def review_record(
+    *, org: PartyOrg, verdict: str, comment: str, actor: str, now: dt.datetime | None = None
+) -> Review:
+    """The department approves or returns one filed organization (a return with a comment).
+    The committee's filing follows: returned as soon as one is, approved when all are."""
+    if verdict not in Verdict.values:
+        raise RuleError(E_VERDICT, verdicts=", ".join(Verdict.values))
+    if verdict == Verdict.RETURNED and not comment.strip():
+        raise RuleError(E_RETURN_COMMENT)
+    with transaction.atomic():
+        locked = GradingRound.objects.select_for_update().get(pk=org.round_id)
+        rules.check_step(locked.status, (rules.DECISION,))
+        filing = Filing.objects.filter(committee_id=org.committee_id).first()
+        if filing is None or filing.status not in (FilingStatus.FILED, FilingStatus.RETURNED):
+            raise RuleError(E_NOT_FILED, org=org.name)
+        review, _ = Review.objects.update_or_create(
+            org=org,
+            defaults={
+                "verdict": verdict,
+                "comment": comment.strip(),
+                "reviewed_by": actor,
+                "reviewed_at": _now(now),
+            },
+        )
+        _settle(filing)
+        audit_log(
+            actor=actor,
+            action=f"grading.review.{verdict}",
+            obj=org,
+            data={"org": org.code, "comment": comment.strip(), "filing": filing.status},
+        )
+    return review

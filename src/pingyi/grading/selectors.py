@@ -1,0 +1,476 @@
+"""Reads of a grading round: every organization's sources, total and grade, and each
+committee's quotas and what still blocks its filing — computed from the stored facts in a
+fixed handful of queries, whatever the number of organizations.
+
+Pages, services (filing checks) and the report tables (grading_report_rows) all read here,
+so a grade shown, a grade filed and a grade printed are the same computation.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+from fractions import Fraction
+
+from pingyi.ballots.selectors import campaign_tally
+from pingyi.exports import grading_reports as reports
+from pingyi.grading.models import (
+    AssessmentScore,
+    Committee,
+    Filing,
+    FilingStatus,
+    GradingRound,
+    PartyOrg,
+    QuotaJustification,
+    QuotaKind,
+    RubricIndicator,
+    SelfScore,
+    Survey,
+)
+from pingyi.rules import grading as rules
+from pingyi.rules import phases
+from pingyi.rules.errors import RuleError, gettext_noop
+from pingyi.rules.rubric_items import SubItem
+
+SURVEY_NONE, SURVEY_PENDING, SURVEY_SUPPRESSED = "none", "pending", "suppressed"
+SURVEY_COUNTED, SURVEY_ENTERED = "counted", "entered"
+
+P_NOT_ASSESSED = gettext_noop("not assessed yet")
+P_NO_SURVEY = gettext_noop("no mass survey and no entered satisfaction rate")
+P_SURVEY_OPEN = gettext_noop("its mass survey is not closed yet")
+P_SURVEY_SUPPRESSED = gettext_noop(
+    "its mass survey has fewer than %(k)s valid ballots: the rate is suppressed until a "
+    "rate is entered"
+)
+P_PARENT_PENDING = gettext_noop("its general branch %(parent)s cannot be graded yet")
+
+E_FILE_PENDING = gettext_noop("these organizations cannot be graded yet: %(codes)s")
+E_FILE_EXCELLENT = gettext_noop(
+    "好 is above its quota (%(count)s of %(orgs)s, at most %(limit)s): record a justification "
+    "before filing"
+)
+E_FILE_POOR = gettext_noop(
+    "较差 is far from about %(target)s (%(count)s of %(orgs)s): record a justification before "
+    "filing"
+)
+E_FILE_EXPLANATIONS = gettext_noop("explanations are missing for: %(codes)s")
+
+
+def round_scheme(grading_round: GradingRound) -> rules.GradingScheme:
+    return rules.grading_scheme_from_dict(grading_round.scheme, f"round {grading_round.code}")
+
+
+def to_fraction(value: Decimal) -> Fraction:
+    return Fraction(value)
+
+
+def rubric_rows(grading_round: GradingRound) -> dict[str, list[RubricIndicator]]:
+    """sector ("" for the default rubric) → its indicators with their sub-items."""
+    table: dict[str, list[RubricIndicator]] = defaultdict(list)
+    for row in grading_round.indicators.prefetch_related("items").order_by("sector", "position"):
+        table[row.sector].append(row)
+    return dict(table)
+
+
+def indicators_for(org: PartyOrg, table: dict[str, list[RubricIndicator]]) -> list[RubricIndicator]:
+    return table.get(org.sector) or table.get("", [])
+
+
+def as_rule(row: RubricIndicator) -> rules.Indicator:
+    items = tuple(SubItem(i.name, to_fraction(i.points), i.standard) for i in row.items.all())
+    return rules.Indicator(row.code, row.name, to_fraction(row.maximum), items, row.survey)
+
+
+@dataclass(frozen=True)
+class SurveyResult:
+    status: str
+    rate: Fraction | None = None
+    ballots: int | None = None
+    campaign_code: str = ""
+
+
+@dataclass
+class OrgState:
+    org: PartyOrg
+    indicators: list[RubricIndicator]
+    self_total: Fraction | None
+    assessment: dict[str, Fraction] | None  # indicator code → points (the survey's excluded)
+    survey: SurveyResult
+    survey_points: Fraction | None
+    total: Fraction | None
+    pending: list[RuleError] = field(default_factory=list)
+    graded: rules.Graded | None = None
+
+    @property
+    def grade(self) -> str | None:
+        return self.graded.grade if self.graded else None
+
+    @property
+    def needs_explanation(self) -> bool:
+        return bool(self.graded and self.graded.needs_explanation)
+
+    @property
+    def explained(self) -> bool:
+        explanation = getattr(self.org, "explanation", None)
+        return explanation is not None and explanation.grade == self.grade
+
+    @property
+    def assessment_total(self) -> Fraction | None:
+        return rules.total_of(self.assessment) if self.assessment is not None else None
+
+
+@dataclass
+class CommitteeState:
+    committee: Committee
+    orgs: list[OrgState]
+    count: rules.CommitteeCount | None  # over the graded organizations
+    justified: dict[str, QuotaJustification]
+    filing: Filing | None
+
+    @property
+    def status(self) -> str:
+        return self.filing.status if self.filing else ""
+
+    @property
+    def may_change(self) -> bool:
+        """Grades, explanations and justifications change only before filing or after a return."""
+        return self.filing is None or self.filing.status == FilingStatus.RETURNED
+
+    def excesses(self) -> list[str]:
+        kinds = []
+        if self.count and self.count.excellent_over_quota:
+            kinds.append(QuotaKind.EXCELLENT.value)
+        if self.count and self.count.poor_far:
+            kinds.append(QuotaKind.POOR.value)
+        return kinds
+
+    def unjustified(self) -> list[str]:
+        """The excesses the committee has not justified yet."""
+        return [kind for kind in self.excesses() if kind not in self.justified]
+
+    def blockers(self, scheme: rules.GradingScheme) -> list[RuleError]:
+        """Why the committee cannot file now (empty: it can)."""
+        found: list[RuleError] = []
+        pending = [s.org.code for s in self.orgs if s.graded is None]
+        if pending:
+            found.append(RuleError(E_FILE_PENDING, codes=", ".join(pending)))
+        count = self.count
+        if count and count.excellent_over_quota and QuotaKind.EXCELLENT not in self.justified:
+            found.append(
+                RuleError(
+                    E_FILE_EXCELLENT,
+                    count=count.counts[rules.EXCELLENT],
+                    orgs=count.orgs,
+                    limit=int(count.excellent_limit),
+                )
+            )
+        if count and count.poor_far and QuotaKind.POOR not in self.justified:
+            found.append(
+                RuleError(
+                    E_FILE_POOR,
+                    target=f"{rules.number_text(scheme.poor_target * 100)}%",
+                    count=count.counts[rules.POOR],
+                    orgs=count.orgs,
+                )
+            )
+        missing = [s.org.code for s in self.orgs if s.needs_explanation and not s.explained]
+        if missing:
+            found.append(RuleError(E_FILE_EXPLANATIONS, codes=", ".join(missing)))
+        return found
+
+
+@dataclass
+class RoundGrading:
+    round: GradingRound
+    scheme: rules.GradingScheme
+    orgs: list[OrgState]
+    committees: list[CommitteeState]
+
+    def org(self, code: str) -> OrgState:
+        return next(s for s in self.orgs if s.org.code == code)
+
+    def committee(self, pk: int) -> CommitteeState:
+        return next(c for c in self.committees if c.committee.pk == pk)
+
+
+def _sums(rows: object) -> dict[int, dict[str, Fraction]]:
+    found: dict[int, dict[str, Fraction]] = defaultdict(dict)
+    for org_id, code, points in rows:  # type: ignore[attr-defined]
+        found[org_id][code] = to_fraction(points)
+    return found
+
+
+def survey_results(grading_round: GradingRound, k: int) -> dict[str, SurveyResult]:
+    """org code → its survey's outcome; a closed campaign is tallied once for all its units."""
+    results: dict[str, SurveyResult] = {}
+    for survey in Survey.objects.filter(round=grading_round).select_related("campaign"):
+        campaign = survey.campaign
+        if campaign.status not in phases.RESULTS_VISIBLE:
+            for code in campaign.units.values_list("code", flat=True):
+                results[code] = SurveyResult(SURVEY_PENDING, campaign_code=campaign.code)
+            continue
+        for unit in campaign_tally(campaign, previous=False).units:
+            n = unit.valid_ballots
+            if n < k or unit.satisfaction_rate is None:
+                results[unit.spec.code] = SurveyResult(SURVEY_SUPPRESSED, None, n, campaign.code)
+            else:
+                results[unit.spec.code] = SurveyResult(
+                    SURVEY_COUNTED, unit.satisfaction_rate, n, campaign.code
+                )
+    return results
+
+
+def _org_state(
+    org: PartyOrg,
+    table: dict[str, list[RubricIndicator]],
+    self_scores: dict[str, Fraction] | None,
+    assessed: dict[str, Fraction] | None,
+    survey: SurveyResult,
+    k: int,
+) -> OrgState:
+    indicators = indicators_for(org, table)
+    entry = getattr(org, "survey_entry", None)
+    if entry is not None:
+        survey = SurveyResult(SURVEY_ENTERED, Fraction(entry.rate), entry.ballots)
+    state = OrgState(
+        org=org,
+        indicators=indicators,
+        self_total=rules.total_of(self_scores) if self_scores is not None else None,
+        assessment=assessed,
+        survey=survey,
+        survey_points=None,
+        total=None,
+    )
+    survey_row = next((i for i in indicators if i.survey), None)
+    if survey_row is not None:
+        if survey.rate is not None:
+            state.survey_points = rules.survey_points(to_fraction(survey_row.maximum), survey.rate)
+        elif survey.status == SURVEY_SUPPRESSED:
+            state.pending.append(RuleError(P_SURVEY_SUPPRESSED, k=k))
+        elif survey.status == SURVEY_PENDING:
+            state.pending.append(RuleError(P_SURVEY_OPEN))
+        else:
+            state.pending.append(RuleError(P_NO_SURVEY))
+    if assessed is None:
+        state.pending.insert(0, RuleError(P_NOT_ASSESSED))
+    if not state.pending and assessed is not None:
+        state.total = rules.total_of(assessed) + (state.survey_points or Fraction(0))
+    return state
+
+
+def grading_state(grading_round: GradingRound) -> RoundGrading:
+    """Every organization's sources, total and grade, and every committee's quota status."""
+    scheme = round_scheme(grading_round)
+    k = scheme.min_survey_ballots
+    table = rubric_rows(grading_round)
+    orgs = list(
+        PartyOrg.objects.filter(round=grading_round)
+        .select_related(
+            "committee",
+            "parent",
+            "self_evaluation",
+            "assessment",
+            "grade_change",
+            "explanation",
+            "review",
+            "follow_up",
+            "survey_entry",
+        )
+        .order_by("position")
+    )
+    self_scores = _sums(
+        SelfScore.objects.filter(evaluation__org__round=grading_round).values_list(
+            "evaluation__org_id", "indicator__code", "points"
+        )
+    )
+    assessed = _sums(
+        AssessmentScore.objects.filter(assessment__org__round=grading_round).values_list(
+            "assessment__org_id", "indicator__code", "points"
+        )
+    )
+    surveys = survey_results(grading_round, k)
+    states = [
+        _org_state(
+            org,
+            table,
+            self_scores.get(org.pk) if hasattr(org, "self_evaluation") else None,
+            assessed.get(org.pk, {}) if hasattr(org, "assessment") else None,
+            surveys.get(org.code, SurveyResult(SURVEY_NONE)),
+            k,
+        )
+        for org in orgs
+    ]
+    _grade(states)
+    return RoundGrading(grading_round, scheme, states, _committees(grading_round, states, scheme))
+
+
+def _grade(states: list[OrgState]) -> None:
+    """Grades the organizations whose total and whole chain of general branches are known."""
+    by_code = {s.org.code: s for s in states}
+    ready: dict[str, bool] = {}
+
+    def is_ready(state: OrgState) -> bool:
+        code = state.org.code
+        if code not in ready:
+            ready[code] = False  # a loop (refused at import) cannot recurse forever
+            parent = state.org.parent.code if state.org.parent else None
+            ready[code] = state.total is not None and (parent is None or is_ready(by_code[parent]))
+        return ready[code]
+
+    graded = [s for s in states if is_ready(s)]
+    for state in states:
+        parent = state.org.parent
+        if state.total is not None and parent is not None and not ready[state.org.code]:
+            state.pending.append(RuleError(P_PARENT_PENDING, parent=parent.code))
+    changes = {
+        s.org.code: s.org.grade_change.grade for s in graded if hasattr(s.org, "grade_change")
+    }
+    results = rules.grade_all(
+        [_rule_org(s.org) for s in graded],
+        {s.org.code: s.total or Fraction(0) for s in graded},
+        changes,
+    )
+    for state, result in zip(graded, results, strict=True):
+        state.graded = result
+
+
+def _rule_org(org: PartyOrg) -> rules.Org:
+    return rules.Org(
+        code=org.code,
+        name=org.name,
+        sector=org.sector,
+        committee=org.committee.name,
+        parent_code=org.parent.code if org.parent else None,
+        new=org.new,
+        violation=org.violation,
+    )
+
+
+def _committees(
+    grading_round: GradingRound, states: list[OrgState], scheme: rules.GradingScheme
+) -> list[CommitteeState]:
+    justified: dict[int, dict[str, QuotaJustification]] = defaultdict(dict)
+    for row in QuotaJustification.objects.filter(committee__round=grading_round):
+        justified[row.committee_id][row.kind] = row
+    filings = {f.committee_id: f for f in Filing.objects.filter(committee__round=grading_round)}
+    result = []
+    for committee in grading_round.committees.order_by("position"):
+        members = [s for s in states if s.org.committee_id == committee.pk]
+        graded = [s.graded for s in members if s.graded is not None]
+        counts = rules.committee_counts(graded, scheme)
+        result.append(
+            CommitteeState(
+                committee=committee,
+                orgs=members,
+                count=counts[0] if counts else None,
+                justified=justified[committee.pk],
+                filing=filings.get(committee.pk),
+            )
+        )
+    return result
+
+
+@dataclass(frozen=True)
+class ReportOrg:
+    """One organization as the report tables (汇总表, 明细表, 较差名单, 较差状况明细表, 一览表)
+    need it. Scores are exact Fractions; None where a source is missing. ``survey_rate`` is
+    None when the survey is suppressed (fewer than k valid ballots) or not yet counted."""
+
+    code: str
+    name: str
+    sector: str
+    committee: str
+    parent_code: str | None
+    self_score: Fraction | None
+    assessment_score: Fraction | None  # the assessment group's points, the survey's excluded
+    survey_rate: Fraction | None
+    survey_status: str  # none, pending, suppressed, counted, entered
+    survey_points: Fraction | None
+    total: Fraction | None
+    computed_grade: str | None  # from the total alone
+    final_grade: str | None  # after the committee's change and the overrides
+    overrides: tuple[str, ...]  # violation, new, inherited
+    needs_explanation: bool
+    explanation: str
+    change_reason: str
+    problems: str
+    measures: str
+    sponsor_leader: str
+    liaison: str
+
+
+def report_org(state: OrgState) -> ReportOrg:
+    org = state.org
+    follow = getattr(org, "follow_up", None)
+    evaluation = getattr(org, "self_evaluation", None)
+    change = getattr(org, "grade_change", None)
+    explanation = getattr(org, "explanation", None)
+    problems = (follow.problems if follow else "") or (evaluation.problems if evaluation else "")
+    return ReportOrg(
+        code=org.code,
+        name=org.name,
+        sector=org.sector,
+        committee=org.committee.name,
+        parent_code=org.parent.code if org.parent else None,
+        self_score=state.self_total,
+        assessment_score=state.assessment_total,
+        survey_rate=state.survey.rate,
+        survey_status=state.survey.status,
+        survey_points=state.survey_points,
+        total=state.total,
+        computed_grade=state.graded.computed if state.graded else None,
+        final_grade=state.grade,
+        overrides=tuple(state.graded.overrides) if state.graded else (),
+        needs_explanation=state.needs_explanation,
+        explanation=explanation.text if explanation and state.explained else "",
+        change_reason=change.reason if change else "",
+        problems=problems,
+        measures=follow.measures if follow else "",
+        sponsor_leader=follow.sponsor_leader if follow else "",
+        liaison=follow.liaison if follow else "",
+    )
+
+
+def grading_report_rows(grading_round: GradingRound) -> list[ReportOrg]:
+    """Every organization of the round in import order, for the report tables."""
+    return [report_org(s) for s in grading_state(grading_round).orgs]
+
+
+E_NOT_ALL_GRADED = gettext_noop(
+    "the reports need a grade for every organization; %(n)s cannot be graded yet "
+    "(scores or a survey result missing)"
+)
+
+
+def grading_reports(grading_round: GradingRound) -> list[reports.ReportOrg]:
+    """The rows the report tables print (exports.grading_reports), every organization graded;
+    RuleError while any cannot be graded yet, since a table with gaps would misstate shares."""
+    rows = grading_report_rows(grading_round)
+    missing = [r for r in rows if r.total is None or r.final_grade is None]
+    if missing:
+        raise RuleError(E_NOT_ALL_GRADED, n=len(missing))
+    return [
+        reports.ReportOrg(
+            code=r.code,
+            name=r.name,
+            sector=r.sector,
+            committee=r.committee,
+            parent_code=r.parent_code,
+            self_score=r.self_score,
+            assessment_score=r.assessment_score,
+            survey_rate=r.survey_rate,
+            total=r.total or Fraction(0),
+            computed=r.computed_grade or "",
+            grade=r.final_grade or "",
+            overrides=r.overrides,
+            needs_explanation=r.needs_explanation,
+            explanation=r.explanation,
+            change_reason=r.change_reason,
+            problems=r.problems,
+            measures=r.measures,
+            sponsor_leader=r.sponsor_leader,
+            liaison=r.liaison,
+        )
+        for r in rows
+    ]

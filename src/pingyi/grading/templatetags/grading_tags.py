@@ -1,0 +1,37 @@
+"""Numbers of the grading pages: exact scores as people write them, rates as percentages."""
+
+from __future__ import annotations
+
+from fractions import Fraction
+
+from django import template
+
+from pingyi.rules.grading import number_text
+from pingyi.rules.tally import round_fraction
+
+register = template.Library()
+
+
+@register.filter
+def score(value: Fraction | int | None) -> str:
+    """17.5, 20, 12.33 (two decimals when it does not end sooner); "—" when missing."""
+    if value is None:
+        return "—"
+    return number_text(Fraction(value))
+
+
+@register.filter
+def percent(value: Fraction | None) -> str:
+    """A rate as a percentage with one decimal, rounded half up: 80.0%."""
+    if value is None:
+        return "—"
+    tenths = round_fraction(value * 100, 1)
+    return f"{float(tenths):.1f}%"
+
+
+@register.filter
+def messages_of(errors: list[object]) -> list[str]:
+    """RuleErrors (or anything) as text, for lists of pending reasons."""
+    from django.utils.translation import gettext
+
+    return [e.message(gettext) if hasattr(e, "message") else str(e) for e in errors]

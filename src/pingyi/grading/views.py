@@ -1,0 +1,294 @@
+"""The department's grading pages: rounds, import, roles, surveys, overview and review.
+Each view: parse, call one service or selector, render. Pages of organizations and
+committees are in views_work.py; access is decided in access.py (R17)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from pingyi.accounts.selectors import RUN, organizations_for
+from pingyi.exports.grading_pdf import write_grading_pdf
+from pingyi.exports.grading_reports import sector_counts
+from pingyi.exports.grading_workbook import write_grading_workbook
+from pingyi.grading import services
+from pingyi.grading.access import Scope, round_scope, rounds_for
+from pingyi.grading.forms import FileForm, RoundForm
+from pingyi.grading.models import (
+    Committee,
+    GradingRole,
+    GradingRoleKind,
+    GradingRound,
+    PartyOrg,
+    RoundStatus,
+)
+from pingyi.grading.selectors import grading_reports, grading_state, round_scheme
+from pingyi.rules import grading as rules
+from pingyi.rules.errors import InputError, RuleError
+from pingyi.voting.selectors import collection_status
+from pingyi.web import charts
+from pingyi.web.shared import PDF, XLSX, download, guarded, uploaded, written
+
+
+def scope_of(request: HttpRequest, code: str) -> Scope:
+    """The round as this user may see it; a round they have no part in is not found."""
+    scope = round_scope(request.user, code)
+    if scope is None:
+        raise Http404
+    return scope
+
+
+def require(allowed: bool) -> None:
+    if not allowed:
+        raise PermissionError
+
+
+def act(request: HttpRequest, run: Callable[[], object], done: str, to: str) -> HttpResponse:
+    """Runs one service; its refusal or ``done`` goes back to ``to`` as a message."""
+    try:
+        run()
+        messages.success(request, done)
+    except RuleError as exc:
+        messages.error(request, exc.message(_))
+    except InputError as exc:
+        for line in exc.messages(_):
+            messages.error(request, line)
+    return redirect(to)
+
+
+def actor(request: HttpRequest) -> str:
+    return request.user.get_username()
+
+
+@guarded
+def home(request: HttpRequest) -> HttpResponse:
+    rounds = rounds_for(request.user).order_by("-year", "code")
+    can_create = organizations_for(request.user, RUN).exists()
+    return render(request, "pingyi/grading/home.html", {"rounds": rounds, "can_create": can_create})
+
+
+def _scheme_of(form: RoundForm) -> rules.GradingScheme:
+    upload = form.cleaned_data["scheme"]
+    if not upload:
+        return rules.GradingScheme(indicators=rules.RUBRICS[form.cleaned_data["rubric"]])
+    with uploaded(upload) as path:
+        return rules.grading_scheme_from_file(path)
+
+
+@guarded
+def round_new(request: HttpRequest) -> HttpResponse:
+    organizations = organizations_for(request.user, RUN)
+    require(organizations.exists())
+    form = RoundForm(request.POST or None, request.FILES or None, organizations=organizations)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            created = services.round_create(
+                organization=data["organization"],
+                year=data["year"],
+                name=data["name"],
+                scheme=_scheme_of(form),
+                actor=actor(request),
+            )
+        except InputError as exc:
+            for line in exc.messages(_):
+                form.add_error(None, line)
+        except RuleError as exc:
+            form.add_error(None, exc.message(_))
+        else:
+            messages.success(request, _("Round created. Import its organizations."))
+            return redirect("grading:round", code=created.code)
+    return render(request, "pingyi/grading/round_new.html", {"form": form})
+
+
+@guarded
+def round_detail(request: HttpRequest, code: str) -> HttpResponse:
+    scope = scope_of(request, code)
+    state = grading_state(scope.round)
+    visible = set(scope.visible_orgs().values_list("pk", flat=True))
+    surveys = [
+        (survey, collection_status(survey.campaign))
+        for survey in scope.round.surveys.select_related("campaign", "org", "committee")
+    ]
+    context: dict[str, Any] = {
+        "round": scope.round,
+        "scope": scope,
+        "state": state,
+        "orgs": [s for s in state.orgs if s.org.pk in visible],
+        "committees": [c for c in state.committees if scope.sees_committee(c.committee)],
+        "surveys": surveys if scope.department else [],
+        "roles": GradingRole.objects.filter(round=scope.round).select_related(
+            "user", "committee", "org"
+        )
+        if scope.department
+        else [],
+        "import_form": FileForm(),
+        "kinds": GradingRoleKind.choices,
+        "steps": RoundStatus.choices,
+        "show_scores": scope.department or bool(scope.committees),
+    }
+    if scope.department:
+        context["reports"] = _reports_or_reason(scope.round)
+    return render(request, "pingyi/grading/round.html", context)
+
+
+def _reports_or_reason(grading_round: GradingRound) -> dict[str, Any]:
+    """The chart of grade shares by sector, or why the reports cannot be built yet."""
+    try:
+        rows = grading_reports(grading_round)
+    except RuleError as exc:
+        return {"reason": exc.message(_)}
+    return {"chart": charts.grading_shares_chart(sector_counts(rows))}
+
+
+REPORT_WRITERS = {"xlsx": (write_grading_workbook, XLSX), "pdf": (write_grading_pdf, PDF)}
+
+
+@guarded
+def reports_download(request: HttpRequest, code: str, fmt: str) -> HttpResponse:
+    """The report set (汇总表, 明细表, 较差名单, 较差状况明细表, 一览表) as .xlsx or PDF."""
+    scope = scope_of(request, code)
+    require(scope.department)
+    if fmt not in REPORT_WRITERS:
+        raise Http404
+    write, content_type = REPORT_WRITERS[fmt]
+    try:
+        rows = grading_reports(scope.round)
+    except RuleError as exc:
+        messages.error(request, exc.message(_))
+        return redirect("grading:round", code=scope.round.code)
+    scheme, title = round_scheme(scope.round), scope.round.name
+    content = written(lambda p: write(p, rows, scheme=scheme, title=title), f".{fmt}")
+    return download(content, f"{scope.round.code}-grading.{fmt}", content_type)
+
+
+@guarded
+@require_POST
+def round_advance(request: HttpRequest, code: str) -> HttpResponse:
+    scope = scope_of(request, code)
+    require(scope.can_run)
+    return act(
+        request,
+        lambda: services.round_advance(grading_round=scope.round, actor=actor(request)),
+        _("The round moved to its next step."),
+        scope.round_url,
+    )
+
+
+@guarded
+@require_POST
+def orgs_upload(request: HttpRequest, code: str) -> HttpResponse:
+    scope = scope_of(request, code)
+    require(scope.can_run)
+    form = FileForm(request.POST, request.FILES)
+    if not form.is_valid():
+        messages.error(request, _("Choose a file to upload."))
+        return redirect(scope.round_url)
+    upload = form.cleaned_data["file"]
+
+    def run() -> int:
+        with uploaded(upload) as path:
+            return services.orgs_import(
+                grading_round=scope.round,
+                path=path,
+                label=upload.name or "orgs",
+                actor=actor(request),
+            )
+
+    return act(request, run, _("Organizations imported."), scope.round_url)
+
+
+@guarded
+@require_POST
+def assessments_upload(request: HttpRequest, code: str) -> HttpResponse:
+    """The assessment groups' scoring sheets, all at once (paper sheets typed in)."""
+    scope = scope_of(request, code)
+    require(scope.can_run)
+    form = FileForm(request.POST, request.FILES)
+    if not form.is_valid():
+        messages.error(request, _("Choose a file to upload."))
+        return redirect(scope.round_url)
+    upload = form.cleaned_data["file"]
+
+    def run() -> int:
+        with uploaded(upload) as path:
+            return services.assessments_import(
+                grading_round=scope.round,
+                path=path,
+                label=upload.name or "scores",
+                actor=actor(request),
+            )
+
+    return act(request, run, _("Assessments imported."), scope.round_url)
+
+
+def _target(scope: Scope, value: str) -> tuple[Committee | None, PartyOrg | None]:
+    """A posted "k<pk>" (committee) or "o<pk>" (organization) of this round."""
+    kind, number = value[:1], value[1:]
+    if not number.isdigit():
+        return None, None
+    if kind == "k":
+        return Committee.objects.filter(round=scope.round, pk=int(number)).first(), None
+    return None, PartyOrg.objects.filter(round=scope.round, pk=int(number)).first()
+
+
+@guarded
+@require_POST
+def role_new(request: HttpRequest, code: str) -> HttpResponse:
+    scope = scope_of(request, code)
+    require(scope.can_run)
+    committee, org = _target(scope, str(request.POST.get("target", "")))
+    return act(
+        request,
+        lambda: services.role_assign(
+            grading_round=scope.round,
+            username=str(request.POST.get("username", "")).strip(),
+            kind=str(request.POST.get("kind", "")),
+            committee=committee,
+            org=org,
+            actor=actor(request),
+        ),
+        _("Role assigned."),
+        scope.round_url,
+    )
+
+
+@guarded
+@require_POST
+def survey_new(request: HttpRequest, code: str) -> HttpResponse:
+    scope = scope_of(request, code)
+    require(scope.can_run)
+    committee, org = _target(scope, str(request.POST.get("target", "")))
+    return act(
+        request,
+        lambda: services.survey_create(
+            grading_round=scope.round, committee=committee, org=org, actor=actor(request)
+        ),
+        _("Survey created as a draft campaign: issue tokens or import paper ballots there."),
+        scope.round_url,
+    )
+
+
+@guarded
+def review(request: HttpRequest, code: str) -> HttpResponse:
+    """The department's review of filed committees: 好 and 较差 first (SPEC P2)."""
+    scope = scope_of(request, code)
+    require(scope.department)
+    state = grading_state(scope.round)
+    first = {rules.EXCELLENT: 0, rules.POOR: 0}
+    filed = [
+        (c, sorted(c.orgs, key=lambda s: (first.get(s.grade or "", 1), s.org.position)))
+        for c in state.committees
+        if c.filing is not None
+    ]
+    return render(
+        request,
+        "pingyi/grading/review.html",
+        {"round": scope.round, "scope": scope, "filed": filed, "first": set(first)},
+    )

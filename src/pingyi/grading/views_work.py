@@ -1,0 +1,327 @@
+"""The pages where organizations, assessors and committees work: an organization's page
+(self-evaluation, then its locked view and its result), the assessor's scoring form, the
+committee's decision page and the department's verdicts."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from pingyi.grading import decisions, services
+from pingyi.grading.access import Scope
+from pingyi.grading.forms import AssessmentForm, RateForm, SelfEvaluationForm
+from pingyi.grading.models import Committee, FilingStatus, PartyOrg, QuotaKind
+from pingyi.grading.selectors import grading_state, indicators_for, rubric_rows
+from pingyi.grading.views import act, actor, require, scope_of
+from pingyi.rules import grading as rules
+from pingyi.rules.errors import RuleError
+from pingyi.web.shared import guarded
+
+
+def _org(scope: Scope, code: str) -> PartyOrg:
+    """An organization of the round the user may see; any other is not found."""
+    found = (
+        PartyOrg.objects.select_related("round", "committee", "parent")
+        .filter(round=scope.round, code=code)
+        .first()
+    )
+    if found is None or not scope.sees_org(found):
+        raise Http404
+    return found
+
+
+def _committee(scope: Scope, pk: int) -> Committee:
+    found = Committee.objects.select_related("round").filter(round=scope.round, pk=pk).first()
+    if found is None or not scope.sees_committee(found):
+        raise Http404
+    return found
+
+
+def _org_url(org: PartyOrg) -> str:
+    return reverse("grading:org", kwargs={"code": org.round.code, "org": org.code})
+
+
+def _committee_url(committee: Committee) -> str:
+    return reverse("grading:committee", kwargs={"code": committee.round.code, "pk": committee.pk})
+
+
+@guarded
+def org_detail(request: HttpRequest, code: str, org: str) -> HttpResponse:
+    scope = scope_of(request, code)
+    target = _org(scope, org)
+    return _org_page(request, scope, target)
+
+
+def _org_page(
+    request: HttpRequest, scope: Scope, target: PartyOrg, form: SelfEvaluationForm | None = None
+) -> HttpResponse:
+    state = grading_state(scope.round)
+    org_state = state.org(target.code)
+    committee = state.committee(target.committee_id)
+    evaluation = getattr(target, "self_evaluation", None)
+    may_self = (
+        evaluation is None
+        and scope.may_self_evaluate(target)
+        and scope.round.status == rules.SELF_EVALUATION
+    )
+    # The organization's own users see their grade once the department approved it.
+    result_visible = scope.sees_assessment(target) or committee.status == FilingStatus.APPROVED
+    context: dict[str, Any] = {
+        "round": scope.round,
+        "scope": scope,
+        "org": target,
+        "s": org_state,
+        "evaluation": evaluation,
+        "self_scores": evaluation.scores.select_related("indicator") if evaluation else [],
+        "form": form or (SelfEvaluationForm(indicators=org_state.indicators) if may_self else None),
+        "sees_assessment": scope.sees_assessment(target),
+        "assessment_scores": target.assessment.scores.select_related("indicator")
+        if hasattr(target, "assessment") and scope.sees_assessment(target)
+        else [],
+        "talks": target.talks.all() if scope.sees_assessment(target) else [],
+        "may_assess": scope.may_assess(target),
+        "result_visible": result_visible,
+        "rate_form": RateForm() if scope.can_run else None,
+        "review": getattr(target, "review", None),
+    }
+    return render(request, "pingyi/grading/org.html", context, status=400 if form else 200)
+
+
+@guarded
+@require_POST
+def self_submit(request: HttpRequest, code: str, org: str) -> HttpResponse:
+    scope = scope_of(request, code)
+    target = _org(scope, org)
+    require(scope.may_self_evaluate(target))
+    indicators = indicators_for(target, rubric_rows(scope.round))
+    form = SelfEvaluationForm(request.POST, indicators=indicators)
+    if not form.is_valid():
+        return _org_page(request, scope, target, form)
+    data = form.cleaned_data
+    try:
+        services.self_evaluation_submit(
+            org=target,
+            scores=form.scores(),
+            claimed_grade=data["claimed_grade"],
+            achievements=data["achievements"],
+            problems=data["problems"],
+            actor=actor(request),
+        )
+    except RuleError as exc:
+        form.add_error(None, exc.message(_))
+        return _org_page(request, scope, target, form)
+    messages.success(request, _("Self-evaluation submitted."))
+    return redirect(_org_url(target))
+
+
+@guarded
+def assess(request: HttpRequest, code: str, org: str) -> HttpResponse:
+    """The assessor's form: per indicator its sub-items and standards, a score and a reason
+    box; every deduction needs its reason (the service refuses otherwise)."""
+    scope = scope_of(request, code)
+    target = _org(scope, org)
+    require(scope.may_assess(target))
+    if hasattr(target, "assessment"):
+        return redirect(_org_url(target))
+    indicators = [i for i in indicators_for(target, rubric_rows(scope.round)) if not i.survey]
+    form = AssessmentForm(request.POST or None, indicators=indicators)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.assessment_submit(
+                org=target, scores=form.scores(), reasons=form.reasons(), actor=actor(request)
+            )
+        except RuleError as exc:
+            form.add_error(None, exc.message(_))
+        else:
+            messages.success(request, _("Assessment submitted."))
+            return redirect(_org_url(target))
+    context = {"round": scope.round, "org": target, "form": form, "step": scope.round.status}
+    status = 400 if request.method == "POST" else 200
+    return render(request, "pingyi/grading/assess.html", context, status=status)
+
+
+@guarded
+@require_POST
+def talk_add(request: HttpRequest, code: str, org: str) -> HttpResponse:
+    scope = scope_of(request, code)
+    target = _org(scope, org)
+    require(scope.may_assess(target))
+    return act(
+        request,
+        lambda: services.talk_note_add(
+            org=target,
+            with_whom=str(request.POST.get("with_whom", "")),
+            notes=str(request.POST.get("notes", "")),
+            actor=actor(request),
+        ),
+        _("Talk recorded."),
+        _org_url(target),
+    )
+
+
+@guarded
+@require_POST
+def rate_enter(request: HttpRequest, code: str, org: str) -> HttpResponse:
+    scope = scope_of(request, code)
+    target = _org(scope, org)
+    require(scope.can_run)
+    form = RateForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Give a rate from 0 to 100, the valid ballots and a reason."))
+        return redirect(_org_url(target))
+    return act(
+        request,
+        lambda: services.survey_rate_enter(
+            org=target,
+            rate=form.fraction(),
+            ballots=form.cleaned_data["ballots"],
+            reason=form.cleaned_data["reason"],
+            actor=actor(request),
+        ),
+        _("Satisfaction rate entered."),
+        _org_url(target),
+    )
+
+
+@guarded
+def committee_detail(request: HttpRequest, code: str, pk: int) -> HttpResponse:
+    scope = scope_of(request, code)
+    committee = _committee(scope, pk)
+    state = grading_state(scope.round)
+    cstate = state.committee(committee.pk)
+    context = {
+        "round": scope.round,
+        "scope": scope,
+        "c": cstate,
+        "blockers": [b.message(_) for b in cstate.blockers(state.scheme)],
+        "may_decide": scope.may_decide(committee)
+        and cstate.may_change
+        and scope.round.status == rules.DECISION,
+        "grades": rules.GRADES,
+        "kinds": QuotaKind,
+        "scheme": state.scheme,
+        "limit": int(cstate.count.excellent_limit) if cstate.count else 0,
+    }
+    return render(request, "pingyi/grading/committee.html", context)
+
+
+def _decide(request: HttpRequest, code: str, pk: int) -> tuple[Scope, Committee]:
+    scope = scope_of(request, code)
+    committee = _committee(scope, pk)
+    require(scope.may_decide(committee))
+    return scope, committee
+
+
+def _member(committee: Committee, code: str) -> PartyOrg:
+    found = committee.orgs.select_related("round", "committee", "parent").filter(code=code).first()
+    if found is None:
+        raise Http404
+    return found
+
+
+@guarded
+@require_POST
+def grade_change(request: HttpRequest, code: str, pk: int) -> HttpResponse:
+    _scope, committee = _decide(request, code, pk)
+    target = _member(committee, str(request.POST.get("org", "")))
+    return act(
+        request,
+        lambda: decisions.grade_change(
+            org=target,
+            grade=str(request.POST.get("grade", "")),
+            reason=str(request.POST.get("reason", "")),
+            actor=actor(request),
+        ),
+        _("Grade recorded."),
+        _committee_url(committee),
+    )
+
+
+@guarded
+@require_POST
+def justify(request: HttpRequest, code: str, pk: int) -> HttpResponse:
+    _scope, committee = _decide(request, code, pk)
+    return act(
+        request,
+        lambda: decisions.quota_justify(
+            committee=committee,
+            kind=str(request.POST.get("kind", "")),
+            text=str(request.POST.get("text", "")),
+            actor=actor(request),
+        ),
+        _("Justification recorded."),
+        _committee_url(committee),
+    )
+
+
+@guarded
+@require_POST
+def explain(request: HttpRequest, code: str, pk: int) -> HttpResponse:
+    _scope, committee = _decide(request, code, pk)
+    target = _member(committee, str(request.POST.get("org", "")))
+    return act(
+        request,
+        lambda: decisions.explanation_write(
+            org=target, text=str(request.POST.get("text", "")), actor=actor(request)
+        ),
+        _("Explanation recorded."),
+        _committee_url(committee),
+    )
+
+
+@guarded
+@require_POST
+def follow_up(request: HttpRequest, code: str, pk: int) -> HttpResponse:
+    _scope, committee = _decide(request, code, pk)
+    target = _member(committee, str(request.POST.get("org", "")))
+    post = {k: str(request.POST.get(k, "")) for k in ("problems", "measures", "sponsor", "liaison")}
+    return act(
+        request,
+        lambda: decisions.follow_up_set(
+            org=target,
+            problems=post["problems"],
+            measures=post["measures"],
+            sponsor_leader=post["sponsor"],
+            liaison=post["liaison"],
+            actor=actor(request),
+        ),
+        _("Follow-up recorded."),
+        _committee_url(committee),
+    )
+
+
+@guarded
+@require_POST
+def file(request: HttpRequest, code: str, pk: int) -> HttpResponse:
+    _scope, committee = _decide(request, code, pk)
+    return act(
+        request,
+        lambda: decisions.filing_submit(committee=committee, actor=actor(request)),
+        _("Filed with the organization department."),
+        _committee_url(committee),
+    )
+
+
+@guarded
+@require_POST
+def review_record(request: HttpRequest, code: str, org: str) -> HttpResponse:
+    scope = scope_of(request, code)
+    require(scope.can_run)
+    target = _org(scope, org)
+    return act(
+        request,
+        lambda: decisions.review_record(
+            org=target,
+            verdict=str(request.POST.get("verdict", "")),
+            comment=str(request.POST.get("comment", "")),
+            actor=actor(request),
+        ),
+        _("Verdict recorded."),
+        reverse("grading:review", kwargs={"code": scope.round.code}),
+    )

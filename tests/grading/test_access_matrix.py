@@ -1,0 +1,203 @@
+"""R17 for the grading pages: every route called as every role; the outcome matches this
+checked-in matrix, and a route of the namespace missing from it fails the suite.
+
+The round is at its assessment step. The paths name 二村党支部 (V1) and the committee
+甲镇党委: Carol works for that committee, Olga is V1, Erin assesses V1, Dan works for the
+other committee (乙街道党工委), Charlie runs another tenant, Dave has no role at all.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.contrib.auth.models import User
+from django.db import transaction
+from django.urls import URLPattern, URLResolver, get_resolver
+
+from pingyi.accounts.models import Membership, Role
+from pingyi.campaigns.models import Organization
+from pingyi.grading.models import Committee, GradingRound
+from pingyi.grading.services import role_assign
+from pingyi.rules import grading as rules
+from tests.grading.conftest import DEPT, advance_to, make_round, office, org
+from tests.web.conftest import client_for
+
+pytestmark = pytest.mark.django_db
+
+ROLES = (
+    "public",
+    "admin",
+    "staff",
+    "viewer",
+    "committee",
+    "org",
+    "assessor",
+    "other_committee",
+    "other_tenant",
+    "no_role",
+)
+LOGIN = 302
+R = "/staff/grading/{code}/"
+ORG = R + "o/V1/"
+COMMITTEE = R + "k/{k}/"
+DEPARTMENT = {"admin": 200, "staff": 200, "viewer": 200}
+OUTSIDERS = {"public": LOGIN, "other_tenant": 404, "no_role": 404}
+RUNS = {"admin": 302, "staff": 302}
+
+# name: (method, path, body, {role: status}); "*" is every role not named.
+MATRIX: dict[str, tuple[str, str, Any, dict[str, int]]] = {
+    "home": ("GET", "/staff/grading/", None, {"public": LOGIN, "*": 200}),
+    "round-new": (
+        "GET",
+        "/staff/grading/new",
+        None,
+        {"public": LOGIN, "admin": 200, "staff": 200, "other_tenant": 200, "*": 403},
+    ),
+    "round": ("GET", R, None, {**OUTSIDERS, "*": 200}),
+    "advance": ("POST", R + "advance", {}, {**OUTSIDERS, **RUNS, "*": 403}),
+    "import": ("POST", R + "import", {}, {**OUTSIDERS, **RUNS, "*": 403}),
+    "assessments": ("POST", R + "assessments", {}, {**OUTSIDERS, **RUNS, "*": 403}),
+    "role-new": ("POST", R + "roles", {}, {**OUTSIDERS, **RUNS, "*": 403}),
+    "survey-new": ("POST", R + "surveys", {}, {**OUTSIDERS, **RUNS, "*": 403}),
+    "review": ("GET", R + "review", None, {**OUTSIDERS, **DEPARTMENT, "*": 403}),
+    # in setup nobody is graded yet: the department is sent back with the reason
+    "reports": (
+        "GET",
+        R + "reports.xlsx",
+        None,
+        {**OUTSIDERS, "admin": 302, "staff": 302, "viewer": 302, "*": 403},
+    ),
+    "org": ("GET", ORG, None, {**OUTSIDERS, "other_committee": 404, "*": 200}),
+    # An empty form: the page comes back with its errors (400) to those who may submit.
+    "self": (
+        "POST",
+        ORG + "self",
+        {},
+        {
+            **OUTSIDERS,
+            "admin": 400,
+            "staff": 400,
+            "committee": 400,
+            "org": 400,
+            "other_committee": 404,
+            "*": 403,
+        },
+    ),
+    "assess": (
+        "GET",
+        ORG + "assess",
+        None,
+        {**OUTSIDERS, "other_committee": 404, "assessor": 200, "*": 403},
+    ),
+    "talk": (
+        "POST",
+        ORG + "talk",
+        {},
+        {**OUTSIDERS, "other_committee": 404, "assessor": 302, "*": 403},
+    ),
+    "rate": ("POST", ORG + "rate", {}, {**OUTSIDERS, **RUNS, "other_committee": 404, "*": 403}),
+    "review-record": ("POST", ORG + "review", {}, {**OUTSIDERS, **RUNS, "*": 403}),
+    "committee": (
+        "GET",
+        COMMITTEE,
+        None,
+        {**OUTSIDERS, **DEPARTMENT, "committee": 200, "*": 404},
+    ),
+    **{
+        name: (
+            "POST",
+            COMMITTEE + suffix,
+            {"org": "V1"},
+            {**OUTSIDERS, "admin": 403, "staff": 403, "viewer": 403, "committee": 302, "*": 404},
+        )
+        for name, suffix in (
+            ("change", "change"),
+            ("justify", "justify"),
+            ("explain", "explain"),
+            ("follow-up", "follow-up"),
+            ("file", "file"),
+        )
+    },
+}
+
+
+@dataclass
+class GradingCast:
+    round: GradingRound
+    committee: Committee
+    users: dict[str, User | None]
+
+
+@pytest.fixture
+def cast(db: None, tmp_path: Path) -> GradingCast:
+    grading_round = advance_to(make_round(tmp_path), rules.ASSESSMENT)
+    users: dict[str, User | None] = {"public": None}
+    for role in ROLES[1:]:
+        users[role] = User.objects.create_user(role)
+    for role in ("admin", "staff", "viewer"):
+        Membership.objects.create(user=users[role], organization=office(), role=role)
+    elsewhere = Organization.objects.create(code="elsewhere", name="另一个组织部")
+    Membership.objects.create(user=users["other_tenant"], organization=elsewhere, role=Role.ADMIN)
+    first = Committee.objects.get(round=grading_round, name="甲镇党委")
+    second = Committee.objects.get(round=grading_round, name="乙街道党工委")
+    role_assign(
+        grading_round=grading_round,
+        username="committee",
+        kind="committee",
+        committee=first,
+        actor=DEPT,
+    )
+    role_assign(
+        grading_round=grading_round,
+        username="other_committee",
+        kind="committee",
+        committee=second,
+        actor=DEPT,
+    )
+    role_assign(
+        grading_round=grading_round,
+        username="org",
+        kind="org",
+        org=org(grading_round, "V1"),
+        actor=DEPT,
+    )
+    role_assign(
+        grading_round=grading_round,
+        username="assessor",
+        kind="assessor",
+        org=org(grading_round, "V1"),
+        actor=DEPT,
+    )
+    return GradingCast(grading_round, first, users)
+
+
+def _routes(patterns: list[Any], namespace: str | None = None) -> set[str]:
+    found: set[str] = set()
+    for pattern in patterns:
+        if isinstance(pattern, URLResolver):
+            found |= _routes(pattern.url_patterns, pattern.namespace or namespace)
+        elif isinstance(pattern, URLPattern) and namespace == "grading":
+            found.add(str(pattern.name))
+    return found
+
+
+def test_every_grading_route_is_in_the_matrix() -> None:
+    assert _routes(get_resolver().url_patterns) == set(MATRIX)
+
+
+@pytest.mark.parametrize("name", sorted(MATRIX))
+def test_each_role_gets_what_the_matrix_says(cast: GradingCast, name: str) -> None:
+    method, path, body, expected = MATRIX[name]
+    url = path.format(code=cast.round.code, k=cast.committee.pk)
+    got = {}
+    for role in ROLES:
+        client = client_for(cast.users[role])
+        with transaction.atomic():  # every role meets the same state
+            response = client.get(url) if method == "GET" else client.post(url, body or {})
+            transaction.set_rollback(True)
+        got[role] = response.status_code
+    want = {role: expected.get(role, expected.get("*")) for role in ROLES}
+    assert got == want
