@@ -1,0 +1,154 @@
+"""The disclosure JSON API: the same selectors and services as its pages (R17 as there)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.http import Http404, HttpRequest
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from ninja import Router, Schema, Status
+from ninja.security import django_auth
+from pydantic import Field
+
+from pingyi.accounts.selectors import role_in
+from pingyi.campaigns.models import Organization
+from pingyi.disclosure import selectors as sel
+from pingyi.disclosure import services
+from pingyi.disclosure.models import Item
+from pingyi.rules import disclosure as rules
+from pingyi.rules.errors import RuleError
+
+router = Router(tags=["disclosure"])
+
+
+class Error(Schema):
+    detail: str
+
+
+class ItemOut(Schema):
+    id: int
+    organization: str
+    title: str
+    area: str
+    scope: str
+    form: str
+    timeliness: str
+    status: str
+    versions: int
+    public: bool
+
+
+class AdvanceIn(Schema):
+    to: str = Field(max_length=20, description="the next step of the approval chain")
+    note: str = Field(default="", max_length=300)
+
+
+class DueOut(Schema):
+    id: int
+    title: str
+    timeliness: str
+    status: str
+    due: dt.date | None
+    overdue: bool
+    prompt: bool
+
+
+class CalendarOut(Schema):
+    today: dt.date
+    disclosure_day: dt.date
+    due: list[DueOut]
+
+
+class VersionOut(Schema):
+    id: int
+    title: str
+    body: str
+    version: int
+    published_at: dt.datetime
+
+
+def _out(item: Item) -> dict[str, Any]:
+    return {
+        "id": item.pk,
+        "organization": item.organization.code,
+        "title": item.title,
+        "area": item.area,
+        "scope": item.scope,
+        "form": item.form,
+        "timeliness": item.timeliness,
+        "status": item.status,
+        "versions": item.versions.count(),
+        "public": item.public,
+    }
+
+
+@router.get("/items", response={200: list[ItemOut], 401: Error}, auth=django_auth)
+def disclosure_items_list(request: HttpRequest) -> Status[Any]:
+    return Status(200, [_out(i) for i in sel.items_for(request.user).order_by("id")])
+
+
+@router.post(
+    "/items/{pk}/advance",
+    response={200: ItemOut, 400: Error, 401: Error, 403: Error, 404: Error, 409: Error},
+    auth=django_auth,
+)
+def disclosure_items_advance(request: HttpRequest, pk: int, payload: AdvanceIn) -> Status[Any]:
+    item = sel.items_for(request.user).filter(pk=pk).first()
+    if item is None:
+        raise Http404
+    if payload.to not in rules.STATUSES:
+        return Status(400, {"detail": _("unknown step %(to)r") % {"to": payload.to}})
+    if not sel.may_advance(role_in(request.user, item.organization), payload.to):
+        raise PermissionError
+    try:
+        item = services.item_advance(
+            item=item, target=payload.to, note=payload.note, actor=request.user.get_username()
+        )
+    except RuleError as exc:
+        return Status(409, {"detail": exc.message(_)})
+    return Status(200, _out(item))
+
+
+@router.get("/calendar", response={200: CalendarOut, 400: Error, 401: Error}, auth=django_auth)
+def disclosure_calendar(request: HttpRequest, today: dt.date | None = None) -> Status[Any]:
+    """What is due by the next quarterly disclosure day; ``today`` defaults to the local date."""
+    day_of = today or timezone.localdate()
+    day, rows = sel.calendar_for(sel.items_for(request.user), day_of)
+    due = [
+        {
+            "id": row.item.pk,
+            "title": row.item.title,
+            "timeliness": row.item.timeliness,
+            "status": row.item.status,
+            "due": row.entry.due,
+            "overdue": row.entry.overdue,
+            "prompt": row.entry.prompt,
+        }
+        for row in rows
+    ]
+    return Status(200, {"today": day_of, "disclosure_day": day, "due": due})
+
+
+@router.get("/public/{org}", response={200: list[VersionOut], 400: Error, 404: Error})
+def disclosure_public_items(request: HttpRequest, org: str) -> Status[Any]:
+    """The latest published version of every item the caller may read (members: internal too)."""
+    if "\x00" in org:
+        raise Http404
+    organization = get_object_or_404(Organization, code=org)
+    out = []
+    for item in sel.readable_items(request.user, organization):
+        version = sel.latest_version(item)
+        if version is not None:
+            out.append(
+                {
+                    "id": item.pk,
+                    "title": version.title,
+                    "body": version.body,
+                    "version": version.number,
+                    "published_at": version.published_at,
+                }
+            )
+    return Status(200, out)

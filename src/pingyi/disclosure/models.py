@@ -1,0 +1,155 @@
+"""Party-affairs disclosure (党务公开), seed 004: items, their published versions, feedback.
+
+An item belongs to one organization (the tenant). Its working text goes through the approval
+chain; each publication freezes the text as a numbered version, so the history stays readable
+after a revision. Readers see only published versions.
+"""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from pingyi.campaigns.models import Organization
+from pingyi.rules import disclosure as rules
+
+
+class Area(models.TextChoices):
+    CENTRAL_WORK = rules.CENTRAL_WORK, _("Overall and central work (全局和中心工作)")
+    POLITICAL = rules.POLITICAL, _("Ideological and political building (思想政治建设)")
+    ORGANIZATION = rules.ORGANIZATION, _("Organization building (组织建设)")
+    CONDUCT = rules.CONDUCT, _("Conduct building (作风建设)")
+    INSTITUTION = rules.INSTITUTION, _("Institution building (制度建设)")
+
+
+class Scope(models.TextChoices):
+    INTERNAL = rules.INTERNAL, _("Internal (党内公开)")
+    EXTERNAL = rules.EXTERNAL, _("External (向社会公开)")
+    INTERNAL_THEN_EXTERNAL = (
+        rules.INTERNAL_THEN_EXTERNAL,
+        _("Internal, then external (先党内后党外)"),
+    )
+
+
+class Form(models.TextChoices):
+    MEETING = rules.MEETING, _("Meeting (会议)")
+    DOCUMENT = rules.DOCUMENT, _("Document (文件)")
+    NOTICE_BOARD = rules.NOTICE_BOARD, _("Notice board (公开栏)")
+    WEBSITE = rules.WEBSITE, _("Website (网站)")
+
+
+class Timeliness(models.TextChoices):
+    FIXED = rules.FIXED, _("Fixed: kept public (长期公开)")
+    PERIODIC = rules.PERIODIC, _("Periodic: on the quarterly schedule (定期公开)")
+    AD_HOC = rules.AD_HOC, _("Ad hoc: published promptly (及时公开)")
+
+
+class Status(models.TextChoices):
+    DRAFTED = rules.DRAFTED, _("Drafted")
+    OFFICE_MEETING = rules.OFFICE_MEETING, _("Studied by the office meeting")
+    APPROVED = rules.APPROVED, _("Approved by the leading group")
+    PUBLISHED = rules.PUBLISHED, _("Published")
+
+
+class Item(models.Model):
+    organization = models.ForeignKey(
+        Organization, on_delete=models.PROTECT, related_name="disclosure_items"
+    )
+    area = models.CharField(_("content area"), max_length=30, choices=Area.choices)
+    scope = models.CharField(_("scope"), max_length=30, choices=Scope.choices)
+    form = models.CharField(_("form"), max_length=20, choices=Form.choices)
+    timeliness = models.CharField(_("timeliness"), max_length=10, choices=Timeliness.choices)
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.DRAFTED
+    )
+    title = models.CharField(_("title"), max_length=200)
+    body = models.TextField(_("text"))
+    revision_note = models.CharField(_("what changed"), max_length=300, blank=True)
+    created_on = models.DateField(_("created"))
+    created_by = models.CharField(_("created by"), max_length=150)
+    released_at = models.DateTimeField(_("opened to the public"), null=True, blank=True)
+    last_published_on = models.DateField(_("last published"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("disclosure item")
+        verbose_name_plural = _("disclosure items")
+        ordering = ["organization", "-created_on", "-id"]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def public(self) -> bool:
+        return rules.is_public(scope=self.scope, released=self.released_at is not None)
+
+
+class Step(models.Model):
+    """One step of the approval chain as it happened: who, when, with what note."""
+
+    item = models.ForeignKey(Item, on_delete=models.CASCADE, related_name="steps")
+    status = models.CharField(_("step"), max_length=20, choices=Status.choices)
+    note = models.CharField(_("note"), max_length=300, blank=True)
+    actor = models.CharField(_("by"), max_length=150)
+    at = models.DateTimeField(_("at"))
+
+    class Meta:
+        verbose_name = _("approval step")
+        verbose_name_plural = _("approval steps")
+        ordering = ["item", "id"]  # the order the steps happened in
+
+    def __str__(self) -> str:
+        return f"{self.item}: {self.status}"
+
+
+class Version(models.Model):
+    """A published text, frozen: the history a reader can look back on."""
+
+    item = models.ForeignKey(Item, on_delete=models.CASCADE, related_name="versions")
+    number = models.PositiveIntegerField(_("version"))
+    title = models.CharField(_("title"), max_length=200)
+    body = models.TextField(_("text"))
+    note = models.CharField(_("what changed"), max_length=300, blank=True)
+    published_at = models.DateTimeField(_("published"))
+    published_by = models.CharField(_("published by"), max_length=150)
+
+    class Meta:
+        verbose_name = _("published version")
+        verbose_name_plural = _("published versions")
+        ordering = ["item", "-number"]
+        constraints = [
+            models.UniqueConstraint(fields=["item", "number"], name="disclosure_version_unique"),
+            models.CheckConstraint(
+                condition=models.Q(number__gte=1), name="disclosure_version_gte_1"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.title} (v{self.number})"
+
+
+class Feedback(models.Model):
+    """A reader's comment on a published item (意见箱), and the staff's answer."""
+
+    item = models.ForeignKey(Item, on_delete=models.CASCADE, related_name="feedback")
+    version = models.PositiveIntegerField(_("version read"))
+    text = models.TextField(_("feedback"), max_length=2000)
+    contact = models.CharField(_("contact"), max_length=100, blank=True)
+    author = models.CharField(_("signed in as"), max_length=150, blank=True)
+    created_at = models.DateTimeField(_("received"))
+    answer = models.TextField(_("answer"), blank=True)
+    answered_by = models.CharField(_("answered by"), max_length=150, blank=True)
+    answered_at = models.DateTimeField(_("answered"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("feedback")
+        verbose_name_plural = _("feedback")
+        ordering = ["item", "-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(answered_at__isnull=True) | ~models.Q(answer=""),
+                name="disclosure_answer_has_text",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.item}: {self.text[:40]}"

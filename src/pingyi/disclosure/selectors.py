@@ -1,0 +1,93 @@
+"""Reads about disclosure items, and who may read them (R17).
+
+Staff pages: the items of the organizations where the user has a role. Reading pages: a
+published item's versions, to anyone when it is public (external, or internal-then-external
+once opened), else only to signed-in members of its organization; anyone else finds nothing.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Hashable
+from dataclasses import dataclass
+
+from django.db.models import QuerySet
+
+from pingyi.accounts.models import Role
+from pingyi.accounts.selectors import READ, RUN, AnyUser, organizations_for, role_in
+from pingyi.campaigns.models import Organization
+from pingyi.disclosure.models import Feedback, Item, Status, Version
+from pingyi.rules import disclosure as rules
+
+
+def items_for(user: AnyUser, roles: tuple[str, ...] = READ) -> QuerySet[Item]:
+    """The items of the organizations where ``user`` has one of ``roles`` (staff pages)."""
+    return Item.objects.select_related("organization").filter(
+        organization__in=organizations_for(user, roles)
+    )
+
+
+def is_member(user: AnyUser, organization: Organization) -> bool:
+    return role_in(user, organization) is not None
+
+
+def may_advance(role: str | None, target: str) -> bool:
+    """Staff take an item to the office meeting and publish it; the leading group's approval
+    is recorded by an administrator (who answers for the leading group's office)."""
+    if target == rules.APPROVED:
+        return role == Role.ADMIN
+    return role in RUN
+
+
+def readable_items(user: AnyUser, organization: Organization) -> QuerySet[Item]:
+    """Items with a published version that ``user`` may read, newest publication first."""
+    items = Item.objects.filter(organization=organization, versions__isnull=False).distinct()
+    if is_member(user, organization):
+        return items.order_by("-last_published_on", "-id")
+    public = items.filter(scope=rules.EXTERNAL) | items.filter(
+        scope=rules.INTERNAL_THEN_EXTERNAL, released_at__isnull=False
+    )
+    return public.order_by("-last_published_on", "-id")
+
+
+def readable_item(user: AnyUser, organization: Organization, pk: int) -> Item | None:
+    return readable_items(user, organization).filter(pk=pk).first()
+
+
+def versions(item: Item) -> list[Version]:
+    return list(item.versions.order_by("-number"))
+
+
+def latest_version(item: Item) -> Version | None:
+    return item.versions.order_by("-number").first()
+
+
+def feedback_for(item: Item) -> QuerySet[Feedback]:
+    return item.feedback.order_by("-created_at")
+
+
+@dataclass(frozen=True)
+class CalendarRow:
+    item: Item
+    entry: rules.CalendarEntry
+
+
+def calendar_for(items: QuerySet[Item], today: dt.date) -> tuple[dt.date, list[CalendarRow]]:
+    """The next disclosure day and what is due by it (overdue first), for these items."""
+    listed: dict[Hashable, Item] = {i.pk: i for i in items}
+    day, entries = rules.calendar(
+        [
+            (i.pk, i.timeliness, i.status, i.created_on, i.last_published_on)
+            for i in listed.values()
+        ],
+        today,
+    )
+    return day, [CalendarRow(listed[e.key], e) for e in entries]
+
+
+def open_feedback_count(items: QuerySet[Item]) -> int:
+    return Feedback.objects.filter(item__in=items, answered_at__isnull=True).count()
+
+
+def item_counts(items: QuerySet[Item]) -> dict[str, int]:
+    return {status: items.filter(status=status).count() for status in Status.values}

@@ -1,0 +1,221 @@
+"""Use cases that change disclosure items. Each runs in one transaction with its audit entry.
+
+The caller has checked the actor's role (selectors.may_advance); these functions check the
+rules: the approval chain, what may be revised, when feedback is taken.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db import transaction
+from django.utils import timezone
+
+from pingyi.audit.services import audit_log
+from pingyi.campaigns.models import Organization
+from pingyi.disclosure.models import Feedback, Item, Status, Step, Version
+from pingyi.rules import disclosure as rules
+from pingyi.rules.errors import RuleError, gettext_noop
+
+E_EDIT = gettext_noop("the text can change only while the item is drafted; it is %(current)s")
+E_EMPTY = gettext_noop("give the item a title and a text")
+E_FEEDBACK_EMPTY = gettext_noop("write your feedback first")
+E_ANSWER_EMPTY = gettext_noop("write the answer first")
+
+
+def _local_day(moment: dt.datetime) -> dt.date:
+    return timezone.localtime(moment).date()
+
+
+@transaction.atomic
+def item_create(
+    *,
+    organization: Organization,
+    area: str,
+    scope: str,
+    form: str,
+    timeliness: str,
+    title: str,
+    body: str,
+    actor: str,
+    now: dt.datetime | None = None,
+) -> Item:
+    """A drafted item; a periodic one is due on the quarter's disclosure day."""
+    moment = now or timezone.now()
+    if not title.strip() or not body.strip():
+        raise RuleError(E_EMPTY)
+    item = Item.objects.create(
+        organization=organization,
+        area=area,
+        scope=scope,
+        form=form,
+        timeliness=timeliness,
+        title=title.strip(),
+        body=body.strip(),
+        created_on=_local_day(moment),
+        created_by=actor,
+    )
+    Step.objects.create(item=item, status=Status.DRAFTED, actor=actor, at=moment)
+    audit_log(
+        actor=actor,
+        action="disclosure.item.created",
+        obj=item,
+        data={"title": item.title, "area": area, "scope": scope, "timeliness": timeliness},
+        now=moment,
+    )
+    return item
+
+
+def _locked(item: Item) -> Item:
+    return Item.objects.select_for_update().get(pk=item.pk)
+
+
+def item_edit(*, item: Item, title: str, body: str, note: str = "", actor: str) -> Item:
+    """Changes the working text of a drafted item (a revision in progress included)."""
+    if not title.strip() or not body.strip():
+        raise RuleError(E_EMPTY)
+    with transaction.atomic():
+        locked = _locked(item)
+        if locked.status != Status.DRAFTED:
+            raise RuleError(E_EDIT, current=rules.status_word(locked.status))
+        locked.title, locked.body, locked.revision_note = title.strip(), body.strip(), note
+        locked.save(update_fields=["title", "body", "revision_note"])
+        audit_log(
+            actor=actor, action="disclosure.item.edited", obj=locked, data={"title": locked.title}
+        )
+    return locked
+
+
+def item_revise(
+    *, item: Item, title: str, body: str, note: str, actor: str, now: dt.datetime | None = None
+) -> Item:
+    """A published item goes back to drafted with a new text; the published versions stay
+    readable until the revision is approved and published as the next version."""
+    moment = now or timezone.now()
+    if not title.strip() or not body.strip():
+        raise RuleError(E_EMPTY)
+    with transaction.atomic():
+        locked = _locked(item)
+        rules.check_revisable(locked.status)
+        locked.status = Status.DRAFTED
+        locked.title, locked.body, locked.revision_note = title.strip(), body.strip(), note
+        locked.save(update_fields=["status", "title", "body", "revision_note"])
+        Step.objects.create(item=locked, status=Status.DRAFTED, note=note, actor=actor, at=moment)
+        audit_log(
+            actor=actor,
+            action="disclosure.item.revised",
+            obj=locked,
+            data={"title": locked.title, "note": note},
+            now=moment,
+        )
+    return locked
+
+
+def item_advance(
+    *, item: Item, target: str, note: str = "", actor: str, now: dt.datetime | None = None
+) -> Item:
+    """One step along drafted → office meeting → leading-group approval → published.
+    Publishing freezes the text as the next version."""
+    moment = now or timezone.now()
+    with transaction.atomic():
+        locked = _locked(item)
+        rules.check_transition(locked.status, target)
+        before = locked.status
+        locked.status = target
+        fields = ["status"]
+        version = None
+        if target == rules.PUBLISHED:
+            number = locked.versions.count() + 1
+            version = Version.objects.create(
+                item=locked,
+                number=number,
+                title=locked.title,
+                body=locked.body,
+                note=locked.revision_note,
+                published_at=moment,
+                published_by=actor,
+            )
+            locked.last_published_on = _local_day(moment)
+            locked.revision_note = ""
+            fields += ["last_published_on", "revision_note"]
+        locked.save(update_fields=fields)
+        Step.objects.create(item=locked, status=target, note=note, actor=actor, at=moment)
+        audit_log(
+            actor=actor,
+            action=f"disclosure.item.{target}",
+            obj=locked,
+            data={"from": before, "to": target, "note": note}
+            | ({"version": version.number} if version else {}),
+            now=moment,
+        )
+    item.status = locked.status
+    return locked
+
+
+def item_release(*, item: Item, actor: str, now: dt.datetime | None = None) -> Item:
+    """An internal-then-external item, published inside the party, opens to the public."""
+    moment = now or timezone.now()
+    with transaction.atomic():
+        locked = _locked(item)
+        rules.check_release(
+            scope=locked.scope,
+            has_version=locked.versions.exists(),
+            released=locked.released_at is not None,
+        )
+        locked.released_at = moment
+        locked.save(update_fields=["released_at"])
+        audit_log(actor=actor, action="disclosure.item.released", obj=locked, now=moment)
+    return locked
+
+
+def feedback_submit(
+    *, item: Item, text: str, contact: str = "", author: str = "", now: dt.datetime | None = None
+) -> Feedback:
+    """A reader's feedback on the version they read. The caller checked that the reader may
+    read the item; ``author`` is the signed-in user's name, empty for the public."""
+    moment = now or timezone.now()
+    if not text.strip():
+        raise RuleError(E_FEEDBACK_EMPTY)
+    with transaction.atomic():
+        locked = _locked(item)
+        number = locked.versions.count()
+        if number == 0:
+            raise RuleError(rules.E_FEEDBACK_CLOSED)
+        feedback = Feedback.objects.create(
+            item=locked,
+            version=number,
+            text=text.strip(),
+            contact=contact.strip(),
+            author=author,
+            created_at=moment,
+        )
+        audit_log(
+            actor=author or "public",
+            action="disclosure.feedback.received",
+            obj=feedback,
+            data={"item": locked.pk, "version": number},
+            now=moment,
+        )
+    return feedback
+
+
+def feedback_answer(
+    *, feedback: Feedback, answer: str, actor: str, now: dt.datetime | None = None
+) -> Feedback:
+    moment = now or timezone.now()
+    if not answer.strip():
+        raise RuleError(E_ANSWER_EMPTY)
+    with transaction.atomic():
+        locked = Feedback.objects.select_for_update().get(pk=feedback.pk)
+        if locked.answered_at is not None:
+            raise RuleError(rules.E_ANSWERED)
+        locked.answer, locked.answered_by, locked.answered_at = answer.strip(), actor, moment
+        locked.save(update_fields=["answer", "answered_by", "answered_at"])
+        audit_log(
+            actor=actor,
+            action="disclosure.feedback.answered",
+            obj=locked,
+            data={"item": locked.item_id},
+            now=moment,
+        )
+    return locked

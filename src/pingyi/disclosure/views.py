@@ -1,0 +1,255 @@
+"""Disclosure pages: staff draft, carry items through the approval chain, answer feedback;
+readers read published versions and leave feedback. Each view: parse, call one service or
+selector, render. An item a reader may not read is simply not found (R17)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from django.conf import settings
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from pingyi.accounts.selectors import RUN, organizations_for, role_in
+from pingyi.campaigns.models import Organization
+from pingyi.disclosure import selectors as sel
+from pingyi.disclosure import services
+from pingyi.disclosure.forms import AnswerForm, FeedbackForm, ItemForm, StepForm, TextForm
+from pingyi.disclosure.models import Feedback, Item, Status
+from pingyi.rules import disclosure as rules
+from pingyi.rules.errors import RuleError
+from pingyi.web.ratelimit import client_address, hit
+from pingyi.web.shared import guarded
+
+FEEDBACK_WINDOW = 3600  # seconds
+
+
+def _item(request: HttpRequest, pk: int, roles: tuple[str, ...] | None = None) -> Item:
+    item = sel.items_for(request.user).filter(pk=pk).first()
+    if item is None:
+        raise Http404
+    if roles is not None and role_in(request.user, item.organization) not in roles:
+        raise PermissionError
+    return item
+
+
+def _act(request: HttpRequest, run: Callable[[], object], done: str, to: str) -> HttpResponse:
+    try:
+        run()
+        messages.success(request, done)
+    except RuleError as exc:
+        messages.error(request, exc.message(_))
+    return redirect(to)
+
+
+def _here(item: Item) -> str:
+    return reverse("disclosure:item", kwargs={"pk": item.pk})
+
+
+# --------------------------------------------------------------------------- staff
+
+
+@guarded
+def home(request: HttpRequest) -> HttpResponse:
+    items = sel.items_for(request.user)
+    today = timezone.localdate()
+    day, due = sel.calendar_for(items, today)
+    context = {
+        "items": items.order_by("status", "-created_on", "-id"),
+        "today": today,
+        "day": day,
+        "due": due,
+        "open_feedback": sel.open_feedback_count(items),
+        "can_create": organizations_for(request.user, RUN).exists(),
+    }
+    return render(request, "pingyi/disclosure/home.html", context)
+
+
+@guarded
+def item_new(request: HttpRequest) -> HttpResponse:
+    organizations = organizations_for(request.user, RUN)
+    if not organizations.exists():
+        raise PermissionError
+    form = ItemForm(request.POST or None, organizations=organizations)
+    if request.method == "POST" and form.is_valid():
+        try:
+            item = services.item_create(**form.cleaned_data, actor=request.user.get_username())
+        except RuleError as exc:
+            form.add_error(None, exc.message(_))
+        else:
+            messages.success(request, _("Item drafted."))
+            return redirect(_here(item))
+    return render(request, "pingyi/disclosure/item_new.html", {"form": form})
+
+
+@guarded
+def item_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    item = _item(request, pk)
+    role = role_in(request.user, item.organization)
+    target = rules.NEXT.get(item.status)
+    context: dict[str, Any] = {
+        "item": item,
+        "can_run": role in RUN,
+        "next": target,
+        "next_label": Status(target).label if target else None,
+        "may_advance": target is not None and sel.may_advance(role, target),
+        "text_form": TextForm(initial={"title": item.title, "body": item.body}),
+        "versions": sel.versions(item),
+        "steps": item.steps.order_by("id"),
+        "feedback": sel.feedback_for(item),
+        "answer_form": AnswerForm(),
+        "may_release": item.scope == rules.INTERNAL_THEN_EXTERNAL
+        and item.released_at is None
+        and item.last_published_on is not None,
+    }
+    return render(request, "pingyi/disclosure/item.html", context)
+
+
+@guarded
+@require_POST
+def item_advance(request: HttpRequest, pk: int) -> HttpResponse:
+    item = _item(request, pk)
+    form = StepForm(request.POST)
+    target = str(request.POST.get("to", ""))
+    if not form.is_valid() or target not in rules.STATUSES:
+        return HttpResponse(status=400)
+    if not sel.may_advance(role_in(request.user, item.organization), target):
+        raise PermissionError
+    return _act(
+        request,
+        lambda: services.item_advance(
+            item=item,
+            target=target,
+            note=form.cleaned_data["note"],
+            actor=request.user.get_username(),
+        ),
+        _("The item is now: %(status)s") % {"status": Status(target).label},
+        _here(item),
+    )
+
+
+@guarded
+@require_POST
+def item_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    """Saves a drafted item's text, or revises a published one (back through the chain)."""
+    item = _item(request, pk, RUN)
+    form = TextForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Give the item a title and a text."))
+        return redirect(_here(item))
+    data, actor = form.cleaned_data, request.user.get_username()
+    if item.status == Status.PUBLISHED:
+        return _act(
+            request,
+            lambda: services.item_revise(item=item, **data, actor=actor),
+            _("Revision drafted: it is published after the office meeting and the approval."),
+            _here(item),
+        )
+    return _act(
+        request,
+        lambda: services.item_edit(item=item, **data, actor=actor),
+        _("Text saved."),
+        _here(item),
+    )
+
+
+@guarded
+@require_POST
+def item_release(request: HttpRequest, pk: int) -> HttpResponse:
+    item = _item(request, pk, RUN)
+    return _act(
+        request,
+        lambda: services.item_release(item=item, actor=request.user.get_username()),
+        _("The item is now open to the public."),
+        _here(item),
+    )
+
+
+@guarded
+@require_POST
+def feedback_answer(request: HttpRequest, pk: int) -> HttpResponse:
+    feedback = Feedback.objects.filter(item__in=sel.items_for(request.user), pk=pk).first()
+    if feedback is None:
+        raise Http404
+    item = _item(request, feedback.item_id, RUN)
+    form = AnswerForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Write the answer first."))
+        return redirect(_here(item))
+    return _act(
+        request,
+        lambda: services.feedback_answer(
+            feedback=feedback, answer=form.cleaned_data["answer"], actor=request.user.get_username()
+        ),
+        _("Answer saved."),
+        _here(item),
+    )
+
+
+# --------------------------------------------------------------------------- readers
+
+
+def _organization(code: str) -> Organization:
+    return get_object_or_404(Organization, code=code)
+
+
+def public_list(request: HttpRequest, org: str) -> HttpResponse:
+    organization = _organization(org)
+    items = sel.readable_items(request.user, organization)
+    context = {
+        "organization": organization,
+        "items": items,
+        "member": sel.is_member(request.user, organization),
+    }
+    return render(request, "pingyi/disclosure/public_list.html", context)
+
+
+def _readable(request: HttpRequest, org: str, pk: int) -> Item:
+    item = sel.readable_item(request.user, _organization(org), pk)
+    if item is None:
+        raise Http404
+    return item
+
+
+def public_item(request: HttpRequest, org: str, pk: int, number: int | None = None) -> HttpResponse:
+    item = _readable(request, org, pk)
+    versions = sel.versions(item)
+    shown = (
+        versions[0] if number is None else next((v for v in versions if v.number == number), None)
+    )
+    if shown is None:
+        raise Http404
+    context = {
+        "item": item,
+        "version": shown,
+        "versions": versions,
+        "latest": shown.number == versions[0].number,
+        "form": FeedbackForm(),
+    }
+    return render(request, "pingyi/disclosure/public_item.html", context)
+
+
+@require_POST
+def feedback_post(request: HttpRequest, org: str, pk: int) -> HttpResponse:
+    item = _readable(request, org, pk)
+    limit = int(getattr(settings, "PINGYI_FEEDBACK_POSTS", 10))
+    if not hit("disclosure-feedback", client_address(request), limit=limit, window=FEEDBACK_WINDOW):
+        return render(request, "pingyi/vote/limited.html", status=429)
+    form = FeedbackForm(request.POST)
+    here = reverse("disclosure:public-item", kwargs={"org": org, "pk": item.pk})
+    if not form.is_valid():
+        messages.error(request, _("Write your feedback first (at most 2,000 characters)."))
+        return redirect(here)
+    author = request.user.get_username() if request.user.is_authenticated else ""
+    return _act(
+        request,
+        lambda: services.feedback_submit(item=item, **form.cleaned_data, author=author),
+        _("Thank you: your feedback was received."),
+        here,
+    )

@@ -1,0 +1,206 @@
+"""Reads about clean-ups for pages, the API and the CLI, and who may see what (R17).
+
+Three kinds of reader: the office (a Membership of the clean-up's organization: admin and
+staff run it, viewers read it), a registering unit's member (sees and registers only that
+unit's projects), and the public (the kept list, once published). Anyone else finds nothing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Hashable
+from dataclasses import dataclass, field
+from fractions import Fraction
+
+from django.db.models import Q, QuerySet
+
+from pingyi.accounts.selectors import READ, RUN, AnyUser, role_in
+from pingyi.registry.models import Cleanup, Project, ProjectDecision, RegisteringUnit, Round
+from pingyi.rules import registry as rules
+from pingyi.rules.errors import RuleError, gettext_noop
+
+E_NO_CLEANUP = gettext_noop("no clean-up %(code)r")
+E_NO_UNIT = gettext_noop("the clean-up has no registering unit %(code)r")
+
+
+@dataclass(frozen=True)
+class Access:
+    """What one user may do in one clean-up."""
+
+    run: bool = False  # the office: decide in every round, advance the rounds, manage units
+    read_all: bool = False  # the office, viewers included: every unit's projects
+    units: frozenset[int] = frozenset()  # the registering units the user belongs to
+
+    @property
+    def any(self) -> bool:
+        return self.read_all or bool(self.units)
+
+    def may_register(self, unit: RegisteringUnit) -> bool:
+        return self.run or unit.pk in self.units
+
+    def may_see(self, project: Project) -> bool:
+        return self.read_all or project.unit_id in self.units
+
+    def may_decide(self, cleanup: Cleanup, project: Project) -> bool:
+        if cleanup.round in rules.UNIT_ROUNDS:
+            return self.may_register(project.unit)
+        return self.run
+
+
+def cleanups_for(user: AnyUser) -> QuerySet[Cleanup]:
+    """The clean-ups a user sees: those of the office's organizations and of their units."""
+    if not user.is_authenticated:
+        return Cleanup.objects.none()
+    return (
+        Cleanup.objects.select_related("organization")
+        .filter(
+            Q(organization__memberships__user_id=user.pk, organization__memberships__role__in=READ)
+            | Q(units__members__user_id=user.pk)
+        )
+        .distinct()
+    )
+
+
+def access_for(user: AnyUser, cleanup: Cleanup) -> Access:
+    if not user.is_authenticated:
+        return Access()
+    role = role_in(user, cleanup.organization)
+    units = frozenset(
+        RegisteringUnit.objects.filter(cleanup=cleanup, members__user_id=user.pk).values_list(
+            "pk", flat=True
+        )
+    )
+    return Access(run=role in RUN, read_all=role in READ, units=units)
+
+
+def cleanup_get(*, code: str) -> Cleanup:
+    cleanup = Cleanup.objects.select_related("organization").filter(code=code).first()
+    if cleanup is None:
+        raise RuleError(E_NO_CLEANUP, code=code)
+    return cleanup
+
+
+def unit_get(*, cleanup: Cleanup, code: str) -> RegisteringUnit:
+    unit = cleanup.units.filter(code=code).first()
+    if unit is None:
+        raise RuleError(E_NO_UNIT, code=code)
+    return unit
+
+
+def names_of(unit: RegisteringUnit) -> dict[str, int]:
+    """The unit's projects by name (a unit registers a name once)."""
+    return dict(unit.projects.values_list("name", "pk"))
+
+
+def merge_targets(cleanup: Cleanup) -> dict[str, list[int]]:
+    """Every project of the clean-up by name; two units may have used the same name."""
+    targets: dict[str, list[int]] = {}
+    for name, pk in cleanup.projects.values_list("name", "pk"):
+        targets.setdefault(name, []).append(pk)
+    return targets
+
+
+def projects_for(cleanup: Cleanup, access: Access) -> QuerySet[Project]:
+    projects = cleanup.projects.select_related("unit").order_by("id")
+    return projects if access.read_all else projects.filter(unit_id__in=access.units)
+
+
+def cleanup_suggestions(cleanup: Cleanup) -> dict[Hashable, rules.Suggestion]:
+    """The rules' suggestion for every project (the duplicate rule looks at all of them)."""
+    return rules.suggest_all(p.facts() for p in cleanup.projects.all())
+
+
+@dataclass
+class ProjectRow:
+    """A project with its suggestion, its decision in each round and its effective one."""
+
+    project: Project
+    suggestion: rules.Suggestion
+    by_round: dict[str, ProjectDecision] = field(default_factory=dict)
+
+    @property
+    def decision(self) -> ProjectDecision | None:
+        for name in reversed(rules.DECIDING_ROUNDS):
+            if name in self.by_round:
+                return self.by_round[name]
+        return None
+
+    @property
+    def effective(self) -> str:
+        return self.decision.decision if self.decision else ""
+
+    @property
+    def suggestion_texts(self) -> list[str]:
+        return [rules.RULE_TEXTS[r] for r in self.suggestion.rules]
+
+
+def project_rows(cleanup: Cleanup, access: Access) -> list[ProjectRow]:
+    """Every project the reader may see, in registration order (three queries in all)."""
+    suggestions = cleanup_suggestions(cleanup)
+    projects = list(projects_for(cleanup, access))
+    rows = {p.pk: ProjectRow(p, suggestions[p.pk]) for p in projects}
+    decisions = ProjectDecision.objects.filter(project__in=projects).select_related("merge_into")
+    for decision in decisions:
+        rows[decision.project_id].by_round[decision.round] = decision
+    return list(rows.values())
+
+
+def project_row(cleanup: Cleanup, project: Project) -> ProjectRow:
+    row = ProjectRow(project, cleanup_suggestions(cleanup)[project.pk])
+    for decision in project.decisions.select_related("merge_into"):
+        row.by_round[decision.round] = decision
+    return row
+
+
+def undecided_in_round(cleanup: Cleanup, round_name: str) -> int:
+    return cleanup.projects.exclude(decisions__round=round_name).count()
+
+
+def effective_decisions(cleanup: Cleanup) -> dict[Hashable, tuple[str, Hashable | None]]:
+    """Each project's decision of the latest round that decided it, with its merge target."""
+    by_project: dict[Hashable, dict[str, tuple[str, Hashable | None]]] = {
+        pk: {} for pk in cleanup.projects.values_list("pk", flat=True)
+    }
+    for project_id, round_name, decision, target in ProjectDecision.objects.filter(
+        project__cleanup=cleanup
+    ).values_list("project_id", "round", "decision", "merge_into_id"):
+        by_project[project_id][round_name] = (decision, target)
+    return {pk: rules.effective(rounds) for pk, rounds in by_project.items()}
+
+
+@dataclass(frozen=True)
+class Stats:
+    units: list[tuple[RegisteringUnit, rules.Tally]]
+    total: rules.Tally
+
+
+def cleanup_stats(cleanup: Cleanup) -> Stats:
+    """Registered, kept, merged, cancelled, suspended and flagged per unit and in total."""
+    decisions = effective_decisions(cleanup)
+    outcomes = [
+        rules.ProjectOutcome(
+            group=str(p.unit_id),
+            decision=decisions[p.pk][0],
+            suspended=rules.is_suspended(p.basis_kind, cleanup.round),
+            flagged=bool(p.flags),
+            money_saved=p.money_saved,
+        )
+        for p in cleanup.projects.order_by("id")
+    ]
+    target = Fraction(cleanup.target)
+    groups, total = rules.tally(outcomes, target=target)
+    units = [
+        (unit, groups.get(str(unit.pk), rules.Tally(target=target)))
+        for unit in cleanup.units.order_by("code")
+    ]
+    return Stats(units, total)
+
+
+def kept_projects(cleanup: Cleanup) -> list[Project]:
+    """The kept list (保留项目), in registration order."""
+    decisions = effective_decisions(cleanup)
+    kept = [int(str(pk)) for pk, (decision, _) in decisions.items() if decision == rules.KEEP]
+    return list(cleanup.projects.filter(pk__in=kept).select_related("unit").order_by("id"))
+
+
+def published_cleanups() -> QuerySet[Cleanup]:
+    return Cleanup.objects.select_related("organization").filter(round=Round.PUBLISHED)

@@ -1,0 +1,383 @@
+"""Use cases that change the registry. Each runs in one transaction with its audit entry.
+
+The caller (view, API, CLI) has checked who the actor is and what the actor may do (see
+selectors.Access); these functions check the rules: the round, the suggestion, the merge target.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass
+from decimal import Decimal
+
+from django.contrib.auth import get_user_model
+from django.db import transaction
+from django.utils import timezone
+
+from pingyi.audit.services import audit_log
+from pingyi.campaigns.models import Organization
+from pingyi.registry.models import (
+    Cleanup,
+    Project,
+    ProjectDecision,
+    RegisteringUnit,
+    Round,
+    UnitMember,
+)
+from pingyi.registry.selectors import (
+    cleanup_suggestions,
+    effective_decisions,
+    undecided_in_round,
+)
+from pingyi.rules import registry as rules
+from pingyi.rules.errors import InputError, Problem, RuleError, Where, gettext_noop
+from pingyi.rules.scheme import fraction_text
+
+E_CODE_TAKEN = gettext_noop("the code %(code)r is taken")
+E_UNIT_EXISTS = gettext_noop("the clean-up already has a registering unit %(code)r")
+E_NO_USER = gettext_noop("no user %(username)r")
+E_MEMBER_EXISTS = gettext_noop("%(username)s already registers for %(unit)s")
+E_PROJECT_EXISTS = gettext_noop("%(unit)s has already registered %(name)r")
+E_CLOSED = gettext_noop("the kept list is published: the clean-up takes no more changes")
+E_OTHER_CLEANUP = gettext_noop("the project to merge into belongs to another clean-up")
+
+
+@dataclass(frozen=True)
+class ProjectSpec:
+    """A project as a unit registers it (the registration form's row or the web form)."""
+
+    name: str
+    organizer: str
+    organizer_kind: str
+    level: str
+    cycle: str
+    target_group: str
+    basis_kind: str
+    basis_title: str = ""
+    self_established: bool = False
+    charges_fees: bool = False
+    burdens_money: bool = False
+    burdens_goods: bool = False
+    burdens_labour: bool = False
+    improper_spending: bool = False
+    reason: str = ""
+    established_on: dt.date | None = None
+    money_saved: Decimal | None = None
+
+
+@transaction.atomic
+def cleanup_create(
+    *,
+    organization: Organization,
+    code: str,
+    name: str,
+    started_on: dt.date,
+    target: str = "70%",
+    actor: str,
+) -> Cleanup:
+    """A clean-up at its self-check round; ``target`` as typed ("70%", "7/10")."""
+    share = rules.parse_target(target)
+    if Cleanup.objects.filter(code=code).exists():
+        raise RuleError(E_CODE_TAKEN, code=code)
+    cleanup = Cleanup.objects.create(
+        organization=organization,
+        code=code,
+        name=name,
+        started_on=started_on,
+        target=fraction_text(share),
+    )
+    audit_log(
+        actor=actor,
+        action="registry.cleanup.created",
+        obj=cleanup,
+        data={"code": code, "started_on": started_on.isoformat(), "target": cleanup.target},
+    )
+    return cleanup
+
+
+@transaction.atomic
+def unit_add(*, cleanup: Cleanup, code: str, name: str, actor: str) -> RegisteringUnit:
+    if cleanup.units.filter(code=code).exists():
+        raise RuleError(E_UNIT_EXISTS, code=code)
+    unit = RegisteringUnit.objects.create(cleanup=cleanup, code=code, name=name)
+    audit_log(
+        actor=actor,
+        action="registry.unit.added",
+        obj=unit,
+        data={"cleanup": cleanup.code, "code": code, "name": name},
+    )
+    return unit
+
+
+@transaction.atomic
+def unit_member_add(*, unit: RegisteringUnit, username: str, actor: str) -> UnitMember:
+    user = get_user_model().objects.filter(username=username).first()
+    if user is None:
+        raise RuleError(E_NO_USER, username=username)
+    if UnitMember.objects.filter(user=user, unit=unit).exists():
+        raise RuleError(E_MEMBER_EXISTS, username=username, unit=unit.name)
+    member = UnitMember.objects.create(user=user, unit=unit)
+    audit_log(
+        actor=actor,
+        action="registry.unit.member_added",
+        obj=unit,
+        data={"unit": unit.code, "user": username},
+    )
+    return member
+
+
+def _open(cleanup: Cleanup) -> Cleanup:
+    """The clean-up, locked against a concurrent round change; refused once published."""
+    locked = Cleanup.objects.select_for_update().get(pk=cleanup.pk)
+    if locked.round == Round.PUBLISHED:
+        raise RuleError(E_CLOSED)
+    return locked
+
+
+def _create(cleanup: Cleanup, unit: RegisteringUnit, spec: ProjectSpec, actor: str) -> Project:
+    if Project.objects.filter(cleanup=cleanup, unit=unit, name=spec.name).exists():
+        raise RuleError(E_PROJECT_EXISTS, unit=unit.name, name=spec.name)
+    flags = rules.new_project_flags(
+        established_on=spec.established_on,
+        cleanup_started_on=cleanup.started_on,
+        current_round=cleanup.round,
+    )
+    return Project.objects.create(
+        cleanup=cleanup,
+        unit=unit,
+        flags=flags,
+        registered_round=cleanup.round,
+        registered_by=actor,
+        **asdict(spec),
+    )
+
+
+def project_register(
+    *, cleanup: Cleanup, unit: RegisteringUnit, spec: ProjectSpec, actor: str
+) -> Project:
+    """Registers one project; one registered while the clean-up runs is flagged, not refused:
+    the office must see it (seed 000: no new project may start during the clean-up)."""
+    return projects_import(cleanup=cleanup, unit=unit, specs=[spec], actor=actor)[0]
+
+
+def projects_import(
+    *, cleanup: Cleanup, unit: RegisteringUnit, specs: Sequence[ProjectSpec], actor: str
+) -> list[Project]:
+    """Registers every project of a registration form, or none of them."""
+    with transaction.atomic():
+        locked = _open(cleanup)
+        projects = [_create(locked, unit, spec, actor) for spec in specs]
+        for project in projects:
+            audit_log(
+                actor=actor,
+                action="registry.project.registered",
+                obj=project,
+                data={
+                    "cleanup": locked.code,
+                    "unit": unit.code,
+                    "name": project.name,
+                    "round": locked.round,
+                    "flags": project.flags,
+                },
+            )
+    return projects
+
+
+@dataclass(frozen=True)
+class DecisionRow:
+    """A row of the self-check statistics table, by project id (registry/files.py)."""
+
+    where: Where  # the row, at its decision column: where a refused decision is reported
+    project: int
+    decision: str
+    reason: str
+    merge_into: int | None
+    money_saved: Decimal | None
+
+
+@dataclass(frozen=True)
+class DecisionSpec:
+    project: Project
+    decision: str
+    reason: str = ""
+    merge_into: Project | None = None
+    money_saved: Decimal | None = None
+
+
+def _decide(locked: Cleanup, spec: DecisionSpec, actor: str, now: dt.datetime) -> ProjectDecision:
+    project = spec.project
+    if spec.merge_into is not None and spec.merge_into.cleanup_id != locked.pk:
+        raise RuleError(E_OTHER_CLEANUP)
+    suggestion = cleanup_suggestions(locked)[project.pk]
+    target = spec.merge_into.pk if spec.merge_into is not None else None
+    target_decision = effective_decisions(locked).get(target, ("", None))[0] if target else ""
+    differs = rules.check_decision(
+        project=project.pk,
+        decision=spec.decision,
+        suggestion=suggestion,
+        reason=spec.reason,
+        merge_into=target,
+        target_decision=target_decision or None,
+    )
+    before = ProjectDecision.objects.filter(project=project, round=locked.round).first()
+    decision, _ = ProjectDecision.objects.update_or_create(
+        project=project,
+        round=locked.round,
+        defaults={
+            "decision": spec.decision,
+            "merge_into": spec.merge_into,
+            "reason": spec.reason.strip(),
+            "suggested": suggestion.decision,
+            "suggested_rules": list(suggestion.rules),
+            "differs": differs,
+            "decided_by": actor,
+            "decided_at": now,
+        },
+    )
+    if spec.money_saved is not None:
+        project.money_saved = spec.money_saved
+        project.save(update_fields=["money_saved"])
+    audit_log(
+        actor=actor,
+        action="registry.project.decided",
+        obj=project,
+        data={
+            "round": locked.round,
+            "decision": spec.decision,
+            "merge_into": target,
+            "reason": decision.reason,
+            "suggested": suggestion.decision,
+            "rules": list(suggestion.rules),
+            "differs": differs,
+            "before": before.decision if before else None,
+            "money_saved": str(spec.money_saved) if spec.money_saved is not None else None,
+        },
+        now=now,
+    )
+    return decision
+
+
+def project_decide(
+    *,
+    project: Project,
+    decision: str,
+    reason: str = "",
+    merge_into: Project | None = None,
+    money_saved: Decimal | None = None,
+    actor: str,
+    now: dt.datetime | None = None,
+) -> ProjectDecision:
+    """Records the current round's decision on a project (a second one replaces the first,
+    both audited). Differing from the rules' suggestion needs a reason."""
+    return decisions_record(
+        cleanup=project.cleanup,
+        specs=[DecisionSpec(project, decision, reason, merge_into, money_saved)],
+        actor=actor,
+        now=now,
+    )[0]
+
+
+def decisions_record(
+    *,
+    cleanup: Cleanup,
+    specs: Sequence[DecisionSpec],
+    actor: str,
+    now: dt.datetime | None = None,
+    wheres: Sequence[Where] | None = None,
+) -> list[ProjectDecision]:
+    """Records several decisions of the current round (a self-check table), all or none.
+
+    With ``wheres`` (one place a spec, from a file), every refused decision is reported at its
+    place in one InputError; without, the first refusal is raised as it is.
+    """
+    moment = now or timezone.now()
+    with transaction.atomic():
+        locked = _open(cleanup)
+        rules.check_deciding(locked.round)
+        recorded: list[ProjectDecision] = []
+        problems: list[Problem] = []
+        for n, spec in enumerate(specs):
+            try:
+                with transaction.atomic():
+                    recorded.append(_decide(locked, spec, actor, moment))
+            except RuleError as exc:
+                if wheres is None:
+                    raise
+                problems.append(Problem(wheres[n], exc.template, exc.params))
+        if problems:
+            raise InputError(problems)
+        return recorded
+
+
+def decisions_import(
+    *, cleanup: Cleanup, rows: Sequence[DecisionRow], actor: str
+) -> list[ProjectDecision]:
+    """A unit's self-check table: every row's decision, or none (each refusal at its row)."""
+    projects = {p.pk: p for p in cleanup.projects.all()}
+    specs = [
+        DecisionSpec(
+            projects[row.project],
+            row.decision,
+            row.reason,
+            projects[row.merge_into] if row.merge_into is not None else None,
+            row.money_saved,
+        )
+        for row in rows
+    ]
+    return decisions_record(
+        cleanup=cleanup, specs=specs, actor=actor, wheres=[row.where for row in rows]
+    )
+
+
+def cleanup_advance(
+    *, cleanup: Cleanup, target: str, actor: str, now: dt.datetime | None = None
+) -> Cleanup:
+    """Moves to the next round. Refuses a skip, a round left with undecided projects, and a
+    publication where a merged project's target is not kept."""
+    moment = now or timezone.now()
+    with transaction.atomic():
+        locked = Cleanup.objects.select_for_update().get(pk=cleanup.pk)
+        rules.check_round_transition(
+            locked.round, target, undecided=undecided_in_round(locked, locked.round)
+        )
+        if target == rules.PUBLISHED:
+            rules.check_merge_targets(
+                effective_decisions(locked), dict(locked.projects.values_list("pk", "name"))
+            )
+            locked.published_at = moment
+        before = locked.round
+        locked.round = target
+        locked.save(update_fields=["round", "published_at"])
+        audit_log(
+            actor=actor,
+            action="registry.cleanup.advanced",
+            obj=locked,
+            data={"from": before, "to": target},
+            now=moment,
+        )
+    cleanup.round, cleanup.published_at = locked.round, locked.published_at
+    return cleanup
+
+
+# One service per move of seed 000's rounds (the pages and the API pass the round by name).
+
+
+def cleanup_start_initial_audit(*, cleanup: Cleanup, actor: str) -> Cleanup:
+    """自查自纠 → 初步审核: every project has its unit's proposal."""
+    return cleanup_advance(cleanup=cleanup, target=rules.INITIAL_AUDIT, actor=actor)
+
+
+def cleanup_start_joint_meeting(*, cleanup: Cleanup, actor: str) -> Cleanup:
+    """初步审核 → 联席会议审议: every project has the office's initial opinion."""
+    return cleanup_advance(cleanup=cleanup, target=rules.JOINT_MEETING, actor=actor)
+
+
+def cleanup_start_higher_adjustment(*, cleanup: Cleanup, actor: str) -> Cleanup:
+    """联席会议审议 → 上级调整: the joint meeting decided every project."""
+    return cleanup_advance(cleanup=cleanup, target=rules.HIGHER_ADJUSTMENT, actor=actor)
+
+
+def cleanup_publish(*, cleanup: Cleanup, actor: str, now: dt.datetime | None = None) -> Cleanup:
+    """上级调整 → 公示: the kept list goes on the public page; no change after this."""
+    return cleanup_advance(cleanup=cleanup, target=rules.PUBLISHED, actor=actor, now=now)

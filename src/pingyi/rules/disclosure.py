@@ -1,0 +1,162 @@
+"""Party-affairs disclosure (党务公开, P5, seed 004): approval, visibility and the calendar.
+
+Plain Python, no Django. The approval chain of seed 004 (三(四) 工作程序): an item is drafted,
+studied by the office meeting (办公室主任会议), approved by the leading group (党务公开领导小组),
+then published. Revising a published item starts the chain again with the new text; the
+published version stays visible until the revision is published.
+
+The calendar: the quarterly disclosure day is the 15th of each quarter's first month (15
+January, April, July, October). A periodic item is published once a quarter, by that quarter's
+disclosure day; it is overdue the day after.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Hashable
+from dataclasses import dataclass
+
+from pingyi.rules.errors import RuleError, Term, gettext_noop
+
+# The five content areas (seed 004, 三(二)).
+CENTRAL_WORK = "central_work"
+POLITICAL = "political_building"
+ORGANIZATION = "organization_building"
+CONDUCT = "conduct_building"
+INSTITUTION = "institution_building"
+AREAS = (CENTRAL_WORK, POLITICAL, ORGANIZATION, CONDUCT, INSTITUTION)
+
+INTERNAL, EXTERNAL, INTERNAL_THEN_EXTERNAL = "internal", "external", "internal_then_external"
+SCOPES = (INTERNAL, EXTERNAL, INTERNAL_THEN_EXTERNAL)
+
+MEETING, DOCUMENT, NOTICE_BOARD, WEBSITE = "meeting", "document", "notice_board", "website"
+FORMS = (MEETING, DOCUMENT, NOTICE_BOARD, WEBSITE)
+
+# 常规性工作定期公开 (fixed: kept public), 阶段性工作逐段公开 (periodic: on the schedule),
+# 临时性工作及时公开 (ad hoc: published promptly).
+FIXED, PERIODIC, AD_HOC = "fixed", "periodic", "ad_hoc"
+TIMELINESS = (FIXED, PERIODIC, AD_HOC)
+
+DRAFTED, OFFICE_MEETING, APPROVED, PUBLISHED = "drafted", "office_meeting", "approved", "published"
+STATUSES = (DRAFTED, OFFICE_MEETING, APPROVED, PUBLISHED)
+NEXT = {DRAFTED: OFFICE_MEETING, OFFICE_MEETING: APPROVED, APPROVED: PUBLISHED}
+STATUS_WORDS = {
+    DRAFTED: gettext_noop("drafted"),
+    OFFICE_MEETING: gettext_noop("studied by the office meeting"),
+    APPROVED: gettext_noop("approved by the leading group"),
+    PUBLISHED: gettext_noop("published"),
+}
+
+E_TRANSITION = gettext_noop("an item that is %(current)s cannot become %(target)s")
+E_REVISE = gettext_noop("only a published item is revised; this one is %(current)s")
+E_RELEASE = gettext_noop(
+    "only a published item disclosed internally first is then opened to the public"
+)
+E_FEEDBACK_CLOSED = gettext_noop("feedback is taken on published items only")
+E_ANSWERED = gettext_noop("this feedback has been answered already")
+
+
+def status_word(status: str) -> Term:
+    return Term(STATUS_WORDS.get(status, status))
+
+
+def check_transition(current: str, target: str) -> None:
+    """drafted → office meeting → leading-group approval → published, one step at a time."""
+    if NEXT.get(current) != target:
+        raise RuleError(E_TRANSITION, current=status_word(current), target=status_word(target))
+
+
+def check_revisable(current: str) -> None:
+    if current != PUBLISHED:
+        raise RuleError(E_REVISE, current=status_word(current))
+
+
+def check_release(*, scope: str, has_version: bool, released: bool) -> None:
+    if scope != INTERNAL_THEN_EXTERNAL or not has_version or released:
+        raise RuleError(E_RELEASE)
+
+
+def is_public(*, scope: str, released: bool) -> bool:
+    """Whether anyone, signed in or not, may read the item's published versions."""
+    return scope == EXTERNAL or (scope == INTERNAL_THEN_EXTERNAL and released)
+
+
+def visible(*, scope: str, released: bool, member: bool) -> bool:
+    """R17: an internal item is for the signed-in members of its organization only."""
+    return member or is_public(scope=scope, released=released)
+
+
+# --------------------------------------------------------------------------- the calendar
+
+DISCLOSURE_DAY = 15
+
+
+def quarter_of(day: dt.date) -> tuple[int, int]:
+    return day.year, (day.month - 1) // 3 + 1
+
+
+def disclosure_day(year: int, quarter: int) -> dt.date:
+    """The 15th of the quarter's first month."""
+    return dt.date(year, 3 * (quarter - 1) + 1, DISCLOSURE_DAY)
+
+
+def _following(year: int, quarter: int) -> tuple[int, int]:
+    return (year + 1, 1) if quarter == 4 else (year, quarter + 1)
+
+
+def next_disclosure_day(today: dt.date) -> dt.date:
+    """The disclosure day on or after ``today`` (the 15th itself is that day)."""
+    year, quarter = quarter_of(today)
+    day = disclosure_day(year, quarter)
+    return day if today <= day else disclosure_day(*_following(year, quarter))
+
+
+def due_date(*, created_on: dt.date, last_published_on: dt.date | None) -> dt.date:
+    """When a periodic item must next be published.
+
+    Published in a quarter (before or after its disclosure day): due on the next quarter's day.
+    Never published: its creation quarter's day, or the next quarter's if created after it.
+    """
+    if last_published_on is not None:
+        return disclosure_day(*_following(*quarter_of(last_published_on)))
+    return next_disclosure_day(created_on)
+
+
+def is_overdue(due: dt.date, today: dt.date) -> bool:
+    """Due on the 15th: on time that day, overdue from the 16th."""
+    return today > due
+
+
+@dataclass(frozen=True)
+class CalendarEntry:
+    key: Hashable
+    timeliness: str
+    status: str
+    due: dt.date | None  # periodic items only
+    overdue: bool
+    prompt: bool  # an ad hoc item approved and waiting: to be published promptly
+
+
+def calendar(
+    items: list[tuple[Hashable, str, str, dt.date, dt.date | None]], today: dt.date
+) -> tuple[dt.date, list[CalendarEntry]]:
+    """The next disclosure day and what is due by it, overdue first.
+
+    ``items`` are (key, timeliness, status, created_on, last_published_on). Listed: periodic
+    items due by the next disclosure day (overdue ones included), and ad hoc items approved
+    but not yet published. Fixed items, once published, stay public and are never due again;
+    unpublished fixed items are listed like ad hoc ones once approved.
+    """
+    day = next_disclosure_day(today)
+    entries: list[CalendarEntry] = []
+    for key, timeliness, status, created_on, last_published_on in items:
+        if timeliness == PERIODIC:
+            due = due_date(created_on=created_on, last_published_on=last_published_on)
+            if due <= day:
+                entries.append(
+                    CalendarEntry(key, timeliness, status, due, is_overdue(due, today), False)
+                )
+        elif status == APPROVED:
+            entries.append(CalendarEntry(key, timeliness, status, None, False, True))
+    entries.sort(key=lambda e: (not e.overdue, e.due or day, str(e.key)))
+    return day, entries

@@ -1,0 +1,68 @@
+"""The disclosure cast: the municipal government office (Erin admin for its leading group's
+office, Alice staff, Bob a member who reads), Charlie an administrator elsewhere, Dave with no
+role. Items are drafted with an injected clock."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+from django.contrib.auth.models import User
+from django.core.cache import cache
+
+from pingyi.accounts.models import Membership, Role
+from pingyi.campaigns.models import Organization
+from pingyi.disclosure.models import Item
+from pingyi.disclosure.services import item_advance, item_create
+from pingyi.rules import disclosure as d
+
+NOW = dt.datetime(2026, 3, 2, 9, 0, tzinfo=dt.UTC)
+
+
+@dataclass
+class Cast:
+    office: Organization
+    elsewhere: Organization
+    erin: User
+    alice: User
+    bob: User
+    charlie: User
+    dave: User
+
+
+@pytest.fixture(autouse=True)
+def _clear_rate_limits() -> None:
+    cache.clear()
+
+
+@pytest.fixture
+def cast(db: None) -> Cast:
+    office = Organization.objects.create(code="szfb", name="市政府办公室")
+    elsewhere = Organization.objects.create(code="elsewhere", name="另一机关")
+    users = {n: User.objects.create_user(n) for n in ("erin", "alice", "bob", "charlie", "dave")}
+    for name, role in (("erin", Role.ADMIN), ("alice", Role.STAFF), ("bob", Role.VIEWER)):
+        Membership.objects.create(user=users[name], organization=office, role=role)
+    Membership.objects.create(user=users["charlie"], organization=elsewhere, role=Role.ADMIN)
+    return Cast(office, elsewhere, **users)  # type: ignore[arg-type]
+
+
+def draft(organization: Organization, **changes: Any) -> Item:
+    fields: dict[str, Any] = {
+        "area": d.ORGANIZATION,
+        "scope": d.EXTERNAL,
+        "form": d.WEBSITE,
+        "timeliness": d.PERIODIC,
+        "title": "党费收缴情况",
+        "body": "一季度党费收缴 12 名党员，共计 3,600 元。",
+        "now": NOW,
+    }
+    fields.update(changes)
+    return item_create(organization=organization, actor="alice", **fields)
+
+
+def publish(item: Item, now: dt.datetime = NOW) -> Item:
+    for target in (d.OFFICE_MEETING, d.APPROVED, d.PUBLISHED):
+        item = item_advance(item=item, target=target, actor="erin", now=now)
+    return item

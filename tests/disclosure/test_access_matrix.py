@@ -1,0 +1,152 @@
+"""R17 for disclosure: every route of `disclosure:` and every `api:disclosure_…` operation,
+called as every role, answers what this checked-in matrix says.
+
+The office (Erin admin, Alice staff, Bob a member who reads) has a drafted item, an external
+item published with one feedback, and an internal item published; Charlie runs another
+organization, Dave has no role. Internal items are not found by anyone outside the office.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+from django.contrib.auth.models import User
+from django.db import transaction
+from django.urls import URLPattern, URLResolver, get_resolver
+
+from pingyi.disclosure.models import Feedback, Item
+from pingyi.disclosure.services import feedback_submit
+from pingyi.rules import disclosure as d
+from tests.disclosure.conftest import Cast, draft, publish
+from tests.web.conftest import client_for
+
+pytestmark = pytest.mark.django_db
+
+ROLES = ("public", "admin", "staff", "viewer", "other_org", "no_role")
+LOGIN = 302
+JSON = "application/json"
+HIDDEN = {"other_org": 404, "no_role": 404}
+RUNS = {"public": LOGIN, "viewer": 403, **HIDDEN, "*": 302}
+MEMBERS = {"public": 404, **HIDDEN}
+
+MATRIX: dict[str, tuple[str, str, Any, dict[str, int]]] = {
+    "disclosure:home": ("GET", "/staff/disclosure/", None, {"public": LOGIN, "*": 200}),
+    "disclosure:item-new": (
+        "GET",
+        "/staff/disclosure/new",
+        None,
+        {"public": LOGIN, "admin": 200, "staff": 200, "other_org": 200, "*": 403},
+    ),
+    "disclosure:item": (
+        "GET",
+        "/staff/disclosure/i/{draft}/",
+        None,
+        {"public": LOGIN, **HIDDEN, "*": 200},
+    ),
+    "disclosure:advance": (
+        "POST",
+        "/staff/disclosure/i/{draft}/advance",
+        {"to": d.OFFICE_MEETING},
+        RUNS,
+    ),
+    "disclosure:edit": ("POST", "/staff/disclosure/i/{draft}/edit", {}, RUNS),
+    "disclosure:release": ("POST", "/staff/disclosure/i/{draft}/release", {}, RUNS),
+    "disclosure:answer": ("POST", "/staff/disclosure/feedback/{feedback}/answer", {}, RUNS),
+    "disclosure:public-list": ("GET", "/disclosure/szfb/", None, {"*": 200}),
+    "disclosure:public-item": ("GET", "/disclosure/szfb/{internal}/", None, {**MEMBERS, "*": 200}),
+    "disclosure:public-version": ("GET", "/disclosure/szfb/{external}/v1", None, {"*": 200}),
+    "disclosure:feedback": (
+        "POST",
+        "/disclosure/szfb/{internal}/feedback",
+        {"text": "意见"},
+        {**MEMBERS, "*": 302},
+    ),
+    "api:disclosure_items_list": ("GET", "/api/disclosure/items", None, {"public": 401, "*": 200}),
+    "api:disclosure_items_advance": (
+        "POST",
+        "/api/disclosure/items/{draft}/advance",
+        {"to": d.OFFICE_MEETING},
+        {"public": 401, "viewer": 403, **HIDDEN, "*": 200},
+    ),
+    "api:disclosure_calendar": (
+        "GET",
+        "/api/disclosure/calendar?today=2026-04-16",
+        None,
+        {"public": 401, "*": 200},
+    ),
+    "api:disclosure_public_items": ("GET", "/api/disclosure/public/szfb", None, {"*": 200}),
+}
+
+
+def _routes(patterns: list[Any], namespace: str | None = None) -> Iterator[str]:
+    for pattern in patterns:
+        if isinstance(pattern, URLResolver):
+            yield from _routes(pattern.url_patterns, pattern.namespace or namespace)
+        elif isinstance(pattern, URLPattern):
+            yield f"{namespace}:{pattern.name}" if namespace else str(pattern.name)
+
+
+def test_every_route_of_disclosure_is_in_the_matrix() -> None:
+    routes = {
+        route
+        for route in _routes(get_resolver().url_patterns)
+        if route.startswith(("disclosure:", "api:disclosure_"))
+    }
+    assert routes == set(MATRIX)
+
+
+@dataclass
+class Items:
+    drafted: Item
+    external: Item
+    internal: Item
+    feedback: Feedback
+
+
+@pytest.fixture
+def items(cast: Cast) -> Items:
+    external = publish(draft(cast.office, title="对外"))
+    feedback = feedback_submit(item=external, text="请补充明细")
+    internal = publish(draft(cast.office, title="党内", scope=d.INTERNAL))
+    return Items(draft(cast.office, title="草稿"), external, internal, feedback)
+
+
+def _users(cast: Cast) -> dict[str, User | None]:
+    return {
+        "public": None,
+        "admin": cast.erin,
+        "staff": cast.alice,
+        "viewer": cast.bob,
+        "other_org": cast.charlie,
+        "no_role": cast.dave,
+    }
+
+
+@pytest.mark.parametrize("name", sorted(MATRIX))
+def test_each_role_gets_what_the_matrix_says(cast: Cast, items: Items, name: str) -> None:
+    method, path, body, expected = MATRIX[name]
+    users = _users(cast)
+    url = path.format(
+        draft=items.drafted.pk,
+        external=items.external.pk,
+        internal=items.internal.pk,
+        feedback=items.feedback.pk,
+    )
+    got = {}
+    for role in ROLES:
+        client = client_for(users[role])
+        with transaction.atomic():  # every role meets the same state
+            if method == "GET":
+                response = client.get(url)
+            elif url.startswith("/api/"):
+                response = client.post(url, json.dumps(body or {}), content_type=JSON)
+            else:
+                response = client.post(url, body or {})
+            transaction.set_rollback(True)
+        got[role] = response.status_code
+    want = {role: expected.get(role, expected.get("*")) for role in ROLES}
+    assert got == want

@@ -1,0 +1,210 @@
+"""R17 for the registry: every route of `registry:` and every `api:registry_…` operation,
+called as every role, answers what this checked-in matrix says.
+
+The clean-up in the paths is Erin's office's, at its self-check round, with one project of
+the organization department (Uma's unit). Victor registers for another unit of the same
+clean-up and must not find that project; Charlie runs another organization and finds nothing.
+The public pages show an earlier clean-up whose kept list is published.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from django.contrib.auth.models import User
+from django.db import transaction
+from django.urls import URLPattern, URLResolver, get_resolver
+
+from pingyi.registry.models import Project
+from pingyi.registry.services import (
+    cleanup_advance,
+    cleanup_create,
+    project_decide,
+    projects_import,
+    unit_add,
+)
+from pingyi.rules import registry as r
+from tests.registry.conftest import OFFICE, START, Cast, spec
+from tests.web.conftest import client_for
+
+pytestmark = pytest.mark.django_db
+
+ROLES = ("public", "admin", "staff", "viewer", "unit", "other_unit", "other_org", "no_role")
+LOGIN = 302
+JSON = "application/json"
+S = "/staff/registry/{code}/"
+HIDDEN = {"other_org": 404, "no_role": 404}
+OFFICE_ONLY = {"viewer": 403, "unit": 403, "other_unit": 403, **HIDDEN}
+
+MATRIX: dict[str, tuple[str, str, Any, dict[str, int]]] = {
+    "registry:home": ("GET", "/staff/registry/", None, {"public": LOGIN, "*": 200}),
+    "registry:cleanup-new": (
+        "GET",
+        "/staff/registry/new",
+        None,
+        {"public": LOGIN, "admin": 200, "staff": 200, "other_org": 200, "*": 403},
+    ),
+    "registry:cleanup": ("GET", S, None, {"public": LOGIN, **HIDDEN, "*": 200}),
+    "registry:advance": (
+        "POST",
+        S + "advance",
+        {"to": "nowhere"},
+        {"public": LOGIN, **OFFICE_ONLY, "*": 302},
+    ),
+    "registry:unit-new": ("POST", S + "units", {}, {"public": LOGIN, **OFFICE_ONLY, "*": 302}),
+    "registry:member-new": ("POST", S + "members", {}, {"public": LOGIN, **OFFICE_ONLY, "*": 302}),
+    "registry:project-new": (
+        "GET",
+        S + "register",
+        None,
+        {"public": LOGIN, "viewer": 403, **HIDDEN, "*": 200},
+    ),
+    "registry:import": (
+        "POST",
+        S + "import",
+        {},
+        {"public": LOGIN, "viewer": 403, **HIDDEN, "*": 400},
+    ),
+    "registry:form-template": (
+        "GET",
+        S + "registration-form.xlsx",
+        None,
+        {"public": LOGIN, **HIDDEN, "*": 200},
+    ),
+    "registry:stats-template": (
+        "GET",
+        S + "u/zzb/self-check.xlsx",
+        None,
+        {"public": LOGIN, "admin": 200, "staff": 200, "unit": 200, "*": 404},
+    ),
+    "registry:statistics": (
+        "GET",
+        S + "statistics.xlsx",
+        None,
+        {"public": LOGIN, "unit": 403, "other_unit": 403, **HIDDEN, "*": 200},
+    ),
+    "registry:project": (
+        "GET",
+        S + "p/{pk}/",
+        None,
+        {"public": LOGIN, "other_unit": 404, **HIDDEN, "*": 200},
+    ),
+    # self-check: the unit decides its own projects; an empty form goes back with a message
+    "registry:decide": (
+        "POST",
+        S + "p/{pk}/decide",
+        {},
+        {"public": LOGIN, "viewer": 403, "other_unit": 404, **HIDDEN, "*": 302},
+    ),
+    "registry:kept-index": ("GET", "/registry/", None, {"*": 200}),
+    "registry:kept": ("GET", "/registry/{published}/", None, {"*": 200}),
+    "api:registry_cleanups_list": (
+        "GET",
+        "/api/registry/cleanups",
+        None,
+        {"public": 401, "*": 200},
+    ),
+    "api:registry_cleanups_stats": (
+        "GET",
+        "/api/registry/cleanups/{code}/stats",
+        None,
+        {"public": 401, "unit": 403, "other_unit": 403, **HIDDEN, "*": 200},
+    ),
+    "api:registry_cleanups_projects": (
+        "GET",
+        "/api/registry/cleanups/{code}/projects",
+        None,
+        {"public": 401, **HIDDEN, "*": 200},
+    ),
+    "api:registry_projects_decide": (
+        "POST",
+        "/api/registry/cleanups/{code}/projects/{pk}/decision",
+        {"decision": "keep"},
+        {"public": 401, "viewer": 403, "other_unit": 404, **HIDDEN, "*": 200},
+    ),
+    "api:registry_cleanups_advance": (
+        "POST",
+        "/api/registry/cleanups/{code}/advance",
+        {"to": "initial_audit"},  # the project is undecided: refused
+        {"public": 401, **OFFICE_ONLY, "*": 409},
+    ),
+    "api:registry_kept_list": ("GET", "/api/registry/kept/{published}", None, {"*": 200}),
+}
+
+
+def _routes(patterns: list[Any], namespace: str | None = None) -> Iterator[str]:
+    for pattern in patterns:
+        if isinstance(pattern, URLResolver):
+            yield from _routes(pattern.url_patterns, pattern.namespace or namespace)
+        elif isinstance(pattern, URLPattern):
+            yield f"{namespace}:{pattern.name}" if namespace else str(pattern.name)
+
+
+def test_every_route_of_the_registry_is_in_the_matrix() -> None:
+    routes = {
+        route
+        for route in _routes(get_resolver().url_patterns)
+        if route.startswith(("registry:", "api:registry_"))
+    }
+    assert routes == set(MATRIX)
+
+
+@pytest.fixture
+def project(cast: Cast) -> Project:
+    (project,) = projects_import(
+        cleanup=cast.cleanup, unit=cast.department, specs=[spec("甲")], actor="uma"
+    )
+    earlier = cleanup_create(
+        organization=cast.cleanup.organization, code="qingli-2008", name="2008年清理",
+        started_on=START, actor=OFFICE,
+    )  # fmt: skip
+    unit = unit_add(cleanup=earlier, code="u", name="某单位", actor=OFFICE)
+    projects_import(cleanup=earlier, unit=unit, specs=[spec("保留项目")], actor=OFFICE)
+    for name in (r.INITIAL_AUDIT, r.JOINT_MEETING, r.HIGHER_ADJUSTMENT, r.PUBLISHED):
+        for p in earlier.projects.all():
+            project_decide(project=p, decision=r.KEEP, actor=OFFICE)
+        cleanup_advance(cleanup=earlier, target=name, actor=OFFICE)
+    return project
+
+
+def _users(cast: Cast) -> dict[str, User | None]:
+    return {
+        "public": None,
+        "admin": cast.erin,
+        "staff": cast.alice,
+        "viewer": cast.bob,
+        "unit": cast.uma,
+        "other_unit": cast.victor,
+        "other_org": cast.charlie,
+        "no_role": cast.dave,
+    }
+
+
+@pytest.mark.parametrize("name", sorted(MATRIX))
+def test_each_role_gets_what_the_matrix_says(cast: Cast, project: Project, name: str) -> None:
+    method, path, body, expected = MATRIX[name]
+    users = _users(cast)
+    url = path.format(code=cast.cleanup.code, pk=project.pk, published="qingli-2008")
+    got = {}
+    for role in ROLES:
+        client = client_for(users[role])
+        with transaction.atomic():  # every role meets the same state
+            if method == "GET":
+                response = client.get(url)
+            elif url.startswith("/api/"):
+                response = client.post(url, json.dumps(body or {}), content_type=JSON)
+            else:
+                response = client.post(url, body or {})
+            transaction.set_rollback(True)
+        got[role] = response.status_code
+    want = {role: expected.get(role, expected.get("*")) for role in ROLES}
+    assert got == want
+
+
+def test_another_organizations_clean_up_is_not_found_by_its_code(cast: Cast) -> None:
+    for user in (cast.alice, cast.uma):
+        response = client_for(user).get(f"/staff/registry/{cast.other.code}/")
+        assert response.status_code == 404

@@ -1,0 +1,93 @@
+"""`pingyi registry template|import|stats`, run in-process on the test database."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from pingyi.cli import main
+from pingyi.registry.models import Project
+from tests.registry.conftest import Cast
+
+pytestmark = pytest.mark.django_db
+
+FORM = (
+    "项目名称,主办单位,主办单位系统,级别,周期,评选对象,依据类别,依据文件名称及文号,收费\n"
+    "优秀党员评选,市委组织部,党委,市级,每年,党员,中央文件,中发〔2000〕1号,否\n"
+    "党建示范点评比,市委组织部,党委,市级,每年,党组织,无,,是\n"
+)
+
+
+@pytest.fixture(autouse=True)
+def _english(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("PINGYI_LANGUAGE", "en")
+
+
+def run(*args: str | Path) -> int:
+    try:
+        return main([str(a) for a in args])
+    except SystemExit as exit_:
+        return int(exit_.code or 0)
+
+
+def test_import_a_form_then_a_self_check_table_and_report_the_statistics(
+    cast: Cast, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    form = tmp_path / "form.csv"
+    form.write_text(FORM, encoding="utf-8")
+    code = cast.cleanup.code
+    assert run("registry", "import", "--cleanup", code, "--unit", "zzb", form) == 0
+    assert capsys.readouterr().out == "registered 2 projects\n"
+    template = tmp_path / "self-check.xlsx"
+    assert run("registry", "template", "--cleanup", code, "--kind", "stats", "--unit", "zzb",
+               "--out", template) == 0  # fmt: skip
+    book = openpyxl.load_workbook(template)
+    sheet = book.worksheets[0]
+    assert [sheet["A2"].value, sheet["F2"].value, sheet["F3"].value] == [
+        "优秀党员评选",
+        "保留",
+        "撤销",
+    ]
+    sheet["B2"], sheet["B3"] = "保留", "撤销"
+    book.save(template)
+    capsys.readouterr()
+    assert run("registry", "import", "--cleanup", code, "--unit", "zzb", "--kind", "stats",
+               template) == 0  # fmt: skip
+    assert capsys.readouterr().out == "recorded 2 decisions\n"
+    out = tmp_path / "stats.json"
+    assert run("registry", "stats", "--cleanup", code, "--json", out) == 0
+    data = json.loads(out.read_text(encoding="utf-8"))
+    assert data["total"]["reduction_rate"] == "1/2"
+    assert data["total"]["reduction_percent"] == "50.0%"
+    assert data["total"]["target_met"] is False
+    assert capsys.readouterr().out.splitlines()[-1] == (
+        "total: registered 2, kept 1, merged 0, cancelled 1, reduction 50.0%"
+    )
+
+
+def test_a_bad_form_exits_1_with_every_problem_and_writes_nothing(
+    cast: Cast, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    form = tmp_path / "form.csv"
+    form.write_text(FORM.replace("市级,每年,党员", "市里,每年,党员"), encoding="utf-8")
+    assert run("registry", "import", "--cleanup", cast.cleanup.code, "--unit", "zzb", form) == 1
+    assert capsys.readouterr().err == (
+        f"pingyi: error: {form}, row 2, column D (级别): '市里' is not allowed; expected one "
+        "of: 全国、省级、市级、县级、乡镇级\n"
+    )
+    assert not Project.objects.exists()
+
+
+def test_an_unknown_clean_up_or_unit_is_named(
+    cast: Cast, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "t.xlsx"
+    assert run("registry", "template", "--cleanup", "nope", "--out", out) == 1
+    assert capsys.readouterr().err == "pingyi: error: no clean-up 'nope'\n"
+    assert run("registry", "template", "--cleanup", cast.cleanup.code, "--kind", "stats",
+               "--unit", "nope", "--out", out) == 1  # fmt: skip
+    assert capsys.readouterr().err == "pingyi: error: the clean-up has no registering unit 'nope'\n"
+    assert not out.exists()
