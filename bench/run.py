@@ -4,7 +4,9 @@
 (b) 1,000,000 stored ballots: storing them, `campaign_tally` beside numpy's bincount of the
     same marks in memory, and `pingyi results --json` end to end;
 (c) `pingyi ballots import` of 100,000 paper ballots from CSV and from XLSX, with the CSV
-    import split into its steps in-process.
+    import split into its steps in-process;
+(e) `pingyi grade` of 300,000 organizations beside a hand-written polars script, and writing
+    their report workbook (bench/grading_bench.py).
 
 Every measurement runs in a fresh process (bench/tasks.py) so that its peak memory is its own.
 Everything happens in a temporary folder (PINGYI_HOME, a fresh SQLite database) that is
@@ -30,6 +32,7 @@ from pathlib import Path
 from typing import Any
 
 from calltree import print_tree
+from grading_bench import GradingFigures, section_grading, summary_lines
 from tasks import REPEATS, RESULT_MARK
 
 BENCH = Path(__file__).resolve().parent
@@ -256,7 +259,9 @@ def section_b(run: Runner, sizes: Sizes) -> dict[str, Any]:
     }
 
 
-def summary(sizes: Sizes, a: dict[str, Any], b: dict[str, Any], c: dict[str, Any]) -> None:
+def summary(
+    sizes: Sizes, a: dict[str, Any], b: dict[str, Any], c: dict[str, Any], e: GradingFigures
+) -> None:
     f, s = count(sizes.file_ballots), count(sizes.stored_ballots)
     tally, polars = a["tally"], a["polars"]
     ratio_a = tally.best / polars.best
@@ -302,6 +307,7 @@ def summary(sizes: Sizes, a: dict[str, Any], b: dict[str, Any], c: dict[str, Any
             f"{seconds(a['startup'].best)} (pingyi campaign list; peak {mb(a['startup'].peak)})",
         ),
     ]
+    lines[-1:-1] = summary_lines(e, count, seconds, mb, verdict)
     say(f"\n== Pingyi benchmarks (machine: {os.cpu_count()} cores)")
     if sizes.file_ballots < 100_000:
         say("   (--quick: sizes ten times smaller than the goals are set for; startup dominates)")
@@ -365,7 +371,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         a = section_a(run, sizes)
         c = section_c(run, sizes)
         b = section_b(run, sizes)
-        summary(sizes, a, b, c)
+        e = section_grading(run, 30_000 if args.quick else 300_000, Timed, say, seconds, mb)
+        summary(sizes, a, b, c, e)
         say("")
         sys.stdout.flush()
         # (d) ballots over HTTP, in its own process (it starts and stops its own servers)

@@ -334,3 +334,16 @@ def campaigns_tokens(request: HttpRequest, code: str, payload: TokensIn) -> Stat
 
 api.add_router("", public)
 api.add_router("", staff)
+
+# P5: the registry and disclosure keep their routers beside their pages; registered in one
+# block here so that each app's entry stays a two-line change.
+from pingyi.disclosure.api import router as disclosure_router  # noqa: E402
+from pingyi.registry.api import router as registry_router  # noqa: E402
+
+api.add_router("/registry", registry_router)
+api.add_router("/disclosure", disclosure_router)
+
+# P3: the notice's public and staff operations live beside its pages (pingyi.notices.api).
+from pingyi.notices.api import router as notices_router  # noqa: E402
+
+api.add_router("", notices_router)

@@ -7,6 +7,7 @@ output file is written), 2 bad arguments, 3 an internal error (logged, never a t
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import hashlib
 import json
 import os
@@ -156,31 +157,20 @@ def _summary(result: TallyResult) -> str:
 
 
 def cmd_grade(args: argparse.Namespace) -> int:
-    from pingyi.exports.contract_json import dumps
-    from pingyi.exports.grading_json import grading_to_json
+    from pingyi.exports.grading_files import grade_files
     from pingyi.exports.outputs import write_files
-    from pingyi.inputs.p2_files import read_orgs, read_scores
-    from pingyi.rules.grading import (
-        GradingScheme,
-        committee_counts,
-        grade_all,
-        grading_scheme_from_file,
-    )
+    from pingyi.rules.grading import GradingScheme, grading_scheme_from_file
 
     scheme = grading_scheme_from_file(args.scheme) if args.scheme else GradingScheme()
-    orgs, _where = read_orgs(args.orgs, str(args.orgs))
-    totals = read_scores(args.scores, orgs, scheme, str(args.scores))
-    graded = grade_all(orgs, totals)
-    committees = committee_counts(graded, scheme)
-    data = grading_to_json(graded, committees)
-    writers = {args.json: lambda tmp: tmp.write_text(dumps(data), encoding="utf-8")}
+    grading = grade_files(args.orgs, args.scores, scheme)
+    writers = {args.json: lambda tmp: tmp.write_bytes(grading.json_bytes())}
     if args.xlsx:
         from pingyi.exports.grading_workbook import write_grading_workbook
 
-        writers[args.xlsx] = lambda tmp: write_grading_workbook(tmp, graded, committees)
+        rows = grading.report_orgs()
+        writers[args.xlsx] = lambda tmp: write_grading_workbook(tmp, rows, scheme=scheme)
     write_files(writers)
-    counts = {g: sum(1 for i in graded if i.grade == g) for g in ("好", "较好", "一般", "较差")}
-    _out("  ".join(f"{g} {n}" for g, n in counts.items()))
+    _out("  ".join(f"{g} {n}" for g, n in grading.counts().items()))
     return 0
 
 
@@ -312,6 +302,38 @@ def cmd_ballots_form(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_notice(args: argparse.Namespace) -> int:
+    """P3: put a closed campaign on public notice, or make a notice final."""
+    from pingyi.campaigns.selectors import campaign_get
+    from pingyi.notices.models import Notice
+    from pingyi.notices.services import notice_finalize, notice_publish
+
+    if args.action == "publish":
+        notice = notice_publish(
+            campaign=campaign_get(code=args.code), actor=_actor(), days=args.days
+        )
+        _out(_("%(code)s is on public notice until %(ends)s") % {
+            "code": notice.code, "ends": notice.ends_at.isoformat()})  # fmt: skip
+        return 0
+    found = Notice.objects.filter(code=args.code).first()
+    if found is None:
+        raise CommandError(_("no notice %(code)r") % {"code": args.code})
+    notice_finalize(notice=found, actor=_actor())
+    _out(_("%(code)s is final") % {"code": found.code})
+    return 0
+
+
+def cmd_digest(args: argparse.Namespace) -> int:
+    """P4: e-mail each owner and supervisor the ledger items overdue or due within 7 days."""
+    from django.utils import timezone
+
+    from pingyi.rectification.digest import digest_send
+
+    letters = digest_send(today=args.today or timezone.localdate(), actor=_actor())
+    _out(_("digest sent to %(n)s people") % {"n": len(letters)})
+    return 0
+
+
 def cmd_verify(args: argparse.Namespace) -> int:
     from pingyi.audit.services import audit_verify
 
@@ -385,6 +407,13 @@ def _rows(text: str) -> int:
     return value
 
 
+def _day(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(_("a date as YYYY-MM-DD")) from None
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="pingyi", description=_("Pingyi (评议): appraisal campaigns for public organizations")
@@ -451,6 +480,23 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--json", type=Path)
     p.add_argument("--xlsx", type=Path)
     p.set_defaults(func=cmd_results, db=True)
+
+    from pingyi.registry.commands import add_registry_commands  # imports no Django here
+
+    add_registry_commands(sub)
+
+    notice = sub.add_parser("notice", help=_("public notice of a result: publish, make final"))
+    nsub = notice.add_subparsers(dest="action", required=True)
+    p = nsub.add_parser("publish", help=_("put a closed campaign's result on public notice"))
+    p.add_argument("code", help=_("campaign code"))
+    p.add_argument("--days", type=int, help=_("days on notice (default: the scheme's, 5)"))
+    p.set_defaults(func=cmd_notice, db=True)
+    p = nsub.add_parser("finalize", help=_("make a notice final (period over, all answered)"))
+    p.add_argument("code", help=_("notice code"))
+    p.set_defaults(func=cmd_notice, db=True)
+    p = sub.add_parser("digest", help=_("e-mail the rectification ledger's due and overdue items"))
+    p.add_argument("--today", type=_day, help=_("the day to count from (YYYY-MM-DD)"))
+    p.set_defaults(func=cmd_digest, db=True)
 
     p = sub.add_parser("verify", help=_("check the audit chain"))
     p.set_defaults(func=cmd_verify, db=True)

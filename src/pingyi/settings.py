@@ -198,7 +198,18 @@ PINGYI_BENCH = env_bool("PINGYI_BENCH", False)  # routes the benchmark's bare vi
 PINGYI_TOKEN_FAILURES = env_int("PINGYI_TOKEN_FAILURES", 30)  # wrong codes per 10 minutes
 PINGYI_BALLOT_POSTS = env_int("PINGYI_BALLOT_POSTS", 600)  # ballot requests per minute
 PINGYI_LOGIN_FAILURES = env_int("PINGYI_LOGIN_FAILURES", 5)  # per account and per address / 15 min
-PINGYI_OBJECTION_POSTS = env_int("PINGYI_OBJECTION_POSTS", 10)
+PINGYI_OBJECTION_POSTS = env_int("PINGYI_OBJECTION_POSTS", 10)  # objections per hour
+# The ledger's digest (P4): printed on the console unless PINGYI_EMAIL_HOST names a server.
+EMAIL_SERVER = env_str("PINGYI_EMAIL_HOST", "")
+MAILERS = {
+    "default": {"BACKEND": "django.core.mail.backends.console.EmailBackend"}
+    if not EMAIL_SERVER
+    else {
+        "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+        "OPTIONS": {"host": EMAIL_SERVER, "port": env_int("PINGYI_EMAIL_PORT", 25)},
+    }
+}
+DEFAULT_FROM_EMAIL = env_str("PINGYI_EMAIL_FROM", "pingyi@localhost")
 
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "staff-home"

@@ -141,6 +141,17 @@ def campaign_close(*, campaign: Campaign, actor: str) -> Campaign:
     return _transition(campaign, phases.CLOSED, actor)
 
 
+def campaign_publish(*, campaign: Campaign, actor: str) -> Campaign:
+    """closed → published. Only notices.services.notice_publish calls it (it opens the notice)."""
+    return _transition(campaign, phases.PUBLISHED, actor)
+
+
+def campaign_finalize(*, campaign: Campaign, actor: str) -> Campaign:
+    """published → final. Only notices.services.notice_finalize calls it (period over, every
+    objection answered)."""
+    return _transition(campaign, phases.FINAL, actor)
+
+
 def unit_update(
     *,
     campaign: Campaign,

@@ -2,8 +2,29 @@
 
 from __future__ import annotations
 
-from django.urls import URLPattern
+from django.urls import path
+
+from pingyi.rectification import history_views, views
 
 app_name = "rectification"
 
-urlpatterns: list[URLPattern] = []
+urlpatterns = [
+    path("staff/ledger/", views.home, name="home"),
+    path("staff/ledger/ledger.xlsx", views.ledger_xlsx, name="export"),
+    path("staff/ledger/import", views.ledger_upload, name="import"),
+    path("staff/ledger/plans/<int:pk>/", views.plan_detail, name="plan"),
+    path("staff/ledger/plans/<int:pk>/items", views.item_new, name="item-new"),
+    path("staff/ledger/plans/<int:pk>/leaders", views.leaders, name="leaders"),
+    path("staff/ledger/plans/<int:pk>/accept", views.accept, name="accept"),
+    path("staff/ledger/plans/<int:pk>/survey", views.survey, name="survey"),
+    path("staff/ledger/plans/<int:pk>/lookback", views.lookback, name="lookback"),
+    path("staff/ledger/items/<int:pk>/progress", views.progress, name="progress"),
+    path("staff/ledger/items/<int:pk>/close-out", views.close_out, name="close-out"),
+    path("staff/ledger/evidence/<int:pk>", views.evidence_file, name="evidence"),
+    path("staff/history/<int:series>/<str:unit>/", history_views.unit_page, name="history"),
+    path(
+        "staff/history/<int:series>/<str:unit>/letter-<int:year>.pdf",
+        history_views.letter,
+        name="letter",
+    ),
+]

@@ -69,6 +69,8 @@ class Scheme:
     decide_on_published_rate: bool = False
     last_places: int = 1
     min_subset_ballots: int = 8
+    notice_days: int = 5  # P3: days a published result stays on public notice
+    rectification_months: int = 6  # P4: months of rectification before the acceptance
 
     @property
     def abstain_index(self) -> int:
@@ -114,6 +116,8 @@ class Scheme:
             "decide_on_published_rate": self.decide_on_published_rate,
             "last_places": self.last_places,
             "min_subset_ballots": self.min_subset_ballots,
+            "notice_days": self.notice_days,
+            "rectification_months": self.rectification_months,
             "marks": [
                 {
                     "code": m.code,
@@ -175,6 +179,8 @@ _TOP_KEYS = {
     "decide_on_published_rate",
     "last_places",
     "min_subset_ballots",
+    "notice_days",
+    "rectification_months",
     "marks",
     "categories",
     "groups",
@@ -488,6 +494,10 @@ def scheme_from_dict(data: dict[str, Any], source: str = "scheme") -> Scheme:
         last_places=reader.integer(data, "last_places", "last_places", defaults.last_places, 0),
         min_subset_ballots=reader.integer(
             data, "min_subset_ballots", "min_subset_ballots", defaults.min_subset_ballots, 1
+        ),
+        notice_days=reader.integer(data, "notice_days", "notice_days", defaults.notice_days, 1),
+        rectification_months=reader.integer(
+            data, "rectification_months", "rectification_months", defaults.rectification_months, 1
         ),
     )
     scheme = _apply_overrides(reader, data, scheme)

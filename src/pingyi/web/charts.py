@@ -5,12 +5,15 @@ Only presentation attributes are used (no style attributes): the CSP allows no i
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 
+from pingyi.exports.grading_reports import SectorCounts, all_counts
+from pingyi.rules.grading import GRADES
 from pingyi.rules.tally import TallyResult
 
 COLORS = ("#1a7f37", "#7ac38f", "#cf222e", "#afb8c1", "#8250df", "#bf8700")
@@ -115,3 +118,62 @@ def results_charts(result: TallyResult) -> list[Chart]:
     if rows:
         charts.append(Chart(_("Composition of valid ballots (%)"), _bars(rows, 100, ["%"])))
     return charts
+
+
+GRADE_COLORS = ("#1a7f37", "#7ac38f", "#d4a72c", "#cf222e")  # 好 较好 一般 较差
+
+
+def grading_shares_chart(sectors: Sequence[SectorCounts]) -> Chart:
+    """P2: each sector's organizations by grade, as stacked bars of shares (%), plus 合计.
+
+    ``sectors`` come from :func:`pingyi.exports.grading_reports.sector_counts`, so the chart
+    and the printed 汇总表 count alike; each segment's title (a tooltip) gives its share as
+    the table prints it (one decimal), and each row ends with its number of organizations."""
+    rows = [*sectors, all_counts(sectors)]
+    height = ROW * len(rows) + 30
+    span = WIDTH - LABEL - 60
+    parts = []
+    for i, row in enumerate(rows):
+        y, x = i * ROW + 4, float(LABEL)
+        segments = []
+        for grade, color in zip(GRADES, GRADE_COLORS, strict=True):
+            w = span * row.counts[grade] / row.orgs if row.orgs else 0.0
+            shown = row.share(grade)
+            tip = f"{grade} {float(shown):.1f}%" if shown is not None else grade
+            segments.append((f"{x:.1f}", y, f"{w:.1f}", ROW - 6, color, tip))
+            x += w
+        parts.append(
+            format_html(
+                '<text x="{}" y="{}" text-anchor="end" font-size="12">{}</text>{}'
+                '<text x="{}" y="{}" font-size="11">{}</text>',
+                LABEL - 6,
+                y + ROW - 9,
+                row.sector,
+                format_html_join(
+                    "",
+                    '<rect x="{}" y="{}" width="{}" height="{}" fill="{}"><title>{}</title></rect>',
+                    segments,
+                ),
+                f"{x + 4:.1f}",
+                y + ROW - 9,
+                row.orgs,
+            )
+        )
+    keys = format_html_join(
+        "",
+        '<rect x="{}" y="{}" width="10" height="10" fill="{}"/>'
+        '<text x="{}" y="{}" font-size="11">{}</text>',
+        (
+            (LABEL + 90 * j, height - 14, color, LABEL + 90 * j + 14, height - 5, grade)
+            for j, (grade, color) in enumerate(zip(GRADES, GRADE_COLORS, strict=True))
+        ),
+    )
+    svg = format_html(
+        '<svg class="chart" viewBox="0 0 {} {}" role="img" xmlns="http://www.w3.org/2000/svg">'
+        "{}{}</svg>",
+        WIDTH,
+        height,
+        format_html_join("", "{}", ((p,) for p in parts)),
+        keys,
+    )
+    return Chart(_("Grade shares by sector (%)"), svg)

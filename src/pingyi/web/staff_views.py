@@ -2,18 +2,13 @@
 
 from __future__ import annotations
 
-import tempfile
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
-from pathlib import Path
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth import logout
-from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import LoginView
-from django.core.files.uploadedfile import UploadedFile
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseForbidden
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -42,8 +37,7 @@ from pingyi.web import charts
 from pingyi.web.forms import CampaignForm, PaperForm, StagesForm, TokensForm, UnitForm
 from pingyi.web.ratelimit import client_address, limited, record
 from pingyi.web.settings_access import limits
-
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+from pingyi.web.shared import XLSX, download, guarded, uploaded, written
 
 
 class Login(LoginView):
@@ -83,33 +77,6 @@ def _campaign(request: HttpRequest, code: str, roles: tuple[str, ...] | None = N
     return campaign
 
 
-def _guarded(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-    """Login required; a role that may not act gets 403; a refused rule goes back as a message."""
-
-    @login_required
-    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        try:
-            return view(request, *args, **kwargs)
-        except PermissionError:
-            return HttpResponseForbidden(_("Your role does not allow this."))
-
-    wrapper.__name__ = view.__name__
-    wrapper.__doc__ = view.__doc__
-    return wrapper
-
-
-@contextmanager
-def _uploaded(upload: UploadedFile[bytes]) -> Iterator[Path]:
-    """An upload as a file on disk with its original suffix, removed afterwards."""
-    suffix = Path(upload.name or "upload").suffix.lower()
-    with tempfile.TemporaryDirectory(prefix="pingyi-upload-") as folder:
-        path = Path(folder) / f"upload{suffix}"
-        with path.open("wb") as stream:
-            for chunk in upload.chunks():
-                stream.write(chunk)
-        yield path
-
-
 def _act(
     request: HttpRequest, campaign: Campaign, run: Callable[[], object], done: str
 ) -> HttpResponse:
@@ -122,7 +89,7 @@ def _act(
     return redirect("campaign", code=campaign.code)
 
 
-@_guarded
+@guarded
 def home(request: HttpRequest) -> HttpResponse:
     campaigns = campaigns_for(request.user).order_by("-year", "code")
     can_create = organizations_for(request.user, RUN).exists()
@@ -131,7 +98,7 @@ def home(request: HttpRequest) -> HttpResponse:
     )
 
 
-@_guarded
+@guarded
 def campaign_new(request: HttpRequest) -> HttpResponse:
     organizations = organizations_for(request.user, RUN)
     if not organizations.exists():
@@ -144,7 +111,7 @@ def campaign_new(request: HttpRequest) -> HttpResponse:
             if data["scheme"]:
                 raw = data["scheme"].read().decode("utf-8-sig", errors="replace")
                 scheme = scheme_from_toml(raw, data["scheme"].name)
-            with _uploaded(data["units"]) as path:
+            with uploaded(data["units"]) as path:
                 units = read_units(path, scheme, data["units"].name)
             campaign = campaign_create(
                 organization_code=data["organization"].code,
@@ -168,7 +135,7 @@ def campaign_new(request: HttpRequest) -> HttpResponse:
     return render(request, "pingyi/staff/campaign_new.html", {"form": form})
 
 
-@_guarded
+@guarded
 def campaign_detail(request: HttpRequest, code: str) -> HttpResponse:
     campaign = _campaign(request, code)
     role = role_in(request.user, campaign.series.organization)
@@ -188,7 +155,7 @@ def campaign_detail(request: HttpRequest, code: str) -> HttpResponse:
     return render(request, "pingyi/staff/campaign.html", context)
 
 
-@_guarded
+@guarded
 @require_POST
 def campaign_transition(request: HttpRequest, code: str) -> HttpResponse:
     campaign = _campaign(request, code, RUN)
@@ -206,7 +173,7 @@ def campaign_transition(request: HttpRequest, code: str) -> HttpResponse:
     return redirect("campaign", code=campaign.code)
 
 
-@_guarded
+@guarded
 @require_POST
 def units_veto(request: HttpRequest, code: str) -> HttpResponse:
     """The one-vote veto marks, set while the campaign is a draft (frozen after, R13)."""
@@ -221,7 +188,7 @@ def units_veto(request: HttpRequest, code: str) -> HttpResponse:
     )
 
 
-@_guarded
+@guarded
 @require_POST
 def unit_new(request: HttpRequest, code: str) -> HttpResponse:
     campaign = _campaign(request, code, RUN)
@@ -245,7 +212,7 @@ def unit_new(request: HttpRequest, code: str) -> HttpResponse:
     )
 
 
-@_guarded
+@guarded
 @require_POST
 def stages_set(request: HttpRequest, code: str) -> HttpResponse:
     campaign = _campaign(request, code, RUN)
@@ -263,7 +230,7 @@ def stages_set(request: HttpRequest, code: str) -> HttpResponse:
     )
 
 
-@_guarded
+@guarded
 @require_POST
 def tokens_issue(request: HttpRequest, code: str) -> HttpResponse:
     """Issues a batch and returns it once, as a ZIP: printable A4 sheets and a CSV for SMS."""
@@ -296,7 +263,7 @@ def tokens_issue(request: HttpRequest, code: str) -> HttpResponse:
     return response
 
 
-@_guarded
+@guarded
 @require_POST
 def paper_upload(request: HttpRequest, code: str) -> HttpResponse:
     campaign = _campaign(request, code, RUN)
@@ -305,7 +272,7 @@ def paper_upload(request: HttpRequest, code: str) -> HttpResponse:
     if form.is_valid():
         upload = form.cleaned_data["file"]
         try:
-            with _uploaded(upload) as path:
+            with uploaded(upload) as path:
                 rows = read_ballots(
                     path,
                     [u.code for u in campaign_units(campaign)],
@@ -325,35 +292,22 @@ def paper_upload(request: HttpRequest, code: str) -> HttpResponse:
     return render(request, "pingyi/staff/paper_report.html", context, status=status)
 
 
-def _download(content: bytes, filename: str, content_type: str) -> HttpResponse:
-    response = HttpResponse(content, content_type=content_type)
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
-
-
-def _written(write: Callable[[Path], None], suffix: str) -> bytes:
-    with tempfile.TemporaryDirectory() as folder:
-        path = Path(folder) / f"out{suffix}"
-        write(path)
-        return path.read_bytes()
-
-
-@_guarded
+@guarded
 def entry_template(request: HttpRequest, code: str) -> HttpResponse:
     from pingyi.exports.paper import write_entry_template
 
     campaign = _campaign(request, code, RUN)
-    content = _written(lambda p: write_entry_template(p, campaign=campaign), ".xlsx")
-    return _download(content, f"{campaign.code}-entry.xlsx", XLSX)
+    content = written(lambda p: write_entry_template(p, campaign=campaign), ".xlsx")
+    return download(content, f"{campaign.code}-entry.xlsx", XLSX)
 
 
-@_guarded
+@guarded
 def ballot_form_pdf(request: HttpRequest, code: str) -> HttpResponse:
     from pingyi.exports.paper import write_ballot_form
 
     campaign = _campaign(request, code)
-    content = _written(lambda p: write_ballot_form(p, campaign=campaign), ".pdf")
-    return _download(content, f"{campaign.code}-ballot.pdf", "application/pdf")
+    content = written(lambda p: write_ballot_form(p, campaign=campaign), ".pdf")
+    return download(content, f"{campaign.code}-ballot.pdf", "application/pdf")
 
 
 def _tally_or_message(request: HttpRequest, campaign: Campaign) -> Any:
@@ -364,7 +318,7 @@ def _tally_or_message(request: HttpRequest, campaign: Campaign) -> Any:
         return None
 
 
-@_guarded
+@guarded
 def results(request: HttpRequest, code: str) -> HttpResponse:
     campaign = _campaign(request, code)
     result = _tally_or_message(request, campaign)
@@ -394,7 +348,7 @@ def results(request: HttpRequest, code: str) -> HttpResponse:
     return render(request, "pingyi/staff/results.html", context)
 
 
-@_guarded
+@guarded
 def results_download(request: HttpRequest, code: str, fmt: str) -> HttpResponse:
     campaign = _campaign(request, code)
     result = _tally_or_message(request, campaign)
@@ -404,19 +358,17 @@ def results_download(request: HttpRequest, code: str, fmt: str) -> HttpResponse:
         messages.error(request, _("Too few valid ballots to publish any figure."))
         return redirect("campaign-results", code=campaign.code)
     if fmt == "json":
-        return _download(
+        return download(
             dumps(result_to_json(result)).encode(), f"{campaign.code}.json", "application/json"
         )
     if fmt == "xlsx":
         from pingyi.exports.results_workbook import write_results_workbook
 
-        content = _written(
-            lambda p: write_results_workbook(p, result, title=campaign.name), ".xlsx"
-        )
-        return _download(content, f"{campaign.code}.xlsx", XLSX)
+        content = written(lambda p: write_results_workbook(p, result, title=campaign.name), ".xlsx")
+        return download(content, f"{campaign.code}.xlsx", XLSX)
     if fmt == "pdf":
         from pingyi.exports.results_pdf import write_results_pdf
 
-        content = _written(lambda p: write_results_pdf(p, result, title=campaign.name), ".pdf")
-        return _download(content, f"{campaign.code}.pdf", "application/pdf")
+        content = written(lambda p: write_results_pdf(p, result, title=campaign.name), ".pdf")
+        return download(content, f"{campaign.code}.pdf", "application/pdf")
     raise Http404

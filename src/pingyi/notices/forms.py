@@ -1,0 +1,129 @@
+"""Forms of the notice pages: they parse and check shape; the services decide."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any, cast
+
+from django import forms
+from django.contrib.auth import get_user_model
+from django.utils.translation import gettext_lazy as _
+
+from pingyi.notices.models import Notice, NoticeEntry, Objection
+from pingyi.rules import notice as rules
+from pingyi.rules.tally import FLAG_ORDER
+from pingyi.web.templatetags.pingyi_tags import flag_label
+
+
+class ObjectionForm(forms.Form):
+    unit = forms.ChoiceField(label=_("Unit"))
+    text = forms.CharField(
+        label=_("What is wrong"), widget=forms.Textarea(attrs={"rows": 4}), max_length=4000
+    )
+    contact = forms.CharField(
+        label=_("Contact (optional)"),
+        required=False,
+        max_length=200,
+        help_text=_("Only the organizing office sees it."),
+    )
+
+    def __init__(
+        self,
+        *args: Any,
+        notice: Notice,
+        entries: Iterable[NoticeEntry] | None = None,
+        **kwargs: Any,
+    ) -> None:
+        """``entries``: the notice's entries when the caller has them (no second query)."""
+        super().__init__(*args, **kwargs)
+        field = cast(forms.ChoiceField, self.fields["unit"])
+        rows = entries if entries is not None else notice.entries.order_by("position")
+        field.choices = [(e.code, f"{e.name}（{e.group}）") for e in rows]
+
+
+class TrackForm(forms.Form):
+    code = forms.CharField(label=_("Tracking code"), max_length=30)
+
+
+class PublishForm(forms.Form):
+    days = forms.IntegerField(
+        label=_("Days on notice"), min_value=1, max_value=rules.MAX_DAYS, required=False
+    )
+
+
+class AssignForm(forms.Form):
+    assignee: forms.ModelChoiceField[Any] = forms.ModelChoiceField(
+        label=_("Investigated by"), queryset=None
+    )
+
+    def __init__(self, *args: Any, notice: Notice, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = cast(forms.ModelChoiceField[Any], self.fields["assignee"])
+        field.queryset = (
+            get_user_model()
+            .objects.filter(memberships__organization=notice.organization_id)
+            .order_by("username")
+        )
+
+
+class NoteForm(forms.Form):
+    text = forms.CharField(
+        label=_("Investigation note"), widget=forms.Textarea(attrs={"rows": 3}), max_length=4000
+    )
+
+
+class AnswerForm(forms.Form):
+    answer = forms.CharField(
+        label=_("Answer (public)"), widget=forms.Textarea(attrs={"rows": 4}), max_length=4000
+    )
+
+
+class _ObjectionChoice(forms.ModelChoiceField[Objection]):
+    def label_from_instance(self, obj: Objection) -> str:
+        return f"#{obj.pk} {obj.entry.name}"
+
+
+VETO_CHOICES = [("", _("unchanged")), ("yes", _("under veto")), ("no", _("no veto"))]
+
+
+class ReviewForm(forms.Form):
+    """A review of one unit: any of veto, rank and flags; a reason and an approver."""
+
+    unit = forms.ChoiceField(label=_("Unit"))
+    veto = forms.ChoiceField(label=_("One-vote veto"), choices=VETO_CHOICES, required=False)
+    rank = forms.IntegerField(label=_("Rank"), min_value=1, required=False)
+    set_flags = forms.BooleanField(label=_("Set the flags to those ticked"), required=False)
+    flags = forms.MultipleChoiceField(
+        label=_("Flags"),
+        choices=[(f, flag_label(f)) for f in FLAG_ORDER],
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+    reason = forms.CharField(
+        label=_("Why the result changes"), widget=forms.Textarea(attrs={"rows": 3})
+    )
+    approved_by = forms.CharField(label=_("Approved by"), max_length=200)
+    objection = _ObjectionChoice(
+        label=_("Objection it answers"), queryset=Objection.objects.none(), required=False
+    )
+
+    def __init__(self, *args: Any, notice: Notice, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        unit = cast(forms.ChoiceField, self.fields["unit"])
+        unit.choices = [(e.code, f"{e.code} {e.name}") for e in notice.entries.order_by("position")]
+        objection = cast(forms.ModelChoiceField[Objection], self.fields["objection"])
+        objection.queryset = notice.objections.select_related("entry").order_by("pk")
+
+    def changes(self) -> dict[str, Any]:
+        """The keyword arguments of review_apply this form asks for."""
+        data = self.cleaned_data
+        veto = {"yes": True, "no": False}.get(data.get("veto") or "")
+        return {
+            "entry_code": data["unit"],
+            "veto": veto,
+            "rank": data.get("rank"),
+            "flags": list(data.get("flags") or []) if data.get("set_flags") else None,
+            "reason": data["reason"],
+            "approved_by": data["approved_by"],
+            "objection": data.get("objection"),
+        }

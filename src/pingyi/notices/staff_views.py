@@ -1,0 +1,221 @@
+"""The organizing office's notice pages: publish, work objections, review, make final.
+
+Who: admin and staff of the office act; its viewers read; anyone else finds nothing (404).
+Each view parses, calls one service or selector, and answers with a page or a message.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from pingyi.accounts.selectors import READ, RUN, campaigns_for, role_in
+from pingyi.notices.forms import AnswerForm, AssignForm, NoteForm, PublishForm, ReviewForm
+from pingyi.notices.models import Notice, Objection
+from pingyi.notices.selectors import (
+    campaigns_to_publish,
+    notice_public_page,
+    notices_for,
+    objection_get,
+    objection_list,
+)
+from pingyi.notices.services import (
+    notice_finalize,
+    notice_publish,
+    objection_answer,
+    objection_assign,
+    objection_note,
+    review_apply,
+)
+from pingyi.rules.errors import RuleError
+from pingyi.web.shared import XLSX, guarded
+
+
+def _notice(request: HttpRequest, code: str, roles: tuple[str, ...] = READ) -> Notice:
+    """The office's notice; another office's is not found; a role that may not act, 403."""
+    notice = notices_for(request.user).filter(code=code).first()
+    if notice is None:
+        raise Http404
+    if role_in(request.user, notice.organization) not in roles:
+        raise PermissionError
+    return notice
+
+
+def _objection(request: HttpRequest, code: str, pk: int, roles: tuple[str, ...]) -> Objection:
+    objection = objection_get(_notice(request, code, roles), pk)
+    if objection is None:
+        raise Http404
+    return objection
+
+
+def _done(
+    request: HttpRequest, run: Callable[[], object], done: str, back: HttpResponse
+) -> HttpResponse:
+    try:
+        run()
+        messages.success(request, done)
+    except RuleError as exc:
+        messages.error(request, exc.message(_))
+    return back
+
+
+@guarded
+def home(request: HttpRequest) -> HttpResponse:
+    context = {
+        "notices": notices_for(request.user).order_by("-opens_at"),
+        "to_publish": campaigns_to_publish(request.user, RUN),
+        "form": PublishForm(),
+    }
+    return render(request, "pingyi/notices/staff_home.html", context)
+
+
+@guarded
+@require_POST
+def publish(request: HttpRequest, campaign: str) -> HttpResponse:
+    found = campaigns_for(request.user).filter(code=campaign).first()
+    if found is None:
+        raise Http404
+    if role_in(request.user, found.series.organization) not in RUN:
+        raise PermissionError
+    form = PublishForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("A notice period is 1 to 60 days."))
+        return redirect("notices:home")
+    try:
+        notice = notice_publish(
+            campaign=found, actor=request.user.get_username(), days=form.cleaned_data["days"]
+        )
+    except RuleError as exc:
+        messages.error(request, exc.message(_))
+        return redirect("notices:home")
+    messages.success(request, _("The result is on public notice."))
+    return redirect("notices:staff-notice", code=notice.code)
+
+
+@guarded
+def notice_detail(request: HttpRequest, code: str) -> HttpResponse:
+    notice = _notice(request, code)
+    context: dict[str, Any] = {
+        "notice": notice,
+        "page": notice_public_page(notice),
+        "objections": objection_list(notice),
+        "can_run": role_in(request.user, notice.organization) in RUN,
+        "review_form": ReviewForm(notice=notice),
+    }
+    return render(request, "pingyi/notices/staff_notice.html", context)
+
+
+@guarded
+@require_POST
+def finalize(request: HttpRequest, code: str) -> HttpResponse:
+    notice = _notice(request, code, RUN)
+    return _done(
+        request,
+        lambda: notice_finalize(notice=notice, actor=request.user.get_username()),
+        _("The result is final; rectification plans were made for its weak units."),
+        redirect("notices:staff-notice", code=notice.code),
+    )
+
+
+@guarded
+@require_POST
+def review(request: HttpRequest, code: str) -> HttpResponse:
+    notice = _notice(request, code, RUN)
+    form = ReviewForm(request.POST, notice=notice)
+    back = redirect("notices:staff-notice", code=notice.code)
+    if not form.is_valid():
+        messages.error(request, _("Choose a unit, and give the reason and the approver."))
+        return back
+    return _done(
+        request,
+        lambda: review_apply(notice=notice, actor=request.user.get_username(), **form.changes()),
+        _("The review changed the result; the change is recorded."),
+        back,
+    )
+
+
+@guarded
+def objection_detail(request: HttpRequest, code: str, pk: int) -> HttpResponse:
+    objection = _objection(request, code, pk, READ)
+    notice = objection.notice
+    context = {
+        "notice": notice,
+        "objection": objection,
+        "notes": objection.notes.all(),
+        "reviews": objection.reviews.all(),
+        "can_run": role_in(request.user, notice.organization) in RUN,
+        "assign_form": AssignForm(notice=notice),
+        "note_form": NoteForm(),
+        "answer_form": AnswerForm(),
+    }
+    return render(request, "pingyi/notices/staff_objection.html", context)
+
+
+def _objection_action(
+    request: HttpRequest, code: str, pk: int, form_class: type[Any], action: str
+) -> HttpResponse:
+    objection = _objection(request, code, pk, RUN)
+    back = redirect("notices:staff-objection", code=code, pk=objection.pk)
+    kwargs = {"notice": objection.notice} if form_class is AssignForm else {}
+    form = form_class(request.POST, **kwargs)
+    if not form.is_valid():
+        messages.error(request, _("Fill in the form."))
+        return back
+    actor, data = request.user.get_username(), form.cleaned_data
+    runs: dict[str, tuple[Callable[[], object], str]] = {
+        "assign": (
+            lambda: objection_assign(objection=objection, assignee=data["assignee"], actor=actor),
+            _("Assigned."),
+        ),
+        "note": (
+            lambda: objection_note(objection=objection, text=data["text"], actor=actor),
+            _("Note saved."),
+        ),
+        "answer": (
+            lambda: objection_answer(objection=objection, answer=data["answer"], actor=actor),
+            _("Answered. The answer is public."),
+        ),
+    }
+    run, done = runs[action]
+    return _done(request, run, done, back)
+
+
+@guarded
+@require_POST
+def objection_assign_view(request: HttpRequest, code: str, pk: int) -> HttpResponse:
+    return _objection_action(request, code, pk, AssignForm, "assign")
+
+
+@guarded
+@require_POST
+def objection_note_view(request: HttpRequest, code: str, pk: int) -> HttpResponse:
+    return _objection_action(request, code, pk, NoteForm, "note")
+
+
+@guarded
+@require_POST
+def objection_answer_view(request: HttpRequest, code: str, pk: int) -> HttpResponse:
+    return _objection_action(request, code, pk, AnswerForm, "answer")
+
+
+@guarded
+def results_xlsx(request: HttpRequest, code: str) -> HttpResponse:
+    """The result as it now stands (reviews applied), as the results workbook."""
+    from pingyi.notices.exports import write_notice_xlsx
+
+    notice = _notice(request, code)
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "notice.xlsx"
+        write_notice_xlsx(path, notice)
+        content = path.read_bytes()
+    response = HttpResponse(content, content_type=XLSX)
+    response["Content-Disposition"] = f'attachment; filename="{notice.code}.xlsx"'
+    return response

@@ -1,0 +1,115 @@
+"""The ledger's e-mail digest: items overdue or due within 7 days, to owners and supervisors.
+
+Who gets what: each unit owner (UnitAccess role owner) the items of their unit's open plans;
+each admin or staff member of the supervising office the items of all its open plans. People
+without an e-mail address get nothing. The messages leave through Django's e-mail backend
+(the console by default) only after the transaction that records the digest has committed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.mail import EmailMessage, mailers
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from pingyi.accounts.models import Membership
+from pingyi.accounts.selectors import RUN
+from pingyi.audit.services import audit_log
+from pingyi.rectification.models import Item, PlanStatus, UnitAccess, UnitRole
+from pingyi.rules import ledger as rules
+
+
+@dataclass
+class Letter:
+    email: str
+    username: str
+    lines: list[tuple[rules.DigestLine, Item]] = field(default_factory=list)
+
+    @property
+    def overdue(self) -> int:
+        return sum(1 for line, _item in self.lines if line.overdue)
+
+
+def _items(today: dt.date) -> dict[int, tuple[rules.DigestLine, Item]]:
+    """The open plans' items a digest names, by id, overdue first then by deadline."""
+    candidates = {
+        item.pk: item
+        for item in Item.objects.select_related("plan")
+        .filter(plan__status=PlanStatus.OPEN)
+        .exclude(status__in=list(rules.FINISHED))
+        .filter(deadline__lte=today + dt.timedelta(days=rules.DIGEST_DAYS))
+    }
+    lines = rules.digest_lines(
+        ((i.pk, i.deadline, i.status) for i in candidates.values()), today=today
+    )
+    return {line.item_id: (line, candidates[line.item_id]) for line in lines}
+
+
+def digest_letters(*, today: dt.date) -> list[Letter]:
+    """One letter per person with an e-mail address and at least one item to name."""
+    named = _items(today)
+    if not named:
+        return []
+    by_unit: dict[tuple[int, str], list[int]] = defaultdict(list)
+    by_office: dict[int, list[int]] = defaultdict(list)
+    for item_id, (_line, item) in named.items():
+        by_unit[(item.plan.organization_id, item.plan.unit_code)].append(item_id)
+        by_office[item.plan.organization_id].append(item_id)
+    wanted: dict[int, set[int]] = defaultdict(set)
+    for access in UnitAccess.objects.filter(role=UnitRole.OWNER):
+        wanted[access.user_id].update(by_unit.get((access.organization_id, access.unit_code), []))
+    for membership in Membership.objects.filter(role__in=RUN, organization_id__in=by_office):
+        wanted[membership.user_id].update(by_office[membership.organization_id])
+    users = get_user_model().objects.filter(pk__in=list(wanted)).exclude(email="")
+    order = list(named)
+    letters = []
+    for user in users.order_by("username"):
+        ids = sorted(wanted[user.pk], key=order.index)
+        if ids:
+            letters.append(Letter(user.email, user.get_username(), [named[i] for i in ids]))
+    return letters
+
+
+def render(letter: Letter, *, today: dt.date) -> tuple[str, str]:
+    """The subject and the plain-text body of one letter."""
+    soon = len(letter.lines) - letter.overdue
+    subject = _("Rectification ledger: %(overdue)s overdue, %(soon)s due within %(days)s days") % {
+        "overdue": letter.overdue,
+        "soon": soon,
+        "days": rules.DIGEST_DAYS,
+    }
+    rows = []
+    for line, item in letter.lines:
+        mark = _("OVERDUE") if line.overdue else _("due soon")
+        rows.append(
+            f"[{mark}] {item.plan.unit_name} #{item.number} {item.description[:80]}"
+            f" — {_('deadline')} {item.deadline.isoformat()} — {_('owner')} {item.owner}"
+            f" — {rules.STATUS_LABELS[item.status]}"
+        )
+    intro = _("Items of the rectification ledger as of %(day)s:") % {"day": today.isoformat()}
+    return subject, "\n".join([intro, "", *rows, ""])
+
+
+def digest_send(*, today: dt.date, actor: str) -> list[Letter]:
+    """Records the digest in the audit chain and sends its letters after the commit."""
+    letters = digest_letters(today=today)
+    messages = [
+        EmailMessage(*render(letter, today=today), settings.DEFAULT_FROM_EMAIL, [letter.email])
+        for letter in letters
+    ]
+    with transaction.atomic():
+        audit_log(
+            actor=actor,
+            action="rectification.digest.sent",
+            data={"day": today.isoformat(), "to": [letter.username for letter in letters],
+                  "items": sorted({i.pk for letter in letters for _l, i in letter.lines})},
+        )  # fmt: skip
+        if messages:
+            transaction.on_commit(lambda: mailers.default.send_messages(messages))
+    return letters

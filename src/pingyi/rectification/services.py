@@ -1,0 +1,365 @@
+"""Use cases of the rectification ledger (P4). Each runs in one transaction with its audit
+entry (R14); e-mail leaves only after the commit."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.db import transaction
+from django.utils import timezone
+
+from pingyi.accounts.models import Membership
+from pingyi.accounts.selectors import RUN
+from pingyi.audit.services import audit_log
+from pingyi.campaigns.models import Campaign
+from pingyi.campaigns.selectors import campaign_scheme
+from pingyi.campaigns.services import campaign_create
+from pingyi.notices.models import Notice
+from pingyi.rectification import evidence
+from pingyi.rectification.models import (
+    Basis,
+    Evidence,
+    Item,
+    ItemStatus,
+    LookBack,
+    Plan,
+    PlanStatus,
+    ProgressNote,
+)
+from pingyi.rules import ledger as rules
+from pingyi.rules.errors import RuleError, gettext_noop
+from pingyi.rules.tally import UnitSpec
+
+E_FIELD = gettext_noop("fill in %(field)s (at most %(max)s characters)")
+E_NOTE = gettext_noop("write what was done (1 to 4000 characters)")
+E_REASON = gettext_noop("a look-back needs its reason")
+E_SURVEY_EXISTS = gettext_noop("a repeat survey was already started: %(code)s")
+E_NOT_A_CAMPAIGN = gettext_noop("a repeat survey follows a P1 campaign")
+
+P1_BASIS = (("last", Basis.LAST), ("rectify", Basis.RECTIFY))
+P2_BASIS = {"一般": Basis.FAIR, "较差": Basis.POOR}
+
+
+def _today(today: dt.date | None) -> dt.date:
+    return today or timezone.localdate()
+
+
+def _text(value: str, field: str, maximum: int) -> str:
+    text = value.strip()
+    if not 1 <= len(text) <= maximum:
+        raise RuleError(E_FIELD, field=field, max=maximum)
+    return text
+
+
+def _basis(flags: Sequence[str], grade: str) -> str | None:
+    for flag, basis in P1_BASIS:
+        if flag in flags:
+            return basis
+    return P2_BASIS.get(grade)
+
+
+def plans_create_for_notice(*, notice: Notice, actor: str, now: dt.datetime) -> list[Plan]:
+    """A plan for every last and rectify unit (P1) and 一般 / 较差 organization (P2) of a final
+    notice. Runs inside notice_finalize's transaction. The period is the scheme's
+    ``rectification_months`` (default 6: seed 001, half a year)."""
+    months = campaign_scheme(notice.campaign).rectification_months if notice.campaign else 6
+    starts = timezone.localtime(now).date()
+    series = notice.campaign.series if notice.campaign else None
+    plans = [
+        Plan(
+            organization_id=notice.organization_id,
+            notice=notice,
+            series=series,
+            unit_code=entry.code,
+            unit_name=entry.name,
+            basis=basis,
+            period_starts=starts,
+            period_ends=rules.add_months(starts, months),
+        )
+        for entry in notice.entries.order_by("position")
+        if (basis := _basis(entry.flags, entry.grade)) is not None
+    ]
+    Plan.objects.bulk_create(plans)
+    audit_log(
+        actor=actor,
+        action="rectification.plans.created",
+        obj=notice,
+        data={"notice": notice.code, "units": [p.unit_code for p in plans]},
+        now=now,
+    )
+    return plans
+
+
+def _is_supervisor(user: AbstractBaseUser, plan: Plan) -> bool:
+    return Membership.objects.filter(
+        user_id=user.pk, organization_id=plan.organization_id, role__in=RUN
+    ).exists()
+
+
+def _check_open(plan: Plan) -> None:
+    if plan.status != PlanStatus.OPEN:
+        raise RuleError(rules.E_PLAN_CLOSED)
+
+
+def item_add(
+    *,
+    plan: Plan,
+    description: str,
+    measures: str,
+    target: str,
+    owner: str,
+    deadline: dt.date,
+    actor: str,
+) -> Item:
+    """A problem of the unit, with its measures, quantified target, owner and deadline."""
+    fields = {
+        "description": _text(description, "problem", 4000),
+        "measures": _text(measures, "measures", 4000),
+        "target": _text(target, "quantified target", 500),
+        "owner": _text(owner, "owner", 100),
+    }
+    with transaction.atomic():
+        locked = Plan.objects.select_for_update().get(pk=plan.pk)
+        _check_open(locked)
+        last = locked.items.order_by("-number").values_list("number", flat=True).first()
+        item = Item.objects.create(plan=locked, number=(last or 0) + 1, deadline=deadline, **fields)
+        audit_log(
+            actor=actor,
+            action="rectification.item.added",
+            obj=item,
+            data={"plan": locked.pk, "unit": locked.unit_code, "number": item.number,
+                  "deadline": deadline.isoformat()},
+        )  # fmt: skip
+    return item
+
+
+def item_update(
+    *, item: Item, actor: str, owner: str | None = None, deadline: dt.date | None = None
+) -> Item:
+    """Changes an item's owner or deadline (None: unchanged); before and after are audited."""
+    with transaction.atomic():
+        locked = Item.objects.select_for_update().select_related("plan").get(pk=item.pk)
+        _check_open(locked.plan)
+        before = {"owner": locked.owner, "deadline": locked.deadline.isoformat()}
+        if owner is not None:
+            locked.owner = _text(owner, "owner", 100)
+        if deadline is not None:
+            locked.deadline = deadline
+        locked.save(update_fields=["owner", "deadline"])
+        audit_log(
+            actor=actor,
+            action="rectification.item.changed",
+            obj=locked,
+            data={"before": before,
+                  "after": {"owner": locked.owner, "deadline": locked.deadline.isoformat()}},
+        )  # fmt: skip
+    return locked
+
+
+def item_progress(
+    *,
+    item: Item,
+    text: str,
+    actor: str,
+    status: str | None = None,
+    files: Sequence[evidence.Upload] = (),
+    today: dt.date | None = None,
+) -> ProgressNote:
+    """A dated progress note, optionally moving the item (未开始 → 进行中 → 已完成, or back
+    from 已完成 to 进行中) and carrying evidence files (checked first: a refused file stores
+    nothing). Closing out is not a progress step: see item_close_out."""
+    text = text.strip()
+    if not 1 <= len(text) <= 4000:
+        raise RuleError(E_NOTE)
+    checked = evidence.check(files)
+    day = _today(today)
+    stored: list[str] = []
+    try:
+        with transaction.atomic():
+            locked = Item.objects.select_for_update().select_related("plan").get(pk=item.pk)
+            _check_open(locked.plan)
+            before = locked.status
+            if status is not None and status != before:
+                rules.check_move(before, status)
+                locked.status = status
+                locked.save(update_fields=["status"])
+            note = ProgressNote.objects.create(
+                item=locked, on=day, text=text, author=actor, status_after=locked.status
+            )
+            for file in checked:
+                stored.append(evidence.store(file))
+                Evidence.objects.create(
+                    note=note,
+                    stored_name=stored[-1],
+                    original_name=file.original_name,
+                    content_type=file.content_type,
+                    size=len(file.content),
+                    sha256=file.sha256,
+                )
+            audit_log(
+                actor=actor,
+                action="rectification.item.progress",
+                obj=locked,
+                data={"from": before, "to": locked.status, "note": note.pk,
+                      "evidence": [f.sha256 for f in checked]},
+            )  # fmt: skip
+    except BaseException:
+        evidence.remove(stored)
+        raise
+    item.status = locked.status
+    return note
+
+
+def item_close_out(
+    *, item: Item, approver: AbstractBaseUser, note: str = "", today: dt.date | None = None
+) -> Item:
+    """已完成 → 已销号, approved by the supervising office (its admin or staff) alone."""
+    day = _today(today)
+    with transaction.atomic():
+        locked = Item.objects.select_for_update().select_related("plan").get(pk=item.pk)
+        supervisor = _is_supervisor(approver, locked.plan)
+        rules.check_move(locked.status, rules.CLOSED_OUT, supervisor=supervisor)
+        locked.status = ItemStatus.CLOSED_OUT
+        locked.closed_out_on = day
+        locked.closed_out_by = approver.get_username()
+        locked.save(update_fields=["status", "closed_out_on", "closed_out_by"])
+        ProgressNote.objects.create(
+            item=locked,
+            on=day,
+            text=note.strip() or "销号",
+            author=locked.closed_out_by,
+            status_after=locked.status,
+        )
+        audit_log(
+            actor=locked.closed_out_by,
+            action="rectification.item.closed_out",
+            obj=locked,
+            data={"plan": locked.plan_id, "unit": locked.plan.unit_code},
+        )
+    item.status = locked.status
+    return locked
+
+
+def plan_leaders_set(*, plan: Plan, sponsor_leader: str, liaison: str, actor: str) -> Plan:
+    """The sponsor leader (挂点领导) and liaison (联络员) of a fair or poor organization."""
+    with transaction.atomic():
+        locked = Plan.objects.select_for_update().get(pk=plan.pk)
+        before = {"sponsor_leader": locked.sponsor_leader, "liaison": locked.liaison}
+        locked.sponsor_leader = sponsor_leader.strip()[:100]
+        locked.liaison = liaison.strip()[:100]
+        locked.save(update_fields=["sponsor_leader", "liaison"])
+        audit_log(
+            actor=actor,
+            action="rectification.plan.leaders",
+            obj=locked,
+            data={"before": before,
+                  "after": {"sponsor_leader": locked.sponsor_leader, "liaison": locked.liaison}},
+        )  # fmt: skip
+    return locked
+
+
+def plan_accept(
+    *, plan: Plan, verdict: str, note: str, actor: str, today: dt.date | None = None
+) -> Plan:
+    """The acceptance inspection (验收) after the rectification period: passed closes the
+    plan, failed leaves it open (the unit rectifies on, a look-back may follow)."""
+    day = _today(today)
+    with transaction.atomic():
+        locked = Plan.objects.select_for_update().get(pk=plan.pk)
+        _check_open(locked)
+        rules.check_acceptance(verdict=verdict, period_ends=locked.period_ends, today=day)
+        locked.verdict = verdict
+        locked.verdict_note = note.strip()[:4000]
+        locked.verdict_on = day
+        locked.verdict_by = actor
+        if verdict == rules.PASSED:
+            locked.status = PlanStatus.ACCEPTED
+        locked.save(update_fields=["verdict", "verdict_note", "verdict_on", "verdict_by", "status"])
+        audit_log(
+            actor=actor,
+            action="rectification.plan.accepted",
+            obj=locked,
+            data={"unit": locked.unit_code, "verdict": verdict},
+        )
+    return locked
+
+
+def plan_reopen(
+    *,
+    plan: Plan,
+    reason: str,
+    actor: str,
+    grade_before: str = "",
+    grade_after: str = "",
+    now: dt.datetime | None = None,
+) -> LookBack:
+    """A look-back (回头看) re-opens a plan with a recorded reason (e.g. a violation found
+    later moves the organization to 较差); its acceptance verdict is cleared."""
+    if not reason.strip():
+        raise RuleError(E_REASON)
+    moment = now or timezone.now()
+    with transaction.atomic():
+        locked = Plan.objects.select_for_update().get(pk=plan.pk)
+        look = LookBack.objects.create(
+            plan=locked,
+            at=moment,
+            reason=reason.strip()[:4000],
+            grade_before=grade_before,
+            grade_after=grade_after,
+            by=actor,
+        )
+        locked.status = PlanStatus.OPEN
+        locked.verdict, locked.verdict_note, locked.verdict_on = "", "", None
+        locked.save(update_fields=["status", "verdict", "verdict_note", "verdict_on"])
+        audit_log(
+            actor=actor,
+            action="rectification.plan.reopened",
+            obj=locked,
+            data={"reason": look.reason, "grade_before": grade_before, "grade_after": grade_after},
+            now=moment,
+        )
+    return look
+
+
+def plan_survey_start(*, plan: Plan, year: int, actor: str) -> Campaign:
+    """A repeat satisfaction survey of the plan's one unit: a small P1 campaign (a draft) with
+    the original campaign's scheme, linked to the plan."""
+    source = plan.notice.campaign
+    if source is None:
+        raise RuleError(E_NOT_A_CAMPAIGN)
+    if plan.survey_id is not None:
+        raise RuleError(E_SURVEY_EXISTS, code=plan.survey.code if plan.survey else "")
+    unit = source.units.select_related("category").get(code=plan.unit_code)
+    scheme = campaign_scheme(source)
+    code = f"{source.code}-re-{plan.pk}"[:80]
+    with transaction.atomic():
+        campaign = campaign_create(
+            organization_code=plan.organization.code,
+            organization_name=plan.organization.name,
+            series_code=f"resurvey-{plan.pk}",
+            series_name=f"{plan.unit_name} 整改满意度测评",
+            year=year,
+            name=f"{year}年{plan.unit_name}整改满意度测评",
+            scheme=scheme,
+            units=[
+                UnitSpec(
+                    code=unit.code,
+                    name=unit.name,
+                    category=unit.category_label,
+                    category_code=unit.category.code,
+                )
+            ],
+            code=code,
+            actor=actor,
+        )
+        Plan.objects.filter(pk=plan.pk).update(survey=campaign)
+        audit_log(
+            actor=actor,
+            action="rectification.plan.survey",
+            obj=plan,
+            data={"campaign": campaign.code},
+        )
+    plan.survey = campaign
+    return campaign

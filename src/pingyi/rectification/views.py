@@ -1,0 +1,302 @@
+"""The ledger's pages. Who may do what is decided per plan (selectors.plan_access):
+the supervising office edits, approves close-outs and inspects; the unit's owner adds items
+and progress with evidence; the office's viewers and the unit's members only read (R17).
+A plan nobody gave the user access to is not found (404)."""
+
+from __future__ import annotations
+
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.http import content_disposition_header
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from pingyi.accounts.selectors import RUN, organizations_for
+from pingyi.rectification import evidence
+from pingyi.rectification.forms import (
+    AcceptForm,
+    CloseOutForm,
+    ImportForm,
+    ItemForm,
+    LeadersForm,
+    LookBackForm,
+    ProgressForm,
+    SurveyForm,
+)
+from pingyi.rectification.models import Evidence, Item, Plan
+from pingyi.rectification.selectors import (
+    OWNER,
+    SUPERVISOR,
+    ledger_rows,
+    plan_access,
+    plan_items,
+    plan_list,
+    plans_for,
+)
+from pingyi.rectification.services import (
+    item_add,
+    item_close_out,
+    item_progress,
+    plan_accept,
+    plan_leaders_set,
+    plan_reopen,
+    plan_survey_start,
+)
+from pingyi.rules.errors import InputError, RuleError
+from pingyi.web.shared import XLSX, guarded, uploaded
+
+EDITORS = (SUPERVISOR, OWNER)
+
+
+def _plan(request: HttpRequest, pk: int, allowed: tuple[str, ...] | None = None) -> Plan:
+    plan = plans_for(request.user).filter(pk=pk).first()
+    access = plan_access(request.user, plan) if plan is not None else None
+    if plan is None or access is None:
+        raise Http404
+    if allowed is not None and access not in allowed:
+        raise PermissionError
+    return plan
+
+
+def _item(request: HttpRequest, pk: int, allowed: tuple[str, ...]) -> Item:
+    item = Item.objects.select_related("plan").filter(pk=pk).first()
+    if item is None:
+        raise Http404
+    _plan(request, item.plan_id, allowed)
+    return item
+
+
+def _act(request: HttpRequest, plan_pk: int, run: Callable[[], object], done: str) -> HttpResponse:
+    try:
+        run()
+        messages.success(request, done)
+    except RuleError as exc:
+        messages.error(request, exc.message(_))
+    return redirect("rectification:plan", pk=plan_pk)
+
+
+@guarded
+def home(request: HttpRequest) -> HttpResponse:
+    today = timezone.localdate()
+    context = {
+        "plans": plan_list(request.user, today=today),
+        "supervises": organizations_for(request.user, RUN).exists(),
+        "import_form": ImportForm(),
+    }
+    return render(request, "pingyi/rectification/home.html", context)
+
+
+@guarded
+def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    plan = _plan(request, pk)
+    access = plan_access(request.user, plan)
+    today = timezone.localdate()
+    context: dict[str, Any] = {
+        "plan": plan,
+        "items": plan_items(plan, today=today),
+        "access": access,
+        "can_edit": access in EDITORS and plan.status == "open",
+        "supervisor": access == SUPERVISOR,
+        "fair_or_poor": plan.basis in ("fair", "poor"),
+        "item_form": ItemForm(),
+        "progress_form": ProgressForm(),
+        "close_form": CloseOutForm(),
+        "leaders_form": LeadersForm(
+            initial={"sponsor_leader": plan.sponsor_leader, "liaison": plan.liaison}
+        ),
+        "accept_form": AcceptForm(),
+        "survey_form": SurveyForm(initial={"year": today.year}),
+        "lookback_form": LookBackForm(),
+        "acceptance_due": today >= plan.period_ends,
+    }
+    return render(request, "pingyi/rectification/plan.html", context)
+
+
+@guarded
+@require_POST
+def item_new(request: HttpRequest, pk: int) -> HttpResponse:
+    plan = _plan(request, pk, EDITORS)
+    form = ItemForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Fill in the problem, measures, target, owner and deadline."))
+        return redirect("rectification:plan", pk=plan.pk)
+    data = form.cleaned_data
+    return _act(
+        request,
+        plan.pk,
+        lambda: item_add(plan=plan, actor=request.user.get_username(), **data),
+        _("Item added."),
+    )
+
+
+@guarded
+@require_POST
+def progress(request: HttpRequest, pk: int) -> HttpResponse:
+    item = _item(request, pk, EDITORS)
+    form = ProgressForm(request.POST, request.FILES)
+    if not form.is_valid():
+        messages.error(request, _("Say what was done."))
+        return redirect("rectification:plan", pk=item.plan_id)
+    files = [
+        evidence.Upload(
+            name=f.name or "file",
+            content=f.read() if (f.size or 0) <= evidence.MAX_BYTES else b"",
+            size=f.size or 0,
+        )
+        for f in request.FILES.getlist("evidence")
+    ]
+    return _act(
+        request,
+        item.plan_id,
+        lambda: item_progress(
+            item=item,
+            text=form.cleaned_data["text"],
+            status=form.cleaned_data["status"] or None,
+            files=files,
+            actor=request.user.get_username(),
+        ),
+        _("Progress recorded."),
+    )
+
+
+@guarded
+@require_POST
+def close_out(request: HttpRequest, pk: int) -> HttpResponse:
+    item = _item(request, pk, (SUPERVISOR,))
+    form = CloseOutForm(request.POST)
+    note = form.cleaned_data["note"] if form.is_valid() else ""
+    return _act(
+        request,
+        item.plan_id,
+        lambda: item_close_out(item=item, approver=request.user, note=note),  # type: ignore[arg-type]
+        _("Closed out (销号)."),
+    )
+
+
+def _plan_form(
+    request: HttpRequest,
+    pk: int,
+    form_class: type[Any],
+    run: Callable[[Plan, dict[str, Any]], object],
+    done: str,
+) -> HttpResponse:
+    plan = _plan(request, pk, (SUPERVISOR,))
+    form = form_class(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Fill in the form."))
+        return redirect("rectification:plan", pk=plan.pk)
+    return _act(request, plan.pk, lambda: run(plan, form.cleaned_data), done)
+
+
+@guarded
+@require_POST
+def leaders(request: HttpRequest, pk: int) -> HttpResponse:
+    actor = request.user.get_username()
+    return _plan_form(
+        request, pk, LeadersForm,
+        lambda plan, d: plan_leaders_set(plan=plan, actor=actor, **d),
+        _("Sponsor leader and liaison saved."),
+    )  # fmt: skip
+
+
+@guarded
+@require_POST
+def accept(request: HttpRequest, pk: int) -> HttpResponse:
+    actor = request.user.get_username()
+    return _plan_form(
+        request, pk, AcceptForm,
+        lambda plan, d: plan_accept(plan=plan, actor=actor, **d),
+        _("The acceptance inspection's verdict is recorded."),
+    )  # fmt: skip
+
+
+@guarded
+@require_POST
+def survey(request: HttpRequest, pk: int) -> HttpResponse:
+    actor = request.user.get_username()
+    return _plan_form(
+        request, pk, SurveyForm,
+        lambda plan, d: plan_survey_start(plan=plan, actor=actor, year=d["year"]),
+        _("A repeat satisfaction survey was created as a draft campaign."),
+    )  # fmt: skip
+
+
+@guarded
+@require_POST
+def lookback(request: HttpRequest, pk: int) -> HttpResponse:
+    actor = request.user.get_username()
+    return _plan_form(
+        request, pk, LookBackForm,
+        lambda plan, d: plan_reopen(plan=plan, actor=actor, reason=d["reason"]),
+        _("Look-back recorded; the plan is open again."),
+    )  # fmt: skip
+
+
+@guarded
+def evidence_file(request: HttpRequest, pk: int) -> HttpResponse:
+    """An evidence file, to those who may read its plan; never from a public URL."""
+    found = Evidence.objects.select_related("note__item").filter(pk=pk).first()
+    if found is None:
+        raise Http404
+    _plan(request, found.note.item.plan_id)
+    path = evidence.path_of(found.stored_name)
+    if not path.is_file():
+        raise Http404
+    # At most 10 MB (evidence.MAX_BYTES): read whole, sent as a download, never rendered.
+    response = HttpResponse(path.read_bytes(), content_type=found.content_type)
+    response["Content-Disposition"] = content_disposition_header(True, found.original_name)
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@guarded
+def ledger_xlsx(request: HttpRequest) -> HttpResponse:
+    from pingyi.rectification.exports import write_ledger
+
+    today = timezone.localdate()
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "ledger.xlsx"
+        write_ledger(path, ledger_rows(request.user), today=today)
+        content = path.read_bytes()
+    response = HttpResponse(content, content_type=XLSX)
+    response["Content-Disposition"] = f'attachment; filename="ledger-{today.isoformat()}.xlsx"'
+    return response
+
+
+@guarded
+@require_POST
+def ledger_upload(request: HttpRequest) -> HttpResponse:
+    """Bulk update: a report of every row, imported or rejected with its reason."""
+    from pingyi.rectification.imports import ledger_import
+
+    if not organizations_for(request.user, RUN).exists():
+        raise PermissionError
+    form = ImportForm(request.POST, request.FILES)
+    context: dict[str, Any] = {"problems": [], "outcomes": []}
+    if not form.is_valid():
+        context["problems"] = [_("Choose a file to upload.")]
+    else:
+        upload = form.cleaned_data["file"]
+        try:
+            with uploaded(upload) as path:
+                context["outcomes"] = ledger_import(
+                    path=path,
+                    label=upload.name or "ledger",
+                    user=request.user,  # type: ignore[arg-type]
+                    actor=request.user.get_username(),
+                    today=timezone.localdate(),
+                )
+        except InputError as exc:
+            context["problems"] = exc.messages(_)
+    outcomes = context["outcomes"]
+    context["imported"] = sum(1 for o in outcomes if o.imported)
+    context["rejected"] = [(o, o.message(_)) for o in outcomes if not o.imported]
+    status = 400 if context["problems"] else 200
+    return render(request, "pingyi/rectification/import_report.html", context, status=status)

@@ -1,0 +1,60 @@
+"""What every app's staff pages share: the login/403 wrapper, uploads on disk, downloads."""
+
+from __future__ import annotations
+
+import tempfile
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from functools import wraps
+from pathlib import Path
+from typing import Any
+
+from django.contrib.auth.decorators import login_required
+from django.core.files.uploadedfile import UploadedFile
+from django.http import HttpRequest, HttpResponse, HttpResponseForbidden
+from django.utils.translation import gettext as _
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+PDF = "application/pdf"
+
+View = Callable[..., HttpResponse]
+
+
+def guarded(view: View) -> View:
+    """Login required; a role that may not act (PermissionError) gets 403."""
+
+    @login_required
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        try:
+            return view(request, *args, **kwargs)
+        except PermissionError:
+            return HttpResponseForbidden(_("Your role does not allow this."))
+
+    return wrapper
+
+
+@contextmanager
+def uploaded(upload: UploadedFile[bytes]) -> Iterator[Path]:
+    """An upload as a file on disk with its original suffix, removed afterwards."""
+    suffix = Path(upload.name or "upload").suffix.lower()
+    with tempfile.TemporaryDirectory(prefix="pingyi-upload-") as folder:
+        path = Path(folder) / f"upload{suffix}"
+        with path.open("wb") as stream:
+            for chunk in upload.chunks():
+                stream.write(chunk)
+        yield path
+
+
+def written(write: Callable[[Path], object], suffix: str) -> bytes:
+    """What ``write`` puts in a fresh file, for a download; the file is removed afterwards."""
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / f"out{suffix}"
+        write(path)
+        return path.read_bytes()
+
+
+def download(content: bytes, filename: str, content_type: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response

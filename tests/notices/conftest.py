@@ -1,0 +1,118 @@
+"""A closed P1 campaign with known results, ready to go on notice.
+
+Fourteen units in the three categories of seed 001, ten paper ballots. By construction:
+local — L1…L5 winners, L6 key rectification (80 %), L7 last; vertical — V1…V3 winners, V4
+last; financial — F1 vetoed although best, so F2 and F3 win.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+from django.contrib.auth.models import User
+from django.core.cache import cache
+
+from pingyi.accounts.models import Membership, Role
+from pingyi.ballots.services import ballots_import
+from pingyi.campaigns.models import Campaign, Organization
+from pingyi.campaigns.services import campaign_close, campaign_create, campaign_open
+from pingyi.notices.models import Notice
+from pingyi.notices.services import notice_publish
+from pingyi.rules.scheme import Scheme, builtin_scheme
+from pingyi.rules.tally import UnitSpec
+from tests.db.conftest import rows_of
+
+STAFF = "alice"
+T0 = dt.datetime(2026, 5, 4, 9, 0, tzinfo=dt.UTC)  # publication time in the tests
+LABELS = ("满意", "基本满意", "不满意")
+CATEGORY = {"L": ("地方管理部门", "local"), "V": ("垂直管理部门", "vertical")}
+CATEGORY["F"] = ("金融部门", "financial")
+# unit → (satisfied, basically satisfied, dissatisfied) of the ten ballots
+PROFILE = {
+    "L1": (10, 0, 0), "L2": (9, 1, 0), "L3": (8, 2, 0), "L4": (7, 3, 0), "L5": (6, 4, 0),
+    "L6": (5, 3, 2), "L7": (2, 3, 5),
+    "V1": (10, 0, 0), "V2": (8, 2, 0), "V3": (6, 4, 0), "V4": (3, 4, 3),
+    "F1": (10, 0, 0), "F2": (9, 1, 0), "F3": (5, 5, 0),
+}  # fmt: skip
+BALLOTS = 10
+
+
+def unit_specs(codes: list[str]) -> list[UnitSpec]:
+    return [
+        UnitSpec(
+            code,
+            f"单位{code}",
+            CATEGORY[code[0]][0],
+            CATEGORY[code[0]][1],
+            veto=code == "F1",
+        )
+        for code in codes
+    ]
+
+
+def _mark(profile: tuple[int, int, int], ballot: int) -> str:
+    satisfied, basic, _dissatisfied = profile
+    if ballot < satisfied:
+        return LABELS[0]
+    return LABELS[1] if ballot < satisfied + basic else LABELS[2]
+
+
+def closed_campaign(
+    folder: Path,
+    *,
+    profile: dict[str, tuple[int, int, int]] | None = None,
+    year: int = 2026,
+    series: str = "qianren",
+    organization: str = "office",
+    ballots: int = BALLOTS,
+    scheme: Scheme | None = None,
+) -> Campaign:
+    """Creates, opens, fills with paper ballots and closes a campaign."""
+    profile = profile or PROFILE
+    codes = list(profile)
+    campaign = campaign_create(
+        organization_code=organization,
+        organization_name="评议办",
+        series_code=series,
+        series_name="千人评议机关",
+        year=year,
+        name=f"{year}年千人评议",
+        scheme=scheme or builtin_scheme(),
+        units=unit_specs(codes),
+        actor=STAFF,
+        code=f"{organization}-{series}-{year}",
+    )
+    campaign_open(campaign=campaign, actor=STAFF)
+    lines = [",".join(["ballot_no", "group", *codes])]
+    for i in range(ballots):
+        group = "服务对象" if i % 5 < 3 else "干部和各界代表"
+        marks = [_mark(profile[c], i * BALLOTS // ballots) for c in codes]
+        lines.append(",".join([f"P{year}-{i + 1}", group, *marks]))
+    path = folder / f"ballots-{organization}-{series}-{year}.csv"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    ballots_import(campaign=campaign, rows=rows_of(campaign, path), actor=STAFF)
+    campaign_close(campaign=campaign, actor=STAFF)
+    return campaign
+
+
+@pytest.fixture(autouse=True)
+def _clear_rate_limits() -> None:
+    cache.clear()
+
+
+@pytest.fixture
+def closed(db: None, tmp_path: Path) -> Campaign:
+    return closed_campaign(tmp_path)
+
+
+@pytest.fixture
+def notice(closed: Campaign) -> Notice:
+    return notice_publish(campaign=closed, actor=STAFF, now=T0)
+
+
+def staff_user(name: str, organization: Organization, role: str = Role.STAFF) -> User:
+    user = User.objects.create_user(name, email=f"{name}@example.org")
+    Membership.objects.create(user=user, organization=organization, role=role)
+    return user

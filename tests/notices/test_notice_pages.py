@@ -1,0 +1,252 @@
+"""The public notice and the staff pages: what they show, what they refuse, what they cost."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.contrib.auth.models import User
+from django.test import Client
+from django.utils import timezone
+from pypdf import PdfReader
+
+from pingyi.accounts.models import Role
+from pingyi.audit.services import audit_head
+from pingyi.campaigns.models import Campaign
+from pingyi.notices.models import Notice, Objection
+from pingyi.notices.services import (
+    notice_finalize,
+    notice_publish,
+    objection_answer,
+    objection_file,
+    review_apply,
+)
+from tests.notices.conftest import STAFF, closed_campaign, staff_user
+
+pytestmark = pytest.mark.django_db
+
+HOSTILE = '<script>alert(1)</script>{{ x }}<img src=x onerror="alert(2)">'
+
+
+def _profile(local: int, vertical: int, financial: int) -> dict[str, tuple[int, int, int]]:
+    shapes = [(10, 0, 0), (8, 2, 0), (7, 2, 1), (6, 2, 2), (4, 4, 2), (3, 3, 4)]
+    profile = {}
+    for prefix, count in (("L", local), ("V", vertical), ("F", financial)):
+        for i in range(1, count + 1):
+            profile[f"{prefix}{i}"] = shapes[(i * 7) % len(shapes)]
+    return profile
+
+
+@pytest.fixture
+def live_notice(closed: Campaign) -> Notice:
+    """On notice from now: objections are open."""
+    return notice_publish(campaign=closed, actor=STAFF)
+
+
+def _text(response: Any) -> str:
+    return str(response.content.decode())
+
+
+@pytest.mark.parametrize("units", [(5, 3, 2), (45, 12, 9)], ids=["10 units", "66 units"])
+def test_the_public_notice_costs_a_fixed_number_of_queries(
+    units: tuple[int, int, int], tmp_path: Path, django_assert_num_queries: Any
+) -> None:
+    campaign = closed_campaign(tmp_path, profile=_profile(*units))
+    notice = notice_publish(campaign=campaign, actor=STAFF)
+    objection = objection_file(notice=notice, entry_code="L1", text="有误").objection
+    objection_answer(objection=objection, answer="无误", actor=STAFF)
+    review_apply(notice=notice, entry_code="L2", rank=1, reason="r", approved_by="a", actor=STAFF)
+    client = Client()
+    # notice (+ campaign, office), entries, reviews, objections, audit head (2: the chain's
+    # head and its lanes' heads)
+    with django_assert_num_queries(6):
+        response = client.get(f"/notice/{notice.code}/")
+    assert response.status_code == 200
+    assert _text(response).count('<tr class="reviewed">') == 1
+    assert _text(response).count("<tr") == sum(units) + 3  # a header row per category
+
+
+def test_the_public_notice_shows_results_counts_answers_reviews_and_the_head(
+    live_notice: Notice,
+) -> None:
+    objection = objection_file(notice=live_notice, entry_code="L7", text="私人信息").objection
+    objection_answer(objection=objection, answer="经核实，计票无误。", actor=STAFF)
+    review_apply(
+        notice=live_notice, entry_code="F1", veto=False, reason="否决依据撤销",
+        approved_by="评议领导小组", actor=STAFF,
+    )  # fmt: skip
+    page = _text(Client().get(f"/notice/{live_notice.code}/"))
+    assert "The counts reconcile: 0 online + 10 paper = 10 ballots counted." in page
+    assert "经核实，计票无误。" in page and "私人信息" not in page  # the answer, not the text
+    assert "The result was changed by 1 review." in page
+    assert "单位F1 one-vote veto: yes → no" in page
+    assert "单位F3 result: winner → last" in page
+    assert audit_head() in page and live_notice.head_at_publication in page
+    assert 'id="objection-form"' in page
+
+
+def test_after_the_period_the_page_takes_no_objection(closed: Campaign) -> None:
+    past = timezone.now() - dt.timedelta(days=10)
+    notice = notice_publish(campaign=closed, actor=STAFF, now=past)
+    client = Client()
+    assert 'id="objection-form"' not in _text(client.get(f"/notice/{notice.code}/"))
+    response = client.post(f"/notice/{notice.code}/objection", {"unit": "L7", "text": "晚了"})
+    assert response.status_code == 409
+    assert "objections are no longer accepted" in _text(response)
+    assert not Objection.objects.exists()
+
+
+def test_a_citizen_files_an_objection_and_reads_the_answer_with_the_code(
+    live_notice: Notice,
+) -> None:
+    client = Client()
+    response = client.post(
+        f"/notice/{live_notice.code}/objection",
+        {"unit": "L7", "text": "我单位的票数统计有误", "contact": "138"},
+    )
+    assert response.status_code == 201 and response["Cache-Control"] == "no-store"
+    code = response.context["filed"].tracking_code
+    assert code in _text(response)
+    pending = _text(client.post("/notice/track", {"code": code}))
+    assert "Not answered yet." in pending and "我单位的票数统计有误" in pending
+    objection_answer(objection=Objection.objects.get(), answer="已复核，结果无误", actor=STAFF)
+    answered = _text(client.post("/notice/track", {"code": code.lower()}))
+    assert "已复核，结果无误" in answered
+    assert "No objection has this tracking code." in _text(
+        client.post("/notice/track", {"code": "2345-6789-ABCD"})
+    )
+
+
+def test_objections_are_rate_limited_per_address(live_notice: Notice, settings: Any) -> None:
+    settings.PINGYI_OBJECTION_POSTS = 2
+    client = Client()
+    url = f"/notice/{live_notice.code}/objection"
+    codes = [client.post(url, {"unit": "L7", "text": f"第{i}件"}).status_code for i in range(3)]
+    assert codes == [201, 201, 429]
+    assert Objection.objects.count() == 2
+
+
+def test_wrong_tracking_codes_are_limited_like_wrong_ballot_codes(settings: Any) -> None:
+    settings.PINGYI_TOKEN_FAILURES = 2
+    client = Client()
+    codes = [client.post("/notice/track", {"code": "2345-6789-ABCD"}).status_code for _ in range(3)]
+    assert codes == [200, 200, 429]
+
+
+def test_hostile_text_is_shown_escaped(live_notice: Notice) -> None:
+    filed = objection_file(notice=live_notice, entry_code="L7", text=HOSTILE)
+    objection_answer(objection=filed.objection, answer=HOSTILE, actor=STAFF)
+    for page in (
+        _text(Client().get(f"/notice/{live_notice.code}/")),
+        _text(Client().post("/notice/track", {"code": filed.tracking_code})),
+    ):
+        assert "<script>alert(1)" not in page and "<img src=x" not in page
+        assert "&lt;script&gt;alert(1)&lt;/script&gt;{{ x }}" in page
+
+
+def test_staff_publish_work_and_finalize_through_the_pages(
+    closed: Campaign, tmp_path: Path
+) -> None:
+    alice = staff_user("alice", closed.series.organization)
+    client = Client()
+    client.force_login(alice)
+    response = client.post(f"/staff/notices/publish/{closed.code}", {"days": "3"})
+    notice = Notice.objects.get()
+    assert response.status_code == 302 and notice.days == 3
+    objection = objection_file(notice=notice, entry_code="F1", text="否决有误").objection
+    base = f"/staff/notices/{notice.code}"
+    client.post(f"{base}/objections/{objection.pk}/assign", {"assignee": alice.pk})
+    client.post(f"{base}/objections/{objection.pk}/note", {"text": "查阅文件"})
+    client.post(
+        f"{base}/review",
+        {"unit": "F1", "veto": "no", "reason": "依据撤销", "approved_by": "组长",
+         "objection": objection.pk},
+    )  # fmt: skip
+    client.post(f"{base}/objections/{objection.pk}/answer", {"answer": "已更正"})
+    refused = client.post(f"{base}/finalize", follow=True)
+    assert "the notice period runs until" in _text(refused)
+    Notice.objects.filter(pk=notice.pk).update(
+        opens_at=timezone.now() - dt.timedelta(days=4),
+        ends_at=timezone.now() - dt.timedelta(days=1),
+    )
+    done = client.post(f"{base}/finalize", follow=True)
+    assert "The result is final" in _text(done)
+    notice.refresh_from_db()
+    objection.refresh_from_db()
+    assert notice.status == "final" and objection.status == "answered"
+    assert objection.notes.count() == 1 and objection.reviews.count() == 1
+
+
+def test_viewers_read_but_do_not_act(live_notice: Notice) -> None:
+    bob = staff_user("bob", live_notice.organization, Role.VIEWER)
+    client = Client()
+    client.force_login(bob)
+    page = _text(client.get(f"/staff/notices/{live_notice.code}/"))
+    assert 'id="review-form"' not in page and 'id="finalize"' not in page
+    assert client.post(f"/staff/notices/{live_notice.code}/finalize").status_code == 403
+
+
+def _final(notice: Notice) -> None:
+    Notice.objects.filter(pk=notice.pk).update(ends_at=timezone.now())
+    notice.refresh_from_db()
+    notice_finalize(notice=notice, actor=STAFF)
+
+
+def test_the_official_notice_pdf_prints_the_final_result_in_chinese(live_notice: Notice) -> None:
+    review_apply(
+        notice=live_notice, entry_code="F1", veto=False, reason="否决依据撤销",
+        approved_by="评议领导小组", actor=STAFF,
+    )  # fmt: skip
+    assert Client().get(f"/notice/{live_notice.code}/notice.pdf").status_code == 404
+    _final(live_notice)
+    response = Client().get(f"/notice/{live_notice.code}/notice.pdf")
+    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+    reader = PdfReader(io.BytesIO(response.content))
+    text = "".join(page.extract_text() for page in reader.pages).replace("\n", "")
+    assert f"关于{live_notice.title}结果的通报" in text
+    assert "单位F3结论由“优胜单位”改为“末位单位”" in text
+    assert "批准：评议领导小组" in text
+    fonts = {
+        str(f["/BaseFont"])
+        for page in reader.pages
+        for f in page["/Resources"]["/Font"].get_object().values()
+    }
+    assert any("WenQuanYi" in f for f in fonts)
+
+
+def test_the_workbook_shows_the_result_as_it_stands(live_notice: Notice) -> None:
+    from openpyxl import load_workbook
+
+    review_apply(
+        notice=live_notice, entry_code="F1", veto=False, reason="r", approved_by="a", actor=STAFF
+    )
+    alice = staff_user("alice", live_notice.organization)
+    client = Client()
+    client.force_login(alice)
+    response = client.get(f"/staff/notices/{live_notice.code}/results.xlsx")
+    book = load_workbook(io.BytesIO(response.content))
+    rows = [r for s in book.worksheets for r in s.iter_rows(values_only=True)]
+    assert any(f"关于{live_notice.title}结果的通报" in r for r in rows)
+    (f3,) = [r for r in rows if r[1] == "F3"]  # its category sheet: rank, code, name, …
+    assert f3[0] == 3 and "末位单位" in f3
+
+
+def test_the_receipt_list_holds_every_receipt_sorted(live_notice: Notice) -> None:
+    from pingyi.voting.models import Receipt
+
+    campaign = live_notice.campaign
+    assert campaign is not None
+    Receipt.objects.bulk_create(Receipt(campaign=campaign, code=c) for c in ("ZZZ2", "AAA3"))
+    response = Client().get(f"/notice/{live_notice.code}/receipts.txt")
+    assert b"".join(response.streaming_content).decode() == "AAA3\nZZZ2\n"
+
+
+def test_a_closed_campaign_is_offered_for_publication(closed: Campaign) -> None:
+    alice: User = staff_user("alice", closed.series.organization)
+    client = Client()
+    client.force_login(alice)
+    page = _text(client.get("/staff/notices/"))
+    assert f"/staff/notices/publish/{closed.code}" in page

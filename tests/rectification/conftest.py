@@ -1,0 +1,82 @@
+"""A final notice and its plans (L6 rectify, L7 last, V4 last), with the cast of the ledger:
+Alice supervises (staff of the office), Bob reads (viewer), Olga owns unit L7, Mike is a
+member of L7, Charlie runs another office, Dave has no role anywhere."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.contrib.auth.models import User
+from django.core.cache import cache
+from django.utils import timezone
+
+from pingyi.accounts.models import Membership, Role
+from pingyi.notices.models import Notice
+from pingyi.notices.services import notice_finalize, notice_publish
+from pingyi.rectification.models import Item, Plan, UnitAccess, UnitRole
+from pingyi.rectification.services import item_add
+from tests.notices.conftest import STAFF, closed_campaign
+
+TODAY = dt.date(2026, 6, 1)
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
+
+
+@dataclass
+class Ledger:
+    notice: Notice
+    plan: Plan  # L7's
+    item: Item
+    alice: User
+    bob: User
+    olga: User
+    mike: User
+    charlie: User
+    dave: User
+
+
+@pytest.fixture(autouse=True)
+def _clear_rate_limits_and_media(settings: Any, tmp_path: Path) -> None:
+    cache.clear()
+    settings.HOME = tmp_path / "home"
+
+
+def final_notice(folder: Path, **kwargs: Any) -> Notice:
+    campaign = closed_campaign(folder, **kwargs)
+    past = timezone.now() - dt.timedelta(days=10)
+    notice = notice_publish(campaign=campaign, actor=STAFF, now=past)
+    return notice_finalize(notice=notice, actor=STAFF)
+
+
+def _user(name: str) -> User:
+    return User.objects.create_user(name, email=f"{name}@example.org")
+
+
+@pytest.fixture
+def ledger(db: None, tmp_path: Path) -> Ledger:
+    notice = final_notice(tmp_path)
+    office = notice.organization
+    other = final_notice(tmp_path, organization="other-office").organization
+    alice, bob, olga, mike, charlie, dave = (
+        _user(n) for n in ("alice", "bob", "olga", "mike", "charlie", "dave")
+    )
+    Membership.objects.create(user=alice, organization=office, role=Role.STAFF)
+    Membership.objects.create(user=bob, organization=office, role=Role.VIEWER)
+    Membership.objects.create(user=charlie, organization=other, role=Role.ADMIN)
+    UnitAccess.objects.create(user=olga, organization=office, unit_code="L7", role=UnitRole.OWNER)
+    UnitAccess.objects.create(user=mike, organization=office, unit_code="L7", role=UnitRole.MEMBER)
+    plan = Plan.objects.get(notice=notice, unit_code="L7")
+    item = item_add(
+        plan=plan,
+        description="办事窗口排队时间长",
+        measures="增设窗口，推行网上预约",
+        target="平均等候时间降到15分钟以内",
+        owner="王科长",
+        deadline=TODAY + dt.timedelta(days=30),
+        actor="alice",
+    )
+    return Ledger(notice, plan, item, alice, bob, olga, mike, charlie, dave)

@@ -1,0 +1,99 @@
+"""R17 for the ledger and the history: every route of `rectification:` as every role.
+
+Alice supervises (staff of the office), Bob reads (viewer of the office), Olga owns unit
+L7, Mike is a member of L7, Charlie runs another office, Dave has no role. The plan, item
+and evidence in the paths are L7's. A route missing from MATRIX fails the suite.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from django.db import transaction
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver
+
+from pingyi.rectification import evidence
+from pingyi.rectification.services import item_progress
+from tests.rectification.conftest import PDF, Ledger
+
+pytestmark = pytest.mark.django_db
+
+ROLES = ("public", "supervisor", "viewer", "owner", "member", "other_org", "no_role")
+LOGIN = 302
+PLAN, ITEM, FILE, SERIES = "{plan}", "{item}", "{file}", "{series}"
+SUPERVISE = {"public": LOGIN, "supervisor": 302, "viewer": 403, "owner": 403, "member": 403}
+SUPERVISE |= {"*": 404}
+EDIT = {**SUPERVISE, "owner": 302}
+READ = {"public": LOGIN, "supervisor": 200, "viewer": 200, "owner": 200, "member": 200}
+READ |= {"*": 404}
+OFFICE = {"public": LOGIN, "supervisor": 200, "viewer": 200, "*": 404}
+
+MATRIX: dict[str, tuple[str, str, dict[str, int]]] = {
+    "rectification:home": ("GET", "/staff/ledger/", {"public": LOGIN, "*": 200}),
+    "rectification:export": ("GET", "/staff/ledger/ledger.xlsx", {"public": LOGIN, "*": 200}),
+    "rectification:import": (
+        "POST",
+        "/staff/ledger/import",
+        {"public": LOGIN, "supervisor": 400, "other_org": 400, "*": 403},
+    ),
+    "rectification:plan": ("GET", f"/staff/ledger/plans/{PLAN}/", READ),
+    "rectification:item-new": ("POST", f"/staff/ledger/plans/{PLAN}/items", EDIT),
+    "rectification:leaders": ("POST", f"/staff/ledger/plans/{PLAN}/leaders", SUPERVISE),
+    "rectification:accept": ("POST", f"/staff/ledger/plans/{PLAN}/accept", SUPERVISE),
+    "rectification:survey": ("POST", f"/staff/ledger/plans/{PLAN}/survey", SUPERVISE),
+    "rectification:lookback": ("POST", f"/staff/ledger/plans/{PLAN}/lookback", SUPERVISE),
+    "rectification:progress": ("POST", f"/staff/ledger/items/{ITEM}/progress", EDIT),
+    "rectification:close-out": ("POST", f"/staff/ledger/items/{ITEM}/close-out", SUPERVISE),
+    "rectification:evidence": ("GET", f"/staff/ledger/evidence/{FILE}", READ),
+    "rectification:history": ("GET", f"/staff/history/{SERIES}/L7/", OFFICE),
+    "rectification:letter": ("GET", f"/staff/history/{SERIES}/V4/letter-2026.pdf", OFFICE),
+}
+
+
+def _routes(patterns: list[Any], namespace: str | None = None) -> Iterator[str]:
+    for pattern in patterns:
+        if isinstance(pattern, URLResolver):
+            yield from _routes(pattern.url_patterns, pattern.namespace or namespace)
+        elif isinstance(pattern, URLPattern):
+            yield f"{namespace}:{pattern.name}" if namespace else str(pattern.name)
+
+
+def test_every_route_of_the_ledger_is_in_the_matrix() -> None:
+    routes = {
+        r
+        for r in _routes(get_resolver().url_patterns)
+        if r.startswith("rectification:") or r.startswith("api:rectification_")
+    }
+    assert routes == set(MATRIX)
+
+
+@pytest.mark.parametrize("name", sorted(MATRIX))
+def test_each_role_gets_what_the_matrix_says(name: str, ledger: Ledger) -> None:
+    method, path, expected = MATRIX[name]
+    note = item_progress(
+        item=ledger.item, text="附件", files=[evidence.Upload("a.pdf", PDF)], actor="olga"
+    )
+    assert ledger.plan.series_id is not None
+    url = path.format(
+        plan=ledger.plan.pk,
+        item=ledger.item.pk,
+        file=note.evidence.get().pk,
+        series=ledger.plan.series_id,
+    )
+    users = {
+        "public": None, "supervisor": ledger.alice, "viewer": ledger.bob, "owner": ledger.olga,
+        "member": ledger.mike, "other_org": ledger.charlie, "no_role": ledger.dave,
+    }  # fmt: skip
+    got = {}
+    for role in ROLES:
+        client = Client()
+        if users[role] is not None:
+            client.force_login(users[role])
+        with transaction.atomic():
+            response = client.get(url) if method == "GET" else client.post(url, {})
+            transaction.set_rollback(True)
+        got[role] = response.status_code
+    assert got == {role: expected.get(role, expected.get("*")) for role in ROLES}
