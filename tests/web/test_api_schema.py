@@ -13,6 +13,7 @@ that the success paths are exercised too.
 from __future__ import annotations
 
 import json
+from collections import defaultdict
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -168,9 +169,13 @@ def test_a_nul_in_a_campaign_code_is_not_found(cast: Cast, as_alice: bool) -> No
         method, path = operation.ok().method.upper(), operation.ok().path
         if "{code}" not in path:
             continue
-        url = path.format(code=f"{cast.campaign.code}%00", receipt="2345623456")
+        values = defaultdict(lambda: "1", code=f"{cast.campaign.code}%00", receipt="2345623456")
+        url = path.format_map(values)
         response = client.generic(method, url, body, content_type="application/json")
         assert response.status_code in _declared(method, path)
+        if not path.startswith("/api/campaigns/"):  # the other apps' codes: refused, never a 500
+            assert response.status_code in {400, 401, 403, 404}, path
+            continue
         got[f"{method} {path}"] = response.status_code
         staff_only = "/receipts/" not in path
         want[f"{method} {path}"] = 401 if staff_only and not as_alice else 404

@@ -181,9 +181,10 @@ def round_advance(request: HttpRequest, code: str) -> HttpResponse:
     )
 
 
-@guarded
-@require_POST
-def orgs_upload(request: HttpRequest, code: str) -> HttpResponse:
+def _import(
+    request: HttpRequest, code: str, service: Callable[..., int], label: str, done: str
+) -> HttpResponse:
+    """An uploaded file handed to one import service of the round; its refusal as messages."""
     scope = scope_of(request, code)
     require(scope.can_run)
     form = FileForm(request.POST, request.FILES)
@@ -194,38 +195,27 @@ def orgs_upload(request: HttpRequest, code: str) -> HttpResponse:
 
     def run() -> int:
         with uploaded(upload) as path:
-            return services.orgs_import(
+            return service(
                 grading_round=scope.round,
                 path=path,
-                label=upload.name or "orgs",
+                label=upload.name or label,
                 actor=actor(request),
             )
 
-    return act(request, run, _("Organizations imported."), scope.round_url)
+    return act(request, run, done, scope.round_url)
+
+
+@guarded
+@require_POST
+def orgs_upload(request: HttpRequest, code: str) -> HttpResponse:
+    return _import(request, code, services.orgs_import, "orgs", _("Organizations imported."))
 
 
 @guarded
 @require_POST
 def assessments_upload(request: HttpRequest, code: str) -> HttpResponse:
     """The assessment groups' scoring sheets, all at once (paper sheets typed in)."""
-    scope = scope_of(request, code)
-    require(scope.can_run)
-    form = FileForm(request.POST, request.FILES)
-    if not form.is_valid():
-        messages.error(request, _("Choose a file to upload."))
-        return redirect(scope.round_url)
-    upload = form.cleaned_data["file"]
-
-    def run() -> int:
-        with uploaded(upload) as path:
-            return services.assessments_import(
-                grading_round=scope.round,
-                path=path,
-                label=upload.name or "scores",
-                actor=actor(request),
-            )
-
-    return act(request, run, _("Assessments imported."), scope.round_url)
+    return _import(request, code, services.assessments_import, "scores", _("Assessments imported."))
 
 
 def _target(scope: Scope, value: str) -> tuple[Committee | None, PartyOrg | None]:
