@@ -26,6 +26,7 @@ from pingyi.rules.tally import (
     TallyResult,
     UnitResult,
     UnitSpec,
+    group_rates,
     round_fraction,
     tally,
 )
@@ -856,3 +857,42 @@ def test_each_category_has_at_least_its_winner_places_of_eligible_units(data: In
             assert last == []
         if last:
             assert {u.rank for u in last} == {max(u.rank or 0 for u in ranked)}
+
+
+# --- satisfaction by evaluator group, small groups suppressed -----------------------------
+
+
+def _counted(rows: Sequence[str], width: int) -> np.ndarray:
+    counts = np.zeros((width, len(BUILTIN.marks)), dtype=np.int64)
+    for row in rows:
+        for column, cell in enumerate(row):
+            counts[column, BUILTIN.abstain_index if cell == "-" else CELL[cell]] += 1
+    return counts
+
+
+def test_each_group_gets_its_rate_per_category_and_a_small_group_none() -> None:
+    units = [unit("L1"), unit("L2"), unit("V1", "vertical")]
+    k = BUILTIN.min_subset_ballots
+    many = ["SBD"] * 6 + ["DDS"] * (k - 6)  # local: 6 S + 6 B + (k-6)·2 D of 2k; vertical: ...
+    few = ["SSS"] * (k - 1)
+    rates = group_rates(
+        units,
+        BUILTIN,
+        [("服务对象", len(many), _counted(many, 3)), ("代表", len(few), _counted(few, 3))],
+    )
+    local, vertical = rates[0].rates[:2]
+    assert local == Fraction(12, 2 * k)
+    assert vertical == Fraction(k - 6, k)
+    assert rates[0].rates[2] is None  # no unit of the third category: no opinion, no rate
+    assert (rates[1].group, rates[1].ballots, rates[1].suppressed) == ("代表", k - 1, True)
+
+
+def test_abstentions_follow_the_scheme_in_group_rates_as_in_unit_rates() -> None:
+    units = [unit("L1"), unit("V1", "vertical")]
+    rows = ["SA"] * 4 + ["AD"] * 3 + ["B-"]  # L1: 4 S, 3 A, 1 B — V1: 4 A, 3 D, 1 blank
+    local, vertical, _financial = group_rates(units, BUILTIN, [("g", 8, _counted(rows, 2))])[
+        0
+    ].rates
+    by_unit = run(rows, units).units
+    assert (local, vertical) == (by_unit[0].satisfaction_rate, by_unit[1].satisfaction_rate)
+    assert (local, vertical) == (Fraction(5, 8), 0)  # abstentions count in the built-in

@@ -166,3 +166,24 @@ def test_the_bar_links_every_process_and_marks_the_current_one(cast: Cast) -> No
         html = alice.get(url).content.decode()
         assert f'<a href="{url}" aria-current="page">{label}</a>' in html
         assert '<a href="/staff/">Campaigns</a>' in html
+
+
+def test_results_show_each_groups_rate_but_not_a_group_under_k(cast: Cast) -> None:
+    alice = client_for(cast.alice)
+    k = cast.campaign.scheme["min_subset_ballots"]
+    many = "\n".join(f"{i},服务对象,满意,不满意,满意" for i in range(1, k + 1))
+    few = "\n".join(f"{i},干部和各界代表,不满意,满意,满意" for i in range(k + 1, 2 * k))
+    alice.post(
+        f"/staff/c/{cast.campaign.code}/paper",
+        {
+            "file": SimpleUploadedFile(
+                "p.csv", f"ballot_no,group,L1,L2,V1\n{many}\n{few}\n".encode()
+            )
+        },
+    )
+    alice.post(f"/staff/c/{cast.campaign.code}/transition", {"to": "close"})
+    html = alice.get(f"/staff/c/{cast.campaign.code}/results").content.decode()
+    assert "Satisfaction rate by evaluator group (%)" in html
+    assert "服务对象 · 地方管理部门" in html and "服务对象 · 垂直管理部门" in html
+    assert f"干部和各界代表 (fewer than {k} ballots: not shown)" in html
+    assert "干部和各界代表 · " not in html

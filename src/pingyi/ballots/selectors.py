@@ -20,10 +20,12 @@ from pingyi.rules.tally import (
     BLANK,
     NOT_COVERED,
     REASON_BLANK,
+    GroupRates,
     InvalidBallot,
     MarkMatrix,
     TallyResult,
     decide,
+    group_rates,
     shares_of,
 )
 
@@ -124,6 +126,26 @@ def campaign_tally(campaign: Campaign, *, previous: bool = True) -> TallyResult:
         groups=shares_of(list(by_group.items()), total - len(invalid), scheme) if by_group else [],
         previous_last=campaign_previous_last(campaign) if previous else (),
     )
+
+
+def campaign_group_rates(campaign: Campaign) -> list[GroupRates]:
+    """Each evaluator group's satisfaction rate per category, small groups suppressed; for a
+    closed campaign only (R12), like every result."""
+    phases.check_results_visible(campaign.status)
+    scheme = campaign_scheme(campaign)
+    units = campaign_unit_specs(campaign)
+    width, kinds = len(units), len(scheme.marks)
+    counted: dict[int, tuple[int, npt.NDArray[np.int64]]] = {}
+    for block in ballot_blocks(campaign):
+        if block.valid and block.group_id is not None:
+            ballots, counts = counted.get(block.group_id, (0, np.zeros((width, kinds), np.int64)))
+            marks = count_block(block.marks, width, kinds, scheme.abstain_index)
+            counted[block.group_id] = (ballots + block.ballots, counts + marks)
+    empty = np.zeros((width, kinds), np.int64)
+    by_group = [
+        (g.name, *counted.get(g.pk, (0, empty))) for g in campaign.groups.order_by("position")
+    ]
+    return group_rates(units, scheme, by_group)
 
 
 def campaign_previous_last(campaign: Campaign) -> set[str]:

@@ -141,6 +141,51 @@ def _unit_result(spec: UnitSpec, counts: Sequence[int], scheme: Scheme) -> UnitR
     )
 
 
+@dataclass(frozen=True)
+class GroupRates:
+    """The satisfaction rate one evaluator group gave each category (scheme order).
+
+    ``rates`` is empty when the group has fewer valid ballots than the scheme's
+    ``min_subset_ballots``: no figure at all for so small a subset (anonymity, R12's spirit);
+    a rate is None in a category where the group expressed no opinion.
+    """
+
+    group: str
+    ballots: int
+    rates: tuple[Fraction | None, ...]
+
+    @property
+    def suppressed(self) -> bool:
+        return not self.rates
+
+
+def group_rates(
+    units: Sequence[UnitSpec],
+    scheme: Scheme,
+    by_group: Sequence[tuple[str, int, npt.NDArray[np.int64]]],
+) -> list[GroupRates]:
+    """Per (group, valid ballots, counted[c, m] of its valid ballots): each category's rate,
+    counting every mark the category's units received as _unit_result counts one unit's."""
+    abstain = scheme.abstain_index
+    considered = [
+        i for i in range(len(scheme.marks)) if scheme.abstain_in_denominator or i != abstain
+    ]
+    favourable = [i for i in considered if scheme.marks[i].favourable]
+    found: list[GroupRates] = []
+    for name, ballots, counted in by_group:
+        if ballots < scheme.min_subset_ballots:
+            found.append(GroupRates(name, ballots, ()))
+            continue
+        rates: list[Fraction | None] = []
+        for category in scheme.categories:
+            columns = [c for c, u in enumerate(units) if u.category_code == category.code]
+            block = counted[columns]
+            n = int(block[:, considered].sum())
+            rates.append(Fraction(int(block[:, favourable].sum()), n) if n else None)
+        found.append(GroupRates(name, ballots, tuple(rates)))
+    return found
+
+
 def _rank_key(unit: UnitResult, top: int) -> tuple[Fraction, Fraction, int]:
     """Only for units with ballots (mean and rate are then set)."""
     return (unit.mean_score or Fraction(0), unit.satisfaction_rate or Fraction(0), unit.counts[top])

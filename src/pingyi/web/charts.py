@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 
 from pingyi.exports.grading_reports import SectorCounts, all_counts
 from pingyi.rules.grading import GRADES
-from pingyi.rules.tally import TallyResult
+from pingyi.rules.tally import GroupRates, TallyResult
 
 COLORS = ("#1a7f37", "#7ac38f", "#cf222e", "#afb8c1", "#8250df", "#bf8700")
 ROW, LABEL, WIDTH = 22, 150, 640
@@ -51,7 +51,7 @@ def _bars(rows: list[tuple[str, list[float]]], scale: float, legend: list[str]) 
                 ),
                 f"{x + 4:.1f}",
                 y + ROW - 9,
-                f"{sum(values):.3g}",
+                f"{sum(values):.3g}" if values else "",  # no figure: not even a zero
             )
         )
     keys = format_html_join(
@@ -118,6 +118,28 @@ def results_charts(result: TallyResult) -> list[Chart]:
     if rows:
         charts.append(Chart(_("Composition of valid ballots (%)"), _bars(rows, 100, ["%"])))
     return charts
+
+
+def group_rates_chart(result: TallyResult, groups: Sequence[GroupRates]) -> Chart | None:
+    """Satisfaction rate by evaluator group, one bar per category it rated; a group under k
+    valid ballots gets no bar, only its label saying why. None when there is no group."""
+    if not groups:
+        return None
+    rows: list[tuple[str, list[float]]] = []
+    for group in groups:
+        if group.suppressed:
+            label = _("%(g)s (fewer than %(k)s ballots: not shown)") % {
+                "g": group.group,
+                "k": result.scheme.min_subset_ballots,
+            }
+            rows.append((label, []))
+        else:
+            rows += [
+                (f"{group.group} · {category.name}", [float(rate) * 100])
+                for category, rate in zip(result.scheme.categories, group.rates, strict=True)
+                if rate is not None
+            ]
+    return Chart(_("Satisfaction rate by evaluator group (%)"), _bars(rows, 100, ["%"]))
 
 
 GRADE_COLORS = ("#1a7f37", "#7ac38f", "#d4a72c", "#cf222e")  # 好 较好 一般 较差

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from pingyi.accounts.selectors import RUN, campaigns_for, organizations_for, role_in
-from pingyi.ballots.selectors import campaign_tally
+from pingyi.ballots.selectors import campaign_group_rates, campaign_tally
 from pingyi.ballots.services import ballots_import
 from pingyi.campaigns.models import Campaign
 from pingyi.campaigns.selectors import campaign_scheme, campaign_units
@@ -31,6 +31,7 @@ from pingyi.inputs.p1_files import read_ballots, read_units
 from pingyi.rules import phases
 from pingyi.rules.errors import InputError, RuleError
 from pingyi.rules.scheme import builtin_scheme, scheme_from_toml
+from pingyi.rules.tally import TallyResult
 from pingyi.voting.selectors import collection_status
 from pingyi.voting.services import token_batch_void, token_issue
 from pingyi.web import charts
@@ -343,9 +344,15 @@ def results(request: HttpRequest, code: str) -> HttpResponse:
         "k": k,
         "by_category": by_category,
         "marks": result.scheme.marks,
-        "charts": [] if suppressed else charts.results_charts(result),
+        "charts": [] if suppressed else _with_groups(campaign, result),
     }
     return render(request, "pingyi/staff/results.html", context)
+
+
+def _with_groups(campaign: Campaign, result: TallyResult) -> list[charts.Chart]:
+    found = charts.results_charts(result)
+    by_group = charts.group_rates_chart(result, campaign_group_rates(campaign))
+    return [*found, by_group] if by_group else found
 
 
 @guarded
