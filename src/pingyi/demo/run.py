@@ -16,6 +16,7 @@ from pingyi.ballots.services import ballots_import
 from pingyi.campaigns.models import Campaign, Organization
 from pingyi.campaigns.selectors import campaign_scheme, campaign_units
 from pingyi.campaigns.services import campaign_close, campaign_create, campaign_open
+from pingyi.demo.grading import demo_grading
 from pingyi.demo.scenario import demo_ballots, demo_units
 from pingyi.exports.contract_json import result_to_json
 from pingyi.exports.outputs import write_outputs
@@ -136,6 +137,8 @@ def demo_build(*, out: Path, seed: int, actor: str) -> Iterator[str]:
         )
         yield f"== {campaign.name} ({campaign.code})"
         yield from _describe(result)
+    office = campaigns[-1].series.organization
+    yield from demo_grading(out=out, seed=seed, actor=actor, office=office)
     current = campaigns[-1]
     template, form = out / "entry-template.xlsx", out / "ballot-form.pdf"
     write_atomic(template, lambda tmp: write_entry_template(tmp, campaign=current))

@@ -1,0 +1,49 @@
+"""`pingyi demo`, the job `make run` shows: both processes of the seeds, built once."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from tests.cli.test_campaign_cli import pingyi
+from tests.conftest import run_pingyi
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
+    home = tmp_path_factory.mktemp("demo-home")
+    done = run_pingyi("manage", "migrate", "-v", "0", env={"PINGYI_HOME": str(home)})
+    assert done.returncode == 0, done.stderr
+    code, out, err = pingyi(home, "demo", "--out", home / "demo")
+    assert code == 0, err
+    return home, out
+
+
+def test_the_demo_prints_both_years_and_the_grading_round(demo: tuple[Path, str]) -> None:
+    _home, out = demo
+    assert "== 2025年市千人评议机关活动 (qianren-demo-2025)" in out
+    assert "== 2026年市千人评议机关活动 (qianren-demo-2026)" in out
+    assert "last two years running: 城管执法局(45)" in out
+    assert "== 2026年基层党组织分类定级（演示） (demo-office-grading-2026)" in out
+    counts = next(line for line in out.splitlines() if line.strip().startswith("好 "))
+    assert sum(int(n) for n in counts.split()[1::2]) == 38  # every organization graded
+
+
+def test_the_demo_writes_every_report(demo: tuple[Path, str]) -> None:
+    home, _out = demo
+    folder = home / "demo"
+    for name in ("results-2026.json", "results-2026.xlsx", "ballot-form.pdf", "grading-2026.pdf"):
+        assert (folder / name).stat().st_size > 0, name
+    assert json.loads((folder / "results-2026.json").read_text("utf-8"))["ballots"]["total"] == 1000
+    workbook = openpyxl.load_workbook(folder / "grading-2026.xlsx", read_only=True)
+    assert workbook.sheetnames[:2] == ["汇总表", "明细表"]
+
+
+def test_a_second_run_finds_what_it_built(demo: tuple[Path, str]) -> None:
+    home, out = demo
+    code, again, err = pingyi(home, "demo", "--out", home / "demo")
+    assert code == 0, err
+    assert again == out
