@@ -10,6 +10,7 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Router, Schema, Status
+from ninja.params.functions import Query
 from ninja.security import django_auth
 from pydantic import Field
 
@@ -20,6 +21,8 @@ from pingyi.disclosure import services
 from pingyi.disclosure.models import Item
 from pingyi.rules import disclosure as rules
 from pingyi.rules.errors import RuleError
+
+ISO_DAY = r"^\d{4}-\d{2}-\d{2}$"
 
 router = Router(tags=["disclosure"])
 
@@ -113,9 +116,15 @@ def disclosure_items_advance(request: HttpRequest, pk: int, payload: AdvanceIn) 
 
 
 @router.get("/calendar", response={200: CalendarOut, 400: Error, 401: Error}, auth=django_auth)
-def disclosure_calendar(request: HttpRequest, today: dt.date | None = None) -> Status[Any]:
-    """What is due by the next quarterly disclosure day; ``today`` defaults to the local date."""
-    day_of = today or timezone.localdate()
+def disclosure_calendar(
+    request: HttpRequest, today: str | None = Query(None, pattern=ISO_DAY)
+) -> Status[Any]:
+    """What is due by the next quarterly disclosure day; ``today`` (YYYY-MM-DD) defaults to
+    the local date. A string, not a date: pydantic would take a number for a Unix time."""
+    try:
+        day_of = dt.date.fromisoformat(today) if today else timezone.localdate()
+    except ValueError:
+        return Status(400, {"detail": _("today must be a day written YYYY-MM-DD")})
     day, rows = sel.calendar_for(sel.items_for(request.user), day_of)
     due = [
         {
