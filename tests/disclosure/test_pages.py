@@ -145,3 +145,19 @@ def test_the_staff_landing_page_shows_overdue_items(cast: Cast) -> None:
     item.save()
     page = client_for(cast.alice).get("/staff/disclosure/").content.decode()
     assert 'class="overdue"' in page and "overdue since 2020-04-15" in page
+
+
+def test_an_answered_question_is_shown_to_readers_without_who_asked(cast: Cast) -> None:
+    item = publish(draft(cast.office))
+    Client().post(
+        f"/disclosure/szfb/{item.pk}/feedback", {"text": "经费来源是什么？", "contact": "138000"}
+    )
+    page = Client().get(f"/disclosure/szfb/{item.pk}/").content.decode()
+    assert "经费来源是什么？" not in page  # not before it is answered
+    feedback = Feedback.objects.get()
+    client_for(cast.alice).post(
+        f"/staff/disclosure/feedback/{feedback.pk}/answer", {"answer": "由党费列支。"}
+    )
+    page = Client().get(f"/disclosure/szfb/{item.pk}/").content.decode()
+    assert "经费来源是什么？" in page and "由党费列支。" in page
+    assert "138000" not in page

@@ -66,6 +66,12 @@ def feedback_for(item: Item) -> QuerySet[Feedback]:
     return item.feedback.order_by("-created_at")
 
 
+def answered_feedback(item: Item) -> QuerySet[Feedback]:
+    """What readers asked and the answers, for the item's readers: text and answer only —
+    the page never shows who asked or their contact."""
+    return item.feedback.filter(answered_at__isnull=False).order_by("-answered_at")
+
+
 @dataclass(frozen=True)
 class CalendarRow:
     item: Item

@@ -231,6 +231,7 @@ def public_item(request: HttpRequest, org: str, pk: int, number: int | None = No
         "versions": versions,
         "latest": shown.number == versions[0].number,
         "form": FeedbackForm(),
+        "answered": sel.answered_feedback(item),
     }
     return render(request, "pingyi/disclosure/public_item.html", context)
 
