@@ -6,7 +6,9 @@
 (c) `pingyi ballots import` of 100,000 paper ballots from CSV and from XLSX, with the CSV
     import split into its steps in-process;
 (e) `pingyi grade` of 300,000 organizations beside a hand-written polars script, and writing
-    their report workbook (bench/grading_bench.py).
+    their report workbook (bench/grading_bench.py);
+(f) the public notice page of a 66-unit campaign and of a 3,000-organization grading under
+    32 connections for 30 s (bench/notice_load.py).
 
 Every measurement runs in a fresh process (bench/tasks.py) so that its peak memory is its own.
 Everything happens in a temporary folder (PINGYI_HOME, a fresh SQLite database) that is
@@ -378,6 +380,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         # (d) ballots over HTTP, in its own process (it starts and stops its own servers)
         subprocess.run(
             [sys.executable, str(BENCH / "http_load.py"), *(["--quick"] if args.quick else [])],
+            check=False,
+        )
+        # (f) the public notice pages under load, in its own process (its own server)
+        subprocess.run(
+            [sys.executable, str(BENCH / "notice_load.py"), *(["--quick"] if args.quick else [])],
             check=False,
         )
         say(f"   (whole run {seconds(time.perf_counter() - began)}; {load()})")

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
+from typing import Any
 
 import pytest
 from django.contrib.auth.models import User
@@ -18,6 +19,7 @@ from pingyi.accounts.models import Membership, Role
 from pingyi.ballots.services import ballots_import
 from pingyi.campaigns.models import Campaign, Organization
 from pingyi.campaigns.services import campaign_close, campaign_create, campaign_open
+from pingyi.grading.models import GradingRound
 from pingyi.notices.models import Notice
 from pingyi.notices.services import notice_publish
 from pingyi.rules.scheme import Scheme, builtin_scheme
@@ -116,3 +118,33 @@ def staff_user(name: str, organization: Organization, role: str = Role.STAFF) ->
     user = User.objects.create_user(name, email=f"{name}@example.org")
     Membership.objects.create(user=user, organization=organization, role=role)
     return user
+
+
+# ---------------------------------------------------------------- a grading's notice (P2)
+# tests.grading.conftest's eight organizations: G1 好 (its branch B1 follows), V1 较好, V2 一般,
+# N1 较好 (new, 92 capped), X1 较差 (violation, 90), S1 较差, O1 一般.
+GRADING_TOTALS: dict[str, int | str] = {
+    "G1": 95, "B1": 70, "V1": 85, "V2": 70, "N1": 92, "X1": 90, "S1": 55, "O1": 65,
+}  # fmt: skip
+
+
+def grading_orgs(count: int, committees: int = 4) -> str:
+    """An ORGS file of ``count`` village organizations spread over ``committees``."""
+    lines = ["code,name,sector,committee"]
+    lines += [f"P{i},第{i}村党支部,农村,第{i % committees}镇党委" for i in range(count)]
+    return "\n".join(lines) + "\n"
+
+
+def decided_grading(
+    folder: Path, totals: dict[str, int | str] | None = None, orgs: str | None = None, **kw: Any
+) -> GradingRound:
+    from tests.grading.conftest import ORGS, decided
+
+    return decided(folder, totals or GRADING_TOTALS, orgs or ORGS, **kw)
+
+
+def published_grading(folder: Path, now: dt.datetime = T0, **kw: Any) -> Notice:
+    """A grading decided at GRADING_TOTALS, published at ``now`` for 5 days."""
+    from pingyi.notices.grading_notice import notice_publish_grading
+
+    return notice_publish_grading(grading_round=decided_grading(folder, **kw), actor=STAFF, now=now)

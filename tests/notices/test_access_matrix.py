@@ -48,6 +48,7 @@ MATRIX: dict[str, tuple[str, str, Any, dict[str, int]]] = {
     "notices:pdf": ("GET", f"/notice/{N}/notice.pdf", None, {"*": 404}),  # not final yet
     "notices:home": ("GET", "/staff/notices/", None, {"public": LOGIN, "*": 200}),
     "notices:publish": ("POST", f"/staff/notices/publish/{C}", {}, RUN_POST),
+    "notices:publish-grading": ("POST", "/staff/notices/publish-grading/{round}", {}, RUN_POST),
     "notices:staff-notice": ("GET", f"/staff/notices/{N}/", None, READ_GET),
     "notices:finalize": ("POST", f"/staff/notices/{N}/finalize", {}, RUN_POST),
     "notices:review": ("POST", f"/staff/notices/{N}/review", {}, RUN_POST),
@@ -133,7 +134,12 @@ def _setup(folder: Path) -> tuple[Notice, int, str, dict[str, User | None]]:
 def test_each_role_gets_what_the_matrix_says(name: str, tmp_path: Path) -> None:
     method, path, body, expected = MATRIX[name]
     notice, pk, campaign, users = _setup(tmp_path)
-    url = path.format(code=notice.code, pk=pk, campaign=campaign)
+    round_code = ""
+    if "{round}" in path:  # a grading round of Alice's office, at its decision step
+        from tests.notices.conftest import decided_grading
+
+        round_code = decided_grading(tmp_path).code
+    url = path.format(code=notice.code, pk=pk, campaign=campaign, round=round_code)
     got = {}
     for role in ROLES:
         client = Client()

@@ -8,6 +8,7 @@ and evidence in the paths are L7's. A route missing from MATRIX fails the suite.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -17,6 +18,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 
 from pingyi.rectification import evidence
 from pingyi.rectification.services import item_progress
+from tests.grading.conftest import make_round
 from tests.rectification.conftest import PDF, Ledger
 
 pytestmark = pytest.mark.django_db
@@ -50,6 +52,9 @@ MATRIX: dict[str, tuple[str, str, dict[str, int]]] = {
     "rectification:evidence": ("GET", f"/staff/ledger/evidence/{FILE}", READ),
     "rectification:history": ("GET", f"/staff/history/{SERIES}/L7/", OFFICE),
     "rectification:letter": ("GET", f"/staff/history/{SERIES}/V4/letter-2026.pdf", OFFICE),
+    # a grading round of the office (organizations imported): its look-back and history
+    "rectification:lookback-grading": ("GET", "/staff/ledger/lookback/{round}/", OFFICE),
+    "rectification:org-history": ("GET", "/staff/history/grading/office/V1/", OFFICE),
 }
 
 
@@ -71,13 +76,15 @@ def test_every_route_of_the_ledger_is_in_the_matrix() -> None:
 
 
 @pytest.mark.parametrize("name", sorted(MATRIX))
-def test_each_role_gets_what_the_matrix_says(name: str, ledger: Ledger) -> None:
+def test_each_role_gets_what_the_matrix_says(name: str, ledger: Ledger, tmp_path: Path) -> None:
     method, path, expected = MATRIX[name]
     note = item_progress(
         item=ledger.item, text="附件", files=[evidence.Upload("a.pdf", PDF)], actor="olga"
     )
     assert ledger.plan.series_id is not None
+    round_code = make_round(tmp_path).code if "grading" in path or "{round}" in path else ""
     url = path.format(
+        round=round_code,
         plan=ledger.plan.pk,
         item=ledger.item.pk,
         file=note.evidence.get().pk,

@@ -53,6 +53,38 @@ E_CANNOT_FILE = gettext_noop("the committee cannot file yet: %(why)s")
 E_NOT_FILED = gettext_noop("%(org)s is not filed for review")
 E_VERDICT = gettext_noop("the verdict must be one of: %(verdicts)s")
 E_RETURN_COMMENT = gettext_noop("returning an organization needs a comment saying what to fix")
+E_ON_NOTICE = gettext_noop(
+    "the grades are on public notice: a grade changes only through a review (复核) of the notice"
+)
+E_NOTICE_FINAL = gettext_noop(
+    "the grades are final after their public notice: a grade changes only through a "
+    "look-back (回头看)"
+)
+E_FILE_ON_NOTICE = gettext_noop(
+    "the grades are on public notice until %(ends)s: the committee files after the notice is final"
+)
+
+
+def _check_no_notice(round_id: int) -> None:
+    """Once the round's result is published (P3), the committee no longer changes grades:
+    a review of the notice does while it runs, a look-back once it is final."""
+    from pingyi.notices.models import Notice, NoticeStatus  # the notice refers to the round
+
+    found = Notice.objects.filter(grading_round_id=round_id).values_list("status", flat=True)
+    status = found.first()
+    if status is not None:
+        raise RuleError(E_ON_NOTICE if status == NoticeStatus.ON_NOTICE else E_NOTICE_FINAL)
+
+
+def _check_notice_over(grading_round: GradingRound) -> None:
+    """Filing (审核备案) follows the notice (seed 003: 公示复核 before 审核备案): refused while
+    the round's notice runs. A round published on no notice files as before."""
+    from pingyi.notices.models import Notice, NoticeStatus
+
+    running = Notice.objects.filter(grading_round=grading_round, status=NoticeStatus.ON_NOTICE)
+    ends = running.values_list("ends_at", flat=True).first()
+    if ends is not None:
+        raise RuleError(E_FILE_ON_NOTICE, ends=timezone.localtime(ends).strftime("%Y-%m-%d %H:%M"))
 
 
 def _now(now: dt.datetime | None) -> dt.datetime:
@@ -78,16 +110,26 @@ def _check_open(committee: CommitteeState) -> None:
 
 
 def grade_change(
-    *, org: PartyOrg, grade: str, reason: str, actor: str, now: dt.datetime | None = None
+    *,
+    org: PartyOrg,
+    grade: str,
+    reason: str,
+    actor: str,
+    now: dt.datetime | None = None,
+    notice_review: bool = False,
 ) -> GradeChange | None:
     """The committee sets an organization's grade, with its reason (a change back to the
     computed grade withdraws the change). Refused for a branch (it follows its general
     branch), above 较差 under a violation, and to 好 for a new organization; any review of
-    the organization is withdrawn: the department sees it again."""
+    the organization is withdrawn: the department sees it again. Once the round is on public
+    notice only the notice's review (``notice_review``, notices.services.review_apply) may
+    change a grade."""
     if grade not in rules.GRADES:
         raise RuleError(E_GRADE, grades=", ".join(rules.GRADES))
     with transaction.atomic():
         state, committee, _scheme = _state(org)
+        if not notice_review:
+            _check_no_notice(org.round_id)
         _check_open(committee)
         if state.graded is None:
             why = "; ".join(p.message() for p in state.pending)
@@ -229,6 +271,7 @@ def filing_submit(*, committee: Committee, actor: str, now: dt.datetime | None =
         grading = grading_state(locked)
         state = grading.committee(committee.pk)
         _check_open(state)
+        _check_notice_over(locked)
         blockers = state.blockers(grading.scheme)
         if blockers:
             raise RuleError(E_CANNOT_FILE, why="; ".join(b.message() for b in blockers))

@@ -9,16 +9,18 @@ the office's documents.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from django.utils import timezone
 from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, Paragraph, Spacer
 
 from pingyi.ballots.selectors import campaign_tally
-from pingyi.exports.pdf import escape, register_cjk_font, write_story
+from pingyi.exports.pdf import escape, headed_table, register_cjk_font, styles, write_story
 from pingyi.exports.results_pdf import _Report  # one layout for every printed P1 result
 from pingyi.exports.results_workbook import FLAG_LABELS, write_results_workbook
-from pingyi.notices.models import Notice
+from pingyi.exports.xlsx import formats, open_workbook, write_row
+from pingyi.notices.models import Notice, NoticeEntry, NoticeKind
 from pingyi.notices.selectors import PublicNotice, entry_results
 from pingyi.rules.tally import TallyResult
 
@@ -85,12 +87,61 @@ def notice_title(notice: Notice) -> str:
     return f"关于{notice.title}结果的通报"
 
 
+GRADING_HEADER = ("单位代码", "基层党组织", "领域", "总分", "等次")
+
+
+def _grading_row(entry: NoticeEntry) -> list[Any]:
+    total = entry.total
+    return [entry.code, entry.name, entry.sector, float(total) if total is not None else "",
+            entry.grade]  # fmt: skip
+
+
+def _grading_story(page: PublicNotice, title: str, font: str) -> list[Flowable]:
+    """A grading's notice: the preamble, the counts per grade, each committee's table."""
+    style = styles(font)
+    story: list[Flowable] = [Paragraph(escape(title), style.title)]
+    for line in preamble(page):
+        story += [Paragraph(escape(line), style.body), Spacer(1, 1.5 * mm)]
+    counts = "，".join(f"“{grade}”{n}个" for grade, n in page.counts)
+    story.append(
+        Paragraph(escape(f"共{len(page.entries)}个基层党组织，其中{counts}。"), style.body)
+    )
+    for committee in page.committees:
+        rows = [_grading_row(e) for e in committee.entries]
+        for row in rows:
+            row[3] = "" if row[3] == "" else f"{row[3]:.2f}"
+        heading = Paragraph(escape(committee.name), style.heading)
+        story += [Spacer(1, 3 * mm), headed_table(
+            heading, GRADING_HEADER, rows, widths=[28 * mm, 62 * mm, 34 * mm, 20 * mm, 20 * mm],
+            font=font,
+        )]  # fmt: skip
+    return story
+
+
 def write_notice_pdf(path: Path, page: PublicNotice) -> None:
     font = register_cjk_font()
     title = notice_title(page.notice)
+    if page.notice.kind == NoticeKind.GRADING:
+        write_story(path, lambda: _grading_story(page, title, font), title=title, font=font)
+        return
     report = _Notice(page, notice_result(page.notice), title=title, font=font)
     write_story(path, report.story, title=title, font=font)
 
 
+def _write_grading_xlsx(path: Path, notice: Notice) -> None:
+    with open_workbook(path) as workbook:
+        fmt = formats(workbook)
+        sheet = workbook.add_worksheet("公示结果")
+        write_row(sheet, 0, ["基层党(工)委", *GRADING_HEADER, "复核"], fmt.header)
+        cells = [fmt.text, fmt.text, fmt.text, fmt.text, fmt.decimal, fmt.text, fmt.text]
+        entries = notice.entries.order_by("group_position", "position")
+        for row, entry in enumerate(entries, start=1):
+            values = [entry.group, *_grading_row(entry), "是" if entry.reviewed else ""]
+            write_row(sheet, row, values, cells)
+
+
 def write_notice_xlsx(path: Path, notice: Notice) -> None:
+    if notice.kind == NoticeKind.GRADING:
+        _write_grading_xlsx(path, notice)
+        return
     write_results_workbook(path, notice_result(notice), title=notice_title(notice))

@@ -9,7 +9,8 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
-from pingyi.notices.models import Notice, NoticeEntry, Objection
+from pingyi.notices.models import Notice, NoticeEntry, NoticeKind, Objection
+from pingyi.rules import grading as grading_rules
 from pingyi.rules import notice as rules
 from pingyi.rules.tally import FLAG_ORDER
 from pingyi.web.templatetags.pingyi_tags import flag_label
@@ -37,6 +38,8 @@ class ObjectionForm(forms.Form):
         """``entries``: the notice's entries when the caller has them (no second query)."""
         super().__init__(*args, **kwargs)
         field = cast(forms.ChoiceField, self.fields["unit"])
+        if notice.kind == NoticeKind.GRADING:
+            field.label = _("Organization")
         rows = entries if entries is not None else notice.entries.order_by("position")
         field.choices = [(e.code, f"{e.name}（{e.group}）") for e in rows]
 
@@ -86,12 +89,17 @@ class _ObjectionChoice(forms.ModelChoiceField[Objection]):
 VETO_CHOICES = [("", _("unchanged")), ("yes", _("under veto")), ("no", _("no veto"))]
 
 
+GRADE_CHOICES = [("", _("unchanged")), *((g, g) for g in grading_rules.GRADES)]
+
+
 class ReviewForm(forms.Form):
-    """A review of one unit: any of veto, rank and flags; a reason and an approver."""
+    """A review of one unit: any of veto, rank and flags (a campaign) or its grade (a
+    grading); a reason and an approver."""
 
     unit = forms.ChoiceField(label=_("Unit"))
     veto = forms.ChoiceField(label=_("One-vote veto"), choices=VETO_CHOICES, required=False)
     rank = forms.IntegerField(label=_("Rank"), min_value=1, required=False)
+    grade = forms.ChoiceField(label=_("Grade"), choices=GRADE_CHOICES, required=False)
     set_flags = forms.BooleanField(label=_("Set the flags to those ticked"), required=False)
     flags = forms.MultipleChoiceField(
         label=_("Flags"),
@@ -113,6 +121,11 @@ class ReviewForm(forms.Form):
         unit.choices = [(e.code, f"{e.code} {e.name}") for e in notice.entries.order_by("position")]
         objection = cast(forms.ModelChoiceField[Objection], self.fields["objection"])
         objection.queryset = notice.objections.select_related("entry").order_by("pk")
+        grading = notice.kind == NoticeKind.GRADING
+        for name in ("veto", "rank", "set_flags", "flags") if grading else ("grade",):
+            del self.fields[name]
+        if grading:
+            unit.label = _("Organization")
 
     def changes(self) -> dict[str, Any]:
         """The keyword arguments of review_apply this form asks for."""
@@ -126,4 +139,5 @@ class ReviewForm(forms.Form):
             "reason": data["reason"],
             "approved_by": data["approved_by"],
             "objection": data.get("objection"),
+            "grade": data.get("grade") or None,
         }

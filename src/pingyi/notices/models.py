@@ -1,6 +1,6 @@
 """Public notice (公示), objections (异议) and reviews (复核) of a result (SPEC P3).
 
-A notice belongs to one subject — a P1 campaign today, a P2 grading round next (a nullable
+A notice belongs to one subject — a P1 campaign or a P2 grading round (a nullable
 foreign key per kind; exactly the one of its kind is set) — and to the organizing office
 that runs it (the tenant, R17). At publication the result is copied into NoticeEntry rows,
 one per unit or organization: the public page reads those rows (a fixed number of queries
@@ -16,6 +16,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from pingyi.campaigns.models import Campaign, Organization
+from pingyi.grading.models import GradingRound
 from pingyi.rules import notice as rules
 
 
@@ -35,7 +36,9 @@ class Notice(models.Model):
     campaign = models.OneToOneField(
         Campaign, on_delete=models.PROTECT, null=True, blank=True, related_name="notice"
     )
-    # Extension point: a OneToOneField to the grading round goes here, with its constraint.
+    grading_round = models.OneToOneField(
+        GradingRound, on_delete=models.PROTECT, null=True, blank=True, related_name="notice"
+    )
     code = models.SlugField(_("code"), max_length=80, unique=True)
     title = models.CharField(_("title"), max_length=200)
     status = models.CharField(
@@ -56,6 +59,9 @@ class Notice(models.Model):
     valid_ballots = models.PositiveIntegerField(_("valid ballots"), null=True, blank=True)
     receipts = models.PositiveIntegerField(_("receipts"), null=True, blank=True)
     previous_last = models.JSONField(_("last units of the previous campaign"), default=list)
+    # Moves on with every change the public page shows (review, answer, final): the key of
+    # the page's cached results (notices.views), so a stale copy is never served.
+    revision = models.PositiveIntegerField(_("revision"), default=0)
 
     class Meta:
         verbose_name = _("notice")
@@ -65,6 +71,15 @@ class Notice(models.Model):
             models.CheckConstraint(
                 condition=~models.Q(kind=NoticeKind.CAMPAIGN) | models.Q(campaign__isnull=False),
                 name="notice_campaign_has_campaign",
+            ),
+            models.CheckConstraint(
+                condition=(
+                    models.Q(kind=NoticeKind.CAMPAIGN, grading_round__isnull=True)
+                    | models.Q(
+                        kind=NoticeKind.GRADING, grading_round__isnull=False, campaign__isnull=True
+                    )
+                ),
+                name="notice_one_subject_of_its_kind",
             ),
             models.CheckConstraint(
                 condition=models.Q(ends_at__gt=models.F("opens_at")),
@@ -100,12 +115,14 @@ class NoticeEntry(models.Model):
     position = models.PositiveIntegerField(_("position"))
     code = models.CharField(_("code"), max_length=60)
     name = models.CharField(_("name"), max_length=200)
-    group = models.CharField(_("category"), max_length=200)  # category (P1) or sector (P2)
+    group = models.CharField(_("category"), max_length=200)  # category (P1) or committee (P2)
     group_code = models.CharField(_("category code"), max_length=60)
     group_position = models.PositiveSmallIntegerField(_("category position"), default=0)
     rank = models.PositiveIntegerField(_("rank"), null=True, blank=True)
     flags = models.JSONField(_("flags"), default=list)
     grade = models.CharField(_("grade"), max_length=4, blank=True)  # P2: 好/较好/一般/较差
+    sector = models.CharField(_("sector"), max_length=20, blank=True)  # P2; group = committee
+    overrides = models.JSONField(_("overrides"), default=list)  # P2: violation, new, inherited
     veto = models.BooleanField(_("one-vote veto"), default=False)
     vertical = models.BooleanField(_("vertically managed"), default=False)
     valid_ballots = models.PositiveIntegerField(_("valid ballots"), null=True, blank=True)
@@ -134,6 +151,11 @@ class NoticeEntry(models.Model):
     @property
     def rate(self) -> Fraction | None:
         return _fraction(self.satisfaction_rate)
+
+    @property
+    def total(self) -> Fraction | None:
+        """A grading's total points (stored in ``score``)."""
+        return _fraction(self.score)
 
 
 class ObjectionStatus(models.TextChoices):

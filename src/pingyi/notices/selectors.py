@@ -6,7 +6,7 @@ the notice, its entries, its reviews, its public answers and the audit chain's h
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from fractions import Fraction
 from itertools import groupby
 
@@ -15,8 +15,10 @@ from django.db.models import F, QuerySet
 from pingyi.accounts.selectors import READ, AnyUser, campaigns_for, organizations_for
 from pingyi.audit.services import audit_head
 from pingyi.campaigns.models import Campaign
-from pingyi.notices.models import Notice, NoticeEntry, Objection, Review
+from pingyi.grading.models import GradingRound
+from pingyi.notices.models import Notice, NoticeEntry, NoticeKind, Objection, Review
 from pingyi.rules import phases
+from pingyi.rules.grading import DECISION, GRADES
 from pingyi.rules.tally import UnitResult, UnitSpec
 from pingyi.voting import codes
 
@@ -51,7 +53,7 @@ def entry_results(entries: list[NoticeEntry]) -> list[UnitResult]:
 
 
 def _notices() -> QuerySet[Notice]:
-    return Notice.objects.select_related("organization", "campaign")
+    return Notice.objects.select_related("organization", "campaign", "grading_round")
 
 
 def notices_for(user: AnyUser, roles: tuple[str, ...] = READ) -> QuerySet[Notice]:
@@ -70,10 +72,18 @@ def notice_public_get(code: str) -> Notice | None:
     return _notices().filter(code=code).first()
 
 
-def notice_entries(notice: Notice) -> QuerySet[NoticeEntry]:
-    """Category by category in the scheme's order, each by rank (unranked last), then as
-    listed."""
-    return notice.entries.order_by("group_position", F("rank").asc(nulls_last=True), "position")
+def grade_counts(entries: list[NoticeEntry]) -> list[tuple[str, int]]:
+    """(grade, organizations) for 好, 较好, 一般, 较差, in that order (a grading's notice)."""
+    return [(g, sum(1 for e in entries if e.grade == g)) for g in GRADES]
+
+
+@dataclass(frozen=True)
+class Committee:
+    """A grading notice's committee: its organizations and their counts per grade."""
+
+    name: str
+    entries: list[NoticeEntry]
+    counts: list[tuple[str, int]]
 
 
 @dataclass(frozen=True)
@@ -84,20 +94,39 @@ class PublicNotice:
     answers: list[Objection]
     head: str
     objections: int
+    counts: list[tuple[str, int]] = field(default_factory=list)  # a grading: per grade
+    committees: list[Committee] = field(default_factory=list)  # a grading: per committee
+
+    @property
+    def entries(self) -> list[NoticeEntry]:
+        return [e for _group, rows in self.groups for e in rows]
 
 
-def notice_public_page(notice: Notice) -> PublicNotice:
+def notice_entries(notice: Notice) -> QuerySet[NoticeEntry]:
+    """Category by category in the scheme's order, each by rank (unranked last), then as
+    listed; a grading's committee by committee, each as imported."""
+    return notice.entries.order_by("group_position", F("rank").asc(nulls_last=True), "position")
+
+
+def notice_public_page(notice: Notice, head: str | None = None) -> PublicNotice:
+    """Everything the public page shows, in five queries however many entries (with the
+    notice's own: six); three when the caller has the audit chain's ``head`` already."""
     entries = list(notice_entries(notice))
     groups = [(name, list(rows)) for name, rows in groupby(entries, key=lambda e: e.group)]
     reviews = list(notice.reviews.select_related("entry").order_by("at", "id"))
     objections = list(notice.objections.select_related("entry").order_by("filed_at", "id"))
+    grading = notice.kind == NoticeKind.GRADING
     return PublicNotice(
         notice=notice,
         groups=groups,
         reviews=reviews,
         answers=[o for o in objections if o.answered_at is not None],
-        head=audit_head(),
+        head=audit_head() if head is None else head,
         objections=len(objections),
+        counts=grade_counts(entries) if grading else [],
+        committees=[Committee(n, rows, grade_counts(rows)) for n, rows in groups]
+        if grading
+        else [],
     )
 
 
@@ -118,6 +147,17 @@ def objection_list(notice: Notice) -> QuerySet[Objection]:
 
 def objection_get(notice: Notice, pk: int) -> Objection | None:
     return objection_list(notice).filter(pk=pk).first()
+
+
+def gradings_to_publish(user: AnyUser, roles: tuple[str, ...]) -> QuerySet[GradingRound]:
+    """Grading rounds of the user's offices at the decision step and not yet published."""
+    return (
+        GradingRound.objects.filter(
+            organization__in=organizations_for(user, roles), status=DECISION, notice__isnull=True
+        )
+        .select_related("organization")
+        .order_by("-year", "code")
+    )
 
 
 def campaigns_to_publish(user: AnyUser, roles: tuple[str, ...]) -> QuerySet[Campaign]:

@@ -1,6 +1,7 @@
 """Use cases of the notice (P3). Each runs in one transaction with its audit entry (R14).
 
-The order of a result's life: notice_publish (closed → published; the notice opens) →
+The order of a result's life: notice_publish (closed → published; the notice opens; a
+grading: grading_notice.notice_publish_grading) →
 objection_file (anyone, inside the period) → objection_assign / objection_note /
 objection_answer (staff) → review_apply (staff, changes the result, audited) →
 notice_finalize (published → final, only after the period with every objection answered;
@@ -15,6 +16,7 @@ from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 
 from pingyi.accounts.models import Membership
@@ -23,6 +25,7 @@ from pingyi.ballots.selectors import campaign_previous_last, campaign_tally
 from pingyi.campaigns.models import Campaign
 from pingyi.campaigns.selectors import campaign_scheme
 from pingyi.campaigns.services import campaign_finalize, campaign_publish
+from pingyi.notices.grading_notice import E_GRADE_FIELDS, grade_review_changes
 from pingyi.notices.models import (
     Notice,
     NoticeEntry,
@@ -57,6 +60,12 @@ E_NOTE = gettext_noop("write the note (1 to %(max)s characters)")
 E_ASSIGNEE = gettext_noop("the assignee must be staff of the organizing office")
 E_OTHER_NOTICE = gettext_noop("the objection belongs to another notice")
 E_VETO_P1 = gettext_noop("a one-vote veto belongs to an appraisal campaign's units")
+E_GRADE_P2 = gettext_noop("a grade belongs to a grading's organizations")
+
+
+def _revised(notice_id: int) -> None:
+    """The public page changes: its cached copy (keyed on the revision) is not served again."""
+    Notice.objects.filter(pk=notice_id).update(revision=F("revision") + 1)
 
 
 def _now(now: dt.datetime | None) -> dt.datetime:
@@ -288,6 +297,7 @@ def objection_answer(
         found.answered_at = moment
         found.answered_by = actor
         found.save(update_fields=["status", "answer", "answered_at", "answered_by"])
+        _revised(found.notice_id)
         audit_log(
             actor=actor,
             action="notices.objection.answered",
@@ -344,12 +354,15 @@ def review_apply(
     veto: bool | None = None,
     rank: int | None = None,
     flags: list[str] | None = None,
+    grade: str | None = None,
     now: dt.datetime | None = None,
 ) -> Review:
     """A review (复核) changes one unit's result while the notice runs: its one-vote veto
     (the category's flags are decided again), its rank, or its flags (set as given, after a
-    veto change). None leaves a field as it is. Refused without a reason and an approver,
-    and when nothing would change. Every change is recorded with before and after."""
+    veto change) for a campaign; an organization's grade for a grading (through the grading
+    app's grade change, see grading_notice). None leaves a field as it is. Refused without a
+    reason and an approver, and when nothing would change. Every change is recorded with
+    before and after."""
     moment = _now(now)
     with transaction.atomic():
         locked = (
@@ -364,6 +377,17 @@ def review_apply(
         if objection is not None and objection.notice_id != locked.pk:
             raise RuleError(E_OTHER_NOTICE)
         changes: list[dict[str, Any]] = []
+        if locked.kind == NoticeKind.GRADING:
+            if veto is not None or rank is not None or flags is not None:
+                raise RuleError(E_GRADE_FIELDS)
+            if grade is not None and grade != entry.grade:
+                changes += grade_review_changes(
+                    notice=locked, entry=entry, grade=grade, reason=reason.strip(),
+                    actor=actor, now=moment,
+                )  # fmt: skip
+                entry.refresh_from_db()
+        elif grade is not None:
+            raise RuleError(E_GRADE_P2)
         if veto is not None and veto != entry.veto:
             changes += _veto_changes(locked, entry, veto)
             entry.refresh_from_db()
@@ -379,6 +403,7 @@ def review_apply(
             raise RuleError(rules.E_REVIEW_NOTHING)
         entry.reviewed = True
         entry.save(update_fields=["rank", "flags", "reviewed"])
+        _revised(locked.pk)
         review = Review.objects.create(
             notice=locked,
             entry=entry,
@@ -432,6 +457,7 @@ def notice_finalize(*, notice: Notice, actor: str, now: dt.datetime | None = Non
         locked.finalized_at = moment
         locked.finalized_by = actor
         locked.save(update_fields=["status", "finalized_at", "finalized_by"])
+        _revised(locked.pk)
         audit_log(
             actor=actor,
             action="notices.notice.final",

@@ -17,11 +17,14 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from pingyi.accounts.selectors import READ, RUN, campaigns_for, role_in
+from pingyi.accounts.selectors import READ, RUN, campaigns_for, organizations_for, role_in
+from pingyi.grading.models import GradingRound
 from pingyi.notices.forms import AnswerForm, AssignForm, NoteForm, PublishForm, ReviewForm
+from pingyi.notices.grading_notice import notice_publish_grading
 from pingyi.notices.models import Notice, Objection
 from pingyi.notices.selectors import (
     campaigns_to_publish,
+    gradings_to_publish,
     notice_public_page,
     notices_for,
     objection_get,
@@ -72,6 +75,7 @@ def home(request: HttpRequest) -> HttpResponse:
     context = {
         "notices": notices_for(request.user).order_by("-opens_at"),
         "to_publish": campaigns_to_publish(request.user, RUN),
+        "gradings": gradings_to_publish(request.user, RUN),
         "form": PublishForm(),
     }
     return render(request, "pingyi/notices/staff_home.html", context)
@@ -97,6 +101,36 @@ def publish(request: HttpRequest, campaign: str) -> HttpResponse:
         messages.error(request, exc.message(_))
         return redirect("notices:home")
     messages.success(request, _("The result is on public notice."))
+    return redirect("notices:staff-notice", code=notice.code)
+
+
+@guarded
+@require_POST
+def publish_grading(request: HttpRequest, grading_round: str) -> HttpResponse:
+    """Publishes a grading round's grades (at its decision step, before filing)."""
+    found = (
+        GradingRound.objects.filter(
+            code=grading_round, organization__in=organizations_for(request.user, READ)
+        )
+        .select_related("organization")
+        .first()
+    )
+    if found is None:
+        raise Http404
+    if role_in(request.user, found.organization) not in RUN:
+        raise PermissionError
+    form = PublishForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("A notice period is 1 to 60 days."))
+        return redirect("grading:round", code=found.code)
+    try:
+        notice = notice_publish_grading(
+            grading_round=found, actor=request.user.get_username(), days=form.cleaned_data["days"]
+        )
+    except RuleError as exc:
+        messages.error(request, exc.message(_))
+        return redirect("grading:round", code=found.code)
+    messages.success(request, _("The grades are on public notice."))
     return redirect("notices:staff-notice", code=notice.code)
 
 

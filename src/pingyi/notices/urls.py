@@ -19,6 +19,11 @@ urlpatterns = [
     # the organizing office
     path("staff/notices/", staff_views.home, name="home"),
     path("staff/notices/publish/<slug:campaign>", staff_views.publish, name="publish"),
+    path(
+        "staff/notices/publish-grading/<slug:grading_round>",
+        staff_views.publish_grading,
+        name="publish-grading",
+    ),
     path("staff/notices/<slug:code>/", staff_views.notice_detail, name="staff-notice"),
     path("staff/notices/<slug:code>/finalize", staff_views.finalize, name="finalize"),
     path("staff/notices/<slug:code>/review", staff_views.review, name="review"),

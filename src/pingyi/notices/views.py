@@ -8,12 +8,17 @@ from pathlib import Path
 from typing import Any
 
 from django.conf import settings
+from django.core.cache import cache
 from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from pingyi.audit.services import audit_head
 from pingyi.campaigns.selectors import campaign_scheme
 from pingyi.notices.forms import ObjectionForm, TrackForm
 from pingyi.notices.models import Notice, NoticeStatus
@@ -31,6 +36,7 @@ from pingyi.web.settings_access import limits
 
 OBJECTION_WINDOW = 3600  # PINGYI_OBJECTION_POSTS objections per address per hour
 TRACK_WINDOW = 600
+PAGE_SECONDS = 300  # a cached page body; any change the page shows moves the key on
 
 
 def _notice(code: str) -> Notice:
@@ -44,21 +50,41 @@ def notice_index(request: HttpRequest) -> HttpResponse:
     return render(request, "pingyi/notices/index.html", {"notices": notice_public_list()})
 
 
+def _results(notice: Notice, head: str) -> tuple[str, str]:
+    """The page's results, reviews and answers, and the objection form's options, rendered —
+    the part that grows with the units. Cached per notice revision and language (a review,
+    an answer or finalization moves the revision on), so that a 3,000-organization notice is
+    not rendered again for every reader."""
+    key = f"pingyi:notice-page:{notice.pk}:{notice.revision}:{get_language()}"
+    found: tuple[str, str] | None = cache.get(key)
+    if found is None:
+        page = notice_public_page(notice, head)
+        marks = [m.label for m in campaign_scheme(notice.campaign).marks] if notice.campaign else []
+        body = render_to_string(
+            "pingyi/notices/_results.html", {"page": page, "notice": notice, "marks": marks}
+        )
+        options = render_to_string("pingyi/notices/_unit_options.html", {"entries": page.entries})
+        found = (body, options)
+        cache.set(key, found, PAGE_SECONDS)
+    return found
+
+
 def _page(
     request: HttpRequest, notice: Notice, form: ObjectionForm | None = None, status: int = 200
 ) -> HttpResponse:
+    """The public page; a refused objection (``form`` bound with its errors) renders the form
+    whole, with the unit the filer chose."""
     now = timezone.now()
-    page = notice_public_page(notice)
-    entries = [e for _group, rows in page.groups for e in rows]
+    head = audit_head()
+    body, options = _results(notice, head)
     context: dict[str, Any] = {
-        "page": page,
         "notice": notice,
+        "head": head,
+        "body": mark_safe(body),  # noqa: S308 - rendered by our templates, escaped there
+        "options": None if form is not None else mark_safe(options),  # noqa: S308 - as above
         "open_for_objections": notice.status == NoticeStatus.ON_NOTICE
         and notice.opens_at <= now < notice.ends_at,
-        "form": form or ObjectionForm(notice=notice, entries=entries),
-        "marks": [m.label for m in campaign_scheme(notice.campaign).marks]
-        if notice.campaign
-        else [],
+        "form": form or ObjectionForm(notice=notice, entries=[]),
     }
     return render(request, "pingyi/notices/notice.html", context, status=status)
 

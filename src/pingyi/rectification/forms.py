@@ -85,5 +85,21 @@ class LookBackForm(forms.Form):
     )
 
 
+class RegradeForm(forms.Form):
+    """A look-back's re-grading of one organization of a final grading (回头看)."""
+
+    org = forms.CharField(label=_("Organization code"), max_length=60)
+    grade = forms.ChoiceField(
+        label=_("New grade"),
+        choices=[("好", "好"), ("较好", "较好"), ("一般", "一般"), ("较差", "较差")],
+    )
+    violation = forms.BooleanField(
+        label=_("A violation in its leadership (crime, or a protective umbrella)"), required=False
+    )
+    reason = forms.CharField(
+        label=_("What the look-back found"), widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+
 class ImportForm(forms.Form):
     file = forms.FileField(label=_("Ledger (.xlsx or .csv)"))

@@ -19,10 +19,12 @@ from pingyi.notices.models import NoticeEntry
 from pingyi.rules import phases
 
 POOR = "较差"
-# Seed 003 (四.3) on 较差 organizations; SPEC names no sharper consequence for a repeat.
+# Seed 003 (四.3 and the look-back's 二.2) on 较差 organizations; SPEC names no sharper
+# consequence for a repeat, so a repeat carries the whole of it.
 REPEATED_POOR = (
-    "连续评为“较差”：作为转化升级重点，领导挂点、部门帮扶，"
-    "由组织部门重点督促检查、动态跟踪管理并组织“回头看”"
+    "再次评为“较差”：作为转化升级重点，领导挂点、部门帮扶，"
+    "由组织部门重点督促检查、动态跟踪管理并组织“回头看”；"
+    "上级党组织主持群众满意度测评会，书记作整改提高专项述职"
 )
 
 

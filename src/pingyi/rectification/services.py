@@ -16,6 +16,7 @@ from pingyi.audit.services import audit_log
 from pingyi.campaigns.models import Campaign
 from pingyi.campaigns.selectors import campaign_scheme
 from pingyi.campaigns.services import campaign_create
+from pingyi.grading.models import FollowUp
 from pingyi.notices.models import Notice
 from pingyi.rectification import evidence
 from pingyi.rectification.models import (
@@ -60,13 +61,26 @@ def _basis(flags: Sequence[str], grade: str) -> str | None:
     return P2_BASIS.get(grade)
 
 
+def _grading_leaders(notice: Notice) -> dict[str, tuple[str, str]]:
+    """org code → (sponsor leader, liaison) the committee recorded in the grading's follow-up
+    (grading.FollowUp); empty for a campaign's notice."""
+    if notice.grading_round_id is None:
+        return {}
+    rows = FollowUp.objects.filter(org__round_id=notice.grading_round_id).values_list(
+        "org__code", "sponsor_leader", "liaison"
+    )
+    return {code: (leader[:100], liaison[:100]) for code, leader, liaison in rows}
+
+
 def plans_create_for_notice(*, notice: Notice, actor: str, now: dt.datetime) -> list[Plan]:
     """A plan for every last and rectify unit (P1) and 一般 / 较差 organization (P2) of a final
-    notice. Runs inside notice_finalize's transaction. The period is the scheme's
+    notice; a grading's plans take the sponsor leader and liaison from its follow-up.
+    Runs inside notice_finalize's transaction. The period is the scheme's
     ``rectification_months`` (default 6: seed 001, half a year)."""
     months = campaign_scheme(notice.campaign).rectification_months if notice.campaign else 6
     starts = timezone.localtime(now).date()
     series = notice.campaign.series if notice.campaign else None
+    leaders = _grading_leaders(notice)
     plans = [
         Plan(
             organization_id=notice.organization_id,
@@ -77,6 +91,8 @@ def plans_create_for_notice(*, notice: Notice, actor: str, now: dt.datetime) -> 
             basis=basis,
             period_starts=starts,
             period_ends=rules.add_months(starts, months),
+            sponsor_leader=leaders.get(entry.code, ("", ""))[0],
+            liaison=leaders.get(entry.code, ("", ""))[1],
         )
         for entry in notice.entries.order_by("position")
         if (basis := _basis(entry.flags, entry.grade)) is not None
@@ -90,6 +106,43 @@ def plans_create_for_notice(*, notice: Notice, actor: str, now: dt.datetime) -> 
         now=now,
     )
     return plans
+
+
+def plan_for_lookback(
+    *, notice: Notice, unit_code: str, unit_name: str, grade: str, actor: str, now: dt.datetime
+) -> Plan:
+    """The plan of a final notice's organization that a look-back moved to 一般 or 较差:
+    its existing plan (its basis follows the new grade), or a new one from ``now`` for the
+    default half year, with the follow-up's sponsor leader and liaison. The caller re-opens
+    it through plan_reopen, which records the look-back; runs inside the caller's transaction."""
+    basis = P2_BASIS[grade]
+    plan = Plan.objects.filter(notice=notice, unit_code=unit_code).first()
+    if plan is not None:
+        if plan.basis != basis:
+            Plan.objects.filter(pk=plan.pk).update(basis=basis)
+            plan.basis = basis
+        return plan
+    starts = timezone.localtime(now).date()
+    leader, liaison = _grading_leaders(notice).get(unit_code, ("", ""))
+    plan = Plan.objects.create(
+        organization_id=notice.organization_id,
+        notice=notice,
+        unit_code=unit_code,
+        unit_name=unit_name,
+        basis=basis,
+        period_starts=starts,
+        period_ends=rules.add_months(starts, 6),
+        sponsor_leader=leader,
+        liaison=liaison,
+    )
+    audit_log(
+        actor=actor,
+        action="rectification.plans.created",
+        obj=notice,
+        data={"notice": notice.code, "units": [unit_code], "lookback": True},
+        now=now,
+    )
+    return plan
 
 
 def _is_supervisor(user: AbstractBaseUser, plan: Plan) -> bool:

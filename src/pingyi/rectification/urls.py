@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from pingyi.rectification import history_views, views
+from pingyi.rectification import history_views, lookback_views, views
 
 app_name = "rectification"
 
@@ -22,6 +22,16 @@ urlpatterns = [
     path("staff/ledger/items/<int:pk>/close-out", views.close_out, name="close-out"),
     path("staff/ledger/evidence/<int:pk>", views.evidence_file, name="evidence"),
     path("staff/history/<int:series>/<str:unit>/", history_views.unit_page, name="history"),
+    path(
+        "staff/ledger/lookback/<slug:code>/",
+        lookback_views.lookback_grading,
+        name="lookback-grading",
+    ),
+    path(
+        "staff/history/grading/<slug:office>/<str:unit>/",
+        lookback_views.org_history,
+        name="org-history",
+    ),
     path(
         "staff/history/<int:series>/<str:unit>/letter-<int:year>.pdf",
         history_views.letter,

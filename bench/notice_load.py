@@ -1,0 +1,202 @@
+"""(f) The public notice page under load (issue 5): `make serve`'s server (gunicorn, several
+workers) on a fresh SQLite database, a 66-unit campaign's notice and a 3,000-organization
+grading's notice both on notice; each page is fetched by 32 connections for 30 s.
+Prints requests/s, p50 and p99 against the goal (p99 < 200 ms) and the database queries one
+page costs (the goal: a fixed number however many units; pinned in tests/notices).
+
+Run alone: .venv/bin/python bench/notice_load.py [--quick]   (--quick: 5 s per page)
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.client
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Sequence
+from pathlib import Path
+
+from http_load import BIN, CONNECTIONS, REPO, Load, free_port
+
+GOAL_P99_MS = 200.0
+ORGS = 3_000
+COMMITTEES = 60
+SETUP = r"""
+import json, sys
+from pathlib import Path
+import django
+django.setup()
+from dataclasses import replace
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from pingyi.campaigns.models import Organization
+from pingyi.demo.run import _build_year
+from pingyi.grading.services import assessments_import, orgs_import, round_advance, round_create
+from pingyi.notices.grading_notice import notice_publish_grading
+from pingyi.notices.services import notice_publish
+from pingyi.rules import grading as rules
+
+out, orgs = Path(sys.argv[1]), int(sys.argv[2])
+campaign = _build_year(2026, 0, 7, out, "bench")  # the demo's 66 units and paper ballots
+p1 = notice_publish(campaign=campaign, actor="bench", days=30)
+office = Organization.objects.get_or_create(code="bench-dept", defaults={"name": "组织部"})[0]
+# No survey indicator: the 群众评价 points are scored like the others (bench data only).
+indicators = tuple(replace(i, survey=False) for i in rules.SEVEN_INDICATORS)
+scheme = rules.GradingScheme(indicators=indicators)
+grading = round_create(
+    organization=office, year=2026, name="2026年分类定级", scheme=scheme, actor="bench"
+)
+sectors = list(rules.SECTORS)[:5]
+lines = ["code,name,sector,committee"]
+lines += [f"O{i:05d},第{i}党支部,{sectors[i % 5]},第{i % %d}党委" for i in range(orgs)]
+(out / "orgs.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
+orgs_import(grading_round=grading, path=out / "orgs.csv", label="orgs.csv", actor="bench")
+round_advance(grading_round=grading, actor="bench")
+round_advance(grading_round=grading, actor="bench")
+codes = [i.code for i in rules.SEVEN_INDICATORS]
+maxima = {i.code: int(i.maximum) for i in rules.SEVEN_INDICATORS}
+header = ["code", *codes, *(f"{c}_reason" for c in codes)]
+rows = [",".join(header)]
+for i in range(orgs):
+    cut = (i * 7) % 41
+    points = {c: maxima[c] for c in codes}
+    points["leader"] -= min(cut, 20); points["performance"] -= max(0, cut - 20)
+    reasons = ["扣分" if points[c] < maxima[c] else "" for c in codes]
+    rows.append(",".join([f"O{i:05d}", *(str(points[c]) for c in codes), *reasons]))
+(out / "scores.csv").write_text("\n".join(rows) + "\n", encoding="utf-8")
+assessments_import(
+    grading_round=grading, path=out / "scores.csv", label="scores.csv", actor="bench"
+)
+round_advance(grading_round=grading, actor="bench")
+p2 = notice_publish_grading(grading_round=grading, actor="bench", days=30)
+queries = {}
+for notice in (p1, p2):
+    queries[notice.code] = []
+    for _ in ("rendered", "cached"):
+        with CaptureQueriesContext(connection) as captured:
+            status = Client(SERVER_NAME="127.0.0.1").get(f"/notice/{notice.code}/").status_code
+        assert status == 200, status
+        queries[notice.code].append(len(captured.captured_queries))
+json.dump({"p1": p1.code, "p2": p2.code, "queries": queries}, open(out / "notices.json", "w"))
+""".replace("%d", str(COMMITTEES))
+
+
+def get(port: int, path: str) -> tuple[int, int]:
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    try:
+        connection.request("GET", path)
+        response = connection.getresponse()
+        return response.status, len(response.read())
+    finally:
+        connection.close()
+
+
+def run_gets(port: int, path: str, duration: float) -> tuple[Load, int]:
+    """GETs ``path`` from CONNECTIONS threads for ``duration`` seconds; the load and the size
+    of one page in bytes."""
+    load, lock, size = Load(), threading.Lock(), [0]
+    stop = time.monotonic() + duration
+
+    def worker() -> None:
+        while time.monotonic() < stop:
+            started = time.perf_counter()
+            try:
+                status, length = get(port, path)
+            except OSError:
+                with lock:
+                    load.errors += 1
+                continue
+            spent = time.perf_counter() - started
+            with lock:
+                load.latencies.append(spent)
+                load.statuses[status] = load.statuses.get(status, 0) + 1
+                size[0] = length
+
+    threads = [threading.Thread(target=worker) for _ in range(CONNECTIONS)]
+    began = time.monotonic()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    load.seconds = time.monotonic() - began
+    return load, size[0]
+
+
+def bench(home: Path, duration: float, orgs: int) -> None:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PINGYI_")}
+    env.update(
+        PINGYI_HOME=str(home),
+        PINGYI_DATABASE_URL=f"sqlite:///{home / 'bench.sqlite3'}",
+        PINGYI_SECRET_KEY="bench",
+        DJANGO_SETTINGS_MODULE="pingyi.settings",
+        PINGYI_ALLOWED_HOSTS="127.0.0.1,localhost",
+    )
+    pingyi = str(BIN / "pingyi")
+    subprocess.run([pingyi, "manage", "migrate", "-v", "0"], env=env, check=True)
+    subprocess.run([pingyi, "manage", "collectstatic", "--noinput", "-v", "0"], env=env, check=True)
+    began = time.perf_counter()
+    subprocess.run([sys.executable, "-c", SETUP, str(home), str(orgs)], env=env, check=True)
+    made = json.loads((home / "notices.json").read_text())
+    print(f"   setup (66-unit campaign and {orgs:,}-organization grading, both published) "
+          f"{time.perf_counter() - began:.0f} s")  # fmt: skip
+    port = free_port()
+    server = subprocess.Popen(
+        [str(BIN / "gunicorn"), "-c", str(REPO / "deploy" / "gunicorn.conf.py"),
+         "pingyi.wsgi:application"],
+        env={**env, "PINGYI_BIND": f"127.0.0.1:{port}"},
+        stdout=subprocess.DEVNULL,
+        stderr=(home / "server.log").open("ab"),
+        start_new_session=True,
+    )  # fmt: skip
+    try:
+        for _ in range(300):
+            try:
+                get(port, "/notice/")
+                break
+            except OSError:
+                time.sleep(0.1)
+        for label, code in (
+            ("66-unit campaign", made["p1"]),
+            (f"{orgs:,}-org grading", made["p2"]),
+        ):
+            get(port, f"/notice/{code}/")  # warm every worker's first request a little
+            load, size = run_gets(port, f"/notice/{code}/", duration)
+            p99 = load.percentile(99)
+            print(
+                f"   {label}: {load.rate:,.0f} req/s, p50 {load.percentile(50):.0f} ms, "
+                f"p99 {p99:.0f} ms (goal < {GOAL_P99_MS:.0f} ms: "
+                f"{'met' if p99 < GOAL_P99_MS else 'MISSED'}); {size / 1024:,.0f} KB a page; "
+                f"queries a page {made['queries'][code][0]} rendered, "
+                f"{made['queries'][code][1]} cached; statuses "
+                f"{dict(sorted(load.statuses.items()))}, client errors {load.errors}"
+            )
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)
+        server.wait(timeout=30)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--quick", action="store_true", help="5 s per page instead of 30 s")
+    args = parser.parse_args(argv)
+    duration = 5.0 if args.quick else 30.0
+    print(f"-- (f) public notice pages: gunicorn, {CONNECTIONS} connections, {duration:.0f} s each"
+          " (SQLite)")  # fmt: skip
+    root = Path(tempfile.mkdtemp(prefix="pingyi-notice-"))
+    try:
+        bench(root, duration, ORGS)
+    finally:
+        shutil.rmtree(root, ignore_errors=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
