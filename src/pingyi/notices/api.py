@@ -196,7 +196,7 @@ def notices_objection_file(request: HttpRequest, code: str, payload: ObjectionIn
 
 @router.post(
     "/objections/track",
-    response={200: TrackOut, 404: Error, 429: Error},
+    response={200: TrackOut, 400: Error, 404: Error, 429: Error},
     summary="Read an objection's status and answer by its tracking code",
 )
 def notices_objection_track(request: HttpRequest, payload: TrackIn) -> Status[Any]:
@@ -219,7 +219,7 @@ def notices_objection_track(request: HttpRequest, payload: TrackIn) -> Status[An
 
 @router.post(
     "/notices/publish/{campaign}",
-    response={201: StatusOut, 401: Error, 403: Error, 404: Error, 409: Error},
+    response={201: StatusOut, 400: Error, 401: Error, 403: Error, 404: Error, 409: Error},
     auth=django_auth,
     summary="Put a closed campaign's result on public notice",
 )
@@ -244,7 +244,7 @@ def notices_publish(request: HttpRequest, campaign: str, payload: PublishIn) -> 
 
 @router.post(
     "/notices/{code}/finalize",
-    response={200: StatusOut, 401: Error, 403: Error, 404: Error, 409: Error},
+    response={200: StatusOut, 400: Error, 401: Error, 403: Error, 404: Error, 409: Error},
     auth=django_auth,
     summary="Make the result final (period over, every objection answered)",
 )
@@ -276,7 +276,7 @@ def notices_objections(request: HttpRequest, code: str) -> Status[Any]:
 
 @router.post(
     "/notices/{code}/objections/{pk}/answer",
-    response={200: StatusOut, 401: Error, 403: Error, 404: Error, 409: Error},
+    response={200: StatusOut, 400: Error, 401: Error, 403: Error, 404: Error, 409: Error},
     auth=django_auth,
 )
 def notices_objection_answer(
@@ -296,7 +296,7 @@ def notices_objection_answer(
 
 @router.post(
     "/notices/{code}/reviews",
-    response={201: ReviewOut, 401: Error, 403: Error, 404: Error, 409: Error},
+    response={201: ReviewOut, 400: Error, 401: Error, 403: Error, 404: Error, 409: Error},
     auth=django_auth,
     summary="Change the result through a review (复核), recorded and audited",
 )
