@@ -303,15 +303,24 @@ def cmd_ballots_form(args: argparse.Namespace) -> int:
 
 
 def cmd_notice(args: argparse.Namespace) -> int:
-    """P3: put a closed campaign on public notice, or make a notice final."""
+    """P3: put a closed campaign or a grading round at its decision on public notice, or
+    make a notice final."""
     from pingyi.campaigns.selectors import campaign_get
+    from pingyi.grading.models import GradingRound
+    from pingyi.notices.grading_notice import notice_publish_grading
     from pingyi.notices.models import Notice
     from pingyi.notices.services import notice_finalize, notice_publish
 
     if args.action == "publish":
-        notice = notice_publish(
-            campaign=campaign_get(code=args.code), actor=_actor(), days=args.days
-        )
+        grading_round = GradingRound.objects.filter(code=args.code).first()
+        if grading_round is not None:
+            notice = notice_publish_grading(
+                grading_round=grading_round, actor=_actor(), days=args.days
+            )
+        else:
+            notice = notice_publish(
+                campaign=campaign_get(code=args.code), actor=_actor(), days=args.days
+            )
         _out(_("%(code)s is on public notice until %(ends)s") % {
             "code": notice.code, "ends": notice.ends_at.isoformat()})  # fmt: skip
         return 0
@@ -487,8 +496,10 @@ def _parser() -> argparse.ArgumentParser:
 
     notice = sub.add_parser("notice", help=_("public notice of a result: publish, make final"))
     nsub = notice.add_subparsers(dest="action", required=True)
-    p = nsub.add_parser("publish", help=_("put a closed campaign's result on public notice"))
-    p.add_argument("code", help=_("campaign code"))
+    p = nsub.add_parser(
+        "publish", help=_("put a closed campaign's result or a grading's grades on public notice")
+    )
+    p.add_argument("code", help=_("campaign or grading round code"))
     p.add_argument("--days", type=int, help=_("days on notice (default: the scheme's, 5)"))
     p.set_defaults(func=cmd_notice, db=True)
     p = nsub.add_parser("finalize", help=_("make a notice final (period over, all answered)"))

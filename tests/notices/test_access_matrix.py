@@ -71,6 +71,12 @@ MATRIX: dict[str, tuple[str, str, Any, dict[str, int]]] = {
         {},
         {"public": 401, "admin": 201, "staff": 201, "viewer": 403, "*": 404},
     ),
+    "api:notices_publish_grading": (
+        "POST",
+        "/api/notices/publish-grading/{round}",
+        {},
+        {"public": 401, "admin": 201, "staff": 201, "viewer": 403, "*": 404},
+    ),
     "api:notices_finalize": (
         "POST",
         f"/api/notices/{N}/finalize",

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import json
 from pathlib import Path
 from typing import Any
 
@@ -343,3 +344,37 @@ def test_the_cached_page_costs_three_queries_and_a_change_is_shown_at_once(
     assert (
         '<option value="S1" selected>社区党委（乙街道党工委）</option>' in refused.content.decode()
     )
+
+
+def test_the_api_publishes_a_grading_and_a_review_changes_a_grade(tmp_path: Path) -> None:
+    grading_round = decided_grading(tmp_path)
+    alice = Client()
+    alice.force_login(staff_user("alice", grading_round.organization))
+    url = f"/api/notices/publish-grading/{grading_round.code}"
+    response = alice.post(url, '{"days": 3}', content_type="application/json")
+    assert response.status_code == 201
+    assert response.json() == {"code": grading_round.code, "status": NoticeStatus.ON_NOTICE}
+    again = alice.post(url, "{}", content_type="application/json")
+    assert again.status_code == 409
+    review = alice.post(
+        f"/api/notices/{grading_round.code}/reviews",
+        json.dumps({"unit": "V2", "reason": "分数有误", "approved_by": "组织部", "grade": "较好"}),
+        content_type="application/json",
+    )
+    assert review.status_code == 201, review.content
+    assert [(c["code"], c["before"], c["after"]) for c in review.json()["changes"]] == [
+        ("V2", "一般", "较好")
+    ]
+    assert grading_state(grading_round).org("V2").grade == "较好"
+
+
+def test_the_cli_publishes_a_grading_round_by_its_code(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from pingyi import cli
+
+    grading_round = decided_grading(tmp_path)
+    assert cli.main(["notice", "publish", grading_round.code, "--days", "3"]) == 0
+    notice = Notice.objects.get(grading_round=grading_round)
+    assert (notice.kind, notice.days) == (NoticeKind.GRADING, 3)
+    assert capsys.readouterr().out.startswith(f"{grading_round.code} ")

@@ -67,7 +67,7 @@ def write_results_pdf(
     is the number of ballot forms handed out, as in the workbook."""
     font = register_cjk_font()
     title = title or DEFAULT_TITLE
-    report = _Report(result, title=title, issued=issued, font=font)
+    report = ResultsReport(result, title=title, issued=issued, font=font)
     write_story(path, report.story, title=title, font=font)
 
 
@@ -80,7 +80,10 @@ def percent(value: Fraction | None, places: int) -> str:
     return "" if value is None else fixed(value * 100, places) + "%"
 
 
-class _Report:
+class ResultsReport:
+    """The printed results of a P1 campaign as flowables; the official notice (notices.exports)
+    extends it, so that the notice and the staff's report print the same tables."""
+
     def __init__(self, result: TallyResult, *, title: str, issued: int | None, font: str) -> None:
         self.result, self.title, self.issued, self.font = result, title, issued, font
         self.style = styles(font)

@@ -18,6 +18,8 @@ from ninja.security import django_auth
 from pydantic import Field
 
 from pingyi.accounts.selectors import READ, RUN, campaigns_for, role_in
+from pingyi.grading.access import round_scope
+from pingyi.notices.grading_notice import notice_publish_grading
 from pingyi.notices.models import Notice
 from pingyi.notices.selectors import (
     notice_entries,
@@ -127,6 +129,7 @@ class ReviewIn(Schema):
     veto: bool | None = None
     rank: int | None = Field(default=None, ge=1)
     flags: list[str] | None = None
+    grade: str | None = Field(default=None, description="a grading's notice: the new grade")
     objection: int | None = None
 
 
@@ -243,6 +246,27 @@ def notices_publish(request: HttpRequest, campaign: str, payload: PublishIn) -> 
 
 
 @router.post(
+    "/notices/publish-grading/{grading}",
+    response={201: StatusOut, 400: Error, 401: Error, 403: Error, 404: Error, 409: Error},
+    auth=django_auth,
+    summary="Put a grading round's grades on public notice (after the committees' decision)",
+)
+def notices_publish_grading(request: HttpRequest, grading: str, payload: PublishIn) -> Status[Any]:
+    scope = round_scope(request.user, grading) if "\x00" not in grading else None
+    if scope is None:
+        raise Http404
+    if not scope.can_run:
+        raise PermissionError
+    try:
+        notice = notice_publish_grading(
+            grading_round=scope.round, actor=request.user.get_username(), days=payload.days
+        )
+    except RuleError as exc:
+        return Status(409, {"detail": exc.message(_)})
+    return Status(201, {"code": notice.code, "status": notice.status})
+
+
+@router.post(
     "/notices/{code}/finalize",
     response={200: StatusOut, 400: Error, 401: Error, 403: Error, 404: Error, 409: Error},
     auth=django_auth,
@@ -309,7 +333,8 @@ def notices_review(request: HttpRequest, code: str, payload: ReviewIn) -> Status
         review = review_apply(
             notice=notice, entry_code=payload.unit, reason=payload.reason,
             approved_by=payload.approved_by, veto=payload.veto, rank=payload.rank,
-            flags=payload.flags, objection=objection, actor=request.user.get_username(),
+            flags=payload.flags, grade=payload.grade, objection=objection,
+            actor=request.user.get_username(),
         )  # fmt: skip
     except RuleError as exc:
         return Status(409, {"detail": exc.message(_)})

@@ -17,7 +17,7 @@ from reportlab.platypus import Flowable, Paragraph, Spacer
 
 from pingyi.ballots.selectors import campaign_tally
 from pingyi.exports.pdf import escape, headed_table, register_cjk_font, styles, write_story
-from pingyi.exports.results_pdf import _Report  # one layout for every printed P1 result
+from pingyi.exports.results_pdf import ResultsReport  # one layout for every printed P1 result
 from pingyi.exports.results_workbook import FLAG_LABELS, write_results_workbook
 from pingyi.exports.xlsx import formats, open_workbook, write_row
 from pingyi.notices.models import Notice, NoticeEntry, NoticeKind
@@ -71,7 +71,7 @@ def preamble(page: PublicNotice) -> list[str]:
     return lines
 
 
-class _Notice(_Report):
+class _Notice(ResultsReport):
     def __init__(self, page: PublicNotice, result: TallyResult, *, title: str, font: str) -> None:
         super().__init__(result, title=title, issued=None, font=font)
         self.page = page
