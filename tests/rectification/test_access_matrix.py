@@ -44,6 +44,7 @@ MATRIX: dict[str, tuple[str, str, dict[str, int]]] = {
     "rectification:plan": ("GET", f"/staff/ledger/plans/{PLAN}/", READ),
     "rectification:item-new": ("POST", f"/staff/ledger/plans/{PLAN}/items", EDIT),
     "rectification:leaders": ("POST", f"/staff/ledger/plans/{PLAN}/leaders", SUPERVISE),
+    "rectification:people": ("POST", f"/staff/ledger/plans/{PLAN}/people", SUPERVISE),
     "rectification:accept": ("POST", f"/staff/ledger/plans/{PLAN}/accept", SUPERVISE),
     "rectification:survey": ("POST", f"/staff/ledger/plans/{PLAN}/survey", SUPERVISE),
     "rectification:lookback": ("POST", f"/staff/ledger/plans/{PLAN}/lookback", SUPERVISE),

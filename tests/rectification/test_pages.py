@@ -14,10 +14,12 @@ from django.test import Client
 from django.utils import timezone
 from pypdf import PdfReader
 
-from pingyi.rectification.models import Item, ProgressNote
+from pingyi.audit.models import AuditEntry
+from pingyi.rectification.models import Item, ProgressNote, UnitAccess, UnitRole
 from pingyi.rectification.services import item_add, item_progress
 from pingyi.rules import ledger as rules
 from tests.rectification.conftest import PDF, Ledger, final_notice
+from tests.web.conftest import client_for
 
 pytestmark = pytest.mark.django_db
 
@@ -190,3 +192,21 @@ def test_the_history_shows_the_years_and_a_second_last_place_stands_out(
     assert "关于单位V4 2026年度评议结果的函".replace(" ", "") in text.replace(" ", "")
     assert "该单位连续两年被评为末位单位" in text
     assert _client(alice).get(f"/staff/history/{series}/L7/letter-2026.pdf").status_code == 404
+
+
+def test_the_office_gives_a_person_of_the_unit_access_to_its_plans(ledger: Ledger) -> None:
+    nina = User.objects.create_user("nina")
+    office = client_for(ledger.alice)
+    url = f"/staff/ledger/plans/{ledger.plan.pk}/"
+    assert client_for(nina).get(url).status_code == 404
+    response = office.post(url + "people", {"username": "nina", "role": "member"}, follow=True)
+    assert "Access given." in response.content.decode()
+    assert client_for(nina).get(url).status_code == 200
+    refused = office.post(url + "people", {"username": "nobody", "role": "owner"}, follow=True)
+    assert "no account &#x27;nobody&#x27;: the administrator creates it first" in (
+        refused.content.decode()
+    )
+    office.post(url + "people", {"username": "nina", "role": "owner"})
+    assert UnitAccess.objects.get(user=nina).role == UnitRole.OWNER  # changed, not doubled
+    entry = AuditEntry.objects.filter(action="rectification.unit.access").last()
+    assert entry is not None and entry.data == {"user": "nina", "unit": "L7", "role": "owner"}

@@ -7,7 +7,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from pingyi.rectification.models import ItemStatus, Verdict
+from pingyi.rectification.models import ItemStatus, UnitRole, Verdict
 
 
 class DateInput(forms.DateInput):
@@ -66,6 +66,11 @@ class CloseOutForm(forms.Form):
 class LeadersForm(forms.Form):
     sponsor_leader = forms.CharField(label=_("Sponsor leader (挂点领导)"), max_length=100)
     liaison = forms.CharField(label=_("Liaison (联络员)"), max_length=100)
+
+
+class PeopleForm(forms.Form):
+    username = forms.CharField(label=_("Account"), max_length=150)
+    role = forms.ChoiceField(label=_("Role"), choices=UnitRole.choices)
 
 
 class AcceptForm(forms.Form):

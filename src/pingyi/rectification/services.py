@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 
+from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 from django.utils import timezone
@@ -28,6 +29,8 @@ from pingyi.rectification.models import (
     Plan,
     PlanStatus,
     ProgressNote,
+    UnitAccess,
+    UnitRole,
 )
 from pingyi.rules import ledger as rules
 from pingyi.rules.errors import RuleError, gettext_noop
@@ -293,6 +296,34 @@ def item_close_out(
         )
     item.status = locked.status
     return locked
+
+
+E_NO_USER = gettext_noop("no account %(name)r: the administrator creates it first")
+
+
+def unit_access_grant(*, plan: Plan, username: str, role: str, actor: str) -> UnitAccess:
+    """Gives a person of the plan's unit its owner's (updates the plans) or a member's
+    (reads them) access, across the unit's plans of every year; a second grant changes the
+    role. The account must exist: Pingyi does not make people up."""
+    account = get_user_model().objects.filter(username=username.strip()).first()
+    if account is None:
+        raise RuleError(E_NO_USER, name=username.strip()[:150])
+    if role not in UnitRole.values:
+        raise RuleError(E_FIELD, field="role", max=10)
+    with transaction.atomic():
+        access, _created = UnitAccess.objects.update_or_create(
+            user=account,
+            organization=plan.organization,
+            unit_code=plan.unit_code,
+            defaults={"role": role},
+        )
+        audit_log(
+            actor=actor,
+            action="rectification.unit.access",
+            obj=plan,
+            data={"user": account.get_username(), "unit": plan.unit_code, "role": role},
+        )
+    return access
 
 
 def plan_leaders_set(*, plan: Plan, sponsor_leader: str, liaison: str, actor: str) -> Plan:

@@ -27,6 +27,7 @@ from pingyi.rectification.forms import (
     ItemForm,
     LeadersForm,
     LookBackForm,
+    PeopleForm,
     ProgressForm,
     SurveyForm,
 )
@@ -48,6 +49,7 @@ from pingyi.rectification.services import (
     plan_leaders_set,
     plan_reopen,
     plan_survey_start,
+    unit_access_grant,
 )
 from pingyi.rules.errors import InputError, RuleError
 from pingyi.web.shared import XLSX, guarded, uploaded
@@ -112,6 +114,7 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
             initial={"sponsor_leader": plan.sponsor_leader, "liaison": plan.liaison}
         ),
         "accept_form": AcceptForm(),
+        "people_form": PeopleForm(),
         "survey_form": SurveyForm(initial={"year": today.year}),
         "lookback_form": LookBackForm(),
         "acceptance_due": today >= plan.period_ends,
@@ -203,6 +206,18 @@ def leaders(request: HttpRequest, pk: int) -> HttpResponse:
         request, pk, LeadersForm,
         lambda plan, d: plan_leaders_set(plan=plan, actor=actor, **d),
         _("Sponsor leader and liaison saved."),
+    )  # fmt: skip
+
+
+@guarded
+@require_POST
+def people(request: HttpRequest, pk: int) -> HttpResponse:
+    """The supervising office gives a person of the unit its owner's or a member's access."""
+    actor = request.user.get_username()
+    return _plan_form(
+        request, pk, PeopleForm,
+        lambda plan, d: unit_access_grant(plan=plan, actor=actor, **d),
+        _("Access given."),
     )  # fmt: skip
 
 
