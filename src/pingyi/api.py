@@ -17,6 +17,7 @@ from ninja.security import django_auth
 from pydantic import Field
 
 from pingyi.accounts.selectors import RUN, campaigns_for
+from pingyi.api_schema import StrictIn
 from pingyi.ballots.selectors import campaign_tally
 from pingyi.campaigns.models import Campaign
 from pingyi.campaigns.services import campaign_close, campaign_open
@@ -48,7 +49,7 @@ class Error(Schema):
     detail: str
 
 
-class BallotIn(Schema):
+class BallotIn(StrictIn):
     token: str = Field(max_length=64, description="the evaluator's code (评议码)")
     marks: dict[str, str] = Field(
         description="unit code → mark (满意/基本满意/不满意/弃权 or their codes); omitted = 弃权",
@@ -56,7 +57,7 @@ class BallotIn(Schema):
     )
 
 
-class TokenIn(Schema):
+class TokenIn(StrictIn):
     token: str = Field(max_length=64)
 
 
@@ -116,7 +117,7 @@ class CollectionOut(Schema):
     groups: list[GroupCollectionOut]
 
 
-class TokensIn(Schema):
+class TokensIn(StrictIn):
     group: str = Field(max_length=60, description="evaluator group code or name")
     count: int = Field(ge=1, le=20000)
 

@@ -15,6 +15,7 @@ from ninja.security import django_auth
 from pydantic import Field
 
 from pingyi.accounts.selectors import role_in
+from pingyi.api_schema import StrictIn
 from pingyi.campaigns.models import Organization
 from pingyi.disclosure import selectors as sel
 from pingyi.disclosure import services
@@ -44,7 +45,7 @@ class ItemOut(Schema):
     public: bool
 
 
-class AdvanceIn(Schema):
+class AdvanceIn(StrictIn):
     to: str = Field(max_length=20, description="the next step of the approval chain")
     note: str = Field(default="", max_length=300)
 

@@ -18,6 +18,7 @@ from ninja.security import django_auth
 from pydantic import Field
 
 from pingyi.accounts.selectors import READ, RUN, campaigns_for, role_in
+from pingyi.api_schema import StrictIn
 from pingyi.grading.access import round_scope
 from pingyi.notices.grading_notice import notice_publish_grading
 from pingyi.notices.models import Notice
@@ -76,7 +77,7 @@ class NoticeOut(Schema):
     entries: list[EntryOut]
 
 
-class ObjectionIn(Schema):
+class ObjectionIn(StrictIn):
     unit: str = Field(max_length=60)
     text: str = Field(max_length=4000)
     contact: str = Field(default="", max_length=200)
@@ -86,7 +87,7 @@ class FiledOut(Schema):
     tracking_code: str
 
 
-class TrackIn(Schema):
+class TrackIn(StrictIn):
     code: str = Field(max_length=30)
 
 
@@ -99,7 +100,7 @@ class TrackOut(Schema):
     reviewed: bool
 
 
-class PublishIn(Schema):
+class PublishIn(StrictIn):
     days: int | None = Field(default=None, ge=1, le=60)
 
 
@@ -118,11 +119,11 @@ class ObjectionOut(Schema):
     answer: str
 
 
-class AnswerIn(Schema):
+class AnswerIn(StrictIn):
     answer: str = Field(max_length=4000)
 
 
-class ReviewIn(Schema):
+class ReviewIn(StrictIn):
     unit: str = Field(max_length=60)
     reason: str = Field(max_length=4000)
     approved_by: str = Field(max_length=200)

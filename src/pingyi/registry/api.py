@@ -11,6 +11,7 @@ from ninja import Router, Schema, Status
 from ninja.security import django_auth
 from pydantic import Field
 
+from pingyi.api_schema import StrictIn
 from pingyi.registry import selectors as sel
 from pingyi.registry import services
 from pingyi.registry.models import Cleanup
@@ -66,14 +67,14 @@ class ProjectOut(Schema):
     flags: list[str]
 
 
-class DecisionIn(Schema):
+class DecisionIn(StrictIn):
     decision: str = Field(max_length=10, description="keep, merge or cancel")
     reason: str = Field(default="", max_length=4000)
     merge_into: int | None = None
     money_saved: Decimal | None = Field(default=None, ge=0, max_digits=14, decimal_places=2)
 
 
-class AdvanceIn(Schema):
+class AdvanceIn(StrictIn):
     to: str = Field(max_length=20, description="the next round")
 
 
