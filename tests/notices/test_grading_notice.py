@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import json
+from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
@@ -378,3 +379,17 @@ def test_the_cli_publishes_a_grading_round_by_its_code(
     notice = Notice.objects.get(grading_round=grading_round)
     assert (notice.kind, notice.days) == (NoticeKind.GRADING, 3)
     assert capsys.readouterr().out.startswith(f"{grading_round.code} ")
+
+
+def test_no_rate_entry_moves_a_grade_once_the_grades_are_on_notice(tmp_path: Path) -> None:
+    from pingyi.grading.services import survey_rate_enter
+
+    notice = published_grading(tmp_path)
+    assert notice.grading_round is not None
+    v2 = PartyOrg.objects.get(round=notice.grading_round, code="V2")
+    with pytest.raises(RuleError) as refused:
+        survey_rate_enter(org=v2, rate=Fraction(1), ballots=30, reason="补测", actor="k")
+    assert _message(refused) == (
+        "the grades are on public notice: a grade changes only through a review (复核) "
+        "of the notice"
+    )

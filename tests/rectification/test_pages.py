@@ -210,3 +210,38 @@ def test_the_office_gives_a_person_of_the_unit_access_to_its_plans(ledger: Ledge
     assert UnitAccess.objects.get(user=nina).role == UnitRole.OWNER  # changed, not doubled
     entry = AuditEntry.objects.filter(action="rectification.unit.access").last()
     assert entry is not None and entry.data == {"user": "nina", "unit": "L7", "role": "owner"}
+
+
+def test_too_many_evidence_files_are_refused_before_any_is_read(ledger: Ledger) -> None:
+    files = [SimpleUploadedFile(f"p{n}.pdf", PDF) for n in range(6)]
+    response = _client(ledger.olga).post(
+        f"/staff/ledger/items/{ledger.item.pk}/progress",
+        {"text": "附件", "evidence": files},
+        follow=True,
+    )
+    assert "at most 5 files with one progress note" in _text(response)
+    assert not ProgressNote.objects.exists()
+
+
+def test_the_history_shows_no_figure_of_a_campaign_under_k_ballots(
+    db: None, tmp_path: Path
+) -> None:
+    from pingyi.accounts.models import Membership, Role
+    from pingyi.ballots.services import ballots_import
+    from pingyi.campaigns.selectors import campaign_scheme
+    from pingyi.campaigns.services import campaign_close
+    from pingyi.inputs.p1_files import read_ballots
+    from tests.db.conftest import STAFF, make_campaign
+
+    campaign = make_campaign()
+    path = tmp_path / "few.csv"
+    path.write_text("ballot_no,L1,L2,V1,F1\n1,满意,满意,满意,满意\n2,不满意,满意,,\n", "utf-8")
+    rows = read_ballots(path, ["L1", "L2", "V1", "F1"], campaign_scheme(campaign))
+    ballots_import(campaign=campaign, rows=rows, actor=STAFF)
+    campaign_close(campaign=campaign, actor=STAFF)
+    alice = User.objects.create_user("alice")
+    Membership.objects.create(
+        user=alice, organization=campaign.series.organization, role=Role.VIEWER
+    )
+    page = _text(_client(alice).get(f"/staff/history/{campaign.series_id}/L1/"))
+    assert "2026" in page and "%" not in page and "组织部" not in page

@@ -87,6 +87,14 @@ def _check_notice_over(grading_round: GradingRound) -> None:
         raise RuleError(E_FILE_ON_NOTICE, ends=timezone.localtime(ends).strftime("%Y-%m-%d %H:%M"))
 
 
+def check_grades_open(org: PartyOrg) -> None:
+    """What may move an organization's grade — a committee's change, an entered survey rate —
+    is refused once the round is on notice (only the notice's review changes a grade then)
+    and once the organization's committee has filed (until the department returns it)."""
+    _check_no_notice(org.round_id)
+    _check_open(grading_state(org.round).committee(org.committee_id))
+
+
 def _now(now: dt.datetime | None) -> dt.datetime:
     return now or timezone.now()
 

@@ -465,15 +465,19 @@ def survey_rate_enter(
     now: dt.datetime | None = None,
 ) -> SurveyEntry:
     """The department enters a satisfaction rate (a survey held outside Pingyi, or a new one
-    after a suppressed result). It replaces the survey's rate for this organization."""
+    after a suppressed result). It replaces the survey's rate for this organization; refused
+    once the grades are on notice or the committee has filed (check_grades_open)."""
     if not 0 <= rate <= 1:
         raise RuleError(E_RATE_RANGE)
     if ballots < 1:
         raise RuleError(E_RATE_BALLOTS)
     if not reason.strip():
         raise RuleError(E_REQUIRED_TEXT, field=Term(gettext_noop("reason")))
+    from pingyi.grading.decisions import check_grades_open  # decisions builds on services
+
     with transaction.atomic():
         rules.check_step(_locked_round(org.round).status, (rules.ASSESSMENT, rules.DECISION))
+        check_grades_open(org)  # a new rate moves the total, hence maybe the grade
         entry, _ = SurveyEntry.objects.update_or_create(
             org=org,
             defaults={

@@ -147,13 +147,17 @@ def progress(request: HttpRequest, pk: int) -> HttpResponse:
     if not form.is_valid():
         messages.error(request, _("Say what was done."))
         return redirect("rectification:plan", pk=item.plan_id)
+    uploads = request.FILES.getlist("evidence")
+    if len(uploads) > evidence.MAX_FILES:  # counted before any file is read into memory
+        messages.error(request, _(evidence.E_TOO_MANY) % {"max": evidence.MAX_FILES})
+        return redirect("rectification:plan", pk=item.plan_id)
     files = [
         evidence.Upload(
             name=f.name or "file",
             content=f.read() if (f.size or 0) <= evidence.MAX_BYTES else b"",
             size=f.size or 0,
         )
-        for f in request.FILES.getlist("evidence")
+        for f in uploads
     ]
     return _act(
         request,
