@@ -2,7 +2,8 @@
 
 An organization (Olga, 二村党支部) submits its self-evaluation; the assessor (Erin) scores it,
 is refused while a deduction lacks its reason, then gives one; the committee (Carol,
-甲镇党委) sees 好 above its quota, records a justification and the explanations, and files;
+甲镇党委) sees 好 above its quota, records a justification and the explanations, and — once
+the department's notice is final — files;
 the department (Alice) returns one organization with a comment. Screenshots of each page
 go to test-artifacts/.
 
@@ -33,7 +34,7 @@ from pingyi.grading.services import (
 )
 from pingyi.rules import grading as rules
 from tests.browser.conftest import chromium, post_ok
-from tests.grading.conftest import DEPT, FULL, advance_to, make_round, office, org
+from tests.grading.conftest import DEPT, FULL, advance_to, make_round, noticed, office, org
 from tests.live import LiveServer, live_server
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.slow]
@@ -96,13 +97,14 @@ def _prepare(tmp_path: Path) -> GradingRound:
 def _assess_the_others(grading_round: GradingRound) -> None:
     round_advance(grading_round=grading_round, actor=DEPT)
     full = {k: Fraction(v) for k, v in FULL.items()}
-    lowered = {"V2": {}, "V3": {"performance": Fraction(5), "leader": Fraction(10)}}  # V3: 75
+    # V3: 75; S1, of the other committee, graded too: the notice needs every grade
+    lowered = {"V2": {}, "V3": {"performance": Fraction(5), "leader": Fraction(10)}, "S1": {}}
     for code, scores in lowered.items():
         reasons = dict.fromkeys(scores, "考核记录")
         assessment_submit(
             org=org(grading_round, code), scores=full | scores, reasons=reasons, actor=DEPT
         )
-    for code in ("V1", "V2", "V3"):
+    for code in ("V1", "V2", "V3", "S1"):
         survey_rate_enter(
             org=org(grading_round, code),
             rate=Fraction(1),
@@ -142,7 +144,7 @@ def _assess(page: Page, server: LiveServer, url: str, artifacts: Path) -> None:
     assert "党务公开不及时" in page.inner_text("#assessment")
 
 
-def _decide_and_file(page: Page, server: LiveServer, url: str, artifacts: Path, pk: int) -> None:
+def _decide(page: Page, server: LiveServer, url: str, artifacts: Path, pk: int) -> None:
     log = server.home / "server.log"
     page.goto(f"{url}k/{pk}/")
     assert "excess" in (page.get_attribute("#quota-excellent", "class") or "")
@@ -155,7 +157,11 @@ def _decide_and_file(page: Page, server: LiveServer, url: str, artifacts: Path, 
         post_ok(page, "#explain-form button[type=submit]", log)
     assert page.locator("#blockers").count() == 0
     page.screenshot(path=artifacts / "grading-committee.png", full_page=True)
-    post_ok(page, "#file-form button[type=submit]", log)
+
+
+def _file(page: Page, server: LiveServer, url: str, pk: int) -> None:
+    page.goto(f"{url}k/{pk}/")
+    post_ok(page, "#file-form button[type=submit]", server.home / "server.log")
 
 
 def _return_one(page: Page, server: LiveServer, url: str, artifacts: Path) -> None:
@@ -179,7 +185,10 @@ def test_a_grading_round_from_self_evaluation_to_a_returned_filing(
         off_loop(lambda: _assess_the_others(grading_round))
         _assess(_sign_in(browser, server, "erin"), server, url, artifacts)
         off_loop(lambda: round_advance(grading_round=grading_round, actor=DEPT))
-        _decide_and_file(_sign_in(browser, server, "carol"), server, url, artifacts, committee.pk)
+        carol = _sign_in(browser, server, "carol")
+        _decide(carol, server, url, artifacts, committee.pk)
+        off_loop(lambda: noticed(grading_round))  # the department's notice, final (P3)
+        _file(carol, server, url, committee.pk)
         _return_one(_sign_in(browser, server, "alice"), server, url, artifacts)
     assert SelfEvaluation.objects.get().org.code == "V1"
     review = Review.objects.get()

@@ -6,6 +6,7 @@ branch, a village with a violation) and 乙街道党工委 (a community and an o
 
 from __future__ import annotations
 
+import datetime as dt
 from fractions import Fraction
 from pathlib import Path
 
@@ -96,6 +97,22 @@ def decided(
     for code, total in totals.items():
         assess(grading_round, code, total)
     return advance_to(grading_round, rules.DECISION)
+
+
+NOTICE_OPENS = dt.datetime(2026, 3, 2, 1, tzinfo=dt.UTC)
+
+
+def noticed(grading_round: GradingRound) -> None:
+    """Puts the round's grades on public notice and makes the notice final, as the department
+    does between the committees' decision and their filing (P3 comes before filing)."""
+    from pingyi.notices.grading_notice import notice_publish_grading
+    from pingyi.notices.models import Notice
+    from pingyi.notices.services import notice_finalize
+
+    if Notice.objects.filter(grading_round=grading_round).exists():
+        return
+    notice = notice_publish_grading(grading_round=grading_round, actor=DEPT, now=NOTICE_OPENS)
+    notice_finalize(notice=notice, actor=DEPT, now=NOTICE_OPENS + dt.timedelta(days=6))
 
 
 @pytest.fixture

@@ -19,7 +19,7 @@ from pingyi.grading.models import (
 from pingyi.grading.selectors import grading_report_rows, grading_state
 from pingyi.rules import grading as rules
 from pingyi.rules.errors import RuleError
-from tests.grading.conftest import DEPT, advance_to, assess, decided, make_round, org
+from tests.grading.conftest import DEPT, advance_to, assess, decided, make_round, noticed, org
 
 pytestmark = pytest.mark.django_db
 
@@ -108,12 +108,19 @@ def test_a_justified_excess_and_the_explanations_let_the_committee_file(
         committee=committee, kind=QuotaKind.EXCELLENT, text=JUSTIFY, actor="carol"
     )
     _explain_all(grading_round)
+    with pytest.raises(RuleError) as refused:
+        decisions.filing_submit(committee=committee, actor="carol")
+    assert refused.value.message() == (
+        "the grades go on public notice before filing: the department publishes them, and the "
+        "committee files once the notice is final"
+    )
+    noticed(grading_round)
     filing = decisions.filing_submit(committee=committee, actor="carol")
     assert (filing.status, filing.times) == (FilingStatus.FILED, 1)
     entry = AuditEntry.objects.get(action="grading.filing.submitted")
     assert entry.data["counts"] == {"好": 2, "较好": 2, "一般": 1, "较差": 1}
     with pytest.raises(RuleError) as refused:
-        decisions.grade_change(org=org(grading_round, "V1"), grade="好", reason="x", actor="c")
+        decisions.explanation_write(org=org(grading_round, "V1"), text="x", actor="c")
     assert refused.value.message() == (
         "the committee 甲镇党委 has filed its grades (Filed, under review): nothing changes "
         "unless the department returns them"
@@ -224,6 +231,7 @@ def test_poor_far_from_ten_percent_needs_its_justification(db: None, tmp_path: P
         "较差 is far from about 10% (3 of 10): record a justification before filing"
     ]
     decisions.quota_justify(committee=committee, kind="poor", text="三个村班子瘫痪", actor="c")
+    noticed(grading_round)
     assert decisions.filing_submit(committee=committee, actor="c").status == FilingStatus.FILED
 
 
@@ -231,6 +239,7 @@ def _filed(grading_round: GradingRound, name: str) -> Committee:
     committee = _committee(grading_round, name)
     decisions.quota_justify(committee=committee, kind="excellent", text=JUSTIFY, actor="c")
     _explain_all(grading_round, name)
+    noticed(grading_round)
     decisions.filing_submit(committee=committee, actor="c")
     return committee
 
@@ -249,7 +258,8 @@ def test_the_department_returns_one_organization_and_approves_the_refiling(
     )
     committee.filing.refresh_from_db()
     assert committee.filing.status == FilingStatus.RETURNED
-    decisions.grade_change(org=organs, grade="较好", reason="复核后加分", actor="dan")
+    # the grades are final since the notice: the committee answers with a better explanation
+    decisions.explanation_write(org=organs, text="扣分依据见考核记录第3页", actor="dan")
     decisions.filing_submit(committee=committee, actor="dan")
     committee.filing.refresh_from_db()
     assert (committee.filing.status, committee.filing.times) == (FilingStatus.FILED, 2)

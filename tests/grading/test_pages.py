@@ -18,7 +18,17 @@ from pingyi.grading import decisions
 from pingyi.grading.models import Committee, GradingRound, Review, SelfEvaluation
 from pingyi.grading.services import role_assign
 from pingyi.rules import grading as rules
-from tests.grading.conftest import DEPT, FULL, ORGS, advance_to, decided, make_round, office, org
+from tests.grading.conftest import (
+    DEPT,
+    FULL,
+    ORGS,
+    advance_to,
+    decided,
+    make_round,
+    noticed,
+    office,
+    org,
+)
 from tests.grading.test_decisions import TOTALS
 from tests.web.conftest import client_for
 
@@ -166,6 +176,9 @@ def test_the_committee_files_after_justifying_and_the_department_returns_one(
     for code in ("S1", "O1"):
         dan.post(base + "explain", {"org": code, "text": f"{code}说明"})
     page = dan.post(base + "file", follow=True).content.decode()
+    assert "the grades go on public notice before filing" in page
+    noticed(grading_round)
+    page = dan.post(base + "file", follow=True).content.decode()
     assert "Filed with the organization department." in page
     alice = _department()
     review = alice.get(_url(grading_round, "review")).content.decode()
@@ -184,6 +197,7 @@ def test_an_organization_reads_its_grade_only_once_approved(db: None, tmp_path: 
     decisions.quota_justify(committee=committee, kind="excellent", text="x", actor="c")
     for code in ("G1", "B1", "X1"):
         decisions.explanation_write(org=org(grading_round, code), text="说明", actor="c")
+    noticed(grading_round)
     decisions.filing_submit(committee=committee, actor="c")
     for member in committee.orgs.all():
         decisions.review_record(org=member, verdict="approved", comment="", actor=DEPT)

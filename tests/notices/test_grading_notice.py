@@ -18,7 +18,12 @@ from pypdf import PdfReader
 
 from pingyi.accounts.models import Role
 from pingyi.audit.models import AuditEntry
-from pingyi.grading.decisions import filing_submit, follow_up_set, grade_change
+from pingyi.grading.decisions import (
+    explanation_write,
+    filing_submit,
+    follow_up_set,
+    grade_change,
+)
 from pingyi.grading.models import Filing, FilingStatus, GradeChange, PartyOrg
 from pingyi.grading.selectors import grading_state
 from pingyi.notices.grading_notice import notice_publish_grading
@@ -112,8 +117,13 @@ def test_on_notice_the_committee_changes_no_grade_and_files_nothing(tmp_path: Pa
     with pytest.raises(RuleError) as refused:
         grade_change(org=v1, grade="好", reason="r", actor="k")
     assert _message(refused).startswith("the grades are on public notice: a grade changes only")
+    s1 = PartyOrg.objects.get(round=notice.grading_round, code="S1")
+    for code in ("S1", "O1"):  # 乙街道党工委 has nothing else to settle
+        explanation_write(
+            org=PartyOrg.objects.get(round=notice.grading_round, code=code), text="说明", actor="k"
+        )
     with pytest.raises(RuleError) as filing:
-        filing_submit(committee=v1.committee, actor="k")
+        filing_submit(committee=s1.committee, actor="k")
     assert _message(filing).startswith("the grades are on public notice until ")
 
 

@@ -60,6 +60,10 @@ E_NOTICE_FINAL = gettext_noop(
     "the grades are final after their public notice: a grade changes only through a "
     "look-back (回头看)"
 )
+E_FILE_BEFORE_NOTICE = gettext_noop(
+    "the grades go on public notice before filing: the department publishes them, and the "
+    "committee files once the notice is final"
+)
 E_FILE_ON_NOTICE = gettext_noop(
     "the grades are on public notice until %(ends)s: the committee files after the notice is final"
 )
@@ -77,14 +81,18 @@ def _check_no_notice(round_id: int) -> None:
 
 
 def _check_notice_over(grading_round: GradingRound) -> None:
-    """Filing (审核备案) follows the notice (seed 003: 公示复核 before 审核备案): refused while
-    the round's notice runs. A round published on no notice files as before."""
+    """Filing (审核备案) follows the notice (seed 003: 党委研究 → 公示复核 → 审核备案): refused
+    until the round's grades have been on notice and the notice is final, so that no round
+    reaches the department unpublished — nor without its rectification plans (P4)."""
     from pingyi.notices.models import Notice, NoticeStatus
 
-    running = Notice.objects.filter(grading_round=grading_round, status=NoticeStatus.ON_NOTICE)
-    ends = running.values_list("ends_at", flat=True).first()
-    if ends is not None:
-        raise RuleError(E_FILE_ON_NOTICE, ends=timezone.localtime(ends).strftime("%Y-%m-%d %H:%M"))
+    notice = Notice.objects.filter(grading_round=grading_round).values("status", "ends_at")
+    found = notice.first()
+    if found is None:
+        raise RuleError(E_FILE_BEFORE_NOTICE)
+    if found["status"] == NoticeStatus.ON_NOTICE:
+        ends = timezone.localtime(found["ends_at"]).strftime("%Y-%m-%d %H:%M")
+        raise RuleError(E_FILE_ON_NOTICE, ends=ends)
 
 
 def check_grades_open(org: PartyOrg) -> None:
@@ -279,10 +287,10 @@ def filing_submit(*, committee: Committee, actor: str, now: dt.datetime | None =
         grading = grading_state(locked)
         state = grading.committee(committee.pk)
         _check_open(state)
-        _check_notice_over(locked)
         blockers = state.blockers(grading.scheme)
         if blockers:
             raise RuleError(E_CANNOT_FILE, why="; ".join(b.message() for b in blockers))
+        _check_notice_over(locked)
         Review.objects.filter(org__committee=committee, verdict=Verdict.RETURNED).delete()
         filing, created = Filing.objects.get_or_create(
             committee=committee,
