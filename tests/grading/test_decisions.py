@@ -335,3 +335,16 @@ def test_the_state_of_a_round_costs_the_same_queries_for_any_number_of_organizat
             grading_state(each)
         counts.append(len(queries))
     assert counts[0] == counts[1] <= 12
+
+
+def test_a_justification_holds_only_for_the_counts_it_was_written_for(
+    grading_round: GradingRound,
+) -> None:
+    committee = _committee(grading_round)
+    decisions.quota_justify(committee=committee, kind="excellent", text=JUSTIFY, actor="c")
+    assert grading_state(grading_round).committee(committee.pk).unjustified() == []
+    decisions.grade_change(org=org(grading_round, "V2"), grade="较好", reason="补充材料", actor="c")
+    state = grading_state(grading_round).committee(committee.pk)
+    assert state.unjustified() == ["excellent"]  # the grades moved: justify them again
+    decisions.quota_justify(committee=committee, kind="excellent", text=JUSTIFY, actor="c")
+    assert grading_state(grading_round).committee(committee.pk).unjustified() == []

@@ -257,12 +257,17 @@ def quota_justify(
         _check_open(state)
         if kind not in state.excesses():
             raise RuleError(E_NO_EXCESS)
+        count = state.count
         row, _ = QuotaJustification.objects.update_or_create(
             committee=committee,
             kind=kind,
-            defaults={"text": text.strip(), "written_by": actor, "written_at": _now(now)},
+            defaults={
+                "text": text.strip(),
+                "counts": count.counts if count else {},
+                "written_by": actor,
+                "written_at": _now(now),
+            },
         )
-        count = state.count
         audit_log(
             actor=actor,
             action="grading.quota.justified",

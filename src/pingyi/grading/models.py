@@ -345,6 +345,8 @@ class QuotaJustification(models.Model):
     )
     kind = models.CharField(_("excess"), max_length=10, choices=QuotaKind.choices)
     text = models.TextField(_("justification"))
+    # The committee's grade counts it was written for: a change of grades asks for it anew.
+    counts = models.JSONField(_("counts justified"), default=dict)
     written_by = models.CharField(_("written by"), max_length=150)
     written_at = models.DateTimeField(_("written"))
 

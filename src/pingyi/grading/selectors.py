@@ -359,12 +359,14 @@ def _committees(
         members = [s for s in states if s.org.committee_id == committee.pk]
         graded = [s.graded for s in members if s.graded is not None]
         counts = rules.committee_counts(graded, scheme)
+        now = counts[0].counts if counts else {}
         result.append(
             CommitteeState(
                 committee=committee,
                 orgs=members,
                 count=counts[0] if counts else None,
-                justified=justified[committee.pk],
+                # a justification holds for the counts it was written for, no other
+                justified={k: j for k, j in justified[committee.pk].items() if j.counts == now},
                 filing=filings.get(committee.pk),
             )
         )
