@@ -55,7 +55,9 @@ def test_the_owner_updates_with_evidence_and_the_supervisor_closes_out(
     )  # fmt: skip
     for name, role in (("olga", UnitRole.OWNER), ("mike", UnitRole.MEMBER)):
         user = User.objects.create_user(name, password=PASSWORD)
-        UnitAccess.objects.create(user=user, organization=office, unit_code="L7", role=role)
+        UnitAccess.objects.create(
+            user=user, organization=office, series=plan.series, unit_code="L7", role=role
+        )
     alice = User.objects.create_user("alice", password=PASSWORD)
     Membership.objects.create(user=alice, organization=office, role=Role.STAFF)
     report: FilePayload = {"name": "整改报告.pdf", "mimeType": "application/pdf", "buffer": PDF}

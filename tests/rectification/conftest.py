@@ -67,9 +67,11 @@ def ledger(db: None, tmp_path: Path) -> Ledger:
     Membership.objects.create(user=alice, organization=office, role=Role.STAFF)
     Membership.objects.create(user=bob, organization=office, role=Role.VIEWER)
     Membership.objects.create(user=charlie, organization=other, role=Role.ADMIN)
-    UnitAccess.objects.create(user=olga, organization=office, unit_code="L7", role=UnitRole.OWNER)
-    UnitAccess.objects.create(user=mike, organization=office, unit_code="L7", role=UnitRole.MEMBER)
     plan = Plan.objects.get(notice=notice, unit_code="L7")
+    for user, role in ((olga, UnitRole.OWNER), (mike, UnitRole.MEMBER)):
+        UnitAccess.objects.create(
+            user=user, organization=office, series=plan.series, unit_code="L7", role=role
+        )
     item = item_add(
         plan=plan,
         description="办事窗口排队时间长",

@@ -15,7 +15,7 @@ from django.utils import timezone
 from pypdf import PdfReader
 
 from pingyi.audit.models import AuditEntry
-from pingyi.rectification.models import Item, ProgressNote, UnitAccess, UnitRole
+from pingyi.rectification.models import Item, Plan, ProgressNote, UnitAccess, UnitRole
 from pingyi.rectification.services import item_add, item_progress
 from pingyi.rules import ledger as rules
 from tests.rectification.conftest import PDF, Ledger, final_notice
@@ -245,3 +245,14 @@ def test_the_history_shows_no_figure_of_a_campaign_under_k_ballots(
     )
     page = _text(_client(alice).get(f"/staff/history/{campaign.series_id}/L1/"))
     assert "2026" in page and "%" not in page and "组织部" not in page
+
+
+def test_a_units_access_does_not_reach_the_same_code_of_another_series(
+    ledger: Ledger, tmp_path: Path
+) -> None:
+    other = final_notice(tmp_path, series="another-series")
+    plan = Plan.objects.get(notice=other, unit_code="L7")
+    assert plan.organization_id == ledger.plan.organization_id  # same office, same code
+    olga = _client(ledger.olga)
+    assert olga.get(f"/staff/ledger/plans/{ledger.plan.pk}/").status_code == 200
+    assert olga.get(f"/staff/ledger/plans/{plan.pk}/").status_code == 404

@@ -56,14 +56,16 @@ def digest_letters(*, today: dt.date) -> list[Letter]:
     named = _items(today)
     if not named:
         return []
-    by_unit: dict[tuple[int, str], list[int]] = defaultdict(list)
+    by_unit: dict[tuple[int, int | None, str], list[int]] = defaultdict(list)
     by_office: dict[int, list[int]] = defaultdict(list)
     for item_id, (_line, item) in named.items():
-        by_unit[(item.plan.organization_id, item.plan.unit_code)].append(item_id)
+        plan = item.plan
+        by_unit[(plan.organization_id, plan.series_id, plan.unit_code)].append(item_id)
         by_office[item.plan.organization_id].append(item_id)
     wanted: dict[int, set[int]] = defaultdict(set)
     for access in UnitAccess.objects.filter(role=UnitRole.OWNER):
-        wanted[access.user_id].update(by_unit.get((access.organization_id, access.unit_code), []))
+        unit = (access.organization_id, access.series_id, access.unit_code)
+        wanted[access.user_id].update(by_unit.get(unit, []))
     for membership in Membership.objects.filter(role__in=RUN, organization_id__in=by_office):
         wanted[membership.user_id].update(by_office[membership.organization_id])
     users = get_user_model().objects.filter(pk__in=list(wanted)).exclude(email="")

@@ -31,6 +31,11 @@ class UnitAccess(models.Model):
     organization = models.ForeignKey(
         Organization, on_delete=models.CASCADE, related_name="unit_access"
     )
+    # Whose unit codes: a P1 series' (its campaigns share them year after year), or the
+    # office's grading rounds' (None). Unit "01" of one series is not "01" of another.
+    series = models.ForeignKey(
+        Series, on_delete=models.CASCADE, null=True, blank=True, related_name="unit_access"
+    )
     unit_code = models.CharField(_("unit code"), max_length=60)
     role = models.CharField(_("role"), max_length=10, choices=UnitRole.choices)
 
@@ -39,7 +44,8 @@ class UnitAccess(models.Model):
         verbose_name_plural = _("unit access")
         constraints = [
             models.UniqueConstraint(
-                fields=["user", "organization", "unit_code"], name="unit_access_unique"
+                fields=["user", "organization", "series", "unit_code"],
+                name="unit_access_unique",
             )
         ]
 

@@ -22,12 +22,12 @@ SUPERVISOR, READER, OWNER, MEMBER = "supervisor", "reader", "owner", "member"
 
 
 def _unit_filter(user: AnyUser, roles: tuple[str, ...]) -> Q:
-    pairs = UnitAccess.objects.filter(user_id=user.pk or 0, role__in=roles).values_list(
-        "organization_id", "unit_code"
+    grants = UnitAccess.objects.filter(user_id=user.pk or 0, role__in=roles).values_list(
+        "organization_id", "series_id", "unit_code"
     )
     query = Q(pk__in=[])
-    for organization_id, unit_code in pairs:
-        query |= Q(organization_id=organization_id, unit_code=unit_code)
+    for organization_id, series_id, unit_code in grants:
+        query |= Q(organization_id=organization_id, series_id=series_id, unit_code=unit_code)
     return query
 
 
@@ -49,7 +49,10 @@ def plan_access(user: AnyUser, plan: Plan) -> str | None:
     if role in RUN:
         return SUPERVISOR
     unit = UnitAccess.objects.filter(
-        user_id=user.pk, organization=plan.organization_id, unit_code=plan.unit_code
+        user_id=user.pk,
+        organization=plan.organization_id,
+        series=plan.series_id,
+        unit_code=plan.unit_code,
     ).values_list("role", flat=True)
     unit_role = unit.first()
     if unit_role == UnitRole.OWNER:

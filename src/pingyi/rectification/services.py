@@ -303,8 +303,9 @@ E_NO_USER = gettext_noop("no account %(name)r: the administrator creates it firs
 
 def unit_access_grant(*, plan: Plan, username: str, role: str, actor: str) -> UnitAccess:
     """Gives a person of the plan's unit its owner's (updates the plans) or a member's
-    (reads them) access, across the unit's plans of every year; a second grant changes the
-    role. The account must exist: Pingyi does not make people up."""
+    (reads them) access, across the unit's plans of every year — of the same series for a P1
+    unit, of the office's gradings for an organization; a second grant changes the role.
+    The account must exist: Pingyi does not make people up."""
     account = get_user_model().objects.filter(username=username.strip()).first()
     if account is None:
         raise RuleError(E_NO_USER, name=username.strip()[:150])
@@ -314,6 +315,7 @@ def unit_access_grant(*, plan: Plan, username: str, role: str, actor: str) -> Un
         access, _created = UnitAccess.objects.update_or_create(
             user=account,
             organization=plan.organization,
+            series=plan.series,
             unit_code=plan.unit_code,
             defaults={"role": role},
         )
