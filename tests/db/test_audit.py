@@ -2,11 +2,23 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 from django.db import transaction
 
 from pingyi.audit.models import AuditEntry, AuditHead, LaneEntry, LaneHead
-from pingyi.audit.services import LANES, audit_head, audit_log, audit_log_parallel, audit_verify
+from pingyi.audit.services import (
+    GENESIS,
+    LANES,
+    audit_head,
+    audit_head_parts,
+    audit_log,
+    audit_log_parallel,
+    audit_verify,
+    entry_hash,
+    head_recorded_holds,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -132,3 +144,48 @@ def test_deleting_a_lanes_newest_entry_is_caught_by_its_head() -> None:
     report = audit_verify()
     assert (report.lane, report.broken_at) == (lane, newest.seq)
     assert report.reason == "it and the entries after it were deleted"
+
+
+# --- a printed head stays checkable: publishing records where every chain stood -------------
+
+
+def _rewrite_lanes_consistently() -> None:
+    """What a forger with the database would do: re-hash every lane entry after changing
+    the first, and move each lane's head along, so that every chain verifies again."""
+    for lane in set(LaneEntry.objects.values_list("lane", flat=True)):
+        previous = GENESIS
+        for entry in LaneEntry.objects.filter(lane=lane).order_by("seq"):
+            entry.actor = "forger" if entry.seq == 1 else entry.actor
+            entry.prev_hash = previous
+            entry.hash = entry_hash(
+                seq=entry.seq, at=entry.at.astimezone(dt.UTC), actor=entry.actor,
+                action=entry.action, object_type=entry.object_type,
+                object_id=entry.object_id, data=entry.data, prev_hash=previous,
+            )  # fmt: skip
+            entry.save()
+            previous = entry.hash
+        LaneHead.objects.filter(lane=lane).update(hash=previous)
+
+
+def test_a_consistent_rewrite_after_a_printed_head_is_caught() -> None:
+    _casts(20)
+    parts = audit_head_parts()
+    with transaction.atomic():
+        audit_log(
+            actor="alice",
+            action="notices.notice.published",
+            data={"head": parts.combined(), "head_parts": parts.as_data()},
+        )
+    assert audit_verify().ok
+    _rewrite_lanes_consistently()
+    report = audit_verify()
+    assert (report.broken_at, report.lane) == (1, None)  # the publication's entry, main chain
+    assert report.reason == "the head it recorded as printed is no longer in the chain"
+
+
+def test_recorded_heads_that_do_not_give_the_printed_hash_are_refused() -> None:
+    _casts(3)
+    parts = audit_head_parts().as_data()
+    assert head_recorded_holds(audit_head(), parts)
+    assert not head_recorded_holds("0" * 64, parts)
+    assert not head_recorded_holds(audit_head(), {"main": [1]})

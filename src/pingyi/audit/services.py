@@ -219,7 +219,9 @@ def _walk(entries: Iterable[AuditEntry | LaneEntry], head: tuple[int, str] | Non
 
 
 def audit_verify() -> ChainReport:
-    """Re-hashes the main chain, then every lane; names the first entry that does not verify."""
+    """Re-hashes the main chain, then every lane; names the first entry that does not verify.
+    Then every head an entry recorded (a notice's publication records the heads it printed)
+    must still be in the chain: a consistent rewrite of the chain is caught there."""
     main_head = AuditHead.objects.filter(id=1).values_list("seq", "hash").first()
     walk = _walk(AuditEntry.objects.order_by("seq").iterator(chunk_size=2000), main_head)
     total = walk.entries
@@ -233,23 +235,67 @@ def audit_verify() -> ChainReport:
         total += walk.entries
         if walk.broken_at is not None:
             return ChainReport(total, walk.head, walk.broken_at, walk.reason, lane=lane)
+    recorded = AuditEntry.objects.filter(data__has_key="head_parts").order_by("seq")
+    for seq, data in recorded.values_list("seq", "data"):
+        if not head_recorded_holds(data.get("head", ""), data["head_parts"]):
+            reason = gettext_noop("the head it recorded as printed is no longer in the chain")
+            return ChainReport(total, audit_head(), seq, reason)
     return ChainReport(total, audit_head(), None, None)
+
+
+@dataclass(frozen=True)
+class HeadParts:
+    """Where every chain stood at one moment: the main chain's (seq, hash) and each lane's
+    that holds entries (lane, seq, hash). ``combined`` is the hash a notice prints."""
+
+    main: tuple[int, str]
+    lanes: tuple[tuple[int, int, str], ...]
+
+    def combined(self) -> str:
+        if not self.lanes:
+            return self.main[1]
+        text = "|".join([f"main:{self.main[1]}", *(f"{lane}:{h}" for lane, _s, h in self.lanes)])
+        return hashlib.sha256(text.encode("ascii")).hexdigest()
+
+    def as_data(self) -> dict[str, Any]:
+        return {"main": list(self.main), "lanes": [list(lane) for lane in self.lanes]}
+
+
+def audit_head_parts() -> HeadParts:
+    """Every chain's head, in one query (every public notice page asks)."""
+    main, lanes = AuditHead._meta.db_table, LaneHead._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT 0, seq, hash FROM {main} WHERE id = 1"  # noqa: S608
+            f" UNION ALL SELECT lane, seq, hash FROM {lanes} WHERE seq > 0"
+        )
+        rows = sorted((int(lane), int(seq), str(h)) for lane, seq, h in cursor.fetchall())
+    head = next(((seq, h) for lane, seq, h in rows if lane == 0), (0, GENESIS))
+    return HeadParts(head, tuple(row for row in rows if row[0] != 0))
 
 
 def audit_head() -> str:
     """The hash a notice prints: the main chain's head, combined with every lane's head once
-    a lane holds entries, so that a consistent rewrite of any chain changes it. One query:
-    every public notice page asks."""
-    main, lanes = AuditHead._meta.db_table, LaneHead._meta.db_table
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT 0, hash FROM {main} WHERE id = 1"  # noqa: S608
-            f" UNION ALL SELECT lane, hash FROM {lanes} WHERE seq > 0"
+    a lane holds entries, so that a consistent rewrite of any chain changes it."""
+    return audit_head_parts().combined()
+
+
+def head_recorded_holds(printed: str, parts: dict[str, Any]) -> bool:
+    """Whether recorded head parts give the ``printed`` hash and each is still an entry of
+    its chain (the genesis of an empty chain counts as found)."""
+    try:
+        found = HeadParts(
+            (int(parts["main"][0]), str(parts["main"][1])),
+            tuple((int(a), int(b), str(c)) for a, b, c in parts["lanes"]),
         )
-        rows = sorted(cursor.fetchall())
-    head = next((str(h) for lane, h in rows if lane == 0), GENESIS)
-    found = [(int(lane), str(h)) for lane, h in rows if lane != 0]
-    if not found:
-        return head
-    text = "|".join([f"main:{head}", *(f"{lane}:{h}" for lane, h in found)])
-    return hashlib.sha256(text.encode("ascii")).hexdigest()
+    except (KeyError, IndexError, TypeError, ValueError):  # not what publishing records
+        return False
+    if found.combined() != printed:
+        return False
+    seq, main_hash = found.main
+    if seq and not AuditEntry.objects.filter(seq=seq, hash=main_hash).exists():
+        return False
+    return all(
+        LaneEntry.objects.filter(lane=lane, seq=seq, hash=h).exists()
+        for lane, seq, h in found.lanes
+    )

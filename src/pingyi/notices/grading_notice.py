@@ -19,7 +19,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
-from pingyi.audit.services import audit_head, audit_log
+from pingyi.audit.services import audit_head_parts, audit_log
 from pingyi.grading.decisions import grade_change
 from pingyi.grading.models import Filing, GradingRound, PartyOrg
 from pingyi.grading.selectors import RoundGrading, grading_state
@@ -113,6 +113,7 @@ def notice_publish_grading(
         locked = GradingRound.objects.select_for_update().get(pk=grading_round.pk)
         state = grading_state(locked)
         _check_publishable(locked, state)
+        parts = audit_head_parts()  # before the publication's own entry
         notice = Notice.objects.create(
             organization_id=locked.organization_id,
             kind=NoticeKind.GRADING,
@@ -123,7 +124,7 @@ def notice_publish_grading(
             opens_at=moment,
             ends_at=rules.notice_ends(moment, period),
             published_by=actor,
-            head_at_publication=audit_head(),
+            head_at_publication=parts.combined(),
         )
         NoticeEntry.objects.bulk_create(_entries(notice, state), batch_size=500)
         counts = {g: sum(1 for s in state.orgs if s.grade == g) for g in grading_rules.GRADES}
@@ -137,6 +138,7 @@ def notice_publish_grading(
                 "days": period,
                 "ends_at": notice.ends_at.isoformat(),
                 "head": notice.head_at_publication,
+                "head_parts": parts.as_data(),  # so that verify can find it in the chain
                 "counts": counts,
             },
             now=moment,

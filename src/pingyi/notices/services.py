@@ -20,7 +20,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from pingyi.accounts.models import Membership
-from pingyi.audit.services import audit_head, audit_log
+from pingyi.audit.services import audit_head_parts, audit_log
 from pingyi.ballots.selectors import campaign_previous_last, campaign_tally
 from pingyi.campaigns.models import Campaign
 from pingyi.campaigns.selectors import campaign_scheme
@@ -137,6 +137,7 @@ def _notice_create(
     """The notice with its entries and the counts that reconcile (R15), inside publishing's
     transaction; the audit chain's head is taken before the publication's own entry."""
     collection = collection_status(campaign)
+    parts = audit_head_parts()
     notice = Notice.objects.create(
         organization=campaign.series.organization,
         kind=NoticeKind.CAMPAIGN,
@@ -147,7 +148,7 @@ def _notice_create(
         opens_at=moment,
         ends_at=rules.notice_ends(moment, days),
         published_by=actor,
-        head_at_publication=audit_head(),
+        head_at_publication=parts.combined(),
         tokens_issued=collection.tokens_issued,
         tokens_used=collection.tokens_used,
         paper_ballots=collection.paper,
@@ -167,6 +168,7 @@ def _notice_create(
             "days": days,
             "ends_at": notice.ends_at.isoformat(),
             "head": notice.head_at_publication,
+            "head_parts": parts.as_data(),  # so that verify can find it in the chain
         },
         now=moment,
     )
