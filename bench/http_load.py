@@ -302,7 +302,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.only != "postgres":
             bench_backend("SQLite", f"sqlite:///{home / 'bench.sqlite3'}", home, duration, tokens)
         if args.only == "sqlite":
-            pass
+            print("   PostgreSQL: not asked for (--only sqlite)")
         elif postgres_available():
             home = root / "postgres"
             home.mkdir()
