@@ -281,17 +281,27 @@ class DetailReport(GradingReport):
             ]
 
 
+# Who the organization is, first on every row of the lists (较差名单, 较差状况明细表, 一览表).
+IDENTITY = (
+    Column("序号", "index"),
+    Column("所属党(工)委", "text"),
+    Column("党组织名称", "text"),
+    Column("领域", "text"),
+    Column("总分", "score"),
+)
+
+
+def identity(number: int, org: ReportOrg) -> list[Cell]:
+    return [number, org.committee, org.name, org.sector, shown_score(org.total)]
+
+
 class PoorListReport(GradingReport):
     """较差基层党组织名单: the organizations graded 较差, and why."""
 
     sheet = "较差名单"
     title = "较差基层党组织名单"
     columns = (
-        Column("序号", "index"),
-        Column("所属党(工)委", "text"),
-        Column("党组织名称", "text"),
-        Column("领域", "text"),
-        Column("总分", "score"),
+        *IDENTITY,
         Column("定为较差的原因", "wrap", 40),
     )
 
@@ -299,11 +309,7 @@ class PoorListReport(GradingReport):
         poor = (o for o in self.orgs if o.grade == POOR)
         for number, org in enumerate(poor, start=1):
             yield [
-                number,
-                org.committee,
-                org.name,
-                org.sector,
-                shown_score(org.total),
+                *identity(number, org),
                 poor_reason(org),
             ]
 
@@ -316,11 +322,7 @@ class PoorDetailReport(GradingReport):
     title = "较差基层党组织状况明细表"
     landscape = True
     columns = (
-        Column("序号", "index"),
-        Column("所属党(工)委", "text"),
-        Column("党组织名称", "text"),
-        Column("领域", "text"),
-        Column("总分", "score"),
+        *IDENTITY,
         Column("存在的主要问题", "wrap", 36),
         Column("整改措施", "wrap", 36),
         Column("挂点领导", "text"),
@@ -331,11 +333,7 @@ class PoorDetailReport(GradingReport):
         poor = (o for o in self.orgs if o.grade == POOR)
         for number, org in enumerate(poor, start=1):
             yield [
-                number,
-                org.committee,
-                org.name,
-                org.sector,
-                shown_score(org.total),
+                *identity(number, org),
                 org.problems,
                 org.measures,
                 org.sponsor_leader,
@@ -351,11 +349,7 @@ class OverviewReport(GradingReport):
     title = "基层党组织分类定级情况一览表"
     landscape = True
     columns = (
-        Column("序号", "index"),
-        Column("所属党(工)委", "text"),
-        Column("党组织名称", "text"),
-        Column("领域", "text"),
-        Column("总分", "score"),
+        *IDENTITY,
         Column("评定等次", "text"),
         Column("情况说明", "wrap", 50),
     )
@@ -364,11 +358,7 @@ class OverviewReport(GradingReport):
         needing = (o for o in self.orgs if o.needs_explanation)
         for number, org in enumerate(needing, start=1):
             yield [
-                number,
-                org.committee,
-                org.name,
-                org.sector,
-                shown_score(org.total),
+                *identity(number, org),
                 org.grade,
                 org.explanation,
             ]
