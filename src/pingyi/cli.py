@@ -494,6 +494,10 @@ def _parser() -> argparse.ArgumentParser:
 
     add_registry_commands(sub)
 
+    from pingyi.disclosure.commands import add_disclosure_commands  # imports no Django here
+
+    add_disclosure_commands(sub)
+
     notice = sub.add_parser("notice", help=_("public notice of a result: publish, make final"))
     nsub = notice.add_subparsers(dest="action", required=True)
     p = nsub.add_parser(
