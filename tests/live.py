@@ -17,6 +17,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from django.conf import settings as django_settings
 from django.db import connection
 
 from tests.conftest import REPO
@@ -55,7 +56,7 @@ class LiveServer:
         environment.update(
             PINGYI_DATABASE_URL=database_url(),
             PINGYI_HOME=str(self.home),
-            PINGYI_SECRET_KEY="live-server-tests-only",
+            PINGYI_SECRET_KEY=str(django_settings.SECRET_KEY),  # codes and seals: one key,
             PINGYI_STATIC_FINDERS="1",
             PINGYI_LANGUAGE="en",
             PINGYI_BIND=f"127.0.0.1:{self.port}",

@@ -18,7 +18,7 @@ from pydantic import Field
 
 from pingyi.accounts.selectors import RUN, campaigns_for
 from pingyi.api_schema import StrictIn
-from pingyi.ballots.selectors import campaign_tally
+from pingyi.ballots.selectors import campaign_results
 from pingyi.campaigns.models import Campaign
 from pingyi.campaigns.services import campaign_close, campaign_open
 from pingyi.exports.contract_json import result_to_json
@@ -47,6 +47,11 @@ api = NinjaAPI(
 
 class Error(Schema):
     detail: str
+
+
+class Refusal(Schema):
+    detail: str
+    code: str = Field(description="why, for a program: too_few_ballots (R12), refused")
 
 
 class BallotIn(StrictIn):
@@ -115,6 +120,8 @@ class CollectionOut(Schema):
     online: int
     received: int
     groups: list[GroupCollectionOut]
+    reconciles: bool = Field(description="stored ballots agree with codes used and imports")
+    problems: list[str] = Field(description="what does not reconcile (R15)")
 
 
 class TokensIn(StrictIn):
@@ -303,15 +310,15 @@ def campaigns_collection(request: HttpRequest, code: str) -> Status[Any]:
 
 @staff.get(
     "/campaigns/{code}/results",
-    response={200: dict[str, Any], 401: Error, 404: Error, 409: Error},
+    response={200: dict[str, Any], 401: Error, 404: Error, 409: Refusal},
     summary="Results (SPEC's JSON) of a closed campaign",
 )
 def campaigns_results(request: HttpRequest, code: str) -> Status[Any]:
     campaign = _campaign(request, code)
     try:
-        return Status(200, result_to_json(campaign_tally(campaign)))
+        return Status(200, result_to_json(campaign_results(campaign).tally))
     except RuleError as exc:
-        return Status(409, {"detail": exc.message(_)})
+        return Status(409, {"detail": exc.message(_), "code": getattr(exc, "code", "refused")})
 
 
 @staff.post(

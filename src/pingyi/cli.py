@@ -264,13 +264,13 @@ def cmd_ballots_import(args: argparse.Namespace) -> int:
 
 
 def cmd_results(args: argparse.Namespace) -> int:
-    from pingyi.ballots.selectors import campaign_tally
+    from pingyi.ballots.selectors import campaign_results
     from pingyi.campaigns.selectors import campaign_get
     from pingyi.exports.contract_json import dumps, result_to_json
     from pingyi.exports.outputs import write_outputs
 
     campaign = campaign_get(code=args.campaign)
-    result = campaign_tally(campaign)
+    result = campaign_results(campaign).tally
     data = result_to_json(result)
     if not args.json and not args.xlsx:
         sys.stdout.write(dumps(data))
@@ -345,26 +345,41 @@ def cmd_digest(args: argparse.Namespace) -> int:
 
 def cmd_verify(args: argparse.Namespace) -> int:
     from pingyi.audit.services import audit_verify
+    from pingyi.ballots.verify import ballots_verify
 
     report = audit_verify()
+    broken = not report.ok
     if report.ok:
         _out(
             _("audit chain intact: %(n)s entries, head %(head)s")
             % {"n": report.entries, "head": report.head}
         )
-        return 0
-    reason = _(report.reason) if report.reason else ""
-    if report.lane is None:
+    elif report.lane is None:
+        reason = _(report.reason) if report.reason else ""
         _out(
             _("audit chain BROKEN at entry #%(seq)s: %(reason)s")
             % {"seq": report.broken_at, "reason": reason}
         )
     else:
+        reason = _(report.reason) if report.reason else ""
         _out(
             _("audit chain BROKEN in lane %(lane)s at entry #%(seq)s: %(reason)s")
             % {"lane": report.lane, "seq": report.broken_at, "reason": reason}
         )
-    return EXIT_INPUT
+    for found in ballots_verify():
+        if found.ok:
+            _out(
+                _("ballots of %(code)s reconcile: %(online)s online, %(paper)s on paper")
+                % {"code": found.campaign.code, "online": found.online, "paper": found.paper}
+            )
+            continue
+        broken = True
+        for problem in found.problems:
+            _out(
+                _("ballots of %(code)s do NOT reconcile: %(problem)s")
+                % {"code": found.campaign.code, "problem": _(problem.template) % problem.params}
+            )
+    return EXIT_INPUT if broken else 0
 
 
 def cmd_demo(args: argparse.Namespace) -> int:

@@ -36,16 +36,40 @@ SECRET_KEY_FILE = HOME / "secret.key"
 
 
 def _secret_key() -> tuple[str, bool]:
-    """The key from the environment or PINGYI_HOME/secret.key (`pingyi init` writes it).
+    """The key from the environment or PINGYI_HOME/secret.key.
 
-    Without either, a random key for this process only: enough for the headless commands,
-    which must not write anything but their outputs; `pingyi check-deploy` refuses it.
+    Without either, the first process to start writes a new key file (atomically: a second
+    worker starting at the same moment reads the first one's key), so that every worker and
+    command of an installation shares one key — sessions, code digests, ballot MACs and the
+    mixing pool depend on it (pingyi.keys). Only when PINGYI_HOME cannot be written (and in
+    the test suite) is the key this process's own; `pingyi check-deploy` refuses that.
     """
     if key := os.environ.get("PINGYI_SECRET_KEY"):
         return key, False
     if SECRET_KEY_FILE.exists():
         return SECRET_KEY_FILE.read_text().strip(), False
-    return secrets.token_urlsafe(50), True
+    if TESTING:
+        return secrets.token_urlsafe(50), True
+    try:
+        return persist_secret_key(SECRET_KEY_FILE), False
+    except OSError:
+        return secrets.token_urlsafe(50), True
+
+
+def persist_secret_key(path: Path) -> str:
+    """Writes a new random key to ``path`` unless one is there; returns the key in the file."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with tempfile.NamedTemporaryFile("w", dir=path.parent, delete=False) as draft:
+        draft.write(secrets.token_urlsafe(50))
+    staged = Path(draft.name)
+    try:
+        staged.chmod(0o600)
+        os.link(staged, path)  # fails if another process linked its key first
+    except FileExistsError:
+        pass
+    finally:
+        staged.unlink()
+    return path.read_text().strip()
 
 
 SECRET_KEY, SECRET_KEY_EPHEMERAL = _secret_key()

@@ -99,7 +99,9 @@ def test_only_a_closed_campaign_goes_on_notice_and_only_once(tmp_path: Path) -> 
 def test_a_result_with_too_few_ballots_is_not_published(tmp_path: Path) -> None:
     campaign = closed_campaign(tmp_path, ballots=5)
     message = _refused(lambda: notice_publish(campaign=campaign, actor=STAFF, now=T0))
-    assert message == ("only 5 valid ballots: fewer than 8, so no figure may be published (R12)")
+    assert message == (
+        "only 5 valid ballots: fewer than 8, so no figure of this campaign is shown (anonymity)"
+    )
     campaign.refresh_from_db()
     assert campaign.status == "closed" and not Notice.objects.exists()
 

@@ -24,7 +24,6 @@ from django.utils import translation
 from django.utils.html import escape
 from django.utils.translation import gettext
 
-from pingyi.ballots.models import Ballot
 from pingyi.campaigns.models import Campaign
 from pingyi.campaigns.services import campaign_close
 from pingyi.voting import codes
@@ -37,6 +36,7 @@ from pingyi.voting.services import (
     token_issue,
 )
 from tests.db.conftest import STAFF, make_campaign
+from tests.stored import ballot_count
 
 if TYPE_CHECKING:
     from django.test.client import _MonkeyPatchedWSGIResponse as TestResponse
@@ -73,7 +73,7 @@ def in_page_language(message: str) -> str:
 
 
 def stored() -> tuple[int, int, int]:
-    return TokenUse.objects.count(), Ballot.objects.count(), Receipt.objects.count()
+    return TokenUse.objects.count(), ballot_count(), Receipt.objects.count()
 
 
 def guesses(count: int, avoid: list[str]) -> list[str]:

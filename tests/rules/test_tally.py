@@ -20,6 +20,7 @@ from pingyi.rules.tally import (
     BLANK,
     FLAG_ORDER,
     REASON_BLANK,
+    GroupCounts,
     GroupShare,
     InvalidBallot,
     MarkMatrix,
@@ -870,29 +871,73 @@ def _counted(rows: Sequence[str], width: int) -> np.ndarray:
     return counts
 
 
-def test_each_group_gets_its_rate_per_category_and_a_small_group_none() -> None:
+def _group(name: str, rows: Sequence[str], units: Sequence[UnitSpec]) -> GroupCounts:
+    """A group whose ballots all cover every unit given."""
+    covering = tuple(
+        len(rows) if any(u.category_code == c.code for u in units) else 0
+        for c in BUILTIN.categories
+    )
+    return GroupCounts(name, len(rows), covering, _counted(rows, len(units)))
+
+
+def test_each_group_gets_its_rate_per_category_when_no_group_is_small() -> None:
     units = [unit("L1"), unit("L2"), unit("V1", "vertical")]
     k = BUILTIN.min_subset_ballots
     many = ["SBD"] * 6 + ["DDS"] * (k - 6)  # local: 6 S + 6 B + (k-6)·2 D of 2k; vertical: ...
-    few = ["SSS"] * (k - 1)
+    others = ["SSS"] * k
     rates = group_rates(
-        units,
-        BUILTIN,
-        [("服务对象", len(many), _counted(many, 3)), ("代表", len(few), _counted(few, 3))],
+        units, BUILTIN, [_group("服务对象", many, units), _group("代表", others, units)]
     )
     local, vertical = rates[0].rates[:2]
     assert local == Fraction(12, 2 * k)
     assert vertical == Fraction(k - 6, k)
     assert rates[0].rates[2] is None  # no unit of the third category: no opinion, no rate
-    assert (rates[1].group, rates[1].ballots, rates[1].suppressed) == ("代表", k - 1, True)
+    assert rates[1].rates[:2] == (1, 1) and not rates[1].suppressed
+
+
+def test_a_small_group_hides_the_other_too_when_the_total_would_give_it_back() -> None:
+    """541 服务对象 and 3 干部: with the category's result published, the big group's figure
+    minus the total is the small group's — so neither is shown (R12)."""
+    units = [unit("L1"), unit("V1", "vertical")]
+    k = BUILTIN.min_subset_ballots
+    rates = group_rates(
+        units,
+        BUILTIN,
+        [_group("服务对象", ["SB"] * 541, units), _group("干部", ["DD"] * (k - 5), units)],
+    )
+    assert [g.hidden[:2] for g in rates] == [(True, True), (True, True)]
+    assert [g.rates[:2] for g in rates] == [(None, None), (None, None)]
+    assert rates[0].ballots == 541 and rates[0].suppressed and rates[1].suppressed
+
+
+def test_with_three_groups_the_smallest_other_is_the_complement() -> None:
+    units = [unit("L1")]
+    k = BUILTIN.min_subset_ballots
+    groups = [
+        _group("a", ["S"] * 100, units),
+        _group("b", ["B"] * 20, units),
+        _group("c", ["D"] * (k - 1), units),
+    ]
+    a, b, c = group_rates(units, BUILTIN, groups)
+    assert (a.rates[0], a.hidden[0]) == (1, False)
+    assert (b.rates[0], b.hidden[0]) == (None, True)  # the complement: smaller than a
+    assert (c.rates[0], c.hidden[0]) == (None, True)
+
+
+def test_ballots_without_a_group_count_as_a_hidden_cell_of_the_breakdown() -> None:
+    """3 ungrouped ballots and one group of 50: the group's figure and the total give the
+    3 back, so the group's figure is hidden too."""
+    units = [unit("L1")]
+    rates = group_rates(units, BUILTIN, [_group("a", ["S"] * 50, units)], ungrouped=[3, 0, 0])
+    assert rates[0].hidden[0] and rates[0].rates[0] is None
+    shown = group_rates(units, BUILTIN, [_group("a", ["S"] * 50, units)], ungrouped=[30, 0, 0])
+    assert not shown[0].hidden[0] and shown[0].rates[0] == 1
 
 
 def test_abstentions_follow_the_scheme_in_group_rates_as_in_unit_rates() -> None:
     units = [unit("L1"), unit("V1", "vertical")]
     rows = ["SA"] * 4 + ["AD"] * 3 + ["B-"]  # L1: 4 S, 3 A, 1 B — V1: 4 A, 3 D, 1 blank
-    local, vertical, _financial = group_rates(units, BUILTIN, [("g", 8, _counted(rows, 2))])[
-        0
-    ].rates
+    local, vertical, _financial = group_rates(units, BUILTIN, [_group("g", rows, units)])[0].rates
     by_unit = run(rows, units).units
     assert (local, vertical) == (by_unit[0].satisfaction_rate, by_unit[1].satisfaction_rate)
     assert (local, vertical) == (Fraction(5, 8), 0)  # abstentions count in the built-in

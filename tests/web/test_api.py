@@ -7,8 +7,9 @@ import json
 import pytest
 from django.test import Client, override_settings
 
-from pingyi.ballots.models import Ballot
-from pingyi.voting.services import IssuedBatch
+from pingyi.voting.services import IssuedBatch, token_issue
+from tests.db.conftest import STAFF
+from tests.stored import ballot_count
 from tests.web.conftest import Cast, client_for
 
 pytestmark = pytest.mark.django_db
@@ -28,7 +29,7 @@ def test_a_ballot_gets_201_and_a_receipt_then_409(cast: Cast, issued: IssuedBatc
     assert status == 409 and "cannot be used" in str(again["detail"])
     check = client.get(f"/api/campaigns/{cast.campaign.code}/receipts/{body['receipt']}")
     assert check.json() == {"counted": True}
-    assert Ballot.objects.count() == 1
+    assert ballot_count() == 1
 
 
 @pytest.mark.parametrize(
@@ -44,7 +45,7 @@ def test_a_ballot_gets_201_and_a_receipt_then_409(cast: Cast, issued: IssuedBatc
 def test_malformed_requests_get_400_and_store_nothing(issued: IssuedBatch, body: object) -> None:
     status, _ = post(Client(), "/api/ballots", body)
     assert status == 400
-    assert Ballot.objects.count() == 0
+    assert ballot_count() == 0
 
 
 def test_a_malformed_mark_gets_400_and_leaves_the_token_usable(issued: IssuedBatch) -> None:
@@ -71,7 +72,7 @@ def test_guessing_codes_hits_the_limit_and_a_forged_forwarded_for_does_not_help(
     assert statuses[:5] == [409] * 5 and set(statuses[5:]) == {429}
     status, _ = post(client, "/api/ballots", {"token": issued.codes[0], "marks": MARKS})
     assert status == 429  # even a good code waits: the address is locked out for a while
-    assert Ballot.objects.count() == 0
+    assert ballot_count() == 0
 
 
 def test_the_openapi_schema_is_served() -> None:
@@ -104,15 +105,34 @@ def test_a_viewer_reads_but_cannot_close(cast: Cast) -> None:
     assert response.status_code == 200 and response.json()["status"] == "closed"
 
 
-def test_results_are_refused_while_open_then_served_when_closed(
-    cast: Cast, issued: IssuedBatch
-) -> None:
+def test_results_are_refused_while_open_then_served_when_closed(cast: Cast) -> None:
     alice = client_for(cast.alice)
-    post(Client(), "/api/ballots", {"token": issued.codes[0], "marks": MARKS})
+    k = 8
+    batch = token_issue(
+        campaign=cast.campaign, group=cast.campaign.groups.first(), count=k, actor=STAFF
+    )
+    for code in batch.codes:
+        post(Client(), "/api/ballots", {"token": code, "marks": MARKS})
     assert alice.get(f"/api/campaigns/{cast.campaign.code}/results").status_code == 409
     alice.post(f"/api/campaigns/{cast.campaign.code}/close")
     results = alice.get(f"/api/campaigns/{cast.campaign.code}/results").json()
-    assert results["ballots"]["total"] == 1 and results["units"][0]["counts"]["satisfied"] == 1
+    assert results["ballots"]["total"] == k and results["units"][0]["counts"]["satisfied"] == k
+
+
+def test_results_of_a_campaign_under_k_ballots_are_refused_with_their_code(
+    cast: Cast, issued: IssuedBatch
+) -> None:
+    """R12 at the API door: one valid ballot, closed — 409 too_few_ballots, no figure."""
+    alice = client_for(cast.alice)
+    post(Client(), "/api/ballots", {"token": issued.codes[0], "marks": MARKS})
+    alice.post(f"/api/campaigns/{cast.campaign.code}/close")
+    response = alice.get(f"/api/campaigns/{cast.campaign.code}/results")
+    assert response.status_code == 409
+    assert response.json() == {
+        "detail": "only 1 valid ballots: fewer than 8, so no figure of this campaign is shown"
+        " (anonymity)",
+        "code": "too_few_ballots",
+    }
 
 
 def test_tokens_are_issued_to_staff_once(cast: Cast) -> None:

@@ -226,7 +226,7 @@ def test_every_page_shows_the_names_escaped(hostile: Hostile) -> None:
         ballot_submit(code=code, marks=MARKS)
     campaign_close(campaign=h.campaign, actor=STAFF)
     results = h.staff.get(f"/staff/c/{h.campaign.code}/results")
-    assert results.context["suppressed"] is False
+    assert results.status_code == 200 and results.context["result"].valid_ballots >= 8
     # the chart of the groups' shares names the group that voted
     pages.append((results, [h.payload, *h.unit_names, *h.category_names, group.name]))
     statuses = [response.status_code for response, _names in pages]

@@ -7,8 +7,8 @@ import re
 import pytest
 from django.test import Client
 
-from pingyi.ballots.models import Ballot
 from pingyi.voting.services import IssuedBatch
+from tests.stored import stored_ballots
 from tests.web.conftest import Cast
 
 pytestmark = pytest.mark.django_db
@@ -38,7 +38,7 @@ def test_code_review_submit_then_check_the_receipt(cast: Cast, issued: IssuedBat
     done = client.post("/v/submit", {"code": code, "m_L1": "satisfied", "m_V1": "dissatisfied"})
     assert done.status_code == 200
     receipt = done.context["receipt"]
-    assert Ballot.objects.get().marks == "0-2-"
+    assert stored_ballots()[0].marks == "0-2-"
     check = client.post("/receipt/", {"campaign": cast.campaign.code, "receipt": receipt})
     assert check.context["counted"] is True
     wrong = client.post("/receipt/", {"campaign": cast.campaign.code, "receipt": "2345623456"})

@@ -146,14 +146,17 @@ def audit_log_parallel(
     *, actor: str, action: str, obj: Any = None, now: datetime | None = None
 ) -> None:
     """Appends an entry to a lane chosen at random, for actions that arrive many at once
-    (ballot casts). The lane is chosen by chance, so it says nothing about the caller."""
+    (ballot casts). The lane is chosen by chance, so it says nothing about the caller.
+
+    The entry names its lane in its data: casts keep only the day (R10), so the first entries
+    of two lanes would otherwise hash alike."""
     lane = 1 + secrets.randbelow(LANES)
     _append(
         _Chain(LaneHead, "lane", lane, LaneEntry),
         actor=actor,
         action=action,
         obj=obj,
-        data=None,
+        data={"lane": lane},
         now=now,
     )
 

@@ -1,15 +1,17 @@
-"""The ballot table. Anonymity is a property of this schema (R9, R10): nothing here leads to a
-person, a token, a session or a precise time, and ids are random so row order tells nothing.
-A new column must be reviewed against tests/ballots/test_anonymity.py before it is added."""
+"""The ballot table, the mixing pool and the seal. Anonymity is a property of this schema
+(R9, R10): nothing here leads to a person, a token, a session or a precise time; ids are random
+and SQLite keeps them as the rowid, so row order tells nothing; an online ballot reaches the
+ballot table only through the mixing pool (ballots.pool), in a transaction shared with at
+least k − 1 other ballots and with no token use. A new column must be reviewed against
+tests/db/test_anonymity.py before it is added."""
 
 from __future__ import annotations
-
-import secrets
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from pingyi.campaigns.models import Campaign, EvaluatorGroup
+from pingyi.fields import RandomIdField, random_id
 
 # One character per unit, in unit position order: "0".."9" the scheme's mark index,
 # "-" left blank (counts as abstain), "." not on this ballot (the unit is not covered).
@@ -17,8 +19,7 @@ MARK_BLANK = "-"
 MARK_NOT_COVERED = "."
 
 
-def random_ballot_id() -> int:
-    return secrets.randbits(62) + 1
+random_ballot_id = random_id  # the name migration 0001 knows
 
 
 class BallotSource(models.TextChoices):
@@ -27,7 +28,7 @@ class BallotSource(models.TextChoices):
 
 
 class Ballot(models.Model):
-    id = models.BigIntegerField(primary_key=True, default=random_ballot_id, editable=False)
+    id = RandomIdField(primary_key=True, default=random_id, editable=False)
     # No index of their own: the unique (campaign, ballot_no) index serves campaign lookups,
     # and every index is one more B-tree each of a million inserts must update.
     campaign = models.ForeignKey(
@@ -49,6 +50,9 @@ class Ballot(models.Model):
     valid = models.BooleanField(_("valid"))
     source = models.CharField(_("source"), max_length=10, choices=BallotSource.choices)
     cast_on = models.DateField(_("day cast"))  # a day, never a time (R9)
+    # HMAC of every other column under a key outside the database (ballots.sealing): a row
+    # altered or inserted without the key fails `pingyi verify` (R15).
+    mac = models.BinaryField(_("MAC"), max_length=16)
 
     class Meta:
         verbose_name = _("ballot")
@@ -65,3 +69,47 @@ class Ballot(models.Model):
 
     def __str__(self) -> str:
         return _("ballot %(no)s") % {"no": self.ballot_no or "—"}
+
+
+class PooledBallot(models.Model):
+    """A cast ballot waiting in the mixing pool, sealed (ballots.sealing).
+
+    The cast's transaction writes the token's use and this row together, so they share the
+    transaction id (PostgreSQL's ``xmin``) — which is why nothing here is readable without the
+    key kept outside the database. Ballots leave the pool for the ballot table at random, in
+    batches of at least k, in transactions of their own, and all of them when the campaign
+    closes (ballots.pool).
+    """
+
+    id = RandomIdField(primary_key=True, default=random_id, editable=False)
+    campaign = models.ForeignKey(Campaign, on_delete=models.PROTECT, related_name="+")
+    sealed = models.BinaryField(_("sealed ballot"))
+
+    class Meta:
+        verbose_name = _("ballot in the mixing pool")
+        verbose_name_plural = _("ballots in the mixing pool")
+
+    def __str__(self) -> str:
+        return str(_("sealed ballot"))
+
+
+class BallotSeal(models.Model):
+    """What a campaign's ballots were when it closed: the digest of the ballot set (sealed into
+    the audit chain by the closing entry and printed on the notice) and the tally computed
+    once from them, which pages and exports read and `pingyi verify` recounts (R15)."""
+
+    campaign = models.OneToOneField(
+        Campaign, on_delete=models.PROTECT, primary_key=True, related_name="seal"
+    )
+    digest = models.CharField(_("ballot set digest"), max_length=64)
+    ballots = models.PositiveIntegerField(_("ballots"))
+    online = models.PositiveIntegerField(_("online ballots"))
+    paper = models.PositiveIntegerField(_("paper ballots"))
+    tally = models.JSONField(_("stored tally"))
+
+    class Meta:
+        verbose_name = _("ballot seal")
+        verbose_name_plural = _("ballot seals")
+
+    def __str__(self) -> str:
+        return f"{self.campaign_id}: {self.digest[:12]}"

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
 from django.db import connection
 
-from pingyi.ballots.models import Ballot
+from pingyi.ballots.models import Ballot, BallotSeal, BallotSource
 from pingyi.campaigns.models import Campaign
 from pingyi.campaigns.selectors import (
     campaign_previous,
@@ -16,10 +17,12 @@ from pingyi.campaigns.selectors import (
     campaign_unit_specs,
 )
 from pingyi.rules import phases
+from pingyi.rules.errors import RuleError, gettext_noop
 from pingyi.rules.tally import (
     BLANK,
     NOT_COVERED,
     REASON_BLANK,
+    GroupCounts,
     GroupRates,
     InvalidBallot,
     MarkMatrix,
@@ -65,15 +68,17 @@ def count_block(text: str, width: int, kinds: int, abstain: int) -> npt.NDArray[
 class Block:
     group_id: int | None
     valid: bool
+    source: str
     ballots: int
     marks: str  # the marks of its ballots, concatenated
 
 
 def ballot_blocks(campaign: Campaign) -> list[Block]:
-    """The campaign's ballots as one concatenated text per (group, valid) — a handful of rows.
+    """The campaign's ballots as one concatenated text per (group, valid, source): a handful
+    of rows.
 
     The database concatenates: a million ballots come back as a few long strings instead of
-    a million rows, which is what makes the results of a province-sized campaign quick.
+    a million rows, which is what makes counting a province-sized campaign quick.
     Validity is the flag stored with each ballot, decided by the same frozen scheme.
     """
     table = Ballot._meta.db_table
@@ -82,12 +87,12 @@ def ballot_blocks(campaign: Campaign) -> list[Block]:
     )
     with connection.cursor() as cursor:
         cursor.execute(
-            f"SELECT group_id, valid, count(*), {concat} FROM {table}"  # noqa: S608
-            " WHERE campaign_id = %s GROUP BY group_id, valid",
+            f"SELECT group_id, valid, source, count(*), {concat} FROM {table}"  # noqa: S608
+            " WHERE campaign_id = %s GROUP BY group_id, valid, source",
             [campaign.pk],
         )
         rows = cursor.fetchall()
-    return [Block(g, bool(v), int(n), text or "") for g, v, n, text in rows]
+    return [Block(g, bool(v), str(src), int(n), text or "") for g, v, src, n, text in rows]
 
 
 def invalid_numbers(campaign: Campaign) -> list[str]:
@@ -97,55 +102,194 @@ def invalid_numbers(campaign: Campaign) -> list[str]:
     return sorted((n or "" for n in numbers), key=lambda n: (len(n), n))
 
 
-def campaign_tally(campaign: Campaign, *, previous: bool = True) -> TallyResult:
-    """The results of a closed campaign from its stored ballots (refused while it is open, R12)."""
-    phases.check_results_visible(campaign.status)
+@dataclass(frozen=True)
+class GroupCount:
+    ballots: int  # valid ballots of the group
+    covering: list[int]  # of them, those covering each category of the scheme (scheme order)
+    counted: npt.NDArray[np.int64]  # counted[u, m] over its valid ballots
+
+
+@dataclass(frozen=True)
+class CampaignCount:
+    """All that results need from a campaign's ballots: what a seal stores (BallotSeal.tally)
+    and what `pingyi verify` recounts to compare with it."""
+
+    total: int
+    online: int
+    paper: int
+    invalid: list[str]  # numbers of the invalid ballots ("" for an online one), sorted
+    counted: npt.NDArray[np.int64]  # counted[u, m] over every valid ballot
+    groups: dict[int, GroupCount]
+    ungrouped: list[int]  # valid ballots naming no group that cover each category
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "total": self.total,
+            "online": self.online,
+            "paper": self.paper,
+            "invalid": self.invalid,
+            "counted": self.counted.tolist(),
+            "groups": {
+                str(g): {
+                    "ballots": c.ballots,
+                    "covering": c.covering,
+                    "counted": c.counted.tolist(),
+                }
+                for g, c in sorted(self.groups.items())
+            },
+            "ungrouped": self.ungrouped,
+        }
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any], width: int, kinds: int) -> CampaignCount:
+        def matrix(rows: list[list[int]]) -> npt.NDArray[np.int64]:
+            return np.array(rows, dtype=np.int64).reshape(width, kinds)
+
+        return cls(
+            total=int(data["total"]),
+            online=int(data["online"]),
+            paper=int(data["paper"]),
+            invalid=[str(n) for n in data["invalid"]],
+            counted=matrix(data["counted"]),
+            groups={
+                int(g): GroupCount(int(c["ballots"]), list(c["covering"]), matrix(c["counted"]))
+                for g, c in data["groups"].items()
+            },
+            ungrouped=list(data["ungrouped"]),
+        )
+
+
+def _covering(text: str, width: int, columns: list[list[int]]) -> list[int]:
+    """Per category (its unit columns), how many ballots of a block cover at least one unit."""
+    if not text or width == 0:
+        return [0] * len(columns)
+    covered = np.frombuffer(text.encode("ascii"), dtype=np.uint8).reshape(-1, width) != ord(".")
+    return [int(covered[:, cols].any(axis=1).sum()) if cols else 0 for cols in columns]
+
+
+def campaign_count(campaign: Campaign) -> CampaignCount:
+    """Counts the stored ballots of a campaign (the pool is empty once it is closed)."""
     scheme = campaign_scheme(campaign)
     units = campaign_unit_specs(campaign)
     width, kinds = len(units), len(scheme.marks)
-    blocks = ballot_blocks(campaign)
+    columns = [
+        [i for i, u in enumerate(units) if u.category_code == c.code] for c in scheme.categories
+    ]
     counted = np.zeros((width, kinds), dtype=np.int64)
-    for block in blocks:
-        if block.valid:
-            counted += count_block(block.marks, width, kinds, scheme.abstain_index)
+    groups: dict[int, GroupCount] = {}
+    ungrouped = [0] * len(columns)
+    total = online = paper = 0
+    for block in ballot_blocks(campaign):
+        total += block.ballots
+        online += block.ballots if block.source == BallotSource.ONLINE else 0
+        paper += block.ballots if block.source == BallotSource.PAPER else 0
+        if not block.valid:
+            continue
+        marks = count_block(block.marks, width, kinds, scheme.abstain_index)
+        covering = _covering(block.marks, width, columns)
+        counted += marks
+        if block.group_id is None:
+            ungrouped = [a + b for a, b in zip(ungrouped, covering, strict=True)]
+            continue
+        before = groups.get(block.group_id)
+        if before is not None:
+            marks = marks + before.counted
+            covering = [a + b for a, b in zip(before.covering, covering, strict=True)]
+        groups[block.group_id] = GroupCount(
+            block.ballots + (before.ballots if before else 0), covering, marks
+        )
+    return CampaignCount(
+        total=total,
+        online=online,
+        paper=paper,
+        invalid=invalid_numbers(campaign),
+        counted=counted,
+        groups=groups,
+        ungrouped=ungrouped,
+    )
+
+
+def stored_count(campaign: Campaign) -> CampaignCount | None:
+    """The count sealed when the campaign closed (None before, or for one closed before seals
+    existed)."""
+    seal = BallotSeal.objects.filter(campaign=campaign).first()
+    if seal is None:
+        return None
+    scheme = campaign_scheme(campaign)
+    width = len(campaign_unit_specs(campaign))
+    return CampaignCount.from_json(seal.tally, width, len(scheme.marks))
+
+
+def campaign_tally(campaign: Campaign, *, previous: bool = True) -> TallyResult:
+    """The decided results of a closed campaign (refused while it is open, R12), from the
+    count sealed at close. No small-ballot rule here: pages, exports, the API, the CLI and
+    notices go through campaign_results, which adds it."""
+    phases.check_results_visible(campaign.status)
+    count = stored_count(campaign) or campaign_count(campaign)
+    return _decided(campaign, count, previous=previous)
+
+
+def _decided(campaign: Campaign, count: CampaignCount, *, previous: bool) -> TallyResult:
+    scheme = campaign_scheme(campaign)
+    units = campaign_unit_specs(campaign)
     names = {g.pk: g.name for g in campaign.groups.all()}
-    by_group: dict[str, int] = {}
-    for block in blocks:
-        if block.group_id is not None:
-            name = names[block.group_id]
-            by_group[name] = by_group.get(name, 0) + (block.ballots if block.valid else 0)
-    invalid = [InvalidBallot(ballot_no=n, reason=REASON_BLANK) for n in invalid_numbers(campaign)]
-    total = sum(b.ballots for b in blocks)
+    present = [(names[g], c.ballots) for g, c in count.groups.items()]
+    invalid = [InvalidBallot(ballot_no=n, reason=REASON_BLANK) for n in count.invalid]
+    valid = count.total - len(invalid)
     return decide(
         units=units,
-        counted=counted,
-        columns=list(range(width)),
+        counted=count.counted,
+        columns=list(range(len(units))),
         scheme=scheme,
-        total_ballots=total,
+        total_ballots=count.total,
         invalid=invalid,
-        groups=shares_of(list(by_group.items()), total - len(invalid), scheme) if by_group else [],
+        groups=shares_of(present, valid, scheme) if present else [],
         previous_last=campaign_previous_last(campaign) if previous else (),
     )
 
 
-def campaign_group_rates(campaign: Campaign) -> list[GroupRates]:
-    """Each evaluator group's satisfaction rate per category, small groups suppressed; for a
-    closed campaign only (R12), like every result."""
+E_TOO_FEW = gettext_noop(
+    "only %(valid)s valid ballots: fewer than %(k)s, so no figure of this campaign is shown"
+    " (anonymity)"
+)
+
+
+class TooFewBallots(RuleError):
+    """A closed campaign with fewer than k valid ballots: no figure anywhere (R12)."""
+
+    code = "too_few_ballots"
+
+
+@dataclass(frozen=True)
+class CampaignResults:
+    """What may be shown of a closed campaign: the result, and each evaluator group's rate per
+    category with small cells and their complements suppressed."""
+
+    tally: TallyResult
+    group_rates: list[GroupRates]
+
+
+def campaign_results(campaign: Campaign) -> CampaignResults:
+    """The one door to a campaign's figures: every page, download, the API, the CLI, the
+    notice, the history and the ledger call it, so that each refuses the same way (R12):
+    while the campaign is open (phases) and when it has fewer than k valid ballots
+    (TooFewBallots)."""
     phases.check_results_visible(campaign.status)
-    scheme = campaign_scheme(campaign)
-    units = campaign_unit_specs(campaign)
-    width, kinds = len(units), len(scheme.marks)
-    counted: dict[int, tuple[int, npt.NDArray[np.int64]]] = {}
-    for block in ballot_blocks(campaign):
-        if block.valid and block.group_id is not None:
-            ballots, counts = counted.get(block.group_id, (0, np.zeros((width, kinds), np.int64)))
-            marks = count_block(block.marks, width, kinds, scheme.abstain_index)
-            counted[block.group_id] = (ballots + block.ballots, counts + marks)
-    empty = np.zeros((width, kinds), np.int64)
-    by_group = [
-        (g.name, *counted.get(g.pk, (0, empty))) for g in campaign.groups.order_by("position")
-    ]
-    return group_rates(units, scheme, by_group)
+    count = stored_count(campaign) or campaign_count(campaign)
+    tally = _decided(campaign, count, previous=True)
+    k = tally.scheme.min_subset_ballots
+    if tally.valid_ballots < k:
+        raise TooFewBallots(E_TOO_FEW, valid=tally.valid_ballots, k=k)
+    nobody = GroupCount(0, [0] * len(count.ungrouped), np.zeros_like(count.counted))
+    by_group = []
+    for group in campaign.groups.order_by("position"):
+        found = count.groups.get(group.pk, nobody)
+        by_group.append(
+            GroupCounts(group.name, found.ballots, tuple(found.covering), found.counted)
+        )
+    units = [u.spec for u in tally.units]
+    rates = group_rates(units, tally.scheme, by_group, count.ungrouped)
+    return CampaignResults(tally=tally, group_rates=rates)
 
 
 def campaign_previous_last(campaign: Campaign) -> set[str]:

@@ -12,7 +12,10 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from pingyi.audit.services import audit_log
-from pingyi.ballots.models import Ballot, BallotSource
+from pingyi.ballots.models import Ballot, BallotSeal, BallotSource
+from pingyi.ballots.pool import pool_drain
+from pingyi.ballots.sealing import ballot_mac, canonical, set_digest
+from pingyi.ballots.selectors import campaign_count
 from pingyi.campaigns.models import Campaign, EvaluatorGroup
 from pingyi.campaigns.selectors import campaign_scheme, campaign_units
 from pingyi.inputs.p1_files import BallotRows
@@ -21,6 +24,7 @@ from pingyi.rules.errors import InputError, Problem, Where, gettext_noop
 from pingyi.rules.tally import NOT_COVERED, MarkMatrix, valid_rows
 from pingyi.voting.models import Receipt
 
+IMPORTED = "ballots.imported"  # its "imported" count: what verify adds up per campaign
 R_ALREADY_IMPORTED = gettext_noop("ballot number %(ballot_no)r was already imported")
 E_UNKNOWN_GROUP = gettext_noop("unknown evaluator group %(value)r; expected one of: %(known)s")
 CHUNK = 5000
@@ -133,25 +137,35 @@ def ballots_import(
         valid = valid_rows(kept, campaign_scheme(locked)).tolist()
         texts = encode_marks(kept)
         day = today or timezone.localdate()
-        # Random ids (as random_ballot_id draws them), inserted in id order: the primary key's
-        # B-tree then fills in order, and the order tells nothing since the ids are random.
+        # Random ids, inserted in id order: the primary key's B-tree then fills in order, and
+        # the order tells nothing since the ids are random. Each row carries its MAC (R15).
         ids = (np.frombuffer(secrets.token_bytes(8 * len(keep)), dtype=np.uint64) >> 2) + 1
-        params = [
-            (int(ids[n]), locked.pk, groups[keep[n]], rows.ballot_nos[keep[n]], texts[n], valid[n])
-            for n in np.argsort(ids).tolist()
-        ]
+        source, day_text = BallotSource.PAPER.value, day.isoformat()
+        params = []
+        for n in np.argsort(ids).tolist():
+            ballot_id, group, number = int(ids[n]), groups[keep[n]], rows.ballot_nos[keep[n]]
+            mac = ballot_mac(
+                ballot_id=ballot_id,
+                campaign_id=locked.pk,
+                group_id=group,
+                ballot_no=number,
+                marks=texts[n],
+                valid=valid[n],
+                source=source,
+                cast_on=day_text,
+            )
+            params.append((ballot_id, locked.pk, group, number, texts[n], valid[n], day, mac))
         table = Ballot._meta.db_table
         with connection.cursor() as cursor:
             cursor.executemany(
                 f"INSERT INTO {table} (id, campaign_id, group_id, ballot_no, marks, valid,"  # noqa: S608
-                f" source, cast_on) VALUES (%s, %s, %s, %s, %s, %s, '{BallotSource.PAPER.value}',"
-                f" '{day.isoformat()}')",
+                f" source, cast_on, mac) VALUES (%s, %s, %s, %s, %s, %s, '{source}', %s, %s)",
                 params,
             )
         report = ImportReport(imported=len(keep), invalid=valid.count(False), rejected=rejected)
         audit_log(
             actor=actor,
-            action="ballots.imported",
+            action=IMPORTED,
             obj=locked,
             data={
                 "file": rows.file,
@@ -162,6 +176,58 @@ def ballots_import(
             },
         )
     return report
+
+
+@dataclass(frozen=True)
+class Sealed:
+    digest: str
+    ballots: int
+
+
+def ballots_close(*, campaign: Campaign) -> Sealed:
+    """What closing does to the ballots, inside the closing transaction: every ballot still in
+    the mixing pool moves to the ballot table, ballots and receipts are rewritten in random
+    order, and the ballot set is sealed — its digest (returned, for the closing audit entry
+    and the notice) and its tally stored, which results read and verify recounts (R15)."""
+    scheme = campaign_scheme(campaign)
+    pool_drain(campaign_id=campaign.pk, keep=scheme.min_subset_ballots, everything=True)
+    ballots_storage_shuffle(campaign=campaign)
+    count = campaign_count(campaign)
+    seal = BallotSeal.objects.create(
+        campaign=campaign,
+        digest=ballot_set_digest(campaign),
+        ballots=count.total,
+        online=count.online,
+        paper=count.paper,
+        tally=count.as_json(),
+    )
+    return Sealed(seal.digest, seal.ballots)
+
+
+def ballot_set_digest(campaign: Campaign) -> str:
+    """The digest of the campaign's stored ballots as they are now (sealing.set_digest)."""
+    rows = (
+        Ballot.objects.filter(campaign=campaign)
+        .order_by("id")
+        .values_list("id", "group_id", "ballot_no", "marks", "valid", "source", "cast_on")
+        .iterator(chunk_size=20000)
+    )
+    return set_digest(
+        campaign.code,
+        (
+            canonical(
+                ballot_id=i,
+                campaign_id=campaign.pk,
+                group_id=g,
+                ballot_no=n,
+                marks=m,
+                valid=v,
+                source=s,
+                cast_on=d,
+            )
+            for i, g, n, m, v, s, d in rows
+        ),
+    )
 
 
 def ballots_storage_shuffle(*, campaign: Campaign) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping, Sequence
+from typing import Any
 
 from django.db import transaction
 
@@ -117,16 +118,13 @@ def _transition(campaign: Campaign, target: str, actor: str) -> Campaign:
         before = locked.status
         locked.status = target
         locked.save(update_fields=["status"])
+        data: dict[str, Any] = {"from": before, "to": target}
         if target == phases.CLOSED:
-            from pingyi.ballots.services import ballots_storage_shuffle  # ballots depend on us
+            from pingyi.ballots.services import ballots_close  # ballots depend on us
 
-            ballots_storage_shuffle(campaign=locked)
-        audit_log(
-            actor=actor,
-            action=f"campaign.{target}",
-            obj=locked,
-            data={"from": before, "to": target},
-        )
+            sealed = ballots_close(campaign=locked)
+            data |= {"ballots": sealed.ballots, "ballots_digest": sealed.digest}
+        audit_log(actor=actor, action=f"campaign.{target}", obj=locked, data=data)
     campaign.status = target
     return campaign
 

@@ -11,7 +11,7 @@ from django.contrib.auth import get_user_model
 from django.utils.translation import gettext as _
 
 from pingyi.accounts.models import Membership, Role
-from pingyi.ballots.selectors import campaign_tally
+from pingyi.ballots.selectors import campaign_results
 from pingyi.ballots.services import ballots_import
 from pingyi.campaigns.models import Campaign, Organization
 from pingyi.campaigns.selectors import campaign_scheme, campaign_units
@@ -123,7 +123,7 @@ def demo_build(*, out: Path, seed: int, actor: str) -> Iterator[str]:
     out.mkdir(parents=True, exist_ok=True)
     campaigns = [_build_year(year, i, seed, out, actor) for i, year in enumerate(YEARS)]
     for campaign in campaigns:
-        result = campaign_tally(campaign)
+        result = campaign_results(campaign).tally
         json_path, xlsx_path = (
             out / f"results-{campaign.year}.json",
             out / f"results-{campaign.year}.xlsx",

@@ -15,7 +15,7 @@ from django.utils import timezone
 from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, Paragraph, Spacer
 
-from pingyi.ballots.selectors import campaign_tally
+from pingyi.ballots.selectors import campaign_results
 from pingyi.exports.pdf import escape, headed_table, register_cjk_font, styles, write_story
 from pingyi.exports.results_pdf import ResultsReport  # one layout for every printed P1 result
 from pingyi.exports.results_workbook import FLAG_LABELS, write_results_workbook
@@ -31,7 +31,7 @@ def notice_result(notice: Notice) -> TallyResult:
     """The campaign's tally with each unit as the notice now reads (reviews applied)."""
     if notice.campaign is None:  # a grading's notice prints through the grading reports
         raise ValueError("not a campaign's notice")
-    result = campaign_tally(notice.campaign)
+    result = campaign_results(notice.campaign).tally
     result.units = entry_results(list(notice.entries.order_by("position")))
     return result
 

@@ -10,10 +10,14 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 from itertools import groupby
 
+from django.core.cache import cache
 from django.db.models import F, QuerySet
+from django.utils.translation import get_language, gettext
 
 from pingyi.accounts.selectors import READ, AnyUser, campaigns_for, organizations_for
 from pingyi.audit.services import audit_head
+from pingyi.ballots.models import BallotSeal
+from pingyi.ballots.verify import campaign_reconcile
 from pingyi.campaigns.models import Campaign
 from pingyi.grading.models import GradingRound
 from pingyi.notices.models import Notice, NoticeEntry, NoticeKind, Objection, Review
@@ -163,3 +167,40 @@ def gradings_to_publish(user: AnyUser, roles: tuple[str, ...]) -> QuerySet[Gradi
 def campaigns_to_publish(user: AnyUser, roles: tuple[str, ...]) -> QuerySet[Campaign]:
     """Closed campaigns of the user's offices: each may go on notice."""
     return campaigns_for(user, roles).filter(status=phases.CLOSED).order_by("-year", "code")
+
+
+@dataclass(frozen=True)
+class LiveCounts:
+    """The notice's reconciliation as the ballots stand now (R15), and the seal's digest."""
+
+    online: int
+    paper: int
+    problems: tuple[str, ...]
+    sealed: str  # the ballot set's digest sealed at close ("" if it was closed before seals)
+
+    @property
+    def reconciles(self) -> bool:
+        return not self.problems
+
+
+RECONCILE_SECONDS = 30  # counted again at most this often, for every reader at once
+
+
+def notice_live_counts(notice: Notice) -> LiveCounts | None:
+    """Computed from the stored ballots, not copied at publication: a ballot removed or added
+    since shows here within RECONCILE_SECONDS. None for a grading's notice."""
+    if notice.campaign is None:
+        return None
+    key = f"pingyi:notice-counts:{notice.pk}:{get_language()}"
+    found: LiveCounts | None = cache.get(key)
+    if found is None:
+        check = campaign_reconcile(notice.campaign, counted=notice.ballots_counted)
+        seal = BallotSeal.objects.filter(campaign=notice.campaign).first()
+        found = LiveCounts(
+            online=check.online,
+            paper=check.paper,
+            problems=tuple(gettext(p.template) % p.params for p in check.problems),
+            sealed=seal.digest if seal else "",
+        )
+        cache.set(key, found, RECONCILE_SECONDS)
+    return found

@@ -21,7 +21,7 @@ from django.utils import timezone
 
 from pingyi.accounts.models import Membership
 from pingyi.audit.services import audit_head_parts, audit_log
-from pingyi.ballots.selectors import campaign_previous_last, campaign_tally
+from pingyi.ballots.selectors import campaign_previous_last, campaign_results
 from pingyi.campaigns.models import Campaign
 from pingyi.campaigns.selectors import campaign_scheme
 from pingyi.campaigns.services import campaign_finalize, campaign_publish
@@ -49,9 +49,6 @@ from pingyi.voting.selectors import collection_status
 MAX_TEXT = 4000
 MAX_CONTACT = 200
 
-E_TOO_FEW = gettext_noop(
-    "only %(valid)s valid ballots: fewer than %(k)s, so no figure may be published (R12)"
-)
 E_NO_ENTRY = gettext_noop("the notice has no unit %(code)r")
 E_TEXT = gettext_noop("say what is wrong (1 to %(max)s characters)")
 E_CONTACT = gettext_noop("a contact is at most %(max)s characters")
@@ -117,9 +114,7 @@ def notice_publish(
     period = days if days is not None else scheme.notice_days
     rules.check_days(period)
     phases.check_transition(campaign.status, phases.PUBLISHED)  # the clear message first
-    result = campaign_tally(campaign)
-    if result.valid_ballots < scheme.min_subset_ballots:
-        raise RuleError(E_TOO_FEW, valid=result.valid_ballots, k=scheme.min_subset_ballots)
+    result = campaign_results(campaign).tally  # refuses under k valid ballots (R12)
     before = campaign.status
     try:
         with transaction.atomic():

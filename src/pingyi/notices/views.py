@@ -23,6 +23,7 @@ from pingyi.campaigns.selectors import campaign_scheme
 from pingyi.notices.forms import ObjectionForm, TrackForm
 from pingyi.notices.models import Notice, NoticeStatus
 from pingyi.notices.selectors import (
+    notice_live_counts,
     notice_public_get,
     notice_public_list,
     notice_public_page,
@@ -79,6 +80,7 @@ def _page(
     body, options = _results(notice, head)
     context: dict[str, Any] = {
         "notice": notice,
+        "live": notice_live_counts(notice),
         "head": head,
         "body": mark_safe(body),  # noqa: S308 - rendered by our templates, escaped there
         "options": None if form is not None else mark_safe(options),  # noqa: S308 - as above

@@ -12,7 +12,7 @@ from fractions import Fraction
 
 from django.db.models import Count, Q
 
-from pingyi.ballots.selectors import campaign_tally
+from pingyi.ballots.selectors import TooFewBallots, campaign_results
 from pingyi.campaigns.models import Campaign, Series
 from pingyi.exports.results_workbook import CONSECUTIVE_LAST_VERTICAL, CONSEQUENCES
 from pingyi.notices.models import NoticeEntry
@@ -64,12 +64,13 @@ def _from_entries(series: Series, code: str, years: dict[int, Year]) -> None:
 def _from_tally(year: Year, code: str) -> None:
     """A closed campaign not (yet) on notice: its figures, unless it had fewer than k valid
     ballots — then nothing but that the unit took part, as on the results page (R12)."""
-    result = campaign_tally(year.campaign)
+    try:
+        result = campaign_results(year.campaign).tally
+    except TooFewBallots:
+        year.present = year.campaign.units.filter(code=code).exists()
+        return
     unit = next((u for u in result.units if u.spec.code == code), None)
     if unit is None:
-        return
-    if result.valid_ballots < result.scheme.min_subset_ballots:
-        year.present = True
         return
     rule = next(c for c in result.scheme.categories if c.code == unit.spec.category_code)
     year.name, year.category, year.rank = unit.spec.name, rule.name, unit.rank

@@ -26,6 +26,7 @@ import numpy as np
 import numpy.typing as npt
 
 from pingyi.rules.scheme import Scheme
+from pingyi.rules.suppression import suppressed_cells
 
 BLANK = -1  # a cell left empty: counts as the scheme's abstain mark
 NOT_COVERED = -2  # the unit is not on this ballot: not counted for it at all
@@ -145,44 +146,72 @@ def _unit_result(spec: UnitSpec, counts: Sequence[int], scheme: Scheme) -> UnitR
 class GroupRates:
     """The satisfaction rate one evaluator group gave each category (scheme order).
 
-    ``rates`` is empty when the group has fewer valid ballots than the scheme's
-    ``min_subset_ballots``: no figure at all for so small a subset (anonymity, R12's spirit);
-    a rate is None in a category where the group expressed no opinion.
+    ``rates[i]`` is None where the group expressed no opinion on category i, or where its
+    figure is suppressed (``hidden[i]``): fewer than ``min_subset_ballots`` ballots of the
+    group cover the category, or another group's small figure there could otherwise be
+    computed from this one and the category's result (rules.suppression, R12).
     """
 
     group: str
     ballots: int
     rates: tuple[Fraction | None, ...]
+    hidden: tuple[bool, ...]
 
     @property
     def suppressed(self) -> bool:
-        return not self.rates
+        """No figure of this group is shown at all, and that is because of suppression."""
+        return any(self.hidden) and all(rate is None for rate in self.rates)
+
+
+@dataclass(frozen=True)
+class GroupCounts:
+    """One evaluator group's valid ballots: how many, how many cover each category of the
+    scheme, and counted[c, m] of their marks."""
+
+    name: str
+    ballots: int
+    covering: tuple[int, ...]
+    counted: npt.NDArray[np.int64]
 
 
 def group_rates(
     units: Sequence[UnitSpec],
     scheme: Scheme,
-    by_group: Sequence[tuple[str, int, npt.NDArray[np.int64]]],
+    by_group: Sequence[GroupCounts],
+    ungrouped: Sequence[int] = (),
 ) -> list[GroupRates]:
-    """Per (group, valid ballots, counted[c, m] of its valid ballots): each category's rate,
-    counting every mark the category's units received as _unit_result counts one unit's."""
+    """Each category's rate per group, counting every mark the category's units received as
+    _unit_result counts one unit's; cells suppressed per category with their complements.
+
+    ``ungrouped[c]``: valid ballots that name no group and cover category c — a cell of the
+    category's breakdown that is never shown, and may itself need protecting.
+    """
     abstain = scheme.abstain_index
     considered = [
         i for i in range(len(scheme.marks)) if scheme.abstain_in_denominator or i != abstain
     ]
     favourable = [i for i in considered if scheme.marks[i].favourable]
+    categories = scheme.categories
+    hidden_by_category = []
+    for c in range(len(categories)):
+        sizes = [g.covering[c] for g in by_group]
+        rest = ungrouped[c] if ungrouped else 0
+        cells = suppressed_cells(
+            [*sizes, rest], scheme.min_subset_ballots, [False] * len(sizes) + [True]
+        )
+        hidden_by_category.append(cells)
     found: list[GroupRates] = []
-    for name, ballots, counted in by_group:
-        if ballots < scheme.min_subset_ballots:
-            found.append(GroupRates(name, ballots, ()))
-            continue
+    for index, group in enumerate(by_group):
         rates: list[Fraction | None] = []
-        for category in scheme.categories:
-            columns = [c for c, u in enumerate(units) if u.category_code == category.code]
-            block = counted[columns]
+        hidden: list[bool] = []
+        for c, category in enumerate(categories):
+            columns = [i for i, u in enumerate(units) if u.category_code == category.code]
+            block = group.counted[columns]
             n = int(block[:, considered].sum())
-            rates.append(Fraction(int(block[:, favourable].sum()), n) if n else None)
-        found.append(GroupRates(name, ballots, tuple(rates)))
+            cut = index in hidden_by_category[c]
+            hidden.append(cut)
+            rates.append(Fraction(int(block[:, favourable].sum()), n) if n and not cut else None)
+        found.append(GroupRates(group.name, group.ballots, tuple(rates), tuple(hidden)))
     return found
 
 

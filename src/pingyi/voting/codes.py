@@ -10,6 +10,8 @@ from __future__ import annotations
 import hashlib
 import secrets
 
+from pingyi.keys import TOKEN_DIGEST, keyed_digest
+
 ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
 TOKEN_LENGTH = 16
 RECEIPT_LENGTH = 10
@@ -30,8 +32,22 @@ def grouped(code: str, size: int = 4) -> str:
 
 
 def digest(code: str) -> str:
-    """Tokens are stored only as this hash (R11)."""
+    """Tokens are stored only as this keyed digest (R10, R11).
+
+    An HMAC under a key outside the database: whoever holds the issued code list (the CSV for
+    SMS) and a copy of the database still cannot tell which stored token is whose. It is the
+    HMAC of the code's plain SHA-256, which is what tokens stored before keyed digests held,
+    so that migration 0002 could key them without knowing the codes.
+    """
+    return keyed_hex(plain_digest(code))
+
+
+def plain_digest(code: str) -> str:
     return hashlib.sha256(normalise(code).encode("ascii", "ignore")).hexdigest()
+
+
+def keyed_hex(plain: str) -> str:
+    return keyed_digest(TOKEN_DIGEST, plain.encode("ascii")).hex()
 
 
 def plausible(code: str, length: int) -> bool:

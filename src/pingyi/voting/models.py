@@ -3,16 +3,13 @@ none of them (R9): a token's use is recorded in TokenUse, whose only column is t
 
 from __future__ import annotations
 
-import secrets
-
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from pingyi.campaigns.models import Campaign, EvaluatorGroup
+from pingyi.fields import RandomIdField, random_id
 
-
-def random_id() -> int:
-    return secrets.randbits(62) + 1
+__all__ = ["BallotToken", "Receipt", "TokenBatch", "TokenUse", "random_id"]
 
 
 class TokenBatch(models.Model):
@@ -33,9 +30,10 @@ class TokenBatch(models.Model):
 
 
 class BallotToken(models.Model):
-    """One evaluator's right to cast one ballot. Only the hash of the code is stored (R11)."""
+    """One evaluator's right to cast one ballot. Only the keyed digest of the code is stored
+    (R10, R11: voting.codes.digest)."""
 
-    id = models.BigIntegerField(primary_key=True, default=random_id, editable=False)
+    id = RandomIdField(primary_key=True, default=random_id, editable=False)
     campaign = models.ForeignKey(Campaign, on_delete=models.PROTECT, related_name="tokens")
     group = models.ForeignKey(EvaluatorGroup, on_delete=models.PROTECT, related_name="tokens")
     batch = models.ForeignKey(TokenBatch, on_delete=models.PROTECT, related_name="tokens")
@@ -54,7 +52,9 @@ class BallotToken(models.Model):
 class TokenUse(models.Model):
     """The token was used. The primary key makes a second use impossible, even in raw SQL (R2).
 
-    No time, no ballot: nothing here says which ballot the token cast or when.
+    No time, no ballot: nothing here says which ballot the token cast or when. Its key is the
+    token's random id, which SQLite keeps as the rowid (pingyi.fields.RandomIdField), so the
+    rows are not stored in the order tokens were used either.
     """
 
     token = models.OneToOneField(
@@ -72,7 +72,7 @@ class TokenUse(models.Model):
 class Receipt(models.Model):
     """Proof that a ballot was counted: presence only, never content (R15)."""
 
-    id = models.BigIntegerField(primary_key=True, default=random_id, editable=False)
+    id = RandomIdField(primary_key=True, default=random_id, editable=False)
     campaign = models.ForeignKey(Campaign, on_delete=models.PROTECT, related_name="receipts")
     code = models.CharField(_("receipt code"), max_length=20)
 

@@ -5,8 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.db.models import Count, Q
+from django.utils.translation import gettext
 
 from pingyi.ballots.models import Ballot, BallotSource
+from pingyi.ballots.verify import campaign_reconcile
 from pingyi.campaigns.models import Campaign, Unit
 from pingyi.campaigns.selectors import campaign_scheme, campaign_units
 from pingyi.rules.scheme import Mark
@@ -49,18 +51,27 @@ class Collection:
     paper: int
     online: int
     received: int
+    problems: list[str]  # what does not reconcile, worded for the page (R15); empty: all well
+
+    @property
+    def reconciles(self) -> bool:
+        return not self.problems
 
 
 def collection_status(campaign: Campaign) -> Collection:
-    """Counts only — tokens issued and used, ballots received per group — never results (R12)."""
+    """Counts only — tokens issued and used, ballots received per group — never results (R12).
+
+    An online ballot is counted by its token's use (a ballot waiting in the mixing pool names
+    no group that could be read), and the live reconciliation says whether the stored ballots
+    agree with the uses and the imports (ballots.verify)."""
     groups = campaign.groups.order_by("position").annotate(
         issued=Count("tokens", distinct=True),
         used=Count("tokens", filter=Q(tokens__use__isnull=False), distinct=True),
     )
-    received = {
-        (row["group_id"], row["source"]): row["n"]
-        for row in Ballot.objects.filter(campaign=campaign)
-        .values("group_id", "source")
+    paper_by_group = {
+        row["group_id"]: row["n"]
+        for row in Ballot.objects.filter(campaign=campaign, source=BallotSource.PAPER)
+        .values("group_id")
         .annotate(n=Count("id"))
     }
     rows = [
@@ -69,19 +80,18 @@ def collection_status(campaign: Campaign) -> Collection:
             target_share=g.target_share,
             tokens_issued=g.issued,
             tokens_used=g.used,
-            paper=received.get((g.pk, BallotSource.PAPER), 0),
-            received=received.get((g.pk, BallotSource.PAPER), 0)
-            + received.get((g.pk, BallotSource.ONLINE), 0),
+            paper=paper_by_group.get(g.pk, 0),
+            received=paper_by_group.get(g.pk, 0) + g.used,
         )
         for g in groups
     ]
-    paper = sum(n for (_, source), n in received.items() if source == BallotSource.PAPER)
-    online = sum(n for (_, source), n in received.items() if source == BallotSource.ONLINE)
+    check = campaign_reconcile(campaign)
     return Collection(
         groups=rows,
         tokens_issued=sum(r.tokens_issued for r in rows),
-        tokens_used=sum(r.tokens_used for r in rows),
-        paper=paper,
-        online=online,
-        received=paper + online,
+        tokens_used=check.tokens_used,
+        paper=check.paper,
+        online=check.online,
+        received=check.paper + check.online,
+        problems=[gettext(p.template) % p.params for p in check.problems],
     )

@@ -2,8 +2,9 @@
 
 ballot_submit is the path R1–R4 and R6 are about: validate first (nothing touched), then in
 one transaction record the token's use (a primary key: a second use fails in the database),
-store the ballot, write its receipt and the audit entry; the receipt is returned only after
-the commit (synchronous commit on SQLite and PostgreSQL).
+seal the ballot into the mixing pool, write its receipt and the audit entry; the receipt is
+returned only after the commit (synchronous commit on SQLite and PostgreSQL). The ballot
+reaches the ballot table later, mixed with at least k − 1 others (ballots.pool: R9, R10).
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from pingyi.audit.services import audit_log, audit_log_parallel
-from pingyi.ballots.models import Ballot, BallotSource, random_ballot_id
+from pingyi.ballots.pool import CAST, pool_drain_after_cast, pool_put
 from pingyi.ballots.services import encode_marks
 from pingyi.campaigns.models import Campaign, EvaluatorGroup
 from pingyi.campaigns.selectors import campaign_scheme, campaign_units
@@ -218,26 +219,28 @@ def ballot_submit(*, code: str, marks: Mapping[str, str], today: dt.date | None 
                 raise TokenRefused(E_TOKEN_REFUSED)
             _cast_rows(token=token, text=text, valid=valid, day=day, receipt=receipt)
             # Neither the token nor the ballot is named: the chain shows that a ballot was
-            # cast, not which one nor by whom. A lane of its own: casts do not queue (R14).
-            audit_log_parallel(actor="evaluator", action="ballot.cast", obj=layout.campaign)
+            # cast, not which one nor by whom, and on which day, never at what time. A lane
+            # of its own: casts do not queue (R14).
+            audit_log_parallel(
+                actor="evaluator", action=CAST, obj=layout.campaign, now=_start_of(day)
+            )
     except IntegrityError:
         raise TokenRefused(E_TOKEN_REFUSED) from None
+    pool_drain_after_cast(campaign_id=token.campaign_id, keep=layout.scheme.min_subset_ballots)
     return receipt
 
 
+def _start_of(day: dt.date) -> dt.datetime:
+    """Midnight of ``day``: the only time a cast's audit entry keeps (R10)."""
+    return timezone.make_aware(dt.datetime.combine(day, dt.time()))
+
+
 def _cast_rows(*, token: _Usable, text: str, valid: bool, day: dt.date, receipt: str) -> None:
-    """The token's use, the ballot and its receipt (the use first: a second use of the token
-    fails before anything else is written). Plain INSERTs: ids are random, nothing cascades."""
+    """The token's use, the sealed ballot and its receipt (the use first: a second use of the
+    token fails before anything else is written). Plain INSERTs: ids are random."""
     insert_row(TokenUse, token_id=token.token_id)
-    insert_row(
-        Ballot,
-        id=random_ballot_id(),
-        campaign_id=token.campaign_id,
-        group_id=token.group_id,
-        marks=text,
-        valid=valid,
-        source=BallotSource.ONLINE.value,
-        cast_on=day,
+    pool_put(
+        campaign_id=token.campaign_id, group_id=token.group_id, marks=text, valid=valid, day=day
     )
     insert_row(Receipt, id=random_id(), campaign_id=token.campaign_id, code=receipt)
 

@@ -121,24 +121,29 @@ def results_charts(result: TallyResult) -> list[Chart]:
 
 
 def group_rates_chart(result: TallyResult, groups: Sequence[GroupRates]) -> Chart | None:
-    """Satisfaction rate by evaluator group, one bar per category it rated; a group under k
-    valid ballots gets no bar, only its label saying why. None when there is no group."""
+    """Satisfaction rate by evaluator group, one bar per category it rated. A suppressed cell
+    (rules.suppression: a small group, or the figure that would give one back) gets no bar,
+    only a label saying why. None when there is no group."""
     if not groups:
         return None
+    k = result.scheme.min_subset_ballots
     rows: list[tuple[str, list[float]]] = []
     for group in groups:
         if group.suppressed:
-            label = _("%(g)s (fewer than %(k)s ballots: not shown)") % {
-                "g": group.group,
-                "k": result.scheme.min_subset_ballots,
-            }
+            label = _(
+                "%(g)s (not shown: fewer than %(k)s ballots here, or a smaller group's"
+                " figure could be computed from it)"
+            ) % {"g": group.group, "k": k}
             rows.append((label, []))
-        else:
-            rows += [
-                (f"{group.group} · {category.name}", [float(rate) * 100])
-                for category, rate in zip(result.scheme.categories, group.rates, strict=True)
-                if rate is not None
-            ]
+            continue
+        for category, rate, hidden in zip(
+            result.scheme.categories, group.rates, group.hidden, strict=True
+        ):
+            name = f"{group.group} · {category.name}"
+            if hidden:
+                rows.append((_("%(cell)s (not shown)") % {"cell": name}, []))
+            elif rate is not None:
+                rows.append((name, [float(rate) * 100]))
     return Chart(_("Satisfaction rate by evaluator group (%)"), _bars(rows, 100, ["%"]))
 
 

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from pingyi.accounts.selectors import RUN, campaigns_for, organizations_for, role_in
-from pingyi.ballots.selectors import campaign_group_rates, campaign_tally
+from pingyi.ballots.selectors import CampaignResults, campaign_results
 from pingyi.ballots.services import ballots_import
 from pingyi.campaigns.models import Campaign
 from pingyi.campaigns.selectors import campaign_scheme, campaign_units
@@ -31,7 +31,6 @@ from pingyi.inputs.p1_files import read_ballots, read_units
 from pingyi.rules import phases
 from pingyi.rules.errors import InputError, RuleError
 from pingyi.rules.scheme import builtin_scheme, scheme_from_toml
-from pingyi.rules.tally import TallyResult
 from pingyi.voting.selectors import collection_status
 from pingyi.voting.services import token_batch_void, token_issue
 from pingyi.web import charts
@@ -311,9 +310,11 @@ def ballot_form_pdf(request: HttpRequest, code: str) -> HttpResponse:
     return download(content, f"{campaign.code}-ballot.pdf", "application/pdf")
 
 
-def _tally_or_message(request: HttpRequest, campaign: Campaign) -> Any:
+def _results_or_message(request: HttpRequest, campaign: Campaign) -> CampaignResults | None:
+    """campaign_results, or None with the refusal as a message (open: R12 embargo; fewer than
+    k valid ballots: R12 small groups) — the same refusal the API and the CLI give."""
     try:
-        return campaign_tally(campaign)
+        return campaign_results(campaign)
     except RuleError as exc:
         messages.error(request, exc.message(_))
         return None
@@ -322,11 +323,10 @@ def _tally_or_message(request: HttpRequest, campaign: Campaign) -> Any:
 @guarded
 def results(request: HttpRequest, code: str) -> HttpResponse:
     campaign = _campaign(request, code)
-    result = _tally_or_message(request, campaign)
-    if result is None:
+    found = _results_or_message(request, campaign)
+    if found is None:
         return redirect("campaign", code=campaign.code)
-    k = result.scheme.min_subset_ballots
-    suppressed = result.valid_ballots < k
+    result = found.tally
     by_category = [
         (
             category,
@@ -340,30 +340,26 @@ def results(request: HttpRequest, code: str) -> HttpResponse:
     context = {
         "campaign": campaign,
         "result": result,
-        "suppressed": suppressed,
-        "k": k,
         "by_category": by_category,
         "marks": result.scheme.marks,
-        "charts": [] if suppressed else _with_groups(campaign, result),
+        "charts": _charts(found),
     }
     return render(request, "pingyi/staff/results.html", context)
 
 
-def _with_groups(campaign: Campaign, result: TallyResult) -> list[charts.Chart]:
-    found = charts.results_charts(result)
-    by_group = charts.group_rates_chart(result, campaign_group_rates(campaign))
-    return [*found, by_group] if by_group else found
+def _charts(found: CampaignResults) -> list[charts.Chart]:
+    drawn = charts.results_charts(found.tally)
+    by_group = charts.group_rates_chart(found.tally, found.group_rates)
+    return [*drawn, by_group] if by_group else drawn
 
 
 @guarded
 def results_download(request: HttpRequest, code: str, fmt: str) -> HttpResponse:
     campaign = _campaign(request, code)
-    result = _tally_or_message(request, campaign)
-    if result is None:
+    found = _results_or_message(request, campaign)
+    if found is None:
         return redirect("campaign", code=campaign.code)
-    if result.valid_ballots < result.scheme.min_subset_ballots:
-        messages.error(request, _("Too few valid ballots to publish any figure."))
-        return redirect("campaign-results", code=campaign.code)
+    result = found.tally
     if fmt == "json":
         return download(
             dumps(result_to_json(result)).encode(), f"{campaign.code}.json", "application/json"

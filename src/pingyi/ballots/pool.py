@@ -1,0 +1,140 @@
+"""The mixing pool between a cast and the ballot table (R9, R10).
+
+A cast writes, in one transaction, the token's use, the receipt, its audit entry and the
+ballot — and everything one transaction writes shares its id (PostgreSQL's ``xmin``) and sits
+side by side on disk. So the ballot is written there only *sealed* (encrypted under a key kept
+outside the database: ballots.sealing) into the pool. Ballots leave the pool for the ballot
+table at random, at least k at a time, in transactions of their own that touch no token:
+
+- after a cast commits, when the campaign's pool holds 2k or more ballots, all but k of them,
+  picked at random, move (the k left behind mix with the next ones);
+- when the campaign closes, every ballot left moves, inside the closing transaction.
+
+So a stored ballot shares its transaction with at least k − 1 other ballots and with no row
+that names a token, and its place on disk follows only the batch it left the pool with. The
+pool is counted with the ballots everywhere a count is taken (collection, verify), so an
+acknowledged ballot is stored and counted from the moment its cast commits (R6).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import secrets
+
+from django.db import connection, transaction
+
+from pingyi.ballots.models import Ballot, BallotSource, PooledBallot
+from pingyi.ballots.sealing import PoolContent, ballot_mac, seal, unseal
+from pingyi.fields import random_id
+from pingyi.rows import insert_row
+
+log = logging.getLogger(__name__)
+
+CAST = "ballot.cast"  # the audit action of each cast, in a lane; verify counts them
+_POOL = PooledBallot._meta.db_table
+_BALLOT = Ballot._meta.db_table
+
+
+def pool_put(
+    *, campaign_id: int, group_id: int | None, marks: str, valid: bool, day: dt.date
+) -> None:
+    """Seals one ballot into the pool, inside the cast's transaction."""
+    pooled_id = random_id()
+    content = PoolContent(group_id=group_id, marks=marks, valid=valid, cast_on=day)
+    insert_row(
+        PooledBallot,
+        id=pooled_id,
+        campaign_id=campaign_id,
+        sealed=seal(campaign_id=campaign_id, pooled_id=pooled_id, content=content),
+    )
+
+
+def pool_size(campaign_id: int) -> int:
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT count(*) FROM {_POOL} WHERE campaign_id = %s", [campaign_id])  # noqa: S608
+        row = cursor.fetchone()
+    return int(row[0]) if row else 0
+
+
+def pool_drain(*, campaign_id: int, keep: int, everything: bool = False) -> int:
+    """Moves pooled ballots to the ballot table; returns how many moved.
+
+    ``everything``: all of them (closing, inside its transaction). Otherwise only when the
+    pool holds at least 2 × ``keep``, and all but ``keep`` of them, chosen at random; a
+    concurrent drain's rows are skipped, never moved twice.
+    """
+    if not everything and pool_size(campaign_id) < 2 * keep:
+        return 0
+    with transaction.atomic():
+        lock = ""
+        if connection.vendor == "postgresql":
+            lock = " FOR UPDATE" if everything else " FOR UPDATE SKIP LOCKED"
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT id, sealed FROM {_POOL} WHERE campaign_id = %s{lock}",  # noqa: S608
+                [campaign_id],
+            )
+            rows = cursor.fetchall()
+        if not everything:
+            if len(rows) < 2 * keep:
+                return 0
+            chosen = secrets.SystemRandom().sample(rows, len(rows) - keep)
+        else:
+            chosen = rows
+        _move(campaign_id, [(int(pk), bytes(blob)) for pk, blob in chosen])
+    return len(chosen)
+
+
+def _move(campaign_id: int, rows: list[tuple[int, bytes]]) -> None:
+    """Unseals ``rows`` into ballot rows with new random ids (the pool's ids, written with the
+    token's use, do not follow them), inserted in id order, and deletes them from the pool."""
+    if not rows:
+        return
+    ballots = []
+    for pooled_id, blob in rows:
+        content = unseal(campaign_id=campaign_id, pooled_id=pooled_id, sealed=blob)
+        ballot_id = random_id()
+        mac = ballot_mac(
+            ballot_id=ballot_id,
+            campaign_id=campaign_id,
+            group_id=content.group_id,
+            ballot_no=None,
+            marks=content.marks,
+            valid=content.valid,
+            source=BallotSource.ONLINE.value,
+            cast_on=content.cast_on,
+        )
+        ballots.append(
+            (
+                ballot_id,
+                campaign_id,
+                content.group_id,
+                content.marks,
+                content.valid,
+                BallotSource.ONLINE.value,
+                content.cast_on,
+                mac,
+            )
+        )
+    ballots.sort()
+    with connection.cursor() as cursor:
+        cursor.executemany(
+            f"INSERT INTO {_BALLOT} (id, campaign_id, group_id, marks, valid, source, cast_on,"  # noqa: S608
+            " mac) VALUES (%s, %s, %s, %s, %s, %s, %s, %s)",
+            ballots,
+        )
+        ids = [pk for pk, _blob in rows]
+        for start in range(0, len(ids), 500):
+            chunk = ids[start : start + 500]
+            marks = ", ".join(["%s"] * len(chunk))
+            cursor.execute(f"DELETE FROM {_POOL} WHERE id IN ({marks})", chunk)  # noqa: S608
+
+
+def pool_drain_after_cast(*, campaign_id: int, keep: int) -> None:
+    """The drain a cast runs once its own transaction committed. Its receipt is already
+    durable, so a failure here is logged and left for the next cast or the close."""
+    try:
+        pool_drain(campaign_id=campaign_id, keep=keep)
+    except Exception:
+        log.exception("the mixing pool of campaign %s could not be drained", campaign_id)

@@ -1,0 +1,125 @@
+"""The keyed parts of ballot storage: a MAC on every ballot row, the sealed ballots of the
+mixing pool, and the digest of a closed campaign's ballot set.
+
+The keys come from pingyi.keys (outside the database). Without them, whoever holds a copy of
+the database can neither read a pooled ballot nor alter, insert or remove a stored one unseen:
+`pingyi verify` recomputes every MAC and the set digest (R15).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import os
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from cryptography.exceptions import InvalidTag
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
+from pingyi.keys import BALLOT_MAC, POOL_SEAL, key_for, keyed_digest
+
+MAC_BYTES = 16  # 128 bits: forging one row takes 2^128 tries
+_SEP = "\x1f"
+
+
+def canonical(
+    *,
+    ballot_id: int,
+    campaign_id: int,
+    group_id: int | None,
+    ballot_no: str | None,
+    marks: str,
+    valid: bool,
+    source: str,
+    cast_on: dt.date | str,
+) -> bytes:
+    """Every column of a ballot row but its MAC, in a fixed order, as bytes."""
+    day = cast_on if isinstance(cast_on, str) else cast_on.isoformat()
+    text = _SEP.join(
+        [
+            str(ballot_id),
+            str(campaign_id),
+            "" if group_id is None else str(group_id),
+            ballot_no or "",
+            marks,
+            "1" if valid else "0",
+            source,
+            day,
+        ]
+    )
+    return text.encode("utf-8")
+
+
+def ballot_mac(
+    *,
+    ballot_id: int,
+    campaign_id: int,
+    group_id: int | None,
+    ballot_no: str | None,
+    marks: str,
+    valid: bool,
+    source: str,
+    cast_on: dt.date | str,
+) -> bytes:
+    """The MAC of one ballot row: its canonical text under the key outside the database."""
+    text = canonical(
+        ballot_id=ballot_id,
+        campaign_id=campaign_id,
+        group_id=group_id,
+        ballot_no=ballot_no,
+        marks=marks,
+        valid=valid,
+        source=source,
+        cast_on=cast_on,
+    )
+    return keyed_digest(BALLOT_MAC, text)[:MAC_BYTES]
+
+
+class SealBroken(Exception):
+    """A pooled ballot that does not open with the key: altered, forged or another key."""
+
+
+@dataclass(frozen=True)
+class PoolContent:
+    group_id: int | None
+    marks: str
+    valid: bool
+    cast_on: dt.date
+
+
+def _aad(campaign_id: int, pooled_id: int) -> bytes:
+    return f"pingyi-pool{_SEP}{campaign_id}{_SEP}{pooled_id}".encode("ascii")
+
+
+def seal(*, campaign_id: int, pooled_id: int, content: PoolContent) -> bytes:
+    """AES-256-GCM of the ballot under the pool key, bound to its campaign and row id."""
+    payload = json.dumps(
+        [content.group_id, content.marks, content.valid, content.cast_on.isoformat()],
+        separators=(",", ":"),
+    ).encode("ascii")
+    nonce = os.urandom(12)
+    return nonce + AESGCM(key_for(POOL_SEAL)).encrypt(nonce, payload, _aad(campaign_id, pooled_id))
+
+
+def unseal(*, campaign_id: int, pooled_id: int, sealed: bytes) -> PoolContent:
+    try:
+        payload = AESGCM(key_for(POOL_SEAL)).decrypt(
+            sealed[:12], sealed[12:], _aad(campaign_id, pooled_id)
+        )
+    except (InvalidTag, ValueError):
+        raise SealBroken(pooled_id) from None
+    group_id, marks, valid, day = json.loads(payload)
+    return PoolContent(group_id, marks, bool(valid), dt.date.fromisoformat(day))
+
+
+def set_digest(campaign_code: str, rows: Iterable[bytes]) -> str:
+    """SHA-256 of a campaign's ballot set: its code, then every ballot's canonical text in id
+    order, each with its length. Whoever changes, adds or removes a ballot changes it — even
+    someone who also holds the key."""
+    digest = hashlib.sha256(f"pingyi-ballots{_SEP}{campaign_code}".encode())
+    for text in rows:
+        digest.update(len(text).to_bytes(4, "big"))
+        digest.update(text)
+    return digest.hexdigest()
