@@ -360,8 +360,9 @@ def test_the_bundle_streams_page_by_page_into_a_stream_that_cannot_seek(
     plain = codes(35)
     pipe, seen = _Pipe(), []
     write_token_bundle(
-        cast(IO[bytes], pipe), campaign=campaign, group=group, issued=_issued(campaign, group, plain),
-        base_url=BASE, progress=lambda done: seen.append((done, len(pipe.data))),
+        cast(IO[bytes], pipe), campaign=campaign, group=group,
+        issued=_issued(campaign, group, plain), base_url=BASE,
+        progress=lambda done: seen.append((done, len(pipe.data))),
     )  # fmt: skip
 
     assert [done for done, _ in seen] == [10, 20, 30, 35]

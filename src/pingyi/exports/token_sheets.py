@@ -98,23 +98,21 @@ def write_token_bundle(
     need not seek): a ZIP of its A4 sheets (``{campaign}-{group}-{batch}.pdf``, stored: its
     pages are compressed already) and a CSV (group, code, link) for SMS.
 
-    Pages go out as they are drawn; ``progress`` hears the codes done after each page. Raises
-    ValueError when the batch has no codes; on any error the target holds a broken ZIP, which
-    the caller deletes (the codes in it must not be printed half).
+    Pages go out as they are drawn, so memory stays flat however many codes; ``progress`` hears
+    the number of codes drawn after each page. Raises ValueError when the batch has no codes.
+    After any exception ``target`` holds an unfinished bundle (a ZIP whose PDF stops short):
+    the caller discards it.
     """
     if not issued.codes:
         raise ValueError(E_NO_CODES)
     name = f"{campaign.code}-{group.code}-{issued.batch.pk}"
-    stamp = time.localtime()[:6]
     with zipfile.ZipFile(target, "w") as archive:
-        sheets = zipfile.ZipInfo(f"{name}.pdf", date_time=stamp)
-        with archive.open(sheets, "w") as stream:
+        with archive.open(_entry(f"{name}.pdf", zipfile.ZIP_STORED), "w") as stream:
             _write_sheets(
                 stream, campaign=campaign, group=group, codes=issued.codes,
                 base_url=base_url, progress=progress,
             )  # fmt: skip
-        table = zipfile.ZipInfo(f"{name}.csv", date_time=stamp)
-        table.compress_type = zipfile.ZIP_DEFLATED
+        table = _entry(f"{name}.csv", zipfile.ZIP_DEFLATED)
         with archive.open(table, "w") as stream, _text(stream) as text:
             rows = ([group.name, c, qr_payload(base_url, c)] for c in issued.codes)
             write_csv(text, itertools.chain([["group", "code", "link"]], rows))
@@ -127,6 +125,14 @@ def token_bundle(
     buffer = io.BytesIO()
     write_token_bundle(buffer, campaign=campaign, group=group, issued=issued, base_url=base_url)
     return buffer.getvalue()
+
+
+def _entry(name: str, compression: int) -> zipfile.ZipInfo:
+    """A member dated now, readable by its owner only once unpacked (as ``writestr`` makes
+    them): the codes are as good as ballots until used."""
+    entry = zipfile.ZipInfo(name, date_time=time.localtime()[:6])
+    entry.compress_type, entry.external_attr = compression, 0o600 << 16
+    return entry
 
 
 def _text(stream: IO[bytes]) -> io.TextIOWrapper:
@@ -150,7 +156,10 @@ def _write_sheets(
     total = -(-len(codes) // SLIPS_PER_PAGE)
     pdf = StreamedPdf(stream, pages=total, title=title, font=font)
     try:
-        sheets = _Sheets(pdf, campaign=campaign, group=group, codes=codes, base_url=base_url)
+        sheets = _Sheets(
+            pdf, font=font, title=title, campaign=campaign.name, group=group.name, codes=codes,
+            base_url=base_url,
+        )  # fmt: skip
         done = 0
         for page, batch in enumerate(itertools.batched(codes, SLIPS_PER_PAGE), start=1):
             pdf.page(sheets.page(page, total, batch))
@@ -171,20 +180,19 @@ class _Sheets:
         self,
         pdf: StreamedPdf,
         *,
-        campaign: Campaign,
-        group: EvaluatorGroup,
+        font: str,
+        title: str,
+        campaign: str,
+        group: str,
         codes: Sequence[str],
         base_url: str,
     ) -> None:
-        self.pdf, self.base_url = pdf, base_url
-        self.font = register_cjk_font()
-        self.title = f"{campaign.name} 评议码 · {group.name}"
+        self.pdf, self.font, self.title, self.base_url = pdf, font, title, base_url
         form = pdf.ops(
             functools.partial(
-                _draw_slip_form, font=self.font, campaign=campaign.name, group=group.name,
-                base_url=base_url,
+                _draw_slip_form, font=font, campaign=campaign, group=group, base_url=base_url
             )
-        )  # fmt: skip
+        )
         self.slip = pdf.form(SLIP_FORM, form, width=SLIP_WIDTH, height=SLIP_HEIGHT)
         self.cut_lines = pdf.ops(functools.partial(_draw_cut_lines, slips=SLIPS_PER_PAGE))
         # The longest payload decides the version; all are normally as long (TOKEN_LENGTH).
@@ -192,7 +200,7 @@ class _Sheets:
         plan = qr_plan(longest)
         self.encoder, self.drawer = QrEncoder(plan, longest), QrPaths(plan.side)
         unit = number(QR_SIZE / self.drawer.units)  # a module, quiet zone included
-        self.place_qr = f"{unit} 0 0 {unit} {number(PAD)} {number(PAD)} cm"
+        self.place_qr = f"{unit} 0 0 {unit} {number(PAD)} {number(PAD)} cm 0 g"  # black
 
     def page(self, page: int, total: int, codes: Sequence[str]) -> str:
         payloads = [qr_payload(self.base_url, code).encode() for code in codes]
