@@ -4,7 +4,7 @@ A slip names the campaign and the evaluator group and carries the token twice: a
 ``{base_url}#{code}`` and as the code in groups of four for typing. The token travels after
 ``#``: a browser never sends the fragment, so it never reaches a server log (R11); the ballot
 page's script moves it into a POST. Issued by ``tokens_issue`` (web, up to 2,000 codes in the
-request) and by the background job (:func:`write_token_bundle`, a province's 100,000 codes).
+request) and by the background job for big batches (:func:`write_token_bundle`).
 
 A bundle is written as it is drawn: page after page into the PDF, the PDF straight into the
 ZIP, the ZIP into the caller's file or stream (:mod:`pingyi.exports.pdf_stream`), so memory does
