@@ -46,9 +46,10 @@ lint: $(STAMP)
 types: $(STAMP)
 	$(BIN)/mypy src
 
-# What the suite drives besides Python: a real Chromium, and pdftoppm to look at PDFs.
+# What the suite drives besides Python: a real Chromium, pdftoppm to look at PDFs and
+# zbarimg to scan the QR codes printed on the token sheets back.
 test-deps:
-	@scripts/system-deps chromium poppler-utils
+	@scripts/system-deps chromium poppler-utils zbar-tools
 
 test-sqlite: messages test-deps
 	PINGYI_TEST_DATABASE_URL= $(BIN)/pytest

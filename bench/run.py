@@ -8,7 +8,9 @@
 (e) `pingyi grade` of 300,000 organizations beside a hand-written polars script, and writing
     their report workbook (bench/grading_bench.py);
 (f) the public notice page of a 66-unit campaign and of a 3,000-organization grading under
-    32 connections for 30 s (bench/notice_load.py).
+    32 connections for 30 s (bench/notice_load.py);
+(g) the token sheets: PDF + CSV streamed into a ZIP for 10,000 codes, and its memory at
+    2,000 and 20,000 (bench/sheets_bench.py).
 
 Every measurement runs in a fresh process (bench/tasks.py) so that its peak memory is its own.
 Everything happens in a temporary folder (PINGYI_HOME, a fresh SQLite database) that is
@@ -35,6 +37,8 @@ from typing import Any
 
 from calltree import print_tree
 from grading_bench import GradingFigures, section_grading, summary_lines
+from sheets_bench import SheetsFigures, section_sheets
+from sheets_bench import summary_lines as sheets_lines
 from tasks import REPEATS, RESULT_MARK
 
 BENCH = Path(__file__).resolve().parent
@@ -262,7 +266,12 @@ def section_b(run: Runner, sizes: Sizes) -> dict[str, Any]:
 
 
 def summary(
-    sizes: Sizes, a: dict[str, Any], b: dict[str, Any], c: dict[str, Any], e: GradingFigures
+    sizes: Sizes,
+    a: dict[str, Any],
+    b: dict[str, Any],
+    c: dict[str, Any],
+    e: GradingFigures,
+    g: SheetsFigures,
 ) -> None:
     f, s = count(sizes.file_ballots), count(sizes.stored_ballots)
     tally, polars = a["tally"], a["polars"]
@@ -310,6 +319,7 @@ def summary(
         ),
     ]
     lines[-1:-1] = summary_lines(e, count, seconds, mb, verdict)
+    lines[-1:-1] = sheets_lines(g, count, seconds, mb, verdict)
     say(f"\n== Pingyi benchmarks (machine: {os.cpu_count()} cores)")
     if sizes.file_ballots < 100_000:
         say("   (--quick: sizes ten times smaller than the goals are set for; startup dominates)")
@@ -374,7 +384,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         c = section_c(run, sizes)
         b = section_b(run, sizes)
         e = section_grading(run, 30_000 if args.quick else 300_000, Timed, say, seconds, mb)
-        summary(sizes, a, b, c, e)
+        sheet_counts = (200, 1_000, 2_000) if args.quick else (2_000, 10_000, 20_000)
+        g = section_sheets(run, sheet_counts, say, seconds, mb)
+        summary(sizes, a, b, c, e, g)
         say("")
         sys.stdout.flush()
         # (d) ballots over HTTP, in its own process (it starts and stops its own servers)

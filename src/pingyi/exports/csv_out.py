@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Iterable, Sequence
+from typing import TextIO
 
 DANGEROUS_START = ("=", "+", "-", "@", "\t", "\r")
 
@@ -21,7 +22,14 @@ def safe_cell(value: object) -> object:
 
 def csv_text(rows: Iterable[Sequence[object]]) -> str:
     buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
+    write_csv(buffer, rows)
+    return buffer.getvalue()
+
+
+def write_csv(stream: TextIO, rows: Iterable[Sequence[object]]) -> None:
+    """The rows as :func:`csv_text` has them, written to ``stream`` row by row (for files too
+    big to hold: open it with ``newline=""`` so the CRLF line ends stay as they are)."""
+    stream.write("\ufeff")
+    writer = csv.writer(stream, lineterminator="\r\n")
     for row in rows:
         writer.writerow([safe_cell(v) for v in row])
-    return "\ufeff" + buffer.getvalue()

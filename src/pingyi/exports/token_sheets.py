@@ -3,25 +3,27 @@
 A slip names the campaign and the evaluator group and carries the token twice: as a QR code of
 ``{base_url}#{code}`` and as the code in groups of four for typing. The token travels after
 ``#``: a browser never sends the fragment, so it never reaches a server log (R11); the ballot
-page's script moves it into a POST. Issued by ``tokens_issue`` (web) for up to 20,000 codes.
+page's script moves it into a POST. Issued by ``tokens_issue`` (web, up to 2,000 codes in the
+request) and by the background job for big batches (:func:`write_token_bundle`).
 
-The slips are drawn straight on the canvas rather than laid out by platypus: ten to a page, the
-page count is known beforehand, and what every slip repeats (names, instructions) is drawn once
-as a form that each slip places, which keeps 20,000 slips fast and the file small. Most of the
-time goes to encoding the QR codes (reportlab's encoder, pure Python).
+A bundle is written as it is drawn: page after page into the PDF, the PDF straight into the
+ZIP, the ZIP into the caller's file or stream (:mod:`pingyi.exports.pdf_stream`), so memory does
+not grow with the count and no code touches the disk outside the bundle. What every slip
+repeats (names, instructions) is drawn once as a form that each slip places; per slip remain
+its QR code (segno with one layout for the batch, :mod:`pingyi.exports.qr`) and its code.
 """
 
 from __future__ import annotations
 
+import functools
 import io
 import itertools
-import tempfile
+import time
 import zipfile
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import IO
 
-from reportlab.graphics.barcode.qr import QrCodeWidget
-from reportlab.graphics.barcode.qrencoder import QRCode
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
@@ -31,8 +33,10 @@ from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Flowable, KeepInFrame, Paragraph
 
 from pingyi.campaigns.models import Campaign, EvaluatorGroup
-from pingyi.exports.csv_out import csv_text
-from pingyi.exports.pdf import AUTHOR, draw_footer, escape, register_cjk_font, styles
+from pingyi.exports.csv_out import write_csv
+from pingyi.exports.pdf import draw_footer, escape, register_cjk_font, styles
+from pingyi.exports.pdf_stream import StreamedPdf, number
+from pingyi.exports.qr import QrEncoder, QrPaths, qr_plan
 from pingyi.voting.codes import grouped
 from pingyi.voting.services import IssuedBatch
 
@@ -44,33 +48,23 @@ SLIP_WIDTH = (A4[0] - 2 * SIDE) / COLUMNS
 SLIP_HEIGHT = (A4[1] - TOP - BOTTOM) / ROWS
 PAD = 4 * mm  # inside a slip, from the cut line
 HEADER_HEIGHT = 11 * mm
-QR_SIZE = SLIP_HEIGHT - 2 * PAD - HEADER_HEIGHT - 1 * mm
+QR_SIZE = SLIP_HEIGHT - 2 * PAD - HEADER_HEIGHT - 1 * mm  # quiet zone included
 TEXT_X = PAD + QR_SIZE + 3 * mm  # the column right of the QR code
 TEXT_WIDTH = SLIP_WIDTH - TEXT_X - PAD
 CODE_LABEL_Y = SLIP_HEIGHT - PAD - HEADER_HEIGHT - 4 * mm
 CODE_Y = CODE_LABEL_Y - 6.5 * mm
 CODE_SIZE = 12.5
-QR_LEVEL = "M"  # a printed slip may be creased: recovers from 15 % of the modules lost
-SLIP_FORM = "pingyi-slip"
+SLIP_FORM = "Slip"
 
 INSTRUCTION = "扫码或在 {base_url} 输入评议码；无记名，一人一码，只能提交一次；提交后请保存回执码"
 E_NO_CODES = "no codes to print"
+
+Progress = Callable[[int], object]  # told the number of codes drawn so far, after each page
 
 
 def qr_payload(base_url: str, code: str) -> str:
     """What the QR code of ``code`` says: the token after ``#``, never in the path (R11)."""
     return f"{base_url}#{code}"
-
-
-def qr_widget(base_url: str, code: str) -> QrCodeWidget:
-    return QrCodeWidget(qr_payload(base_url, code), barLevel=QR_LEVEL)
-
-
-def qr_modules(widget: QrCodeWidget) -> list[list[bool]]:
-    """The widget's encoded matrix without its quiet zone: row 0 at the top, True is dark."""
-    qr: QRCode = widget.qr  # type: ignore[attr-defined]  # set by __init__, not in the stubs
-    qr.make()
-    return [[bool(cell) for cell in row] for row in qr.modules]
 
 
 def write_token_sheets(
@@ -87,20 +81,156 @@ def write_token_sheets(
     """
     if not codes:
         raise ValueError(E_NO_CODES)
+    with Path(path).open("wb") as stream:
+        _write_sheets(stream, campaign=campaign, group=group, codes=codes, base_url=base_url)
+
+
+def write_token_bundle(
+    target: IO[bytes] | Path | str,
+    *,
+    campaign: Campaign,
+    group: EvaluatorGroup,
+    issued: IssuedBatch,
+    base_url: str,
+    progress: Progress | None = None,
+) -> None:
+    """The one download of a batch, written to ``target`` (a path, or a binary stream that
+    need not seek): a ZIP of its A4 sheets (``{campaign}-{group}-{batch}.pdf``, stored: its
+    pages are compressed already) and a CSV (group, code, link) for SMS.
+
+    Pages go out as they are drawn, so memory stays flat however many codes; ``progress`` hears
+    the number of codes drawn after each page. Raises ValueError when the batch has no codes.
+    After any exception ``target`` holds an unfinished bundle (a ZIP whose PDF stops short):
+    the caller discards it.
+    """
+    if not issued.codes:
+        raise ValueError(E_NO_CODES)
+    name = f"{campaign.code}-{group.code}-{issued.batch.pk}"
+    with zipfile.ZipFile(target, "w") as archive:
+        with archive.open(_entry(f"{name}.pdf", zipfile.ZIP_STORED), "w") as stream:
+            _write_sheets(
+                stream, campaign=campaign, group=group, codes=issued.codes,
+                base_url=base_url, progress=progress,
+            )  # fmt: skip
+        table = _entry(f"{name}.csv", zipfile.ZIP_DEFLATED)
+        with archive.open(table, "w") as stream, _text(stream) as text:
+            rows = ([group.name, c, qr_payload(base_url, c)] for c in issued.codes)
+            write_csv(text, itertools.chain([["group", "code", "link"]], rows))
+
+
+def token_bundle(
+    *, campaign: Campaign, group: EvaluatorGroup, issued: IssuedBatch, base_url: str
+) -> bytes:
+    """:func:`write_token_bundle` into memory, for the web download of up to 2,000 codes."""
+    buffer = io.BytesIO()
+    write_token_bundle(buffer, campaign=campaign, group=group, issued=issued, base_url=base_url)
+    return buffer.getvalue()
+
+
+def _entry(name: str, compression: int) -> zipfile.ZipInfo:
+    """A member dated now, readable by its owner only once unpacked (as ``writestr`` makes
+    them): the codes are as good as ballots until used."""
+    entry = zipfile.ZipInfo(name, date_time=time.localtime()[:6])
+    entry.compress_type, entry.external_attr = compression, 0o600 << 16
+    return entry
+
+
+def _text(stream: IO[bytes]) -> io.TextIOWrapper:
+    return io.TextIOWrapper(stream, encoding="utf-8", newline="", write_through=False)
+
+
+# ------------------------------------------------------------------------------ the sheets
+
+
+def _write_sheets(
+    stream: IO[bytes],
+    *,
+    campaign: Campaign,
+    group: EvaluatorGroup,
+    codes: Sequence[str],
+    base_url: str,
+    progress: Progress | None = None,
+) -> None:
     font = register_cjk_font()
     title = f"{campaign.name} 评议码 · {group.name}"
-    canvas = Canvas(str(path), pagesize=A4, invariant=True, pageCompression=True)
-    canvas.setTitle(title)
-    canvas.setAuthor(AUTHOR)
-    _draw_slip_form(canvas, font, campaign=campaign.name, group=group.name, base_url=base_url)
     total = -(-len(codes) // SLIPS_PER_PAGE)
-    for page, batch in enumerate(itertools.batched(codes, SLIPS_PER_PAGE), start=1):
-        _draw_cut_lines(canvas, len(batch))
-        for index, code in enumerate(batch):
-            _draw_slip(canvas, font, *_slip_origin(index), base_url=base_url, code=code)
-        draw_footer(canvas, font=font, title=title, page=page, total=total, margin=FOOTER_Y)
-        canvas.showPage()
-    canvas.save()
+    pdf = StreamedPdf(stream, pages=total, title=title, font=font)
+    try:
+        sheets = _Sheets(
+            pdf, font=font, title=title, campaign=campaign.name, group=group.name, codes=codes,
+            base_url=base_url,
+        )  # fmt: skip
+        done = 0
+        for page, batch in enumerate(itertools.batched(codes, SLIPS_PER_PAGE), start=1):
+            pdf.page(sheets.page(page, total, batch))
+            done += len(batch)
+            if progress is not None:
+                progress(done)
+        pdf.close()
+    except BaseException:
+        pdf.abandon()
+        raise
+
+
+class _Sheets:
+    """The operators of a batch's pages; what they repeat is prepared once: the slip form, the
+    cut lines of a full page, the QR layout and where a code goes in a slip."""
+
+    def __init__(
+        self,
+        pdf: StreamedPdf,
+        *,
+        font: str,
+        title: str,
+        campaign: str,
+        group: str,
+        codes: Sequence[str],
+        base_url: str,
+    ) -> None:
+        self.pdf, self.font, self.title, self.base_url = pdf, font, title, base_url
+        form = pdf.ops(
+            functools.partial(
+                _draw_slip_form, font=font, campaign=campaign, group=group, base_url=base_url
+            )
+        )
+        self.slip = pdf.form(SLIP_FORM, form, width=SLIP_WIDTH, height=SLIP_HEIGHT)
+        self.cut_lines = pdf.ops(functools.partial(_draw_cut_lines, slips=SLIPS_PER_PAGE))
+        # The longest payload decides the version; all are normally as long (TOKEN_LENGTH).
+        longest = qr_payload(base_url, max(codes, key=lambda c: len(c.encode()))).encode()
+        plan = qr_plan(longest)
+        self.encoder, self.drawer = QrEncoder(plan, longest), QrPaths(plan.side)
+        unit = number(QR_SIZE / self.drawer.units)  # a module, quiet zone included
+        self.place_qr = f"{unit} 0 0 {unit} {number(PAD)} {number(PAD)} cm 0 g"  # black
+
+    def page(self, page: int, total: int, codes: Sequence[str]) -> str:
+        payloads = [qr_payload(self.base_url, code).encode() for code in codes]
+        paths = self.drawer.paths(self.encoder.matrices(payloads))
+        cut_lines = self.cut_lines
+        if len(codes) < SLIPS_PER_PAGE:
+            cut_lines = self.pdf.ops(functools.partial(_draw_cut_lines, slips=len(codes)))
+        ops = [cut_lines]
+        for index, (code, path) in enumerate(zip(codes, paths, strict=True)):
+            ops.append(self._slip(index, code, path))
+        footer = functools.partial(
+            draw_footer, font=self.font, title=self.title, page=page, total=total,
+            margin=FOOTER_Y,
+        )  # fmt: skip
+        ops.append(self.pdf.ops(footer))
+        return "\n".join(ops)
+
+    def _slip(self, index: int, code: str, qr_path: str) -> str:
+        """The form, the QR code filled as one path, the code in groups of four."""
+        x, y = _slip_origin(index)
+        text = grouped(code)
+        size = min(CODE_SIZE, TEXT_WIDTH / pdfmetrics.stringWidth(text, self.font, 1))
+        return "\n".join(
+            [
+                f"q 1 0 0 1 {number(x)} {number(y)} cm {self.slip}",
+                f"q {self.place_qr}\n{qr_path}\nf Q",
+                self.pdf.text(TEXT_X, CODE_Y, size, text),
+                "Q",
+            ]
+        )
 
 
 def _slip_origin(index: int) -> tuple[float, float]:
@@ -109,7 +239,7 @@ def _slip_origin(index: int) -> tuple[float, float]:
     return SIDE + column * SLIP_WIDTH, A4[1] - TOP - (row + 1) * SLIP_HEIGHT
 
 
-def _draw_cut_lines(canvas: Canvas, slips: int) -> None:
+def _draw_cut_lines(canvas: Canvas, *, slips: int) -> None:
     """Dashed lines around the rows in use (an odd last slip leaves one blank beside it)."""
     rows = -(-slips // COLUMNS)
     top, bottom = A4[1] - TOP, A4[1] - TOP - rows * SLIP_HEIGHT
@@ -126,12 +256,11 @@ def _draw_cut_lines(canvas: Canvas, slips: int) -> None:
     canvas.restoreState()
 
 
-def _draw_slip_form(canvas: Canvas, font: str, *, campaign: str, group: str, base_url: str) -> None:
-    """What every slip shows alike, drawn once as a form XObject in slip coordinates."""
+def _draw_slip_form(canvas: Canvas, *, font: str, campaign: str, group: str, base_url: str) -> None:
+    """What every slip shows alike, in slip coordinates (drawn once, as a form)."""
     style = styles(font)
     name = ParagraphStyle("slip-title", parent=style.heading, fontSize=11, leading=14)
     fine = ParagraphStyle("slip-fine", parent=style.small, fontSize=8, leading=10.5)
-    canvas.beginForm(SLIP_FORM)
     header: list[Flowable] = [
         Paragraph(escape(campaign), name),
         Paragraph(escape(f"评议代表类别：{group}"), style.small),
@@ -143,7 +272,6 @@ def _draw_slip_form(canvas: Canvas, font: str, *, campaign: str, group: str, bas
     note: list[Flowable] = [Paragraph(escape(INSTRUCTION.format(base_url=base_url)), fine)]
     room = CODE_Y - 2.5 * mm - PAD
     _draw_box(canvas, note, x=TEXT_X, top=CODE_Y - 2.5 * mm, width=TEXT_WIDTH, height=room)
-    canvas.endForm()
 
 
 def _draw_box(
@@ -159,65 +287,3 @@ def _draw_box(
     box = KeepInFrame(width, height, flowables, mode="shrink")
     _, used = box.wrapOn(canvas, width, height)
     box.drawOn(canvas, x, top - used)
-
-
-def _draw_slip(canvas: Canvas, font: str, x: float, y: float, *, base_url: str, code: str) -> None:
-    canvas.saveState()
-    canvas.translate(x, y)
-    canvas.doForm(SLIP_FORM)
-    _draw_qr(canvas, qr_widget(base_url, code), x=PAD, y=PAD, size=QR_SIZE)
-    text = grouped(code)
-    size = min(CODE_SIZE, TEXT_WIDTH / pdfmetrics.stringWidth(text, font, 1))
-    canvas.setFont(font, size)
-    canvas.drawString(TEXT_X, CODE_Y, text)
-    canvas.restoreState()
-
-
-def _draw_qr(canvas: Canvas, widget: QrCodeWidget, *, x: float, y: float, size: float) -> None:
-    """The widget's modules, quiet zone included, filled as one path of a rectangle per run of
-    dark modules, scaled so that a module is one unit and written as integers. The widget's own
-    Drawing makes a shape object per run and formats every coordinate as a float, which is
-    three times slower: minutes more for a batch of 20,000."""
-    modules = qr_modules(widget)
-    border = widget.barBorder
-    side = len(modules) + 2 * border
-    runs = [
-        f"{border + column} {side - border - row - 1} {length} 1 re"
-        for row, cells in enumerate(modules)
-        for column, length in _dark_runs(cells)
-    ]
-    canvas.saveState()
-    canvas.translate(x, y)
-    canvas.scale(size / side, size / side)
-    canvas.addLiteral("\n".join([*runs, "f"]))  # f: fill the path, black
-    canvas.restoreState()
-
-
-def _dark_runs(cells: Sequence[bool]) -> Iterator[tuple[int, int]]:
-    """(start, length) of each run of dark modules in a row."""
-    start = 0
-    for dark, run in itertools.groupby(cells):
-        length = len(list(run))
-        if dark:
-            yield start, length
-        start += length
-
-
-def token_bundle(
-    *, campaign: Campaign, group: EvaluatorGroup, issued: IssuedBatch, base_url: str
-) -> bytes:
-    """The one download of a batch: its A4 sheets and a CSV (code, link) for SMS, zipped."""
-    name = f"{campaign.code}-{group.code}-{issued.batch.pk}"
-    rows = [["group", "code", "link"]] + [
-        [group.name, code, qr_payload(base_url, code)] for code in issued.codes
-    ]
-    buffer = io.BytesIO()
-    with tempfile.TemporaryDirectory() as folder:
-        sheets = Path(folder) / "sheets.pdf"
-        write_token_sheets(
-            sheets, campaign=campaign, group=group, codes=issued.codes, base_url=base_url
-        )
-        with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-            archive.write(sheets, f"{name}.pdf")
-            archive.writestr(f"{name}.csv", csv_text(rows))
-    return buffer.getvalue()
