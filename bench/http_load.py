@@ -158,7 +158,9 @@ def page_weight(port: int, code: str) -> tuple[int, int]:
 def stored_receipts(url: str) -> tuple[set[str], int, int]:
     query = (
         "SELECT code FROM voting_receipt",
-        "SELECT count(*) FROM ballots_ballot",
+        # stored ballots: those in the table and those still sealed in the mixing pool
+        "SELECT (SELECT count(*) FROM ballots_ballot)"
+        " + (SELECT count(*) FROM ballots_pooledballot)",
         "SELECT count(*) FROM voting_tokenuse",
     )
     if url.startswith("sqlite:///"):
