@@ -35,26 +35,33 @@ def ballot_form(campaign: Campaign) -> BallotForm:
 class GroupCollection:
     name: str
     target_share: str
-    tokens_issued: int
+    tokens_issued: int  # withdrawn codes not included
     tokens_used: int
     paper: int
     received: int
+    tokens_withdrawn: int = 0
 
 
 @dataclass(frozen=True)
 class Collection:
     groups: list[GroupCollection]
-    tokens_issued: int
+    tokens_issued: int  # withdrawn codes not included
     tokens_used: int
     paper: int
     online: int
     received: int
+    tokens_withdrawn: int = 0
 
 
 def collection_status(campaign: Campaign) -> Collection:
-    """Counts only — tokens issued and used, ballots received per group — never results (R12)."""
+    """Counts only — tokens issued and used, ballots received per group — never results (R12).
+
+    A withdrawn code is not counted as issued but as withdrawn: a withdrawn batch (sheets
+    lost, never delivered) must not swell the count of codes people could vote with.
+    """
     groups = campaign.groups.order_by("position").annotate(
-        issued=Count("tokens", distinct=True),
+        issued=Count("tokens", filter=Q(tokens__void=False), distinct=True),
+        withdrawn=Count("tokens", filter=Q(tokens__void=True), distinct=True),
         used=Count("tokens", filter=Q(tokens__use__isnull=False), distinct=True),
     )
     received = {
@@ -69,6 +76,7 @@ def collection_status(campaign: Campaign) -> Collection:
             target_share=g.target_share,
             tokens_issued=g.issued,
             tokens_used=g.used,
+            tokens_withdrawn=g.withdrawn,
             paper=received.get((g.pk, BallotSource.PAPER), 0),
             received=received.get((g.pk, BallotSource.PAPER), 0)
             + received.get((g.pk, BallotSource.ONLINE), 0),
@@ -81,6 +89,7 @@ def collection_status(campaign: Campaign) -> Collection:
         groups=rows,
         tokens_issued=sum(r.tokens_issued for r in rows),
         tokens_used=sum(r.tokens_used for r in rows),
+        tokens_withdrawn=sum(r.tokens_withdrawn for r in rows),
         paper=paper,
         online=online,
         received=paper + online,

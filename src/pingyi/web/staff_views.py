@@ -13,7 +13,14 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from pingyi.accounts.selectors import RUN, campaigns_for, organizations_for, role_in
+from pingyi.accounts.models import Role
+from pingyi.accounts.selectors import (
+    RUN,
+    campaigns_for,
+    organizations_for,
+    public_address,
+    role_in,
+)
 from pingyi.ballots.selectors import campaign_group_rates, campaign_tally
 from pingyi.ballots.services import ballots_import
 from pingyi.campaigns.models import Campaign
@@ -29,11 +36,12 @@ from pingyi.campaigns.services import (
 from pingyi.exports.contract_json import dumps, result_to_json
 from pingyi.inputs.p1_files import read_ballots, read_units
 from pingyi.rules import phases
+from pingyi.rules.address import ballot_page
 from pingyi.rules.errors import InputError, RuleError
 from pingyi.rules.scheme import builtin_scheme, scheme_from_toml
 from pingyi.rules.tally import TallyResult
+from pingyi.voting.batches import batch_issue_start, batch_rows
 from pingyi.voting.selectors import collection_status
-from pingyi.voting.services import token_batch_void, token_issue
 from pingyi.web import charts
 from pingyi.web.forms import CampaignForm, PaperForm, StagesForm, TokensForm, UnitForm
 from pingyi.web.ratelimit import client_address, limited, record
@@ -140,6 +148,7 @@ def campaign_new(request: HttpRequest) -> HttpResponse:
 def campaign_detail(request: HttpRequest, code: str) -> HttpResponse:
     campaign = _campaign(request, code)
     role = role_in(request.user, campaign.series.organization)
+    address = public_address(campaign.series.organization)
     context: dict[str, Any] = {
         "campaign": campaign,
         "can_run": role in RUN,
@@ -151,6 +160,12 @@ def campaign_detail(request: HttpRequest, code: str) -> HttpResponse:
         "unit_form": UnitForm(campaign=campaign),
         "paper_form": PaperForm(),
         "collection": collection_status(campaign),
+        "batches": batch_rows(campaign),
+        "address": address,
+        "token_base": ballot_page(address.url)
+        if address.url
+        else request.build_absolute_uri("/v/"),
+        "is_admin": role == Role.ADMIN,
         "results_visible": campaign.status in phases.RESULTS_VISIBLE,
     }
     return render(request, "pingyi/staff/campaign.html", context)
@@ -234,34 +249,27 @@ def stages_set(request: HttpRequest, code: str) -> HttpResponse:
 @guarded
 @require_POST
 def tokens_issue(request: HttpRequest, code: str) -> HttpResponse:
-    """Issues a batch and returns it once, as a ZIP: printable A4 sheets and a CSV for SMS."""
-    from pingyi.exports.token_sheets import token_bundle
-
+    """Starts the job that issues a batch and draws its sheets; its page shows the progress
+    and then the ZIP (printable A4 sheets and a CSV for SMS), downloadable once (R27)."""
     campaign = _campaign(request, code, RUN)
     form = TokensForm(request.POST, campaign=campaign)
     if not form.is_valid():
-        messages.error(request, _("Choose a group and a number of tokens (1 to 2,000 a batch)."))
+        messages.error(request, _("Choose a group and a number of tokens (1 to 20,000 a batch)."))
         return redirect("campaign", code=campaign.code)
-    group, count = form.cleaned_data["group"], form.cleaned_data["count"]
+    address = public_address(campaign.series.organization)
+    base = ballot_page(address.url) if address.url else request.build_absolute_uri("/v/")
     try:
-        issued = token_issue(
-            campaign=campaign, group=group, count=count, actor=request.user.get_username()
+        job = batch_issue_start(
+            campaign=campaign,
+            group=form.cleaned_data["group"],
+            count=form.cleaned_data["count"],
+            base_url=base,
+            actor=request.user.get_username(),
         )
     except RuleError as exc:
         messages.error(request, exc.message(_))
         return redirect("campaign", code=campaign.code)
-    base = request.build_absolute_uri("/v/")
-    try:
-        bundle = token_bundle(campaign=campaign, group=group, issued=issued, base_url=base)
-    except Exception:
-        # Nobody will ever see these codes: withdraw them rather than leave them usable.
-        token_batch_void(batch=issued.batch, actor=request.user.get_username())
-        raise
-    name = f"tokens-{campaign.code}-{group.code}-{issued.batch.pk}"
-    response = HttpResponse(bundle, content_type="application/zip")
-    response["Content-Disposition"] = f'attachment; filename="{name}.zip"'
-    response["Cache-Control"] = "no-store"
-    return response
+    return redirect("jobs:detail", job_id=job.pk)
 
 
 @guarded
