@@ -115,3 +115,33 @@ def zip_codes(data: bytes) -> list[dict[str, str]]:
         name = next(n for n in archive.namelist() if n.endswith(".csv"))
         text = archive.read(name).decode("utf-8-sig")
     return list(csv.DictReader(io.StringIO(text)))
+
+
+def finish_jobs() -> None:
+    """Runs the waiting jobs here and now, in the test's own transaction: for the tests of
+    what a job produces (the worker itself is tested with transaction=True). The heartbeat
+    thread is left out: its own connection could not see the test's uncommitted rows."""
+    from contextlib import nullcontext
+    from unittest import mock
+
+    from pingyi.jobs.models import JobStatus
+    from pingyi.jobs.tasks import job_execute
+
+    with mock.patch("pingyi.jobs.tasks.ticking", lambda progress: nullcontext()):
+        for job_id in Job.objects.filter(status=JobStatus.QUEUED).values_list("pk", flat=True):
+            job_execute(str(job_id), worker="test")
+
+
+def through_job(client: Client, url: str) -> Any:
+    """GET ``url`` that starts a job; runs it; returns the answer of its download (or of its
+    page when it made no file)."""
+    started = client.get(url)
+    assert started.status_code == 302 and "/staff/jobs/" in started["Location"], started
+    finish_jobs()
+    job = Job.objects.order_by("-created_at").first()
+    assert job is not None
+    if job.file_name:
+        response = client.get(f"/staff/jobs/{job.pk}/download")
+        response.content_bytes = b"".join(response.streaming_content)
+        return response
+    return client.get(f"/staff/jobs/{job.pk}/")

@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import uuid
+from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
@@ -254,3 +255,16 @@ def jobs_prune(*, now: dt.datetime | None = None) -> int:
         files.folder_remove(job_id)
         Job.objects.filter(pk=job_id).update(file_state=FileState.GONE)
     return len(gone)
+
+
+def job_enqueue_upload(*, chunks: Iterable[bytes], suffix: str, label: str, **job: Any) -> Job:
+    """Saves an upload for an import job, then starts the job (``job`` as for job_enqueue;
+    its params get the file's ``label``, the name messages give it). Nothing stays on disk
+    when the job could not be started."""
+    job_id = uuid.uuid4()
+    files.input_save(job_id, iter(chunks), suffix)
+    try:
+        return job_enqueue(job_id=job_id, **{**job, "params": {**job["params"], "label": label}})
+    except BaseException:
+        files.folder_remove(job_id)
+        raise

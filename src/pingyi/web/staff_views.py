@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 from django.contrib import messages
@@ -22,23 +23,22 @@ from pingyi.accounts.selectors import (
     role_in,
 )
 from pingyi.ballots.selectors import campaign_group_rates, campaign_tally
-from pingyi.ballots.services import ballots_import
 from pingyi.campaigns.models import Campaign
-from pingyi.campaigns.selectors import campaign_scheme, campaign_units
+from pingyi.campaigns.selectors import campaign_units
 from pingyi.campaigns.services import (
     campaign_close,
-    campaign_create,
     campaign_open,
     campaign_stages_set,
     unit_add,
     unit_vetoes_set,
 )
 from pingyi.exports.contract_json import dumps, result_to_json
-from pingyi.inputs.p1_files import read_ballots, read_units
+from pingyi.jobs.models import JobKind
+from pingyi.jobs.services import job_enqueue, job_enqueue_upload
 from pingyi.rules import phases
 from pingyi.rules.address import ballot_page
 from pingyi.rules.errors import InputError, RuleError
-from pingyi.rules.scheme import builtin_scheme, scheme_from_toml
+from pingyi.rules.scheme import scheme_from_toml
 from pingyi.rules.tally import TallyResult
 from pingyi.voting.batches import batch_issue_start, batch_rows
 from pingyi.voting.selectors import collection_status
@@ -46,7 +46,7 @@ from pingyi.web import charts
 from pingyi.web.forms import CampaignForm, PaperForm, StagesForm, TokensForm, UnitForm
 from pingyi.web.ratelimit import client_address, limited, record
 from pingyi.web.settings_access import limits
-from pingyi.web.shared import XLSX, download, guarded, uploaded, written
+from pingyi.web.shared import XLSX, download, guarded, written
 
 
 class Login(LoginView):
@@ -109,6 +109,8 @@ def home(request: HttpRequest) -> HttpResponse:
 
 @guarded
 def campaign_new(request: HttpRequest) -> HttpResponse:
+    """Checks the form and the scheme here; the units file is read, and the campaign created,
+    by a job (R27), whose page then leads to the new campaign."""
     organizations = organizations_for(request.user, RUN)
     if not organizations.exists():
         raise PermissionError
@@ -116,22 +118,28 @@ def campaign_new(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            scheme = builtin_scheme()
+            raw, label = "", ""
             if data["scheme"]:
                 raw = data["scheme"].read().decode("utf-8-sig", errors="replace")
-                scheme = scheme_from_toml(raw, data["scheme"].name)
-            with uploaded(data["units"]) as path:
-                units = read_units(path, scheme, data["units"].name)
-            campaign = campaign_create(
-                organization_code=data["organization"].code,
-                organization_name=data["organization"].name,
-                series_code=data["series_code"],
-                series_name=data["series_name"],
-                year=data["year"],
-                name=data["name"],
-                scheme=scheme,
-                units=units,
+                label = data["scheme"].name
+                scheme_from_toml(raw, label)  # refused here already, with its key
+            units = data["units"]
+            job = job_enqueue_upload(
+                chunks=units.chunks(),
+                suffix=Path(units.name or "units.csv").suffix,
+                label=units.name or "units",
+                kind=JobKind.CAMPAIGN_CREATE,
+                organization=data["organization"],
                 actor=request.user.get_username(),
+                subject=f"{data['name']} ({data['year']})",
+                params={
+                    "series_code": data["series_code"],
+                    "series_name": data["series_name"],
+                    "year": data["year"],
+                    "name": data["name"],
+                    "scheme_toml": raw,
+                    "scheme_label": label,
+                },
             )
         except InputError as exc:
             for line in exc.messages(_):
@@ -139,8 +147,7 @@ def campaign_new(request: HttpRequest) -> HttpResponse:
         except RuleError as exc:
             form.add_error(None, exc.message(_))
         else:
-            messages.success(request, _("Campaign created. Check the units, then open it."))
-            return redirect("campaign", code=campaign.code)
+            return redirect("jobs:detail", job_id=job.pk)
     return render(request, "pingyi/staff/campaign_new.html", {"form": form})
 
 
@@ -275,30 +282,25 @@ def tokens_issue(request: HttpRequest, code: str) -> HttpResponse:
 @guarded
 @require_POST
 def paper_upload(request: HttpRequest, code: str) -> HttpResponse:
+    """Starts the job that imports a paper-ballot file; its page shows the row-by-row report."""
     campaign = _campaign(request, code, RUN)
     form = PaperForm(request.POST, request.FILES)
-    context: dict[str, Any] = {"campaign": campaign, "problems": [], "report": None}
-    if form.is_valid():
-        upload = form.cleaned_data["file"]
-        try:
-            with uploaded(upload) as path:
-                rows = read_ballots(
-                    path,
-                    [u.code for u in campaign_units(campaign)],
-                    campaign_scheme(campaign),
-                    upload.name,
-                )
-                context["report"] = ballots_import(
-                    campaign=campaign, rows=rows, actor=request.user.get_username()
-                )
-        except InputError as exc:
-            context["problems"] = exc.messages(_)
-        except RuleError as exc:
-            context["problems"] = [exc.message(_)]
-    else:
-        context["problems"] = [_("Choose a file to upload.")]
-    status = 200 if context["report"] is not None else 400
-    return render(request, "pingyi/staff/paper_report.html", context, status=status)
+    if not form.is_valid():
+        context = {"campaign": campaign, "problems": [_("Choose a file to upload.")]}
+        return render(request, "pingyi/staff/paper_report.html", context, status=400)
+    upload = form.cleaned_data["file"]
+    job = job_enqueue_upload(
+        chunks=upload.chunks(),
+        suffix=Path(upload.name or "ballots.csv").suffix,
+        label=upload.name or "ballots",
+        kind=JobKind.PAPER_IMPORT,
+        organization=campaign.series.organization,
+        actor=request.user.get_username(),
+        subject=f"{campaign.name} · {upload.name}",
+        params={"campaign": campaign.pk},
+        campaign=campaign,
+    )
+    return redirect("jobs:detail", job_id=job.pk)
 
 
 @guarded
@@ -376,14 +378,14 @@ def results_download(request: HttpRequest, code: str, fmt: str) -> HttpResponse:
         return download(
             dumps(result_to_json(result)).encode(), f"{campaign.code}.json", "application/json"
         )
-    if fmt == "xlsx":
-        from pingyi.exports.results_workbook import write_results_workbook
-
-        content = written(lambda p: write_results_workbook(p, result, title=campaign.name), ".xlsx")
-        return download(content, f"{campaign.code}.xlsx", XLSX)
-    if fmt == "pdf":
-        from pingyi.exports.results_pdf import write_results_pdf
-
-        content = written(lambda p: write_results_pdf(p, result, title=campaign.name), ".pdf")
-        return download(content, f"{campaign.code}.pdf", "application/pdf")
+    if fmt in ("xlsx", "pdf"):  # built by a job (R27): its page offers the download
+        job = job_enqueue(
+            kind=JobKind.RESULTS_REPORT,
+            organization=campaign.series.organization,
+            actor=request.user.get_username(),
+            subject=f"{campaign.name} · {fmt}",
+            params={"campaign": campaign.pk, "format": fmt},
+            campaign=campaign,
+        )
+        return redirect("jobs:detail", job_id=job.pk)
     raise Http404
