@@ -31,7 +31,7 @@ MAX_WEB_BATCH = 20000  # voting.services.MAX_BATCH
 
 class TokensForm(forms.Form):
     group = forms.ModelChoiceField(
-        queryset=EvaluatorGroup.objects.none(), label=_("Evaluator group")
+        queryset=EvaluatorGroup.objects.none(), label=_("Evaluator group"), empty_label=None
     )
     # A batch's sheets are drawn by a background job (R27): the office follows its progress.
     count = forms.IntegerField(label=_("Number of tokens"), min_value=1, max_value=MAX_WEB_BATCH)

@@ -9,6 +9,7 @@
   var percent = document.getElementById("job-percent");
   var step = document.getElementById("job-step");
   var label = document.getElementById("job-label");
+  var waiting = document.getElementById("job-waiting");
   var poll = function () {
     fetch(url, { credentials: "same-origin", cache: "no-store" })
       .then(function (response) { return response.ok ? response.json() : null; })
@@ -19,6 +20,7 @@
         percent.textContent = state.progress + "%";
         step.textContent = state.step;
         label.textContent = state.label;
+        if (waiting && state.status !== "queued") { waiting.hidden = true; }
         if (state.finished) { window.location.reload(); return; }
         window.setTimeout(poll, 1000);
       })
