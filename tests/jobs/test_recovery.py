@@ -121,3 +121,18 @@ def test_a_failed_job_says_so_in_chinese_and_logs_the_traceback(
     page = client_for(cast.alice).get(f"/staff/jobs/{job.pk}/").content.decode()
     assert "任务失败" in page and "Traceback" not in page and "OSError" not in page
     assert "disk full" in caplog.text and "Traceback" in caplog.text
+
+
+@LIVE
+def test_a_zip_never_downloaded_is_deleted_once_its_campaign_closed(cast: Cast) -> None:
+    from pingyi.campaigns.services import campaign_close
+    from pingyi.jobs.services import jobs_prune
+
+    job = _issue(cast, 2)
+    run_worker()
+    jobs_prune()
+    assert files.output_path(job.pk) is not None  # the campaign still takes ballots
+    campaign_close(campaign=cast.campaign, actor="alice")
+    jobs_prune()
+    job.refresh_from_db()
+    assert files.output_path(job.pk) is None and job.file_state == FileState.GONE

@@ -239,7 +239,8 @@ def _entries(job: Job) -> QuerySet[DBTaskResult[Any, Any]]:
 def jobs_prune(*, now: dt.datetime | None = None) -> int:
     """Deletes finished jobs older than KEEP_DAYS with their files; returns how many. The jobs
     of token batches stay (the campaign page tells each batch's story from them), and so does a
-    batch's ZIP that was never downloaded, until its campaign no longer takes ballots."""
+    batch's ZIP that was never downloaded, until its campaign no longer takes ballots: then its
+    codes can no longer vote and the ZIP is deleted, however recent."""
     from pingyi.rules import phases
 
     limit = (now or timezone.now()) - dt.timedelta(days=KEEP_DAYS)
@@ -248,7 +249,7 @@ def jobs_prune(*, now: dt.datetime | None = None) -> int:
     for job_id in gone:
         files.folder_remove(job_id)
     Job.objects.filter(pk__in=gone).delete()
-    useless = old.filter(file_state=FileState.READY, batch__isnull=False).exclude(
+    useless = Job.objects.filter(file_state=FileState.READY, batch__isnull=False).exclude(
         campaign__status__in=[phases.DRAFT, phases.OPEN]
     )
     for job_id in list(useless.values_list("pk", flat=True)):
