@@ -36,26 +36,31 @@ def job_execute(job_id: str, *, worker: str) -> str:
         return "skipped"
     handler = handler_for(job.kind)
     progress = Progress(job.pk)
-    with translation.override(job.language), ticking(progress):
+    output, error, outcome = None, "", {}
+    with translation.override(job.language):
         try:
-            output = handler.run(job, progress)
+            with ticking(progress):  # stopped before the end is written: no late beat
+                output = handler.run(job, progress)
         except InputError as exc:
-            job_fail(job, error="\n".join(exc.messages(gettext)), outcome={"problems": True})
+            error, outcome = "\n".join(exc.messages(gettext)), {"problems": True}
         except RuleError as exc:
-            job_fail(job, error=exc.message(gettext))
+            error = exc.message(gettext)
         except Exception:
             logger.exception("job %s (%s) failed", job.pk, job.kind)
             extra = _cleanup(handler, job)
-            job_fail(job, error=" ".join([gettext(E_INTERNAL) % {"job": job.pk}, *extra]))
-        else:
+            error = " ".join([gettext(E_INTERNAL) % {"job": job.pk}, *extra])
+        # Not on the way out of an interrupted worker (SystemExit): the upload stays, so
+        # that the import can run again.
+        files.input_remove(job.pk)
+        if output is not None:
             job_succeed(
                 job,
                 outcome=output.outcome,
                 file_name=output.file_name,
                 content_type=output.content_type,
             )
-        finally:
-            files.input_remove(job.pk)
+        else:
+            job_fail(job, error=error, outcome=outcome)
     job.refresh_from_db(fields=["status"])
     return str(job.status)
 

@@ -36,7 +36,7 @@ from pingyi.accounts.selectors import (
 from pingyi.accounts.services import office_public_url_set
 from pingyi.jobs import files
 from pingyi.jobs.forms import PublicAddressForm
-from pingyi.jobs.models import FileState, Job, JobKind, JobStatus
+from pingyi.jobs.models import FileState, Job, JobKind
 from pingyi.jobs.selectors import job_get, jobs_for
 from pingyi.jobs.services import job_output_fetched
 from pingyi.rules.address import ballot_page
@@ -63,15 +63,13 @@ def job_list(request: HttpRequest) -> HttpResponse:
 @guarded
 def job_detail(request: HttpRequest, job_id: uuid.UUID) -> HttpResponse:
     job = _job(request, job_id)
+    row = None
+    if job.batch is not None and job.campaign is not None:
+        row = batch_row(job.campaign, job.batch.pk)
     context: dict[str, Any] = {
         "job": job,
         "mine": job.created_by == request.user.get_username(),
-        "steps": _("Waiting for the worker") if job.status == JobStatus.QUEUED else "",
-        "lost_batch": job.kind == JobKind.TOKENS
-        and job.batch is not None
-        and job.campaign is not None
-        and (row := batch_row(job.campaign, job.batch.pk)) is not None
-        and row.state == LOST,
+        "lost_batch": row is not None and row.state == LOST,  # to withdraw, from here
     }
     return render(request, "pingyi/jobs/detail.html", context)
 
