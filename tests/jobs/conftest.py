@@ -35,6 +35,17 @@ PUBLIC = "http://192.0.2.10:8000"  # an address on the evaluators' network (TEST
 
 
 @pytest.fixture(autouse=True)
+def _forget_ballot_layouts() -> Iterator[None]:
+    """ballot_submit keeps each open campaign's layout per process, by id; the test database
+    gives a rolled-back campaign's id to the next one, so what these tests cast is forgotten
+    after them (else a later test's campaign would meet this one's units)."""
+    from pingyi.voting import services
+
+    yield
+    services._LAYOUTS.clear()
+
+
+@pytest.fixture(autouse=True)
 def _jobs_home(settings: Any, tmp_path: Path) -> Path:
     """Each test's job files in its own folder, so what it leaves behind is its own."""
     settings.PINGYI_JOBS_DIR = tmp_path / "jobs"
