@@ -28,16 +28,19 @@ run: setup
 	@$(BIN)/pingyi demo --out $(PINGYI_HOME)/demo
 	@$(BIN)/pingyi demo-account
 	@echo "Serving on http://127.0.0.1:8000/ — staff pages /staff/, ballot page /v/, admin /admin/ (Ctrl-C to stop)"
-	@$(BIN)/pingyi manage runserver 127.0.0.1:8000 --noreload
+	@$(BIN)/pingyi worker & worker=$$!; trap 'kill $$worker 2>/dev/null; wait $$worker' EXIT; \
+	$(BIN)/pingyi manage runserver 127.0.0.1:8000 --noreload
 
-# The production server: gunicorn, several workers, static files by WhiteNoise.
+# The production server: gunicorn, several workers, static files by WhiteNoise; beside it
+# `pingyi worker`, which runs the background jobs (codes, imports, reports).
 # Uses Redis on 127.0.0.1:6379 for the rate limits when it answers (else PINGYI_CACHE_URL).
 serve: setup
 	@$(BIN)/pingyi init
 	@if [ -z "$$PINGYI_CACHE_URL" ] && (exec 3<>/dev/tcp/127.0.0.1/6379) 2>/dev/null; then \
 	  export PINGYI_CACHE_URL=redis://127.0.0.1:6379/0; fi; \
 	echo "Serving on http://$${PINGYI_BIND:-127.0.0.1:8000}/ (cache: $${PINGYI_CACHE_URL:-per process})"; \
-	exec $(BIN)/gunicorn -c deploy/gunicorn.conf.py pingyi.wsgi:application
+	$(BIN)/pingyi worker & worker=$$!; trap 'kill $$worker 2>/dev/null; wait $$worker' EXIT; \
+	$(BIN)/gunicorn -c deploy/gunicorn.conf.py pingyi.wsgi:application
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests bench

@@ -47,3 +47,12 @@ def run_pingyi(
 def _english_by_default(settings: Any) -> None:
     """Tests assert English messages; Chinese (the product's default) is tested in test_i18n."""
     settings.LANGUAGE_CODE = "en"
+
+
+@pytest.fixture(autouse=True)
+def _fresh_ballot_layouts() -> None:
+    """The cast path keeps each open campaign's layout per process (voting.services); the
+    test database hands a rolled-back campaign's id to the next test's campaign."""
+    from pingyi.voting import services
+
+    services._LAYOUTS.clear()

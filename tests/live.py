@@ -1,5 +1,6 @@
 """A real multi-worker server (gunicorn) on the test database, for the tests that need one:
-concurrency (R1), crashes (R7) and the browser. The test must use
+concurrency (R1), crashes (R7) and the browser; beside it `pingyi worker` for the background
+jobs, as `make serve` runs them. The test must use
 ``@pytest.mark.django_db(transaction=True)`` so that what it writes is visible to the server.
 """
 
@@ -50,6 +51,7 @@ class LiveServer:
         self.workers = workers
         self.env = env
         self.process: subprocess.Popen[bytes] | None = None
+        self.worker: subprocess.Popen[bytes] | None = None  # `pingyi worker`, as make serve
 
     def start(self) -> None:
         environment = {k: v for k, v in os.environ.items() if not k.startswith("PINGYI_")}
@@ -76,6 +78,13 @@ class LiveServer:
             stderr=log,
             start_new_session=True,
         )
+        self.worker = subprocess.Popen(
+            [str(Path(sys.executable).with_name("pingyi")), "worker", "--interval", "0.2"],
+            env=environment,
+            stdout=log,
+            stderr=log,
+            start_new_session=True,
+        )
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
             try:
@@ -88,14 +97,26 @@ class LiveServer:
             f"the live server did not start: {(self.home / 'server.log').read_text()}"
         )
 
+    def _stop_jobs_worker(self, sig: int) -> None:
+        if self.worker is not None:
+            os.killpg(self.worker.pid, sig)
+            try:
+                self.worker.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                os.killpg(self.worker.pid, signal.SIGKILL)
+                self.worker.wait()
+            self.worker = None
+
     def kill(self) -> None:
         """kill -9 of the master and every worker, as a power cut would."""
+        self._stop_jobs_worker(signal.SIGKILL)
         if self.process is not None:
             os.killpg(self.process.pid, signal.SIGKILL)
             self.process.wait()
             self.process = None
 
     def stop(self) -> None:
+        self._stop_jobs_worker(signal.SIGTERM)
         if self.process is not None:
             os.killpg(self.process.pid, signal.SIGTERM)
             try:

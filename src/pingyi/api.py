@@ -109,6 +109,7 @@ class GroupCollectionOut(Schema):
     target_share: str
     tokens_issued: int
     tokens_used: int
+    tokens_withdrawn: int
     paper: int
     received: int
 
@@ -116,6 +117,7 @@ class GroupCollectionOut(Schema):
 class CollectionOut(Schema):
     tokens_issued: int
     tokens_used: int
+    tokens_withdrawn: int
     paper: int
     online: int
     received: int

@@ -382,6 +382,27 @@ def cmd_verify(args: argparse.Namespace) -> int:
     return EXIT_INPUT if broken else 0
 
 
+def cmd_worker(args: argparse.Namespace) -> int:
+    """Runs the background jobs (codes, imports, reports) until stopped (R27)."""
+    import logging
+
+    from django.conf import settings
+
+    from pingyi.jobs.worker import work
+
+    logs = Path(settings.HOME) / "logs"
+    logs.mkdir(parents=True, exist_ok=True)
+    handler = logging.FileHandler(logs / "worker.log", encoding="utf-8")
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s %(message)s"))
+    for name in ("pingyi", "django_tasks_db", "django.tasks"):
+        logging.getLogger(name).addHandler(handler)
+        logging.getLogger(name).setLevel(logging.INFO)
+    _out(_("worker started; jobs are logged to %(log)s") % {"log": logs / "worker.log"})
+    sys.stdout.flush()
+    work(interval=args.interval, batch=args.once)
+    return 0
+
+
 def cmd_demo(args: argparse.Namespace) -> int:
     from pingyi.demo.run import demo_build
 
@@ -531,6 +552,10 @@ def _parser() -> argparse.ArgumentParser:
     p = sub.add_parser("verify", help=_("check the audit chain"))
     p.set_defaults(func=cmd_verify, db=True)
 
+    p = sub.add_parser("worker", help=_("run the background jobs: codes, imports, reports"))
+    p.add_argument("--once", action="store_true", help=_("run the waiting jobs, then stop"))
+    p.add_argument("--interval", type=float, default=1.0, help=argparse.SUPPRESS)
+    p.set_defaults(func=cmd_worker, db=True)
     p = sub.add_parser("demo", help=_("build the two-year demo of seed 001"))
     p.add_argument("--seed", type=int, default=2023)
     p.add_argument("--out", type=Path, default=Path("var/demo"))

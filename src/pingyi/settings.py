@@ -7,6 +7,8 @@ PINGYI_SECRET_KEY       the secret key (default: a random key kept in PINGYI_HOM
 PINGYI_DEBUG            1 for development only
 PINGYI_ALLOWED_HOSTS    comma-separated host names
 PINGYI_LANGUAGE         zh-hans (default) or en
+PINGYI_PUBLIC_URL       the address people reach Pingyi at (QR sheets, SMS, e-mails); an office
+                        may set its own on its settings page
 """
 
 from __future__ import annotations
@@ -93,6 +95,8 @@ INSTALLED_APPS = [
     "pingyi.registry",
     "pingyi.disclosure",
     "pingyi.web",
+    "pingyi.jobs",
+    "django_tasks_db",
 ]
 
 MIDDLEWARE = [
@@ -216,6 +220,16 @@ if CACHE_URL:
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# Long work (codes, imports, reports) runs as jobs on a queue kept in the database (R27),
+# worked by `pingyi worker`; a job's files live in PINGYI_HOME/jobs, never in the database.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+PINGYI_JOBS_DIR = HOME / "jobs"
+# A running job whose worker has not been heard of for this long was lost (a kill, a power
+# cut): the next worker picks it up again or fails it with a message.
+PINGYI_JOB_STALE_SECONDS = env_int("PINGYI_JOB_STALE_SECONDS", 60, minimum=2)
+# The installation's public address (scheme and host, e.g. http://pingyi.example.gov.cn):
+# what QR sheets, SMS lists and e-mails point to. An office may set its own.
+PINGYI_PUBLIC_URL = env_str("PINGYI_PUBLIC_URL", "").strip().rstrip("/")
 PINGYI_TRUSTED_PROXIES = env_list("PINGYI_TRUSTED_PROXIES", [])
 PINGYI_BENCH = env_bool("PINGYI_BENCH", False)  # routes the benchmark's bare view
 # Rate limits (R18, R19): attempts per window, per client address.

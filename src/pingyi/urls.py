@@ -41,6 +41,7 @@ urlpatterns = [
     path("", include("pingyi.rectification.urls")),
     path("", include("pingyi.registry.urls")),
     path("", include("pingyi.disclosure.urls")),
+    path("", include("pingyi.jobs.urls")),
     path("api/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

@@ -83,7 +83,8 @@ def _sign_in(page: Page, server: LiveServer) -> None:
 
 
 def _create_campaign(page: Page, server: LiveServer, organization: Organization) -> str:
-    """Fills /staff/new and returns the new campaign's code, from the page it lands on."""
+    """Fills /staff/new, follows the job that reads the units file, and returns the new
+    campaign's code, from the page the job's page leads to."""
     page.goto(f"{server.url}/staff/new")
     page.select_option("#id_organization", str(organization.pk))
     page.fill("#id_year", "2026")
@@ -91,16 +92,21 @@ def _create_campaign(page: Page, server: LiveServer, organization: Organization)
     units: FilePayload = {"name": "units.csv", "mimeType": "text/csv", "buffer": UNITS_CSV.encode()}
     page.set_input_files("#id_units", units)
     post_ok(page, "main form button.primary", _log(server))
+    page.wait_for_url(re.compile(r"/staff/jobs/[\w-]+/$"))
+    page.click("#job-campaign", timeout=60_000)  # shown once the worker has done the job
     page.wait_for_url(re.compile(r"/staff/c/[\w-]+/$"))
     return urlsplit(page.url).path.split("/")[-2]
 
 
 def _issue_tokens(page: Page, count: int) -> list[str]:
-    """Issues a batch for 服务对象; returns the `link` column of the CSV in the ZIP."""
+    """Issues a batch for 服务对象; returns the `link` column of the CSV in the ZIP that the
+    job's page offers once the worker has drawn the sheets."""
     page.select_option("#id_group", label="服务对象")
     page.fill("#id_count", str(count))
+    page.click("#tokens-form button[type=submit]")
+    page.wait_for_selector("#job-download", timeout=120_000)
     with page.expect_download() as download:
-        page.click("#tokens-form button[type=submit]")
+        page.click("#job-download")
     assert download.value.suggested_filename.endswith(".zip")
     with zipfile.ZipFile(download.value.path()) as archive:
         (name,) = (n for n in archive.namelist() if n.endswith(".csv"))

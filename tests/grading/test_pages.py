@@ -30,6 +30,7 @@ from tests.grading.conftest import (
     org,
 )
 from tests.grading.test_decisions import TOTALS
+from tests.jobs.conftest import finish_jobs, through_job
 from tests.web.conftest import client_for
 
 pytestmark = pytest.mark.django_db
@@ -123,11 +124,16 @@ def test_the_department_creates_a_round_and_sees_a_bad_file_explained(db: None) 
     grading_round = GradingRound.objects.get()
     assert response.status_code == 302 and response["Location"] == _url(grading_round)
     bad = SimpleUploadedFile("orgs.csv", (ORGS + "Z1,某支部,太空,甲镇党委,,,\n").encode())
-    page = client.post(_url(grading_round, "import"), {"file": bad}, follow=True).content.decode()
+    started = client.post(_url(grading_round, "import"), {"file": bad})
+    finish_jobs()  # the import is a job (R27): its page explains the refusal
+    page = client.get(started["Location"]).content.decode()
     assert "orgs.csv, row 10, column C (sector): sector &#x27;太空&#x27; is unknown" in page
     good = SimpleUploadedFile("orgs.csv", ORGS.encode())
-    page = client.post(_url(grading_round, "import"), {"file": good}, follow=True).content.decode()
-    assert "Organizations imported." in page and "新建企业党支部" in page
+    started = client.post(_url(grading_round, "import"), {"file": good})
+    finish_jobs()
+    page = client.get(started["Location"]).content.decode()
+    assert "rows imported." in page and f'href="{_url(grading_round)}"' in page
+    assert "新建企业党支部" in client.get(_url(grading_round)).content.decode()
 
 
 def _self_post() -> dict[str, object]:
@@ -218,11 +224,11 @@ def test_the_department_downloads_the_report_tables_once_all_are_graded(
     grading_round = decided(tmp_path, TOTALS)
     page = department.get(_url(grading_round)).content.decode()
     assert "<svg" in page and "Grade shares by sector (%)" in page
-    response = department.get(_url(grading_round, "reports.xlsx"))
+    response = through_job(department, _url(grading_round, "reports.xlsx"))
     assert response.status_code == 200
     disposition = f'attachment; filename="{grading_round.code}-grading.xlsx"'
     assert response["Content-Disposition"] == disposition
-    workbook = openpyxl.load_workbook(io.BytesIO(response.content), read_only=True)
+    workbook = openpyxl.load_workbook(io.BytesIO(response.content_bytes), read_only=True)
     assert workbook.sheetnames[:5] == ["汇总表", "明细表", "较差名单", "较差状况明细表", "一览表"]
     detail = [row for row in workbook["明细表"].iter_rows(values_only=True) if row[1] in TOTALS]
     assert {row[1] for row in detail} == set(TOTALS)
@@ -230,8 +236,8 @@ def test_the_department_downloads_the_report_tables_once_all_are_graded(
     assert (x1[9], x1[10], x1[11]) == (99, "好", "较差")  # total, by score, decided
     poor = [row for row in workbook["较差名单"].iter_rows(values_only=True) if "四村党支部" in row]
     assert poor, "X1 (a violation) is on the poor list"
-    pdf = department.get(_url(grading_round, "reports.pdf"))
-    assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
-    text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf.content)).pages)
+    pdf = through_job(department, _url(grading_round, "reports.pdf"))
+    assert pdf.status_code == 200 and pdf.content_bytes.startswith(b"%PDF")
+    text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf.content_bytes)).pages)
     assert "四村党支部" in text
     assert department.get(_url(grading_round, "reports.csv")).status_code == 404

@@ -33,6 +33,7 @@ from pingyi.rules.scheme import Scheme, builtin_scheme
 from pingyi.rules.tally import UnitSpec
 from pingyi.voting.services import ballot_submit, token_issue
 from tests.db.conftest import STAFF
+from tests.jobs.conftest import through_job
 
 if TYPE_CHECKING:
     from django.test.client import _MonkeyPatchedWSGIResponse as TestResponse
@@ -247,11 +248,11 @@ def test_the_downloads_print_the_names_literally(hostile: Hostile) -> None:
     template = h.staff.get(f"/staff/c/{code}/template.xlsx")
     assert_workbook_holds_text(template.content, h.unit_names)
     campaign_close(campaign=h.campaign, actor=STAFF)
-    report = h.staff.get(f"/staff/c/{code}/results.pdf")
+    report = through_job(h.staff, f"/staff/c/{code}/results.pdf")
     assert report["Content-Type"] == "application/pdf"
-    assert_pdf_prints(report.content, [h.payload, *h.unit_names, *h.category_names])
-    workbook = h.staff.get(f"/staff/c/{code}/results.xlsx")
-    assert_workbook_holds_text(workbook.content, [h.payload, *h.unit_names])
+    assert_pdf_prints(report.content_bytes, [h.payload, *h.unit_names, *h.category_names])
+    workbook = through_job(h.staff, f"/staff/c/{code}/results.xlsx")
+    assert_workbook_holds_text(workbook.content_bytes, [h.payload, *h.unit_names])
     data = h.staff.get(f"/staff/c/{code}/results.json")
     assert data["Content-Type"] == "application/json"
     assert {u["name"] for u in data.json()["units"]} == set(h.unit_names)

@@ -211,6 +211,8 @@ PARAMETER = re.compile(r"<(?:(\w+):)?(\w+)>")
 
 def _sample(match: re.Match[str]) -> str:
     """A value for a route parameter of the apps with their own matrix: any that resolves."""
+    if match[1] == "uuid":
+        return "00000000-0000-4000-8000-000000000000"
     return "1" if match[1] == "int" else "x"
 
 

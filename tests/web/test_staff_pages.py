@@ -10,9 +10,11 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import NoReverseMatch, reverse
 
 from pingyi.campaigns.models import Campaign, Unit
+from pingyi.jobs.models import Job
 from pingyi.voting.models import BallotToken
 from pingyi.web.context import SECTIONS
 from tests.db.conftest import make_campaign
+from tests.jobs.conftest import finish_jobs, through_job
 from tests.stored import ballot_count
 from tests.web.conftest import Cast, client_for
 
@@ -33,8 +35,12 @@ def test_staff_create_a_campaign_from_a_units_file(cast: Cast) -> None:
             "units": SimpleUploadedFile("units.csv", UNITS.encode()),
         },
     )
-    assert response.status_code == 302
+    assert response.status_code == 302 and "/staff/jobs/" in response["Location"]
+    assert not Campaign.objects.filter(code="new-2027").exists()  # the job reads the file
+    finish_jobs()
     created = Campaign.objects.get(code="new-2027")
+    job = alice.get(response["Location"]).content.decode()
+    assert 'href="/staff/c/new-2027/"' in job
     assert [u.name for u in created.units.all()] == ["组织部", "国税局"]
 
 
@@ -50,8 +56,9 @@ def test_a_bad_units_file_is_refused_with_its_row_and_nothing_is_created(cast: C
             "units": SimpleUploadedFile("units.csv", b"code,name,category\nA1,x,nowhere\n"),
         },
     )
-    assert response.status_code == 200
-    assert "units.csv, row 2, column C (category)" in response.content.decode()
+    finish_jobs()
+    page = client_for(cast.alice).get(response["Location"])
+    assert "units.csv, row 2, column C (category)" in page.content.decode()
     assert not Campaign.objects.filter(code="bad-2027").exists()
 
 
@@ -70,11 +77,14 @@ def test_veto_marks_cannot_change_once_open(cast: Cast) -> None:
 def test_tokens_come_as_a_zip_of_sheets_and_codes(cast: Cast) -> None:
     group = cast.campaign.groups.first()
     assert group is not None
-    response = client_for(cast.alice).post(
-        f"/staff/c/{cast.campaign.code}/tokens", {"group": group.pk, "count": 3}
-    )
+    alice = client_for(cast.alice)
+    alice.post(f"/staff/c/{cast.campaign.code}/tokens", {"group": group.pk, "count": 3})
+    finish_jobs()
+    job = Job.objects.get()
+    response = alice.get(f"/staff/jobs/{job.pk}/download")
     assert response.status_code == 200 and response["Content-Type"] == "application/zip"
-    with zipfile.ZipFile(io.BytesIO(response.content)) as archive:
+    content = b"".join(response.streaming_content)
+    with zipfile.ZipFile(io.BytesIO(content)) as archive:
         names = archive.namelist()
         table = archive.read(next(n for n in names if n.endswith(".csv"))).decode("utf-8-sig")
     assert any(n.endswith(".pdf") for n in names)
@@ -86,17 +96,21 @@ def test_tokens_come_as_a_zip_of_sheets_and_codes(cast: Cast) -> None:
 
 def test_a_paper_file_is_imported_through_the_page(cast: Cast) -> None:
     upload = SimpleUploadedFile("paper.csv", "ballot_no,L1,L2\n1,满意,不满意\n2,,满意\n".encode())
-    response = client_for(cast.alice).post(f"/staff/c/{cast.campaign.code}/paper", {"file": upload})
-    assert response.status_code == 200
-    assert response.context["report"].imported == 2
+    alice = client_for(cast.alice)
+    response = alice.post(f"/staff/c/{cast.campaign.code}/paper", {"file": upload})
+    assert response.status_code == 302
+    finish_jobs()
+    page = alice.get(response["Location"]).content.decode()
+    assert "Imported 2, rejected 0." in page
     assert ballot_count(cast.campaign.pk) == 2
 
 
 def test_a_bad_paper_file_lists_every_problem_and_imports_nothing(cast: Cast) -> None:
     upload = SimpleUploadedFile("paper.csv", "ballot_no,L1,L2\n1,好,不满意\n2,,坏\n".encode())
-    response = client_for(cast.alice).post(f"/staff/c/{cast.campaign.code}/paper", {"file": upload})
-    assert response.status_code == 400
-    text = response.content.decode()
+    alice = client_for(cast.alice)
+    response = alice.post(f"/staff/c/{cast.campaign.code}/paper", {"file": upload})
+    finish_jobs()
+    text = alice.get(response["Location"]).content.decode()
     assert "paper.csv, row 2, column B (L1)" in text and "paper.csv, row 3, column C (L2)" in text
     assert ballot_count() == 0
 
@@ -108,14 +122,17 @@ def test_results_appear_after_close_with_flags_and_charts(cast: Cast) -> None:
         f"/staff/c/{cast.campaign.code}/paper",
         {"file": SimpleUploadedFile("p.csv", f"ballot_no,L1,L2,V1\n{rows}\n".encode())},
     )
+    finish_jobs()
     alice.post(f"/staff/c/{cast.campaign.code}/transition", {"to": "close"})
     page = alice.get(f"/staff/c/{cast.campaign.code}/results")
     html = page.content.decode()
     assert page.status_code == 200 and "<svg" in html and "组织部" in html
     assert page.context["result"].valid_ballots == 10
-    for fmt, kind in (("xlsx", "spreadsheetml"), ("pdf", "pdf"), ("json", "json")):
-        download = alice.get(f"/staff/c/{cast.campaign.code}/results.{fmt}")
+    for fmt, kind in (("xlsx", "spreadsheetml"), ("pdf", "pdf")):
+        download = through_job(alice, f"/staff/c/{cast.campaign.code}/results.{fmt}")
         assert download.status_code == 200 and kind in download["Content-Type"]
+    data = alice.get(f"/staff/c/{cast.campaign.code}/results.json")
+    assert data.status_code == 200 and "json" in data["Content-Type"]
 
 
 def test_results_of_fewer_than_k_ballots_are_not_shown(cast: Cast) -> None:
@@ -124,6 +141,7 @@ def test_results_of_fewer_than_k_ballots_are_not_shown(cast: Cast) -> None:
         f"/staff/c/{cast.campaign.code}/paper",
         {"file": SimpleUploadedFile("p.csv", "ballot_no,L1\n1,满意\n".encode())},
     )
+    finish_jobs()
     alice.post(f"/staff/c/{cast.campaign.code}/transition", {"to": "close"})
     page = alice.get(f"/staff/c/{cast.campaign.code}/results", follow=True)
     html = page.content.decode()
@@ -186,6 +204,7 @@ def test_a_group_under_k_hides_the_other_group_too(cast: Cast) -> None:
             )
         },
     )
+    finish_jobs()
     alice.post(f"/staff/c/{cast.campaign.code}/transition", {"to": "close"})
     html = alice.get(f"/staff/c/{cast.campaign.code}/results").content.decode()
     assert "Satisfaction rate by evaluator group (%)" in html

@@ -33,3 +33,24 @@ class Membership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} @ {self.organization}: {self.role}"
+
+
+class OfficeSettings(models.Model):
+    """What an office's administrator sets for the office as a whole.
+
+    ``public_url`` is the address evaluators and staff reach Pingyi at (scheme, host and
+    optionally a path prefix, no trailing slash): QR sheets, the SMS list and e-mails point
+    there. Empty means the installation's PINGYI_PUBLIC_URL.
+    """
+
+    organization = models.OneToOneField(
+        Organization, on_delete=models.CASCADE, related_name="office_settings"
+    )
+    public_url = models.CharField(_("public address"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("office settings")
+        verbose_name_plural = _("office settings")
+
+    def __str__(self) -> str:
+        return f"{self.organization}: {self.public_url or '-'}"

@@ -5,6 +5,7 @@ committees are in views_work.py; access is decided in access.py (R17)."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 from django.contrib import messages
@@ -14,9 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from pingyi.accounts.selectors import RUN, organizations_for
-from pingyi.exports.grading_pdf import write_grading_pdf
 from pingyi.exports.grading_reports import sector_counts
-from pingyi.exports.grading_workbook import write_grading_workbook
 from pingyi.grading import services
 from pingyi.grading.access import Scope, round_scope, rounds_for
 from pingyi.grading.forms import FileForm, RoundForm
@@ -28,12 +27,14 @@ from pingyi.grading.models import (
     PartyOrg,
     RoundStatus,
 )
-from pingyi.grading.selectors import grading_reports, grading_state, round_scheme
+from pingyi.grading.selectors import grading_reports, grading_state
+from pingyi.jobs.models import JobKind
+from pingyi.jobs.services import job_enqueue, job_enqueue_upload
 from pingyi.rules import grading as rules
 from pingyi.rules.errors import InputError, RuleError
 from pingyi.voting.selectors import collection_status
 from pingyi.web import charts
-from pingyi.web.shared import PDF, XLSX, download, guarded, uploaded, written
+from pingyi.web.shared import guarded, uploaded
 
 
 def scope_of(request: HttpRequest, code: str) -> Scope:
@@ -147,25 +148,31 @@ def _reports_or_reason(grading_round: GradingRound) -> dict[str, Any]:
     return {"chart": charts.grading_shares_chart(sector_counts(rows))}
 
 
-REPORT_WRITERS = {"xlsx": (write_grading_workbook, XLSX), "pdf": (write_grading_pdf, PDF)}
+REPORT_FORMATS = ("xlsx", "pdf")
 
 
 @guarded
 def reports_download(request: HttpRequest, code: str, fmt: str) -> HttpResponse:
-    """The report set (汇总表, 明细表, 较差名单, 较差状况明细表, 一览表) as .xlsx or PDF."""
+    """The report set (汇总表, 明细表, 较差名单, 较差状况明细表, 一览表) as .xlsx or PDF, built by
+    a job (R27) whose page offers the download; refused here at once while not every
+    organization has a grade."""
     scope = scope_of(request, code)
     require(scope.department)
-    if fmt not in REPORT_WRITERS:
+    if fmt not in REPORT_FORMATS:
         raise Http404
-    write, content_type = REPORT_WRITERS[fmt]
     try:
-        rows = grading_reports(scope.round)
+        grading_reports(scope.round)
     except RuleError as exc:
         messages.error(request, exc.message(_))
         return redirect("grading:round", code=scope.round.code)
-    scheme, title = round_scheme(scope.round), scope.round.name
-    content = written(lambda p: write(p, rows, scheme=scheme, title=title), f".{fmt}")
-    return download(content, f"{scope.round.code}-grading.{fmt}", content_type)
+    job = job_enqueue(
+        kind=JobKind.GRADING_REPORT,
+        organization=scope.round.organization,
+        actor=actor(request),
+        subject=f"{scope.round.name} · {fmt}",
+        params={"round": scope.round.pk, "round_code": scope.round.code, "format": fmt},
+    )
+    return redirect("jobs:detail", job_id=job.pk)
 
 
 @guarded
@@ -181,10 +188,9 @@ def round_advance(request: HttpRequest, code: str) -> HttpResponse:
     )
 
 
-def _import(
-    request: HttpRequest, code: str, service: Callable[..., int], label: str, done: str
-) -> HttpResponse:
-    """An uploaded file handed to one import service of the round; its refusal as messages."""
+def _import(request: HttpRequest, code: str, label: str) -> HttpResponse:
+    """An uploaded file handed to the job that runs one import service of the round
+    (``label``: "orgs" or "scores"); the job's page shows what was imported or refused."""
     scope = scope_of(request, code)
     require(scope.can_run)
     form = FileForm(request.POST, request.FILES)
@@ -192,30 +198,30 @@ def _import(
         messages.error(request, _("Choose a file to upload."))
         return redirect(scope.round_url)
     upload = form.cleaned_data["file"]
-
-    def run() -> int:
-        with uploaded(upload) as path:
-            return service(
-                grading_round=scope.round,
-                path=path,
-                label=upload.name or label,
-                actor=actor(request),
-            )
-
-    return act(request, run, done, scope.round_url)
+    job = job_enqueue_upload(
+        chunks=upload.chunks(),
+        suffix=Path(upload.name or label).suffix or ".csv",
+        label=upload.name or label,
+        kind=JobKind.GRADING_IMPORT,
+        organization=scope.round.organization,
+        actor=actor(request),
+        subject=f"{scope.round.name} · {upload.name}",
+        params={"round": scope.round.pk, "round_code": scope.round.code, "what": label},
+    )
+    return redirect("jobs:detail", job_id=job.pk)
 
 
 @guarded
 @require_POST
 def orgs_upload(request: HttpRequest, code: str) -> HttpResponse:
-    return _import(request, code, services.orgs_import, "orgs", _("Organizations imported."))
+    return _import(request, code, "orgs")
 
 
 @guarded
 @require_POST
 def assessments_upload(request: HttpRequest, code: str) -> HttpResponse:
     """The assessment groups' scoring sheets, all at once (paper sheets typed in)."""
-    return _import(request, code, services.assessments_import, "scores", _("Assessments imported."))
+    return _import(request, code, "scores")
 
 
 def _target(scope: Scope, value: str) -> tuple[Committee | None, PartyOrg | None]:

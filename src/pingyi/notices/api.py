@@ -69,6 +69,7 @@ class NoticeOut(Schema):
     opens_at: dt.datetime
     ends_at: dt.datetime
     tokens_issued: int | None
+    tokens_withdrawn: int | None
     tokens_used: int | None
     paper_ballots: int | None
     ballots_counted: int | None
@@ -171,7 +172,8 @@ def notices_read(request: HttpRequest, code: str) -> Status[Any]:
         {
             "code": notice.code, "title": notice.title, "status": notice.status,
             "opens_at": notice.opens_at, "ends_at": notice.ends_at,
-            "tokens_issued": notice.tokens_issued, "tokens_used": notice.tokens_used,
+            "tokens_issued": notice.tokens_issued, "tokens_withdrawn": notice.tokens_withdrawn,
+            "tokens_used": notice.tokens_used,
             "paper_ballots": notice.paper_ballots, "ballots_counted": notice.ballots_counted,
             "reconciles": notice.reconciles,
             "audit_head_at_publication": notice.head_at_publication, "entries": entries,

@@ -53,6 +53,8 @@ class Notice(models.Model):
     head_at_publication = models.CharField(_("audit chain head at publication"), max_length=64)
     # What reconciles (R15), frozen at publication (a closed campaign takes no more ballots).
     tokens_issued = models.PositiveIntegerField(_("tokens issued"), null=True, blank=True)
+    # Codes of withdrawn batches: not in tokens_issued, stated beside it.
+    tokens_withdrawn = models.PositiveIntegerField(_("tokens withdrawn"), null=True, blank=True)
     tokens_used = models.PositiveIntegerField(_("tokens used"), null=True, blank=True)
     paper_ballots = models.PositiveIntegerField(_("paper ballots imported"), null=True, blank=True)
     ballots_counted = models.PositiveIntegerField(_("ballots counted"), null=True, blank=True)

@@ -145,6 +145,7 @@ def _notice_create(
         published_by=actor,
         head_at_publication=parts.combined(),
         tokens_issued=collection.tokens_issued,
+        tokens_withdrawn=collection.tokens_withdrawn,
         tokens_used=collection.tokens_used,
         paper_ballots=collection.paper,
         ballots_counted=result.total_ballots,

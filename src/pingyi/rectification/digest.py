@@ -4,6 +4,7 @@ Who gets what: each unit owner (UnitAccess role owner) the items of their unit's
 each admin or staff member of the supervising office the items of all its open plans. People
 without an e-mail address get nothing. The messages leave through Django's e-mail backend
 (the console by default) only after the transaction that records the digest has committed.
+Each item links to its plan under the office's public address, when one is set (R27).
 """
 
 from __future__ import annotations
@@ -16,10 +17,11 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.mail import EmailMessage, mailers
 from django.db import transaction
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from pingyi.accounts.models import Membership
-from pingyi.accounts.selectors import RUN
+from pingyi.accounts.selectors import RUN, PublicAddress, public_address
 from pingyi.audit.services import audit_log
 from pingyi.rectification.models import Item, PlanStatus, UnitAccess, UnitRole
 from pingyi.rules import ledger as rules
@@ -40,7 +42,7 @@ def _items(today: dt.date) -> dict[int, tuple[rules.DigestLine, Item]]:
     """The open plans' items a digest names, by id, overdue first then by deadline."""
     candidates = {
         item.pk: item
-        for item in Item.objects.select_related("plan")
+        for item in Item.objects.select_related("plan", "plan__organization")
         .filter(plan__status=PlanStatus.OPEN)
         .exclude(status__in=list(rules.FINISHED))
         .filter(deadline__lte=today + dt.timedelta(days=rules.DIGEST_DAYS))
@@ -87,12 +89,17 @@ def render(letter: Letter, *, today: dt.date) -> tuple[str, str]:
         "days": rules.DIGEST_DAYS,
     }
     rows = []
+    addresses: dict[int, PublicAddress] = {}
     for line, item in letter.lines:
         mark = _("OVERDUE") if line.overdue else _("due soon")
+        office = item.plan.organization
+        address = addresses.setdefault(office.pk, public_address(office))
+        # A link only to an address people can open: never the server's own loopback.
+        link = f" — {address.url}{reverse('rectification:plan', args=[item.plan.pk])}"
         rows.append(
             f"[{mark}] {item.plan.unit_name} #{item.number} {item.description[:80]}"
             f" — {_('deadline')} {item.deadline.isoformat()} — {_('owner')} {item.owner}"
-            f" — {rules.STATUS_LABELS[item.status]}"
+            f" — {rules.STATUS_LABELS[item.status]}{link if address.usable else ''}"
         )
     intro = _("Items of the rectification ledger as of %(day)s:") % {"day": today.isoformat()}
     return subject, "\n".join([intro, "", *rows, ""])

@@ -37,16 +37,17 @@ def ballot_form(campaign: Campaign) -> BallotForm:
 class GroupCollection:
     name: str
     target_share: str
-    tokens_issued: int
+    tokens_issued: int  # withdrawn codes not included
     tokens_used: int
     paper: int
     received: int
+    tokens_withdrawn: int = 0
 
 
 @dataclass(frozen=True)
 class Collection:
     groups: list[GroupCollection]
-    tokens_issued: int
+    tokens_issued: int  # withdrawn codes not included
     tokens_used: int
     paper: int
     online: int
@@ -57,15 +58,20 @@ class Collection:
     def reconciles(self) -> bool:
         return not self.problems
 
+    tokens_withdrawn: int = 0
+
 
 def collection_status(campaign: Campaign) -> Collection:
     """Counts only — tokens issued and used, ballots received per group — never results (R12).
 
-    An online ballot is counted by its token's use (a ballot waiting in the mixing pool names
-    no group that could be read), and the live reconciliation says whether the stored ballots
+    A withdrawn code is not counted as issued but as withdrawn: a withdrawn batch (sheets
+    lost, never delivered) must not swell the count of codes people could vote with. An
+    online ballot is counted by its token's use (a ballot waiting in the mixing pool names no
+    group that could be read), and the live reconciliation says whether the stored ballots
     agree with the uses and the imports (ballots.verify)."""
     groups = campaign.groups.order_by("position").annotate(
-        issued=Count("tokens", distinct=True),
+        issued=Count("tokens", filter=Q(tokens__void=False), distinct=True),
+        withdrawn=Count("tokens", filter=Q(tokens__void=True), distinct=True),
         used=Count("tokens", filter=Q(tokens__use__isnull=False), distinct=True),
     )
     paper_by_group = {
@@ -80,6 +86,7 @@ def collection_status(campaign: Campaign) -> Collection:
             target_share=g.target_share,
             tokens_issued=g.issued,
             tokens_used=g.used,
+            tokens_withdrawn=g.withdrawn,
             paper=paper_by_group.get(g.pk, 0),
             received=paper_by_group.get(g.pk, 0) + g.used,
         )
@@ -90,6 +97,7 @@ def collection_status(campaign: Campaign) -> Collection:
         groups=rows,
         tokens_issued=sum(r.tokens_issued for r in rows),
         tokens_used=check.tokens_used,
+        tokens_withdrawn=sum(r.tokens_withdrawn for r in rows),
         paper=check.paper,
         online=check.online,
         received=check.paper + check.online,

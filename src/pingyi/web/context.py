@@ -8,7 +8,8 @@ from django.http import HttpRequest
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext_lazy as _
 
-# (route, label): P1 campaigns, P2 grading, P3 notices, P4 the ledger, P5 registry, disclosure.
+# (route, label): P1 campaigns, P2 grading, P3 notices, P4 the ledger, P5 registry, disclosure,
+# and the background jobs of all of them (R27).
 SECTIONS = (
     ("staff-home", _("Campaigns")),
     ("grading:home", _("Grading")),
@@ -16,6 +17,7 @@ SECTIONS = (
     ("rectification:home", _("Rectification")),
     ("registry:home", _("Project registry")),
     ("disclosure:home", _("Disclosure")),
+    ("jobs:list", _("Background jobs")),
 )
 
 

@@ -26,15 +26,14 @@ class CampaignForm(forms.Form):
         field.queryset = organizations
 
 
-MAX_WEB_BATCH = 2000
+MAX_WEB_BATCH = 20000  # voting.services.MAX_BATCH
 
 
 class TokensForm(forms.Form):
     group = forms.ModelChoiceField(
-        queryset=EvaluatorGroup.objects.none(), label=_("Evaluator group")
+        queryset=EvaluatorGroup.objects.none(), label=_("Evaluator group"), empty_label=None
     )
-    # A batch's sheets are drawn while the office waits (about 10 ms a slip): larger runs are
-    # issued as several batches, or through the API, which returns only the codes.
+    # A batch's sheets are drawn by a background job (R27): the office follows its progress.
     count = forms.IntegerField(label=_("Number of tokens"), min_value=1, max_value=MAX_WEB_BATCH)
 
     def __init__(self, *args: Any, campaign: Any, **kwargs: Any) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 from django.contrib import messages
@@ -13,31 +14,38 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from pingyi.accounts.selectors import RUN, campaigns_for, organizations_for, role_in
+from pingyi.accounts.models import Role
+from pingyi.accounts.selectors import (
+    RUN,
+    campaigns_for,
+    organizations_for,
+    public_address,
+    role_in,
+)
 from pingyi.ballots.selectors import CampaignResults, campaign_results
-from pingyi.ballots.services import ballots_import
 from pingyi.campaigns.models import Campaign
-from pingyi.campaigns.selectors import campaign_scheme, campaign_units
+from pingyi.campaigns.selectors import campaign_units
 from pingyi.campaigns.services import (
     campaign_close,
-    campaign_create,
     campaign_open,
     campaign_stages_set,
     unit_add,
     unit_vetoes_set,
 )
 from pingyi.exports.contract_json import dumps, result_to_json
-from pingyi.inputs.p1_files import read_ballots, read_units
+from pingyi.jobs.models import JobKind
+from pingyi.jobs.services import job_enqueue, job_enqueue_upload
 from pingyi.rules import phases
+from pingyi.rules.address import ballot_page
 from pingyi.rules.errors import InputError, RuleError
-from pingyi.rules.scheme import builtin_scheme, scheme_from_toml
+from pingyi.rules.scheme import scheme_from_toml
+from pingyi.voting.batches import batch_issue_start, batch_rows
 from pingyi.voting.selectors import collection_status
-from pingyi.voting.services import token_batch_void, token_issue
 from pingyi.web import charts
 from pingyi.web.forms import CampaignForm, PaperForm, StagesForm, TokensForm, UnitForm
 from pingyi.web.ratelimit import client_address, limited, record
 from pingyi.web.settings_access import limits
-from pingyi.web.shared import XLSX, download, guarded, uploaded, written
+from pingyi.web.shared import XLSX, download, guarded, written
 
 
 class Login(LoginView):
@@ -100,6 +108,8 @@ def home(request: HttpRequest) -> HttpResponse:
 
 @guarded
 def campaign_new(request: HttpRequest) -> HttpResponse:
+    """Checks the form and the scheme here; the units file is read, and the campaign created,
+    by a job (R27), whose page then leads to the new campaign."""
     organizations = organizations_for(request.user, RUN)
     if not organizations.exists():
         raise PermissionError
@@ -107,22 +117,28 @@ def campaign_new(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            scheme = builtin_scheme()
+            raw, label = "", ""
             if data["scheme"]:
                 raw = data["scheme"].read().decode("utf-8-sig", errors="replace")
-                scheme = scheme_from_toml(raw, data["scheme"].name)
-            with uploaded(data["units"]) as path:
-                units = read_units(path, scheme, data["units"].name)
-            campaign = campaign_create(
-                organization_code=data["organization"].code,
-                organization_name=data["organization"].name,
-                series_code=data["series_code"],
-                series_name=data["series_name"],
-                year=data["year"],
-                name=data["name"],
-                scheme=scheme,
-                units=units,
+                label = data["scheme"].name
+                scheme_from_toml(raw, label)  # refused here already, with its key
+            units = data["units"]
+            job = job_enqueue_upload(
+                chunks=units.chunks(),
+                suffix=Path(units.name or "units.csv").suffix,
+                label=units.name or "units",
+                kind=JobKind.CAMPAIGN_CREATE,
+                organization=data["organization"],
                 actor=request.user.get_username(),
+                subject=f"{data['name']} ({data['year']})",
+                params={
+                    "series_code": data["series_code"],
+                    "series_name": data["series_name"],
+                    "year": data["year"],
+                    "name": data["name"],
+                    "scheme_toml": raw,
+                    "scheme_label": label,
+                },
             )
         except InputError as exc:
             for line in exc.messages(_):
@@ -130,8 +146,7 @@ def campaign_new(request: HttpRequest) -> HttpResponse:
         except RuleError as exc:
             form.add_error(None, exc.message(_))
         else:
-            messages.success(request, _("Campaign created. Check the units, then open it."))
-            return redirect("campaign", code=campaign.code)
+            return redirect("jobs:detail", job_id=job.pk)
     return render(request, "pingyi/staff/campaign_new.html", {"form": form})
 
 
@@ -139,6 +154,7 @@ def campaign_new(request: HttpRequest) -> HttpResponse:
 def campaign_detail(request: HttpRequest, code: str) -> HttpResponse:
     campaign = _campaign(request, code)
     role = role_in(request.user, campaign.series.organization)
+    address = public_address(campaign.series.organization)
     context: dict[str, Any] = {
         "campaign": campaign,
         "can_run": role in RUN,
@@ -150,6 +166,12 @@ def campaign_detail(request: HttpRequest, code: str) -> HttpResponse:
         "unit_form": UnitForm(campaign=campaign),
         "paper_form": PaperForm(),
         "collection": collection_status(campaign),
+        "batches": batch_rows(campaign),
+        "address": address,
+        "token_base": ballot_page(address.url)
+        if address.url
+        else request.build_absolute_uri("/v/"),
+        "is_admin": role == Role.ADMIN,
         "results_visible": campaign.status in phases.RESULTS_VISIBLE,
     }
     return render(request, "pingyi/staff/campaign.html", context)
@@ -233,63 +255,51 @@ def stages_set(request: HttpRequest, code: str) -> HttpResponse:
 @guarded
 @require_POST
 def tokens_issue(request: HttpRequest, code: str) -> HttpResponse:
-    """Issues a batch and returns it once, as a ZIP: printable A4 sheets and a CSV for SMS."""
-    from pingyi.exports.token_sheets import token_bundle
-
+    """Starts the job that issues a batch and draws its sheets; its page shows the progress
+    and then the ZIP (printable A4 sheets and a CSV for SMS), downloadable once (R27)."""
     campaign = _campaign(request, code, RUN)
     form = TokensForm(request.POST, campaign=campaign)
     if not form.is_valid():
-        messages.error(request, _("Choose a group and a number of tokens (1 to 2,000 a batch)."))
+        messages.error(request, _("Choose a group and a number of tokens (1 to 20,000 a batch)."))
         return redirect("campaign", code=campaign.code)
-    group, count = form.cleaned_data["group"], form.cleaned_data["count"]
+    address = public_address(campaign.series.organization)
+    base = ballot_page(address.url) if address.url else request.build_absolute_uri("/v/")
     try:
-        issued = token_issue(
-            campaign=campaign, group=group, count=count, actor=request.user.get_username()
+        job = batch_issue_start(
+            campaign=campaign,
+            group=form.cleaned_data["group"],
+            count=form.cleaned_data["count"],
+            base_url=base,
+            actor=request.user.get_username(),
         )
     except RuleError as exc:
         messages.error(request, exc.message(_))
         return redirect("campaign", code=campaign.code)
-    base = request.build_absolute_uri("/v/")
-    try:
-        bundle = token_bundle(campaign=campaign, group=group, issued=issued, base_url=base)
-    except Exception:
-        # Nobody will ever see these codes: withdraw them rather than leave them usable.
-        token_batch_void(batch=issued.batch, actor=request.user.get_username())
-        raise
-    name = f"tokens-{campaign.code}-{group.code}-{issued.batch.pk}"
-    response = HttpResponse(bundle, content_type="application/zip")
-    response["Content-Disposition"] = f'attachment; filename="{name}.zip"'
-    response["Cache-Control"] = "no-store"
-    return response
+    return redirect("jobs:detail", job_id=job.pk)
 
 
 @guarded
 @require_POST
 def paper_upload(request: HttpRequest, code: str) -> HttpResponse:
+    """Starts the job that imports a paper-ballot file; its page shows the row-by-row report."""
     campaign = _campaign(request, code, RUN)
     form = PaperForm(request.POST, request.FILES)
-    context: dict[str, Any] = {"campaign": campaign, "problems": [], "report": None}
-    if form.is_valid():
-        upload = form.cleaned_data["file"]
-        try:
-            with uploaded(upload) as path:
-                rows = read_ballots(
-                    path,
-                    [u.code for u in campaign_units(campaign)],
-                    campaign_scheme(campaign),
-                    upload.name,
-                )
-                context["report"] = ballots_import(
-                    campaign=campaign, rows=rows, actor=request.user.get_username()
-                )
-        except InputError as exc:
-            context["problems"] = exc.messages(_)
-        except RuleError as exc:
-            context["problems"] = [exc.message(_)]
-    else:
-        context["problems"] = [_("Choose a file to upload.")]
-    status = 200 if context["report"] is not None else 400
-    return render(request, "pingyi/staff/paper_report.html", context, status=status)
+    if not form.is_valid():
+        context = {"campaign": campaign, "problems": [_("Choose a file to upload.")]}
+        return render(request, "pingyi/staff/paper_report.html", context, status=400)
+    upload = form.cleaned_data["file"]
+    job = job_enqueue_upload(
+        chunks=upload.chunks(),
+        suffix=Path(upload.name or "ballots.csv").suffix,
+        label=upload.name or "ballots",
+        kind=JobKind.PAPER_IMPORT,
+        organization=campaign.series.organization,
+        actor=request.user.get_username(),
+        subject=f"{campaign.name} · {upload.name}",
+        params={"campaign": campaign.pk},
+        campaign=campaign,
+    )
+    return redirect("jobs:detail", job_id=job.pk)
 
 
 @guarded
@@ -364,14 +374,14 @@ def results_download(request: HttpRequest, code: str, fmt: str) -> HttpResponse:
         return download(
             dumps(result_to_json(result)).encode(), f"{campaign.code}.json", "application/json"
         )
-    if fmt == "xlsx":
-        from pingyi.exports.results_workbook import write_results_workbook
-
-        content = written(lambda p: write_results_workbook(p, result, title=campaign.name), ".xlsx")
-        return download(content, f"{campaign.code}.xlsx", XLSX)
-    if fmt == "pdf":
-        from pingyi.exports.results_pdf import write_results_pdf
-
-        content = written(lambda p: write_results_pdf(p, result, title=campaign.name), ".pdf")
-        return download(content, f"{campaign.code}.pdf", "application/pdf")
+    if fmt in ("xlsx", "pdf"):  # built by a job (R27): its page offers the download
+        job = job_enqueue(
+            kind=JobKind.RESULTS_REPORT,
+            organization=campaign.series.organization,
+            actor=request.user.get_username(),
+            subject=f"{campaign.name} · {fmt}",
+            params={"campaign": campaign.pk, "format": fmt},
+            campaign=campaign,
+        )
+        return redirect("jobs:detail", job_id=job.pk)
     raise Http404

@@ -20,7 +20,7 @@ def key_digests(apps: Any, schema_editor: Any) -> None:
 class Migration(migrations.Migration):
 
     dependencies = [
-        ("notices", "0002_grading_notice"),
+        ("notices", "0003_notice_tokens_withdrawn"),
     ]
 
     operations = [
