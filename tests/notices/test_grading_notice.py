@@ -267,7 +267,7 @@ def test_the_public_page_lists_committees_counts_reviews_and_takes_objections(
         '<h3>乙街道党工委 <span class="small">好 0 · 较好 0 · 一般 1 · 较差 1</span></h3>' in text
     )
     assert "二村党支部 grade: 较好 → 一般. Reason: 测评走过场. Approved by: 镇党委." in text
-    assert '<label for="id_unit">Organization:</label>' in text
+    assert '<label for="id_unit">Party organization:</label>' in text
     assert '<option value="S1">社区党委（乙街道党工委）</option>' in text
     filed = client.post(f"/notice/{notice.code}/objection", {"unit": "S1", "text": "评分有误"})
     assert filed.status_code == 201
@@ -403,3 +403,22 @@ def test_no_rate_entry_moves_a_grade_once_the_grades_are_on_notice(tmp_path: Pat
         "the grades are on public notice: a grade changes only through a review (复核) "
         "of the notice"
     )
+
+
+def test_in_chinese_the_grading_pages_call_party_organizations_by_their_name(
+    tmp_path: Path,
+) -> None:
+    """Issue 12 (6): the grading notice, its objection and review forms said 主办单位 — the
+    organizing office's word — for the party organizations, and the staff page offered to
+    确定评议结果 as if it were a campaign; a new objection read 已收回 (withdrawn)."""
+    notice = published_grading(tmp_path, now=dt.datetime.now(dt.UTC))
+    client = Client(headers={"accept-language": "zh-hans"})
+    public = client.get(f"/notice/{notice.code}/").content.decode()
+    assert '<label for="id_unit">党组织:</label>' in public and "主办单位" not in public
+    filed = client.post(f"/notice/{notice.code}/objection", {"unit": "S1", "text": "评分有误"})
+    assert filed.status_code == 201
+    staff = Client(headers={"accept-language": "zh-hans"})
+    staff.force_login(staff_user("alice", notice.grading_round.organization))
+    page = staff.get(f"/staff/notices/{notice.code}/").content.decode()
+    assert "主办单位" not in page and "已收回" not in page
+    assert "已受理" in page and "确定定级结果" in page

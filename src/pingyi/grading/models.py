@@ -417,7 +417,7 @@ class Review(models.Model):
 
 class GradingRoleKind(models.TextChoices):
     COMMITTEE = "committee", _("Committee")
-    ORG = "org", _("Organization")
+    ORG = "org", _("Party organization")
     ASSESSOR = "assessor", _("Assessor")
 
 

@@ -39,7 +39,7 @@ class ObjectionForm(forms.Form):
         super().__init__(*args, **kwargs)
         field = cast(forms.ChoiceField, self.fields["unit"])
         if notice.kind == NoticeKind.GRADING:
-            field.label = _("Organization")
+            field.label = _("Party organization")
         rows = entries if entries is not None else notice.entries.order_by("position")
         field.choices = [(e.code, f"{e.name}（{e.group}）") for e in rows]
 
@@ -125,7 +125,7 @@ class ReviewForm(forms.Form):
         for name in ("veto", "rank", "set_flags", "flags") if grading else ("grade",):
             del self.fields[name]
         if grading:
-            unit.label = _("Organization")
+            unit.label = _("Party organization")
 
     def changes(self) -> dict[str, Any]:
         """The keyword arguments of review_apply this form asks for."""

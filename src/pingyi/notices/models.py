@@ -14,6 +14,7 @@ from fractions import Fraction
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from pingyi.campaigns.models import Campaign, Organization
 from pingyi.grading.models import GradingRound
@@ -161,7 +162,7 @@ class NoticeEntry(models.Model):
 
 
 class ObjectionStatus(models.TextChoices):
-    RECEIVED = rules.RECEIVED, _("Received")
+    RECEIVED = rules.RECEIVED, pgettext_lazy("objection", "Received")
     ASSIGNED = rules.ASSIGNED, _("Being investigated")
     ANSWERED = rules.ANSWERED, _("Answered")
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from fractions import Fraction
 
 from django import template
+from django.utils.translation import gettext_lazy as _
 
 from pingyi.rules.grading import number_text
 from pingyi.rules.tally import round_fraction
@@ -35,3 +36,16 @@ def messages_of(errors: list[object]) -> list[str]:
     from django.utils.translation import gettext
 
     return [e.message(gettext) if hasattr(e, "message") else str(e) for e in errors]
+
+
+OVERRIDE_LABELS = {
+    "violation": _("violation of discipline or law"),
+    "new": _("newly founded"),
+    "inherited": _("graded with its general branch"),
+}
+
+
+@register.filter
+def override_label(rule: str) -> str:
+    """The name of an override rule of SPEC P2 (``violation``, ``new``, ``inherited``) in words."""
+    return str(OVERRIDE_LABELS.get(rule, rule))

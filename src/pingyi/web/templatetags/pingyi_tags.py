@@ -42,3 +42,13 @@ FLAG_LABELS = {
 @register.filter
 def flag_label(flag: str) -> str:
     return str(FLAG_LABELS.get(flag, flag))
+
+
+@register.filter
+def actor_name(name: Any) -> str:
+    """Who did it, as the audit chain records it, read as a person: ``cli:root`` is the command
+    line run by root, ``demo`` the demonstration data, ``public`` a member of the public."""
+    text = str(name or "")
+    if text.startswith("cli:"):
+        return _("command line (%(login)s)") % {"login": text[4:]}
+    return str({"demo": _("demonstration data"), "public": _("the public")}.get(text, text))
