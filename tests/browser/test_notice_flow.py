@@ -49,6 +49,16 @@ def test_a_citizen_objects_staff_review_and_the_citizen_reads_the_answer(
         citizen_traffic = Traffic.of(citizen_context)
         citizen = citizen_context.new_page()
         citizen.goto(f"{base}/notice/{notice.code}/")
+        # On a 360-px phone each row is a card: the result column is on screen, not scrolled
+        # off to the right (issue 12, item 10); the hashes wait behind 如何核验.
+        result = citizen.locator("table.notice tbody tr").first.locator("td").last
+        box = result.bounding_box()
+        assert box is not None and box["x"] + box["width"] <= 360
+        assert result.get_attribute("data-label") == "评定结果"
+        assert not citizen.locator("#head").is_visible()
+        citizen.click("#how-to-verify summary")
+        assert citizen.locator("#head").is_visible()
+        citizen.screenshot(path=artifacts / "notice-phone-cards.png", full_page=True)
         citizen.select_option("#id_unit", "F1")
         citizen.fill("#id_text", OBJECTION)
         post_ok(citizen, "#objection-form button[type=submit]", log)

@@ -12,6 +12,7 @@ from django.urls import NoReverseMatch, reverse
 from pingyi.campaigns.models import Campaign, Unit
 from pingyi.jobs.models import Job
 from pingyi.voting.models import BallotToken
+from pingyi.voting.services import IssuedBatch, ballot_submit
 from pingyi.web.context import SECTIONS
 from tests.db.conftest import make_campaign
 from tests.jobs.conftest import finish_jobs, through_job
@@ -211,3 +212,17 @@ def test_a_group_under_k_hides_the_other_group_too(cast: Cast) -> None:
     for group in ("服务对象", "干部和各界代表"):
         assert f"{group} (not shown: fewer than {k} ballots here" in html
         assert f"{group} · " not in html
+
+
+def test_the_collection_shows_the_response_rate_and_shares_as_percentages(
+    cast: Cast, issued: IssuedBatch
+) -> None:
+    """Issue 12 (10): the dashboard gave no 回收率 and printed target shares as "3/5"; while
+    open it refreshes its figures by itself (a script of Pingyi's own, swapping the box)."""
+    ballot_submit(code=issued.codes[0], marks={"L1": "满意", "L2": "弃权"})
+    alice = client_for(cast.alice)
+    page = alice.get(f"/staff/c/{cast.campaign.code}/", headers={"accept-language": "zh-hans"})
+    text = page.content.decode()
+    assert '<div class="stat" id="response-rate">回收率（评议码）<b>20.0%</b></div>' in text
+    assert "3/5" not in text and '<td class="num">60%</td>' in text
+    assert 'data-refresh="15"' in text and "pingyi/collection" in text

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from fractions import Fraction
 
 from django.db.models import Count, Q
 from django.utils.translation import gettext
@@ -43,6 +44,19 @@ class GroupCollection:
     received: int
     tokens_withdrawn: int = 0
 
+    @property
+    def response_rate(self) -> Fraction | None:
+        """回收率 of the codes: the share of issued codes that voted; None before any is issued."""
+        return Fraction(self.tokens_used, self.tokens_issued) if self.tokens_issued else None
+
+    @property
+    def target_fraction(self) -> Fraction | None:
+        """The group's target share of all ballots (stored as text, "3/5"); None when unset."""
+        try:
+            return Fraction(self.target_share) if self.target_share else None
+        except (ValueError, ZeroDivisionError):
+            return None
+
 
 @dataclass(frozen=True)
 class Collection:
@@ -57,6 +71,11 @@ class Collection:
     @property
     def reconciles(self) -> bool:
         return not self.problems
+
+    @property
+    def response_rate(self) -> Fraction | None:
+        """回收率 of the codes over all groups; None before any code is issued."""
+        return Fraction(self.tokens_used, self.tokens_issued) if self.tokens_issued else None
 
     tokens_withdrawn: int = 0
 

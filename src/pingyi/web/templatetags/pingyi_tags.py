@@ -52,3 +52,12 @@ def actor_name(name: Any) -> str:
     if text.startswith("cli:"):
         return _("command line (%(login)s)") % {"login": text[4:]}
     return str({"demo": _("demonstration data"), "public": _("the public")}.get(text, text))
+
+
+@register.filter
+def at(items: Any, index: int) -> Any:
+    """{{ marks|at:forloop.counter0 }}: the item at a position, or "" past the end."""
+    try:
+        return items[int(index)]
+    except (IndexError, TypeError, ValueError):
+        return ""
