@@ -251,3 +251,19 @@ def test_a_closed_campaign_is_offered_for_publication(closed: Campaign) -> None:
     client.force_login(alice)
     page = _text(client.get("/staff/notices/"))
     assert f"/staff/notices/publish/{closed.code}" in page
+
+
+def test_the_notice_explains_a_unit_that_is_both_winner_and_key_rectification(
+    tmp_path: Path,
+) -> None:
+    """Issue 12 (4): two financial units, more winner places — both win, and F2 at 50 %
+    satisfied must rectify as well; the public notice says why instead of leaving both flags
+    to contradict each other."""
+    profile = {"L1": (10, 0, 0), "L2": (9, 1, 0), "F1": (10, 0, 0), "F2": (3, 2, 5)}
+    campaign = closed_campaign(tmp_path, profile=profile)
+    notice = notice_publish(campaign=campaign, actor=STAFF)
+    page = Client(headers={"accept-language": "zh-hans"}).get(f"/notice/{notice.code}/")
+    text = page.content.decode()
+    assert (
+        '<p class="small" id="winner-and-rectify">单位F2：既是优胜单位，又是重点整改单位。' in text
+    )

@@ -941,3 +941,11 @@ def test_abstentions_follow_the_scheme_in_group_rates_as_in_unit_rates() -> None
     by_unit = run(rows, units).units
     assert (local, vertical) == (by_unit[0].satisfaction_rate, by_unit[1].satisfaction_rate)
     assert (local, vertical) == (Fraction(5, 8), 0)  # abstentions count in the built-in
+
+
+def test_a_category_with_no_more_units_than_winner_places_can_make_a_winner_rectify() -> None:
+    """Seed 001, read literally: both units of a small category are winners, and the one under
+    90 % must also rectify — kept, and named so every page and report can explain it."""
+    result = run(["SS", "SD", "SD"])  # U1 100 %, U2 33 %; the local category has 3+ places
+    assert [u.spec.code for u in result.winners_to_rectify()] == ["U2"]
+    assert {"winner", "rectify"} <= set(result.winners_to_rectify()[0].flags)

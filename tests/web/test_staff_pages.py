@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import zipfile
 
+import openpyxl
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import NoReverseMatch, reverse
@@ -129,9 +130,17 @@ def test_results_appear_after_close_with_flags_and_charts(cast: Cast) -> None:
     html = page.content.decode()
     assert page.status_code == 200 and "<svg" in html and "组织部" in html
     assert page.context["result"].valid_ballots == 10
+    # Two local units, more winner places: both win, and L2 (0 % satisfied) must rectify too —
+    # the seed's rule, kept and explained (issue 12, item 4).
+    both = [u.spec.code for u in page.context["result"].winners_to_rectify()]
+    assert both == ["L2"] and 'id="winner-and-rectify"' in html
     for fmt, kind in (("xlsx", "spreadsheetml"), ("pdf", "pdf")):
         download = through_job(alice, f"/staff/c/{cast.campaign.code}/results.{fmt}")
         assert download.status_code == 200 and kind in download["Content-Type"]
+        if fmt == "xlsx":
+            book = openpyxl.load_workbook(io.BytesIO(download.content_bytes), read_only=True)
+            cells = [str(c) for row in book.worksheets[0].iter_rows(values_only=True) for c in row]
+            assert any("既是优胜单位又是重点整改单位" in c for c in cells)
     data = alice.get(f"/staff/c/{cast.campaign.code}/results.json")
     assert data.status_code == 200 and "json" in data["Content-Type"]
 

@@ -245,6 +245,20 @@ def rules_notes(result: TallyResult) -> list[str]:
         f"2. 满意率 =（{favourable}）÷ 有效票；按平均分在各类别内排名，"
         "平均分相同的比满意率，再比满意票数。",
         f"3. 除末位单位外，满意率低于{_number_text(scheme.rectify_below * 100)}%的为重点整改单位。",
+        *_both_note(result),
+    ]
+
+
+def _both_note(result: TallyResult) -> list[str]:
+    """Why a unit is both a winner and a key rectification unit, when one is."""
+    both = result.winners_to_rectify()
+    if not both:
+        return []
+    names = "、".join(u.spec.name for u in both)
+    threshold = _number_text(result.scheme.rectify_below * 100)
+    return [
+        f"4. {names}既是优胜单位又是重点整改单位：所在类别被评单位数不多于优胜名额，"
+        f"按办法评为优胜单位；其满意率低于{threshold}%，按办法同时列为重点整改单位。"
     ]
 
 

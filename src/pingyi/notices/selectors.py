@@ -105,6 +105,14 @@ class PublicNotice:
     def entries(self) -> list[NoticeEntry]:
         return [e for _group, rows in self.groups for e in rows]
 
+    @property
+    def winners_to_rectify(self) -> str:
+        """The names of units both 优胜单位 and 重点整改单位, joined ("" when none): the seed's
+        rule allows it, and the notice explains it (issue 12)."""
+        return "、".join(
+            e.name for e in self.entries if "winner" in e.flags and "rectify" in e.flags
+        )
+
 
 def notice_entries(notice: Notice) -> QuerySet[NoticeEntry]:
     """Category by category in the scheme's order, each by rank (unranked last), then as

@@ -86,6 +86,13 @@ class TallyResult:
     def by_flag(self, flag: str) -> list[UnitResult]:
         return [u for u in self.units if flag in u.flags]
 
+    def winners_to_rectify(self) -> list[UnitResult]:
+        """Units that are both 优胜单位 and 重点整改单位. Seed 001's rules allow it, literally:
+        a category with no more units than winner places makes them all winners, and any of
+        them under the rectification threshold must rectify too. Kept, and explained wherever
+        the result is shown (issue 12)."""
+        return [u for u in self.units if "winner" in u.flags and "rectify" in u.flags]
+
 
 def valid_rows(marks: MarkMatrix, scheme: Scheme) -> npt.NDArray[np.bool_]:
     """A row is valid unless it is blank (every cell abstain or empty) under the scheme."""

@@ -353,6 +353,9 @@ def results(request: HttpRequest, code: str) -> HttpResponse:
         "by_category": by_category,
         "marks": result.scheme.marks,
         "charts": _charts(found),
+        "both": result.winners_to_rectify(),
+        "both_names": "、".join(u.spec.name for u in result.winners_to_rectify()),
+        "threshold": result.scheme.rectify_below,
     }
     return render(request, "pingyi/staff/results.html", context)
 
