@@ -13,6 +13,7 @@ from fractions import Fraction
 from pathlib import Path
 
 from pingyi.grading.models import GradingRound, PartyOrg, RubricIndicator
+from pingyi.inputs.p2_files import CODE_NAMES
 from pingyi.inputs.tables import ROW, header_columns, read_table
 from pingyi.rules.errors import InputError, Problem, gettext_noop
 from pingyi.rules.grading import number_text
@@ -34,7 +35,7 @@ class SheetRow:
 
 
 def _names(rows: list[RubricIndicator]) -> dict[str, tuple[str, ...]]:
-    names: dict[str, tuple[str, ...]] = {"code": ("code", "编码", "代码")}
+    names: dict[str, tuple[str, ...]] = {"code": CODE_NAMES}
     for row in rows:
         names[row.code] = (row.code.casefold(), row.name.casefold())
         names[f"{row.code}_reason"] = (f"{row.code}_reason", f"{row.name}扣分理由")
