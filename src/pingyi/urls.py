@@ -17,6 +17,7 @@ urlpatterns = [
     path("accounts/logout/", staff_views.logout_view, name="logout"),
     path("staff/", staff_views.home, name="staff-home"),
     path("staff/new", staff_views.campaign_new, name="campaign-new"),
+    path("staff/units-template.xlsx", staff_views.units_template, name="units-template"),
     path("staff/c/<slug:code>/", staff_views.campaign_detail, name="campaign"),
     path(
         "staff/c/<slug:code>/transition",

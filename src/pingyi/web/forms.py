@@ -17,7 +17,7 @@ class CampaignForm(forms.Form):
     series_name = forms.CharField(label=_("Series name"), initial="千人评议机关", max_length=200)
     year = forms.IntegerField(label=_("Year"), min_value=2000, max_value=2100)
     name = forms.CharField(label=_("Campaign name"), max_length=200)
-    units = forms.FileField(label=_("Units file (.xlsx or .csv: code, name, category, veto)"))
+    units = forms.FileField(label=_("Units file (.xlsx, .xls or .csv)"))
     scheme = forms.FileField(label=_("Scheme file (.toml, optional)"), required=False)
 
     def __init__(self, *args: Any, organizations: Any, **kwargs: Any) -> None:
@@ -43,7 +43,7 @@ class TokensForm(forms.Form):
 
 
 class PaperForm(forms.Form):
-    file = forms.FileField(label=_("Data-entry file (.xlsx or .csv)"))
+    file = forms.FileField(label=_("Data-entry file (.xlsx, .xls or .csv)"))
 
 
 class StagesForm(forms.Form):

@@ -38,7 +38,7 @@ from pingyi.jobs.services import job_enqueue, job_enqueue_upload
 from pingyi.rules import phases
 from pingyi.rules.address import ballot_page
 from pingyi.rules.errors import InputError, RuleError
-from pingyi.rules.scheme import scheme_from_toml
+from pingyi.rules.scheme import builtin_scheme, scheme_from_toml
 from pingyi.voting.batches import batch_issue_start, batch_rows
 from pingyi.voting.selectors import collection_status
 from pingyi.web import charts
@@ -300,6 +300,18 @@ def paper_upload(request: HttpRequest, code: str) -> HttpResponse:
         campaign=campaign,
     )
     return redirect("jobs:detail", job_id=job.pk)
+
+
+@guarded
+def units_template(request: HttpRequest) -> HttpResponse:
+    """The units file of a new campaign, its categories those of the built-in scheme."""
+    from pingyi.exports.input_templates import write_units_template
+
+    if not organizations_for(request.user, RUN).exists():
+        raise PermissionError
+    scheme = builtin_scheme()
+    content = written(lambda p: write_units_template(p, scheme=scheme), ".xlsx")
+    return download(content, "units-template.xlsx", XLSX)
 
 
 @guarded
