@@ -81,7 +81,11 @@ def test_the_units_template_has_chinese_headers_and_drop_downs_and_reads_back(
 
 
 def test_a_units_csv_saved_in_gbk_is_uploaded_through_the_staff_page(cast: Cast) -> None:
-    text = "编码,名称,类别,一票否决\r\nL01,县财政局,地方管理部门,否\r\nV01,县税务局,垂直管理部门,是\r\n"
+    text = (
+        "编码,名称,类别,一票否决\r\n"
+        "L01,县财政局,地方管理部门,否\r\n"
+        "V01,县税务局,垂直管理部门,是\r\n"
+    )
 
     response = new_campaign(cast, "被评单位.csv", text.encode("gbk"))
     finish_jobs()
