@@ -95,3 +95,20 @@ class UnitForm(forms.Form):
         super().__init__(*args, **kwargs)
         field = cast("forms.ChoiceField", self.fields["category"])
         field.choices = [(c.name, c.name) for c in campaign.categories.order_by("position")]
+
+
+class UnitEditForm(forms.Form):
+    """A draft's unit renamed or moved to another category (its veto: the veto marks form)."""
+
+    code = forms.CharField(max_length=60)
+    name = forms.CharField(label=_("Unit"), max_length=200)
+    category = forms.ChoiceField(label=_("Category"))
+
+    def __init__(self, *args: Any, campaign: Campaign, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = cast("forms.ChoiceField", self.fields["category"])
+        field.choices = [(c.name, c.name) for c in campaign.categories.order_by("position")]
+
+
+class UnitCodeForm(forms.Form):
+    code = forms.CharField(max_length=60)
