@@ -17,6 +17,7 @@ urlpatterns = [
     path("accounts/logout/", staff_views.logout_view, name="logout"),
     path("staff/", staff_views.home, name="staff-home"),
     path("staff/new", staff_views.campaign_new, name="campaign-new"),
+    path("staff/units-template.xlsx", staff_views.units_template, name="units-template"),
     path("staff/c/<slug:code>/", staff_views.campaign_detail, name="campaign"),
     path(
         "staff/c/<slug:code>/transition",
@@ -26,6 +27,8 @@ urlpatterns = [
     path("staff/c/<slug:code>/tokens", staff_views.tokens_issue, name="campaign-tokens"),
     path("staff/c/<slug:code>/veto", staff_views.units_veto, name="campaign-veto"),
     path("staff/c/<slug:code>/units", staff_views.unit_new, name="campaign-unit-new"),
+    path("staff/c/<slug:code>/units/edit", staff_views.unit_edit, name="campaign-unit-edit"),
+    path("staff/c/<slug:code>/units/remove", staff_views.unit_delete, name="campaign-unit-remove"),
     path("staff/c/<slug:code>/stages", staff_views.stages_set, name="campaign-stages"),
     path("staff/c/<slug:code>/paper", staff_views.paper_upload, name="campaign-paper"),
     path("staff/c/<slug:code>/template.xlsx", staff_views.entry_template, name="campaign-template"),

@@ -344,7 +344,8 @@ BAD_INPUTS: list[tuple[str, dict[str, str | bytes], list[str], str]] = [
         "unreadable-units",
         {"units.csv": b"\x89PNG\r\n\x1a\n" + bytes(range(256))},
         [],
-        "units.csv: not UTF-8 text; save the file as CSV UTF-8",
+        "units.csv: the text cannot be decoded (tried UTF-8, UTF-8 with BOM, GB18030/GBK); "
+        "save the file as CSV UTF-8",
     ),
     (
         "ragged-row",

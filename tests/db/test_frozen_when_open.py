@@ -7,10 +7,10 @@ import datetime as dt
 import pytest
 
 from pingyi.audit.models import AuditEntry
-from pingyi.campaigns.models import Unit
-from pingyi.campaigns.services import campaign_stages_set, unit_update
+from pingyi.campaigns.models import Campaign, Unit
+from pingyi.campaigns.services import campaign_stages_set, unit_add, unit_remove, unit_update
 from pingyi.rules.errors import RuleError
-from tests.db.conftest import STAFF, make_campaign
+from tests.db.conftest import STAFF, UNITS, make_campaign
 
 pytestmark = pytest.mark.django_db
 
@@ -22,9 +22,58 @@ def test_a_draft_unit_can_be_vetoed_and_the_change_is_audited() -> None:
     entry = AuditEntry.objects.get(action="unit.changed")
     assert entry.data == {
         "unit": "L1",
-        "before": {"name": "组织部", "veto": False},
-        "after": {"name": "组织部", "veto": True},
+        "before": {"name": "组织部", "category": "local", "veto": False},
+        "after": {"name": "组织部", "category": "local", "veto": True},
     }
+
+
+def _order(campaign: Campaign) -> list[tuple[int, str, str]]:
+    units = Unit.objects.filter(campaign=campaign).select_related("category")
+    return [(u.position, u.code, u.category.code) for u in units.order_by("position")]
+
+
+def test_a_draft_unit_moved_to_another_category_closes_its_block() -> None:
+    campaign = make_campaign(open_it=False)
+    unit_update(campaign=campaign, code="L1", name="市委组织部", category="金融部门", actor=STAFF)
+    assert _order(campaign) == [
+        (0, "L2", "local"),
+        (1, "V1", "vertical"),
+        (2, "F1", "financial"),
+        (3, "L1", "financial"),
+    ]
+    entry = AuditEntry.objects.get(action="unit.changed")
+    assert entry.data["before"] == {"name": "组织部", "category": "local", "veto": False}
+    assert entry.data["after"] == {"name": "市委组织部", "category": "financial", "veto": False}
+
+
+def test_a_draft_unit_is_removed_the_others_close_up_and_it_is_audited() -> None:
+    campaign = make_campaign(open_it=False)
+    unit_remove(campaign=campaign, code="L2", actor=STAFF)
+    assert _order(campaign) == [(0, "L1", "local"), (1, "V1", "vertical"), (2, "F1", "financial")]
+    entry = AuditEntry.objects.get(action="unit.removed")
+    assert entry.data == {"unit": "L2", "name": "宣传部", "category": "local", "veto": False}
+
+
+def test_a_unit_cannot_be_removed_once_the_campaign_is_open() -> None:
+    campaign = make_campaign()
+    with pytest.raises(RuleError) as refused:
+        unit_remove(campaign=campaign, code="L2", actor=STAFF)
+    assert refused.value.message() == (
+        "the campaign is open: its units and scheme can no longer change"
+    )
+    assert Unit.objects.filter(campaign=campaign).count() == 4
+
+
+def test_a_unit_added_by_hand_takes_the_last_place_of_its_category() -> None:
+    campaign = make_campaign(open_it=False)
+    unit_add(campaign=campaign, code="L9", name="审计局", category="地方", veto=False, actor=STAFF)
+    assert [code for _, code, _ in _order(campaign)] == ["L1", "L2", "L9", "V1", "F1"]
+
+
+def test_units_from_a_file_are_stored_in_category_order() -> None:
+    mixed = [UNITS[2], UNITS[0], UNITS[3], UNITS[1]]  # V1, L1, F1, L2
+    campaign = make_campaign(units=mixed, open_it=False)
+    assert [code for _, code, _ in _order(campaign)] == ["L1", "L2", "V1", "F1"]
 
 
 def test_units_cannot_change_once_the_campaign_is_open() -> None:

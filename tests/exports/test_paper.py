@@ -52,7 +52,7 @@ def campaign() -> Campaign:
 
 
 @pytest.mark.django_db
-def test_template_header_is_ballot_no_group_then_unit_codes_in_position_order(
+def test_template_header_is_ballot_number_and_group_in_chinese_then_unit_codes(
     campaign: Campaign, tmp_path: Path
 ) -> None:
     path = tmp_path / "entry.xlsx"
@@ -62,7 +62,7 @@ def test_template_header_is_ballot_no_group_then_unit_codes_in_position_order(
     assert workbook.sheetnames[:2] == [ENTRY_SHEET, HELP_SHEET]
     sheet = workbook.worksheets[0]
     header = [c.value for c in sheet[1]]
-    assert header == ["ballot_no", "group", *CODES]
+    assert header == ["票号", "评议代表类别", *CODES]
     assert all(c.data_type == "s" for c in sheet[1])
     assert sheet.max_row == 1  # no data rows, not even formatted blanks
     assert sheet.freeze_panes == "C2"
@@ -132,6 +132,8 @@ def test_template_instructions_are_in_chinese_and_list_every_unit(
     assert "未填的格视为“弃权”" in joined
     assert "票号不能重复" in joined
     assert "每张纸质测评表录入一行" in joined
+    assert "在评议活动页面的“导入纸质评议表”处上传" in joined
+    assert "pingyi" not in joined  # a clerk has no command line
     assert '=HYPERLINK("http://x")' in texts
 
 

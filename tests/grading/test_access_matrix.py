@@ -60,6 +60,18 @@ MATRIX: dict[str, tuple[str, str, Any, dict[str, int]]] = {
     "advance": ("POST", R + "advance", {}, {**OUTSIDERS, **RUNS, "*": 403}),
     "import": ("POST", R + "import", {}, {**OUTSIDERS, **RUNS, "*": 403}),
     "assessments": ("POST", R + "assessments", {}, {**OUTSIDERS, **RUNS, "*": 403}),
+    "orgs-template": (
+        "GET",
+        R + "orgs-template.xlsx",
+        None,
+        {**OUTSIDERS, "admin": 200, "staff": 200, "*": 403},
+    ),
+    "scores-template": (
+        "GET",
+        R + "scores-template.xlsx",
+        None,
+        {**OUTSIDERS, "admin": 200, "staff": 200, "*": 403},
+    ),
     "role-new": ("POST", R + "roles", {}, {**OUTSIDERS, **RUNS, "*": 403}),
     "survey-new": ("POST", R + "surveys", {}, {**OUTSIDERS, **RUNS, "*": 403}),
     "review": ("GET", R + "review", None, {**OUTSIDERS, **DEPARTMENT, "*": 403}),

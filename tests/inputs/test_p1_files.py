@@ -19,6 +19,7 @@ from pingyi.inputs.p1_files import BallotRows, read_ballots, read_units
 from pingyi.rules.errors import InputError
 from pingyi.rules.scheme import builtin_scheme
 from pingyi.rules.tally import BLANK, UnitSpec
+from tests.inputs.xls import write_xls
 
 SCHEME = builtin_scheme()
 CODES = ["U1", "U2", "U3"]
@@ -267,21 +268,73 @@ def test_an_xlsx_value_outside_the_header_is_refused_with_its_cell(tmp_path: Pat
 # --------------------------------------------------------------------------- unreadable files
 
 
-def test_an_image_renamed_csv_is_refused_as_not_utf8(tmp_path: Path) -> None:
+def test_an_image_renamed_csv_is_refused_naming_the_encodings_tried(tmp_path: Path) -> None:
     path = tmp_path / "units.csv"
     path.write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)))
 
     assert refusal(lambda: units_of(path)) == [
-        "units.csv: not UTF-8 text; save the file as CSV UTF-8"
+        "units.csv: the text cannot be decoded (tried UTF-8, UTF-8 with BOM, GB18030/GBK); "
+        "save the file as CSV UTF-8"
     ]
 
 
-def test_a_csv_saved_in_gbk_is_refused_as_not_utf8(tmp_path: Path) -> None:
+@pytest.mark.parametrize("encoding", ["gbk", "gb18030"])
+def test_a_csv_saved_by_chinese_excel_or_wps_is_read(tmp_path: Path, encoding: str) -> None:
     path = tmp_path / "units.csv"
-    path.write_bytes("code,name,category\nU1,财政局,地方\n".encode("gbk"))
+    text = (
+        "编码,名称,类别,一票否决\r\n"
+        "U1,财政局,地方管理部门,否\r\n"
+        "U2,国家税务总局某县税务局,垂直,是\r\n"
+    )
+    path.write_bytes(text.encode(encoding))
+
+    assert units_of(path) == [
+        UnitSpec("U1", "财政局", "地方管理部门", "local", False),
+        UnitSpec("U2", "国家税务总局某县税务局", "垂直", "vertical", True),
+    ]
+
+
+def test_a_gbk_ballots_file_with_ragged_rows_keeps_its_row_numbers(tmp_path: Path) -> None:
+    path = tmp_path / "ballots.csv"
+    path.write_bytes("票号,组别,U1,U2\n1,服务对象,满意\n2,,好,\n".encode("gbk"))
+
+    assert refusal(lambda: ballots_of(path)) == [
+        f"ballots.csv, row 3, column C (U1): unknown mark '好'; {MARKS_EXPECTED}"
+    ]
+
+
+def test_units_are_read_from_an_excel_97_xls(tmp_path: Path) -> None:
+    path = write_xls(
+        tmp_path / "units.xls",
+        [
+            ["编码", "名称", "类别", "一票否决"],
+            ["U1", "财政局", "地方", "是"],
+            ["U2", "人行", "金融", None],
+        ],
+    )
+
+    assert units_of(path) == [
+        UnitSpec("U1", "财政局", "地方", "local", True),
+        UnitSpec("U2", "人行", "金融", "financial", False),
+    ]
+
+
+def test_ballots_are_read_from_an_xls(tmp_path: Path) -> None:
+    path = write_xls(
+        tmp_path / "ballots.xls",
+        [["票号", "组别", "U1", "U2"], ["7", "服务对象", "满意", "不满意"]],
+    )
+
+    rows = ballots_of(path)
+
+    assert (rows.ballot_nos, rows.groups, rows.marks.tolist()) == (["7"], ["服务对象"], [[0, 2]])
+
+
+def test_a_csv_renamed_xls_is_refused_as_not_a_workbook(tmp_path: Path) -> None:
+    path = csv_file(tmp_path, "units.xls", "code,name,category\nU1,财政局,local\n")
 
     assert refusal(lambda: units_of(path)) == [
-        "units.csv: not UTF-8 text; save the file as CSV UTF-8"
+        "units.xls: not a valid .xls workbook (Excel 97–2003)"
     ]
 
 
@@ -294,12 +347,12 @@ def test_random_bytes_named_xlsx_are_refused_as_not_a_workbook(tmp_path: Path) -
     ]
 
 
-@pytest.mark.parametrize("suffix", [".xls", ".txt", ".json", ""])
+@pytest.mark.parametrize("suffix", [".txt", ".json", ""])
 def test_a_file_that_is_neither_csv_nor_xlsx_is_refused(tmp_path: Path, suffix: str) -> None:
     path = csv_file(tmp_path, f"units{suffix}", "code,name,category\nU1,财政局,local\n")
 
     assert refusal(lambda: units_of(path)) == [
-        f"units{suffix}: unsupported file type {suffix!r}; expected .csv or .xlsx"
+        f"units{suffix}: unsupported file type {suffix!r}; expected .csv, .xlsx or .xls"
     ]
 
 
@@ -389,14 +442,14 @@ def test_a_problem_after_a_blank_line_names_the_file_row(tmp_path: Path) -> None
 
 @pytest.mark.parametrize(
     "first_row",
-    ["0,x,满意,满意", "0,x,满意"],  # a rectangular file, and one with a short row
+    ["0,服务对象,满意,满意", "0,服务对象,满意"],  # a rectangular file, and one with a short row
     ids=["rectangular", "ragged"],
 )
 def test_a_cell_with_a_line_break_does_not_shift_later_row_numbers(
     tmp_path: Path, first_row: str
 ) -> None:
     # Excel keeps a cell typed with Alt+Enter in one row; so must the row numbers we report.
-    text = f'ballot_no,group,U1,U2\n{first_row}\n1,"服务\n对象",满意,满意\n2,x,好,满意\n'
+    text = f'ballot_no,group,U1,U2\n{first_row}\n"1\n",服务对象,满意,满意\n2,服务对象,好,满意\n'
     path = csv_file(tmp_path, "ballots.csv", text)
 
     assert refusal(lambda: ballots_of(path, ["U1", "U2"])) == [
@@ -692,3 +745,40 @@ def test_an_xml_entity_bomb_deep_in_the_prolog_is_still_refused(tmp_path: Path) 
     [message] = refusal(lambda: ballots_of(path, ["U1"]))
     assert message.startswith("ballots.xlsx: ")
     assert message.endswith("refused") or "cannot read the workbook" in message
+
+
+def test_bad_marks_and_an_unknown_group_are_reported_in_one_pass(tmp_path: Path) -> None:
+    path = csv_file(
+        tmp_path, "ballots.csv", "票号,组别,U1,U2\n1,服务对象,好,满意\n2,游客,满意,\n3,游客,,坏\n"
+    )
+
+    assert refusal(lambda: ballots_of(path)) == [
+        f"ballots.csv, row 2, column C (U1): unknown mark '好'; {MARKS_EXPECTED}",
+        f"ballots.csv, row 4, column D (U2): unknown mark '坏'; {MARKS_EXPECTED}",
+        "ballots.csv, row 3, column B (组别): unknown evaluator group '游客'; "
+        "expected one of: 服务对象, 干部和各界代表",
+        "ballots.csv, row 4, column B (组别): unknown evaluator group '游客'; "
+        "expected one of: 服务对象, 干部和各界代表",
+    ]
+
+
+@pytest.mark.parametrize(
+    "header",
+    [
+        "单位代码,被评单位名称,单位类别,是否一票否决",
+        "代码,单位名称,分类,一票否决",
+        "编码,名称,所属类别,一票否决",
+    ],
+)
+def test_units_headers_may_use_any_chinese_name_clerks_use(tmp_path: Path, header: str) -> None:
+    path = csv_file(tmp_path, "units.csv", f"{header}\nU1,财政局,地方,是\n")
+
+    assert units_of(path) == [UnitSpec("U1", "财政局", "地方", "local", True)]
+
+
+def test_ballots_headers_may_be_chinese(tmp_path: Path) -> None:
+    path = csv_file(tmp_path, "ballots.csv", "测评表编号,评议代表类别,U1\n1,服务对象,满意\n")
+
+    rows = ballots_of(path, ["U1"])
+
+    assert (rows.ballot_nos, rows.groups, rows.group_column) == (["1"], ["服务对象"], "B")

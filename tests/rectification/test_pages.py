@@ -256,3 +256,16 @@ def test_a_units_access_does_not_reach_the_same_code_of_another_series(
     olga = _client(ledger.olga)
     assert olga.get(f"/staff/ledger/plans/{ledger.plan.pk}/").status_code == 200
     assert olga.get(f"/staff/ledger/plans/{plan.pk}/").status_code == 404
+
+
+def test_the_ledger_template_is_linked_beside_the_import_with_a_status_drop_down(
+    ledger: Ledger,
+) -> None:
+    from openpyxl import load_workbook
+
+    client = _client(ledger.alice)
+    page = client.get("/staff/ledger/", HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    assert 'href="/staff/ledger/ledger.xlsx" id="ledger-template">下载模板</a>' in page
+    sheet = load_workbook(io.BytesIO(client.get("/staff/ledger/ledger.xlsx").content)).active
+    lists = [v for v in sheet.data_validations.dataValidation if v.type == "list"]
+    assert [(str(v.sqref), v.formula1) for v in lists] == [("I2:I501", '"未开始,进行中,已完成"')]

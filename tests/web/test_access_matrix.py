@@ -73,6 +73,24 @@ MATRIX: dict[str, tuple[str, str, Any, dict[str, int]]] = {
         {},
         {"public": LOGIN, "admin": 302, "staff": 302, "viewer": 403, "*": 404},
     ),
+    "campaign-unit-edit": (
+        "POST",
+        f"/staff/c/{C}/units/edit",
+        {},
+        {"public": LOGIN, "admin": 302, "staff": 302, "viewer": 403, "*": 404},
+    ),
+    "campaign-unit-remove": (
+        "POST",
+        f"/staff/c/{C}/units/remove",
+        {},
+        {"public": LOGIN, "admin": 400, "staff": 400, "viewer": 403, "*": 404},
+    ),
+    "units-template": (
+        "GET",
+        "/staff/units-template.xlsx",
+        None,
+        {"public": LOGIN, "admin": 200, "staff": 200, "other_org": 200, "*": 403},
+    ),
     "campaign-stages": (
         "POST",
         f"/staff/c/{C}/stages",

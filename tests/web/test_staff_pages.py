@@ -169,7 +169,8 @@ def test_a_unit_is_entered_by_hand_in_a_draft_and_refused_once_open(cast: Cast) 
         {"code": "L9", "name": "审计局", "category": "地方管理部门", "veto": "on"},
     )
     unit = Unit.objects.get(campaign=draft, code="L9")
-    assert (unit.name, unit.category.code, unit.veto, unit.position) == ("审计局", "local", True, 4)
+    # The last of its category's block (L1, L2), not the last of all.
+    assert (unit.name, unit.category.code, unit.veto, unit.position) == ("审计局", "local", True, 2)
     alice.post(
         f"/staff/c/{cast.campaign.code}/units",
         {"code": "L9", "name": "审计局", "category": "地方管理部门"},

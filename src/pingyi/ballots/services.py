@@ -18,7 +18,7 @@ from pingyi.ballots.sealing import ballot_mac, canonical, set_digest
 from pingyi.ballots.selectors import campaign_count
 from pingyi.campaigns.models import Campaign, EvaluatorGroup
 from pingyi.campaigns.selectors import campaign_scheme, campaign_units
-from pingyi.inputs.p1_files import BallotRows
+from pingyi.inputs.p1_files import E_UNKNOWN_GROUP, BallotRows
 from pingyi.rules import phases
 from pingyi.rules.errors import InputError, Problem, Where, gettext_noop
 from pingyi.rules.tally import NOT_COVERED, MarkMatrix, valid_rows
@@ -26,7 +26,6 @@ from pingyi.voting.models import Receipt
 
 IMPORTED = "ballots.imported"  # its "imported" count: what verify adds up per campaign
 R_ALREADY_IMPORTED = gettext_noop("ballot number %(ballot_no)r was already imported")
-E_UNKNOWN_GROUP = gettext_noop("unknown evaluator group %(value)r; expected one of: %(known)s")
 CHUNK = 5000
 
 

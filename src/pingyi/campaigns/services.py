@@ -78,6 +78,9 @@ def campaign_create(
         )
         for i, rule in enumerate(scheme.categories)
     }
+    # In category order (the file's order within a category), as every page and paper lists
+    # them: a unit's position is its place on the form, the template and the stored ballots.
+    order = {rule.code: i for i, rule in enumerate(scheme.categories)}
     Unit.objects.bulk_create(
         Unit(
             campaign=campaign,
@@ -88,7 +91,7 @@ def campaign_create(
             veto=spec.veto,
             position=i,
         )
-        for i, spec in enumerate(units)
+        for i, spec in enumerate(sorted(units, key=lambda s: order[s.category_code]))
     )
     EvaluatorGroup.objects.bulk_create(
         EvaluatorGroup(
@@ -150,34 +153,91 @@ def campaign_finalize(*, campaign: Campaign, actor: str) -> Campaign:
     return _transition(campaign, phases.FINAL, actor)
 
 
+def _units_in_category_order(campaign: Campaign) -> None:
+    """Renumbers a draft's units so that positions run category by category (the scheme's
+    order; within a category, the order they had). Only a draft's: its ballots do not exist
+    yet, and an open campaign's positions are frozen with its units (R13)."""
+    units = list(
+        Unit.objects.filter(campaign=campaign)
+        .select_related("category")
+        .order_by("category__position", "position")
+    )
+    if all(u.position == i for i, u in enumerate(units)):
+        return
+    # Two steps, since (campaign, position) is unique at every row's update.
+    shift = len(units) + max(u.position for u in units) + 1
+    for unit in units:
+        unit.position += shift
+    Unit.objects.bulk_update(units, ["position"])
+    for i, unit in enumerate(units):
+        unit.position = i
+    Unit.objects.bulk_update(units, ["position"])
+
+
+def _category(campaign: Campaign, text: str) -> Category:
+    rule = campaign_scheme(campaign).category_for(text)
+    found = Category.objects.filter(campaign=campaign, code=rule.code).first() if rule else None
+    if found is None:
+        raise RuleError(E_NO_CATEGORY, category=text)
+    return found
+
+
 def unit_update(
     *,
     campaign: Campaign,
     code: str,
     actor: str,
     name: str | None = None,
+    category: str | None = None,
     veto: bool | None = None,
 ) -> Unit:
-    """Changes a unit's name or veto mark — only in a draft: once open, units are frozen (R13)."""
+    """Changes a unit's name, category or veto mark — only in a draft: once open, units are
+    frozen (R13). A unit moved to another category takes the last place of its block."""
     with transaction.atomic():
         locked = Campaign.objects.select_for_update().get(pk=campaign.pk)
         phases.check_editable(locked.status)
-        unit = Unit.objects.filter(campaign=locked, code=code).first()
+        unit = Unit.objects.select_related("category").filter(campaign=locked, code=code).first()
         if unit is None:
             raise RuleError(E_NO_UNIT, code=code)
-        before = {"name": unit.name, "veto": unit.veto}
+        before = {"name": unit.name, "category": unit.category.code, "veto": unit.veto}
         if name is not None:
             unit.name = name
         if veto is not None:
             unit.veto = veto
-        unit.save(update_fields=["name", "veto"])
+        moved = False
+        if category is not None:
+            found = _category(locked, category)
+            moved = found.pk != unit.category_id
+            if moved:
+                last = Unit.objects.filter(campaign=locked).order_by("-position").first()
+                unit.position = (last.position + 1) if last else 0
+            unit.category, unit.category_label = found, category
+        unit.save(update_fields=["name", "veto", "category", "category_label", "position"])
+        if moved:
+            _units_in_category_order(locked)
+        after = {"name": unit.name, "category": unit.category.code, "veto": unit.veto}
         audit_log(
             actor=actor,
             action="unit.changed",
             obj=locked,
-            data={"unit": code, "before": before, "after": {"name": unit.name, "veto": unit.veto}},
+            data={"unit": code, "before": before, "after": after},
         )
+    unit.refresh_from_db()
     return unit
+
+
+def unit_remove(*, campaign: Campaign, code: str, actor: str) -> None:
+    """Removes a unit entered by mistake — only in a draft (R13); the others close up."""
+    with transaction.atomic():
+        locked = Campaign.objects.select_for_update().get(pk=campaign.pk)
+        phases.check_editable(locked.status)
+        unit = Unit.objects.select_related("category").filter(campaign=locked, code=code).first()
+        if unit is None:
+            raise RuleError(E_NO_UNIT, code=code)
+        data = {"unit": code, "name": unit.name, "category": unit.category.code, "veto": unit.veto}
+        unit.delete()
+        _units_in_category_order(locked)
+        audit_log(actor=actor, action="unit.removed", obj=locked, data=data)
 
 
 def campaign_stages_set(
@@ -207,16 +267,14 @@ def campaign_stages_set(
 def unit_add(
     *, campaign: Campaign, code: str, name: str, category: str, veto: bool, actor: str
 ) -> Unit:
-    """Enters a unit by hand (beside the units file) — only in a draft (R13)."""
+    """Enters a unit by hand (beside the units file) — only in a draft (R13); it takes the
+    last place of its category's block, so that the form and the phone list it there."""
     with transaction.atomic():
         locked = Campaign.objects.select_for_update().get(pk=campaign.pk)
         phases.check_editable(locked.status)
         if Unit.objects.filter(campaign=locked, code=code).exists():
             raise RuleError(E_UNIT_EXISTS, code=code)
-        rule = campaign_scheme(locked).category_for(category)
-        found = Category.objects.filter(campaign=locked, code=rule.code).first() if rule else None
-        if found is None:
-            raise RuleError(E_NO_CATEGORY, category=category)
+        found = _category(locked, category)
         last = Unit.objects.filter(campaign=locked).order_by("-position").first()
         unit = Unit.objects.create(
             campaign=locked,
@@ -227,6 +285,8 @@ def unit_add(
             veto=veto,
             position=(last.position + 1) if last else 0,
         )
+        _units_in_category_order(locked)  # at the end of its category's block
+        unit.refresh_from_db()
         audit_log(
             actor=actor,
             action="unit.added",

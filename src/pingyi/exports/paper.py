@@ -1,8 +1,9 @@
 """Paper ballots: the printable form (PDF) and the data-entry template (xlsx) that reads it.
 
 The template's first sheet is the BALLOTS file of SPEC P1 with no rows yet: its header
-(``ballot_no``, ``group``, then every unit code in position order) is what
-``pingyi ballots import`` reads, so do not add rows above it or sheets before it. The form
+(票号 and 评议代表类别 — ballot_no and group by their Chinese names — then every unit code in
+position order) is what the paper import reads (the campaign page's upload, or
+``pingyi ballots import``), so do not add rows above it or sheets before it. The form
 numbers its units in the same order, so a clerk types a form left to right along a row.
 """
 
@@ -45,7 +46,7 @@ from pingyi.exports.xlsx import (
 ENTRY_SHEET = "录入"
 HELP_SHEET = "说明"
 LISTS_SHEET = "选项"  # hidden; only when a drop-down list is too long to write inline
-BALLOT_NO, GROUP = "ballot_no", "group"
+BALLOT_NO, GROUP = "票号", "评议代表类别"  # p1_files.BALLOT_NO and GROUP read them
 MAX_ROWS = 1_048_575  # Excel's last row, less the header
 INLINE_LIST_LIMIT = 255  # Excel's limit for a list written into the validation itself
 
@@ -182,7 +183,7 @@ def _help(
         f"4. 其余每列是一个被评单位（表头为单位编码，列的顺序与测评表序号一致，"
         f"鼠标移到编码上可看到单位名称），从下拉列表选择：{'、'.join(marks)}。",
         f"5. 未填的格视为“{abstain}”；全部未填或全部弃权的测评表为无效票，不计入统计。",
-        "6. 不要输入公式；录入完成后用 pingyi ballots import 导入。",
+        "6. 不要输入公式；录入完成后保存本文件，在评议活动页面的“导入纸质评议表”处上传。",
         "",
     ]
     for row, text in enumerate(lines):

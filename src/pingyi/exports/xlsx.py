@@ -198,3 +198,19 @@ def sheet_name(text: str, taken: set[str]) -> str:
         number += 1
     taken.add(name)
     return name
+
+
+def drop_down(
+    sheet: Worksheet, col: int, items: Sequence[str], *, title: str, rows: int = 500
+) -> None:
+    """A list validation on rows 2..``rows`` + 1 of column ``col``: the cell offers ``items``
+    (written inline, so each list must stay under Excel's 255 characters)."""
+    sheet.data_validation(
+        1, col, rows, col,
+        {
+            "validate": "list",
+            "source": list(items),
+            "error_title": title[:32],
+            "error_message": ("请从下拉列表中选择：" + "、".join(items))[:200],
+        },
+    )  # fmt: skip

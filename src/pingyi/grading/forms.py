@@ -38,7 +38,7 @@ class RoundForm(forms.Form):
 
 
 class FileForm(forms.Form):
-    file = forms.FileField(label=_("Organizations file (.xlsx or .csv)"))
+    file = forms.FileField(label=_("Organizations file (.xlsx, .xls or .csv)"))
 
 
 def _score_field(row: RubricIndicator) -> forms.DecimalField:

@@ -1,7 +1,9 @@
-"""The assessment groups' scoring sheets as one file (.csv or .xlsx), for many organizations.
+"""The assessment groups' scoring sheets as one file (.csv, .xlsx or .xls), for many
+organizations (template: exports/input_templates.py).
 
-Header: ``code``, then one column per indicator of the round's rubric (its code or Chinese
-name; the survey's indicator excluded), and for each a reason column (``<code>_reason`` or
+Header: ``code`` (or 党组织编码; a 党组织名称 column is ignored), then one column per
+indicator of the round's rubric (its code or Chinese name; the survey's indicator
+excluded), and for each a reason column (``<code>_reason`` or
 ``<name>扣分理由``), which every deduction needs. Every problem is reported with file, row
 and column; when there is any, nothing is written.
 """
@@ -13,6 +15,7 @@ from fractions import Fraction
 from pathlib import Path
 
 from pingyi.grading.models import GradingRound, PartyOrg, RubricIndicator
+from pingyi.inputs.p2_files import CODE_NAMES
 from pingyi.inputs.tables import ROW, header_columns, read_table
 from pingyi.rules.errors import InputError, Problem, gettext_noop
 from pingyi.rules.grading import number_text
@@ -34,7 +37,8 @@ class SheetRow:
 
 
 def _names(rows: list[RubricIndicator]) -> dict[str, tuple[str, ...]]:
-    names: dict[str, tuple[str, ...]] = {"code": ("code", "编码", "代码")}
+    # The organization's name (the template writes it beside the code) is read without effect.
+    names: dict[str, tuple[str, ...]] = {"code": CODE_NAMES, "name": ("name", "名称", "党组织名称")}
     for row in rows:
         names[row.code] = (row.code.casefold(), row.name.casefold())
         names[f"{row.code}_reason"] = (f"{row.code}_reason", f"{row.name}扣分理由")

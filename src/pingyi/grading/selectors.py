@@ -73,6 +73,31 @@ def rubric_rows(grading_round: GradingRound) -> dict[str, list[RubricIndicator]]
     return dict(table)
 
 
+@dataclass(frozen=True)
+class ScoringSheet:
+    """What the scoring sheet template lists: the default rubric's scored indicators as
+    (name, maximum) and the organizations still to assess on it as (code, name)."""
+
+    indicators: list[tuple[str, str]]
+    orgs: list[tuple[str, str]]
+
+
+def scoring_sheet(grading_round: GradingRound) -> ScoringSheet:
+    """The rows grading/imports.py accepts: not assessed, not on a rubric of their sector."""
+    rows = [r for r in rubric_rows(grading_round).get("", []) if not r.survey]
+    own = set(grading_round.indicators.exclude(sector="").values_list("sector", flat=True))
+    orgs = (
+        grading_round.orgs.filter(assessment__isnull=True)
+        .exclude(sector__in=own)
+        .order_by("position")
+        .values_list("code", "name")
+    )
+    return ScoringSheet(
+        indicators=[(r.name, rules.number_text(to_fraction(r.maximum))) for r in rows],
+        orgs=list(orgs),
+    )
+
+
 def indicators_for(org: PartyOrg, table: dict[str, list[RubricIndicator]]) -> list[RubricIndicator]:
     return table.get(org.sector) or table.get("", [])
 

@@ -27,14 +27,14 @@ from pingyi.grading.models import (
     PartyOrg,
     RoundStatus,
 )
-from pingyi.grading.selectors import grading_reports, grading_state
+from pingyi.grading.selectors import grading_reports, grading_state, scoring_sheet
 from pingyi.jobs.models import JobKind
 from pingyi.jobs.services import job_enqueue, job_enqueue_upload
 from pingyi.rules import grading as rules
 from pingyi.rules.errors import InputError, RuleError
 from pingyi.voting.selectors import collection_status
 from pingyi.web import charts
-from pingyi.web.shared import guarded, uploaded
+from pingyi.web.shared import XLSX, download, guarded, uploaded, written
 
 
 def scope_of(request: HttpRequest, code: str) -> Scope:
@@ -209,6 +209,33 @@ def _import(request: HttpRequest, code: str, label: str) -> HttpResponse:
         params={"round": scope.round.pk, "round_code": scope.round.code, "what": label},
     )
     return redirect("jobs:detail", job_id=job.pk)
+
+
+@guarded
+def orgs_template(request: HttpRequest, code: str) -> HttpResponse:
+    from pingyi.exports.input_templates import write_orgs_template
+
+    scope = scope_of(request, code)
+    require(scope.can_run)
+    name = scope.round.name
+    content = written(lambda p: write_orgs_template(p, round_name=name), ".xlsx")
+    return download(content, f"{scope.round.code}-orgs-template.xlsx", XLSX)
+
+
+@guarded
+def scores_template(request: HttpRequest, code: str) -> HttpResponse:
+    from pingyi.exports.input_templates import write_scores_template
+
+    scope = scope_of(request, code)
+    require(scope.can_run)
+    sheet = scoring_sheet(scope.round)
+    content = written(
+        lambda p: write_scores_template(
+            p, round_name=scope.round.name, indicators=sheet.indicators, orgs=sheet.orgs
+        ),
+        ".xlsx",
+    )
+    return download(content, f"{scope.round.code}-scores-template.xlsx", XLSX)
 
 
 @guarded

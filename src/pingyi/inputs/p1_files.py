@@ -24,15 +24,18 @@ from pingyi.rules.tally import BLANK, MarkMatrix, UnitSpec
 TRUE_WORDS = {"1", "true", "yes", "y", "是", "t"}
 FALSE_WORDS = {"0", "false", "no", "n", "否", "f"}
 MAX_PROBLEMS = 50
+E_UNKNOWN_GROUP = gettext_noop("unknown evaluator group %(value)r; expected one of: %(known)s")
 
+# Each field by its English name or a Chinese one, as clerks title the columns (the first
+# Chinese name is what the templates write).
 UNIT_COLUMNS = {
-    "code": ("code", "编码", "代码", "单位编码"),
-    "name": ("name", "名称", "单位名称", "被评单位"),
-    "category": ("category", "类别", "分类"),
-    "veto": ("veto", "一票否决"),
+    "code": ("code", "编码", "代码", "单位编码", "单位代码"),
+    "name": ("name", "名称", "单位名称", "被评单位", "被评单位名称"),
+    "category": ("category", "类别", "分类", "单位类别", "所属类别"),
+    "veto": ("veto", "一票否决", "是否一票否决"),
 }
-BALLOT_NO = ("ballot_no", "票号", "编号")
-GROUP = ("group", "组别", "代表类别")
+BALLOT_NO = ("ballot_no", "票号", "编号", "测评表编号")
+GROUP = ("group", "评议代表类别", "组别", "代表类别", "代表组别")
 
 
 def parse_bool(text: str | None) -> bool | None:
@@ -183,6 +186,8 @@ def ballots_from_table(table: Table, unit_codes: Sequence[str], scheme: Scheme) 
         table = Table(table.file, table.header, frame)
     numbers = table.column(ballot_col)
     problems = _number_problems(table, ballot_col) + problems
+    if group_col is not None:
+        problems += _group_problems(table, group_col, scheme)
     if problems:
         raise InputError(problems[:MAX_PROBLEMS])
     groups = table.column(group_col).to_list() if group_col is not None else None
@@ -238,6 +243,23 @@ def _mark_matrix(
         for n, m in zip(names, mappings, strict=True)
     )
     return np.ascontiguousarray(mapped.to_numpy(), dtype=np.int8), problems
+
+
+def _group_problems(table: Table, group_col: int, scheme: Scheme) -> list[Problem]:
+    """A group the scheme does not know, reported with the marks and numbers (one pass)."""
+    groups = table.column(group_col)
+    names = groups.drop_nulls().unique().to_list()
+    unknown = [name for name in names if scheme.group_for(name) is None]
+    if not unknown:
+        return []
+    return problems_at(
+        table,
+        group_col,
+        groups.is_in(unknown),
+        E_UNKNOWN_GROUP,
+        limit=MAX_PROBLEMS,
+        known=", ".join(g.name for g in scheme.groups),
+    )
 
 
 def _number_problems(table: Table, ballot_col: int) -> list[Problem]:

@@ -12,15 +12,27 @@ from pingyi.rules.errors import InputError, Problem, Where, gettext_noop
 from pingyi.rules.grading import SECTORS, GradingScheme, Org, check_hierarchy
 from pingyi.rules.scheme import parse_number
 
+# Each field by its English name or a Chinese one (half- or full-width brackets); the first
+# Chinese name is what the template writes.
 ORG_COLUMNS = {
-    "code": ("code", "编码", "代码"),
-    "name": ("name", "名称", "党组织名称"),
-    "sector": ("sector", "领域", "类别"),
-    "committee": ("committee", "党(工)委", "党委", "基层党(工)委"),
-    "parent_code": ("parent_code", "上级", "上级党组织"),
-    "new": ("new", "新建"),
-    "violation": ("violation", "违纪违法"),
+    "code": ("code", "编码", "代码", "党组织编码", "组织编码"),
+    "name": ("name", "党组织名称", "名称", "组织名称"),
+    "sector": ("sector", "领域", "类别", "所属领域"),
+    "committee": (
+        "committee",
+        "党(工)委",
+        "党（工）委",
+        "党委",
+        "基层党(工)委",
+        "基层党（工）委",
+        "所属党(工)委",
+        "所属党（工）委",
+    ),
+    "parent_code": ("parent_code", "上级党组织编码", "上级", "上级党组织", "上级编码"),
+    "new": ("new", "新建", "是否新建", "新成立"),
+    "violation": ("violation", "违纪违法", "是否违纪违法", "有无违纪违法"),
 }
+CODE_NAMES = ("code", "编码", "代码", "党组织编码", "组织编码")
 REQUIRED = ("code", "name", "sector", "committee")
 
 
@@ -104,8 +116,8 @@ def score_columns(
     """Where SCORES holds the code and the scores, and each score column's maximum: the
     ``total`` column (0..100), or one column per indicator of the scheme."""
     names: dict[str, tuple[str, ...]] = {
-        "code": ("code", "编码", "代码"),
-        "total": ("total", "总分"),
+        "code": CODE_NAMES,
+        "total": ("total", "总分", "得分", "合计"),
     }
     for indicator in scheme.indicators:
         names[indicator.code] = (indicator.code, indicator.name.casefold())

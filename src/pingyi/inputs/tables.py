@@ -1,11 +1,13 @@
-"""CSV/XLSX → a header and all-text columns, with each row's number in the file."""
+"""CSV/XLSX/XLS → a header and all-text columns, with each row's number in the file."""
 
 from __future__ import annotations
 
+import codecs
 import csv
 import datetime as dt
 import io
 import re
+import tempfile
 import zipfile
 from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
@@ -24,6 +26,13 @@ ROW = "__row"  # the column that carries each row's number in the file (header =
 MAX_FILE_BYTES = 256 * 1024 * 1024
 MAX_XLSX_UNCOMPRESSED = 1024 * 1024 * 1024
 MAX_XLSX_RATIO = 200  # uncompressed ÷ compressed, per member: zip bombs reach thousands
+
+# What a CSV may be written in: UTF-8 (Excel's "CSV UTF-8", with its BOM), else GB18030 — a
+# superset of GBK, which Chinese Excel and WPS write by default. Tried in this order: a UTF-8
+# file is almost never valid GB18030 by chance, while GB18030 reads much UTF-8 as mojibake.
+CSV_ENCODINGS = ("utf-8-sig", "gb18030")
+ENCODING_NAMES = "UTF-8, UTF-8 with BOM, GB18030/GBK"
+XLS_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # an OLE2 compound file: Excel 97–2003
 
 _FORMULA = re.compile(rb"<(?:\w+:)?f[\s>/]")
 _CELL_START = re.compile(rb"<(?:\w+:)?c[\s>]")
@@ -149,25 +158,71 @@ def _refuse_formulas(archive: zipfile.ZipFile, member: zipfile.ZipInfo, label: s
             tail = block[-4096:]
 
 
+def check_xls(path: Path, label: str) -> None:
+    """Refuses a file named .xls that is not an Excel 97–2003 workbook (an OLE2 file)."""
+    with path.open("rb") as stream:
+        head = stream.read(len(XLS_MAGIC))
+    if head != XLS_MAGIC:
+        raise _fail(label, gettext_noop("not a valid .xls workbook (Excel 97–2003)"))
+
+
 def read_table(
     path: Path, label: str | None = None, *, raw: Callable[[list[str]], set[int]] | None = None
 ) -> Table:
-    """Reads a .csv or the first sheet of a .xlsx; blank rows are dropped, cells stripped."""
+    """Reads a .csv (UTF-8 or GB18030) or the first sheet of a .xlsx or .xls; blank rows are
+    dropped, cells stripped."""
     label = label or path.name
     check_size(path, label)
     suffix = path.suffix.lower()
     if suffix == ".csv":
-        table = _read_csv(path, label)
+        table = _read_csv_any(path, label)
     elif suffix in (".xlsx", ".xlsm"):
         check_xlsx(path, label)
+        table = _read_xlsx(path, label)
+    elif suffix == ".xls":
+        check_xls(path, label)
         table = _read_xlsx(path, label)
     else:
         raise _fail(
             label,
-            gettext_noop("unsupported file type %(suffix)r; expected .csv or .xlsx"),
+            gettext_noop("unsupported file type %(suffix)r; expected .csv, .xlsx or .xls"),
             suffix=path.suffix,
         )
     return _normalised(table, raw(table.header) if raw else set())
+
+
+def csv_encoding(path: Path, label: str) -> str:
+    """The first of CSV_ENCODINGS that decodes the whole file, read in blocks."""
+    for encoding in CSV_ENCODINGS:
+        decoder = codecs.getincrementaldecoder(encoding)()
+        try:
+            with path.open("rb") as stream:
+                while block := stream.read(1 << 22):
+                    decoder.decode(block)
+            decoder.decode(b"", final=True)
+        except UnicodeDecodeError:
+            continue
+        return encoding
+    raise _fail(
+        label,
+        gettext_noop("the text cannot be decoded (tried %(tried)s); save the file as CSV UTF-8"),
+        tried=ENCODING_NAMES,
+    )
+
+
+def _read_csv_any(path: Path, label: str) -> Table:
+    """A GB18030 file is rewritten as UTF-8 beside a temporary copy, then read as any other."""
+    if csv_encoding(path, label) == CSV_ENCODINGS[0]:
+        return _read_csv(path, label)
+    with tempfile.TemporaryDirectory(prefix="pingyi-csv-") as folder:
+        utf8 = Path(folder, "utf8.csv")
+        with (
+            path.open("r", encoding=CSV_ENCODINGS[1], newline="") as source,
+            utf8.open("w", encoding="utf-8", newline="") as target,
+        ):
+            while text := source.read(1 << 20):
+                target.write(text)
+        return _read_csv(utf8, label)
 
 
 def _clean_header(raw: list[str], label: str) -> list[str]:

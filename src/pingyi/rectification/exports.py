@@ -10,7 +10,14 @@ import datetime as dt
 from collections.abc import Iterable
 from pathlib import Path
 
-from pingyi.exports.xlsx import fit_columns, formats, freeze_header, open_workbook, write_row
+from pingyi.exports.xlsx import (
+    drop_down,
+    fit_columns,
+    formats,
+    freeze_header,
+    open_workbook,
+    write_row,
+)
 from pingyi.rectification.models import Item
 from pingyi.rules import ledger as rules
 
@@ -55,4 +62,7 @@ def write_ledger(path: Path, items: Iterable[Item], *, today: dt.date) -> int:
             rows.append(row)
         freeze_header(sheet)
         fit_columns(sheet, [HEADER, *rows])
+        # The statuses a unit may set by the import (a close-out is approved on the page).
+        moves = [rules.STATUS_LABELS[s] for s in (rules.NOT_STARTED, rules.IN_PROGRESS, rules.DONE)]
+        drop_down(sheet, HEADER.index("状态"), moves, title="状态", rows=max(count, 500))
     return count

@@ -107,4 +107,4 @@ class RegradeForm(forms.Form):
 
 
 class ImportForm(forms.Form):
-    file = forms.FileField(label=_("Ledger (.xlsx or .csv)"))
+    file = forms.FileField(label=_("Ledger (.xlsx, .xls or .csv)"))

@@ -61,7 +61,7 @@ class ImportForm(forms.Form):
         queryset=RegisteringUnit.objects.none(), label=_("Registering unit")
     )
     kind = forms.ChoiceField(label=_("Table"), choices=KINDS)
-    file = forms.FileField(label=_("File (.xlsx or .csv)"))
+    file = forms.FileField(label=_("File (.xlsx, .xls or .csv)"))
 
     def __init__(self, *args: Any, units: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

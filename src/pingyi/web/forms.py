@@ -17,7 +17,7 @@ class CampaignForm(forms.Form):
     series_name = forms.CharField(label=_("Series name"), initial="千人评议机关", max_length=200)
     year = forms.IntegerField(label=_("Year"), min_value=2000, max_value=2100)
     name = forms.CharField(label=_("Campaign name"), max_length=200)
-    units = forms.FileField(label=_("Units file (.xlsx or .csv: code, name, category, veto)"))
+    units = forms.FileField(label=_("Units file (.xlsx, .xls or .csv)"))
     scheme = forms.FileField(label=_("Scheme file (.toml, optional)"), required=False)
 
     def __init__(self, *args: Any, organizations: Any, **kwargs: Any) -> None:
@@ -43,7 +43,7 @@ class TokensForm(forms.Form):
 
 
 class PaperForm(forms.Form):
-    file = forms.FileField(label=_("Data-entry file (.xlsx or .csv)"))
+    file = forms.FileField(label=_("Data-entry file (.xlsx, .xls or .csv)"))
 
 
 class StagesForm(forms.Form):
@@ -95,3 +95,20 @@ class UnitForm(forms.Form):
         super().__init__(*args, **kwargs)
         field = cast("forms.ChoiceField", self.fields["category"])
         field.choices = [(c.name, c.name) for c in campaign.categories.order_by("position")]
+
+
+class UnitEditForm(forms.Form):
+    """A draft's unit renamed or moved to another category (its veto: the veto marks form)."""
+
+    code = forms.CharField(max_length=60)
+    name = forms.CharField(label=_("Unit"), max_length=200)
+    category = forms.ChoiceField(label=_("Category"))
+
+    def __init__(self, *args: Any, campaign: Campaign, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = cast("forms.ChoiceField", self.fields["category"])
+        field.choices = [(c.name, c.name) for c in campaign.categories.order_by("position")]
+
+
+class UnitCodeForm(forms.Form):
+    code = forms.CharField(max_length=60)

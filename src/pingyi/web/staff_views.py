@@ -30,6 +30,8 @@ from pingyi.campaigns.services import (
     campaign_open,
     campaign_stages_set,
     unit_add,
+    unit_remove,
+    unit_update,
     unit_vetoes_set,
 )
 from pingyi.exports.contract_json import dumps, result_to_json
@@ -38,11 +40,19 @@ from pingyi.jobs.services import job_enqueue, job_enqueue_upload
 from pingyi.rules import phases
 from pingyi.rules.address import ballot_page
 from pingyi.rules.errors import InputError, RuleError
-from pingyi.rules.scheme import scheme_from_toml
+from pingyi.rules.scheme import builtin_scheme, scheme_from_toml
 from pingyi.voting.batches import batch_issue_start, batch_rows
 from pingyi.voting.selectors import collection_status
 from pingyi.web import charts
-from pingyi.web.forms import CampaignForm, PaperForm, StagesForm, TokensForm, UnitForm
+from pingyi.web.forms import (
+    CampaignForm,
+    PaperForm,
+    StagesForm,
+    TokensForm,
+    UnitCodeForm,
+    UnitEditForm,
+    UnitForm,
+)
 from pingyi.web.ratelimit import client_address, limited, record
 from pingyi.web.settings_access import limits
 from pingyi.web.shared import XLSX, download, guarded, written
@@ -158,6 +168,7 @@ def campaign_detail(request: HttpRequest, code: str) -> HttpResponse:
     context: dict[str, Any] = {
         "campaign": campaign,
         "can_run": role in RUN,
+        "units_editable": role in RUN and campaign.status == phases.DRAFT,
         "units": campaign_units(campaign),
         "categories": campaign.categories.order_by("position"),
         "groups": campaign.groups.order_by("position"),
@@ -236,6 +247,45 @@ def unit_new(request: HttpRequest, code: str) -> HttpResponse:
 
 @guarded
 @require_POST
+def unit_edit(request: HttpRequest, code: str) -> HttpResponse:
+    campaign = _campaign(request, code, RUN)
+    form = UnitEditForm(request.POST, campaign=campaign)
+    if not form.is_valid():
+        messages.error(request, _("Give the unit a name and a category."))
+        return redirect("campaign", code=campaign.code)
+    data = form.cleaned_data
+    return _act(
+        request,
+        campaign,
+        lambda: unit_update(
+            campaign=campaign,
+            code=data["code"],
+            name=data["name"].strip(),
+            category=data["category"],
+            actor=request.user.get_username(),
+        ),
+        _("Unit saved."),
+    )
+
+
+@guarded
+@require_POST
+def unit_delete(request: HttpRequest, code: str) -> HttpResponse:
+    campaign = _campaign(request, code, RUN)
+    form = UnitCodeForm(request.POST)
+    if not form.is_valid():
+        return HttpResponse(status=400)
+    unit = form.cleaned_data["code"]
+    return _act(
+        request,
+        campaign,
+        lambda: unit_remove(campaign=campaign, code=unit, actor=request.user.get_username()),
+        _("Unit removed."),
+    )
+
+
+@guarded
+@require_POST
 def stages_set(request: HttpRequest, code: str) -> HttpResponse:
     campaign = _campaign(request, code, RUN)
     form = StagesForm(request.POST)
@@ -300,6 +350,18 @@ def paper_upload(request: HttpRequest, code: str) -> HttpResponse:
         campaign=campaign,
     )
     return redirect("jobs:detail", job_id=job.pk)
+
+
+@guarded
+def units_template(request: HttpRequest) -> HttpResponse:
+    """The units file of a new campaign, its categories those of the built-in scheme."""
+    from pingyi.exports.input_templates import write_units_template
+
+    if not organizations_for(request.user, RUN).exists():
+        raise PermissionError
+    scheme = builtin_scheme()
+    content = written(lambda p: write_units_template(p, scheme=scheme), ".xlsx")
+    return download(content, "units-template.xlsx", XLSX)
 
 
 @guarded
