@@ -187,7 +187,7 @@ def _vote(page: Page, server: LiveServer, artifacts: Path) -> str:
     assert page.locator("table.review td em").count() == BLANK
     page.screenshot(path=artifacts / "review-phone.png", full_page=True)
     post_ok(page, "form.actions button.primary", _log(server))
-    page.wait_for_url("**/v/submit")
+    page.wait_for_url("**/v/done")
     page.screenshot(path=artifacts / "receipt-phone.png", full_page=True)
     return page.inner_text("#receipt").strip()
 
