@@ -251,3 +251,28 @@ def test_a_closed_campaign_is_offered_for_publication(closed: Campaign) -> None:
     client.force_login(alice)
     page = _text(client.get("/staff/notices/"))
     assert f"/staff/notices/publish/{closed.code}" in page
+
+
+def test_publishing_and_finalizing_ask_first_and_say_what_will_happen(closed: Campaign) -> None:
+    alice = staff_user("alice", closed.series.organization)
+    client = Client()
+    client.force_login(alice)
+    home = _text(client.get("/staff/notices/"))
+    assert f'<form method="get" action="/staff/notices/publish/{closed.code}"' in home
+    confirm = _text(client.get(f"/staff/notices/publish/{closed.code}?days=3"))
+    until = (timezone.localdate() + dt.timedelta(days=3)).isoformat()
+    assert f"goes on public notice for 3 days, until {until}" in confirm
+    assert 'name="days" value="3"' in confirm and 'id="confirm"' in confirm
+    assert not Notice.objects.exists()  # the GET published nothing
+    default = _text(client.get(f"/staff/notices/publish/{closed.code}"))
+    assert "for 5 days" in default  # the scheme's period when the field is left empty
+    client.post(f"/staff/notices/publish/{closed.code}", {"days": "3"})
+    notice = Notice.objects.get()
+    objection_file(notice=notice, entry_code="F1", text="否决有误")
+    page = _text(client.get(f"/staff/notices/{notice.code}/"))
+    assert f'href="/staff/notices/{notice.code}/finalize"' in page
+    final = _text(client.get(f"/staff/notices/{notice.code}/finalize"))
+    assert "no review can change it any more" in final
+    assert "1 objections were filed" in final
+    notice.refresh_from_db()
+    assert notice.status == "on_notice"

@@ -7,11 +7,13 @@ import zipfile
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
 from django.urls import NoReverseMatch, reverse
 
 from pingyi.campaigns.models import Campaign, Unit
 from pingyi.jobs.models import Job
 from pingyi.voting.models import BallotToken
+from pingyi.voting.services import IssuedBatch
 from pingyi.web.context import SECTIONS
 from tests.db.conftest import make_campaign
 from tests.jobs.conftest import finish_jobs, through_job
@@ -211,3 +213,36 @@ def test_a_group_under_k_hides_the_other_group_too(cast: Cast) -> None:
     for group in ("服务对象", "干部和各界代表"):
         assert f"{group} (not shown: fewer than {k} ballots here" in html
         assert f"{group} · " not in html
+
+
+def test_opening_asks_first_and_says_what_freezes(cast: Cast) -> None:
+    draft = make_campaign(2027, open_it=False)
+    alice = client_for(cast.alice)
+    page = alice.get(f"/staff/c/{draft.code}/").content.decode()
+    assert f'href="/staff/c/{draft.code}/transition?to=open"' in page
+    assert 'name="to" value="open"' not in page  # no one-click button any more
+    confirm = alice.get(f"/staff/c/{draft.code}/transition?to=open").content.decode()
+    assert "This step cannot be undone." in confirm
+    assert "Its 4 units, their categories, the one-vote veto marks" in confirm
+    assert 'name="to" value="open"' in confirm and 'id="confirm"' in confirm
+    draft.refresh_from_db()
+    assert draft.status == "draft"  # the GET changed nothing
+    alice.post(f"/staff/c/{draft.code}/transition", {"to": "open"})
+    draft.refresh_from_db()
+    assert draft.status == "open"
+
+
+def test_closing_asks_first_and_says_how_many_codes_are_unused(
+    cast: Cast, issued: IssuedBatch
+) -> None:
+    alice = client_for(cast.alice)
+    Client().post("/v/submit", {"code": issued.codes[0], "m_L1": "satisfied"})
+    code = cast.campaign.code
+    assert (
+        f'href="/staff/c/{code}/transition?to=close"'
+        in alice.get(f"/staff/c/{code}/").content.decode()
+    )
+    confirm = alice.get(f"/staff/c/{code}/transition?to=close").content.decode()
+    assert "4 of the 5 codes issued are unused: they will no longer work." in confirm
+    assert Campaign.objects.get(pk=cast.campaign.pk).status == "open"
+    assert alice.get(f"/staff/c/{code}/transition?to=nowhere").status_code == 400
