@@ -256,3 +256,20 @@ def test_a_units_access_does_not_reach_the_same_code_of_another_series(
     olga = _client(ledger.olga)
     assert olga.get(f"/staff/ledger/plans/{ledger.plan.pk}/").status_code == 200
     assert olga.get(f"/staff/ledger/plans/{plan.pk}/").status_code == 404
+
+
+def test_an_item_done_at_once_goes_from_not_started_to_done_with_its_note_and_evidence(
+    ledger: Ledger,
+) -> None:
+    owner = _client(ledger.olga)
+    report = SimpleUploadedFile("整改报告.pdf", PDF, content_type="application/pdf")
+    response = owner.post(
+        f"/staff/ledger/items/{ledger.item.pk}/progress",
+        {"text": "当日整改完毕", "status": "done", "evidence": report},
+        follow=True,
+    )
+    assert "Progress recorded." in _text(response)
+    item = Item.objects.get(pk=ledger.item.pk)
+    note = ProgressNote.objects.get(item=item)
+    assert (item.status, note.text, note.status_after) == ("done", "当日整改完毕", "done")
+    assert [e.original_name for e in note.evidence.all()] == ["整改报告.pdf"]
