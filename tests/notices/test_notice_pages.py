@@ -276,3 +276,33 @@ def test_publishing_and_finalizing_ask_first_and_say_what_will_happen(closed: Ca
     assert "1 objections were filed" in final
     notice.refresh_from_db()
     assert notice.status == "on_notice"
+
+
+def test_a_flag_ticked_in_a_review_is_the_flag_set_and_an_empty_review_says_what_is_needed(
+    live_notice: Notice,
+) -> None:
+    alice = staff_user("alice", live_notice.organization)
+    client = Client()
+    client.force_login(alice)
+    base = f"/staff/notices/{live_notice.code}"
+    entry = live_notice.entries.get(code="L1")
+    assert "rectify" not in entry.flags
+    who = {"reason": "复核认定", "approved_by": "组长"}
+    done = client.post(
+        f"{base}/review", {"unit": "L1", "flags": ["rectify"], **who}, follow=True
+    )  # no second checkbox: the ticked flag is what the clerk meant
+    assert "The review changed the result" in _text(done)
+    entry.refresh_from_db()
+    assert entry.flags == ["rectify"]
+    empty = client.post(f"{base}/review", {"unit": "L1", **who}, follow=True)
+    text = _text(empty)
+    assert "Say what the review changes: the one-vote veto, the rank, or the flags." in text
+    assert "already reads so" not in text
+    both = client.post(
+        f"{base}/review", {"unit": "L1", "flags": ["winner"], "set_flags": "on", **who}, follow=True
+    )
+    assert "not both" in _text(both)
+    cleared = client.post(f"{base}/review", {"unit": "L1", "set_flags": "on", **who}, follow=True)
+    assert "The review changed the result" in _text(cleared)
+    entry.refresh_from_db()
+    assert entry.flags == []

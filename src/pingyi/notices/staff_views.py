@@ -236,7 +236,9 @@ def review(request: HttpRequest, code: str) -> HttpResponse:
     form = ReviewForm(request.POST, notice=notice)
     back = redirect("notices:staff-notice", code=notice.code)
     if not form.is_valid():
-        messages.error(request, _("Choose a unit, and give the reason and the approver."))
+        problems = [str(p) for p in form.non_field_errors()]
+        for problem in problems or [_("Choose a unit, and give the reason and the approver.")]:
+            messages.error(request, problem)
         return back
     return _done(
         request,
