@@ -273,7 +273,7 @@ def test_publishing_and_finalizing_ask_first_and_say_what_will_happen(closed: Ca
     assert f'href="/staff/notices/{notice.code}/finalize"' in page
     final = _text(client.get(f"/staff/notices/{notice.code}/finalize"))
     assert "no review can change it any more" in final
-    assert "1 objections were filed" in final
+    assert "1 objection was filed; it must have its answer before this step." in final
     notice.refresh_from_db()
     assert notice.status == "on_notice"
 

@@ -18,6 +18,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from pingyi.accounts.selectors import READ, RUN, campaigns_for, organizations_for, role_in
@@ -203,6 +204,7 @@ def finalize(request: HttpRequest, code: str) -> HttpResponse:
     """GET: the confirmation page; POST: the result becomes final."""
     notice = _notice(request, code, RUN)
     if request.method == "GET":
+        filed = objection_list(notice).count()
         return confirmation(
             request,
             title=_("Make the result final: %(name)s") % {"name": notice.title},
@@ -215,8 +217,12 @@ def finalize(request: HttpRequest, code: str) -> HttpResponse:
                     "Rectification plans are made for the units it flags for rectification, "
                     "and their ledgers open."
                 ),
-                _("%(n)s objections were filed; each must have its answer before this step.")
-                % {"n": objection_list(notice).count()},
+                ngettext(
+                    "%(n)s objection was filed; it must have its answer before this step.",
+                    "%(n)s objections were filed; each must have its answer before this step.",
+                    filed,
+                )
+                % {"n": filed},
             ],
             button=_("Make the result final"),
             back=reverse("notices:staff-notice", kwargs={"code": notice.code}),
