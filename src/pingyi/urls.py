@@ -12,6 +12,7 @@ urlpatterns = [
     path("v/", vote_views.vote, name="vote"),
     path("v/review", vote_views.review, name="vote-review"),
     path("v/submit", vote_views.submit, name="vote-submit"),
+    path("v/done", vote_views.done, name="vote-done"),
     path("receipt/", vote_views.receipt, name="receipt"),
     path("accounts/login/", staff_views.Login.as_view(), name="login"),
     path("accounts/logout/", staff_views.logout_view, name="logout"),

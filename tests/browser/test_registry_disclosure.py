@@ -135,7 +135,9 @@ def _run_the_rounds(page: Page, server: LiveServer, shots: Path) -> None:
     for name in ROUNDS:
         page.goto(f"{server.url}/staff/registry/{CLEANUP}/")
         assert page.get_attribute("#advance-form button", "value") == name
-        post_ok(page, "#advance-form button", server.home / "server.log")
+        page.click("#advance-form button")  # the confirmation page, then the move
+        page.wait_for_selector("#confirm")
+        post_ok(page, "#confirm", server.home / "server.log")
         assert page.locator(".messages .error").count() == 0, page.inner_text(".messages")
         if name in ("initial_audit", "joint_meeting"):
             _decide_every_project(page, server, ids)

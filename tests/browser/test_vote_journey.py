@@ -154,7 +154,7 @@ def _check_the_phone_layout(page: Page) -> None:
         assert len({round(b["y"]) for b in present}) == 1, f"{unit}: the marks wrap"
         assert all(b["x"] >= 0 and b["x"] + b["width"] <= PHONE["width"] for b in present)
         assert all(b["height"] >= MIN_TAP_HEIGHT for b in present), f"{unit}: too small to tap"
-    review = page.locator("#ballot button[type=submit]").bounding_box()
+    review = page.locator("#ballot .sticky button.primary").bounding_box()
     assert review is not None and review["y"] + review["height"] <= PHONE["height"]
 
 
@@ -180,14 +180,14 @@ def _vote(page: Page, server: LiveServer, artifacts: Path) -> str:
     bar.evaluate("bar => { bar.style.position = 'static'; }")
     page.screenshot(path=artifacts / "ballot-phone.png", full_page=True)
     bar.evaluate("bar => { bar.style.position = ''; }")
-    post_ok(page, "#ballot button[type=submit]", _log(server))
+    post_ok(page, "#ballot .sticky button.primary", _log(server))
     page.wait_for_url("**/v/review")
     warning = page.inner_text("main p.warn")
     assert _mentions(warning, BLANK), warning
     assert page.locator("table.review td em").count() == BLANK
     page.screenshot(path=artifacts / "review-phone.png", full_page=True)
     post_ok(page, "form.actions button.primary", _log(server))
-    page.wait_for_url("**/v/submit")
+    page.wait_for_url("**/v/done")
     page.screenshot(path=artifacts / "receipt-phone.png", full_page=True)
     return page.inner_text("#receipt").strip()
 
@@ -227,7 +227,9 @@ def test_staff_run_a_round_and_an_evaluator_votes_on_a_phone(
         staff = staff_context.new_page()
         _sign_in(staff, server)
         campaign = _create_campaign(staff, server, office)
-        post_ok(staff, 'button[name="to"][value="open"]', _log(server))
+        staff.click("#open-link")  # the confirmation page says what opening freezes
+        assert "评议码" in staff.inner_text("#consequences")
+        post_ok(staff, "#confirm", _log(server))
         links = _issue_tokens(staff, 1 + OTHERS)
         assert all(link.startswith(f"{base}/v/#") for link in links)
         tokens = [link.split("#", 1)[1] for link in links]
@@ -242,7 +244,9 @@ def test_staff_run_a_round_and_an_evaluator_votes_on_a_phone(
             _cast_through_the_api(base, token)
 
         staff.goto(f"{base}/staff/c/{campaign}/")
-        post_ok(staff, 'button[name="to"][value="close"]', _log(server))
+        staff.click("#close-link")
+        assert "尚未使用" in staff.inner_text("#consequences")
+        post_ok(staff, "#confirm", _log(server))
         staff.goto(f"{base}/staff/c/{campaign}/results")
         staff.screenshot(path=artifacts / "results.png", full_page=True)
         assert _counts(staff, "组织部") == [1, OTHERS, 0, 0]  # 满意 on the phone

@@ -1,4 +1,4 @@
-"""R13: a campaign's units and scheme are frozen once it opens; the schedule may still move."""
+"""R13: a campaign's units, scheme and stages are frozen once it opens."""
 
 from __future__ import annotations
 
@@ -95,7 +95,7 @@ def test_an_unknown_unit_is_named() -> None:
 
 
 def test_the_six_stages_get_dates_and_a_stage_cannot_end_before_it_starts() -> None:
-    campaign = make_campaign()
+    campaign = make_campaign(open_it=False)
     day = dt.date(2026, 3, 1)
     stages = {
         kind: (day + dt.timedelta(days=30 * i), day + dt.timedelta(days=30 * i + 29))
@@ -112,6 +112,15 @@ def test_the_six_stages_get_dates_and_a_stage_cannot_end_before_it_starts() -> N
             stages={"appraisal": (dt.date(2026, 12, 2), dt.date(2026, 12, 1))},
         )
     assert campaign.stages.count() == 6
+
+
+def test_stages_cannot_change_once_the_campaign_is_open() -> None:
+    campaign = make_campaign()
+    with pytest.raises(RuleError) as refused:
+        campaign_stages_set(campaign=campaign, stages={}, actor=STAFF)
+    assert refused.value.message() == (
+        "the campaign is open: its stages are set only while it is a draft"
+    )
 
 
 def test_a_unit_added_by_hand_is_audited_and_a_repeated_code_is_refused() -> None:

@@ -241,3 +241,21 @@ def test_the_department_downloads_the_report_tables_once_all_are_graded(
     text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf.content_bytes)).pages)
     assert "四村党支部" in text
     assert department.get(_url(grading_round, "reports.csv")).status_code == 404
+
+
+def test_moving_the_round_on_asks_first_and_says_what_opens(db: None, tmp_path: Path) -> None:
+    grading_round = make_round(tmp_path)
+    client = _department()
+    page = client.get(_url(grading_round)).content.decode()
+    assert f'href="{_url(grading_round, "advance")}"' in page
+    confirm = client.get(_url(grading_round, "advance")).content.decode()
+    assert "The round leaves “Setup” and enters “Self-evaluation”" in confirm
+    count = grading_round.orgs.count()
+    assert f"The list of its {count} party organizations is fixed" in confirm
+    grading_round.refresh_from_db()
+    assert grading_round.status == rules.SETUP
+    client.post(_url(grading_round, "advance"))
+    grading_round.refresh_from_db()
+    assert grading_round.status == rules.SELF_EVALUATION
+    confirm = client.get(_url(grading_round, "advance")).content.decode()
+    assert "the assessors' scores, talks and ratings open" in confirm.replace("&#x27;", "'")

@@ -267,3 +267,58 @@ def test_the_notice_explains_a_unit_that_is_both_winner_and_key_rectification(
     assert (
         '<p class="small" id="winner-and-rectify">单位F2：既是优胜单位，又是重点整改单位。' in text
     )
+
+
+def test_publishing_and_finalizing_ask_first_and_say_what_will_happen(closed: Campaign) -> None:
+    alice = staff_user("alice", closed.series.organization)
+    client = Client()
+    client.force_login(alice)
+    home = _text(client.get("/staff/notices/"))
+    assert f'<form method="get" action="/staff/notices/publish/{closed.code}"' in home
+    confirm = _text(client.get(f"/staff/notices/publish/{closed.code}?days=3"))
+    until = (timezone.localdate() + dt.timedelta(days=3)).isoformat()
+    assert f"goes on public notice for 3 days, until {until}" in confirm
+    assert 'name="days" value="3"' in confirm and 'id="confirm"' in confirm
+    assert not Notice.objects.exists()  # the GET published nothing
+    default = _text(client.get(f"/staff/notices/publish/{closed.code}"))
+    assert "for 5 days" in default  # the scheme's period when the field is left empty
+    client.post(f"/staff/notices/publish/{closed.code}", {"days": "3"})
+    notice = Notice.objects.get()
+    objection_file(notice=notice, entry_code="F1", text="否决有误")
+    page = _text(client.get(f"/staff/notices/{notice.code}/"))
+    assert f'href="/staff/notices/{notice.code}/finalize"' in page
+    final = _text(client.get(f"/staff/notices/{notice.code}/finalize"))
+    assert "no review can change it any more" in final
+    assert "1 objection was filed; it must have its answer before this step." in final
+    notice.refresh_from_db()
+    assert notice.status == "on_notice"
+
+
+def test_a_flag_ticked_in_a_review_is_the_flag_set_and_an_empty_review_says_what_is_needed(
+    live_notice: Notice,
+) -> None:
+    alice = staff_user("alice", live_notice.organization)
+    client = Client()
+    client.force_login(alice)
+    base = f"/staff/notices/{live_notice.code}"
+    entry = live_notice.entries.get(code="L1")
+    assert "rectify" not in entry.flags
+    who = {"reason": "复核认定", "approved_by": "组长"}
+    done = client.post(
+        f"{base}/review", {"unit": "L1", "flags": ["rectify"], **who}, follow=True
+    )  # no second checkbox: the ticked flag is what the clerk meant
+    assert "The review changed the result" in _text(done)
+    entry.refresh_from_db()
+    assert entry.flags == ["rectify"]
+    empty = client.post(f"{base}/review", {"unit": "L1", **who}, follow=True)
+    text = _text(empty)
+    assert "Say what the review changes: the one-vote veto, the rank, or the flags." in text
+    assert "already reads so" not in text
+    both = client.post(
+        f"{base}/review", {"unit": "L1", "flags": ["winner"], "set_flags": "on", **who}, follow=True
+    )
+    assert "not both" in _text(both)
+    cleared = client.post(f"{base}/review", {"unit": "L1", "set_flags": "on", **who}, follow=True)
+    assert "The review changed the result" in _text(cleared)
+    entry.refresh_from_db()
+    assert entry.flags == []

@@ -50,12 +50,11 @@ def test_the_final_result_makes_a_plan_for_every_last_and_rectify_unit(ledger: L
     assert entry.data["units"] == ["L6", "L7", "V4"]
 
 
-def test_an_item_moves_step_by_step_and_never_skips(ledger: Ledger) -> None:
+def test_an_item_moves_step_by_step_and_never_skips_the_close_out(ledger: Ledger) -> None:
     item = ledger.item
-    assert (
-        _refused(lambda: item_progress(item=item, text="直接完成", status="done", actor="olga"))
-        == "an item that is not started cannot become done"
-    )
+    assert _refused(
+        lambda: item_progress(item=item, text="直接销号", status="closed_out", actor="olga")
+    ) == ("only a done item can be closed out (this one is not started)")
     item_progress(item=item, text="已增设两个窗口", status="in_progress", actor="olga")
     item_progress(item=item, text="网上预约上线", status="done", actor="olga")
     item_progress(item=item, text="复查发现仍排队", status="in_progress", actor="alice")

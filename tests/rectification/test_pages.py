@@ -269,3 +269,20 @@ def test_the_ledger_template_is_linked_beside_the_import_with_a_status_drop_down
     sheet = load_workbook(io.BytesIO(client.get("/staff/ledger/ledger.xlsx").content)).active
     lists = [v for v in sheet.data_validations.dataValidation if v.type == "list"]
     assert [(str(v.sqref), v.formula1) for v in lists] == [("I2:I501", '"未开始,进行中,已完成"')]
+
+
+def test_an_item_done_at_once_goes_from_not_started_to_done_with_its_note_and_evidence(
+    ledger: Ledger,
+) -> None:
+    owner = _client(ledger.olga)
+    report = SimpleUploadedFile("整改报告.pdf", PDF, content_type="application/pdf")
+    response = owner.post(
+        f"/staff/ledger/items/{ledger.item.pk}/progress",
+        {"text": "当日整改完毕", "status": "done", "evidence": report},
+        follow=True,
+    )
+    assert "Progress recorded." in _text(response)
+    item = Item.objects.get(pk=ledger.item.pk)
+    note = ProgressNote.objects.get(item=item)
+    assert (item.status, note.text, note.status_after) == ("done", "当日整改完毕", "done")
+    assert [e.original_name for e in note.evidence.all()] == ["整改报告.pdf"]

@@ -153,3 +153,20 @@ def test_the_office_page_costs_the_same_queries_for_few_or_many_projects(cast: C
         return len(captured)
 
     assert queries(2) == queries(20)
+
+
+def test_moving_on_to_the_next_round_asks_first_and_says_what_opens(cast: Cast) -> None:
+    office = client_for(cast.alice)
+    url = f"/staff/registry/{cast.cleanup.code}/advance"
+    page = office.get(f"/staff/registry/{cast.cleanup.code}/").content.decode()
+    assert f'<form method="get" action="{url}" id="advance-form">' in page
+    confirm = office.get(f"{url}?to={r.INITIAL_AUDIT}").content.decode()
+    assert "This step cannot be undone." in confirm
+    assert f'name="to" value="{r.INITIAL_AUDIT}"' in confirm
+    cast.cleanup.refresh_from_db()
+    assert cast.cleanup.round == r.SELF_CHECK
+    skip = office.get(f"{url}?to={r.PUBLISHED}")  # not the next round: back to the page
+    assert skip.status_code == 302
+    office.post(url, {"to": r.INITIAL_AUDIT})
+    cast.cleanup.refresh_from_db()
+    assert cast.cleanup.round == r.INITIAL_AUDIT

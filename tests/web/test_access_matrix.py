@@ -32,6 +32,7 @@ MATRIX: dict[str, tuple[str, str, Any, dict[str, int]]] = {
     "vote": ("GET", "/v/", None, {"*": 200}),
     "vote-review": ("POST", "/v/review", {"code": "nope"}, {"*": 409}),
     "vote-submit": ("POST", "/v/submit", {"code": "nope"}, {"*": 409}),
+    "vote-done": ("GET", "/v/done", None, {"*": 302}),  # no receipt cookie: the code page
     "receipt": ("GET", "/receipt/", None, {"*": 200}),
     "login": ("GET", "/accounts/login/", None, {"public": 200, "*": 302}),
     "logout": ("POST", "/accounts/logout/", {}, {"*": 302}),

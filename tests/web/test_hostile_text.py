@@ -198,7 +198,7 @@ def _vote_pages(h: Hostile, code: str) -> Iterator[tuple[TestResponse, list[str]
     marks = {f"m_{unit}": mark for unit, mark in MARKS.items()}
     yield evaluator.post("/v/", {"code": code}), [h.payload, *h.unit_names, *h.category_names]
     yield evaluator.post("/v/review", {"code": code, **marks}), h.unit_names
-    receipt = evaluator.post("/v/submit", {"code": code, **marks})
+    receipt = evaluator.post("/v/submit", {"code": code, **marks}, follow=True)
     yield receipt, [h.payload]
     number = receipt.context["receipt"]
     check = {"campaign": h.campaign.code, "receipt": number}

@@ -8,6 +8,7 @@ import zipfile
 import openpyxl
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
 from django.urls import NoReverseMatch, reverse
 
 from pingyi.campaigns.models import Campaign, Unit
@@ -236,3 +237,36 @@ def test_the_collection_shows_the_response_rate_and_shares_as_percentages(
     assert '<div class="stat" id="response-rate">回收率（评议码）<b>20.0%</b></div>' in text
     assert "3/5" not in text and '<td class="num">60%</td>' in text
     assert 'data-refresh="15"' in text and "pingyi/collection" in text
+
+
+def test_opening_asks_first_and_says_what_freezes(cast: Cast) -> None:
+    draft = make_campaign(2027, open_it=False)
+    alice = client_for(cast.alice)
+    page = alice.get(f"/staff/c/{draft.code}/").content.decode()
+    assert f'href="/staff/c/{draft.code}/transition?to=open"' in page
+    assert 'name="to" value="open"' not in page  # no one-click button any more
+    confirm = alice.get(f"/staff/c/{draft.code}/transition?to=open").content.decode()
+    assert "This step cannot be undone." in confirm
+    assert "Its 4 units, their categories, the one-vote veto marks" in confirm
+    assert 'name="to" value="open"' in confirm and 'id="confirm"' in confirm
+    draft.refresh_from_db()
+    assert draft.status == "draft"  # the GET changed nothing
+    alice.post(f"/staff/c/{draft.code}/transition", {"to": "open"})
+    draft.refresh_from_db()
+    assert draft.status == "open"
+
+
+def test_closing_asks_first_and_says_how_many_codes_are_unused(
+    cast: Cast, issued: IssuedBatch
+) -> None:
+    alice = client_for(cast.alice)
+    Client().post("/v/submit", {"code": issued.codes[0], "m_L1": "satisfied"})
+    code = cast.campaign.code
+    assert (
+        f'href="/staff/c/{code}/transition?to=close"'
+        in alice.get(f"/staff/c/{code}/").content.decode()
+    )
+    confirm = alice.get(f"/staff/c/{code}/transition?to=close").content.decode()
+    assert "4 of the 5 codes issued are unused: they will no longer work." in confirm
+    assert Campaign.objects.get(pk=cast.campaign.pk).status == "open"
+    assert alice.get(f"/staff/c/{code}/transition?to=nowhere").status_code == 400

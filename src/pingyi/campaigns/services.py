@@ -243,22 +243,25 @@ def unit_remove(*, campaign: Campaign, code: str, actor: str) -> None:
 def campaign_stages_set(
     *, campaign: Campaign, stages: Mapping[str, tuple[dt.date, dt.date]], actor: str
 ) -> list[CampaignStage]:
-    """Sets the dates of the six stages (seed 001); the schedule may move while a campaign runs."""
+    """Sets the dates of the six stages (seed 001) — only in a draft; a stage not given is
+    dropped. Once the campaign opens the schedule is read, not changed."""
     for kind, (starts, ends) in stages.items():
         if ends < starts:
             raise RuleError(E_STAGE_DATES, stage=StageKind(kind).label)
     with transaction.atomic():
-        campaign.stages.exclude(kind__in=list(stages)).delete()
+        locked = Campaign.objects.select_for_update().get(pk=campaign.pk)
+        phases.check_stages_editable(locked.status)
+        locked.stages.exclude(kind__in=list(stages)).delete()
         saved = [
             CampaignStage.objects.update_or_create(
-                campaign=campaign, kind=kind, defaults={"starts_on": s, "ends_on": e}
+                campaign=locked, kind=kind, defaults={"starts_on": s, "ends_on": e}
             )[0]
             for kind, (s, e) in stages.items()
         ]
         audit_log(
             actor=actor,
             action="campaign.stages",
-            obj=campaign,
+            obj=locked,
             data={k: [s.isoformat(), e.isoformat()] for k, (s, e) in stages.items()},
         )
     return saved

@@ -12,7 +12,7 @@ from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from pingyi.accounts.selectors import RUN, organizations_for
 from pingyi.exports.grading_reports import sector_counts
@@ -34,7 +34,7 @@ from pingyi.rules import grading as rules
 from pingyi.rules.errors import InputError, RuleError
 from pingyi.voting.selectors import collection_status
 from pingyi.web import charts
-from pingyi.web.shared import XLSX, download, guarded, uploaded, written
+from pingyi.web.shared import XLSX, confirmation, download, guarded, uploaded, written
 
 
 def scope_of(request: HttpRequest, code: str) -> Scope:
@@ -175,11 +175,53 @@ def reports_download(request: HttpRequest, code: str, fmt: str) -> HttpResponse:
     return redirect("jobs:detail", job_id=job.pk)
 
 
+def _what_opens(grading_round: GradingRound) -> list[str]:
+    """What moving the round on closes and opens, step by step (seed 003)."""
+    status = grading_round.status
+    if status == rules.CLOSED:
+        return []
+    target = rules.next_step(status)
+    labels = dict(RoundStatus.choices)
+    lines = [
+        _("The round leaves “%(current)s” and enters “%(next)s”; it cannot go back.")
+        % {"current": labels[status], "next": labels[target]}
+    ]
+    if target == rules.SELF_EVALUATION:
+        lines.append(
+            _(
+                "The list of its %(orgs)s party organizations is fixed, and their "
+                "self-evaluations open."
+            )
+            % {"orgs": grading_round.orgs.count()}
+        )
+    elif target == rules.ASSESSMENT:
+        lines.append(_("Self-evaluations close; the assessors' scores, talks and ratings open."))
+    elif target == rules.DECISION:
+        lines.append(
+            _(
+                "Assessment closes; the committees decide the grades, which can then go on "
+                "public notice and be filed."
+            )
+        )
+    else:
+        lines.append(_("The round closes: the approved filings are final and nothing changes."))
+    return lines
+
+
 @guarded
-@require_POST
+@require_http_methods(["GET", "POST"])
 def round_advance(request: HttpRequest, code: str) -> HttpResponse:
+    """GET: the confirmation page, with what the next step opens; POST: the step."""
     scope = scope_of(request, code)
     require(scope.can_run)
+    if request.method == "GET":
+        return confirmation(
+            request,
+            title=_("Move to the next step: %(name)s") % {"name": scope.round.name},
+            consequences=_what_opens(scope.round),
+            button=_("Move to the next step"),
+            back=scope.round_url,
+        )
     return act(
         request,
         lambda: services.round_advance(grading_round=scope.round, actor=actor(request)),

@@ -100,12 +100,19 @@ class ReviewForm(forms.Form):
     veto = forms.ChoiceField(label=_("One-vote veto"), choices=VETO_CHOICES, required=False)
     rank = forms.IntegerField(label=_("Rank"), min_value=1, required=False)
     grade = forms.ChoiceField(label=_("Grade"), choices=GRADE_CHOICES, required=False)
-    set_flags = forms.BooleanField(label=_("Set the flags to those ticked"), required=False)
+    # Ticking a flag sets the unit's flags to those ticked; this box is for setting none.
+    set_flags = forms.BooleanField(
+        label=_("Remove every flag (tick no flag below)"), required=False
+    )
     flags = forms.MultipleChoiceField(
         label=_("Flags"),
         choices=[(f, flag_label(f)) for f in FLAG_ORDER],
         widget=forms.CheckboxSelectMultiple,
         required=False,
+        help_text=_(
+            "The unit's flags become exactly those ticked; leave all unticked to keep "
+            "its flags as they are."
+        ),
     )
     reason = forms.CharField(
         label=_("Why the result changes"), widget=forms.Textarea(attrs={"rows": 3})
@@ -127,15 +134,34 @@ class ReviewForm(forms.Form):
         if grading:
             unit.label = _("Party organization")
 
+    def clean(self) -> dict[str, Any]:
+        """Refuses a review that asks for no change, naming what it can change; a flag ticked
+        together with "remove every flag" is a contradiction, said as such."""
+        data = super().clean() or {}
+        if data.get("set_flags") and data.get("flags"):
+            raise forms.ValidationError(
+                _("Either tick the flags the unit should have, or “Remove every flag” — not both.")
+            )
+        asked = [data.get(k) for k in ("veto", "rank", "grade", "set_flags", "flags")]
+        if not any(v not in (None, "", []) and v is not False for v in asked):
+            raise forms.ValidationError(
+                _("Say what the review changes: the grade.")
+                if "grade" in self.fields
+                else _("Say what the review changes: the one-vote veto, the rank, or the flags.")
+            )
+        return data
+
     def changes(self) -> dict[str, Any]:
-        """The keyword arguments of review_apply this form asks for."""
+        """The keyword arguments of review_apply this form asks for: flags ticked set the
+        unit's flags to exactly those; "remove every flag" sets none; neither keeps them."""
         data = self.cleaned_data
         veto = {"yes": True, "no": False}.get(data.get("veto") or "")
+        flags = list(data.get("flags") or [])
         return {
             "entry_code": data["unit"],
             "veto": veto,
             "rank": data.get("rank"),
-            "flags": list(data.get("flags") or []) if data.get("set_flags") else None,
+            "flags": flags if flags or data.get("set_flags") else None,
             "reason": data["reason"],
             "approved_by": data["approved_by"],
             "objection": data.get("objection"),

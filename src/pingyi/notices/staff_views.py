@@ -6,6 +6,7 @@ Each view parses, calls one service or selector, and answers with a page or a me
 
 from __future__ import annotations
 
+import datetime as dt
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
@@ -14,10 +15,14 @@ from typing import Any
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.utils.translation import ngettext
+from django.views.decorators.http import require_http_methods, require_POST
 
 from pingyi.accounts.selectors import READ, RUN, campaigns_for, organizations_for, role_in
+from pingyi.campaigns.selectors import campaign_scheme
 from pingyi.grading.models import GradingRound
 from pingyi.notices.forms import AnswerForm, AssignForm, NoteForm, PublishForm, ReviewForm
 from pingyi.notices.grading_notice import notice_publish_grading
@@ -38,8 +43,9 @@ from pingyi.notices.services import (
     objection_note,
     review_apply,
 )
+from pingyi.rules import notice as notice_rules
 from pingyi.rules.errors import RuleError
-from pingyi.web.shared import XLSX, guarded
+from pingyi.web.shared import XLSX, confirmation, guarded
 
 
 def _notice(request: HttpRequest, code: str, roles: tuple[str, ...] = READ) -> Notice:
@@ -81,18 +87,44 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(request, "pingyi/notices/staff_home.html", context)
 
 
+def _until(days: int) -> str:
+    return (timezone.localdate() + dt.timedelta(days=days)).isoformat()
+
+
 @guarded
-@require_POST
+@require_http_methods(["GET", "POST"])
 def publish(request: HttpRequest, campaign: str) -> HttpResponse:
+    """GET ?days=N: the confirmation page; POST: the notice opens."""
     found = campaigns_for(request.user).filter(code=campaign).first()
     if found is None:
         raise Http404
     if role_in(request.user, found.series.organization) not in RUN:
         raise PermissionError
-    form = PublishForm(request.POST)
+    form = PublishForm(request.POST if request.method == "POST" else request.GET)
     if not form.is_valid():
         messages.error(request, _("A notice period is 1 to 60 days."))
         return redirect("notices:home")
+    days = form.cleaned_data["days"]
+    if request.method == "GET":
+        shown = days or campaign_scheme(found).notice_days
+        return confirmation(
+            request,
+            title=_("Publish the result: %(name)s") % {"name": found.name},
+            consequences=[
+                _(
+                    "The result of its %(units)s units goes on public notice for %(days)s days, "
+                    "until %(until)s: anyone can read it and file an objection."
+                )
+                % {"units": found.units.count(), "days": shown, "until": _until(shown)},
+                _(
+                    "The campaign becomes “on public notice”: its result changes only through a "
+                    "recorded review, and the notice cannot be withdrawn."
+                ),
+            ],
+            button=_("Publish"),
+            back=reverse("notices:home"),
+            fields={"days": str(days or "")},
+        )
     try:
         notice = notice_publish(
             campaign=found, actor=request.user.get_username(), days=form.cleaned_data["days"]
@@ -105,9 +137,10 @@ def publish(request: HttpRequest, campaign: str) -> HttpResponse:
 
 
 @guarded
-@require_POST
+@require_http_methods(["GET", "POST"])
 def publish_grading(request: HttpRequest, grading_round: str) -> HttpResponse:
-    """Publishes a grading round's grades (at its decision step, before filing)."""
+    """Publishes a grading round's grades (at its decision step, before filing); GET ?days=N
+    is the confirmation page."""
     found = (
         GradingRound.objects.filter(
             code=grading_round, organization__in=organizations_for(request.user, READ)
@@ -119,10 +152,28 @@ def publish_grading(request: HttpRequest, grading_round: str) -> HttpResponse:
         raise Http404
     if role_in(request.user, found.organization) not in RUN:
         raise PermissionError
-    form = PublishForm(request.POST)
+    form = PublishForm(request.POST if request.method == "POST" else request.GET)
     if not form.is_valid():
         messages.error(request, _("A notice period is 1 to 60 days."))
         return redirect("grading:round", code=found.code)
+    days = form.cleaned_data["days"]
+    if request.method == "GET":
+        shown = days or notice_rules.DEFAULT_DAYS
+        return confirmation(
+            request,
+            title=_("Publish the grades: %(name)s") % {"name": found.name},
+            consequences=[
+                _(
+                    "The grades of its %(orgs)s party organizations go on public notice for "
+                    "%(days)s days, until %(until)s: anyone can read them and file an objection."
+                )
+                % {"orgs": found.orgs.count(), "days": shown, "until": _until(shown)},
+                _("The notice cannot be withdrawn; a grade then changes only through a review."),
+            ],
+            button=_("Publish"),
+            back=reverse("grading:round", kwargs={"code": found.code}),
+            fields={"days": str(days or "")},
+        )
     try:
         notice = notice_publish_grading(
             grading_round=found, actor=request.user.get_username(), days=form.cleaned_data["days"]
@@ -148,9 +199,34 @@ def notice_detail(request: HttpRequest, code: str) -> HttpResponse:
 
 
 @guarded
-@require_POST
+@require_http_methods(["GET", "POST"])
 def finalize(request: HttpRequest, code: str) -> HttpResponse:
+    """GET: the confirmation page; POST: the result becomes final."""
     notice = _notice(request, code, RUN)
+    if request.method == "GET":
+        filed = objection_list(notice).count()
+        return confirmation(
+            request,
+            title=_("Make the result final: %(name)s") % {"name": notice.title},
+            consequences=[
+                _(
+                    "The result becomes final: no review can change it any more, and the "
+                    "notice shows it as final."
+                ),
+                _(
+                    "Rectification plans are made for the units it flags for rectification, "
+                    "and their ledgers open."
+                ),
+                ngettext(
+                    "%(n)s objection was filed; it must have its answer before this step.",
+                    "%(n)s objections were filed; each must have its answer before this step.",
+                    filed,
+                )
+                % {"n": filed},
+            ],
+            button=_("Make the result final"),
+            back=reverse("notices:staff-notice", kwargs={"code": notice.code}),
+        )
     return _done(
         request,
         lambda: notice_finalize(notice=notice, actor=request.user.get_username()),
@@ -166,7 +242,9 @@ def review(request: HttpRequest, code: str) -> HttpResponse:
     form = ReviewForm(request.POST, notice=notice)
     back = redirect("notices:staff-notice", code=notice.code)
     if not form.is_valid():
-        messages.error(request, _("Choose a unit, and give the reason and the approver."))
+        problems = [str(p) for p in form.non_field_errors()]
+        for problem in problems or [_("Choose a unit, and give the reason and the approver.")]:
+            messages.error(request, problem)
         return back
     return _done(
         request,

@@ -223,9 +223,10 @@ def item_progress(
     files: Sequence[evidence.Upload] = (),
     today: dt.date | None = None,
 ) -> ProgressNote:
-    """A dated progress note, optionally moving the item (未开始 → 进行中 → 已完成, or back
-    from 已完成 to 进行中) and carrying evidence files (checked first: a refused file stores
-    nothing). Closing out is not a progress step: see item_close_out."""
+    """A dated progress note, optionally moving the item (未开始 → 进行中 → 已完成, 未开始 →
+    已完成 in one note, or back from 已完成 to 进行中) and carrying evidence files (checked
+    first: a refused file stores nothing). Closing out is not a progress step: see
+    item_close_out."""
     text = text.strip()
     if not 1 <= len(text) <= 4000:
         raise RuleError(E_NOTE)

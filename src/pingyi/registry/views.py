@@ -15,7 +15,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from pingyi.accounts.selectors import RUN, organizations_for
 from pingyi.registry import selectors as sel
@@ -33,7 +33,7 @@ from pingyi.registry.models import Cleanup, Project, RegisteringUnit, Round
 from pingyi.registry.workbooks import write_form_template, write_statistics, write_stats_template
 from pingyi.rules import registry as rules
 from pingyi.rules.errors import InputError, RuleError
-from pingyi.web.shared import XLSX, download, guarded, uploaded, written
+from pingyi.web.shared import XLSX, confirmation, download, guarded, uploaded, written
 
 
 def _cleanup(request: HttpRequest, code: str) -> tuple[Cleanup, sel.Access]:
@@ -122,10 +122,44 @@ def cleanup_detail(request: HttpRequest, code: str) -> HttpResponse:
     return render(request, "pingyi/registry/cleanup.html", context)
 
 
+def _what_opens(cleanup: Cleanup, target: str) -> list[str]:
+    labels = dict(Round.choices)
+    lines = [
+        _("The clean-up leaves “%(current)s” and enters “%(next)s”; it cannot go back.")
+        % {"current": labels.get(cleanup.round, cleanup.round), "next": labels.get(target, target)}
+    ]
+    undecided = sel.undecided_in_round(cleanup, cleanup.round)
+    if cleanup.round in rules.COMPLETE_ROUNDS and undecided:
+        lines.append(
+            _("%(n)s projects still lack this round's decision: the move will be refused.")
+            % {"n": undecided}
+        )
+    if target == rules.PUBLISHED:
+        lines.append(
+            _("The kept list is published on its public page, and no decision changes after.")
+        )
+    else:
+        lines.append(_("The decisions of “%(next)s” open.") % {"next": labels.get(target, target)})
+    return lines
+
+
 @guarded
-@require_POST
+@require_http_methods(["GET", "POST"])
 def cleanup_advance(request: HttpRequest, code: str) -> HttpResponse:
+    """GET ?to=ROUND: the confirmation page; POST: the move."""
     cleanup, _access = _running(request, code)
+    if request.method == "GET":
+        target = str(request.GET.get("to", ""))
+        if target != rules.NEXT_ROUND.get(cleanup.round):
+            return redirect(cleanup_url(cleanup))
+        return confirmation(
+            request,
+            title=_("Move on to: %(round)s") % {"round": dict(Round.choices)[target]},
+            consequences=_what_opens(cleanup, target),
+            button=_("Move on to: %(round)s") % {"round": dict(Round.choices)[target]},
+            back=cleanup_url(cleanup),
+            fields={"to": target},
+        )
     target = str(request.POST.get("to", ""))
     return _act(
         request,

@@ -1,9 +1,11 @@
 """P4 rectification ledger (整改台账) rules: item states, overdue, the digest window, acceptance.
 
-An item moves 未开始 → 进行中 → 已完成 → 已销号. 已完成 may go back to 进行中 (the work was
-not enough); 已销号 (closed out) is reached only from 已完成 and only with the supervising
-office's approval; nothing skips a state. An item is overdue when its deadline has passed and
-it is neither done nor closed out. The clock (``today``) is always a parameter.
+An item moves 未开始 → 进行中 → 已完成 → 已销号. Work done at once (a small item, or one
+reported late) goes 未开始 → 已完成 in one progress note, with its evidence; 已完成 may go
+back to 进行中 (the work was not enough); 已销号 (closed out) is reached only from 已完成 and
+only with the supervising office's approval, never skipped. An item is overdue when its
+deadline has passed and it is neither done nor closed out. The clock (``today``) is always a
+parameter.
 """
 
 from __future__ import annotations
@@ -30,7 +32,7 @@ STATUS_WORDS = {
 }
 # Moves a unit's owner may make; CLOSED_OUT is the supervisor's alone (item_close_out).
 MOVES = {
-    NOT_STARTED: {IN_PROGRESS},
+    NOT_STARTED: {IN_PROGRESS, DONE},
     IN_PROGRESS: {DONE},
     DONE: {IN_PROGRESS, CLOSED_OUT},
     CLOSED_OUT: set[str](),

@@ -27,6 +27,9 @@ E_NOT_OPEN = gettext_noop(
 )
 E_RESULTS_EMBARGO = gettext_noop("no results while the campaign is %(current)s: close it first")
 E_FROZEN = gettext_noop("the campaign is %(current)s: its units and scheme can no longer change")
+E_STAGES_FROZEN = gettext_noop(
+    "the campaign is %(current)s: its stages are set only while it is a draft"
+)
 
 
 def check_transition(current: str, target: str) -> None:
@@ -53,3 +56,9 @@ def check_results_visible(current: str) -> None:
 def check_editable(current: str) -> None:
     if current != DRAFT:
         raise RuleError(E_FROZEN, current=_word(current))
+
+
+def check_stages_editable(current: str) -> None:
+    """The schedule is part of the plan announced at the start: set in a draft, then read."""
+    if current != DRAFT:
+        raise RuleError(E_STAGES_FROZEN, current=_word(current))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from fractions import Fraction
 
@@ -20,6 +21,15 @@ class BallotForm:
     campaign: Campaign
     marks: tuple[Mark, ...]
     categories: list[tuple[str, list[Unit]]]
+    blank_invalid: bool = True
+
+    def counts(self, chosen: Mapping[str, str]) -> bool:
+        """Whether a ballot of these mark codes is valid: under the seed's rule one with no mark
+        but 弃权 or blank is an invalid (blank) ballot, recorded and not counted."""
+        if not self.blank_invalid:
+            return True
+        opinions = {m.code for m in self.marks if not m.abstain}
+        return any(mark in opinions for mark in chosen.values())
 
 
 def ballot_form(campaign: Campaign) -> BallotForm:
@@ -31,7 +41,12 @@ def ballot_form(campaign: Campaign) -> BallotForm:
         members = [u for u in units if u.category_id == category.pk]
         if members:
             categories.append((category.name, members))
-    return BallotForm(campaign=campaign, marks=scheme.marks, categories=categories)
+    return BallotForm(
+        campaign=campaign,
+        marks=scheme.marks,
+        categories=categories,
+        blank_invalid=scheme.blank_ballot_invalid,
+    )
 
 
 @dataclass(frozen=True)

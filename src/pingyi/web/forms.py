@@ -4,6 +4,7 @@ import datetime as dt
 from typing import Any, cast
 
 from django import forms
+from django.utils.formats import get_format
 from django.utils.translation import gettext_lazy as _
 
 from pingyi.campaigns.models import Campaign, EvaluatorGroup, Organization, StageKind
@@ -46,6 +47,12 @@ class PaperForm(forms.Form):
     file = forms.FileField(label=_("Data-entry file (.xlsx, .xls or .csv)"))
 
 
+# <input type=date> shows and posts only ISO dates, whatever the UI language: the widget
+# renders ISO (zh-hans would render 2027/12/01, which the browser drops as empty, and the
+# next save then erased every stage); typed dates are read in ISO first, then the locale's.
+ISO_DATE = "%Y-%m-%d"
+
+
 class StagesForm(forms.Form):
     """Start and end dates of the six stages of seed 001; a stage left empty is not planned."""
 
@@ -56,7 +63,8 @@ class StagesForm(forms.Form):
                 self.fields[f"{kind.value}_{edge}"] = forms.DateField(
                     label=f"{kind.label} {label}",
                     required=False,
-                    widget=forms.DateInput(attrs={"type": "date"}),
+                    input_formats=[ISO_DATE, *get_format("DATE_INPUT_FORMATS")],
+                    widget=forms.DateInput(attrs={"type": "date"}, format=ISO_DATE),
                 )
 
     def clean(self) -> dict[str, Any]:

@@ -12,6 +12,7 @@ from typing import Any
 from django.contrib.auth.decorators import login_required
 from django.core.files.uploadedfile import UploadedFile
 from django.http import HttpRequest, HttpResponse, HttpResponseForbidden
+from django.shortcuts import render
 from django.utils.translation import gettext as _
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -58,3 +59,24 @@ def download(content: bytes, filename: str, content_type: str) -> HttpResponse:
     response = HttpResponse(content, content_type=content_type)
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
+
+
+def confirmation(
+    request: HttpRequest,
+    *,
+    title: str,
+    consequences: list[str],
+    button: str,
+    back: str,
+    fields: dict[str, str] | None = None,
+) -> HttpResponse:
+    """The page before a step that cannot be undone: what will happen, then one POST button
+    to the same address (with ``fields``) and a way back. The step's view answers the POST."""
+    context = {
+        "title": title,
+        "consequences": consequences,
+        "button": button,
+        "back": back,
+        "fields": fields or {},
+    }
+    return render(request, "pingyi/staff/confirm.html", context)

@@ -11,8 +11,9 @@ from django.contrib.auth import logout
 from django.contrib.auth.views import LoginView
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from pingyi.accounts.models import Role
 from pingyi.accounts.selectors import (
@@ -55,7 +56,7 @@ from pingyi.web.forms import (
 )
 from pingyi.web.ratelimit import client_address, limited, record
 from pingyi.web.settings_access import limits
-from pingyi.web.shared import XLSX, download, guarded, written
+from pingyi.web.shared import XLSX, confirmation, download, guarded, written
 
 
 class Login(LoginView):
@@ -188,13 +189,54 @@ def campaign_detail(request: HttpRequest, code: str) -> HttpResponse:
     return render(request, "pingyi/staff/campaign.html", context)
 
 
+def _transition_consequences(campaign: Campaign, target: str) -> list[str]:
+    """What opening or closing will do, in the office's numbers."""
+    collection = collection_status(campaign)
+    if target == "open":
+        return [
+            _(
+                "Its %(units)s units, their categories, the one-vote veto marks, the scheme and "
+                "the stages are frozen: none of them can change any more."
+            )
+            % {"units": campaign.units.count()},
+            _(
+                "Ballots are accepted from now on: online with the %(issued)s codes issued so far, "
+                "and on paper."
+            )
+            % {"issued": collection.tokens_issued},
+        ]
+    unused = collection.tokens_issued - collection.tokens_used
+    return [
+        _("No more ballots are accepted, online or on paper."),
+        _("%(unused)s of the %(issued)s codes issued are unused: they will no longer work.")
+        % {"unused": unused, "issued": collection.tokens_issued},
+        _(
+            "%(received)s ballots received (%(paper)s on paper) are sealed, and the results "
+            "become visible to the office."
+        )
+        % {"received": collection.received, "paper": collection.paper},
+    ]
+
+
 @guarded
-@require_POST
+@require_http_methods(["GET", "POST"])
 def campaign_transition(request: HttpRequest, code: str) -> HttpResponse:
+    """GET ?to=open|close: the confirmation page, with what the step does; POST: the step."""
     campaign = _campaign(request, code, RUN)
-    action = {"open": campaign_open, "close": campaign_close}.get(request.POST.get("to", ""))
+    target = (request.POST if request.method == "POST" else request.GET).get("to", "")
+    action = {"open": campaign_open, "close": campaign_close}.get(target)
     if action is None:
         return HttpResponse(status=400)
+    if request.method == "GET":
+        title = _("Open the campaign") if target == "open" else _("Close the campaign")
+        return confirmation(
+            request,
+            title=f"{title}: {campaign.name}",
+            consequences=_transition_consequences(campaign, target),
+            button=title,
+            back=reverse("campaign", kwargs={"code": campaign.code}),
+            fields={"to": target},
+        )
     try:
         action(campaign=campaign, actor=request.user.get_username())
         messages.success(

@@ -9,6 +9,12 @@
     document.getElementById("code").value = code;
     form.submit();
   }
+  // The review is the page Back meets after the cast (which redirects to /v/done). Its history
+  // entry keeps no form data, so Back asks the server (GET /v/review → the code page) instead of
+  // Chrome's "confirm form resubmission" for a ballot already cast.
+  if (document.getElementById("review-form") && history.replaceState) {
+    history.replaceState(null, "", window.location.pathname);
+  }
   var ballot = document.getElementById("ballot");
   var left = document.getElementById("left");
   if (ballot && left) {
