@@ -261,6 +261,10 @@ def test_the_notice_explains_a_unit_that_is_both_winner_and_key_rectification(
     to contradict each other."""
     profile = {"L1": (10, 0, 0), "L2": (9, 1, 0), "F1": (10, 0, 0), "F2": (3, 2, 5)}
     campaign = closed_campaign(tmp_path, profile=profile)
+    clerk = Client()
+    clerk.force_login(staff_user("alice", campaign.series.organization))
+    confirm = clerk.get(f"/staff/notices/publish/{campaign.code}").content.decode()
+    assert "单位F2 will be both a winner and a key rectification unit" in confirm
     notice = notice_publish(campaign=campaign, actor=STAFF)
     page = Client(headers={"accept-language": "zh-hans"}).get(f"/notice/{notice.code}/")
     text = page.content.decode()

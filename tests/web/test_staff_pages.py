@@ -126,7 +126,8 @@ def test_results_appear_after_close_with_flags_and_charts(cast: Cast) -> None:
         {"file": SimpleUploadedFile("p.csv", f"ballot_no,L1,L2,V1\n{rows}\n".encode())},
     )
     finish_jobs()
-    alice.post(f"/staff/c/{cast.campaign.code}/transition", {"to": "close"})
+    closed = alice.post(f"/staff/c/{cast.campaign.code}/transition", {"to": "close"}, follow=True)
+    assert "is both a winner and a key rectification unit" in closed.content.decode()
     page = alice.get(f"/staff/c/{cast.campaign.code}/results")
     html = page.content.decode()
     assert page.status_code == 200 and "<svg" in html and "组织部" in html

@@ -22,6 +22,8 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from pingyi.accounts.selectors import READ, RUN, campaigns_for, organizations_for, role_in
+from pingyi.ballots.selectors import campaign_results
+from pingyi.campaigns.models import Campaign
 from pingyi.campaigns.selectors import campaign_scheme
 from pingyi.grading.models import GradingRound
 from pingyi.notices.forms import AnswerForm, AssignForm, NoteForm, PublishForm, ReviewForm
@@ -87,6 +89,28 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(request, "pingyi/notices/staff_home.html", context)
 
 
+def _both_warning(campaign: Campaign) -> list[str]:
+    """A line for the units that will be published both 优胜单位 and 重点整改单位 (the seed's
+    rule allows it; the notice explains it), so the clerk is not surprised by it."""
+    try:
+        both = campaign_results(campaign).tally.winners_to_rectify()
+    except RuleError:
+        return []  # refused for a reason the publishing itself will give
+    if not both:
+        return []
+    names = "、".join(u.spec.name for u in both)
+    return [
+        ngettext(
+            "%(names)s will be both a winner and a key rectification unit: its category has no "
+            "more units than winner places. The notice explains it.",
+            "%(names)s will be both winners and key rectification units: their categories have "
+            "no more units than winner places. The notice explains it.",
+            len(both),
+        )
+        % {"names": names}
+    ]
+
+
 def _until(days: int) -> str:
     return (timezone.localdate() + dt.timedelta(days=days)).isoformat()
 
@@ -120,6 +144,7 @@ def publish(request: HttpRequest, campaign: str) -> HttpResponse:
                     "The campaign becomes “on public notice”: its result changes only through a "
                     "recorded review, and the notice cannot be withdrawn."
                 ),
+                *_both_warning(found),
             ],
             button=_("Publish"),
             back=reverse("notices:home"),

@@ -13,6 +13,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from pingyi.accounts.models import Role
@@ -243,9 +244,33 @@ def campaign_transition(request: HttpRequest, code: str) -> HttpResponse:
             request,
             _("The campaign is now: %(status)s") % {"status": campaign.get_status_display()},
         )
+        if target == "close":
+            _warn_winners_to_rectify(request, campaign)
     except RuleError as exc:
         messages.error(request, exc.message(_))
     return redirect("campaign", code=campaign.code)
+
+
+def _warn_winners_to_rectify(request: HttpRequest, campaign: Campaign) -> None:
+    """At close, say at once when a unit comes out both 优胜单位 and 重点整改单位 (the seed's
+    rule, kept; the results page explains it)."""
+    try:
+        both = campaign_results(campaign).tally.winners_to_rectify()
+    except RuleError:
+        return  # too few ballots: the results page says so
+    if both:
+        names = "、".join(u.spec.name for u in both)
+        messages.warning(
+            request,
+            ngettext(
+                "%(names)s is both a winner and a key rectification unit: its category has "
+                "no more units than winner places. The results page explains it.",
+                "%(names)s are both winners and key rectification units: their categories "
+                "have no more units than winner places. The results page explains it.",
+                len(both),
+            )
+            % {"names": names},
+        )
 
 
 @guarded
