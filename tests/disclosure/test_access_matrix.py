@@ -21,6 +21,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from pingyi.disclosure.models import Feedback, Item
 from pingyi.disclosure.services import feedback_submit
 from pingyi.rules import disclosure as d
+from tests.chinese import FIXTURE_WORDS, ZH, english_of
 from tests.disclosure.conftest import Cast, draft, publish
 from tests.web.conftest import client_for
 
@@ -137,16 +138,19 @@ def test_each_role_gets_what_the_matrix_says(cast: Cast, items: Items, name: str
         feedback=items.feedback.pk,
     )
     got = {}
+    english: dict[str, list[str]] = {}
     for role in ROLES:
         client = client_for(users[role])
         with transaction.atomic():  # every role meets the same state
             if method == "GET":
-                response = client.get(url)
+                response = client.get(url, headers=ZH)
             elif url.startswith("/api/"):
                 response = client.post(url, json.dumps(body or {}), content_type=JSON)
             else:
                 response = client.post(url, body or {})
             transaction.set_rollback(True)
         got[role] = response.status_code
+        english[role] = english_of(response, FIXTURE_WORDS)
     want = {role: expected.get(role, expected.get("*")) for role in ROLES}
     assert got == want
+    assert {r: e for r, e in english.items() if e} == {}  # shown in Chinese

@@ -22,6 +22,7 @@ from pingyi.campaigns.models import Organization
 from pingyi.grading.models import Committee, GradingRound
 from pingyi.grading.services import role_assign
 from pingyi.rules import grading as rules
+from tests.chinese import FIXTURE_WORDS, ZH, english_of
 from tests.grading.conftest import DEPT, advance_to, make_round, office, org
 from tests.web.conftest import client_for
 
@@ -205,11 +206,16 @@ def test_each_role_gets_what_the_matrix_says(cast: GradingCast, name: str) -> No
     method, path, body, expected = MATRIX[name]
     url = path.format(code=cast.round.code, k=cast.committee.pk)
     got = {}
+    english: dict[str, list[str]] = {}
     for role in ROLES:
         client = client_for(cast.users[role])
         with transaction.atomic():  # every role meets the same state
-            response = client.get(url) if method == "GET" else client.post(url, body or {})
+            response = (
+                client.get(url, headers=ZH) if method == "GET" else client.post(url, body or {})
+            )
             transaction.set_rollback(True)
         got[role] = response.status_code
+        english[role] = english_of(response, FIXTURE_WORDS)
     want = {role: expected.get(role, expected.get("*")) for role in ROLES}
     assert got == want
+    assert {r: e for r, e in english.items() if e} == {}  # shown in Chinese

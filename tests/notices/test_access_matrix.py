@@ -23,6 +23,7 @@ from pingyi.accounts.models import Membership, Role
 from pingyi.campaigns.models import Organization
 from pingyi.notices.models import Notice
 from pingyi.notices.services import notice_publish, objection_file
+from tests.chinese import FIXTURE_WORDS, ZH, english_of
 from tests.notices.conftest import STAFF, closed_campaign
 
 pytestmark = pytest.mark.django_db
@@ -147,17 +148,20 @@ def test_each_role_gets_what_the_matrix_says(name: str, tmp_path: Path) -> None:
         round_code = decided_grading(tmp_path).code
     url = path.format(code=notice.code, pk=pk, campaign=campaign, round=round_code)
     got = {}
+    english: dict[str, list[str]] = {}
     for role in ROLES:
         client = Client()
         if users[role] is not None:
             client.force_login(users[role])
         with transaction.atomic():  # every role meets the same state
             if method == "GET":
-                response = client.get(url)
+                response = client.get(url, headers=ZH)
             elif url.startswith("/api/"):
                 response = client.post(url, json.dumps(body), content_type="application/json")
             else:
                 response = client.post(url, body)
             transaction.set_rollback(True)
         got[role] = response.status_code
+        english[role] = english_of(response, FIXTURE_WORDS)
     assert got == {role: expected.get(role, expected.get("*")) for role in ROLES}
+    assert {r: e for r, e in english.items() if e} == {}  # shown in Chinese

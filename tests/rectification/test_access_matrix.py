@@ -18,6 +18,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 
 from pingyi.rectification import evidence
 from pingyi.rectification.services import item_progress
+from tests.chinese import FIXTURE_WORDS, ZH, english_of
 from tests.grading.conftest import make_round
 from tests.rectification.conftest import PDF, Ledger
 
@@ -96,12 +97,15 @@ def test_each_role_gets_what_the_matrix_says(name: str, ledger: Ledger, tmp_path
         "member": ledger.mike, "other_org": ledger.charlie, "no_role": ledger.dave,
     }  # fmt: skip
     got = {}
+    english: dict[str, list[str]] = {}
     for role in ROLES:
         client = Client()
         if users[role] is not None:
             client.force_login(users[role])
         with transaction.atomic():
-            response = client.get(url) if method == "GET" else client.post(url, {})
+            response = client.get(url, headers=ZH) if method == "GET" else client.post(url, {})
             transaction.set_rollback(True)
         got[role] = response.status_code
+        english[role] = english_of(response, FIXTURE_WORDS)
     assert got == {role: expected.get(role, expected.get("*")) for role in ROLES}
+    assert {r: e for r, e in english.items() if e} == {}  # shown in Chinese

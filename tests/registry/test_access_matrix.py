@@ -27,6 +27,7 @@ from pingyi.registry.services import (
     unit_add,
 )
 from pingyi.rules import registry as r
+from tests.chinese import FIXTURE_WORDS, ZH, english_of
 from tests.registry.conftest import OFFICE, START, Cast, spec
 from tests.web.conftest import client_for
 
@@ -189,19 +190,22 @@ def test_each_role_gets_what_the_matrix_says(cast: Cast, project: Project, name:
     users = _users(cast)
     url = path.format(code=cast.cleanup.code, pk=project.pk, published="qingli-2008")
     got = {}
+    english: dict[str, list[str]] = {}
     for role in ROLES:
         client = client_for(users[role])
         with transaction.atomic():  # every role meets the same state
             if method == "GET":
-                response = client.get(url)
+                response = client.get(url, headers=ZH)
             elif url.startswith("/api/"):
                 response = client.post(url, json.dumps(body or {}), content_type=JSON)
             else:
                 response = client.post(url, body or {})
             transaction.set_rollback(True)
         got[role] = response.status_code
+        english[role] = english_of(response, FIXTURE_WORDS)
     want = {role: expected.get(role, expected.get("*")) for role in ROLES}
     assert got == want
+    assert {r: e for r, e in english.items() if e} == {}  # shown in Chinese
 
 
 def test_another_organizations_clean_up_is_not_found_by_its_code(cast: Cast) -> None:

@@ -17,6 +17,7 @@ from django.db import transaction
 from django.urls import URLPattern, URLResolver, get_resolver
 
 from pingyi.accounts.models import Membership, Role
+from tests.chinese import FIXTURE_WORDS, ZH, english_of
 from tests.web.conftest import Cast, client_for
 
 pytestmark = pytest.mark.django_db
@@ -223,17 +224,20 @@ def test_each_role_gets_what_the_matrix_says(cast: Cast, name: str) -> None:
     method, path, body, expected = MATRIX[name]
     users = _users(cast)
     got = {}
+    english: dict[str, list[str]] = {}
     for role in ROLES:
         client = client_for(users[role])
         url = path.format(code=cast.campaign.code)
         with transaction.atomic():  # every role meets the same state
             if method == "GET":
-                response = client.get(url)
+                response = client.get(url, headers=ZH)
             elif url.startswith("/api/"):
                 response = client.post(url, json.dumps(body or {}), content_type=JSON)
             else:
                 response = client.post(url, body or {})
             transaction.set_rollback(True)
         got[role] = response.status_code
+        english[role] = english_of(response, FIXTURE_WORDS)
     want = {role: expected.get(role, expected.get("*")) for role in ROLES}
     assert got == want
+    assert {r: e for r, e in english.items() if e} == {}  # shown in Chinese

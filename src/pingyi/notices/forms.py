@@ -13,7 +13,7 @@ from pingyi.notices.models import Notice, NoticeEntry, NoticeKind, Objection
 from pingyi.rules import grading as grading_rules
 from pingyi.rules import notice as rules
 from pingyi.rules.tally import FLAG_ORDER
-from pingyi.web.templatetags.pingyi_tags import flag_label
+from pingyi.web.templatetags.pingyi_tags import FLAG_LABELS
 
 
 class ObjectionForm(forms.Form):
@@ -106,7 +106,7 @@ class ReviewForm(forms.Form):
     )
     flags = forms.MultipleChoiceField(
         label=_("Flags"),
-        choices=[(f, flag_label(f)) for f in FLAG_ORDER],
+        choices=[(f, FLAG_LABELS.get(f, f)) for f in FLAG_ORDER],
         widget=forms.CheckboxSelectMultiple,
         required=False,
         help_text=_(
