@@ -122,6 +122,7 @@ class UnitEditForm(forms.Form):
 class UnitCodeForm(forms.Form):
     code = forms.CharField(max_length=60)
 
+
 # Django 6.1's blank choice of every model drop-down; its own zh_Hans catalog does not have it
 # yet, so Pingyi's catalog translates it (issue 12: "- Select an option -" in every drop-down).
 DJANGO_MESSAGES = (gettext_noop("- Select an option -"),)
