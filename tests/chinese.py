@@ -9,8 +9,13 @@ catalog's English messages, or Django's "- Select an option -" / "---------" pla
 from __future__ import annotations
 
 import html as html_lib
+import io
 import re
+from collections.abc import Iterable
 from functools import cache
+
+import openpyxl
+from pypdf import PdfReader
 
 from tests.test_i18n import ZH_PO, parse_po
 
@@ -48,18 +53,38 @@ def visible_text(page: str) -> list[str]:
 def english_left(page: str, data: set[str] = frozenset()) -> list[str]:  # type: ignore[assignment]
     """What an English reader wrote that a Chinese reader still sees; ``data`` are words of
     the fixtures (user names, codes) that may stand in Latin letters."""
+    problems = ["- Select an option -"] if any(p in page for p in _PLACEHOLDERS) else []
+    return problems + english_in(visible_text(page), data)
+
+
+def english_in(pieces: Iterable[str], data: set[str] = frozenset()) -> list[str]:  # type: ignore[assignment]
+    """english_left of texts already apart: a workbook's cells, a PDF's lines."""
     problems: list[str] = []
-    if any(p in page for p in _PLACEHOLDERS):
-        problems.append("- Select an option -")
-    for piece in visible_text(page):
-        if piece in _messages():
-            problems.append(piece)
+    for piece in pieces:
+        if piece.strip() in _messages():
+            problems.append(piece.strip())
             continue
         for run in _RUN.findall(piece):
             words = [w for w in run.split() if w not in ALLOWED and w not in data]
             if len(words) >= 2:
                 problems.append(run)
     return problems
+
+
+def workbook_texts(content: bytes) -> list[str]:
+    """Every text cell and sheet name of an .xlsx."""
+    book = openpyxl.load_workbook(io.BytesIO(content), read_only=True)
+    texts = list(book.sheetnames)
+    for sheet in book.worksheets:
+        for row in sheet.iter_rows(values_only=True):
+            texts.extend(str(v) for v in row if isinstance(v, str))
+    return texts
+
+
+def pdf_texts(content: bytes) -> list[str]:
+    """Every line of text of a PDF."""
+    reader = PdfReader(io.BytesIO(content))
+    return [line for page in reader.pages for line in (page.extract_text() or "").splitlines()]
 
 
 ZH = {"accept-language": "zh-hans"}
