@@ -312,14 +312,16 @@ def cmd_notice(args: argparse.Namespace) -> int:
     from pingyi.notices.services import notice_finalize, notice_publish
 
     if args.action == "publish":
-        grading_round = GradingRound.objects.filter(code=args.code).first()
-        if grading_round is not None:
+        if args.grading is not None:  # said, never guessed from the code (issue 11)
+            grading_round = GradingRound.objects.filter(code=args.grading).first()
+            if grading_round is None:
+                raise CommandError(_("no grading round %(code)r") % {"code": args.grading})
             notice = notice_publish_grading(
                 grading_round=grading_round, actor=_actor(), days=args.days
             )
         else:
             notice = notice_publish(
-                campaign=campaign_get(code=args.code), actor=_actor(), days=args.days
+                campaign=campaign_get(code=args.campaign), actor=_actor(), days=args.days
             )
         _out(_("%(code)s is on public notice until %(ends)s") % {
             "code": notice.code, "ends": notice.ends_at.isoformat()})  # fmt: skip
@@ -539,7 +541,9 @@ def _parser() -> argparse.ArgumentParser:
     p = nsub.add_parser(
         "publish", help=_("put a closed campaign's result or a grading's grades on public notice")
     )
-    p.add_argument("code", help=_("campaign or grading round code"))
+    which = p.add_mutually_exclusive_group(required=True)
+    which.add_argument("--campaign", metavar="CODE", help=_("a closed campaign's code"))
+    which.add_argument("--grading", metavar="CODE", help=_("a grading round's code"))
     p.add_argument("--days", type=int, help=_("days on notice (default: the scheme's, 5)"))
     p.set_defaults(func=cmd_notice, db=True)
     p = nsub.add_parser("finalize", help=_("make a notice final (period over, all answered)"))

@@ -34,7 +34,7 @@ def test_publish_then_finalize_waits_for_the_period_and_digest_runs(tmp_path: Pa
     ):  # fmt: skip
         code, _out, err = _pingyi(home, *args)
         assert code == 0, err
-    code, out, err = _pingyi(home, "notice", "publish", "q-2026", "--days", "2")
+    code, out, err = _pingyi(home, "notice", "publish", "--campaign", "q-2026", "--days", "2")
     assert code == 0, err
     assert out.startswith("q-2026 is on public notice until ")
     code, out, err = _pingyi(home, "notice", "finalize", "q-2026")

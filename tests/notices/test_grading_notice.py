@@ -385,7 +385,13 @@ def test_the_cli_publishes_a_grading_round_by_its_code(
     from pingyi import cli
 
     grading_round = decided_grading(tmp_path)
-    assert cli.main(["notice", "publish", grading_round.code, "--days", "3"]) == 0
+    # Issue 11: the command is told which kind the code names; it no longer guesses.
+    with pytest.raises(SystemExit) as refused:
+        cli.main(["notice", "publish", "--campaign", grading_round.code])
+    assert refused.value.code == 1
+    assert not Notice.objects.exists()
+    capsys.readouterr()
+    assert cli.main(["notice", "publish", "--grading", grading_round.code, "--days", "3"]) == 0
     notice = Notice.objects.get(grading_round=grading_round)
     assert (notice.kind, notice.days) == (NoticeKind.GRADING, 3)
     assert capsys.readouterr().out.startswith(f"{grading_round.code} ")

@@ -87,7 +87,7 @@ def test_a_campaign_under_k_is_refused_alike_at_every_door(
     assert (api.status_code, api.json()) == (409, {"detail": REFUSAL, "code": "too_few_ballots"})
     code, out, err = _cli(capsys, "results", "--campaign", campaign.code)
     assert (code, out, err.strip().splitlines()[-1]) == (1, "", f"pingyi: error: {REFUSAL}")
-    code, out, err = _cli(capsys, "notice", "publish", campaign.code)
+    code, out, err = _cli(capsys, "notice", "publish", "--campaign", campaign.code)
     assert (code, err.strip().splitlines()[-1]) == (1, f"pingyi: error: {REFUSAL}")
     assert _web_message(staff, "/staff/notices/")[0] == 200
     response = staff.post(f"/staff/notices/publish/{campaign.code}", follow=True)
@@ -120,7 +120,7 @@ def test_a_normal_campaign_gives_the_same_figures_at_every_door(
     assert staff.get(f"/api/campaigns/{campaign.code}/results").json() == expected
     code, out, _err = _cli(capsys, "results", "--campaign", campaign.code)
     assert code == 0 and json.loads(out) == expected
-    code, _out, _err = _cli(capsys, "notice", "publish", campaign.code)
+    code, _out, _err = _cli(capsys, "notice", "publish", "--campaign", campaign.code)
     assert code == 0
     notice = Notice.objects.get(campaign=campaign)
     on_notice = {e.code: (e.rank, sorted(e.flags)) for e in notice.entries.all()}
