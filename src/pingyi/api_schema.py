@@ -2,12 +2,41 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from ninja import Schema
-from pydantic import ConfigDict
+from pydantic import ConfigDict, field_validator
+from pydantic_core import PydanticCustomError
+
+from pingyi.rules.text import NUL
+
+# The error type a NUL gives (beside pydantic's own, e.g. string_too_long): pingyi.api words it.
+NUL_ERROR = "nul_character"
+
+
+def _holds_nul(value: Any) -> bool:
+    if isinstance(value, str):
+        return NUL in value
+    if isinstance(value, dict):
+        return any(_holds_nul(k) or _holds_nul(v) for k, v in value.items())
+    if isinstance(value, list | tuple | set):
+        return any(_holds_nul(v) for v in value)
+    return False
 
 
 class StrictIn(Schema):
     """A body read exactly as its schema says: ``true`` is not the count 1 and ``"1"`` is not
-    a number (pydantic would otherwise coerce them, and accept what the schema refuses)."""
+    a number (pydantic would otherwise coerce them, and accept what the schema refuses).
+
+    No text in it holds a NUL, in any field, list or mapping key (R23): PostgreSQL would
+    answer one with an error. Every string declares its maximum length (tests/web).
+    """
 
     model_config = ConfigDict(strict=True)
+
+    @field_validator("*", mode="after")
+    @classmethod
+    def _refuse_nul(cls, value: Any) -> Any:
+        if _holds_nul(value):
+            raise PydanticCustomError(NUL_ERROR, "holds a NUL character")
+        return value

@@ -110,6 +110,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    # last: a NUL in the address is refused before a view sees it, a form's after CSRF (R23)
+    "pingyi.web.guard.HostileInputMiddleware",
 ]
 
 ROOT_URLCONF = "pingyi.urls"

@@ -29,7 +29,9 @@ def units_of(path: Path) -> object:
 
 
 def test_a_nul_in_a_units_file_is_refused_with_its_cell(tmp_path: Path) -> None:
-    path = csv_file(tmp_path, "units.csv", HEADER + "U1,公安\x00局,地方管理部门\nU2,税务局,垂直管理部门\n")
+    path = csv_file(
+        tmp_path, "units.csv", HEADER + "U1,公安\x00局,地方管理部门\nU2,税务局,垂直管理部门\n"
+    )
     assert refusal(lambda: units_of(path)) == [
         "units.csv, row 2, column B (name): the cell holds a NUL character (\\0); remove it"
     ]
@@ -62,8 +64,7 @@ def test_a_nul_or_an_over_long_paper_ballot_number_is_refused_with_its_cell(
     text = "ballot_no,U1\nA\x0001,满意\n" + "B" * 10_000 + ",不满意\nC3,满意\n"
     path = csv_file(tmp_path, "ballots.csv", text)
     assert refusal(lambda: read_ballots(path, ["U1"], SCHEME)) == [
-        "ballots.csv, row 2, column A (ballot_no): the cell holds a NUL character (\\0); "
-        "remove it"
+        "ballots.csv, row 2, column A (ballot_no): the cell holds a NUL character (\\0); remove it"
     ]
     path = csv_file(tmp_path, "ballots.csv", text.replace("\x00", ""))
     assert refusal(lambda: read_ballots(path, ["U1"], SCHEME)) == [
@@ -75,12 +76,12 @@ def test_a_nul_or_an_over_long_paper_ballot_number_is_refused_with_its_cell(
 def test_the_readers_limits_are_their_columns_in_the_database() -> None:
     unit = apps.get_model("campaigns", "Unit")._meta
     ballot = apps.get_model("ballots", "Ballot")._meta
-    assert UNIT_LENGTHS == {
+    assert {
         "code": unit.get_field("code").max_length,
         "name": unit.get_field("name").max_length,
         "category": unit.get_field("category_label").max_length,
-    }
-    assert BALLOT_NO_LENGTH == ballot.get_field("ballot_no").max_length
+    } == UNIT_LENGTHS
+    assert ballot.get_field("ballot_no").max_length == BALLOT_NO_LENGTH
 
 
 def test_a_units_file_of_more_rows_than_a_campaign_can_have_is_refused(tmp_path: Path) -> None:

@@ -278,7 +278,9 @@ def length_problems(table: Table, limits: Mapping[int, int]) -> list[Problem]:
         if mask.any():
             for found in problems_at(table, index, mask, TOO_LONG_CELL, MAX_CELL_PROBLEMS):
                 length = len(str(found.params["value"]))
-                problems.append(Problem(found.where, TOO_LONG_CELL, {"length": length, "limit": limit}))
+                problems.append(
+                    Problem(found.where, TOO_LONG_CELL, {"length": length, "limit": limit})
+                )
     return problems
 
 
