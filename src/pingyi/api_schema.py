@@ -24,6 +24,29 @@ def _holds_nul(value: Any) -> bool:
     return False
 
 
+# In the OpenAPI schema, every string says it holds no NUL (clients and fuzzers read it).
+NO_NUL = r"^[^\x00]*$"
+
+
+def _declare_no_nul(schema: dict[str, Any]) -> None:
+    if schema.get("type") == "string" and "pattern" not in schema and "enum" not in schema:
+        schema["pattern"] = NO_NUL
+    for key in ("properties", "$defs"):
+        for inner in (schema.get(key) or {}).values():
+            _declare_no_nul(inner)
+    if isinstance(schema.get("propertyNames"), dict):
+        schema["propertyNames"].setdefault("type", "string")  # a mapping's keys are text
+    for key in ("items", "additionalProperties", "propertyNames"):
+        if isinstance(schema.get(key), dict):
+            _declare_no_nul(schema[key])
+    for inner in schema.get("anyOf", []):
+        _declare_no_nul(inner)
+
+
+def _schema_extra(schema: dict[str, Any], cls: type) -> None:
+    _declare_no_nul(schema)
+
+
 class StrictIn(Schema):
     """A body read exactly as its schema says: ``true`` is not the count 1 and ``"1"`` is not
     a number (pydantic would otherwise coerce them, and accept what the schema refuses).
@@ -32,7 +55,7 @@ class StrictIn(Schema):
     answer one with an error. Every string declares its maximum length (tests/web).
     """
 
-    model_config = ConfigDict(strict=True)
+    model_config = ConfigDict(strict=True, json_schema_extra=_schema_extra)
 
     @field_validator("*", mode="after")
     @classmethod

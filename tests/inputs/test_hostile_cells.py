@@ -156,3 +156,18 @@ def test_a_120_mb_units_file_is_refused_without_the_process_growing_past_300_mb(
     assert message == "units.csv: the file is 120 MiB; the limit is 8 MiB"
     assert peak < 300, done.stdout
     assert grown < 20, done.stdout
+
+
+def test_an_over_long_party_organization_name_is_refused_with_its_cell(tmp_path: Path) -> None:
+    from pingyi.inputs.p2_files import read_orgs
+
+    path = csv_file(
+        tmp_path,
+        "orgs.csv",
+        "code,name,sector,committee\n"
+        + f"O1,{'党' * 201},农村,某镇党委\nO2,某村党支部,农村,某镇党委\n",
+    )
+    assert refusal(lambda: read_orgs(path)) == [
+        "orgs.csv, row 2, column B (name): the cell is 201 characters long; "
+        "at most 200 characters are allowed"
+    ]

@@ -92,3 +92,13 @@ def test_the_admin_is_titled_pingyi_in_chinese() -> None:
     page = Client().get("/admin/login/", **ZH).content.decode()
     assert "评议系统管理" in page
     assert "Django" not in page
+
+
+@pytest.mark.django_db
+def test_a_form_sent_without_its_csrf_token_gets_a_403_page_in_chinese(cast: Cast) -> None:
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(cast.alice)
+    response = client.post(f"/staff/c/{cast.campaign.code}/tokens", {}, **ZH)
+    page = response.content.decode()
+    assert response.status_code == 403
+    assert "<h1>无权操作</h1>" not in page and "表单已过期" in page and 'class="bar"' in page

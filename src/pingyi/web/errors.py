@@ -24,12 +24,15 @@ def api_error(detail: str, code: str, status: int) -> JsonResponse:
     return JsonResponse({"detail": detail, "code": code}, status=status)
 
 
-def refused(request: HttpRequest, message: str, status: int = 400) -> HttpResponse:
+def refused(
+    request: HttpRequest, message: str, status: int = 400, heading: str = ""
+) -> HttpResponse:
     """A 4xx that says what is wrong: the 400 (or 403) page, or JSON under /api/."""
     if is_api(request):
         code = {400: "bad_request", 403: "forbidden", 404: "not_found"}.get(status, "refused")
         return api_error(message, code, status)
-    return render(request, f"{status}.html", {"message": message}, status=status)
+    context = {"message": message, "heading": heading}
+    return render(request, f"{status}.html", context, status=status)
 
 
 def not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
@@ -43,6 +46,14 @@ def not_found(request: HttpRequest, exception: Exception | None = None) -> HttpR
 
 def forbidden(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
     return refused(request, _("Your role does not allow this."), status=403)
+
+
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    """A form sent without its token (an old page, a page from elsewhere): CSRF_FAILURE_VIEW."""
+    message = _(
+        "The form has expired or was not sent from this site. Reload the page and send it again."
+    )
+    return refused(request, message, status=403, heading=_("The form has expired"))
 
 
 def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:

@@ -2,10 +2,11 @@
 
 No code, name or text of Pingyi's holds a NUL, and PostgreSQL answers one in a query or a row
 with an error — a 500 where a person should read what is wrong. So a NUL in the path (a URL
-such as /staff/history/1/%00/), a query parameter or a form field is refused here, with a 400
-that says where, before any view looks the value up. JSON bodies are checked by the API's
-schemas (pingyi.api_schema); a text that would still reach a row unchecked is refused by the
-last check before saving (pingyi.web.stored_text), turned into a 400 here.
+such as /staff/history/1/%00/: a 404, as no page has it), a query parameter or a form field
+(a 400) is refused here, saying where, before any view looks the value up or checks a role.
+JSON bodies are checked by the API's schemas (pingyi.api_schema); a text that would still
+reach a row unchecked is refused by the last check before saving (pingyi.web.stored_text),
+turned into a 400 here.
 """
 
 from __future__ import annotations
@@ -39,8 +40,8 @@ class HostileInputMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        if NUL in request.path:
-            return self._refuse(request, holds_nul(_("the address")))
+        if NUL in request.path:  # no page has such an address: not found, saying why
+            return refused(request, holds_nul(_("the address")).message(_), status=404)
         found = _first_nul(
             request.GET, lambda key: _("the query parameter %(name)s") % {"name": key}
         )
