@@ -6,7 +6,7 @@ CDN, and Pingyi runs air-gapped.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
@@ -17,12 +17,13 @@ from ninja.security import django_auth
 from pydantic import Field
 
 from pingyi.accounts.selectors import RUN, campaigns_for
-from pingyi.api_schema import StrictIn
+from pingyi.api_schema import NUL_ERROR, StrictIn
 from pingyi.ballots.selectors import campaign_results
 from pingyi.campaigns.models import Campaign
 from pingyi.campaigns.services import campaign_close, campaign_open
 from pingyi.exports.contract_json import result_to_json
 from pingyi.rules.errors import RuleError
+from pingyi.rules.text import TextRefused, holds_nul
 from pingyi.voting import selectors as voting_selectors
 from pingyi.voting.services import (
     MarksInvalid,
@@ -54,9 +55,13 @@ class Refusal(Schema):
     code: str = Field(description="why, for a program: too_few_ballots (R12), refused")
 
 
+UnitCode = Annotated[str, Field(max_length=60)]  # campaigns.Unit.code
+MarkText = Annotated[str, Field(max_length=40)]  # a mark's label or code name
+
+
 class BallotIn(StrictIn):
     token: str = Field(max_length=64, description="the evaluator's code (评议码)")
-    marks: dict[str, str] = Field(
+    marks: dict[UnitCode, MarkText] = Field(
         description="unit code → mark (满意/基本满意/不满意/弃权 or their codes); omitted = 弃权",
         max_length=2000,
     )
@@ -141,22 +146,55 @@ class StatusOut(Schema):
     status: str
 
 
+def _field(loc: tuple[Any, ...] | list[Any]) -> str:
+    """("body", "payload", "marks", "U1") → field “marks.U1”: as the request names it."""
+    parts = [str(p) for p in loc]
+    while parts and parts[0] in ("body", "payload", "path", "query"):
+        parts.pop(0)
+    return _("field %(name)s") % {"name": ".".join(parts)} if parts else _("the request")
+
+
+def _problem(error: dict[str, Any]) -> str:
+    """One validation error as a sentence in the UI language (pydantic's own are English)."""
+    field = _field(error.get("loc", ()))
+    if error.get("type") == NUL_ERROR:
+        return holds_nul(field).message(_)
+    if error.get("type") == "string_too_long":
+        limit = (error.get("ctx") or {}).get("max_length")
+        return _("%(field)s is too long; at most %(limit)s characters are allowed") % {
+            "field": field,
+            "limit": limit,
+        }
+    if error.get("type") in ("missing", "missing_keyword_argument"):
+        return _("%(field)s is missing") % {"field": field}
+    return _("%(field)s is not valid here") % {"field": field}
+
+
 @api.exception_handler(ValidationError)
 def _validation(request: HttpRequest, exc: ValidationError) -> HttpResponse:
-    # The issue's contract: malformed input is 400 (ninja's default would be 422).
-    return api.create_response(
-        request, {"detail": _("malformed request"), "errors": exc.errors}, status=400
-    )
+    # The issue's contract: malformed input is 400 (ninja's default would be 422), and the
+    # detail says which field and what is expected.
+    problems = list(dict.fromkeys(_problem(e) for e in exc.errors))
+    detail = "; ".join(problems[:5]) or _("malformed request")
+    body = {"detail": detail, "code": "invalid", "errors": exc.errors}
+    return api.create_response(request, body, status=400)
+
+
+@api.exception_handler(TextRefused)
+def _unstorable(request: HttpRequest, exc: TextRefused) -> HttpResponse:
+    """A text the last check before saving refused (pingyi.web.stored_text)."""
+    return api.create_response(request, {"detail": exc.message(_), "code": "invalid"}, status=400)
 
 
 @api.exception_handler(AuthenticationError)
 def _unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
-    return api.create_response(request, {"detail": _("sign in first")}, status=401)
+    body = {"detail": _("sign in first"), "code": "unauthenticated"}
+    return api.create_response(request, body, status=401)
 
 
 @api.exception_handler(Http404)
 def _not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
-    return api.create_response(request, {"detail": _("not found")}, status=404)
+    return api.create_response(request, {"detail": _("not found"), "code": "not_found"}, status=404)
 
 
 def _too_many(request: HttpRequest) -> bool:
@@ -257,7 +295,8 @@ def _campaign(request: HttpRequest, code: str, roles: tuple[str, ...] | None = N
 
 @api.exception_handler(PermissionError)
 def _forbidden(request: HttpRequest, exc: PermissionError) -> HttpResponse:
-    return api.create_response(request, {"detail": _("your role does not allow this")}, status=403)
+    body = {"detail": _("your role does not allow this"), "code": "forbidden"}
+    return api.create_response(request, body, status=403)
 
 
 def _campaign_out(c: Campaign) -> dict[str, Any]:

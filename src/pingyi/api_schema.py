@@ -2,12 +2,64 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from ninja import Schema
-from pydantic import ConfigDict
+from pydantic import ConfigDict, field_validator
+from pydantic_core import PydanticCustomError
+
+from pingyi.rules.text import NUL
+
+# The error type a NUL gives (beside pydantic's own, e.g. string_too_long): pingyi.api words it.
+NUL_ERROR = "nul_character"
+
+
+def _holds_nul(value: Any) -> bool:
+    if isinstance(value, str):
+        return NUL in value
+    if isinstance(value, dict):
+        return any(_holds_nul(k) or _holds_nul(v) for k, v in value.items())
+    if isinstance(value, list | tuple | set):
+        return any(_holds_nul(v) for v in value)
+    return False
+
+
+# In the OpenAPI schema, every string says it holds no NUL (clients and fuzzers read it).
+NO_NUL = r"^[^\x00]*$"
+
+
+def _declare_no_nul(schema: dict[str, Any]) -> None:
+    if schema.get("type") == "string" and "pattern" not in schema and "enum" not in schema:
+        schema["pattern"] = NO_NUL
+    for key in ("properties", "$defs"):
+        for inner in (schema.get(key) or {}).values():
+            _declare_no_nul(inner)
+    if isinstance(schema.get("propertyNames"), dict):
+        schema["propertyNames"].setdefault("type", "string")  # a mapping's keys are text
+    for key in ("items", "additionalProperties", "propertyNames"):
+        if isinstance(schema.get(key), dict):
+            _declare_no_nul(schema[key])
+    for inner in schema.get("anyOf", []):
+        _declare_no_nul(inner)
+
+
+def _schema_extra(schema: dict[str, Any], cls: type) -> None:
+    _declare_no_nul(schema)
 
 
 class StrictIn(Schema):
     """A body read exactly as its schema says: ``true`` is not the count 1 and ``"1"`` is not
-    a number (pydantic would otherwise coerce them, and accept what the schema refuses)."""
+    a number (pydantic would otherwise coerce them, and accept what the schema refuses).
 
-    model_config = ConfigDict(strict=True)
+    No text in it holds a NUL, in any field, list or mapping key (R23): PostgreSQL would
+    answer one with an error. Every string declares its maximum length (tests/web).
+    """
+
+    model_config = ConfigDict(strict=True, json_schema_extra=_schema_extra)
+
+    @field_validator("*", mode="after")
+    @classmethod
+    def _refuse_nul(cls, value: Any) -> Any:
+        if _holds_nul(value):
+            raise PydanticCustomError(NUL_ERROR, "holds a NUL character")
+        return value

@@ -110,6 +110,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    # last: a NUL in the address is refused before a view sees it, a form's after CSRF (R23)
+    "pingyi.web.guard.HostileInputMiddleware",
 ]
 
 ROOT_URLCONF = "pingyi.urls"
@@ -255,6 +257,7 @@ LOGOUT_REDIRECT_URL = "login"
 SESSION_COOKIE_AGE = 8 * 3600
 SESSION_COOKIE_SECURE = env_bool("PINGYI_SECURE_COOKIES", False)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+CSRF_FAILURE_VIEW = "pingyi.web.errors.csrf_failure"  # in the UI language, in the layout
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 

@@ -51,6 +51,12 @@ urlpatterns = [
     path("admin/", admin.site.urls),
 ]
 
+# Pingyi's own error pages, in the UI language; JSON under /api/ (pingyi.web.errors).
+handler400 = "pingyi.web.errors.bad_request"
+handler403 = "pingyi.web.errors.forbidden"
+handler404 = "pingyi.web.errors.not_found"
+handler500 = "pingyi.web.errors.server_error"
+
 if (
     settings.PINGYI_BENCH
 ):  # the benchmark's floor: a bare view storing one row (never in production)

@@ -311,6 +311,9 @@ def test_the_receipt_check_answers_any_text(token: str) -> None:
     @example(campaign="qianren-2026\x00", receipt="2345623456\x00")
     def fuzz(campaign: str, receipt: str) -> None:
         response = Client().post("/receipt/", {"campaign": campaign, "receipt": receipt})
+        if "\x00" in campaign + receipt:  # refused before the view, saying where (R23)
+            assert response.status_code == 400
+            return
         assert response.status_code == 200
         assert response.context["counted"] is False
 

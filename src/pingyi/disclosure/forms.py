@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from pingyi.campaigns.models import Organization
 from pingyi.disclosure.models import Area, Form, Scope, Timeliness
+from pingyi.rules.text import TEXT_LIMIT
 
 
 class ItemForm(forms.Form):
@@ -18,7 +19,7 @@ class ItemForm(forms.Form):
     form = forms.ChoiceField(label=_("Form"), choices=Form.choices)
     timeliness = forms.ChoiceField(label=_("Timeliness"), choices=Timeliness.choices)
     title = forms.CharField(label=_("Title"), max_length=200)
-    body = forms.CharField(label=_("Text"), widget=forms.Textarea)
+    body = forms.CharField(label=_("Text"), max_length=TEXT_LIMIT, widget=forms.Textarea)
 
     def __init__(self, *args: Any, organizations: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -30,7 +31,7 @@ class TextForm(forms.Form):
     """A drafted item's text, or a published item's revision (with what changed)."""
 
     title = forms.CharField(label=_("Title"), max_length=200)
-    body = forms.CharField(label=_("Text"), widget=forms.Textarea)
+    body = forms.CharField(label=_("Text"), max_length=TEXT_LIMIT, widget=forms.Textarea)
     note = forms.CharField(label=_("What changed"), max_length=300, required=False)
 
 

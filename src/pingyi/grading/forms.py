@@ -109,7 +109,9 @@ class RateForm(forms.Form):
         label=_("Satisfaction rate (%)"), min_value=Decimal(0), max_value=Decimal(100)
     )
     ballots = forms.IntegerField(label=_("Valid ballots"), min_value=1)
-    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}))
+    reason = forms.CharField(
+        label=_("Reason"), max_length=4000, widget=forms.Textarea(attrs={"rows": 2})
+    )
 
     def fraction(self) -> Fraction:
         return Fraction(self.cleaned_data["rate"]) / 100

@@ -14,6 +14,7 @@ from pingyi.inputs.tables import (
     Table,
     column_letter,
     header_columns,
+    length_problems,
     problems_at,
     read_table,
 )
@@ -34,6 +35,14 @@ UNIT_COLUMNS = {
     "category": ("category", "类别", "分类", "单位类别", "所属类别"),
     "veto": ("veto", "一票否决", "是否一票否决"),
 }
+# How long each text may be: its column in the database (campaigns.Unit, ballots.Ballot;
+# tests/inputs check that they agree). Longer cells are refused with their place.
+UNIT_LENGTHS = {"code": 60, "name": 200, "category": 200}
+BALLOT_NO_LENGTH = 60
+# Rows a file may hold, counted before it is parsed (R21): an office appraises a few hundred
+# units at most; a province's paper ballots stay well under a million.
+MAX_UNITS = 2_000
+MAX_BALLOTS = 1_000_000
 BALLOT_NO = ("ballot_no", "票号", "编号", "测评表编号")
 GROUP = ("group", "评议代表类别", "组别", "代表类别", "代表组别")
 
@@ -56,7 +65,7 @@ def units_from_table(table: Table, scheme: Scheme) -> list[UnitSpec]:
         raise InputError.one(
             Where(file=table.file), gettext_noop("no units: the file has only a header")
         )
-    problems: list[Problem] = []
+    problems = length_problems(table, {cols[k]: n for k, n in UNIT_LENGTHS.items()})
     units: list[UnitSpec] = []
     seen: dict[str, int] = {}
     rows = table.frame.get_column(ROW).to_list()
@@ -118,7 +127,7 @@ def units_from_table(table: Table, scheme: Scheme) -> list[UnitSpec]:
 
 
 def read_units(path: Path, scheme: Scheme, label: str | None = None) -> list[UnitSpec]:
-    return units_from_table(read_table(path, label), scheme)
+    return units_from_table(read_table(path, label, max_rows=MAX_UNITS), scheme)
 
 
 @dataclass(frozen=True)
@@ -184,15 +193,18 @@ def ballots_from_table(table: Table, unit_codes: Sequence[str], scheme: Scheme) 
         marks = marks[keep]
         frame = frame.filter(pl.Series(keep))
         table = Table(table.file, table.header, frame)
-    numbers = table.column(ballot_col)
-    problems = _number_problems(table, ballot_col) + problems
+    problems = (
+        _number_problems(table, ballot_col)
+        + length_problems(table, {ballot_col: BALLOT_NO_LENGTH})
+        + problems
+    )
     if group_col is not None:
         problems += _group_problems(table, group_col, scheme)
     if problems:
         raise InputError(problems[:MAX_PROBLEMS])
     groups = table.column(group_col).to_list() if group_col is not None else None
     return BallotRows(
-        ballot_nos=numbers.to_list(),
+        ballot_nos=table.column(ballot_col).to_list(),
         groups=groups,
         unit_codes=[table.header[i] for i in unit_cols],
         marks=marks,
@@ -298,4 +310,5 @@ def _mark_columns(header: list[str]) -> set[int]:
 def read_ballots(
     path: Path, unit_codes: Sequence[str], scheme: Scheme, label: str | None = None
 ) -> BallotRows:
-    return ballots_from_table(read_table(path, label, raw=_mark_columns), unit_codes, scheme)
+    table = read_table(path, label, raw=_mark_columns, max_rows=MAX_BALLOTS)
+    return ballots_from_table(table, unit_codes, scheme)

@@ -7,7 +7,7 @@ from fractions import Fraction
 from pathlib import Path
 
 from pingyi.inputs.p1_files import MAX_PROBLEMS, parse_bool
-from pingyi.inputs.tables import ROW, Table, header_columns, read_table
+from pingyi.inputs.tables import ROW, Table, header_columns, length_problems, read_table
 from pingyi.rules.errors import InputError, Problem, Where, gettext_noop
 from pingyi.rules.grading import SECTORS, GradingScheme, Org, check_hierarchy
 from pingyi.rules.scheme import parse_number
@@ -34,6 +34,8 @@ ORG_COLUMNS = {
 }
 CODE_NAMES = ("code", "编码", "代码", "党组织编码", "组织编码")
 REQUIRED = ("code", "name", "sector", "committee")
+# How long each text may be: its column in the database (grading.PartyOrg, grading.Committee).
+ORG_LENGTHS = {"code": 60, "name": 200, "committee": 200, "parent_code": 60}
 
 
 def read_orgs(path: Path, label: str | None = None) -> tuple[list[Org], dict[str, Where]]:
@@ -46,7 +48,7 @@ def read_orgs(path: Path, label: str | None = None) -> tuple[list[Org], dict[str
     values = {k: table.column(i).to_list() for k, i in cols.items()}
     orgs: list[Org] = []
     where: dict[str, Where] = {}
-    problems: list[Problem] = []
+    problems = length_problems(table, {cols[k]: n for k, n in ORG_LENGTHS.items() if k in cols})
     for n, row in enumerate(table.frame.get_column(ROW).to_list()):
         cell = {k: values[k][n] for k in values}
         for key in REQUIRED:

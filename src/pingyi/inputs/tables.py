@@ -9,7 +9,7 @@ import io
 import re
 import tempfile
 import zipfile
-from collections.abc import Callable, Collection, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -18,14 +18,26 @@ import polars as pl
 import python_calamine
 
 from pingyi.rules.errors import InputError, Problem, Where, gettext_noop
+from pingyi.rules.text import NUL
 
 ROW = "__row"  # the column that carries each row's number in the file (header = row 1)
 
 # Limits for files people upload or import (R21). Generous for a province, small enough that
 # a hostile file cannot exhaust the machine.
-MAX_FILE_BYTES = 256 * 1024 * 1024
+MIB = 1024 * 1024
+MAX_FILE_BYTES = 256 * MIB
 MAX_XLSX_UNCOMPRESSED = 1024 * 1024 * 1024
 MAX_XLSX_RATIO = 200  # uncompressed ÷ compressed, per member: zip bombs reach thousands
+# Rows a file may hold, unless its reader says less (units: a few hundred; ballots: up to a
+# province's). Counted before the file is parsed, so that an oversized file costs no memory.
+MAX_ROWS = 1_000_000
+# Bytes a row may take on average: a file larger than its rows could need is refused unread.
+ROW_BYTES = 4096
+MAX_CELL_PROBLEMS = 50
+HOLDS_NUL_CELL = gettext_noop("the cell holds a NUL character (\\0); remove it")
+TOO_LONG_CELL = gettext_noop(
+    "the cell is %(length)s characters long; at most %(limit)s characters are allowed"
+)
 
 # What a CSV may be written in: UTF-8 (Excel's "CSV UTF-8", with its BOM), else GB18030 — a
 # superset of GBK, which Chinese Excel and WPS write by default. Tried in this order: a UTF-8
@@ -73,7 +85,7 @@ def _fail(file: str, template: str, **params: Any) -> InputError:
     return InputError.one(Where(file=file), template, **params)
 
 
-def check_size(path: Path, label: str) -> None:
+def check_size(path: Path, label: str, limit: int = MAX_FILE_BYTES) -> None:
     try:
         size = path.stat().st_size
     except OSError as exc:
@@ -84,13 +96,74 @@ def check_size(path: Path, label: str) -> None:
         raise _fail(label, gettext_noop("not a file"))
     if size == 0:
         raise _fail(label, gettext_noop("the file is empty; expected a header row and data rows"))
-    if size > MAX_FILE_BYTES:
+    if size > limit:
         raise _fail(
             label,
             gettext_noop("the file is %(size)s MiB; the limit is %(limit)s MiB"),
-            size=size // (1024 * 1024),
-            limit=MAX_FILE_BYTES // (1024 * 1024),
+            size=size // MIB,
+            limit=limit // MIB,
         )
+
+
+_ROW_TAG = re.compile(rb"<(?:\w+:)?row[\s>/]")
+
+
+def _too_many_rows(label: str, limit: int) -> InputError:
+    return _fail(
+        label,
+        gettext_noop(
+            "the file has more than %(limit)s data rows; at most %(limit)s are accepted here"
+        ),
+        limit=limit,
+    )
+
+
+def check_csv_rows(path: Path, label: str, limit: int) -> None:
+    """Refuses a CSV of more than ``limit`` data rows, reading it in blocks (constant memory).
+
+    Lines are counted first (fast); only a file with more lines than the limit allows is read
+    as CSV records, since a quoted cell may hold line breaks.
+    """
+    lines = 0
+    with path.open("rb") as stream:
+        while block := stream.read(1 << 20):
+            lines += block.count(b"\n")
+    if lines <= limit + 1:  # the header, and a last line without a line break
+        return
+    for encoding in ("utf-8-sig", "gb18030"):  # as the reader tries them
+        try:
+            with path.open("r", encoding=encoding, newline="") as stream:
+                for number, _row in enumerate(csv.reader(stream)):
+                    if number > limit:
+                        raise _too_many_rows(label, limit)
+            return
+        except UnicodeDecodeError:
+            continue
+        except csv.Error:
+            return  # the reader itself says what is wrong with the file
+
+
+def check_xlsx_rows(path: Path, label: str, limit: int) -> None:
+    """Refuses a workbook whose largest sheet has more than ``limit`` rows, before calamine
+    loads it: the sheets' XML is streamed and its row elements counted."""
+    with zipfile.ZipFile(path) as archive:
+        for member in archive.infolist():
+            name = member.filename
+            if not (name.startswith("xl/worksheets/") and name.endswith(".xml")):
+                continue
+            rows, tail = 0, b""
+            with archive.open(member) as stream:
+                while chunk := stream.read(1 << 22):
+                    block = tail + chunk
+                    cut = block.rfind(b"<")  # a tag is never split between two blocks
+                    cut = cut if cut > 0 else len(block)
+                    rows += len(_ROW_TAG.findall(block, 0, cut))
+                    tail = block[cut:]
+                    if rows > limit + 1:
+                        raise _too_many_rows(label, limit)
+            rows += len(_ROW_TAG.findall(tail))
+            if rows > limit + 1:
+                raise _too_many_rows(label, limit)
 
 
 def check_xlsx(path: Path, label: str) -> None:
@@ -167,17 +240,27 @@ def check_xls(path: Path, label: str) -> None:
 
 
 def read_table(
-    path: Path, label: str | None = None, *, raw: Callable[[list[str]], set[int]] | None = None
+    path: Path,
+    label: str | None = None,
+    *,
+    raw: Callable[[list[str]], set[int]] | None = None,
+    max_rows: int = MAX_ROWS,
 ) -> Table:
     """Reads a .csv (UTF-8 or GB18030) or the first sheet of a .xlsx or .xls; blank rows are
-    dropped, cells stripped."""
+    dropped, cells stripped.
+
+    A file of more than ``max_rows`` rows (or larger than so many rows could take) is refused
+    before it is parsed; a cell holding a NUL character is refused with its place (R21).
+    """
     label = label or path.name
-    check_size(path, label)
+    check_size(path, label, min(MAX_FILE_BYTES, -(-max_rows * ROW_BYTES // MIB) * MIB))
     suffix = path.suffix.lower()
     if suffix == ".csv":
+        check_csv_rows(path, label, max_rows)
         table = _read_csv_any(path, label)
     elif suffix in (".xlsx", ".xlsm"):
         check_xlsx(path, label)
+        check_xlsx_rows(path, label, max_rows)
         table = _read_xlsx(path, label)
     elif suffix == ".xls":
         check_xls(path, label)
@@ -188,7 +271,42 @@ def read_table(
             gettext_noop("unsupported file type %(suffix)r; expected .csv, .xlsx or .xls"),
             suffix=path.suffix,
         )
-    return _normalised(table, raw(table.header) if raw else set())
+    table = _normalised(table, raw(table.header) if raw else set())
+    refuse_nul(table)
+    return table
+
+
+def refuse_nul(table: Table) -> None:
+    """One problem per cell (or header cell) holding a NUL character: no text stores one."""
+    problems = [
+        Problem(Where(file=table.file, row=1, column=column_letter(i)), HOLDS_NUL_CELL)
+        for i, title in enumerate(table.header)
+        if NUL in title
+    ]
+    for index in range(len(table.header)):
+        if len(problems) >= MAX_CELL_PROBLEMS:
+            break
+        mask = table.column(index).str.contains(NUL, literal=True).fill_null(False)
+        if mask.any():
+            problems += problems_at(
+                table, index, mask, HOLDS_NUL_CELL, MAX_CELL_PROBLEMS - len(problems)
+            )
+    if problems:
+        raise InputError(problems[:MAX_CELL_PROBLEMS])
+
+
+def length_problems(table: Table, limits: Mapping[int, int]) -> list[Problem]:
+    """One problem per cell longer than its column's limit (the field it is stored in)."""
+    problems: list[Problem] = []
+    for index, limit in limits.items():
+        mask = (table.column(index).str.len_chars() > limit).fill_null(False)
+        if mask.any():
+            for found in problems_at(table, index, mask, TOO_LONG_CELL, MAX_CELL_PROBLEMS):
+                length = len(str(found.params["value"]))
+                problems.append(
+                    Problem(found.where, TOO_LONG_CELL, {"length": length, "limit": limit})
+                )
+    return problems
 
 
 def csv_encoding(path: Path, label: str) -> str:

@@ -8,7 +8,7 @@ office's notice is not found (404); a viewer who may not act gets 403 (R17).
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Annotated, Any
 
 from django.conf import settings
 from django.http import Http404, HttpRequest
@@ -130,8 +130,10 @@ class ReviewIn(StrictIn):
     approved_by: str = Field(max_length=200)
     veto: bool | None = None
     rank: int | None = Field(default=None, ge=1)
-    flags: list[str] | None = None
-    grade: str | None = Field(default=None, description="a grading's notice: the new grade")
+    flags: list[Annotated[str, Field(max_length=30)]] | None = Field(default=None, max_length=10)
+    grade: str | None = Field(
+        default=None, max_length=20, description="a grading's notice: the new grade"
+    )
     objection: int | None = None
 
 

@@ -115,7 +115,9 @@ class ReviewForm(forms.Form):
         ),
     )
     reason = forms.CharField(
-        label=_("Why the result changes"), widget=forms.Textarea(attrs={"rows": 3})
+        label=_("Why the result changes"),
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 3}),
     )
     approved_by = forms.CharField(label=_("Approved by"), max_length=200)
     objection = _ObjectionChoice(

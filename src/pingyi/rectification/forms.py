@@ -86,7 +86,9 @@ class SurveyForm(forms.Form):
 
 class LookBackForm(forms.Form):
     reason = forms.CharField(
-        label=_("Reason of the look-back"), widget=forms.Textarea(attrs={"rows": 2})
+        label=_("Reason of the look-back"),
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 2}),
     )
 
 
@@ -102,7 +104,9 @@ class RegradeForm(forms.Form):
         label=_("A violation in its leadership (crime, or a protective umbrella)"), required=False
     )
     reason = forms.CharField(
-        label=_("What the look-back found"), widget=forms.Textarea(attrs={"rows": 3})
+        label=_("What the look-back found"),
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 3}),
     )
 
 

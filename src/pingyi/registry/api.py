@@ -74,7 +74,7 @@ class DecisionIn(StrictIn):
     money_saved: Decimal | None = Field(default=None, ge=0, max_digits=14, decimal_places=2)
 
 
-class AdvanceIn(StrictIn):
+class CleanupAdvanceIn(StrictIn):
     to: str = Field(max_length=20, description="the next round")
 
 
@@ -217,7 +217,9 @@ def registry_projects_decide(
     response={200: CleanupOut, 400: Error, 401: Error, 403: Error, 404: Error, 409: Error},
     auth=django_auth,
 )
-def registry_cleanups_advance(request: HttpRequest, code: str, payload: AdvanceIn) -> Status[Any]:
+def registry_cleanups_advance(
+    request: HttpRequest, code: str, payload: CleanupAdvanceIn
+) -> Status[Any]:
     cleanup, access = _cleanup(request, code)
     if not access.run:
         raise PermissionError

@@ -93,7 +93,9 @@ class ProjectForm(forms.Form):
     established_on = forms.DateField(
         label=_("Set up on"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
-    reason = forms.CharField(label=_("Reason to exist"), widget=forms.Textarea, required=False)
+    reason = forms.CharField(
+        label=_("Reason to exist"), max_length=4000, widget=forms.Textarea, required=False
+    )
     money_saved = forms.DecimalField(
         label=_("Money saved (yuan)"), min_value=Decimal(0), decimal_places=2, required=False
     )
@@ -125,7 +127,9 @@ class DecisionForm(forms.Form):
     merge_into = ProjectChoiceField(
         queryset=Project.objects.none(), label=_("Merge into"), required=False
     )
-    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea, required=False)
+    reason = forms.CharField(
+        label=_("Reason"), max_length=4000, widget=forms.Textarea, required=False
+    )
     money_saved = forms.DecimalField(
         label=_("Money saved (yuan)"), min_value=Decimal(0), decimal_places=2, required=False
     )

@@ -11,9 +11,11 @@ from typing import Any
 
 from django.contrib.auth.decorators import login_required
 from django.core.files.uploadedfile import UploadedFile
-from django.http import HttpRequest, HttpResponse, HttpResponseForbidden
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
+
+from pingyi.web.errors import refused
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 PDF = "application/pdf"
@@ -30,7 +32,7 @@ def guarded(view: View) -> View:
         try:
             return view(request, *args, **kwargs)
         except PermissionError:
-            return HttpResponseForbidden(_("Your role does not allow this."))
+            return refused(request, _("Your role does not allow this."), status=403)
 
     return wrapper
 
