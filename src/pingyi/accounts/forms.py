@@ -31,7 +31,7 @@ class PersonForm(forms.Form):
     username = forms.CharField(label=_("User name"), max_length=150)
     full_name = forms.CharField(label=_("Full name"), max_length=100)
     role = forms.ChoiceField(label=_("Role"), choices=PersonRole.choices)
-    scope = forms.ChoiceField(label=_("Scope"), required=False)
+    scope = forms.ChoiceField(label=_("Scope of the role"), required=False)
     how = forms.ChoiceField(
         label=_("How the person signs in first"),
         choices=HOW,
@@ -47,7 +47,7 @@ class PersonForm(forms.Form):
 class RoleForm(forms.Form):
     username = forms.ChoiceField(label=_("Person"))
     role = forms.ChoiceField(label=_("Role"), choices=PersonRole.choices)
-    scope = forms.ChoiceField(label=_("Scope"), required=False)
+    scope = forms.ChoiceField(label=_("Scope of the role"), required=False)
 
     def __init__(
         self, *args: Any, targets: dict[str, list[Target]], people: list[str], **kwargs: Any

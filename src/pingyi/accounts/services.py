@@ -378,7 +378,7 @@ def person_active_set(*, organization: Organization, user: Any, active: bool, ac
 
 def _password_mark(user: Any) -> str:
     """Changes when the password does: a used invitation is void."""
-    return salted_hmac(INVITATION_SALT, user.password or "-").hexdigest()[:16]
+    return salted_hmac(INVITATION_SALT, user.password or "-", algorithm="sha256").hexdigest()[:16]
 
 
 def invitation_token(user: Any) -> str:
