@@ -46,6 +46,7 @@ urlpatterns = [
     path("", include("pingyi.registry.urls")),
     path("", include("pingyi.disclosure.urls")),
     path("", include("pingyi.jobs.urls")),
+    path("", include("pingyi.accounts.urls")),
     path("api/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

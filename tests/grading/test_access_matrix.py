@@ -76,12 +76,21 @@ MATRIX: dict[str, tuple[str, str, Any, dict[str, int]]] = {
     "role-new": ("POST", R + "roles", {}, {**OUTSIDERS, **RUNS, "*": 403}),
     "survey-new": ("POST", R + "surveys", {}, {**OUTSIDERS, **RUNS, "*": 403}),
     "review": ("GET", R + "review", None, {**OUTSIDERS, **DEPARTMENT, "*": 403}),
-    # in setup nobody is graded yet: the department is sent back with the reason
+    # in setup nobody is graded yet: the department, and a committee for its own
+    # organizations (seed 003: it files its 汇总表 and 一览表), is sent back with the reason
     "reports": (
         "GET",
         R + "reports.xlsx",
         None,
-        {**OUTSIDERS, "admin": 302, "staff": 302, "viewer": 302, "*": 403},
+        {
+            **OUTSIDERS,
+            "admin": 302,
+            "staff": 302,
+            "viewer": 302,
+            "committee": 302,
+            "other_committee": 302,
+            "*": 403,
+        },
     ),
     "org": ("GET", ORG, None, {**OUTSIDERS, "other_committee": 404, "*": 200}),
     # An empty form: the page comes back with its errors (400) to those who may submit.

@@ -17,6 +17,7 @@ from pingyi.campaigns.models import Organization
 from pingyi.grading import decisions
 from pingyi.grading.models import Committee, GradingRound, Review, SelfEvaluation
 from pingyi.grading.services import role_assign
+from pingyi.jobs.models import Job
 from pingyi.rules import grading as rules
 from tests.grading.conftest import (
     DEPT,
@@ -259,3 +260,32 @@ def test_moving_the_round_on_asks_first_and_says_what_opens(db: None, tmp_path: 
     assert grading_round.status == rules.SELF_EVALUATION
     confirm = client.get(_url(grading_round, "advance")).content.decode()
     assert "the assessors' scores, talks and ratings open" in confirm.replace("&#x27;", "'")
+
+
+def test_a_committee_downloads_the_reports_of_its_own_organizations_only(
+    db: None, tmp_path: Path
+) -> None:
+    """Seed 003: each committee files its 汇总表 and 一览表 — with its organizations, not the
+    other committee's; another committee's job is not found, an organization is refused."""
+    grading_round = decided(tmp_path, TOTALS)
+    carol = _role(grading_round, "carol", "committee", "甲镇党委")
+    dan = _role(grading_round, "dan", "committee", "乙街道党工委")
+    page = carol.get(_url(grading_round)).content.decode()
+    assert _url(grading_round, "reports.xlsx") in page
+    response = through_job(carol, _url(grading_round, "reports.xlsx"))
+    assert response.status_code == 200
+    committee = Committee.objects.get(round=grading_round, name="甲镇党委")
+    disposition = f'attachment; filename="{grading_round.code}-grading-{committee.pk}.xlsx"'
+    assert response["Content-Disposition"] == disposition
+    workbook = openpyxl.load_workbook(io.BytesIO(response.content_bytes), read_only=True)
+    detail = [row for row in workbook["明细表"].iter_rows(values_only=True) if row[1] in TOTALS]
+    assert {row[1] for row in detail} == {"G1", "B1", "V1", "V2", "N1", "X1"}
+    carol_job = Job.objects.order_by("-created_at").first()
+    assert carol_job is not None
+    assert dan.get(f"/staff/jobs/{carol_job.pk}/").status_code == 404
+    assert dan.get(f"/staff/jobs/{carol_job.pk}/download").status_code == 404
+    pdf = through_job(dan, _url(grading_round, "reports.pdf"))
+    text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf.content_bytes)).pages)
+    assert "社区党委" in text and "四村党支部" not in text
+    olga = _role(grading_round, "olga", "org", "V1")
+    assert olga.get(_url(grading_round, "reports.xlsx")).status_code == 403

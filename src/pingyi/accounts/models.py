@@ -54,3 +54,25 @@ class OfficeSettings(models.Model):
 
     def __str__(self) -> str:
         return f"{self.organization}: {self.public_url or '-'}"
+
+
+class Profile(models.Model):
+    """What Pingyi keeps about a person beside django.contrib.auth's user: the full name as
+    the office writes it, the office that added them (they stay on its people page when all
+    their roles are removed), and whether the password given to them must be changed first."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="profile"
+    )
+    organization = models.ForeignKey(
+        Organization, on_delete=models.CASCADE, null=True, blank=True, related_name="people"
+    )
+    full_name = models.CharField(_("full name"), max_length=100, blank=True)
+    must_change_password = models.BooleanField(_("must change the password"), default=False)
+
+    class Meta:
+        verbose_name = _("profile")
+        verbose_name_plural = _("profiles")
+
+    def __str__(self) -> str:
+        return f"{self.user}: {self.full_name}"

@@ -42,9 +42,11 @@ def write_template(
     help_lines: Sequence[str],
     rows: Sequence[Sequence[Cell]] = (),
     numeric: Sequence[int] = (),
+    lists: Sequence[tuple[str, Sequence[Sequence[Cell]]]] = (),
 ) -> None:
     """The table's sheet (header, drop-downs, ``rows`` filled in) and its help sheet. Cells
-    are formatted as text (a code typed 0012 stays 0012) but in the ``numeric`` columns."""
+    are formatted as text (a code typed 0012 stays 0012) but in the ``numeric`` columns.
+    ``lists`` are further sheets (name, rows with a header first) of values to copy from."""
     with open_workbook(path) as workbook:
         fmt = formats(workbook)
         as_text = workbook.add_format({"num_format": "@"})
@@ -62,6 +64,12 @@ def write_template(
         for row, text in enumerate(help_lines):
             write_cell(help_sheet, row, 0, text, fmt.bold if row == 0 else None)
         help_sheet.set_column(0, 0, 100)
+        for name, table in lists:
+            extra = workbook.add_worksheet(name)
+            for n, values in enumerate(table):
+                write_row(extra, n, list(values), fmt.header if n == 0 else fmt.text)
+            extra.set_column(0, 0, 16)
+            extra.set_column(1, 1, 60)
 
 
 # ------------------------------------------------------------------------------ P1 units
@@ -153,4 +161,32 @@ def write_scores_template(
             "3. 得分低于满分的，在该指标的“扣分理由”列写明理由。",
             "4. 填好后在评星定级页面“导入考核评分表”处上传；有错误时整个文件不导入。",
         ],
+    )
+
+
+# ------------------------------------------------------------------------------ people
+
+
+def write_people_template(
+    path: Path, *, office: str, roles: Sequence[str], scopes: Sequence[tuple[str, str]]
+) -> None:
+    """The people an office administrator adds at once: 用户名, 姓名, 角色 (a drop-down of
+    ``roles``), 范围; the sheet 范围 lists the scopes the office has (kind, what to write)."""
+    write_template(
+        path,
+        sheet_name="人员",
+        columns=[("用户名", 16, None), ("姓名", 14, None), ("角色", 18, roles), ("范围", 48, None)],
+        help_lines=[
+            f"{office} 人员与权限 填表说明",
+            "",
+            "1. 每个角色填一行；同一人有几个角色就填几行，用户名和姓名相同。第一行表头不要改动。",
+            "2. 用户名：登录用，字母、数字或 @ . + - _，不含空格，不能与已有用户重复。",
+            f"3. 角色从下拉列表选择：{'、'.join(roles)}。",
+            "4. 范围：管理员、工作人员、查阅人员留空；基层党(工)委用户填党(工)委名称，"
+            "基层党组织用户和考核人员填党组织编码，被评单位人员填单位编码；"
+            "名称重复时照抄“范围”工作表中的全称。",
+            "5. 上传后每人得到一个一次性密码，只显示一次；本人首次登录时必须修改密码。",
+            "6. 有错误时整个文件不导入，错误信息列出每个有问题的行、列和应填内容。",
+        ],
+        lists=[("范围", [("类型", "范围（照抄此列）"), *scopes])],
     )

@@ -9,6 +9,7 @@ so a grade shown, a grade filed and a grade printed are the same computation.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from decimal import Decimal
 from fractions import Fraction
@@ -459,9 +460,16 @@ def report_org(state: OrgState) -> ReportOrg:
     )
 
 
-def grading_report_rows(grading_round: GradingRound) -> list[ReportOrg]:
-    """Every organization of the round in import order, for the report tables."""
-    return [report_org(s) for s in grading_state(grading_round).orgs]
+def grading_report_rows(
+    grading_round: GradingRound, committees: Collection[int] | None = None
+) -> list[ReportOrg]:
+    """Every organization of the round in import order, for the report tables; with
+    ``committees``, only the organizations of those committees (a committee's own files)."""
+    return [
+        report_org(s)
+        for s in grading_state(grading_round).orgs
+        if committees is None or s.org.committee_id in committees
+    ]
 
 
 E_NOT_ALL_GRADED = gettext_noop(
@@ -470,10 +478,13 @@ E_NOT_ALL_GRADED = gettext_noop(
 )
 
 
-def grading_reports(grading_round: GradingRound) -> list[reports.ReportOrg]:
+def grading_reports(
+    grading_round: GradingRound, committees: Collection[int] | None = None
+) -> list[reports.ReportOrg]:
     """The rows the report tables print (exports.grading_reports), every organization graded;
-    RuleError while any cannot be graded yet, since a table with gaps would misstate shares."""
-    rows = grading_report_rows(grading_round)
+    RuleError while any cannot be graded yet, since a table with gaps would misstate shares.
+    With ``committees``, the rows of those committees' organizations only."""
+    rows = grading_report_rows(grading_round, committees)
     missing = [r for r in rows if r.total is None or r.final_grade is None]
     if missing:
         raise RuleError(E_NOT_ALL_GRADED, n=len(missing))

@@ -134,15 +134,17 @@ def round_detail(request: HttpRequest, code: str) -> HttpResponse:
         "steps": RoundStatus.choices,
         "show_scores": scope.department or bool(scope.committees),
     }
-    if scope.department:
-        context["reports"] = _reports_or_reason(scope.round)
+    if scope.department or scope.committees:
+        context["reports"] = _reports_or_reason(scope.round, _report_committees(scope))
     return render(request, "pingyi/grading/round.html", context)
 
 
-def _reports_or_reason(grading_round: GradingRound) -> dict[str, Any]:
+def _reports_or_reason(
+    grading_round: GradingRound, committees: frozenset[int] | None = None
+) -> dict[str, Any]:
     """The chart of grade shares by sector, or why the reports cannot be built yet."""
     try:
-        rows = grading_reports(grading_round)
+        rows = grading_reports(grading_round, committees)
     except RuleError as exc:
         return {"reason": exc.message(_)}
     return {"chart": charts.grading_shares_chart(sector_counts(rows))}
@@ -151,26 +153,43 @@ def _reports_or_reason(grading_round: GradingRound) -> dict[str, Any]:
 REPORT_FORMATS = ("xlsx", "pdf")
 
 
+def _report_committees(scope: Scope) -> frozenset[int] | None:
+    """Whose organizations the reports hold: the department's, all (None); a committee
+    user's, its own committees' only — the 汇总表 and 一览表 it files (seed 003)."""
+    return None if scope.department else scope.committees
+
+
 @guarded
 def reports_download(request: HttpRequest, code: str, fmt: str) -> HttpResponse:
     """The report set (汇总表, 明细表, 较差名单, 较差状况明细表, 一览表) as .xlsx or PDF, built by
     a job (R27) whose page offers the download; refused here at once while not every
     organization has a grade."""
     scope = scope_of(request, code)
-    require(scope.department)
+    require(scope.department or bool(scope.committees))
     if fmt not in REPORT_FORMATS:
         raise Http404
+    committees = _report_committees(scope)
     try:
-        grading_reports(scope.round)
+        grading_reports(scope.round, committees)
     except RuleError as exc:
         messages.error(request, exc.message(_))
         return redirect("grading:round", code=scope.round.code)
+    params: dict[str, Any] = {
+        "round": scope.round.pk,
+        "round_code": scope.round.code,
+        "format": fmt,
+    }
+    subject = f"{scope.round.name} · {fmt}"
+    if committees is not None:
+        params["committees"] = sorted(committees)
+        names = Committee.objects.filter(pk__in=committees).order_by("position")
+        subject = f"{scope.round.name} · {'、'.join(c.name for c in names)} · {fmt}"
     job = job_enqueue(
         kind=JobKind.GRADING_REPORT,
         organization=scope.round.organization,
         actor=actor(request),
-        subject=f"{scope.round.name} · {fmt}",
-        params={"round": scope.round.pk, "round_code": scope.round.code, "format": fmt},
+        subject=subject[:300],
+        params=params,
     )
     return redirect("jobs:detail", job_id=job.pk)
 

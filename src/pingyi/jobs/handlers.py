@@ -170,7 +170,8 @@ def _grading_report(job: Job, progress: Progress) -> Output:
     grading_round = GradingRound.objects.get(pk=job.params["round"])
     fmt = job.params["format"]
     progress.set(5, STEP_COUNTING)
-    rows = grading_reports(grading_round)
+    committees = job.params.get("committees")  # a committee's own files: its organizations
+    rows = grading_reports(grading_round, committees)
     progress.set(30, STEP_BUILDING)
     part, final = files.output_part(job.pk, f".{fmt}")
     scheme, title = round_scheme(grading_round), grading_round.name
@@ -182,7 +183,10 @@ def _grading_report(job: Job, progress: Progress) -> Output:
         write_grading_pdf(part, rows, scheme=scheme, title=title)
         content_type = "application/pdf"
     files.output_publish(part, final)
-    return Output(file_name=f"{grading_round.code}-grading.{fmt}", content_type=content_type)
+    suffix = "-" + "-".join(map(str, committees)) if committees else ""
+    return Output(
+        file_name=f"{grading_round.code}-grading{suffix}.{fmt}", content_type=content_type
+    )
 
 
 # ------------------------------------------------------------------------------ imports

@@ -4,15 +4,21 @@ from __future__ import annotations
 
 import uuid
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from pingyi.accounts.selectors import AnyUser, organizations_for
-from pingyi.jobs.models import Job
+from pingyi.jobs.models import Job, JobKind
 
 
 def jobs_for(user: AnyUser) -> QuerySet[Job]:
-    """The jobs of the offices where ``user`` has any role, newest first."""
-    return Job.objects.filter(organization__in=organizations_for(user)).select_related(
+    """The jobs of the offices where ``user`` has any role, newest first; and the report
+    jobs ``user`` started without such a role (a committee's own 汇总表 and 一览表)."""
+    mine = (
+        Q(kind=JobKind.GRADING_REPORT, created_by=user.get_username())
+        if (user.is_authenticated)
+        else Q(pk__in=[])
+    )
+    return Job.objects.filter(Q(organization__in=organizations_for(user)) | mine).select_related(
         "organization", "campaign"
     )
 

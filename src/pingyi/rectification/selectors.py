@@ -41,6 +41,13 @@ def plans_for(user: AnyUser) -> QuerySet[Plan]:
     return Plan.objects.select_related("organization", "notice", "series").filter(query)
 
 
+def owned_plans(user: AnyUser) -> QuerySet[Plan]:
+    """The plans of the units ``user`` owns (updates), for their to-do list."""
+    if not user.is_authenticated:
+        return Plan.objects.none()
+    return Plan.objects.filter(_unit_filter(user, (UnitRole.OWNER,)))
+
+
 def plan_access(user: AnyUser, plan: Plan) -> str | None:
     if not user.is_authenticated:
         return None

@@ -8,6 +8,8 @@ from django.http import HttpRequest
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext_lazy as _
 
+from pingyi.web.todo import Reach, reach_of
+
 # (route, label): P1 campaigns, P2 grading, P3 notices, P4 the ledger, P5 registry, disclosure,
 # and the background jobs of all of them (R27).
 SECTIONS = (
@@ -18,14 +20,33 @@ SECTIONS = (
     ("registry:home", _("Project registry")),
     ("disclosure:home", _("Disclosure")),
     ("jobs:list", _("Background jobs")),
+    ("accounts:people-home", _("People and roles")),
 )
 
 
+def _shown(route: str, reach: Reach) -> bool:
+    """Whether the person's roles can do anything in the section."""
+    if route == "grading:home":
+        return reach.grading
+    if route == "rectification:home":
+        return reach.office or reach.units
+    if route == "accounts:people-home":
+        return reach.admin
+    return reach.office
+
+
 def sections(request: HttpRequest) -> dict[str, Any]:
+    """The sections the person's roles reach; the first (/staff/, their to-do list) is
+    called 评议活动 for an office's people and 待办事项 for everyone else."""
     if not request.user.is_authenticated:
         return {}
+    reach = reach_of(request.user)
     links = []
     for route, label in SECTIONS:
+        if route == "staff-home" and not reach.office:
+            label = _("To-do")
+        elif route != "staff-home" and not _shown(route, reach):
+            continue
         try:
             url = reverse(route)
         except NoReverseMatch:  # an app without a landing page

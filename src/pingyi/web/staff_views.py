@@ -12,10 +12,12 @@ from django.contrib.auth.views import LoginView
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
+from pingyi.accounts.middleware import MUST_CHANGE
 from pingyi.accounts.models import Role
 from pingyi.accounts.selectors import (
     RUN,
@@ -24,6 +26,7 @@ from pingyi.accounts.selectors import (
     public_address,
     role_in,
 )
+from pingyi.accounts.services import must_change_password
 from pingyi.ballots.selectors import CampaignResults, campaign_results
 from pingyi.campaigns.models import Campaign
 from pingyi.campaigns.selectors import campaign_units
@@ -58,6 +61,7 @@ from pingyi.web.forms import (
 from pingyi.web.ratelimit import client_address, limited, record
 from pingyi.web.settings_access import limits
 from pingyi.web.shared import XLSX, confirmation, download, guarded, written
+from pingyi.web.todo import reach_of, todos_for
 
 
 class Login(LoginView):
@@ -78,6 +82,14 @@ class Login(LoginView):
         if not request.user.is_authenticated:
             record("login-user", user, window=window)
             record("login-addr", address, window=window)
+        return response
+
+    def form_valid(self, form: Any) -> HttpResponse:
+        """Signs in; a person holding a one-time password goes to change it first."""
+        response = super().form_valid(form)
+        if must_change_password(form.get_user()):
+            self.request.session[MUST_CHANGE] = True
+            return redirect("accounts:password")
         return response
 
 
@@ -111,11 +123,14 @@ def _act(
 
 @guarded
 def home(request: HttpRequest) -> HttpResponse:
-    campaigns = campaigns_for(request.user).order_by("-year", "code")
-    can_create = organizations_for(request.user, RUN).exists()
-    return render(
-        request, "pingyi/staff/home.html", {"campaigns": campaigns, "can_create": can_create}
-    )
+    """Each person's landing: what their roles wait for, then the office's campaigns."""
+    context = {
+        "todos": todos_for(request.user, today=timezone.localdate()),
+        "reach": reach_of(request.user),
+        "campaigns": campaigns_for(request.user).order_by("-year", "code"),
+        "can_create": organizations_for(request.user, RUN).exists(),
+    }
+    return render(request, "pingyi/staff/home.html", context)
 
 
 @guarded

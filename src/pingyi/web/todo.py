@@ -1,0 +1,216 @@
+"""What each person finds on /staff/: the work their roles wait for, one line each with a
+count and a link. A committee user sees its organizations awaiting its decision, an assessor
+the organizations awaiting assessment, a party organization its self-evaluation, a unit's
+owner the rectification items due soon, the office's staff its open campaigns, unanswered
+objections and filings to review. Reads only; the counts come from the same tables as the
+pages the lines link to."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.db.models import Count
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from pingyi.accounts.models import Membership, Role
+from pingyi.accounts.selectors import READ, RUN, AnyUser, organizations_for
+from pingyi.campaigns.models import Campaign, CampaignStatus
+from pingyi.grading.models import (
+    Filing,
+    FilingStatus,
+    GradingRole,
+    GradingRoleKind,
+    PartyOrg,
+    RoundStatus,
+)
+from pingyi.notices.models import Objection, ObjectionStatus
+from pingyi.rectification.models import Item, UnitAccess
+from pingyi.rectification.selectors import owned_plans
+from pingyi.rules import ledger as ledger_rules
+
+
+@dataclass(frozen=True)
+class Todo:
+    text: str
+    url: str
+    count: int
+
+
+@dataclass(frozen=True)
+class Reach:
+    """What a person's roles reach, for the staff bar and the landing page."""
+
+    office: bool  # admin, staff or viewer of an office
+    runs: bool  # admin or staff
+    admin: bool
+    grading: bool  # the office, or a committee, party organization or assessor role
+    units: bool  # owner or member of an appraised unit
+
+
+def reach_of(user: AnyUser) -> Reach:
+    if not user.is_authenticated:
+        return Reach(False, False, False, False, False)
+    roles = set(Membership.objects.filter(user_id=user.pk).values_list("role", flat=True))
+    office = bool(roles & set(READ))
+    return Reach(
+        office=office,
+        runs=bool(roles & set(RUN)),
+        admin=Role.ADMIN in roles,
+        grading=office or GradingRole.objects.filter(user_id=user.pk).exists(),
+        units=UnitAccess.objects.filter(user_id=user.pk).exists(),
+    )
+
+
+def _committee_todos(user: AnyUser) -> list[Todo]:
+    todos = []
+    roles = GradingRole.objects.filter(
+        user_id=user.pk or 0, kind=GradingRoleKind.COMMITTEE, round__status=RoundStatus.DECISION
+    ).select_related("round", "committee", "committee__filing")
+    for role in roles:
+        committee = role.committee
+        if committee is None:
+            continue
+        filing = getattr(committee, "filing", None)
+        orgs = PartyOrg.objects.filter(committee=committee)
+        if filing is not None and filing.status != FilingStatus.RETURNED:
+            continue
+        if filing is not None:  # returned: the organizations the department sent back
+            returned = orgs.filter(review__verdict="returned")
+            orgs = returned if returned.exists() else orgs
+        n = orgs.count()
+        if n:
+            text = ngettext(
+                "%(committee)s: %(n)s party organization awaits your decision on its grade",
+                "%(committee)s: %(n)s party organizations await your decision on their grades",
+                n,
+            ) % {"committee": committee.name, "n": n}
+            url = reverse("grading:committee", kwargs={"code": role.round.code, "pk": committee.pk})
+            todos.append(Todo(text, url, n))
+    return todos
+
+
+def _assessor_todos(user: AnyUser) -> list[Todo]:
+    pending = (
+        GradingRole.objects.filter(
+            user_id=user.pk or 0,
+            kind=GradingRoleKind.ASSESSOR,
+            round__status=RoundStatus.ASSESSMENT,
+            org__assessment__isnull=True,
+        )
+        .values("round__code", "round__name")
+        .annotate(n=Count("pk"))
+    )
+    return [
+        Todo(
+            ngettext(
+                "%(round)s: %(n)s party organization awaits your assessment",
+                "%(round)s: %(n)s party organizations await your assessment",
+                row["n"],
+            )
+            % {"round": row["round__name"], "n": row["n"]},
+            reverse("grading:round", kwargs={"code": row["round__code"]}),
+            row["n"],
+        )
+        for row in pending
+    ]
+
+
+def _org_todos(user: AnyUser) -> list[Todo]:
+    roles = GradingRole.objects.filter(
+        user_id=user.pk or 0,
+        kind=GradingRoleKind.ORG,
+        round__status=RoundStatus.SELF_EVALUATION,
+        org__self_evaluation__isnull=True,
+    ).select_related("round", "org")
+    return [
+        Todo(
+            _("%(org)s: the self-evaluation awaits submission") % {"org": role.org.name},
+            reverse("grading:org", kwargs={"code": role.round.code, "org": role.org.code}),
+            1,
+        )
+        for role in roles
+        if role.org is not None
+    ]
+
+
+def _owner_todos(user: AnyUser, today: dt.date) -> list[Todo]:
+    items = Item.objects.filter(plan__in=owned_plans(user)).exclude(
+        status__in=list(ledger_rules.FINISHED)
+    )
+    soon = items.filter(
+        deadline__gte=today, deadline__lte=today + dt.timedelta(days=ledger_rules.DIGEST_DAYS)
+    ).count()
+    late = items.filter(deadline__lt=today).count()
+    url = reverse("rectification:home")
+    todos = []
+    if soon:
+        text = ngettext(
+            "%(n)s rectification item is due within %(days)s days",
+            "%(n)s rectification items are due within %(days)s days",
+            soon,
+        ) % {"n": soon, "days": ledger_rules.DIGEST_DAYS}
+        todos.append(Todo(text, url, soon))
+    if late:
+        text = ngettext(
+            "%(n)s rectification item is overdue",
+            "%(n)s rectification items are overdue",
+            late,
+        ) % {"n": late}
+        todos.append(Todo(text, url, late))
+    return todos
+
+
+def _office_todos(user: AnyUser) -> list[Todo]:
+    offices = organizations_for(user, RUN)
+    todos = []
+    campaigns = Campaign.objects.filter(
+        series__organization__in=offices, status=CampaignStatus.OPEN
+    ).order_by("-year", "code")
+    for campaign in campaigns:
+        text = _("%(name)s is collecting ballots") % {"name": campaign.name}
+        todos.append(Todo(text, reverse("campaign", kwargs={"code": campaign.code}), 1))
+    waiting = (
+        Objection.objects.filter(notice__organization__in=offices)
+        .exclude(status=ObjectionStatus.ANSWERED)
+        .values("notice__code", "notice__title")
+        .annotate(n=Count("pk"))
+        .order_by("notice__code")
+    )
+    for row in waiting:
+        text = ngettext(
+            "%(notice)s: %(n)s objection awaits an answer",
+            "%(notice)s: %(n)s objections await an answer",
+            row["n"],
+        ) % {"notice": row["notice__title"], "n": row["n"]}
+        url = reverse("notices:staff-notice", kwargs={"code": row["notice__code"]})
+        todos.append(Todo(text, url, row["n"]))
+    filed = (
+        Filing.objects.filter(committee__round__organization__in=offices, status=FilingStatus.FILED)
+        .values("committee__round__code", "committee__round__name")
+        .annotate(n=Count("pk"))
+    )
+    for filing in filed:
+        text = ngettext(
+            "%(round)s: %(n)s committee filed its grades for review",
+            "%(round)s: %(n)s committees filed their grades for review",
+            filing["n"],
+        ) % {"round": filing["committee__round__name"], "n": filing["n"]}
+        url = reverse("grading:review", kwargs={"code": filing["committee__round__code"]})
+        todos.append(Todo(text, url, filing["n"]))
+    return todos
+
+
+def todos_for(user: AnyUser, *, today: dt.date) -> list[Todo]:
+    """Everything waiting for ``user``, the office's work first."""
+    if not user.is_authenticated:
+        return []
+    return [
+        *_office_todos(user),
+        *_committee_todos(user),
+        *_assessor_todos(user),
+        *_org_todos(user),
+        *_owner_todos(user, today),
+    ]

@@ -1,0 +1,108 @@
+"""Each role lands on /staff/ at its own to-do list, and the staff bar shows only what its
+roles can do (a committee user used to land on an empty list of campaigns)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from pathlib import Path
+
+import pytest
+from django.contrib.auth.models import User
+from django.utils import timezone
+
+from pingyi.accounts.models import Membership, Role
+from pingyi.grading.models import Committee
+from pingyi.grading.services import role_assign
+from pingyi.rectification.services import item_add
+from pingyi.rules import grading as rules
+from tests.grading.conftest import advance_to, decided, make_round
+from tests.grading.test_decisions import TOTALS
+from tests.rectification.conftest import Ledger, ledger  # noqa: F401
+from tests.web.conftest import Cast, cast, client_for  # noqa: F401
+
+pytestmark = pytest.mark.django_db
+
+
+def _page(user: User) -> str:
+    return client_for(user).get("/staff/", HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+
+
+def _todos(page: str) -> list[str]:
+    section = page.split('<section id="todo">', 1)[1].split("</section>", 1)[0]
+    return [re.sub(r"<[^>]+>", "", li).strip() for li in re.findall(r"<li>(.*?)</li>", section)]
+
+
+def _bar(page: str) -> list[str]:
+    nav = page.split("<nav>", 1)[1].split("<span", 1)[0]
+    return re.findall(r">([^<]+)</a>", nav)
+
+
+def test_a_committee_user_lands_on_the_organizations_awaiting_its_decision(
+    tmp_path: Path,
+) -> None:
+    grading_round = decided(tmp_path, TOTALS)
+    carol = User.objects.create_user("carol")
+    committee = Committee.objects.get(round=grading_round, name="甲镇党委")
+    role_assign(
+        grading_round=grading_round,
+        username="carol",
+        kind="committee",
+        committee=committee,
+        actor="alice",
+    )
+    page = _page(carol)
+    assert _todos(page) == ["甲镇党委：6 个党组织待您确定等次"]
+    assert f'href="/staff/grading/{grading_round.code}/k/{committee.pk}/"' in page
+    assert _bar(page) == ["待办事项", "分类定级"]
+    assert "新建评议活动" not in page and "<table>" not in page
+
+
+def test_an_assessor_lands_on_the_organizations_awaiting_assessment(tmp_path: Path) -> None:
+    grading_round = advance_to(make_round(tmp_path), rules.ASSESSMENT)
+    erin = User.objects.create_user("erin")
+    for code in ("V1", "V2"):
+        role_assign(
+            grading_round=grading_round,
+            username="erin",
+            kind="assessor",
+            org=grading_round.orgs.get(code=code),
+            actor="alice",
+        )
+    assert _todos(_page(erin)) == [f"{grading_round.name}：2 个党组织待您考核"]
+
+
+def test_a_unit_owner_lands_on_the_items_due_within_seven_days(ledger: Ledger) -> None:  # noqa: F811
+    today = timezone.localdate()
+    ledger.item.deadline = today + dt.timedelta(days=60)
+    ledger.item.save()
+    for days in (2, 6):
+        item_add(
+            plan=ledger.plan,
+            description="问题",
+            measures="措施",
+            target="目标",
+            owner="王科长",
+            deadline=today + dt.timedelta(days=days),
+            actor="alice",
+        )
+    page = _page(ledger.olga)
+    assert _todos(page) == ["2 项整改任务 7 天内到期"]
+    assert _bar(page) == ["待办事项", "整改台账"]
+    assert _todos(_page(ledger.mike)) == []  # a member reads; the owner acts
+
+
+def test_the_office_staff_land_on_campaigns_in_collection_and_see_every_section(
+    cast: Cast,  # noqa: F811
+) -> None:
+    page = _page(cast.alice)
+    assert f"{cast.campaign.name} 正在收集评议" in _todos(page)
+    assert "人员与权限" not in _bar(page)
+    assert _bar(page)[0] == "评议活动" and "分类定级" in _bar(page)
+    admin = User.objects.create_user("ada")
+    Membership.objects.create(
+        user=admin, organization=cast.campaign.series.organization, role=Role.ADMIN
+    )
+    assert _bar(_page(admin))[-1] == "人员与权限"
+    viewer_page = _page(cast.bob)
+    assert _todos(viewer_page) == []  # a viewer reads; nothing waits for them
