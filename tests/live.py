@@ -67,8 +67,8 @@ class LiveServer:
             PINGYI_LANGUAGE="en",
             PINGYI_BIND=f"127.0.0.1:{self.port}",
             PINGYI_WORKERS=str(self.workers),
-            **self.env,
         )
+        environment.update(self.env)  # the test's own, over the defaults above
         log = (self.home / "server.log").open("ab")
         self.process = subprocess.Popen(
             [
