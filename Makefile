@@ -51,10 +51,11 @@ lint: $(STAMP)
 types: $(STAMP)
 	$(BIN)/mypy src
 
-# What the suite drives besides Python: a real Chromium, pdftoppm to look at PDFs and
-# zbarimg to scan the QR codes printed on the token sheets back.
+# What the suite drives besides Python: a real Chromium, pdftoppm to look at PDFs,
+# zbarimg to scan the QR codes printed on the token sheets back, nginx in front of gunicorn
+# (deploy/nginx) and a Redis of each test's own (never the shared one on 6379).
 test-deps:
-	@scripts/system-deps chromium poppler-utils zbar-tools
+	@scripts/system-deps chromium poppler-utils zbar-tools nginx redis-server
 
 test-sqlite: messages test-deps
 	PINGYI_TEST_DATABASE_URL= $(BIN)/pytest
