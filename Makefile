@@ -34,8 +34,10 @@ run: setup
 # The production server: gunicorn, several workers, static files by WhiteNoise; beside it
 # `pingyi worker`, which runs the background jobs (codes, imports, reports).
 # Uses Redis on 127.0.0.1:6379 for the rate limits when it answers (else PINGYI_CACHE_URL).
-serve: setup
-	@$(BIN)/pingyi init
+# Starts only: installing, migrating and collecting static files is `make setup`'s job, and
+# serve refuses (exit 2) when that has not been done. (deploy/ has the systemd units.)
+serve:
+	@scripts/serve-ready "$(BIN)"
 	@if [ -z "$$PINGYI_CACHE_URL" ] && (exec 3<>/dev/tcp/127.0.0.1/6379) 2>/dev/null; then \
 	  export PINGYI_CACHE_URL=redis://127.0.0.1:6379/0; fi; \
 	echo "Serving on http://$${PINGYI_BIND:-127.0.0.1:8000}/ (cache: $${PINGYI_CACHE_URL:-per process})"; \
@@ -49,10 +51,11 @@ lint: $(STAMP)
 types: $(STAMP)
 	$(BIN)/mypy src
 
-# What the suite drives besides Python: a real Chromium, pdftoppm to look at PDFs and
-# zbarimg to scan the QR codes printed on the token sheets back.
+# What the suite drives besides Python: a real Chromium, pdftoppm to look at PDFs,
+# zbarimg to scan the QR codes printed on the token sheets back, nginx in front of gunicorn
+# (deploy/nginx) and a Redis of each test's own (never the shared one on 6379).
 test-deps:
-	@scripts/system-deps chromium poppler-utils zbar-tools
+	@scripts/system-deps chromium poppler-utils zbar-tools nginx redis-server
 
 test-sqlite: messages test-deps
 	PINGYI_TEST_DATABASE_URL= $(BIN)/pytest

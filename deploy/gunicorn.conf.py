@@ -1,11 +1,16 @@
 """gunicorn settings for `make serve` (and the tests' live server).
 
 PINGYI_BIND (127.0.0.1:8000) and PINGYI_WORKERS (2 × cores + 1) override the defaults.
-Static files are served by WhiteNoise from PINGYI_HOME/static (compressed, cached forever).
+Static files are served by WhiteNoise from PINGYI_HOME/static (compressed, cached forever),
+or by nginx in front (deploy/nginx/pingyi.conf), which also buffers slow clients' requests:
+sync workers must never wait on a client's network.
+Logs are JSON lines on standard output/error (pingyi.logs), each with the request's id.
 """
 
 import multiprocessing
 import os
+
+from pingyi.logs import logging_config
 
 bind = os.environ.get("PINGYI_BIND", "127.0.0.1:8000")
 workers = int(os.environ.get("PINGYI_WORKERS", str(multiprocessing.cpu_count() * 2 + 1)))
@@ -17,7 +22,8 @@ max_requests_jitter = 500
 # Access log: method, path and status only. No ballot token is ever in a URL (R11), and the
 # address and user agent are not logged beside the time of a ballot request.
 accesslog = "-"
-access_log_format = '%(t)s "%(m)s %(U)s" %(s)s %(B)s %(M)sms'
+access_log_format = "%(m)s %(U)s %(s)s %(B)s %(M)sms"
 errorlog = "-"
 loglevel = "warning"
+logconfig_dict = logging_config()
 forwarded_allow_ips = os.environ.get("PINGYI_TRUSTED_PROXIES", "")

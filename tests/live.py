@@ -44,7 +44,11 @@ def free_port() -> int:
 
 
 class LiveServer:
-    def __init__(self, home: Path, workers: int, env: dict[str, str]) -> None:
+    def __init__(
+        self, home: Path, workers: int, env: dict[str, str], ready: str = "/v/", jobs: bool = True
+    ) -> None:
+        self.ready = ready  # the page that answers 200 once the server is up
+        self.jobs = jobs  # whether `pingyi worker` runs beside it
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.home = home
@@ -63,8 +67,8 @@ class LiveServer:
             PINGYI_LANGUAGE="en",
             PINGYI_BIND=f"127.0.0.1:{self.port}",
             PINGYI_WORKERS=str(self.workers),
-            **self.env,
         )
+        environment.update(self.env)  # the test's own, over the defaults above
         log = (self.home / "server.log").open("ab")
         self.process = subprocess.Popen(
             [
@@ -78,17 +82,18 @@ class LiveServer:
             stderr=log,
             start_new_session=True,
         )
-        self.worker = subprocess.Popen(
-            [str(Path(sys.executable).with_name("pingyi")), "worker", "--interval", "0.2"],
-            env=environment,
-            stdout=log,
-            stderr=log,
-            start_new_session=True,
-        )
+        if self.jobs:
+            self.worker = subprocess.Popen(
+                [str(Path(sys.executable).with_name("pingyi")), "worker", "--interval", "0.2"],
+                env=environment,
+                stdout=log,
+                stderr=log,
+                start_new_session=True,
+            )
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
             try:
-                with urllib.request.urlopen(f"{self.url}/v/", timeout=2) as response:
+                with urllib.request.urlopen(f"{self.url}{self.ready}", timeout=2) as response:
                     if response.status == 200:
                         return
             except (urllib.error.URLError, ConnectionError, TimeoutError):
@@ -127,8 +132,10 @@ class LiveServer:
 
 
 @contextmanager
-def live_server(home: Path, *, workers: int = 4, **env: str) -> Iterator[LiveServer]:
-    server = LiveServer(home, workers, env)
+def live_server(
+    home: Path, *, workers: int = 4, ready: str = "/v/", jobs: bool = True, **env: str
+) -> Iterator[LiveServer]:
+    server = LiveServer(home, workers, env, ready=ready, jobs=jobs)
     server.start()
     try:
         yield server

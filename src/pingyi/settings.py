@@ -9,6 +9,8 @@ PINGYI_ALLOWED_HOSTS    comma-separated host names
 PINGYI_LANGUAGE         zh-hans (default) or en
 PINGYI_PUBLIC_URL       the address people reach Pingyi at (QR sheets, SMS, e-mails); an office
                         may set its own on its settings page
+PINGYI_TRUSTED_PROXIES  addresses or networks of reverse proxies whose X-Forwarded-For is believed
+PINGYI_MIN_FREE_MB      /readyz fails when PINGYI_HOME's disk has less free (500)
 """
 
 from __future__ import annotations
@@ -23,7 +25,8 @@ from typing import Any
 import dj_database_url
 import django_stubs_ext
 
-from pingyi.env import env_bool, env_int, env_list, env_str
+from pingyi.env import env_bool, env_int, env_list, env_networks, env_str
+from pingyi.logs import logging_config
 
 django_stubs_ext.monkeypatch()  # ModelAdmin[Model] and friends at run time
 
@@ -100,6 +103,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "pingyi.web.middleware.RequestIdMiddleware",  # first: every log line has the request's id
+    "pingyi.web.middleware.OutageMiddleware",  # database or cache down: a 503 page, not a 500
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -217,9 +222,13 @@ SECURE_CSP = {
 SECURE_REFERRER_POLICY = "same-origin"  # a fragment (the QR token) is never sent in a Referer
 
 CACHE_URL = env_str("PINGYI_CACHE_URL", "")
-if CACHE_URL:
+if CACHE_URL:  # Redis; when it does not answer, this process's memory (pingyi.web.cache)
     CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}
+        "default": {
+            "BACKEND": "pingyi.web.cache.ResilientRedisCache",
+            "LOCATION": CACHE_URL,
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 2},
+        }
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
@@ -233,7 +242,8 @@ PINGYI_JOB_STALE_SECONDS = env_int("PINGYI_JOB_STALE_SECONDS", 60, minimum=2)
 # The installation's public address (scheme and host, e.g. http://pingyi.example.gov.cn):
 # what QR sheets, SMS lists and e-mails point to. An office may set its own.
 PINGYI_PUBLIC_URL = env_str("PINGYI_PUBLIC_URL", "").strip().rstrip("/")
-PINGYI_TRUSTED_PROXIES = env_list("PINGYI_TRUSTED_PROXIES", [])
+PINGYI_TRUSTED_PROXIES = env_networks("PINGYI_TRUSTED_PROXIES")
+PINGYI_MIN_FREE_MB = env_int("PINGYI_MIN_FREE_MB", 500)
 PINGYI_BENCH = env_bool("PINGYI_BENCH", False)  # routes the benchmark's bare view
 # Rate limits (R18, R19): attempts per window, per client address.
 PINGYI_TOKEN_FAILURES = env_int("PINGYI_TOKEN_FAILURES", 30)  # wrong codes per 10 minutes
@@ -262,9 +272,5 @@ CSRF_FAILURE_VIEW = "pingyi.web.errors.csrf_failure"  # in the UI language, in t
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": "WARNING"},
-}
+# JSON lines on standard error, each with its request's id; never a code or a mark (R11).
+LOGGING = logging_config()

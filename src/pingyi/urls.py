@@ -5,9 +5,13 @@ from django.contrib import admin
 from django.urls import include, path
 
 from pingyi.api import api
-from pingyi.web import staff_views, vote_views
+from pingyi.web import health, staff_views, vote_views
+
+handler500 = "pingyi.web.middleware.handler500"  # an outage outside a view: still a 503
 
 urlpatterns = [
+    path("healthz", health.healthz, name="healthz"),
+    path("readyz", health.readyz, name="readyz"),
     path("", vote_views.vote, name="home"),
     path("v/", vote_views.vote, name="vote"),
     path("v/review", vote_views.review, name="vote-review"),

@@ -30,6 +30,9 @@ JSON = "application/json"
 # name: (method, path, body, {role: status}); "*" is every role not named.
 MATRIX: dict[str, tuple[str, str, Any, dict[str, int]]] = {
     "home": ("GET", "/", None, {"*": 200}),
+    "healthz": ("GET", "/healthz", None, {"*": 200}),
+    # no `pingyi worker` runs beside this test: 503 naming it, the same for every role
+    "readyz": ("GET", "/readyz", None, {"*": 503}),
     "vote": ("GET", "/v/", None, {"*": 200}),
     "vote-review": ("POST", "/v/review", {"code": "nope"}, {"*": 409}),
     "vote-submit": ("POST", "/v/submit", {"code": "nope"}, {"*": 409}),

@@ -95,3 +95,19 @@ class Job(models.Model):
     @property
     def finished(self) -> bool:
         return self.status in FINISHED
+
+
+class WorkerBeat(models.Model):
+    """A running `pingyi worker`'s sign of life, renewed every few seconds; /readyz looks at
+    the newest. A worker stopping cleanly removes its row; a killed one's row grows old."""
+
+    worker = models.CharField(_("worker"), max_length=100, unique=True)
+    started_at = models.DateTimeField(_("started"))
+    seen_at = models.DateTimeField(_("last sign of life"), db_index=True)
+
+    class Meta:
+        verbose_name = _("job worker")
+        verbose_name_plural = _("job workers")
+
+    def __str__(self) -> str:
+        return self.worker

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import uuid
 
 from django.db.models import Q, QuerySet
+from django.utils import timezone
 
 from pingyi.accounts.selectors import AnyUser, organizations_for
-from pingyi.jobs.models import Job, JobKind
+from pingyi.jobs.models import Job, JobKind, WorkerBeat
 
 
 def jobs_for(user: AnyUser) -> QuerySet[Job]:
@@ -26,3 +28,9 @@ def jobs_for(user: AnyUser) -> QuerySet[Job]:
 def job_get(user: AnyUser, job_id: uuid.UUID) -> Job | None:
     """The job if it belongs to one of ``user``'s offices; another office's is None (404)."""
     return jobs_for(user).filter(pk=job_id).first()
+
+
+def worker_alive(*, within: float) -> bool:
+    """Whether some `pingyi worker` gave a sign of life in the last ``within`` seconds."""
+    since = timezone.now() - dt.timedelta(seconds=within)
+    return WorkerBeat.objects.filter(seen_at__gte=since).exists()

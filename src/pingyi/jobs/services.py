@@ -23,7 +23,7 @@ from django.utils.translation import gettext, gettext_noop
 
 from pingyi.campaigns.models import Campaign, Organization
 from pingyi.jobs import files
-from pingyi.jobs.models import FileState, Job, JobStatus
+from pingyi.jobs.models import FileState, Job, JobStatus, WorkerBeat
 
 if TYPE_CHECKING:
     from django.db.models import QuerySet
@@ -269,3 +269,17 @@ def job_enqueue_upload(*, chunks: Iterable[bytes], suffix: str, label: str, **jo
     except BaseException:
         files.folder_remove(job_id)
         raise
+
+
+def worker_beat(*, worker: str, started_at: dt.datetime) -> None:
+    """Renews ``worker``'s sign of life (for /readyz) and forgets workers silent for a day."""
+    now = timezone.now()
+    WorkerBeat.objects.update_or_create(
+        worker=worker[:100], defaults={"started_at": started_at, "seen_at": now}
+    )
+    WorkerBeat.objects.filter(seen_at__lt=now - dt.timedelta(days=1)).delete()
+
+
+def worker_gone(*, worker: str) -> None:
+    """A worker stopping cleanly: no more sign of life from it."""
+    WorkerBeat.objects.filter(worker=worker[:100]).delete()

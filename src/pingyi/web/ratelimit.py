@@ -1,28 +1,56 @@
 """Fixed-window rate limits in the shared cache (Redis in production, R18, R19, R24).
 
 The client address is REMOTE_ADDR. X-Forwarded-For is believed only from the proxies listed
-in PINGYI_TRUSTED_PROXIES, and then only its right-most address that is not a trusted proxy:
-a client cannot forge its way past the limiter by sending the header itself.
+in PINGYI_TRUSTED_PROXIES (addresses or networks, e.g. 127.0.0.1,10.0.0.0/24), and then only
+its right-most address that is not a trusted proxy: a client cannot forge its way past the
+limiter by sending the header itself. Every use of the client's address goes through
+``client_address``.
+
+When the shared cache (Redis) does not answer, pingyi.web.cache counts in this process's
+memory instead: the limits hold per worker, and the request is served.
 """
 
 from __future__ import annotations
 
 import hashlib
+import ipaddress
 import time
+from functools import lru_cache
 
 from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpRequest
 
+Network = ipaddress.IPv4Network | ipaddress.IPv6Network
+
+
+@lru_cache(maxsize=8)
+def _networks(trusted: tuple[str, ...]) -> tuple[Network, ...]:
+    return tuple(ipaddress.ip_network(entry, strict=False) for entry in trusted)
+
+
+def _trusted(address: str) -> bool:
+    try:
+        ip = ipaddress.ip_address(address.strip().strip("[]"))
+    except ValueError:
+        return False
+    networks = _networks(tuple(getattr(settings, "PINGYI_TRUSTED_PROXIES", [])))
+    return any(ip.version == net.version and ip in net for net in networks)
+
+
+def from_trusted_proxy(request: HttpRequest) -> bool:
+    """Whether the direct peer is one of PINGYI_TRUSTED_PROXIES."""
+    return _trusted(str(request.META.get("REMOTE_ADDR", "")))
+
 
 def client_address(request: HttpRequest) -> str:
+    """The client's address: REMOTE_ADDR, or behind a trusted proxy what it forwarded."""
     remote = str(request.META.get("REMOTE_ADDR", ""))
-    trusted: list[str] = list(getattr(settings, "PINGYI_TRUSTED_PROXIES", []))
-    if remote not in trusted:
+    if not _trusted(remote):
         return remote
     forwarded = [a.strip() for a in str(request.META.get("HTTP_X_FORWARDED_FOR", "")).split(",")]
     for address in reversed([a for a in forwarded if a]):
-        if address not in trusted:
+        if not _trusted(address):
             return address
     return remote
 
