@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import re
 from pathlib import Path
 from typing import Any
 
@@ -286,3 +287,21 @@ def test_an_item_done_at_once_goes_from_not_started_to_done_with_its_note_and_ev
     note = ProgressNote.objects.get(item=item)
     assert (item.status, note.text, note.status_after) == ("done", "当日整改完毕", "done")
     assert [e.original_name for e in note.evidence.all()] == ["整改报告.pdf"]
+
+
+def test_an_empty_evidence_file_is_named_as_the_problem(ledger: Ledger) -> None:
+    """Issue 12 (6): an empty evidence file was answered "请填写整改进展" (say what was done),
+    though the text was there; the answer names the evidence and what is wrong with it."""
+    owner = _client(ledger.olga)
+    empty = SimpleUploadedFile("整改报告.pdf", b"", content_type="application/pdf")
+    response = owner.post(
+        f"/staff/ledger/items/{ledger.item.pk}/progress",
+        {"text": "已整改", "evidence": empty},
+        follow=True,
+        headers={"accept-language": "zh-hans"},
+    )
+    errors = re.findall(r'<li class="error">([^<]*)', _text(response))
+    assert errors == [
+        "佐证材料（PDF、PNG 或 JPEG，每个不超过 10 MB，最多 5 个文件）: 所提交的是空文件。"
+    ]
+    assert not ProgressNote.objects.filter(item=ledger.item).exists()

@@ -145,7 +145,11 @@ def progress(request: HttpRequest, pk: int) -> HttpResponse:
     item = _item(request, pk, EDITORS)
     form = ProgressForm(request.POST, request.FILES)
     if not form.is_valid():
-        messages.error(request, _("Say what was done."))
+        # Each field's own complaint, named (an empty evidence file is not "say what was done").
+        for name, errors in form.errors.items():
+            label = form.fields[name].label if name in form.fields else ""
+            for error in errors:
+                messages.error(request, f"{label}: {error}" if label else error)
         return redirect("rectification:plan", pk=item.plan_id)
     uploads = request.FILES.getlist("evidence")
     if len(uploads) > evidence.MAX_FILES:  # counted before any file is read into memory
