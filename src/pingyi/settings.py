@@ -9,6 +9,8 @@ PINGYI_ALLOWED_HOSTS    comma-separated host names
 PINGYI_LANGUAGE         zh-hans (default) or en
 PINGYI_PUBLIC_URL       the address people reach Pingyi at (QR sheets, SMS, e-mails); an office
                         may set its own on its settings page
+PINGYI_HTTPS            1 when people reach Pingyi over HTTPS: HSTS, redirect to HTTPS, secure
+                        cookies (README, "Operations"; `pingyi check-deploy` wants it)
 """
 
 from __future__ import annotations
@@ -253,8 +255,22 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "staff-home"
 LOGOUT_REDIRECT_URL = "login"
 SESSION_COOKIE_AGE = 8 * 3600
-SESSION_COOKIE_SECURE = env_bool("PINGYI_SECURE_COOKIES", False)
+# Served over HTTPS (at the reverse proxy): browsers are told to come back only over HTTPS
+# (HSTS, a year), plain-HTTP requests are redirected and cookies are sent over HTTPS only.
+PINGYI_HTTPS = env_bool("PINGYI_HTTPS", False)
+SESSION_COOKIE_SECURE = PINGYI_HTTPS or env_bool("PINGYI_SECURE_COOKIES", False)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+if PINGYI_HTTPS:
+    SECURE_SSL_REDIRECT = True
+    SECURE_HSTS_SECONDS = env_int("PINGYI_HSTS_SECONDS", 365 * 24 * 3600, minimum=1)
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    if PINGYI_TRUSTED_PROXIES:  # the proxy terminates TLS and says so (deploy/nginx)
+        SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# An intranet host is on no browser's HSTS preload list: Django's advice to preload is moot.
+SILENCED_SYSTEM_CHECKS = ["security.W021"]
+# `pingyi check-deploy`: free space wanted in PINGYI_HOME, and the age a backup may reach.
+PINGYI_MIN_FREE_MB = env_int("PINGYI_MIN_FREE_MB", 1024)
+PINGYI_BACKUP_MAX_AGE_DAYS = env_int("PINGYI_BACKUP_MAX_AGE_DAYS", 2, minimum=1)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
