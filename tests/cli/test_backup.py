@@ -114,7 +114,7 @@ class Caster(threading.Thread):
                 if self.stop.is_set():
                     return
                 self.acknowledged.append(ballot_submit(code=code, marks=MARKS[n % len(MARKS)]))
-        except BaseException as exc:  # noqa: BLE001 — reported by the test
+        except BaseException as exc:
             self.error = exc
         finally:
             connections.close_all()

@@ -84,7 +84,7 @@ def _free_port() -> int:
 def redis_url(tmp_path: Path) -> Iterator[str]:
     """A Redis of the test's own on a free port (not the machine's shared one)."""
     port = _free_port()
-    server = subprocess.Popen(  # noqa: S603
+    server = subprocess.Popen(
         [
             shutil.which("redis-server") or "redis-server",
             "--port",
@@ -210,3 +210,23 @@ def test_problems_are_listed_in_chinese(home: Path) -> None:
     assert "问题：PINGYI_DEBUG 已开启" in output
     assert "PINGYI_HTTPS 不是 1" in output
     assert "共 2 个问题" in output
+
+
+def test_https_turns_on_hsts_the_redirect_and_secure_cookies(home: Path) -> None:
+    env = {**os.environ, "PINGYI_HOME": str(home), "PINGYI_DATABASE_URL": "", "PINGYI_HTTPS": "1"}
+    done = subprocess.run(
+        [str(PINGYI), "manage", "diffsettings"],
+        capture_output=True,
+        text=True,
+        env=env,
+        check=False,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr
+    for line in (
+        "SECURE_HSTS_SECONDS = 31536000",
+        "SECURE_SSL_REDIRECT = True",
+        "SESSION_COOKIE_SECURE = True",
+        "CSRF_COOKIE_SECURE = True",
+    ):
+        assert line in done.stdout

@@ -73,15 +73,17 @@ C_BACKUP_OLD = gettext_noop(
 )
 C_DJANGO = gettext_noop("Django %(id)s: %(message)s")
 
-# Django's deployment warnings that Pingyi's own checks above say in the UI language.
+# Django's deployment warnings that one of Pingyi's own problems says in the UI language:
+# left out when that problem is listed (a warning without it is Django's alone, and shown).
 COVERED = {
-    "security.W018",  # DEBUG
-    "security.W004",  # HSTS
-    "security.W008",  # SSL redirect
-    "security.W012",  # session cookie secure
-    "security.W016",  # CSRF cookie secure
-    "mail.E001",  # the console backend: fine until the ledger's digest is in use (C_MAIL)
+    "security.W018": C_DEBUG,
+    "security.W004": C_HTTPS,  # HSTS
+    "security.W008": C_HTTPS,  # SSL redirect
+    "security.W012": C_HTTPS,  # session cookie secure
+    "security.W016": C_HTTPS,  # CSRF cookie secure
 }
+# The console e-mail backend is fine until the ledger's digest is in use (C_MAIL says so).
+IGNORED = {"mail.E001"}
 
 
 @dataclass(frozen=True)
@@ -97,8 +99,9 @@ def workers() -> int:
 
 def deploy_problems(*, now: dt.datetime | None = None) -> list[Problem]:
     """Every problem found, Django's first; empty when the installation is ready."""
-    problems = _django()
-    problems += _configuration()
+    own = _configuration()
+    listed = {p.template for p in own}
+    problems = [p for p in _django() if COVERED.get(str(p.params["id"]), "") not in listed] + own
     database_ok = _database(problems)
     if database_ok:
         problems += _needs_database()
@@ -114,7 +117,7 @@ def _django() -> list[Problem]:
     return [
         Problem(C_DJANGO, {"id": m.id, "message": m.msg})
         for m in found
-        if m.is_serious(checks.WARNING) and not m.is_silenced() and m.id not in COVERED
+        if m.is_serious(checks.WARNING) and not m.is_silenced() and m.id not in IGNORED
     ]
 
 
