@@ -49,10 +49,11 @@ lint: $(STAMP)
 types: $(STAMP)
 	$(BIN)/mypy src
 
-# What the suite drives besides Python: a real Chromium, pdftoppm to look at PDFs and
-# zbarimg to scan the QR codes printed on the token sheets back.
+# What the suite drives besides Python: a real Chromium, pdftoppm to look at PDFs,
+# zbarimg to scan the QR codes printed on the token sheets back, pg_dump/pg_restore for the
+# backup tests on PostgreSQL and a Redis of the tests' own (check-deploy).
 test-deps:
-	@scripts/system-deps chromium poppler-utils zbar-tools
+	@scripts/system-deps chromium poppler-utils zbar-tools postgresql-client redis-server
 
 test-sqlite: messages test-deps
 	PINGYI_TEST_DATABASE_URL= $(BIN)/pytest

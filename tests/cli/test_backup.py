@@ -9,7 +9,9 @@ as the `pingyi` command, as an operator runs them.
 from __future__ import annotations
 
 import json
+import os
 import sqlite3
+import subprocess
 import tarfile
 import threading
 import time
@@ -28,7 +30,7 @@ from pingyi.campaigns.services import campaign_close
 from pingyi.exports.contract_json import result_to_json
 from pingyi.voting.models import Receipt
 from pingyi.voting.services import ballot_submit, token_issue
-from tests.conftest import run_pingyi
+from tests.conftest import PINGYI, REPO, run_pingyi
 from tests.db.conftest import STAFF, make_campaign
 
 MARKS = [
@@ -285,3 +287,37 @@ def test_a_different_key_in_the_environment_is_refused(archive: Path, tmp_path: 
     assert code == 1
     assert "PINGYI_SECRET_KEY differs" in output
     assert not fresh.exists()
+
+
+def test_the_backup_timer_keeps_the_newest_14(tmp_path: Path) -> None:
+    """deploy/pingyi-backup, as the systemd unit runs it: one new archive, 14 kept."""
+    home = tmp_path / "home"
+    assert _pingyi(home, "", "manage", "migrate", "-v", "0")[0] == 0
+    folder = tmp_path / "backups"
+    folder.mkdir()
+    old = [folder / f"pingyi-202601{day:02d}T023000Z.tar" for day in range(1, 17)]
+    for path in old:
+        path.write_bytes(b"an older backup")
+    (folder / "notes.txt").write_text("not a backup: left alone")
+    done = subprocess.run(
+        [str(REPO / "deploy" / "pingyi-backup")],
+        env={
+            **os.environ,
+            "PINGYI_HOME": str(home),
+            "PINGYI_DATABASE_URL": "",
+            "PINGYI_SECRET_KEY": "",
+            "PINGYI_BIN": str(PINGYI),
+            "PINGYI_BACKUP_DIR": str(folder),
+        },
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=300,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    kept = sorted(p.name for p in folder.glob("pingyi-*.tar"))
+    assert len(kept) == 14
+    assert kept[:13] == [p.name for p in old[3:]]  # the oldest three are gone
+    [new] = set(kept) - {p.name for p in old}
+    assert _pingyi(tmp_path / "fresh", "", "restore", folder / new)[0] == 0
+    assert (folder / "notes.txt").exists()
