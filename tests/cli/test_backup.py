@@ -188,7 +188,7 @@ def archive(tmp_path_factory: pytest.TempPathFactory) -> Path:
     assert _pingyi(home, "", "manage", "migrate", "-v", "0")[0] == 0
     (home / "media" / "evidence").mkdir(parents=True)
     (home / "media" / "evidence" / "0a1b.pdf").write_bytes(EVIDENCE)
-    out = home.parent / "backup.tar"
+    out = tmp_path_factory.mktemp("archive") / "backup.tar"
     code, output = _pingyi(home, "", "backup", "--out", out)
     assert code == 0, output
     return out

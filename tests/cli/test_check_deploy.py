@@ -64,7 +64,7 @@ def home(tmp_path_factory: pytest.TempPathFactory) -> Path:
     home = tmp_path_factory.mktemp("installed")
     _pingyi(home, "init")
     _pingyi(home, "manage", "migrate", "-v", "0")
-    _pingyi(home, "backup", "--out", str(home.parent / "backup.tar"))
+    _pingyi(home, "backup", "--out", str(tmp_path_factory.mktemp("backups") / "backup.tar"))
     return home
 
 
