@@ -172,10 +172,18 @@ def test_a_backup_taken_while_ballots_are_cast_restores_every_acknowledged_ballo
     assert (fresh / "media" / "evidence" / "0a1b.pdf").read_bytes() == EVIDENCE
     assert (fresh / "secret.key").read_text().strip() == key
 
-    # A home that holds data is never overwritten.
+    # A home or a database that holds data is never overwritten.
     code, output = _pingyi(fresh, target, "restore", archive)
     assert code == 1
-    assert "empty home" in output
+    assert "restore only into an empty home" in output
+    other = tmp_path / "other"
+    code, output = _pingyi(
+        other, target or f"sqlite:///{fresh / 'pingyi.sqlite3'}", "restore", archive
+    )
+    assert code == 1
+    assert "restore only into an empty database" in output
+    assert not (other / "secret.key").exists()
+    assert _pingyi(fresh, target, "verify")[0] == 0
 
 
 # --------------------------------------------------------------------------- damaged archives
