@@ -53,9 +53,10 @@ types: $(STAMP)
 
 # What the suite drives besides Python: a real Chromium, pdftoppm to look at PDFs,
 # zbarimg to scan the QR codes printed on the token sheets back, nginx in front of gunicorn
-# (deploy/nginx) and a Redis of each test's own (never the shared one on 6379).
+# (deploy/nginx), pg_dump/pg_restore for the backup tests on PostgreSQL and a Redis of the
+# tests' own (never the shared one on 6379).
 test-deps:
-	@scripts/system-deps chromium poppler-utils zbar-tools nginx redis-server
+	@scripts/system-deps chromium poppler-utils zbar-tools nginx postgresql-client redis-server
 
 test-sqlite: messages test-deps
 	PINGYI_TEST_DATABASE_URL= $(BIN)/pytest

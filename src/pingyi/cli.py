@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     from pingyi.rules.tally import TallyResult
 
 FILE_COMMANDS = {"tally", "grade"}  # reads and writes files only: no Django, no database
+LATE_COMMANDS = {"restore"}  # sets Django up itself, once it has checked its archive
 EXIT_INPUT = 1
 EXIT_INTERNAL = 3
 
@@ -536,6 +537,10 @@ def _parser() -> argparse.ArgumentParser:
 
     add_disclosure_commands(sub)
 
+    from pingyi.operations.commands import add_operations_commands  # imports no Django here
+
+    add_operations_commands(sub)
+
     notice = sub.add_parser("notice", help=_("public notice of a result: publish, make final"))
     nsub = notice.add_subparsers(dest="action", required=True)
     p = nsub.add_parser(
@@ -602,7 +607,7 @@ def _internal_error(exc: BaseException) -> NoReturn:
 
 def main(argv: Sequence[str] | None = None) -> int:
     arguments = list(sys.argv[1:] if argv is None else argv)
-    _setup(database=not arguments or arguments[0] not in FILE_COMMANDS)
+    _setup(database=not arguments or arguments[0] not in FILE_COMMANDS | LATE_COMMANDS)
     from pingyi.rules.errors import InputError, MissingOnMachine, RuleError
 
     args = _parser().parse_args(arguments)

@@ -10,7 +10,9 @@ PINGYI_LANGUAGE         zh-hans (default) or en
 PINGYI_PUBLIC_URL       the address people reach Pingyi at (QR sheets, SMS, e-mails); an office
                         may set its own on its settings page
 PINGYI_TRUSTED_PROXIES  addresses or networks of reverse proxies whose X-Forwarded-For is believed
-PINGYI_MIN_FREE_MB      /readyz fails when PINGYI_HOME's disk has less free (500)
+PINGYI_MIN_FREE_MB      /readyz and `pingyi check-deploy` fail with less free in PINGYI_HOME (500)
+PINGYI_HTTPS            1 when people reach Pingyi over HTTPS: HSTS, redirect to HTTPS, secure
+                        cookies (README, "Operations"; `pingyi check-deploy` wants it)
 """
 
 from __future__ import annotations
@@ -266,9 +268,24 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "staff-home"
 LOGOUT_REDIRECT_URL = "login"
 SESSION_COOKIE_AGE = 8 * 3600
-SESSION_COOKIE_SECURE = env_bool("PINGYI_SECURE_COOKIES", False)
+# Served over HTTPS (at the reverse proxy): browsers are told to come back only over HTTPS
+# (HSTS, a year), plain-HTTP requests are redirected and cookies are sent over HTTPS only.
+PINGYI_HTTPS = env_bool("PINGYI_HTTPS", False)
+SESSION_COOKIE_SECURE = PINGYI_HTTPS or env_bool("PINGYI_SECURE_COOKIES", False)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 CSRF_FAILURE_VIEW = "pingyi.web.errors.csrf_failure"  # in the UI language, in the layout
+if PINGYI_HTTPS:
+    SECURE_SSL_REDIRECT = True
+    # A load balancer probes /healthz and /readyz over plain HTTP on the intranet.
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
+    SECURE_HSTS_SECONDS = env_int("PINGYI_HSTS_SECONDS", 365 * 24 * 3600, minimum=1)
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    if PINGYI_TRUSTED_PROXIES:  # the proxy terminates TLS and says so (deploy/nginx)
+        SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# An intranet host is on no browser's HSTS preload list: Django's advice to preload is moot.
+SILENCED_SYSTEM_CHECKS = ["security.W021"]
+# `pingyi check-deploy`: the age a backup may reach (free space: PINGYI_MIN_FREE_MB above).
+PINGYI_BACKUP_MAX_AGE_DAYS = env_int("PINGYI_BACKUP_MAX_AGE_DAYS", 2, minimum=1)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
