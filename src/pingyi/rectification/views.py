@@ -149,7 +149,7 @@ def progress(request: HttpRequest, pk: int) -> HttpResponse:
         for name, errors in form.errors.items():
             label = form.fields[name].label if name in form.fields else ""
             for error in errors:
-                messages.error(request, f"{label}: {error}" if label else error)
+                messages.error(request, f"{label}: {error}" if label else str(error))
         return redirect("rectification:plan", pk=item.plan_id)
     uploads = request.FILES.getlist("evidence")
     if len(uploads) > evidence.MAX_FILES:  # counted before any file is read into memory
