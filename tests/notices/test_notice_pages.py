@@ -201,7 +201,8 @@ def test_the_official_notice_pdf_prints_the_final_result_in_chinese(live_notice:
         notice=live_notice, entry_code="F1", veto=False, reason="否决依据撤销",
         approved_by="评议领导小组", actor=STAFF,
     )  # fmt: skip
-    assert Client().get(f"/notice/{live_notice.code}/notice.pdf").status_code == 404
+    on_notice = Client().get(f"/notice/{live_notice.code}/notice.pdf")
+    assert on_notice.status_code == 200 and "gongshi.pdf" in on_notice["Content-Disposition"]
     _final(live_notice)
     response = Client().get(f"/notice/{live_notice.code}/notice.pdf")
     assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
