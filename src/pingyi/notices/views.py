@@ -90,6 +90,7 @@ def _results(notice: Notice, head: str, committee: int | None) -> tuple[str, str
             return found
     page = notice_public_page(notice, head)
     committees = len(page.committees) if page.split else 0
+    cache.set(prefix, committees, PAGE_SECONDS)
     number = _number(committees, committee)
     shown = page.committees
     entries = page.entries
@@ -104,7 +105,7 @@ def _results(notice: Notice, head: str, committee: int | None) -> tuple[str, str
     )
     options = render_to_string("pingyi/notices/_unit_options.html", {"entries": entries})
     found = (body, options, number, page.split)
-    cache.set_many({prefix: committees, f"{prefix}:{number}": found}, PAGE_SECONDS)
+    cache.set(f"{prefix}:{number}", found, PAGE_SECONDS)
     return found
 
 
