@@ -7,8 +7,9 @@
     import split into its steps in-process;
 (e) `pingyi grade` of 300,000 organizations beside a hand-written polars script, and writing
     their report workbook (bench/grading_bench.py);
-(f) the public notice page of a 66-unit campaign and of a 3,000-organization grading under
-    32 connections for 30 s (bench/notice_load.py);
+(f) the public notice page of a 66-unit campaign and of a 3,000-organization grading (its
+    index of committees and one committee's page, each against 200 KB) under 32 connections
+    for 30 s, and the grading's full list as PDF (bench/notice_load.py);
 (g) the token sheets: PDF + CSV streamed into a ZIP for 10,000 codes, and its memory at
     2,000 and 20,000 (bench/sheets_bench.py).
 

@@ -85,3 +85,36 @@ def test_a_citizen_objects_to_a_grade_and_staff_change_it_through_a_review(
     change = GradeChange.objects.get(org__round=grading_round, org__code="V1")
     assert (change.grade, change.reason) == ("一般", "经走访核实，书记长期不在岗")
     assert citizen_traffic.errors == [] and staff_traffic.errors == []
+
+
+def test_a_citizen_reads_a_large_notice_committee_by_committee_and_objects_there(
+    tmp_path: Path, artifacts: Path
+) -> None:
+    import datetime as dt
+
+    from tests.notices.conftest import large_grading
+
+    notice = large_grading(tmp_path, 400, 8, now=dt.datetime.now(dt.UTC))
+    with live_server(tmp_path, workers=2) as server, chromium() as browser:
+        base, log = server.url, tmp_path / "server.log"
+        context = browser.new_context(
+            locale="zh-CN", viewport={"width": 360, "height": 740}, is_mobile=True
+        )
+        context.set_default_timeout(15_000)
+        traffic = Traffic.of(context)
+        citizen = context.new_page()
+        citizen.goto(f"{base}/notice/{notice.code}/")
+        assert citizen.locator("#committee-index tbody tr").count() == 8
+        assert citizen.locator("#objection-form").count() == 0
+        assert citizen.locator("#objection-choose").count() == 1
+        citizen.screenshot(path=artifacts / "grading-notice-index.png", full_page=True)
+        citizen.click("#committee-index a[href='?c=3#shown']")
+        assert citizen.locator("table.grading tbody tr").count() == 50
+        assert citizen.locator("#id_unit option").count() == 50
+        citizen.screenshot(path=artifacts / "grading-notice-committee.png")
+        citizen.select_option("#id_unit", "P10")  # 第2镇党委, the third committee
+        citizen.fill("#id_text", "该村党支部评分有误")
+        post_ok(citizen, "#objection-form button[type=submit]", log)
+        assert citizen.inner_text("#tracking").strip()
+    assert Objection.objects.get().entry.code == "P10"
+    assert traffic.errors == []

@@ -148,3 +148,48 @@ def published_grading(folder: Path, now: dt.datetime = T0, **kw: Any) -> Notice:
     from pingyi.notices.grading_notice import notice_publish_grading
 
     return notice_publish_grading(grading_round=decided_grading(folder, **kw), actor=STAFF, now=now)
+
+
+def large_grading(folder: Path, count: int, committees: int, now: dt.datetime) -> Notice:
+    """A grading of ``count`` organizations over ``committees``, published at ``now``. The
+    organizations are imported from a file as a department does; their assessments are
+    stored in bulk (scoring 3,000 through the service one by one takes half a minute), with
+    no survey indicator so that they give every total. Organization P{i} belongs to
+    第{i % committees}镇党委 and totals 100 − (7i mod 41)."""
+    from dataclasses import replace
+
+    from pingyi.grading.models import Assessment, AssessmentScore, PartyOrg, RubricIndicator
+    from pingyi.grading.services import orgs_import, round_create
+    from pingyi.notices.grading_notice import notice_publish_grading
+    from pingyi.rules import grading as rules
+    from tests.grading.conftest import advance_to, office
+
+    indicators = tuple(replace(i, survey=False) for i in rules.SEVEN_INDICATORS)
+    grading_round = round_create(
+        organization=office(), year=2026, name="2026年基层党组织分类定级",
+        scheme=rules.GradingScheme(indicators=indicators), actor=STAFF,
+    )  # fmt: skip
+    orgs = folder / "orgs-large.csv"
+    orgs.write_text(grading_orgs(count, committees), encoding="utf-8")
+    orgs_import(grading_round=grading_round, path=orgs, label="orgs.csv", actor=STAFF)
+    advance_to(grading_round, rules.ASSESSMENT)
+    rubric = list(RubricIndicator.objects.filter(round=grading_round, sector=""))
+    assessments = Assessment.objects.bulk_create(
+        Assessment(org=org, submitted_by=STAFF, submitted_at=now)
+        for org in PartyOrg.objects.filter(round=grading_round).order_by("position")
+    )
+    scores = []
+    for assessment in assessments:
+        cut = (int(assessment.org.code[1:]) * 7) % 41
+        for indicator in rubric:
+            points = indicator.maximum
+            if indicator.code == "leader":
+                points -= min(cut, 20)
+            elif indicator.code == "performance":
+                points -= max(0, cut - 20)
+            reason = "扣分" if points < indicator.maximum else ""
+            scores.append(AssessmentScore(assessment=assessment, indicator=indicator,
+                                          points=points, reason=reason))  # fmt: skip
+    AssessmentScore.objects.bulk_create(scores)
+    advance_to(grading_round, rules.DECISION)
+    return notice_publish_grading(grading_round=grading_round, actor=STAFF, now=now)

@@ -46,7 +46,7 @@ MATRIX: dict[str, tuple[str, str, Any, dict[str, int]]] = {
         {"*": 201},
     ),
     "notices:receipts": ("GET", f"/notice/{N}/receipts.txt", None, {"*": 200}),
-    "notices:pdf": ("GET", f"/notice/{N}/notice.pdf", None, {"*": 404}),  # not final yet
+    "notices:pdf": ("GET", f"/notice/{N}/notice.pdf", None, {"*": 200}),  # 公示, not final yet
     "notices:home": ("GET", "/staff/notices/", None, {"public": LOGIN, "*": 200}),
     "notices:publish": ("POST", f"/staff/notices/publish/{C}", {}, RUN_POST),
     "notices:publish-grading": ("POST", "/staff/notices/publish-grading/{round}", {}, RUN_POST),

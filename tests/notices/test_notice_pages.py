@@ -201,7 +201,10 @@ def test_the_official_notice_pdf_prints_the_final_result_in_chinese(live_notice:
         notice=live_notice, entry_code="F1", veto=False, reason="否决依据撤销",
         approved_by="评议领导小组", actor=STAFF,
     )  # fmt: skip
-    assert Client().get(f"/notice/{live_notice.code}/notice.pdf").status_code == 404
+    on_notice = Client().get(f"/notice/{live_notice.code}/notice.pdf")
+    assert on_notice.status_code == 200 and "gongshi.pdf" in on_notice["Content-Disposition"]
+    printed = "".join(p.extract_text() for p in PdfReader(io.BytesIO(on_notice.content)).pages)
+    assert f"关于{live_notice.title}结果的公示" in printed.replace("\n", "")
     _final(live_notice)
     response = Client().get(f"/notice/{live_notice.code}/notice.pdf")
     assert response.status_code == 200 and response["Content-Type"] == "application/pdf"

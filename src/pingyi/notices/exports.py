@@ -1,4 +1,5 @@
-"""The final result as the official notice (通报, PDF) and as the results workbook (xlsx).
+"""The final result as the official notice (通报, PDF) and as the results workbook (xlsx);
+while on notice, the full list as the printable notice (公示, PDF).
 
 Both show the result as the notice stands — every review applied — in the layout of the
 results report (exports.results_pdf / results_workbook), so that the printed notice and the
@@ -20,7 +21,7 @@ from pingyi.exports.pdf import escape, headed_table, register_cjk_font, styles, 
 from pingyi.exports.results_pdf import ResultsReport  # one layout for every printed P1 result
 from pingyi.exports.results_workbook import FLAG_LABELS, write_results_workbook
 from pingyi.exports.xlsx import formats, open_workbook, write_row
-from pingyi.notices.models import Notice, NoticeEntry, NoticeKind
+from pingyi.notices.models import Notice, NoticeEntry, NoticeKind, NoticeStatus
 from pingyi.notices.selectors import PublicNotice, entry_results
 from pingyi.rules.tally import TallyResult
 
@@ -47,10 +48,20 @@ def _value(value: object) -> str:
 
 
 def preamble(page: PublicNotice) -> list[str]:
-    """The paragraphs that say how the result became final: notice, objections, reviews."""
+    """The paragraphs that say how the result became final: notice, objections, reviews.
+    While on notice: the period, where objections are taken, the reviews so far."""
     notice = page.notice
     opens = timezone.localtime(notice.opens_at).strftime("%Y年%m月%d日")
     ends = timezone.localtime(notice.ends_at).strftime("%Y年%m月%d日%H时%M分")
+    if notice.status != NoticeStatus.FINAL:
+        lines = [
+            f"现将{notice.title}结果予以公示，公示期自{opens}起{notice.days}天，至{ends}止。"
+            "公示期间，对结果有异议的，可通过公示页面提出，组织单位将调查核实并予以答复。",
+        ]
+        if page.reviews:
+            lines.append(f"公示期间已经复核更正{len(page.reviews)}项结果，列表为更正后的结果。")
+        lines.append(f"审计链头哈希：{page.head}")
+        return lines
     lines = [
         f"{notice.title}结果于{opens}起公示{notice.days}天（至{ends}）。"
         f"公示期间共收到异议{page.objections}件，均已调查核实并予以答复。",
@@ -118,9 +129,16 @@ def _grading_story(page: PublicNotice, title: str, font: str) -> list[Flowable]:
     return story
 
 
+def public_title(notice: Notice) -> str:
+    """The printed notice's title: 公示 while on notice, 通报 once final."""
+    if notice.status == NoticeStatus.FINAL:
+        return notice_title(notice)
+    return f"关于{notice.title}结果的公示"
+
+
 def write_notice_pdf(path: Path, page: PublicNotice) -> None:
     font = register_cjk_font()
-    title = notice_title(page.notice)
+    title = public_title(page.notice)
     if page.notice.kind == NoticeKind.GRADING:
         write_story(path, lambda: _grading_story(page, title, font), title=title, font=font)
         return

@@ -27,6 +27,10 @@ from pingyi.rules.tally import UnitResult, UnitSpec
 from pingyi.voting import codes
 
 TRACKING_LENGTH = 12  # the code an objection's filer keeps: 59 bits, typed from a note
+# A grading's notice of more organizations shows an index of its committees and one
+# committee's table at a time (`?c=N`): a province's 3,000 organizations stay under 200 KB
+# a page; the full list prints as PDF.
+SPLIT_ABOVE = 300
 
 
 def _fraction(text: str) -> Fraction | None:
@@ -106,6 +110,15 @@ class PublicNotice:
         return [e for _group, rows in self.groups for e in rows]
 
     @property
+    def split(self) -> bool:
+        """A grading's notice too long for one page: read committee by committee."""
+        return bool(self.committees) and len(self.entries) > SPLIT_ABOVE
+
+    def committee(self, number: int) -> Committee | None:
+        """The committee at ``number`` (1-based, in the notice's order), or None."""
+        return self.committees[number - 1] if 1 <= number <= len(self.committees) else None
+
+    @property
     def winners_to_rectify(self) -> str:
         """The names of units both 优胜单位 and 重点整改单位, joined ("" when none): the seed's
         rule allows it, and the notice explains it (issue 12)."""
@@ -140,6 +153,19 @@ def notice_public_page(notice: Notice, head: str | None = None) -> PublicNotice:
         if grading
         else [],
     )
+
+
+def objection_choices(notice: Notice, committee: int | None) -> list[NoticeEntry] | None:
+    """The entries an objection filed from a committee's page (``committee``, 1-based) may
+    name: that committee's on a grading's notice read committee by committee, else every
+    entry (None: the form reads them)."""
+    if committee is None or notice.kind != NoticeKind.GRADING:
+        return None
+    entries = list(notice_entries(notice))
+    if len(entries) <= SPLIT_ABOVE:
+        return entries
+    committees = [list(rows) for _name, rows in groupby(entries, key=lambda e: e.group)]
+    return committees[committee - 1] if 1 <= committee <= len(committees) else entries
 
 
 def objection_by_tracking(code: str) -> Objection | None:

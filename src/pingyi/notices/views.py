@@ -28,6 +28,7 @@ from pingyi.notices.selectors import (
     notice_public_list,
     notice_public_page,
     objection_by_tracking,
+    objection_choices,
 )
 from pingyi.notices.services import objection_file
 from pingyi.rules.errors import RuleError
@@ -38,6 +39,7 @@ from pingyi.web.settings_access import limits
 OBJECTION_WINDOW = 3600  # PINGYI_OBJECTION_POSTS objections per address per hour
 TRACK_WINDOW = 600
 PAGE_SECONDS = 300  # a cached page body; any change the page shows moves the key on
+PDF_SECONDS = 3600  # a built PDF; as the page, keyed on what it shows
 
 
 def _notice(code: str) -> Notice:
@@ -51,33 +53,74 @@ def notice_index(request: HttpRequest) -> HttpResponse:
     return render(request, "pingyi/notices/index.html", {"notices": notice_public_list()})
 
 
-def _results(notice: Notice, head: str) -> tuple[str, str]:
+def _committee(request: HttpRequest) -> int | None:
+    """The committee asked for (``?c=N``, 1-based) on a grading's notice read committee by
+    committee; anything but a number is not found."""
+    text = request.GET.get("c")
+    if text is None:
+        return None
+    if not (text.isascii() and text.isdigit()) or len(text) > 5:
+        raise Http404
+    return int(text)
+
+
+def _number(committees: int, committee: int | None) -> int:
+    """The page shown: 0 the whole notice, or on a split one its index; else the committee.
+    A page that shows every committee ignores ``?c=``; an unknown committee is not found."""
+    if not committees or committee is None:
+        return 0
+    if not 1 <= committee <= committees:
+        raise Http404
+    return committee
+
+
+def _results(notice: Notice, head: str, committee: int | None) -> tuple[str, str, int, bool]:
     """The page's results, reviews and answers, and the objection form's options, rendered —
-    the part that grows with the units. Cached per notice revision and language (a review,
-    an answer or finalization moves the revision on), so that a 3,000-organization notice is
-    not rendered again for every reader."""
-    key = f"pingyi:notice-page:{notice.pk}:{notice.revision}:{get_language()}"
-    found: tuple[str, str] | None = cache.get(key)
-    if found is None:
-        page = notice_public_page(notice, head)
-        marks = [m.label for m in campaign_scheme(notice.campaign).marks] if notice.campaign else []
-        body = render_to_string(
-            "pingyi/notices/_results.html", {"page": page, "notice": notice, "marks": marks}
-        )
-        options = render_to_string("pingyi/notices/_unit_options.html", {"entries": page.entries})
-        found = (body, options)
-        cache.set(key, found, PAGE_SECONDS)
+    the part that grows with the units — with the committee shown and whether the notice is
+    read committee by committee. Cached per notice revision, language and committee (a
+    review, an answer or finalization moves the revision on), so that a 3,000-organization
+    notice is not rendered again for every reader; beside it, the number of committee pages
+    (0: one page shows all), so that an unknown committee costs no rendering."""
+    prefix = f"pingyi:notice-body:{notice.pk}:{notice.revision}:{get_language()}"
+    committees: int | None = cache.get(prefix)
+    if committees is not None:
+        number = _number(committees, committee)
+        found: tuple[str, str, int, bool] | None = cache.get(f"{prefix}:{number}")
+        if found is not None:
+            return found
+    page = notice_public_page(notice, head)
+    committees = len(page.committees) if page.split else 0
+    cache.set(prefix, committees, PAGE_SECONDS)
+    number = _number(committees, committee)
+    shown = page.committees
+    entries = page.entries
+    if page.split:
+        chosen = page.committee(number)
+        shown = [chosen] if chosen else []
+        entries = chosen.entries if chosen else []
+    marks = [m.label for m in campaign_scheme(notice.campaign).marks] if notice.campaign else []
+    body = render_to_string(
+        "pingyi/notices/_results.html",
+        {"page": page, "notice": notice, "marks": marks, "shown": shown, "number": number},
+    )
+    options = render_to_string("pingyi/notices/_unit_options.html", {"entries": entries})
+    found = (body, options, number, page.split)
+    cache.set(f"{prefix}:{number}", found, PAGE_SECONDS)
     return found
 
 
 def _page(
-    request: HttpRequest, notice: Notice, form: ObjectionForm | None = None, status: int = 200
+    request: HttpRequest,
+    notice: Notice,
+    form: ObjectionForm | None = None,
+    status: int = 200,
+    committee: int | None = None,
 ) -> HttpResponse:
     """The public page; a refused objection (``form`` bound with its errors) renders the form
     whole, with the unit the filer chose."""
     now = timezone.now()
     head = audit_head()
-    body, options = _results(notice, head)
+    body, options, number, split = _results(notice, head, committee)
     context: dict[str, Any] = {
         "notice": notice,
         "live": notice_live_counts(notice),
@@ -87,24 +130,29 @@ def _page(
         "open_for_objections": notice.status == NoticeStatus.ON_NOTICE
         and notice.opens_at <= now < notice.ends_at,
         "form": form or ObjectionForm(notice=notice, entries=[]),
+        "committee": number,
+        "choose_committee": split and not number,
     }
     return render(request, "pingyi/notices/notice.html", context, status=status)
 
 
 def notice_page(request: HttpRequest, code: str) -> HttpResponse:
-    return _page(request, _notice(code))
+    return _page(request, _notice(code), committee=_committee(request))
 
 
 @require_POST
 def objection_new(request: HttpRequest, code: str) -> HttpResponse:
-    """Files an objection; the tracking code is shown on this answer only, once."""
+    """Files an objection; the tracking code is shown on this answer only, once. Filed from
+    a committee's page (``?c=N``), it names one of that committee's organizations."""
     notice = _notice(code)
+    committee = _committee(request)
     limit = int(settings.PINGYI_OBJECTION_POSTS)
     if not hit("objection", client_address(request), limit=limit, window=OBJECTION_WINDOW):
         return render(request, "pingyi/vote/limited.html", status=429)
-    form = ObjectionForm(request.POST, notice=notice)
+    entries = objection_choices(notice, committee)
+    form = ObjectionForm(request.POST, notice=notice, entries=entries)
     if not form.is_valid():
-        return _page(request, notice, form, status=400)
+        return _page(request, notice, form, status=400, committee=committee)
     try:
         filed = objection_file(
             notice=notice,
@@ -114,7 +162,7 @@ def objection_new(request: HttpRequest, code: str) -> HttpResponse:
         )
     except RuleError as exc:
         form.add_error(None, exc.message(_))
-        return _page(request, notice, form, status=409)
+        return _page(request, notice, form, status=409, committee=committee)
     response = render(
         request, "pingyi/notices/filed.html", {"notice": notice, "filed": filed}, status=201
     )
@@ -153,16 +201,22 @@ def receipts_list(request: HttpRequest, code: str) -> StreamingHttpResponse:
 
 
 def notice_pdf(request: HttpRequest, code: str) -> HttpResponse:
-    """The official notice (通报) of a final result, as PDF."""
+    """The notice as PDF, every unit on it: while on notice the printable full list (公示),
+    once final the official notice (通报). Built once per revision of the notice and head of
+    the audit chain (which it prints), not once per reader."""
     from pingyi.notices.exports import write_notice_pdf
 
     notice = _notice(code)
-    if notice.status != NoticeStatus.FINAL:
-        raise Http404
-    with tempfile.TemporaryDirectory() as folder:
-        path = Path(folder) / "notice.pdf"
-        write_notice_pdf(path, notice_public_page(notice))
-        content = path.read_bytes()
+    head = audit_head()
+    key = f"pingyi:notice-pdf:{notice.pk}:{notice.revision}:{head}"
+    content: bytes | None = cache.get(key)
+    if content is None:
+        with tempfile.TemporaryDirectory() as folder:
+            path = Path(folder) / "notice.pdf"
+            write_notice_pdf(path, notice_public_page(notice, head))
+            content = path.read_bytes()
+        cache.set(key, content, PDF_SECONDS)
+    name = "tongbao" if notice.status == NoticeStatus.FINAL else "gongshi"
     response = HttpResponse(content, content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="{notice.code}-tongbao.pdf"'
+    response["Content-Disposition"] = f'attachment; filename="{notice.code}-{name}.pdf"'
     return response
