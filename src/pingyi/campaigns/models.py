@@ -169,3 +169,75 @@ class CampaignStage(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.starts_on}–{self.ends_on}"
+
+
+class ConsequenceKind(models.TextChoices):
+    """Seed 001 七.(二): what a P1 result brings a unit (rules.consequences decides which)."""
+
+    COMMENDATION = "commendation", _("Commendation and honour plaque (通报表彰)")
+    BONUS_UP = "bonus_up", _("Year-end bonus +10% (目标管理奖上浮)")
+    CRITICISM = "criticism", _("Public criticism (通报批评)")
+    WRITTEN_REPORT = "written_report", _("Written rectification report (书面整改报告)")
+    NO_HONOURS = "no_honours", _("Not eligible for honours this year (不评先进)")
+    BONUS_DOWN = "bonus_down", _("Year-end bonus −10% (目标管理奖下调)")
+    BONUS_FORFEIT = "bonus_forfeit", _("Year-end bonus forfeited (全额扣发)")
+    REMOVAL = "removal", _("Head to resign, or be demoted or removed (引咎辞职或降免职)")
+    SUPERIOR_LETTER = "superior_letter", _("Result sent to the superior (通报上级主管部门)")
+    TRANSFER = "transfer", _("Head's transfer recommended (建议主要领导调离)")
+    VETO_EXCLUDED = "veto_excluded", _("One-vote veto: no winner title (一票否决)")
+
+
+class FollowUpStatus(models.TextChoices):
+    PENDING = "pending", _("Pending")
+    DONE = "done", _("Done")
+
+
+class Consequence(models.Model):
+    """One consequence applied to one unit of a campaign, and its follow-up by the office.
+
+    The written report's file lies under PINGYI_HOME/media/evidence (rectification.evidence),
+    served only through the campaign's consequence page."""
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.PROTECT, related_name="consequences")
+    unit_code = models.CharField(_("unit code"), max_length=60)
+    unit_name = models.CharField(_("unit"), max_length=200)
+    category = models.CharField(_("category"), max_length=200)
+    vertical = models.BooleanField(_("vertically managed"), default=False)
+    flags = models.JSONField(_("flags"), default=list)
+    position = models.PositiveIntegerField(_("position"))
+    kind = models.CharField(_("consequence"), max_length=20, choices=ConsequenceKind.choices)
+    adjustment = models.CharField(_("bonus adjustment"), max_length=20, blank=True)  # "-1/10"
+    condition = models.CharField(_("condition to confirm"), max_length=200, blank=True)
+    checked = models.BooleanField(_("condition confirmed"), default=False)
+    due_on = models.DateField(_("due"), null=True, blank=True)
+    status = models.CharField(
+        _("status"), max_length=10, choices=FollowUpStatus.choices, default=FollowUpStatus.PENDING
+    )
+    done_on = models.DateField(_("done on"), null=True, blank=True)
+    done_by = models.CharField(_("done by"), max_length=150, blank=True)
+    note = models.TextField(_("note"), max_length=4000, blank=True)
+    applied_at = models.DateTimeField(_("applied"))
+    applied_by = models.CharField(_("applied by"), max_length=150)
+    file_stored_name = models.CharField(_("stored as"), max_length=80, blank=True)
+    file_name = models.CharField(_("file name"), max_length=200, blank=True)
+    file_type = models.CharField(_("type"), max_length=80, blank=True)
+    file_size = models.PositiveIntegerField(_("size"), null=True, blank=True)
+    file_sha256 = models.CharField(_("SHA-256"), max_length=64, blank=True)
+
+    class Meta:
+        verbose_name = _("consequence")
+        verbose_name_plural = _("consequences")
+        ordering = ["campaign", "position", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["campaign", "unit_code", "kind"], name="consequence_once_per_unit"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(status="pending")
+                | (models.Q(done_on__isnull=False) & ~models.Q(done_by="")),
+                name="consequence_done_is_dated",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.unit_name}: {self.get_kind_display()}"
