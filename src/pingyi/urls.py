@@ -5,7 +5,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from pingyi.api import api
-from pingyi.web import health, staff_views, vote_views
+from pingyi.web import consequence_views, health, staff_views, vote_views
 
 handler500 = "pingyi.web.middleware.handler500"  # an outage outside a view: still a 503
 
@@ -43,6 +43,31 @@ urlpatterns = [
         "staff/c/<slug:code>/results.<str:fmt>",
         staff_views.results_download,
         name="campaign-results-download",
+    ),
+    path(
+        "staff/c/<slug:code>/consequences",
+        consequence_views.board,
+        name="campaign-consequences",
+    ),
+    path(
+        "staff/c/<slug:code>/consequences/apply",
+        consequence_views.apply,
+        name="campaign-consequences-apply",
+    ),
+    path(
+        "staff/c/<slug:code>/consequences/<int:pk>/done",
+        consequence_views.done,
+        name="campaign-consequence-done",
+    ),
+    path(
+        "staff/c/<slug:code>/consequences/<int:pk>/report",
+        consequence_views.report_file,
+        name="campaign-consequence-report",
+    ),
+    path(
+        "staff/c/<slug:code>/consequences.xlsx",
+        consequence_views.workbook,
+        name="campaign-consequences-workbook",
     ),
     path("", include("pingyi.grading.urls")),
     path("", include("pingyi.notices.urls")),
