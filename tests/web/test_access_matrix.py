@@ -133,6 +133,37 @@ MATRIX: dict[str, tuple[str, str, Any, dict[str, int]]] = {
         None,
         {"public": LOGIN, "other_org": 404, "no_role": 404, "*": 302},
     ),
+    # open campaign: the page says results are applied once it is closed; applying is refused
+    "campaign-consequences": (
+        "GET",
+        f"/staff/c/{C}/consequences",
+        None,
+        {"public": LOGIN, "other_org": 404, "no_role": 404, "*": 200},
+    ),
+    "campaign-consequences-apply": (
+        "POST",
+        f"/staff/c/{C}/consequences/apply",
+        {},
+        {"public": LOGIN, "admin": 302, "staff": 302, "viewer": 403, "*": 404},
+    ),
+    "campaign-consequence-done": (
+        "POST",
+        f"/staff/c/{C}/consequences/1/done",
+        {},
+        {"public": LOGIN, "viewer": 403, "*": 404},
+    ),
+    "campaign-consequence-report": (
+        "GET",
+        f"/staff/c/{C}/consequences/1/report",
+        None,
+        {"public": LOGIN, "*": 404},
+    ),
+    "campaign-consequences-workbook": (
+        "GET",
+        f"/staff/c/{C}/consequences.xlsx",
+        None,
+        {"public": LOGIN, "other_org": 404, "no_role": 404, "*": 200},
+    ),
     "api:api-root": ("GET", "/api/", None, {"*": 404}),
     "api:openapi-json": ("GET", "/api/openapi.json", None, {"*": 200}),
     "api:ballots_create": ("POST", "/api/ballots", {"token": "nope", "marks": {}}, {"*": 409}),

@@ -207,7 +207,13 @@ def test_the_office_applies_and_marks_done_on_the_page(tmp_path: Path) -> None:
     assert "报告.pdf" in page
     got = alice.get(f"{base}/{report.pk}/report")
     assert got.status_code == 200 and got.content == PDF
-    # a removal is not done without its check; the refusal says so in Chinese
+    # a written report is not received without its file: the refusal names unit and file
+    other = Consequence.objects.get(unit_code="L6", kind=rules.WRITTEN_REPORT)
+    alice.post(f"{base}/{other.pk}/done", {"note": "催报"}, headers=ZH)
+    page = alice.get(base, headers=ZH).content.decode()
+    assert "单位L6，向市委、市政府写出书面整改报告：请上传书面整改报告" in page
+    other.refresh_from_db()
+    assert other.status == "pending"
     letter = Consequence.objects.get(unit_code="V4", kind=rules.SUPERIOR_LETTER)
     alice.post(f"{base}/{letter.pk}/done", {"note": "已函告"}, headers=ZH)
     letter.refresh_from_db()
@@ -260,7 +266,7 @@ def test_the_workbook_cell_by_cell(tmp_path: Path) -> None:
     assert rows["单位L1"][4] == pytest.approx(0.1) and rows["单位L1"][3] == "优胜单位"
     assert rows["单位F1"][3] == "一票否决" and rows["单位F1"][4] == 0
     assert summary["E2"].number_format == "0.0%"
-    assert summary.print_title_rows == "1:1"
+    assert summary.print_title_rows == "$1:$1"
     assert summary.page_setup.paperSize == 9  # A4
     assert summary.page_setup.orientation == "landscape"
     unit = book["单位L7"]
@@ -293,6 +299,6 @@ def test_the_workbook_cell_by_cell(tmp_path: Path) -> None:
     assert forfeit[3] == -1 and forfeit[2] == "七.(二).2"
     assert removed[4].startswith("主要负责人任现职时间满一年") and removed[4].endswith("（已确认）")
     assert removed[6:10] == ("已办结", TODAY.isoformat(), STAFF, "已免职")
-    assert unit.print_title_rows == "1:1"
+    assert unit.print_title_rows == "$1:$1"
     v4 = [line[1] for line in book["单位V4"].iter_rows(min_row=2, values_only=True)]
     assert rules.KIND_TEXT[rules.TRANSFER] in v4 and rules.KIND_TEXT[rules.SUPERIOR_LETTER] in v4

@@ -131,7 +131,15 @@ def done(request: HttpRequest, code: str, pk: int) -> HttpResponse:
             % {"unit": consequence.unit_name, "kind": consequence.get_kind_display()},
         )
     except RuleError as exc:
-        messages.error(request, f"{consequence.unit_name}: {exc.message(_)}")
+        messages.error(
+            request,
+            _("%(unit)s, %(kind)s: %(error)s")
+            % {
+                "unit": consequence.unit_name,
+                "kind": consequence.get_kind_display(),
+                "error": exc.message(_),
+            },
+        )
     return redirect("campaign-consequences", code=campaign.code)
 
 
