@@ -34,7 +34,7 @@ from tests.web.conftest import client_for
 pytestmark = pytest.mark.django_db
 
 TODAY = dt.date(2027, 1, 10)
-NOW = timezone.make_aware(dt.datetime(2027, 1, 10, 9, 0))
+NOW = dt.datetime(2027, 1, 10, 1, 0, tzinfo=dt.UTC)
 DUE = dt.date(2027, 2, 10)
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 ZH = {"accept-language": "zh-hans"}
@@ -47,9 +47,7 @@ def _media(settings: Any, tmp_path: Path) -> None:
 
 def kinds_of(campaign: Campaign, code: str) -> set[str]:
     return set(
-        Consequence.objects.filter(campaign=campaign, unit_code=code).values_list(
-            "kind", flat=True
-        )
+        Consequence.objects.filter(campaign=campaign, unit_code=code).values_list("kind", flat=True)
     )
 
 
@@ -246,7 +244,16 @@ def test_the_workbook_cell_by_cell(tmp_path: Path) -> None:
     assert names[0] == "汇总" and "单位L7" in names and "单位V4" in names
     summary = book["汇总"]
     header = [c.value for c in summary[1]]
-    assert header == ["序号", "类别", "单位", "评议结论", "目标管理奖调整", "奖惩措施", "未办结", "逾期"]
+    assert header == [
+        "序号",
+        "类别",
+        "单位",
+        "评议结论",
+        "目标管理奖调整",
+        "奖惩措施",
+        "未办结",
+        "逾期",
+    ]
     rows = {row[2]: row for row in summary.iter_rows(min_row=2, values_only=True)}
     l7 = rows["单位L7"]
     assert l7[1] == "地方管理部门"
