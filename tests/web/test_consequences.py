@@ -213,6 +213,9 @@ def test_the_office_applies_and_marks_done_on_the_page(tmp_path: Path) -> None:
     other.refresh_from_db()
     assert other.status == "pending"
     letter = Consequence.objects.get(unit_code="V4", kind=rules.SUPERIOR_LETTER)
+    href = f"/staff/history/{campaign.series_id}/V4/letter-{campaign.year}.pdf"
+    assert href in page
+    assert alice.get(href).content.startswith(b"%PDF")
     alice.post(f"{base}/{letter.pk}/done", {"note": "已函告"}, headers=ZH)
     letter.refresh_from_db()
     assert letter.status == "done"
