@@ -201,7 +201,9 @@ def _answer(
     cache.clear()
     response = send(Client())
     # Expires is the clock (never_cache), Set-Cookie a fresh CSRF cookie: neither is the code's.
-    headers = {k: v for k, v in response.headers.items() if k not in ("Set-Cookie", "Expires")}
+    # X-Request-ID is drawn afresh for every request (logs), whatever the code: not an answer.
+    skip = ("Set-Cookie", "Expires", "X-Request-ID")
+    headers = {k: v for k, v in response.headers.items() if k not in skip}
     if html:
         headers.pop("Content-Length", None)  # the masked CSRF token changes
         return response.status_code, headers, _without_csrf(response.content)

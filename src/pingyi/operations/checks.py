@@ -155,6 +155,9 @@ def _cache() -> list[Problem]:
     parts = urlsplit(settings.CACHE_URL)
     where = f"{parts.hostname or parts.path}{f':{parts.port}' if parts.port else ''}"
     try:
+        ping = getattr(cache, "ping", None)
+        if ping is not None:  # the resilient cache falls back to memory: ask Redis itself
+            ping()
         cache.set("pingyi:check-deploy", "1", 10)
         if cache.get("pingyi:check-deploy") != "1":
             raise OSError("a value written was not read back")
