@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from pingyi.accounts.actors import AccessDenied
 from pingyi.accounts.selectors import RUN, organizations_for, role_in
 from pingyi.campaigns.models import Organization
 from pingyi.disclosure import selectors as sel
@@ -35,7 +36,7 @@ def _item(request: HttpRequest, pk: int, roles: tuple[str, ...] | None = None) -
     if item is None:
         raise Http404
     if roles is not None and role_in(request.user, item.organization) not in roles:
-        raise PermissionError
+        raise AccessDenied
     return item
 
 
@@ -75,7 +76,7 @@ def home(request: HttpRequest) -> HttpResponse:
 def item_new(request: HttpRequest) -> HttpResponse:
     organizations = organizations_for(request.user, RUN)
     if not organizations.exists():
-        raise PermissionError
+        raise AccessDenied
     form = ItemForm(request.POST or None, organizations=organizations)
     if request.method == "POST" and form.is_valid():
         try:
@@ -120,7 +121,7 @@ def item_advance(request: HttpRequest, pk: int) -> HttpResponse:
     if not form.is_valid() or target not in rules.STATUSES:
         return HttpResponse(status=400)
     if not sel.may_advance(role_in(request.user, item.organization), target):
-        raise PermissionError
+        raise AccessDenied
     return _act(
         request,
         lambda: services.item_advance(
