@@ -240,7 +240,7 @@ def public_item(request: HttpRequest, org: str, pk: int, number: int | None = No
 @require_POST
 def feedback_post(request: HttpRequest, org: str, pk: int) -> HttpResponse:
     item = _readable(request, org, pk)
-    limit = int(getattr(settings, "PINGYI_FEEDBACK_POSTS", 10))
+    limit = settings.PINGYI_FEEDBACK_POSTS
     if not hit("disclosure-feedback", client_address(request), limit=limit, window=FEEDBACK_WINDOW):
         return render(request, "pingyi/vote/limited.html", status=429)
     form = FeedbackForm(request.POST)
