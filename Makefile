@@ -44,9 +44,12 @@ serve:
 	$(BIN)/pingyi worker & worker=$$!; trap 'kill $$worker 2>/dev/null; wait $$worker' EXIT; \
 	$(BIN)/gunicorn -c deploy/gunicorn.conf.py pingyi.wsgi:application
 
+# lint-imports: the import contracts in pyproject.toml ([tool.importlinter]): rules/ and
+# inputs/ import no Django, the packages sit in their layers.
 lint: $(STAMP)
 	$(BIN)/ruff check src tests bench
 	$(BIN)/ruff format --check src tests bench
+	$(BIN)/lint-imports
 
 types: $(STAMP)
 	$(BIN)/mypy src

@@ -27,3 +27,16 @@ errorlog = "-"
 loglevel = "warning"
 logconfig_dict = logging_config()
 forwarded_allow_ips = os.environ.get("PINGYI_TRUSTED_PROXIES", "")
+
+
+def on_starting(server):  # type: ignore[no-untyped-def]
+    """In the master, before any worker starts: one secret key for all the workers, written
+    to PINGYI_HOME/secret.key now if it is not there (pingyi.settings), else no start."""
+    from django.core.exceptions import ImproperlyConfigured
+
+    from pingyi import settings
+
+    try:
+        settings.require_shared_key(server.cfg.workers)
+    except ImproperlyConfigured as exc:
+        raise SystemExit(f"pingyi: {exc}") from exc

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
+from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
@@ -16,6 +17,7 @@ from ninja.errors import AuthenticationError, ValidationError
 from ninja.security import django_auth
 from pydantic import Field
 
+from pingyi.accounts.actors import AccessDenied
 from pingyi.accounts.selectors import RUN, campaigns_for
 from pingyi.api_schema import NUL_ERROR, StrictIn
 from pingyi.ballots.selectors import campaign_results
@@ -288,13 +290,13 @@ def _campaign(request: HttpRequest, code: str, roles: tuple[str, ...] | None = N
     campaign = _named(queryset, code)
     if campaign is None:
         if roles is not None and _named(campaigns_for(request.user), code) is not None:
-            raise PermissionError
+            raise AccessDenied
         raise Http404
     return campaign
 
 
-@api.exception_handler(PermissionError)
-def _forbidden(request: HttpRequest, exc: PermissionError) -> HttpResponse:
+@api.exception_handler(PermissionDenied)  # AccessDenied among them; never OSError's PermissionError
+def _forbidden(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:
     body = {"detail": _("your role does not allow this"), "code": "forbidden"}
     return api.create_response(request, body, status=403)
 

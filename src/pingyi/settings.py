@@ -1,31 +1,22 @@
-"""Django settings for Pingyi, read from the environment (README, "Configuration").
+"""Django settings for Pingyi, read from the environment through the helpers of pingyi.env.
 
-PINGYI_HOME             folder for the SQLite database, the secret key and generated reports (./var)
-PINGYI_DATABASE_URL     e.g. postgres://user@127.0.0.1:5432/pingyi (default: SQLite in PINGYI_HOME)
-PINGYI_TEST_DATABASE_URL  used instead of PINGYI_DATABASE_URL by the test suite when set
-PINGYI_SECRET_KEY       the secret key (default: a random key kept in PINGYI_HOME/secret.key)
-PINGYI_DEBUG            1 for development only
-PINGYI_ALLOWED_HOSTS    comma-separated host names
-PINGYI_LANGUAGE         zh-hans (default) or en
-PINGYI_PUBLIC_URL       the address people reach Pingyi at (QR sheets, SMS, e-mails); an office
-                        may set its own on its settings page
-PINGYI_TRUSTED_PROXIES  addresses or networks of reverse proxies whose X-Forwarded-For is believed
-PINGYI_MIN_FREE_MB      /readyz and `pingyi check-deploy` fail with less free in PINGYI_HOME (500)
-PINGYI_HTTPS            1 when people reach Pingyi over HTTPS: HSTS, redirect to HTTPS, secure
-                        cookies (README, "Operations"; `pingyi check-deploy` wants it)
+Every PINGYI_* variable read here is listed, with its meaning and default, in README.md's
+"Configuration" table (tests/test_settings.py checks it). PINGYI_TESTING=1 is the test suite's
+(tests/settings.py): a key of the process's own, the test database of PINGYI_TEST_DATABASE_URL,
+static files from the apps' folders.
 """
 
 from __future__ import annotations
 
 import os
 import secrets
-import sys
 import tempfile
 from pathlib import Path
 from typing import Any
 
 import dj_database_url
 import django_stubs_ext
+from django.core.exceptions import ImproperlyConfigured
 
 from pingyi.env import env_bool, env_int, env_list, env_networks, env_str
 from pingyi.logs import logging_config
@@ -35,7 +26,7 @@ django_stubs_ext.monkeypatch()  # ModelAdmin[Model] and friends at run time
 BASE_DIR = Path(__file__).resolve().parent
 HOME = Path(env_str("PINGYI_HOME", str(Path.cwd() / "var"))).resolve()
 
-TESTING = "pytest" in sys.modules or env_bool("PINGYI_TESTING", False)
+TESTING = env_bool("PINGYI_TESTING", False)
 DEBUG = env_bool("PINGYI_DEBUG", False)
 
 
@@ -51,7 +42,7 @@ def _secret_key() -> tuple[str, bool]:
     mixing pool depend on it (pingyi.keys). Only when PINGYI_HOME cannot be written (and in
     the test suite) is the key this process's own; `pingyi check-deploy` refuses that.
     """
-    if key := os.environ.get("PINGYI_SECRET_KEY"):
+    if key := env_str("PINGYI_SECRET_KEY", ""):
         return key, False
     if SECRET_KEY_FILE.exists():
         return SECRET_KEY_FILE.read_text().strip(), False
@@ -80,6 +71,21 @@ def persist_secret_key(path: Path) -> str:
 
 
 SECRET_KEY, SECRET_KEY_EPHEMERAL = _secret_key()
+
+
+def require_shared_key(workers: int) -> None:
+    """Before gunicorn starts more than one worker (deploy/gunicorn.conf.py's on_starting):
+    importing this module has written PINGYI_HOME/secret.key if it could (what `pingyi init`
+    does); when it could not, each worker would make a key of its own and refuse the sessions
+    the others signed — so the server does not start, and says what to set."""
+    if workers > 1 and SECRET_KEY_EPHEMERAL:
+        raise ImproperlyConfigured(
+            f"{workers} workers need one secret key: set PINGYI_SECRET_KEY, or make "
+            f"{SECRET_KEY_FILE.parent} writable (or run `pingyi init`) so that "
+            f"{SECRET_KEY_FILE} is written before the workers start"
+        )
+
+
 ALLOWED_HOSTS = env_list("PINGYI_ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]"])
 
 INSTALLED_APPS = [
@@ -144,8 +150,8 @@ WSGI_APPLICATION = "pingyi.wsgi.application"
 
 
 def _database() -> dict[str, Any]:
-    url = os.environ.get("PINGYI_TEST_DATABASE_URL") if TESTING else None
-    url = url or os.environ.get("PINGYI_DATABASE_URL") or f"sqlite:///{HOME / 'pingyi.sqlite3'}"
+    url = env_str("PINGYI_TEST_DATABASE_URL", "") if TESTING else ""
+    url = url or env_str("PINGYI_DATABASE_URL", "") or f"sqlite:///{HOME / 'pingyi.sqlite3'}"
     # Persistent connections (a new PostgreSQL connection costs more than a ballot's writes),
     # checked before reuse so that a restarted database server is no error.
     config: dict[str, Any] = dict(
@@ -252,6 +258,7 @@ PINGYI_TOKEN_FAILURES = env_int("PINGYI_TOKEN_FAILURES", 30)  # wrong codes per 
 PINGYI_BALLOT_POSTS = env_int("PINGYI_BALLOT_POSTS", 600)  # ballot requests per minute
 PINGYI_LOGIN_FAILURES = env_int("PINGYI_LOGIN_FAILURES", 5)  # per account and per address / 15 min
 PINGYI_OBJECTION_POSTS = env_int("PINGYI_OBJECTION_POSTS", 10)  # objections per hour
+PINGYI_FEEDBACK_POSTS = env_int("PINGYI_FEEDBACK_POSTS", 10)  # disclosure feedback per hour
 # The ledger's digest (P4): printed on the console unless PINGYI_EMAIL_HOST names a server.
 EMAIL_SERVER = env_str("PINGYI_EMAIL_HOST", "")
 MAILERS = {

@@ -305,3 +305,36 @@ def test_an_empty_evidence_file_is_named_as_the_problem(ledger: Ledger) -> None:
         "佐证材料（PDF、PNG 或 JPEG，每个不超过 10 MB，最多 5 个文件）: 所提交的是空文件。"
     ]
     assert not ProgressNote.objects.filter(item=ledger.item).exists()
+
+
+def test_a_failure_to_write_an_evidence_file_is_a_logged_500_not_a_refusal(
+    ledger: Ledger, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Issue 11: the built-in PermissionError is an OSError. When the disk refused the evidence
+    file, the page said "your role does not allow this" (403) and nothing was logged; it is a
+    server error, logged, on Pingyi's own 500 page — and a role's refusal is still a 403."""
+    write_bytes = Path.write_bytes
+
+    def disk_refuses(path: Path, data: Any) -> int:
+        if "evidence" in path.parts:
+            raise PermissionError(13, "Permission denied", str(path))
+        return write_bytes(path, data)
+
+    monkeypatch.setattr(Path, "write_bytes", disk_refuses)
+    owner = Client(raise_request_exception=False)
+    owner.force_login(ledger.olga)
+    report = SimpleUploadedFile("整改报告.pdf", PDF, content_type="application/pdf")
+    url = f"/staff/ledger/items/{ledger.item.pk}/progress"
+    with caplog.at_level("ERROR", logger="django.request"):
+        response = owner.post(
+            url,
+            {"text": "完成，附报告", "status": "done", "evidence": report},
+            HTTP_ACCEPT_LANGUAGE="zh-hans",
+        )
+    assert response.status_code == 500
+    assert "服务器出现错误，未作任何更改" in _text(response)
+    logged = [r for r in caplog.records if r.name == "django.request" and r.exc_info]
+    assert logged and isinstance(logged[0].exc_info[1], PermissionError)  # type: ignore[index]
+    assert not ProgressNote.objects.exists()
+    refused = _client(ledger.mike).post(url, {"text": "我来改"}, HTTP_ACCEPT_LANGUAGE="zh-hans")
+    assert refused.status_code == 403 and "您的角色" in _text(refused)

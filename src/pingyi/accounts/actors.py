@@ -13,6 +13,16 @@ import getpass
 from dataclasses import dataclass
 from typing import Any
 
+from django.core.exceptions import PermissionDenied
+
+
+class AccessDenied(PermissionDenied):
+    """The actor's role does not allow this: a 403 (the page, or the API's JSON).
+
+    Django's ``PermissionDenied``, not the built-in ``PermissionError``: that one is an
+    ``OSError`` — a file that cannot be written — and must be logged and answered as a 500,
+    never as "your role does not allow this"."""
+
 
 @dataclass(frozen=True)
 class Actor:

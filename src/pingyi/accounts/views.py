@@ -15,6 +15,7 @@ from django.urls import reverse, reverse_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from pingyi.accounts.actors import AccessDenied
 from pingyi.accounts.forms import PeopleFileForm, PersonForm, RoleForm
 from pingyi.accounts.middleware import MUST_CHANGE
 from pingyi.accounts.models import Role
@@ -44,7 +45,7 @@ def _office(request: HttpRequest, org: str) -> Organization:
     if office is not None:
         return office
     if organizations_for(request.user).filter(code=org).exists():
-        raise PermissionError
+        raise AccessDenied
     raise Http404
 
 
@@ -52,7 +53,7 @@ def _office(request: HttpRequest, org: str) -> Organization:
 def people_home(request: HttpRequest) -> HttpResponse:
     office = organizations_for(request.user, (Role.ADMIN,)).order_by("code").first()
     if office is None:
-        raise PermissionError
+        raise AccessDenied
     return redirect("accounts:people", org=office.code)
 
 

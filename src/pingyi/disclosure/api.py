@@ -14,6 +14,7 @@ from ninja.params.functions import Query
 from ninja.security import django_auth
 from pydantic import Field
 
+from pingyi.accounts.actors import AccessDenied
 from pingyi.accounts.selectors import role_in
 from pingyi.api_schema import StrictIn
 from pingyi.campaigns.models import Organization
@@ -106,7 +107,7 @@ def disclosure_items_advance(request: HttpRequest, pk: int, payload: AdvanceIn) 
     if payload.to not in rules.STATUSES:
         return Status(400, {"detail": _("unknown step %(to)r") % {"to": payload.to}})
     if not sel.may_advance(role_in(request.user, item.organization), payload.to):
-        raise PermissionError
+        raise AccessDenied
     try:
         item = services.item_advance(
             item=item, target=payload.to, note=payload.note, actor=request.user.get_username()

@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from pingyi.accounts.actors import AccessDenied
 from pingyi.accounts.selectors import RUN, organizations_for, role_in
 from pingyi.campaigns.models import Organization
 from pingyi.disclosure import selectors as sel
@@ -35,7 +36,7 @@ def _item(request: HttpRequest, pk: int, roles: tuple[str, ...] | None = None) -
     if item is None:
         raise Http404
     if roles is not None and role_in(request.user, item.organization) not in roles:
-        raise PermissionError
+        raise AccessDenied
     return item
 
 
@@ -75,7 +76,7 @@ def home(request: HttpRequest) -> HttpResponse:
 def item_new(request: HttpRequest) -> HttpResponse:
     organizations = organizations_for(request.user, RUN)
     if not organizations.exists():
-        raise PermissionError
+        raise AccessDenied
     form = ItemForm(request.POST or None, organizations=organizations)
     if request.method == "POST" and form.is_valid():
         try:
@@ -120,7 +121,7 @@ def item_advance(request: HttpRequest, pk: int) -> HttpResponse:
     if not form.is_valid() or target not in rules.STATUSES:
         return HttpResponse(status=400)
     if not sel.may_advance(role_in(request.user, item.organization), target):
-        raise PermissionError
+        raise AccessDenied
     return _act(
         request,
         lambda: services.item_advance(
@@ -239,7 +240,7 @@ def public_item(request: HttpRequest, org: str, pk: int, number: int | None = No
 @require_POST
 def feedback_post(request: HttpRequest, org: str, pk: int) -> HttpResponse:
     item = _readable(request, org, pk)
-    limit = int(getattr(settings, "PINGYI_FEEDBACK_POSTS", 10))
+    limit = settings.PINGYI_FEEDBACK_POSTS
     if not hit("disclosure-feedback", client_address(request), limit=limit, window=FEEDBACK_WINDOW):
         return render(request, "pingyi/vote/limited.html", status=429)
     form = FeedbackForm(request.POST)

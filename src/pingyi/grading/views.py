@@ -14,6 +14,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from pingyi.accounts.actors import AccessDenied
 from pingyi.accounts.selectors import RUN, organizations_for
 from pingyi.exports.grading_reports import sector_counts
 from pingyi.grading import services
@@ -47,7 +48,7 @@ def scope_of(request: HttpRequest, code: str) -> Scope:
 
 def require(allowed: bool) -> None:
     if not allowed:
-        raise PermissionError
+        raise AccessDenied
 
 
 def act(request: HttpRequest, run: Callable[[], object], done: str, to: str) -> HttpResponse:

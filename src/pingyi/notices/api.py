@@ -17,6 +17,7 @@ from ninja import Router, Schema, Status
 from ninja.security import django_auth
 from pydantic import Field
 
+from pingyi.accounts.actors import AccessDenied
 from pingyi.accounts.selectors import READ, RUN, campaigns_for, role_in
 from pingyi.api_schema import StrictIn
 from pingyi.grading.access import round_scope
@@ -154,7 +155,7 @@ def _staff(request: HttpRequest, code: str, roles: tuple[str, ...] = READ) -> No
     if notice is None:
         raise Http404
     if role_in(request.user, notice.organization) not in roles:
-        raise PermissionError
+        raise AccessDenied
     return notice
 
 
@@ -240,7 +241,7 @@ def notices_publish(request: HttpRequest, campaign: str, payload: PublishIn) -> 
     if found is None:
         raise Http404
     if role_in(request.user, found.series.organization) not in RUN:
-        raise PermissionError
+        raise AccessDenied
     try:
         notice = notice_publish(
             campaign=found, actor=request.user.get_username(), days=payload.days
@@ -261,7 +262,7 @@ def notices_publish_grading(request: HttpRequest, grading: str, payload: Publish
     if scope is None:
         raise Http404
     if not scope.can_run:
-        raise PermissionError
+        raise AccessDenied
     try:
         notice = notice_publish_grading(
             grading_round=scope.round, actor=request.user.get_username(), days=payload.days

@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
+from pingyi.accounts.actors import AccessDenied
 from pingyi.accounts.selectors import READ, RUN, campaigns_for, organizations_for, role_in
 from pingyi.ballots.selectors import campaign_results
 from pingyi.campaigns.models import Campaign
@@ -56,7 +57,7 @@ def _notice(request: HttpRequest, code: str, roles: tuple[str, ...] = READ) -> N
     if notice is None:
         raise Http404
     if role_in(request.user, notice.organization) not in roles:
-        raise PermissionError
+        raise AccessDenied
     return notice
 
 
@@ -123,7 +124,7 @@ def publish(request: HttpRequest, campaign: str) -> HttpResponse:
     if found is None:
         raise Http404
     if role_in(request.user, found.series.organization) not in RUN:
-        raise PermissionError
+        raise AccessDenied
     form = PublishForm(request.POST if request.method == "POST" else request.GET)
     if not form.is_valid():
         messages.error(request, _("A notice period is 1 to 60 days."))
@@ -176,7 +177,7 @@ def publish_grading(request: HttpRequest, grading_round: str) -> HttpResponse:
     if found is None:
         raise Http404
     if role_in(request.user, found.organization) not in RUN:
-        raise PermissionError
+        raise AccessDenied
     form = PublishForm(request.POST if request.method == "POST" else request.GET)
     if not form.is_valid():
         messages.error(request, _("A notice period is 1 to 60 days."))

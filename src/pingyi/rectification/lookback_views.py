@@ -10,6 +10,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
+from pingyi.accounts.actors import AccessDenied
 from pingyi.accounts.selectors import READ, RUN, organizations_for, role_in
 from pingyi.campaigns.models import Organization
 from pingyi.grading.lookback import org_regrade
@@ -40,7 +41,7 @@ def lookback_grading(request: HttpRequest, code: str) -> HttpResponse:
     form = RegradeForm(request.POST or None)
     if request.method == "POST":
         if not can_run:
-            raise PermissionError
+            raise AccessDenied
         if form.is_valid():
             data = form.cleaned_data
             org = PartyOrg.objects.filter(round=grading_round, code=data["org"].strip()).first()

@@ -18,6 +18,7 @@ from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from pingyi.accounts.actors import AccessDenied
 from pingyi.accounts.selectors import RUN, organizations_for
 from pingyi.rectification import evidence
 from pingyi.rectification.forms import (
@@ -63,7 +64,7 @@ def _plan(request: HttpRequest, pk: int, allowed: tuple[str, ...] | None = None)
     if plan is None or access is None:
         raise Http404
     if allowed is not None and access not in allowed:
-        raise PermissionError
+        raise AccessDenied
     return plan
 
 
@@ -300,7 +301,7 @@ def ledger_upload(request: HttpRequest) -> HttpResponse:
     from pingyi.rectification.imports import ledger_import
 
     if not organizations_for(request.user, RUN).exists():
-        raise PermissionError
+        raise AccessDenied
     form = ImportForm(request.POST, request.FILES)
     context: dict[str, Any] = {"problems": [], "outcomes": []}
     if not form.is_valid():

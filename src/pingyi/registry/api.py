@@ -11,6 +11,7 @@ from ninja import Router, Schema, Status
 from ninja.security import django_auth
 from pydantic import Field
 
+from pingyi.accounts.actors import AccessDenied
 from pingyi.api_schema import StrictIn
 from pingyi.registry import selectors as sel
 from pingyi.registry import services
@@ -155,7 +156,7 @@ def registry_cleanups_list(request: HttpRequest) -> Status[Any]:
 def registry_cleanups_stats(request: HttpRequest, code: str) -> Status[Any]:
     cleanup, access = _cleanup(request, code)
     if not access.read_all:
-        raise PermissionError
+        raise AccessDenied
     stats = sel.cleanup_stats(cleanup)
     return Status(
         200,
@@ -190,7 +191,7 @@ def registry_projects_decide(
     if project is None:
         raise Http404
     if not access.may_decide(cleanup, project):
-        raise PermissionError
+        raise AccessDenied
     target = None
     if payload.merge_into is not None:
         target = cleanup.projects.filter(pk=payload.merge_into).first()
@@ -222,7 +223,7 @@ def registry_cleanups_advance(
 ) -> Status[Any]:
     cleanup, access = _cleanup(request, code)
     if not access.run:
-        raise PermissionError
+        raise AccessDenied
     try:
         services.cleanup_advance(
             cleanup=cleanup, target=payload.to, actor=request.user.get_username()

@@ -17,6 +17,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from pingyi.accounts.actors import AccessDenied
 from pingyi.accounts.selectors import RUN, organizations_for
 from pingyi.registry import selectors as sel
 from pingyi.registry import services
@@ -46,7 +47,7 @@ def _cleanup(request: HttpRequest, code: str) -> tuple[Cleanup, sel.Access]:
 def _running(request: HttpRequest, code: str) -> tuple[Cleanup, sel.Access]:
     cleanup, access = _cleanup(request, code)
     if not access.run:
-        raise PermissionError
+        raise AccessDenied
     return cleanup, access
 
 
@@ -84,7 +85,7 @@ def home(request: HttpRequest) -> HttpResponse:
 def cleanup_new(request: HttpRequest) -> HttpResponse:
     organizations = organizations_for(request.user, RUN)
     if not organizations.exists():
-        raise PermissionError
+        raise AccessDenied
     form = CleanupForm(request.POST or None, organizations=organizations)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -217,7 +218,7 @@ def project_new(request: HttpRequest, code: str) -> HttpResponse:
     cleanup, access = _cleanup(request, code)
     units = _registerable(cleanup, access)
     if not units.exists():
-        raise PermissionError
+        raise AccessDenied
     form = ProjectForm(request.POST or None, units=units)
     if request.method == "POST" and form.is_valid():
         unit: RegisteringUnit = form.cleaned_data["unit"]
@@ -246,7 +247,7 @@ def _import(cleanup: Cleanup, access: sel.Access, form: ImportForm, actor: str) 
             )
             return _("Registered %(count)s projects.") % {"count": len(projects)}
         if cleanup.round not in rules.UNIT_ROUNDS and not access.run:
-            raise PermissionError
+            raise AccessDenied
         rows = read_statistics_table(
             path, upload.name, own=sel.names_of(unit), targets=sel.merge_targets(cleanup)
         )
@@ -260,7 +261,7 @@ def project_import(request: HttpRequest, code: str) -> HttpResponse:
     cleanup, access = _cleanup(request, code)
     units = _registerable(cleanup, access)
     if not units.exists():
-        raise PermissionError
+        raise AccessDenied
     form = ImportForm(request.POST, request.FILES, units=units)
     context: dict[str, Any] = {"cleanup": cleanup, "problems": [], "done": None}
     if form.is_valid():
@@ -297,7 +298,7 @@ def stats_template(request: HttpRequest, code: str, unit: str) -> HttpResponse:
 def statistics_download(request: HttpRequest, code: str) -> HttpResponse:
     cleanup, access = _cleanup(request, code)
     if not access.read_all:
-        raise PermissionError
+        raise AccessDenied
     stats = sel.cleanup_stats(cleanup)
     content = written(lambda p: write_statistics(p, cleanup=cleanup, stats=stats), ".xlsx")
     return download(content, f"{cleanup.code}-statistics.xlsx", XLSX)
@@ -353,7 +354,7 @@ def project_detail(request: HttpRequest, code: str, pk: int) -> HttpResponse:
 def project_decide(request: HttpRequest, code: str, pk: int) -> HttpResponse:
     cleanup, access, project = _project(request, code, pk)
     if not access.may_decide(cleanup, project):
-        raise PermissionError
+        raise AccessDenied
     form = _decision_form(cleanup, project, request.POST)
     here = f"{cleanup_url(cleanup)}p/{project.pk}/"
     if not form.is_valid():

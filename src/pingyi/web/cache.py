@@ -20,6 +20,9 @@ from redis.exceptions import RedisError
 logger = logging.getLogger("pingyi.cache")
 
 CACHE_ERRORS: tuple[type[Exception], ...] = (RedisError, OSError)
+# What, raised anywhere in a request, means the cache cannot be reached (a 503): not every
+# OSError — a file that cannot be written (PermissionError, a full disk) is a logged 500.
+CACHE_OUTAGES: tuple[type[Exception], ...] = (RedisError, ConnectionError, TimeoutError)
 RETRY_SECONDS = 5.0  # after a failure, Redis is asked again only this much later
 WARN_SECONDS = 60.0
 

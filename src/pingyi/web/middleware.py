@@ -27,12 +27,12 @@ from django.utils.translation import gettext as _
 from django.views.defaults import server_error
 
 from pingyi.logs import request_id
-from pingyi.web.cache import CACHE_ERRORS
+from pingyi.web.cache import CACHE_OUTAGES
 from pingyi.web.ratelimit import from_trusted_proxy
 
 logger = logging.getLogger("pingyi.outage")
 
-OUTAGE_ERRORS: tuple[type[Exception], ...] = (OperationalError, InterfaceError, *CACHE_ERRORS)
+OUTAGE_ERRORS: tuple[type[Exception], ...] = (OperationalError, InterfaceError, *CACHE_OUTAGES)
 RETRY_AFTER = "30"
 _GIVEN_ID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
 

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import UploadedFile
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -24,14 +25,15 @@ View = Callable[..., HttpResponse]
 
 
 def guarded(view: View) -> View:
-    """Login required; a role that may not act (PermissionError) gets 403."""
+    """Login required; a role that may not act (``PermissionDenied``, ``AccessDenied``) gets
+    403. Anything else — an ``OSError`` writing a file among them — is logged and a 500."""
 
     @login_required
     @wraps(view)
     def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         try:
             return view(request, *args, **kwargs)
-        except PermissionError:
+        except PermissionDenied:
             return refused(request, _("Your role does not allow this."), status=403)
 
     return wrapper

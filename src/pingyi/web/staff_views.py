@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
+from pingyi.accounts.actors import AccessDenied
 from pingyi.accounts.middleware import MUST_CHANGE
 from pingyi.accounts.models import Role
 from pingyi.accounts.selectors import (
@@ -105,7 +106,7 @@ def _campaign(request: HttpRequest, code: str, roles: tuple[str, ...] | None = N
     if campaign is None:
         raise Http404
     if roles is not None and role_in(request.user, campaign.series.organization) not in roles:
-        raise PermissionError
+        raise AccessDenied
     return campaign
 
 
@@ -139,7 +140,7 @@ def campaign_new(request: HttpRequest) -> HttpResponse:
     by a job (R27), whose page then leads to the new campaign."""
     organizations = organizations_for(request.user, RUN)
     if not organizations.exists():
-        raise PermissionError
+        raise AccessDenied
     form = CampaignForm(request.POST or None, request.FILES or None, organizations=organizations)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -440,7 +441,7 @@ def units_template(request: HttpRequest) -> HttpResponse:
     from pingyi.exports.input_templates import write_units_template
 
     if not organizations_for(request.user, RUN).exists():
-        raise PermissionError
+        raise AccessDenied
     scheme = builtin_scheme()
     content = written(lambda p: write_units_template(p, scheme=scheme), ".xlsx")
     return download(content, "units-template.xlsx", XLSX)
