@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from pingyi.accounts.actors import AccessDenied
 from pingyi.accounts.selectors import RUN, campaigns_for, role_in
 from pingyi.campaigns.consequences import (
     consequence_board,
@@ -51,7 +52,7 @@ def _campaign(request: HttpRequest, code: str, *, run: bool = False) -> Campaign
     if campaign is None:
         raise Http404
     if run and role_in(request.user, campaign.series.organization) not in RUN:
-        raise PermissionError
+        raise AccessDenied
     return campaign
 
 
