@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 export PINGYI_HOME ?= $(CURDIR)/var
 
-.PHONY: messages test-deps run serve test lint types test-sqlite test-postgres bench setup clean
+.PHONY: messages test-deps run serve test test-fast lint types test-sqlite test-postgres bench setup clean
 
 $(STAMP): requirements.lock pyproject.toml
 	@scripts/system-deps
@@ -63,6 +63,10 @@ test-deps:
 
 test-sqlite: messages test-deps
 	PINGYI_TEST_DATABASE_URL= $(BIN)/pytest
+
+# The edit loop: everything but the tests marked slow (browsers, live servers), on SQLite.
+test-fast: messages
+	PINGYI_TEST_DATABASE_URL= $(BIN)/pytest -m "not slow"
 
 test-postgres: messages test-deps
 	@if [ -n "$$PINGYI_TEST_DATABASE_URL" ]; then \
