@@ -3,6 +3,8 @@ with no English message left (the pages are checked in every app's access matrix
 
 from __future__ import annotations
 
+import re
+
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from tests.chinese import FIXTURE_WORDS, ZH, english_in, pdf_texts, workbook_texts
@@ -45,3 +47,15 @@ def test_the_templates_and_the_paper_form_are_all_chinese(cast: Cast) -> None:
     assert form.status_code == 200
     content = b"".join(form.streaming_content) if form.streaming else form.content
     assert english_in(pdf_texts(content), FIXTURE_WORDS) == []
+
+
+def test_means_and_rates_read_the_same_on_the_page_and_in_the_report(cast: Cast) -> None:
+    """Issue 12: the page gave three decimals of a mean where the workbook and the PDF gave
+    four; every figure of the page is now the report's, to the last decimal."""
+    code = _closed(cast)
+    alice = client_for(cast.alice)
+    page = alice.get(f"/staff/c/{code}/results").content.decode()
+    figures = re.findall(r'<td class="num">(\d+\.\d{4}|\d+\.\d{2}%)</td>', page)
+    assert len(figures) >= 6  # a mean and a rate per unit
+    report = " ".join(pdf_texts(through_job(alice, f"/staff/c/{code}/results.pdf").content_bytes))
+    assert [f for f in figures if f not in report] == []

@@ -41,7 +41,7 @@ from pingyi.exports.results_workbook import (
     rules_notes,
     runs,
 )
-from pingyi.rules.scheme import CategoryRule
+from pingyi.rules.scheme import MEAN_PLACES, CategoryRule
 from pingyi.rules.tally import TallyResult, round_fraction
 
 CATEGORIES_TITLE = "四、各类别评议结果"
@@ -55,7 +55,7 @@ TABLE_SIZE = 9
 KIND_WIDTHS = {"rank": 9 * mm, "mark": 15 * mm, "valid": 12 * mm, "mean": 15 * mm}
 KIND_WIDTHS |= {"rate": 16 * mm, "conclusion": 28 * mm}
 # The workbook's number formats: 0.0% for shares, 0.00 for scores, 0.0000 for means.
-SHARE_PLACES, MEAN_PLACES, DEFAULT_RATE_PLACES = 1, 4, 2
+SHARE_PLACES = 1
 CENTRED = ("ALIGN", (0, 1), (-1, -1), "CENTER")
 NARROW = [("LEFTPADDING", (0, 1), (-1, -1), 3), ("RIGHTPADDING", (0, 1), (-1, -1), 3)]
 
@@ -90,8 +90,7 @@ class ResultsReport:
         self.cell = self.style.small  # table text, at the tables' size
         # Centred, so that a header wrapped in a narrow column (基本 / 满意) stays tidy.
         self.header = ParagraphStyle("results-header", parent=self.cell, alignment=TA_CENTER)
-        decimals = result.scheme.rate_percent_decimals
-        self.rate_places = DEFAULT_RATE_PLACES if decimals is None else decimals
+        self.rate_places = result.scheme.rate_places
 
     def story(self) -> list[Flowable]:
         story: list[Flowable] = [

@@ -32,6 +32,7 @@ from pingyi.notices.selectors import (
 )
 from pingyi.notices.services import objection_file
 from pingyi.rules.errors import RuleError
+from pingyi.rules.scheme import MEAN_PLACES
 from pingyi.voting.models import Receipt
 from pingyi.web.ratelimit import client_address, hit, limited, record
 from pingyi.web.settings_access import limits
@@ -98,10 +99,12 @@ def _results(notice: Notice, head: str, committee: int | None) -> tuple[str, str
         chosen = page.committee(number)
         shown = [chosen] if chosen else []
         entries = chosen.entries if chosen else []
-    marks = [m.label for m in campaign_scheme(notice.campaign).marks] if notice.campaign else []
+    scheme = campaign_scheme(notice.campaign) if notice.campaign else None
+    marks = [m.label for m in scheme.marks] if scheme else []
+    places = {"mean_places": MEAN_PLACES, "rate_places": scheme.rate_places if scheme else 2}
     body = render_to_string(
         "pingyi/notices/_results.html",
-        {"page": page, "notice": notice, "marks": marks, "shown": shown, "number": number},
+        {"page": page, "notice": notice, "marks": marks, "shown": shown, "number": number} | places,
     )
     options = render_to_string("pingyi/notices/_unit_options.html", {"entries": entries})
     found = (body, options, number, page.split)

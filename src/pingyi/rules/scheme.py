@@ -55,6 +55,9 @@ class GroupTarget:
         return (self.code, self.name, self.name_en, *self.aliases)
 
 
+MEAN_PLACES = 4  # decimals of a mean score, everywhere it is shown
+
+
 @dataclass(frozen=True)
 class Scheme:
     name: str
@@ -71,6 +74,12 @@ class Scheme:
     min_subset_ballots: int = 8
     notice_days: int = 5  # P3: days a published result stays on public notice
     rectification_months: int = 6  # P4: months of rectification before the acceptance
+
+    @property
+    def rate_places(self) -> int:
+        """Decimals of a satisfaction rate in percent, the same on the page, the notice, the
+        workbook and the PDF (the scheme's ``rate_percent_decimals``, else 2)."""
+        return 2 if self.rate_percent_decimals is None else self.rate_percent_decimals
 
     @property
     def abstain_index(self) -> int:

@@ -46,7 +46,7 @@ from pingyi.jobs.services import job_enqueue, job_enqueue_upload
 from pingyi.rules import phases
 from pingyi.rules.address import ballot_page
 from pingyi.rules.errors import InputError, RuleError
-from pingyi.rules.scheme import builtin_scheme, scheme_from_toml
+from pingyi.rules.scheme import MEAN_PLACES, builtin_scheme, scheme_from_toml
 from pingyi.voting.batches import batch_issue_start, batch_rows
 from pingyi.voting.selectors import collection_status
 from pingyi.web import charts
@@ -499,6 +499,8 @@ def results(request: HttpRequest, code: str) -> HttpResponse:
         "marks": result.scheme.marks,
         "charts": _charts(found),
         "both": result.winners_to_rectify(),
+        "mean_places": MEAN_PLACES,
+        "rate_places": result.scheme.rate_places,
         "both_names": "、".join(u.spec.name for u in result.winners_to_rectify()),
         "threshold": result.scheme.rectify_below,
     }
