@@ -232,8 +232,7 @@ def _form_routes(
         elif isinstance(pattern, URLPattern):
             path = "/" + route.replace("<slug:code>", "{code}")
             path = path.replace("<str:fmt>", "xlsx")
-            if namespace in OWN_MATRIX:
-                path = PARAMETER.sub(_sample, path)
+            path = PARAMETER.sub(_sample, path)
             assert "<" not in path, f"a new kind of route parameter: {path}"
             yield path, namespace
 
