@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import hashlib
 import json
 import os
 import sys
@@ -88,14 +87,6 @@ def _db_ready() -> None:
 
 def _out(text: str = "") -> None:
     sys.stdout.write(text + "\n")
-
-
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as stream:
-        while chunk := stream.read(1 << 20):
-            digest.update(chunk)
-    return digest.hexdigest()
 
 
 # --------------------------------------------------------------------------- commands
@@ -235,16 +226,13 @@ def cmd_campaign_list(args: argparse.Namespace) -> int:
 
 
 def cmd_ballots_import(args: argparse.Namespace) -> int:
-    from pingyi.ballots.services import ballots_import
-    from pingyi.campaigns.selectors import campaign_get, campaign_scheme, campaign_units
-    from pingyi.inputs.p1_files import read_ballots
+    from pingyi.ballots.services import ballots_import_file
+    from pingyi.campaigns.selectors import campaign_get
 
     campaign = campaign_get(code=args.campaign)
-    scheme = campaign_scheme(campaign)
-    rows = read_ballots(
-        args.file, [u.code for u in campaign_units(campaign)], scheme, str(args.file)
+    report = ballots_import_file(
+        campaign=campaign, path=args.file, label=str(args.file), actor=_actor()
     )
-    report = ballots_import(campaign=campaign, rows=rows, actor=_actor(), digest=_sha256(args.file))
     for rejected in report.rejected:
         _out(
             _("%(file)s, row %(row)s: rejected: %(reason)s")

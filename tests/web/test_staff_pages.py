@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import hashlib
 import io
 import zipfile
+from pathlib import Path
 
 import openpyxl
 import pytest
@@ -11,6 +13,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import NoReverseMatch, reverse
 
+from pingyi.audit.models import AuditEntry
 from pingyi.campaigns.models import Campaign, Unit
 from pingyi.jobs.models import Job
 from pingyi.voting.models import BallotToken
@@ -277,3 +280,28 @@ def test_closing_asks_first_and_says_how_many_codes_are_unused(
     assert "4 of the 5 codes issued are unused: they will no longer work." in confirm
     assert Campaign.objects.get(pk=cast.campaign.pk).status == "open"
     assert alice.get(f"/staff/c/{code}/transition?to=nowhere").status_code == 400
+
+
+def test_a_paper_file_records_its_digest_whichever_door_imported_it(
+    cast: Cast, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Issue 11: the staff page's import audited `sha256: ""` while the CLI's recorded the
+    file's digest; both now go through ballots_import_file and record the same."""
+    from pingyi import cli
+
+    content = "ballot_no,L1,L2\n1,满意,不满意\n2,,满意\n".encode()
+    alice = client_for(cast.alice)
+    alice.post(
+        f"/staff/c/{cast.campaign.code}/paper", {"file": SimpleUploadedFile("p.csv", content)}
+    )
+    finish_jobs()
+    path = tmp_path / "p.csv"
+    path.write_bytes(content)
+    assert cli.main(["ballots", "import", "--campaign", cast.other.code, str(path)]) == 0
+    capsys.readouterr()
+    digests = list(
+        AuditEntry.objects.filter(action="ballots.imported")
+        .order_by("seq")
+        .values_list("data__sha256", flat=True)
+    )
+    assert digests == [hashlib.sha256(content).hexdigest()] * 2

@@ -6,6 +6,7 @@ import datetime as dt
 import secrets
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import numpy as np
 from django.db import connection, transaction
@@ -18,7 +19,8 @@ from pingyi.ballots.sealing import ballot_mac, canonical, set_digest
 from pingyi.ballots.selectors import campaign_count
 from pingyi.campaigns.models import Campaign, EvaluatorGroup
 from pingyi.campaigns.selectors import campaign_scheme, campaign_units
-from pingyi.inputs.p1_files import E_UNKNOWN_GROUP, BallotRows
+from pingyi.inputs.p1_files import E_UNKNOWN_GROUP, BallotRows, read_ballots
+from pingyi.inputs.tables import file_sha256
 from pingyi.rules import phases
 from pingyi.rules.errors import InputError, Problem, Where, gettext_noop
 from pingyi.rules.tally import NOT_COVERED, MarkMatrix, valid_rows
@@ -100,6 +102,20 @@ def _group_ids(campaign: Campaign, rows: BallotRows) -> list[int | None]:
     if problems:
         raise InputError(problems[:50])
     return [resolved[name] if name is not None else None for name in rows.groups]
+
+
+def ballots_import_file(
+    *, campaign: Campaign, path: Path, label: str, actor: str, today: dt.date | None = None
+) -> ImportReport:
+    """The paper-ballot import of every door (the staff page's job, the API, the CLI): reads
+    the file against the campaign's units and scheme, and stores it with its SHA-256 in the
+    audit entry, which `pingyi verify` reconciles the paper ballots against."""
+    rows = read_ballots(
+        path, [u.code for u in campaign_units(campaign)], campaign_scheme(campaign), label
+    )
+    return ballots_import(
+        campaign=campaign, rows=rows, actor=actor, digest=file_sha256(path), today=today
+    )
 
 
 def ballots_import(

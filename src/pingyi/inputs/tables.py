@@ -5,6 +5,7 @@ from __future__ import annotations
 import codecs
 import csv
 import datetime as dt
+import hashlib
 import io
 import re
 import tempfile
@@ -565,3 +566,12 @@ def header_columns(
     if problems:
         raise InputError(problems)
     return found
+
+
+def file_sha256(path: Path) -> str:
+    """The SHA-256 of a file, read in blocks: what an import's audit entry records of it."""
+    digest = hashlib.sha256()
+    with path.open("rb") as stream:
+        while chunk := stream.read(1 << 20):
+            digest.update(chunk)
+    return digest.hexdigest()

@@ -200,20 +200,13 @@ def _upload(job: Job) -> Any:
 
 
 def _paper_import(job: Job, progress: Progress) -> Output:
-    from pingyi.ballots.services import ballots_import
-    from pingyi.campaigns.selectors import campaign_scheme, campaign_units
-    from pingyi.inputs.p1_files import read_ballots
+    from pingyi.ballots.services import ballots_import_file
 
     campaign = Campaign.objects.get(pk=job.params["campaign"])
     progress.set(5, STEP_READING)
-    rows = read_ballots(
-        _upload(job),
-        [u.code for u in campaign_units(campaign)],
-        campaign_scheme(campaign),
-        job.params["label"],
+    report = ballots_import_file(
+        campaign=campaign, path=_upload(job), label=job.params["label"], actor=job.created_by
     )
-    progress.set(50, STEP_WRITING)
-    report = ballots_import(campaign=campaign, rows=rows, actor=job.created_by)
     rejected = [{"row": r.row, "ballot_no": r.ballot_no} for r in report.rejected]
     return Output(
         outcome={"imported": report.imported, "invalid": report.invalid, "rejected": rejected}
