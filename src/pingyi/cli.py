@@ -167,29 +167,28 @@ def cmd_grade(args: argparse.Namespace) -> int:
 
 
 def cmd_campaign_create(args: argparse.Namespace) -> int:
-    from pingyi.campaigns.services import campaign_create
-    from pingyi.inputs.p1_files import read_units
+    from pingyi.campaigns.services import campaign_create_from_file
     from pingyi.rules.scheme import builtin_scheme, scheme_from_file
 
     scheme = scheme_from_file(args.scheme) if args.scheme else builtin_scheme()
-    units = read_units(args.units, scheme, str(args.units))
     previous = sorted(_previous_last(args.previous)) if args.previous else None
-    campaign = campaign_create(
+    campaign = campaign_create_from_file(
+        units_file=args.units,
+        label=str(args.units),
+        scheme=scheme,
+        actor=_actor(),
         organization_code=args.org,
         organization_name=args.org_name or args.org,
         series_code=args.series,
         series_name=args.series_name or scheme.name,
         year=args.year,
         name=args.name or f"{args.year}年{args.series_name or scheme.name}",
-        scheme=scheme,
-        units=units,
         previous_last=previous,
         code=args.code,
-        actor=_actor(),
     )
     _out(
         _("created campaign %(code)s (%(name)s) with %(units)s units; it is a draft")
-        % {"code": campaign.code, "name": campaign.name, "units": len(units)}
+        % {"code": campaign.code, "name": campaign.name, "units": campaign.units.count()}
     )
     return 0
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping, Sequence
+from pathlib import Path
 from typing import Any
 
 from django.db import transaction
@@ -20,6 +21,7 @@ from pingyi.campaigns.models import (
     Unit,
 )
 from pingyi.campaigns.selectors import campaign_scheme
+from pingyi.inputs.p1_files import read_units
 from pingyi.rules import phases
 from pingyi.rules.errors import RuleError, gettext_noop
 from pingyi.rules.scheme import Scheme, fraction_text
@@ -31,6 +33,16 @@ E_NO_UNIT = gettext_noop("the campaign has no unit %(code)r")
 E_STAGE_DATES = gettext_noop("the stage %(stage)s ends before it starts")
 E_UNIT_EXISTS = gettext_noop("the campaign already has a unit %(code)r")
 E_NO_CATEGORY = gettext_noop("the campaign has no category %(category)r")
+
+
+def campaign_create_from_file(
+    *, units_file: Path, label: str, scheme: Scheme, actor: str, **fields: Any
+) -> Campaign:
+    """The campaign creation of every door (the staff page's job, the CLI): the units file
+    read against the scheme (file, row, column, field in every refusal), then campaign_create
+    with the door's other ``fields``."""
+    units = read_units(units_file, scheme, label)
+    return campaign_create(scheme=scheme, units=units, actor=actor, **fields)
 
 
 @transaction.atomic

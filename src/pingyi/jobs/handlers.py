@@ -215,8 +215,7 @@ def _paper_import(job: Job, progress: Progress) -> Output:
 
 def _campaign_create(job: Job, progress: Progress) -> Output:
     from pingyi.campaigns.models import Organization
-    from pingyi.campaigns.services import campaign_create
-    from pingyi.inputs.p1_files import read_units
+    from pingyi.campaigns.services import campaign_create_from_file
     from pingyi.rules.scheme import builtin_scheme, scheme_from_toml
 
     params = job.params
@@ -224,22 +223,21 @@ def _campaign_create(job: Job, progress: Progress) -> Output:
     scheme = builtin_scheme()
     if params.get("scheme_toml"):
         scheme = scheme_from_toml(params["scheme_toml"], params["scheme_label"])
-    units = read_units(_upload(job), scheme, params["label"])
     organization = Organization.objects.get(pk=job.organization_id)
-    progress.set(50, STEP_WRITING)
-    campaign = campaign_create(
+    campaign = campaign_create_from_file(
+        units_file=_upload(job),
+        label=params["label"],
+        scheme=scheme,
+        actor=job.created_by,
         organization_code=organization.code,
         organization_name=organization.name,
         series_code=params["series_code"],
         series_name=params["series_name"],
         year=int(params["year"]),
         name=params["name"],
-        scheme=scheme,
-        units=units,
-        actor=job.created_by,
     )
     Job.objects.filter(pk=job.pk).update(campaign=campaign)
-    return Output(outcome={"campaign": campaign.code, "units": len(units)})
+    return Output(outcome={"campaign": campaign.code, "units": campaign.units.count()})
 
 
 def _grading_import(job: Job, progress: Progress) -> Output:
