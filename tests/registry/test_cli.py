@@ -91,3 +91,20 @@ def test_an_unknown_clean_up_or_unit_is_named(
                "--unit", "nope", "--out", out) == 1  # fmt: skip
     assert capsys.readouterr().err == "pingyi: error: the clean-up has no registering unit 'nope'\n"
     assert not out.exists()
+
+
+def test_the_statistics_are_the_same_figures_from_the_cli_and_the_api(
+    cast: Cast, tmp_path: Path
+) -> None:
+    """Issue 11: the CLI gave `"reduction_rate": null` where the API gave "" for a clean-up
+    with nothing registered; both now read registry.selectors.stats_figures."""
+    from django.test import Client
+
+    out = tmp_path / "stats.json"
+    assert run("registry", "stats", "--cleanup", cast.cleanup.code, "--json", out) == 0
+    cli = json.loads(out.read_text(encoding="utf-8"))
+    client = Client()
+    client.force_login(cast.erin)
+    api = client.get(f"/api/registry/cleanups/{cast.cleanup.code}/stats").json()
+    assert (api["units"], api["total"]) == (cli["units"], cli["total"])
+    assert cli["total"]["reduction_rate"] == ""

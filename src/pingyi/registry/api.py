@@ -16,7 +16,6 @@ from pingyi.api_schema import StrictIn
 from pingyi.registry import selectors as sel
 from pingyi.registry import services
 from pingyi.registry.models import Cleanup
-from pingyi.rules import registry as rules
 from pingyi.rules.errors import RuleError
 
 router = Router(tags=["registry"])
@@ -99,24 +98,6 @@ def _cleanup(request: HttpRequest, code: str) -> tuple[Cleanup, sel.Access]:
     return cleanup, sel.access_for(request.user, cleanup)
 
 
-def _tally(unit: str, tally: rules.Tally) -> dict[str, Any]:
-    rate = tally.reduction_rate
-    return {
-        "unit": unit,
-        "registered": tally.registered,
-        "kept": tally.kept,
-        "merged": tally.merged,
-        "cancelled": tally.cancelled,
-        "undecided": tally.undecided,
-        "suspended": tally.suspended,
-        "flagged": tally.flagged,
-        "reduction_rate": str(rate) if rate is not None else "",
-        "reduction_percent": rules.percent_text(rate),
-        "target_met": tally.target_met,
-        "money_saved": str(tally.money_saved),
-    }
-
-
 def _project_out(row: sel.ProjectRow) -> dict[str, Any]:
     return {
         "id": row.project.pk,
@@ -157,14 +138,9 @@ def registry_cleanups_stats(request: HttpRequest, code: str) -> Status[Any]:
     cleanup, access = _cleanup(request, code)
     if not access.read_all:
         raise AccessDenied
-    stats = sel.cleanup_stats(cleanup)
+    figures = sel.stats_figures(cleanup)
     return Status(
-        200,
-        {
-            "target": cleanup.target,
-            "units": [_tally(unit.code, tally) for unit, tally in stats.units],
-            "total": _tally("", stats.total),
-        },
+        200, {"target": figures["target"], "units": figures["units"], "total": figures["total"]}
     )
 
 

@@ -61,36 +61,14 @@ def cmd_import(args: argparse.Namespace) -> int:
 
 def cmd_stats(args: argparse.Namespace) -> int:
     from pingyi.exports.contract_json import write_atomic
-    from pingyi.registry.selectors import cleanup_get, cleanup_stats
+    from pingyi.registry.selectors import cleanup_get, cleanup_stats, stats_figures
     from pingyi.registry.workbooks import write_statistics
-    from pingyi.rules.registry import Tally, percent_text
+    from pingyi.rules.registry import percent_text
 
     cleanup = cleanup_get(code=args.cleanup)
     stats = cleanup_stats(cleanup)
 
-    def figures(tally: Tally) -> dict[str, Any]:
-        rate = tally.reduction_rate
-        return {
-            "registered": tally.registered,
-            "kept": tally.kept,
-            "merged": tally.merged,
-            "cancelled": tally.cancelled,
-            "undecided": tally.undecided,
-            "suspended": tally.suspended,
-            "flagged": tally.flagged,
-            "reduction_rate": str(rate) if rate is not None else None,
-            "reduction_percent": percent_text(rate),
-            "target_met": tally.target_met,
-            "money_saved": str(tally.money_saved),
-        }
-
-    data = {
-        "cleanup": cleanup.code,
-        "round": cleanup.round,
-        "target": cleanup.target,
-        "units": [{"unit": u.code, **figures(t)} for u, t in stats.units],
-        "total": figures(stats.total),
-    }
+    data = stats_figures(cleanup)
     if args.json:
         text = json.dumps(data, ensure_ascii=False, indent=2) + "\n"
         write_atomic(args.json, lambda tmp: tmp.write_text(text, encoding="utf-8"))

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Hashable
 from dataclasses import dataclass, field
 from fractions import Fraction
+from typing import Any
 
 from django.db.models import Q, QuerySet
 
@@ -204,3 +205,34 @@ def kept_projects(cleanup: Cleanup) -> list[Project]:
 
 def published_cleanups() -> QuerySet[Cleanup]:
     return Cleanup.objects.select_related("organization").filter(round=Round.PUBLISHED)
+
+
+def tally_figures(tally: rules.Tally) -> dict[str, Any]:
+    """A unit's (or the total's) figures as the API and `pingyi registry stats --json` give
+    them, built once: the exact rate as a fraction ("7/10"), "" when nothing was registered."""
+    rate = tally.reduction_rate
+    return {
+        "registered": tally.registered,
+        "kept": tally.kept,
+        "merged": tally.merged,
+        "cancelled": tally.cancelled,
+        "undecided": tally.undecided,
+        "suspended": tally.suspended,
+        "flagged": tally.flagged,
+        "reduction_rate": str(rate) if rate is not None else "",
+        "reduction_percent": rules.percent_text(rate),
+        "target_met": tally.target_met,
+        "money_saved": str(tally.money_saved),
+    }
+
+
+def stats_figures(cleanup: Cleanup) -> dict[str, Any]:
+    """The clean-up's statistics, per unit and in total, for every door."""
+    stats = cleanup_stats(cleanup)
+    return {
+        "cleanup": cleanup.code,
+        "round": cleanup.round,
+        "target": cleanup.target,
+        "units": [{"unit": u.code, **tally_figures(t)} for u, t in stats.units],
+        "total": {"unit": "", **tally_figures(stats.total)},
+    }
