@@ -121,6 +121,12 @@ MATRIX: dict[str, tuple[str, str, Any, dict[str, int]]] = {
         {**OUTSIDERS, "other_committee": 404, "assessor": 302, "*": 403},
     ),
     "rate": ("POST", ORG + "rate", {}, {**OUTSIDERS, **RUNS, "other_committee": 404, "*": 403}),
+    "rate-decide": (
+        "POST",
+        ORG + "rate/decide",
+        {},
+        {**OUTSIDERS, **RUNS, "other_committee": 404, "*": 403},
+    ),
     "review-record": ("POST", ORG + "review", {}, {**OUTSIDERS, **RUNS, "*": 403}),
     "committee": (
         "GET",

@@ -30,6 +30,7 @@ urlpatterns: list[URLPattern] = [
     path(ORG + "assess", views_work.assess, name="assess"),
     path(ORG + "talk", views_work.talk_add, name="talk"),
     path(ORG + "rate", views_work.rate_enter, name="rate"),
+    path(ORG + "rate/decide", views_work.rate_decide, name="rate-decide"),
     path(ORG + "review", views_work.review_record, name="review-record"),
     path(COMMITTEE, views_work.committee_detail, name="committee"),
     path(COMMITTEE + "change", views_work.grade_change, name="change"),

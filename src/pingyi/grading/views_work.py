@@ -184,7 +184,28 @@ def rate_enter(request: HttpRequest, code: str, org: str) -> HttpResponse:
             reason=form.cleaned_data["reason"],
             actor=actor(request),
         ),
-        _("Satisfaction rate entered."),
+        _("Satisfaction rate entered: it awaits another person of the department's approval."),
+        _org_url(target),
+    )
+
+
+@guarded
+@require_POST
+def rate_decide(request: HttpRequest, code: str, org: str) -> HttpResponse:
+    """Another person of the department approves or refuses the entered rate."""
+    scope = scope_of(request, code)
+    target = _org(scope, org)
+    require(scope.can_run)
+    approve = request.POST.get("decision") == "approve"
+    return act(
+        request,
+        lambda: services.survey_rate_decide(
+            org=target,
+            approve=approve,
+            note=str(request.POST.get("note", "")),
+            actor=actor(request),
+        ),
+        _("Entered rate approved.") if approve else _("Entered rate refused."),
         _org_url(target),
     )
 
