@@ -8,6 +8,7 @@ so a grade shown, a grade filed and a grade printed are the same computation.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import defaultdict
 from collections.abc import Collection
 from dataclasses import dataclass, field
@@ -546,3 +547,48 @@ def grading_reports(
         )
         for r in rows
     ]
+
+
+@dataclass(frozen=True)
+class ScheduleLine:
+    milestone: schedule_rules.Milestone
+    state: str  # done, overdue, due, upcoming
+    waiting: tuple[str, ...] = ()  # the committees that have not filed, for the report
+
+
+def round_schedule(
+    grading_round: GradingRound, today: dt.date, state: RoundGrading | None = None
+) -> list[ScheduleLine]:
+    """The round's steps with their dates and where each stands on ``today``: a step is done
+    when the round moved past it (the self-evaluation, the assessment), the grades went on
+    notice (the committees' decision), the notice is final, every committee filed (the
+    report), or when the department marked it done (the look-back report)."""
+    from pingyi.notices.models import Notice, NoticeStatus  # the notice refers to the round
+
+    notice = Notice.objects.filter(grading_round=grading_round).values_list("status", flat=True)
+    notice_status = notice.first()
+    steps = rules.ROUND_STEPS
+    past = steps.index(grading_round.status)
+    closed = grading_round.status == rules.CLOSED
+    committees = (state or grading_state(grading_round)).committees
+    waiting = tuple(c.committee.name for c in committees if c.filing is None)
+    marked = grading_round.schedule.get("done", {})
+    done = {
+        schedule_rules.SELF_EVALUATION: past > steps.index(rules.SELF_EVALUATION),
+        schedule_rules.ASSESSMENT: past > steps.index(rules.ASSESSMENT),
+        schedule_rules.DECISION: closed or notice_status is not None,
+        schedule_rules.NOTICE: closed or notice_status == NoticeStatus.FINAL,
+        schedule_rules.REPORT: closed or (bool(committees) and not waiting),
+        schedule_rules.LOOKBACK: False,
+    }
+    lines = []
+    for milestone in schedule_rules.schedule_of(grading_round.year, grading_round.schedule):
+        finished = done[milestone.key] or milestone.key in marked
+        lines.append(
+            ScheduleLine(
+                milestone,
+                schedule_rules.milestone_state(milestone, done=finished, today=today),
+                waiting if milestone.key == schedule_rules.REPORT and not finished else (),
+            )
+        )
+    return lines

@@ -580,6 +580,28 @@ def schedule_set(
     return grading_round
 
 
+def schedule_mark_done(
+    *, grading_round: GradingRound, key: str, actor: str, now: dt.datetime | None = None
+) -> GradingRound:
+    """The department records a step of the schedule done that the round does not show by
+    itself (the look-back report sent with its 附件1、2)."""
+    if key not in schedule_rules.MILESTONES:
+        raise RuleError(schedule_rules.E_SCHEDULE_KEY, key=key)
+    with transaction.atomic():
+        locked = _locked_round(grading_round)
+        day = timezone.localtime(_now(now)).date().isoformat()
+        locked.schedule = {**locked.schedule, "done": {**locked.schedule.get("done", {}), key: day}}
+        locked.save(update_fields=["schedule"])
+        audit_log(
+            actor=actor,
+            action="grading.schedule.done",
+            obj=locked,
+            data={"step": key, "on": day},
+        )
+    grading_round.schedule = locked.schedule
+    return grading_round
+
+
 def assessments_import(*, grading_round: GradingRound, path: Path, label: str, actor: str) -> int:
     """The assessment groups' scoring sheets as one file (grading/imports.py): every row
     checked first — unknown or repeated organization, already assessed, score outside

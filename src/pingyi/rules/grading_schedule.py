@@ -84,7 +84,7 @@ def schedule_of(year: int, stored: Mapping[str, object]) -> list[Milestone]:
     defaults of its year."""
     found = []
     for default in default_schedule(year):
-        own = stored.get(default.key)
+        own = stored.get(default.key)  # "done" (the department's marks) is no step
         if isinstance(own, list | tuple) and len(own) == 2:
             found.append(
                 Milestone(
@@ -118,7 +118,10 @@ def checked_schedule(
                 ends=ends.isoformat(),
             )
         previous_end = ends
-    return {key: [merged[key][0].isoformat(), merged[key][1].isoformat()] for key in MILESTONES}
+    kept = {k: v for k, v in stored.items() if k not in MILESTONES}  # the marks of done
+    return kept | {
+        key: [merged[key][0].isoformat(), merged[key][1].isoformat()] for key in MILESTONES
+    }
 
 
 def milestone_state(milestone: Milestone, *, done: bool, today: dt.date) -> str:

@@ -50,3 +50,13 @@ OVERRIDE_LABELS = {
 def override_label(rule: str) -> str:
     """The name of an override rule of SPEC P2 (``violation``, ``new``, ``inherited``) in words."""
     return str(OVERRIDE_LABELS.get(rule, rule))
+
+
+@register.filter
+def milestone_word(key: str) -> str:
+    """A step of the round's schedule in words."""
+    from django.utils.translation import gettext
+
+    from pingyi.rules.grading_schedule import MILESTONE_WORDS
+
+    return gettext(MILESTONE_WORDS.get(key, key))
