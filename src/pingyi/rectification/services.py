@@ -138,8 +138,9 @@ def plan_for_lookback(
 ) -> Plan:
     """The plan of a final notice's organization that a look-back moved to 一般 or 较差:
     its existing plan (its basis follows the new grade), or a new one from ``now`` for the
-    default period of its new grade, with the follow-up's sponsor leader and liaison. The caller re-opens
-    it through plan_reopen, which records the look-back; runs inside the caller's transaction."""
+    period of its new grade (or the committee's), with the follow-up's sponsor leader and
+    liaison. The caller re-opens it through plan_reopen, which records the look-back; runs
+    inside the caller's transaction."""
     basis = P2_BASIS[grade]
     plan = Plan.objects.filter(notice=notice, unit_code=unit_code).first()
     if plan is not None:
