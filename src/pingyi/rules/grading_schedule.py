@@ -100,7 +100,7 @@ def schedule_of(year: int, stored: Mapping[str, object]) -> list[Milestone]:
 
 def checked_schedule(
     year: int, stored: Mapping[str, object], changes: Mapping[str, tuple[dt.date, dt.date]]
-) -> dict[str, list[str]]:
+) -> dict[str, object]:
     """The stored form of the schedule after ``changes``; RuleError when a step is unknown,
     ends before it starts, or starts before the step before it ends."""
     for key in changes:
