@@ -135,7 +135,8 @@ def test_the_forty_organizations_report_tables_cell_by_cell(tmp_path: Path) -> N
 
     detail = _values(out, "明细表")
     assert len(detail) == 40
-    for n, (row, (c, sector, committee, total, grade)) in enumerate(zip(detail, SPEC, strict=True), 1):
+    for n, (row, spec) in enumerate(zip(detail, SPEC, strict=True), 1):
+        c, sector, committee, total, grade = spec
         if c == "C10":
             sources = [Fraction(175, 4), 75, 100, "x（待审批，未采用）"]
         else:
@@ -159,7 +160,8 @@ def test_the_forty_organizations_report_tables_cell_by_cell(tmp_path: Path) -> N
     overview = _values(out, "一览表")
     assert len(overview) == 40  # every organization, not only those needing an explanation
     texts = {"R01": "带头人作用突出", "O04": "考核排名靠后"}
-    for n, (row, (c, sector, committee, total, grade)) in enumerate(zip(overview, SPEC, strict=True), 1):
+    for n, (row, spec) in enumerate(zip(overview, SPEC, strict=True), 1):
+        c, sector, committee, total, grade = spec
         months: object = MONTHS.get(grade)
         reason = None
         if c == "R16":
