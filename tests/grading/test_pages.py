@@ -322,3 +322,23 @@ def test_an_entered_rate_is_approved_on_the_page_by_another_person_of_the_depart
     assert (entry.status, entry.decided_by) == ("approved", "dora")
     page = dora.get(_url(grading_round, "o/V1/"), headers=ZH).content.decode()
     assert 'id="rate-decide-form"' not in page and "已通过" in page
+
+
+def test_a_committee_sets_another_rectification_period_only_with_its_reason(
+    db: None, tmp_path: Path
+) -> None:
+    grading_round = decided(tmp_path, {"G1": 95, "B1": 95, "V1": 70, "V2": 85, "N1": 85,
+                                       "X1": 85, "S1": 85, "O1": 85})  # fmt: skip
+    carol = _role(grading_round, "carol", "committee", "甲镇党委")
+    committee = Committee.objects.get(round=grading_round, name="甲镇党委")
+    url = _url(grading_round, f"k/{committee.pk}/follow-up")
+    page = carol.get(_url(grading_round, f"k/{committee.pk}/"), headers=ZH).content.decode()
+    assert 'id="follow-months"' in page and "默认集中整改 3 个月" in page
+    body = {"org": "V1", "problems": "组织生活不规范", "measures": "建立台账", "months": "2"}
+    page = carol.post(url, body, headers=ZH, follow=True).content.decode()
+    assert "整改期限不同于默认的 3 个月时，须填写理由" in page
+    page = carol.post(url, body | {"months": "两"}, headers=ZH, follow=True).content.decode()
+    assert "整改期限：请填写整数月数。" in page
+    carol.post(url, body | {"months_reason": "问题单一"}, headers=ZH)
+    follow = org(grading_round, "V1").follow_up
+    assert (follow.rectification_months, follow.rectification_reason) == (2, "问题单一")
