@@ -28,6 +28,7 @@ import numpy as np
 from pingyi.exports.xlsx import Cell
 from pingyi.rules.grading import GRADES, POOR, SECTORS, Graded, GradingScheme
 from pingyi.rules.grading_columns import committee_columns
+from pingyi.rules.grading_schedule import RECTIFICATION_MONTHS
 from pingyi.rules.tally import round_fraction
 
 SHARE_PLACES = 1  # shares of a grade, in percent
@@ -100,7 +101,8 @@ class ReportOrg:
 
 
 def report_orgs_from_graded(graded: Sequence[Graded]) -> list[ReportOrg]:
-    """The rows of ``pingyi grade``: totals and grades only; the other sources stay empty."""
+    """The rows of ``pingyi grade``: totals and grades, and the default rectification period
+    of 一般 and 较差; the other sources stay empty."""
     return [
         ReportOrg(
             code=g.org.code,
@@ -116,6 +118,7 @@ def report_orgs_from_graded(graded: Sequence[Graded]) -> list[ReportOrg]:
             grade=g.grade,
             overrides=tuple(g.overrides),
             needs_explanation=g.needs_explanation,
+            rectification_months=RECTIFICATION_MONTHS.get(g.grade),
         )
         for g in graded
     ]
