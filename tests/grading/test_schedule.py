@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
+from typing import Any
 
 import pytest
 from django.contrib.auth.models import User
@@ -121,3 +122,24 @@ def test_the_round_page_shows_an_overdue_step_and_saves_new_dates(
     form["assessment_starts"] = "2026-04-01"
     response = client.post(url + "schedule", form, headers=ZH, follow=True)
     assert "开始日期 2026-04-01" in response.content.decode()
+
+
+def test_the_digest_names_the_overdue_and_due_steps_to_the_department(
+    setup_round: GradingRound, mailoutbox: list[Any], django_capture_on_commit_callbacks: Any
+) -> None:
+    from pingyi.rectification.digest import digest_send
+
+    user = User.objects.create_user("alice", email="alice@example.org")
+    Membership.objects.create(user=user, organization=office(), role=Role.STAFF)
+    advance_to(setup_round, rules.SELF_EVALUATION)
+    assert digest_send(today=dt.date(2026, 3, 1), actor="cli") == []  # nothing due yet
+    with django_capture_on_commit_callbacks(execute=True):
+        [letter] = digest_send(today=dt.date(2026, 4, 15), actor="cli")
+    assert [(key, state) for _n, key, _e, state in letter.steps] == [
+        ("self_evaluation", "overdue"),
+        ("assessment", "due"),
+        ("decision", "due"),  # ends 2026-04-22, within the week; the notice ends 04-24
+    ]
+    assert letter.lines == []
+    [mail] = mailoutbox
+    assert "2026年基层党组织分类定级: self-evaluation — deadline 2026-04-14" in mail.body

@@ -556,9 +556,7 @@ class ScheduleLine:
     waiting: tuple[str, ...] = ()  # the committees that have not filed, for the report
 
 
-def round_schedule(
-    grading_round: GradingRound, today: dt.date, state: RoundGrading | None = None
-) -> list[ScheduleLine]:
+def round_schedule(grading_round: GradingRound, today: dt.date) -> list[ScheduleLine]:
     """The round's steps with their dates and where each stands on ``today``: a step is done
     when the round moved past it (the self-evaluation, the assessment), the grades went on
     notice (the committees' decision), the notice is final, every committee filed (the
@@ -570,8 +568,10 @@ def round_schedule(
     steps = rules.ROUND_STEPS
     past = steps.index(grading_round.status)
     closed = grading_round.status == rules.CLOSED
-    committees = (state or grading_state(grading_round)).committees
-    waiting = tuple(c.committee.name for c in committees if c.filing is None)
+    committees = list(
+        grading_round.committees.order_by("position").values_list("name", "filing__id")
+    )
+    waiting = tuple(name for name, filing in committees if filing is None)
     marked = grading_round.schedule.get("done", {})
     done = {
         schedule_rules.SELF_EVALUATION: past > steps.index(rules.SELF_EVALUATION),

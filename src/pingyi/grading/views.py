@@ -141,7 +141,7 @@ def round_detail(request: HttpRequest, code: str) -> HttpResponse:
         "kinds": GradingRoleKind.choices,
         "steps": RoundStatus.choices,
         "show_scores": scope.department or bool(scope.committees),
-        "schedule": round_schedule(scope.round, timezone.localdate(), state)
+        "schedule": round_schedule(scope.round, timezone.localdate())
         if scope.department or scope.committees
         else [],
     }
