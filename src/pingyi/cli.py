@@ -520,6 +520,10 @@ def _parser() -> argparse.ArgumentParser:
 
     add_registry_commands(sub)
 
+    from pingyi.grading.commands import add_grading_commands  # imports no Django here
+
+    add_grading_commands(sub)
+
     from pingyi.disclosure.commands import add_disclosure_commands  # imports no Django here
 
     add_disclosure_commands(sub)

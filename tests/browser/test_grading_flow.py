@@ -30,6 +30,7 @@ from pingyi.grading.services import (
     assessment_submit,
     role_assign,
     round_advance,
+    survey_rate_decide,
     survey_rate_enter,
 )
 from pingyi.rules import grading as rules
@@ -112,6 +113,7 @@ def _assess_the_others(grading_round: GradingRound) -> None:
             reason="纸质测评",
             actor=DEPT,
         )
+        survey_rate_decide(org=org(grading_round, code), approve=True, actor="dora")
 
 
 def _self_evaluate(page: Page, server: LiveServer, url: str, artifacts: Path) -> None:

@@ -131,12 +131,14 @@ def test_the_workbook_has_the_report_tables(tmp_path: Path) -> None:
     )
     assert done.returncode == 0, done.stderr
     book = load_workbook(tmp_path / "o.xlsx")
-    assert book.sheetnames == ["汇总表", "明细表", "较差名单", "较差状况明细表", "一览表", "名额"]
+    assert book.sheetnames == [
+        "汇总表", "明细表", "较差名单", "较差状况明细表", "一览表", "各党(工)委汇总表", "名额",
+    ]  # fmt: skip
     summary = [[c.value for c in row] for row in book["汇总表"].iter_rows(min_row=2)]
     assert summary[0][:3] == ["领域", "党组织数（个）", "好（个）"]
     assert summary[-1] == ["合计", 4, 2, 50, 1, 25, 0, 0, 1, 25]
     detail = [[c.value for c in row] for row in book["明细表"].iter_rows(min_row=3)]
     assert detail[1][1:6] == ["B1", "第一支部", "农村", "甲镇党委", "G1"]
-    assert detail[1][9:] == [70, "一般", "好", "随党总支定级"]
+    assert detail[1][8:] == [None, None, None, 70, "一般", "好", "随党总支定级"]
     quotas = [[c.value for c in row] for row in book["名额"].iter_rows(min_row=3)]
     assert quotas[0][8] == "是"

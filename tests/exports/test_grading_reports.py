@@ -135,8 +135,8 @@ def test_detail_lists_every_organization_with_its_sources_and_overrides() -> Non
     detail = rows(DetailReport(ORGS))
     assert len(detail) == len(ORGS)
     assert detail[1] == [
-        2, "R2", "R2党支部", "农村", "甲镇党委", None, 85.25, 84.0, Fraction(875, 10), 89.99,
-        "较好", "较好", "",
+        2, "R2", "R2党支部", "农村", "甲镇党委", None, 85.25, 84.0, Fraction(875, 10), None, "",
+        89.99, "较好", "较好", "",
     ]  # fmt: skip
     assert detail[2][-3:] == ["好", "较好", "新建党组织"]
     assert detail[11][-3:] == ["一般", "较差", "党委研究调整：党员反映问题突出"]
@@ -166,18 +166,20 @@ def test_poor_detail_has_problems_measures_sponsor_and_liaison() -> None:
     first = rows(PoorDetailReport(ORGS))[0]
     assert first == [
         1, "甲镇党委", HOSTILE[0], "农村", 99.0, "班子成员充当“保护伞”", "调整班子；选派第一书记",
-        "张三", "李四",
+        "张三", "李四", None, "",
     ]  # fmt: skip
 
 
-def test_overview_lists_the_organizations_needing_an_explanation_with_it() -> None:
+def test_overview_lists_every_organization_and_marks_those_needing_an_explanation() -> None:
     overview = rows(OverviewReport(ORGS))
-    assert [(r[2], r[5], r[6]) for r in overview] == [
-        ("R1党支部", "好", "带头人作用突出"),
-        (HOSTILE[0], "较差", ""),
-        (IMG, "较差", ""),
-        ("O1党支部", "一般", ""),
+    assert [r[0] for r in overview] == list(range(1, len(ORGS) + 1))
+    assert [(r[2], r[5], r[6], r[7]) for r in overview if r[6]] == [
+        ("R1党支部", "好", "是", "带头人作用突出"),
+        (HOSTILE[0], "较差", "是", ""),
+        (IMG, "较差", "是", ""),
+        ("O1党支部", "一般", "是", ""),
     ]
+    assert overview[1][2:8] == ["R2党支部", "农村", 89.99, "较好", "", ""]
 
 
 def test_quota_reports_the_excess_of_excellent_and_the_poor_share() -> None:
@@ -215,7 +217,9 @@ def values(book: openpyxl.Workbook, sheet: str) -> list[list[object]]:
 
 
 def test_the_workbook_has_the_five_tables_and_the_quotas(book: openpyxl.Workbook) -> None:
-    assert book.sheetnames == ["汇总表", "明细表", "较差名单", "较差状况明细表", "一览表", "名额"]
+    assert book.sheetnames == [
+        "汇总表", "明细表", "较差名单", "较差状况明细表", "一览表", "各党(工)委汇总表", "名额",
+    ]  # fmt: skip
     titles = [values(book, name)[0][0] for name in book.sheetnames]
     assert titles[:5] == [
         "基层党组织分类定级情况汇总表",
@@ -244,7 +248,8 @@ def test_detail_cells_and_empty_sources(book: openpyxl.Workbook) -> None:
         "上级党组织编码",
     ]
     assert detail[3] == [
-        2, "R2", "R2党支部", "农村", "甲镇党委", None, 85.25, 84, 87.5, 89.99, "较好", "较好", None,
+        2, "R2", "R2党支部", "农村", "甲镇党委", None, 85.25, 84, 87.5, None, None, 89.99, "较好",
+        "较好", None,
     ]  # fmt: skip
     assert detail[2][6:9] == [None, None, None]  # not known: left empty
     assert len(detail) == 2 + len(ORGS)
@@ -253,9 +258,9 @@ def test_detail_cells_and_empty_sources(book: openpyxl.Workbook) -> None:
 def test_poor_sheets_and_overview(book: openpyxl.Workbook) -> None:
     assert [r[2] for r in values(book, "较差名单")[2:]] == [HOSTILE[0], IMG, HOSTILE[3]]
     assert values(book, "较差状况明细表")[2][5:] == [
-        "班子成员充当“保护伞”", "调整班子；选派第一书记", "张三", "李四",
+        "班子成员充当“保护伞”", "调整班子；选派第一书记", "张三", "李四", None, None,
     ]  # fmt: skip
-    assert values(book, "一览表")[2][-1] == "带头人作用突出"
+    assert values(book, "一览表")[2][7] == "带头人作用突出"
 
 
 def test_formula_like_text_stays_text(book: openpyxl.Workbook, tmp_path: Path) -> None:
@@ -319,7 +324,8 @@ def test_the_pdf_prints_every_table_chart_and_hostile_text_literally(tmp_path: P
         assert title in text
     assert "12.5" in text and "89.99" in text and "带头人作用突出" in text
     assert "调整班子；选派第一书记" in text and "李四" in text
-    assert IMG in text and HOSTILE[0] in text
+    assert IMG in text.replace("\n", "") and HOSTILE[0] in text
+    assert "各基层党(工)委分类定级情况汇总表" in text
     assert f"第 1 页，共 {pages} 页" in text
 
 
@@ -328,7 +334,7 @@ def test_a_long_detail_runs_onto_pages_with_its_header_repeated(tmp_path: Path) 
     path = tmp_path / "long.pdf"
     write_grading_pdf(path, many)
     texts = [p.extract_text() for p in PdfReader(path).pages]
-    detail = [t for t in texts if "X0" in t]
+    detail = [t for t in texts if "X0" in t and "明细表" in t]
     assert len(detail) > 3 and all("党组织编码" in t for t in detail)
     assert "X0449" in "".join(texts) and any("明细表（续）" in t for t in texts)
 

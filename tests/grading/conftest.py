@@ -19,11 +19,13 @@ from pingyi.grading.services import (
     orgs_import,
     round_advance,
     round_create,
+    survey_rate_decide,
     survey_rate_enter,
 )
 from pingyi.rules import grading as rules
 
 DEPT = "alice"
+DEPT2 = "dora"  # a second person of the department: approves what alice entered
 ORGS = (
     "code,name,sector,committee,parent_code,new,violation\n"
     "G1,第一党总支,农村,甲镇党委,,,\n"
@@ -87,6 +89,7 @@ def assess(grading_round: GradingRound, code: str, total: int | str, rate: str =
     survey_rate_enter(
         org=target, rate=Fraction(rate), ballots=20, reason="纸质测评汇总", actor=DEPT
     )
+    survey_rate_decide(org=target, approve=True, actor=DEPT2)
 
 
 def decided(

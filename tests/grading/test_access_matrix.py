@@ -75,6 +75,8 @@ MATRIX: dict[str, tuple[str, str, Any, dict[str, int]]] = {
     ),
     "role-new": ("POST", R + "roles", {}, {**OUTSIDERS, **RUNS, "*": 403}),
     "survey-new": ("POST", R + "surveys", {}, {**OUTSIDERS, **RUNS, "*": 403}),
+    "schedule": ("POST", R + "schedule", {}, {**OUTSIDERS, **RUNS, "*": 403}),
+    "schedule-done": ("POST", R + "schedule/done", {}, {**OUTSIDERS, **RUNS, "*": 403}),
     "review": ("GET", R + "review", None, {**OUTSIDERS, **DEPARTMENT, "*": 403}),
     # in setup nobody is graded yet: the department, and a committee for its own
     # organizations (seed 003: it files its 汇总表 and 一览表), is sent back with the reason
@@ -121,6 +123,12 @@ MATRIX: dict[str, tuple[str, str, Any, dict[str, int]]] = {
         {**OUTSIDERS, "other_committee": 404, "assessor": 302, "*": 403},
     ),
     "rate": ("POST", ORG + "rate", {}, {**OUTSIDERS, **RUNS, "other_committee": 404, "*": 403}),
+    "rate-decide": (
+        "POST",
+        ORG + "rate/decide",
+        {},
+        {**OUTSIDERS, **RUNS, "other_committee": 404, "*": 403},
+    ),
     "review-record": ("POST", ORG + "review", {}, {**OUTSIDERS, **RUNS, "*": 403}),
     "committee": (
         "GET",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from fractions import Fraction
 from pathlib import Path
 
@@ -11,19 +12,21 @@ from pingyi.audit.models import AuditEntry
 from pingyi.ballots.services import ballots_import
 from pingyi.campaigns.selectors import campaign_scheme
 from pingyi.campaigns.services import campaign_close, campaign_open
+from pingyi.exports.grading_reports import DetailReport, ReportOrg
 from pingyi.grading import services
 from pingyi.grading.models import Assessment, Committee, GradingRound, SelfEvaluation
 from pingyi.grading.selectors import (
     SURVEY_COUNTED,
     SURVEY_PENDING,
     SURVEY_SUPPRESSED,
+    grading_report_rows,
     grading_state,
 )
 from pingyi.inputs.p1_files import read_ballots
 from pingyi.rules import grading as rules
 from pingyi.rules.errors import InputError, RuleError
 from pingyi.voting.selectors import collection_status
-from tests.grading.conftest import DEPT, FULL, advance_to, org
+from tests.grading.conftest import DEPT, DEPT2, FULL, advance_to, org
 
 pytestmark = pytest.mark.django_db
 
@@ -203,12 +206,112 @@ def test_an_entered_rate_resolves_a_suppressed_survey(setup_round: GradingRound)
     services.survey_rate_enter(
         org=target, rate=Fraction(9, 10), ballots=30, reason="重新测评", actor=DEPT
     )
+    assert grading_state(setup_round).org("O1").total is None  # awaiting approval
+    services.survey_rate_decide(org=target, approve=True, actor=DEPT2)
     state = grading_state(setup_round).org("O1")
     assert (state.survey.status, state.survey_points, state.total) == (
         "entered",
         Fraction(27, 2),
         Fraction(197, 2),
     )
+
+
+def _counted_community(grading_round: GradingRound, tmp_path: Path) -> None:
+    """乙街道's survey closed with 8 valid ballots for S1: 4 satisfied of 5 → 80 %."""
+    advance_to(grading_round, rules.SELF_EVALUATION)
+    committee = Committee.objects.get(round=grading_round, name="乙街道党工委")
+    survey = services.survey_create(grading_round=grading_round, committee=committee, actor=DEPT)
+    campaign_open(campaign=survey.campaign, actor=DEPT)
+    marks = ["满意", "满意", "基本满意", "满意", "不满意", "满意", "基本满意", "不满意"]
+    text = "ballot_no,group,S1\n" + "".join(
+        f"{n},{'党员' if n % 2 else '群众'},{m}\n" for n, m in enumerate(marks, start=1)
+    )
+    _paper(grading_round, tmp_path, "s1.csv", text)
+    campaign_close(campaign=survey.campaign, actor=DEPT)
+    advance_to(grading_round, rules.ASSESSMENT)
+    services.assessment_submit(
+        org=org(grading_round, "S1"),
+        scores={k: Fraction(v) for k, v in FULL.items()},
+        reasons={},
+        actor="erin",
+    )
+
+
+def test_an_entered_rate_replaces_the_counted_one_only_once_another_person_approves(
+    setup_round: GradingRound, tmp_path: Path
+) -> None:
+    _counted_community(setup_round, tmp_path)
+    s1 = org(setup_round, "S1")
+    counted = grading_state(setup_round).org("S1")
+    assert (counted.survey.status, counted.survey.rate, counted.total) == (
+        SURVEY_COUNTED,
+        Fraction(3, 4),
+        Fraction(385, 4),  # 85 + 15 × 6/8
+    )
+    services.survey_rate_enter(org=s1, rate=Fraction(1), ballots=8, reason="x", actor=DEPT)
+    pending = grading_state(setup_round).org("S1")
+    assert (pending.survey.status, pending.total) == (SURVEY_COUNTED, Fraction(385, 4))
+    assert pending.entry is not None and pending.entry.status == "pending"
+    with pytest.raises(RuleError) as refused:
+        services.survey_rate_decide(org=s1, approve=True, actor=DEPT)
+    assert refused.value.message() == (
+        "an entered satisfaction rate is approved by another person of the department, not "
+        "by the one who entered it"
+    )
+    with pytest.raises(RuleError) as refused:
+        services.survey_rate_decide(org=s1, approve=False, actor=DEPT2, note=" ")
+    assert refused.value.message() == "reason for the refusal: a text is required"
+    services.survey_rate_decide(org=s1, approve=False, actor=DEPT2, note="理由不充分")
+    refused_state = grading_state(setup_round).org("S1")
+    assert (refused_state.survey.rate, refused_state.total) == (Fraction(3, 4), Fraction(385, 4))
+    with pytest.raises(RuleError) as refused:
+        services.survey_rate_decide(org=s1, approve=True, actor=DEPT2)
+    assert refused.value.message() == (
+        "社区党委 has no entered satisfaction rate awaiting approval"
+    )
+
+    services.survey_rate_enter(
+        org=s1, rate=Fraction(1), ballots=30, reason="补充测评：30名党员群众", actor=DEPT
+    )
+    services.survey_rate_decide(org=s1, approve=True, actor=DEPT2)
+    approved = grading_state(setup_round).org("S1")
+    assert (approved.survey.status, approved.survey.rate, approved.total) == (
+        "entered",
+        Fraction(1),
+        Fraction(100),
+    )
+    assert approved.counted.rate == Fraction(3, 4)  # the ballots' figure is kept
+    actions = list(
+        AuditEntry.objects.filter(action__startswith="grading.survey_rate.")
+        .order_by("seq")
+        .values_list("action", "actor")
+    )
+    assert actions == [
+        ("grading.survey_rate.entered", DEPT),
+        ("grading.survey_rate.refused", DEPT2),
+        ("grading.survey_rate.entered", DEPT),
+        ("grading.survey_rate.approved", DEPT2),
+    ]
+    [row] = [r for r in grading_report_rows(setup_round) if r.code == "S1"]
+    detail = DetailReport([_report_row(row)])
+    assert detail.header[8:11] == ["测评满意率（%）", "录入满意率（%）", "录入理由"]
+    assert next(iter(detail.rows()))[8:12] == [
+        75,
+        100,
+        "补充测评：30名党员群众（已审批采用）",
+        100.0,
+    ]
+
+
+def _report_row(row: object) -> ReportOrg:
+    fields = {f.name for f in dataclasses.fields(ReportOrg)}
+    values = {k: v for k, v in vars(row).items() if k in fields}
+    values |= {
+        "total": row.total,  # type: ignore[attr-defined]
+        "computed": row.computed_grade or "",  # type: ignore[attr-defined]
+        "grade": "",
+    }
+    return ReportOrg(**values)
 
 
 def test_an_organization_is_surveyed_once(setup_round: GradingRound) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from fractions import Fraction
 from pathlib import Path
 
 import openpyxl
@@ -15,10 +16,11 @@ from pypdf import PdfReader
 from pingyi.accounts.models import Membership, Role
 from pingyi.campaigns.models import Organization
 from pingyi.grading import decisions
-from pingyi.grading.models import Committee, GradingRound, Review, SelfEvaluation
+from pingyi.grading.models import Committee, GradingRound, Review, SelfEvaluation, SurveyEntry
 from pingyi.grading.services import role_assign
 from pingyi.jobs.models import Job
 from pingyi.rules import grading as rules
+from tests.chinese import ZH
 from tests.grading.conftest import (
     DEPT,
     FULL,
@@ -234,7 +236,7 @@ def test_the_department_downloads_the_report_tables_once_all_are_graded(
     detail = [row for row in workbook["明细表"].iter_rows(values_only=True) if row[1] in TOTALS]
     assert {row[1] for row in detail} == set(TOTALS)
     x1 = next(row for row in detail if row[1] == "X1")
-    assert (x1[9], x1[10], x1[11]) == (99, "好", "较差")  # total, by score, decided
+    assert (x1[11], x1[12], x1[13]) == (99, "好", "较差")  # total, by score, decided
     poor = [row for row in workbook["较差名单"].iter_rows(values_only=True) if "四村党支部" in row]
     assert poor, "X1 (a violation) is on the poor list"
     pdf = through_job(department, _url(grading_round, "reports.pdf"))
@@ -289,3 +291,54 @@ def test_a_committee_downloads_the_reports_of_its_own_organizations_only(
     assert "社区党委" in text and "四村党支部" not in text
     olga = _role(grading_round, "olga", "org", "V1")
     assert olga.get(_url(grading_round, "reports.xlsx")).status_code == 403
+
+
+def test_an_entered_rate_is_approved_on_the_page_by_another_person_of_the_department(
+    db: None, tmp_path: Path
+) -> None:
+    from pingyi.grading.services import assessment_submit
+
+    grading_round = advance_to(make_round(tmp_path), rules.ASSESSMENT)
+    alice = _department()
+    dora_user = _user("dora")
+    Membership.objects.create(user=dora_user, organization=office(), role=Role.STAFF)
+    dora = client_for(dora_user)
+    target = org(grading_round, "V1")
+    assessment_submit(
+        org=target, scores={k: Fraction(v) for k, v in FULL.items()}, reasons={}, actor="erin"
+    )
+    body = {"rate": "100", "ballots": "20", "reason": "纸质测评汇总"}
+    alice.post(_url(grading_round, "o/V1/rate"), body)
+    page = alice.get(_url(grading_round, "o/V1/"), headers=ZH).content.decode()
+    assert 'id="rate-entry"' in page and "纸质测评汇总" in page
+    assert 'id="rate-decide-form"' not in page  # not to the one who entered it
+    assert "待审批" in page
+    assert alice.post(_url(grading_round, "o/V1/rate/decide"), {"decision": "approve"})
+    assert SurveyEntry.objects.get(org=target).status == "pending"
+    page = dora.get(_url(grading_round, "o/V1/"), headers=ZH).content.decode()
+    assert 'id="rate-decide-form"' in page
+    dora.post(_url(grading_round, "o/V1/rate/decide"), {"decision": "approve"})
+    entry = SurveyEntry.objects.get(org=target)
+    assert (entry.status, entry.decided_by) == ("approved", "dora")
+    page = dora.get(_url(grading_round, "o/V1/"), headers=ZH).content.decode()
+    assert 'id="rate-decide-form"' not in page and "已通过" in page
+
+
+def test_a_committee_sets_another_rectification_period_only_with_its_reason(
+    db: None, tmp_path: Path
+) -> None:
+    grading_round = decided(tmp_path, {"G1": 95, "B1": 95, "V1": 70, "V2": 85, "N1": 85,
+                                       "X1": 85, "S1": 85, "O1": 85})  # fmt: skip
+    carol = _role(grading_round, "carol", "committee", "甲镇党委")
+    committee = Committee.objects.get(round=grading_round, name="甲镇党委")
+    url = _url(grading_round, f"k/{committee.pk}/follow-up")
+    page = carol.get(_url(grading_round, f"k/{committee.pk}/"), headers=ZH).content.decode()
+    assert 'id="follow-months"' in page and "默认集中整改 3 个月" in page
+    body = {"org": "V1", "problems": "组织生活不规范", "measures": "建立台账", "months": "2"}
+    page = carol.post(url, body, headers=ZH, follow=True).content.decode()
+    assert "整改期限不同于默认的 3 个月时，须填写理由" in page
+    page = carol.post(url, body | {"months": "两"}, headers=ZH, follow=True).content.decode()
+    assert "整改期限：请填写整数月数。" in page
+    carol.post(url, body | {"months_reason": "问题单一"}, headers=ZH)
+    follow = org(grading_round, "V1").follow_up
+    assert (follow.rectification_months, follow.rectification_reason) == (2, "问题单一")

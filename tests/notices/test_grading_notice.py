@@ -193,6 +193,15 @@ def test_final_after_the_period_with_every_objection_answered_makes_the_plans(
     v2 = PartyOrg.objects.get(round=grading_round, code="V2")
     follow_up_set(org=v2, problems="p", measures="m", sponsor_leader="李副县长", liaison="张干事",
                   actor="k")  # fmt: skip
+    o1 = PartyOrg.objects.get(round=grading_round, code="O1")
+    with pytest.raises(RuleError) as no_reason:
+        follow_up_set(org=o1, problems="p", measures="m", sponsor_leader="", liaison="",
+                      months=2, actor="k")  # fmt: skip
+    assert _message(no_reason) == (
+        "a rectification period other than the default 3 months needs its reason"
+    )
+    follow_up_set(org=o1, problems="p", measures="m", sponsor_leader="", liaison="", months=2,
+                  months_reason="问题单一，两个月可整改到位", actor="k")  # fmt: skip
     notice = notice_publish_grading(grading_round=grading_round, actor=STAFF, now=T0)
     objection = objection_file(notice=notice, entry_code="S1", text="有误", now=T0).objection
     with pytest.raises(RuleError) as early:
@@ -210,7 +219,10 @@ def test_final_after_the_period_with_every_objection_answered_makes_the_plans(
     }  # fmt: skip
     assert (plans["V2"].sponsor_leader, plans["V2"].liaison) == ("李副县长", "张干事")
     assert (plans["S1"].sponsor_leader, plans["S1"].liaison) == ("", "")
-    assert plans["V2"].series_id is None and plans["V2"].period_ends == dt.date(2026, 11, 9)
+    # 一般: about three months (seed 003, before 七一); 较差: half a year; O1 as its committee set
+    assert plans["V2"].series_id is None and plans["V2"].period_ends == dt.date(2026, 8, 9)
+    assert plans["X1"].period_ends == dt.date(2026, 11, 9)
+    assert plans["O1"].period_ends == dt.date(2026, 7, 9)
     with pytest.raises(RuleError) as after:
         grade_change(org=v2, grade="较好", reason="r", actor="k")
     assert _message(after).startswith("the grades are final after their public notice")

@@ -26,6 +26,7 @@ from pingyi.grading.services import (
     round_advance,
     round_create,
     self_evaluation_submit,
+    survey_rate_decide,
     survey_rate_enter,
 )
 from pingyi.rules import grading as rules
@@ -41,6 +42,7 @@ COMMITTEES = (
 )
 PLACES = "东西南北中新和平安兴旺富强康乐建华明光清河阳山"
 # The demo's data is what Chinese users would type: Chinese, not translated.
+APPROVER = "组织部复核人"  # approves the rates the demo's actor enters
 REASON = "经考核组查阅台账，部分工作缺少记录，按标准扣分"
 
 
@@ -149,5 +151,7 @@ def _build(out: Path, seed: int, actor: str, office: Organization) -> GradingRou
         survey_rate_enter(
             org=org, rate=rate, ballots=rng.randint(20, 60), reason="纸质测评汇总", actor=actor
         )
+        # a second person of the department approves it (separation of duties)
+        survey_rate_decide(org=org, approve=True, actor=APPROVER)
     round_advance(grading_round=grading_round, actor=actor)  # → the committees' decision
     return grading_round

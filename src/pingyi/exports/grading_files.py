@@ -28,6 +28,7 @@ from pingyi.rules.grading import (
     grade_all,
 )
 from pingyi.rules.grading_columns import SCALE
+from pingyi.rules.grading_schedule import RECTIFICATION_MONTHS
 
 if TYPE_CHECKING:  # the reports load only for --xlsx
     from pingyi.exports.grading_reports import ReportOrg
@@ -116,6 +117,7 @@ class ColumnsResult:
                 grade=GRADES[grade],
                 overrides=tuple(names),
                 needs_explanation=explain,
+                rectification_months=RECTIFICATION_MONTHS.get(GRADES[grade]),
             )
             for (code, name, sector, committee, parent, total, computed, grade, names, explain) in (
                 data

@@ -63,8 +63,8 @@ TABLE_SIZE = 8.5
 # lays out a table's remaining rows again at every page break, which grows with the square
 # of a single table's length.
 CHUNK_ROWS = 400
-KIND_WIDTHS = {"index": 10 * mm, "int": 15 * mm, "score": 16 * mm}
-KIND_WIDTHS |= {"share": 17 * mm, "rate": 19 * mm}
+KIND_WIDTHS = {"index": 9 * mm, "int": 15 * mm, "score": 14 * mm}
+KIND_WIDTHS |= {"share": 17 * mm, "rate": 16 * mm}
 MAX_TEXT_WEIGHT = 24
 SAMPLE_ROWS = 200  # rows looked at to share the page's width among text columns
 GRADE_COLORS = {"好": "#1a7f37", "较好": "#7ac38f", "一般": "#d4a72c", "较差": "#cf222e"}

@@ -28,6 +28,7 @@ import numpy as np
 from pingyi.exports.xlsx import Cell
 from pingyi.rules.grading import GRADES, POOR, SECTORS, Graded, GradingScheme
 from pingyi.rules.grading_columns import committee_columns
+from pingyi.rules.grading_schedule import RECTIFICATION_MONTHS
 from pingyi.rules.tally import round_fraction
 
 SHARE_PLACES = 1  # shares of a grade, in percent
@@ -36,6 +37,7 @@ SCORE_PLACES = 2
 SCORE_SCALE = 100  # 10 ** SCORE_PLACES
 YES = "是"
 TOTAL_ROW = "合计"
+SUBTOTAL_ROW = "小计"
 
 OVERRIDE_LABELS: Mapping[str, str] = {
     "violation": "违纪违法",
@@ -43,6 +45,11 @@ OVERRIDE_LABELS: Mapping[str, str] = {
     "inherited": "随党总支定级",
 }
 COMMITTEE_CHANGE = "党委研究调整：{reason}"
+ENTRY_STATUS: Mapping[str, str] = {
+    "pending": "待审批，未采用",
+    "approved": "已审批采用",
+    "refused": "未获批准，未采用",
+}
 POOR_REASONS: Mapping[str, str] = {
     "violation": "领导班子成员涉及违法犯罪或充当“保护伞”",
     "score": "得分低于60分",
@@ -80,10 +87,22 @@ class ReportOrg:
     measures: str = ""
     sponsor_leader: str = ""
     liaison: str = ""
+    counted_rate: Fraction | None = None  # the ballot engine's rate, when a rate was entered
+    entered_rate: Fraction | None = None  # a rate entered by hand, approved or not
+    entry_status: str = ""  # pending, approved, refused
+    entry_reason: str = ""
+    rectification_months: int | None = None
+    rectification_reason: str = ""  # the committee's reason for another period than the default
+
+    @property
+    def counted_figure(self) -> Fraction | None:
+        """The rate the ballots gave: ``survey_rate`` itself when none was entered by hand."""
+        return self.survey_rate if self.entered_rate is None else self.counted_rate
 
 
 def report_orgs_from_graded(graded: Sequence[Graded]) -> list[ReportOrg]:
-    """The rows of ``pingyi grade``: totals and grades only; the other sources stay empty."""
+    """The rows of ``pingyi grade``: totals and grades, and the default rectification period
+    of 一般 and 较差; the other sources stay empty."""
     return [
         ReportOrg(
             code=g.org.code,
@@ -99,6 +118,7 @@ def report_orgs_from_graded(graded: Sequence[Graded]) -> list[ReportOrg]:
             grade=g.grade,
             overrides=tuple(g.overrides),
             needs_explanation=g.needs_explanation,
+            rectification_months=RECTIFICATION_MONTHS.get(g.grade),
         )
         for g in graded
     ]
@@ -135,6 +155,14 @@ def override_text(org: ReportOrg) -> str:
     if org.change_reason:
         parts.append(COMMITTEE_CHANGE.format(reason=org.change_reason))
     return "；".join(parts)
+
+
+def entry_text(org: ReportOrg) -> str:
+    """录入说明: the reason of the rate entered by hand and where its approval stands."""
+    if org.entered_rate is None:
+        return ""
+    status = ENTRY_STATUS.get(org.entry_status, org.entry_status)
+    return f"{org.entry_reason}（{status}）" if status else org.entry_reason
 
 
 def poor_reason(org: ReportOrg) -> str:
@@ -223,6 +251,13 @@ def _grade_columns() -> tuple[Column, ...]:
     )
 
 
+def _count_cells(counts: SectorCounts) -> list[Cell]:
+    cells: list[Cell] = [counts.sector, counts.orgs]
+    for grade in GRADES:
+        cells += [counts.counts[grade], counts.share(grade)]
+    return cells
+
+
 class SummaryReport(GradingReport):
     """分类定级汇总表: per sector, the number of organizations and each grade's count and
     share; the last row 合计 over all sectors."""
@@ -241,7 +276,9 @@ class SummaryReport(GradingReport):
 
 
 class DetailReport(GradingReport):
-    """分类定级明细表: every organization with its sources, total, grades and overrides."""
+    """分类定级明细表: every organization with its sources, total, grades and overrides. The
+    survey shows as counted by the ballots and, apart, a rate entered by hand with its reason
+    and whether it was approved (only then does the total use it)."""
 
     sheet = "明细表"
     title = "基层党组织分类定级情况明细表"
@@ -255,7 +292,9 @@ class DetailReport(GradingReport):
         Column("上级党组织编码", "text"),
         Column("自评得分", "score"),
         Column("组织考核得分", "score"),
-        Column("群众满意率（%）", "rate"),
+        Column("测评满意率（%）", "rate"),
+        Column("录入满意率（%）", "rate"),
+        Column("录入理由", "wrap", 10),
         Column("总分", "score"),
         Column("按得分等次", "text"),
         Column("评定等次", "text"),
@@ -273,7 +312,9 @@ class DetailReport(GradingReport):
                 org.parent_code,
                 shown_score(org.self_score),
                 shown_score(org.assessment_score),
-                rate_percent(org.survey_rate),
+                rate_percent(org.counted_figure),
+                rate_percent(org.entered_rate),
+                entry_text(org),
                 shown_score(org.total),
                 org.computed,
                 org.grade,
@@ -323,10 +364,12 @@ class PoorDetailReport(GradingReport):
     landscape = True
     columns = (
         *IDENTITY,
-        Column("存在的主要问题", "wrap", 36),
-        Column("整改措施", "wrap", 36),
+        Column("存在的主要问题", "wrap", 30),
+        Column("整改措施", "wrap", 30),
         Column("挂点领导", "text"),
         Column("联络员", "text"),
+        Column("整改期限（月）", "int"),
+        Column("整改期限调整理由", "wrap", 16),
     )
 
     def rows(self) -> Iterator[list[Cell]]:
@@ -338,12 +381,16 @@ class PoorDetailReport(GradingReport):
                 org.measures,
                 org.sponsor_leader,
                 org.liaison,
+                org.rectification_months,
+                org.rectification_reason,
             ]
 
 
 class OverviewReport(GradingReport):
-    """分类定级情况一览表: the organizations SPEC requires an explanation for (农村, 社区,
-    非公有制企业 graded 好 or 较差; 机关, 教育卫生事业单位 graded 一般 or 较差), with it."""
+    """分类定级情况一览表 (附件四): every organization of the round with its grade; 情况说明
+    where SPEC requires one (农村, 社区, 非公有制企业 graded 好 or 较差; 机关, 教育卫生事业单位
+    graded 一般 or 较差: 需说明 是) or the committee wrote one; the rectification period of
+    一般 and 较差, with the committee's reason when it departs from the default."""
 
     sheet = "一览表"
     title = "基层党组织分类定级情况一览表"
@@ -351,17 +398,48 @@ class OverviewReport(GradingReport):
     columns = (
         *IDENTITY,
         Column("评定等次", "text"),
-        Column("情况说明", "wrap", 50),
+        Column("需说明", "text"),
+        Column("情况说明", "wrap", 36),
+        Column("整改期限（月）", "int"),
+        Column("整改期限调整理由", "wrap", 20),
     )
 
     def rows(self) -> Iterator[list[Cell]]:
-        needing = (o for o in self.orgs if o.needs_explanation)
-        for number, org in enumerate(needing, start=1):
+        for number, org in enumerate(self.orgs, start=1):
             yield [
                 *identity(number, org),
                 org.grade,
+                YES if org.needs_explanation else "",
                 org.explanation,
+                org.rectification_months,
+                org.rectification_reason,
             ]
+
+
+class CommitteeSummaryReport(GradingReport):
+    """各党(工)委分类定级汇总表: each committee's own 汇总表 — its sectors, then its 小计 —
+    as each committee files it (seed 003, 附件三); the last row 合计 over all."""
+
+    sheet = "各党(工)委汇总表"
+    title = "各基层党(工)委分类定级情况汇总表"
+    landscape = True
+    columns = (
+        Column("所属党(工)委", "text"),
+        Column("领域", "text"),
+        Column("党组织数（个）", "int"),
+        *_grade_columns(),
+    )
+
+    def rows(self) -> Iterator[list[Cell]]:
+        by_committee: dict[str, list[ReportOrg]] = {}
+        for org in self.orgs:
+            by_committee.setdefault(org.committee, []).append(org)
+        for committee, orgs in by_committee.items():
+            sectors = sector_counts(orgs)
+            subtotal = all_counts(sectors)
+            for counts in [*sectors, SectorCounts(SUBTOTAL_ROW, subtotal.orgs, subtotal.counts)]:
+                yield [committee, *_count_cells(counts)]
+        yield [TOTAL_ROW, "", *_count_cells(all_counts(sector_counts(self.orgs)))[1:]]
 
 
 class QuotaReport(GradingReport):
@@ -427,12 +505,14 @@ class QuotaReport(GradingReport):
 def report_set(
     orgs: Sequence[ReportOrg], scheme: GradingScheme | None = None
 ) -> list[GradingReport]:
-    """The five tables of the seed's attachments, in order, then the committees' quotas."""
+    """The five tables of the seed's attachments, in order, then each committee's 汇总表 and
+    the committees' quotas."""
     return [
         SummaryReport(orgs),
         DetailReport(orgs),
         PoorListReport(orgs),
         PoorDetailReport(orgs),
         OverviewReport(orgs),
+        CommitteeSummaryReport(orgs),
         QuotaReport(orgs, scheme or GradingScheme()),
     ]

@@ -30,6 +30,7 @@ from pingyi.grading.models import (
 )
 from pingyi.grading.selectors import CommitteeState, OrgState, grading_state
 from pingyi.rules import grading as rules
+from pingyi.rules import grading_schedule as schedule_rules
 from pingyi.rules.errors import RuleError, Term, gettext_noop
 
 E_NOT_GRADED = gettext_noop("%(org)s cannot be graded yet: %(why)s")
@@ -196,16 +197,25 @@ def follow_up_set(
     sponsor_leader: str,
     liaison: str,
     actor: str,
+    months: int | None = None,
+    months_reason: str = "",
 ) -> FollowUp:
-    """Problems, measures, sponsor leader and liaison of a 一般/较差 organization."""
+    """Problems, measures, sponsor leader and liaison of a 一般/较差 organization, and the
+    rectification period when the committee departs from its grade's default (一般 about
+    three months, seed 003; 较差 half a year) — never without its reason."""
     with transaction.atomic():
-        _org_state, committee, _scheme = _state(org)
+        org_state, committee, _scheme = _state(org)
         _check_open(committee)
-        values = {
+        schedule_rules.check_rectification(org_state.grade, months, months_reason)
+        if months == schedule_rules.RECTIFICATION_MONTHS.get(org_state.grade or ""):
+            months = None if not months_reason.strip() else months
+        values: dict[str, object] = {
             "problems": problems.strip(),
             "measures": measures.strip(),
             "sponsor_leader": sponsor_leader.strip(),
             "liaison": liaison.strip(),
+            "rectification_months": months,
+            "rectification_reason": months_reason.strip() if months is not None else "",
         }
         follow, _ = FollowUp.objects.update_or_create(org=org, defaults=values)
         audit_log(

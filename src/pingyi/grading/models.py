@@ -30,6 +30,9 @@ class RoundStatus(models.TextChoices):
 
 
 class GradingRound(models.Model):
+    """A round; ``schedule`` holds the department's own dates (ISO) by step, the seed's
+    defaults adapted to the year filling the rest (rules.grading_schedule)."""
+
     organization = models.ForeignKey(
         Organization, on_delete=models.PROTECT, related_name="grading_rounds"
     )
@@ -40,6 +43,7 @@ class GradingRound(models.Model):
     status = models.CharField(
         _("step"), max_length=20, choices=RoundStatus.choices, default=RoundStatus.SETUP
     )
+    schedule = models.JSONField(_("schedule"), default=dict, blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
     class Meta:
@@ -258,9 +262,17 @@ class Survey(models.Model):
         return str(self.campaign)
 
 
+class EntryStatus(models.TextChoices):
+    PENDING = "pending", _("Awaiting approval")
+    APPROVED = "approved", _("Approved")
+    REFUSED = "refused", _("Refused")
+
+
 class SurveyEntry(models.Model):
     """A satisfaction rate entered by the department (a survey held outside Pingyi, or one
-    resolving a suppressed result), with the reason. It takes the place of the survey's."""
+    resolving a suppressed result), with the reason. It takes the place of the survey's only
+    once a second person of the department approved it (seed 003: 不得随意更改测评结果);
+    pending or refused, the counted rate stands."""
 
     org = models.OneToOneField(PartyOrg, on_delete=models.CASCADE, related_name="survey_entry")
     rate = models.CharField(_("satisfaction rate"), max_length=40)  # an exact fraction
@@ -268,10 +280,23 @@ class SurveyEntry(models.Model):
     reason = models.TextField(_("reason"))
     entered_by = models.CharField(_("entered by"), max_length=150)
     entered_at = models.DateTimeField(_("entered"))
+    status = models.CharField(
+        _("status"), max_length=10, choices=EntryStatus.choices, default=EntryStatus.PENDING
+    )
+    decided_by = models.CharField(_("decided by"), max_length=150, blank=True)
+    decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
+    decision_note = models.TextField(_("decision note"), blank=True)
 
     class Meta:
         constraints = [
-            models.CheckConstraint(condition=~Q(reason=""), name="grading_entry_has_reason")
+            models.CheckConstraint(condition=~Q(reason=""), name="grading_entry_has_reason"),
+            models.CheckConstraint(
+                condition=Q(status__in=EntryStatus.values), name="grading_entry_status"
+            ),
+            models.CheckConstraint(
+                condition=Q(status=EntryStatus.PENDING) | ~Q(decided_by=models.F("entered_by")),
+                name="grading_entry_two_persons",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -308,6 +333,24 @@ class FollowUp(models.Model):
     measures = models.TextField(_("measures"), blank=True)
     sponsor_leader = models.CharField(_("sponsor leader"), max_length=100, blank=True)
     liaison = models.CharField(_("liaison"), max_length=100, blank=True)
+    # The committee's departure from the default rectification period (rules), with its reason.
+    rectification_months = models.PositiveSmallIntegerField(
+        _("rectification months"), null=True, blank=True
+    )
+    rectification_reason = models.TextField(_("reason for the rectification period"), blank=True)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(rectification_months__isnull=True) | ~Q(rectification_reason=""),
+                name="grading_follow_up_period_reason",
+            ),
+            models.CheckConstraint(
+                condition=Q(rectification_months__isnull=True)
+                | Q(rectification_months__gte=1, rectification_months__lte=24),
+                name="grading_follow_up_period_range",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.org}"

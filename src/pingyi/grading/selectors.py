@@ -8,6 +8,7 @@ so a grade shown, a grade filed and a grade printed are the same computation.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import defaultdict
 from collections.abc import Collection
 from dataclasses import dataclass, field
@@ -19,6 +20,7 @@ from pingyi.exports import grading_reports as reports
 from pingyi.grading.models import (
     AssessmentScore,
     Committee,
+    EntryStatus,
     Filing,
     FilingStatus,
     GradingRound,
@@ -28,8 +30,10 @@ from pingyi.grading.models import (
     RubricIndicator,
     SelfScore,
     Survey,
+    SurveyEntry,
 )
 from pingyi.rules import grading as rules
+from pingyi.rules import grading_schedule as schedule_rules
 from pingyi.rules import phases
 from pingyi.rules.errors import RuleError, gettext_noop
 from pingyi.rules.rubric_items import SubItem
@@ -122,7 +126,8 @@ class OrgState:
     indicators: list[RubricIndicator]
     self_total: Fraction | None
     assessment: dict[str, Fraction] | None  # indicator code → points (the survey's excluded)
-    survey: SurveyResult
+    counted: SurveyResult  # the ballot engine's figure, whatever was entered
+    survey: SurveyResult  # the figure the total uses: an approved entered rate, else counted
     survey_points: Fraction | None
     total: Fraction | None
     pending: list[RuleError] = field(default_factory=list)
@@ -144,6 +149,11 @@ class OrgState:
     @property
     def assessment_total(self) -> Fraction | None:
         return rules.total_of(self.assessment) if self.assessment is not None else None
+
+    @property
+    def entry(self) -> SurveyEntry | None:
+        """The entered satisfaction rate, approved, pending or refused."""
+        return getattr(self.org, "survey_entry", None)
 
 
 @dataclass
@@ -257,11 +267,13 @@ def _org_state(
 ) -> OrgState:
     indicators = indicators_for(org, table)
     entry = getattr(org, "survey_entry", None)
-    if entry is not None:
+    counted = survey
+    if entry is not None and entry.status == EntryStatus.APPROVED:
         survey = SurveyResult(SURVEY_ENTERED, Fraction(entry.rate), entry.ballots)
     state = OrgState(
         org=org,
         indicators=indicators,
+        counted=counted,
         self_total=rules.total_of(self_scores) if self_scores is not None else None,
         assessment=assessed,
         survey=survey,
@@ -414,6 +426,10 @@ class ReportOrg:
     assessment_score: Fraction | None  # the assessment group's points, the survey's excluded
     survey_rate: Fraction | None
     survey_status: str  # none, pending, suppressed, counted, entered
+    counted_rate: Fraction | None  # the ballot engine's rate, None when none or suppressed
+    entered_rate: Fraction | None  # the rate entered by hand, approved or not
+    entry_status: str  # "", pending, approved, refused
+    entry_reason: str
     survey_points: Fraction | None
     total: Fraction | None
     computed_grade: str | None  # from the total alone
@@ -426,6 +442,8 @@ class ReportOrg:
     measures: str
     sponsor_leader: str
     liaison: str
+    rectification_months: int | None  # 一般 and 较差: the default of the grade or the committee's
+    rectification_reason: str  # why the committee departed from the default
 
 
 def report_org(state: OrgState) -> ReportOrg:
@@ -434,6 +452,7 @@ def report_org(state: OrgState) -> ReportOrg:
     evaluation = getattr(org, "self_evaluation", None)
     change = getattr(org, "grade_change", None)
     explanation = getattr(org, "explanation", None)
+    entry = state.entry
     problems = (follow.problems if follow else "") or (evaluation.problems if evaluation else "")
     return ReportOrg(
         code=org.code,
@@ -445,6 +464,10 @@ def report_org(state: OrgState) -> ReportOrg:
         assessment_score=state.assessment_total,
         survey_rate=state.survey.rate,
         survey_status=state.survey.status,
+        counted_rate=state.counted.rate,
+        entered_rate=Fraction(entry.rate) if entry else None,
+        entry_status=entry.status if entry else "",
+        entry_reason=entry.reason if entry else "",
         survey_points=state.survey_points,
         total=state.total,
         computed_grade=state.graded.computed if state.graded else None,
@@ -457,6 +480,12 @@ def report_org(state: OrgState) -> ReportOrg:
         measures=follow.measures if follow else "",
         sponsor_leader=follow.sponsor_leader if follow else "",
         liaison=follow.liaison if follow else "",
+        rectification_months=schedule_rules.rectification_months(
+            state.grade or "",
+            follow.rectification_months if follow else None,
+            follow.rectification_reason if follow else "",
+        ),
+        rectification_reason=follow.rectification_reason if follow else "",
     )
 
 
@@ -498,6 +527,10 @@ def grading_reports(
             self_score=r.self_score,
             assessment_score=r.assessment_score,
             survey_rate=r.survey_rate,
+            counted_rate=r.counted_rate,
+            entered_rate=r.entered_rate,
+            entry_status=r.entry_status,
+            entry_reason=r.entry_reason,
             total=r.total or Fraction(0),
             computed=r.computed_grade or "",
             grade=r.final_grade or "",
@@ -509,6 +542,53 @@ def grading_reports(
             measures=r.measures,
             sponsor_leader=r.sponsor_leader,
             liaison=r.liaison,
+            rectification_months=r.rectification_months,
+            rectification_reason=r.rectification_reason,
         )
         for r in rows
     ]
+
+
+@dataclass(frozen=True)
+class ScheduleLine:
+    milestone: schedule_rules.Milestone
+    state: str  # done, overdue, due, upcoming
+    waiting: tuple[str, ...] = ()  # the committees that have not filed, for the report
+
+
+def round_schedule(grading_round: GradingRound, today: dt.date) -> list[ScheduleLine]:
+    """The round's steps with their dates and where each stands on ``today``: a step is done
+    when the round moved past it (the self-evaluation, the assessment), the grades went on
+    notice (the committees' decision), the notice is final, every committee filed (the
+    report), or when the department marked it done (the look-back report)."""
+    from pingyi.notices.models import Notice, NoticeStatus  # the notice refers to the round
+
+    notice = Notice.objects.filter(grading_round=grading_round).values_list("status", flat=True)
+    notice_status = notice.first()
+    steps = rules.ROUND_STEPS
+    past = steps.index(grading_round.status)
+    closed = grading_round.status == rules.CLOSED
+    committees = list(
+        grading_round.committees.order_by("position").values_list("name", "filing__id")
+    )
+    waiting = tuple(name for name, filing in committees if filing is None)
+    marked = grading_round.schedule.get("done", {})
+    done = {
+        schedule_rules.SELF_EVALUATION: past > steps.index(rules.SELF_EVALUATION),
+        schedule_rules.ASSESSMENT: past > steps.index(rules.ASSESSMENT),
+        schedule_rules.DECISION: closed or notice_status is not None,
+        schedule_rules.NOTICE: closed or notice_status == NoticeStatus.FINAL,
+        schedule_rules.REPORT: closed or (bool(committees) and not waiting),
+        schedule_rules.LOOKBACK: False,
+    }
+    lines = []
+    for milestone in schedule_rules.schedule_of(grading_round.year, grading_round.schedule):
+        finished = done[milestone.key] or milestone.key in marked
+        lines.append(
+            ScheduleLine(
+                milestone,
+                schedule_rules.milestone_state(milestone, done=finished, today=today),
+                waiting if milestone.key == schedule_rules.REPORT and not finished else (),
+            )
+        )
+    return lines

@@ -25,6 +25,7 @@ from pingyi.grading.models import (
     Assessment,
     AssessmentScore,
     Committee,
+    EntryStatus,
     GradingRole,
     GradingRoleKind,
     GradingRound,
@@ -40,6 +41,7 @@ from pingyi.grading.models import (
 from pingyi.grading.selectors import as_rule, indicators_for, round_scheme, rubric_rows
 from pingyi.inputs.p2_files import read_orgs
 from pingyi.rules import grading as rules
+from pingyi.rules import grading_schedule as schedule_rules
 from pingyi.rules.errors import RuleError, Term, gettext_noop
 from pingyi.rules.scheme import CategoryRule, GroupTarget, Scheme, builtin_scheme, fraction_text
 from pingyi.rules.tally import UnitSpec
@@ -62,6 +64,11 @@ E_SURVEY_EXISTS = gettext_noop("%(name)s is already covered by the survey %(camp
 E_SURVEY_SCOPE = gettext_noop("a survey covers one organization or one committee")
 E_RATE_RANGE = gettext_noop("a satisfaction rate is between 0%% and 100%%")
 E_RATE_BALLOTS = gettext_noop("give the number of valid ballots of the survey, at least 1")
+E_ENTRY_NOT_PENDING = gettext_noop("%(org)s has no entered satisfaction rate awaiting approval")
+E_ENTRY_OWN = gettext_noop(
+    "an entered satisfaction rate is approved by another person of the department, not by the "
+    "one who entered it"
+)
 
 SELF_EVALUATION = gettext_noop("the self-evaluation")
 ASSESSMENT = gettext_noop("the assessment")
@@ -465,8 +472,10 @@ def survey_rate_enter(
     now: dt.datetime | None = None,
 ) -> SurveyEntry:
     """The department enters a satisfaction rate (a survey held outside Pingyi, or a new one
-    after a suppressed result). It replaces the survey's rate for this organization; refused
-    once the grades are on notice or the committee has filed (check_grades_open)."""
+    after a suppressed result). It awaits the approval of a second person of the department
+    (survey_rate_decide) and meanwhile the counted rate stands (seed 003: 不得随意更改测评结果);
+    a new entry replaces the last one and awaits approval again. Refused once the grades are
+    on notice or the committee has filed (check_grades_open)."""
     if not 0 <= rate <= 1:
         raise RuleError(E_RATE_RANGE)
     if ballots < 1:
@@ -486,15 +495,111 @@ def survey_rate_enter(
                 "reason": reason.strip(),
                 "entered_by": actor,
                 "entered_at": _now(now),
+                "status": EntryStatus.PENDING,
+                "decided_by": "",
+                "decided_at": None,
+                "decision_note": "",
             },
         )
         audit_log(
             actor=actor,
-            action="grading.survey.rate_entered",
+            action="grading.survey_rate.entered",
             obj=org,
-            data={"org": org.code, "rate": fraction_text(rate), "ballots": ballots},
+            data={
+                "org": org.code,
+                "rate": fraction_text(rate),
+                "ballots": ballots,
+                "reason": reason.strip(),
+            },
         )
     return entry
+
+
+def survey_rate_decide(
+    *,
+    org: PartyOrg,
+    approve: bool,
+    actor: str,
+    note: str = "",
+    now: dt.datetime | None = None,
+) -> SurveyEntry:
+    """A second person of the department approves or refuses the entered rate awaiting
+    approval — never the one who entered it (separation of duties). Approved, it replaces the
+    counted rate; refused, the counted rate stands and the refusal says why."""
+    if not approve and not note.strip():
+        raise RuleError(E_REQUIRED_TEXT, field=Term(gettext_noop("reason for the refusal")))
+    from pingyi.grading.decisions import check_grades_open
+
+    with transaction.atomic():
+        rules.check_step(_locked_round(org.round).status, (rules.ASSESSMENT, rules.DECISION))
+        entry = SurveyEntry.objects.select_for_update().filter(org=org).first()
+        if entry is None or entry.status != EntryStatus.PENDING:
+            raise RuleError(E_ENTRY_NOT_PENDING, org=org.name)
+        if entry.entered_by == actor:
+            raise RuleError(E_ENTRY_OWN)
+        check_grades_open(org)
+        entry.status = EntryStatus.APPROVED if approve else EntryStatus.REFUSED
+        entry.decided_by = actor
+        entry.decided_at = _now(now)
+        entry.decision_note = note.strip()
+        entry.save(update_fields=["status", "decided_by", "decided_at", "decision_note"])
+        audit_log(
+            actor=actor,
+            action=f"grading.survey_rate.{'approved' if approve else 'refused'}",
+            obj=org,
+            data={
+                "org": org.code,
+                "rate": entry.rate,
+                "entered_by": entry.entered_by,
+                "note": entry.decision_note,
+            },
+        )
+    return entry
+
+
+def schedule_set(
+    *,
+    grading_round: GradingRound,
+    changes: Mapping[str, tuple[dt.date, dt.date]],
+    actor: str,
+) -> GradingRound:
+    """The department's own dates for steps of the round (the seed's defaults stay for the
+    others); checked in order, each step after the one before it."""
+    with transaction.atomic():
+        locked = _locked_round(grading_round)
+        before = dict(locked.schedule)
+        locked.schedule = schedule_rules.checked_schedule(locked.year, before, changes)
+        locked.save(update_fields=["schedule"])
+        audit_log(
+            actor=actor,
+            action="grading.schedule.set",
+            obj=locked,
+            data={"before": before, "after": locked.schedule},
+        )
+    grading_round.schedule = locked.schedule
+    return grading_round
+
+
+def schedule_mark_done(
+    *, grading_round: GradingRound, key: str, actor: str, now: dt.datetime | None = None
+) -> GradingRound:
+    """The department records a step of the schedule done that the round does not show by
+    itself (the look-back report sent with its 附件1、2)."""
+    if key not in schedule_rules.MILESTONES:
+        raise RuleError(schedule_rules.E_SCHEDULE_KEY, key=key)
+    with transaction.atomic():
+        locked = _locked_round(grading_round)
+        day = timezone.localtime(_now(now)).date().isoformat()
+        locked.schedule = {**locked.schedule, "done": {**locked.schedule.get("done", {}), key: day}}
+        locked.save(update_fields=["schedule"])
+        audit_log(
+            actor=actor,
+            action="grading.schedule.done",
+            obj=locked,
+            data={"step": key, "on": day},
+        )
+    grading_round.schedule = locked.schedule
+    return grading_round
 
 
 def assessments_import(*, grading_round: GradingRound, path: Path, label: str, actor: str) -> int:

@@ -4,6 +4,7 @@ committees are in views_work.py; access is decided in access.py (R17)."""
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -11,6 +12,7 @@ from typing import Any
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -28,10 +30,16 @@ from pingyi.grading.models import (
     PartyOrg,
     RoundStatus,
 )
-from pingyi.grading.selectors import grading_reports, grading_state, scoring_sheet
+from pingyi.grading.selectors import (
+    grading_reports,
+    grading_state,
+    round_schedule,
+    scoring_sheet,
+)
 from pingyi.jobs.models import JobKind
 from pingyi.jobs.services import job_enqueue, job_enqueue_upload
 from pingyi.rules import grading as rules
+from pingyi.rules import grading_schedule as schedule_rules
 from pingyi.rules.errors import InputError, RuleError
 from pingyi.voting.selectors import collection_status
 from pingyi.web import charts
@@ -134,10 +142,54 @@ def round_detail(request: HttpRequest, code: str) -> HttpResponse:
         "kinds": GradingRoleKind.choices,
         "steps": RoundStatus.choices,
         "show_scores": scope.department or bool(scope.committees),
+        "schedule": round_schedule(scope.round, timezone.localdate())
+        if scope.department or scope.committees
+        else [],
     }
     if scope.department or scope.committees:
         context["reports"] = _reports_or_reason(scope.round, _report_committees(scope))
     return render(request, "pingyi/grading/round.html", context)
+
+
+@guarded
+@require_POST
+def schedule_set(request: HttpRequest, code: str) -> HttpResponse:
+    """The department's own dates for the round's steps."""
+    scope = scope_of(request, code)
+    require(scope.can_run)
+    changes = {}
+    for key in schedule_rules.MILESTONES:
+        try:
+            starts = dt.date.fromisoformat(str(request.POST.get(f"{key}_starts", "")))
+            ends = dt.date.fromisoformat(str(request.POST.get(f"{key}_ends", "")))
+        except ValueError:
+            word = _(schedule_rules.MILESTONE_WORDS[key])
+            messages.error(request, _("%(step)s: give both dates as YYYY-MM-DD.") % {"step": word})
+            return redirect(scope.round_url)
+        changes[key] = (starts, ends)
+    return act(
+        request,
+        lambda: services.schedule_set(
+            grading_round=scope.round, changes=changes, actor=actor(request)
+        ),
+        _("Schedule saved."),
+        scope.round_url,
+    )
+
+
+@guarded
+@require_POST
+def schedule_done(request: HttpRequest, code: str) -> HttpResponse:
+    scope = scope_of(request, code)
+    require(scope.can_run)
+    return act(
+        request,
+        lambda: services.schedule_mark_done(
+            grading_round=scope.round, key=str(request.POST.get("key", "")), actor=actor(request)
+        ),
+        _("Recorded as done."),
+        scope.round_url,
+    )
 
 
 def _reports_or_reason(

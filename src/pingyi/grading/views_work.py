@@ -20,6 +20,7 @@ from pingyi.grading.models import Committee, FilingStatus, PartyOrg, QuotaKind
 from pingyi.grading.selectors import grading_state, indicators_for, rubric_rows
 from pingyi.grading.views import act, actor, require, scope_of
 from pingyi.rules import grading as rules
+from pingyi.rules import grading_schedule as schedule_rules
 from pingyi.rules.errors import RuleError
 from pingyi.web.shared import guarded
 
@@ -184,7 +185,28 @@ def rate_enter(request: HttpRequest, code: str, org: str) -> HttpResponse:
             reason=form.cleaned_data["reason"],
             actor=actor(request),
         ),
-        _("Satisfaction rate entered."),
+        _("Satisfaction rate entered: it awaits another person of the department's approval."),
+        _org_url(target),
+    )
+
+
+@guarded
+@require_POST
+def rate_decide(request: HttpRequest, code: str, org: str) -> HttpResponse:
+    """Another person of the department approves or refuses the entered rate."""
+    scope = scope_of(request, code)
+    target = _org(scope, org)
+    require(scope.can_run)
+    approve = request.POST.get("decision") == "approve"
+    return act(
+        request,
+        lambda: services.survey_rate_decide(
+            org=target,
+            approve=approve,
+            note=str(request.POST.get("note", "")),
+            actor=actor(request),
+        ),
+        _("Entered rate approved.") if approve else _("Entered rate refused."),
         _org_url(target),
     )
 
@@ -207,6 +229,8 @@ def committee_detail(request: HttpRequest, code: str, pk: int) -> HttpResponse:
         "kinds": QuotaKind,
         "scheme": state.scheme,
         "limit": int(cstate.count.excellent_limit) if cstate.count else 0,
+        "fair_months": schedule_rules.RECTIFICATION_MONTHS[rules.FAIR],
+        "poor_months": schedule_rules.RECTIFICATION_MONTHS[rules.POOR],
     }
     return render(request, "pingyi/grading/committee.html", context)
 
@@ -280,7 +304,11 @@ def explain(request: HttpRequest, code: str, pk: int) -> HttpResponse:
 def follow_up(request: HttpRequest, code: str, pk: int) -> HttpResponse:
     _scope, committee = _decide(request, code, pk)
     target = _member(committee, str(request.POST.get("org", "")))
-    post = {k: str(request.POST.get(k, "")) for k in ("problems", "measures", "sponsor", "liaison")}
+    keys = ("problems", "measures", "sponsor", "liaison", "months", "months_reason")
+    post = {k: str(request.POST.get(k, "")).strip() for k in keys}
+    if post["months"] and not post["months"].isdigit():
+        messages.error(request, _("Rectification period: give a whole number of months."))
+        return redirect(_committee_url(committee))
     return act(
         request,
         lambda: decisions.follow_up_set(
@@ -289,6 +317,8 @@ def follow_up(request: HttpRequest, code: str, pk: int) -> HttpResponse:
             measures=post["measures"],
             sponsor_leader=post["sponsor"],
             liaison=post["liaison"],
+            months=int(post["months"]) if post["months"] else None,
+            months_reason=post["months_reason"],
             actor=actor(request),
         ),
         _("Follow-up recorded."),

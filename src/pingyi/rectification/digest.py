@@ -32,6 +32,8 @@ class Letter:
     email: str
     username: str
     lines: list[tuple[rules.DigestLine, Item]] = field(default_factory=list)
+    # the steps of grading rounds overdue or due soon (round name, step, its end, state)
+    steps: list[tuple[str, str, dt.date, str]] = field(default_factory=list)
 
     @property
     def overdue(self) -> int:
@@ -53,10 +55,36 @@ def _items(today: dt.date) -> dict[int, tuple[rules.DigestLine, Item]]:
     return {line.item_id: (line, candidates[line.item_id]) for line in lines}
 
 
+def _grading_steps(today: dt.date) -> dict[int, list[tuple[str, str, dt.date, str]]]:
+    """user id → the steps of the open grading rounds that are overdue or due within the
+    digest's days, for the department's staff and administrators of each round."""
+    from pingyi.grading.models import GradingRound
+    from pingyi.grading.selectors import round_schedule
+    from pingyi.rules.grading_schedule import DUE, OVERDUE
+
+    found: dict[int, list[tuple[str, str, dt.date, str]]] = defaultdict(list)
+    for grading_round in GradingRound.objects.exclude(status="closed").order_by("year", "code"):
+        steps = [
+            (grading_round.name, line.milestone.key, line.milestone.ends, line.state)
+            for line in round_schedule(grading_round, today)
+            if line.state in (OVERDUE, DUE)
+        ]
+        if not steps:
+            continue
+        staff = Membership.objects.filter(
+            role__in=RUN, organization_id=grading_round.organization_id
+        )
+        for user_id in staff.values_list("user_id", flat=True):
+            found[user_id].extend(steps)
+    return found
+
+
 def digest_letters(*, today: dt.date) -> list[Letter]:
-    """One letter per person with an e-mail address and at least one item to name."""
+    """One letter per person with an e-mail address and at least one item or grading step
+    to name."""
     named = _items(today)
-    if not named:
+    steps = _grading_steps(today)
+    if not named and not steps:
         return []
     by_unit: dict[tuple[int, int | None, str], list[int]] = defaultdict(list)
     by_office: dict[int, list[int]] = defaultdict(list)
@@ -70,13 +98,20 @@ def digest_letters(*, today: dt.date) -> list[Letter]:
         wanted[access.user_id].update(by_unit.get(unit, []))
     for membership in Membership.objects.filter(role__in=RUN, organization_id__in=by_office):
         wanted[membership.user_id].update(by_office[membership.organization_id])
-    users = get_user_model().objects.filter(pk__in=list(wanted)).exclude(email="")
+    users = get_user_model().objects.filter(pk__in=list(wanted) + list(steps)).exclude(email="")
     order = list(named)
     letters = []
     for user in users.order_by("username"):
-        ids = sorted(wanted[user.pk], key=order.index)
-        if ids:
-            letters.append(Letter(user.email, user.get_username(), [named[i] for i in ids]))
+        ids = sorted(wanted.get(user.pk, set()), key=order.index)
+        if ids or steps.get(user.pk):
+            letters.append(
+                Letter(
+                    user.email,
+                    user.get_username(),
+                    [named[i] for i in ids],
+                    steps.get(user.pk, []),
+                )
+            )
     return letters
 
 
@@ -102,7 +137,16 @@ def render(letter: Letter, *, today: dt.date) -> tuple[str, str]:
             f" — {rules.STATUS_LABELS[item.status]}{link if address.usable else ''}"
         )
     intro = _("Items of the rectification ledger as of %(day)s:") % {"day": today.isoformat()}
-    return subject, "\n".join([intro, "", *rows, ""])
+    body = [intro, "", *rows, ""]
+    if letter.steps:
+        from pingyi.rules.grading_schedule import MILESTONE_WORDS, OVERDUE
+
+        body += [_("Steps of the grading rounds:"), ""]
+        for name, key, ends, state in letter.steps:
+            mark = _("OVERDUE") if state == OVERDUE else _("due soon")
+            body.append(f"[{mark}] {name}: {_(MILESTONE_WORDS[key])} — {_('deadline')} {ends}")
+        body.append("")
+    return subject, "\n".join(body)
 
 
 def digest_send(*, today: dt.date, actor: str) -> list[Letter]:

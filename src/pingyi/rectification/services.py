@@ -32,6 +32,7 @@ from pingyi.rectification.models import (
     UnitAccess,
     UnitRole,
 )
+from pingyi.rules import grading_schedule as schedule_rules
 from pingyi.rules import ledger as rules
 from pingyi.rules.errors import RuleError, gettext_noop
 from pingyi.rules.tally import UnitSpec
@@ -75,12 +76,33 @@ def _grading_leaders(notice: Notice) -> dict[str, tuple[str, str]]:
     return {code: (leader[:100], liaison[:100]) for code, leader, liaison in rows}
 
 
+def _grading_months(notice: Notice) -> dict[str, int]:
+    """org code → the rectification months the committee set, departing from the default."""
+    if notice.grading_round_id is None:
+        return {}
+    rows = FollowUp.objects.filter(
+        org__round_id=notice.grading_round_id, rectification_months__isnull=False
+    ).values_list("org__code", "rectification_months")
+    return {code: months for code, months in rows if months is not None}
+
+
 def plans_create_for_notice(*, notice: Notice, actor: str, now: dt.datetime) -> list[Plan]:
     """A plan for every last and rectify unit (P1) and 一般 / 较差 organization (P2) of a final
     notice; a grading's plans take the sponsor leader and liaison from its follow-up.
-    Runs inside notice_finalize's transaction. The period is the scheme's
-    ``rectification_months`` (default 6: seed 001, half a year)."""
-    months = campaign_scheme(notice.campaign).rectification_months if notice.campaign else 6
+    Runs inside notice_finalize's transaction. A campaign's period is its scheme's
+    ``rectification_months`` (default 6: seed 001, half a year); a grading's is its grade's
+    (一般 about three months, results before 七一; 较差 half a year: seed 003), or the period the
+    committee set with its reason."""
+    campaign_months = (
+        campaign_scheme(notice.campaign).rectification_months if notice.campaign else None
+    )
+    own_months = _grading_months(notice)
+
+    def months_of(code: str, grade: str) -> int:
+        if campaign_months is not None:
+            return campaign_months
+        return own_months.get(code) or schedule_rules.RECTIFICATION_MONTHS.get(grade, 6)
+
     starts = timezone.localtime(now).date()
     series = notice.campaign.series if notice.campaign else None
     leaders = _grading_leaders(notice)
@@ -93,7 +115,7 @@ def plans_create_for_notice(*, notice: Notice, actor: str, now: dt.datetime) -> 
             unit_name=entry.name,
             basis=basis,
             period_starts=starts,
-            period_ends=rules.add_months(starts, months),
+            period_ends=rules.add_months(starts, months_of(entry.code, entry.grade)),
             sponsor_leader=leaders.get(entry.code, ("", ""))[0],
             liaison=leaders.get(entry.code, ("", ""))[1],
         )
@@ -116,8 +138,9 @@ def plan_for_lookback(
 ) -> Plan:
     """The plan of a final notice's organization that a look-back moved to 一般 or 较差:
     its existing plan (its basis follows the new grade), or a new one from ``now`` for the
-    default half year, with the follow-up's sponsor leader and liaison. The caller re-opens
-    it through plan_reopen, which records the look-back; runs inside the caller's transaction."""
+    period of its new grade (or the committee's), with the follow-up's sponsor leader and
+    liaison. The caller re-opens it through plan_reopen, which records the look-back; runs
+    inside the caller's transaction."""
     basis = P2_BASIS[grade]
     plan = Plan.objects.filter(notice=notice, unit_code=unit_code).first()
     if plan is not None:
@@ -126,6 +149,7 @@ def plan_for_lookback(
             plan.basis = basis
         return plan
     starts = timezone.localtime(now).date()
+    months = _grading_months(notice).get(unit_code) or schedule_rules.RECTIFICATION_MONTHS[grade]
     leader, liaison = _grading_leaders(notice).get(unit_code, ("", ""))
     plan = Plan.objects.create(
         organization_id=notice.organization_id,
@@ -134,7 +158,7 @@ def plan_for_lookback(
         unit_name=unit_name,
         basis=basis,
         period_starts=starts,
-        period_ends=rules.add_months(starts, 6),
+        period_ends=rules.add_months(starts, months),
         sponsor_leader=leader,
         liaison=liaison,
     )

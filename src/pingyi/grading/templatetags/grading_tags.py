@@ -22,11 +22,12 @@ def score(value: Fraction | int | None) -> str:
 
 
 @register.filter
-def percent(value: Fraction | None) -> str:
-    """A rate as a percentage with one decimal, rounded half up: 80.0%."""
+def percent(value: Fraction | str | None) -> str:
+    """A rate (or its stored text, "3/4") as a percentage with one decimal, rounded half up:
+    80.0%."""
     if value is None:
         return "—"
-    tenths = round_fraction(value * 100, 1)
+    tenths = round_fraction(Fraction(value) * 100, 1)
     return f"{float(tenths):.1f}%"
 
 
@@ -49,3 +50,13 @@ OVERRIDE_LABELS = {
 def override_label(rule: str) -> str:
     """The name of an override rule of SPEC P2 (``violation``, ``new``, ``inherited``) in words."""
     return str(OVERRIDE_LABELS.get(rule, rule))
+
+
+@register.filter
+def milestone_word(key: str) -> str:
+    """A step of the round's schedule in words."""
+    from django.utils.translation import gettext
+
+    from pingyi.rules.grading_schedule import MILESTONE_WORDS
+
+    return gettext(MILESTONE_WORDS.get(key, key))
