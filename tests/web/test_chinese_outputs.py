@@ -57,5 +57,9 @@ def test_means_and_rates_read_the_same_on_the_page_and_in_the_report(cast: Cast)
     page = alice.get(f"/staff/c/{code}/results").content.decode()
     figures = re.findall(r'<td class="num">(\d+\.\d{4}|\d+\.\d{2}%)</td>', page)
     assert len(figures) >= 6  # a mean and a rate per unit
+    # The charts' figures are the table's, not rounded to three digits of their own.
+    charted = re.findall(r'font-size="11">(\d+\.\d+)</text>', page)
+    assert charted and {f for f in charted if len(f.split(".")[1]) == 4} <= set(figures)
+    assert not [f for f in charted if len(f.split(".")[1]) not in (1, 2, 4)]
     report = " ".join(pdf_texts(through_job(alice, f"/staff/c/{code}/results.pdf").content_bytes))
     assert [f for f in figures if f not in report] == []

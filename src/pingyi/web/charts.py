@@ -14,10 +14,12 @@ from django.utils.translation import gettext as _
 
 from pingyi.exports.grading_reports import SectorCounts, all_counts
 from pingyi.rules.grading import GRADES
+from pingyi.rules.scheme import MEAN_PLACES
 from pingyi.rules.tally import GroupRates, TallyResult
 
 COLORS = ("#1a7f37", "#7ac38f", "#cf222e", "#afb8c1", "#8250df", "#bf8700")
 ROW, LABEL, WIDTH = 22, 150, 640
+SHARE_PLACES = 1  # a share of ballots in percent, as the report prints it
 
 
 @dataclass(frozen=True)
@@ -26,8 +28,11 @@ class Chart:
     svg: SafeString
 
 
-def _bars(rows: list[tuple[str, list[float]]], scale: float, legend: list[str]) -> SafeString:
-    """Horizontal stacked bars: one row per label, segments in COLORS order."""
+def _bars(
+    rows: list[tuple[str, list[float]]], scale: float, legend: list[str], places: int
+) -> SafeString:
+    """Horizontal stacked bars: one row per label, segments in COLORS order; each bar's figure
+    with ``places`` decimals, as the tables beside it print it."""
     height = ROW * len(rows) + 30
     span = WIDTH - LABEL - 60
     parts = []
@@ -51,7 +56,7 @@ def _bars(rows: list[tuple[str, list[float]]], scale: float, legend: list[str]) 
                 ),
                 f"{x + 4:.1f}",
                 y + ROW - 9,
-                f"{sum(values):.3g}" if values else "",  # no figure: not even a zero
+                f"{sum(values):.{places}f}" if values else "",  # no figure: not even a zero
             )
         )
     keys = format_html_join(
@@ -94,7 +99,7 @@ def results_charts(result: TallyResult) -> list[Chart]:
             charts.append(
                 Chart(
                     _("Mean score: %(c)s") % {"c": category.name},
-                    _bars(rows, top, [_("mean score")]),
+                    _bars(rows, top, [_("mean score")], MEAN_PLACES),
                 )
             )
     totals = [sum(u.counts[i] for u in result.units) for i in range(len(result.scheme.marks))]
@@ -106,6 +111,7 @@ def results_charts(result: TallyResult) -> list[Chart]:
                 [(_("all units"), [t / grand * 100 for t in totals])],
                 100,
                 [m.label for m in result.scheme.marks],
+                SHARE_PLACES,
             ),
         )
     )
@@ -116,7 +122,9 @@ def results_charts(result: TallyResult) -> list[Chart]:
         if g.target_share is not None
     ]
     if rows:
-        charts.append(Chart(_("Composition of valid ballots (%)"), _bars(rows, 100, ["%"])))
+        charts.append(
+            Chart(_("Composition of valid ballots (%)"), _bars(rows, 100, ["%"], SHARE_PLACES))
+        )
     return charts
 
 
@@ -144,7 +152,8 @@ def group_rates_chart(result: TallyResult, groups: Sequence[GroupRates]) -> Char
                 rows.append((_("%(cell)s (not shown)") % {"cell": name}, []))
             elif rate is not None:
                 rows.append((name, [float(rate) * 100]))
-    return Chart(_("Satisfaction rate by evaluator group (%)"), _bars(rows, 100, ["%"]))
+    places = result.scheme.rate_places
+    return Chart(_("Satisfaction rate by evaluator group (%)"), _bars(rows, 100, ["%"], places))
 
 
 GRADE_COLORS = ("#1a7f37", "#7ac38f", "#d4a72c", "#cf222e")  # 好 较好 一般 较差
