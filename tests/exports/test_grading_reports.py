@@ -346,3 +346,17 @@ def test_the_web_chart_shows_each_sector_and_the_total_by_grade() -> None:
     assert svg.count("<rect") == 4 * 4 + 4  # 3 sectors + 合计, four grades each; the legend
     assert "<title>好 12.5%</title>" in svg and ">合计<" in svg and ">农村<" in svg
     assert "<script" not in svg
+
+
+def test_the_grading_workbook_and_report_are_all_chinese(tmp_path: Path) -> None:
+    """Issue 12: the report tables a committee files read in Chinese, headers and labels."""
+    from tests.chinese import english_in, pdf_texts, workbook_texts
+
+    book_path, pdf_path = tmp_path / "grading.xlsx", tmp_path / "grading.pdf"
+    write_grading_workbook(book_path, ORGS)
+    write_grading_pdf(pdf_path, ORGS, title="2026年分类定级")
+    texts = workbook_texts(book_path.read_bytes())
+    lines = pdf_texts(pdf_path.read_bytes())
+    assert any("汇总表" in t for t in texts) and any("定级" in line for line in lines)
+    hostile = {"img", "src"}  # ORGS names an organization with markup, to test escaping
+    assert english_in(texts, hostile) == [] and english_in(lines, hostile) == []
