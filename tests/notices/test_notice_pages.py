@@ -297,6 +297,9 @@ def test_publishing_and_finalizing_ask_first_and_say_what_will_happen(closed: Ca
     final = _text(client.get(f"/staff/notices/{notice.code}/finalize"))
     assert "no review can change it any more" in final
     assert "1 objection was filed; it must have its answer before this step." in final
+    # What finalizing opens, by name; what publishing flags, counted (issue 12, item 7).
+    assert "Rectification plans are made, and their ledgers open, for" in final
+    assert "It names" in confirm and "key rectification units." in confirm
     notice.refresh_from_db()
     assert notice.status == "on_notice"
 

@@ -46,6 +46,7 @@ from pingyi.notices.services import (
     objection_note,
     review_apply,
 )
+from pingyi.rectification.services import units_to_rectify
 from pingyi.rules import notice as notice_rules
 from pingyi.rules.errors import RuleError
 from pingyi.web.shared import XLSX, confirmation, guarded
@@ -112,6 +113,33 @@ def _both_warning(campaign: Campaign) -> list[str]:
     ]
 
 
+def _plans_line(names: list[str]) -> str:
+    """What finalizing opens: a plan and its ledger for each unit named."""
+    if not names:
+        return _("No unit is flagged for rectification: no plan is made.")
+    return ngettext(
+        "A rectification plan is made, and its ledger opens, for %(n)s unit: %(names)s.",
+        "Rectification plans are made, and their ledgers open, for %(n)s units: %(names)s.",
+        len(names),
+    ) % {"n": len(names), "names": "、".join(names)}
+
+
+def _flag_counts(campaign: Campaign) -> list[str]:
+    """How many units the result flags, said before publishing."""
+    try:
+        result = campaign_results(campaign).tally
+    except RuleError:
+        return []
+    return [
+        _("It names %(w)s winners, %(l)s last units and %(r)s key rectification units.")
+        % {
+            "w": len(result.by_flag("winner")),
+            "l": len(result.by_flag("last")),
+            "r": len(result.by_flag("rectify")),
+        }
+    ]
+
+
 def _until(days: int) -> str:
     return (timezone.localdate() + dt.timedelta(days=days)).isoformat()
 
@@ -145,6 +173,7 @@ def publish(request: HttpRequest, campaign: str) -> HttpResponse:
                     "The campaign becomes “on public notice”: its result changes only through a "
                     "recorded review, and the notice cannot be withdrawn."
                 ),
+                *_flag_counts(found),
                 *_both_warning(found),
             ],
             button=_("Publish"),
@@ -239,10 +268,7 @@ def finalize(request: HttpRequest, code: str) -> HttpResponse:
                     "The result becomes final: no review can change it any more, and the "
                     "notice shows it as final."
                 ),
-                _(
-                    "Rectification plans are made for the units it flags for rectification, "
-                    "and their ledgers open."
-                ),
+                _plans_line(units_to_rectify(notice)),
                 ngettext(
                     "%(n)s objection was filed; it must have its answer before this step.",
                     "%(n)s objections were filed; each must have its answer before this step.",

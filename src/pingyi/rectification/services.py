@@ -86,6 +86,14 @@ def _grading_months(notice: Notice) -> dict[str, int]:
     return {code: months for code, months in rows if months is not None}
 
 
+def units_to_rectify(notice: Notice) -> list[str]:
+    """The names of the units (organizations) a final notice will open plans for: the rule of
+    plans_create_for_notice, for the confirmation page that says so beforehand."""
+    return [
+        e.name for e in notice.entries.order_by("position") if _basis(e.flags, e.grade) is not None
+    ]
+
+
 def plans_create_for_notice(*, notice: Notice, actor: str, now: dt.datetime) -> list[Plan]:
     """A plan for every last and rectify unit (P1) and 一般 / 较差 organization (P2) of a final
     notice; a grading's plans take the sponsor leader and liaison from its follow-up.
