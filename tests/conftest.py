@@ -51,8 +51,11 @@ def _english_by_default(settings: Any) -> None:
 
 @pytest.fixture(autouse=True)
 def _fresh_ballot_layouts() -> None:
-    """The cast path keeps each open campaign's layout per process (voting.services); the
-    test database hands a rolled-back campaign's id to the next test's campaign."""
+    """The cast path keeps each open campaign's layout and its count of casts since the pool
+    was last looked at per process (voting.services, ballots.pool); the test database hands a
+    rolled-back campaign's id to the next test's campaign."""
+    from pingyi.ballots import pool
     from pingyi.voting import services
 
     services._LAYOUTS.clear()
+    pool._casts.clear()

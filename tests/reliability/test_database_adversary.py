@@ -151,7 +151,9 @@ def test_ballot_rows_do_not_follow_the_order_tokens_were_used_while_open(tmp_pat
     token_of = dict(BallotToken.objects.values_list("id", "digest"))
     used = [digest_of[token_of[t]] for t in _order(TokenUse._meta.db_table, "token_id")]
     stored = [_index_of(str(m)) for m in _order(Ballot._meta.db_table, "marks")]
-    assert len(stored) >= VOTES - 2 * K  # all but the pool's last ones are in the table
+    # all but the pool's last ones are in the table: each of the 4 server processes looks at
+    # the pool every k-th of its casts and leaves k, so it holds under 2k + 4k
+    assert len(stored) >= VOTES - 6 * K
     # every row's rowid is its random id: neither table is in the order of the casts
     assert abs(_spearman(used, list(range(len(used))))) < 0.2
     assert abs(_spearman(stored, list(range(len(stored))))) < 0.2

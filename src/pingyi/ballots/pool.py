@@ -6,8 +6,9 @@ side by side on disk. So the ballot is written there only *sealed* (encrypted un
 outside the database: ballots.sealing) into the pool. Ballots leave the pool for the ballot
 table at random, at least k at a time, in transactions of their own that touch no token:
 
-- after a cast commits, when the campaign's pool holds 2k or more ballots, all but k of them,
-  picked at random, move (the k left behind mix with the next ones);
+- every k-th cast a server process takes for a campaign, once committed, looks at the pool
+  (no count on the other casts): when it holds 2k or more ballots, all but k of them, picked
+  at random, move (the k left behind mix with the next ones);
 - when the campaign closes, every ballot left moves, inside the closing transaction.
 
 So a stored ballot shares its transaction with at least k − 1 other ballots and with no row
@@ -21,6 +22,8 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import secrets
+import threading
+from collections import Counter
 
 from django.db import connection, transaction
 
@@ -34,6 +37,9 @@ log = logging.getLogger(__name__)
 CAST = "ballot.cast"  # the audit action of each cast, in a lane; verify counts them
 _POOL = PooledBallot._meta.db_table
 _BALLOT = Ballot._meta.db_table
+_COLUMNS = "id, campaign_id, group_id, marks, valid, source, cast_on, mac"
+_casts = Counter[int]()  # this process's casts per campaign since it last looked at the pool
+_casts_lock = threading.Lock()
 
 
 def pool_put(
@@ -119,11 +125,13 @@ def _move(campaign_id: int, rows: list[tuple[int, bytes]]) -> None:
         )
     ballots.sort()
     with connection.cursor() as cursor:
-        cursor.executemany(
-            f"INSERT INTO {_BALLOT} (id, campaign_id, group_id, marks, valid, source, cast_on,"  # noqa: S608
-            " mac) VALUES (%s, %s, %s, %s, %s, %s, %s, %s)",
-            ballots,
-        )
+        for start in range(0, len(ballots), 100):
+            batch = ballots[start : start + 100]
+            rows_marks = ", ".join(["(%s, %s, %s, %s, %s, %s, %s, %s)"] * len(batch))
+            cursor.execute(
+                f"INSERT INTO {_BALLOT} ({_COLUMNS}) VALUES {rows_marks}",  # noqa: S608
+                [value for ballot in batch for value in ballot],
+            )
         ids = [pk for pk, _blob in rows]
         for start in range(0, len(ids), 500):
             chunk = ids[start : start + 500]
@@ -132,8 +140,14 @@ def _move(campaign_id: int, rows: list[tuple[int, bytes]]) -> None:
 
 
 def pool_drain_after_cast(*, campaign_id: int, keep: int) -> None:
-    """The drain a cast runs once its own transaction committed. Its receipt is already
-    durable, so a failure here is logged and left for the next cast or the close."""
+    """The drain a cast runs once its own transaction committed — on every ``keep``-th cast of
+    this process for the campaign, so that the other casts cost no query. Its receipt is
+    already durable, so a failure here is logged and left for a later cast or the close."""
+    with _casts_lock:
+        _casts[campaign_id] += 1
+        if _casts[campaign_id] < max(keep, 1):
+            return
+        del _casts[campaign_id]
     try:
         pool_drain(campaign_id=campaign_id, keep=keep)
     except Exception:

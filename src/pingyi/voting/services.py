@@ -158,7 +158,7 @@ def _layout(campaign_id: int) -> _Layout:
     """The campaign, its scheme and unit positions, read once per process while it is open.
 
     Safe to keep: an open campaign's scheme and units are frozen (R13); its status is read
-    again under a lock in every cast (_lock_campaign_shared).
+    again under a lock in every cast (_use_token).
     """
     layout = _LAYOUTS.get(campaign_id)
     if layout is None:
@@ -192,14 +192,18 @@ def _encode_ballot(layout: _Layout, marks: Mapping[str, str]) -> tuple[str, bool
     return encode_marks(row)[0], bool(valid_rows(row, scheme)[0])
 
 
-def _lock_campaign_shared(campaign_id: int) -> str:
-    """The campaign's status under a share lock, so that closing waits for ballots in flight."""
-    table = Campaign._meta.db_table
+def _use_token(*, token_id: int, campaign_id: int) -> bool:
+    """Writes the token's use if its campaign is still open, the campaign row held under a
+    share lock so that closing waits for ballots in flight — one statement, one round trip.
+    False when the campaign is no longer open; a second use of the token fails on the key."""
     suffix = " FOR SHARE" if connection.vendor == "postgresql" else ""
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT status FROM {table} WHERE id = %s{suffix}", [campaign_id])  # noqa: S608
-        row = cursor.fetchone()
-    return str(row[0]) if row else ""
+        cursor.execute(
+            f"INSERT INTO {TokenUse._meta.db_table} (token_id) SELECT %s WHERE EXISTS"  # noqa: S608
+            f" (SELECT 1 FROM {Campaign._meta.db_table} WHERE id = %s AND status = %s{suffix})",
+            [token_id, campaign_id, phases.OPEN],
+        )
+        return bool(cursor.rowcount == 1)
 
 
 def ballot_submit(*, code: str, marks: Mapping[str, str], today: dt.date | None = None) -> str:
@@ -215,8 +219,6 @@ def ballot_submit(*, code: str, marks: Mapping[str, str], today: dt.date | None 
     receipt = codes.new_code(codes.RECEIPT_LENGTH)
     try:
         with transaction.atomic():
-            if _lock_campaign_shared(token.campaign_id) != phases.OPEN:
-                raise TokenRefused(E_TOKEN_REFUSED)
             _cast_rows(token=token, text=text, valid=valid, day=day, receipt=receipt)
             # Neither the token nor the ballot is named: the chain shows that a ballot was
             # cast, not which one nor by whom, and on which day, never at what time. A lane
@@ -238,7 +240,8 @@ def _start_of(day: dt.date) -> dt.datetime:
 def _cast_rows(*, token: _Usable, text: str, valid: bool, day: dt.date, receipt: str) -> None:
     """The token's use, the sealed ballot and its receipt (the use first: a second use of the
     token fails before anything else is written). Plain INSERTs: ids are random."""
-    insert_row(TokenUse, token_id=token.token_id)
+    if not _use_token(token_id=token.token_id, campaign_id=token.campaign_id):
+        raise TokenRefused(E_TOKEN_REFUSED)
     pool_put(
         campaign_id=token.campaign_id, group_id=token.group_id, marks=text, valid=valid, day=day
     )
