@@ -247,3 +247,5 @@ def test_the_admin_log_shows_each_action_by_its_label(admin_client: Client) -> N
     with translation.override("zh-hans"):
         assert actions.label("campaigns.campaign.created") in text
     assert "campaigns.campaign.created" not in text.split("<tbody>", 1)[-1].split("</tbody>")[0]
+    # the task queue's own English admin is not offered beside it
+    assert "Task Results" not in text and "Tasks Database Backend" not in text
