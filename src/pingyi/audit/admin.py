@@ -71,5 +71,6 @@ class LaneEntryAdmin(_ReadOnly):
 
     list_display = ("lane", "seq", "at", "action_label", "object_type", "object_id")
     list_filter = ("lane", ActionFilter)
+
     def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> tuple[str, ...]:
         return ("lane", *_ReadOnly.readonly_fields)
