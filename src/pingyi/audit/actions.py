@@ -90,6 +90,7 @@ _ALL = (
     Action("grading.survey_rate.refused", gettext_noop("entered survey rate refused")),
     Action("grading.talk.added", gettext_noop("talk recorded")),
     Action("grading.grade.changed", gettext_noop("grade changed")),
+    Action("grading.grade.restored", gettext_noop("grade change withdrawn")),
     Action("grading.quota.justified", gettext_noop("quota departure justified")),
     Action("grading.explanation.written", gettext_noop("explanation written")),
     Action("grading.filing.submitted", gettext_noop("committee filing submitted")),
