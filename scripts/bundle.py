@@ -98,7 +98,11 @@ def runtime_requirements(lock: str, direct: list[str]) -> list[str]:
 
 def compile_messages(python: str) -> None:
     cli = "import sys; from pingyi.cli import main; sys.exit(main(sys.argv[1:]))"
-    run(python, "-c", cli, "manage", "compilemessages", "-v", "0", cwd=REPO / "src" / "pingyi")
+    with tempfile.TemporaryDirectory() as home:  # no var/ left in src/pingyi
+        run(
+            python, "-c", cli, "manage", "compilemessages", "-v", "0",
+            cwd=REPO / "src" / "pingyi", env={**os.environ, "PINGYI_HOME": home},
+        )  # fmt: skip
 
 
 def pingyi_wheel(python: str, into: Path) -> Path:
@@ -122,10 +126,8 @@ def download_wheels(python: str, requirements: Path, into: Path) -> None:
         python, "-m", "pip", "download", "-q", "--disable-pip-version-check",
         "--require-hashes", "--only-binary=:all:", "--no-deps", "-d", CACHE, "-r", requirements,
     )  # fmt: skip
-    wanted = {
-        _normalize(m.group(1)): m.group(2)
-        for m in re.finditer(r"^([A-Za-z0-9._-]+)(?:\[[^\]]*\])?==(\S+)", requirements.read_text(), re.M)
-    }  # fmt: skip
+    pins = re.finditer(r"^([A-Za-z0-9._-]+)(?:\[[^\]]*\])?==(\S+)", requirements.read_text(), re.M)
+    wanted = {_normalize(m.group(1)): m.group(2) for m in pins}
     hashes = set(re.findall(r"sha256:([0-9a-f]{64})", requirements.read_text()))
     for wheel in CACHE.glob("*.whl"):
         name, version = wheel.name.split("-")[:2]
@@ -209,7 +211,7 @@ def main() -> int:
         shutil.copytree(REPO / "deploy", root / "deploy")
         shutil.copy2(REPO / "scripts" / "install.sh", root / "install.sh")
         (root / "VERSION").write_text(f"{version}\n")
-        os.chmod(root / "install.sh", 0o755)
+        os.chmod(root / "install.sh", 0o755)  # noqa: S103 - a script everyone may run
         say(f"writing {archive}")
         partial = archive.with_suffix(".partial")
         with tarfile.open(partial, "w:gz", compresslevel=6) as tar:

@@ -38,7 +38,8 @@ from pingyi.campaigns.services import campaign_create, campaign_open
 from pingyi.rules.scheme import builtin_scheme
 from pingyi.rules.tally import UnitSpec
 from pingyi.voting.services import token_issue
-units = [UnitSpec("L1", "组织部", "地方管理部门", "local"), UnitSpec("V1", "国税局", "垂直管理部门", "vertical")]
+units = [UnitSpec("L1", "组织部", "地方管理部门", "local"),
+    UnitSpec("V1", "国税局", "垂直管理部门", "vertical")]
 c = campaign_create(organization_code="office", organization_name="评议办", series_code="qianren",
     series_name="千人评议机关", year=2026, name="2026年千人评议", scheme=builtin_scheme(),
     units=units, actor="installer")
@@ -122,7 +123,8 @@ def offline(tmp_path: Path) -> Iterator[Namespace]:
     probe = subprocess.run([UNSHARE, "-n", "true"], capture_output=True, text=True)
     if probe.returncode != 0:
         pytest.skip(
-            f"`unshare -n` is not permitted here (root or user namespaces needed): {probe.stderr.strip()}"
+            "`unshare -n` is not permitted here (root or user namespaces needed): "
+            + probe.stderr.strip()
         )
     assert IP, "ip (iproute2) is missing"
     holder = subprocess.Popen([UNSHARE, "-n", "sleep", "900"], start_new_session=True)
