@@ -205,6 +205,7 @@ def main() -> int:
         compile_messages(python)
         wheel = pingyi_wheel(python, wheels)
         (wheels / "pingyi.txt").write_text(f"pingyi=={version} --hash=sha256:{sha256(wheel)}\n")
+        (wheels / "python-version").write_text("{}.{}\n".format(*sys.version_info[:2]))
         say("copying the Python runtime, the font and deploy/")
         python_runtime(root / "python")
         cjk_font(root / "fonts")

@@ -17,8 +17,7 @@ set -euo pipefail
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 VENV="$HERE/.venv"
 export PINGYI_HOME="${PINGYI_HOME:-$HERE/var}"
-PYVER=$(ls -d "$HERE"/python/lib/python3.* 2>/dev/null | head -n 1 | sed 's#.*/python##')
-PYVER="${PYVER:-3.12}"
+PYVER=$(cat "$HERE/wheels/python-version" 2>/dev/null || echo 3.12)  # the wheels' Python
 
 fail() { # fail "中文" "English"
   printf '\n安装失败：%s\nInstall failed: %s\n' "$1" "$2" >&2
@@ -43,7 +42,7 @@ missing_libraries() { # the shared libraries the bundled Python finds nowhere on
   local lib="$HERE/python/lib/python$PYVER/lib-dynload"
   ldd "$HERE/python/bin/python$PYVER" "$lib"/_ssl.*.so "$lib"/_hashlib.*.so \
     "$lib"/_sqlite3.*.so "$lib"/_ctypes.*.so "$lib"/_uuid.*.so "$lib"/_lzma.*.so \
-    "$lib"/_bz2.*.so 2>/dev/null | sed -n 's/^[[:space:]]*\([^ ]*\) => not found.*/\1/p' | sort -u | tr '\n' ' '
+    "$lib"/_bz2.*.so 2>/dev/null | sed -n 's/^[[:space:]]*\([^ ]*\) => not found.*/\1/p' | sort -u | tr '\n' ' ' | sed 's/ $//'
 }
 
 if [ -n "${PINGYI_PYTHON:-}" ]; then
@@ -65,11 +64,11 @@ elif [ -x "$HERE/python/bin/python$PYVER" ]; then
 else
   PYTHON=$(command -v "python$PYVER" || command -v python3 || true)
   [ -n "$PYTHON" ] || fail \
-    "找不到 python3，安装包中也没有自带的 Python：请安装 Python $PYVER（apt-get install python$PYVER python$PYVER-venv）或设置 PINGYI_PYTHON" \
-    "python3 is not installed and the bundle has no Python of its own: install Python $PYVER (apt-get install python$PYVER python$PYVER-venv) or set PINGYI_PYTHON"
+    "找不到 python3，安装包中也缺少自带的 Python（python/ 目录）：请完整解压安装包，或设置 PINGYI_PYTHON 为带 venv 模块的 Python $PYVER" \
+    "python3 is not installed and the bundle's own Python (the python/ folder) is missing: unpack the whole bundle, or set PINGYI_PYTHON to a Python $PYVER with its venv module"
   "$PYTHON" -c "import sys; sys.exit(0 if '%d.%d' % sys.version_info[:2] == '$PYVER' else 1)" || fail \
-    "$PYTHON 的版本不是 $PYVER（安装包中的 wheel 为 Python $PYVER 构建）" \
-    "$PYTHON is not Python $PYVER (the bundle's wheels are built for Python $PYVER)"
+    "安装包中缺少自带的 Python（python/ 目录），而 $PYTHON 的版本不是 $PYVER（wheel 为 Python $PYVER 构建）：请完整解压安装包，或设置 PINGYI_PYTHON 为 Python $PYVER" \
+    "the bundle's own Python (the python/ folder) is missing and $PYTHON is not Python $PYVER (the wheels are built for it): unpack the whole bundle, or set PINGYI_PYTHON to a Python $PYVER"
   "$PYTHON" -c "import venv, ensurepip" >/dev/null 2>&1 || fail \
     "$PYTHON 缺少 venv 模块：请安装 python$PYVER-venv（apt-get install python$PYVER-venv）" \
     "$PYTHON has no venv module: install python$PYVER-venv (apt-get install python$PYVER-venv)"
