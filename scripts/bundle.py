@@ -39,6 +39,11 @@ CACHE = REPO / "build" / "bundle-wheels"
 RUNTIME_SKIP = {
     "test", "idlelib", "tkinter", "turtledemo", "site-packages", "include", "man", "pkgconfig",
 }  # fmt: skip
+# glibc's libraries: the machine's own, always (they must match its ld.so)
+GLIBC = (
+    "libc.so", "libm.so", "libpthread.so", "libdl.so", "librt.so", "libresolv.so",
+    "libutil.so", "libcrypt.so", "ld-linux",
+)  # fmt: skip
 RUNTIME_SKIP_PREFIX = ("config-", "libpython3.so", "_test", "xxlimited", "_xxtest", "_tkinter")
 
 
@@ -140,8 +145,9 @@ def sha256(path: Path) -> str:
 
 
 def python_runtime(into: Path) -> None:
-    """The interpreter this virtualenv was made from, without what a server never uses;
-    its executable finds libpython in ../lib wherever the folder is unpacked."""
+    """The interpreter this virtualenv was made from, without what a server never uses,
+    with the system libraries its modules need; its executable finds them and libpython
+    in ../lib wherever the folder is unpacked."""
     base = Path(sys.base_prefix)
     version = f"python{sys.version_info.major}.{sys.version_info.minor}"
 
@@ -156,16 +162,36 @@ def python_runtime(into: Path) -> None:
 
     shutil.copytree(base, into, symlinks=True, ignore=skip)
     (into / "lib" / version / "site-packages").mkdir(exist_ok=True)
+    binaries = [*(into / "lib").glob("libpython*.so.*")]
+    binaries += (into / "lib" / version / "lib-dynload").glob("*.so")
     strip = shutil.which("strip")
     if strip is not None:  # the debugging symbols: 30 MB of libpython's 33
-        binaries = [*(into / "lib").glob("libpython*.so.*"), into / "bin" / version]
-        binaries += (into / "lib" / version / "lib-dynload").glob("*.so")
-        run(strip, "--strip-unneeded", *binaries)
-    if sysconfig.get_config_var("Py_ENABLE_SHARED"):
-        patchelf = shutil.which("patchelf")
-        if patchelf is None:
-            sys.exit("bundle: patchelf is missing (apt-get install patchelf)")
-        run(patchelf, "--set-rpath", "$ORIGIN/../lib", into / "bin" / version)
+        run(strip, "--strip-unneeded", into / "bin" / version, *binaries)
+    system_libraries(into / "lib", [into / "bin" / version, *binaries])
+    patchelf = shutil.which("patchelf")
+    if patchelf is None:
+        sys.exit("bundle: patchelf is missing (apt-get install patchelf)")
+    # DT_RPATH (not RUNPATH, which pyenv's build sets to its own prefix): python/lib is
+    # searched first for the libraries of each, and for the libraries those load in turn
+    rpath = ("--force-rpath", "--set-rpath")
+    run(patchelf, *rpath, "$ORIGIN/../lib", into / "bin" / version)
+    for binary in binaries:
+        run(patchelf, *rpath, "$ORIGIN" if binary.parent.name == "lib" else "$ORIGIN/../..", binary)
+
+
+def system_libraries(lib: Path, binaries: list[Path]) -> None:
+    """Copies into ``lib`` the shared libraries of Debian that the interpreter and its
+    modules load (OpenSSL, SQLite, libffi, zlib, …), glibc's own left out: a minimal
+    Debian 12 may lack some, and an offline one cannot fetch them."""
+    ldd = shutil.which("ldd") or "/usr/bin/ldd"
+    found = subprocess.run(  # noqa: S603 - our own files
+        [ldd, *map(str, binaries)], capture_output=True, text=True, check=False
+    ).stdout
+    for name, path in re.findall(r"^\s+(\S+) => (/\S+) \(", found, re.M):
+        if name.startswith(GLIBC) or Path(path).resolve().is_relative_to(Path(sys.base_prefix)):
+            continue
+        if not (lib / name).exists():
+            shutil.copy2(Path(path).resolve(), lib / name)
 
 
 def cjk_font(into: Path) -> None:

@@ -55,8 +55,8 @@ elif [ -x "$HERE/python/bin/python$PYVER" ]; then
   if ! usable "$PYTHON"; then
     libs=$(missing_libraries)
     if [ -n "$libs" ]; then
-      fail "自带的 Python 找不到这些系统库：$libs（Debian 12 标准安装自带；缺少时请安装 libssl3 libsqlite3-0 libffi8 liblzma5 libbz2-1.0 libuuid1）" \
-           "the bundled Python cannot find these system libraries: $libs (a standard Debian 12 has them; else install libssl3 libsqlite3-0 libffi8 liblzma5 libbz2-1.0 libuuid1)"
+      fail "自带的 Python 找不到这些系统库：$libs（本安装包适用于 x86-64 的 Debian 12 或更新版本；请完整解压安装包）" \
+           "the bundled Python cannot find these system libraries: $libs (the bundle is for Debian 12 or newer on x86-64; unpack the whole bundle)"
     fi
     fail "自带的 Python（$PYTHON）无法运行；可设置 PINGYI_PYTHON 为本机的 Python $PYVER" \
          "the bundled Python ($PYTHON) does not run; set PINGYI_PYTHON to a Python $PYVER of this machine"

@@ -48,6 +48,14 @@ group = c.groups.get(code="service_recipients")
 print(json.dumps(token_issue(campaign=c, group=group, count=2, actor="installer").codes))
 """
 
+LIBRARIES = """
+import ctypes, sqlite3, ssl, sys
+print(sys.base_prefix)
+maps = [line.split()[-1] for line in open("/proc/self/maps") if ".so" in line]
+print(*sorted({m for m in maps if "/lib-dynload/" not in m and "/site-packages/" not in m
+               and "ld-linux" not in m and "/libm.so" not in m}))
+"""
+
 CLIENT = """
 import json, sys, time, urllib.error, urllib.request
 base = sys.argv[1]
@@ -165,11 +173,15 @@ def test_the_bundle_installs_and_serves_with_no_network(
     assert (home / "secret.key").is_file() and (home / "static" / "staticfiles.json").is_file()
     fonts = list((root / ".venv" / "share" / "pingyi" / "fonts").glob("*.tt[cf]"))
     assert fonts, "the Chinese font is not installed beside the virtualenv"
-    # the virtualenv is made from the bundled Python, not from one of this machine
-    base = offline.run(
-        root / ".venv" / "bin" / "python", "-c", "import sys; print(sys.base_prefix)"
-    )
-    assert base.stdout.strip() == str(root / "python")
+    # the virtualenv is made from the bundled Python, not from one of this machine, and its
+    # modules load the bundle's OpenSSL and SQLite, not the machine's (glibc alone is its)
+    base = offline.run(root / ".venv" / "bin" / "python", "-c", LIBRARIES)
+    assert base.returncode == 0, base.stderr
+    prefix, *libraries = base.stdout.split()
+    assert prefix == str(root / "python")
+    assert {Path(p).name.split(".so")[0] for p in libraries} >= {"libssl", "libsqlite3", "libffi"}
+    for library in libraries:
+        assert library.startswith(f"{root}/python/lib/") or "/libc.so" in library, library
 
     again = offline.run(root / "install.sh", env={"PINGYI_HOME": str(home)})
     assert again.returncode == 0, again.stdout[-3000:] + again.stderr[-3000:]
