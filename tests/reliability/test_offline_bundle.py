@@ -156,8 +156,38 @@ def offline(tmp_path: Path) -> Iterator[Namespace]:
         holder.wait()
 
 
+@pytest.fixture
+def database() -> Iterator[dict[str, str]]:
+    """SQLite in the test home; on the PostgreSQL run (PINGYI_TEST_DATABASE_URL), a database
+    of the test's own on that server, reached through its Unix socket (the namespace has no
+    route to 127.0.0.1 of this machine), so that the bundle's psycopg is used."""
+    url = os.environ.get("PINGYI_TEST_DATABASE_URL", "")
+    if not url.startswith("postgres"):
+        yield {}
+        return
+    import psycopg
+    from dj_database_url import parse
+
+    server = parse(url)
+    socket_dir = "/var/run/postgresql"
+    assert Path(f"{socket_dir}/.s.PGSQL.{server['PORT'] or 5432}").exists(), (
+        f"PostgreSQL has no Unix socket in {socket_dir}: the offline install cannot reach it"
+    )
+    name = f"pingyi_offline_{os.getpid()}"
+    admin = url.rsplit("/", 1)[0] + "/postgres"
+    with psycopg.connect(admin, autocommit=True) as connection:
+        connection.execute(f"DROP DATABASE IF EXISTS {name}")
+        connection.execute(f"CREATE DATABASE {name}")
+    try:
+        user = server["USER"] or "postgres"
+        yield {"PINGYI_DATABASE_URL": f"postgres://{user}@%2Fvar%2Frun%2Fpostgresql/{name}"}
+    finally:
+        with psycopg.connect(admin, autocommit=True) as connection:
+            connection.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+
+
 def test_the_bundle_installs_and_serves_with_no_network(
-    bundle: Path, offline: Namespace, tmp_path: Path
+    bundle: Path, offline: Namespace, database: dict[str, str], tmp_path: Path
 ) -> None:
     links = offline.run(IP or "ip", "-o", "link", "show").stdout.splitlines()
     assert [line.split(":")[1].strip() for line in links] == ["lo"]
@@ -166,7 +196,7 @@ def test_the_bundle_installs_and_serves_with_no_network(
     (root,) = tmp_path.glob("pingyi-bundle-*")
     home = tmp_path / "home"
     started = time.monotonic()
-    first = offline.run(root / "install.sh", env={"PINGYI_HOME": str(home)})
+    first = offline.run(root / "install.sh", env={"PINGYI_HOME": str(home), **database})
     print(f"install.sh: {time.monotonic() - started:.1f} s")
     assert first.returncode == 0, first.stdout[-3000:] + first.stderr[-3000:]
     assert "安装完成 / Installed: Pingyi" in first.stdout
@@ -183,12 +213,12 @@ def test_the_bundle_installs_and_serves_with_no_network(
     for library in libraries:
         assert library.startswith(f"{root}/python/lib/") or "/libc.so" in library, library
 
-    again = offline.run(root / "install.sh", env={"PINGYI_HOME": str(home)})
+    again = offline.run(root / "install.sh", env={"PINGYI_HOME": str(home), **database})
     assert again.returncode == 0, again.stdout[-3000:] + again.stderr[-3000:]
     assert "沿用已有的虚拟环境" in again.stdout and "keeping the virtualenv" in again.stdout
 
     pingyi = root / ".venv" / "bin" / "pingyi"
-    check = offline.run(pingyi, "check-deploy", env={"PINGYI_HOME": str(home)})
+    check = offline.run(pingyi, "check-deploy", env={"PINGYI_HOME": str(home), **database})
     assert check.returncode == 1, check.stdout + check.stderr
     listed = check.stdout + check.stderr
     for problem in ("未设置 PINGYI_ALLOWED_HOSTS", "PINGYI_HTTPS 不是 1", "从未备份"):
@@ -199,6 +229,7 @@ def test_the_bundle_installs_and_serves_with_no_network(
         "PINGYI_PUBLIC_URL": "https://pingyi.example.gov.cn",
         "PINGYI_HTTPS": "1",
         "PINGYI_WORKERS": "2",
+        **database,
     }
     backup = offline.run(pingyi, "backup", "--out", home / "backups" / "one.tar", env=production)
     assert backup.returncode == 0, backup.stdout + backup.stderr
@@ -228,6 +259,8 @@ def test_the_bundle_installs_and_serves_with_no_network(
         result = json.loads(answer.stdout)
         assert result["healthz"] == 200
         assert result["cast"] == 201, result["body"] + log.read_text()[-3000:]
+        if database:  # the installation's own PostgreSQL database, not SQLite in its home
+            assert not (home / "pingyi.sqlite3").exists()
     finally:
         os.killpg(server.pid, signal.SIGTERM)
         try:
