@@ -128,7 +128,7 @@ def pingyi_wheel(python: str, into: Path) -> Path:
 def download_wheels(python: str, requirements: Path, into: Path) -> None:
     CACHE.mkdir(parents=True, exist_ok=True)
     run(
-        python, "-m", "pip", "download", "-q", "--disable-pip-version-check",
+        python, "-m", "pip", "download", "-qq", "--disable-pip-version-check",
         "--require-hashes", "--only-binary=:all:", "--no-deps", "-d", CACHE, "-r", requirements,
     )  # fmt: skip
     pins = re.finditer(r"^([A-Za-z0-9._-]+)(?:\[[^\]]*\])?==(\S+)", requirements.read_text(), re.M)
