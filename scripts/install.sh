@@ -122,7 +122,8 @@ cat <<EOF
                         systemctl daemon-reload && systemctl enable --now pingyi pingyi-backup.timer
      （单元文件假定安装在 /srv/pingyi / the units assume /srv/pingyi）
   4. nginx:             cp $HERE/deploy/nginx/pingyi_proxy.conf /etc/nginx/
-                        cp $HERE/deploy/nginx/pingyi.conf /etc/nginx/sites-enabled/ && nginx -s reload
+                        cp $HERE/deploy/nginx/pingyi.conf /etc/nginx/sites-available/pingyi
+                        ln -sf ../sites-available/pingyi /etc/nginx/sites-enabled/ && nginx -s reload
   5. 日志 / logs:       cp $HERE/deploy/logrotate/pingyi /etc/logrotate.d/
   6. 检查 / check:      set -a; . /etc/pingyi/pingyi.env; set +a; $PINGYI check-deploy
      管理员 / admin:    $PINGYI manage createsuperuser
