@@ -81,9 +81,21 @@ print(json.dumps({"healthz": healthz, "cast": cast, "body": body}))
 """
 
 
+def require_namespaces() -> None:
+    """Skips (only) where a network namespace cannot be made: not root, no user namespaces."""
+    assert UNSHARE and NSENTER, "unshare and nsenter (util-linux) are missing"
+    probe = subprocess.run([UNSHARE, "-n", "true"], capture_output=True, text=True)
+    if probe.returncode != 0:
+        pytest.skip(
+            "`unshare -n` is not permitted here (root or user namespaces needed): "
+            + probe.stderr.strip()
+        )
+
+
 @pytest.fixture(scope="session")
 def bundle(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The archive of `make bundle`, built once per session."""
+    require_namespaces()  # before a build that nothing could use
     out = tmp_path_factory.mktemp("bundle")
     built = subprocess.run(
         [sys.executable, str(REPO / "scripts" / "bundle.py"), "--out", str(out)],
@@ -127,13 +139,7 @@ class Namespace:
 
 @pytest.fixture
 def offline(tmp_path: Path) -> Iterator[Namespace]:
-    assert UNSHARE and NSENTER, "unshare and nsenter (util-linux) are missing"
-    probe = subprocess.run([UNSHARE, "-n", "true"], capture_output=True, text=True)
-    if probe.returncode != 0:
-        pytest.skip(
-            "`unshare -n` is not permitted here (root or user namespaces needed): "
-            + probe.stderr.strip()
-        )
+    require_namespaces()
     assert IP, "ip (iproute2) is missing"
     holder = subprocess.Popen([UNSHARE, "-n", "sleep", "900"], start_new_session=True)
     try:
