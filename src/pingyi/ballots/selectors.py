@@ -114,19 +114,24 @@ def ballot_blocks(campaign: Campaign) -> list[Block]:
     table = Ballot._meta.db_table
     postgres = connection.vendor == "postgresql"
     concat = "string_agg(marks, '')" if postgres else "CAST(group_concat(marks, '') AS BLOB)"
-    # SET LOCAL needs a transaction; SQLite's would take the write lock (IMMEDIATE).
+    # A setting local to a transaction needs one; SQLite's would take the write lock.
     with transaction.atomic() if postgres else nullcontext(), connection.cursor() as cursor:
         if postgres:
             # A handful of groups: a hash table holds them whatever the statistics say (a
             # campaign just rewritten at close has none yet), where a sort of the million
-            # rows would spill to disk.
-            cursor.execute("SET LOCAL enable_sort = off")
+            # rows would spill to disk. Put back after, for the rest of a closing.
+            cursor.execute(
+                "SELECT current_setting('enable_sort'), set_config('enable_sort', 'off', true)"
+            )
+            before = cursor.fetchone()[0]
         cursor.execute(
             f"SELECT group_id, valid, source, count(*), {concat} FROM {table}"  # noqa: S608
             " WHERE campaign_id = %s GROUP BY group_id, valid, source",
             [campaign.pk],
         )
         rows = cursor.fetchall()
+        if postgres:
+            cursor.execute("SELECT set_config('enable_sort', %s, true)", [before])
     return [Block(g, bool(v), str(src), int(n), _as_bytes(text)) for g, v, src, n, text in rows]
 
 
