@@ -263,8 +263,7 @@ def add_registry_commands(sub: Any) -> None:
 
 
 def _more_commands(rsub: Any) -> None:
-    from pingyi.registry.services import CARRY_OVER
-    from pingyi.rules import registry as rules
+    from pingyi.rules import registry as rules  # pure: no Django before setup
 
     p = rsub.add_parser("unit", help=_("add a registering unit (a Chinese code is fine)"))
     p.add_argument("--cleanup", required=True)
@@ -280,7 +279,7 @@ def _more_commands(rsub: Any) -> None:
     p.set_defaults(func=cmd_deadlines, db=True)
     p = rsub.add_parser("decide", help=_("one decision for many projects of the current round"))
     p.add_argument("--cleanup", required=True)
-    p.add_argument("--decision", required=True, choices=(*rules.DECISIONS, CARRY_OVER))
+    p.add_argument("--decision", required=True, choices=(*rules.DECISIONS, rules.CARRY_OVER))
     p.add_argument("--project", type=int, action="append", help=_("a project's id"))
     p.add_argument("--undecided", action="store_true", help=_("every project still undecided"))
     p.add_argument("--unit", help=_("only the projects of this registering unit"))

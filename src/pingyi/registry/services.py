@@ -50,9 +50,7 @@ E_NO_PROJECTS = gettext_noop("choose at least one project")
 E_NO_PREVIOUS = gettext_noop("no decision of an earlier round to carry over")
 E_NOT_EXCLUDED = gettext_noop("%(project)r is in the clean-up's scope already")
 E_DOCUMENT = gettext_noop("a basis document needs its title and the body that issued it")
-
-# The bulk action's fourth choice: each project takes its latest earlier decision again.
-CARRY_OVER = "carry_over"
+CARRY_OVER = rules.CARRY_OVER
 
 
 @dataclass(frozen=True)

@@ -55,7 +55,11 @@ def bulk_form(cleanup: Cleanup, access: sel.Access, data: object = None) -> Bulk
     if cleanup.round in rules.UNIT_ROUNDS and not access.run:
         projects = projects.filter(unit_id__in=access.units)
     targets = cleanup.projects.filter(exclusion="").select_related("unit").order_by("id")
-    return BulkDecisionForm(data, projects=projects, targets=targets)
+    form = BulkDecisionForm(data, projects=projects, targets=targets)
+    if cleanup.round == rules.SELF_CHECK:  # no earlier round to carry over
+        decision = form.fields["decision"]
+        decision.choices = [c for c in BulkDecisionForm.CHOICES if c[0] != services.CARRY_OVER]  # type: ignore[attr-defined]
+    return form
 
 
 @guarded

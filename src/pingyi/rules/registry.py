@@ -29,6 +29,8 @@ from pingyi.rules.errors import RuleError, Term, gettext_noop
 KEEP, MERGE, CANCEL = "keep", "merge", "cancel"
 DECISIONS = (KEEP, MERGE, CANCEL)
 DECISION_WORDS = {KEEP: "保留", MERGE: "合并", CANCEL: "撤销"}
+# The bulk action's fourth choice: each project takes its latest earlier decision again.
+CARRY_OVER = "carry_over"
 
 # What kind of document the project rests on. Only the first four count as a basis (seed 000,
 # 二(二)2(2)): "没有法律、行政法规、中央文件明确规定，或者未经中央、省批准 … 予以撤销".
