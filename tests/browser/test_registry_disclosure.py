@@ -147,6 +147,17 @@ def _attach_the_basis(page: Page, server: LiveServer, tmp: Path, shots: Path) ->
     assert "中共中央《关于加强党员队伍建设的意见》" in page.inner_text("#documents")
     assert english_left(page.content(), FIXTURE_WORDS) == []
     page.screenshot(path=shots / "registry-project.png", full_page=True)
+    # Left out of scope and taken back: the page says why, and the decision form goes away.
+    page.click("#exclude-form >> xpath=.. >> summary")
+    page.select_option("#exclude-form #id_reason", "other")
+    page.fill("#exclude-form #id_note", "系本部门内部工作考核")
+    post_ok(page, "#exclude-form button[type=submit]", server.home / "server.log")
+    assert "系本部门内部工作考核" in page.inner_text("#exclusion")
+    assert page.locator("#decide-form").count() == 0
+    assert english_left(page.content(), FIXTURE_WORDS) == []
+    page.screenshot(path=shots / "registry-project-out-of-scope.png", full_page=True)
+    post_ok(page, "#include", server.home / "server.log")
+    assert page.locator("#exclusion").count() == 0
 
 
 def _run_the_rounds(page: Page, server: LiveServer, shots: Path) -> None:
