@@ -215,3 +215,24 @@ def test_the_api_gives_the_deadlines_on_a_given_day_and_decides_in_bulk(cast: Ca
     assert out.json()["exclusion"] == "staff_assessment"
     stats = office.get(f"{base}/stats").json()
     assert (stats["total"]["registered"], stats["total"]["excluded"]) == (2, 1)
+
+
+def test_the_api_publishes_below_the_target_only_with_a_reason(cast: Cast) -> None:
+    projects = three(cast)
+    for name in (r.INITIAL_AUDIT, r.JOINT_MEETING, r.HIGHER_ADJUSTMENT):
+        decisions_bulk(cleanup=cast.cleanup, projects=projects[:1], decision=r.KEEP, actor=OFFICE)
+        decisions_bulk(cleanup=cast.cleanup, projects=projects[1:], decision=r.CANCEL,
+                       reason="不符合实际需要", actor=OFFICE)  # fmt: skip
+        cleanup_advance(cleanup=cast.cleanup, target=name, actor=OFFICE)
+    office = client_for(cast.alice)
+    url = f"/api/registry/cleanups/{cast.cleanup.code}/advance"
+    refused = office.post(url, json.dumps({"to": "published"}), content_type=JSON)
+    assert refused.status_code == 409
+    assert refused.json()["detail"] == (
+        "the reduction rate 66.7% is below the target 70.0%: record the reason to publish"
+    )
+    done = office.post(url, json.dumps({"to": "published", "reason": "上级同意"}),
+                       content_type=JSON)  # fmt: skip
+    assert done.json()["publish_reason"] == "上级同意"
+    kept = client_for(None).get(f"/api/registry/kept/{cast.cleanup.code}").json()
+    assert [k["name"] for k in kept] == ["甲"]

@@ -72,9 +72,11 @@ def test_the_publication_is_overdue_after_may_until_the_list_is_published() -> N
 
 
 def test_a_unit_has_filed_when_every_project_has_its_proposal() -> None:
-    assert s.unit_filed(projects=3, decided=3)
-    assert not s.unit_filed(projects=3, decided=2)
-    assert not s.unit_filed(projects=0, decided=0)  # nothing registered: nothing filed
+    assert s.unit_filed(registered=3, in_scope=3, decided=3)
+    assert not s.unit_filed(registered=3, in_scope=3, decided=2)
+    assert s.unit_filed(registered=3, in_scope=2, decided=2)  # one out of scope
+    assert s.unit_filed(registered=1, in_scope=0, decided=0)  # all out of scope
+    assert not s.unit_filed(registered=0, in_scope=0, decided=0)  # nothing registered
 
 
 @pytest.mark.parametrize("code", ["省委-01", "市委组织部", "qingli-2009", "镇_3"])

@@ -268,6 +268,7 @@ def units_not_filed(cleanup: Cleanup) -> list[RegisteringUnit]:
     without the unit's self-check proposal (one query)."""
     in_scope = Q(projects__exclusion="")
     units = cleanup.units.order_by("code").annotate(
+        registered=Count("projects", distinct=True),
         n=Count("projects", filter=in_scope, distinct=True),
         decided=Count(
             "projects",
@@ -275,7 +276,11 @@ def units_not_filed(cleanup: Cleanup) -> list[RegisteringUnit]:
             distinct=True,
         ),
     )
-    return [u for u in units if not schedule_rules.unit_filed(projects=u.n, decided=u.decided)]
+    return [
+        u
+        for u in units
+        if not schedule_rules.unit_filed(registered=u.registered, in_scope=u.n, decided=u.decided)
+    ]
 
 
 def cleanup_deadlines(cleanup: Cleanup, today: dt.date) -> list[DeadlineLine]:

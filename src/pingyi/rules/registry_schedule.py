@@ -123,7 +123,8 @@ def deadline_state(deadline: Deadline, *, current_round: str, today: dt.date) ->
     return UPCOMING
 
 
-def unit_filed(*, projects: int, decided: int) -> bool:
+def unit_filed(*, registered: int, in_scope: int, decided: int) -> bool:
     """A registering unit has filed its self-check tables when it registered its projects and
-    proposed a decision on every one (a unit with none to report files nothing: not filed)."""
-    return projects > 0 and decided >= projects
+    proposed a decision on every one in scope (a unit with nothing registered has filed
+    nothing; one whose every project is out of scope has filed)."""
+    return registered > 0 and decided >= in_scope
