@@ -105,6 +105,12 @@ _ALL = (
     Action("registry.unit.member_added", gettext_noop("registry unit member added")),
     Action("registry.project.registered", gettext_noop("appraisal project registered")),
     Action("registry.project.decided", gettext_noop("appraisal project decided")),
+    Action("registry.project.bulk_decided", gettext_noop("appraisal projects decided together")),
+    Action("registry.project.excluded", gettext_noop("appraisal project left out of scope")),
+    Action("registry.project.included", gettext_noop("appraisal project taken back in scope")),
+    Action("registry.basis.added", gettext_noop("basis document attached")),
+    Action("registry.basis.removed", gettext_noop("basis document removed")),
+    Action("registry.schedule.set", gettext_noop("clean-up deadlines set")),
     # disclosure
     Action("disclosure.item.created", gettext_noop("disclosure item drafted")),
     Action("disclosure.item.edited", gettext_noop("disclosure item edited")),
