@@ -60,6 +60,10 @@ class Load:
     receipts: list[str] = field(default_factory=list)
     errors: int = 0
     seconds: float = 0.0
+    # (time.monotonic() at the answer, status; 0 for a connection error): for runs that
+    # change something midway (bench/scaleout.py kills a server)
+    events: list[tuple[float, int]] = field(default_factory=list)
+    began: float = 0.0
 
     @property
     def rate(self) -> float:
@@ -88,7 +92,11 @@ def post(port: int, path: str, body: bytes) -> tuple[int, bytes]:
         connection.close()
 
 
-def run_load(port: int, path: str, bodies: list[bytes], duration: float) -> Load:
+def run_load(
+    port: int, path: str, bodies: list[bytes], duration: float, connections: int = CONNECTIONS
+) -> Load:
+    """``connections`` threads POST the bodies in turn (each body once, a new connection per
+    request) for ``duration`` seconds or until the bodies run out."""
     load = Load()
     lock = threading.Lock()
     position = [0]
@@ -104,24 +112,26 @@ def run_load(port: int, path: str, bodies: list[bytes], duration: float) -> Load
             started = time.perf_counter()
             try:
                 status, content = post(port, path, body)
-            except OSError:
+            except (OSError, http.client.HTTPException):
                 with lock:
                     load.errors += 1
+                    load.events.append((time.monotonic(), 0))
                 continue
             spent = time.perf_counter() - started
             with lock:
+                load.events.append((time.monotonic(), status))
                 load.latencies.append(spent)
                 load.statuses[status] = load.statuses.get(status, 0) + 1
                 if status == 201 and path == "/api/ballots":
                     load.receipts.append(json.loads(content)["receipt"])
 
-    threads = [threading.Thread(target=worker) for _ in range(CONNECTIONS)]
-    began = time.monotonic()
+    threads = [threading.Thread(target=worker) for _ in range(connections)]
+    load.began = time.monotonic()
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join()
-    load.seconds = time.monotonic() - began
+    load.seconds = time.monotonic() - load.began
     return load
 
 
@@ -176,7 +186,8 @@ def stored_receipts(url: str) -> tuple[set[str], int, int]:
         return codes, int(ballots[0]) if ballots else 0, int(uses[0]) if uses else 0
 
 
-def bench_backend(name: str, url: str, home: Path, duration: float, tokens: int) -> None:
+def bench_env(url: str, home: Path) -> dict[str, str]:
+    """The servers' environment: this database, this home, limits out of the way."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("PINGYI_")}
     env.update(
         PINGYI_HOME=str(home),
@@ -187,6 +198,12 @@ def bench_backend(name: str, url: str, home: Path, duration: float, tokens: int)
         PINGYI_TOKEN_FAILURES="10000000",
         PINGYI_BALLOT_POSTS="10000000",
     )
+    return env
+
+
+def ballot_bodies(env: dict[str, str], home: Path, url: str, tokens: int) -> list[bytes]:
+    """Migrates the database, opens a campaign with ``tokens`` codes and returns one ballot
+    body (JSON for POST /api/ballots) per code, each code once."""
     pingyi = str(BIN / "pingyi")
     subprocess.run([pingyi, "manage", "migrate", "-v", "0"], env=env, check=True)
     subprocess.run([pingyi, "manage", "collectstatic", "--noinput", "-v", "0"], env=env, check=True)
@@ -203,7 +220,7 @@ def bench_backend(name: str, url: str, home: Path, duration: float, tokens: int)
     subprocess.run([sys.executable, "-c", SETUP, str(tokens), str(codes_file)], env=env, check=True)
     issued = json.loads(codes_file.read_text())
     marks = ["满意", "基本满意", "满意", "不满意"]
-    bodies = [
+    return [
         json.dumps(
             {
                 "token": code,
@@ -213,7 +230,11 @@ def bench_backend(name: str, url: str, home: Path, duration: float, tokens: int)
         ).encode()
         for i, code in enumerate(issued["codes"])
     ]
-    port = free_port()
+
+
+def start_gunicorn(env: dict[str, str], home: Path, port: int) -> subprocess.Popen[bytes]:
+    """`make serve`'s server (deploy/gunicorn.conf.py) on ``port``, in a process group of its
+    own (its master and workers: ``os.killpg(server.pid, …)``); answering when it returns."""
     server = subprocess.Popen(
         [
             str(BIN / "gunicorn"),
@@ -226,19 +247,33 @@ def bench_backend(name: str, url: str, home: Path, duration: float, tokens: int)
         stderr=(home / "server.log").open("ab"),
         start_new_session=True,
     )
+    for _ in range(300):
+        try:
+            post(port, "/bench/bare", b"{}")
+            break
+        except OSError:
+            time.sleep(0.1)
+    return server
+
+
+def stop_gunicorn(server: subprocess.Popen[bytes]) -> None:
+    if server.poll() is None:
+        os.killpg(server.pid, signal.SIGTERM)
+    server.wait(timeout=30)
+
+
+def bench_backend(name: str, url: str, home: Path, duration: float, tokens: int) -> None:
+    env = bench_env(url, home)
+    bodies = ballot_bodies(env, home, url, tokens)
+    last_code = json.loads(bodies[-1])["token"]
+    port = free_port()
+    server = start_gunicorn(env, home, port)
     try:
-        for _ in range(300):
-            try:
-                post(port, "/bench/bare", b"{}")
-                break
-            except OSError:
-                time.sleep(0.1)
-        weight, requests = page_weight(port, issued["codes"][-1])
+        weight, requests = page_weight(port, last_code)
         bare = run_load(port, "/bench/bare", [b'{"x": 1}'] * 10_000_000, duration)
         ballots = run_load(port, "/api/ballots", bodies[:-1], duration)
     finally:
-        os.killpg(server.pid, signal.SIGTERM)
-        server.wait(timeout=30)
+        stop_gunicorn(server)
     stored, ballot_rows, uses = stored_receipts(url)
     report(name, bare, ballots, stored, ballot_rows, uses, weight, requests)
 
@@ -275,15 +310,16 @@ def report(
         print(f"   {name}: {line}")
 
 
-def postgres_available() -> bool:
+def postgres_available(database: str = "pingyi_bench") -> bool:
+    """Whether PostgreSQL answers on 127.0.0.1:5432; if so, ``database`` is made afresh."""
     try:
         import psycopg
 
         with psycopg.connect(
             PG_ADMIN.replace("postgres://", "postgresql://"), autocommit=True, connect_timeout=3
         ) as db:
-            db.execute("DROP DATABASE IF EXISTS pingyi_bench")
-            db.execute("CREATE DATABASE pingyi_bench")
+            db.execute(f"DROP DATABASE IF EXISTS {database} WITH (FORCE)")  # type: ignore[arg-type]
+            db.execute(f"CREATE DATABASE {database}")  # type: ignore[arg-type]
         return True
     except Exception:  # no server here: SQLite only
         return False

@@ -13,7 +13,10 @@
     index of committees and one committee's page, each against 200 KB) under 32 connections
     for 30 s, and the grading's full list as PDF (bench/notice_load.py);
 (g) the token sheets: PDF + CSV streamed into a ZIP for 10,000 codes, and its memory at
-    2,000 and 20,000 (bench/sheets_bench.py).
+    2,000 and 20,000 (bench/sheets_bench.py);
+(h) past one machine: two app servers behind nginx on one PostgreSQL and one Redis against
+    one, 64 connections casting ballots for 30 s, and one of the two killed mid-run
+    (bench/scaleout.py).
 
 Every measurement runs in a fresh process (bench/tasks.py) so that its peak memory is its own.
 Everything happens in a temporary folder (PINGYI_HOME, a fresh SQLite database) that is
@@ -58,7 +61,7 @@ GOAL_STORAGE_RATIO = 2.0  # bytes per stored ballot beside BYTES_BEFORE
 # 348.6 MB heap (the close's rewrite leaves a dead copy until VACUUM) + 133.6 MB indexes.
 BYTES_BEFORE = {"SQLite": 167, "PostgreSQL": 482}
 POSTGRES_URL = "postgres://postgres@127.0.0.1:5432/postgres"
-SECTIONS = ("a", "b", "c", "d", "e", "f", "g")
+SECTIONS = ("a", "b", "c", "d", "e", "f", "g", "h")
 GOAL_CSV_RATE = 50_000
 GOAL_XLSX_RATE = 10_000
 
@@ -528,6 +531,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         # (f) the public notice pages under load, in its own process (its own server)
         if "f" in wanted:
             subprocess.run([sys.executable, str(BENCH / "notice_load.py"), *quick], check=False)
+        # (h) two app servers behind nginx against one, one killed (its own servers)
+        if "h" in wanted:
+            subprocess.run([sys.executable, str(BENCH / "scaleout.py"), *quick], check=False)
         say(f"   (whole run {seconds(time.perf_counter() - began)}; {load()})")
     finally:
         shutil.rmtree(root, ignore_errors=True)
