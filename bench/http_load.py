@@ -318,8 +318,8 @@ def postgres_available(database: str = "pingyi_bench") -> bool:
         with psycopg.connect(
             PG_ADMIN.replace("postgres://", "postgresql://"), autocommit=True, connect_timeout=3
         ) as db:
-            db.execute(f"DROP DATABASE IF EXISTS {database} WITH (FORCE)")  # type: ignore[arg-type]
-            db.execute(f"CREATE DATABASE {database}")  # type: ignore[arg-type]
+            db.execute(f"DROP DATABASE IF EXISTS {database} WITH (FORCE)")
+            db.execute(f"CREATE DATABASE {database}")
         return True
     except Exception:  # no server here: SQLite only
         return False

@@ -562,6 +562,19 @@ def summary(ones: list[Run], two: Run, killed: Run, runs: list[Run]) -> None:
     )
 
 
+def drop_database() -> None:
+    """The bench's database is dropped at the end, as the other sections' are."""
+    try:
+        import psycopg
+
+        with psycopg.connect(
+            PG_ADMIN.replace("postgres://", "postgresql://"), autocommit=True, connect_timeout=3
+        ) as db:
+            db.execute(f"DROP DATABASE IF EXISTS {DATABASE} WITH (FORCE)")
+    except Exception:  # no server here: nothing was made
+        return
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument("--quick", action="store_true", help="5 s per run instead of 30 s")
@@ -574,6 +587,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         scaleout(duration, per_run, root)
     finally:
+        drop_database()
         if args.keep:
             say(f"   work folder kept: {root}")
         else:
