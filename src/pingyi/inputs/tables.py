@@ -580,7 +580,9 @@ def _normalised(table: Table, raw: Collection[int] = ()) -> Table:
     cleaned = [n for i, n in enumerate(names) if i not in raw]
     frame = table.frame.with_columns(pl.col(n).str.strip_chars().replace("", None) for n in cleaned)
     if names:
-        frame = frame.filter(pl.any_horizontal(pl.col(n).is_not_null() for n in names))
+        filled = frame.select(pl.any_horizontal(pl.col(n).is_not_null() for n in names))
+        if not filled.to_series().all():  # a filter copies every column
+            frame = frame.filter(filled.to_series())
     return replace(table, frame=frame)
 
 

@@ -22,13 +22,15 @@ from collections import deque
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
+from itertools import chain
 from typing import IO
 
 import numpy as np
 import numpy.typing as npt
 import polars as pl
 
-BLOCK = 1 << 23  # bytes of XML cut into cells at a time
+BLOCK = 1 << 19  # bytes of XML cut into cells at a time (its arrays stay in the cache)
+BATCH = 1 << 20  # cells turned into polars columns at a time (polars' cost is per call)
 WORKERS = 2
 SEP = 1  # joins the values of a block into one text; XML 1.0 text cannot hold U+0001
 _SEP_BYTE = bytes([SEP])
@@ -74,27 +76,31 @@ def read_sheet(
         member = first_sheet(archive)
         shared = shared_strings(archive)
         dates = date_styles(archive)
-        parts = []
-        rows = 0
-        # Blocks are inflated here while two threads cut the ones before (numpy and polars
-        # let go of the GIL); at most WORKERS blocks wait, so memory stays a few blocks.
+        parts: list[Future[pl.DataFrame]] = []
+        cuts: list[_Cut] = []
+        cells = rows = 0
+        # Blocks are inflated here while two threads cut the ones before and turn them into
+        # polars columns (numpy and polars let go of the GIL); at most WORKERS blocks wait.
         with archive.open(member) as stream, ThreadPoolExecutor(WORKERS) as pool:
-            waiting: deque[Future[tuple[pl.DataFrame, int]]] = deque()
-            for block in _blocks(stream):
-                waiting.append(pool.submit(_cut, block, formula, dates, shared))
-                while len(waiting) > WORKERS or (waiting and waiting[0].done()):
-                    part, counted = waiting.popleft().result()
-                    rows += counted
+            waiting: deque[Future[_Cut]] = deque()
+            for block in chain(_blocks(stream), [None]):  # None: the end
+                if block is not None:
+                    waiting.append(pool.submit(_cut, block, formula, dates))
+                while waiting and (
+                    block is None or len(waiting) > WORKERS or waiting[0].done()
+                ):
+                    cut = waiting.popleft().result()
+                    rows, cells = rows + cut.rows, cells + len(cut.kinds)
                     if rows > limit + 1:
                         raise too_many
-                    parts.append(part)
-            while waiting:
-                part, counted = waiting.popleft().result()
-                rows += counted
-                if rows > limit + 1:
-                    raise too_many
-                parts.append(part)
-        return Sheet(_joined_parts(parts))
+                    cuts.append(cut)
+                    if cells >= BATCH:
+                        parts.append(pool.submit(_batch, cuts, shared))
+                        cuts, cells = [], 0
+            if cuts:
+                parts.append(pool.submit(_batch, cuts, shared))
+            frames = [part.result() for part in parts]
+        return Sheet(_joined_parts(frames))
     except (
         Unsupported,
         KeyError,
@@ -218,10 +224,21 @@ for _kind, _pairs in (
         _TAGS[_pair[0] << 8 | _pair[1]] = _kind
 
 
-def _cut(
-    block: bytes, formula: Refusal, dates: set[int], shared: pl.Series
-) -> tuple[pl.DataFrame, int]:
-    """The cells of one block (whole rows), and the number of its rows."""
+@dataclass(frozen=True)
+class _Cut:
+    """The valued cells of a block: row, column, kind, and their values' bytes (each followed
+    by SEP); ``rows`` counts its rows, ``odd`` tells that some text may need unescaping."""
+
+    numbers: npt.NDArray[np.int64]
+    columns: npt.NDArray[np.int64]
+    kinds: npt.NDArray[np.int8]
+    values: bytes
+    rows: int
+    odd: bool
+
+
+def _cut(block: bytes, formula: Refusal, dates: set[int]) -> _Cut:
+    """The cells of one block (whole rows)."""
     if _SEP_BYTE in block:
         raise Unsupported("a control character in the XML")
     a = np.frombuffer(block, dtype=np.uint8)
@@ -236,7 +253,8 @@ def _cut(
     is_cell = tags == CELL
     at = np.flatnonzero(is_cell)
     if not len(at):
-        return _EMPTY, len(numbers)
+        none = np.zeros(0, dtype=np.int64)
+        return _Cut(none, none, np.zeros(0, dtype=np.int8), b"", len(numbers), odd=False)
     starts = lt[at]
     row_of = np.searchsorted(lt[is_row], starts) - 1  # each cell's row: the last row before it
     if row_of[0] < 0:
@@ -264,14 +282,27 @@ def _cut(
     if dates and np.isin(styles[owner][kind == NUMBER], list(dates)).any():
         raise Unsupported("a date")
     begin = np.where(long, pos + len(_PRESERVE), pos + 3)
-    texts = _joined(a, begin, end) if len(pos) else pl.Series([], dtype=pl.String)
-    if b"&" in block or b"\r" in block or (b"_" in block and b"_x" in block):  # _x000D_
-        odd = (pl.Series(kind) == TEXT) & texts.str.contains(r"[&\r]|_x[0-9A-Fa-f]{4}_")
+    odd = b"&" in block or b"\r" in block or (b"_" in block and b"_x" in block)  # _x000D_
+    return _Cut(
+        numbers[row_of[owner]], columns[owner], kind, _joined(a, begin, end), len(numbers), odd
+    )
+
+
+def _batch(cuts: list[_Cut], shared: pl.Series) -> pl.DataFrame:
+    """The cells of some blocks as polars columns (one row per sheet row)."""
+    kinds = np.concatenate([c.kinds for c in cuts])
+    if not len(kinds):
+        return _EMPTY
+    joined = pl.Series([b"".join(c.values for c in cuts)[:-1]], dtype=pl.Binary)
+    texts = joined.cast(pl.String).str.split(chr(SEP)).explode()  # the cast checks UTF-8
+    if any(c.odd for c in cuts):
+        odd = (pl.Series(kinds) == TEXT) & texts.str.contains(r"[&\r]|_x[0-9A-Fa-f]{4}_")
         if odd.any():
             where = odd.arg_true()
             texts = texts.scatter(where, _converted(texts.gather(where), _unescape))
-    texts = _texts(kind, texts, shared)
-    return _grid(numbers[row_of[owner]], columns[owner], texts), len(numbers)
+    texts = _texts(kinds, texts, shared)
+    numbers = np.concatenate([c.numbers for c in cuts])
+    return _grid(numbers, np.concatenate([c.columns for c in cuts]), texts)
 
 
 _EMPTY = pl.DataFrame(schema={"row": pl.Int64})
@@ -282,19 +313,20 @@ def _grid(
 ) -> pl.DataFrame:
     """Cells (in the sheet's order) → one row per sheet row, one column per sheet column."""
     keep = (texts.is_not_null() & (texts != "")).to_numpy()
-    rows, columns, texts = rows[keep], columns[keep], texts.filter(pl.Series(keep))
+    if not keep.all():
+        rows, columns, texts = rows[keep], columns[keep], texts.filter(pl.Series(keep))
     if not len(rows):
         return _EMPTY
     new = np.ones(len(rows), dtype=bool)
     new[1:] = rows[1:] != rows[:-1]
-    width = int(columns.max()) + 1
-    slot = (np.cumsum(new) - 1) * width + columns
-    count = int(np.count_nonzero(new))
-    grid = pl.repeat(None, count * width, dtype=pl.String, eager=True).scatter(slot, texts)
-    return pl.DataFrame({"g": grid}).select(
-        pl.lit(pl.Series(rows[new], dtype=pl.Int64)).alias("row"),
-        *(pl.col("g").gather_every(width, offset=i).alias(f"a{i}") for i in range(width)),
-    )
+    count, width = int(np.count_nonzero(new)), int(columns.max()) + 1
+    # Where each slot of the grid, column by column, finds its text (NaN: none, a null).
+    where = np.full((width, count), np.nan)
+    where[columns, np.cumsum(new) - 1] = np.arange(len(texts))
+    grid = texts.gather(pl.Series(where.ravel(), nan_to_null=True).cast(pl.UInt32))
+    data = {"row": pl.Series(rows[new], dtype=pl.Int64)}
+    data |= {f"a{i}": grid.slice(i * count, count) for i in range(width)}
+    return pl.DataFrame(data)
 
 
 def _joined_parts(parts: list[pl.DataFrame]) -> pl.DataFrame:
@@ -411,16 +443,15 @@ def _attributes(
 
 def _joined(
     a: npt.NDArray[np.uint8], begin: npt.NDArray[np.intp], end: npt.NDArray[np.intp]
-) -> pl.Series:
-    """The texts a[begin:end], as one String series (gathered into one buffer, then split)."""
+) -> bytes:
+    """The texts a[begin:end], each followed by SEP, in one buffer."""
     lengths = end - begin + 1  # each text and its separator
     total = int(lengths.sum())
     offsets = np.cumsum(lengths) - lengths
     index = np.arange(total, dtype=np.int64) - np.repeat(offsets - begin, lengths)
     out = a[index]
     out[offsets + lengths - 1] = SEP
-    text = out[:-1].tobytes().decode()
-    return pl.Series([text], dtype=pl.String).str.split(chr(SEP)).explode()
+    return out.tobytes()
 
 
 # --------------------------------------------------------------------------- values as text
