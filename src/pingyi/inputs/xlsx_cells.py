@@ -86,9 +86,7 @@ def read_sheet(
             for block in chain(_blocks(stream), [None]):  # None: the end
                 if block is not None:
                     waiting.append(pool.submit(_cut, block, formula, dates))
-                while waiting and (
-                    block is None or len(waiting) > WORKERS or waiting[0].done()
-                ):
+                while waiting and (block is None or len(waiting) > WORKERS or waiting[0].done()):
                     cut = waiting.popleft().result()
                     rows, cells = rows + cut.rows, cells + len(cut.kinds)
                     if rows > limit + 1:
