@@ -23,7 +23,7 @@ from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from itertools import chain
-from typing import IO
+from typing import IO, cast
 
 import numpy as np
 import numpy.typing as npt
@@ -449,7 +449,7 @@ def _joined(
     index = np.arange(total, dtype=np.int64) - np.repeat(offsets - begin, lengths)
     out = a[index]
     out[offsets + lengths - 1] = SEP
-    return out.tobytes()
+    return cast(bytes, out.tobytes())
 
 
 # --------------------------------------------------------------------------- values as text
