@@ -305,9 +305,14 @@ def refuse_nul(table: Table) -> None:
         for i, title in enumerate(table.header)
         if NUL in title
     ]
-    for index in range(len(table.header)):
+    names = [f"c{i}" for i in range(len(table.header))]
+    # One parallel pass says which columns hold one at all; only those are searched again.
+    held = table.frame.select(pl.col(n).str.contains(NUL, literal=True).any() for n in names)
+    for index, holds in enumerate(held.row(0) if names else ()):
         if len(problems) >= MAX_CELL_PROBLEMS:
             break
+        if not holds:
+            continue
         mask = table.column(index).str.contains(NUL, literal=True).fill_null(False)
         if mask.any():
             problems += problems_at(

@@ -241,7 +241,7 @@ def _cut(block: bytes, formula: Refusal, dates: set[int]) -> _Cut:
         raise Unsupported("a control character in the XML")
     a = np.frombuffer(block, dtype=np.uint8)
     lt = np.flatnonzero(a == _LT)
-    tags = _TAGS[(a[lt + 1].astype(np.uint16) << 8) | a[lt + 2]]
+    tags = _TAGS[(a[1:][lt].astype(np.uint16) << 8) | a[2:][lt]]
     if (tags == FORMULA).any():
         _refuse(block, lt[tags == CELL], int(lt[np.argmax(tags == FORMULA)]), formula)
     if not tags.all():
@@ -264,9 +264,9 @@ def _cut(block: bytes, formula: Refusal, dates: set[int]) -> _Cut:
     # Values: <v>…</v> or <is><t>…</t></is> (the t of xml:space="preserve" included).
     found = np.flatnonzero((tags == VALUE) | (tags == PRESERVED))
     pos, end = lt[found], lt[found + 1]
-    if (a[end + 1] != _SLASH).any():
+    if (a[1:][end] != _SLASH).any():
         raise Unsupported("a value holding elements (rich text)")
-    long = a[pos + 2] == _SPACE
+    long = a[2:][pos] == _SPACE
     if long.any():
         check = pos[long][:, None] + np.arange(len(_PRESERVE))
         if (a[check] != np.frombuffer(_PRESERVE, dtype=np.uint8)).any():
@@ -275,7 +275,7 @@ def _cut(block: bytes, formula: Refusal, dates: set[int]) -> _Cut:
     if len(owner) and ((owner < 0).any() or (np.diff(owner) == 0).any()):
         raise Unsupported("a value outside a cell, or two in one")
     kind = kinds[owner]
-    if (kind[a[pos + 1] == ord("t")] != TEXT).any():
+    if (kind[a[1:][pos] == ord("t")] != TEXT).any():
         raise Unsupported("inline text in a cell of another type")
     if dates and np.isin(styles[owner][kind == NUMBER], list(dates)).any():
         raise Unsupported("a date")
@@ -352,7 +352,7 @@ def _digits(
     count = np.zeros(len(at), dtype=np.int64)
     going = np.ones(len(at), dtype=bool)
     for k in range(most + 1):
-        x = a[at + k]
+        x = a[k:][at]
         going &= (x >= ord("0")) & (x <= ord("9"))
         number = np.where(going, number * 10 + x - ord("0"), number)
         count += going
@@ -381,11 +381,11 @@ def _columns(
     """Each cell's column (0-based) from its r="…" (its first attribute, naming the cell's
     row), and the position after that attribute."""
     if (
-        (a[starts + 3] != ord("r")) | (a[starts + 4] != ord("=")) | (a[starts + 5] != _QUOTE)
+        (a[3:][starts] != ord("r")) | (a[4:][starts] != ord("=")) | (a[5:][starts] != _QUOTE)
     ).any():
         raise Unsupported("a cell without its reference first")
     p = starts + 6
-    letters = [a[p + k] for k in range(4)]
+    letters = [a[k:][p] for k in range(4)]
     upper = [(x >= ord("A")) & (x <= ord("Z")) for x in letters]
     if not upper[0].all() or (upper[1] & upper[2] & upper[3]).any():
         raise Unsupported("a bad reference")
@@ -408,15 +408,15 @@ def _attributes(
     styles = np.zeros(len(at), dtype=np.int64)
     at = at.copy()
     for _ in range(2):  # s="…" and t="…", in either order
-        named = (a[at] == _SPACE) & (a[at + 2] == ord("=")) & (a[at + 3] == _QUOTE)
-        style = named & (a[at + 1] == ord("s"))
+        named = (a[at] == _SPACE) & (a[2:][at] == ord("=")) & (a[3:][at] == _QUOTE)
+        style = named & (a[1:][at] == ord("s"))
         if style.any():
             number, count = _digits(a, at[style] + 4, 6)
             styles[style] = number
             at[style] += 5 + count
-        typed = named & (a[at + 1] == ord("t"))
+        typed = named & (a[1:][at] == ord("t"))
         if typed.any():
-            first, second = a[at[typed] + 4], a[at[typed] + 5]
+            first, second = a[4:][at[typed]], a[5:][at[typed]]
             kind = np.full(len(first), -1, dtype=np.int8)
             width = np.zeros(len(first), dtype=np.int64)
             for value, code in ((b"n", NUMBER), (b"s", SHARED), (b"b", BOOLEAN)):
@@ -431,8 +431,8 @@ def _attributes(
             at[typed] += 5 + width
     if (a[at - 1] != _QUOTE).any():
         raise Unsupported("an attribute this reader does not take")
-    at[(a[at] == _SPACE) & (a[at + 1] == _SLASH)] += 1  # openpyxl writes <c r="A1" s="1" />
-    closed = (a[at] == _SLASH) & (a[at + 1] == _GT)
+    at[(a[at] == _SPACE) & (a[1:][at] == _SLASH)] += 1  # openpyxl writes <c r="A1" s="1" />
+    closed = (a[at] == _SLASH) & (a[1:][at] == _GT)
     at[closed] += 1
     if (a[at] != _GT).any():
         raise Unsupported("an attribute this reader does not take")
