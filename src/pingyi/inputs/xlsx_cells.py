@@ -16,6 +16,7 @@ cell.
 from __future__ import annotations
 
 import html
+import os
 import re
 import zipfile
 from collections import deque
@@ -29,9 +30,11 @@ import numpy as np
 import numpy.typing as npt
 import polars as pl
 
+from pingyi.rules.errors import InputError
+
 BLOCK = 1 << 19  # bytes of XML cut into cells at a time (its arrays stay in the cache)
 BATCH = 1 << 20  # cells turned into polars columns at a time (polars' cost is per call)
-WORKERS = 2
+WORKERS = max(2, min(4, os.cpu_count() or 2))  # threads cutting blocks (and blocks waiting)
 SEP = 1  # joins the values of a block into one text; XML 1.0 text cannot hold U+0001
 _SEP_BYTE = bytes([SEP])
 
@@ -49,7 +52,7 @@ _DATE_FORMATS = {*range(14, 23), *range(27, 37), *range(45, 48), *range(50, 59)}
 # What a cell's value is, by its t= attribute (and where it stands).
 NUMBER, SHARED, TEXT, BOOLEAN = 0, 1, 2, 3
 
-Refusal = Callable[[str], Exception]  # a formula in the cell named: the error to raise
+Refusal = Callable[[str], InputError]  # a formula in the cell named: the error to raise
 
 
 class Unsupported(Exception):
@@ -65,7 +68,7 @@ class Sheet:
 
 
 def read_sheet(
-    archive: zipfile.ZipFile, *, limit: int, too_many: Exception, formula: Refusal
+    archive: zipfile.ZipFile, *, limit: int, too_many: InputError, formula: Refusal
 ) -> Sheet | None:
     """The first sheet, or None when it must be read by calamine.
 
@@ -99,14 +102,9 @@ def read_sheet(
                 parts.append(pool.submit(_batch, cuts, shared))
             frames = [part.result() for part in parts]
         return Sheet(_joined_parts(frames))
-    except (
-        Unsupported,
-        KeyError,
-        IndexError,
-        ValueError,
-        zipfile.BadZipFile,
-        pl.exceptions.PolarsError,
-    ):
+    except InputError:
+        raise  # a formula, too many rows: the file is refused
+    except Exception:  # whatever this reader cannot take, calamine reads
         return None
 
 
