@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 export PINGYI_HOME ?= $(CURDIR)/var
 
-.PHONY: messages test-deps run serve test test-fast lint types test-sqlite test-postgres bench setup clean
+.PHONY: messages test-deps run serve test test-fast lint types test-sqlite test-postgres bench setup clean bundle
 
 $(STAMP): requirements.lock pyproject.toml
 	@scripts/system-deps
@@ -44,6 +44,14 @@ serve:
 	$(BIN)/pingyi worker & worker=$$!; trap 'kill $$worker 2>/dev/null; wait $$worker' EXIT; \
 	$(BIN)/gunicorn -c deploy/gunicorn.conf.py pingyi.wsgi:application
 
+# The offline install (issue 13; README, "离线安装 / offline install"): one archive,
+# dist/pingyi-bundle-VERSION-cpXY-PLATFORM.tar.gz, with the wheels of the run-time packages of
+# requirements.lock (from PyPI or pip's cache) and Pingyi's own, a Python to run them, the
+# Chinese font, deploy/ and install.sh. Built on the machine kind it is for (Debian 12, x86-64).
+bundle: $(STAMP)
+	@scripts/system-deps patchelf
+	@$(BIN)/python scripts/bundle.py --out dist
+
 # lint-imports: the import contracts in pyproject.toml ([tool.importlinter]): rules/ and
 # inputs/ import no Django, the packages sit in their layers.
 lint: $(STAMP)
@@ -56,10 +64,12 @@ types: $(STAMP)
 
 # What the suite drives besides Python: a real Chromium, pdftoppm to look at PDFs,
 # zbarimg to scan the QR codes printed on the token sheets back, nginx in front of gunicorn
-# (deploy/nginx), pg_dump/pg_restore for the backup tests on PostgreSQL and a Redis of the
-# tests' own (never the shared one on 6379).
+# (deploy/nginx), pg_dump/pg_restore for the backup tests on PostgreSQL, a Redis of the
+# tests' own (never the shared one on 6379), and patchelf and ip for the offline bundle's test
+# (built with `make bundle`, installed in a network namespace of its own).
 test-deps:
-	@scripts/system-deps chromium poppler-utils zbar-tools nginx postgresql-client redis-server
+	@scripts/system-deps chromium poppler-utils zbar-tools nginx postgresql-client redis-server \
+	  patchelf iproute2
 
 test-sqlite: messages test-deps
 	PINGYI_TEST_DATABASE_URL= $(BIN)/pytest
@@ -79,4 +89,4 @@ bench: setup
 	$(BIN)/python bench/run.py
 
 clean:
-	rm -rf $(VENV) var .mypy_cache .ruff_cache
+	rm -rf $(VENV) var dist build .mypy_cache .ruff_cache

@@ -1,8 +1,10 @@
 """Pingyi benchmarks (`make bench`): figures beside their floors, printed, never asserted.
 
 (a) `pingyi tally` on a 100,000-ballot × 66-unit CSV beside a hand-written polars script;
-(b) 1,000,000 stored ballots: storing them, `campaign_tally` beside numpy's bincount of the
-    same marks in memory, and `pingyi results --json` end to end;
+(b) 1,000,000 stored ballots, in SQLite and (when a server answers) PostgreSQL: storing and
+    closing them, the bytes each takes, `campaign_count` (the recount) beside numpy's
+    bincount of the same marks in memory, and the stored tally read back, in-process and by
+    `pingyi results --json` end to end;
 (c) `pingyi ballots import` of 100,000 paper ballots from CSV and from XLSX, with the CSV
     import split into its steps in-process;
 (e) `pingyi grade` of 300,000 organizations beside a hand-written polars script, and writing
@@ -15,8 +17,8 @@
 
 Every measurement runs in a fresh process (bench/tasks.py) so that its peak memory is its own.
 Everything happens in a temporary folder (PINGYI_HOME, a fresh SQLite database) that is
-deleted at the end. ``--quick`` makes every size ten times smaller, for a smoke test;
-``--only SECTION`` runs one section (a, b, c, d, e, f or g) with the inputs it needs.
+deleted at the end (PostgreSQL: a database of its own, dropped at the end). ``--quick`` makes
+every size ten times smaller, for a smoke test; ``--only b`` runs one section.
 """
 
 from __future__ import annotations
@@ -38,22 +40,28 @@ from pathlib import Path
 from typing import Any
 
 from calltree import print_tree
-from grading_bench import GradingFigures, section_grading, summary_lines
-from sheets_bench import SheetsFigures, section_sheets
+from grading_bench import section_grading, summary_lines
+from sheets_bench import section_sheets
 from sheets_bench import summary_lines as sheets_lines
 from tasks import REPEATS, RESULT_MARK
 
 BENCH = Path(__file__).resolve().parent
 BIN = Path(sys.executable).parent
 UNITS = 66
-SECTIONS = ("a", "b", "c", "d", "e", "f", "g")
 
 GOAL_TALLY_RATIO = 2.0
-GOAL_DB_RATIO = 5.0
-GOAL_DB_SECONDS = 1.0
+GOAL_DB_RATIO = 3.0  # campaign_count of 1M stored ballots beside numpy's bincount (issue 16)
+GOAL_READ_SECONDS = 0.3  # reading a closed campaign's stored tally
+GOAL_STORAGE_RATIO = 2.0  # bytes per stored ballot beside BYTES_BEFORE
+# The ballot table and its indexes per ballot before issue 16 (main at e0423f1, 1M ballots of
+# (b), closed): SQLite 137.0 MB table + 30.0 MB (campaign, ballot_no) index; PostgreSQL
+# 348.6 MB heap (the close's rewrite leaves a dead copy until VACUUM) + 133.6 MB indexes.
+BYTES_BEFORE = {"SQLite": 167, "PostgreSQL": 482}
+POSTGRES_URL = "postgres://postgres@127.0.0.1:5432/postgres"
+SECTIONS = ("a", "b", "c", "d", "e", "f", "g")
 GOAL_CSV_RATE = 50_000
 GOAL_XLSX_RATE = 25_000
-GOAL_XLSX_PEAK_MB = 500
+GOAL_XLSX_PEAK_MB = 500  # the XLSX import's peak memory (issue 16)
 
 
 @dataclass(frozen=True)
@@ -223,10 +231,39 @@ def section_c(run: Runner, sizes: Sizes) -> dict[str, Any]:
     return found
 
 
-def section_b(run: Runner, sizes: Sizes) -> dict[str, Any]:
+def postgres_runner(run: Runner) -> tuple[Runner, str] | None:
+    """A Runner on a fresh PostgreSQL database of its own, when the server answers
+    (PINGYI_BENCH_POSTGRES_URL, the local server by default); None when it does not."""
+    try:
+        import psycopg
+    except ImportError:
+        return None
+    server = os.environ.get("PINGYI_BENCH_POSTGRES_URL", POSTGRES_URL)
+    name = f"pingyi_bench_{os.getpid()}"
+    try:
+        with psycopg.connect(server, autocommit=True, connect_timeout=3) as conn:
+            conn.execute(f"CREATE DATABASE {name}")
+    except psycopg.Error:
+        return None
+    env = dict(run.env, PINGYI_DATABASE_URL=f"{server.rsplit('/', 1)[0]}/{name}")
+    env["PINGYI_HOME"] = str(run.root / "home-postgres")
+    postgres = Runner(run.root, env)
+    migrate(postgres)
+    return postgres, name
+
+
+def postgres_drop(name: str) -> None:
+    import psycopg
+
+    server = os.environ.get("PINGYI_BENCH_POSTGRES_URL", POSTGRES_URL)
+    with psycopg.connect(server, autocommit=True, connect_timeout=3) as conn:
+        conn.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+
+
+def stored_ballots(run: Runner, sizes: Sizes, database: str, marks: str) -> dict[str, Any]:
+    """(b) on one database: the ballots stored and closed, counted, read back."""
     n = sizes.stored_ballots
-    say(f"\n-- (b) {n:,} stored ballots × {UNITS} units in SQLite")
-    marks = str(run.root / "stored-marks.int8")
+    say(f"\n-- (b) {n:,} stored ballots × {UNITS} units in {database}")
     stored = run.task("store", "STORED", str(n), marks)
     chunks = stored["chunk_seconds"]
     store_total = sum(chunks)
@@ -234,54 +271,129 @@ def section_b(run: Runner, sizes: Sizes) -> dict[str, Any]:
     say(
         f"   stored through ballots_import in {len(chunks)} chunk{plural}: {seconds(store_total)}"
         f" = {n / store_total:,.0f} ballots/s, peak {mb(stored['peak_mb'])} "
-        f"(making the ballots took {seconds(stored['generate_seconds'])} more)"
+        f"(making the ballots took {seconds(stored['generate_seconds'])} more); closing "
+        f"(pool drained, rows rewritten, counted, sealed) {seconds(stored['close_seconds'])}"
     )
     say("   chunk times: " + ", ".join(f"{c:.2f}" for c in chunks) + " s")
-    db = run.task("db-tally", "STORED")
-    floor = run.task("floor-bincount", marks, str(UNITS))
+    db = run.task("db-count", "STORED")
+    storage = db["storage"]
+    before = BYTES_BEFORE[database]
+    per_ballot = storage["per_ballot"]
     say(
-        f"   campaign_tally, fresh process: runs {', '.join(seconds(t) for t in db['times'])}; "
-        f"best {seconds(min(db['times']))}, peak {mb(db['peak_mb'])}; "
-        f"{db['total_ballots']:,} ballots, {db['valid_ballots']:,} valid"
+        f"   storage: ballot table and its indexes {storage['bytes'] / 2**20:,.0f} MB for "
+        f"{storage['ballots']:,} ballots = {per_ballot:,.0f} bytes per ballot (before issue 16 "
+        f"{before} B: {per_ballot / before:.2f}×, goal < {GOAL_STORAGE_RATIO:.0f}×)"
+    )
+    same = "the same as" if db["same_as_stored"] else "NOT the same as"
+    say(
+        f"   campaign_count (the recount closing stores and verify repeats), fresh process: "
+        f"runs {', '.join(seconds(t) for t in db['times'])}; best {seconds(min(db['times']))}, "
+        f"peak {mb(db['peak_mb'])}; {db['total_ballots']:,} ballots, {db['valid_ballots']:,} "
+        f"valid; {same} the tally stored at close"
     )
     say(f"   where the time goes (one more run, steps timed): {seconds(db['seconds'])}")
     print_tree(db["tree"], db["seconds"], say)
-    floor_best = min(min(floor["per_column"]), min(floor["one_bincount"]))
     say(
-        f"   numpy floor on the same {floor['ballots']:,} × {UNITS} int8 marks in memory: "
-        f"bincount per column best {seconds(min(floor['per_column']))}, one bincount over "
-        f"column×5+mark best {seconds(min(floor['one_bincount']))}; peak {mb(floor['peak_mb'])}"
+        "   the stored tally read back and decided (campaign_results, in-process): runs "
+        f"{', '.join(seconds(t) for t in db['read_times'])}; best {seconds(min(db['read_times']))}"
     )
-    results = []
-    for i in range(REPEATS):
-        results.append(run.pingyi("results", "--campaign", "STORED", "--json", f"results-{i}.json"))
+    results = [
+        run.pingyi("results", "--campaign", "STORED", "--json", f"results-{i}.json")
+        for i in range(REPEATS)
+    ]
+    startup = Timed.of([run.pingyi("campaign", "list") for _ in range(REPEATS)])
     timed = Timed.of(results)
     say(
-        f"   pingyi results --json: runs {', '.join(seconds(t) for t in timed.times)}; "
-        f"best {seconds(timed.best)}, peak {mb(timed.peak)}"
+        f"   pingyi results --json (reads the stored tally): runs "
+        f"{', '.join(seconds(t) for t in timed.times)}; best {seconds(timed.best)}, peak "
+        f"{mb(timed.peak)}; a command that only starts (pingyi campaign list) "
+        f"{seconds(startup.best)}"
     )
     return {
         "store_seconds": store_total,
         "store_peak": stored["peak_mb"],
-        "tally": Timed(db["times"], [db["peak_mb"]]),
-        "floor": Timed([floor_best], [floor["peak_mb"]]),
+        "count": Timed(db["times"], [db["peak_mb"]]),
+        "read": Timed(db["read_times"], [db["peak_mb"]]),
+        "per_ballot": per_ballot,
         "results": timed,
+        "startup": startup,
     }
 
 
-def summary(
-    sizes: Sizes,
-    a: dict[str, Any] | None,
-    b: dict[str, Any] | None,
-    c: dict[str, Any] | None,
-    e: GradingFigures | None,
-    g: SheetsFigures | None,
-) -> None:
-    """The goals beside the figures of the sections that ran (all, or the one of --only)."""
-    f, s = count(sizes.file_ballots), count(sizes.stored_ballots)
+def section_b(run: Runner, sizes: Sizes) -> dict[str, Any]:
+    """1M stored ballots in SQLite and, when it answers, PostgreSQL, beside numpy's floor."""
+    marks = str(run.root / "stored-marks.int8")
+    found: dict[str, Any] = {"SQLite": stored_ballots(run, sizes, "SQLite", marks)}
+    floor = run.task("floor-bincount", marks, str(UNITS))
+    found["floor"] = Timed(
+        [min(min(floor["per_column"]), min(floor["one_bincount"]))], [floor["peak_mb"]]
+    )
+    postgres = postgres_runner(run)
+    if postgres is None:
+        say("\n-- (b) PostgreSQL: no server answered; SQLite only")
+    else:
+        pg_run, name = postgres
+        try:
+            found["PostgreSQL"] = stored_ballots(
+                pg_run, sizes, "PostgreSQL", str(run.root / "stored-marks-pg.int8")
+            )
+        finally:
+            postgres_drop(name)
+        again = run.task("floor-bincount", marks, str(UNITS))  # the machine may have changed
+        best = min(min(again["per_column"]), min(again["one_bincount"]))
+        found["floor"] = Timed([*found["floor"].times, best], found["floor"].peaks)
+    say(
+        f"\n   numpy floor on the same {floor['ballots']:,} × {UNITS} int8 marks in memory: "
+        f"bincount per column best {seconds(min(floor['per_column']))}, one bincount over "
+        f"column×5+mark best {seconds(min(floor['one_bincount']))}; peak {mb(floor['peak_mb'])}"
+    )
+    return found
+
+
+def lines_b(sizes: Sizes, b: dict[str, Any]) -> list[tuple[str, str]]:
+    s, floor = count(sizes.stored_ballots), b["floor"]
+    lines = []
+    for database in ("SQLite", "PostgreSQL"):
+        if database not in b:
+            continue
+        found = b[database]
+        ratio = found["count"].best / floor.best
+        read = found["read"].best
+        short = "pg" if database == "PostgreSQL" else "sqlite"
+        lines += [
+            (
+                f"(b) {short} store {s} ballots",
+                f"{seconds(found['store_seconds'])} = "
+                f"{sizes.stored_ballots / found['store_seconds']:,.0f} ballots/s via "
+                f"ballots_import (peak {mb(found['store_peak'])}); "
+                f"{found['per_ballot']:,.0f} B/ballot stored "
+                f"({found['per_ballot'] / BYTES_BEFORE[database]:.2f}× before, goal < "
+                f"{GOAL_STORAGE_RATIO:.0f}×: "
+                f"{verdict(found['per_ballot'] < GOAL_STORAGE_RATIO * BYTES_BEFORE[database])})",
+            ),
+            (
+                f"(b) {short} count {s}×{UNITS}",
+                f"pingyi {seconds(found['count'].best)} (peak {mb(found['count'].peak)}) | numpy "
+                f"floor {seconds(floor.best)} (peak {mb(floor.peak)}) | ratio {ratio:.1f}× "
+                f"(goal ≤ {GOAL_DB_RATIO:.0f}×: {verdict(ratio <= GOAL_DB_RATIO)})",
+            ),
+            (
+                f"(b) {short} stored tally read",
+                f"{seconds(read)} in-process (goal ≤ {GOAL_READ_SECONDS:.1f} s: "
+                f"{verdict(read <= GOAL_READ_SECONDS)}); pingyi results --json "
+                f"{seconds(found['results'].best)} end to end (a command that only starts: "
+                f"{seconds(found['startup'].best)})",
+            ),
+        ]
+    return lines
+
+
+def summary(sizes: Sizes, found: dict[str, Any]) -> None:
+    """The figures of the sections that ran (all of them, or the one of --only)."""
+    f = count(sizes.file_ballots)
     lines: list[tuple[str, str]] = []
-    if a is not None:
-        tally, polars = a["tally"], a["polars"]
+    if "a" in found:
+        tally, polars = found["a"]["tally"], found["a"]["polars"]
         ratio_a = tally.best / polars.best
         lines.append(
             (
@@ -291,55 +403,37 @@ def summary(
                 f"(goal ≤ {GOAL_TALLY_RATIO:.0f}×: {verdict(ratio_a <= GOAL_TALLY_RATIO)})",
             )
         )
-    if b is not None:
-        db, floor = b["tally"], b["floor"]
-        ratio_b = db.best / floor.best
-        lines += [
-            (
-                f"(b) store {s} ballots",
-                f"{seconds(b['store_seconds'])} = {sizes.stored_ballots / b['store_seconds']:,.0f}"
-                f" ballots/s via ballots_import (peak {mb(b['store_peak'])})",
-            ),
-            (
-                f"(b) campaign_tally {s}×{UNITS}",
-                f"pingyi {seconds(db.best)} (peak {mb(db.peak)}) | numpy floor "
-                f"{seconds(floor.best)} (peak {mb(floor.peak)}) | ratio {ratio_b:.1f}× (goal ≤ "
-                f"{GOAL_DB_RATIO:.0f}×: {verdict(ratio_b <= GOAL_DB_RATIO)}; about "
-                f"{GOAL_DB_SECONDS:.0f} s: {verdict(db.best <= GOAL_DB_SECONDS)})",
-            ),
-            (
-                f"(b) pingyi results {s} --json",
-                f"{seconds(b['results'].best)} end to end (peak {mb(b['results'].peak)})",
-            ),
-        ]
-    if c is not None:
+    if "b" in found:
+        lines += lines_b(sizes, found["b"])
+    if "c" in found:
+        c = found["c"]
         csv_rate = sizes.file_ballots / c["csv"].best
         xlsx_rate = sizes.file_ballots / c["xlsx"].best
-        xlsx_peak = c["xlsx"].peak
         lines += [
             (
                 f"(c) import {f} CSV",
-                f"{seconds(c['csv'].best)} = {csv_rate:,.0f} ballots/s (peak {mb(c['csv'].peak)})"
-                f" (goal ≥ {GOAL_CSV_RATE:,}/s: {verdict(csv_rate >= GOAL_CSV_RATE)})",
+                f"{seconds(c['csv'].best)} = {csv_rate:,.0f} ballots/s (peak "
+                f"{mb(c['csv'].peak)}) (goal ≥ {GOAL_CSV_RATE:,}/s: "
+                f"{verdict(csv_rate >= GOAL_CSV_RATE)})",
             ),
             (
                 f"(c) import {f} XLSX",
-                f"{seconds(c['xlsx'].best)} = {xlsx_rate:,.0f} ballots/s "
-                f"(goal ≥ {GOAL_XLSX_RATE:,}/s: {verdict(xlsx_rate >= GOAL_XLSX_RATE)}); "
-                f"peak {mb(xlsx_peak)} (goal < {GOAL_XLSX_PEAK_MB} MB: "
-                f"{verdict(xlsx_peak < GOAL_XLSX_PEAK_MB)})",
+                f"{seconds(c['xlsx'].best)} = {xlsx_rate:,.0f} ballots/s (goal ≥ "
+                f"{GOAL_XLSX_RATE:,}/s: {verdict(xlsx_rate >= GOAL_XLSX_RATE)}); peak "
+                f"{mb(c['xlsx'].peak)} (goal < {GOAL_XLSX_PEAK_MB} MB: "
+                f"{verdict(c['xlsx'].peak < GOAL_XLSX_PEAK_MB)})",
             ),
         ]
-    if e is not None:
-        lines += summary_lines(e, count, seconds, mb, verdict)
-    if g is not None:
-        lines += sheets_lines(g, count, seconds, mb, verdict)
-    if a is not None:
+    if "e" in found:
+        lines += summary_lines(found["e"], count, seconds, mb, verdict)
+    if "g" in found:
+        lines += sheets_lines(found["g"], count, seconds, mb, verdict)
+    if "a" in found:
+        startup = found["a"]["startup"]
         lines.append(
             (
                 "    command startup",
-                f"{seconds(a['startup'].best)} (pingyi campaign list; "
-                f"peak {mb(a['startup'].peak)})",
+                f"{seconds(startup.best)} (pingyi campaign list; peak {mb(startup.peak)})",
             )
         )
     say(f"\n== Pingyi benchmarks (machine: {os.cpu_count()} cores)")
@@ -372,11 +466,24 @@ def load() -> str:
     return f"load average {one:.2f} (1 min), {five:.2f} (5 min){note}"
 
 
+def migrate(run: Runner) -> None:
+    done = subprocess.run(
+        [str(BIN / "pingyi"), "manage", "migrate", "-v0"],
+        cwd=run.root,
+        env=run.env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if done.returncode != 0:
+        raise SystemExit(f"bench: migrate failed:\n{done.stderr}")
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument("--quick", action="store_true", help="every size ten times smaller")
     parser.add_argument(
-        "--only", choices=SECTIONS, help="run one section (with the inputs it needs), not all"
+        "--only", choices=SECTIONS, help="run this one section (and its summary) only"
     )
     args = parser.parse_args(argv)
     wanted = {args.only} if args.only else set(SECTIONS)
@@ -391,40 +498,37 @@ def main(argv: Sequence[str] | None = None) -> int:
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(BENCH), env.get("PYTHONPATH")]))
     run = Runner(root, env)
     began = time.perf_counter()
+    quick = ["--quick"] if args.quick else []
     try:
-        say(f"== Pingyi benchmarks{' (--quick)' if args.quick else ''}: {machine()}")
+        only = f" --only {args.only}" if args.only else ""
+        say(f"== Pingyi benchmarks{' (--quick)' if args.quick else ''}{only}: {machine()}")
         say(f"   work folder {root} (deleted at the end); best of {REPEATS} where timed")
         say(f"   {load()}")
-        done = subprocess.run(
-            [str(BIN / "pingyi"), "manage", "migrate", "-v0"],
-            cwd=root,
-            env=env,
-            capture_output=True,
-            text=True,
-            check=False,
-        )
-        if done.returncode != 0:
-            raise SystemExit(f"bench: migrate failed:\n{done.stderr}")
+        migrate(run)
+        found: dict[str, Any] = {}
         if wanted & {"a", "c"}:
             inputs(run, sizes)
-        a = section_a(run, sizes) if "a" in wanted else None
-        c = section_c(run, sizes) if "c" in wanted else None
-        b = section_b(run, sizes) if "b" in wanted else None
-        e = (
-            section_grading(run, 30_000 if args.quick else 300_000, Timed, say, seconds, mb)
-            if "e" in wanted
-            else None
-        )
-        sheet_counts = (200, 1_000, 2_000) if args.quick else (2_000, 10_000, 20_000)
-        g = section_sheets(run, sheet_counts, say, seconds, mb) if "g" in wanted else None
-        if wanted & {"a", "b", "c", "e", "g"}:
-            summary(sizes, a, b, c, e, g)
+        if "a" in wanted:
+            found["a"] = section_a(run, sizes)
+        if "c" in wanted:
+            found["c"] = section_c(run, sizes)
+        if "b" in wanted:
+            found["b"] = section_b(run, sizes)
+        if "e" in wanted:
+            orgs = 30_000 if args.quick else 300_000
+            found["e"] = section_grading(run, orgs, Timed, say, seconds, mb)
+        if "g" in wanted:
+            sheet_counts = (200, 1_000, 2_000) if args.quick else (2_000, 10_000, 20_000)
+            found["g"] = section_sheets(run, sheet_counts, say, seconds, mb)
+        if found:
+            summary(sizes, found)
         say("")
         sys.stdout.flush()
-        quick = ["--quick"] if args.quick else []
-        if "d" in wanted:  # ballots over HTTP, in its own process (its own servers)
+        # (d) ballots over HTTP, in its own process (it starts and stops its own servers)
+        if "d" in wanted:
             subprocess.run([sys.executable, str(BENCH / "http_load.py"), *quick], check=False)
-        if "f" in wanted:  # the public notice pages under load, in its own process
+        # (f) the public notice pages under load, in its own process (its own server)
+        if "f" in wanted:
             subprocess.run([sys.executable, str(BENCH / "notice_load.py"), *quick], check=False)
         say(f"   (whole run {seconds(time.perf_counter() - began)}; {load()})")
     finally:

@@ -169,12 +169,43 @@ def task_store(code: str, ballots: str, marks_file: str) -> None:
             ballots_import(campaign=campaign, rows=rows, actor="bench")
             chunk_seconds.append(time.perf_counter() - begun)
             out.write(part.marks.tobytes())
-    campaign_close(campaign=campaign, actor="bench")
-    emit(chunk_seconds=chunk_seconds, generate_seconds=generate_seconds, peak_mb=peak_mb())
+    begun = time.perf_counter()
+    campaign_close(campaign=campaign, actor="bench")  # drains, rewrites, counts, seals
+    close_seconds = time.perf_counter() - begun
+    emit(
+        chunk_seconds=chunk_seconds,
+        generate_seconds=generate_seconds,
+        close_seconds=close_seconds,
+        peak_mb=peak_mb(),
+    )
 
 
-def task_db_tally(code: str) -> None:
-    """(b): campaign_tally best of REPEATS, then once more with its steps timed."""
+def ballot_bytes() -> dict[str, float]:
+    """The ballot table and its indexes on disk, per stored ballot (every campaign's)."""
+    from django.db import connection
+
+    from pingyi.ballots.models import Ballot
+
+    table = Ballot._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT count(*) FROM {table}")  # noqa: S608
+        ballots = int(cursor.fetchone()[0])
+        if connection.vendor == "postgresql":
+            cursor.execute("SELECT pg_total_relation_size(%s)", [table])
+        else:
+            cursor.execute(
+                "SELECT sum(pgsize) FROM dbstat WHERE name IN"
+                " (SELECT name FROM sqlite_schema WHERE tbl_name = %s)",
+                [table],
+            )
+        size = int(cursor.fetchone()[0])
+    return {"ballots": ballots, "bytes": size, "per_ballot": size / max(ballots, 1)}
+
+
+def task_db_count(code: str) -> None:
+    """(b): campaign_count — the recount from the raw ballots that closing stores and verify
+    repeats — best of REPEATS, once more with its steps timed; then reading the stored tally
+    (campaign_results: the seal's tally, decided) best of REPEATS; and the storage."""
     django_ready()
     from calltree import CallTree
 
@@ -182,20 +213,25 @@ def task_db_tally(code: str) -> None:
     from pingyi.campaigns.selectors import campaign_get
 
     campaign = campaign_get(code=code)
-    results: list[Any] = []
-    times = best_of(REPEATS, lambda: results.append(selectors.campaign_tally(campaign)))
-    result = results[0]
+    counts: list[Any] = []
+    times = best_of(REPEATS, lambda: counts.append(selectors.campaign_count(campaign)))
     clean_peak = peak_mb()
     with CallTree().timing() as tree:
         start = time.perf_counter()
-        selectors.campaign_tally(campaign)
+        selectors.campaign_count(campaign)
         seconds = time.perf_counter() - start
+    results: list[Any] = []
+    read_times = best_of(REPEATS, lambda: results.append(selectors.campaign_results(campaign)))
+    stored = selectors.stored_count(campaign)
     emit(
         times=times,
-        total_ballots=result.total_ballots,
-        valid_ballots=result.valid_ballots,
+        total_ballots=counts[0].total,
+        valid_ballots=results[0].tally.valid_ballots,
+        same_as_stored=stored is not None and stored.as_json() == counts[0].as_json(),
         seconds=seconds,
         tree=tree.report(),
+        read_times=read_times,
+        storage=ballot_bytes(),
         peak_mb=clean_peak,
     )
 
@@ -228,7 +264,7 @@ TASKS: dict[str, Callable[..., None]] = {
     "generate": task_generate,
     "import-breakdown": task_import_breakdown,
     "store": task_store,
-    "db-tally": task_db_tally,
+    "db-count": task_db_count,
     "floor-bincount": task_floor_bincount,
 }
 

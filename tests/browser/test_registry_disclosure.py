@@ -25,6 +25,7 @@ from pingyi.accounts.models import Membership, Role
 from pingyi.campaigns.models import Organization
 from pingyi.registry.services import cleanup_create, unit_add, unit_member_add
 from tests.browser.conftest import Traffic, chromium, post_ok
+from tests.chinese import FIXTURE_WORDS, english_left
 from tests.live import LiveServer, live_server
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.slow]
@@ -119,12 +120,44 @@ def _register_from_the_template(page: Page, server: LiveServer, tmp: Path, shots
     assert re.search(r"(?<!\d)3(?!\d)", _upload(page, server, "stats", table))
 
 
-def _decide_every_project(page: Page, server: LiveServer, ids: list[str]) -> None:
-    """Records the suggested decision (the form's initial choice) for every project."""
-    for pk in ids:
-        page.goto(f"{server.url}/staff/registry/{CLEANUP}/p/{pk}/")
-        post_ok(page, "#decide-form button[type=submit]", server.home / "server.log")
-        assert page.locator(".messages .error").count() == 0, page.inner_text(".messages")
+def _carry_every_decision_over(page: Page, server: LiveServer, shots: Path, name: str) -> None:
+    """Ticks every project and carries the earlier round's decision over, in one go."""
+    page.goto(f"{server.url}/staff/registry/{CLEANUP}/")
+    page.check("#tick-all")
+    assert page.locator('#projects input[name="projects"]:checked').count() == 3
+    page.select_option("#bulk-form #id_decision", "carry_over")
+    if name == "initial_audit":
+        page.screenshot(path=shots / "registry-bulk.png", full_page=True)
+    post_ok(page, "#bulk-submit", server.home / "server.log")
+    assert page.locator(".messages .error").count() == 0, page.inner_text(".messages")
+
+
+def _attach_the_basis(page: Page, server: LiveServer, tmp: Path, shots: Path) -> None:
+    """The unit attaches its basis document (with the file) to the project it keeps."""
+    page.goto(f"{server.url}/staff/registry/{CLEANUP}/")
+    page.click(f"#projects a:text-is('{KEPT}')")
+    page.wait_for_selector("#basis-form")
+    pdf = tmp / "中发〔2000〕1号.pdf"
+    pdf.write_bytes(b"%PDF-1.4 basis")
+    page.fill("#basis-form #id_title", "关于加强党员队伍建设的意见")
+    page.fill("#basis-form #id_number", "中发〔2000〕1号")
+    page.fill("#basis-form #id_issuer", "中共中央")
+    page.set_input_files("#basis-form #id_file", str(pdf))
+    post_ok(page, "#basis-form button[type=submit]", server.home / "server.log")
+    assert "中共中央《关于加强党员队伍建设的意见》" in page.inner_text("#documents")
+    assert english_left(page.content(), FIXTURE_WORDS) == []
+    page.screenshot(path=shots / "registry-project.png", full_page=True)
+    # Left out of scope and taken back: the page says why, and the decision form goes away.
+    page.click("#exclude-form >> xpath=.. >> summary")
+    page.select_option("#exclude-form #id_reason", "other")
+    page.fill("#exclude-form #id_note", "系本部门内部工作考核")
+    post_ok(page, "#exclude-form button[type=submit]", server.home / "server.log")
+    assert "系本部门内部工作考核" in page.inner_text("#exclusion")
+    assert page.locator("#decide-form").count() == 0
+    assert english_left(page.content(), FIXTURE_WORDS) == []
+    page.screenshot(path=shots / "registry-project-out-of-scope.png", full_page=True)
+    post_ok(page, "#include", server.home / "server.log")
+    assert page.locator("#exclusion").count() == 0
 
 
 def _run_the_rounds(page: Page, server: LiveServer, shots: Path) -> None:
@@ -137,12 +170,20 @@ def _run_the_rounds(page: Page, server: LiveServer, shots: Path) -> None:
         assert page.get_attribute("#advance-form button", "value") == name
         page.click("#advance-form button")  # the confirmation page, then the move
         page.wait_for_selector("#confirm")
+        if name == "published":  # 2 of 3 merged or cancelled: 66.7 % against 70 %
+            assert "66.7%" in page.inner_text("#below-target")
+            assert english_left(page.content(), FIXTURE_WORDS) == []
+            page.fill("#id_reason", "上级联席会议同意保留该项目")
+            page.screenshot(path=shots / "registry-publish-confirm.png", full_page=True)
         post_ok(page, "#confirm", server.home / "server.log")
         assert page.locator(".messages .error").count() == 0, page.inner_text(".messages")
         if name in ("initial_audit", "joint_meeting"):
-            _decide_every_project(page, server, ids)
+            _carry_every_decision_over(page, server, shots, name)
     page.goto(f"{server.url}/staff/registry/{CLEANUP}/")
     assert "66.7%" in page.inner_text("#reduction")  # 2 of 3 merged or cancelled
+    assert "上级联席会议同意保留该项目" in page.inner_text("#publish-reason")
+    assert page.get_attribute("#deadline-published", "class") == "deadline-done"
+    assert english_left(page.content(), FIXTURE_WORDS) == []
     page.screenshot(path=shots / "registry-office.png", full_page=True)
 
 
@@ -152,6 +193,8 @@ def _check_the_public_kept_list(browser: Browser, server: LiveServer, shots: Pat
     page.goto(f"{server.url}/registry/{CLEANUP}/")
     kept = page.inner_text("#kept")
     assert KEPT in kept and MERGED not in kept and CANCELLED not in kept
+    assert "中共中央《关于加强党员队伍建设的意见》（中发〔2000〕1号）" in kept
+    assert "上级联席会议同意保留该项目" in page.inner_text("#publish-reason")
     assert page.evaluate("document.documentElement.scrollWidth") <= 360
     page.screenshot(path=shots / "registry-kept-public.png", full_page=True)
     context.close()
@@ -232,6 +275,10 @@ def test_registry_and_disclosure_in_a_browser(tmp_path: Path, artifacts: Path) -
     with live_server(tmp_path, workers=2) as server, chromium() as browser:
         uma, uma_traffic = _staff(browser, server, "uma")
         _register_from_the_template(uma, server, tmp_path, artifacts)
+        uma.goto(f"{server.url}/staff/registry/{CLEANUP}/")
+        assert uma.get_attribute("#deadline-self_check", "class") == "deadline-overdue"
+        uma.screenshot(path=artifacts / "registry-unit.png", full_page=True)
+        _attach_the_basis(uma, server, tmp_path, artifacts)
         erin, erin_traffic = _staff(browser, server, "erin")
         _run_the_rounds(erin, server, artifacts)
         _check_the_public_kept_list(browser, server, artifacts)

@@ -3,10 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
+from pathlib import Path
 
 import pytest
 from django.db import transaction
+from django.test import Client
+from django.utils import translation
 
+from pingyi.audit import actions
 from pingyi.audit.models import AuditEntry, AuditHead, LaneEntry, LaneHead
 from pingyi.audit.services import (
     GENESIS,
@@ -19,6 +24,7 @@ from pingyi.audit.services import (
     entry_hash,
     head_recorded_holds,
 )
+from tests.chinese import english_left
 
 pytestmark = pytest.mark.django_db
 
@@ -26,7 +32,7 @@ pytestmark = pytest.mark.django_db
 def _chain(n: int) -> None:
     for i in range(n):
         with transaction.atomic():
-            audit_log(actor="alice", action="test.step", data={"i": i})
+            audit_log(actor="alice", action="accounts.person.added", data={"i": i})
 
 
 def test_an_untouched_chain_verifies_and_reports_its_head() -> None:
@@ -83,7 +89,7 @@ def test_an_inserted_entry_is_caught() -> None:
 @pytest.mark.django_db(transaction=True)
 def test_logging_outside_a_transaction_is_refused() -> None:
     with pytest.raises(RuntimeError):
-        audit_log(actor="alice", action="test.step")
+        audit_log(actor="alice", action="accounts.person.added")
 
 
 # --- lanes: casts arrive many at once and chain in lanes of their own --------------------
@@ -92,7 +98,7 @@ def test_logging_outside_a_transaction_is_refused() -> None:
 def _casts(n: int) -> None:
     for _i in range(n):
         with transaction.atomic():
-            audit_log_parallel(actor="evaluator", action="ballot.cast")
+            audit_log_parallel(actor="evaluator", action="voting.ballot.cast")
 
 
 def _lane_with(entries: int) -> int:
@@ -189,3 +195,57 @@ def test_recorded_heads_that_do_not_give_the_printed_hash_are_refused() -> None:
     assert head_recorded_holds(audit_head(), parts)
     assert not head_recorded_holds("0" * 64, parts)
     assert not head_recorded_holds(audit_head(), {"main": [1]})
+
+
+# --- the action registry -------------------------------------------------------------------
+
+APPS = {"accounts", "campaigns", "voting", "ballots", "notices", "rectification", "grading"}
+APPS |= {"registry", "disclosure"}
+
+
+def test_every_action_is_named_app_entity_verb_and_labelled_in_chinese() -> None:
+    with translation.override("zh-hans"):
+        for name, action in actions.ACTIONS.items():
+            app, entity, verb = name.split(".")
+            assert app in APPS and entity and verb, name
+            label = actions.label(name)
+            assert label != action.label, f"{name}: {action.label!r} has no Chinese label"
+            assert not english_left(label), f"{name}: {label!r}"
+
+
+def test_an_unregistered_action_is_refused_and_nothing_is_written() -> None:
+    with pytest.raises(actions.UnknownAction), transaction.atomic():
+        audit_log(actor="alice", action="campaign.open")
+    assert not AuditEntry.objects.exists()
+
+
+def test_entries_written_under_an_old_name_keep_their_label_and_are_found() -> None:
+    assert actions.names("voting.ballot.cast") == ("voting.ballot.cast", "ballot.cast")
+    assert actions.current("campaign.closed") == "campaigns.campaign.closed"
+    with translation.override("zh-hans"):
+        assert actions.label("campaign.open") == actions.label("campaigns.campaign.opened")
+    assert actions.label("an.unknown.name") == "an.unknown.name"
+
+
+def test_every_name_the_code_writes_is_registered() -> None:
+    """Every literal that looks like an action name (the dynamic ones are built from
+    registered maps or from the verbs of a registered family)."""
+    root = Path(__file__).resolve().parents[2] / "src" / "pingyi"
+    written = set()
+    for path in root.rglob("*.py"):
+        text = path.read_text("utf-8")
+        written |= set(re.findall(rf'"((?:{"|".join(APPS)})\.[a-z_]+\.[a-z_]+)"', text))
+    assert written and written <= set(actions.ACTIONS), written - set(actions.ACTIONS)
+
+
+def test_the_admin_log_shows_each_action_by_its_label(admin_client: Client) -> None:
+    with transaction.atomic():
+        audit_log(actor="alice", action="campaigns.campaign.created")
+    page = admin_client.get("/admin/audit/auditentry/", HTTP_ACCEPT_LANGUAGE="zh-hans")
+    text = page.content.decode()
+    assert page.status_code == 200
+    with translation.override("zh-hans"):
+        assert actions.label("campaigns.campaign.created") in text
+    assert "campaigns.campaign.created" not in text.split("<tbody>", 1)[-1].split("</tbody>")[0]
+    # the task queue's own English admin is not offered beside it
+    assert "Task Results" not in text and "Tasks Database Backend" not in text

@@ -35,7 +35,7 @@ def test_an_import_stores_every_row_and_reports_blank_ballots(
     assert (report.imported, report.invalid, report.rejected) == (3, 1, [])
     assert Ballot.objects.filter(campaign=campaign).count() == 3
     assert Ballot.objects.filter(campaign=campaign, valid=False).get().ballot_no == "3"
-    entry = AuditEntry.objects.get(action="ballots.imported")
+    entry = AuditEntry.objects.get(action="ballots.paper.imported")
     assert (entry.data["imported"], entry.data["rejected"]) == (3, 0)
 
 
@@ -68,7 +68,7 @@ def test_an_unknown_group_refuses_the_whole_file(campaign: Campaign, ballots_fil
         ballots_import(campaign=campaign, rows=rows_of(campaign, path), actor=STAFF)
     assert refused.value.messages()[0].startswith("ballots.csv, row 5, column B (group): ")
     assert Ballot.objects.count() == 0
-    assert not AuditEntry.objects.filter(action="ballots.imported").exists()
+    assert not AuditEntry.objects.filter(action="ballots.paper.imported").exists()
 
 
 def test_ballots_are_refused_unless_the_campaign_is_open(ballots_file: Write) -> None:

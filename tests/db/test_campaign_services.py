@@ -24,7 +24,7 @@ def test_a_new_campaign_is_a_draft_with_its_roster_and_an_audit_entry() -> None:
         ("financial", 2),
     ]
     assert campaign_scheme(campaign) == builtin_scheme()
-    entry = AuditEntry.objects.get(action="campaign.created")
+    entry = AuditEntry.objects.get(action="campaigns.campaign.created")
     assert (entry.actor, entry.object_id, entry.data["units"]) == (STAFF, str(campaign.pk), 4)
 
 
@@ -34,9 +34,9 @@ def test_the_phases_go_draft_open_closed_and_each_step_is_audited() -> None:
     campaign_close(campaign=campaign, actor=STAFF)
     assert Campaign.objects.get(pk=campaign.pk).status == CampaignStatus.CLOSED
     assert list(AuditEntry.objects.values_list("action", flat=True)) == [
-        "campaign.created",
-        "campaign.open",
-        "campaign.closed",
+        "campaigns.campaign.created",
+        "campaigns.campaign.opened",
+        "campaigns.campaign.closed",
     ]
 
 
@@ -49,7 +49,7 @@ def test_a_phase_cannot_be_skipped_or_repeated() -> None:
     with pytest.raises(RuleError):
         campaign_open(campaign=campaign, actor=STAFF)
     assert Campaign.objects.get(pk=campaign.pk).status == CampaignStatus.OPEN
-    assert AuditEntry.objects.filter(action="campaign.open").count() == 1
+    assert AuditEntry.objects.filter(action="campaigns.campaign.opened").count() == 1
 
 
 def test_a_series_has_one_campaign_a_year() -> None:

@@ -19,7 +19,7 @@ def test_a_draft_unit_can_be_vetoed_and_the_change_is_audited() -> None:
     campaign = make_campaign(open_it=False)
     unit_update(campaign=campaign, code="L1", veto=True, actor=STAFF)
     assert Unit.objects.get(campaign=campaign, code="L1").veto is True
-    entry = AuditEntry.objects.get(action="unit.changed")
+    entry = AuditEntry.objects.get(action="campaigns.unit.changed")
     assert entry.data == {
         "unit": "L1",
         "before": {"name": "组织部", "category": "local", "veto": False},
@@ -41,7 +41,7 @@ def test_a_draft_unit_moved_to_another_category_closes_its_block() -> None:
         (2, "F1", "financial"),
         (3, "L1", "financial"),
     ]
-    entry = AuditEntry.objects.get(action="unit.changed")
+    entry = AuditEntry.objects.get(action="campaigns.unit.changed")
     assert entry.data["before"] == {"name": "组织部", "category": "local", "veto": False}
     assert entry.data["after"] == {"name": "市委组织部", "category": "financial", "veto": False}
 
@@ -50,7 +50,7 @@ def test_a_draft_unit_is_removed_the_others_close_up_and_it_is_audited() -> None
     campaign = make_campaign(open_it=False)
     unit_remove(campaign=campaign, code="L2", actor=STAFF)
     assert _order(campaign) == [(0, "L1", "local"), (1, "V1", "vertical"), (2, "F1", "financial")]
-    entry = AuditEntry.objects.get(action="unit.removed")
+    entry = AuditEntry.objects.get(action="campaigns.unit.removed")
     assert entry.data == {"unit": "L2", "name": "宣传部", "category": "local", "veto": False}
 
 
@@ -130,7 +130,7 @@ def test_a_unit_added_by_hand_is_audited_and_a_repeated_code_is_refused() -> Non
     unit_add(
         campaign=campaign, code="F2", name="中行", category="金融部门", veto=False, actor=STAFF
     )
-    assert AuditEntry.objects.filter(action="unit.added").count() == 1
+    assert AuditEntry.objects.filter(action="campaigns.unit.added").count() == 1
     with pytest.raises(RuleError) as refused:
         unit_add(
             campaign=campaign,

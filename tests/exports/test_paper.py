@@ -242,9 +242,26 @@ def test_missing_font_names_the_debian_package(
 ) -> None:
     monkeypatch.setattr(pdf, "WQY_ZENHEI", tmp_path / "none.ttc")
     monkeypatch.setattr(pdf, "WQY_DIR", tmp_path)
+    monkeypatch.setattr(pdf, "BUNDLED_FONTS", tmp_path / "venv" / "share" / "pingyi" / "fonts")
     monkeypatch.setattr(pdf, "_fc_match", lambda: [])
     with pytest.raises(FontMissingError, match="apt-get install fonts-wqy-zenhei"):
         cjk_font_path()
+
+
+def test_the_offline_bundles_font_beside_the_virtualenv_is_used(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """A machine without fonts-wqy-zenhei, where scripts/install.sh put the bundle's font in
+    the virtualenv's share/pingyi/fonts: that one, before whatever fontconfig offers."""
+    font = cjk_font_path()
+    bundled = tmp_path / "venv" / "share" / "pingyi" / "fonts"
+    bundled.mkdir(parents=True)
+    shutil.copy2(font, bundled / font.name)
+    monkeypatch.setattr(pdf, "WQY_ZENHEI", tmp_path / "none.ttc")
+    monkeypatch.setattr(pdf, "WQY_DIR", tmp_path / "none")
+    monkeypatch.setattr(pdf, "BUNDLED_FONTS", bundled)
+    monkeypatch.setattr(pdf, "_fc_match", lambda: [tmp_path / "DejaVuSans.ttf"])
+    assert cjk_font_path() == bundled / font.name
 
 
 @pytest.mark.django_db

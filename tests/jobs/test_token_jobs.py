@@ -178,7 +178,7 @@ def test_a_withdrawn_batch_is_refused_at_the_ballot_endpoint_and_no_longer_count
     assert (counts.tokens_issued, counts.tokens_used, counts.tokens_withdrawn) == (1, 1, 4)
     page = client.get(f"/staff/c/{cast.campaign.code}/").content.decode()
     assert 'id="withdrawn"' in page and "<b>4</b>" in page
-    entry = AuditEntry.objects.filter(action="tokens.withdrawn").get()
+    entry = AuditEntry.objects.filter(action="voting.tokens.withdrawn").get()
     assert entry.data == {"batch": batch.pk, "count": 4}
     again = client.post(url, follow=True).content.decode()
     assert "this batch has no unused code left to withdraw" in again

@@ -59,9 +59,12 @@ def test_publishing_opens_a_five_day_notice_with_the_result_and_the_counts(
     assert flags["F2"] == ["winner"] and flags["F3"] == ["winner"]
     assert (notice.tokens_used, notice.paper_ballots, notice.ballots_counted) == (0, 10, 10)
     assert notice.reconciles is True
-    assert notice.head_at_publication == AuditEntry.objects.get(action="campaign.published").hash
+    assert (
+        notice.head_at_publication
+        == AuditEntry.objects.get(action="campaigns.campaign.published").hash
+    )
     actions = list(AuditEntry.objects.values_list("action", flat=True).order_by("-seq")[:2])
-    assert actions == ["notices.notice.published", "campaign.published"]
+    assert actions == ["notices.notice.published", "campaigns.campaign.published"]
 
 
 def test_a_scheme_option_or_the_caller_sets_the_period(tmp_path: Path) -> None:

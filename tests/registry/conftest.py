@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, replace
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -56,6 +57,12 @@ class Cast:
 @pytest.fixture(autouse=True)
 def _clear_rate_limits() -> None:
     cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _home(settings: Any, tmp_path: Path) -> None:
+    """Basis documents' files go under this test's own PINGYI_HOME."""
+    settings.HOME = tmp_path / "home"
 
 
 @pytest.fixture

@@ -18,8 +18,10 @@ from django.contrib.auth.models import User
 from django.db import transaction
 from django.urls import URLPattern, URLResolver, get_resolver
 
+from pingyi.rectification.evidence import Upload
 from pingyi.registry.models import Project
 from pingyi.registry.services import (
+    basis_document_add,
     cleanup_advance,
     cleanup_create,
     project_decide,
@@ -100,6 +102,49 @@ MATRIX: dict[str, tuple[str, str, Any, dict[str, int]]] = {
         {},
         {"public": LOGIN, "viewer": 403, "other_unit": 404, **HIDDEN, "*": 302},
     ),
+    "registry:deadlines": (
+        "POST",
+        S + "deadlines",
+        {},
+        {"public": LOGIN, **OFFICE_ONLY, "*": 302},
+    ),
+    # self-check: a unit decides its own projects together; an empty form goes back
+    "registry:decide-bulk": (
+        "POST",
+        S + "decide",
+        {},
+        {"public": LOGIN, "viewer": 403, **HIDDEN, "*": 302},
+    ),
+    "registry:exclude": (
+        "POST",
+        S + "p/{pk}/exclude",
+        {},
+        {"public": LOGIN, "viewer": 403, "other_unit": 404, **HIDDEN, "*": 302},
+    ),
+    "registry:include": (
+        "POST",
+        S + "p/{pk}/include",
+        {},
+        {"public": LOGIN, "viewer": 403, "other_unit": 404, **HIDDEN, "*": 302},
+    ),
+    "registry:basis-add": (
+        "POST",
+        S + "p/{pk}/basis",
+        {},
+        {"public": LOGIN, "viewer": 403, "other_unit": 404, **HIDDEN, "*": 302},
+    ),
+    "registry:basis-remove": (
+        "POST",
+        S + "p/{pk}/basis/{doc}/remove",
+        {},
+        {"public": LOGIN, "viewer": 403, "other_unit": 404, **HIDDEN, "*": 302},
+    ),
+    "registry:basis-file": (
+        "GET",
+        S + "p/{pk}/basis/{doc}/file",
+        None,
+        {"public": LOGIN, "other_unit": 404, **HIDDEN, "*": 200},
+    ),
     "registry:kept-index": ("GET", "/registry/", None, {"*": 200}),
     "registry:kept": ("GET", "/registry/{published}/", None, {"*": 200}),
     "api:registry_cleanups_list": (
@@ -133,6 +178,36 @@ MATRIX: dict[str, tuple[str, str, Any, dict[str, int]]] = {
         {"public": 401, **OFFICE_ONLY, "*": 409},
     ),
     "api:registry_kept_list": ("GET", "/api/registry/kept/{published}", None, {"*": 200}),
+    "api:registry_cleanups_deadlines": (
+        "GET",
+        "/api/registry/cleanups/{code}/deadlines?today=2009-03-01",
+        None,
+        {"public": 401, **HIDDEN, "*": 200},
+    ),
+    "api:registry_cleanups_deadlines_set": (
+        "PUT",
+        "/api/registry/cleanups/{code}/deadlines",
+        {"deadlines": {"published": "2009-05-20"}},
+        {"public": 401, **OFFICE_ONLY, "*": 200},
+    ),
+    "api:registry_decisions_bulk": (
+        "POST",
+        "/api/registry/cleanups/{code}/decisions",
+        {"projects": ["{pk}"], "decision": "keep"},
+        {"public": 401, "viewer": 403, "other_unit": 404, **HIDDEN, "*": 200},
+    ),
+    "api:registry_projects_exclusion": (
+        "POST",
+        "/api/registry/cleanups/{code}/projects/{pk}/exclusion",
+        {"reason": "business_rating"},
+        {"public": 401, "viewer": 403, "other_unit": 404, **HIDDEN, "*": 200},
+    ),
+    "api:registry_projects_documents_add": (
+        "POST",
+        "/api/registry/cleanups/{code}/projects/{pk}/documents",
+        {"title": "关于表彰的通知", "number": "中发〔2008〕1号", "issuer": "中共中央"},
+        {"public": 401, "viewer": 403, "other_unit": 404, **HIDDEN, "*": 200},
+    ),
 }
 
 
@@ -158,6 +233,8 @@ def project(cast: Cast) -> Project:
     (project,) = projects_import(
         cleanup=cast.cleanup, unit=cast.department, specs=[spec("甲")], actor="uma"
     )
+    pdf = Upload("依据.pdf", b"%PDF-1.4 basis")
+    basis_document_add(project=project, title="通知", issuer="中共中央", upload=pdf, actor="uma")
     earlier = cleanup_create(
         organization=cast.cleanup.organization, code="qingli-2008", name="2008年清理",
         started_on=START, actor=OFFICE,
@@ -167,7 +244,7 @@ def project(cast: Cast) -> Project:
     for name in (r.INITIAL_AUDIT, r.JOINT_MEETING, r.HIGHER_ADJUSTMENT, r.PUBLISHED):
         for p in earlier.projects.all():
             project_decide(project=p, decision=r.KEEP, actor=OFFICE)
-        cleanup_advance(cleanup=earlier, target=name, actor=OFFICE)
+        cleanup_advance(cleanup=earlier, target=name, actor=OFFICE, reason="唯一项目有依据")
     return project
 
 
@@ -188,7 +265,9 @@ def _users(cast: Cast) -> dict[str, User | None]:
 def test_each_role_gets_what_the_matrix_says(cast: Cast, project: Project, name: str) -> None:
     method, path, body, expected = MATRIX[name]
     users = _users(cast)
-    url = path.format(code=cast.cleanup.code, pk=project.pk, published="qingli-2008")
+    doc = project.documents.get().pk
+    url = path.format(code=cast.cleanup.code, pk=project.pk, doc=doc, published="qingli-2008")
+    body = json.loads(json.dumps(body).replace('"{pk}"', str(project.pk)))
     got = {}
     english: dict[str, list[str]] = {}
     for role in ROLES:
@@ -196,6 +275,8 @@ def test_each_role_gets_what_the_matrix_says(cast: Cast, project: Project, name:
         with transaction.atomic():  # every role meets the same state
             if method == "GET":
                 response = client.get(url, headers=ZH)
+            elif method == "PUT":
+                response = client.put(url, json.dumps(body), content_type=JSON)
             elif url.startswith("/api/"):
                 response = client.post(url, json.dumps(body or {}), content_type=JSON)
             else:

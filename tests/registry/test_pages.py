@@ -105,7 +105,7 @@ def test_the_public_page_lists_only_the_kept_projects_once_published(cast: Cast)
     for name in (r.INITIAL_AUDIT, r.JOINT_MEETING, r.HIGHER_ADJUSTMENT, r.PUBLISHED):
         project_decide(project=kept, decision=r.KEEP, actor=OFFICE)
         project_decide(project=cancelled, decision=r.CANCEL, actor=OFFICE)
-        cleanup_advance(cleanup=cast.cleanup, target=name, actor=OFFICE)
+        cleanup_advance(cleanup=cast.cleanup, target=name, actor=OFFICE, reason="仅两项")
     page = public.get(f"/registry/{cast.cleanup.code}/").content.decode()
     assert "保留的项目" in page and "收费的项目" not in page
     assert "2009年清理规范评比达标表彰活动" in public.get("/registry/").content.decode()

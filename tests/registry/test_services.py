@@ -46,9 +46,12 @@ def decide_as_suggested(cleanup: Cleanup) -> None:
         project_decide(project=project, decision=s.decision, merge_into=target, actor=OFFICE)
 
 
+BELOW = "上级反馈保留项目均有中央文件依据"  # the reason to publish below the 70 % target
+
+
 def advance(cleanup: Cleanup, *rounds: str) -> None:
     for name in rounds:
-        cleanup_advance(cleanup=cleanup, target=name, actor=OFFICE)
+        cleanup_advance(cleanup=cleanup, target=name, actor=OFFICE, reason=BELOW)
 
 
 def actions(cast: Cast) -> list[str]:
@@ -170,7 +173,9 @@ def test_the_rounds_of_seed_000_run_in_order_and_refuse_skips(cast: Cast) -> Non
     cleanup_start_higher_adjustment(cleanup=cast.cleanup, actor=OFFICE)
     with pytest.raises(RuleError, match="it cannot go to self-check"):
         advance(cast.cleanup, r.SELF_CHECK)
-    cleanup_publish(cleanup=cast.cleanup, actor=OFFICE)  # the higher level changed nothing
+    with pytest.raises(RuleError, match=r"below the target 70\.0%: record the reason"):
+        cleanup_publish(cleanup=cast.cleanup, actor=OFFICE)  # nothing merged or cancelled
+    cleanup_publish(cleanup=cast.cleanup, actor=OFFICE, reason=BELOW)
     cast.cleanup.refresh_from_db()
     assert cast.cleanup.round == r.PUBLISHED and cast.cleanup.published_at is not None
     with pytest.raises(RuleError, match="the kept list is published"):

@@ -185,7 +185,7 @@ def test_nothing_tied_to_a_token_keeps_a_time_finer_than_a_day(tmp_path: Path) -
             assert field.get_internal_type() not in ("DateTimeField", "TimeField"), (
                 f"{model._meta.label}.{field.name}"
             )
-    casts = list(LaneEntry.objects.filter(action="ballot.cast").values_list("at", flat=True))
+    casts = list(LaneEntry.objects.filter(action="voting.ballot.cast").values_list("at", flat=True))
     assert len(casts) == VOTES
     local = {at.astimezone(dt.timezone(dt.timedelta(hours=8))) for at in casts}
     assert {(t.hour, t.minute, t.second, t.microsecond) for t in local} == {(0, 0, 0, 0)}

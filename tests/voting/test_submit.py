@@ -39,7 +39,7 @@ def counts() -> tuple[int, int, int, int]:
         TokenUse.objects.count(),
         ballot_count(),
         Receipt.objects.count(),
-        LaneEntry.objects.filter(action="ballot.cast").count(),
+        LaneEntry.objects.filter(action="voting.ballot.cast").count(),
     )
 
 
@@ -167,7 +167,7 @@ def test_a_failure_at_any_step_leaves_nothing_and_the_token_usable(
 
 def test_the_audit_entry_names_neither_token_nor_ballot(issued: IssuedBatch) -> None:
     ballot_submit(code=issued.codes[0], marks=MARKS)
-    entry = LaneEntry.objects.get(action="ballot.cast")
+    entry = LaneEntry.objects.get(action="voting.ballot.cast")
     text = f"{entry.data} {entry.object_id} {entry.actor}"
     ballot, token = (
         PooledBallot.objects.get(),

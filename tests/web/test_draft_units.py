@@ -43,8 +43,10 @@ def test_a_draft_unit_is_renamed_moved_and_removed_on_the_campaign_page(cast: Ca
     response = alice.post(f"/staff/c/{draft.code}/units/remove", {"code": "V1"}, **ZH)
     assert response.status_code == 302
     assert _codes(draft) == ["L2", "L1", "F1"]
-    actions = AuditEntry.objects.filter(action__startswith="unit.").values_list("action", flat=True)
-    assert sorted(actions) == ["unit.changed", "unit.removed"]
+    actions = AuditEntry.objects.filter(action__startswith="campaigns.unit.").values_list(
+        "action", flat=True
+    )
+    assert sorted(actions) == ["campaigns.unit.changed", "campaigns.unit.removed"]
 
 
 def test_units_are_neither_edited_nor_removed_once_the_campaign_opened(cast: Cast) -> None:

@@ -300,7 +300,7 @@ def test_a_paper_file_records_its_digest_whichever_door_imported_it(
     assert cli.main(["ballots", "import", "--campaign", cast.other.code, str(path)]) == 0
     capsys.readouterr()
     digests = list(
-        AuditEntry.objects.filter(action="ballots.imported")
+        AuditEntry.objects.filter(action="ballots.paper.imported")
         .order_by("seq")
         .values_list("data__sha256", flat=True)
     )

@@ -3,6 +3,8 @@ from __future__ import annotations
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from pingyi.audit import actions
+
 
 class AuditEntry(models.Model):
     """One state change. Each entry's hash covers the previous entry's hash (R14)."""
@@ -23,7 +25,7 @@ class AuditEntry(models.Model):
         verbose_name_plural = _("audit entries")
 
     def __str__(self) -> str:
-        return f"#{self.seq} {self.action} {self.object_type}:{self.object_id}"
+        return f"#{self.seq} {actions.label(self.action)}"
 
 
 class AuditHead(models.Model):
@@ -82,4 +84,4 @@ class LaneEntry(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"lane {self.lane} #{self.seq} {self.action} {self.object_type}:{self.object_id}"
+        return f"{self.lane}-{self.seq} {actions.label(self.action)}"

@@ -14,6 +14,7 @@ from typing import Any
 from django.db import connection, transaction
 from django.utils import timezone
 
+from pingyi.audit import actions
 from pingyi.audit.models import AuditEntry, AuditHead, LaneEntry, LaneHead
 from pingyi.rows import insert_row
 from pingyi.rules.errors import gettext_noop
@@ -108,6 +109,7 @@ def _append(
     runs in every cast, under the head's lock."""
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("audit_log must be called inside the change's transaction")
+    actions.action(action)  # a registered name, or UnknownAction
     seq, prev_hash = chain.lock()
     # JSON round trip so that what is hashed is exactly what the database gives back.
     payload = json.loads(json.dumps(data or {}, ensure_ascii=False, default=str))

@@ -34,7 +34,7 @@ from pingyi.rows import insert_row
 
 log = logging.getLogger(__name__)
 
-CAST = "ballot.cast"  # the audit action of each cast, in a lane; verify counts them
+CAST = "voting.ballot.cast"  # the audit action of each cast, in a lane; verify counts them
 _POOL = PooledBallot._meta.db_table
 _BALLOT = Ballot._meta.db_table
 _COLUMNS = "id, campaign_id, group_id, marks, valid, source, cast_on, mac"

@@ -26,7 +26,7 @@ from pingyi.rules.errors import InputError, Problem, Where, gettext_noop
 from pingyi.rules.tally import NOT_COVERED, MarkMatrix, valid_rows
 from pingyi.voting.models import Receipt
 
-IMPORTED = "ballots.imported"  # its "imported" count: what verify adds up per campaign
+IMPORTED = "ballots.paper.imported"  # its "imported" count: what verify adds up per campaign
 R_ALREADY_IMPORTED = gettext_noop("ballot number %(ballot_no)r was already imported")
 CHUNK = 5000
 

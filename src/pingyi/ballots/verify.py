@@ -17,6 +17,7 @@ from typing import Any
 
 from django.db.models import Count, Q
 
+from pingyi.audit import actions
 from pingyi.audit.models import AuditEntry, LaneEntry
 from pingyi.ballots.models import Ballot, BallotSeal, PooledBallot
 from pingyi.ballots.pool import CAST
@@ -119,11 +120,11 @@ def _counts(campaign: Campaign, *, deep: bool) -> dict[str, int]:
     )
     pooled = PooledBallot.objects.filter(campaign=campaign).count()
     imports = AuditEntry.objects.filter(
-        action=IMPORTED, object_type="campaign", object_id=str(campaign.pk)
+        action__in=actions.names(IMPORTED), object_type="campaign", object_id=str(campaign.pk)
     ).values_list("data", flat=True)
     casts = (
         LaneEntry.objects.filter(
-            action=CAST, object_type="campaign", object_id=str(campaign.pk)
+            action__in=actions.names(CAST), object_type="campaign", object_id=str(campaign.pk)
         ).count()
         if deep
         else 0
@@ -188,7 +189,7 @@ def _sealed_digest(campaign: Campaign) -> str | None:
         return None
     entry = (
         AuditEntry.objects.filter(
-            action=f"campaign.{phases.CLOSED}",
+            action__in=actions.names("campaigns.campaign.closed"),
             object_type="campaign",
             object_id=str(campaign.pk),
             data__has_key="ballots_digest",

@@ -119,11 +119,19 @@ def campaign_create(
     )
     audit_log(
         actor=actor,
-        action="campaign.created",
+        action="campaigns.campaign.created",
         obj=campaign,
         data={"code": code, "year": year, "units": len(units), "scheme": scheme.name},
     )
     return campaign
+
+
+_TRANSITIONED = {
+    phases.OPEN: "campaigns.campaign.opened",
+    phases.CLOSED: "campaigns.campaign.closed",
+    phases.PUBLISHED: "campaigns.campaign.published",
+    phases.FINAL: "campaigns.campaign.finalized",
+}
 
 
 def _transition(campaign: Campaign, target: str, actor: str) -> Campaign:
@@ -139,7 +147,7 @@ def _transition(campaign: Campaign, target: str, actor: str) -> Campaign:
 
             sealed = ballots_close(campaign=locked)
             data |= {"ballots": sealed.ballots, "ballots_digest": sealed.digest}
-        audit_log(actor=actor, action=f"campaign.{target}", obj=locked, data=data)
+        audit_log(actor=actor, action=_TRANSITIONED[target], obj=locked, data=data)
     campaign.status = target
     return campaign
 
@@ -230,7 +238,7 @@ def unit_update(
         after = {"name": unit.name, "category": unit.category.code, "veto": unit.veto}
         audit_log(
             actor=actor,
-            action="unit.changed",
+            action="campaigns.unit.changed",
             obj=locked,
             data={"unit": code, "before": before, "after": after},
         )
@@ -249,7 +257,7 @@ def unit_remove(*, campaign: Campaign, code: str, actor: str) -> None:
         data = {"unit": code, "name": unit.name, "category": unit.category.code, "veto": unit.veto}
         unit.delete()
         _units_in_category_order(locked)
-        audit_log(actor=actor, action="unit.removed", obj=locked, data=data)
+        audit_log(actor=actor, action="campaigns.unit.removed", obj=locked, data=data)
 
 
 def campaign_stages_set(
@@ -272,7 +280,7 @@ def campaign_stages_set(
         ]
         audit_log(
             actor=actor,
-            action="campaign.stages",
+            action="campaigns.campaign.stages_set",
             obj=locked,
             data={k: [s.isoformat(), e.isoformat()] for k, (s, e) in stages.items()},
         )
@@ -304,7 +312,7 @@ def unit_add(
         unit.refresh_from_db()
         audit_log(
             actor=actor,
-            action="unit.added",
+            action="campaigns.unit.added",
             obj=locked,
             data={"unit": code, "name": name, "category": found.code, "veto": veto},
         )

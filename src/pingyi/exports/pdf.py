@@ -13,6 +13,7 @@ import functools
 import io
 import shutil
 import subprocess
+import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -41,6 +42,8 @@ FONT_NAME = "WenQuanYiZenHei"
 FONT_PACKAGE = "fonts-wqy-zenhei"
 WQY_DIR = Path("/usr/share/fonts/truetype/wqy")
 WQY_ZENHEI = WQY_DIR / "wqy-zenhei.ttc"
+# where scripts/install.sh (the offline bundle of `make bundle`) puts the font it brings
+BUNDLED_FONTS = Path(sys.prefix) / "share" / "pingyi" / "fonts"
 E_NO_FONT = (
     "no Chinese TrueType font found to print a PDF (looked in {where} and asked "
     "fc-match); install the Debian package {package}: apt-get install {package}"
@@ -64,8 +67,14 @@ class FontMissingError(MissingOnMachine):
 
 def cjk_font_path() -> Path:
     """The Chinese TrueType font to embed: WenQuanYi Zen Hei where Debian puts it, any
-    TrueType font in that folder, else what fontconfig offers for Chinese."""
-    candidates = [WQY_ZENHEI, *sorted(WQY_DIR.glob("*.tt[cf]")), *_fc_match()]
+    TrueType font in that folder, the one the offline bundle installs beside the virtualenv
+    (scripts/install.sh), else what fontconfig offers for Chinese."""
+    candidates = [
+        WQY_ZENHEI,
+        *sorted(WQY_DIR.glob("*.tt[cf]")),
+        *sorted(BUNDLED_FONTS.glob("*.tt[cf]")),
+        *_fc_match(),
+    ]
     for path in candidates:
         if path.suffix.lower() in (".ttc", ".ttf") and path.is_file():
             return path

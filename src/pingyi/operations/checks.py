@@ -185,6 +185,7 @@ def _database(problems: list[Problem]) -> bool:
 
 def _needs_database() -> list[Problem]:
     from pingyi.accounts.models import OfficeSettings
+    from pingyi.audit import actions
     from pingyi.audit.models import AuditEntry
     from pingyi.campaigns.models import Organization
     from pingyi.rectification.models import Plan, PlanStatus
@@ -199,7 +200,7 @@ def _needs_database() -> list[Problem]:
             problems.append(Problem(C_PUBLIC_UNSET))
     digests = (
         Plan.objects.filter(status=PlanStatus.OPEN).exists()
-        or AuditEntry.objects.filter(action="rectification.digest.sent").exists()
+        or AuditEntry.objects.filter(action__in=actions.names("rectification.digest.sent")).exists()
     )
     if digests and not settings.EMAIL_SERVER:
         problems.append(Problem(C_MAIL))

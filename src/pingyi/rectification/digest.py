@@ -34,6 +34,8 @@ class Letter:
     lines: list[tuple[rules.DigestLine, Item]] = field(default_factory=list)
     # the steps of grading rounds overdue or due soon (round name, step, its end, state)
     steps: list[tuple[str, str, dt.date, str]] = field(default_factory=list)
+    # the deadlines of the registry's clean-ups overdue or due soon (clean-up, round, due, state)
+    cleanups: list[tuple[str, str, dt.date, str]] = field(default_factory=list)
 
     @property
     def overdue(self) -> int:
@@ -79,12 +81,43 @@ def _grading_steps(today: dt.date) -> dict[int, list[tuple[str, str, dt.date, st
     return found
 
 
+def _cleanup_deadlines(today: dt.date) -> dict[int, list[tuple[str, str, dt.date, str]]]:
+    """user id → the deadlines of the running clean-ups (seed 000) that are overdue or due
+    within a week: every one to the office's staff and administrators, the self-check's to the
+    members of the units that have not filed their tables."""
+    from pingyi.registry.models import Cleanup, UnitMember
+    from pingyi.registry.selectors import cleanup_deadlines, units_not_filed
+    from pingyi.rules.registry import PUBLISHED, SELF_CHECK
+    from pingyi.rules.registry_schedule import DUE, OVERDUE
+
+    found: dict[int, list[tuple[str, str, dt.date, str]]] = defaultdict(list)
+    for cleanup in Cleanup.objects.exclude(round=PUBLISHED).order_by("started_on", "code"):
+        entries = [
+            (cleanup.name, line.deadline.key, line.deadline.due, line.state)
+            for line in cleanup_deadlines(cleanup, today)
+            if line.state in (OVERDUE, DUE)
+        ]
+        if not entries:
+            continue
+        staff = Membership.objects.filter(role__in=RUN, organization_id=cleanup.organization_id)
+        for user_id in staff.values_list("user_id", flat=True):
+            found[user_id].extend(entries)
+        self_check = [entry for entry in entries if entry[1] == SELF_CHECK]
+        if self_check:
+            late = [unit.pk for unit in units_not_filed(cleanup)]
+            members = UnitMember.objects.filter(unit_id__in=late).values_list("user_id", flat=True)
+            for user_id in set(members) - set(staff.values_list("user_id", flat=True)):
+                found[user_id].extend(self_check)
+    return found
+
+
 def digest_letters(*, today: dt.date) -> list[Letter]:
     """One letter per person with an e-mail address and at least one item or grading step
     to name."""
     named = _items(today)
     steps = _grading_steps(today)
-    if not named and not steps:
+    cleanups = _cleanup_deadlines(today)
+    if not named and not steps and not cleanups:
         return []
     by_unit: dict[tuple[int, int | None, str], list[int]] = defaultdict(list)
     by_office: dict[int, list[int]] = defaultdict(list)
@@ -98,18 +131,20 @@ def digest_letters(*, today: dt.date) -> list[Letter]:
         wanted[access.user_id].update(by_unit.get(unit, []))
     for membership in Membership.objects.filter(role__in=RUN, organization_id__in=by_office):
         wanted[membership.user_id].update(by_office[membership.organization_id])
-    users = get_user_model().objects.filter(pk__in=list(wanted) + list(steps)).exclude(email="")
+    people = list(wanted) + list(steps) + list(cleanups)
+    users = get_user_model().objects.filter(pk__in=people).exclude(email="")
     order = list(named)
     letters = []
     for user in users.order_by("username"):
         ids = sorted(wanted.get(user.pk, set()), key=order.index)
-        if ids or steps.get(user.pk):
+        if ids or steps.get(user.pk) or cleanups.get(user.pk):
             letters.append(
                 Letter(
                     user.email,
                     user.get_username(),
                     [named[i] for i in ids],
                     steps.get(user.pk, []),
+                    cleanups.get(user.pk, []),
                 )
             )
     return letters
@@ -145,6 +180,15 @@ def render(letter: Letter, *, today: dt.date) -> tuple[str, str]:
         for name, key, ends, state in letter.steps:
             mark = _("OVERDUE") if state == OVERDUE else _("due soon")
             body.append(f"[{mark}] {name}: {_(MILESTONE_WORDS[key])} — {_('deadline')} {ends}")
+        body.append("")
+    if letter.cleanups:
+        from pingyi.rules.registry_schedule import DEADLINE_WORDS
+        from pingyi.rules.registry_schedule import OVERDUE as LATE
+
+        body += [_("Deadlines of the clean-ups of appraisal projects:"), ""]
+        for name, key, due, state in letter.cleanups:
+            mark = _("OVERDUE") if state == LATE else _("due soon")
+            body.append(f"[{mark}] {name}: {_(DEADLINE_WORDS[key])} — {_('deadline')} {due}")
         body.append("")
     return subject, "\n".join(body)
 

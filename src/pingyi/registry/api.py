@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from decimal import Decimal
 from typing import Any
 
 from django.http import Http404, HttpRequest
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Router, Schema, Status
 from ninja.security import django_auth
@@ -16,7 +18,7 @@ from pingyi.api_schema import StrictIn
 from pingyi.registry import selectors as sel
 from pingyi.registry import services
 from pingyi.registry.models import Cleanup
-from pingyi.rules.errors import RuleError
+from pingyi.rules.errors import InputError, RuleError
 
 router = Router(tags=["registry"])
 
@@ -31,11 +33,13 @@ class CleanupOut(Schema):
     organization: str
     round: str
     target: str
+    publish_reason: str = Field(description="why the list went out below the target; or empty")
 
 
 class TallyOut(Schema):
     unit: str
     registered: int
+    excluded: int = Field(description="projects out of the clean-up's scope, not counted")
     kept: int
     merged: int
     cancelled: int
@@ -50,8 +54,17 @@ class TallyOut(Schema):
 
 class StatsOut(Schema):
     target: str
+    publish_reason: str
     units: list[TallyOut]
     total: TallyOut
+
+
+class DocumentOut(Schema):
+    id: int
+    title: str
+    number: str
+    issuer: str
+    file: str = Field(description="the file's original name; empty without a file")
 
 
 class ProjectOut(Schema):
@@ -59,6 +72,10 @@ class ProjectOut(Schema):
     name: str
     unit: str
     organizer: str
+    exclusion: str = Field(description="why out of scope (staff_assessment, business_rating, "
+                           "other) or empty")  # fmt: skip
+    exclusion_note: str
+    documents: list[DocumentOut]
     suggestion: str
     rules: list[str]
     suggested_merge_into: int | None
@@ -76,6 +93,50 @@ class DecisionIn(StrictIn):
 
 class CleanupAdvanceIn(StrictIn):
     to: str = Field(max_length=20, description="the next round")
+    reason: str = Field(
+        default="", max_length=4000, description="required to publish below the target"
+    )
+
+
+class BulkDecisionIn(StrictIn):
+    projects: list[int] = Field(min_length=1, max_length=5000)
+    decision: str = Field(max_length=12, description="keep, merge, cancel or carry_over")
+    reason: str = Field(default="", max_length=4000)
+    merge_into: int | None = None
+
+
+class BulkDecisionOut(Schema):
+    recorded: int
+
+
+class ExclusionIn(StrictIn):
+    reason: str = Field(
+        max_length=20,
+        description="staff_assessment, business_rating or other; empty takes it back in scope",
+    )
+    note: str = Field(default="", max_length=2000)
+
+
+class DocumentIn(StrictIn):
+    title: str = Field(max_length=300)
+    number: str = Field(default="", max_length=100)
+    issuer: str = Field(max_length=200)
+
+
+class DeadlineOut(Schema):
+    round: str
+    due: str
+    state: str = Field(description="done, overdue, due (within 7 days) or upcoming")
+    waiting: list[str] = Field(description="units that have not filed their self-check tables")
+
+
+class DeadlinesIn(StrictIn):
+    deadlines: dict[str, str] = Field(description="round → its new deadline (YYYY-MM-DD)")
+
+
+class Problems(Schema):
+    detail: str
+    problems: list[str]
 
 
 class KeptOut(Schema):
@@ -86,6 +147,7 @@ class KeptOut(Schema):
     target_group: str
     basis_kind: str
     basis_title: str
+    documents: list[str] = Field(description="issuer《title》(number) of each basis document")
 
 
 def _cleanup(request: HttpRequest, code: str) -> tuple[Cleanup, sel.Access]:
@@ -104,6 +166,18 @@ def _project_out(row: sel.ProjectRow) -> dict[str, Any]:
         "name": row.project.name,
         "unit": row.project.unit.code,
         "organizer": row.project.organizer,
+        "exclusion": row.project.exclusion,
+        "exclusion_note": row.project.exclusion_note,
+        "documents": [
+            {
+                "id": d.pk,
+                "title": d.title,
+                "number": d.number,
+                "issuer": d.issuer,
+                "file": d.original_name,
+            }
+            for d in row.project.documents.all()
+        ],
         "suggestion": row.suggestion.decision,
         "rules": list(row.suggestion.rules),
         "suggested_merge_into": row.suggestion.merge_into,
@@ -120,6 +194,7 @@ def _cleanup_out(c: Cleanup) -> dict[str, Any]:
         "organization": c.organization.code,
         "round": c.round,
         "target": c.target,
+        "publish_reason": c.publish_reason,
     }
 
 
@@ -139,9 +214,8 @@ def registry_cleanups_stats(request: HttpRequest, code: str) -> Status[Any]:
     if not access.read_all:
         raise AccessDenied
     figures = sel.stats_figures(cleanup)
-    return Status(
-        200, {"target": figures["target"], "units": figures["units"], "total": figures["total"]}
-    )
+    keys = ("target", "publish_reason", "units", "total")
+    return Status(200, {key: figures[key] for key in keys})
 
 
 @router.get(
@@ -202,7 +276,10 @@ def registry_cleanups_advance(
         raise AccessDenied
     try:
         services.cleanup_advance(
-            cleanup=cleanup, target=payload.to, actor=request.user.get_username()
+            cleanup=cleanup,
+            target=payload.to,
+            reason=payload.reason,
+            actor=request.user.get_username(),
         )
     except RuleError as exc:
         return Status(409, {"detail": exc.message(_)})
@@ -226,7 +303,146 @@ def registry_kept_list(request: HttpRequest, code: str) -> Status[Any]:
                 "target_group": p.target_group,
                 "basis_kind": p.basis_kind,
                 "basis_title": p.basis_title,
+                "documents": [d.citation for d in p.documents.all()],
             }
             for p in sel.kept_projects(cleanup)
         ],
     )
+
+
+def _project_of(request: HttpRequest, code: str, pk: int) -> tuple[Cleanup, Any]:
+    """The user's project of the clean-up that the user may decide, else 404 / 403."""
+    cleanup, access = _cleanup(request, code)
+    project = sel.projects_for(cleanup, access).filter(pk=pk).first()
+    if project is None:
+        raise Http404
+    if not access.may_decide(cleanup, project):
+        raise AccessDenied
+    return cleanup, project
+
+
+@router.get(
+    "/cleanups/{code}/deadlines",
+    response={200: list[DeadlineOut], 400: Error, 401: Error, 404: Error},
+    auth=django_auth,
+)
+def registry_cleanups_deadlines(
+    request: HttpRequest, code: str, today: dt.date | None = None
+) -> Status[Any]:
+    """Each round's deadline and its state on ``today`` (default: the server's date)."""
+    cleanup, _access = _cleanup(request, code)
+    return Status(200, sel.deadline_figures(cleanup, today or timezone.localdate()))
+
+
+@router.put(
+    "/cleanups/{code}/deadlines",
+    response={200: list[DeadlineOut], 400: Error, 401: Error, 403: Error, 404: Error, 409: Error},
+    auth=django_auth,
+)
+def registry_cleanups_deadlines_set(
+    request: HttpRequest, code: str, payload: DeadlinesIn
+) -> Status[Any]:
+    cleanup, access = _cleanup(request, code)
+    if not access.run:
+        raise AccessDenied
+    try:
+        changes = {key: dt.date.fromisoformat(day) for key, day in payload.deadlines.items()}
+    except ValueError:
+        return Status(400, {"detail": _("give each deadline as YYYY-MM-DD")})
+    try:
+        services.schedule_set(cleanup=cleanup, changes=changes, actor=request.user.get_username())
+    except RuleError as exc:
+        return Status(409, {"detail": exc.message(_)})
+    return Status(200, sel.deadline_figures(cleanup, timezone.localdate()))
+
+
+@router.post(
+    "/cleanups/{code}/decisions",
+    response={
+        200: BulkDecisionOut, 400: Error, 401: Error, 403: Error, 404: Error, 409: Problems
+    },
+    auth=django_auth,
+)  # fmt: skip
+def registry_decisions_bulk(
+    request: HttpRequest, code: str, payload: BulkDecisionIn
+) -> Status[Any]:
+    """One decision for many projects of the current round: all recorded or none."""
+    cleanup, access = _cleanup(request, code)
+    wanted = set(payload.projects)
+    projects = list(sel.projects_for(cleanup, access).filter(pk__in=wanted).order_by("id"))
+    if len(projects) != len(wanted):
+        raise Http404
+    if not all(access.may_decide(cleanup, p) for p in projects):
+        raise AccessDenied
+    target = None
+    if payload.merge_into is not None:
+        target = cleanup.projects.filter(pk=payload.merge_into).first()
+        if target is None:
+            detail = _("no project %(id)s in this clean-up") % {"id": payload.merge_into}
+            return Status(409, {"detail": detail, "problems": []})
+    try:
+        done = services.decisions_bulk(
+            cleanup=cleanup,
+            projects=projects,
+            decision=payload.decision,
+            reason=payload.reason,
+            merge_into=target,
+            actor=request.user.get_username(),
+        )
+    except InputError as exc:
+        lines = exc.messages(_)
+        return Status(409, {"detail": lines[0], "problems": lines})
+    except RuleError as exc:
+        return Status(409, {"detail": exc.message(_), "problems": []})
+    return Status(200, {"recorded": len(done)})
+
+
+@router.post(
+    "/cleanups/{code}/projects/{pk}/exclusion",
+    response={200: ProjectOut, 400: Error, 401: Error, 403: Error, 404: Error, 409: Error},
+    auth=django_auth,
+)
+def registry_projects_exclusion(
+    request: HttpRequest, code: str, pk: int, payload: ExclusionIn
+) -> Status[Any]:
+    """Leaves the project out of the clean-up's scope, or (reason "") takes it back in."""
+    cleanup, project = _project_of(request, code, pk)
+    actor = request.user.get_username()
+    try:
+        if payload.reason:
+            services.project_exclude(
+                project=project, reason=payload.reason, note=payload.note, actor=actor
+            )
+        else:
+            services.project_include(project=project, actor=actor)
+    except RuleError as exc:
+        return Status(409, {"detail": exc.message(_)})
+    return Status(200, _project_out(sel.project_row(cleanup, project)))
+
+
+@router.post(
+    "/cleanups/{code}/projects/{pk}/documents",
+    response={200: ProjectOut, 400: Error, 401: Error, 403: Error, 404: Error, 409: Error},
+    auth=django_auth,
+)
+def registry_projects_documents_add(
+    request: HttpRequest, code: str, pk: int, payload: DocumentIn
+) -> Status[Any]:
+    """Attaches a basis document (title, number, issuer; the file goes through the page)."""
+    cleanup, access = _cleanup(request, code)
+    project = sel.projects_for(cleanup, access).filter(pk=pk).first()
+    if project is None:
+        raise Http404
+    if not access.may_register(project.unit):
+        raise AccessDenied
+    try:
+        services.basis_document_add(
+            project=project,
+            title=payload.title,
+            number=payload.number,
+            issuer=payload.issuer,
+            actor=request.user.get_username(),
+        )
+    except RuleError as exc:
+        return Status(409, {"detail": exc.message(_)})
+    return Status(200, _project_out(sel.project_row(cleanup, project)))

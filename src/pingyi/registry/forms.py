@@ -10,12 +10,13 @@ from pingyi.campaigns.models import Organization
 from pingyi.registry.models import (
     BasisKind,
     Decision,
+    Exclusion,
     Level,
     OrganizerKind,
     Project,
     RegisteringUnit,
 )
-from pingyi.registry.services import ProjectSpec
+from pingyi.registry.services import CARRY_OVER, ProjectSpec
 from pingyi.rules import registry as rules
 
 
@@ -23,7 +24,8 @@ class CleanupForm(forms.Form):
     organization = forms.ModelChoiceField(
         queryset=Organization.objects.none(), label=_("Organization")
     )
-    code = forms.SlugField(label=_("Code"), max_length=80)
+    # Checked by the service (rules.check_code): Chinese letters are welcome.
+    code = forms.CharField(label=_("Code"), max_length=80)
     name = forms.CharField(label=_("Name"), max_length=200)
     started_on = forms.DateField(
         label=_("Started on"), widget=forms.DateInput(attrs={"type": "date"})
@@ -37,7 +39,7 @@ class CleanupForm(forms.Form):
 
 
 class UnitForm(forms.Form):
-    code = forms.SlugField(label=_("Code"), max_length=60)
+    code = forms.CharField(label=_("Code"), max_length=60)
     name = forms.CharField(label=_("Registering unit"), max_length=200)
 
 
@@ -137,3 +139,49 @@ class DecisionForm(forms.Form):
     def __init__(self, *args: Any, projects: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         cast("ProjectChoiceField", self.fields["merge_into"]).queryset = projects
+
+
+class BulkDecisionForm(forms.Form):
+    """One decision for the projects ticked on the clean-up page."""
+
+    CHOICES = [
+        *Decision.choices,
+        (CARRY_OVER, _("Carry over the earlier round's decision (沿用上一轮意见)")),
+    ]
+    projects = forms.ModelMultipleChoiceField(queryset=Project.objects.none(), label=_("Projects"))
+    decision = forms.ChoiceField(label=_("Decision"), choices=CHOICES)
+    merge_into = ProjectChoiceField(
+        queryset=Project.objects.none(), label=_("Merge into"), required=False
+    )
+    reason = forms.CharField(
+        label=_("Reason"), max_length=4000, widget=forms.Textarea(attrs={"rows": 2}),
+        required=False,
+    )  # fmt: skip
+
+    def __init__(self, *args: Any, projects: Any, targets: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        choice = cast("forms.ModelMultipleChoiceField[Project]", self.fields["projects"])
+        choice.queryset = projects
+        cast("ProjectChoiceField", self.fields["merge_into"]).queryset = targets
+
+
+class ExclusionForm(forms.Form):
+    reason = forms.ChoiceField(label=_("Why out of scope"), choices=Exclusion.choices)
+    note = forms.CharField(
+        label=_("Note"), max_length=2000, widget=forms.Textarea(attrs={"rows": 2}),
+        required=False,
+    )  # fmt: skip
+
+
+class BasisForm(forms.Form):
+    title = forms.CharField(label=_("Document title"), max_length=300)
+    number = forms.CharField(label=_("Document number (文号)"), max_length=100, required=False)
+    issuer = forms.CharField(label=_("Issued by"), max_length=200)
+    file = forms.FileField(label=_("File (PDF, PNG or JPEG, optional)"), required=False)
+
+
+class PublishForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason to publish below the target"), max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 3}), required=False,
+    )  # fmt: skip

@@ -60,13 +60,23 @@ class Level(models.TextChoices):
     TOWNSHIP = rules.TOWNSHIP, _("Township (乡镇级)")
 
 
+class Exclusion(models.TextChoices):
+    STAFF_ASSESSMENT = (
+        rules.X_STAFF_ASSESSMENT,
+        _("Assesses the body's own staff (考核本机关工作人员)"),
+    )
+    BUSINESS_RATING = rules.X_BUSINESS_RATING, _("Purely professional rating (纯业务性质评定)")
+    OTHER = rules.X_OTHER, _("Other reason out of scope (其他)")
+
+
 class Cleanup(models.Model):
     """One clean-up run (清理规范工作) of an organization, moving through the rounds."""
 
     organization = models.ForeignKey(
         Organization, on_delete=models.PROTECT, related_name="cleanups"
     )
-    code = models.SlugField(_("code"), max_length=80, unique=True)
+    # allow_unicode: an office writes "清理-2009" or "省委-01" (rules.check_code)
+    code = models.SlugField(_("code"), max_length=80, unique=True, allow_unicode=True)
     name = models.CharField(_("name"), max_length=200)
     started_on = models.DateField(_("started"))
     target = models.CharField(_("reduction target"), max_length=30, default="7/10")  # a fraction
@@ -74,6 +84,11 @@ class Cleanup(models.Model):
         _("round"), max_length=20, choices=Round.choices, default=Round.SELF_CHECK
     )
     published_at = models.DateTimeField(_("published"), null=True, blank=True)
+    # The office's own deadlines by round (ISO dates); seed 000's fill the rest
+    # (rules.registry_schedule).
+    schedule = models.JSONField(_("schedule"), default=dict, blank=True)
+    # Why the kept list went out below the reduction target (empty when it met it).
+    publish_reason = models.TextField(_("reason to publish below the target"), blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
     class Meta:
@@ -89,7 +104,7 @@ class RegisteringUnit(models.Model):
     """A unit that registers its projects (填报单位): a town committee, a department…"""
 
     cleanup = models.ForeignKey(Cleanup, on_delete=models.CASCADE, related_name="units")
-    code = models.SlugField(_("code"), max_length=60)
+    code = models.SlugField(_("code"), max_length=60, allow_unicode=True)
     name = models.CharField(_("name"), max_length=200)
 
     class Meta:
@@ -150,6 +165,12 @@ class Project(models.Model):
         _("money saved (yuan)"), max_digits=14, decimal_places=2, null=True, blank=True
     )
     flags = models.JSONField(_("flags"), default=list, blank=True)
+    # Out of the clean-up's scope (seed 000 二(一)): listed, not decided, not counted.
+    exclusion = models.CharField(
+        _("out of scope"), max_length=20, choices=Exclusion.choices, blank=True
+    )
+    exclusion_note = models.TextField(_("why out of scope"), blank=True)
+    excluded_by = models.CharField(_("left out by"), max_length=150, blank=True)
     registered_round = models.CharField(_("registered in round"), max_length=20)
     registered_by = models.CharField(_("registered by"), max_length=150)
     registered_at = models.DateTimeField(_("registered"), auto_now_add=True)
@@ -237,3 +258,34 @@ class ProjectDecision(models.Model):
 
     def __str__(self) -> str:
         return f"{self.project}: {self.round} {self.decision}"
+
+
+class BasisDocument(models.Model):
+    """A document a kept project rests on (依据文件): title, number (文号), issuing body, and
+    optionally the file itself (stored like the ledger's evidence, served only to readers of
+    the project)."""
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="documents")
+    title = models.CharField(_("title"), max_length=300)
+    number = models.CharField(_("document number"), max_length=100, blank=True)
+    issuer = models.CharField(_("issued by"), max_length=200)
+    stored_name = models.CharField(_("stored as"), max_length=80, blank=True)
+    original_name = models.CharField(_("file name"), max_length=200, blank=True)
+    content_type = models.CharField(_("type"), max_length=80, blank=True)
+    sha256 = models.CharField(_("SHA-256"), max_length=64, blank=True)
+    added_by = models.CharField(_("added by"), max_length=150)
+    added_at = models.DateTimeField(_("added"))
+
+    class Meta:
+        verbose_name = _("basis document")
+        verbose_name_plural = _("basis documents")
+        ordering = ["project", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.title} {self.number}".strip()
+
+    @property
+    def citation(self) -> str:
+        """《title》(number), issuer — as a list prints it."""
+        number = f"（{self.number}）" if self.number else ""
+        return f"{self.issuer}《{self.title}》{number}"

@@ -7,16 +7,18 @@ unit's projects), and the public (the kept list, once published). Anyone else fi
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Hashable
 from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 
 from pingyi.accounts.selectors import READ, RUN, AnyUser, role_in
 from pingyi.registry.models import Cleanup, Project, ProjectDecision, RegisteringUnit, Round
 from pingyi.rules import registry as rules
+from pingyi.rules import registry_schedule as schedule_rules
 from pingyi.rules.errors import RuleError, gettext_noop
 
 E_NO_CLEANUP = gettext_noop("no clean-up %(code)r")
@@ -105,9 +107,15 @@ def projects_for(cleanup: Cleanup, access: Access) -> QuerySet[Project]:
     return projects if access.read_all else projects.filter(unit_id__in=access.units)
 
 
+OUT_OF_SCOPE = rules.Suggestion("", ())
+
+
 def cleanup_suggestions(cleanup: Cleanup) -> dict[Hashable, rules.Suggestion]:
-    """The rules' suggestion for every project (the duplicate rule looks at all of them)."""
-    return rules.suggest_all(p.facts() for p in cleanup.projects.all())
+    """The rules' suggestion for every project (the duplicate rule looks at all of those in
+    scope; one out of scope has none)."""
+    projects = list(cleanup.projects.all())
+    found = rules.suggest_all(p.facts() for p in projects if not p.exclusion)
+    return {p.pk: found.get(p.pk, OUT_OF_SCOPE) for p in projects}
 
 
 @dataclass
@@ -137,7 +145,7 @@ class ProjectRow:
 def project_rows(cleanup: Cleanup, access: Access) -> list[ProjectRow]:
     """Every project the reader may see, in registration order (three queries in all)."""
     suggestions = cleanup_suggestions(cleanup)
-    projects = list(projects_for(cleanup, access))
+    projects = list(projects_for(cleanup, access).prefetch_related("documents"))
     rows = {p.pk: ProjectRow(p, suggestions[p.pk]) for p in projects}
     decisions = ProjectDecision.objects.filter(project__in=projects).select_related("merge_into")
     for decision in decisions:
@@ -153,16 +161,18 @@ def project_row(cleanup: Cleanup, project: Project) -> ProjectRow:
 
 
 def undecided_in_round(cleanup: Cleanup, round_name: str) -> int:
-    return cleanup.projects.exclude(decisions__round=round_name).count()
+    """Projects in scope without a decision in the round."""
+    return cleanup.projects.filter(exclusion="").exclude(decisions__round=round_name).count()
 
 
 def effective_decisions(cleanup: Cleanup) -> dict[Hashable, tuple[str, Hashable | None]]:
-    """Each project's decision of the latest round that decided it, with its merge target."""
+    """Each project's decision of the latest round that decided it, with its merge target.
+    A project out of scope is not there: nothing may merge into it."""
     by_project: dict[Hashable, dict[str, tuple[str, Hashable | None]]] = {
-        pk: {} for pk in cleanup.projects.values_list("pk", flat=True)
+        pk: {} for pk in cleanup.projects.filter(exclusion="").values_list("pk", flat=True)
     }
     for project_id, round_name, decision, target in ProjectDecision.objects.filter(
-        project__cleanup=cleanup
+        project__cleanup=cleanup, project__exclusion=""
     ).values_list("project_id", "round", "decision", "merge_into_id"):
         by_project[project_id][round_name] = (decision, target)
     return {pk: rules.effective(rounds) for pk, rounds in by_project.items()}
@@ -180,10 +190,11 @@ def cleanup_stats(cleanup: Cleanup) -> Stats:
     outcomes = [
         rules.ProjectOutcome(
             group=str(p.unit_id),
-            decision=decisions[p.pk][0],
+            decision=decisions.get(p.pk, ("", None))[0],
             suspended=rules.is_suspended(p.basis_kind, cleanup.round),
             flagged=bool(p.flags),
             money_saved=p.money_saved,
+            excluded=bool(p.exclusion),
         )
         for p in cleanup.projects.order_by("id")
     ]
@@ -200,7 +211,12 @@ def kept_projects(cleanup: Cleanup) -> list[Project]:
     """The kept list (保留项目), in registration order."""
     decisions = effective_decisions(cleanup)
     kept = [int(str(pk)) for pk, (decision, _) in decisions.items() if decision == rules.KEEP]
-    return list(cleanup.projects.filter(pk__in=kept).select_related("unit").order_by("id"))
+    return list(
+        cleanup.projects.filter(pk__in=kept)
+        .select_related("unit")
+        .prefetch_related("documents")
+        .order_by("id")
+    )
 
 
 def published_cleanups() -> QuerySet[Cleanup]:
@@ -213,6 +229,7 @@ def tally_figures(tally: rules.Tally) -> dict[str, Any]:
     rate = tally.reduction_rate
     return {
         "registered": tally.registered,
+        "excluded": tally.excluded,
         "kept": tally.kept,
         "merged": tally.merged,
         "cancelled": tally.cancelled,
@@ -233,6 +250,60 @@ def stats_figures(cleanup: Cleanup) -> dict[str, Any]:
         "cleanup": cleanup.code,
         "round": cleanup.round,
         "target": cleanup.target,
+        "publish_reason": cleanup.publish_reason,
         "units": [{"unit": u.code, **tally_figures(t)} for u, t in stats.units],
         "total": {"unit": "", **tally_figures(stats.total)},
     }
+
+
+@dataclass(frozen=True)
+class DeadlineLine:
+    deadline: schedule_rules.Deadline
+    state: str  # done, overdue, due, upcoming
+    waiting: tuple[str, ...] = ()  # the units that have not filed their self-check tables
+
+
+def units_not_filed(cleanup: Cleanup) -> list[RegisteringUnit]:
+    """The units that have not filed their self-check tables: no project in scope, or one
+    without the unit's self-check proposal (one query)."""
+    in_scope = Q(projects__exclusion="")
+    units = cleanup.units.order_by("code").annotate(
+        registered=Count("projects", distinct=True),
+        n=Count("projects", filter=in_scope, distinct=True),
+        decided=Count(
+            "projects",
+            filter=in_scope & Q(projects__decisions__round=rules.SELF_CHECK),
+            distinct=True,
+        ),
+    )
+    return [
+        u
+        for u in units
+        if not schedule_rules.unit_filed(registered=u.registered, in_scope=u.n, decided=u.decided)
+    ]
+
+
+def cleanup_deadlines(cleanup: Cleanup, today: dt.date) -> list[DeadlineLine]:
+    """Every round's deadline and where it stands on ``today``; the self-check's line names
+    the units that have not filed while it is open."""
+    lines = []
+    for deadline in schedule_rules.deadlines_of(cleanup.started_on.year, cleanup.schedule):
+        state = schedule_rules.deadline_state(deadline, current_round=cleanup.round, today=today)
+        waiting: tuple[str, ...] = ()
+        if deadline.key == rules.SELF_CHECK and state != schedule_rules.DONE:
+            waiting = tuple(u.name for u in units_not_filed(cleanup))
+        lines.append(DeadlineLine(deadline, state, waiting))
+    return lines
+
+
+def deadline_figures(cleanup: Cleanup, today: dt.date) -> list[dict[str, Any]]:
+    """The deadlines as the API and `pingyi registry deadlines --json` give them."""
+    return [
+        {
+            "round": line.deadline.key,
+            "due": line.deadline.due.isoformat(),
+            "state": line.state,
+            "waiting": list(line.waiting),
+        }
+        for line in cleanup_deadlines(cleanup, today)
+    ]

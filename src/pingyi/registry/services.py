@@ -7,9 +7,10 @@ selectors.Access); these functions check the rules: the round, the suggestion, t
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass
 from decimal import Decimal
+from fractions import Fraction
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
@@ -17,7 +18,9 @@ from django.utils import timezone
 
 from pingyi.audit.services import audit_log
 from pingyi.campaigns.models import Organization
+from pingyi.rectification import evidence
 from pingyi.registry.models import (
+    BasisDocument,
     Cleanup,
     Project,
     ProjectDecision,
@@ -26,11 +29,13 @@ from pingyi.registry.models import (
     UnitMember,
 )
 from pingyi.registry.selectors import (
+    cleanup_stats,
     cleanup_suggestions,
     effective_decisions,
     undecided_in_round,
 )
 from pingyi.rules import registry as rules
+from pingyi.rules import registry_schedule as schedule_rules
 from pingyi.rules.errors import InputError, Problem, RuleError, Where, gettext_noop
 from pingyi.rules.scheme import fraction_text
 
@@ -41,6 +46,11 @@ E_MEMBER_EXISTS = gettext_noop("%(username)s already registers for %(unit)s")
 E_PROJECT_EXISTS = gettext_noop("%(unit)s has already registered %(name)r")
 E_CLOSED = gettext_noop("the kept list is published: the clean-up takes no more changes")
 E_OTHER_CLEANUP = gettext_noop("the project to merge into belongs to another clean-up")
+E_NO_PROJECTS = gettext_noop("choose at least one project")
+E_NO_PREVIOUS = gettext_noop("no decision of an earlier round to carry over")
+E_NOT_EXCLUDED = gettext_noop("%(project)r is in the clean-up's scope already")
+E_DOCUMENT = gettext_noop("a basis document needs its title and the body that issued it")
+CARRY_OVER = rules.CARRY_OVER
 
 
 @dataclass(frozen=True)
@@ -78,6 +88,7 @@ def cleanup_create(
 ) -> Cleanup:
     """A clean-up at its self-check round; ``target`` as typed ("70%", "7/10")."""
     share = rules.parse_target(target)
+    code = rules.check_code(code, limit=80)
     if Cleanup.objects.filter(code=code).exists():
         raise RuleError(E_CODE_TAKEN, code=code)
     cleanup = Cleanup.objects.create(
@@ -98,6 +109,7 @@ def cleanup_create(
 
 @transaction.atomic
 def unit_add(*, cleanup: Cleanup, code: str, name: str, actor: str) -> RegisteringUnit:
+    code = rules.check_code(code)
     if cleanup.units.filter(code=code).exists():
         raise RuleError(E_UNIT_EXISTS, code=code)
     unit = RegisteringUnit.objects.create(cleanup=cleanup, code=code, name=name)
@@ -207,8 +219,12 @@ class DecisionSpec:
 
 def _decide(locked: Cleanup, spec: DecisionSpec, actor: str, now: dt.datetime) -> ProjectDecision:
     project = spec.project
+    if project.exclusion:
+        raise RuleError(rules.E_EXCLUDED, project=project.name)
     if spec.merge_into is not None and spec.merge_into.cleanup_id != locked.pk:
         raise RuleError(E_OTHER_CLEANUP)
+    if spec.merge_into is not None and spec.merge_into.exclusion:
+        raise RuleError(rules.E_MERGE_TARGET_GONE, target=spec.merge_into.name)
     suggestion = cleanup_suggestions(locked)[project.pk]
     target = spec.merge_into.pk if spec.merge_into is not None else None
     target_decision = effective_decisions(locked).get(target, ("", None))[0] if target else ""
@@ -331,32 +347,44 @@ def decisions_import(
 
 
 def cleanup_advance(
-    *, cleanup: Cleanup, target: str, actor: str, now: dt.datetime | None = None
+    *,
+    cleanup: Cleanup,
+    target: str,
+    actor: str,
+    reason: str = "",
+    now: dt.datetime | None = None,
 ) -> Cleanup:
-    """Moves to the next round. Refuses a skip, a round left with undecided projects, and a
-    publication where a merged project's target is not kept."""
+    """Moves to the next round. Refuses a skip, a round left with undecided projects, a
+    publication where a merged project's target is not kept, and a publication below the
+    reduction target without ``reason`` (kept with the list, audited, printed with it)."""
     moment = now or timezone.now()
     with transaction.atomic():
         locked = Cleanup.objects.select_for_update().get(pk=cleanup.pk)
         rules.check_round_transition(
             locked.round, target, undecided=undecided_in_round(locked, locked.round)
         )
+        data: dict[str, object] = {"from": locked.round, "to": target}
         if target == rules.PUBLISHED:
             rules.check_merge_targets(
                 effective_decisions(locked), dict(locked.projects.values_list("pk", "name"))
             )
+            rate = cleanup_stats(locked).total.reduction_rate
+            below = rules.check_publication(rate, Fraction(locked.target), reason)
             locked.published_at = moment
-        before = locked.round
+            locked.publish_reason = reason.strip() if below else ""
+            data |= {
+                "reduction_rate": str(rate) if rate is not None else "",
+                "target": locked.target,
+                "below_target": below,
+                "reason": locked.publish_reason,
+            }
         locked.round = target
-        locked.save(update_fields=["round", "published_at"])
+        locked.save(update_fields=["round", "published_at", "publish_reason"])
         audit_log(
-            actor=actor,
-            action="registry.cleanup.advanced",
-            obj=locked,
-            data={"from": before, "to": target},
-            now=moment,
+            actor=actor, action="registry.cleanup.advanced", obj=locked, data=data, now=moment
         )
     cleanup.round, cleanup.published_at = locked.round, locked.published_at
+    cleanup.publish_reason = locked.publish_reason
     return cleanup
 
 
@@ -378,6 +406,200 @@ def cleanup_start_higher_adjustment(*, cleanup: Cleanup, actor: str) -> Cleanup:
     return cleanup_advance(cleanup=cleanup, target=rules.HIGHER_ADJUSTMENT, actor=actor)
 
 
-def cleanup_publish(*, cleanup: Cleanup, actor: str, now: dt.datetime | None = None) -> Cleanup:
+def cleanup_publish(
+    *, cleanup: Cleanup, actor: str, reason: str = "", now: dt.datetime | None = None
+) -> Cleanup:
     """上级调整 → 公示: the kept list goes on the public page; no change after this."""
-    return cleanup_advance(cleanup=cleanup, target=rules.PUBLISHED, actor=actor, now=now)
+    return cleanup_advance(
+        cleanup=cleanup, target=rules.PUBLISHED, actor=actor, reason=reason, now=now
+    )
+
+
+# --------------------------------------------------------------------------- deadlines
+
+
+@transaction.atomic
+def schedule_set(*, cleanup: Cleanup, changes: Mapping[str, dt.date], actor: str) -> Cleanup:
+    """The office's own deadline for some rounds (seed 000's dates fill the others)."""
+    locked = Cleanup.objects.select_for_update().get(pk=cleanup.pk)
+    before = dict(locked.schedule)
+    locked.schedule = schedule_rules.checked_deadlines(locked.started_on.year, before, changes)
+    locked.save(update_fields=["schedule"])
+    audit_log(
+        actor=actor,
+        action="registry.schedule.set",
+        obj=locked,
+        data={"before": before, "after": locked.schedule},
+    )
+    cleanup.schedule = locked.schedule
+    return cleanup
+
+
+# --------------------------------------------------------------------------- bulk decisions
+
+
+def _carried(project: Project, current: str) -> DecisionSpec:
+    """The project's latest decision of a round before ``current``, as a spec again."""
+    earlier = rules.DECIDING_ROUNDS[: rules.DECIDING_ROUNDS.index(current)]
+    found = {d.round: d for d in project.decisions.filter(round__in=earlier)}
+    for name in reversed(earlier):
+        if name in found:
+            d = found[name]
+            return DecisionSpec(project, d.decision, d.reason, d.merge_into)
+    raise RuleError(E_NO_PREVIOUS)
+
+
+def decisions_bulk(
+    *,
+    cleanup: Cleanup,
+    projects: Sequence[Project],
+    decision: str,
+    reason: str = "",
+    merge_into: Project | None = None,
+    actor: str,
+    now: dt.datetime | None = None,
+) -> list[ProjectDecision]:
+    """One decision (keep, merge into one project, cancel, or ``carry_over``: each project's
+    latest earlier decision) for many projects of the current round, with one reason; all or
+    none, every refusal named by its project. Each project's decision is audited as one
+    alone would be, and the bulk action once more with the list."""
+    if not projects:
+        raise RuleError(E_NO_PROJECTS)
+    moment = now or timezone.now()
+    with transaction.atomic():
+        locked = _open(cleanup)
+        rules.check_deciding(locked.round)
+        recorded: list[ProjectDecision] = []
+        problems: list[Problem] = []
+        for project in projects:
+            try:
+                with transaction.atomic():
+                    if decision == CARRY_OVER:
+                        spec = _carried(project, locked.round)
+                    else:
+                        spec = DecisionSpec(project, decision, reason, merge_into)
+                    recorded.append(_decide(locked, spec, actor, moment))
+            except RuleError as exc:
+                problems.append(Problem(Where(file=project.name), exc.template, exc.params))
+        if problems:
+            raise InputError(problems)
+        audit_log(
+            actor=actor,
+            action="registry.project.bulk_decided",
+            obj=locked,
+            data={
+                "round": locked.round,
+                "decision": decision,
+                "reason": reason.strip(),
+                "merge_into": merge_into.pk if merge_into is not None else None,
+                "projects": [p.pk for p in projects],
+            },
+            now=moment,
+        )
+        return recorded
+
+
+# --------------------------------------------------------------------------- scope
+
+
+def project_exclude(*, project: Project, reason: str, note: str = "", actor: str) -> Project:
+    """Leaves a project out of the clean-up (seed 000: staff assessments, purely professional
+    ratings…): listed with its reason, not decided, not counted."""
+    rules.check_exclusion(reason, note)
+    with transaction.atomic():
+        _open(project.cleanup)
+        project.exclusion, project.exclusion_note = reason, note.strip()
+        project.excluded_by = actor
+        project.save(update_fields=["exclusion", "exclusion_note", "excluded_by"])
+        audit_log(
+            actor=actor,
+            action="registry.project.excluded",
+            obj=project,
+            data={"reason": reason, "note": project.exclusion_note},
+        )
+    return project
+
+
+def project_include(*, project: Project, actor: str) -> Project:
+    """Takes a project left out back into the clean-up (it then needs its decisions)."""
+    with transaction.atomic():
+        _open(project.cleanup)
+        if not project.exclusion:
+            raise RuleError(E_NOT_EXCLUDED, project=project.name)
+        before = project.exclusion
+        project.exclusion, project.exclusion_note, project.excluded_by = "", "", ""
+        project.save(update_fields=["exclusion", "exclusion_note", "excluded_by"])
+        audit_log(
+            actor=actor,
+            action="registry.project.included",
+            obj=project,
+            data={"before": before},
+        )
+    return project
+
+
+# --------------------------------------------------------------------------- basis documents
+
+
+def basis_document_add(
+    *,
+    project: Project,
+    title: str,
+    issuer: str,
+    number: str = "",
+    upload: evidence.Upload | None = None,
+    actor: str,
+    now: dt.datetime | None = None,
+) -> BasisDocument:
+    """A document the project rests on (seed 000: "对需要保留的项目…提供相关文件依据"); the
+    file, if any, checked like evidence (PDF, PNG, JPEG; content by its first bytes)."""
+    if not title.strip() or not issuer.strip():
+        raise RuleError(E_DOCUMENT)
+    checked = evidence.check([upload]) if upload is not None else []
+    stored = [evidence.store(f) for f in checked]
+    try:
+        with transaction.atomic():
+            _open(project.cleanup)
+            document = BasisDocument.objects.create(
+                project=project,
+                title=title.strip(),
+                number=number.strip(),
+                issuer=issuer.strip(),
+                stored_name=stored[0] if stored else "",
+                original_name=checked[0].original_name if checked else "",
+                content_type=checked[0].content_type if checked else "",
+                sha256=checked[0].sha256 if checked else "",
+                added_by=actor,
+                added_at=now or timezone.now(),
+            )
+            audit_log(
+                actor=actor,
+                action="registry.basis.added",
+                obj=project,
+                data={
+                    "document": document.pk,
+                    "title": document.title,
+                    "number": document.number,
+                    "issuer": document.issuer,
+                    "sha256": document.sha256,
+                },
+            )
+    except BaseException:
+        evidence.remove(stored)
+        raise
+    return document
+
+
+def basis_document_remove(*, document: BasisDocument, actor: str) -> None:
+    with transaction.atomic():
+        _open(document.project.cleanup)
+        stored = document.stored_name
+        audit_log(
+            actor=actor,
+            action="registry.basis.removed",
+            obj=document.project,
+            data={"document": document.pk, "title": document.title, "number": document.number},
+        )
+        document.delete()
+        if stored:
+            transaction.on_commit(lambda: evidence.remove([stored]))

@@ -14,6 +14,7 @@ from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -23,11 +24,14 @@ from pingyi.registry import selectors as sel
 from pingyi.registry import services
 from pingyi.registry.files import read_registration_form, read_statistics_table
 from pingyi.registry.forms import (
+    BasisForm,
     CleanupForm,
     DecisionForm,
+    ExclusionForm,
     ImportForm,
     MemberForm,
     ProjectForm,
+    PublishForm,
     UnitForm,
 )
 from pingyi.registry.models import Cleanup, Project, RegisteringUnit, Round
@@ -119,7 +123,17 @@ def cleanup_detail(request: HttpRequest, code: str) -> HttpResponse:
         "member_form": MemberForm(units=cleanup.units.order_by("code")),
         "import_form": ImportForm(units=units),
         "open": cleanup.round != Round.PUBLISHED,
+        "deadlines": sel.cleanup_deadlines(cleanup, timezone.localdate()),
     }
+    if cleanup.round in rules.DECIDING_ROUNDS and (
+        access.run or (cleanup.round in rules.UNIT_ROUNDS and access.units)
+    ):
+        from pingyi.registry.views_cleanup import bulk_form
+
+        context["bulk_form"] = bulk_form(cleanup, access)
+        context["bulk_ids"] = set(
+            context["bulk_form"].fields["projects"].queryset.values_list("pk", flat=True)
+        )
     return render(request, "pingyi/registry/cleanup.html", context)
 
 
@@ -139,6 +153,19 @@ def _what_opens(cleanup: Cleanup, target: str) -> list[str]:
         lines.append(
             _("The kept list is published on its public page, and no decision changes after.")
         )
+        total = sel.cleanup_stats(cleanup).total
+        if total.target_met is False:
+            lines.append(
+                _(
+                    "The reduction rate is %(rate)s, below the target of %(target)s: record "
+                    "why the list goes out all the same. The reason is kept, audited and "
+                    "printed with the list."
+                )
+                % {
+                    "rate": rules.percent_text(total.reduction_rate),
+                    "target": rules.percent_text(total.target),
+                }
+            )
     else:
         lines.append(_("The decisions of “%(next)s” open.") % {"next": labels.get(target, target)})
     return lines
@@ -153,6 +180,8 @@ def cleanup_advance(request: HttpRequest, code: str) -> HttpResponse:
         target = str(request.GET.get("to", ""))
         if target != rules.NEXT_ROUND.get(cleanup.round):
             return redirect(cleanup_url(cleanup))
+        if target == rules.PUBLISHED:
+            return _publish_confirmation(request, cleanup)
         return confirmation(
             request,
             title=_("Move on to: %(round)s") % {"round": dict(Round.choices)[target]},
@@ -162,12 +191,43 @@ def cleanup_advance(request: HttpRequest, code: str) -> HttpResponse:
             fields={"to": target},
         )
     target = str(request.POST.get("to", ""))
+    reason = str(request.POST.get("reason", ""))[:4000]
+    if target == rules.PUBLISHED and rules.NEXT_ROUND.get(cleanup.round) == target:
+        try:
+            services.cleanup_advance(
+                cleanup=cleanup, target=target, actor=_actor(request), reason=reason
+            )
+        except RuleError as exc:  # below the target without a reason: ask again, here
+            return _publish_confirmation(request, cleanup, error=exc.message(_), status=400)
+        messages.success(request, _("The clean-up moved to the next round."))
+        return redirect(cleanup_url(cleanup))
     return _act(
         request,
         lambda: services.cleanup_advance(cleanup=cleanup, target=target, actor=_actor(request)),
         _("The clean-up moved to the next round."),
         cleanup_url(cleanup),
     )
+
+
+def _publish_confirmation(
+    request: HttpRequest, cleanup: Cleanup, *, error: str = "", status: int = 200
+) -> HttpResponse:
+    """The confirmation before publishing: the consequences, the reduction against the
+    target, and (below it) the reason to record."""
+    total = sel.cleanup_stats(cleanup).total
+    title = _("Move on to: %(round)s") % {"round": dict(Round.choices)[rules.PUBLISHED]}
+    context = {
+        "title": title,
+        "button": title,
+        "consequences": _what_opens(cleanup, rules.PUBLISHED),
+        "back": cleanup_url(cleanup),
+        "below": total.target_met is False,
+        "rate": rules.percent_text(total.reduction_rate),
+        "target": rules.percent_text(total.target),
+        "form": PublishForm(request.POST or None),
+        "error": error,
+    }
+    return render(request, "pingyi/registry/publish_confirm.html", context, status=status)
 
 
 def cleanup_url(cleanup: Cleanup) -> str:
@@ -180,7 +240,7 @@ def unit_new(request: HttpRequest, code: str) -> HttpResponse:
     cleanup, _access = _running(request, code)
     form = UnitForm(request.POST)
     if not form.is_valid():
-        messages.error(request, _("Give the unit a code (letters, digits, -) and a name."))
+        messages.error(request, _("Give the unit a code and a name."))
         return redirect(cleanup_url(cleanup))
     data = form.cleaned_data
     return _act(
@@ -329,7 +389,11 @@ def _suggested_target(cleanup: Cleanup, row: sel.ProjectRow) -> Project | None:
 def project_detail(request: HttpRequest, code: str, pk: int) -> HttpResponse:
     cleanup, access, project = _project(request, code, pk)
     row = sel.project_row(cleanup, project)
-    may_decide = cleanup.round in rules.DECIDING_ROUNDS and access.may_decide(cleanup, project)
+    may_decide = (
+        cleanup.round in rules.DECIDING_ROUNDS
+        and access.may_decide(cleanup, project)
+        and not project.exclusion
+    )
     current = row.by_round.get(cleanup.round)
     initial = {"decision": row.suggestion.decision, "merge_into": row.suggestion.merge_into}
     if current is not None:
@@ -345,6 +409,12 @@ def project_detail(request: HttpRequest, code: str, pk: int) -> HttpResponse:
         "form": form,
         "flag_texts": [rules.FLAG_TEXTS[f] for f in project.flags],
         "suggested_target": _suggested_target(cleanup, row),
+        "documents": list(project.documents.all()),
+        "open": cleanup.round != Round.PUBLISHED,
+        "may_register": access.may_register(project.unit),
+        "may_scope": cleanup.round in rules.DECIDING_ROUNDS and access.may_decide(cleanup, project),
+        "exclusion_form": ExclusionForm(),
+        "basis_form": BasisForm(),
     }
     return render(request, "pingyi/registry/project.html", context)
 
@@ -388,5 +458,9 @@ def kept_list(request: HttpRequest, code: str) -> HttpResponse:
     cleanup = sel.published_cleanups().filter(code=code).first()
     if cleanup is None:
         raise Http404
-    context = {"cleanup": cleanup, "projects": sel.kept_projects(cleanup)}
+    context: dict[str, Any] = {"cleanup": cleanup, "projects": sel.kept_projects(cleanup)}
+    if cleanup.publish_reason:
+        total = sel.cleanup_stats(cleanup).total
+        context["rate"] = rules.percent_text(total.reduction_rate)
+        context["target"] = rules.percent_text(total.target)
     return render(request, "pingyi/registry/kept.html", context)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 from pingyi.exports.xlsx import (
     Cell,
@@ -140,28 +141,69 @@ def write_stats_template(path: Path, *, cleanup: Cleanup, unit: RegisteringUnit)
         _help(workbook.add_worksheet(HELP_SHEET), fmt, STATS_HELP, STATS_SHEET)
 
 
+PROJECTS_HEADER: list[Cell] = [
+    "序号", "填报单位", "项目名称", "主办单位", "级别", "依据类别", "依据文件", "清理范围",
+    "系统建议", "处理意见", "并入项目", "理由",
+]  # fmt: skip
+
+
+def _projects_sheet(workbook: Any, fmt: Formats, cleanup: Cleanup) -> None:
+    """Every project: its basis documents, whether it is in scope, its effective decision."""
+    rows = project_rows(cleanup, Access(read_all=True))
+    lines: list[list[Cell]] = []
+    for n, row in enumerate(rows, start=1):
+        p, decision = row.project, row.decision
+        scope = "在范围内"
+        if p.exclusion:
+            scope = "不属于清理范围：" + rules.EXCLUSION_WORDS[p.exclusion]
+            scope += f"（{p.exclusion_note}）" if p.exclusion_note else ""
+        documents = "\n".join(d.citation for d in p.documents.all()) or p.basis_title
+        lines.append([
+            n, p.unit.name, p.name, p.organizer, rules.LEVEL_WORDS.get(p.level, p.level),
+            rules.BASIS_WORDS.get(p.basis_kind, p.basis_kind), documents, scope,
+            row.suggestion.word if not p.exclusion else "—",
+            rules.DECISION_WORDS[decision.decision] if decision and not p.exclusion else "—",
+            decision.merge_into.name if decision and decision.merge_into else "",
+            decision.reason if decision and not p.exclusion else "",
+        ])  # fmt: skip
+    sheet = workbook.add_worksheet("项目清单")
+    write_row(sheet, 0, PROJECTS_HEADER, fmt.header)
+    for n, values in enumerate(lines, start=1):
+        write_row(sheet, n, values, [fmt.integer, *([fmt.wrap] * (len(values) - 1))])
+    fit_columns(sheet, [PROJECTS_HEADER, *lines], minimum=6, maximum=40)
+    freeze_header(sheet, rows=1, cols=0)
+    print_setup(sheet, title=f"{cleanup.name} 项目清单", landscape=True)
+
+
 def write_statistics(path: Path, *, cleanup: Cleanup, stats: Stats) -> None:
-    """The clean-up's statistics per unit and in total (what the office reports upwards)."""
-    header: list[Cell] = ["填报单位", "登记", "保留", "合并", "撤销", "未决定", "暂停举办"]
-    header += ["新设标记", "压减率", "节约经费(元)"]
+    """The clean-up's statistics per unit and in total (what the office reports upwards), the
+    reason to publish below the target when there is one, and the list of every project."""
+    header: list[Cell] = ["填报单位", "登记", "不属于清理范围", "保留", "合并", "撤销", "未决定"]
+    header += ["暂停举办", "新设标记", "压减率", "节约经费(元)"]
     lines: list[list[Cell]] = [[unit.name, *_figures(tally)] for unit, tally in stats.units]
     lines.append(["合计", *_figures(stats.total)])
     with open_workbook(path) as workbook:
         fmt = formats(workbook)
         sheet = workbook.add_worksheet("统计")
         write_row(sheet, 0, header, fmt.header)
-        cell_formats = [fmt.text, *([fmt.integer] * 7), fmt.text, fmt.decimal]
+        cell_formats = [fmt.text, *([fmt.integer] * 8), fmt.text, fmt.decimal]
         for n, values in enumerate(lines, start=1):
             write_row(sheet, n, values, cell_formats)
         target = rules.percent_text(stats.total.target)
         write_cell(sheet, len(lines) + 2, 0, f"压减目标 ≥ {target}")
+        if cleanup.publish_reason:
+            rate = rules.percent_text(stats.total.reduction_rate)
+            write_cell(sheet, len(lines) + 3, 0,
+                       f"压减率 {rate} 低于目标，公示理由：{cleanup.publish_reason}")  # fmt: skip
         fit_columns(sheet, [header, *lines], minimum=8, maximum=40)
         print_setup(sheet, title=f"{cleanup.name} 统计", landscape=True)
+        _projects_sheet(workbook, fmt, cleanup)
 
 
 def _figures(tally: rules.Tally) -> list[Cell]:
     return [
         tally.registered,
+        tally.excluded,
         tally.kept,
         tally.merged,
         tally.cancelled,

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+import re
 from collections.abc import Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -28,6 +29,8 @@ from pingyi.rules.errors import RuleError, Term, gettext_noop
 KEEP, MERGE, CANCEL = "keep", "merge", "cancel"
 DECISIONS = (KEEP, MERGE, CANCEL)
 DECISION_WORDS = {KEEP: "保留", MERGE: "合并", CANCEL: "撤销"}
+# The bulk action's fourth choice: each project takes its latest earlier decision again.
+CARRY_OVER = "carry_over"
 
 # What kind of document the project rests on. Only the first four count as a basis (seed 000,
 # 二(二)2(2)): "没有法律、行政法规、中央文件明确规定，或者未经中央、省批准 … 予以撤销".
@@ -149,6 +152,25 @@ ROUND_WORDS = {
 
 DEFAULT_TARGET = Fraction(7, 10)  # seed 002: "力求减幅达70%以上"
 
+# Projects outside the clean-up (seed 000 二(一)): "以本机关和单位工作人员为评选对象的项目，如公务员
+# 年度考核、政绩考核、目标考核、责任制考核、效能考核等项目，以及纯业务性质的资质评定、技术考核、等级
+# 评定等项目，不列入清理规范工作范围". An excluded project is listed, not decided, not counted.
+X_STAFF_ASSESSMENT = "staff_assessment"
+X_BUSINESS_RATING = "business_rating"
+X_OTHER = "other"
+EXCLUSIONS = (X_STAFF_ASSESSMENT, X_BUSINESS_RATING, X_OTHER)
+EXCLUSION_WORDS = {
+    X_STAFF_ASSESSMENT: "以本机关和单位工作人员为评选对象（公务员年度考核、政绩考核、目标考核、"
+    "责任制考核、效能考核等）",
+    X_BUSINESS_RATING: "纯业务性质的资质评定、技术考核、等级评定",
+    X_OTHER: "其他不属于清理范围的情形",
+}
+
+# A code (of a clean-up or a registering unit) as an office writes it: letters of any script,
+# digits, "-" and "_" — "省委-01", "市委组织部" — and nothing that breaks an address.
+CODE_MAX = 60
+_CODE = re.compile(r"[-\w]+")
+
 # Flags of a project registered while the clean-up runs (seed 000 四(二): "清理规范工作期间 …
 # 一律不得举办新的评比达标表彰活动").
 F_NEW = "new_during_cleanup"  # set up on or after the day the clean-up started
@@ -179,10 +201,45 @@ E_PUBLISH_TARGETS = gettext_noop(
 )
 E_UNKNOWN_DECISION = gettext_noop("unknown decision %(value)r; expected keep, merge or cancel")
 E_TARGET = gettext_noop("the target %(value)r is not a share above 0%% and at most 100%%")
+E_CODE = gettext_noop(
+    "the code %(code)r: use letters (Chinese too), digits, - or _, at most %(max)s characters"
+)
+E_EXCLUSION = gettext_noop("unknown reason for leaving a project out: %(value)r")
+E_EXCLUSION_NOTE = gettext_noop("say why the project is out of the clean-up's scope")
+E_EXCLUDED = gettext_noop("%(project)r is out of the clean-up's scope: it takes no decision")
+E_BELOW_TARGET = gettext_noop(
+    "the reduction rate %(rate)s is below the target %(target)s: record the reason to publish"
+)
 
 
 def _round(name: str) -> Term:
     return Term(ROUND_WORDS.get(name, name))
+
+
+def check_code(code: str, *, limit: int = CODE_MAX) -> str:
+    """The code as stored (spaces around it dropped), or RuleError."""
+    text = code.strip()
+    if not text or len(text) > limit or not _CODE.fullmatch(text):
+        raise RuleError(E_CODE, code=code, max=limit)
+    return text
+
+
+def check_exclusion(reason: str, note: str) -> None:
+    """A reason of seed 000's; "other" needs its note."""
+    if reason not in EXCLUSIONS:
+        raise RuleError(E_EXCLUSION, value=reason)
+    if reason == X_OTHER and not note.strip():
+        raise RuleError(E_EXCLUSION_NOTE)
+
+
+def check_publication(rate: Fraction | None, target: Fraction, reason: str) -> bool:
+    """Whether the kept list goes out below the target; below it, a reason is required
+    (seed 000 asks for 大幅减少 and the target says how much: 70 %). No rate (nothing
+    registered) is not below."""
+    below = rate is not None and rate < target
+    if below and not reason.strip():
+        raise RuleError(E_BELOW_TARGET, rate=percent_text(rate), target=percent_text(target))
+    return below
 
 
 # --------------------------------------------------------------------------- suggestions
@@ -216,7 +273,8 @@ class Suggestion:
 
     @property
     def word(self) -> str:
-        return DECISION_WORDS[self.decision]
+        """保留 / 合并 / 撤销; "—" for a project out of scope (no suggestion)."""
+        return DECISION_WORDS.get(self.decision, "—")
 
 
 def cancel_rules(facts: ProjectFacts) -> list[str]:
@@ -381,11 +439,15 @@ class ProjectOutcome:
     suspended: bool = False
     flagged: bool = False
     money_saved: Decimal | None = None
+    excluded: bool = False  # out of the clean-up's scope: listed, not counted
 
 
 @dataclass
 class Tally:
+    """``registered`` counts the projects in scope; ``excluded`` those left out of it."""
+
     registered: int = 0
+    excluded: int = 0
     kept: int = 0
     merged: int = 0
     cancelled: int = 0
@@ -410,6 +472,9 @@ class Tally:
         return None if rate is None else rate >= self.target
 
     def add(self, outcome: ProjectOutcome) -> None:
+        if outcome.excluded:
+            self.excluded += 1
+            return
         self.registered += 1
         if outcome.decision == KEEP:
             self.kept += 1

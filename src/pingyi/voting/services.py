@@ -86,7 +86,7 @@ def token_issue(
         )
         audit_log(
             actor=actor,
-            action="tokens.issued",
+            action="voting.tokens.issued",
             obj=campaign,
             data={"group": group.code, "count": count, "batch": batch.pk},
         )
@@ -101,7 +101,7 @@ def token_batch_void(*, batch: TokenBatch, actor: str) -> int:
         )
         audit_log(
             actor=actor,
-            action="tokens.withdrawn",
+            action="voting.tokens.withdrawn",
             obj=batch.campaign,
             data={"batch": batch.pk, "count": count},
         )
