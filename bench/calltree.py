@@ -4,12 +4,15 @@
 module binds to one) and Django's cursor calls, and adds up inclusive wall time per call path,
 so the breakdown follows the code as it changes. A function called more than ``HOT_CALLS``
 times (a per-row helper) stops being timed after that, so its wrapper does not distort the
-figures: its time then counts as the caller's own ("the rest of …").
+figures: its time then counts as the caller's own ("the rest of …"). Calls made on other
+threads (the xlsx reader's workers) are not timed: their time is their caller's on the
+timing thread.
 """
 
 from __future__ import annotations
 
 import sys
+import threading
 import time
 import types
 from collections.abc import Iterator
@@ -29,6 +32,7 @@ class CallTree:
         self._counts: dict[str, int] = {}  # label → calls, over all paths
         self._stack: list[str] = []
         self._undo: list[tuple[Any, str, Any]] = []
+        self._thread = threading.get_ident()
 
     def wrap(self, owner: Any, name: str, label: str, *, hot_limit: bool = True) -> None:
         """Times ``owner.name`` as ``label``; a name the code does not have is left out."""
@@ -38,6 +42,8 @@ class CallTree:
         tree = self
 
         def timed(*args: Any, **kwargs: Any) -> Any:
+            if threading.get_ident() != tree._thread:  # one stack: the timing thread's
+                return original(*args, **kwargs)
             count = tree._counts[label] = tree._counts.get(label, 0) + 1
             if label in tree._stack:  # recursion: the outer call holds the time
                 return original(*args, **kwargs)
@@ -95,6 +101,7 @@ class CallTree:
 
     @contextmanager
     def timing(self) -> Iterator[CallTree]:
+        self._thread = threading.get_ident()
         self.wrap_database()
         self.wrap_pingyi()
         try:

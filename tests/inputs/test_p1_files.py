@@ -81,6 +81,16 @@ class NoParsing:
         raise AssertionError("the workbook was handed to the parser")
 
 
+def forbid_parsing(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Neither calamine nor the plain-XML reader (xlsx_cells) may see the workbook."""
+    monkeypatch.setattr("python_calamine.CalamineWorkbook", NoParsing)
+
+    def no_reading(*args: object, **kwargs: object) -> None:
+        raise AssertionError("the sheet was handed to the reader")
+
+    monkeypatch.setattr("pingyi.inputs.xlsx_cells.read_sheet", no_reading)
+
+
 # --------------------------------------------------------------------------- units
 
 
@@ -701,7 +711,7 @@ def test_a_zip_bomb_named_xlsx_is_refused_before_it_is_parsed(
                     stream.write(block)
     assert path.stat().st_size < 1024 * 1024
 
-    monkeypatch.setattr("python_calamine.CalamineWorkbook", NoParsing)
+    forbid_parsing(monkeypatch)
 
     assert refusal(lambda: ballots_of(path, ["U1"])) == [
         "ballots.xlsx: the workbook expands to too much data (a zip bomb?); refused"
@@ -731,7 +741,7 @@ def test_an_xml_entity_bomb_is_refused_before_it_is_parsed(
 ) -> None:
     path = xlsx_file(tmp_path, "ballots.xlsx", [["ballot_no", "U1"], [1, "满意"]])
     rewrite_member(path, SHEET, entity_bomb())
-    monkeypatch.setattr("python_calamine.CalamineWorkbook", NoParsing)
+    forbid_parsing(monkeypatch)
 
     assert refusal(lambda: ballots_of(path, ["U1"])) == [
         f"ballots.xlsx: the workbook declares XML entities ({SHEET}); refused"

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import numpy as np
@@ -12,7 +12,6 @@ import polars as pl
 from pingyi.inputs.tables import (
     ROW,
     Table,
-    column_letter,
     header_columns,
     length_problems,
     problems_at,
@@ -164,7 +163,7 @@ def ballots_from_table(table: Table, unit_codes: Sequence[str], scheme: Scheme) 
         else:
             problems.append(
                 Problem(
-                    table.where(row=1, index=index),
+                    table.where(row=table.header_row, index=index),
                     gettext_noop(
                         "%(value)r is not a unit code of the units file (nor ballot_no or group)"
                     ),
@@ -175,7 +174,7 @@ def ballots_from_table(table: Table, unit_codes: Sequence[str], scheme: Scheme) 
         problems.insert(
             0,
             Problem(
-                Where(file=table.file, row=1, field="ballot_no"),
+                Where(file=table.file, row=table.header_row, field="ballot_no"),
                 gettext_noop("missing column 'ballot_no'; the header must start with ballot_no"),
             ),
         )
@@ -192,7 +191,7 @@ def ballots_from_table(table: Table, unit_codes: Sequence[str], scheme: Scheme) 
         keep = ~empty
         marks = marks[keep]
         frame = frame.filter(pl.Series(keep))
-        table = Table(table.file, table.header, frame)
+        table = replace(table, frame=frame)
     problems = (
         _number_problems(table, ballot_col)
         + length_problems(table, {ballot_col: BALLOT_NO_LENGTH})
@@ -210,7 +209,7 @@ def ballots_from_table(table: Table, unit_codes: Sequence[str], scheme: Scheme) 
         marks=marks,
         rows=frame.get_column(ROW).to_list(),
         file=table.file,
-        group_column=column_letter(group_col) if group_col is not None else None,
+        group_column=table.letter(group_col) if group_col is not None else None,
     )
 
 

@@ -128,7 +128,7 @@ def score_columns(
     if "total" not in cols and len(parts) != len(scheme.indicators):
         missing = [i.name for i in scheme.indicators if i.code not in cols]
         raise InputError.one(
-            Where(file=table.file, row=1),
+            Where(file=table.file, row=table.header_row),
             gettext_noop("give a total column or every indicator; missing: %(missing)s"),
             missing=", ".join(missing),
         )

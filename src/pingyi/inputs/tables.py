@@ -11,13 +11,14 @@ import re
 import tempfile
 import zipfile
 from collections.abc import Callable, Collection, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
 import polars as pl
 import python_calamine
 
+from pingyi.inputs import xlsx_cells
 from pingyi.rules.errors import InputError, Problem, Where, gettext_noop
 from pingyi.rules.text import NUL
 
@@ -64,20 +65,30 @@ def column_letter(index: int) -> str:
 
 @dataclass(frozen=True)
 class Table:
-    """A file's header and its rows as text columns (empty cell = null); ``ROW`` numbers rows."""
+    """A file's header and its rows as text columns (empty cell = null); ``ROW`` numbers rows.
+
+    A sheet's header need not stand in A1: ``header_row`` is its row and ``first_column`` the
+    index of its first column, so that every message names the cell as the sheet shows it.
+    """
 
     file: str
     header: list[str]
     frame: pl.DataFrame  # columns c0, c1, … (all String) and ROW (Int64)
+    header_row: int = 1
+    first_column: int = 0
 
     def column(self, index: int) -> pl.Series:
         return self.frame.get_column(f"c{index}")
+
+    def letter(self, index: int) -> str:
+        """The spreadsheet letter of the table's column ``index``."""
+        return column_letter(self.first_column + index)
 
     def where(self, row: int | None = None, index: int | None = None) -> Where:
         return Where(
             file=self.file,
             row=row,
-            column=column_letter(index) if index is not None else None,
+            column=self.letter(index) if index is not None else None,
             field=self.header[index] if index is not None else None,
         )
 
@@ -144,13 +155,18 @@ def check_csv_rows(path: Path, label: str, limit: int) -> None:
             return  # the reader itself says what is wrong with the file
 
 
-def check_xlsx_rows(path: Path, label: str, limit: int) -> None:
+def _is_sheet(name: str) -> bool:
+    return name.startswith("xl/worksheets/") and name.endswith(".xml")
+
+
+def check_xlsx_rows(path: Path, label: str, limit: int, *, unless: str | None = None) -> None:
     """Refuses a workbook whose largest sheet has more than ``limit`` rows, before calamine
-    loads it: the sheets' XML is streamed and its row elements counted."""
+    loads it: the sheets' XML is streamed and its row elements counted. The sheet ``unless``
+    is left to its reader, which counts its rows as it reads them."""
     with zipfile.ZipFile(path) as archive:
         for member in archive.infolist():
             name = member.filename
-            if not (name.startswith("xl/worksheets/") and name.endswith(".xml")):
+            if not _is_sheet(name) or name == unless:
                 continue
             rows, tail = 0, b""
             with archive.open(member) as stream:
@@ -167,8 +183,9 @@ def check_xlsx_rows(path: Path, label: str, limit: int) -> None:
                 raise _too_many_rows(label, limit)
 
 
-def check_xlsx(path: Path, label: str) -> None:
-    """Refuses what is not an xlsx, zip bombs and formulas, before any XML is parsed."""
+def check_xlsx(path: Path, label: str, *, unless: str | None = None) -> None:
+    """Refuses what is not an xlsx, zip bombs and formulas, before any XML is parsed (the
+    sheet ``unless`` is left to its reader, which refuses a formula as it meets one)."""
     try:
         with zipfile.ZipFile(path) as archive:
             members = archive.infolist()
@@ -184,9 +201,7 @@ def check_xlsx(path: Path, label: str) -> None:
             for member in members:
                 if member.filename.endswith((".xml", ".rels")):
                     _refuse_dtd(archive, member, label)
-                if member.filename.startswith("xl/worksheets/") and member.filename.endswith(
-                    ".xml"
-                ):
+                if _is_sheet(member.filename) and member.filename != unless:
                     _refuse_formulas(archive, member, label)
     except zipfile.BadZipFile as exc:
         raise _fail(
@@ -217,19 +232,25 @@ def _refuse_formulas(archive: zipfile.ZipFile, member: zipfile.ZipInfo, label: s
                 starts = list(_CELL_START.finditer(block, 0, found.start()))
                 ref = _CELL_REF.search(block, starts[-1].start(), found.start()) if starts else None
                 cell = ref.group(1).decode() if ref else "?"
-                raise InputError.one(
-                    Where(
-                        file=label,
-                        row=int(re.sub(r"\D", "", cell)) if ref else None,
-                        column=re.sub(r"\d", "", cell) if ref else None,
-                    ),
-                    gettext_noop(
-                        "cell %(cell)s holds a formula; formulas are not evaluated on import — "
-                        "paste the values instead"
-                    ),
-                    cell=cell,
-                )
+                raise formula_in(label, cell)
             tail = block[-4096:]
+
+
+def formula_in(label: str, cell: str) -> InputError:
+    """The refusal of a workbook whose cell ``cell`` ("C3", or "?") holds a formula."""
+    known = cell != "?"
+    return InputError.one(
+        Where(
+            file=label,
+            row=int(re.sub(r"\D", "", cell)) if known else None,
+            column=re.sub(r"\d", "", cell) if known else None,
+        ),
+        gettext_noop(
+            "cell %(cell)s holds a formula; formulas are not evaluated on import — "
+            "paste the values instead"
+        ),
+        cell=cell,
+    )
 
 
 def check_xls(path: Path, label: str) -> None:
@@ -260,12 +281,10 @@ def read_table(
         check_csv_rows(path, label, max_rows)
         table = _read_csv_any(path, label)
     elif suffix in (".xlsx", ".xlsm"):
-        check_xlsx(path, label)
-        check_xlsx_rows(path, label, max_rows)
-        table = _read_xlsx(path, label)
+        table = _read_xlsx(path, label, max_rows)
     elif suffix == ".xls":
         check_xls(path, label)
-        table = _read_xlsx(path, label)
+        table = _table_of_sheet(_calamine_sheet(path, label), label)
     else:
         raise _fail(
             label,
@@ -280,13 +299,20 @@ def read_table(
 def refuse_nul(table: Table) -> None:
     """One problem per cell (or header cell) holding a NUL character: no text stores one."""
     problems = [
-        Problem(Where(file=table.file, row=1, column=column_letter(i)), HOLDS_NUL_CELL)
+        Problem(
+            Where(file=table.file, row=table.header_row, column=table.letter(i)), HOLDS_NUL_CELL
+        )
         for i, title in enumerate(table.header)
         if NUL in title
     ]
-    for index in range(len(table.header)):
+    names = [f"c{i}" for i in range(len(table.header))]
+    # One parallel pass says which columns hold one at all; only those are searched again.
+    held = table.frame.select(pl.col(n).str.contains(NUL, literal=True).any() for n in names)
+    for index, holds in enumerate(held.row(0) if names else ()):
         if len(problems) >= MAX_CELL_PROBLEMS:
             break
+        if not holds:
+            continue
         mask = table.column(index).str.contains(NUL, literal=True).fill_null(False)
         if mask.any():
             problems += problems_at(
@@ -344,7 +370,8 @@ def _read_csv_any(path: Path, label: str) -> Table:
         return _read_csv(utf8, label)
 
 
-def _clean_header(raw: list[str], label: str) -> list[str]:
+def _clean_header(raw: list[str], label: str, row: int = 1, left: int = 0) -> list[str]:
+    """The header's names; ``row`` and ``left`` place it in its sheet (for messages)."""
     header = [h.strip().lstrip("\ufeff").strip() for h in raw]
     while header and not header[-1]:
         header.pop()
@@ -353,16 +380,16 @@ def _clean_header(raw: list[str], label: str) -> list[str]:
     for index, name in enumerate(header):
         if not name:
             raise InputError.one(
-                Where(file=label, row=1, column=column_letter(index)),
+                Where(file=label, row=row, column=column_letter(left + index)),
                 gettext_noop("empty header cell; every column needs a name"),
             )
     seen: dict[str, int] = {}
     for index, name in enumerate(header):
         if name in seen:
             raise InputError.one(
-                Where(file=label, row=1, column=column_letter(index), field=name),
+                Where(file=label, row=row, column=column_letter(left + index), field=name),
                 gettext_noop("column name repeated (first in column %(first)s)"),
-                first=column_letter(seen[name]),
+                first=column_letter(left + seen[name]),
             )
         seen[name] = index
     return header
@@ -458,41 +485,94 @@ def cell_text(value: Any) -> str | None:
     return str(value)
 
 
-def _read_xlsx(path: Path, label: str) -> Table:
+def _read_xlsx(path: Path, label: str, max_rows: int) -> Table:
+    """A workbook's first sheet: cut out of its XML into columns where it is written plainly
+    (xlsx_cells), else read by calamine; the same checks before either, the same table."""
+    try:
+        with zipfile.ZipFile(path) as archive:
+            first: str | None = xlsx_cells.first_sheet(archive)
+    except (zipfile.BadZipFile, KeyError, ValueError, xlsx_cells.Unsupported):
+        first = None
+    check_xlsx(path, label, unless=first)
+    check_xlsx_rows(path, label, max_rows, unless=first)
+    if first is not None:
+        with zipfile.ZipFile(path) as archive:
+            sheet = xlsx_cells.read_sheet(
+                archive,
+                limit=max_rows,
+                too_many=_too_many_rows(label, max_rows),
+                formula=lambda cell: formula_in(label, cell),
+            )
+            if sheet is not None:
+                return _table_of_sheet(sheet.frame, label)
+            # The sheet the fast reader left: checked as every other sheet before calamine.
+            _refuse_formulas(archive, archive.getinfo(first), label)
+        check_xlsx_rows(path, label, max_rows)
+    return _table_of_sheet(_calamine_sheet(path, label), label)
+
+
+def _calamine_sheet(path: Path, label: str) -> pl.DataFrame:
+    """The first sheet as read by calamine, as xlsx_cells.Sheet has it: ``row`` and ``a0``…"""
     try:
         workbook = python_calamine.CalamineWorkbook.from_path(str(path))
-        rows = workbook.get_sheet_by_index(0).to_python(skip_empty_area=False)
+        rows = workbook.get_sheet_by_index(0).to_python(skip_empty_area=False)  # from A1
     except Exception as exc:  # calamine raises its own error types, all of them "unreadable"
         raise _fail(
             label,
             gettext_noop("cannot read the workbook: %(error)s"),
             error=str(exc).splitlines()[0] if str(exc) else type(exc).__name__,
         ) from exc
-    if not rows:
-        raise _fail(label, gettext_noop("the file is empty; expected a header row and data rows"))
-    header = _clean_header([cell_text(v) or "" for v in rows[0]], label)
-    width = len(header)
-    body = rows[1:]
+    data: dict[str, Any] = {"row": pl.int_range(1, len(rows) + 1, eager=True)}
     # Column by column: a column of text (the marks) goes to polars as it is; only a column
     # holding numbers, dates or booleans (a ballot number typed as 12) is converted cell by cell.
-    columns = list(zip(*body, strict=False)) if body else []
-    for index in range(width, len(columns)):
-        filled = next((n for n, v in enumerate(columns[index]) if cell_text(v) is not None), None)
-        if filled is not None:
-            raise InputError.one(
-                Where(file=label, row=filled + 2, column=column_letter(index)),
-                gettext_noop("a value stands outside the header's columns"),
-            )
-    data: dict[str, Any] = {}
-    for index in range(width):
-        values = columns[index] if index < len(columns) else ((None,) * len(body))
+    for index, values in enumerate(zip(*rows, strict=False)):
         if all(type(v) is str for v in values):
             series = pl.Series(values, dtype=pl.String).replace("", None)
         else:
             series = pl.Series([cell_text(v) for v in values], dtype=pl.String)
-        data[f"c{index}"] = series
-    data[ROW] = pl.Series(range(2, len(rows) + 1), dtype=pl.Int64)
-    return Table(label, header, pl.DataFrame(data))
+        data[f"a{index}"] = series
+    return pl.DataFrame(data)
+
+
+def _table_of_sheet(sheet: pl.DataFrame, label: str) -> Table:
+    """The table of a sheet (``row``, then ``a0``… a column per sheet column from A).
+
+    The header is the first row that holds a value, and the table's first column the
+    leftmost that holds one: a sheet may begin at B3, every message still names its cells.
+    """
+    names = sheet.columns[1:]
+    used = sheet.select(pl.col(n).is_not_null().any() for n in names).row(0) if names else ()
+    filled = [i for i, flag in enumerate(used) if flag]
+    if not filled:
+        raise _fail(label, gettext_noop("the file is empty; expected a header row and data rows"))
+    left = filled[0]
+    holds = sheet.select(pl.any_horizontal(pl.col(n).is_not_null() for n in names)).to_series()
+    first = int(holds.arg_true()[0])
+    top = int(sheet.item(first, "row"))
+    raw = [v or "" for v in sheet.row(first)[1 + left : 1 + filled[-1] + 1]]
+    header = _clean_header(raw, label, top, left)
+    width = len(header)
+    body = sheet.slice(first + 1)
+    for index in filled:
+        if index >= left + width:
+            rows = body.filter(pl.col(f"a{index}").is_not_null()).get_column("row")
+            if len(rows):
+                raise InputError.one(
+                    Where(file=label, row=int(rows[0]), column=column_letter(index)),
+                    gettext_noop("a value stands outside the header's columns"),
+                )
+    frame = body.select(
+        *(
+            (
+                pl.col(f"a{left + i}")
+                if f"a{left + i}" in body.columns
+                else pl.lit(None, pl.String)
+            ).alias(f"c{i}")
+            for i in range(width)
+        ),
+        pl.col("row").cast(pl.Int64).alias(ROW),
+    )
+    return Table(label, header, frame, header_row=top, first_column=left)
 
 
 def _normalised(table: Table, raw: Collection[int] = ()) -> Table:
@@ -505,8 +585,10 @@ def _normalised(table: Table, raw: Collection[int] = ()) -> Table:
     cleaned = [n for i, n in enumerate(names) if i not in raw]
     frame = table.frame.with_columns(pl.col(n).str.strip_chars().replace("", None) for n in cleaned)
     if names:
-        frame = frame.filter(pl.any_horizontal(pl.col(n).is_not_null() for n in names))
-    return Table(table.file, table.header, frame)
+        filled = frame.select(pl.any_horizontal(pl.col(n).is_not_null() for n in names))
+        if not filled.to_series().all():  # a filter copies every column
+            frame = frame.filter(filled.to_series())
+    return replace(table, frame=frame)
 
 
 def read_csv_text(text: str, label: str) -> Table:
@@ -547,7 +629,7 @@ def header_columns(
         if key is None:
             problems.append(
                 Problem(
-                    table.where(row=1, index=index),
+                    table.where(row=table.header_row, index=index),
                     gettext_noop("unknown column; expected %(expected)s"),
                     {"expected": ", ".join(names)},
                 )
@@ -558,7 +640,7 @@ def header_columns(
         if key not in found:
             problems.append(
                 Problem(
-                    Where(file=table.file, row=1, field=key),
+                    Where(file=table.file, row=table.header_row, field=key),
                     gettext_noop("missing column %(name)r; the header must have %(expected)s"),
                     {"name": key, "expected": ", ".join(required)},
                 )
