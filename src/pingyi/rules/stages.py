@@ -15,7 +15,7 @@ DONE, DUE, OVERDUE, NOT_STARTED, UNPLANNED = "done", "due", "overdue", "not_star
 STATES = (DONE, DUE, OVERDUE, NOT_STARTED, UNPLANNED)
 LABELS = {
     DONE: gettext_noop("done"),
-    DUE: gettext_noop("due"),
+    DUE: gettext_noop("due in its stage"),
     OVERDUE: gettext_noop("overdue"),
     NOT_STARTED: gettext_noop("not started"),
     UNPLANNED: gettext_noop("no dates"),

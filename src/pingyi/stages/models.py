@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from pingyi.campaigns.models import Campaign, Unit
 from pingyi.rules import stages as rules
@@ -62,10 +63,10 @@ class Attached(models.Model):
 
 
 class PledgeStatus(models.TextChoices):
-    DRAFT = rules.DRAFT, _("Draft")
-    SUBMITTED = rules.SUBMITTED, _("Awaiting approval")
-    APPROVED = rules.APPROVED, _("Approved and published")
-    RETURNED = rules.RETURNED, _("Returned for revision")
+    DRAFT = rules.DRAFT, pgettext_lazy("stage filing", "Draft")
+    SUBMITTED = rules.SUBMITTED, pgettext_lazy("stage filing", "Awaiting approval")
+    APPROVED = rules.APPROVED, pgettext_lazy("stage filing", "Approved and published")
+    RETURNED = rules.RETURNED, pgettext_lazy("stage filing", "Returned for revision")
 
 
 class Pledge(Attached):
@@ -100,8 +101,8 @@ class Pledge(Attached):
 
 
 class InspectionStatus(models.TextChoices):
-    FILED = rules.FILED, _("Filed")
-    RECEIVED = rules.RECEIVED, _("Received")
+    FILED = rules.FILED, pgettext_lazy("stage filing", "Filed, awaiting receipt")
+    RECEIVED = rules.RECEIVED, pgettext_lazy("stage filing", "Received by the office")
 
 
 class SelfInspection(Attached):

@@ -17,7 +17,7 @@ from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from pingyi.accounts.actors import Actor
+from pingyi.accounts.actors import AccessDenied, Actor
 from pingyi.accounts.selectors import campaigns_for
 from pingyi.campaigns.models import Campaign, StageKind, Unit
 from pingyi.rectification import evidence
@@ -55,6 +55,17 @@ def _unit(request: HttpRequest, code: str, unit_code: str) -> tuple[Unit, str]:
     if unit is None or role is None:
         raise Http404
     return unit, role
+
+
+def _only(role: str, *allowed: str) -> None:
+    """A role that sees the unit but may not do this: 403 before any form is read."""
+    if role not in allowed:
+        raise AccessDenied
+
+
+def _office(request: HttpRequest, campaign: Campaign) -> None:
+    if access.office_access(request.user, campaign) != access.OFFICE:
+        raise AccessDenied
 
 
 def _upload(file: UploadedFile[bytes] | None) -> evidence.Upload | None:
@@ -109,6 +120,7 @@ def board(request: HttpRequest, code: str) -> HttpResponse:
 @require_POST
 def brief(request: HttpRequest, code: str) -> HttpResponse:
     campaign = _campaign(request, code)
+    _office(request, campaign)
     form = BriefForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("The plan is at most 20000 characters, the criteria 4000."))
@@ -131,6 +143,7 @@ def brief(request: HttpRequest, code: str) -> HttpResponse:
 @require_POST
 def owner(request: HttpRequest, code: str) -> HttpResponse:
     campaign = _campaign(request, code)
+    _office(request, campaign)
     units = list(campaign.units.values_list("code", "name"))
     form = OwnerForm(request.POST, units=units)
     if not form.is_valid():
@@ -184,7 +197,8 @@ def unit_page(request: HttpRequest, code: str, unit: str) -> HttpResponse:
 @guarded
 @require_POST
 def pledge(request: HttpRequest, code: str, unit: str) -> HttpResponse:
-    found, _role = _unit(request, code, unit)
+    found, role = _unit(request, code, unit)
+    _only(role, access.OWNER)
     form = PledgeForm(request.POST, request.FILES)
     if not form.is_valid():
         messages.error(request, _("Write the pledges (at most 8000 characters)."))
@@ -214,7 +228,8 @@ def _pledge_of(unit: Unit) -> Pledge:
 @guarded
 @require_POST
 def pledge_approve_view(request: HttpRequest, code: str, unit: str) -> HttpResponse:
-    found, _role = _unit(request, code, unit)
+    found, role = _unit(request, code, unit)
+    _only(role, access.OFFICE)
     return _act(
         request,
         found,
@@ -226,7 +241,8 @@ def pledge_approve_view(request: HttpRequest, code: str, unit: str) -> HttpRespo
 @guarded
 @require_POST
 def pledge_return_view(request: HttpRequest, code: str, unit: str) -> HttpResponse:
-    found, _role = _unit(request, code, unit)
+    found, role = _unit(request, code, unit)
+    _only(role, access.OFFICE)
     comment = request.POST.get("comment", "")
     return _act(
         request,
@@ -241,7 +257,8 @@ def pledge_return_view(request: HttpRequest, code: str, unit: str) -> HttpRespon
 @guarded
 @require_POST
 def inspection(request: HttpRequest, code: str, unit: str) -> HttpResponse:
-    found, _role = _unit(request, code, unit)
+    found, role = _unit(request, code, unit)
+    _only(role, access.OWNER)
     form = InspectionForm(request.POST, request.FILES)
     if not form.is_valid():
         messages.error(request, _("Write the report (at most 8000 characters)."))
@@ -262,7 +279,8 @@ def inspection(request: HttpRequest, code: str, unit: str) -> HttpResponse:
 @guarded
 @require_POST
 def inspection_receive_view(request: HttpRequest, code: str, unit: str) -> HttpResponse:
-    found, _role = _unit(request, code, unit)
+    found, role = _unit(request, code, unit)
+    _only(role, access.OFFICE)
     report = SelfInspection.objects.filter(unit=found).select_related("unit").first()
     if report is None:
         raise Http404
