@@ -9,6 +9,7 @@ missing from MATRIX fails the suite.
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections.abc import Iterator
 from typing import Any
 
@@ -38,6 +39,12 @@ OWNER_ACT |= {"*": 404}
 DECIDE = {"public": LOGIN, "supervisor": 302, "viewer": 403, "owner": 403, "member": 403}
 DECIDE |= {"*": 404}
 
+API = "/api/campaigns/{code}/units/L1"
+API_DECIDE = {"public": 401, "supervisor": 200, "viewer": 403, "owner": 403, "member": 403}
+API_DECIDE |= {"*": 404}
+API_OWNER = {"public": 401, "owner": 200, "supervisor": 403, "viewer": 403, "member": 403}
+API_OWNER |= {"*": 404}
+
 MATRIX: dict[str, tuple[str, str, dict[str, int]]] = {
     "stages:public": ("GET", "/c/{code}/", {"*": 200}),
     "stages:public-file": ("GET", "/c/{code}/pledges/L2/file", {"*": 200}),
@@ -52,6 +59,24 @@ MATRIX: dict[str, tuple[str, str, dict[str, int]]] = {
     "stages:inspection": ("POST", f"{U}/self-inspection", OWNER_ACT),
     "stages:inspection-receive": ("POST", f"{U}/self-inspection/receive", DECIDE),
     "stages:file": ("GET", f"{U}/file/pledge", UNIT_READ),
+    # the API: the same services, JSON in and out
+    "api:stages_public": ("GET", "/api/public/campaigns/{code}", {"*": 200}),
+    "api:stages_board": (
+        "GET",
+        "/api/campaigns/{code}/stage-board",
+        {"public": 401, "supervisor": 200, "viewer": 200, "*": 404},
+    ),
+    # L1's pledges are submitted: its owner may not change them now (409), others may not at all
+    "api:stages_pledge_save": ("PUT", f"{API}/pledge", {**API_OWNER, "owner": 409}),
+    "api:stages_pledge_approve": ("POST", f"{API}/pledge/approve", API_DECIDE),
+    "api:stages_pledge_return": ("POST", f"{API}/pledge/return", API_DECIDE),
+    "api:stages_report_file": ("PUT", f"{API}/self-inspection", API_OWNER),
+    "api:stages_report_receive": ("POST", f"{API}/self-inspection/receive", API_DECIDE),
+}
+BODIES = {
+    "api:stages_pledge_save": {"text": "限时办结"},
+    "api:stages_pledge_return": {"comment": "请补充时限"},
+    "api:stages_report_file": {"text": "自查情况"},
 }
 
 
@@ -64,7 +89,9 @@ def _routes(patterns: list[Any], namespace: str | None = None) -> Iterator[str]:
 
 
 def test_every_route_of_the_stages_is_in_the_matrix() -> None:
-    routes = {r for r in _routes(get_resolver().url_patterns) if r.startswith("stages:")}
+    routes = {
+        r for r in _routes(get_resolver().url_patterns) if r.startswith(("stages:", "api:stages_"))
+    }
     assert routes == set(MATRIX)
 
 
@@ -97,7 +124,13 @@ def test_each_role_gets_what_the_matrix_says(name: str, cast: Cast) -> None:
         if users[role] is not None:
             client.force_login(users[role])
         with transaction.atomic():
-            response = client.get(url, headers=ZH) if method == "GET" else client.post(url, {})
+            if method == "GET":
+                response = client.get(url, headers=ZH)
+            elif url.startswith("/api/"):
+                body = json.dumps(BODIES.get(name, {}))
+                response = client.generic(method, url, body, content_type="application/json")
+            else:
+                response = client.post(url, {})
             transaction.set_rollback(True)
         got[role] = response.status_code
         english[role] = english_of(response, FIXTURE_WORDS | {"paul", "mike"})

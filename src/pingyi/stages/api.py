@@ -144,7 +144,7 @@ def stages_board(
 
 @router.put(
     "/campaigns/{code}/units/{unit}/pledge",
-    response={200: FilingOut, 401: Error, 403: Error, 404: Error, 409: Error},
+    response={200: FilingOut, 400: Error, 401: Error, 403: Error, 404: Error, 409: Error},
     auth=django_auth,
     summary="The unit's owner drafts its pledges (submit: send them to the office)",
 )
@@ -189,7 +189,7 @@ def stages_pledge_approve(request: HttpRequest, code: str, unit: str) -> Status[
 
 @router.post(
     "/campaigns/{code}/units/{unit}/pledge/return",
-    response={200: FilingOut, 401: Error, 403: Error, 404: Error, 409: Error},
+    response={200: FilingOut, 400: Error, 401: Error, 403: Error, 404: Error, 409: Error},
     auth=django_auth,
     summary="The office returns the submitted pledges with what to revise",
 )
@@ -201,7 +201,7 @@ def stages_pledge_return(
 
 @router.put(
     "/campaigns/{code}/units/{unit}/self-inspection",
-    response={200: FilingOut, 401: Error, 403: Error, 404: Error, 409: Error},
+    response={200: FilingOut, 400: Error, 401: Error, 403: Error, 404: Error, 409: Error},
     auth=django_auth,
     summary="The unit's owner files its self-inspection report",
 )
