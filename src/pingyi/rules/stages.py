@@ -85,3 +85,14 @@ def check_report_receivable(status: str | None) -> None:
 
 def raise_rule(message: str) -> None:
     raise RuleError(message)
+
+
+# Seed 001 四 (评议内容): what the public page offers the office until it writes its own.
+SEED_CRITERIA = "\n".join(
+    (
+        "比依法行政：看执政为民的意识牢不牢",
+        "比行政效能：看服务基层的作风实不实",
+        "比工作实绩：看推进发展的成效大不大",
+        "比工作机制：看落实政令的渠道畅不畅",
+    )
+)

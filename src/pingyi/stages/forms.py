@@ -5,6 +5,11 @@ from django.utils.translation import gettext_lazy as _
 
 from pingyi.rectification.models import UnitRole
 
+ROLES = [
+    (UnitRole.OWNER.value, _("Owner: drafts the pledges, files the reports")),
+    (UnitRole.MEMBER.value, _("Member: reads them")),
+]
+
 FILE_HELP = _("Optional: one PDF, PNG or JPEG file of at most 10 MB.")
 
 
@@ -27,7 +32,7 @@ class BriefForm(forms.Form):
 class OwnerForm(forms.Form):
     unit = forms.ChoiceField(label=_("Unit"))
     username = forms.CharField(label=_("User name"), max_length=150)
-    role = forms.ChoiceField(label=_("Role"), choices=UnitRole.choices, initial=UnitRole.OWNER)
+    role = forms.ChoiceField(label=_("Role"), choices=ROLES, initial=UnitRole.OWNER)
 
     def __init__(self, *args: object, units: list[tuple[str, str]], **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]

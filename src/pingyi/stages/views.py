@@ -99,7 +99,7 @@ def board(request: HttpRequest, code: str) -> HttpResponse:
         "brief_form": BriefForm(
             initial={
                 "plan": brief.plan if brief else "",
-                "criteria": brief.criteria if brief else "",
+                "criteria": brief.criteria if brief else rules.SEED_CRITERIA,
                 "public": brief.public if brief else False,
             }
         ),
