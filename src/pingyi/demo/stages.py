@@ -1,0 +1,86 @@
+"""The demo's six stages (seed 001 八): the calendar of each year, and for the current year
+the public page, service pledges at every step of their way and self-inspection reports, so
+that the stage board, the unit pages and the public page show something on `make run`."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+
+from django.utils.translation import gettext as _
+
+from pingyi.accounts.actors import Actor
+from pingyi.campaigns.models import Campaign, StageKind
+from pingyi.rules import stages as rules
+from pingyi.stages import selectors
+from pingyi.stages.models import Brief
+from pingyi.stages.services import (
+    brief_save,
+    inspection_file,
+    inspection_receive,
+    pledge_approve,
+    pledge_return,
+    pledge_save,
+)
+
+PLAN = (
+    "为进一步推进机关作风建设，经市委、市政府研究决定，今年继续开展“千人评议机关”活动。\n\n"
+    "评议活动分六个阶段进行：宣传发动、服务承诺、自查自纠、征求意见、集中整改、年终评议。"
+    "评议对象为与我市经济建设、发展环境关系密切的部门和单位，分地方管理部门、垂直管理部门和"
+    "金融部门三类进行评议。"
+)
+PLEDGES = {
+    "L01": "一、首问负责，一次告知，不让群众跑第二趟；\n二、承诺件限时办结，超时问责；\n"
+    "三、群众投诉24小时内答复。",
+    "L02": "一、政策宣讲进企业、进社区；\n二、新闻发布会每季度至少一次。",
+    "L44": "一、窗口服务推行预约办理，平均等候不超过15分钟；\n二、审批事项压减三分之一；\n"
+    "三、每月公开办件情况，接受群众监督。",
+    "V01": "一、土地审批资料一次性告知；\n二、重点项目用地专人跟踪服务。",
+    "L03": "一、统一战线工作服务经济发展。",
+}
+APPROVED = ("L01", "L02", "L44", "V01")
+
+
+def stage_dates(year: int) -> dict[str, tuple[dt.date, dt.date]]:
+    d = dt.date
+    return {
+        StageKind.MOBILIZATION.value: (d(year, 1, 5), d(year, 2, 15)),
+        StageKind.PLEDGES.value: (d(year, 2, 16), d(year, 3, 31)),
+        StageKind.SELF_INSPECTION.value: (d(year, 4, 1), d(year, 5, 31)),
+        StageKind.OPINIONS.value: (d(year, 6, 1), d(year, 7, 31)),
+        StageKind.RECTIFICATION.value: (d(year, 8, 1), d(year, 10, 31)),
+        StageKind.APPRAISAL.value: (d(year, 11, 1), d(year, 12, 20)),
+    }
+
+
+def demo_stage_work(campaign: Campaign, *, actor: str) -> Iterator[str]:
+    """Files the current year's stage work once (a second run finds it and says the same)."""
+    if not Brief.objects.filter(campaign=campaign).exists():
+        _file(campaign, actor)
+    yield _("%(name)s: public page /c/%(code)s/, %(n)s service pledges published") % {
+        "name": campaign.name, "code": campaign.code,
+        "n": len(selectors.approved_pledges(campaign)),
+    }  # fmt: skip
+
+
+def _file(campaign: Campaign, actor: str) -> None:
+    who = Actor.operator(actor)
+    year = campaign.year
+    brief_save(campaign=campaign, plan=PLAN, criteria=rules.SEED_CRITERIA, public=True, actor=who)
+    units = {u.code: u for u in campaign.units.all()}
+    for code, text in PLEDGES.items():
+        pledge = pledge_save(unit=units[code], text=text, actor=who, submit=True)
+        if code in APPROVED:
+            pledge_approve(pledge=pledge, actor=who, today=dt.date(year, 3, 20))
+        else:  # returned with the office's comment: the unit redrafts
+            comment = "请写明具体措施和办结时限。"
+            pledge_return(pledge=pledge, comment=comment, actor=who, today=dt.date(year, 3, 25))
+    for code, received in (("L44", True), ("L01", False)):
+        report = inspection_file(
+            unit=units[code],
+            text=f"{units[code].name}对照评议内容开展自查，查找问题三项，已逐项制定整改措施。",
+            actor=who,
+            today=dt.date(year, 5, 10),
+        )
+        if received:
+            inspection_receive(report=report, actor=who, today=dt.date(year, 5, 20))
