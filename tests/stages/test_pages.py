@@ -215,3 +215,22 @@ def test_a_stage_without_dates_is_shown_as_such(db: None) -> None:
     board = selectors.stage_board(campaign, today=dt.date(2026, 3, 1))
     cells = {c.kind: c.state for c in board.rows[0].cells}
     assert cells["pledges"] == rules.OVERDUE and cells["self_inspection"] == rules.UNPLANNED
+
+
+def test_the_public_notice_links_the_units_published_pledges(db: None, tmp_path: Path) -> None:
+    from pingyi.notices.services import notice_publish
+
+    campaign = closed_campaign(tmp_path)
+    notice = notice_publish(campaign=campaign, actor="alice")
+    url = f"/notice/{notice.code}/"
+    assert 'id="notice-pledges"' not in _page(Client(headers=ZH), url)
+    demo = Actor.operator("demo")
+    for code in ("L1", "L7"):
+        pledge = pledge_save(
+            unit=campaign.units.get(code=code), text="承诺", actor=demo, submit=True
+        )
+        pledge_approve(pledge=pledge, actor=demo)
+    assert 'id="notice-pledges"' not in _page(Client(headers=ZH), url)  # page not public yet
+    brief_save(campaign=campaign, plan="方案", criteria="", public=True, actor=demo)
+    page = _page(Client(headers=ZH), url)
+    assert f'<a href="/c/{campaign.code}/#pledges">本年度 2 个单位公开的服务承诺</a>' in page

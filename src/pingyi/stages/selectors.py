@@ -149,6 +149,13 @@ def approved_pledges(campaign: Campaign) -> list[Pledge]:
     )
 
 
+def published_pledge_count(campaign: Campaign) -> int:
+    """How many approved pledges the public can read: 0 while the public page is not public."""
+    return Pledge.objects.filter(
+        unit__campaign=campaign, unit__campaign__brief__public=True, status=rules.APPROVED
+    ).count()
+
+
 def pledges_by_unit(campaign: Campaign) -> dict[str, Pledge]:
     """Unit code → its approved pledge, for the results page beside each unit."""
     return {p.unit.code: p for p in approved_pledges(campaign)}
