@@ -179,7 +179,7 @@ def test_the_results_page_shows_each_units_published_pledges(db: None, tmp_path:
     )
     pledge_approve(pledge=pledge, actor=Actor.of(alice))
     page = _page(_client(alice), f"/staff/c/{campaign.code}/results")
-    assert "已公开的服务承诺" in page and "限时办结，超时问责" in page
+    assert "查看承诺" in page and "限时办结，超时问责" in page
 
 
 def test_the_office_scripts_the_board_and_approvals(cast: Cast, capsys: Any) -> None:

@@ -36,9 +36,14 @@ PLEDGES = {
     "L44": "一、窗口服务推行预约办理，平均等候不超过15分钟；\n二、审批事项压减三分之一；\n"
     "三、每月公开办件情况，接受群众监督。",
     "V01": "一、土地审批资料一次性告知；\n二、重点项目用地专人跟踪服务。",
-    "L03": "一、政策宣讲进企业、进社区。",
 }
-APPROVED = ("L01", "L02", "L44", "V01")
+GENERIC = "一、办事指南公开上墙、上网，一次告知；\n二、承诺件限时办结；\n三、投诉三个工作日内答复。"
+# Where the demo leaves units short of done, so that the board shows every state:
+RETURNED = ("L03",)  # returned with the office's comment, being redrafted
+SUBMITTED = ("V05",)  # submitted, awaiting the office
+NO_PLEDGE = ("F09",)  # nothing drafted
+REPORT_FILED = ("L01",)  # self-inspection filed, not yet received
+NO_REPORT = ("L03", "V05", "F09", "F08")  # no self-inspection report
 
 
 def stage_dates(year: int) -> dict[str, tuple[dt.date, dt.date]]:
@@ -67,20 +72,21 @@ def _file(campaign: Campaign, actor: str) -> None:
     who = Actor.operator(actor)
     year = campaign.year
     brief_save(campaign=campaign, plan=PLAN, criteria=rules.SEED_CRITERIA, public=True, actor=who)
-    units = {u.code: u for u in campaign.units.all()}
-    for code, text in PLEDGES.items():
-        pledge = pledge_save(unit=units[code], text=text, actor=who, submit=True)
-        if code in APPROVED:
-            pledge_approve(pledge=pledge, actor=who, today=dt.date(year, 3, 20))
-        else:  # returned with the office's comment: the unit redrafts
-            comment = "请写明具体措施和办结时限。"
-            pledge_return(pledge=pledge, comment=comment, actor=who, today=dt.date(year, 3, 25))
-    for code, received in (("L44", True), ("L01", False)):
-        report = inspection_file(
-            unit=units[code],
-            text=f"{units[code].name}对照评议内容开展自查，查找问题三项，已逐项制定整改措施。",
-            actor=who,
-            today=dt.date(year, 5, 10),
-        )
-        if received:
-            inspection_receive(report=report, actor=who, today=dt.date(year, 5, 20))
+    for unit in campaign.units.order_by("position"):
+        if unit.code not in NO_PLEDGE:
+            text = PLEDGES.get(unit.code, f"{unit.name}：{GENERIC}")
+            pledge = pledge_save(unit=unit, text=text, actor=who, submit=True)
+            if unit.code in RETURNED:
+                comment = "请写明具体措施和办结时限。"
+                pledge_return(pledge=pledge, comment=comment, actor=who, today=dt.date(year, 3, 25))
+            elif unit.code not in SUBMITTED:
+                pledge_approve(pledge=pledge, actor=who, today=dt.date(year, 3, 20))
+        if unit.code not in NO_REPORT:
+            report = inspection_file(
+                unit=unit,
+                text=f"{unit.name}对照评议内容开展自查，查找问题三项，已逐项制定整改措施。",
+                actor=who,
+                today=dt.date(year, 5, 10),
+            )
+            if unit.code not in REPORT_FILED:
+                inspection_receive(report=report, actor=who, today=dt.date(year, 5, 20))

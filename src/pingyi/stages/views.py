@@ -348,7 +348,11 @@ def public_page(request: HttpRequest, code: str) -> HttpResponse:
         "criteria": campaign.brief.criteria_list(),
         "columns": selectors.stage_columns(campaign, today=today),
         "categories": _by_category(units),
-        "pledges": [(u, pledges[u.code]) for u in units if u.code in pledges],
+        "pledges": [
+            (name, [(u, pledges[u.code]) for u in group if u.code in pledges])
+            for name, group in _by_category(units)
+            if any(u.code in pledges for u in group)
+        ],
     }
     response = render(request, "pingyi/stages/public.html", context)
     response["Cache-Control"] = "public, max-age=300"
