@@ -354,9 +354,8 @@ def public_page(request: HttpRequest, code: str) -> HttpResponse:
             if any(u.code in pledges for u in group)
         ],
     }
-    response = render(request, "pingyi/stages/public.html", context)
-    response["Cache-Control"] = "public, max-age=300"
-    return response
+    # Not cached by shared caches: the page carries the language switch's CSRF token.
+    return render(request, "pingyi/stages/public.html", context)
 
 
 def _by_category(units: list[Unit]) -> list[tuple[str, list[Unit]]]:
