@@ -398,3 +398,8 @@ api.add_router("/disclosure", disclosure_router)
 from pingyi.notices.api import router as notices_router  # noqa: E402
 
 api.add_router("", notices_router)
+
+# The campaign's stages (seed 001 八): public page, board, pledges, self-inspection.
+from pingyi.stages.api import router as stages_router  # noqa: E402
+
+api.add_router("", stages_router)

@@ -532,6 +532,10 @@ def _parser() -> argparse.ArgumentParser:
 
     add_operations_commands(sub)
 
+    from pingyi.stages.commands import add_stages_commands  # imports no Django here
+
+    add_stages_commands(sub)
+
     notice = sub.add_parser("notice", help=_("public notice of a result: publish, make final"))
     nsub = notice.add_subparsers(dest="action", required=True)
     p = nsub.add_parser(

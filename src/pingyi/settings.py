@@ -105,6 +105,7 @@ INSTALLED_APPS = [
     "pingyi.rectification",
     "pingyi.registry",
     "pingyi.disclosure",
+    "pingyi.stages",
     "pingyi.web",
     "pingyi.jobs",
     "django_tasks_db",

@@ -28,6 +28,8 @@ def test_the_demo_prints_both_years_and_the_grading_round(demo: tuple[Path, str]
     assert "== 2026年市千人评议机关活动 (qianren-demo-2026)" in out
     assert "last two years running: 城管执法局(45)" in out
     assert "== 2026年基层党组织分类定级（演示） (demo-office-grading-2026)" in out
+    # the six stages: 2026's public page with the pledges the office approved (demo/stages.py)
+    assert "2026年市千人评议机关活动: public page /c/qianren-demo-2026/, 63 service pledges" in out
     counts = next(line for line in out.splitlines() if line.strip().startswith("好 "))
     assert sum(int(n) for n in counts.split()[1::2]) == 38  # every organization graded
 

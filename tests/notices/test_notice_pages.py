@@ -62,8 +62,9 @@ def test_the_public_notice_costs_a_fixed_number_of_queries(
     client = Client()
     # notice (+ campaign, office), entries, reviews, objections, audit head (the chain's
     # head and its lanes' heads in one query); the live counts: ballots by kind, the pool,
-    # the imports, the codes used, the receipts, the seal (cached for the next readers)
-    with django_assert_num_queries(11):
+    # the imports, the codes used, the receipts, the seal (cached for the next readers); the
+    # units' published service pledges (one count)
+    with django_assert_num_queries(12):
         response = client.get(f"/notice/{notice.code}/")
     assert response.status_code == 200
     assert _text(response).count('<tr class="reviewed">') == 1

@@ -231,6 +231,7 @@ OWN_MATRIX = (
     "disclosure",
     "jobs",
     "accounts",
+    "stages",
 )
 
 

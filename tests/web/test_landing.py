@@ -88,7 +88,7 @@ def test_a_unit_owner_lands_on_the_items_due_within_seven_days(ledger: Ledger) -
         )
     page = _page(ledger.olga)
     assert _todos(page) == ["2 项整改任务 7 天内到期"]
-    assert _bar(page) == ["待办事项", "整改台账"]
+    assert _bar(page) == ["待办事项", "整改台账", "我的单位"]
     assert _todos(_page(ledger.mike)) == []  # a member reads; the owner acts
 
 

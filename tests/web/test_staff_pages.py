@@ -195,11 +195,12 @@ def test_the_bar_links_every_process_and_marks_the_current_one(cast: Cast) -> No
     alice = client_for(cast.alice)
     html = alice.get("/staff/").content.decode()
     assert '<a href="/staff/" aria-current="page">Campaigns</a>' in html
-    # every section but the people page, which only an administrator sees (test_landing.py)
+    # every section but the people page, which only an administrator sees (test_landing.py),
+    # and "my units", which only a unit's people see
     sections = [
         (route, label)
         for route, label in SECTIONS[1:]
-        if _reachable(route) and route != "accounts:people-home"
+        if _reachable(route) and route not in ("accounts:people-home", "stages:my-units")
     ]
     for route, label in sections:
         assert f'<a href="{reverse(route)}">{label}</a>' in html

@@ -73,6 +73,15 @@ _ALL = (
     Action("rectification.item.closed_out", gettext_noop("rectification item closed out")),
     Action("rectification.unit.access", gettext_noop("unit access link made")),
     Action("rectification.digest.sent", gettext_noop("overdue digest sent")),
+    # stages (seed 001 八)
+    Action("stages.brief.saved", gettext_noop("campaign public page saved")),
+    Action("stages.unit.owner_granted", gettext_noop("unit owner named for the stages")),
+    Action("stages.pledge.saved", gettext_noop("service pledge drafted")),
+    Action("stages.pledge.submitted", gettext_noop("service pledge submitted")),
+    Action("stages.pledge.approved", gettext_noop("service pledge approved")),
+    Action("stages.pledge.returned", gettext_noop("service pledge returned")),
+    Action("stages.self_inspection.filed", gettext_noop("self-inspection report filed")),
+    Action("stages.self_inspection.received", gettext_noop("self-inspection report received")),
     # grading
     Action("grading.round.created", gettext_noop("grading round created")),
     Action("grading.round.advanced", gettext_noop("grading round advanced")),

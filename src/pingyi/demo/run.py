@@ -15,9 +15,15 @@ from pingyi.ballots.selectors import campaign_results
 from pingyi.ballots.services import ballots_import
 from pingyi.campaigns.models import Campaign, Organization
 from pingyi.campaigns.selectors import campaign_scheme, campaign_units
-from pingyi.campaigns.services import campaign_close, campaign_create, campaign_open
+from pingyi.campaigns.services import (
+    campaign_close,
+    campaign_create,
+    campaign_open,
+    campaign_stages_set,
+)
 from pingyi.demo.grading import demo_grading
 from pingyi.demo.scenario import demo_ballots, demo_units
+from pingyi.demo.stages import demo_stage_work, stage_dates
 from pingyi.exports.contract_json import result_to_json
 from pingyi.exports.outputs import write_outputs
 from pingyi.inputs.p1_files import read_ballots
@@ -60,6 +66,7 @@ def _build_year(year: int, year_index: int, seed: int, out: Path, actor: str) ->
         code=code,
         actor=actor,
     )
+    campaign_stages_set(campaign=campaign, stages=stage_dates(year), actor=actor)
     campaign_open(campaign=campaign, actor=actor)
     ballots_file = out / f"paper-ballots-{year}.csv"
     _write_ballot_file(ballots_file, seed, year_index)
@@ -137,6 +144,7 @@ def demo_build(*, out: Path, seed: int, actor: str) -> Iterator[str]:
         )
         yield f"== {campaign.name} ({campaign.code})"
         yield from _describe(result)
+    yield from demo_stage_work(campaigns[-1], actor=actor)
     office = campaigns[-1].series.organization
     yield from demo_grading(out=out, seed=seed, actor=actor, office=office)
     current = campaigns[-1]

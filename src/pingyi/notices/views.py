@@ -33,6 +33,7 @@ from pingyi.notices.selectors import (
 from pingyi.notices.services import objection_file
 from pingyi.rules.errors import RuleError
 from pingyi.rules.scheme import MEAN_PLACES
+from pingyi.stages.selectors import published_pledge_count
 from pingyi.voting.models import Receipt
 from pingyi.web.ratelimit import client_address, hit, limited, record
 from pingyi.web.settings_access import limits
@@ -135,6 +136,8 @@ def _page(
         "form": form or ObjectionForm(notice=notice, entries=[]),
         "committee": number,
         "choose_committee": split and not number,
+        # the units' published service pledges (服务承诺), beside their results
+        "pledges": notice.campaign is not None and published_pledge_count(notice.campaign),
     }
     return render(request, "pingyi/notices/notice.html", context, status=status)
 

@@ -17,6 +17,7 @@ SECTIONS = (
     ("grading:home", _("Grading")),
     ("notices:home", _("Notices")),
     ("rectification:home", _("Rectification")),
+    ("stages:my-units", _("My units")),
     ("registry:home", _("Project registry")),
     ("disclosure:home", _("Disclosure")),
     ("jobs:list", _("Background jobs")),
@@ -30,6 +31,8 @@ def _shown(route: str, reach: Reach) -> bool:
         return reach.grading
     if route == "rectification:home":
         return reach.office or reach.units
+    if route == "stages:my-units":
+        return reach.units
     if route == "accounts:people-home":
         return reach.admin
     return reach.office

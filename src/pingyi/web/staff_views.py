@@ -47,6 +47,7 @@ from pingyi.rules import phases
 from pingyi.rules.address import ballot_page
 from pingyi.rules.errors import InputError, RuleError
 from pingyi.rules.scheme import MEAN_PLACES, builtin_scheme, scheme_from_toml
+from pingyi.stages.selectors import pledges_by_unit
 from pingyi.voting.batches import batch_issue_start, batch_rows
 from pingyi.voting.selectors import collection_status
 from pingyi.web import charts
@@ -503,6 +504,7 @@ def results(request: HttpRequest, code: str) -> HttpResponse:
         "rate_places": result.scheme.rate_places,
         "both_names": "、".join(u.spec.name for u in result.winners_to_rectify()),
         "threshold": result.scheme.rectify_below,
+        "pledges": pledges_by_unit(campaign),
     }
     return render(request, "pingyi/staff/results.html", context)
 

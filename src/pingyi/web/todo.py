@@ -10,14 +10,14 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import Count
+from django.db.models import Count, F
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from pingyi.accounts.models import Membership, Role
 from pingyi.accounts.selectors import READ, RUN, AnyUser, organizations_for
-from pingyi.campaigns.models import Campaign, CampaignStatus
+from pingyi.campaigns.models import Campaign, CampaignStatus, StageKind
 from pingyi.grading.models import (
     Filing,
     FilingStatus,
@@ -27,9 +27,10 @@ from pingyi.grading.models import (
     RoundStatus,
 )
 from pingyi.notices.models import Objection, ObjectionStatus
-from pingyi.rectification.models import Item, UnitAccess
+from pingyi.rectification.models import Item, UnitAccess, UnitRole
 from pingyi.rectification.selectors import owned_plans
 from pingyi.rules import ledger as ledger_rules
+from pingyi.rules import stages as stage_rules
 
 
 @dataclass(frozen=True)
@@ -203,6 +204,47 @@ def _office_todos(user: AnyUser) -> list[Todo]:
     return todos
 
 
+def _stage_todos(user: AnyUser, today: dt.date) -> list[Todo]:
+    """A unit's owner: pledges to draft or redraft, a self-inspection report to file once its
+    stage has started. The office: pledges to approve, reports to mark received."""
+    from pingyi.stages import selectors as stages
+
+    todos = []
+    owned = (
+        stages.units_for(user)
+        .filter(
+            campaign__series__unit_access__user_id=user.pk or 0,
+            campaign__series__unit_access__role=UnitRole.OWNER,
+            campaign__series__unit_access__unit_code=F("code"),
+        )
+        .exclude(campaign__status=CampaignStatus.FINAL)
+    )
+    for unit in owned.distinct():
+        url = reverse("stages:unit", kwargs={"code": unit.campaign.code, "unit": unit.code})
+        pledge = getattr(unit, "pledge", None)
+        if pledge is None or pledge.status in (stage_rules.DRAFT, stage_rules.RETURNED):
+            text = _("%(unit)s: the service pledges await drafting and submission")
+            todos.append(Todo(text % {"unit": unit.name}, url, 1))
+        stage = unit.campaign.stages.filter(kind=StageKind.SELF_INSPECTION).first()
+        report = getattr(unit, "self_inspection", None)
+        if report is None and stage is not None and stage.starts_on <= today:
+            text = _("%(unit)s: the self-inspection report awaits filing")
+            todos.append(Todo(text % {"unit": unit.name}, url, 1))
+    offices = organizations_for(user, RUN)
+    for campaign in Campaign.objects.filter(series__organization__in=offices).exclude(
+        status=CampaignStatus.FINAL
+    ):
+        n = stages.submitted_pledges(campaign).count() + stages.filed_reports(campaign).count()
+        if n:
+            text = ngettext(
+                "%(name)s: %(n)s stage filing awaits the office",
+                "%(name)s: %(n)s stage filings await the office",
+                n,
+            ) % {"name": campaign.name, "n": n}
+            todos.append(Todo(text, reverse("stages:board", kwargs={"code": campaign.code}), n))
+    return todos
+
+
 def todos_for(user: AnyUser, *, today: dt.date) -> list[Todo]:
     """Everything waiting for ``user``, the office's work first."""
     if not user.is_authenticated:
@@ -213,4 +255,5 @@ def todos_for(user: AnyUser, *, today: dt.date) -> list[Todo]:
         *_assessor_todos(user),
         *_org_todos(user),
         *_owner_todos(user, today),
+        *_stage_todos(user, today),
     ]

@@ -1,0 +1,30 @@
+"""The stage pages, named `stages:<name>`; access matrix in tests/stages/."""
+
+from __future__ import annotations
+
+from django.urls import path
+
+from pingyi.stages import views
+
+app_name = "stages"
+
+U = "staff/c/<slug:code>/stages/u/<str:unit>"
+
+urlpatterns = [
+    # public, no sign-in: the page the office links from the media (宣传发动)
+    path("c/<slug:code>/", views.public_page, name="public"),
+    path("c/<slug:code>/pledges/<str:unit>/file", views.public_file, name="public-file"),
+    # the office
+    path("staff/c/<slug:code>/stages/", views.board, name="board"),
+    path("staff/c/<slug:code>/stages/brief", views.brief, name="brief"),
+    path("staff/c/<slug:code>/stages/owner", views.owner, name="owner"),
+    # a unit: its owner files, the office decides
+    path("staff/units/", views.my_units, name="my-units"),
+    path(f"{U}/", views.unit_page, name="unit"),
+    path(f"{U}/pledge", views.pledge, name="pledge"),
+    path(f"{U}/pledge/approve", views.pledge_approve_view, name="pledge-approve"),
+    path(f"{U}/pledge/return", views.pledge_return_view, name="pledge-return"),
+    path(f"{U}/self-inspection", views.inspection, name="inspection"),
+    path(f"{U}/self-inspection/receive", views.inspection_receive_view, name="inspection-receive"),
+    path(f"{U}/file/<str:kind>", views.unit_file, name="file"),
+]

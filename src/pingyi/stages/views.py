@@ -1,0 +1,377 @@
+"""The stage pages: the office's board, each unit's page (its owner drafts and files, the
+office approves and receives), "my units" of a unit's people, and the campaign's public page.
+
+Who may see a unit's page is stages.access.unit_access (else 404); who may act is decided
+again by the service (403 through ``guarded``)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from django.contrib import messages
+from django.core.files.uploadedfile import UploadedFile
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.http import content_disposition_header
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from pingyi.accounts.actors import AccessDenied, Actor
+from pingyi.accounts.selectors import campaigns_for
+from pingyi.campaigns.models import Campaign, StageKind, Unit
+from pingyi.rectification import evidence
+from pingyi.rules import stages as rules
+from pingyi.rules.errors import RuleError
+from pingyi.stages import access, selectors
+from pingyi.stages.forms import BriefForm, InspectionForm, OwnerForm, PledgeForm, ReturnForm
+from pingyi.stages.models import Attached, Pledge, SelfInspection
+from pingyi.stages.services import (
+    brief_save,
+    inspection_file,
+    inspection_receive,
+    pledge_approve,
+    pledge_return,
+    pledge_save,
+    unit_owner_grant,
+)
+from pingyi.web.shared import guarded
+
+
+def _campaign(request: HttpRequest, code: str) -> Campaign:
+    """A campaign of the user's office (viewers included), else 404 (R17)."""
+    campaign = campaigns_for(request.user).filter(code=code.replace("\x00", "")).first()
+    if campaign is None:
+        raise Http404
+    return campaign
+
+
+def _unit(request: HttpRequest, code: str, unit_code: str) -> tuple[Unit, str]:
+    """The unit and the user's access to it; 404 for anyone without one."""
+    campaign = Campaign.objects.select_related("series").filter(code=code.replace("\x00", ""))
+    found = campaign.first()
+    unit = selectors.unit_get(found, unit_code) if found is not None else None
+    role = access.unit_access(request.user, unit) if unit is not None else None
+    if unit is None or role is None:
+        raise Http404
+    return unit, role
+
+
+def _only(role: str, *allowed: str) -> None:
+    """A role that sees the unit but may not do this: 403 before any form is read."""
+    if role not in allowed:
+        raise AccessDenied
+
+
+def _office(request: HttpRequest, campaign: Campaign) -> None:
+    if access.office_access(request.user, campaign) != access.OFFICE:
+        raise AccessDenied
+
+
+def _upload(file: UploadedFile[bytes] | None) -> evidence.Upload | None:
+    if not file:
+        return None
+    return evidence.Upload(name=file.name or "", content=file.read(), size=file.size or 0)
+
+
+def _act(request: HttpRequest, unit: Unit, run: Callable[[], object], done: str) -> HttpResponse:
+    try:
+        run()
+        messages.success(request, done)
+    except RuleError as exc:
+        messages.error(request, exc.message(_))
+    return redirect("stages:unit", code=unit.campaign.code, unit=unit.code)
+
+
+@guarded
+def board(request: HttpRequest, code: str) -> HttpResponse:
+    campaign = _campaign(request, code)
+    today = timezone.localdate()
+    found = selectors.stage_board(campaign, today=today)
+    office = access.office_access(request.user, campaign) == access.OFFICE
+    brief = selectors.brief_of(campaign)
+    units = [(r.unit.code, f"{r.unit.code} {r.unit.name}") for r in found.rows]
+    context = {
+        "campaign": campaign,
+        "board": found,
+        "office": office,
+        "brief": brief,
+        "brief_form": BriefForm(
+            initial={
+                "plan": brief.plan if brief else "",
+                "criteria": brief.criteria if brief else rules.SEED_CRITERIA,
+                "public": brief.public if brief else False,
+            }
+        ),
+        "owner_form": OwnerForm(units=units),
+        "submitted": selectors.submitted_pledges(campaign),
+        "filed": selectors.filed_reports(campaign),
+        "work": selectors.WORK,
+        "counts": [
+            (c, {s: found.count(c.kind, s) for s in (rules.DONE, rules.DUE, rules.OVERDUE)})
+            for c in found.columns
+            if c.work
+        ],
+    }
+    return render(request, "pingyi/stages/board.html", context)
+
+
+@guarded
+@require_POST
+def brief(request: HttpRequest, code: str) -> HttpResponse:
+    campaign = _campaign(request, code)
+    _office(request, campaign)
+    form = BriefForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("The plan is at most 20000 characters, the criteria 4000."))
+        return redirect("stages:board", code=campaign.code)
+    try:
+        brief_save(
+            campaign=campaign,
+            plan=form.cleaned_data["plan"],
+            criteria=form.cleaned_data["criteria"],
+            public=form.cleaned_data["public"],
+            actor=Actor.of(request.user),
+        )
+        messages.success(request, _("The public page is saved."))
+    except RuleError as exc:
+        messages.error(request, exc.message(_))
+    return redirect("stages:board", code=campaign.code)
+
+
+@guarded
+@require_POST
+def owner(request: HttpRequest, code: str) -> HttpResponse:
+    campaign = _campaign(request, code)
+    _office(request, campaign)
+    units = list(campaign.units.values_list("code", "name"))
+    form = OwnerForm(request.POST, units=units)
+    if not form.is_valid():
+        messages.error(request, _("Choose the unit and give the person's user name."))
+        return redirect("stages:board", code=campaign.code)
+    try:
+        grant = unit_owner_grant(
+            campaign=campaign,
+            unit_code=form.cleaned_data["unit"],
+            username=form.cleaned_data["username"],
+            role=form.cleaned_data["role"],
+            actor=Actor.of(request.user),
+        )
+        messages.success(
+            request,
+            _("%(user)s: %(role)s of %(unit)s.")
+            % {"user": grant.user.get_username(), "role": grant.get_role_display(),
+               "unit": grant.unit_code},
+        )  # fmt: skip
+    except RuleError as exc:
+        messages.error(request, exc.message(_))
+    return redirect("stages:board", code=campaign.code)
+
+
+@guarded
+def unit_page(request: HttpRequest, code: str, unit: str) -> HttpResponse:
+    found, role = _unit(request, code, unit)
+    pledge: Pledge | None = Pledge.objects.filter(unit=found).first()
+    report: SelfInspection | None = SelfInspection.objects.filter(unit=found).first()
+    today = timezone.localdate()
+    columns = {c.kind: c for c in selectors.stage_columns(found.campaign, today=today)}
+    context = {
+        "campaign": found.campaign,
+        "unit": found,
+        "role": role,
+        "owner": role == access.OWNER,
+        "office": role == access.OFFICE,
+        "pledge": pledge,
+        "report": report,
+        "pledge_stage": columns[StageKind.PLEDGES.value],
+        "report_stage": columns[StageKind.SELF_INSPECTION.value],
+        "pledge_editable": pledge is None or pledge.status in (rules.DRAFT, rules.RETURNED),
+        "report_editable": report is None or report.status == rules.FILED,
+        "pledge_form": PledgeForm(initial={"text": pledge.text if pledge else ""}),
+        "report_form": InspectionForm(initial={"text": report.text if report else ""}),
+        "return_form": ReturnForm(),
+    }
+    return render(request, "pingyi/stages/unit.html", context)
+
+
+@guarded
+@require_POST
+def pledge(request: HttpRequest, code: str, unit: str) -> HttpResponse:
+    found, role = _unit(request, code, unit)
+    _only(role, access.OWNER)
+    form = PledgeForm(request.POST, request.FILES)
+    if not form.is_valid():
+        messages.error(request, _("Write the pledges (at most 8000 characters)."))
+        return redirect("stages:unit", code=found.campaign.code, unit=found.code)
+    submit = "submit" in request.POST
+    return _act(
+        request,
+        found,
+        lambda: pledge_save(
+            unit=found,
+            text=form.cleaned_data["text"],
+            upload=_upload(form.cleaned_data["file"]),
+            submit=submit,
+            actor=Actor.of(request.user),
+        ),
+        _("The pledges are submitted to the office.") if submit else _("The draft is saved."),
+    )
+
+
+def _pledge_of(unit: Unit) -> Pledge:
+    found = Pledge.objects.filter(unit=unit).select_related("unit", "unit__campaign").first()
+    if found is None:
+        raise Http404
+    return found
+
+
+@guarded
+@require_POST
+def pledge_approve_view(request: HttpRequest, code: str, unit: str) -> HttpResponse:
+    found, role = _unit(request, code, unit)
+    _only(role, access.OFFICE)
+    return _act(
+        request,
+        found,
+        lambda: pledge_approve(pledge=_pledge_of(found), actor=Actor.of(request.user)),
+        _("The pledges are approved and published."),
+    )
+
+
+@guarded
+@require_POST
+def pledge_return_view(request: HttpRequest, code: str, unit: str) -> HttpResponse:
+    found, role = _unit(request, code, unit)
+    _only(role, access.OFFICE)
+    comment = request.POST.get("comment", "")
+    return _act(
+        request,
+        found,
+        lambda: pledge_return(
+            pledge=_pledge_of(found), comment=str(comment), actor=Actor.of(request.user)
+        ),
+        _("The pledges are returned to the unit with your comment."),
+    )
+
+
+@guarded
+@require_POST
+def inspection(request: HttpRequest, code: str, unit: str) -> HttpResponse:
+    found, role = _unit(request, code, unit)
+    _only(role, access.OWNER)
+    form = InspectionForm(request.POST, request.FILES)
+    if not form.is_valid():
+        messages.error(request, _("Write the report (at most 8000 characters)."))
+        return redirect("stages:unit", code=found.campaign.code, unit=found.code)
+    return _act(
+        request,
+        found,
+        lambda: inspection_file(
+            unit=found,
+            text=form.cleaned_data["text"],
+            upload=_upload(form.cleaned_data["file"]),
+            actor=Actor.of(request.user),
+        ),
+        _("The self-inspection report is filed."),
+    )
+
+
+@guarded
+@require_POST
+def inspection_receive_view(request: HttpRequest, code: str, unit: str) -> HttpResponse:
+    found, role = _unit(request, code, unit)
+    _only(role, access.OFFICE)
+    report = SelfInspection.objects.filter(unit=found).select_related("unit").first()
+    if report is None:
+        raise Http404
+    return _act(
+        request,
+        found,
+        lambda: inspection_receive(report=report, actor=Actor.of(request.user)),
+        _("The report is marked received."),
+    )
+
+
+def _send(record: Attached) -> HttpResponse:
+    if not record.file_stored_name:
+        raise Http404
+    path = evidence.path_of(record.file_stored_name)
+    if not path.is_file():
+        raise Http404
+    # At most 10 MB (evidence.MAX_BYTES): read whole, sent as a download, never rendered.
+    response = HttpResponse(path.read_bytes(), content_type=record.file_type)
+    response["Content-Disposition"] = content_disposition_header(True, record.file_name)
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@guarded
+def unit_file(request: HttpRequest, code: str, unit: str, kind: str) -> HttpResponse:
+    found, _role = _unit(request, code, unit)
+    record: Attached | None = None
+    if kind == "pledge":
+        record = Pledge.objects.filter(unit=found).first()
+    elif kind == "self-inspection":
+        record = SelfInspection.objects.filter(unit=found).first()
+    if record is None:
+        raise Http404
+    response = _send(record)
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@guarded
+def my_units(request: HttpRequest) -> HttpResponse:
+    today = timezone.localdate()
+    units = list(selectors.units_for(request.user))
+    rows = []
+    for u in units:
+        board = {c.kind: c for c in selectors.stage_columns(u.campaign, today=today)}
+        rows.append((u, board[StageKind.PLEDGES.value], board[StageKind.SELF_INSPECTION.value]))
+    return render(request, "pingyi/stages/my_units.html", {"rows": rows})
+
+
+# ----------------------------------------------------------------- public, no sign-in
+
+
+def public_page(request: HttpRequest, code: str) -> HttpResponse:
+    try:
+        campaign = selectors.public_campaign(code)
+    except RuleError:
+        raise Http404 from None
+    today = timezone.localdate()
+    units = list(campaign.units.select_related("category").order_by("position"))
+    pledges = selectors.pledges_by_unit(campaign)
+    context = {
+        "campaign": campaign,
+        "brief": campaign.brief,
+        "criteria": campaign.brief.criteria_list(),
+        "columns": selectors.stage_columns(campaign, today=today),
+        "categories": _by_category(units),
+        "pledges": [
+            (name, [(u, pledges[u.code]) for u in group if u.code in pledges])
+            for name, group in _by_category(units)
+            if any(u.code in pledges for u in group)
+        ],
+    }
+    # Not cached by shared caches: the page carries the language switch's CSRF token.
+    return render(request, "pingyi/stages/public.html", context)
+
+
+def _by_category(units: list[Unit]) -> list[tuple[str, list[Unit]]]:
+    groups: dict[str, list[Unit]] = {}
+    for u in units:
+        groups.setdefault(u.category.name, []).append(u)
+    return list(groups.items())
+
+
+def public_file(request: HttpRequest, code: str, unit: str) -> HttpResponse:
+    """An approved pledge's file: public like the pledge itself."""
+    try:
+        campaign = selectors.public_campaign(code)
+    except RuleError:
+        raise Http404 from None
+    found = selectors.pledges_by_unit(campaign).get(unit)
+    if found is None:
+        raise Http404
+    return _send(found)
