@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
-from typing import Any
+from typing import Annotated, Any
 
 from django.http import Http404, HttpRequest
 from django.utils import timezone
@@ -131,7 +131,9 @@ class DeadlineOut(Schema):
 
 
 class DeadlinesIn(StrictIn):
-    deadlines: dict[str, str] = Field(description="round → its new deadline (YYYY-MM-DD)")
+    deadlines: dict[Annotated[str, Field(max_length=40)], Annotated[str, Field(max_length=10)]] = (
+        Field(description="round → its new deadline (YYYY-MM-DD)")
+    )
 
 
 class Problems(Schema):
