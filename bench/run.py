@@ -13,7 +13,9 @@
     index of committees and one committee's page, each against 200 KB) under 32 connections
     for 30 s, and the grading's full list as PDF (bench/notice_load.py);
 (g) the token sheets: PDF + CSV streamed into a ZIP for 10,000 codes, and its memory at
-    2,000 and 20,000 (bench/sheets_bench.py).
+    2,000 and 20,000 (bench/sheets_bench.py);
+(p) PostgreSQL: campaign_count of a 100,000-ballot campaign alone, and with 10,000,000 other
+    ballots in the (partitioned) ballot table (bench/partition_bench.py).
 
 Every measurement runs in a fresh process (bench/tasks.py) so that its peak memory is its own.
 Everything happens in a temporary folder (PINGYI_HOME, a fresh SQLite database) that is
@@ -41,6 +43,7 @@ from typing import Any
 
 from calltree import print_tree
 from grading_bench import section_grading, summary_lines
+from partition_bench import section_partition
 from sheets_bench import section_sheets
 from sheets_bench import summary_lines as sheets_lines
 from tasks import REPEATS, RESULT_MARK
@@ -58,7 +61,7 @@ GOAL_STORAGE_RATIO = 2.0  # bytes per stored ballot beside BYTES_BEFORE
 # 348.6 MB heap (the close's rewrite leaves a dead copy until VACUUM) + 133.6 MB indexes.
 BYTES_BEFORE = {"SQLite": 167, "PostgreSQL": 482}
 POSTGRES_URL = "postgres://postgres@127.0.0.1:5432/postgres"
-SECTIONS = ("a", "b", "c", "d", "e", "f", "g")
+SECTIONS = ("a", "b", "c", "d", "e", "f", "g", "p")
 GOAL_CSV_RATE = 50_000
 GOAL_XLSX_RATE = 10_000
 
@@ -518,6 +521,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         if "g" in wanted:
             sheet_counts = (200, 1_000, 2_000) if args.quick else (2_000, 10_000, 20_000)
             found["g"] = section_sheets(run, sheet_counts, say, seconds, mb)
+        if "p" in wanted:
+            others = 1_000_000 if args.quick else 10_000_000
+            postgres = postgres_runner(run)
+            try:
+                section_partition(
+                    postgres[0] if postgres else None, sizes.file_ballots, others, say, seconds
+                )
+            finally:
+                if postgres:
+                    postgres_drop(postgres[1])
         if found:
             summary(sizes, found)
         say("")
