@@ -42,6 +42,7 @@ from pingyi.exports.xlsx import (
     write_cell,
     write_row,
 )
+from pingyi.rules.scheme import Criterion
 
 ENTRY_SHEET = "录入"
 HELP_SHEET = "说明"
@@ -215,6 +216,7 @@ def write_ballot_form(path: Path, *, campaign: Campaign) -> None:
         abstain=scheme.marks[scheme.abstain_index].label,
         units=campaign_units(campaign),
         groups=_group_names(campaign),
+        criteria=scheme.criteria,
     )
     write_story(path, form.story, title=form.title, font=font)
 
@@ -239,9 +241,10 @@ class _Form:
         abstain: str,
         units: Sequence[Unit],
         groups: Sequence[str],
+        criteria: Sequence[Criterion] = (),
     ) -> None:
         self.campaign, self.font, self.marks, self.abstain = campaign, font, marks, abstain
-        self.units, self.groups = units, groups
+        self.units, self.groups, self.criteria = units, groups, criteria
         self.title = _title(campaign)
         self.style = styles(font)
 
@@ -254,6 +257,7 @@ class _Form:
         story: list[Flowable] = [
             Paragraph(escape(self.title), self.style.title),
             Paragraph(escape(notes), self.style.body),
+            *self._criteria(),
             Spacer(1, 3 * mm),
             self._ballot_box(),
         ]
@@ -261,6 +265,17 @@ class _Form:
         for _category, members in groupby(self.units, key=lambda u: u.category_id):
             story += [Spacer(1, 4 * mm), self._unit_table(list(members))]
         return story
+
+    def _criteria(self) -> list[Flowable]:
+        """评议内容 (seed 001 四): what to judge each unit by, above the tables."""
+        if not self.criteria:
+            return []
+        lines = [Paragraph("评议内容：", self.style.body)]
+        lines += [
+            Paragraph(f"{i}. <b>{escape(c.name)}</b>，{escape(c.description)}", self.style.small)
+            for i, c in enumerate(self.criteria, 1)
+        ]
+        return [Spacer(1, 2 * mm), *lines]
 
     def _ballot_box(self) -> Table:
         ticks = "　　".join(f"□ {escape(g)}" for g in self.groups)
