@@ -15,6 +15,7 @@ from pathlib import Path
 
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
+from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, Paragraph, Spacer, Table, TableStyle
 from xlsxwriter.utility import xl_col_to_name
@@ -270,9 +271,13 @@ class _Form:
         """评议内容 (seed 001 四): what to judge each unit by, above the tables."""
         if not self.criteria:
             return []
+        # A hanging indent keeps each criterion's number and name at the margin.
+        hanging = ParagraphStyle(
+            "criterion", parent=self.style.small, leftIndent=4 * mm, firstLineIndent=-4 * mm
+        )
         lines = [Paragraph("评议内容：", self.style.body)]
         lines += [
-            Paragraph(f"{i}. <b>{escape(c.name)}</b>，{escape(c.description)}", self.style.small)
+            Paragraph(f"{i}. {escape(c.name)}：{escape(c.description)}", hanging)
             for i, c in enumerate(self.criteria, 1)
         ]
         return [Spacer(1, 2 * mm), *lines]
