@@ -53,3 +53,13 @@ def test_a_scheme_without_criteria_shows_no_fold(cast: Cast, issued: IssuedBatch
     campaign.save(update_fields=["scheme"])
     html = Client().post("/v/", {"code": issued.codes[0]}, headers=ZH).content.decode()
     assert "criteria" not in html and "评议标准" not in html
+
+
+def test_the_api_ballot_form_lists_the_criteria_in_order(issued: IssuedBatch) -> None:
+    response = Client().post(
+        "/api/ballot-form", {"token": issued.codes[0]}, content_type="application/json"
+    )
+    assert response.status_code == 200
+    criteria = response.json()["criteria"]
+    assert [c["name"] for c in criteria] == SEED
+    assert criteria[0]["description"].startswith("看执政为民") and criteria[0]["name_en"]
