@@ -96,11 +96,19 @@ class CategoryOut(Schema):
     units: list[UnitOut]
 
 
+class CriterionOut(Schema):
+    name: str
+    description: str
+    name_en: str
+    description_en: str
+
+
 class BallotFormOut(Schema):
     campaign: str
     name: str
     marks: list[MarkOut]
     categories: list[CategoryOut]
+    criteria: list[CriterionOut]  # what to judge each unit by (seed 001 四), in order
 
 
 class CampaignOut(Schema):
@@ -262,6 +270,15 @@ def ballot_form(request: HttpRequest, payload: TokenIn) -> Status[Any]:
             "categories": [
                 {"name": name, "units": [{"code": u.code, "name": u.name} for u in units]}
                 for name, units in form.categories
+            ],
+            "criteria": [
+                {
+                    "name": c.name,
+                    "description": c.description,
+                    "name_en": c.name_en,
+                    "description_en": c.description_en,
+                }
+                for c in form.criteria
             ],
         },
     )

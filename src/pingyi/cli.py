@@ -216,6 +216,20 @@ def cmd_campaign_transition(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_campaign_criteria(args: argparse.Namespace) -> int:
+    from pingyi.campaigns.selectors import campaign_get, campaign_scheme
+    from pingyi.campaigns.services import campaign_criteria_set
+    from pingyi.rules.scheme import scheme_from_file
+
+    campaign = campaign_get(code=args.campaign)
+    if args.scheme:
+        criteria = scheme_from_file(args.scheme).criteria
+        campaign = campaign_criteria_set(campaign=campaign, criteria=criteria, actor=_actor())
+    for i, criterion in enumerate(campaign_scheme(campaign).criteria, 1):
+        _out(f"{i}. {criterion.name}：{criterion.description}")
+    return 0
+
+
 def cmd_campaign_list(args: argparse.Namespace) -> int:
     from pingyi.campaigns.selectors import campaign_list
 
@@ -493,6 +507,12 @@ def _parser() -> argparse.ArgumentParser:
         p.set_defaults(func=cmd_campaign_transition, db=True)
     p = csub.add_parser("list")
     p.set_defaults(func=cmd_campaign_list, db=True)
+    p = csub.add_parser(
+        "criteria", help=_("show a campaign's criteria, or replace a draft's from a scheme file")
+    )
+    p.add_argument("campaign", help=_("campaign code"))
+    p.add_argument("--scheme", type=Path, help=_("scheme file whose criteria the draft takes"))
+    p.set_defaults(func=cmd_campaign_criteria, db=True)
 
     ballots = sub.add_parser("ballots", help=_("paper ballots: import, entry template, form"))
     bsub = ballots.add_subparsers(dest="action", required=True)

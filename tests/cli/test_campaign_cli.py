@@ -188,3 +188,24 @@ def test_an_unknown_campaign_is_a_clear_refusal(home: Path) -> None:
     assert (
         err.strip() == "pingyi: error: no campaign 'nope-1999'; `pingyi campaign list` shows them"
     )
+
+
+def test_a_drafts_criteria_come_from_a_scheme_file_and_are_frozen_once_open(
+    home: Path, tmp_path: Path
+) -> None:
+    (tmp_path / "units.csv").write_text(UNITS, encoding="utf-8")
+    create = ("campaign", "create", "--units", tmp_path / "units.csv", "--year", "2026")
+    assert pingyi(home, *create, "--code", "crit-2026", "--series", "crit")[0] == 0
+    code, out, _ = pingyi(home, "campaign", "criteria", "crit-2026")
+    assert code == 0 and out.splitlines()[0].startswith("1. 比依法行政：看执政为民")
+    (tmp_path / "scheme.toml").write_text(
+        '[[criteria]]\nname = "比服务态度"\ndescription = "看窗口服务热情不热情。"\n',
+        encoding="utf-8",
+    )
+    mine = ("campaign", "criteria", "crit-2026", "--scheme", tmp_path / "scheme.toml")
+    code, out, _ = pingyi(home, *mine)
+    assert code == 0 and out.strip() == "1. 比服务态度：看窗口服务热情不热情。"
+    assert pingyi(home, "campaign", "open", "crit-2026")[0] == 0
+    code, _, err = pingyi(home, *mine)
+    assert code == 1 and err.strip()
+    assert pingyi(home, "campaign", "criteria", "crit-2026")[1].count("比服务态度") == 1

@@ -20,6 +20,7 @@ from pingyi.inputs.p1_files import ballots_from_table
 from pingyi.inputs.tables import read_table
 from pingyi.rules.scheme import builtin_scheme
 from pingyi.rules.tally import UnitSpec
+from tests.chinese import pdf_texts
 
 UNITS = [
     UnitSpec("L01", "市委办公室", "地方管理部门", "local"),
@@ -285,3 +286,29 @@ def _cell_formulas(path: Path) -> list[str]:
             for name in archive.namelist()
             if name.startswith("xl/worksheets/sheet") and b"<f>" in archive.read(name)
         ]
+
+
+@pytest.mark.django_db
+def test_form_prints_the_four_criteria_above_the_unit_tables(form: Path) -> None:
+    lines = pdf_texts(form.read_bytes())
+    text = "".join(lines)
+    names = ["比依法行政", "比行政效能", "比工作实绩", "比工作机制"]
+    assert "评议内容：" in text
+    for criterion in builtin_scheme().criteria:
+        assert criterion.name in text
+        # the description may wrap: compare it without the line breaks
+        assert criterion.description.replace("“", "").replace("”", "")[:20] in text.replace(
+            "“", ""
+        ).replace("”", "")
+    positions = [text.index(n) for n in names]
+    assert positions == sorted(positions)
+    assert positions[-1] < text.index("市委办公室")
+
+
+@pytest.mark.django_db
+def test_form_without_criteria_prints_none(campaign: Campaign, tmp_path: Path) -> None:
+    campaign.scheme = {**campaign.scheme, "criteria": []}
+    campaign.save(update_fields=["scheme"])
+    path = tmp_path / "plain.pdf"
+    write_ballot_form(path, campaign=campaign)
+    assert "评议内容" not in "".join(pdf_texts(path.read_bytes()))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from fractions import Fraction
 from pathlib import Path
 
@@ -420,3 +421,66 @@ def test_a_missing_scheme_file_is_an_error_naming_it(tmp_path: Path) -> None:
     assert caught.value.messages() == [
         f"{path}: cannot read the scheme file: No such file or directory"
     ]
+
+
+# --------------------------------------------------------------------------- criteria
+
+
+SEED_CRITERIA = ["比依法行政", "比行政效能", "比工作实绩", "比工作机制"]
+
+
+def test_builtin_criteria_are_the_four_of_seed_001_with_their_descriptions() -> None:
+    assert [c.name for c in BUILTIN.criteria] == SEED_CRITERIA
+    descriptions = [c.description for c in BUILTIN.criteria]
+    assert descriptions[0].startswith("看执政为民的意识牢不牢。")
+    assert descriptions[1].startswith("看服务基层的作风实不实。")
+    assert descriptions[2].startswith("看推进发展的成效大不大。")
+    assert descriptions[3].startswith("看落实政令的渠道畅不畅。")
+    assert all(c.name_en and c.description_en for c in BUILTIN.criteria)
+
+
+def test_a_scheme_file_replaces_the_criteria_in_its_order_and_round_trips() -> None:
+    scheme = load(
+        """
+[[criteria]]
+name = "比服务态度"
+description = "看窗口服务热情不热情。"
+[[criteria]]
+name = "比依法行政"
+description = "看执法公正不公正。"
+name_en = "Law-based administration"
+"""
+    )
+    assert [(c.name, c.description, c.name_en) for c in scheme.criteria] == [
+        ("比服务态度", "看窗口服务热情不热情。", ""),
+        ("比依法行政", "看执法公正不公正。", "Law-based administration"),
+    ]
+    assert scheme.marks == BUILTIN.marks
+    assert scheme_from_dict(scheme.to_toml_dict()) == scheme
+    assert scheme_from_dict(json.loads(json.dumps(scheme.to_toml_dict()))) == scheme
+
+
+def test_an_empty_criteria_list_takes_them_off_and_round_trips() -> None:
+    scheme = load("criteria = []")
+    assert scheme.criteria == ()
+    assert scheme_from_dict(scheme.to_toml_dict()) == scheme
+
+
+def test_a_stored_scheme_from_before_criteria_reads_with_none() -> None:
+    data = BUILTIN.to_toml_dict()
+    del data["criteria"]
+    assert scheme_from_dict(data).criteria == ()
+
+
+def test_a_criterion_without_a_description_or_with_a_misspelt_key_is_an_error() -> None:
+    found = problems('[[criteria]]\nname = "比依法行政"\ndescripton = "x"\n')
+    assert any("criteria[1].description" in p for p in found), found
+    assert any("criteria[1].descripton" in p and "unknown key" in p for p in found), found
+
+
+def test_two_criteria_with_one_name_are_an_error() -> None:
+    found = problems(
+        '[[criteria]]\nname = "甲"\ndescription = "一"\n'
+        '[[criteria]]\nname = "甲"\ndescription = "二"\n'
+    )
+    assert any("criterion names must all differ" in p for p in found), found

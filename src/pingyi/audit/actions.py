@@ -41,6 +41,7 @@ _ALL = (
     ),
     Action("campaigns.campaign.finalized", gettext_noop("results made final"), ("campaign.final",)),
     Action("campaigns.campaign.stages_set", gettext_noop("stage dates set"), ("campaign.stages",)),
+    Action("campaigns.criteria.changed", gettext_noop("appraisal criteria changed")),
     Action("campaigns.unit.added", gettext_noop("appraised unit added"), ("unit.added",)),
     Action("campaigns.unit.changed", gettext_noop("appraised unit changed"), ("unit.changed",)),
     Action("campaigns.unit.removed", gettext_noop("appraised unit removed"), ("unit.removed",)),

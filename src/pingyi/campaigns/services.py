@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping, Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -24,7 +25,7 @@ from pingyi.campaigns.selectors import campaign_scheme
 from pingyi.inputs.p1_files import read_units
 from pingyi.rules import phases
 from pingyi.rules.errors import RuleError, gettext_noop
-from pingyi.rules.scheme import Scheme, fraction_text
+from pingyi.rules.scheme import Criterion, Scheme, fraction_text
 from pingyi.rules.tally import UnitSpec
 
 E_CAMPAIGN_EXISTS = gettext_noop("the series %(series)r already has a campaign for %(year)s")
@@ -321,6 +322,31 @@ def unit_add(
             data={"unit": code, "name": name, "category": found.code, "veto": veto},
         )
     return unit
+
+
+def campaign_criteria_set(
+    *, campaign: Campaign, criteria: Sequence[Criterion], actor: str
+) -> Campaign:
+    """Replaces the criteria of a draft's scheme (seed 001 四), in order; an empty list takes
+    them off the ballot. Once open the scheme is frozen (R13), its criteria with it."""
+    with transaction.atomic():
+        locked = Campaign.objects.select_for_update().get(pk=campaign.pk)
+        phases.check_editable(locked.status)
+        before = campaign_scheme(locked)
+        scheme = replace(before, criteria=tuple(criteria))
+        locked.scheme = scheme.to_toml_dict()
+        campaign_scheme(locked)  # what is stored must read back
+        locked.save(update_fields=["scheme"])
+        audit_log(
+            actor=actor,
+            action="campaigns.criteria.changed",
+            obj=locked,
+            data={
+                "before": [c.name for c in before.criteria],
+                "after": [c.name for c in scheme.criteria],
+            },
+        )
+    return locked
 
 
 def unit_vetoes_set(*, campaign: Campaign, vetoed: set[str], actor: str) -> int:

@@ -15,6 +15,7 @@ from pathlib import Path
 
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
+from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, Paragraph, Spacer, Table, TableStyle
 from xlsxwriter.utility import xl_col_to_name
@@ -42,6 +43,7 @@ from pingyi.exports.xlsx import (
     write_cell,
     write_row,
 )
+from pingyi.rules.scheme import Criterion
 
 ENTRY_SHEET = "录入"
 HELP_SHEET = "说明"
@@ -215,6 +217,7 @@ def write_ballot_form(path: Path, *, campaign: Campaign) -> None:
         abstain=scheme.marks[scheme.abstain_index].label,
         units=campaign_units(campaign),
         groups=_group_names(campaign),
+        criteria=scheme.criteria,
     )
     write_story(path, form.story, title=form.title, font=font)
 
@@ -239,9 +242,10 @@ class _Form:
         abstain: str,
         units: Sequence[Unit],
         groups: Sequence[str],
+        criteria: Sequence[Criterion] = (),
     ) -> None:
         self.campaign, self.font, self.marks, self.abstain = campaign, font, marks, abstain
-        self.units, self.groups = units, groups
+        self.units, self.groups, self.criteria = units, groups, criteria
         self.title = _title(campaign)
         self.style = styles(font)
 
@@ -254,6 +258,7 @@ class _Form:
         story: list[Flowable] = [
             Paragraph(escape(self.title), self.style.title),
             Paragraph(escape(notes), self.style.body),
+            *self._criteria(),
             Spacer(1, 3 * mm),
             self._ballot_box(),
         ]
@@ -261,6 +266,21 @@ class _Form:
         for _category, members in groupby(self.units, key=lambda u: u.category_id):
             story += [Spacer(1, 4 * mm), self._unit_table(list(members))]
         return story
+
+    def _criteria(self) -> list[Flowable]:
+        """评议内容 (seed 001 四): what to judge each unit by, above the tables."""
+        if not self.criteria:
+            return []
+        # A hanging indent keeps each criterion's number and name at the margin.
+        hanging = ParagraphStyle(
+            "criterion", parent=self.style.small, leftIndent=4 * mm, firstLineIndent=-4 * mm
+        )
+        lines = [Paragraph("评议内容：", self.style.body)]
+        lines += [
+            Paragraph(f"{i}. {escape(c.name)}：{escape(c.description)}", hanging)
+            for i, c in enumerate(self.criteria, 1)
+        ]
+        return [Spacer(1, 2 * mm), *lines]
 
     def _ballot_box(self) -> Table:
         ticks = "　　".join(f"□ {escape(g)}" for g in self.groups)

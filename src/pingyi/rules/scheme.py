@@ -55,6 +55,16 @@ class GroupTarget:
         return (self.code, self.name, self.name_en, *self.aliases)
 
 
+@dataclass(frozen=True)
+class Criterion:
+    """One thing evaluators judge a unit by (seed 001 四: 比依法行政 …), shown on the ballot."""
+
+    name: str
+    description: str
+    name_en: str = ""
+    description_en: str = ""
+
+
 MEAN_PLACES = 4  # decimals of a mean score, everywhere it is shown
 
 
@@ -65,6 +75,7 @@ class Scheme:
     marks: tuple[Mark, ...]
     categories: tuple[CategoryRule, ...]
     groups: tuple[GroupTarget, ...]
+    criteria: tuple[Criterion, ...] = ()  # in the order the ballot and the paper form list them
     blank_ballot_invalid: bool = True
     abstain_in_denominator: bool = True
     rectify_below: Fraction = Fraction(9, 10)
@@ -163,6 +174,15 @@ class Scheme:
                 }
                 for g in self.groups
             ],
+            "criteria": [
+                {
+                    "name": c.name,
+                    "description": c.description,
+                    **({"name_en": c.name_en} if c.name_en else {}),
+                    **({"description_en": c.description_en} if c.description_en else {}),
+                }
+                for c in self.criteria
+            ],
         }
         if self.rate_percent_decimals is not None:
             data["rate_percent_decimals"] = self.rate_percent_decimals
@@ -193,6 +213,7 @@ _TOP_KEYS = {
     "marks",
     "categories",
     "groups",
+    "criteria",
     "points",
     "winners",
     "target_shares",
@@ -200,6 +221,7 @@ _TOP_KEYS = {
 _MARK_KEYS = {"code", "label", "label_en", "points", "favourable", "abstain"}
 _CATEGORY_KEYS = {"code", "name", "name_en", "winners", "aliases", "vertical"}
 _GROUP_KEYS = {"code", "name", "name_en", "target_share", "aliases"}
+_CRITERION_KEYS = {"name", "description", "name_en", "description_en"}
 
 
 class _Reader:
@@ -373,6 +395,38 @@ def _groups(reader: _Reader, raw: Any) -> tuple[GroupTarget, ...] | None:
     return tuple(result)
 
 
+def _criteria(reader: _Reader, raw: Any) -> tuple[Criterion, ...] | None:
+    """The criteria in their order; an empty list leaves them off the ballot."""
+    if not isinstance(raw, list):
+        reader.bad("criteria", gettext_noop("must be a list of [[criteria]] tables"))
+        return None
+    result: list[Criterion] = []
+    for i, table in enumerate(raw):
+        path = f"criteria[{i + 1}]"
+        if not isinstance(table, dict):
+            reader.bad(path, gettext_noop("must be a table"))
+            continue
+        reader.unknown(table, _CRITERION_KEYS, f"{path}.")
+        optional = {}
+        for key in ("name_en", "description_en"):
+            value = table.get(key, "")
+            if not isinstance(value, str):
+                reader.bad(f"{path}.{key}", gettext_noop("must be a text"))
+                value = ""
+            optional[key] = value.strip()
+        result.append(
+            Criterion(
+                name=reader.text(table, "name", f"{path}.name"),
+                description=reader.text(table, "description", f"{path}.description"),
+                **optional,
+            )
+        )
+    names = [c.name for c in result]
+    if len(names) != len(set(names)):
+        reader.bad("criteria", gettext_noop("criterion names must all differ"))
+    return tuple(result)
+
+
 def _apply_overrides(reader: _Reader, data: dict[str, Any], scheme: Scheme) -> Scheme:
     """The small tables that change one number of the base without restating its lists."""
     if "points" in data:
@@ -459,6 +513,11 @@ def scheme_from_dict(data: dict[str, Any], source: str = "scheme") -> Scheme:
         else (base.categories if base else None)
     )
     groups = _groups(reader, data["groups"]) if "groups" in data else (base.groups if base else ())
+    criteria = (
+        _criteria(reader, data["criteria"])
+        if "criteria" in data
+        else (base.criteria if base else ())
+    )
     blank = data.get(
         "blank_ballot", "invalid" if (base is None or base.blank_ballot_invalid) else "valid"
     )
@@ -477,7 +536,7 @@ def scheme_from_dict(data: dict[str, Any], source: str = "scheme") -> Scheme:
         reader.bad("rate_percent_decimals", gettext_noop("must be a whole number from 0 to 4"))
         decimals = None
     defaults = base or Scheme(name="", name_en="", marks=(), categories=(), groups=())
-    if reader.problems or marks is None or categories is None or groups is None:
+    if reader.problems or marks is None or categories is None or groups is None or criteria is None:
         raise InputError(reader.problems)
     scheme = Scheme(
         name=reader.text(data, "name", "name", defaults.name or "scheme"),
@@ -485,6 +544,7 @@ def scheme_from_dict(data: dict[str, Any], source: str = "scheme") -> Scheme:
         marks=marks,
         categories=categories,
         groups=groups,
+        criteria=criteria,
         blank_ballot_invalid=blank == "invalid",
         abstain_in_denominator=reader.boolean(
             data,

@@ -13,7 +13,7 @@ from pingyi.ballots.models import Ballot, BallotSource
 from pingyi.ballots.verify import campaign_reconcile
 from pingyi.campaigns.models import Campaign, Unit
 from pingyi.campaigns.selectors import campaign_scheme, campaign_units
-from pingyi.rules.scheme import Mark
+from pingyi.rules.scheme import Criterion, Mark
 
 
 @dataclass(frozen=True)
@@ -22,6 +22,7 @@ class BallotForm:
     marks: tuple[Mark, ...]
     categories: list[tuple[str, list[Unit]]]
     blank_invalid: bool = True
+    criteria: tuple[Criterion, ...] = ()  # what to judge by (seed 001 四), shown folded
 
     def counts(self, chosen: Mapping[str, str]) -> bool:
         """Whether a ballot of these mark codes is valid: under the seed's rule one with no mark
@@ -46,6 +47,7 @@ def ballot_form(campaign: Campaign) -> BallotForm:
         marks=scheme.marks,
         categories=categories,
         blank_invalid=scheme.blank_ballot_invalid,
+        criteria=scheme.criteria,
     )
 
 
