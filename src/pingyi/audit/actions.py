@@ -125,6 +125,10 @@ _ALL = (
     Action("disclosure.item.edited", gettext_noop("disclosure item edited")),
     Action("disclosure.item.office_meeting", gettext_noop("disclosure item studied by the office")),
     Action("disclosure.item.approved", gettext_noop("disclosure item approved")),
+    Action(
+        "disclosure.item.branch_decided",
+        gettext_noop("disclosure item decided by the party branch"),
+    ),
     Action("disclosure.item.published", gettext_noop("disclosure item published")),
     Action("disclosure.item.revised", gettext_noop("disclosure item revised")),
     Action("disclosure.item.released", gettext_noop("disclosure item released")),

@@ -49,3 +49,13 @@ class FeedbackForm(forms.Form):
 
 class AnswerForm(forms.Form):
     answer = forms.CharField(label=_("Answer"), max_length=4000, widget=forms.Textarea)
+
+
+class TrackForm(forms.Form):
+    code = forms.CharField(
+        label=_("Tracking code"),
+        max_length=30,
+        widget=forms.TextInput(
+            attrs={"autocomplete": "off", "autocapitalize": "characters", "spellcheck": "false"}
+        ),
+    )

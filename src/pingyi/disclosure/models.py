@@ -48,6 +48,7 @@ class Status(models.TextChoices):
     DRAFTED = rules.DRAFTED, _("Drafted")
     OFFICE_MEETING = rules.OFFICE_MEETING, _("Studied by the office meeting")
     APPROVED = rules.APPROVED, _("Approved by the leading group")
+    BRANCH_DECIDED = rules.BRANCH_DECIDED, _("Decided by the party branch")
     PUBLISHED = rules.PUBLISHED, _("Published")
 
 
@@ -139,6 +140,9 @@ class Feedback(models.Model):
     answer = models.TextField(_("answer"), blank=True)
     answered_by = models.CharField(_("answered by"), max_length=150, blank=True)
     answered_at = models.DateTimeField(_("answered"), null=True, blank=True)
+    # A digest of the tracking code given to the writer once, like a receipt: whoever holds
+    # the code reads the answer without signing in. Empty for feedback older than the codes.
+    tracking = models.CharField(_("tracking code digest"), max_length=64, blank=True, db_index=True)
 
     class Meta:
         verbose_name = _("feedback")

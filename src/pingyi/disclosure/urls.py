@@ -17,6 +17,7 @@ urlpatterns: list[URLPattern] = [
     path("staff/disclosure/i/<int:pk>/release", views.item_release, name="release"),
     path("staff/disclosure/feedback/<int:pk>/answer", views.feedback_answer, name="answer"),
     path("disclosure/<slug:org>/", views.public_list, name="public-list"),
+    path("disclosure/<slug:org>/track", views.track, name="track"),
     path("disclosure/<slug:org>/<int:pk>/", views.public_item, name="public-item"),
     path("disclosure/<slug:org>/<int:pk>/v<int:number>", views.public_item, name="public-version"),
     path("disclosure/<slug:org>/<int:pk>/feedback", views.feedback_post, name="feedback"),
