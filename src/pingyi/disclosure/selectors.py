@@ -52,7 +52,8 @@ def chain_steps(item: Item) -> list[tuple[str, str]]:
 
 def step_refusal(item: Item, actor: str) -> str | None:
     """The separation-of-duties refusal ``actor`` would meet recording the item's next step
-    (translated), or None: for the page to say so before the button is pressed. The service checks it again when the step is recorded."""
+    (translated), or None: for the page to say so before the button is pressed. The service
+    checks it again when the step is recorded."""
     target = rules.next_status(item.scope, item.status)
     if target is None:
         return None

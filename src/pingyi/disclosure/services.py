@@ -17,8 +17,8 @@ from django.utils import timezone
 
 from pingyi.audit.services import audit_log
 from pingyi.campaigns.models import Organization
-from pingyi.disclosure.selectors import chain_steps
 from pingyi.disclosure.models import Feedback, Item, Status, Step, Version
+from pingyi.disclosure.selectors import chain_steps
 from pingyi.rules import disclosure as rules
 from pingyi.rules.errors import RuleError, gettext_noop
 
