@@ -18,8 +18,8 @@ from django.contrib.auth.models import User
 from django.db import transaction
 from django.urls import URLPattern, URLResolver, get_resolver
 
-from pingyi.disclosure.models import Feedback, Item
-from pingyi.disclosure.services import feedback_leave
+from pingyi.disclosure.models import Feedback, Item, Opinion
+from pingyi.disclosure.services import feedback_leave, opinion_leave
 from pingyi.rules import disclosure as d
 from tests.chinese import FIXTURE_WORDS, ZH, english_of
 from tests.disclosure.conftest import Cast, draft, publish
@@ -67,6 +67,24 @@ MATRIX: dict[str, tuple[str, str, Any, dict[str, int]]] = {
         {**MEMBERS, "*": 200},
     ),
     "disclosure:track": ("GET", "/disclosure/szfb/track", None, {"*": 200}),
+    "disclosure:opinion-box": (  # anyone writes; the receipt with the tracking code
+        "POST",
+        "/disclosure/szfb/opinions",
+        {"text": "建议增加公开栏"},
+        {"*": 200},
+    ),
+    "disclosure:opinions": (
+        "GET",
+        "/staff/disclosure/opinions/",
+        None,
+        {"public": LOGIN, "*": 200},
+    ),
+    "disclosure:opinion-answer": (
+        "POST",
+        "/staff/disclosure/opinions/{opinion}/answer",
+        {},
+        RUNS,
+    ),
     "api:disclosure_items_list": ("GET", "/api/disclosure/items", None, {"public": 401, "*": 200}),
     "api:disclosure_items_advance": (
         "POST",
@@ -115,6 +133,7 @@ class Items:
     internal: Item
     feedback: Feedback
     code: str
+    opinion: Opinion
 
 
 @pytest.fixture
@@ -122,9 +141,9 @@ def items(cast: Cast) -> Items:
     external = publish(draft(cast.office, title="对外"))
     receipt = feedback_leave(item=external, text="请补充明细")
     internal = publish(draft(cast.office, title="党内", scope=d.INTERNAL))
-    return Items(
-        draft(cast.office, title="草稿"), external, internal, receipt.feedback, receipt.code
-    )
+    opinion = opinion_leave(organization=cast.office, text="建议每季度公开党费").opinion
+    drafted = draft(cast.office, title="草稿")
+    return Items(drafted, external, internal, receipt.feedback, receipt.code, opinion)
 
 
 def _users(cast: Cast) -> dict[str, User | None]:
@@ -147,6 +166,7 @@ def test_each_role_gets_what_the_matrix_says(cast: Cast, items: Items, name: str
         external=items.external.pk,
         internal=items.internal.pk,
         feedback=items.feedback.pk,
+        opinion=items.opinion.pk,
     )
     if body and body.get("code") == "{code}":
         body = {"code": items.code}

@@ -134,6 +134,8 @@ _ALL = (
     Action("disclosure.item.released", gettext_noop("disclosure item released")),
     Action("disclosure.feedback.received", gettext_noop("feedback received")),
     Action("disclosure.feedback.answered", gettext_noop("feedback answered")),
+    Action("disclosure.opinion.received", gettext_noop("opinion box letter received")),
+    Action("disclosure.opinion.answered", gettext_noop("opinion box letter answered")),
 )
 
 ACTIONS: dict[str, Action] = {action.name: action for action in _ALL}

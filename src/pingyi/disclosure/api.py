@@ -74,7 +74,7 @@ class TrackIn(StrictIn):
 
 
 class TrackOut(Schema):
-    item: str
+    item: str | None = Field(description="the item's title; null for the opinion box")
     text: str
     sent_at: dt.datetime
     answered: bool
@@ -182,19 +182,20 @@ def disclosure_public_items(request: HttpRequest, org: str) -> Status[Any]:
 
 @router.post("/public/{org}/track", response={200: TrackOut, 400: Error, 404: Error, 429: Error})
 def disclosure_track(request: HttpRequest, org: str, payload: TrackIn) -> Status[Any]:
-    """The feedback left under a tracking code and its answer, if any: no sign-in."""
+    """The feedback (or opinion-box letter) left under a tracking code and its answer, if
+    any: no sign-in."""
     if "\x00" in org:
         raise Http404
     organization = get_object_or_404(Organization, code=org)
     if not hit("disclosure-track", client_address(request), limit=TRACK_LOOKUPS, window=3600):
         return Status(429, {"detail": _("Too many attempts")})
-    found = sel.feedback_by_code(organization, payload.code)
+    found = sel.tracked_by_code(organization, payload.code)
     if found is None:
         return Status(404, {"detail": _("No feedback has this code. Check it and try again.")})
     return Status(
         200,
         {
-            "item": found.item.title,
+            "item": found.item,
             "text": found.text,
             "sent_at": found.created_at,
             "answered": found.answered_at is not None,

@@ -59,3 +59,10 @@ class TrackForm(forms.Form):
             attrs={"autocomplete": "off", "autocapitalize": "characters", "spellcheck": "false"}
         ),
     )
+
+
+class OpinionForm(forms.Form):
+    text = forms.CharField(label=_("Your opinion"), max_length=2000, widget=forms.Textarea)
+    contact = forms.CharField(
+        label=_("Contact (optional; only staff see it)"), max_length=100, required=False
+    )

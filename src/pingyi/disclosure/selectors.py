@@ -11,13 +11,13 @@ import datetime as dt
 from collections.abc import Hashable
 from dataclasses import dataclass
 
-from django.db.models import QuerySet
+from django.db.models import F, QuerySet
 from django.utils.translation import gettext as _
 
 from pingyi.accounts.models import Role
 from pingyi.accounts.selectors import READ, RUN, AnyUser, organizations_for, role_in
 from pingyi.campaigns.models import Organization
-from pingyi.disclosure.models import Feedback, Item, Status, Version
+from pingyi.disclosure.models import Feedback, Item, Opinion, Status, Version
 from pingyi.rules import disclosure as rules
 from pingyi.rules.errors import RuleError
 
@@ -122,6 +122,10 @@ def open_feedback_count(items: QuerySet[Item]) -> int:
     return Feedback.objects.filter(item__in=items, answered_at__isnull=True).count()
 
 
+def open_opinion_count(user: AnyUser) -> int:
+    return opinions_for(user).filter(answered_at__isnull=True).count()
+
+
 def item_counts(items: QuerySet[Item]) -> dict[str, int]:
     return {status: items.filter(status=status).count() for status in Status.values}
 
@@ -134,4 +138,46 @@ def feedback_by_code(organization: Organization, code: str) -> Feedback | None:
         Feedback.objects.select_related("item")
         .filter(item__organization=organization, tracking=rules.tracking_digest(code))
         .first()
+    )
+
+
+@dataclass(frozen=True)
+class Tracked:
+    """What a tracking code opens: the writer's text and the answer. ``item`` is None for a
+    letter to the opinion box. Never who answered, never the contact."""
+
+    item: str | None
+    text: str
+    created_at: dt.datetime
+    answer: str
+    answered_at: dt.datetime | None
+
+
+def tracked_by_code(organization: Organization, code: str) -> Tracked | None:
+    """Feedback on one of the organization's items, or a letter to its opinion box."""
+    if not rules.tracking_plausible(code):
+        return None
+    feedback = feedback_by_code(organization, code)
+    if feedback is not None:
+        return Tracked(
+            feedback.item.title,
+            feedback.text,
+            feedback.created_at,
+            feedback.answer,
+            feedback.answered_at,
+        )
+    opinion = Opinion.objects.filter(
+        organization=organization, tracking=rules.tracking_digest(code)
+    ).first()
+    if opinion is None:
+        return None
+    return Tracked(None, opinion.text, opinion.created_at, opinion.answer, opinion.answered_at)
+
+
+def opinions_for(user: AnyUser) -> QuerySet[Opinion]:
+    """The opinion-box letters of the organizations where ``user`` has a role, open first."""
+    return (
+        Opinion.objects.select_related("organization")
+        .filter(organization__in=organizations_for(user, READ))
+        .order_by(F("answered_at").asc(nulls_first=True), "-created_at")
     )

@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from pingyi.audit.services import audit_log
 from pingyi.campaigns.models import Organization
-from pingyi.disclosure.models import Feedback, Item, Status, Step, Version
+from pingyi.disclosure.models import Feedback, Item, Opinion, Status, Step, Version
 from pingyi.disclosure.selectors import chain_steps
 from pingyi.rules import disclosure as rules
 from pingyi.rules.errors import RuleError, gettext_noop
@@ -26,6 +26,7 @@ E_EDIT = gettext_noop("the text can change only while the item is drafted; it is
 E_EMPTY = gettext_noop("give the item a title and a text")
 E_FEEDBACK_EMPTY = gettext_noop("write your feedback first")
 E_ANSWER_EMPTY = gettext_noop("write the answer first")
+E_OPINION_EMPTY = gettext_noop("write your opinion first")
 
 
 def _local_day(moment: dt.datetime) -> dt.date:
@@ -265,6 +266,74 @@ def feedback_answer(
             action="disclosure.feedback.answered",
             obj=locked,
             data={"item": locked.item_id},
+            now=moment,
+        )
+    return locked
+
+
+@dataclass(frozen=True)
+class OpinionReceipt:
+    """The letter as stored, and its tracking code: shown to the writer once, never stored."""
+
+    opinion: Opinion
+    code: str
+
+    @property
+    def grouped(self) -> str:
+        return rules.tracking_grouped(self.code)
+
+
+def opinion_leave(
+    *,
+    organization: Organization,
+    text: str,
+    contact: str = "",
+    author: str = "",
+    now: dt.datetime | None = None,
+) -> OpinionReceipt:
+    """A letter to the organization's opinion box (意见箱), from anyone; ``author`` is the
+    signed-in user's name, empty for the public."""
+    moment = now or timezone.now()
+    if not text.strip():
+        raise RuleError(E_OPINION_EMPTY)
+    code = new_tracking_code()
+    with transaction.atomic():
+        opinion = Opinion.objects.create(
+            organization=organization,
+            text=text.strip(),
+            contact=contact.strip(),
+            author=author,
+            created_at=moment,
+            tracking=rules.tracking_digest(code),
+        )
+        audit_log(
+            actor=author or "public",
+            action="disclosure.opinion.received",
+            obj=opinion,
+            data={"organization": organization.code},
+            now=moment,
+        )
+    return OpinionReceipt(opinion, code)
+
+
+def opinion_answer(
+    *, opinion: Opinion, answer: str, actor: str, now: dt.datetime | None = None
+) -> Opinion:
+    """The office answers a letter once; its writer reads the answer by the tracking code."""
+    moment = now or timezone.now()
+    if not answer.strip():
+        raise RuleError(E_ANSWER_EMPTY)
+    with transaction.atomic():
+        locked = Opinion.objects.select_for_update().get(pk=opinion.pk)
+        if locked.answered_at is not None:
+            raise RuleError(rules.E_ANSWERED)
+        locked.answer, locked.answered_by, locked.answered_at = answer.strip(), actor, moment
+        locked.save(update_fields=["answer", "answered_by", "answered_at"])
+        audit_log(
+            actor=actor,
+            action="disclosure.opinion.answered",
+            obj=locked,
+            data={"organization": locked.organization.code},
             now=moment,
         )
     return locked

@@ -27,9 +27,10 @@ from pingyi.disclosure.forms import (
     ItemForm,
     StepForm,
     TextForm,
+    OpinionForm,
     TrackForm,
 )
-from pingyi.disclosure.models import Feedback, Item, Status
+from pingyi.disclosure.models import Feedback, Item, Opinion, Status
 from pingyi.rules import disclosure as rules
 from pingyi.rules.errors import RuleError
 from pingyi.web.ratelimit import client_address, hit
@@ -75,6 +76,7 @@ def home(request: HttpRequest) -> HttpResponse:
         "day": day,
         "due": due,
         "open_feedback": sel.open_feedback_count(items),
+        "open_opinions": sel.open_opinion_count(request.user),
         "can_create": organizations_for(request.user, RUN).exists(),
     }
     return render(request, "pingyi/disclosure/home.html", context)
@@ -204,6 +206,40 @@ def feedback_answer(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+@guarded
+def opinions(request: HttpRequest) -> HttpResponse:
+    """The opinion-box letters of the user's organizations, open ones first."""
+    context = {
+        "opinions": sel.opinions_for(request.user),
+        "runs": set(organizations_for(request.user, RUN).values_list("pk", flat=True)),
+        "answer_form": AnswerForm(),
+    }
+    return render(request, "pingyi/disclosure/opinions.html", context)
+
+
+@guarded
+@require_POST
+def opinion_answer(request: HttpRequest, pk: int) -> HttpResponse:
+    opinion = sel.opinions_for(request.user).filter(pk=pk).first()
+    if opinion is None:
+        raise Http404
+    if role_in(request.user, opinion.organization) not in RUN:
+        raise AccessDenied
+    here = reverse("disclosure:opinions")
+    form = AnswerForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Write the answer first."))
+        return redirect(here)
+    return _act(
+        request,
+        lambda: services.opinion_answer(
+            opinion=opinion, answer=form.cleaned_data["answer"], actor=request.user.get_username()
+        ),
+        _("Answer saved."),
+        here,
+    )
+
+
 # --------------------------------------------------------------------------- readers
 
 
@@ -276,15 +312,42 @@ def track(request: HttpRequest, org: str) -> HttpResponse:
     """Anyone holding a tracking code reads what they wrote and the answer: no sign-in."""
     organization = _organization(org)
     form = TrackForm(request.POST or None)
-    found: Feedback | None = None
+    found: sel.Tracked | None = None
     looked = False
     if request.method == "POST":
         if not hit("disclosure-track", client_address(request), limit=TRACK_LOOKUPS, window=3600):
             return render(request, "pingyi/vote/limited.html", status=429)
         if form.is_valid():
             looked = True
-            found = sel.feedback_by_code(organization, form.cleaned_data["code"])
+            found = sel.tracked_by_code(organization, form.cleaned_data["code"])
     context = {"organization": organization, "form": form, "found": found, "looked": looked}
     response = render(request, "pingyi/disclosure/track.html", context)
     response["Cache-Control"] = "no-store"
     return response
+
+
+def opinion_box(request: HttpRequest, org: str) -> HttpResponse:
+    """The organization's opinion box (意见箱): anyone writes, gets a tracking code once."""
+    organization = _organization(org)
+    form = OpinionForm(request.POST or None)
+    if request.method == "POST":
+        limit = settings.PINGYI_FEEDBACK_POSTS
+        address = client_address(request)
+        if not hit("disclosure-feedback", address, limit=limit, window=FEEDBACK_WINDOW):
+            return render(request, "pingyi/vote/limited.html", status=429)
+        if form.is_valid():
+            author = request.user.get_username() if request.user.is_authenticated else ""
+            try:
+                receipt = services.opinion_leave(
+                    organization=organization, **form.cleaned_data, author=author
+                )
+            except RuleError as exc:
+                form.add_error(None, exc.message(_))
+            else:
+                context = {"organization": organization, "item": None, "code": receipt.grouped}
+                response = render(request, "pingyi/disclosure/receipt.html", context)
+                response["Cache-Control"] = "no-store"
+                return response
+    return render(
+        request, "pingyi/disclosure/opinion_box.html", {"organization": organization, "form": form}
+    )
