@@ -2,7 +2,8 @@
 (drafted by staff, decided by the branch — an administrator — and published by the drafter:
 nobody records two steps in a row); the public does not find it; a member signs in, reads it
 and leaves an opinion on a phone (360 px), gets a tracking code once; staff answer it; anyone
-holding the code follows it up at the public tracking page without signing in.
+holding the code follows it up at the public tracking page without signing in. A letter to
+the opinion box (意见箱) is answered by the office and followed up the same way.
 
 Selectors use ids and names, never wording; screenshots go to test-artifacts/.
 """
@@ -139,6 +140,26 @@ def test_a_branch_publishes_inside_and_a_member_follows_up_an_opinion(
         _chinese(public)
         _fits(public)
         public.screenshot(path=artifacts / "disclosure-track-answered-360.png", full_page=True)
+
+        # The opinion box: a letter about no item, answered by the office, tracked the same way.
+        public.goto(f"{server.url}/disclosure/szfb/")
+        public.click("#opinion-box")
+        public.fill("#id_text", "建议在机关局域网同步公开。")
+        _chinese(public)
+        _fits(public)
+        public.screenshot(path=artifacts / "disclosure-opinion-box-360.png", full_page=True)
+        post_ok(public, "#opinion-form button[type=submit]", log)
+        letter = public.inner_text("#tracking-code")
+        erin.goto(f"{server.url}/staff/disclosure/")
+        erin.click("#opinions")
+        erin.fill(".answer-form textarea[name=answer]", "已在局域网开设党务公开栏目。")
+        post_ok(erin, ".answer-form button[type=submit]", log)
+        _chinese(erin)
+        erin.screenshot(path=artifacts / "disclosure-opinions-staff.png", full_page=True)
+        public.goto(f"{server.url}/disclosure/szfb/track")
+        public.fill("#id_code", letter)
+        post_ok(public, "#track-form button[type=submit]", log)
+        assert "已在局域网开设党务公开栏目。" in public.inner_text("#tracked-answer")
     assert public_traffic.hosts() == {"127.0.0.1"}
     # The one console error is the 404 the public meets on the internal item, on purpose.
     assert [e for e in public_traffic.errors if f"/disclosure/szfb/{item}/)" not in e] == []
