@@ -25,12 +25,12 @@ from pingyi.disclosure.forms import (
     AnswerForm,
     FeedbackForm,
     ItemForm,
+    OpinionForm,
     StepForm,
     TextForm,
-    OpinionForm,
     TrackForm,
 )
-from pingyi.disclosure.models import Feedback, Item, Opinion, Status
+from pingyi.disclosure.models import Feedback, Item, Status
 from pingyi.rules import disclosure as rules
 from pingyi.rules.errors import RuleError
 from pingyi.web.ratelimit import client_address, hit
