@@ -16,7 +16,9 @@
     2,000 and 20,000 (bench/sheets_bench.py);
 (h) past one machine: two app servers behind nginx on one PostgreSQL and one Redis against
     one, 64 connections casting ballots for 30 s, and one of the two killed mid-run
-    (bench/scaleout.py).
+    (bench/scaleout.py);
+(p) PostgreSQL: campaign_count of a 100,000-ballot campaign alone, and with 10,000,000 other
+    ballots in the (partitioned) ballot table (bench/partition_bench.py).
 
 Every measurement runs in a fresh process (bench/tasks.py) so that its peak memory is its own.
 Everything happens in a temporary folder (PINGYI_HOME, a fresh SQLite database) that is
@@ -44,6 +46,7 @@ from typing import Any
 
 from calltree import print_tree
 from grading_bench import section_grading, summary_lines
+from partition_bench import section_partition
 from sheets_bench import section_sheets
 from sheets_bench import summary_lines as sheets_lines
 from tasks import REPEATS, RESULT_MARK
@@ -61,7 +64,7 @@ GOAL_STORAGE_RATIO = 2.0  # bytes per stored ballot beside BYTES_BEFORE
 # 348.6 MB heap (the close's rewrite leaves a dead copy until VACUUM) + 133.6 MB indexes.
 BYTES_BEFORE = {"SQLite": 167, "PostgreSQL": 482}
 POSTGRES_URL = "postgres://postgres@127.0.0.1:5432/postgres"
-SECTIONS = ("a", "b", "c", "d", "e", "f", "g", "h")
+SECTIONS = ("a", "b", "c", "d", "e", "f", "g", "h", "p")
 GOAL_CSV_RATE = 50_000
 GOAL_XLSX_RATE = 25_000
 GOAL_XLSX_PEAK_MB = 500  # the XLSX import's peak memory (issue 16)
@@ -523,6 +526,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         if "g" in wanted:
             sheet_counts = (200, 1_000, 2_000) if args.quick else (2_000, 10_000, 20_000)
             found["g"] = section_sheets(run, sheet_counts, say, seconds, mb)
+        if "p" in wanted:
+            others = 1_000_000 if args.quick else 10_000_000
+            postgres = postgres_runner(run)
+            try:
+                section_partition(
+                    postgres[0] if postgres else None, sizes.file_ballots, others, say, seconds
+                )
+            finally:
+                if postgres:
+                    postgres_drop(postgres[1])
         if found:
             summary(sizes, found)
         say("")

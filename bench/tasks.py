@@ -191,7 +191,12 @@ def ballot_bytes() -> dict[str, float]:
         cursor.execute(f"SELECT count(*) FROM {table}")  # noqa: S608
         ballots = int(cursor.fetchone()[0])
         if connection.vendor == "postgresql":
-            cursor.execute("SELECT pg_total_relation_size(%s)", [table])
+            # Partitioned by campaign (ballots.partitions): the table is the sum of its parts.
+            cursor.execute(
+                "SELECT coalesce(sum(pg_total_relation_size(relid)), pg_total_relation_size(%s))"
+                " FROM pg_partition_tree(%s)",
+                [table, table],
+            )
         else:
             cursor.execute(
                 "SELECT sum(pgsize) FROM dbstat WHERE name IN"

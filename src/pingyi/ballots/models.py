@@ -28,6 +28,9 @@ class BallotSource(models.TextChoices):
 
 
 class Ballot(models.Model):
+    # On PostgreSQL the table is partitioned by campaign (ballots.partitions, migration 0006):
+    # its primary key there is (id, campaign_id), and a new unique constraint must hold
+    # campaign too.
     id = RandomIdField(primary_key=True, default=random_id, editable=False)
     # No index of their own: the unique (campaign, ballot_no) index serves campaign lookups,
     # and every index is one more B-tree each of a million inserts must update.

@@ -107,9 +107,9 @@ def ballot_blocks(campaign: Campaign) -> list[Block]:
     a million rows. SQLite reads the index ``ballot_tally`` alone (migration 0005), which
     holds the campaign's ballots side by side in (group, valid, source) order with their
     marks, front to back, and groups without sorting (and hands the text over as bytes, not
-    decoded); PostgreSQL scans its heap, where closing rewrote the campaign's ballots
-    together, and groups in a hash. Validity is the flag stored with each ballot, decided by
-    the same frozen scheme.
+    decoded); PostgreSQL scans the campaign's own partition (ballots.partitions), where
+    closing rewrote its ballots together, and groups in a hash. Validity is the flag stored
+    with each ballot, decided by the same frozen scheme.
     """
     table = Ballot._meta.db_table
     postgres = connection.vendor == "postgresql"

@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from pingyi.audit.services import audit_log
 from pingyi.ballots.models import Ballot, BallotSeal, BallotSource
+from pingyi.ballots.partitions import partition_create
 from pingyi.ballots.pool import pool_drain
 from pingyi.ballots.sealing import ballot_mac, canonical, set_digest
 from pingyi.ballots.selectors import campaign_count
@@ -191,6 +192,12 @@ def ballots_import(
             },
         )
     return report
+
+
+def ballots_open(*, campaign: Campaign) -> None:
+    """What opening does to the ballots, inside the opening transaction: on PostgreSQL the
+    campaign gets its own partition of the ballot table (ballots.partitions)."""
+    partition_create(campaign.pk)
 
 
 @dataclass(frozen=True)

@@ -142,8 +142,12 @@ def _transition(campaign: Campaign, target: str, actor: str) -> Campaign:
         locked.status = target
         locked.save(update_fields=["status"])
         data: dict[str, Any] = {"from": before, "to": target}
+        if target == phases.OPEN:
+            from pingyi.ballots.services import ballots_open  # ballots depend on us
+
+            ballots_open(campaign=locked)
         if target == phases.CLOSED:
-            from pingyi.ballots.services import ballots_close  # ballots depend on us
+            from pingyi.ballots.services import ballots_close
 
             sealed = ballots_close(campaign=locked)
             data |= {"ballots": sealed.ballots, "ballots_digest": sealed.digest}

@@ -1,0 +1,226 @@
+"""On PostgreSQL the ballot table is partitioned by campaign (ballots.partitions, migration
+0006): each campaign's ballots — paper and online, open and closed — sit in the campaign's own
+partition, and its count reads that partition alone. SQLite keeps one table."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from django.db import IntegrityError, connection, transaction
+from django.db.migrations.executor import MigrationExecutor
+
+from pingyi.ballots import partitions
+from pingyi.ballots.models import Ballot
+from pingyi.ballots.partitions import (
+    DEFAULT,
+    TABLE,
+    partition_create,
+    partition_name,
+    partition_of,
+)
+from pingyi.ballots.pool import pool_drain, pool_put
+from pingyi.ballots.selectors import campaign_count, stored_count
+from pingyi.ballots.services import ballots_import
+from pingyi.campaigns.models import Campaign
+from pingyi.campaigns.services import campaign_close
+from tests.db.conftest import STAFF, make_campaign, rows_of
+
+pytestmark = pytest.mark.django_db
+postgres_only = pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="partitioning is PostgreSQL's; SQLite has one table"
+)
+PAPER = "ballot_no,L1,L2,V1,F1\n1,满意,满意,不满意,满意\n2,基本满意,,满意,弃权\n3,,,,\n"
+
+
+def _fill(campaign: Campaign, ballots_file: Callable[..., Path], online: int) -> None:
+    ballots_import(
+        campaign=campaign,
+        rows=rows_of(campaign, ballots_file(PAPER, f"{campaign.code}.csv")),
+        actor=STAFF,
+    )
+    for _ in range(online):
+        pool_put(
+            campaign_id=campaign.pk,
+            group_id=None,
+            marks="0120",
+            valid=True,
+            day=dt.date(2026, 1, 5),
+        )
+    pool_drain(campaign_id=campaign.pk, keep=2)
+
+
+@postgres_only
+def test_the_ballot_table_is_list_partitioned_by_campaign_with_a_default() -> None:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT p.partstrat, a.attname FROM pg_partitioned_table p"
+            " JOIN pg_attribute a ON a.attrelid = p.partrelid AND a.attnum = p.partattrs[0]"
+            " WHERE p.partrelid = %s::regclass",
+            [TABLE],
+        )
+        assert cursor.fetchall() == [("l", "campaign_id")]
+        cursor.execute(
+            "SELECT pg_get_expr(c.relpartbound, c.oid) FROM pg_inherits i"
+            " JOIN pg_class c ON c.oid = i.inhrelid"
+            " WHERE i.inhparent = %s::regclass AND c.relname = %s",
+            [TABLE, DEFAULT],
+        )
+        assert cursor.fetchall() == [("DEFAULT",)]
+        cursor.execute(
+            "SELECT pg_get_constraintdef(oid) FROM pg_constraint"
+            " WHERE conrelid = %s::regclass AND contype = 'p'",
+            [TABLE],
+        )
+        assert cursor.fetchall() == [("PRIMARY KEY (id, campaign_id)",)]
+
+
+@postgres_only
+def test_each_campaign_s_ballots_sit_in_its_own_partition_open_and_closed(
+    ballots_file: Callable[..., Path],
+) -> None:
+    first, second = make_campaign(2025), make_campaign(2026)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT c.relname, pg_get_expr(c.relpartbound, c.oid) FROM pg_inherits i"
+            " JOIN pg_class c ON c.oid = i.inhrelid"
+            " WHERE i.inhparent = %s::regclass AND c.relname <> %s ORDER BY 1",
+            [TABLE, DEFAULT],
+        )
+        attached = dict(cursor.fetchall())
+    for campaign in (first, second):
+        assert attached[partition_name(campaign.pk)] == f"FOR VALUES IN ('{campaign.pk}')"
+    _fill(first, ballots_file, online=6)
+    _fill(second, ballots_file, online=4)
+    assert partition_of(first.pk) == [partition_name(first.pk)]
+    assert partition_of(second.pk) == [partition_name(second.pk)]
+    campaign_close(campaign=first, actor=STAFF)
+    assert partition_of(first.pk) == [partition_name(first.pk)]
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT count(*) FROM {partition_name(first.pk)}")  # noqa: S608
+        assert cursor.fetchone()[0] == 3 + 6
+        cursor.execute(f"SELECT count(*) FROM {DEFAULT}")  # noqa: S608
+        assert cursor.fetchone()[0] == 0
+    assert campaign_count(first).total == 9
+    assert campaign_count(second).total == 3 + 2  # 2 of its 4 still in the pool
+
+
+@postgres_only
+def test_a_campaign_s_count_reads_its_partition_alone(
+    ballots_file: Callable[..., Path],
+) -> None:
+    first, second = make_campaign(2025), make_campaign(2026)
+    _fill(first, ballots_file, online=0)
+    _fill(second, ballots_file, online=0)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"EXPLAIN SELECT group_id, valid, source, count(*) FROM {TABLE}"  # noqa: S608
+            " WHERE campaign_id = %s GROUP BY group_id, valid, source",
+            [first.pk],
+        )
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+    assert partition_name(first.pk) in plan
+    assert partition_name(second.pk) not in plan
+    assert DEFAULT not in plan
+
+
+@postgres_only
+def test_a_ballot_id_stays_unique_within_its_campaign() -> None:
+    campaign = make_campaign()
+    row = {
+        "campaign": campaign,
+        "marks": "0000",
+        "valid": True,
+        "source": "paper",
+        "cast_on": dt.date(2026, 1, 5),
+        "mac": b"0" * 16,
+    }
+    Ballot.objects.create(id=12345, ballot_no="1", **row)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Ballot.objects.create(id=12345, ballot_no="2", **row)
+
+
+@postgres_only
+def test_ballots_of_a_campaign_without_a_partition_go_to_the_default_and_stay_there() -> None:
+    """A campaign opened while the table was busy has no partition: its ballots are stored
+    all the same, and a later attempt leaves them where they are."""
+    campaign = make_campaign(open_it=False)
+    Campaign.objects.filter(pk=campaign.pk).update(status="open")
+    Ballot.objects.create(
+        campaign=campaign,
+        ballot_no="1",
+        marks="0000",
+        valid=True,
+        source="paper",
+        cast_on=dt.date(2026, 1, 5),
+        mac=b"0" * 16,
+    )
+    assert partition_of(campaign.pk) == [DEFAULT]
+    assert partition_create(campaign.pk) is False
+    assert partition_of(campaign.pk) == [DEFAULT]
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite's layout")
+def test_sqlite_keeps_one_ballot_table(ballots_file: Callable[..., Path]) -> None:
+    campaign = make_campaign()
+    assert partition_create(campaign.pk) is False
+    _fill(campaign, ballots_file, online=4)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'table'"
+            " AND name LIKE 'ballots_ballot%' ORDER BY name"
+        )
+        assert [row[0] for row in cursor.fetchall()] == [TABLE, "ballots_ballotseal"]
+    assert campaign_count(campaign).total == 3 + 2
+
+
+@postgres_only
+@pytest.mark.django_db(transaction=True)
+def test_an_opening_that_cannot_lock_the_table_opens_without_its_partition(
+    monkeypatch: pytest.MonkeyPatch, ballots_file: Callable[..., Path]
+) -> None:
+    """A backup (pg_dump) holds a share lock on every table while it runs: the opening waits
+    LOCK_WAIT for it, then opens all the same, its ballots in the DEFAULT partition."""
+    import psycopg
+
+    monkeypatch.setattr(partitions, "LOCK_WAIT", "200ms")
+    server = connection.settings_dict
+    with psycopg.connect(
+        dbname=server["NAME"],
+        host=server["HOST"],
+        port=server["PORT"] or 5432,
+        user=server["USER"],
+        password=server["PASSWORD"] or None,
+    ) as backup:
+        backup.execute(f"LOCK TABLE {DEFAULT} IN ACCESS SHARE MODE")  # as pg_dump does
+        campaign = make_campaign()
+        backup.rollback()
+    assert Campaign.objects.get(pk=campaign.pk).status == "open"
+    _fill(campaign, ballots_file, online=0)
+    assert partition_of(campaign.pk) == [DEFAULT]
+    assert campaign_count(campaign).total == 3
+
+
+@postgres_only
+@pytest.mark.django_db(transaction=True)
+def test_the_migration_moves_the_ballots_back_and_forth_unchanged(
+    ballots_file: Callable[..., Path],
+) -> None:
+    first, second = make_campaign(2025), make_campaign(2026)
+    _fill(first, ballots_file, online=6)
+    _fill(second, ballots_file, online=0)
+    campaign_close(campaign=first, actor=STAFF)
+    before = sorted(Ballot.objects.values_list("id", "campaign_id", "marks", "mac"))
+    executor = MigrationExecutor(connection)
+    executor.migrate([("ballots", "0005_tally_index")])
+    assert partition_of(first.pk) == [TABLE]
+    assert sorted(Ballot.objects.values_list("id", "campaign_id", "marks", "mac")) == before
+    executor = MigrationExecutor(connection)
+    executor.migrate(executor.loader.graph.leaf_nodes())
+    assert partition_of(first.pk) == [partition_name(first.pk)]
+    assert partition_of(second.pk) == [partition_name(second.pk)]
+    assert sorted(Ballot.objects.values_list("id", "campaign_id", "marks", "mac")) == before
+    stored = stored_count(first)
+    assert stored is not None and campaign_count(first).as_json() == stored.as_json()
