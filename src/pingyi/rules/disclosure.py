@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import unicodedata
 from collections.abc import Hashable
 from dataclasses import dataclass
 
@@ -216,8 +217,10 @@ TRACKING_LENGTH = 12
 
 
 def tracking_normalise(code: str) -> str:
-    """What a person typed → the code: case, spaces and hyphens do not matter."""
-    return "".join(ch for ch in code.upper() if ch.isascii() and ch.isalnum())
+    """What a person typed → the code: case, spaces and hyphens do not matter, nor full-width
+    letters typed with a Chinese input method (ＡＢＣＤ－２３４５)."""
+    text = unicodedata.normalize("NFKC", code).upper()
+    return "".join(ch for ch in text if ch.isascii() and ch.isalnum())
 
 
 def tracking_grouped(code: str) -> str:
