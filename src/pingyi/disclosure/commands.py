@@ -3,11 +3,11 @@ selectors its pages use; `pingyi disclosure advance`: one step of an item's appr
 `open` and `answer`: the unanswered feedback and opinion-box letters, and their answers.
 Registered by pingyi.cli; Django is set up before any command runs.
 
-The command line never records an approval step or an answer in its own name (``cli:root``): a step is a
-person's act, and separation of duties compares people. ``--as`` names the user the step is
-recorded for; that user must hold the role the web page asks for in the item's organization,
-and the same separation rule applies to them. The operator's login is kept in the audit entry
-(``via``)."""
+The command line never records an approval step or an answer in its own name (``cli:root``):
+a step is a person's act, and separation of duties compares people. ``--as`` names the user
+the step (or answer) is recorded for; that user must hold the role the web page asks for in
+the item's organization, and the same separation rule applies to them. The operator's login
+is kept in the audit entry of a step (``via``)."""
 
 from __future__ import annotations
 
