@@ -3,9 +3,10 @@
 Registry: a registering unit downloads the registration form template, fills it, uploads it,
 then proposes its self-check decisions through its self-check table; the joint-meeting office
 decides every project through the rounds of seed 000 and publishes; the public page shows the
-kept list and nothing else. Disclosure: staff draft an item, the office meeting studies it,
-the leading group approves it, staff publish it; a reader leaves feedback; staff answer and
-revise; the revision goes through the chain again and the reader finds both versions.
+kept list and nothing else. Disclosure: staff draft an item, another staff member records the
+office meeting, the leading group approves it, the drafter publishes it; a reader leaves
+feedback; staff answer and revise; the revision goes through the chain again and the reader
+finds both versions.
 
 Browsers send Accept-Language zh-CN; selectors use ids and names, never wording.
 """
@@ -209,15 +210,21 @@ def _advance(page: Page, server: LiveServer, item: str, to: str, note: str = "")
     assert page.locator(".messages .error").count() == 0, page.inner_text(".messages")
 
 
-def _through_the_chain(alice: Page, erin: Page, server: LiveServer, item: str) -> None:
-    _advance(alice, server, item, "office_meeting", "办公室主任会议研究")
+def _through_the_chain(alice: Page, erin: Page, frank: Page, server: LiveServer, item: str) -> None:
+    """Alice drafted: Frank records the office meeting, Erin the approval, Alice publishes —
+    each step by another person than the step before (separation of duties)."""
     alice.goto(f"{server.url}/staff/disclosure/i/{item}/")
-    assert alice.locator("#advance-form").count() == 0  # approval is the leading group's
+    assert alice.locator("#refusal").count() == 1  # she drafted it
+    _advance(frank, server, item, "office_meeting", "办公室主任会议研究")
+    frank.goto(f"{server.url}/staff/disclosure/i/{item}/")
+    assert frank.locator("#advance-form").count() == 0  # approval is the leading group's
     _advance(erin, server, item, "approved", "领导小组办公室审核同意")
     _advance(alice, server, item, "published")
 
 
-def _disclose(alice: Page, erin: Page, browser: Browser, server: LiveServer, shots: Path) -> None:
+def _disclose(
+    alice: Page, erin: Page, frank: Page, browser: Browser, server: LiveServer, shots: Path
+) -> None:
     log = server.home / "server.log"
     alice.goto(f"{server.url}/staff/disclosure/new")
     alice.select_option("#id_organization", label="市纪委纠风室")
@@ -229,7 +236,7 @@ def _disclose(alice: Page, erin: Page, browser: Browser, server: LiveServer, sho
     alice.fill("#id_body", "一季度共收缴党费 3,600 元。")
     post_ok(alice, "#item-form button[type=submit]", log)
     item = re.findall(r"/i/(\d+)/", alice.url)[0]
-    _through_the_chain(alice, erin, server, item)
+    _through_the_chain(alice, erin, frank, server, item)
 
     reader_context = browser.new_context(locale="zh-CN", viewport={"width": 360, "height": 740})
     reader = reader_context.new_page()
@@ -247,7 +254,7 @@ def _disclose(alice: Page, erin: Page, browser: Browser, server: LiveServer, sho
     alice.fill("#text-form #id_body", "一季度共收缴党费 3,600 元，另补缴 200 元。")
     alice.fill("#text-form #id_note", "根据反馈补充补缴金额")
     post_ok(alice, "#text-form button[type=submit]", log)
-    _through_the_chain(alice, erin, server, item)
+    _through_the_chain(alice, erin, frank, server, item)
     alice.goto(f"{server.url}/staff/disclosure/i/{item}/")
     alice.screenshot(path=shots / "disclosure-staff.png", full_page=True)
 
@@ -263,9 +270,11 @@ def _disclose(alice: Page, erin: Page, browser: Browser, server: LiveServer, sho
 
 def test_registry_and_disclosure_in_a_browser(tmp_path: Path, artifacts: Path) -> None:
     office = Organization.objects.create(code="szfb", name="市纪委纠风室")
-    users = {n: User.objects.create_user(n, password=PASSWORD) for n in ("erin", "alice", "uma")}
+    names = ("erin", "alice", "uma", "frank")
+    users = {n: User.objects.create_user(n, password=PASSWORD) for n in names}
     Membership.objects.create(user=users["erin"], organization=office, role=Role.ADMIN)
     Membership.objects.create(user=users["alice"], organization=office, role=Role.STAFF)
+    Membership.objects.create(user=users["frank"], organization=office, role=Role.STAFF)
     cleanup = cleanup_create(
         organization=office, code=CLEANUP, name="2009年清理规范评比达标表彰活动",
         started_on=dt.date(2009, 2, 15), actor="erin",
@@ -283,7 +292,8 @@ def test_registry_and_disclosure_in_a_browser(tmp_path: Path, artifacts: Path) -
         _run_the_rounds(erin, server, artifacts)
         _check_the_public_kept_list(browser, server, artifacts)
         alice, alice_traffic = _staff(browser, server, "alice")
-        _disclose(alice, erin, browser, server, artifacts)
-    for traffic in (uma_traffic, erin_traffic, alice_traffic):
+        frank, frank_traffic = _staff(browser, server, "frank")
+        _disclose(alice, erin, frank, browser, server, artifacts)
+    for traffic in (uma_traffic, erin_traffic, alice_traffic, frank_traffic):
         assert traffic.hosts() == {"127.0.0.1"}
         assert traffic.errors == []

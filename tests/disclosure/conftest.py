@@ -1,6 +1,7 @@
 """The disclosure cast: the municipal government office (Erin admin for its leading group's
-office, Alice staff, Bob a member who reads), Charlie an administrator elsewhere, Dave with no
-role. Items are drafted with an injected clock."""
+office, Alice staff, Frank staff who records the office meeting, Bob a member who reads),
+Charlie an administrator elsewhere, Dave with no role. Items are drafted by Alice with an
+injected clock; each step of a chain is by another person than the step before."""
 
 from __future__ import annotations
 
@@ -30,6 +31,7 @@ class Cast:
     bob: User
     charlie: User
     dave: User
+    frank: User
 
 
 @pytest.fixture(autouse=True)
@@ -41,8 +43,14 @@ def _clear_rate_limits() -> None:
 def cast(db: None) -> Cast:
     office = Organization.objects.create(code="szfb", name="市政府办公室")
     elsewhere = Organization.objects.create(code="elsewhere", name="另一机关")
-    users = {n: User.objects.create_user(n) for n in ("erin", "alice", "bob", "charlie", "dave")}
-    for name, role in (("erin", Role.ADMIN), ("alice", Role.STAFF), ("bob", Role.VIEWER)):
+    names = ("erin", "alice", "bob", "charlie", "dave", "frank")
+    users = {n: User.objects.create_user(n) for n in names}
+    for name, role in (
+        ("erin", Role.ADMIN),
+        ("alice", Role.STAFF),
+        ("bob", Role.VIEWER),
+        ("frank", Role.STAFF),
+    ):
         Membership.objects.create(user=users[name], organization=office, role=role)
     Membership.objects.create(user=users["charlie"], organization=elsewhere, role=Role.ADMIN)
     return Cast(office, elsewhere, **users)  # type: ignore[arg-type]
@@ -62,7 +70,13 @@ def draft(organization: Organization, **changes: Any) -> Item:
     return item_create(organization=organization, actor="alice", **fields)
 
 
+# Who records each step: never the drafter (Alice) next, never one person twice in a row.
+OFFICE_CHAIN = ((d.OFFICE_MEETING, "frank"), (d.APPROVED, "erin"), (d.PUBLISHED, "alice"))
+BRANCH_CHAIN = ((d.BRANCH_DECIDED, "erin"), (d.PUBLISHED, "alice"))
+
+
 def publish(item: Item, now: dt.datetime = NOW) -> Item:
-    for target in (d.OFFICE_MEETING, d.APPROVED, d.PUBLISHED):
-        item = item_advance(item=item, target=target, actor="erin", now=now)
+    steps = BRANCH_CHAIN if item.scope == d.INTERNAL else OFFICE_CHAIN
+    for target, actor in steps:
+        item = item_advance(item=item, target=target, actor=actor, now=now)
     return item

@@ -18,8 +18,8 @@ from django.contrib.auth.models import User
 from django.db import transaction
 from django.urls import URLPattern, URLResolver, get_resolver
 
-from pingyi.disclosure.models import Feedback, Item
-from pingyi.disclosure.services import feedback_submit
+from pingyi.disclosure.models import Feedback, Item, Opinion
+from pingyi.disclosure.services import feedback_leave, opinion_leave
 from pingyi.rules import disclosure as d
 from tests.chinese import FIXTURE_WORDS, ZH, english_of
 from tests.disclosure.conftest import Cast, draft, publish
@@ -60,18 +60,38 @@ MATRIX: dict[str, tuple[str, str, Any, dict[str, int]]] = {
     "disclosure:public-list": ("GET", "/disclosure/szfb/", None, {"*": 200}),
     "disclosure:public-item": ("GET", "/disclosure/szfb/{internal}/", None, {**MEMBERS, "*": 200}),
     "disclosure:public-version": ("GET", "/disclosure/szfb/{external}/v1", None, {"*": 200}),
-    "disclosure:feedback": (
+    "disclosure:feedback": (  # the receipt with the tracking code, shown once
         "POST",
         "/disclosure/szfb/{internal}/feedback",
         {"text": "意见"},
-        {**MEMBERS, "*": 302},
+        {**MEMBERS, "*": 200},
+    ),
+    "disclosure:track": ("GET", "/disclosure/szfb/track", None, {"*": 200}),
+    "disclosure:opinion-box": (  # anyone writes; the receipt with the tracking code
+        "POST",
+        "/disclosure/szfb/opinions",
+        {"text": "建议增加公开栏"},
+        {"*": 200},
+    ),
+    "disclosure:opinions": (
+        "GET",
+        "/staff/disclosure/opinions/",
+        None,
+        {"public": LOGIN, "*": 200},
+    ),
+    "disclosure:opinion-answer": (
+        "POST",
+        "/staff/disclosure/opinions/{opinion}/answer",
+        {},
+        RUNS,
     ),
     "api:disclosure_items_list": ("GET", "/api/disclosure/items", None, {"public": 401, "*": 200}),
     "api:disclosure_items_advance": (
         "POST",
         "/api/disclosure/items/{draft}/advance",
         {"to": d.OFFICE_MEETING},
-        {"public": 401, "viewer": 403, **HIDDEN, "*": 200},
+        # Alice drafted it: she may not record the next step (separation of duties).
+        {"public": 401, "viewer": 403, **HIDDEN, "staff": 409, "*": 200},
     ),
     "api:disclosure_calendar": (
         "GET",
@@ -80,6 +100,12 @@ MATRIX: dict[str, tuple[str, str, Any, dict[str, int]]] = {
         {"public": 401, "*": 200},
     ),
     "api:disclosure_public_items": ("GET", "/api/disclosure/public/szfb", None, {"*": 200}),
+    "api:disclosure_track": (
+        "POST",
+        "/api/disclosure/public/szfb/track",
+        {"code": "{code}"},
+        {"*": 200},
+    ),
 }
 
 
@@ -106,14 +132,18 @@ class Items:
     external: Item
     internal: Item
     feedback: Feedback
+    code: str
+    opinion: Opinion
 
 
 @pytest.fixture
 def items(cast: Cast) -> Items:
     external = publish(draft(cast.office, title="对外"))
-    feedback = feedback_submit(item=external, text="请补充明细")
+    receipt = feedback_leave(item=external, text="请补充明细")
     internal = publish(draft(cast.office, title="党内", scope=d.INTERNAL))
-    return Items(draft(cast.office, title="草稿"), external, internal, feedback)
+    opinion = opinion_leave(organization=cast.office, text="建议每季度公开党费").opinion
+    drafted = draft(cast.office, title="草稿")
+    return Items(drafted, external, internal, receipt.feedback, receipt.code, opinion)
 
 
 def _users(cast: Cast) -> dict[str, User | None]:
@@ -136,7 +166,10 @@ def test_each_role_gets_what_the_matrix_says(cast: Cast, items: Items, name: str
         external=items.external.pk,
         internal=items.internal.pk,
         feedback=items.feedback.pk,
+        opinion=items.opinion.pk,
     )
+    if body and body.get("code") == "{code}":
+        body = {"code": items.code}
     got = {}
     english: dict[str, list[str]] = {}
     for role in ROLES:
@@ -147,7 +180,7 @@ def test_each_role_gets_what_the_matrix_says(cast: Cast, items: Items, name: str
             elif url.startswith("/api/"):
                 response = client.post(url, json.dumps(body or {}), content_type=JSON)
             else:
-                response = client.post(url, body or {})
+                response = client.post(url, body or {}, headers=ZH)
             transaction.set_rollback(True)
         got[role] = response.status_code
         english[role] = english_of(response, FIXTURE_WORDS)

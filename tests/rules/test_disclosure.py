@@ -141,3 +141,14 @@ def test_on_the_disclosure_day_the_items_due_that_day_are_not_yet_overdue() -> N
     day, after = d.calendar(items, D(2026, 4, 16))
     assert day == D(2026, 7, 15)
     assert [(e.due, e.overdue) for e in after] == [(D(2026, 4, 15), True)]
+
+
+def test_tracking_codes_are_typed_loosely() -> None:
+    code = "ABCD2345EFGH"
+    assert d.tracking_grouped(code) == "ABCD-2345-EFGH"
+    assert d.tracking_normalise(" abcd-2345 efgh ") == code
+    assert d.tracking_digest("abcd-2345-efgh") == d.tracking_digest(code)
+    assert d.tracking_plausible("abcd-2345-efgh")
+    assert d.tracking_normalise("ＡＢＣＤ－２３４５　ｅｆｇｈ") == code  # full-width input
+    for wrong in ("", "ABCD-2345-EFG", "ABCD-2345-EFGH2", "ABCD-2345-EFG0", "ABCD-2345-EFG中"):
+        assert not d.tracking_plausible(wrong), wrong

@@ -126,11 +126,17 @@ _ALL = (
     Action("disclosure.item.edited", gettext_noop("disclosure item edited")),
     Action("disclosure.item.office_meeting", gettext_noop("disclosure item studied by the office")),
     Action("disclosure.item.approved", gettext_noop("disclosure item approved")),
+    Action(
+        "disclosure.item.branch_decided",
+        gettext_noop("disclosure item decided by the party branch"),
+    ),
     Action("disclosure.item.published", gettext_noop("disclosure item published")),
     Action("disclosure.item.revised", gettext_noop("disclosure item revised")),
     Action("disclosure.item.released", gettext_noop("disclosure item released")),
     Action("disclosure.feedback.received", gettext_noop("feedback received")),
     Action("disclosure.feedback.answered", gettext_noop("feedback answered")),
+    Action("disclosure.opinion.received", gettext_noop("opinion box letter received")),
+    Action("disclosure.opinion.answered", gettext_noop("opinion box letter answered")),
 )
 
 ACTIONS: dict[str, Action] = {action.name: action for action in _ALL}

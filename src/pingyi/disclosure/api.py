@@ -23,8 +23,10 @@ from pingyi.disclosure import services
 from pingyi.disclosure.models import Item
 from pingyi.rules import disclosure as rules
 from pingyi.rules.errors import RuleError
+from pingyi.web.ratelimit import client_address, hit
 
 ISO_DAY = r"^\d{4}-\d{2}-\d{2}$"
+TRACK_LOOKUPS = 30  # per address and hour, as on the page
 
 router = Router(tags=["disclosure"])
 
@@ -65,6 +67,19 @@ class CalendarOut(Schema):
     today: dt.date
     disclosure_day: dt.date
     due: list[DueOut]
+
+
+class TrackIn(StrictIn):
+    code: str = Field(max_length=30, description="the tracking code given with the feedback")
+
+
+class TrackOut(Schema):
+    item: str | None = Field(description="the item's title; null for the opinion box")
+    text: str
+    sent_at: dt.datetime
+    answered: bool
+    answer: str
+    answered_at: dt.datetime | None
 
 
 class VersionOut(Schema):
@@ -163,3 +178,28 @@ def disclosure_public_items(request: HttpRequest, org: str) -> Status[Any]:
                 }
             )
     return Status(200, out)
+
+
+@router.post("/public/{org}/track", response={200: TrackOut, 400: Error, 404: Error, 429: Error})
+def disclosure_track(request: HttpRequest, org: str, payload: TrackIn) -> Status[Any]:
+    """The feedback (or opinion-box letter) left under a tracking code and its answer, if
+    any: no sign-in."""
+    if "\x00" in org:
+        raise Http404
+    organization = get_object_or_404(Organization, code=org)
+    if not hit("disclosure-track", client_address(request), limit=TRACK_LOOKUPS, window=3600):
+        return Status(429, {"detail": _("Too many attempts")})
+    found = sel.tracked_by_code(organization, payload.code)
+    if found is None:
+        return Status(404, {"detail": _("No feedback has this code. Check it and try again.")})
+    return Status(
+        200,
+        {
+            "item": found.item,
+            "text": found.text,
+            "sent_at": found.created_at,
+            "answered": found.answered_at is not None,
+            "answer": found.answer,
+            "answered_at": found.answered_at,
+        },
+    )

@@ -1,12 +1,20 @@
 """`pingyi disclosure calendar`: what an office must publish by its next disclosure day, on the
-selectors its pages use. Registered by pingyi.cli; Django is set up before any command runs."""
+selectors its pages use; `pingyi disclosure advance`: one step of an item's approval chain;
+`open` and `answer`: the unanswered feedback and opinion-box letters, and their answers.
+Registered by pingyi.cli; Django is set up before any command runs.
+
+The command line never records an approval step or an answer in its own name (``cli:root``):
+a step is a person's act, and separation of duties compares people. ``--as`` names the user
+the step (or answer) is recorded for; that user must hold the role the web page asks for in
+the item's organization, and the same separation rule applies to them. The operator's login
+is kept in the audit entry of a step (``via``)."""
 
 from __future__ import annotations
 
 import argparse
 from typing import Any
 
-from pingyi.cli import _, _day, _out
+from pingyi.cli import _, _actor, _day, _out
 
 
 def cmd_calendar(args: argparse.Namespace) -> int:
@@ -36,6 +44,101 @@ def cmd_calendar(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_advance(args: argparse.Namespace) -> int:
+    """Records the item's next step for the user named by --as."""
+    from django.contrib.auth import get_user_model
+
+    from pingyi.accounts.selectors import role_in
+    from pingyi.cli import CommandError
+    from pingyi.disclosure import selectors as sel
+    from pingyi.disclosure import services
+    from pingyi.disclosure.models import Item, Status
+    from pingyi.rules import disclosure as rules
+
+    item = Item.objects.select_related("organization").filter(pk=args.item).first()
+    if item is None:
+        raise CommandError(_("no disclosure item %(id)s") % {"id": args.item})
+    user = get_user_model().objects.filter(username=args.acting, is_active=True).first()
+    if user is None:
+        raise CommandError(_("no active user %(name)r") % {"name": args.acting})
+    target = args.to or rules.next_status(item.scope, item.status)
+    if target is None or target not in rules.STATUSES:
+        raise CommandError(_("the item is published; revise it to start the chain again"))
+    if not sel.may_advance(role_in(user, item.organization), target):
+        raise CommandError(
+            _("%(name)s may not record this step (%(step)s) for %(org)s")
+            % {"name": args.acting, "step": Status(target).label, "org": item.organization.name}
+        )
+    item = services.item_advance(
+        item=item, target=target, note=args.note or "", actor=user.get_username(), via=_actor()
+    )
+    _out(_("item %(id)s is now: %(status)s") % {"id": item.pk, "status": Status(item.status).label})
+    return 0
+
+
+def _office(code: str) -> Any:
+    from pingyi.campaigns.models import Organization
+    from pingyi.cli import CommandError
+
+    office = Organization.objects.filter(code=code).first()
+    if office is None:
+        raise CommandError(_("no organization %(code)r") % {"code": code})
+    return office
+
+
+def cmd_open(args: argparse.Namespace) -> int:
+    """One line per unanswered feedback or opinion-box letter of the office, oldest first."""
+    from pingyi.disclosure.models import Feedback, Opinion
+
+    office = _office(args.org)
+    rows = [
+        (f.created_at, f"feedback:{f.pk}", f.item.title, f.text)
+        for f in Feedback.objects.select_related("item").filter(
+            item__organization=office, answered_at__isnull=True
+        )
+    ] + [
+        (o.created_at, f"opinion:{o.pk}", _("Opinion box"), o.text)
+        for o in Opinion.objects.filter(organization=office, answered_at__isnull=True)
+    ]
+    for at, key, subject, text in sorted(rows, key=lambda r: (r[0], r[1])):
+        _out(f"{key}\t{at:%Y-%m-%d %H:%M}\t{subject}\t{' '.join(text.split())}")
+    return 0
+
+
+def cmd_answer(args: argparse.Namespace) -> int:
+    """Answers one feedback or opinion-box letter in the name of the user named by --as."""
+    from django.contrib.auth import get_user_model
+
+    from pingyi.accounts.selectors import RUN, role_in
+    from pingyi.cli import CommandError
+    from pingyi.disclosure import services
+    from pingyi.disclosure.models import Feedback, Opinion
+
+    kind, _sep, number = args.what.partition(":")
+    found: Feedback | Opinion | None = None
+    if number.isdigit() and kind == "feedback":
+        found = Feedback.objects.select_related("item__organization").filter(pk=number).first()
+    elif number.isdigit() and kind == "opinion":
+        found = Opinion.objects.select_related("organization").filter(pk=number).first()
+    if found is None:
+        raise CommandError(_("no feedback or letter %(what)r") % {"what": args.what})
+    office = found.item.organization if isinstance(found, Feedback) else found.organization
+    user = get_user_model().objects.filter(username=args.acting, is_active=True).first()
+    if user is None:
+        raise CommandError(_("no active user %(name)r") % {"name": args.acting})
+    if role_in(user, office) not in RUN:
+        raise CommandError(
+            _("%(name)s may not answer for %(org)s") % {"name": args.acting, "org": office.name}
+        )
+    actor = user.get_username()
+    if isinstance(found, Feedback):
+        services.feedback_answer(feedback=found, answer=args.text, actor=actor)
+    else:
+        services.opinion_answer(opinion=found, answer=args.text, actor=actor)
+    _out(_("answered %(what)s") % {"what": args.what})
+    return 0
+
+
 def add_disclosure_commands(sub: Any) -> None:
     """`pingyi disclosure …` under the main parser's subcommands."""
     disclosure = sub.add_parser("disclosure", help=_("party-affairs disclosure: the calendar"))
@@ -44,3 +147,22 @@ def add_disclosure_commands(sub: Any) -> None:
     p.add_argument("--org", required=True, help=_("the office's code"))
     p.add_argument("--today", type=_day, help=_("the day to count from (YYYY-MM-DD)"))
     p.set_defaults(func=cmd_calendar, db=True)
+    p = dsub.add_parser("advance", help=_("record the next step of an item's approval chain"))
+    p.add_argument("--item", type=int, required=True, help=_("the item's id"))
+    p.add_argument(
+        "--as",
+        dest="acting",
+        required=True,
+        help=_("the user the step is recorded for (their role and separation of duties apply)"),
+    )
+    p.add_argument("--to", help=_("the step (default: the item's next one)"))
+    p.add_argument("--note", help=_("the meeting or decision"))
+    p.set_defaults(func=cmd_advance, db=True)
+    p = dsub.add_parser("open", help=_("unanswered feedback and opinion-box letters"))
+    p.add_argument("--org", required=True, help=_("the office's code"))
+    p.set_defaults(func=cmd_open, db=True)
+    p = dsub.add_parser("answer", help=_("answer feedback or an opinion-box letter"))
+    p.add_argument("what", help=_("feedback:ID or opinion:ID, as `open` lists them"))
+    p.add_argument("--text", required=True, help=_("the answer"))
+    p.add_argument("--as", dest="acting", required=True, help=_("the user who answers"))
+    p.set_defaults(func=cmd_answer, db=True)

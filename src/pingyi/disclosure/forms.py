@@ -49,3 +49,20 @@ class FeedbackForm(forms.Form):
 
 class AnswerForm(forms.Form):
     answer = forms.CharField(label=_("Answer"), max_length=4000, widget=forms.Textarea)
+
+
+class TrackForm(forms.Form):
+    code = forms.CharField(
+        label=_("Tracking code"),
+        max_length=30,
+        widget=forms.TextInput(
+            attrs={"autocomplete": "off", "autocapitalize": "characters", "spellcheck": "false"}
+        ),
+    )
+
+
+class OpinionForm(forms.Form):
+    text = forms.CharField(label=_("Your opinion"), max_length=2000, widget=forms.Textarea)
+    contact = forms.CharField(
+        label=_("Contact (optional; only staff see it)"), max_length=100, required=False
+    )

@@ -48,6 +48,7 @@ class Status(models.TextChoices):
     DRAFTED = rules.DRAFTED, _("Drafted")
     OFFICE_MEETING = rules.OFFICE_MEETING, _("Studied by the office meeting")
     APPROVED = rules.APPROVED, _("Approved by the leading group")
+    BRANCH_DECIDED = rules.BRANCH_DECIDED, _("Decided by the party branch")
     PUBLISHED = rules.PUBLISHED, _("Published")
 
 
@@ -139,6 +140,9 @@ class Feedback(models.Model):
     answer = models.TextField(_("answer"), blank=True)
     answered_by = models.CharField(_("answered by"), max_length=150, blank=True)
     answered_at = models.DateTimeField(_("answered"), null=True, blank=True)
+    # A digest of the tracking code given to the writer once, like a receipt: whoever holds
+    # the code reads the answer without signing in. Empty for feedback older than the codes.
+    tracking = models.CharField(_("tracking code digest"), max_length=64, blank=True, db_index=True)
 
     class Meta:
         verbose_name = _("feedback")
@@ -153,3 +157,34 @@ class Feedback(models.Model):
 
     def __str__(self) -> str:
         return f"{self.item}: {self.text[:40]}"
+
+
+class Opinion(models.Model):
+    """A letter to the organization's opinion box (意见箱, seed 004 四(二)3), about no item in
+    particular; the office answers it. Its writer follows it up by a tracking code."""
+
+    organization = models.ForeignKey(
+        Organization, on_delete=models.PROTECT, related_name="disclosure_opinions"
+    )
+    text = models.TextField(_("opinion"), max_length=2000)
+    contact = models.CharField(_("contact"), max_length=100, blank=True)
+    author = models.CharField(_("signed in as"), max_length=150, blank=True)
+    created_at = models.DateTimeField(_("received"))
+    answer = models.TextField(_("answer"), blank=True)
+    answered_by = models.CharField(_("answered by"), max_length=150, blank=True)
+    answered_at = models.DateTimeField(_("answered"), null=True, blank=True)
+    tracking = models.CharField(_("tracking code digest"), max_length=64, db_index=True)
+
+    class Meta:
+        verbose_name = _("opinion box letter")
+        verbose_name_plural = _("opinion box letters")
+        ordering = ["organization", "-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(answered_at__isnull=True) | ~models.Q(answer=""),
+                name="disclosure_opinion_answer_has_text",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.text[:40]

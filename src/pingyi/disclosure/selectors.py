@@ -11,13 +11,15 @@ import datetime as dt
 from collections.abc import Hashable
 from dataclasses import dataclass
 
-from django.db.models import QuerySet
+from django.db.models import F, QuerySet
+from django.utils.translation import gettext as _
 
 from pingyi.accounts.models import Role
 from pingyi.accounts.selectors import READ, RUN, AnyUser, organizations_for, role_in
 from pingyi.campaigns.models import Organization
-from pingyi.disclosure.models import Feedback, Item, Status, Version
+from pingyi.disclosure.models import Feedback, Item, Opinion, Status, Version
 from pingyi.rules import disclosure as rules
+from pingyi.rules.errors import RuleError
 
 
 def items_for(user: AnyUser, roles: tuple[str, ...] = READ) -> QuerySet[Item]:
@@ -32,11 +34,36 @@ def is_member(user: AnyUser, organization: Organization) -> bool:
 
 
 def may_advance(role: str | None, target: str) -> bool:
-    """Staff take an item to the office meeting and publish it; the leading group's approval
-    is recorded by an administrator (who answers for the leading group's office)."""
-    if target == rules.APPROVED:
+    """Staff take an item to the office meeting and publish it; the leading group's approval,
+    and the party branch's decision on an internal item, are recorded by an administrator (who
+    answers for the leading group's office and the branch committee). Separation of duties is
+    the services' rule, on top of this."""
+    if target in (rules.APPROVED, rules.BRANCH_DECIDED):
         return role == Role.ADMIN
     return role in RUN
+
+
+def chain_steps(item: Item) -> list[tuple[str, str]]:
+    """(status, actor) of the chain under way: the steps since the last publication."""
+    steps = list(item.steps.order_by("id").values_list("status", "actor"))
+    last = max((n for n, (status, _) in enumerate(steps) if status == Status.PUBLISHED), default=-1)
+    return steps[last + 1 :]
+
+
+def step_refusal(item: Item, actor: str) -> str | None:
+    """The separation-of-duties refusal ``actor`` would meet recording the item's next step
+    (translated), or None: for the page to say so before the button is pressed. The service
+    checks it again when the step is recorded."""
+    target = rules.next_status(item.scope, item.status)
+    if target is None:
+        return None
+    try:
+        rules.check_separation(
+            current=item.status, target=target, steps=chain_steps(item), actor=actor
+        )
+    except RuleError as exc:
+        return exc.message(_)
+    return None
 
 
 def readable_items(user: AnyUser, organization: Organization) -> QuerySet[Item]:
@@ -95,5 +122,62 @@ def open_feedback_count(items: QuerySet[Item]) -> int:
     return Feedback.objects.filter(item__in=items, answered_at__isnull=True).count()
 
 
+def open_opinion_count(user: AnyUser) -> int:
+    return opinions_for(user).filter(answered_at__isnull=True).count()
+
+
 def item_counts(items: QuerySet[Item]) -> dict[str, int]:
     return {status: items.filter(status=status).count() for status in Status.values}
+
+
+def feedback_by_code(organization: Organization, code: str) -> Feedback | None:
+    """The feedback left on this organization's items under a tracking code, or None."""
+    if not rules.tracking_plausible(code):
+        return None
+    return (
+        Feedback.objects.select_related("item")
+        .filter(item__organization=organization, tracking=rules.tracking_digest(code))
+        .first()
+    )
+
+
+@dataclass(frozen=True)
+class Tracked:
+    """What a tracking code opens: the writer's text and the answer. ``item`` is None for a
+    letter to the opinion box. Never who answered, never the contact."""
+
+    item: str | None
+    text: str
+    created_at: dt.datetime
+    answer: str
+    answered_at: dt.datetime | None
+
+
+def tracked_by_code(organization: Organization, code: str) -> Tracked | None:
+    """Feedback on one of the organization's items, or a letter to its opinion box."""
+    if not rules.tracking_plausible(code):
+        return None
+    feedback = feedback_by_code(organization, code)
+    if feedback is not None:
+        return Tracked(
+            feedback.item.title,
+            feedback.text,
+            feedback.created_at,
+            feedback.answer,
+            feedback.answered_at,
+        )
+    opinion = Opinion.objects.filter(
+        organization=organization, tracking=rules.tracking_digest(code)
+    ).first()
+    if opinion is None:
+        return None
+    return Tracked(None, opinion.text, opinion.created_at, opinion.answer, opinion.answered_at)
+
+
+def opinions_for(user: AnyUser) -> QuerySet[Opinion]:
+    """The opinion-box letters of the organizations where ``user`` has a role, open first."""
+    return (
+        Opinion.objects.select_related("organization")
+        .filter(organization__in=organizations_for(user, READ))
+        .order_by(F("answered_at").asc(nulls_first=True), "-created_at")
+    )

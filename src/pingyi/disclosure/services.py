@@ -1,19 +1,24 @@
 """Use cases that change disclosure items. Each runs in one transaction with its audit entry.
 
 The caller has checked the actor's role (selectors.may_advance); these functions check the
-rules: the approval chain, what may be revised, when feedback is taken.
+rules: the item's approval chain and its separation of duties (``actor`` is the user name the
+steps are compared on: the command line names the user it acts for), what may be revised, when
+feedback is taken. Web pages, the API and the command line all call these.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import secrets
+from dataclasses import dataclass
 
 from django.db import transaction
 from django.utils import timezone
 
 from pingyi.audit.services import audit_log
 from pingyi.campaigns.models import Organization
-from pingyi.disclosure.models import Feedback, Item, Status, Step, Version
+from pingyi.disclosure.models import Feedback, Item, Opinion, Status, Step, Version
+from pingyi.disclosure.selectors import chain_steps
 from pingyi.rules import disclosure as rules
 from pingyi.rules.errors import RuleError, gettext_noop
 
@@ -21,6 +26,7 @@ E_EDIT = gettext_noop("the text can change only while the item is drafted; it is
 E_EMPTY = gettext_noop("give the item a title and a text")
 E_FEEDBACK_EMPTY = gettext_noop("write your feedback first")
 E_ANSWER_EMPTY = gettext_noop("write the answer first")
+E_OPINION_EMPTY = gettext_noop("write your opinion first")
 
 
 def _local_day(moment: dt.datetime) -> dt.date:
@@ -80,6 +86,10 @@ def item_edit(*, item: Item, title: str, body: str, note: str = "", actor: str) 
             raise RuleError(E_EDIT, current=rules.status_word(locked.status))
         locked.title, locked.body, locked.revision_note = title.strip(), body.strip(), note
         locked.save(update_fields=["title", "body", "revision_note"])
+        # Who edited the text counts as its drafter: they do not record the next step.
+        Step.objects.create(
+            item=locked, status=Status.DRAFTED, note=note, actor=actor, at=timezone.now()
+        )
         audit_log(
             actor=actor, action="disclosure.item.edited", obj=locked, data={"title": locked.title}
         )
@@ -112,14 +122,25 @@ def item_revise(
 
 
 def item_advance(
-    *, item: Item, target: str, note: str = "", actor: str, now: dt.datetime | None = None
+    *,
+    item: Item,
+    target: str,
+    note: str = "",
+    actor: str,
+    via: str = "",
+    now: dt.datetime | None = None,
 ) -> Item:
-    """One step along drafted → office meeting → leading-group approval → published.
-    Publishing freezes the text as the next version."""
+    """One step along the item's chain: drafted → office meeting → leading-group approval →
+    published, or (internal only) drafted → branch decision → published; each step by another
+    person than the step before. Publishing freezes the text as the next version. ``via``: the
+    command line's login, when it acts for ``actor`` (kept in the audit entry)."""
     moment = now or timezone.now()
     with transaction.atomic():
         locked = _locked(item)
-        rules.check_transition(locked.status, target)
+        rules.check_transition(locked.status, target, locked.scope)
+        rules.check_separation(
+            current=locked.status, target=target, steps=chain_steps(locked), actor=actor
+        )
         before = locked.status
         locked.status = target
         fields = ["status"]
@@ -145,7 +166,8 @@ def item_advance(
             action=f"disclosure.item.{target}",
             obj=locked,
             data={"from": before, "to": target, "note": note}
-            | ({"version": version.number} if version else {}),
+            | ({"version": version.number} if version else {})
+            | ({"via": via} if via else {}),
             now=moment,
         )
     item.status = locked.status
@@ -168,11 +190,37 @@ def item_release(*, item: Item, actor: str, now: dt.datetime | None = None) -> I
     return locked
 
 
+def new_tracking_code() -> str:
+    alphabet = rules.TRACKING_ALPHABET
+    return "".join(secrets.choice(alphabet) for _ in range(rules.TRACKING_LENGTH))
+
+
+@dataclass(frozen=True)
+class Receipt:
+    """The feedback as stored, and its tracking code: shown to the writer once, never stored."""
+
+    feedback: Feedback
+    code: str
+
+    @property
+    def grouped(self) -> str:
+        return rules.tracking_grouped(self.code)
+
+
 def feedback_submit(
     *, item: Item, text: str, contact: str = "", author: str = "", now: dt.datetime | None = None
 ) -> Feedback:
-    """A reader's feedback on the version they read. The caller checked that the reader may
-    read the item; ``author`` is the signed-in user's name, empty for the public."""
+    """A reader's feedback on the version they read (without a tracking code: see
+    ``feedback_leave``, which the pages and the API call)."""
+    return feedback_leave(item=item, text=text, contact=contact, author=author, now=now).feedback
+
+
+def feedback_leave(
+    *, item: Item, text: str, contact: str = "", author: str = "", now: dt.datetime | None = None
+) -> Receipt:
+    """A reader's feedback on the version they read, with its tracking code. The caller
+    checked that the reader may read the item; ``author`` is the signed-in user's name, empty
+    for the public."""
     moment = now or timezone.now()
     if not text.strip():
         raise RuleError(E_FEEDBACK_EMPTY)
@@ -181,6 +229,7 @@ def feedback_submit(
         number = locked.versions.count()
         if number == 0:
             raise RuleError(rules.E_FEEDBACK_CLOSED)
+        code = new_tracking_code()
         feedback = Feedback.objects.create(
             item=locked,
             version=number,
@@ -188,6 +237,7 @@ def feedback_submit(
             contact=contact.strip(),
             author=author,
             created_at=moment,
+            tracking=rules.tracking_digest(code),
         )
         audit_log(
             actor=author or "public",
@@ -196,7 +246,7 @@ def feedback_submit(
             data={"item": locked.pk, "version": number},
             now=moment,
         )
-    return feedback
+    return Receipt(feedback, code)
 
 
 def feedback_answer(
@@ -216,6 +266,74 @@ def feedback_answer(
             action="disclosure.feedback.answered",
             obj=locked,
             data={"item": locked.item_id},
+            now=moment,
+        )
+    return locked
+
+
+@dataclass(frozen=True)
+class OpinionReceipt:
+    """The letter as stored, and its tracking code: shown to the writer once, never stored."""
+
+    opinion: Opinion
+    code: str
+
+    @property
+    def grouped(self) -> str:
+        return rules.tracking_grouped(self.code)
+
+
+def opinion_leave(
+    *,
+    organization: Organization,
+    text: str,
+    contact: str = "",
+    author: str = "",
+    now: dt.datetime | None = None,
+) -> OpinionReceipt:
+    """A letter to the organization's opinion box (意见箱), from anyone; ``author`` is the
+    signed-in user's name, empty for the public."""
+    moment = now or timezone.now()
+    if not text.strip():
+        raise RuleError(E_OPINION_EMPTY)
+    code = new_tracking_code()
+    with transaction.atomic():
+        opinion = Opinion.objects.create(
+            organization=organization,
+            text=text.strip(),
+            contact=contact.strip(),
+            author=author,
+            created_at=moment,
+            tracking=rules.tracking_digest(code),
+        )
+        audit_log(
+            actor=author or "public",
+            action="disclosure.opinion.received",
+            obj=opinion,
+            data={"organization": organization.code},
+            now=moment,
+        )
+    return OpinionReceipt(opinion, code)
+
+
+def opinion_answer(
+    *, opinion: Opinion, answer: str, actor: str, now: dt.datetime | None = None
+) -> Opinion:
+    """The office answers a letter once; its writer reads the answer by the tracking code."""
+    moment = now or timezone.now()
+    if not answer.strip():
+        raise RuleError(E_ANSWER_EMPTY)
+    with transaction.atomic():
+        locked = Opinion.objects.select_for_update().get(pk=opinion.pk)
+        if locked.answered_at is not None:
+            raise RuleError(rules.E_ANSWERED)
+        locked.answer, locked.answered_by, locked.answered_at = answer.strip(), actor, moment
+        locked.save(update_fields=["answer", "answered_by", "answered_at"])
+        audit_log(
+            actor=actor,
+            action="disclosure.opinion.answered",
+            obj=locked,
+            data={"organization": locked.organization.code},
             now=moment,
         )
     return locked

@@ -21,7 +21,15 @@ from pingyi.accounts.selectors import RUN, organizations_for, role_in
 from pingyi.campaigns.models import Organization
 from pingyi.disclosure import selectors as sel
 from pingyi.disclosure import services
-from pingyi.disclosure.forms import AnswerForm, FeedbackForm, ItemForm, StepForm, TextForm
+from pingyi.disclosure.forms import (
+    AnswerForm,
+    FeedbackForm,
+    ItemForm,
+    OpinionForm,
+    StepForm,
+    TextForm,
+    TrackForm,
+)
 from pingyi.disclosure.models import Feedback, Item, Status
 from pingyi.rules import disclosure as rules
 from pingyi.rules.errors import RuleError
@@ -29,6 +37,7 @@ from pingyi.web.ratelimit import client_address, hit
 from pingyi.web.shared import guarded
 
 FEEDBACK_WINDOW = 3600  # seconds
+TRACK_LOOKUPS = 30  # tracking-code lookups per address and hour: guessing stays hopeless
 
 
 def _item(request: HttpRequest, pk: int, roles: tuple[str, ...] | None = None) -> Item:
@@ -67,6 +76,7 @@ def home(request: HttpRequest) -> HttpResponse:
         "day": day,
         "due": due,
         "open_feedback": sel.open_feedback_count(items),
+        "open_opinions": sel.open_opinion_count(request.user),
         "can_create": organizations_for(request.user, RUN).exists(),
     }
     return render(request, "pingyi/disclosure/home.html", context)
@@ -93,13 +103,16 @@ def item_new(request: HttpRequest) -> HttpResponse:
 def item_detail(request: HttpRequest, pk: int) -> HttpResponse:
     item = _item(request, pk)
     role = role_in(request.user, item.organization)
-    target = rules.NEXT.get(item.status)
+    target = rules.next_status(item.scope, item.status)
+    may = target is not None and sel.may_advance(role, target)
     context: dict[str, Any] = {
         "item": item,
         "can_run": role in RUN,
         "next": target,
         "next_label": Status(target).label if target else None,
-        "may_advance": target is not None and sel.may_advance(role, target),
+        "may_advance": may,
+        "refusal": sel.step_refusal(item, request.user.get_username()) if may else None,
+        "branch_chain": item.scope == rules.INTERNAL,
         "text_form": TextForm(initial={"title": item.title, "body": item.body}),
         "versions": sel.versions(item),
         "steps": item.steps.order_by("id"),
@@ -193,6 +206,40 @@ def feedback_answer(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+@guarded
+def opinions(request: HttpRequest) -> HttpResponse:
+    """The opinion-box letters of the user's organizations, open ones first."""
+    context = {
+        "opinions": sel.opinions_for(request.user),
+        "runs": set(organizations_for(request.user, RUN).values_list("pk", flat=True)),
+        "answer_form": AnswerForm(),
+    }
+    return render(request, "pingyi/disclosure/opinions.html", context)
+
+
+@guarded
+@require_POST
+def opinion_answer(request: HttpRequest, pk: int) -> HttpResponse:
+    opinion = sel.opinions_for(request.user).filter(pk=pk).first()
+    if opinion is None:
+        raise Http404
+    if role_in(request.user, opinion.organization) not in RUN:
+        raise AccessDenied
+    here = reverse("disclosure:opinions")
+    form = AnswerForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Write the answer first."))
+        return redirect(here)
+    return _act(
+        request,
+        lambda: services.opinion_answer(
+            opinion=opinion, answer=form.cleaned_data["answer"], actor=request.user.get_username()
+        ),
+        _("Answer saved."),
+        here,
+    )
+
+
 # --------------------------------------------------------------------------- readers
 
 
@@ -249,9 +296,58 @@ def feedback_post(request: HttpRequest, org: str, pk: int) -> HttpResponse:
         messages.error(request, _("Write your feedback first (at most 2,000 characters)."))
         return redirect(here)
     author = request.user.get_username() if request.user.is_authenticated else ""
-    return _act(
-        request,
-        lambda: services.feedback_submit(item=item, **form.cleaned_data, author=author),
-        _("Thank you: your feedback was received."),
-        here,
+    try:
+        receipt = services.feedback_leave(item=item, **form.cleaned_data, author=author)
+    except RuleError as exc:
+        messages.error(request, exc.message(_))
+        return redirect(here)
+    # The code is shown once, on this page; only its digest is kept.
+    context = {"item": item, "code": receipt.grouped, "organization": item.organization}
+    response = render(request, "pingyi/disclosure/receipt.html", context)
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+def track(request: HttpRequest, org: str) -> HttpResponse:
+    """Anyone holding a tracking code reads what they wrote and the answer: no sign-in."""
+    organization = _organization(org)
+    form = TrackForm(request.POST or None)
+    found: sel.Tracked | None = None
+    looked = False
+    if request.method == "POST":
+        if not hit("disclosure-track", client_address(request), limit=TRACK_LOOKUPS, window=3600):
+            return render(request, "pingyi/vote/limited.html", status=429)
+        if form.is_valid():
+            looked = True
+            found = sel.tracked_by_code(organization, form.cleaned_data["code"])
+    context = {"organization": organization, "form": form, "found": found, "looked": looked}
+    response = render(request, "pingyi/disclosure/track.html", context)
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+def opinion_box(request: HttpRequest, org: str) -> HttpResponse:
+    """The organization's opinion box (意见箱): anyone writes, gets a tracking code once."""
+    organization = _organization(org)
+    form = OpinionForm(request.POST or None)
+    if request.method == "POST":
+        limit = settings.PINGYI_FEEDBACK_POSTS
+        address = client_address(request)
+        if not hit("disclosure-feedback", address, limit=limit, window=FEEDBACK_WINDOW):
+            return render(request, "pingyi/vote/limited.html", status=429)
+        if form.is_valid():
+            author = request.user.get_username() if request.user.is_authenticated else ""
+            try:
+                receipt = services.opinion_leave(
+                    organization=organization, **form.cleaned_data, author=author
+                )
+            except RuleError as exc:
+                form.add_error(None, exc.message(_))
+            else:
+                context = {"organization": organization, "item": None, "code": receipt.grouped}
+                response = render(request, "pingyi/disclosure/receipt.html", context)
+                response["Cache-Control"] = "no-store"
+                return response
+    return render(
+        request, "pingyi/disclosure/opinion_box.html", {"organization": organization, "form": form}
     )

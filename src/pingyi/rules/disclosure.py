@@ -1,9 +1,15 @@
 """Party-affairs disclosure (党务公开, P5, seed 004): approval, visibility and the calendar.
 
-Plain Python, no Django. The approval chain of seed 004 (三(四) 工作程序): an item is drafted,
-studied by the office meeting (办公室主任会议), approved by the leading group (党务公开领导小组),
-then published. Revising a published item starts the chain again with the new text; the
+Plain Python, no Django. The approval chains of seed 004 (三(四) 工作程序): an item disclosed
+to the public (or inside first, then to the public) is drafted, studied by the office meeting
+(办公室主任会议), approved by the leading group (党务公开领导小组), then published; an item
+disclosed inside the party only (党内公开) is decided by the party branch (办公室党支部研究决定)
+and published inside. Revising a published item starts its chain again with the new text; the
 published version stays visible until the revision is published.
+
+Separation of duties: each step is recorded by another person than the one before it — who
+drafted or edited the text does not record the next step, nor does anyone record two steps in
+a row (so one person cannot carry an item through its chain alone).
 
 The calendar: the quarterly disclosure day is the 15th of each quarter's first month (15
 January, April, July, October). A periodic item is published once a quarter, by that quarter's
@@ -13,6 +19,8 @@ disclosure day; it is overdue the day after.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import unicodedata
 from collections.abc import Hashable
 from dataclasses import dataclass
 
@@ -38,12 +46,16 @@ FIXED, PERIODIC, AD_HOC = "fixed", "periodic", "ad_hoc"
 TIMELINESS = (FIXED, PERIODIC, AD_HOC)
 
 DRAFTED, OFFICE_MEETING, APPROVED, PUBLISHED = "drafted", "office_meeting", "approved", "published"
-STATUSES = (DRAFTED, OFFICE_MEETING, APPROVED, PUBLISHED)
+BRANCH_DECIDED = "branch_decided"
+STATUSES = (DRAFTED, OFFICE_MEETING, APPROVED, BRANCH_DECIDED, PUBLISHED)
+# The office chain (external, internal then external) and the party branch's (internal only).
 NEXT = {DRAFTED: OFFICE_MEETING, OFFICE_MEETING: APPROVED, APPROVED: PUBLISHED}
+BRANCH_NEXT = {DRAFTED: BRANCH_DECIDED, BRANCH_DECIDED: PUBLISHED}
 STATUS_WORDS = {
     DRAFTED: gettext_noop("drafted"),
     OFFICE_MEETING: gettext_noop("studied by the office meeting"),
     APPROVED: gettext_noop("approved by the leading group"),
+    BRANCH_DECIDED: gettext_noop("decided by the party branch"),
     PUBLISHED: gettext_noop("published"),
 }
 
@@ -54,16 +66,49 @@ E_RELEASE = gettext_noop(
 )
 E_FEEDBACK_CLOSED = gettext_noop("feedback is taken on published items only")
 E_ANSWERED = gettext_noop("this feedback has been answered already")
+E_OWN_TEXT = gettext_noop(
+    "%(actor)s drafted or edited this text, so another person must record the next step "
+    "(%(target)s)"
+)
+E_TWO_STEPS = gettext_noop(
+    "%(actor)s recorded the previous step (%(previous)s), so another person must record the "
+    "next one (%(target)s)"
+)
 
 
 def status_word(status: str) -> Term:
     return Term(STATUS_WORDS.get(status, status))
 
 
-def check_transition(current: str, target: str) -> None:
-    """drafted → office meeting → leading-group approval → published, one step at a time."""
-    if NEXT.get(current) != target:
+def chain(scope: str) -> dict[str, str]:
+    """The branch decides what is disclosed inside the party only; the office chain the rest."""
+    return BRANCH_NEXT if scope == INTERNAL else NEXT
+
+
+def next_status(scope: str, current: str) -> str | None:
+    return chain(scope).get(current)
+
+
+def check_transition(current: str, target: str, scope: str = EXTERNAL) -> None:
+    """One step at a time along the item's chain: drafted → office meeting → leading-group
+    approval → published; internal only: drafted → branch decision → published."""
+    if next_status(scope, current) != target:
         raise RuleError(E_TRANSITION, current=status_word(current), target=status_word(target))
+
+
+def check_separation(
+    *, current: str, target: str, steps: list[tuple[str, str]], actor: str
+) -> None:
+    """``steps`` are (status, actor) of the chain under way (since the last publication, the
+    drafting and every edit included), oldest first. Who drafted or edited the text does not
+    record the step after drafted; nobody records the step after their own."""
+    if current == DRAFTED:
+        if actor in {who for status, who in steps if status == DRAFTED}:
+            raise RuleError(E_OWN_TEXT, actor=actor, target=status_word(target))
+    elif steps and steps[-1][1] == actor:
+        raise RuleError(
+            E_TWO_STEPS, actor=actor, previous=status_word(current), target=status_word(target)
+        )
 
 
 def check_revisable(current: str) -> None:
@@ -160,3 +205,33 @@ def calendar(
             entries.append(CalendarEntry(key, timeliness, status, None, False, True))
     entries.sort(key=lambda e: (not e.overdue, e.due or day, str(e.key)))
     return day, entries
+
+
+# --------------------------------------------------------------------------- tracking codes
+
+# A feedback writer gets a tracking code once, like a receipt, and reads the answer with it
+# later without signing in. 12 characters of a 31-letter alphabet without look-alikes (no
+# 0/O, 1/I/L): 59 bits; lookups are rate-limited per address. Only a digest is stored.
+TRACKING_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
+TRACKING_LENGTH = 12
+
+
+def tracking_normalise(code: str) -> str:
+    """What a person typed → the code: case, spaces and hyphens do not matter, nor full-width
+    letters typed with a Chinese input method (ＡＢＣＤ－２３４５)."""
+    text = unicodedata.normalize("NFKC", code).upper()
+    return "".join(ch for ch in text if ch.isascii() and ch.isalnum())
+
+
+def tracking_grouped(code: str) -> str:
+    """ABCD2345EFGH → ABCD-2345-EFGH, for reading out and copying."""
+    return "-".join(code[i : i + 4] for i in range(0, len(code), 4))
+
+
+def tracking_plausible(code: str) -> bool:
+    text = tracking_normalise(code)
+    return len(text) == TRACKING_LENGTH and all(ch in TRACKING_ALPHABET for ch in text)
+
+
+def tracking_digest(code: str) -> str:
+    return hashlib.sha256(tracking_normalise(code).encode("ascii")).hexdigest()
