@@ -162,7 +162,7 @@ def test_publishing_below_the_target_warns_and_needs_a_reason_then_prints_it(cas
     public = client_for(None).get(f"/registry/{cast.cleanup.code}/", headers=ZH)
     kept = public.content.decode()
     assert english_of(public, FIXTURE_WORDS) == []
-    assert "压减率 66.7%，低于 70.0% 的目标。公示理由： 上级同意保留甲项目" in kept
+    assert "压减率 66.7%，低于 70.0% 的目标。公示理由：上级同意保留甲项目" in kept
     assert "中共中央《通知》（中发〔2000〕1号）" in kept
     assert "上级同意保留甲项目" in page_of(cast)
     book = client_for(cast.alice).get(f"/staff/registry/{cast.cleanup.code}/statistics.xlsx")
