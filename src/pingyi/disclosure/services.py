@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import datetime as dt
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
@@ -252,22 +254,37 @@ def feedback_leave(
 def feedback_answer(
     *, feedback: Feedback, answer: str, actor: str, now: dt.datetime | None = None
 ) -> Feedback:
+    """The office answers feedback once; its writer reads the answer by the tracking code."""
+    return _answer(
+        feedback,
+        answer=answer,
+        actor=actor,
+        action="disclosure.feedback.answered",
+        data=lambda f: {"item": f.item_id},
+        now=now,
+    )
+
+
+def _answer[L: (Feedback, Opinion)](
+    letter: L,
+    *,
+    answer: str,
+    actor: str,
+    action: str,
+    data: Callable[[L], dict[str, Any]],
+    now: dt.datetime | None,
+) -> L:
+    """Feedback and the opinion box are answered alike: once, with a text, audited."""
     moment = now or timezone.now()
     if not answer.strip():
         raise RuleError(E_ANSWER_EMPTY)
     with transaction.atomic():
-        locked = Feedback.objects.select_for_update().get(pk=feedback.pk)
+        locked = type(letter).objects.select_for_update().get(pk=letter.pk)
         if locked.answered_at is not None:
             raise RuleError(rules.E_ANSWERED)
         locked.answer, locked.answered_by, locked.answered_at = answer.strip(), actor, moment
         locked.save(update_fields=["answer", "answered_by", "answered_at"])
-        audit_log(
-            actor=actor,
-            action="disclosure.feedback.answered",
-            obj=locked,
-            data={"item": locked.item_id},
-            now=moment,
-        )
+        audit_log(actor=actor, action=action, obj=locked, data=data(locked), now=moment)
     return locked
 
 
@@ -320,20 +337,11 @@ def opinion_answer(
     *, opinion: Opinion, answer: str, actor: str, now: dt.datetime | None = None
 ) -> Opinion:
     """The office answers a letter once; its writer reads the answer by the tracking code."""
-    moment = now or timezone.now()
-    if not answer.strip():
-        raise RuleError(E_ANSWER_EMPTY)
-    with transaction.atomic():
-        locked = Opinion.objects.select_for_update().get(pk=opinion.pk)
-        if locked.answered_at is not None:
-            raise RuleError(rules.E_ANSWERED)
-        locked.answer, locked.answered_by, locked.answered_at = answer.strip(), actor, moment
-        locked.save(update_fields=["answer", "answered_by", "answered_at"])
-        audit_log(
-            actor=actor,
-            action="disclosure.opinion.answered",
-            obj=locked,
-            data={"organization": locked.organization.code},
-            now=moment,
-        )
-    return locked
+    return _answer(
+        opinion,
+        answer=answer,
+        actor=actor,
+        action="disclosure.opinion.answered",
+        data=lambda o: {"organization": o.organization.code},
+        now=now,
+    )

@@ -17,7 +17,7 @@ from pingyi.accounts.actors import AccessDenied
 from pingyi.api_schema import StrictIn
 from pingyi.registry import selectors as sel
 from pingyi.registry import services
-from pingyi.registry.models import Cleanup
+from pingyi.registry.models import Cleanup, Project
 from pingyi.rules.errors import InputError, RuleError
 
 router = Router(tags=["registry"])
@@ -162,6 +162,15 @@ def _cleanup(request: HttpRequest, code: str) -> tuple[Cleanup, sel.Access]:
     return cleanup, sel.access_for(request.user, cleanup)
 
 
+def _project(request: HttpRequest, code: str, pk: int) -> tuple[Cleanup, sel.Access, Project]:
+    """The clean-up and one of its projects the user may see, else 404."""
+    cleanup, access = _cleanup(request, code)
+    project = sel.projects_for(cleanup, access).filter(pk=pk).first()
+    if project is None:
+        raise Http404
+    return cleanup, access, project
+
+
 def _project_out(row: sel.ProjectRow) -> dict[str, Any]:
     return {
         "id": row.project.pk,
@@ -238,10 +247,7 @@ def registry_cleanups_projects(request: HttpRequest, code: str) -> Status[Any]:
 def registry_projects_decide(
     request: HttpRequest, code: str, pk: int, payload: DecisionIn
 ) -> Status[Any]:
-    cleanup, access = _cleanup(request, code)
-    project = sel.projects_for(cleanup, access).filter(pk=pk).first()
-    if project is None:
-        raise Http404
+    cleanup, access, project = _project(request, code, pk)
     if not access.may_decide(cleanup, project):
         raise AccessDenied
     target = None
@@ -314,10 +320,7 @@ def registry_kept_list(request: HttpRequest, code: str) -> Status[Any]:
 
 def _project_of(request: HttpRequest, code: str, pk: int) -> tuple[Cleanup, Any]:
     """The user's project of the clean-up that the user may decide, else 404 / 403."""
-    cleanup, access = _cleanup(request, code)
-    project = sel.projects_for(cleanup, access).filter(pk=pk).first()
-    if project is None:
-        raise Http404
+    cleanup, access, project = _project(request, code, pk)
     if not access.may_decide(cleanup, project):
         raise AccessDenied
     return cleanup, project
@@ -431,10 +434,7 @@ def registry_projects_documents_add(
     request: HttpRequest, code: str, pk: int, payload: DocumentIn
 ) -> Status[Any]:
     """Attaches a basis document (title, number, issuer; the file goes through the page)."""
-    cleanup, access = _cleanup(request, code)
-    project = sel.projects_for(cleanup, access).filter(pk=pk).first()
-    if project is None:
-        raise Http404
+    cleanup, access, project = _project(request, code, pk)
     if not access.may_register(project.unit):
         raise AccessDenied
     try:
