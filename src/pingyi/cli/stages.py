@@ -8,7 +8,7 @@ import argparse
 import json
 from typing import Any
 
-from pingyi.cli import CommandError, _, _day, _out
+from pingyi.cli.io import CommandError, _, day, out
 
 
 def _campaign(code: str) -> Any:
@@ -39,16 +39,16 @@ def cmd_stages_board(args: argparse.Namespace) -> int:
     board = stage_board(_campaign(args.campaign), today=args.today or timezone.localdate())
     data = board_to_json(board)
     if args.json:
-        _out(json.dumps(data, ensure_ascii=False, indent=2))
+        out(json.dumps(data, ensure_ascii=False, indent=2))
         return 0
     from pingyi.rules.stages import LABELS
 
-    _out(_("stage board of %(code)s on %(day)s") % {"code": data["campaign"], "day": data["today"]})
+    out(_("stage board of %(code)s on %(day)s") % {"code": data["campaign"], "day": data["today"]})
     work = [c for c in board.columns if c.work]
-    _out("\t".join([_("unit"), *(c.label for c in work)]))
+    out("\t".join([_("unit"), *(c.label for c in work)]))
     for row in board.rows:
         states = [_(LABELS[c.state]) for c in row.cells if c.state is not None]
-        _out("\t".join([f"{row.unit.code} {row.unit.name}", *states]))
+        out("\t".join([f"{row.unit.code} {row.unit.name}", *states]))
     return 0
 
 
@@ -61,7 +61,7 @@ def cmd_stages_approve(args: argparse.Namespace) -> int:
     campaign = _campaign(args.campaign)
     for pledge in _units(campaign, args, Pledge, rules.SUBMITTED):
         pledge_approve(pledge=pledge, actor=Actor.operator(), today=args.today)
-        _out(_("%(unit)s: pledges approved and published") % {"unit": pledge.unit.code})
+        out(_("%(unit)s: pledges approved and published") % {"unit": pledge.unit.code})
     return 0
 
 
@@ -74,7 +74,7 @@ def cmd_stages_return(args: argparse.Namespace) -> int:
     args.all = False
     for pledge in _units(campaign, args, Pledge, ""):
         pledge_return(pledge=pledge, comment=args.comment, actor=Actor.operator())
-        _out(_("%(unit)s: pledges returned") % {"unit": pledge.unit.code})
+        out(_("%(unit)s: pledges returned") % {"unit": pledge.unit.code})
     return 0
 
 
@@ -87,7 +87,7 @@ def cmd_stages_receive(args: argparse.Namespace) -> int:
     campaign = _campaign(args.campaign)
     for report in _units(campaign, args, SelfInspection, rules.FILED):
         inspection_receive(report=report, actor=Actor.operator(), today=args.today)
-        _out(_("%(unit)s: self-inspection report received") % {"unit": report.unit.code})
+        out(_("%(unit)s: self-inspection report received") % {"unit": report.unit.code})
     return 0
 
 
@@ -104,7 +104,7 @@ def cmd_stages_owner(args: argparse.Namespace) -> int:
         role=role,
         actor=Actor.operator(),
     )
-    _out(
+    out(
         _("%(user)s: %(role)s of %(unit)s.")
         % {"user": grant.user.get_username(), "role": grant.get_role_display(),
            "unit": grant.unit_code}
@@ -119,7 +119,7 @@ def add_stages_commands(sub: Any) -> None:
     ssub = stages.add_subparsers(dest="action", required=True)
     p = ssub.add_parser("board", help=_("each unit in each stage on a day"))
     p.add_argument("campaign", help=_("campaign code"))
-    p.add_argument("--today", type=_day, help=_("the day to count from (YYYY-MM-DD)"))
+    p.add_argument("--today", type=day, help=_("the day to count from (YYYY-MM-DD)"))
     p.add_argument("--json", action="store_true", help=_("print the board as JSON"))
     p.set_defaults(func=cmd_stages_board, db=True)
     for name, func, text in (
@@ -130,7 +130,7 @@ def add_stages_commands(sub: Any) -> None:
         p.add_argument("campaign", help=_("campaign code"))
         p.add_argument("units", nargs="*", metavar="UNIT", help=_("unit codes"))
         p.add_argument("--all", action="store_true", help=_("every unit waiting"))
-        p.add_argument("--today", type=_day, help=_("the day recorded (YYYY-MM-DD)"))
+        p.add_argument("--today", type=day, help=_("the day recorded (YYYY-MM-DD)"))
         p.set_defaults(func=func, db=True)
     p = ssub.add_parser("return", help=_("return submitted service pledges with a comment"))
     p.add_argument("campaign", help=_("campaign code"))
