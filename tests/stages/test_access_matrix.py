@@ -18,8 +18,8 @@ from django.db import transaction
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 
+from pingyi import evidence
 from pingyi.accounts.actors import Actor
-from pingyi.rectification import evidence
 from pingyi.stages.services import brief_save, inspection_file, pledge_approve, pledge_save
 from tests.chinese import FIXTURE_WORDS, ZH, english_of
 from tests.stages.conftest import PDF, Cast
