@@ -14,8 +14,7 @@ from dataclasses import dataclass
 from django.db.models import F, QuerySet
 from django.utils.translation import gettext as _
 
-from pingyi.accounts.models import Role
-from pingyi.accounts.selectors import READ, RUN, AnyUser, organizations_for, role_in
+from pingyi.accounts.selectors import READ, AnyUser, organizations_for, role_in
 from pingyi.campaigns.models import Organization
 from pingyi.disclosure.models import Feedback, Item, Opinion, Status, Version
 from pingyi.rules import disclosure as rules
@@ -31,16 +30,6 @@ def items_for(user: AnyUser, roles: tuple[str, ...] = READ) -> QuerySet[Item]:
 
 def is_member(user: AnyUser, organization: Organization) -> bool:
     return role_in(user, organization) is not None
-
-
-def may_advance(role: str | None, target: str) -> bool:
-    """Staff take an item to the office meeting and publish it; the leading group's approval,
-    and the party branch's decision on an internal item, are recorded by an administrator (who
-    answers for the leading group's office and the branch committee). Separation of duties is
-    the services' rule, on top of this."""
-    if target in (rules.APPROVED, rules.BRANCH_DECIDED):
-        return role == Role.ADMIN
-    return role in RUN
 
 
 def chain_steps(item: Item) -> list[tuple[str, str]]:
