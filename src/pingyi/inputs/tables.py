@@ -402,14 +402,14 @@ def _read_csv_any(path: Path, label: str, *, utf8: bool = False) -> Table:
     if utf8 or csv_encoding(path, label) == CSV_ENCODINGS[0]:
         return _read_csv(path, label)
     with tempfile.TemporaryDirectory(prefix="pingyi-csv-") as folder:
-        utf8 = Path(folder, "utf8.csv")
+        copy = Path(folder, "utf8.csv")
         with (
             path.open("r", encoding=CSV_ENCODINGS[1], newline="") as source,
-            utf8.open("w", encoding="utf-8", newline="") as target,
+            copy.open("w", encoding="utf-8", newline="") as target,
         ):
             while text := source.read(1 << 20):
                 target.write(text)
-        return _read_csv(utf8, label)
+        return _read_csv(copy, label)
 
 
 def _clean_header(raw: list[str], label: str, row: int = 1, left: int = 0) -> list[str]:
