@@ -231,10 +231,10 @@ def _stage_todos(user: AnyUser, today: dt.date) -> list[Todo]:
             text = _("%(unit)s: the self-inspection report awaits filing")
             todos.append(Todo(text % {"unit": unit.name}, url, 1))
     offices = organizations_for(user, RUN)
-    for campaign in Campaign.objects.filter(series__organization__in=offices).exclude(
+    campaigns = Campaign.objects.filter(series__organization__in=offices).exclude(
         status=CampaignStatus.FINAL
-    ):
-        n = stages.submitted_pledges(campaign).count() + stages.filed_reports(campaign).count()
+    )
+    for campaign, n in stages.filings_awaiting_office(campaigns):
         if n:
             text = ngettext(
                 "%(name)s: %(n)s stage filing awaits the office",
