@@ -46,8 +46,9 @@ def assert_pinned(
 
     ``grow`` may return another address to measure (the same page of a larger campaign, say).
     Each address is rendered once first so that per-process caches (content types, layouts)
-    are warm; the Django cache is emptied before each measured render. With ``grows`` (the default) the page must also get longer: the rows were added
-    where the page shows them, so the comparison means something.
+    are warm; the Django cache is emptied before each measured render. With ``grows`` (the
+    default) the page must also get longer: the rows were added where the page shows them, so
+    the comparison means something.
     """
     page_queries(client, url, status)
     few_page, few = page_queries(client, url, status)
