@@ -13,7 +13,7 @@ from pingyi.campaigns.models import Campaign
 from pingyi.campaigns.services import unit_add
 from pingyi.voting.services import token_issue
 from tests.db.conftest import STAFF, make_campaign
-from tests.notices.conftest import closed_campaign
+from tests.notices.conftest import closed_campaign, profile
 from tests.queries import assert_pinned
 from tests.web.conftest import Cast, client_for
 
@@ -21,15 +21,6 @@ pytestmark = pytest.mark.django_db
 
 FEW = 2
 MANY = 20
-
-
-def profile(count: int) -> dict[str, tuple[int, int, int]]:
-    """``count`` units in each of the three categories (F1 vetoed), with spread results."""
-    return {
-        f"{letter}{n}": (10 - n % 7, n % 7 // 2, n % 7 - n % 7 // 2)
-        for letter in "LVF"
-        for n in range(1, count + 1)
-    }
 
 
 def closed(folder: Path, count: int, series: str) -> Campaign:
