@@ -202,6 +202,7 @@ def units_for(user: AnyUser) -> QuerySet[Unit]:
     return (
         Unit.objects.filter(query)
         .select_related("campaign", "campaign__series", "pledge", "self_inspection")
+        .prefetch_related("campaign__stages")  # each unit's stage dates: one query for all
         .order_by("-campaign__year", "campaign__code", "position")
     )
 
