@@ -225,16 +225,18 @@ def _stage_todos(user: AnyUser, today: dt.date) -> list[Todo]:
         if pledge is None or pledge.status in (stage_rules.DRAFT, stage_rules.RETURNED):
             text = _("%(unit)s: the service pledges await drafting and submission")
             todos.append(Todo(text % {"unit": unit.name}, url, 1))
-        stage = unit.campaign.stages.filter(kind=StageKind.SELF_INSPECTION).first()
+        stage = next(  # the dates come with the units (stages.units_for): no query per unit
+            (s for s in unit.campaign.stages.all() if s.kind == StageKind.SELF_INSPECTION), None
+        )
         report = getattr(unit, "self_inspection", None)
         if report is None and stage is not None and stage.starts_on <= today:
             text = _("%(unit)s: the self-inspection report awaits filing")
             todos.append(Todo(text % {"unit": unit.name}, url, 1))
     offices = organizations_for(user, RUN)
-    for campaign in Campaign.objects.filter(series__organization__in=offices).exclude(
+    campaigns = Campaign.objects.filter(series__organization__in=offices).exclude(
         status=CampaignStatus.FINAL
-    ):
-        n = stages.submitted_pledges(campaign).count() + stages.filed_reports(campaign).count()
+    )
+    for campaign, n in stages.filings_awaiting_office(campaigns):
         if n:
             text = ngettext(
                 "%(name)s: %(n)s stage filing awaits the office",

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 
 from pingyi.accounts.selectors import AnyUser
 from pingyi.campaigns.models import Campaign, CampaignStage, StageKind, Unit
@@ -173,6 +173,22 @@ def filed_reports(campaign: Campaign) -> QuerySet[SelfInspection]:
     ).select_related("unit")
 
 
+def filings_awaiting_office(campaigns: QuerySet[Campaign]) -> list[tuple[Campaign, int]]:
+    """Each of ``campaigns`` with its submitted pledges and filed self-inspection reports
+    (what awaits the office on its stage board), counted in one query for them all."""
+    counted = campaigns.annotate(
+        pledges_waiting=Count(
+            "units__pledge", filter=Q(units__pledge__status=rules.SUBMITTED), distinct=True
+        ),
+        reports_waiting=Count(
+            "units__self_inspection",
+            filter=Q(units__self_inspection__status=rules.FILED),
+            distinct=True,
+        ),
+    ).order_by("-year", "code")
+    return [(c, c.pledges_waiting + c.reports_waiting) for c in counted]
+
+
 def units_for(user: AnyUser) -> QuerySet[Unit]:
     """The units of every campaign where the user is the unit's owner or member."""
     if not user.is_authenticated:
@@ -186,6 +202,7 @@ def units_for(user: AnyUser) -> QuerySet[Unit]:
     return (
         Unit.objects.filter(query)
         .select_related("campaign", "campaign__series", "pledge", "self_inspection")
+        .prefetch_related("campaign__stages")  # each unit's stage dates: one query for all
         .order_by("-campaign__year", "campaign__code", "position")
     )
 
