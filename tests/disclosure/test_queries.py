@@ -10,7 +10,7 @@ from django.test import Client
 from pingyi.disclosure.models import Item
 from pingyi.disclosure.services import feedback_answer, feedback_leave, opinion_leave
 from pingyi.rules import disclosure as d
-from tests.disclosure.conftest import Cast, draft, publish
+from tests.disclosure.conftest import Cast, as_, draft, publish
 from tests.queries import assert_pinned
 from tests.web.conftest import client_for
 
@@ -32,7 +32,7 @@ def feedback(item: Item, count: int) -> None:
     for n in range(count):
         left = feedback_leave(item=item, text=f"第{n}条意见：请补充明细").feedback
         if n % 2:
-            feedback_answer(feedback=left, answer="已补充", actor="alice")
+            feedback_answer(feedback=left, answer="已补充", actor=as_("alice"))
 
 
 @pytest.mark.parametrize(

@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 from django.test import Client
 
-from pingyi.rectification.evidence import Upload
+from pingyi.evidence import Upload
 from pingyi.registry.models import Cleanup
 from pingyi.registry.services import (
     basis_document_add,

@@ -9,9 +9,9 @@ import pytest
 from django.contrib.auth.models import User
 from django.test import Client
 
+from pingyi import evidence
 from pingyi.accounts.actors import Actor
 from pingyi.campaigns.models import Campaign
-from pingyi.rectification import evidence
 from pingyi.rules.tally import UnitSpec
 from pingyi.stages.services import (
     brief_save,
