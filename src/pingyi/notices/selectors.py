@@ -77,7 +77,8 @@ def notice_public_get(code: str) -> Notice | None:
     """A notice by its public code; a NUL in a code (PostgreSQL refuses one) finds nothing."""
     if "\x00" in code:
         return None
-    return _notices().filter(code=code).first()
+    # a code is unique: no ordering to compile (every public page asks)
+    return next(iter(_notices().filter(code=code).order_by()[:1]), None)
 
 
 def grade_counts(entries: list[NoticeEntry]) -> list[tuple[str, int]]:
