@@ -77,8 +77,10 @@ def notice_public_get(code: str) -> Notice | None:
     """A notice by its public code; a NUL in a code (PostgreSQL refuses one) finds nothing."""
     if "\x00" in code:
         return None
-    # a code is unique: no ordering to compile (every public page asks)
-    return next(iter(_notices().filter(code=code).order_by()[:1]), None)
+    # Every public page asks: the campaign alone beside it (its code and scheme are shown),
+    # and a code is unique: no ordering to compile.
+    found = Notice.objects.select_related("campaign").filter(code=code).order_by()[:1]
+    return next(iter(found), None)
 
 
 def grade_counts(entries: list[NoticeEntry]) -> list[tuple[str, int]]:

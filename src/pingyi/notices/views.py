@@ -158,12 +158,13 @@ class StoredPage:
         return cls(tuple(parts), tuple(holes))
 
     def answer(self, request: HttpRequest, head: str) -> HttpResponse:
-        """The page for this request: its head, and CSRF tokens as ``{% csrf_token %}``
-        gives them (and sets the cookie as it does)."""
+        """The page for this request: its head, and a CSRF token as ``{% csrf_token %}``
+        gives one (masked anew for this answer; the cookie set as it does) in every form."""
         printed = head.encode()  # hexadecimal: nothing to escape
+        token = get_token(request).encode() if False in self.holes else b""
         out = [self.parts[0]]
         for hole, part in zip(self.holes, self.parts[1:], strict=True):
-            out += (printed if hole else get_token(request).encode(), part)
+            out += (printed if hole else token, part)
         return HttpResponse(b"".join(out))
 
 
