@@ -39,6 +39,7 @@ from pingyi.notices.selectors import (
     notice_public_get,
     notice_public_list,
     notice_public_page,
+    notice_public_read,
     objection_by_tracking,
     objection_choices,
 )
@@ -173,7 +174,9 @@ def _stored_key(request: HttpRequest, notice: Notice, number: int, shown: tuple[
     the notice as it stands (its revision moves with its results), the live counts, the
     committee, the language, the address its language switch returns to."""
     fields = [getattr(notice, f.attname) for f in Notice._meta.concrete_fields]
-    campaign = notice.campaign.code if notice.campaign else ""
+    campaign = getattr(notice, "campaign_code", None)
+    if campaign is None:  # a notice read by the ORM (a refused objection's page)
+        campaign = notice.campaign.code if notice.campaign else ""
     zone = timezone.get_current_timezone_name()
     text = repr((fields, campaign, shown, number, request.path, get_language(), zone))
     return f"pingyi:notice-page:{notice.pk}:{hashlib.blake2b(text.encode()).hexdigest()}"
@@ -208,7 +211,7 @@ def _page(
     head = audit_head()
     live = notice_live_counts(notice)
     # the units' published service pledges (服务承诺), beside their results
-    pledges = notice.campaign is not None and published_pledge_count(notice.campaign)
+    pledges = notice.campaign_id is not None and published_pledge_count(notice.campaign_id)
     open_for_objections = (
         notice.status == NoticeStatus.ON_NOTICE and notice.opens_at <= now < notice.ends_at
     )
@@ -258,7 +261,10 @@ def _not_modified(etag: str) -> HttpResponse:
 
 
 def notice_page(request: HttpRequest, code: str) -> HttpResponse:
-    return _page(request, _notice(code), committee=_committee(request))
+    notice = notice_public_read(code)
+    if notice is None:
+        raise Http404
+    return _page(request, notice, committee=_committee(request))
 
 
 @require_POST
