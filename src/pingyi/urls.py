@@ -5,6 +5,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from pingyi.api import api
+from pingyi.stages import opinion_views
 from pingyi.web import consequence_views, health, staff_views, vote_views
 
 handler500 = "pingyi.web.middleware.handler500"  # an outage outside a view: still a 503
@@ -18,6 +19,10 @@ urlpatterns = [
     path("v/submit", vote_views.submit, name="vote-submit"),
     path("v/done", vote_views.done, name="vote-done"),
     path("receipt/", vote_views.receipt, name="receipt"),
+    # the opinion form (征求意见表) with its code: no login, no code in a URL
+    path("o/", opinion_views.opinion_start, name="opinion-start"),
+    path("o/send", opinion_views.opinion_send_view, name="opinion-send"),
+    path("o/done", opinion_views.opinion_done, name="opinion-done"),
     path("accounts/login/", staff_views.Login.as_view(), name="login"),
     path("accounts/logout/", staff_views.logout_view, name="logout"),
     path("staff/", staff_views.home, name="staff-home"),

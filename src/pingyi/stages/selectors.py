@@ -17,11 +17,23 @@ from pingyi.campaigns.models import Campaign, CampaignStage, StageKind, Unit
 from pingyi.rectification.models import UnitAccess
 from pingyi.rules import stages as rules
 from pingyi.rules.errors import RuleError, gettext_noop
-from pingyi.stages.models import Brief, Pledge, SelfInspection
+from pingyi.stages.models import (
+    Brief,
+    FeedbackStatus,
+    OpinionFeedback,
+    Pledge,
+    RectificationReport,
+    SelfInspection,
+)
 
 E_NOT_PUBLIC = gettext_noop("no public page for campaign %(code)r")
 
-WORK = (StageKind.PLEDGES, StageKind.SELF_INSPECTION)
+WORK = (
+    StageKind.PLEDGES,
+    StageKind.SELF_INSPECTION,
+    StageKind.OPINIONS,  # done: the office fed the unit's opinions back
+    StageKind.RECTIFICATION,  # done: every opinion answered, the report received
+)
 
 
 @dataclass(frozen=True)
@@ -76,11 +88,17 @@ def stage_columns(campaign: Campaign, *, today: dt.date) -> list[Column]:
 def stage_board(campaign: Campaign, *, today: dt.date) -> Board:
     """Units × the six stages on ``today``; three queries whatever the number of units."""
     columns = stage_columns(campaign, today=today)
-    units = list(campaign.units.select_related("pledge", "self_inspection").order_by("position"))
+    units = list(
+        campaign.units.select_related(
+            "pledge", "self_inspection", "opinion_feedback", "rectification_report"
+        ).order_by("position")
+    )
     rows = []
     for unit in units:
         pledge: Pledge | None = getattr(unit, "pledge", None)
         report: SelfInspection | None = getattr(unit, "self_inspection", None)
+        feedback: OpinionFeedback | None = getattr(unit, "opinion_feedback", None)
+        rectified: RectificationReport | None = getattr(unit, "rectification_report", None)
         done = {
             StageKind.PLEDGES.value: (
                 pledge is not None and pledge.status == rules.APPROVED,
@@ -89,6 +107,14 @@ def stage_board(campaign: Campaign, *, today: dt.date) -> Board:
             StageKind.SELF_INSPECTION.value: (
                 report is not None and report.status == rules.RECEIVED,
                 report.status if report else "",
+            ),
+            StageKind.OPINIONS.value: (
+                feedback is not None and feedback.status == FeedbackStatus.FED_BACK,
+                feedback.status if feedback else "",
+            ),
+            StageKind.RECTIFICATION.value: (
+                rectified is not None and rectified.status == rules.RECEIVED,
+                rectified.status if rectified else "",
             ),
         }
         cells = []
@@ -196,3 +222,9 @@ def unit_get(campaign: Campaign, code: str) -> Unit | None:
         .filter(code=code.replace("\x00", ""))
         .first()
     )
+
+
+def filed_rectification_reports(campaign: Campaign) -> QuerySet[RectificationReport]:
+    return RectificationReport.objects.filter(
+        unit__campaign=campaign, status=rules.FILED
+    ).select_related("unit")
