@@ -227,8 +227,8 @@ class OpinionRound(models.Model):
 
 
 class OpinionSource(models.TextChoices):
-    ONLINE = opinion_rules.ONLINE, _("Online")
-    PAPER = opinion_rules.PAPER, _("Paper")
+    ONLINE = opinion_rules.ONLINE, pgettext_lazy("opinion source", "Sent online")
+    PAPER = opinion_rules.PAPER, pgettext_lazy("opinion source", "Paper form")
 
 
 class OpinionStatus(models.TextChoices):

@@ -8,7 +8,7 @@ files the rectification report. Opinion ids are given as strings (they are 62-bi
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
 from django.http import Http404, HttpRequest
 from django.utils.translation import gettext as _
@@ -45,9 +45,14 @@ class Error(Schema):
     detail: str
 
 
+UnitCode = Annotated[str, Field(max_length=60)]  # campaigns.Unit.code
+OpinionText = Annotated[str, Field(max_length=rules.MAX_TEXT)]
+OpinionId = Annotated[str, Field(max_length=20)]
+
+
 class FormIn(StrictIn):
     token: str = Field(max_length=60)
-    opinions: dict[str, str] = Field(max_length=rules.MAX_ENTRIES)
+    opinions: dict[UnitCode, OpinionText] = Field(max_length=rules.MAX_ENTRIES)
 
 
 class SortIn(StrictIn):
@@ -58,8 +63,8 @@ class SortIn(StrictIn):
 
 class FoldIn(StrictIn):
     into: str = Field(max_length=20)
-    opinions: list[str] = Field(max_length=500)
-    how: str = Field(rules.MERGED, pattern="^(merged|duplicate)$")
+    opinions: list[OpinionId] = Field(max_length=500)
+    duplicate: bool = False  # true: they repeat it; false: merged into it
     wording: str | None = Field(None, max_length=4000)
 
 
@@ -217,7 +222,8 @@ def stages_opinions_fold(
     into = _opinion(found, payload.into)
     folded = [_opinion(found, pk) for pk in payload.opinions]
     return _rule(lambda: _opinion_out(opinions_fold(
-        opinions=folded, into=into, status=payload.how, wording=payload.wording,
+        opinions=folded, into=into,
+        status=rules.DUPLICATE if payload.duplicate else rules.MERGED, wording=payload.wording,
         actor=Actor.of(request.user)), True))  # fmt: skip
 
 
