@@ -173,3 +173,53 @@ def test_the_cli_imports_paper_forms_and_exports_the_summaries(
     rows = list(load_workbook(target)["意见明细"].iter_rows(values_only=True))
     assert rows[0] == ("单位编码", "类别", "状态", "意见", "反馈措辞", "整改措施", "答复日期")
     assert sorted(r[3] for r in rows[1:]) == ["态度差", "慢"]
+
+
+def test_the_office_downloads_codes_once_and_each_opens_the_form(cast: Cast) -> None:
+    _collecting_today(cast)
+    url = f"/staff/c/{cast.campaign.code}/opinions/codes"
+    response = _client(cast.alice).post(url, {"count": "3"})
+    assert response.status_code == 200 and response["Cache-Control"] == "private, no-store"
+    lines = response.content.decode("utf-8-sig").splitlines()
+    assert lines[0] == "序号,意见表代码" and len(lines) == 4
+    code = lines[1].split(",")[1]
+    form = Client(headers=ZH).post("/o/", {"code": code}, headers=ZH)
+    assert form.status_code == 200 and 'name="op_L1"' in form.content.decode()
+    assert _client(cast.bob).post(url, {"count": "3"}).status_code == 403  # a viewer
+
+
+def test_the_owner_is_told_which_fed_back_opinions_await_measures(cast: Cast) -> None:
+    from pingyi.inputs.opinion_files import PaperOpinion, PaperOpinions
+    from pingyi.stages.opinion_services import (
+        feedback_save,
+        opinion_answer,
+        opinion_sort,
+        opinions_close,
+        opinions_import,
+    )
+    from pingyi.web.todo import todos_for
+
+    alice = Actor.of(cast.alice)
+    rows = [PaperOpinion(2, "P1", "L1", "law", "执法不规范"), PaperOpinion(3, "P2", "L1", "", "慢")]
+    opinions_import(campaign=cast.campaign, paper=PaperOpinions("p.xlsx", rows), actor=alice)
+    for opinion in Opinion.objects.select_related("unit", "campaign"):
+        opinion_sort(opinion=opinion, category="law", actor=alice)
+    opinions_close(campaign=cast.campaign, actor=alice)
+    today = dt.date(2026, 7, 2)
+
+    def texts() -> list[str]:
+        return [t.text for t in todos_for(cast.olga, today=today) if "反馈意见" in t.text]
+
+    with translation_zh():
+        assert texts() == []
+        feedback_save(unit=cast.l1, summary="汇总", send=True, actor=alice)
+        assert texts() == ["组织部：2 条反馈意见待答复整改措施"]
+        opinion_answer(opinion=Opinion.objects.get(form_no="P1"), measures="规范执法",
+                       actor=Actor.of(cast.olga))  # fmt: skip
+        assert texts() == ["组织部：1 条反馈意见待答复整改措施"]
+
+
+def translation_zh() -> Any:
+    from django.utils import translation
+
+    return translation.override("zh-hans")

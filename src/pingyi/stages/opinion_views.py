@@ -105,7 +105,11 @@ def opinion_send_view(request: HttpRequest) -> HttpResponse:
     except CodeRefused as exc:
         return _refused(request, exc)
     except RuleError as exc:
-        campaign = opinion_code_campaign(code=code)
+        # The form again with what was written and a note; the code is still unused.
+        try:
+            campaign = opinion_code_campaign(code=code)
+        except CodeRefused as refused:
+            return _refused(request, refused)
         context = {**_form_context(campaign, code, dict(entries)), "error": exc.message(_)}
         return render(request, "pingyi/stages/opinion_form.html", context, status=400)
     done = redirect("opinion-done")
