@@ -142,7 +142,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
                 "django.template.context_processors.csp",
-                "pingyi.web.context.sections",
+                "pingyi.office.context.sections",
             ],
         },
     },

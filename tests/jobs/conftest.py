@@ -135,10 +135,10 @@ def finish_jobs() -> None:
     from contextlib import nullcontext
     from unittest import mock
 
+    from pingyi.jobs.execute import job_execute
     from pingyi.jobs.models import JobStatus
-    from pingyi.jobs.tasks import job_execute
 
-    with mock.patch("pingyi.jobs.tasks.ticking", lambda progress: nullcontext()):
+    with mock.patch("pingyi.jobs.execute.ticking", lambda progress: nullcontext()):
         for job_id in Job.objects.filter(status=JobStatus.QUEUED).values_list("pk", flat=True):
             job_execute(str(job_id), worker="test")
 

@@ -14,8 +14,9 @@ from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
 from pingyi.jobs import files
+from pingyi.jobs.execute import job_claim
 from pingyi.jobs.models import FileState, Job, JobStatus
-from pingyi.jobs.services import job_claim, jobs_recover
+from pingyi.jobs.services import jobs_recover
 from pingyi.voting.models import BallotToken, TokenBatch
 from pingyi.voting.selectors import collection_status
 from tests.jobs.conftest import Cast, client_for, run_worker, wait_for, worker_process

@@ -18,9 +18,9 @@ from django.db import transaction
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 
+from pingyi import evidence
 from pingyi.accounts.actors import Actor
 from pingyi.inputs.opinion_files import PaperOpinion, PaperOpinions
-from pingyi.rectification import evidence
 from pingyi.stages.models import Opinion
 from pingyi.stages.opinion_services import (
     feedback_save,

@@ -197,7 +197,7 @@ def test_the_owner_is_told_which_fed_back_opinions_await_measures(cast: Cast) ->
         opinions_close,
         opinions_import,
     )
-    from pingyi.web.todo import todos_for
+    from pingyi.office.todo import todos_for
 
     alice = Actor.of(cast.alice)
     rows = [PaperOpinion(2, "P1", "L1", "law", "执法不规范"), PaperOpinion(3, "P2", "L1", "", "慢")]

@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
+from pingyi import evidence
 from pingyi.accounts.actors import PUBLIC, AccessDenied, Actor
 from pingyi.audit.models import AuditEntry
-from pingyi.rectification import evidence
 from pingyi.rules import stages as rules
 from pingyi.rules.errors import RuleError
 from pingyi.stages import selectors

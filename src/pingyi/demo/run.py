@@ -124,7 +124,7 @@ def _describe(result: TallyResult) -> Iterator[str]:
 
 def demo_build(*, out: Path, seed: int, actor: str) -> Iterator[str]:
     """Builds (or finds) both demo campaigns and writes their reports into ``out``."""
-    from pingyi.exports.contract_json import write_atomic
+    from pingyi.exports.outputs import write_atomic
     from pingyi.exports.paper import write_ballot_form, write_entry_template
 
     out.mkdir(parents=True, exist_ok=True)

@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import json
-import os
 from fractions import Fraction
-from pathlib import Path
 from typing import Any
 
 from pingyi.rules.tally import TallyResult, published_rate, round_fraction
@@ -72,19 +70,3 @@ def previous_last_codes(data: Any) -> set[str]:
 
 def dumps(data: Any) -> str:
     return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
-
-
-def write_atomic(path: Path, writer: Any) -> None:
-    """Writes through a temporary file in the same folder, renamed only when complete.
-
-    ``writer`` is called with the temporary path; if it raises, nothing is left behind.
-    """
-    from pingyi.exports.outputs import stage
-
-    tmp = stage(path)
-    try:
-        writer(Path(tmp))
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise

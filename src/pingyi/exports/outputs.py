@@ -56,3 +56,17 @@ def write_files(writers: dict[Path, Callable[[Path], object]]) -> None:
         for tmp, _ in staged:
             Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def write_atomic(path: Path, writer: Any) -> None:
+    """Writes through a temporary file in the same folder, renamed only when complete.
+
+    ``writer`` is called with the temporary path; if it raises, nothing is left behind.
+    """
+    tmp = stage(path)
+    try:
+        writer(Path(tmp))
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise

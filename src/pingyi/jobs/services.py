@@ -33,10 +33,6 @@ logger = logging.getLogger("pingyi.jobs")
 MAX_ATTEMPTS = 3
 KEEP_DAYS = 7  # reports and job records; a batch's ZIP waits for its download instead
 
-E_INTERNAL = gettext_noop(
-    "The job stopped because of an internal error. Nothing was half-written. The details "
-    "are in the worker's log under job %(job)s."
-)
 E_LOST_TOO_OFTEN = gettext_noop(
     "The worker stopped %(n)s times while running this job; it was not started again. Check "
     "the worker's log, then start the job again."
@@ -80,50 +76,6 @@ def _queue(job: Job) -> None:
     result = run_job.enqueue(str(job.pk))
     Job.objects.filter(pk=job.pk).update(task_id=str(result.id))
     job.task_id = str(result.id)
-
-
-def job_claim(job_id: str, *, worker: str) -> Job | None:
-    """Marks a waiting job as running by ``worker``; None when it is not waiting (another
-    worker has it, or it ended)."""
-    now = timezone.now()
-    with transaction.atomic():
-        claimed = Job.objects.filter(pk=job_id, status=JobStatus.QUEUED).update(
-            status=JobStatus.RUNNING, worker=worker[:100], started_at=now, heartbeat_at=now
-        )
-        if not claimed:
-            return None
-        job = Job.objects.select_for_update().get(pk=job_id)
-        job.attempts += 1
-        job.save(update_fields=["attempts"])
-    return job
-
-
-def job_succeed(
-    job: Job, *, outcome: dict[str, Any], file_name: str = "", content_type: str = ""
-) -> None:
-    """The job is done; its output, if any, is already complete on disk."""
-    has_file = bool(file_name) and files.output_path(job.pk) is not None
-    Job.objects.filter(pk=job.pk, status=JobStatus.RUNNING).update(
-        status=JobStatus.DONE,
-        progress=100,
-        finished_at=timezone.now(),
-        outcome=outcome,
-        file_name=file_name if has_file else "",
-        content_type=content_type if has_file else "",
-        file_state=FileState.READY if has_file else FileState.NONE,
-    )
-
-
-def job_fail(job: Job, *, error: str, outcome: dict[str, Any] | None = None) -> None:
-    """The job failed; ``error`` is a sentence for the office, in the job's language."""
-    Job.objects.filter(pk=job.pk).update(
-        status=JobStatus.FAILED,
-        finished_at=timezone.now(),
-        error=error,
-        outcome=outcome or {},
-        file_state=FileState.NONE,
-    )
-    files.folder_remove(job.pk)
 
 
 def job_output_fetched(job: Job) -> bool:

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from pingyi.campaigns.models import Organization
 from pingyi.registry.models import (
     BasisKind,
+    Cleanup,
     Decision,
     Exclusion,
     Level,
@@ -16,6 +17,7 @@ from pingyi.registry.models import (
     Project,
     RegisteringUnit,
 )
+from pingyi.registry.selectors import Access, projects_for
 from pingyi.registry.services import CARRY_OVER, ProjectSpec
 from pingyi.rules import registry as rules
 
@@ -185,3 +187,16 @@ class PublishForm(forms.Form):
         label=_("Reason to publish below the target"), max_length=4000,
         widget=forms.Textarea(attrs={"rows": 3}), required=False,
     )  # fmt: skip
+
+
+def bulk_form(cleanup: Cleanup, access: Access, data: object = None) -> BulkDecisionForm:
+    """The projects the user may decide in the current round, in scope."""
+    projects = projects_for(cleanup, access).filter(exclusion="")
+    if cleanup.round in rules.UNIT_ROUNDS and not access.run:
+        projects = projects.filter(unit_id__in=access.units)
+    targets = cleanup.projects.filter(exclusion="").select_related("unit").order_by("id")
+    form = BulkDecisionForm(data, projects=projects, targets=targets)
+    if cleanup.round == rules.SELF_CHECK:  # no earlier round to carry over
+        decision = form.fields["decision"]
+        decision.choices = [c for c in BulkDecisionForm.CHOICES if c[0] != CARRY_OVER]  # type: ignore[attr-defined]
+    return form

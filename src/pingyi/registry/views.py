@@ -33,6 +33,7 @@ from pingyi.registry.forms import (
     ProjectForm,
     PublishForm,
     UnitForm,
+    bulk_form,
 )
 from pingyi.registry.models import Cleanup, Project, RegisteringUnit, Round
 from pingyi.registry.workbooks import write_form_template, write_statistics, write_stats_template
@@ -128,8 +129,6 @@ def cleanup_detail(request: HttpRequest, code: str) -> HttpResponse:
     if cleanup.round in rules.DECIDING_ROUNDS and (
         access.run or (cleanup.round in rules.UNIT_ROUNDS and access.units)
     ):
-        from pingyi.registry.views_cleanup import bulk_form
-
         context["bulk_form"] = bulk_form(cleanup, access)
         context["bulk_ids"] = set(
             context["bulk_form"].fields["projects"].queryset.values_list("pk", flat=True)

@@ -12,11 +12,10 @@ from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from pingyi import evidence
 from pingyi.accounts.actors import AccessDenied
-from pingyi.rectification import evidence
-from pingyi.registry import selectors as sel
 from pingyi.registry import services
-from pingyi.registry.forms import BasisForm, BulkDecisionForm, ExclusionForm
+from pingyi.registry.forms import BasisForm, ExclusionForm, bulk_form
 from pingyi.registry.models import BasisDocument, Cleanup
 from pingyi.registry.views import _act, _actor, _cleanup, _project, _running, cleanup_url
 from pingyi.rules import registry as rules
@@ -47,19 +46,6 @@ def schedule_set(request: HttpRequest, code: str) -> HttpResponse:
         _("Deadlines saved."),
         cleanup_url(cleanup),
     )
-
-
-def bulk_form(cleanup: Cleanup, access: sel.Access, data: object = None) -> BulkDecisionForm:
-    """The projects the user may decide in the current round, in scope."""
-    projects = sel.projects_for(cleanup, access).filter(exclusion="")
-    if cleanup.round in rules.UNIT_ROUNDS and not access.run:
-        projects = projects.filter(unit_id__in=access.units)
-    targets = cleanup.projects.filter(exclusion="").select_related("unit").order_by("id")
-    form = BulkDecisionForm(data, projects=projects, targets=targets)
-    if cleanup.round == rules.SELF_CHECK:  # no earlier round to carry over
-        decision = form.fields["decision"]
-        decision.choices = [c for c in BulkDecisionForm.CHOICES if c[0] != services.CARRY_OVER]  # type: ignore[attr-defined]
-    return form
 
 
 @guarded

@@ -1,7 +1,7 @@
 """The work of the campaign's stages (seed 001 八): the public page of 宣传发动, each unit's
 service pledges (服务承诺) and its self-inspection report (自查自纠).
 
-Files lie under PINGYI_HOME/media/evidence (rectification.evidence, same checks and limits),
+Files lie under PINGYI_HOME/media/evidence (pingyi.evidence, same checks and limits),
 served only through the stage pages: a pledge's file to the public once it is approved.
 """
 

@@ -20,6 +20,7 @@ from django.db import IntegrityError, connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from pingyi import evidence
 from pingyi.accounts.actors import Actor
 from pingyi.audit.services import audit_log, audit_log_parallel
 from pingyi.campaigns.models import Campaign, CampaignStage, StageKind, Unit
@@ -27,7 +28,6 @@ from pingyi.campaigns.selectors import campaign_scheme
 from pingyi.fields import random_id
 from pingyi.inputs.opinion_files import PaperOpinions, read_opinions
 from pingyi.inputs.tables import file_sha256
-from pingyi.rectification import evidence
 from pingyi.rules import opinions as rules
 from pingyi.rules import stages as stage_rules
 from pingyi.rules.errors import RuleError, gettext_noop

@@ -17,10 +17,10 @@ from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from pingyi import evidence
 from pingyi.accounts.actors import AccessDenied, Actor
 from pingyi.accounts.selectors import campaigns_for
 from pingyi.campaigns.models import Campaign, StageKind, Unit
-from pingyi.rectification import evidence
 from pingyi.rules import opinions as opinion_rules
 from pingyi.rules import stages as rules
 from pingyi.rules.errors import RuleError

@@ -14,7 +14,7 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from pingyi.cli import _, _actor, _day, _out
+from pingyi.cli.io import _, actor, day, out
 
 
 def cmd_calendar(args: argparse.Namespace) -> int:
@@ -22,7 +22,7 @@ def cmd_calendar(args: argparse.Namespace) -> int:
     from django.utils import timezone
 
     from pingyi.campaigns.models import Organization
-    from pingyi.cli import CommandError
+    from pingyi.cli.io import CommandError
     from pingyi.disclosure.models import Item
     from pingyi.disclosure.selectors import calendar_for
 
@@ -31,7 +31,7 @@ def cmd_calendar(args: argparse.Namespace) -> int:
         raise CommandError(_("no organization %(code)r") % {"code": args.org})
     today = args.today or timezone.localdate()
     day, rows = calendar_for(Item.objects.filter(organization=office), today)
-    _out(_("next disclosure day: %(day)s") % {"day": day.isoformat()})
+    out(_("next disclosure day: %(day)s") % {"day": day.isoformat()})
     for row in rows:
         if row.entry.overdue:
             state = _("OVERDUE")
@@ -40,7 +40,7 @@ def cmd_calendar(args: argparse.Namespace) -> int:
         else:
             state = _("due")
         due = row.entry.due.isoformat() if row.entry.due else "—"
-        _out(f"  {state}\t{due}\t{row.item.title}")
+        out(f"  {state}\t{due}\t{row.item.title}")
     return 0
 
 
@@ -49,7 +49,7 @@ def cmd_advance(args: argparse.Namespace) -> int:
     from django.contrib.auth import get_user_model
 
     from pingyi.accounts.selectors import role_in
-    from pingyi.cli import CommandError
+    from pingyi.cli.io import CommandError
     from pingyi.disclosure import selectors as sel
     from pingyi.disclosure import services
     from pingyi.disclosure.models import Item, Status
@@ -70,15 +70,15 @@ def cmd_advance(args: argparse.Namespace) -> int:
             % {"name": args.acting, "step": Status(target).label, "org": item.organization.name}
         )
     item = services.item_advance(
-        item=item, target=target, note=args.note or "", actor=user.get_username(), via=_actor()
+        item=item, target=target, note=args.note or "", actor=user.get_username(), via=actor()
     )
-    _out(_("item %(id)s is now: %(status)s") % {"id": item.pk, "status": Status(item.status).label})
+    out(_("item %(id)s is now: %(status)s") % {"id": item.pk, "status": Status(item.status).label})
     return 0
 
 
 def _office(code: str) -> Any:
     from pingyi.campaigns.models import Organization
-    from pingyi.cli import CommandError
+    from pingyi.cli.io import CommandError
 
     office = Organization.objects.filter(code=code).first()
     if office is None:
@@ -101,7 +101,7 @@ def cmd_open(args: argparse.Namespace) -> int:
         for o in Opinion.objects.filter(organization=office, answered_at__isnull=True)
     ]
     for at, key, subject, text in sorted(rows, key=lambda r: (r[0], r[1])):
-        _out(f"{key}\t{at:%Y-%m-%d %H:%M}\t{subject}\t{' '.join(text.split())}")
+        out(f"{key}\t{at:%Y-%m-%d %H:%M}\t{subject}\t{' '.join(text.split())}")
     return 0
 
 
@@ -110,7 +110,7 @@ def cmd_answer(args: argparse.Namespace) -> int:
     from django.contrib.auth import get_user_model
 
     from pingyi.accounts.selectors import RUN, role_in
-    from pingyi.cli import CommandError
+    from pingyi.cli.io import CommandError
     from pingyi.disclosure import services
     from pingyi.disclosure.models import Feedback, Opinion
 
@@ -130,12 +130,12 @@ def cmd_answer(args: argparse.Namespace) -> int:
         raise CommandError(
             _("%(name)s may not answer for %(org)s") % {"name": args.acting, "org": office.name}
         )
-    actor = user.get_username()
+    who = user.get_username()
     if isinstance(found, Feedback):
-        services.feedback_answer(feedback=found, answer=args.text, actor=actor)
+        services.feedback_answer(feedback=found, answer=args.text, actor=who)
     else:
-        services.opinion_answer(opinion=found, answer=args.text, actor=actor)
-    _out(_("answered %(what)s") % {"what": args.what})
+        services.opinion_answer(opinion=found, answer=args.text, actor=who)
+    out(_("answered %(what)s") % {"what": args.what})
     return 0
 
 
@@ -145,7 +145,7 @@ def add_disclosure_commands(sub: Any) -> None:
     dsub = disclosure.add_subparsers(dest="action", required=True)
     p = dsub.add_parser("calendar", help=_("what is due by the next disclosure day"))
     p.add_argument("--org", required=True, help=_("the office's code"))
-    p.add_argument("--today", type=_day, help=_("the day to count from (YYYY-MM-DD)"))
+    p.add_argument("--today", type=day, help=_("the day to count from (YYYY-MM-DD)"))
     p.set_defaults(func=cmd_calendar, db=True)
     p = dsub.add_parser("advance", help=_("record the next step of an item's approval chain"))
     p.add_argument("--item", type=int, required=True, help=_("the item's id"))

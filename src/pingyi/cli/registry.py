@@ -9,21 +9,21 @@ import json
 from pathlib import Path
 from typing import Any
 
-from pingyi.cli import _, _actor, _day, _out
+from pingyi.cli.io import _, actor, day, out
 
 
 def _unit(cleanup: Any, code: str | None) -> Any:
     from pingyi.registry.selectors import unit_get
 
     if code is None:
-        from pingyi.cli import CommandError
+        from pingyi.cli.io import CommandError
 
         raise CommandError(_("give --unit: the code of the registering unit"))
     return unit_get(cleanup=cleanup, code=code)
 
 
 def cmd_template(args: argparse.Namespace) -> int:
-    from pingyi.exports.contract_json import write_atomic
+    from pingyi.exports.outputs import write_atomic
     from pingyi.registry.selectors import cleanup_get
     from pingyi.registry.workbooks import write_form_template, write_stats_template
 
@@ -33,7 +33,7 @@ def cmd_template(args: argparse.Namespace) -> int:
     else:
         unit = _unit(cleanup, args.unit)
         write_atomic(args.out, lambda tmp: write_stats_template(tmp, cleanup=cleanup, unit=unit))
-    _out(_("wrote %(path)s") % {"path": args.out})
+    out(_("wrote %(path)s") % {"path": args.out})
     return 0
 
 
@@ -49,19 +49,19 @@ def cmd_import(args: argparse.Namespace) -> int:
     if args.kind == "form":
         registered = frozenset(names_of(unit))
         specs = read_registration_form(args.file, label, registered=registered)
-        done = services.projects_import(cleanup=cleanup, unit=unit, specs=specs, actor=_actor())
-        _out(_("registered %(count)s projects") % {"count": len(done)})
+        done = services.projects_import(cleanup=cleanup, unit=unit, specs=specs, actor=actor())
+        out(_("registered %(count)s projects") % {"count": len(done)})
         return 0
     rows = read_statistics_table(
         args.file, label, own=names_of(unit), targets=merge_targets(cleanup)
     )
-    decisions = services.decisions_import(cleanup=cleanup, rows=rows, actor=_actor())
-    _out(_("recorded %(count)s decisions") % {"count": len(decisions)})
+    decisions = services.decisions_import(cleanup=cleanup, rows=rows, actor=actor())
+    out(_("recorded %(count)s decisions") % {"count": len(decisions)})
     return 0
 
 
 def cmd_stats(args: argparse.Namespace) -> int:
-    from pingyi.exports.contract_json import write_atomic
+    from pingyi.exports.outputs import write_atomic
     from pingyi.registry.selectors import cleanup_get, cleanup_stats, stats_figures
     from pingyi.registry.workbooks import write_statistics
     from pingyi.rules.registry import percent_text
@@ -76,7 +76,7 @@ def cmd_stats(args: argparse.Namespace) -> int:
     if args.xlsx:
         write_atomic(args.xlsx, lambda tmp: write_statistics(tmp, cleanup=cleanup, stats=stats))
     for unit, tally in [*((u.name, t) for u, t in stats.units), (_("total"), stats.total)]:
-        _out(
+        out(
             _(
                 "%(unit)s: registered %(registered)s, kept %(kept)s, merged %(merged)s, "
                 "cancelled %(cancelled)s, reduction %(rate)s"
@@ -99,9 +99,9 @@ def cmd_unit(args: argparse.Namespace) -> int:
     from pingyi.registry.services import unit_add
 
     unit = unit_add(
-        cleanup=cleanup_get(code=args.cleanup), code=args.code, name=args.name, actor=_actor()
+        cleanup=cleanup_get(code=args.cleanup), code=args.code, name=args.name, actor=actor()
     )
-    _out(_("added %(unit)s (%(code)s)") % {"unit": unit.name, "code": unit.code})
+    out(_("added %(unit)s (%(code)s)") % {"unit": unit.name, "code": unit.code})
     return 0
 
 
@@ -110,18 +110,18 @@ def cmd_deadlines(args: argparse.Namespace) -> int:
     round, due day, state, its words, and the units that have not filed."""
     from django.utils import timezone
 
-    from pingyi.exports.contract_json import write_atomic
+    from pingyi.exports.outputs import write_atomic
     from pingyi.registry.selectors import cleanup_deadlines, cleanup_get, deadline_figures
     from pingyi.registry.services import schedule_set
     from pingyi.rules.registry_schedule import DEADLINE_WORDS
 
     cleanup = cleanup_get(code=args.cleanup)
     if args.round:
-        from pingyi.cli import CommandError
+        from pingyi.cli.io import CommandError
 
         if args.due is None:
             raise CommandError(_("give --due with --round"))
-        schedule_set(cleanup=cleanup, changes={args.round: args.due}, actor=_actor())
+        schedule_set(cleanup=cleanup, changes={args.round: args.due}, actor=actor())
     today = args.today or timezone.localdate()
     if args.json:
         text = json.dumps(deadline_figures(cleanup, today), ensure_ascii=False, indent=2) + "\n"
@@ -129,7 +129,7 @@ def cmd_deadlines(args: argparse.Namespace) -> int:
     for line in cleanup_deadlines(cleanup, today):
         d = line.deadline
         waiting = "、".join(line.waiting)
-        _out(f"{d.key}\t{d.due.isoformat()}\t{line.state}\t{_(DEADLINE_WORDS[d.key])}"
+        out(f"{d.key}\t{d.due.isoformat()}\t{line.state}\t{_(DEADLINE_WORDS[d.key])}"
              + (f"\t{waiting}" if waiting else ""))  # fmt: skip
     return 0
 
@@ -137,7 +137,7 @@ def cmd_deadlines(args: argparse.Namespace) -> int:
 def cmd_decide(args: argparse.Namespace) -> int:
     """One decision for the projects given by id (--project, repeatable) or for every
     undecided one of the round (--undecided, optionally of one --unit): all or none."""
-    from pingyi.cli import CommandError
+    from pingyi.cli.io import CommandError
     from pingyi.registry.selectors import cleanup_get
     from pingyi.registry.services import decisions_bulk
 
@@ -168,15 +168,15 @@ def cmd_decide(args: argparse.Namespace) -> int:
         decision=args.decision,
         reason=args.reason or "",
         merge_into=target,
-        actor=_actor(),
+        actor=actor(),
     )
-    _out(_("recorded %(count)s decisions") % {"count": len(done)})
+    out(_("recorded %(count)s decisions") % {"count": len(done)})
     return 0
 
 
 def cmd_exclude(args: argparse.Namespace) -> int:
     """Leaves a project out of scope (--reason), or takes it back (--undo)."""
-    from pingyi.cli import CommandError
+    from pingyi.cli.io import CommandError
     from pingyi.registry.selectors import cleanup_get
     from pingyi.registry.services import project_exclude, project_include
 
@@ -185,20 +185,20 @@ def cmd_exclude(args: argparse.Namespace) -> int:
     if project is None:
         raise CommandError(_("no project %(id)s in this clean-up") % {"id": args.project})
     if args.undo:
-        project_include(project=project, actor=_actor())
-        _out(_("%(project)s is back in the clean-up") % {"project": project.name})
+        project_include(project=project, actor=actor())
+        out(_("%(project)s is back in the clean-up") % {"project": project.name})
         return 0
     if not args.reason:
         raise CommandError(_("give --reason or --undo"))
-    project_exclude(project=project, reason=args.reason, note=args.note or "", actor=_actor())
-    _out(_("%(project)s is out of the clean-up's scope") % {"project": project.name})
+    project_exclude(project=project, reason=args.reason, note=args.note or "", actor=actor())
+    out(_("%(project)s is out of the clean-up's scope") % {"project": project.name})
     return 0
 
 
 def cmd_basis(args: argparse.Namespace) -> int:
     """Attaches a basis document (title, number, issuer, optionally a PDF, PNG or JPEG)."""
-    from pingyi.cli import CommandError
-    from pingyi.rectification.evidence import Upload
+    from pingyi.cli.io import CommandError
+    from pingyi.evidence import Upload
     from pingyi.registry.selectors import cleanup_get
     from pingyi.registry.services import basis_document_add
 
@@ -213,9 +213,9 @@ def cmd_basis(args: argparse.Namespace) -> int:
         number=args.number or "",
         issuer=args.issuer,
         upload=upload,
-        actor=_actor(),
+        actor=actor(),
     )
-    _out(_("attached %(document)s") % {"document": document.citation})
+    out(_("attached %(document)s") % {"document": document.citation})
     return 0
 
 
@@ -228,9 +228,9 @@ def cmd_advance(args: argparse.Namespace) -> int:
         cleanup=cleanup_get(code=args.cleanup),
         target=args.to,
         reason=args.reason or "",
-        actor=_actor(),
+        actor=actor(),
     )
-    _out(_("the clean-up is at the round %(round)s") % {"round": cleanup.get_round_display()})
+    out(_("the clean-up is at the round %(round)s") % {"round": cleanup.get_round_display()})
     return 0
 
 
@@ -273,8 +273,8 @@ def _more_commands(rsub: Any) -> None:
     p = rsub.add_parser("deadlines", help=_("show the rounds' deadlines or set one"))
     p.add_argument("--cleanup", required=True)
     p.add_argument("--round", choices=rules.ROUNDS)
-    p.add_argument("--due", type=_day, help=_("the new deadline (YYYY-MM-DD)"))
-    p.add_argument("--today", type=_day, help=_("the day to count from (YYYY-MM-DD)"))
+    p.add_argument("--due", type=day, help=_("the new deadline (YYYY-MM-DD)"))
+    p.add_argument("--today", type=day, help=_("the day to count from (YYYY-MM-DD)"))
     p.add_argument("--json", type=Path)
     p.set_defaults(func=cmd_deadlines, db=True)
     p = rsub.add_parser("decide", help=_("one decision for many projects of the current round"))

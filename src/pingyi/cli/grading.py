@@ -9,11 +9,11 @@ import argparse
 from pathlib import Path
 from typing import Any
 
-from pingyi.cli import _, _actor, _day, _out
+from pingyi.cli.io import _, actor, day, out
 
 
 def _round(code: str) -> Any:
-    from pingyi.cli import CommandError
+    from pingyi.cli.io import CommandError
     from pingyi.grading.models import GradingRound
 
     found = GradingRound.objects.filter(code=code).first()
@@ -23,7 +23,7 @@ def _round(code: str) -> Any:
 
 
 def _org(grading_round: Any, code: str) -> Any:
-    from pingyi.cli import CommandError
+    from pingyi.cli.io import CommandError
     from pingyi.grading.models import PartyOrg
 
     found = (
@@ -44,8 +44,8 @@ def cmd_explain(args: argparse.Namespace) -> int:
     from pingyi.grading.decisions import explanation_write
 
     org = _org(_round(args.round), args.org)
-    explanation_write(org=org, text=args.text, actor=_actor())
-    _out(_("explanation recorded for %(org)s") % {"org": org.code})
+    explanation_write(org=org, text=args.text, actor=actor())
+    out(_("explanation recorded for %(org)s") % {"org": org.code})
     return 0
 
 
@@ -72,9 +72,9 @@ def cmd_follow_up(args: argparse.Namespace) -> int:
         liaison=given(args.liaison, "liaison"),
         months=months,
         months_reason=reason or "",
-        actor=_actor(),
+        actor=actor(),
     )
-    _out(_("follow-up recorded for %(org)s") % {"org": org.code})
+    out(_("follow-up recorded for %(org)s") % {"org": org.code})
     return 0
 
 
@@ -84,9 +84,9 @@ def cmd_rate(args: argparse.Namespace) -> int:
 
     org = _org(_round(args.round), args.org)
     approve = args.decision == "approve"
-    survey_rate_decide(org=org, approve=approve, note=args.note or "", actor=_actor())
+    survey_rate_decide(org=org, approve=approve, note=args.note or "", actor=actor())
     done = _("entered rate approved") if approve else _("entered rate refused")
-    _out(f"{org.code}: {done}")
+    out(f"{org.code}: {done}")
     return 0
 
 
@@ -100,32 +100,32 @@ def cmd_schedule(args: argparse.Namespace) -> int:
 
     grading_round = _round(args.round)
     if args.step:
-        from pingyi.cli import CommandError
+        from pingyi.cli.io import CommandError
 
         if args.starts is None or args.ends is None:
             raise CommandError(_("give --from and --until with --step"))
         schedule_set(
             grading_round=grading_round,
             changes={args.step: (args.starts, args.ends)},
-            actor=_actor(),
+            actor=actor(),
         )
     for line in round_schedule(grading_round, args.today or timezone.localdate()):
         m = line.milestone
-        _out(f"{m.key}\t{m.starts.isoformat()}\t{m.ends.isoformat()}\t{line.state}\t"
+        out(f"{m.key}\t{m.starts.isoformat()}\t{m.ends.isoformat()}\t{line.state}\t"
              f"{_(MILESTONE_WORDS[m.key])}")  # fmt: skip
     return 0
 
 
 def cmd_reports(args: argparse.Namespace) -> int:
     """The report tables of the round, or of one committee's organizations (its own files)."""
-    from pingyi.exports.contract_json import write_atomic
     from pingyi.exports.grading_workbook import write_grading_workbook
+    from pingyi.exports.outputs import write_atomic
     from pingyi.grading.selectors import grading_reports, round_scheme
 
     grading_round = _round(args.round)
     committees = None
     if args.committee:
-        from pingyi.cli import CommandError
+        from pingyi.cli.io import CommandError
 
         found = grading_round.committees.filter(name=args.committee).first()
         if found is None:
@@ -134,7 +134,7 @@ def cmd_reports(args: argparse.Namespace) -> int:
     rows = grading_reports(grading_round, committees)
     scheme = round_scheme(grading_round)
     write_atomic(args.out, lambda tmp: write_grading_workbook(tmp, rows, scheme=scheme))
-    _out(_("wrote %(path)s") % {"path": args.out})
+    out(_("wrote %(path)s") % {"path": args.out})
     return 0
 
 
@@ -172,9 +172,9 @@ def add_grading_commands(sub: Any) -> None:
     p = gsub.add_parser("schedule", help=_("show the round's schedule or set a step's dates"))
     p.add_argument("--round", required=True, help=_("the round's code"))
     p.add_argument("--step", choices=MILESTONES)
-    p.add_argument("--from", dest="starts", type=_day)
-    p.add_argument("--until", dest="ends", type=_day)
-    p.add_argument("--today", type=_day, help=_("the day to count from (YYYY-MM-DD)"))
+    p.add_argument("--from", dest="starts", type=day)
+    p.add_argument("--until", dest="ends", type=day)
+    p.add_argument("--today", type=day, help=_("the day to count from (YYYY-MM-DD)"))
     p.set_defaults(func=cmd_schedule, db=True)
     p = gsub.add_parser("reports", help=_("write the report tables (.xlsx)"))
     p.add_argument("--round", required=True, help=_("the round's code"))

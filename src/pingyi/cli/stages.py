@@ -8,7 +8,7 @@ import argparse
 import json
 from typing import Any
 
-from pingyi.cli import CommandError, _, _day, _out
+from pingyi.cli.io import CommandError, _, day, out
 
 
 def _campaign(code: str) -> Any:
@@ -39,16 +39,16 @@ def cmd_stages_board(args: argparse.Namespace) -> int:
     board = stage_board(_campaign(args.campaign), today=args.today or timezone.localdate())
     data = board_to_json(board)
     if args.json:
-        _out(json.dumps(data, ensure_ascii=False, indent=2))
+        out(json.dumps(data, ensure_ascii=False, indent=2))
         return 0
     from pingyi.rules.stages import LABELS
 
-    _out(_("stage board of %(code)s on %(day)s") % {"code": data["campaign"], "day": data["today"]})
+    out(_("stage board of %(code)s on %(day)s") % {"code": data["campaign"], "day": data["today"]})
     work = [c for c in board.columns if c.work]
-    _out("\t".join([_("unit"), *(c.label for c in work)]))
+    out("\t".join([_("unit"), *(c.label for c in work)]))
     for row in board.rows:
         states = [_(LABELS[c.state]) for c in row.cells if c.state is not None]
-        _out("\t".join([f"{row.unit.code} {row.unit.name}", *states]))
+        out("\t".join([f"{row.unit.code} {row.unit.name}", *states]))
     return 0
 
 
@@ -61,7 +61,7 @@ def cmd_stages_approve(args: argparse.Namespace) -> int:
     campaign = _campaign(args.campaign)
     for pledge in _units(campaign, args, Pledge, rules.SUBMITTED):
         pledge_approve(pledge=pledge, actor=Actor.operator(), today=args.today)
-        _out(_("%(unit)s: pledges approved and published") % {"unit": pledge.unit.code})
+        out(_("%(unit)s: pledges approved and published") % {"unit": pledge.unit.code})
     return 0
 
 
@@ -74,7 +74,7 @@ def cmd_stages_return(args: argparse.Namespace) -> int:
     args.all = False
     for pledge in _units(campaign, args, Pledge, ""):
         pledge_return(pledge=pledge, comment=args.comment, actor=Actor.operator())
-        _out(_("%(unit)s: pledges returned") % {"unit": pledge.unit.code})
+        out(_("%(unit)s: pledges returned") % {"unit": pledge.unit.code})
     return 0
 
 
@@ -87,7 +87,7 @@ def cmd_stages_receive(args: argparse.Namespace) -> int:
     campaign = _campaign(args.campaign)
     for report in _units(campaign, args, SelfInspection, rules.FILED):
         inspection_receive(report=report, actor=Actor.operator(), today=args.today)
-        _out(_("%(unit)s: self-inspection report received") % {"unit": report.unit.code})
+        out(_("%(unit)s: self-inspection report received") % {"unit": report.unit.code})
     return 0
 
 
@@ -104,7 +104,7 @@ def cmd_stages_owner(args: argparse.Namespace) -> int:
         role=role,
         actor=Actor.operator(),
     )
-    _out(
+    out(
         _("%(user)s: %(role)s of %(unit)s.")
         % {"user": grant.user.get_username(), "role": grant.get_role_display(),
            "unit": grant.unit_code}
@@ -121,11 +121,11 @@ def cmd_opinions_import(args: argparse.Namespace) -> int:
         actor=Actor.operator(), today=args.today,
     )  # fmt: skip
     for rejected in report.rejected:
-        _out(
+        out(
             _("%(file)s, row %(row)s: rejected: form %(form_no)r was already imported")
             % {"file": args.file, "row": rejected.row, "form_no": rejected.form_no}
         )
-    _out(
+    out(
         _("imported %(imported)s opinions, rejected %(rejected)s rows")
         % {"imported": report.imported, "rejected": len(report.rejected)}
     )
@@ -148,10 +148,10 @@ def cmd_opinions_export(args: argparse.Namespace) -> int:
                  "feedback": s.feedback.status if s.feedback else None,
                  "summary": s.feedback.summary if s.feedback else "",
                  "report": s.report.status if s.report else None} for s in items]  # fmt: skip
-        _out(json.dumps({"campaign": campaign.code, "units": rows}, ensure_ascii=False, indent=2))
+        out(json.dumps({"campaign": campaign.code, "units": rows}, ensure_ascii=False, indent=2))
         return 0
     for s in items:
-        _out(f"{s.unit.code} {s.unit.name}\t{s.received}\t{s.kept}\t{s.answered}")
+        out(f"{s.unit.code} {s.unit.name}\t{s.received}\t{s.kept}\t{s.answered}")
     return 0
 
 
@@ -170,7 +170,7 @@ def cmd_opinions_codes(args: argparse.Namespace) -> int:
         writer.writerow(["序号", "意见表代码"])
         for n, plain in enumerate(issued.codes, start=1):
             writer.writerow([n, codes.grouped(plain)])
-    _out(_("%(count)s codes written to %(file)s") % {"count": args.count, "file": args.out})
+    out(_("%(count)s codes written to %(file)s") % {"count": args.count, "file": args.out})
     return 0
 
 
@@ -180,7 +180,7 @@ def cmd_opinions_close(args: argparse.Namespace) -> int:
 
     moved = opinions_close(campaign=_campaign(args.campaign), actor=Actor.operator(),
                            today=args.today)  # fmt: skip
-    _out(_("collection closed; %(count)s forms came in from the mixing pool") % {"count": moved})
+    out(_("collection closed; %(count)s forms came in from the mixing pool") % {"count": moved})
     return 0
 
 
@@ -194,7 +194,7 @@ def _add_opinions_commands(sub: Any) -> None:
     p = osub.add_parser("import", help=_("import paper opinion forms (the .xlsx template)"))
     p.add_argument("campaign", help=_("campaign code"))
     p.add_argument("file", type=Path, help=_("the filled-in template (.xlsx, .xls or .csv)"))
-    p.add_argument("--today", type=_day, help=_("the day recorded (YYYY-MM-DD)"))
+    p.add_argument("--today", type=day, help=_("the day recorded (YYYY-MM-DD)"))
     p.set_defaults(func=cmd_opinions_import, db=True)
     p = osub.add_parser("export", help=_("each unit's opinions and summary"))
     p.add_argument("campaign", help=_("campaign code"))
@@ -208,7 +208,7 @@ def _add_opinions_commands(sub: Any) -> None:
     p.set_defaults(func=cmd_opinions_codes, db=True)
     p = osub.add_parser("close", help=_("close the collection of opinions"))
     p.add_argument("campaign", help=_("campaign code"))
-    p.add_argument("--today", type=_day, help=_("the day recorded (YYYY-MM-DD)"))
+    p.add_argument("--today", type=day, help=_("the day recorded (YYYY-MM-DD)"))
     p.set_defaults(func=cmd_opinions_close, db=True)
 
 
@@ -220,7 +220,7 @@ def add_stages_commands(sub: Any) -> None:
     ssub = stages.add_subparsers(dest="action", required=True)
     p = ssub.add_parser("board", help=_("each unit in each stage on a day"))
     p.add_argument("campaign", help=_("campaign code"))
-    p.add_argument("--today", type=_day, help=_("the day to count from (YYYY-MM-DD)"))
+    p.add_argument("--today", type=day, help=_("the day to count from (YYYY-MM-DD)"))
     p.add_argument("--json", action="store_true", help=_("print the board as JSON"))
     p.set_defaults(func=cmd_stages_board, db=True)
     for name, func, text in (
@@ -231,7 +231,7 @@ def add_stages_commands(sub: Any) -> None:
         p.add_argument("campaign", help=_("campaign code"))
         p.add_argument("units", nargs="*", metavar="UNIT", help=_("unit codes"))
         p.add_argument("--all", action="store_true", help=_("every unit waiting"))
-        p.add_argument("--today", type=_day, help=_("the day recorded (YYYY-MM-DD)"))
+        p.add_argument("--today", type=day, help=_("the day recorded (YYYY-MM-DD)"))
         p.set_defaults(func=func, db=True)
     p = ssub.add_parser("return", help=_("return submitted service pledges with a comment"))
     p.add_argument("campaign", help=_("campaign code"))

@@ -10,7 +10,7 @@ import argparse
 from pathlib import Path
 from typing import Any
 
-from pingyi.cli import _, _out
+from pingyi.cli.io import _, out
 
 EXIT_PROBLEMS = 1
 
@@ -19,29 +19,29 @@ def cmd_backup(args: argparse.Namespace) -> int:
     from pingyi.operations.backup import backup_create
 
     done = backup_create(out=args.out)
-    _out(
+    out(
         _("wrote %(path)s: the %(engine)s database, the secret key and %(files)s evidence files")
         % {"path": done.path, "engine": done.engine, "files": done.files}
     )
-    _out(_("audit head at the backup: %(head)s") % {"head": done.head})
-    _out(_("SHA-256 of the archive: %(sha)s") % {"sha": done.sha256})
+    out(_("audit head at the backup: %(head)s") % {"head": done.head})
+    out(_("SHA-256 of the archive: %(sha)s") % {"sha": done.sha256})
     return 0
 
 
 def cmd_restore(args: argparse.Namespace) -> int:
-    from pingyi.cli import _db_ready, _setup
+    from pingyi.cli.io import db_ready, setup
     from pingyi.operations.backup import archive_check, restore, restore_key
 
     checked = archive_check(args.file)  # everything read and checked; nothing written yet
     restore_key(checked)
-    _setup(database=True)
-    _db_ready()
+    setup(database=True)
+    db_ready()
     done = restore(checked=checked)
-    _out(
+    out(
         _("restored the %(engine)s database, the secret key and %(files)s evidence files")
         % {"engine": done.engine, "files": done.files}
     )
-    _out(_("audit head %(head)s, as at the backup; run `pingyi verify`") % {"head": done.head})
+    out(_("audit head %(head)s, as at the backup; run `pingyi verify`") % {"head": done.head})
     return 0
 
 
@@ -50,11 +50,11 @@ def cmd_check_deploy(args: argparse.Namespace) -> int:
 
     problems = deploy_problems()
     for problem in problems:
-        _out(_("problem: %(text)s") % {"text": _(problem.template) % problem.params})
+        out(_("problem: %(text)s") % {"text": _(problem.template) % problem.params})
     if problems:
-        _out(_("%(n)s problems: not ready for production") % {"n": len(problems)})
+        out(_("%(n)s problems: not ready for production") % {"n": len(problems)})
         return EXIT_PROBLEMS
-    _out(_("no problems: ready for production"))
+    out(_("no problems: ready for production"))
     return 0
 
 

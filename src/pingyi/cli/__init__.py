@@ -7,7 +7,6 @@ output file is written), 2 bad arguments, 3 an internal error (logged, never a t
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 import json
 import os
 import sys
@@ -16,6 +15,16 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn
 
+from pingyi.cli.io import (
+    CommandError,
+    _,
+    actor,
+    day,
+    db_ready,
+    out,
+    setup,
+)
+
 if TYPE_CHECKING:
     from pingyi.rules.tally import TallyResult
 
@@ -23,70 +32,6 @@ FILE_COMMANDS = {"tally", "grade"}  # reads and writes files only: no Django, no
 LATE_COMMANDS = {"restore"}  # sets Django up itself, once it has checked its archive
 EXIT_INPUT = 1
 EXIT_INTERNAL = 3
-
-
-class CommandError(Exception):
-    """A refusal worded for the user (already translated)."""
-
-
-def _language() -> str:
-    """PINGYI_LANGUAGE, else the locale (zh… → Chinese, en… → English), else Chinese."""
-    chosen = os.environ.get("PINGYI_LANGUAGE")
-    if chosen:
-        return chosen
-    for name in ("LC_ALL", "LC_MESSAGES", "LANG"):
-        value = os.environ.get(name, "")
-        if value.lower().startswith("en"):
-            return "en"
-        if value.lower().startswith("zh"):
-            return "zh-hans"
-    return "zh-hans"
-
-
-LOCALE_DIR = Path(__file__).resolve().parent / "locale"
-_gettext: Callable[[str], str] = str
-
-
-def _setup(*, database: bool = True) -> None:
-    """Django with every app, or — for the headless file commands — only the message catalog.
-
-    `pingyi tally` must start fast and touch nothing but its files: no Django, no database;
-    it reads the same compiled catalog through the standard library.
-    """
-    global _gettext
-    language = _language()
-    if not database:
-        import gettext
-
-        folder = "zh_Hans" if language.startswith("zh") else "en"
-        catalog = gettext.translation("django", LOCALE_DIR, languages=[folder], fallback=True)
-        _gettext = catalog.gettext
-        return
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "pingyi.settings")
-    import django
-    from django.utils import translation
-
-    django.setup()
-    translation.activate(language)
-    _gettext = translation.gettext
-
-
-def _(message: str) -> str:
-    """Translates a message; named `_` so that makemessages extracts every call."""
-    return _gettext(message)
-
-
-def _db_ready() -> None:
-    """Creates the SQLite database's folder; every other database is the operator's."""
-    from django.conf import settings
-
-    name = settings.DATABASES["default"]["NAME"]
-    if settings.DATABASES["default"]["ENGINE"].endswith("sqlite3"):
-        Path(str(name)).parent.mkdir(parents=True, exist_ok=True)
-
-
-def _out(text: str = "") -> None:
-    sys.stdout.write(text + "\n")
 
 
 # --------------------------------------------------------------------------- commands
@@ -119,7 +64,7 @@ def cmd_tally(args: argparse.Namespace) -> int:
         title=args.title,
         data=result_to_json(result),
     )
-    _out(_summary(result))
+    out(_summary(result))
     return 0
 
 
@@ -162,7 +107,7 @@ def cmd_grade(args: argparse.Namespace) -> int:
         rows = grading.report_orgs()
         writers[args.xlsx] = lambda tmp: write_grading_workbook(tmp, rows, scheme=scheme)
     write_files(writers)
-    _out("  ".join(f"{g} {n}" for g, n in grading.counts().items()))
+    out("  ".join(f"{g} {n}" for g, n in grading.counts().items()))
     return 0
 
 
@@ -176,7 +121,7 @@ def cmd_campaign_create(args: argparse.Namespace) -> int:
         units_file=args.units,
         label=str(args.units),
         scheme=scheme,
-        actor=_actor(),
+        actor=actor(),
         organization_code=args.org,
         organization_name=args.org_name or args.org,
         series_code=args.series,
@@ -186,20 +131,11 @@ def cmd_campaign_create(args: argparse.Namespace) -> int:
         previous_last=previous,
         code=args.code,
     )
-    _out(
+    out(
         _("created campaign %(code)s (%(name)s) with %(units)s units; it is a draft")
         % {"code": campaign.code, "name": campaign.name, "units": campaign.units.count()}
     )
     return 0
-
-
-def _actor() -> str:
-    import getpass
-
-    try:
-        return f"cli:{getpass.getuser()}"
-    except (KeyError, OSError):
-        return "cli"
 
 
 def cmd_campaign_transition(args: argparse.Namespace) -> int:
@@ -208,8 +144,8 @@ def cmd_campaign_transition(args: argparse.Namespace) -> int:
 
     campaign = campaign_get(code=args.campaign)
     action = {"open": campaign_open, "close": campaign_close}[args.action]
-    action(campaign=campaign, actor=_actor())
-    _out(
+    action(campaign=campaign, actor=actor())
+    out(
         _("campaign %(code)s is now %(status)s")
         % {"code": campaign.code, "status": campaign.get_status_display()}
     )
@@ -224,9 +160,9 @@ def cmd_campaign_criteria(args: argparse.Namespace) -> int:
     campaign = campaign_get(code=args.campaign)
     if args.scheme:
         criteria = scheme_from_file(args.scheme).criteria
-        campaign = campaign_criteria_set(campaign=campaign, criteria=criteria, actor=_actor())
+        campaign = campaign_criteria_set(campaign=campaign, criteria=criteria, actor=actor())
     for i, criterion in enumerate(campaign_scheme(campaign).criteria, 1):
-        _out(f"{i}. {criterion.name}：{criterion.description}")
+        out(f"{i}. {criterion.name}：{criterion.description}")
     return 0
 
 
@@ -234,7 +170,7 @@ def cmd_campaign_list(args: argparse.Namespace) -> int:
     from pingyi.campaigns.selectors import campaign_list
 
     for campaign in campaign_list():
-        _out(f"{campaign.code}\t{campaign.year}\t{campaign.get_status_display()}\t{campaign.name}")
+        out(f"{campaign.code}\t{campaign.year}\t{campaign.get_status_display()}\t{campaign.name}")
     return 0
 
 
@@ -244,10 +180,10 @@ def cmd_ballots_import(args: argparse.Namespace) -> int:
 
     campaign = campaign_get(code=args.campaign)
     report = ballots_import_file(
-        campaign=campaign, path=args.file, label=str(args.file), actor=_actor()
+        campaign=campaign, path=args.file, label=str(args.file), actor=actor()
     )
     for rejected in report.rejected:
-        _out(
+        out(
             _("%(file)s, row %(row)s: rejected: %(reason)s")
             % {
                 "file": args.file,
@@ -255,7 +191,7 @@ def cmd_ballots_import(args: argparse.Namespace) -> int:
                 "reason": _(rejected.reason) % rejected.params,
             }
         )
-    _out(
+    out(
         _(
             "imported %(imported)s, rejected %(rejected)s"
             " (of the imported, %(invalid)s blank ballots)"
@@ -278,29 +214,29 @@ def cmd_results(args: argparse.Namespace) -> int:
         sys.stdout.write(dumps(data))
         return 0
     write_outputs(result, json_path=args.json, xlsx_path=args.xlsx, title=campaign.name, data=data)
-    _out(_summary(result))
+    out(_summary(result))
     return 0
 
 
 def cmd_ballots_template(args: argparse.Namespace) -> int:
     from pingyi.campaigns.selectors import campaign_get
-    from pingyi.exports.contract_json import write_atomic
+    from pingyi.exports.outputs import write_atomic
     from pingyi.exports.paper import write_entry_template
 
     campaign = campaign_get(code=args.campaign)
     write_atomic(args.out, lambda tmp: write_entry_template(tmp, campaign=campaign, rows=args.rows))
-    _out(_("wrote %(path)s") % {"path": args.out})
+    out(_("wrote %(path)s") % {"path": args.out})
     return 0
 
 
 def cmd_ballots_form(args: argparse.Namespace) -> int:
     from pingyi.campaigns.selectors import campaign_get
-    from pingyi.exports.contract_json import write_atomic
+    from pingyi.exports.outputs import write_atomic
     from pingyi.exports.paper import write_ballot_form
 
     campaign = campaign_get(code=args.campaign)
     write_atomic(args.out, lambda tmp: write_ballot_form(tmp, campaign=campaign))
-    _out(_("wrote %(path)s") % {"path": args.out})
+    out(_("wrote %(path)s") % {"path": args.out})
     return 0
 
 
@@ -319,20 +255,20 @@ def cmd_notice(args: argparse.Namespace) -> int:
             if grading_round is None:
                 raise CommandError(_("no grading round %(code)r") % {"code": args.grading})
             notice = notice_publish_grading(
-                grading_round=grading_round, actor=_actor(), days=args.days
+                grading_round=grading_round, actor=actor(), days=args.days
             )
         else:
             notice = notice_publish(
-                campaign=campaign_get(code=args.campaign), actor=_actor(), days=args.days
+                campaign=campaign_get(code=args.campaign), actor=actor(), days=args.days
             )
-        _out(_("%(code)s is on public notice until %(ends)s") % {
+        out(_("%(code)s is on public notice until %(ends)s") % {
             "code": notice.code, "ends": notice.ends_at.isoformat()})  # fmt: skip
         return 0
     found = Notice.objects.filter(code=args.code).first()
     if found is None:
         raise CommandError(_("no notice %(code)r") % {"code": args.code})
-    notice_finalize(notice=found, actor=_actor())
-    _out(_("%(code)s is final") % {"code": found.code})
+    notice_finalize(notice=found, actor=actor())
+    out(_("%(code)s is final") % {"code": found.code})
     return 0
 
 
@@ -342,8 +278,8 @@ def cmd_digest(args: argparse.Namespace) -> int:
 
     from pingyi.rectification.digest import digest_send
 
-    letters = digest_send(today=args.today or timezone.localdate(), actor=_actor())
-    _out(_("digest sent to %(n)s people") % {"n": len(letters)})
+    letters = digest_send(today=args.today or timezone.localdate(), actor=actor())
+    out(_("digest sent to %(n)s people") % {"n": len(letters)})
     return 0
 
 
@@ -354,32 +290,32 @@ def cmd_verify(args: argparse.Namespace) -> int:
     report = audit_verify()
     broken = not report.ok
     if report.ok:
-        _out(
+        out(
             _("audit chain intact: %(n)s entries, head %(head)s")
             % {"n": report.entries, "head": report.head}
         )
     elif report.lane is None:
         reason = _(report.reason) if report.reason else ""
-        _out(
+        out(
             _("audit chain BROKEN at entry #%(seq)s: %(reason)s")
             % {"seq": report.broken_at, "reason": reason}
         )
     else:
         reason = _(report.reason) if report.reason else ""
-        _out(
+        out(
             _("audit chain BROKEN in lane %(lane)s at entry #%(seq)s: %(reason)s")
             % {"lane": report.lane, "seq": report.broken_at, "reason": reason}
         )
     for found in ballots_verify():
         if found.ok:
-            _out(
+            out(
                 _("ballots of %(code)s reconcile: %(online)s online, %(paper)s on paper")
                 % {"code": found.campaign.code, "online": found.online, "paper": found.paper}
             )
             continue
         broken = True
         for problem in found.problems:
-            _out(
+            out(
                 _("ballots of %(code)s do NOT reconcile: %(problem)s")
                 % {"code": found.campaign.code, "problem": _(problem.template) % problem.params}
             )
@@ -401,7 +337,7 @@ def cmd_worker(args: argparse.Namespace) -> int:
     for name in ("pingyi", "django_tasks_db", "django.tasks"):
         logging.getLogger(name).addHandler(handler)
         logging.getLogger(name).setLevel(logging.INFO)
-    _out(_("worker started; jobs are logged to %(log)s") % {"log": logs / "worker.log"})
+    out(_("worker started; jobs are logged to %(log)s") % {"log": logs / "worker.log"})
     sys.stdout.flush()
     work(interval=args.interval, batch=args.once)
     return 0
@@ -410,8 +346,8 @@ def cmd_worker(args: argparse.Namespace) -> int:
 def cmd_demo(args: argparse.Namespace) -> int:
     from pingyi.demo.run import demo_build
 
-    for line in demo_build(out=args.out, seed=args.seed, actor=_actor()):
-        _out(line)
+    for line in demo_build(out=args.out, seed=args.seed, actor=actor()):
+        out(line)
     return 0
 
 
@@ -419,9 +355,7 @@ def cmd_demo_account(args: argparse.Namespace) -> int:
     from pingyi.demo.run import demo_account
 
     username, password = demo_account()
-    _out(
-        _("demo staff account: %(user)s / %(password)s") % {"user": username, "password": password}
-    )
+    out(_("demo staff account: %(user)s / %(password)s") % {"user": username, "password": password})
     return 0
 
 
@@ -435,7 +369,7 @@ def cmd_init(args: argparse.Namespace) -> int:
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(secrets.token_urlsafe(50))
         path.chmod(0o600)
-        _out(_("wrote a new secret key to %(path)s") % {"path": path})
+        out(_("wrote a new secret key to %(path)s") % {"path": path})
     return 0
 
 
@@ -454,13 +388,6 @@ def _rows(text: str) -> int:
     if not 1 <= value <= 100_000:
         raise argparse.ArgumentTypeError(_("a whole number from 1 to 100000"))
     return value
-
-
-def _day(text: str) -> dt.date:
-    try:
-        return dt.date.fromisoformat(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(_("a date as YYYY-MM-DD")) from None
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -536,23 +463,23 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--xlsx", type=Path)
     p.set_defaults(func=cmd_results, db=True)
 
-    from pingyi.registry.commands import add_registry_commands  # imports no Django here
+    from pingyi.cli.registry import add_registry_commands  # imports no Django here
 
     add_registry_commands(sub)
 
-    from pingyi.grading.commands import add_grading_commands  # imports no Django here
+    from pingyi.cli.grading import add_grading_commands  # imports no Django here
 
     add_grading_commands(sub)
 
-    from pingyi.disclosure.commands import add_disclosure_commands  # imports no Django here
+    from pingyi.cli.disclosure import add_disclosure_commands  # imports no Django here
 
     add_disclosure_commands(sub)
 
-    from pingyi.operations.commands import add_operations_commands  # imports no Django here
+    from pingyi.cli.operations import add_operations_commands  # imports no Django here
 
     add_operations_commands(sub)
 
-    from pingyi.stages.commands import add_stages_commands  # imports no Django here
+    from pingyi.cli.stages import add_stages_commands  # imports no Django here
 
     add_stages_commands(sub)
 
@@ -570,7 +497,7 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("code", help=_("notice code"))
     p.set_defaults(func=cmd_notice, db=True)
     p = sub.add_parser("digest", help=_("e-mail the rectification ledger's due and overdue items"))
-    p.add_argument("--today", type=_day, help=_("the day to count from (YYYY-MM-DD)"))
+    p.add_argument("--today", type=day, help=_("the day to count from (YYYY-MM-DD)"))
     p.set_defaults(func=cmd_digest, db=True)
 
     p = sub.add_parser("verify", help=_("check the audit chain"))
@@ -622,14 +549,14 @@ def _internal_error(exc: BaseException) -> NoReturn:
 
 def main(argv: Sequence[str] | None = None) -> int:
     arguments = list(sys.argv[1:] if argv is None else argv)
-    _setup(database=not arguments or arguments[0] not in FILE_COMMANDS | LATE_COMMANDS)
+    setup(database=not arguments or arguments[0] not in FILE_COMMANDS | LATE_COMMANDS)
     from pingyi.rules.errors import InputError, MissingOnMachine, RuleError
 
     args = _parser().parse_args(arguments)
     func: Callable[[argparse.Namespace], int] = args.func
     try:
         if args.db:
-            _db_ready()
+            db_ready()
         return func(args)
     except InputError as exc:
         _fail(exc.messages(_))
