@@ -190,6 +190,7 @@ def test_the_office_downloads_codes_once_and_each_opens_the_form(cast: Cast) -> 
 
 def test_the_owner_is_told_which_fed_back_opinions_await_measures(cast: Cast) -> None:
     from pingyi.inputs.opinion_files import PaperOpinion, PaperOpinions
+    from pingyi.office.todo import todos_for
     from pingyi.stages.opinion_services import (
         feedback_save,
         opinion_answer,
@@ -197,7 +198,6 @@ def test_the_owner_is_told_which_fed_back_opinions_await_measures(cast: Cast) ->
         opinions_close,
         opinions_import,
     )
-    from pingyi.office.todo import todos_for
 
     alice = Actor.of(cast.alice)
     rows = [PaperOpinion(2, "P1", "L1", "law", "执法不规范"), PaperOpinion(3, "P2", "L1", "", "慢")]
