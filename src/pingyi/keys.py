@@ -26,7 +26,8 @@ if TYPE_CHECKING:
 TOKEN_DIGEST = "token-digest"  # noqa: S105 — a purpose, not a secret: codes (voting.codes)
 BALLOT_MAC = "ballot-mac"  # the MAC of every stored ballot row (ballots.sealing)
 POOL_SEAL = "pool-seal"  # encryption of the ballots waiting in the mixing pool
-PURPOSES = (TOKEN_DIGEST, BALLOT_MAC, POOL_SEAL)
+OPINION_SEAL = "opinion-seal"  # of the opinion forms waiting in theirs (stages.opinion_pool)
+PURPOSES = (TOKEN_DIGEST, BALLOT_MAC, POOL_SEAL, OPINION_SEAL)
 
 
 @cache

@@ -9,6 +9,7 @@ from pingyi.campaigns import consequence_views
 from pingyi.campaigns import views as staff_views
 from pingyi.office import views as office_views
 from pingyi.operations import health
+from pingyi.stages import opinion_views
 from pingyi.voting import views as vote_views
 
 handler500 = "pingyi.web.middleware.handler500"  # an outage outside a view: still a 503
@@ -22,6 +23,10 @@ urlpatterns = [
     path("v/submit", vote_views.submit, name="vote-submit"),
     path("v/done", vote_views.done, name="vote-done"),
     path("receipt/", vote_views.receipt, name="receipt"),
+    # the opinion form (征求意见表) with its code: no login, no code in a URL
+    path("o/", opinion_views.opinion_start, name="opinion-start"),
+    path("o/send", opinion_views.opinion_send_view, name="opinion-send"),
+    path("o/done", opinion_views.opinion_done, name="opinion-done"),
     path("accounts/login/", office_views.Login.as_view(), name="login"),
     path("accounts/logout/", office_views.logout_view, name="logout"),
     path("staff/", office_views.home, name="staff-home"),

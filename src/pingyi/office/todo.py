@@ -206,8 +206,11 @@ def _office_todos(user: AnyUser) -> list[Todo]:
 
 def _stage_todos(user: AnyUser, today: dt.date) -> list[Todo]:
     """A unit's owner: pledges to draft or redraft, a self-inspection report to file once its
-    stage has started. The office: pledges to approve, reports to mark received."""
+    stage has started, fed-back opinions to answer. The office: pledges to approve, reports
+    (self-inspection, rectification) to mark received."""
+    from pingyi.stages import opinion_selectors as opinion_reads
     from pingyi.stages import selectors as stages
+    from pingyi.stages.opinion_services import unanswered_count
 
     todos = []
     owned = (
@@ -232,6 +235,15 @@ def _stage_todos(user: AnyUser, today: dt.date) -> list[Todo]:
         if report is None and stage is not None and stage.starts_on <= today:
             text = _("%(unit)s: the self-inspection report awaits filing")
             todos.append(Todo(text % {"unit": unit.name}, url, 1))
+        if opinion_reads.is_fed_back(unit):
+            waiting = unanswered_count(unit)
+            if waiting:
+                text = ngettext(
+                    "%(unit)s: %(n)s fed-back opinion awaits its measures",
+                    "%(unit)s: %(n)s fed-back opinions await their measures",
+                    waiting,
+                ) % {"unit": unit.name, "n": waiting}
+                todos.append(Todo(text, f"{url}#opinions", waiting))
     offices = organizations_for(user, RUN)
     campaigns = Campaign.objects.filter(series__organization__in=offices).exclude(
         status=CampaignStatus.FINAL

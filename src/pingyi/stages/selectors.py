@@ -18,11 +18,23 @@ from pingyi.campaigns.models import Campaign, CampaignStage, StageKind, Unit
 from pingyi.rectification.models import UnitAccess
 from pingyi.rules import stages as rules
 from pingyi.rules.errors import RuleError, gettext_noop
-from pingyi.stages.models import Brief, Pledge, SelfInspection
+from pingyi.stages.models import (
+    Brief,
+    FeedbackStatus,
+    OpinionFeedback,
+    Pledge,
+    RectificationReport,
+    SelfInspection,
+)
 
 E_NOT_PUBLIC = gettext_noop("no public page for campaign %(code)r")
 
-WORK = (StageKind.PLEDGES, StageKind.SELF_INSPECTION)
+WORK = (
+    StageKind.PLEDGES,
+    StageKind.SELF_INSPECTION,
+    StageKind.OPINIONS,  # done: the office fed the unit's opinions back
+    StageKind.RECTIFICATION,  # done: every opinion answered, the report received
+)
 
 
 @dataclass(frozen=True)
@@ -77,11 +89,17 @@ def stage_columns(campaign: Campaign, *, today: dt.date) -> list[Column]:
 def stage_board(campaign: Campaign, *, today: dt.date) -> Board:
     """Units × the six stages on ``today``; three queries whatever the number of units."""
     columns = stage_columns(campaign, today=today)
-    units = list(campaign.units.select_related("pledge", "self_inspection").order_by("position"))
+    units = list(
+        campaign.units.select_related(
+            "pledge", "self_inspection", "opinion_feedback", "rectification_report"
+        ).order_by("position")
+    )
     rows = []
     for unit in units:
         pledge: Pledge | None = getattr(unit, "pledge", None)
         report: SelfInspection | None = getattr(unit, "self_inspection", None)
+        feedback: OpinionFeedback | None = getattr(unit, "opinion_feedback", None)
+        rectified: RectificationReport | None = getattr(unit, "rectification_report", None)
         done = {
             StageKind.PLEDGES.value: (
                 pledge is not None and pledge.status == rules.APPROVED,
@@ -90,6 +108,14 @@ def stage_board(campaign: Campaign, *, today: dt.date) -> Board:
             StageKind.SELF_INSPECTION.value: (
                 report is not None and report.status == rules.RECEIVED,
                 report.status if report else "",
+            ),
+            StageKind.OPINIONS.value: (
+                feedback is not None and feedback.status == FeedbackStatus.FED_BACK,
+                feedback.status if feedback else "",
+            ),
+            StageKind.RECTIFICATION.value: (
+                rectified is not None and rectified.status == rules.RECEIVED,
+                rectified.status if rectified else "",
             ),
         }
         cells = []
@@ -188,8 +214,9 @@ def filed_reports(campaign: Campaign) -> QuerySet[SelfInspection]:
 
 
 def filings_awaiting_office(campaigns: QuerySet[Campaign]) -> list[tuple[Campaign, int]]:
-    """Each of ``campaigns`` with its submitted pledges and filed self-inspection reports
-    (what awaits the office on its stage board), counted in one query for them all."""
+    """Each of ``campaigns`` with its submitted pledges, filed self-inspection reports and
+    filed rectification reports (what awaits the office on its stage board), counted in one
+    query for them all."""
     counted = campaigns.annotate(
         pledges_waiting=Count(
             "units__pledge", filter=Q(units__pledge__status=rules.SUBMITTED), distinct=True
@@ -199,8 +226,13 @@ def filings_awaiting_office(campaigns: QuerySet[Campaign]) -> list[tuple[Campaig
             filter=Q(units__self_inspection__status=rules.FILED),
             distinct=True,
         ),
+        rectified_waiting=Count(
+            "units__rectification_report",
+            filter=Q(units__rectification_report__status=rules.FILED),
+            distinct=True,
+        ),
     ).order_by("-year", "code")
-    return [(c, c.pledges_waiting + c.reports_waiting) for c in counted]
+    return [(c, c.pledges_waiting + c.reports_waiting + c.rectified_waiting) for c in counted]
 
 
 def units_for(user: AnyUser) -> QuerySet[Unit]:
@@ -227,3 +259,9 @@ def unit_get(campaign: Campaign, code: str) -> Unit | None:
         .filter(code=code.replace("\x00", ""))
         .first()
     )
+
+
+def filed_rectification_reports(campaign: Campaign) -> QuerySet[RectificationReport]:
+    return RectificationReport.objects.filter(
+        unit__campaign=campaign, status=rules.FILED
+    ).select_related("unit")
