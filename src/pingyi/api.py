@@ -19,7 +19,7 @@ from pydantic import Field
 
 from pingyi.accounts.actors import AccessDenied
 from pingyi.accounts.selectors import RUN, campaigns_for
-from pingyi.api_schema import NUL_ERROR, StrictIn
+from pingyi.api_schema import NUL_ERROR, Error, StatusOut, StrictIn
 from pingyi.ballots.selectors import campaign_results
 from pingyi.campaigns.models import Campaign
 from pingyi.campaigns.services import campaign_close, campaign_open
@@ -46,10 +46,6 @@ api = NinjaAPI(
     docs_url=None,
     openapi_url="/openapi.json",
 )
-
-
-class Error(Schema):
-    detail: str
 
 
 class Refusal(Schema):
@@ -149,11 +145,6 @@ class TokensIn(StrictIn):
 class TokensOut(Schema):
     batch: int
     codes: list[str]
-
-
-class StatusOut(Schema):
-    code: str
-    status: str
 
 
 def _field(loc: tuple[Any, ...] | list[Any]) -> str:

@@ -63,3 +63,16 @@ class StrictIn(Schema):
         if _holds_nul(value):
             raise PydanticCustomError(NUL_ERROR, "holds a NUL character")
         return value
+
+
+class Error(Schema):
+    """Every refusal's body: one sentence in the caller's language."""
+
+    detail: str
+
+
+class StatusOut(Schema):
+    """What a step answers: the record's code and its status now."""
+
+    code: str
+    status: str

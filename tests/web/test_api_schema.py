@@ -189,3 +189,26 @@ def test_a_nul_in_a_campaign_code_is_not_found(cast: Cast, as_alice: bool) -> No
     assert got == want
     cast.campaign.refresh_from_db()
     assert cast.campaign.status == "open"
+
+
+def test_every_schema_of_the_api_has_a_name_of_its_own() -> None:
+    """The OpenAPI document names each body and answer by its class name; two classes of one
+    name (a stages AnswerIn beside the notices' one) made the document describe one route's
+    body with the other's fields. One class per name, or the same class imported."""
+    import sys
+
+    from ninja import Schema
+
+    from pingyi.api import api
+
+    api.get_openapi_schema()  # every router registered, every module imported
+    by_name: dict[str, set[type]] = {}
+    for name, module in list(sys.modules.items()):
+        if not name.startswith("pingyi"):
+            continue
+        for value in vars(module).values():
+            ours = isinstance(value, type) and value.__module__.startswith("pingyi")
+            if ours and issubclass(value, Schema):
+                by_name.setdefault(value.__name__, set()).add(value)
+    clashes = {n: sorted(c.__module__ for c in cs) for n, cs in by_name.items() if len(cs) > 1}
+    assert clashes == {}

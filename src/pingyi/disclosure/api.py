@@ -15,7 +15,7 @@ from ninja.security import django_auth
 from pydantic import Field
 
 from pingyi.accounts.actors import Actor
-from pingyi.api_schema import StrictIn
+from pingyi.api_schema import Error, StrictIn
 from pingyi.campaigns.models import Organization
 from pingyi.disclosure import selectors as sel
 from pingyi.disclosure import services
@@ -28,10 +28,6 @@ ISO_DAY = r"^\d{4}-\d{2}-\d{2}$"
 TRACK_LOOKUPS = 30  # per address and hour, as on the page
 
 router = Router(tags=["disclosure"])
-
-
-class Error(Schema):
-    detail: str
 
 
 class ItemOut(Schema):
@@ -68,11 +64,11 @@ class CalendarOut(Schema):
     due: list[DueOut]
 
 
-class TrackIn(StrictIn):
+class LetterTrackIn(StrictIn):
     code: str = Field(max_length=30, description="the tracking code given with the feedback")
 
 
-class TrackOut(Schema):
+class LetterTrackOut(Schema):
     item: str | None = Field(description="the item's title; null for the opinion box")
     text: str
     sent_at: dt.datetime
@@ -175,8 +171,10 @@ def disclosure_public_items(request: HttpRequest, org: str) -> Status[Any]:
     return Status(200, out)
 
 
-@router.post("/public/{org}/track", response={200: TrackOut, 400: Error, 404: Error, 429: Error})
-def disclosure_track(request: HttpRequest, org: str, payload: TrackIn) -> Status[Any]:
+@router.post(
+    "/public/{org}/track", response={200: LetterTrackOut, 400: Error, 404: Error, 429: Error}
+)
+def disclosure_track(request: HttpRequest, org: str, payload: LetterTrackIn) -> Status[Any]:
     """The feedback (or opinion-box letter) left under a tracking code and its answer, if
     any: no sign-in."""
     if "\x00" in org:

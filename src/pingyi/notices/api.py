@@ -19,7 +19,7 @@ from pydantic import Field
 
 from pingyi.accounts.actors import AccessDenied
 from pingyi.accounts.selectors import READ, RUN, campaigns_for, role_in
-from pingyi.api_schema import StrictIn
+from pingyi.api_schema import Error, StatusOut, StrictIn
 from pingyi.grading.access import round_scope
 from pingyi.notices.grading_notice import notice_publish_grading
 from pingyi.notices.models import Notice
@@ -44,10 +44,6 @@ from pingyi.web.ratelimit import client_address, hit, limited, record
 from pingyi.web.settings_access import limits
 
 router = Router(tags=["notices"])
-
-
-class Error(Schema):
-    detail: str
 
 
 class EntryOut(Schema):
@@ -104,11 +100,6 @@ class TrackOut(Schema):
 
 class PublishIn(StrictIn):
     days: int | None = Field(default=None, ge=1, le=60)
-
-
-class StatusOut(Schema):
-    code: str
-    status: str
 
 
 class ObjectionOut(Schema):

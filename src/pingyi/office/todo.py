@@ -210,7 +210,6 @@ def _stage_todos(user: AnyUser, today: dt.date) -> list[Todo]:
     (self-inspection, rectification) to mark received."""
     from pingyi.stages import opinion_selectors as opinion_reads
     from pingyi.stages import selectors as stages
-    from pingyi.stages.opinion_services import unanswered_count
 
     todos = []
     owned = (
@@ -222,7 +221,9 @@ def _stage_todos(user: AnyUser, today: dt.date) -> list[Todo]:
         )
         .exclude(campaign__status=CampaignStatus.FINAL)
     )
-    for unit in owned.distinct():
+    owned_units = list(owned.distinct())
+    unanswered = opinion_reads.unanswered_by_unit(owned_units)  # one query for every unit
+    for unit in owned_units:
         url = reverse("stages:unit", kwargs={"code": unit.campaign.code, "unit": unit.code})
         pledge = getattr(unit, "pledge", None)
         if pledge is None or pledge.status in (stage_rules.DRAFT, stage_rules.RETURNED):
@@ -235,15 +236,14 @@ def _stage_todos(user: AnyUser, today: dt.date) -> list[Todo]:
         if report is None and stage is not None and stage.starts_on <= today:
             text = _("%(unit)s: the self-inspection report awaits filing")
             todos.append(Todo(text % {"unit": unit.name}, url, 1))
-        if opinion_reads.is_fed_back(unit):
-            waiting = unanswered_count(unit)
-            if waiting:
-                text = ngettext(
-                    "%(unit)s: %(n)s fed-back opinion awaits its measures",
-                    "%(unit)s: %(n)s fed-back opinions await their measures",
-                    waiting,
-                ) % {"unit": unit.name, "n": waiting}
-                todos.append(Todo(text, f"{url}#opinions", waiting))
+        waiting = unanswered.get(unit.pk, 0)
+        if waiting:
+            text = ngettext(
+                "%(unit)s: %(n)s fed-back opinion awaits its measures",
+                "%(unit)s: %(n)s fed-back opinions await their measures",
+                waiting,
+            ) % {"unit": unit.name, "n": waiting}
+            todos.append(Todo(text, f"{url}#opinions", waiting))
     offices = organizations_for(user, RUN)
     campaigns = Campaign.objects.filter(series__organization__in=offices).exclude(
         status=CampaignStatus.FINAL

@@ -14,17 +14,13 @@ from ninja.security import django_auth
 from pydantic import Field
 
 from pingyi.accounts.actors import AccessDenied
-from pingyi.api_schema import StrictIn
+from pingyi.api_schema import Error, StrictIn
 from pingyi.registry import selectors as sel
 from pingyi.registry import services
 from pingyi.registry.models import Cleanup, Project
 from pingyi.rules.errors import InputError, RuleError
 
 router = Router(tags=["registry"])
-
-
-class Error(Schema):
-    detail: str
 
 
 class CleanupOut(Schema):

@@ -22,7 +22,7 @@ from pydantic import Field
 
 from pingyi.accounts.actors import Actor
 from pingyi.accounts.selectors import campaigns_for
-from pingyi.api_schema import StrictIn
+from pingyi.api_schema import Error, StrictIn
 from pingyi.campaigns.models import Campaign, Unit
 from pingyi.rules.errors import RuleError
 from pingyi.stages import access, selectors
@@ -38,10 +38,6 @@ from pingyi.stages.services import (
 ISO_DAY = r"^\d{4}-\d{2}-\d{2}$"
 
 router = Router(tags=["stages"])
-
-
-class Error(Schema):
-    detail: str
 
 
 class PledgeIn(StrictIn):

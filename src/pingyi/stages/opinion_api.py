@@ -12,17 +12,17 @@ from typing import Annotated, Any
 
 from django.http import Http404, HttpRequest
 from django.utils.translation import gettext as _
-from ninja import Router, Schema, Status
+from ninja import Router, Status
 from ninja.security import django_auth
 from pydantic import Field
 
 from pingyi.accounts.actors import Actor
-from pingyi.api_schema import StrictIn
+from pingyi.api_schema import Error, StrictIn
 from pingyi.campaigns.models import Unit
 from pingyi.rules import opinions as rules
 from pingyi.rules.errors import RuleError
 from pingyi.stages import opinion_selectors as reads
-from pingyi.stages.api import _campaign, _unit
+from pingyi.stages.api import ReportIn, _campaign, _unit
 from pingyi.stages.models import Opinion, RectificationReport
 from pingyi.stages.opinion_services import (
     CodeRefused,
@@ -39,10 +39,6 @@ from pingyi.web.ratelimit import client_address, hit, limited, record
 from pingyi.web.settings_access import limits
 
 router = Router(tags=["opinions"])
-
-
-class Error(Schema):
-    detail: str
 
 
 UnitCode = Annotated[str, Field(max_length=60)]  # campaigns.Unit.code
@@ -73,12 +69,8 @@ class FeedbackIn(StrictIn):
     send: bool = False
 
 
-class AnswerIn(StrictIn):
+class MeasuresIn(StrictIn):
     measures: str = Field(max_length=4000)
-
-
-class ReportIn(StrictIn):
-    text: str = Field(max_length=8000)
 
 
 def _opinion_out(o: Opinion, office: bool) -> dict[str, Any]:
@@ -251,7 +243,7 @@ def stages_feedback(request: HttpRequest, code: str, unit: str, payload: Feedbac
     summary="The unit's owner answers a fed-back opinion with its measures",
 )
 def stages_opinion_answer(
-    request: HttpRequest, code: str, unit: str, pk: str, payload: AnswerIn
+    request: HttpRequest, code: str, unit: str, pk: str, payload: MeasuresIn
 ) -> Status[Any]:
     opinion = _opinion(_unit(request, code, unit), pk)
     actor = Actor.of(request.user)

@@ -7,6 +7,7 @@ has fed them back — never before, never another unit's (AccessDenied).
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.db.models import Count, Q, QuerySet
@@ -38,6 +39,19 @@ def feedback_of(unit: Unit) -> OpinionFeedback | None:
 def is_fed_back(unit: Unit) -> bool:
     found = feedback_of(unit)
     return found is not None and found.status == FeedbackStatus.FED_BACK
+
+
+def unanswered_by_unit(units: Iterable[Unit]) -> dict[int, int]:
+    """For units whose opinions were fed back: how many of their kept opinions still await
+    the unit's measures, in one query for them all (unit id → count; none waiting: absent)."""
+    fed_back = OpinionFeedback.objects.filter(unit__in=list(units), status=FeedbackStatus.FED_BACK)
+    waiting = (
+        Opinion.objects.filter(unit__in=fed_back.values("unit"), status__in=rules.KEPT)
+        .filter(Q(measures="") | Q(answered_on__isnull=True))
+        .values("unit")
+        .annotate(n=Count("id"))
+    )
+    return {row["unit"]: row["n"] for row in waiting}
 
 
 def campaign_opinions(*, campaign: Campaign, actor: Actor) -> QuerySet[Opinion]:

@@ -30,7 +30,7 @@ PUBLIC_TEMPLATES = (
 
 
 class _Probe(Form):
-    text = CharField()
+    text = CharField(max_length=20)
 
 
 def warm_up() -> float:
