@@ -67,7 +67,7 @@ def target() -> Iterator[str]:
         yield ""
         return
     db = connection.settings_dict
-    name = f"pingyi_restore_{id(db) % 100000}_{int(time.time())}"
+    name = f"pingyi_restore_{os.getpid()}_{id(db) % 100000}_{int(time.time())}"  # one per worker
     with _admin(db) as admin:
         admin.execute(f'CREATE DATABASE "{name}"')
     yield _url(db, name)
