@@ -71,16 +71,22 @@ test-deps:
 	@scripts/system-deps chromium poppler-utils zbar-tools nginx postgresql-client redis-server \
 	  patchelf iproute2
 
+# The suite runs on every core (pytest-xdist, PYTEST_WORKERS=1 for one process): each worker
+# has its own test database (tests/settings.py), PINGYI_HOME and ports; the tests that must not
+# share the machine with another are grouped (xdist_group) and run one after the other.
+PYTEST_WORKERS ?= auto
+PYTEST := $(BIN)/pytest -n $(PYTEST_WORKERS) --dist loadgroup
+
 test-sqlite: messages test-deps
-	PINGYI_TEST_DATABASE_URL= $(BIN)/pytest
+	PINGYI_TEST_DATABASE_URL= $(PYTEST)
 
 # The edit loop: everything but the tests marked slow (browsers, live servers), on SQLite.
 test-fast: messages
-	PINGYI_TEST_DATABASE_URL= $(BIN)/pytest -m "not slow"
+	PINGYI_TEST_DATABASE_URL= $(PYTEST) -m "not slow"
 
 test-postgres: messages test-deps
 	@if [ -n "$$PINGYI_TEST_DATABASE_URL" ]; then \
-	  echo "== the suite again on $$PINGYI_TEST_DATABASE_URL"; $(BIN)/pytest; \
+	  echo "== the suite again on $$PINGYI_TEST_DATABASE_URL"; $(PYTEST); \
 	else echo "PINGYI_TEST_DATABASE_URL is not set: PostgreSQL run skipped"; fi
 
 test: lint types test-sqlite test-postgres

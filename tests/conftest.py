@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+import io
 import os
 import subprocess
 import sys
@@ -41,6 +43,39 @@ def run_pingyi(
         check=False,
         timeout=300,
     )
+
+
+def call_pingyi(
+    *args: str | Path, cwd: Path | None = None, lang: str = "en", env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
+    """`pingyi tally|grade` (the file commands: no Django, no database) in this process, with
+    what run_pingyi gives: the exit code, stdout and stderr. A process costs half a second of
+    start-up each time; one subprocess test per command keeps the installed command honest."""
+    from pingyi import cli
+
+    argv = [str(a) for a in args]
+    assert argv and argv[0] in cli.FILE_COMMANDS, f"{argv[:1]} needs a process of its own"
+    out, err = io.StringIO(), io.StringIO()
+    saved = {name: os.environ.get(name) for name in {"PINGYI_LANGUAGE", *(env or {})}}
+    os.environ.update({"PINGYI_LANGUAGE": lang, **(env or {})})
+    before, gettext = Path.cwd(), cli._gettext
+    try:
+        if cwd is not None:
+            os.chdir(cwd)
+        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+            try:
+                code = cli.main(argv)
+            except SystemExit as exit_:
+                code = exit_.code if isinstance(exit_.code, int) else 1
+    finally:
+        os.chdir(before)
+        cli._gettext = gettext
+        for name, value in saved.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
+    return subprocess.CompletedProcess(argv, code, out.getvalue(), err.getvalue())
 
 
 @pytest.fixture(autouse=True)

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from django.test import Client
 
-from tests.conftest import run_pingyi
+from tests.conftest import call_pingyi
 
 LOCALE = Path(__file__).resolve().parents[1] / "src" / "pingyi" / "locale"
 ZH_PO = LOCALE / "zh_Hans" / "LC_MESSAGES" / "django.po"
@@ -125,7 +125,7 @@ def test_a_bad_units_file_is_reported_in_chinese_with_its_row_and_column(tmp_pat
     (tmp_path / "u.csv").write_text("code,name,category\nA,x,nowhere\n", encoding="utf-8")
     (tmp_path / "b.csv").write_text("ballot_no,A\n1,x\n", encoding="utf-8")
     command = ["tally", "--units", "u.csv", "--ballots", "b.csv", "--json", "o.json"]
-    done = run_pingyi(*command, cwd=tmp_path, lang="zh-hans")
+    done = call_pingyi(*command, cwd=tmp_path, lang="zh-hans")
     assert done.returncode == 1
     assert "u.csv" in done.stderr and "第 2 行" in done.stderr
     assert "C 列（category）" in done.stderr

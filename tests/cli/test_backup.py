@@ -33,6 +33,9 @@ from pingyi.voting.services import ballot_submit, token_issue
 from tests.conftest import PINGYI, REPO, run_pingyi
 from tests.db.conftest import STAFF, make_campaign
 
+# One worker runs the whole module: its module-scoped fixture is set up once.
+pytestmark = pytest.mark.xdist_group("backup")
+
 MARKS = [
     {"L1": "满意", "L2": "基本满意", "V1": "不满意", "F1": "满意"},
     {"L1": "不满意", "L2": "满意", "V1": "满意", "F1": "基本满意"},
@@ -67,7 +70,7 @@ def target() -> Iterator[str]:
         yield ""
         return
     db = connection.settings_dict
-    name = f"pingyi_restore_{id(db) % 100000}_{int(time.time())}"
+    name = f"pingyi_restore_{os.getpid()}_{id(db) % 100000}_{int(time.time())}"  # one per worker
     with _admin(db) as admin:
         admin.execute(f'CREATE DATABASE "{name}"')
     yield _url(db, name)

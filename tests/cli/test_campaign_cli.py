@@ -10,6 +10,9 @@ import pytest
 
 from tests.conftest import run_pingyi
 
+# One worker runs the whole module: its module-scoped fixture is set up once.
+pytestmark = pytest.mark.xdist_group("campaign-cli")
+
 UNITS = (
     "code,name,category,veto\n"
     "L1,组织部,地方管理部门,\nL2,宣传部,地方管理部门,是\nV1,国税局,垂直管理部门,\n"

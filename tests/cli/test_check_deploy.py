@@ -17,6 +17,9 @@ import pytest
 
 from tests.conftest import PINGYI
 
+# One worker runs the whole module: its module-scoped fixture is set up once.
+pytestmark = pytest.mark.xdist_group("check-deploy")
+
 GOOD = {
     "PINGYI_DATABASE_URL": "",
     "PINGYI_SECRET_KEY": "",

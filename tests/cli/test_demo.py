@@ -11,6 +11,9 @@ import pytest
 from tests.cli.test_campaign_cli import pingyi
 from tests.conftest import run_pingyi
 
+# One worker runs the whole module: its module-scoped fixture is set up once.
+pytestmark = pytest.mark.xdist_group("demo")
+
 
 @pytest.fixture(scope="module")
 def demo(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:

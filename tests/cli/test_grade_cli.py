@@ -1,11 +1,12 @@
-"""`pingyi grade` as SPEC's contract says, run as a user runs it."""
+"""`pingyi grade` as SPEC's contract says: run as a user runs it (a subprocess) first, then in
+this process (call_pingyi)."""
 
 from __future__ import annotations
 
 import json
 from pathlib import Path
 
-from tests.conftest import run_pingyi
+from tests.conftest import call_pingyi, run_pingyi
 
 ORGS = (
     "code,name,sector,committee,parent_code,new,violation\n"
@@ -66,7 +67,7 @@ def test_indicator_columns_are_summed_and_a_score_above_its_maximum_is_refused(
     (tmp_path / "orgs.csv").write_text("code,name,sector,committee\nA,甲,社区,镇党委\n", "utf-8")
     header = "code,党组织带头人,工作思路,工作制度,活动阵地,保障机制,工作业绩,群众评价\n"
     (tmp_path / "ok.csv").write_text(header + "A,18,9,14,9,9,18,12.5\n", "utf-8")
-    done = run_pingyi(
+    done = call_pingyi(
         "grade",
         "--orgs",
         tmp_path / "orgs.csv",
@@ -78,7 +79,7 @@ def test_indicator_columns_are_summed_and_a_score_above_its_maximum_is_refused(
     assert done.returncode == 0, done.stderr
     assert json.loads((tmp_path / "out.json").read_text("utf-8"))["orgs"][0]["total"] == 89.5
     (tmp_path / "bad.csv").write_text(header + "A,21,9,14,9,9,18,12.5\n", "utf-8")
-    done = run_pingyi(
+    done = call_pingyi(
         "grade",
         "--orgs",
         tmp_path / "orgs.csv",
@@ -98,7 +99,7 @@ def test_unknown_sector_unknown_parent_and_duplicate_code_are_refused(tmp_path: 
         "utf-8",
     )
     (tmp_path / "scores.csv").write_text("code,total\nA,90\nB,80\n", "utf-8")
-    done = run_pingyi(
+    done = call_pingyi(
         "grade",
         "--orgs",
         tmp_path / "orgs.csv",
@@ -118,7 +119,7 @@ def test_the_workbook_has_the_report_tables(tmp_path: Path) -> None:
 
     (tmp_path / "orgs.csv").write_text(ORGS, encoding="utf-8")
     (tmp_path / "scores.csv").write_text(SCORES, encoding="utf-8")
-    done = run_pingyi(
+    done = call_pingyi(
         "grade",
         "--orgs",
         tmp_path / "orgs.csv",

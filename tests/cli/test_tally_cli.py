@@ -1,4 +1,5 @@
-"""`pingyi tally` end to end, in a subprocess, as SPEC P1 "Files and the headless command" fixes it.
+"""`pingyi tally` end to end, as SPEC P1 "Files and the headless command" fixes it: the first
+run in a subprocess, as the installed command; the others in this process (call_pingyi).
 
 The JSON it writes is a contract that programs outside the project read; bad input must exit
 non-zero with a message naming file, row and column, and leave no file behind.
@@ -16,7 +17,10 @@ from typing import Any
 import openpyxl
 import pytest
 
-from tests.conftest import run_pingyi
+from tests.conftest import call_pingyi, run_pingyi
+
+# One worker runs the whole module: its module-scoped fixture is set up once.
+pytestmark = pytest.mark.xdist_group("tally-cli")
 
 UNITS_HEADER = ["code", "name", "category", "veto"]
 # Deliberately not in category order: the JSON keeps this order. V1 is on no ballot.
@@ -126,10 +130,12 @@ def tally_run(
     files: Mapping[str, str | bytes] | None = None,
     args: Sequence[str] = (),
     xlsx: bool = False,
+    process: bool = False,
 ) -> Run:
     """Runs `pingyi tally` in folder/in on units.csv and ballots.csv (or ``files`` over them).
 
-    Outputs go to folder/out/results.json (and results.xlsx with ``xlsx``).
+    Outputs go to folder/out/results.json (and results.xlsx with ``xlsx``). With ``process``,
+    the installed command in a subprocess; else in this process.
     """
     inputs, out, home = folder / "in", folder / "out", folder / "home"
     inputs.mkdir()
@@ -143,7 +149,8 @@ def tally_run(
     command += ["--json", str(out / "results.json")]
     if xlsx:
         command += ["--xlsx", str(out / "results.xlsx")]
-    done = run_pingyi(*command, cwd=inputs, env={"PINGYI_HOME": str(home)})
+    run = run_pingyi if process else call_pingyi
+    done = run(*command, cwd=inputs, env={"PINGYI_HOME": str(home)})
     return Run(done.returncode, done.stdout, done.stderr, inputs, out, home)
 
 
@@ -156,7 +163,7 @@ def written(run: Run) -> dict[str, Any]:
 
 @pytest.fixture(scope="module")
 def first(tmp_path_factory: pytest.TempPathFactory) -> Run:
-    return tally_run(tmp_path_factory.mktemp("first"))
+    return tally_run(tmp_path_factory.mktemp("first"), process=True)
 
 
 @pytest.fixture(scope="module")

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import openpyxl
 
-from tests.conftest import run_pingyi
+from tests.conftest import call_pingyi
 
 ORGS = (
     "code,name,sector,committee,parent_code,new,violation\n"
@@ -26,7 +26,7 @@ def grade(tmp_path: Path, scores: str = SCORES) -> tuple[int, str, Path]:
     (tmp_path / "orgs.csv").write_text(ORGS, encoding="utf-8")
     (tmp_path / "scores.csv").write_text(scores, encoding="utf-8")
     out = tmp_path / "report.xlsx"
-    done = run_pingyi(
+    done = call_pingyi(
         "grade", "--orgs", tmp_path / "orgs.csv", "--scores", tmp_path / "scores.csv",
         "--json", tmp_path / "out.json", "--xlsx", out,
     )  # fmt: skip

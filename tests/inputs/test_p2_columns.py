@@ -11,7 +11,7 @@ from pingyi.exports.grading_files import ColumnsResult, RowsResult
 from pingyi.exports.grading_json import grading_to_json
 from pingyi.inputs.p2_columns import read_graded_columns
 from pingyi.rules.grading import GradingScheme
-from tests.conftest import run_pingyi
+from tests.conftest import call_pingyi
 
 ORGS = (
     "编码,名称,领域,党委,上级,新建,违纪违法\n"
@@ -86,7 +86,7 @@ def test_anything_but_clean_plain_decimals_goes_the_per_row_way(
 
 def test_a_fraction_score_is_graded_exactly_by_the_command(tmp_path: Path) -> None:
     orgs, scores = files(tmp_path, scores=SCORES.replace("9.000001", "1/3"))
-    done = run_pingyi("grade", "--orgs", orgs, "--scores", scores, "--json", tmp_path / "o.json")
+    done = call_pingyi("grade", "--orgs", orgs, "--scores", scores, "--json", tmp_path / "o.json")
     assert done.returncode == 0, done.stderr
     [e1] = [
         o for o in json.loads((tmp_path / "o.json").read_text("utf-8"))["orgs"] if o["code"] == "E1"
@@ -97,6 +97,6 @@ def test_a_fraction_score_is_graded_exactly_by_the_command(tmp_path: Path) -> No
 def test_a_loop_of_general_branches_is_named_by_the_command(tmp_path: Path) -> None:
     looping = ORGS.replace("G1,第一党总支,rural,甲镇党委,,", "G1,第一党总支,rural,甲镇党委,B2,")
     orgs, scores = files(tmp_path, orgs=looping)
-    done = run_pingyi("grade", "--orgs", orgs, "--scores", scores, "--json", tmp_path / "o.json")
+    done = call_pingyi("grade", "--orgs", orgs, "--scores", scores, "--json", tmp_path / "o.json")
     assert done.returncode == 1 and "the chain of parents of 'G1' loops" in done.stderr
     assert not (tmp_path / "o.json").exists()
