@@ -26,6 +26,7 @@ from pingyi.grading.models import (
     PartyOrg,
     RoundStatus,
 )
+from pingyi.nominations.models import UnitMember as NominationMember
 from pingyi.notices.models import Objection, ObjectionStatus
 from pingyi.rectification.models import Item, UnitAccess, UnitRole
 from pingyi.rectification.selectors import owned_plans
@@ -49,6 +50,7 @@ class Reach:
     admin: bool
     grading: bool  # the office, or a committee, party organization or assessor role
     units: bool  # owner or member of an appraised unit
+    nominates: bool = False  # member of a nominating unit (nominations)
 
 
 def reach_of(user: AnyUser) -> Reach:
@@ -62,6 +64,7 @@ def reach_of(user: AnyUser) -> Reach:
         admin=Role.ADMIN in roles,
         grading=office or GradingRole.objects.filter(user_id=user.pk).exists(),
         units=UnitAccess.objects.filter(user_id=user.pk).exists(),
+        nominates=NominationMember.objects.filter(user_id=user.pk).exists(),
     )
 
 
