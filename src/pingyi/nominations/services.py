@@ -30,7 +30,7 @@ from pingyi.nominations.models import (
     UnitMember,
 )
 from pingyi.nominations.selectors import round_summary, slate_figures
-from pingyi.registry.models import Project
+from pingyi.registry.models import Cleanup, Project
 from pingyi.registry.selectors import kept_projects
 from pingyi.rules import nominations as rules
 from pingyi.rules.errors import RuleError, Term, gettext_noop
@@ -90,7 +90,7 @@ def round_create(
     code = check_code(code, limit=80)
     if NominationRound.objects.filter(code=code).exists():
         raise RuleError(E_CODE_TAKEN, code=code)
-    cleanup = project.cleanup
+    cleanup = Cleanup.objects.get(pk=project.cleanup_id)  # fresh: the round may have moved
     if cleanup.round != PUBLISHED or project.pk not in {p.pk for p in kept_projects(cleanup)}:
         raise RuleError(E_NOT_KEPT, project=project.name)
     minimum = rules.parse_share(grassroots_minimum)
