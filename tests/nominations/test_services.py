@@ -81,8 +81,7 @@ def test_who_drafted_a_list_cannot_recommend_it_at_the_next_step(cast: Cast) -> 
     with pytest.raises(RuleError) as exc:
         s.slate_recommend(slate=slate, actor=cast.actor("cora"))
     assert exc.value.message() == (
-        "cora nominated or submitted this list and cannot also recommended to the level "
-        "above it"
+        "cora nominated or submitted this list and cannot also recommend it"
     )
     assert _slate(cast.town).waiting_at == cast.county
 

@@ -53,6 +53,13 @@ STEP_WORDS = {
     APPROVE: gettext_noop("approved by the office"),
 }
 
+STEP_VERBS = {
+    SUBMIT: gettext_noop("submit"),
+    RECOMMEND: gettext_noop("recommend"),
+    RETURN: gettext_noop("return"),
+    APPROVE: gettext_noop("approve"),
+}
+
 # Why an approval departs from the defaults.
 OVER_QUOTA = "over_quota"
 FEW_GRASSROOTS = "few_grassroots"
@@ -77,10 +84,10 @@ E_REASON = gettext_noop(
 )
 E_RETURN_REASON = gettext_noop("say why the list is returned")
 E_OWN_LIST = gettext_noop(
-    "%(actor)s nominated or submitted this list and cannot also %(step)s it"
+    "%(actor)s nominated or submitted this list and cannot also %(verb)s it"
 )
 E_TWO_STEPS = gettext_noop(
-    "%(actor)s recorded the step before (%(previous)s) and cannot also %(step)s the list"
+    "%(actor)s recorded the step before (%(previous)s) and cannot also %(verb)s the list"
 )
 E_EMPTY = gettext_noop("the list has no nominee")
 
@@ -245,10 +252,10 @@ def check_separation(
     if step == SUBMIT:
         return
     if actor in set(drafters):
-        raise RuleError(E_OWN_LIST, actor=actor, step=step_word(step))
+        raise RuleError(E_OWN_LIST, actor=actor, verb=Term(STEP_VERBS[step]))
     if steps and steps[-1][1] == actor:
         raise RuleError(
-            E_TWO_STEPS, actor=actor, previous=step_word(steps[-1][0]), step=step_word(step)
+            E_TWO_STEPS, actor=actor, previous=step_word(steps[-1][0]), verb=Term(STEP_VERBS[step])
         )
 
 
