@@ -148,7 +148,7 @@ def test_a_submitted_list_is_not_changed(cast: Cast) -> None:
     _nominate(cast, "甲")
     with pytest.raises(RuleError) as exc:
         s.nominee_add(unit=cast.town, spec=person("乙"), actor=cast.actor("uma"))
-    assert exc.value.message() == "a list that is waiting for the level above cannot be changed"
+    assert exc.value.message() == "a list that is waiting for the level above is not changed"
 
 
 def test_an_empty_list_is_not_submitted(cast: Cast) -> None:

@@ -21,20 +21,20 @@ from pingyi.rules import nominations as rules
 class Phase(models.TextChoices):
     NOMINATING = rules.NOMINATING, _("Nominating")
     NOTICE = rules.NOTICE, _("On public notice")
-    CLOSED = rules.CLOSED, _("Closed")
+    CLOSED = rules.CLOSED, _("Round closed")
 
 
 class SlateStatus(models.TextChoices):
-    DRAFT = rules.DRAFT, _("Draft")
+    DRAFT = rules.DRAFT, _("Draft list")
     SUBMITTED = rules.SUBMITTED, _("Waiting for the level above")
-    RETURNED = rules.RETURNED, _("Returned")
-    APPROVED = rules.APPROVED, _("Approved")
+    RETURNED = rules.RETURNED, _("Returned to the unit")
+    APPROVED = rules.APPROVED, _("Approved list")
 
 
 class StepKind(models.TextChoices):
     SUBMIT = rules.SUBMIT, _("Nominated and submitted")
     RECOMMEND = rules.RECOMMEND, _("Recommended to the level above")
-    RETURN = rules.RETURN, _("Returned")
+    RETURN = rules.RETURN, _("Returned to the unit")
     APPROVE = rules.APPROVE, _("Approved by the office")
 
 

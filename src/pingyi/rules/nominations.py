@@ -78,6 +78,7 @@ E_SHARE = gettext_noop("a share is written 70%%, 0.7 or 7/10, between 0 and 1: %
 E_QUOTA = gettext_noop("a quota is a whole number of at least 0: %(value)r")
 E_RATIO = gettext_noop("a ratio is written 1%%, 0.01 or 1/100, above 0 and at most 1: %(value)r")
 E_STEP = gettext_noop("a list that is %(status)s cannot be %(step)s")
+E_LOCKED = gettext_noop("a list that is %(status)s is not changed")
 E_PHASE = gettext_noop("the round is %(phase)s: nominations take no more changes")
 E_REASON = gettext_noop(
     "the list is %(departures)s: approving it anyway needs a recorded reason"
@@ -94,7 +95,7 @@ E_EMPTY = gettext_noop("the list has no nominee")
 PHASE_WORDS = {
     NOMINATING: gettext_noop("nominating"),
     NOTICE: gettext_noop("on public notice"),
-    CLOSED: gettext_noop("closed"),
+    CLOSED: gettext_noop("round closed"),
 }
 
 
@@ -239,7 +240,7 @@ def check_editable(status: str, *, phase: str) -> None:
     if phase != NOMINATING:
         raise RuleError(E_PHASE, phase=Term(PHASE_WORDS[phase]))
     if status not in (DRAFT, RETURNED):
-        raise RuleError(E_STEP, status=status_word(status), step=Term(gettext_noop("changed")))
+        raise RuleError(E_LOCKED, status=status_word(status))
 
 
 def check_separation(
