@@ -35,8 +35,10 @@ class RoundForm(forms.Form):
 
     def __init__(self, *args: Any, organizations: Any, projects: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["organization"].queryset = organizations  # type: ignore[attr-defined]
-        self.fields["project"].queryset = projects  # type: ignore[attr-defined]
+        # no empty choice: the first office and project are chosen until the user changes them
+        for name, queryset in (("organization", organizations), ("project", projects)):
+            self.fields[name].queryset = queryset  # type: ignore[attr-defined]
+            self.fields[name].empty_label = None  # type: ignore[attr-defined]
 
 
 class UnitForm(forms.Form):
@@ -46,7 +48,7 @@ class UnitForm(forms.Form):
         label=_("Code of the level above"), required=False, max_length=60,
         help_text=_("Empty: the unit hands its list straight to the office."),
     )  # fmt: skip
-    quota = forms.IntegerField(label=_("Quota"), required=False, min_value=0)
+    quota = forms.IntegerField(label=_("Quota of places"), required=False, min_value=0)
     headcount = forms.IntegerField(label=_("Headcount"), required=False, min_value=0)
 
 
@@ -60,10 +62,10 @@ class MemberForm(forms.Form):
 
 
 class NomineeForm(forms.Form):
-    name = forms.CharField(label=_("Name"), max_length=60)
+    name = forms.CharField(label=_("Full name"), max_length=60)
     workplace = forms.CharField(label=_("Workplace"), max_length=200)
     post = forms.CharField(label=_("Post"), max_length=120)
-    rank = forms.ChoiceField(label=_("Rank"), choices=Rank.choices)
+    rank = forms.ChoiceField(label=_("Rank of post"), choices=Rank.choices)
     grassroots = forms.BooleanField(label=_("Works at the grassroots (基层一线)"), required=False)
     leader = forms.BooleanField(label=_("Member of the unit's leadership"), required=False)
     deeds = forms.CharField(label=_("Main deeds"), required=False, widget=forms.Textarea(

@@ -92,7 +92,7 @@ class NominatingUnit(models.Model):
         "self", on_delete=models.PROTECT, null=True, blank=True, related_name="children",
         verbose_name=_("level above"),
     )  # fmt: skip
-    quota = models.PositiveIntegerField(_("quota"), null=True, blank=True)
+    quota = models.PositiveIntegerField(_("quota of places"), null=True, blank=True)
     headcount = models.PositiveIntegerField(_("headcount"), null=True, blank=True)
 
     class Meta:
@@ -161,10 +161,10 @@ class Slate(models.Model):
 
 class Nominee(models.Model):
     slate = models.ForeignKey(Slate, on_delete=models.CASCADE, related_name="nominees")
-    name = models.CharField(_("name"), max_length=60)
+    name = models.CharField(_("full name"), max_length=60)
     workplace = models.CharField(_("workplace"), max_length=200)
     post = models.CharField(_("post"), max_length=120)
-    rank = models.CharField(_("rank"), max_length=12, choices=Rank.choices)
+    rank = models.CharField(_("rank of post"), max_length=12, choices=Rank.choices)
     grassroots = models.BooleanField(_("grassroots (基层一线)"), default=False)
     leader = models.BooleanField(_("unit leader"), default=False)
     deeds = models.TextField(_("main deeds"), blank=True)
@@ -192,7 +192,7 @@ class Step(models.Model):
     slate = models.ForeignKey(Slate, on_delete=models.CASCADE, related_name="steps")
     kind = models.CharField(_("step"), max_length=12, choices=StepKind.choices)
     level = models.CharField(_("level"), max_length=200)  # the unit's name, or the office's
-    actor = models.CharField(_("by"), max_length=150)
+    actor = models.CharField(_("recorded by"), max_length=150)
     reason = models.TextField(_("reason"), blank=True)
     at = models.DateTimeField(_("at"))
 
