@@ -26,6 +26,8 @@ from pingyi.registry.services import (
     cleanup_create,
     project_decide,
     projects_import,
+)
+from pingyi.registry.services import (
     unit_add as registry_unit_add,
 )
 from pingyi.rules import registry as r

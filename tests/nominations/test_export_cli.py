@@ -12,8 +12,13 @@ import pytest
 from pingyi.cli import main
 from pingyi.nominations import services as s
 from pingyi.nominations.selectors import slate_rows
-from pingyi.nominations.workbook import LIST_HEADER, LIST_SHEET, QUOTA_HEADER, QUOTA_SHEET
-from pingyi.nominations.workbook import write_nominees
+from pingyi.nominations.workbook import (
+    LIST_HEADER,
+    LIST_SHEET,
+    QUOTA_HEADER,
+    QUOTA_SHEET,
+    write_nominees,
+)
 from tests.nominations.conftest import SYSTEM, Cast, person
 
 pytestmark = pytest.mark.django_db

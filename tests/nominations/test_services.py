@@ -120,7 +120,9 @@ def test_a_list_of_leaders_is_below_the_grassroots_share(cast: Cast) -> None:
     s.nominee_add(unit=cast.town, spec=person("窗口乙"), actor=cast.actor("uma"))
     figures = slate_figures(_slate(cast.town))
     assert (figures.share, figures.share_met, figures.needed) == (
-        rules.grassroots_share(1, 2), False, 2
+        rules.grassroots_share(1, 2),
+        False,
+        2,
     )
     assert figures.departures == (rules.FEW_GRASSROOTS,)
 
@@ -168,8 +170,7 @@ def test_a_round_runs_only_under_a_kept_project(cast: Cast) -> None:
         s.round_create(organization=cast.office, project=cancelled, code="x", name="x",
                        started_on=dt.date(2026, 3, 1), quota=3, actor=SYSTEM)  # fmt: skip
     assert exc.value.message() == (
-        "'窗口单位评比' is not on a published kept list: nominations run only under a kept "
-        "project"
+        "'窗口单位评比' is not on a published kept list: nominations run only under a kept project"
     )
     with pytest.raises(AccessDenied):
         s.round_create(organization=cast.office, project=kept_project(cast.office, "q2"),
@@ -206,7 +207,9 @@ def test_the_notice_runs_for_its_period_and_takes_opinions(cast: Cast) -> None:
     s.notice_publish(round_=cast.round, actor=cast.actor("alice"), now=now)
     cast.round.refresh_from_db()
     assert (cast.round.phase, cast.round.notice_start, cast.round.notice_end) == (
-        rules.NOTICE, dt.date(2026, 4, 1), dt.date(2026, 4, 7)
+        rules.NOTICE,
+        dt.date(2026, 4, 1),
+        dt.date(2026, 4, 7),
     )
     nominee = _slate(cast.town).nominees.first()
     assert nominee is not None

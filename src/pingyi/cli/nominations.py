@@ -40,8 +40,7 @@ def _role_of(name: str) -> Iterator[None]:
         yield
     except AccessDenied:
         raise CommandError(
-            _("%(name)s may not record this step: the role it needs is not theirs")
-            % {"name": name}
+            _("%(name)s may not record this step: the role it needs is not theirs") % {"name": name}
         ) from None
 
 

@@ -15,7 +15,7 @@ from pingyi.api_schema import StrictIn
 from pingyi.nominations import selectors as sel
 from pingyi.nominations import services
 from pingyi.nominations.access import Access, access_for
-from pingyi.nominations.models import NominatingUnit, NominationRound
+from pingyi.nominations.models import NominatingUnit, NominationRound, Nominee
 from pingyi.rules import nominations as rules
 from pingyi.rules.errors import RuleError
 
@@ -125,6 +125,11 @@ def _round_out(r: NominationRound) -> dict[str, Any]:
     }  # fmt: skip
 
 
+def _nominee_out(n: Nominee) -> dict[str, Any]:
+    return {"id": n.pk, "name": n.name, "workplace": n.workplace, "post": n.post,
+            "rank": n.rank, "grassroots": n.grassroots, "leader": n.leader}  # fmt: skip
+
+
 def _slate_out(row: sel.SlateRow) -> dict[str, Any]:
     f, slate = row.figures, row.slate
     waiting = ""
@@ -137,11 +142,7 @@ def _slate_out(row: sel.SlateRow) -> dict[str, Any]:
         "grassroots_share": str(f.share) if f.share is not None else "",
         "departures": list(f.departures), "approval_reason": slate.approval_reason,
         "return_reason": slate.return_reason,
-        "nominees": [
-            {"id": n.pk, "name": n.name, "workplace": n.workplace, "post": n.post,
-             "rank": n.rank, "grassroots": n.grassroots, "leader": n.leader}
-            for n in row.nominees
-        ],
+        "nominees": [_nominee_out(n) for n in row.nominees],
     }  # fmt: skip
 
 
@@ -180,8 +181,7 @@ def nominations_nominees_add(
         n = services.nominee_add(unit=found, spec=spec, actor=Actor.of(request.user))
     except RuleError as exc:
         return Status(409, {"detail": exc.message(_)})
-    return Status(200, {"id": n.pk, "name": n.name, "workplace": n.workplace, "post": n.post,
-                        "rank": n.rank, "grassroots": n.grassroots, "leader": n.leader})  # fmt: skip
+    return Status(200, _nominee_out(n))
 
 
 @router.post(

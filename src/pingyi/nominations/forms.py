@@ -2,19 +2,25 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from pingyi.nominations.models import Rank
+from pingyi.campaigns.models import Organization
+from pingyi.nominations.models import NominatingUnit, Rank
 from pingyi.nominations.services import NomineeSpec
+from pingyi.registry.models import Project
 from pingyi.rules import nominations as rules
 
 
 class RoundForm(forms.Form):
-    organization = forms.ModelChoiceField(queryset=None, label=_("Office"))  # type: ignore[arg-type]
-    project = forms.ModelChoiceField(queryset=None, label=_("Kept project"))  # type: ignore[arg-type]
+    organization = forms.ModelChoiceField(
+        queryset=Organization.objects.none(), label=_("Office"), empty_label=None
+    )
+    project = forms.ModelChoiceField(
+        queryset=Project.objects.none(), label=_("Kept project"), empty_label=None
+    )
     code = forms.CharField(label=_("Code"), max_length=80)
     name = forms.CharField(label=_("Name"), max_length=200)
     started_on = forms.DateField(label=_("Started"), widget=forms.DateInput(attrs={"type": "date"}))
@@ -36,9 +42,10 @@ class RoundForm(forms.Form):
     def __init__(self, *args: Any, organizations: Any, projects: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         # no empty choice: the first office and project are chosen until the user changes them
-        for name, queryset in (("organization", organizations), ("project", projects)):
-            self.fields[name].queryset = queryset  # type: ignore[attr-defined]
-            self.fields[name].empty_label = None  # type: ignore[attr-defined]
+        cast(
+            "forms.ModelChoiceField[Organization]", self.fields["organization"]
+        ).queryset = organizations
+        cast("forms.ModelChoiceField[Project]", self.fields["project"]).queryset = projects
 
 
 class UnitForm(forms.Form):
@@ -53,12 +60,14 @@ class UnitForm(forms.Form):
 
 
 class MemberForm(forms.Form):
-    unit = forms.ModelChoiceField(queryset=None, label=_("Nominating unit"))  # type: ignore[arg-type]
+    unit = forms.ModelChoiceField(
+        queryset=NominatingUnit.objects.none(), label=_("Nominating unit")
+    )
     username = forms.CharField(label=_("User name"), max_length=150)
 
     def __init__(self, *args: Any, units: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["unit"].queryset = units  # type: ignore[attr-defined]
+        cast("forms.ModelChoiceField[NominatingUnit]", self.fields["unit"]).queryset = units
 
 
 class NomineeForm(forms.Form):

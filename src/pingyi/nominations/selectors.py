@@ -186,23 +186,30 @@ def round_summary(round_: NominationRound, rows: list[SlateRow] | None = None) -
 class DeadlineLine:
     deadline: rules.Deadline
     state: str
+    waiting: tuple[str, ...] = ()  # the units whose list is not in yet (the first deadline)
 
 
 def round_deadlines(round_: NominationRound, today: dt.date) -> list[DeadlineLine]:
     """The deadlines with their state on ``today`` (the injected clock). A deadline is done
     when the round is past nominating, or — for the units' lists — when every unit has
-    submitted; for the recommendations, when no list waits at a level below the office."""
+    submitted; for the recommendations, when besides no list waits at a level below the
+    office."""
     slates = Slate.objects.filter(unit__round=round_)
     past = round_.phase != Phase.NOMINATING
+    unfiled = slates.filter(status__in=(rules.DRAFT, rules.RETURNED))
+    waiting = tuple(unfiled.order_by("unit__code").values_list("unit__name", flat=True))
+    below = slates.filter(status=rules.SUBMITTED, waiting_at__isnull=False).exists()
     done = {
-        rules.NOMINATE_BY: past or not slates.filter(status__in=(rules.DRAFT, rules.RETURNED)).exists(),
-        rules.RECOMMEND_BY: past or not slates.filter(
-            status__in=(rules.DRAFT, rules.RETURNED)
-        ).exists() and not slates.filter(status=rules.SUBMITTED, waiting_at__isnull=False).exists(),
+        rules.NOMINATE_BY: past or not waiting,
+        rules.RECOMMEND_BY: past or not (waiting or below),
         rules.APPROVE_BY: past,
-    }  # fmt: skip
+    }
     return [
-        DeadlineLine(d, rules.deadline_state(d, done=done[d.key], today=today))
+        DeadlineLine(
+            d,
+            rules.deadline_state(d, done=done[d.key], today=today),
+            waiting if d.key == rules.NOMINATE_BY and not past else (),
+        )
         for d in rules.deadlines_of(round_.started_on, round_.schedule)
     ]
 

@@ -265,17 +265,17 @@ def _level_name(slate: Slate) -> str:
 
 
 def _step(
-    slate: Slate, kind: str, actor: Actor, reason: str, now: dt.datetime, **data: object
-) -> None:
+    slate: Slate, kind: str, actor: Actor, reason: str, now: dt.datetime, *, level: str,
+    **data: object,
+) -> None:  # fmt: skip
     Step.objects.create(
-        slate=slate, kind=kind, level=data.pop("level", ""), actor=actor.name, reason=reason,
-        at=now,
-    )  # fmt: skip
+        slate=slate, kind=kind, level=level, actor=actor.name, reason=reason, at=now
+    )
     audit_log(
         actor=actor.name,
         action=f"nominations.slate.{_VERBS[kind]}",
         obj=slate,
-        data={"unit": slate.unit.code, "reason": reason, **data},
+        data={"unit": slate.unit.code, "level": level, "reason": reason, **data},
         now=now,
     )
 
@@ -324,9 +324,7 @@ def slate_recommend(*, slate: Slate, actor: Actor, now: dt.datetime | None = Non
                 rules.E_STEP, status=Term(gettext_noop("waiting for the office")),
                 step=rules.step_word(rules.RECOMMEND),
             )  # fmt: skip
-        rules.check_step(
-            locked.status, rules.RECOMMEND, phase=locked.unit.round.phase, nominees=1
-        )
+        rules.check_step(locked.status, rules.RECOMMEND, phase=locked.unit.round.phase, nominees=1)
         _acting(locked, rules.RECOMMEND, actor)
         level = _level_name(locked)
         locked.waiting_at = locked.waiting_at.parent if locked.waiting_at else None

@@ -8,8 +8,8 @@ does not allow is a 403 (the service decides, nominations.access).
 from __future__ import annotations
 
 import datetime as dt
-from fractions import Fraction
 from collections.abc import Callable
+from fractions import Fraction
 from typing import Any
 
 from django.contrib import messages
@@ -284,7 +284,7 @@ def _chain(unit: NominatingUnit) -> list[str]:
 @guarded
 @require_POST
 def nominee_add(request: HttpRequest, code: str, unit: str) -> HttpResponse:
-    _round_, _access, found = _unit(request, code, unit)
+    found = _unit(request, code, unit)[2]
     form = NomineeForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("A nominee needs a name, a workplace, a post and a rank."))
@@ -300,7 +300,7 @@ def nominee_add(request: HttpRequest, code: str, unit: str) -> HttpResponse:
 @guarded
 @require_POST
 def nominee_remove(request: HttpRequest, code: str, unit: str, pk: int) -> HttpResponse:
-    _round_, _access, found = _unit(request, code, unit)
+    found = _unit(request, code, unit)[2]
     nominee = found.slate.nominees.filter(pk=pk).first()
     if nominee is None:
         raise Http404
@@ -317,7 +317,7 @@ def nominee_remove(request: HttpRequest, code: str, unit: str, pk: int) -> HttpR
 def slate_step(request: HttpRequest, code: str, unit: str, step: str) -> HttpResponse:
     if step not in DONE:
         raise Http404
-    _round_, _access, found = _unit(request, code, unit)
+    found = _unit(request, code, unit)[2]
     actor = Actor.of(request.user)
     reason = str(request.POST.get("reason", ""))[:4000]
     if step == rules.SUBMIT:

@@ -32,7 +32,7 @@ QUOTA_HEADER = ["推荐单位", "上级推荐单位", "名额", "推荐人数", 
                 "退回理由"]  # fmt: skip
 STATUS = {rules.DRAFT: "草稿", rules.SUBMITTED: "待上级审核", rules.RETURNED: "已退回",
           rules.APPROVED: "已批准"}  # fmt: skip
-RANKS = {Rank.STAFF: "一般干部职工", Rank.SECTION: "科级", Rank.COUNTY: "县处级",
+RANKS: dict[str, str] = {Rank.STAFF: "一般干部职工", Rank.SECTION: "科级", Rank.COUNTY: "县处级",
          Rank.BUREAU: "厅局级及以上"}  # fmt: skip
 DEPARTURES = {rules.OVER_QUOTA: "超名额", rules.FEW_GRASSROOTS: "基层一线比例不足"}
 

@@ -19,6 +19,7 @@ Seed 002 三(一): "对凡上报表彰奖励的先进集体和个人，必须依
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -80,13 +81,9 @@ E_RATIO = gettext_noop("a ratio is written 1%%, 0.01 or 1/100, above 0 and at mo
 E_STEP = gettext_noop("a list that is %(status)s cannot be %(step)s")
 E_LOCKED = gettext_noop("a list that is %(status)s is not changed")
 E_PHASE = gettext_noop("the round is %(phase)s: nominations take no more changes")
-E_REASON = gettext_noop(
-    "the list is %(departures)s: approving it anyway needs a recorded reason"
-)
+E_REASON = gettext_noop("the list is %(departures)s: approving it anyway needs a recorded reason")
 E_RETURN_REASON = gettext_noop("say why the list is returned")
-E_OWN_LIST = gettext_noop(
-    "%(actor)s nominated or submitted this list and cannot also %(verb)s it"
-)
+E_OWN_LIST = gettext_noop("%(actor)s nominated or submitted this list and cannot also %(verb)s it")
 E_TWO_STEPS = gettext_noop(
     "%(actor)s recorded the step before (%(previous)s) and cannot also %(verb)s the list"
 )
@@ -307,7 +304,7 @@ def checked_deadlines(
         if key not in DEADLINES:
             raise RuleError(E_DEADLINE_KEY, key=key)
     merged = {d.key: d.due for d in deadlines_of(start, stored)} | dict(changes)
-    for before, key in zip(DEADLINES, DEADLINES[1:], strict=False):
+    for before, key in itertools.pairwise(DEADLINES):
         if merged[key] < merged[before]:
             raise RuleError(
                 E_DEADLINE_ORDER,
