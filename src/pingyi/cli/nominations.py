@@ -49,20 +49,13 @@ def cmd_summary(args: argparse.Namespace) -> int:
     from django.utils import timezone
 
     from pingyi.nominations import selectors as sel
-    from pingyi.rules import nominations as rules
-    from pingyi.rules.registry import percent_text
 
     round_ = sel.round_get(code=args.round)
     rows = sel.slate_rows(round_)
     summary = sel.round_summary(round_, rows)
     today = args.today or timezone.localdate()
     for row in rows:
-        f = row.figures
-        flags = "、".join(_(rules.DEPARTURE_WORDS[d]) for d in f.departures)
-        out(_("%(unit)s: %(count)s of %(quota)s, grassroots %(share)s, %(status)s %(flags)s")
-            % {"unit": row.unit.name, "count": f.count,
-               "quota": "—" if f.quota is None else f.quota, "share": percent_text(f.share),
-               "status": _(rules.STATUS_WORDS[row.slate.status]), "flags": flags})  # fmt: skip
+        out(sel.slate_line(row))
     out(_("approved %(n)s of the total quota %(quota)s") % {"n": summary.approved,
                                                           "quota": round_.quota})  # fmt: skip
     deadlines = sel.round_deadlines(round_, today)

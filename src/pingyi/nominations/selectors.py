@@ -8,12 +8,14 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 
 from django.db.models import Q, QuerySet
+from django.utils.translation import gettext
 
 from pingyi.accounts.selectors import READ, AnyUser
 from pingyi.nominations.access import Access
 from pingyi.nominations.models import NominatingUnit, NominationRound, Nominee, Phase, Slate
 from pingyi.rules import nominations as rules
 from pingyi.rules.errors import RuleError, gettext_noop
+from pingyi.rules.registry import percent_text
 
 E_NO_ROUND = gettext_noop("no nomination round %(code)r")
 E_NO_UNIT = gettext_noop("the round has no nominating unit %(code)r")
@@ -143,6 +145,21 @@ def slate_rows(round_: NominationRound, access: Access | None = None) -> list[Sl
         found = nominees.get(unit.slate.pk, [])
         rows.append(SlateRow(unit, unit.slate, found, _figures(unit, found), _chain(unit, units)))
     return rows
+
+
+def slate_line(row: SlateRow) -> str:
+    """One line of a list for the command line and the demo, in the active language."""
+    f = row.figures
+    return gettext(
+        "%(unit)s: %(count)s of %(quota)s, grassroots %(share)s, %(status)s %(flags)s"
+    ) % {
+        "unit": row.unit.name,
+        "count": f.count,
+        "quota": "—" if f.quota is None else f.quota,
+        "share": percent_text(f.share),
+        "status": gettext(rules.STATUS_WORDS[row.slate.status]),
+        "flags": "、".join(gettext(rules.DEPARTURE_WORDS[d]) for d in f.departures),
+    }
 
 
 @dataclass
