@@ -6,164 +6,402 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('campaigns', '0003_consequences'),
-        ('registry', '0002_codes_schedule_scope_basis'),
+        ("campaigns", "0003_consequences"),
+        ("registry", "0002_codes_schedule_scope_basis"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Nominee',
+            name="Nominee",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=60, verbose_name='full name')),
-                ('workplace', models.CharField(max_length=200, verbose_name='workplace')),
-                ('post', models.CharField(max_length=120, verbose_name='post')),
-                ('rank', models.CharField(choices=[('staff', 'Staff member or worker'), ('section', 'Section level'), ('county', 'County or division level'), ('bureau', 'Bureau level or above')], max_length=12, verbose_name='rank of post')),
-                ('grassroots', models.BooleanField(default=False, verbose_name='grassroots (基层一线)')),
-                ('leader', models.BooleanField(default=False, verbose_name='unit leader')),
-                ('deeds', models.TextField(blank=True, verbose_name='main deeds')),
-                ('added_by', models.CharField(max_length=150, verbose_name='added by')),
-                ('added_at', models.DateTimeField(verbose_name='added')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=60, verbose_name="full name")),
+                ("workplace", models.CharField(max_length=200, verbose_name="workplace")),
+                ("post", models.CharField(max_length=120, verbose_name="post")),
+                (
+                    "rank",
+                    models.CharField(
+                        choices=[
+                            ("staff", "Staff member or worker"),
+                            ("section", "Section level"),
+                            ("county", "County or division level"),
+                            ("bureau", "Bureau level or above"),
+                        ],
+                        max_length=12,
+                        verbose_name="rank of post",
+                    ),
+                ),
+                (
+                    "grassroots",
+                    models.BooleanField(default=False, verbose_name="grassroots (基层一线)"),
+                ),
+                ("leader", models.BooleanField(default=False, verbose_name="unit leader")),
+                ("deeds", models.TextField(blank=True, verbose_name="main deeds")),
+                ("added_by", models.CharField(max_length=150, verbose_name="added by")),
+                ("added_at", models.DateTimeField(verbose_name="added")),
             ],
             options={
-                'verbose_name': 'nominee',
-                'verbose_name_plural': 'nominees',
-                'ordering': ['slate', 'id'],
+                "verbose_name": "nominee",
+                "verbose_name_plural": "nominees",
+                "ordering": ["slate", "id"],
             },
         ),
         migrations.CreateModel(
-            name='NominationRound',
+            name="NominationRound",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.SlugField(allow_unicode=True, max_length=80, unique=True, verbose_name='code')),
-                ('name', models.CharField(max_length=200, verbose_name='name')),
-                ('started_on', models.DateField(verbose_name='started')),
-                ('quota', models.PositiveIntegerField(verbose_name='total quota')),
-                ('ratio', models.CharField(blank=True, max_length=30, verbose_name='ratio to headcount')),
-                ('grassroots_minimum', models.CharField(default='7/10', max_length=30, verbose_name='minimum share of grassroots nominees')),
-                ('phase', models.CharField(choices=[('nominating', 'Nominating'), ('notice', 'On public notice'), ('closed', 'Round closed')], default='nominating', max_length=12, verbose_name='phase')),
-                ('schedule', models.JSONField(blank=True, default=dict, verbose_name='schedule')),
-                ('notice_days', models.PositiveSmallIntegerField(default=7, verbose_name='notice period (days)')),
-                ('notice_start', models.DateField(blank=True, null=True, verbose_name='notice from')),
-                ('notice_end', models.DateField(blank=True, null=True, verbose_name='notice until')),
-                ('notice_reason', models.TextField(blank=True, verbose_name='reason to publish above the total quota')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created')),
-                ('organization', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='nomination_rounds', to='campaigns.organization')),
-                ('project', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='nomination_rounds', to='registry.project', verbose_name='kept project')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "code",
+                    models.SlugField(
+                        allow_unicode=True, max_length=80, unique=True, verbose_name="code"
+                    ),
+                ),
+                ("name", models.CharField(max_length=200, verbose_name="name")),
+                ("started_on", models.DateField(verbose_name="started")),
+                ("quota", models.PositiveIntegerField(verbose_name="total quota")),
+                (
+                    "ratio",
+                    models.CharField(blank=True, max_length=30, verbose_name="ratio to headcount"),
+                ),
+                (
+                    "grassroots_minimum",
+                    models.CharField(
+                        default="7/10",
+                        max_length=30,
+                        verbose_name="minimum share of grassroots nominees",
+                    ),
+                ),
+                (
+                    "phase",
+                    models.CharField(
+                        choices=[
+                            ("nominating", "Nominating"),
+                            ("notice", "On public notice"),
+                            ("closed", "Round closed"),
+                        ],
+                        default="nominating",
+                        max_length=12,
+                        verbose_name="phase",
+                    ),
+                ),
+                ("schedule", models.JSONField(blank=True, default=dict, verbose_name="schedule")),
+                (
+                    "notice_days",
+                    models.PositiveSmallIntegerField(
+                        default=7, verbose_name="notice period (days)"
+                    ),
+                ),
+                (
+                    "notice_start",
+                    models.DateField(blank=True, null=True, verbose_name="notice from"),
+                ),
+                (
+                    "notice_end",
+                    models.DateField(blank=True, null=True, verbose_name="notice until"),
+                ),
+                (
+                    "notice_reason",
+                    models.TextField(
+                        blank=True, verbose_name="reason to publish above the total quota"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="created")),
+                (
+                    "organization",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="nomination_rounds",
+                        to="campaigns.organization",
+                    ),
+                ),
+                (
+                    "project",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="nomination_rounds",
+                        to="registry.project",
+                        verbose_name="kept project",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'nomination round',
-                'verbose_name_plural': 'nomination rounds',
-                'ordering': ['-started_on', 'code'],
+                "verbose_name": "nomination round",
+                "verbose_name_plural": "nomination rounds",
+                "ordering": ["-started_on", "code"],
             },
         ),
         migrations.CreateModel(
-            name='NominatingUnit',
+            name="NominatingUnit",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.SlugField(allow_unicode=True, max_length=60, verbose_name='code')),
-                ('name', models.CharField(max_length=200, verbose_name='name')),
-                ('quota', models.PositiveIntegerField(blank=True, null=True, verbose_name='quota of places')),
-                ('headcount', models.PositiveIntegerField(blank=True, null=True, verbose_name='headcount')),
-                ('parent', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='children', to='nominations.nominatingunit', verbose_name='level above')),
-                ('round', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='units', to='nominations.nominationround')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("code", models.SlugField(allow_unicode=True, max_length=60, verbose_name="code")),
+                ("name", models.CharField(max_length=200, verbose_name="name")),
+                (
+                    "quota",
+                    models.PositiveIntegerField(
+                        blank=True, null=True, verbose_name="quota of places"
+                    ),
+                ),
+                (
+                    "headcount",
+                    models.PositiveIntegerField(blank=True, null=True, verbose_name="headcount"),
+                ),
+                (
+                    "parent",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="children",
+                        to="nominations.nominatingunit",
+                        verbose_name="level above",
+                    ),
+                ),
+                (
+                    "round",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="units",
+                        to="nominations.nominationround",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'nominating unit',
-                'verbose_name_plural': 'nominating units',
-                'ordering': ['round', 'code'],
+                "verbose_name": "nominating unit",
+                "verbose_name_plural": "nominating units",
+                "ordering": ["round", "code"],
             },
         ),
         migrations.CreateModel(
-            name='Opinion',
+            name="Opinion",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('text', models.TextField(verbose_name='opinion')),
-                ('contact', models.CharField(blank=True, max_length=120, verbose_name='contact')),
-                ('filed_on', models.DateField(verbose_name='filed')),
-                ('nominee', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='opinions', to='nominations.nominee', verbose_name='nominee')),
-                ('round', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='opinions', to='nominations.nominationround')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("text", models.TextField(verbose_name="opinion")),
+                ("contact", models.CharField(blank=True, max_length=120, verbose_name="contact")),
+                ("filed_on", models.DateField(verbose_name="filed")),
+                (
+                    "nominee",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="opinions",
+                        to="nominations.nominee",
+                        verbose_name="nominee",
+                    ),
+                ),
+                (
+                    "round",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="opinions",
+                        to="nominations.nominationround",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'opinion',
-                'verbose_name_plural': 'opinions',
-                'ordering': ['round', 'id'],
+                "verbose_name": "opinion",
+                "verbose_name_plural": "opinions",
+                "ordering": ["round", "id"],
             },
         ),
         migrations.CreateModel(
-            name='Slate',
+            name="Slate",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('status', models.CharField(choices=[('draft', 'Draft list'), ('submitted', 'Waiting for the level above'), ('returned', 'Returned to the unit'), ('approved', 'Approved list')], default='draft', max_length=12, verbose_name='status')),
-                ('approval_reason', models.TextField(blank=True, verbose_name='reason to approve it anyway')),
-                ('return_reason', models.TextField(blank=True, verbose_name='reason it was returned')),
-                ('pass_started_at', models.DateTimeField(blank=True, null=True, verbose_name='pass started')),
-                ('unit', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='slate', to='nominations.nominatingunit')),
-                ('waiting_at', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='waiting_slates', to='nominations.nominatingunit', verbose_name='waiting at')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("draft", "Draft list"),
+                            ("submitted", "Waiting for the level above"),
+                            ("returned", "Returned to the unit"),
+                            ("approved", "Approved list"),
+                        ],
+                        default="draft",
+                        max_length=12,
+                        verbose_name="status",
+                    ),
+                ),
+                (
+                    "approval_reason",
+                    models.TextField(blank=True, verbose_name="reason to approve it anyway"),
+                ),
+                (
+                    "return_reason",
+                    models.TextField(blank=True, verbose_name="reason it was returned"),
+                ),
+                (
+                    "pass_started_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="pass started"),
+                ),
+                (
+                    "unit",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="slate",
+                        to="nominations.nominatingunit",
+                    ),
+                ),
+                (
+                    "waiting_at",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="waiting_slates",
+                        to="nominations.nominatingunit",
+                        verbose_name="waiting at",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'nomination list',
-                'verbose_name_plural': 'nomination lists',
-                'ordering': ['unit'],
+                "verbose_name": "nomination list",
+                "verbose_name_plural": "nomination lists",
+                "ordering": ["unit"],
             },
         ),
         migrations.AddField(
-            model_name='nominee',
-            name='slate',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='nominees', to='nominations.slate'),
+            model_name="nominee",
+            name="slate",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="nominees",
+                to="nominations.slate",
+            ),
         ),
         migrations.CreateModel(
-            name='Step',
+            name="Step",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('submit', 'Nominated and submitted'), ('recommend', 'Recommended to the level above'), ('return', 'Returned to the unit'), ('approve', 'Approved by the office')], max_length=12, verbose_name='step')),
-                ('level', models.CharField(max_length=200, verbose_name='level')),
-                ('actor', models.CharField(max_length=150, verbose_name='recorded by')),
-                ('reason', models.TextField(blank=True, verbose_name='reason')),
-                ('at', models.DateTimeField(verbose_name='at')),
-                ('slate', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='steps', to='nominations.slate')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("submit", "Nominated and submitted"),
+                            ("recommend", "Recommended to the level above"),
+                            ("return", "Returned to the unit"),
+                            ("approve", "Approved by the office"),
+                        ],
+                        max_length=12,
+                        verbose_name="step",
+                    ),
+                ),
+                ("level", models.CharField(max_length=200, verbose_name="level")),
+                ("actor", models.CharField(max_length=150, verbose_name="recorded by")),
+                ("reason", models.TextField(blank=True, verbose_name="reason")),
+                ("at", models.DateTimeField(verbose_name="at")),
+                (
+                    "slate",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="steps",
+                        to="nominations.slate",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'step',
-                'verbose_name_plural': 'steps',
-                'ordering': ['slate', 'at', 'id'],
+                "verbose_name": "step",
+                "verbose_name_plural": "steps",
+                "ordering": ["slate", "at", "id"],
             },
         ),
         migrations.CreateModel(
-            name='UnitMember',
+            name="UnitMember",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('unit', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='members', to='nominations.nominatingunit')),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='nomination_units', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "unit",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="members",
+                        to="nominations.nominatingunit",
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="nomination_units",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'unit member',
-                'verbose_name_plural': 'unit members',
+                "verbose_name": "unit member",
+                "verbose_name_plural": "unit members",
             },
         ),
         migrations.AddConstraint(
-            model_name='nominatingunit',
-            constraint=models.UniqueConstraint(fields=('round', 'code'), name='nominations_unit_code_unique'),
+            model_name="nominatingunit",
+            constraint=models.UniqueConstraint(
+                fields=("round", "code"), name="nominations_unit_code_unique"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='nominatingunit',
-            constraint=models.CheckConstraint(condition=models.Q(('parent', models.F('id')), _negated=True), name='nominations_unit_not_own_parent'),
+            model_name="nominatingunit",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("parent", models.F("id")), _negated=True),
+                name="nominations_unit_not_own_parent",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='slate',
-            constraint=models.CheckConstraint(condition=models.Q(('status', 'submitted'), ('waiting_at__isnull', True), _connector='OR'), name='nominations_waiting_only_when_submitted'),
+            model_name="slate",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("status", "submitted"), ("waiting_at__isnull", True), _connector="OR"
+                ),
+                name="nominations_waiting_only_when_submitted",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='nominee',
-            constraint=models.CheckConstraint(condition=models.Q(('grassroots', True), ('leader', True), _negated=True), name='nominations_leader_not_grassroots'),
+            model_name="nominee",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("grassroots", True), ("leader", True), _negated=True),
+                name="nominations_leader_not_grassroots",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='unitmember',
-            constraint=models.UniqueConstraint(fields=('user', 'unit'), name='nominations_member_unique'),
+            model_name="unitmember",
+            constraint=models.UniqueConstraint(
+                fields=("user", "unit"), name="nominations_member_unique"
+            ),
         ),
     ]
