@@ -201,12 +201,17 @@ def bench_env(url: str, home: Path) -> dict[str, str]:
     return env
 
 
-def ballot_bodies(env: dict[str, str], home: Path, url: str, tokens: int) -> list[bytes]:
-    """Migrates the database, opens a campaign with ``tokens`` codes and returns one ballot
-    body (JSON for POST /api/ballots) per code, each code once."""
+def migrate(env: dict[str, str]) -> None:
+    """The database's tables and the static files, as `make serve` has them."""
     pingyi = str(BIN / "pingyi")
     subprocess.run([pingyi, "manage", "migrate", "-v", "0"], env=env, check=True)
     subprocess.run([pingyi, "manage", "collectstatic", "--noinput", "-v", "0"], env=env, check=True)
+
+
+def ballot_bodies(env: dict[str, str], home: Path, url: str, tokens: int) -> list[bytes]:
+    """Migrates the database, opens a campaign with ``tokens`` codes and returns one ballot
+    body (JSON for POST /api/ballots) per code, each code once."""
+    migrate(env)
     create = "CREATE TABLE IF NOT EXISTS bench_row ({} payload TEXT NOT NULL)"
     if url.startswith("sqlite"):
         with sqlite3.connect(url.removeprefix("sqlite:///")) as db:
@@ -323,6 +328,21 @@ def postgres_available(database: str = "pingyi_bench") -> bool:
         return True
     except Exception:  # no server here: SQLite only
         return False
+
+
+def postgres_url(database: str) -> str:
+    """The address of ``database`` on the local PostgreSQL server."""
+    return f"{PG_ADMIN.rsplit('/', 1)[0]}/{database}"
+
+
+def postgres_drop(database: str) -> None:
+    """Drops ``database`` (made by postgres_available), its connections closed by force."""
+    import psycopg
+
+    with psycopg.connect(
+        PG_ADMIN.replace("postgres://", "postgresql://"), autocommit=True, connect_timeout=3
+    ) as db:
+        db.execute(f"DROP DATABASE IF EXISTS {database} WITH (FORCE)")
 
 
 def main(argv: Sequence[str] | None = None) -> int:

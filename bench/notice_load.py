@@ -1,12 +1,15 @@
 """(f) The public notice page under load (issue 5): `make serve`'s server (gunicorn, several
-workers) on a fresh SQLite database, a 66-unit campaign's notice and a 3,000-organization
-grading's notice both on notice; each page is fetched by 32 connections for 30 s. The
-grading's notice is read committee by committee (issue 16): its index page and one
-committee's page are measured, each against 200 KB, and its full list as PDF is built once.
-Prints requests/s, p50 and p99 against the goal (p99 < 200 ms) and the database queries one
-page costs (the goal: a fixed number however many units; pinned in tests/notices).
+workers) on a fresh SQLite database and, when a server answers on 127.0.0.1:5432, on a fresh
+PostgreSQL database of its own (dropped at the end); a 66-unit campaign's notice and a
+3,000-organization grading's notice both on notice; each page is fetched by 32 connections
+for 30 s, after WARM_SECONDS untimed (every worker has served it: each one's cache is its
+own). The grading's notice is read committee by committee (issue 16): its index page and
+one committee's page are measured, each against 200 KB, and its full list as PDF is built
+once. Prints requests/s, p50 and p99 against the goal (p99 < 200 ms) and the database
+queries one page costs (the goal: a fixed number however many units; pinned in tests/notices).
 
-Run alone: .venv/bin/python bench/notice_load.py [--quick]   (--quick: 5 s per page)
+Run alone: .venv/bin/python bench/notice_load.py [--quick] [--only sqlite|postgres]
+[--rounds N]   (--quick: 5 s per page; --rounds: every page N times on the same server)
 """
 
 from __future__ import annotations
@@ -14,9 +17,7 @@ from __future__ import annotations
 import argparse
 import http.client
 import json
-import os
 import shutil
-import signal
 import subprocess
 import sys
 import tempfile
@@ -25,12 +26,25 @@ import time
 from collections.abc import Sequence
 from pathlib import Path
 
-from http_load import BIN, CONNECTIONS, REPO, Load, free_port
+from http_load import (
+    CONNECTIONS,
+    Load,
+    bench_env,
+    free_port,
+    migrate,
+    postgres_available,
+    postgres_drop,
+    postgres_url,
+    start_gunicorn,
+    stop_gunicorn,
+)
 
 GOAL_P99_MS = 200.0
 GOAL_KB = 200.0  # a page of a 3,000-organization notice (issue 16)
 ORGS = 3_000
 COMMITTEES = 60
+WARM_SECONDS = 3.0  # each page under load, untimed, before its timed run
+PG_DATABASE = "pingyi_notice_bench"  # made afresh for the run and dropped after it
 SETUP = r"""
 import json, sys
 from pathlib import Path
@@ -140,83 +154,83 @@ def run_gets(port: int, path: str, duration: float) -> tuple[Load, int]:
     return load, size[0]
 
 
-def bench(home: Path, duration: float, orgs: int) -> None:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("PINGYI_")}
-    env.update(
-        PINGYI_HOME=str(home),
-        PINGYI_DATABASE_URL=f"sqlite:///{home / 'bench.sqlite3'}",
-        PINGYI_SECRET_KEY="bench",
-        DJANGO_SETTINGS_MODULE="pingyi.settings",
-        PINGYI_ALLOWED_HOSTS="127.0.0.1,localhost",
+def page_line(label: str, load: Load, size: int, queries: list[int], size_goal: bool) -> str:
+    p99 = load.percentile(99)
+    kb = size / 1024
+    size_note = (
+        f" (goal < {GOAL_KB:.0f} KB: {'met' if kb < GOAL_KB else 'MISSED'})" if size_goal else ""
     )
-    pingyi = str(BIN / "pingyi")
-    subprocess.run([pingyi, "manage", "migrate", "-v", "0"], env=env, check=True)
-    subprocess.run([pingyi, "manage", "collectstatic", "--noinput", "-v", "0"], env=env, check=True)
+    return (
+        f"{label}: {load.rate:,.0f} req/s, p50 {load.percentile(50):.0f} ms, "
+        f"p99 {p99:.0f} ms (goal < {GOAL_P99_MS:.0f} ms: "
+        f"{'met' if p99 < GOAL_P99_MS else 'MISSED'}); {kb:,.0f} KB a page{size_note}; "
+        f"queries a page {queries[0]} rendered, {queries[1]} cached; statuses "
+        f"{dict(sorted(load.statuses.items()))}, client errors {load.errors}"
+    )
+
+
+def bench(name: str, url: str, home: Path, duration: float, orgs: int, rounds: int) -> None:
+    """The pages on one database (``url``), ``rounds`` times each; each line is led by
+    ``name`` (SQLite, PostgreSQL)."""
+    env = bench_env(url, home) | {"PINGYI_ALLOWED_HOSTS": "127.0.0.1,localhost"}
+    migrate(env)
     began = time.perf_counter()
     subprocess.run([sys.executable, "-c", SETUP, str(home), str(orgs)], env=env, check=True)
     made = json.loads((home / "notices.json").read_text())
-    print(f"   setup (66-unit campaign and {orgs:,}-organization grading, both published) "
-          f"{time.perf_counter() - began:.0f} s")  # fmt: skip
+    print(f"   {name}: setup (66-unit campaign and {orgs:,}-organization grading, both "
+          f"published) {time.perf_counter() - began:.0f} s")  # fmt: skip
+    print(
+        f"   {name}: {orgs:,}-org grading, the full list as PDF (公示): built in "
+        f"{made['seconds']['pdf'][0]:.1f} s, again {made['seconds']['pdf'][1] * 1000:.0f} ms "
+        f"(cached per revision), {made['sizes']['pdf'] / 1024:,.0f} KB; queries "
+        f"{made['queries']['pdf'][0]} built, {made['queries']['pdf'][1]} cached"
+    )
     port = free_port()
-    server = subprocess.Popen(
-        [str(BIN / "gunicorn"), "-c", str(REPO / "deploy" / "gunicorn.conf.py"),
-         "pingyi.wsgi:application"],
-        env={**env, "PINGYI_BIND": f"127.0.0.1:{port}"},
-        stdout=subprocess.DEVNULL,
-        stderr=(home / "server.log").open("ab"),
-        start_new_session=True,
-    )  # fmt: skip
+    server = start_gunicorn(env, home, port)
     try:
-        for _ in range(300):
-            try:
-                get(port, "/notice/")
-                break
-            except OSError:
-                time.sleep(0.1)
-        print(
-            f"   {orgs:,}-org grading, the full list as PDF (公示): built in "
-            f"{made['seconds']['pdf'][0]:.1f} s, again {made['seconds']['pdf'][1] * 1000:.0f} ms "
-            f"(cached per revision), {made['sizes']['pdf'] / 1024:,.0f} KB; queries "
-            f"{made['queries']['pdf'][0]} built, {made['queries']['pdf'][1]} cached"
-        )
-        for label, key, size_goal in (
-            ("66-unit campaign", "p1", False),
-            (f"{orgs:,}-org grading, index of {COMMITTEES} committees", "p2", True),
-            (f"{orgs:,}-org grading, one committee (?c=1)", "p2c", True),
-        ):
-            path = made["pages"][key]
-            get(port, path)  # warm every worker's first request a little
-            load, size = run_gets(port, path, duration)
-            p99 = load.percentile(99)
-            kb = size / 1024
-            size_note = (
-                f" (goal < {GOAL_KB:.0f} KB: {'met' if kb < GOAL_KB else 'MISSED'})"
-                if size_goal
-                else ""
-            )
-            print(
-                f"   {label}: {load.rate:,.0f} req/s, p50 {load.percentile(50):.0f} ms, "
-                f"p99 {p99:.0f} ms (goal < {GOAL_P99_MS:.0f} ms: "
-                f"{'met' if p99 < GOAL_P99_MS else 'MISSED'}); {kb:,.0f} KB a page{size_note}; "
-                f"queries a page {made['queries'][key][0]} rendered, "
-                f"{made['queries'][key][1]} cached; statuses "
-                f"{dict(sorted(load.statuses.items()))}, client errors {load.errors}"
-            )
+        for round_ in range(rounds):
+            for label, key, size_goal in (
+                ("66-unit campaign", "p1", False),
+                (f"{orgs:,}-org grading, index of {COMMITTEES} committees", "p2", True),
+                (f"{orgs:,}-org grading, one committee (?c=1)", "p2c", True),
+            ):
+                path = made["pages"][key]
+                # untimed: every worker serves the page first (its cache is its own)
+                run_gets(port, path, WARM_SECONDS)
+                load, size = run_gets(port, path, duration)
+                lead = f"{name}, round {round_ + 1}" if rounds > 1 else name
+                print(f"   {lead}: {page_line(label, load, size, made['queries'][key], size_goal)}")
     finally:
-        os.killpg(server.pid, signal.SIGTERM)
-        server.wait(timeout=30)
+        stop_gunicorn(server)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--quick", action="store_true", help="5 s per page instead of 30 s")
+    parser.add_argument("--only", choices=["sqlite", "postgres"], help="measure one database")
+    parser.add_argument("--rounds", type=int, default=1, help="measure every page this often")
     args = parser.parse_args(argv)
     duration = 5.0 if args.quick else 30.0
     print(f"-- (f) public notice pages: gunicorn, {CONNECTIONS} connections, {duration:.0f} s each"
-          " (SQLite)")  # fmt: skip
+          " (SQLite and PostgreSQL)")  # fmt: skip
     root = Path(tempfile.mkdtemp(prefix="pingyi-notice-"))
     try:
-        bench(root, duration, ORGS)
+        if args.only != "postgres":
+            home = root / "sqlite"
+            home.mkdir()
+            url = f"sqlite:///{home / 'bench.sqlite3'}"
+            bench("SQLite", url, home, duration, ORGS, args.rounds)
+        if args.only == "sqlite":
+            print("   PostgreSQL: not asked for (--only sqlite)")
+        elif postgres_available(PG_DATABASE):
+            home = root / "postgres"
+            home.mkdir()
+            try:
+                bench("PostgreSQL", postgres_url(PG_DATABASE), home, duration, ORGS, args.rounds)
+            finally:
+                postgres_drop(PG_DATABASE)
+        else:
+            print("   PostgreSQL: no server on 127.0.0.1:5432 — not measured")
     finally:
         shutil.rmtree(root, ignore_errors=True)
     return 0

@@ -40,3 +40,12 @@ def on_starting(server):  # type: ignore[no-untyped-def]
         settings.require_shared_key(server.cfg.workers)
     except ImproperlyConfigured as exc:
         raise SystemExit(f"pingyi: {exc}") from exc
+
+
+def post_worker_init(worker):  # type: ignore[no-untyped-def]
+    """In each worker, before it accepts a connection: Django's lazy start-up (the URLconf,
+    the public pages' templates, the catalogs), so that no reader waits for it — neither
+    after the start nor after a worker is recycled (max_requests)."""
+    from pingyi.web.warm import warm_up
+
+    worker.log.debug("warmed up in %.2f s", warm_up())

@@ -425,3 +425,8 @@ api.add_router("", notices_router)
 from pingyi.stages.api import router as stages_router  # noqa: E402
 
 api.add_router("", stages_router)
+
+# 征求意见 and 集中整改: the opinion forms, sorting, feedback, answers, rectification reports.
+from pingyi.stages.opinion_api import router as opinions_router  # noqa: E402
+
+api.add_router("", opinions_router)

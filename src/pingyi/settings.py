@@ -143,7 +143,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
                 "django.template.context_processors.csp",
-                "pingyi.web.context.sections",
+                "pingyi.office.context.sections",
             ],
         },
     },
@@ -240,8 +240,15 @@ if CACHE_URL:  # Redis; when it does not answer, this process's memory (pingyi.w
             "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 2},
         }
     }
-else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+else:  # each process's own memory. A 3,000-organization notice read committee by committee
+    # keeps two entries a committee and language (its results, its page as read): Django's
+    # default of 300 entries would cull them while readers browse (pingyi.notices.views).
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "OPTIONS": {"MAX_ENTRIES": 2000},
+        }
+    }
 # Long work (codes, imports, reports) runs as jobs on a queue kept in the database (R27),
 # worked by `pingyi worker`; a job's files live in PINGYI_HOME/jobs, never in the database.
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}

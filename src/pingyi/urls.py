@@ -5,7 +5,12 @@ from django.contrib import admin
 from django.urls import include, path
 
 from pingyi.api import api
-from pingyi.web import consequence_views, health, staff_views, vote_views
+from pingyi.campaigns import consequence_views
+from pingyi.campaigns import views as staff_views
+from pingyi.office import views as office_views
+from pingyi.operations import health
+from pingyi.stages import opinion_views
+from pingyi.voting import views as vote_views
 
 handler500 = "pingyi.web.middleware.handler500"  # an outage outside a view: still a 503
 
@@ -18,9 +23,13 @@ urlpatterns = [
     path("v/submit", vote_views.submit, name="vote-submit"),
     path("v/done", vote_views.done, name="vote-done"),
     path("receipt/", vote_views.receipt, name="receipt"),
-    path("accounts/login/", staff_views.Login.as_view(), name="login"),
-    path("accounts/logout/", staff_views.logout_view, name="logout"),
-    path("staff/", staff_views.home, name="staff-home"),
+    # the opinion form (征求意见表) with its code: no login, no code in a URL
+    path("o/", opinion_views.opinion_start, name="opinion-start"),
+    path("o/send", opinion_views.opinion_send_view, name="opinion-send"),
+    path("o/done", opinion_views.opinion_done, name="opinion-done"),
+    path("accounts/login/", office_views.Login.as_view(), name="login"),
+    path("accounts/logout/", office_views.logout_view, name="logout"),
+    path("staff/", office_views.home, name="staff-home"),
     path("staff/new", staff_views.campaign_new, name="campaign-new"),
     path("staff/units-template.xlsx", staff_views.units_template, name="units-template"),
     path("staff/c/<slug:code>/", staff_views.campaign_detail, name="campaign"),

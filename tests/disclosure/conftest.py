@@ -13,6 +13,7 @@ import pytest
 from django.contrib.auth.models import User
 from django.core.cache import cache
 
+from pingyi.accounts.actors import Actor
 from pingyi.accounts.models import Membership, Role
 from pingyi.campaigns.models import Organization
 from pingyi.disclosure.models import Item
@@ -56,6 +57,11 @@ def cast(db: None) -> Cast:
     return Cast(office, elsewhere, **users)  # type: ignore[arg-type]
 
 
+def as_(name: str) -> Actor:
+    """The cast member ``name`` acting (their roles decide, in disclosure.access)."""
+    return Actor.of(User.objects.get(username=name))
+
+
 def draft(organization: Organization, **changes: Any) -> Item:
     fields: dict[str, Any] = {
         "area": d.ORGANIZATION,
@@ -67,7 +73,7 @@ def draft(organization: Organization, **changes: Any) -> Item:
         "now": NOW,
     }
     fields.update(changes)
-    return item_create(organization=organization, actor="alice", **fields)
+    return item_create(organization=organization, actor=as_("alice"), **fields)
 
 
 # Who records each step: never the drafter (Alice) next, never one person twice in a row.
@@ -78,5 +84,5 @@ BRANCH_CHAIN = ((d.BRANCH_DECIDED, "erin"), (d.PUBLISHED, "alice"))
 def publish(item: Item, now: dt.datetime = NOW) -> Item:
     steps = BRANCH_CHAIN if item.scope == d.INTERNAL else OFFICE_CHAIN
     for target, actor in steps:
-        item = item_advance(item=item, target=target, actor=actor, now=now)
+        item = item_advance(item=item, target=target, actor=as_(actor), now=now)
     return item

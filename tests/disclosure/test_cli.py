@@ -50,7 +50,7 @@ def test_the_office_lists_and_answers_feedback_and_letters_for_a_named_user(
     with pytest.raises(SystemExit) as stopped:  # a viewer does not answer
         cli.main(["disclosure", "answer", f"opinion:{letter.pk}", "--text", "好", "--as", "bob"])
     assert stopped.value.code == 1
-    assert "bob may not answer for" in capsys.readouterr().err
+    assert "bob may not act for 市政府办公室" in capsys.readouterr().err
     for what in (f"feedback:{feedback.feedback.pk}", f"opinion:{letter.pk}"):
         assert cli.main(["disclosure", "answer", what, "--text", "已答复", "--as", "alice"]) == 0
     assert cli.main(["disclosure", "open", "--org", "szfb"]) == 0

@@ -15,7 +15,7 @@ from pingyi.disclosure.models import Opinion
 from pingyi.disclosure.services import opinion_answer, opinion_leave
 from pingyi.rules.errors import RuleError
 from tests.chinese import FIXTURE_WORDS, ZH, english_left
-from tests.disclosure.conftest import Cast
+from tests.disclosure.conftest import Cast, as_
 from tests.web.conftest import client_for
 
 pytestmark = pytest.mark.django_db
@@ -31,10 +31,10 @@ def test_a_letter_is_taken_once_answered_once_and_audited(cast: Cast) -> None:
     assert sel.tracked_by_code(cast.elsewhere, receipt.code) is None
     assert sel.open_opinion_count(cast.alice) == 1 and sel.open_opinion_count(cast.charlie) == 0
     with pytest.raises(RuleError, match="write the answer first"):
-        opinion_answer(opinion=receipt.opinion, answer="", actor="alice")
-    opinion_answer(opinion=receipt.opinion, answer="已更换大字版。", actor="alice")
+        opinion_answer(opinion=receipt.opinion, answer="", actor=as_("alice"))
+    opinion_answer(opinion=receipt.opinion, answer="已更换大字版。", actor=as_("alice"))
     with pytest.raises(RuleError, match="answered already"):
-        opinion_answer(opinion=receipt.opinion, answer="再答", actor="erin")
+        opinion_answer(opinion=receipt.opinion, answer="再答", actor=as_("erin"))
     tracked = sel.tracked_by_code(cast.office, receipt.grouped)
     assert tracked is not None and tracked.item is None and tracked.answer == "已更换大字版。"
     assert list(

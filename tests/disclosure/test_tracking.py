@@ -14,7 +14,7 @@ from pingyi.disclosure.models import Feedback
 from pingyi.disclosure.services import feedback_answer, feedback_leave
 from pingyi.rules import disclosure as d
 from tests.chinese import FIXTURE_WORDS, ZH, english_left
-from tests.disclosure.conftest import Cast, draft, publish
+from tests.disclosure.conftest import Cast, as_, draft, publish
 from tests.web.conftest import client_for
 
 pytestmark = pytest.mark.django_db
@@ -63,7 +63,7 @@ def test_a_reader_gets_a_code_once_and_follows_the_answer_without_signing_in(cas
     assert "经费从哪里列支？" in page and 'id="tracked-state" class="warn"' in page
     assert "尚未答复" in page
 
-    feedback_answer(feedback=Feedback.objects.get(), answer="由党费列支。", actor="alice")
+    feedback_answer(feedback=Feedback.objects.get(), answer="由党费列支。", actor=as_("alice"))
     page = Client().post(track, {"code": code.lower()}, headers=ZH).content.decode()
     assert 'id="tracked-state" class="ok"' in page and "由党费列支。" in page
     assert "alice" not in page  # who answered is not shown
@@ -94,7 +94,7 @@ def test_the_api_reads_the_state_by_code(cast: Cast) -> None:
     status, body = ask(receipt.grouped)
     assert status == 200 and body["answered"] is False and body["answer"] == ""
     assert body["text"] == "何时公开下季度计划？" and body["item"] == "党费收缴情况"
-    feedback_answer(feedback=receipt.feedback, answer="4 月 15 日公开。", actor="alice")
+    feedback_answer(feedback=receipt.feedback, answer="4 月 15 日公开。", actor=as_("alice"))
     status, body = ask(receipt.code)
     assert status == 200 and body["answered"] is True and body["answer"] == "4 月 15 日公开。"
     assert ask("ABCD-2345-EFGH")[0] == 404

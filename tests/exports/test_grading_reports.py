@@ -11,6 +11,7 @@ import openpyxl
 import pytest
 from pypdf import PdfReader
 
+from pingyi.exports.charts import grading_shares_chart
 from pingyi.exports.grading_pdf import cell_text, write_grading_pdf
 from pingyi.exports.grading_reports import (
     DetailReport,
@@ -27,7 +28,6 @@ from pingyi.exports.grading_reports import (
 )
 from pingyi.exports.grading_workbook import write_grading_workbook
 from pingyi.rules.grading import GradingScheme, Org, grade_all
-from pingyi.web.charts import grading_shares_chart
 
 HOSTILE = ['=HYPERLINK("http://x")', "+1", "@SUM(A1)", "-2", "\t甲村"]
 IMG = '<img src="http://example.com/x.png">'

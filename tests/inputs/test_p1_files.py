@@ -304,6 +304,27 @@ def test_a_csv_saved_by_chinese_excel_or_wps_is_read(tmp_path: Path, encoding: s
     ]
 
 
+@pytest.mark.parametrize("line", ["P1,满意\n", "P1," + "满" * 3000 + "\n"])
+def test_the_utf8_check_reads_blocks_whatever_straddles_them(tmp_path: Path, line: str) -> None:
+    """csv_bytes checks a file's UTF-8 in 4 MiB blocks cut at line breaks: a character (or a
+    line longer than a block's remainder) across a block's end is read whole, and a bad byte
+    in any block, the last line without a line break included, is found."""
+    path = tmp_path / "ballots.csv"
+    body = ("ballot_no,U1\n" + line * (5 * 2**20 // len(line.encode()))).encode()
+    for data, utf8 in (
+        (body, True),
+        (body + "P2,满意".encode(), True),
+        (body + b"P2,\xe6\xbb", False),  # a character cut short at the very end
+        (body[: 4 * 2**20 + 10] + b"\xff" + body[4 * 2**20 + 10 :], False),
+        (b"\xef\xbb\xbf" + body.replace(b"\n", b"\r\n"), True),
+    ):
+        path.write_bytes(data)
+        found = tables.csv_bytes(path)
+        assert (found.utf8, found.nul, found.lines) == (utf8, False, data.count(b"\n"))
+    path.write_bytes(body + b"P3,\x00\n")
+    assert tables.csv_bytes(path).nul
+
+
 def test_a_gbk_ballots_file_with_ragged_rows_keeps_its_row_numbers(tmp_path: Path) -> None:
     path = tmp_path / "ballots.csv"
     path.write_bytes("票号,组别,U1,U2\n1,服务对象,满意\n2,,好,\n".encode("gbk"))

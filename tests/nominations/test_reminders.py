@@ -8,8 +8,8 @@ import datetime as dt
 import pytest
 
 from pingyi.nominations import services as s
+from pingyi.office.todo import todos_for
 from pingyi.rectification.digest import digest_letters, render
-from pingyi.web.todo import todos_for
 from tests.nominations.conftest import Cast, person
 
 pytestmark = pytest.mark.django_db

@@ -41,6 +41,15 @@ PROFILE = {
 BALLOTS = 10
 
 
+def profile(count: int) -> dict[str, tuple[int, int, int]]:
+    """``count`` units in each of the three categories (F1 vetoed), with spread results."""
+    return {
+        f"{letter}{n}": (10 - n % 7, n % 7 // 2, n % 7 - n % 7 // 2)
+        for letter in "LVF"
+        for n in range(1, count + 1)
+    }
+
+
 def unit_specs(codes: list[str]) -> list[UnitSpec]:
     return [
         UnitSpec(

@@ -60,15 +60,18 @@ def test_the_public_notice_costs_a_fixed_number_of_queries(
     objection_answer(objection=objection, answer="无误", actor=STAFF)
     review_apply(notice=notice, entry_code="L2", rank=1, reason="r", approved_by="a", actor=STAFF)
     client = Client()
-    # notice (+ campaign, office), entries, reviews, objections, audit head (the chain's
-    # head and its lanes' heads in one query); the live counts: ballots by kind, the pool,
-    # the imports, the codes used, the receipts, the seal (cached for the next readers); the
-    # units' published service pledges (one count)
-    with django_assert_num_queries(12):
+    # notice (+ its campaign's code), entries, reviews, objections, audit head (the chain's
+    # head and its lanes' heads in one query); the live counts: the campaign, ballots by
+    # kind, the pool, the imports, the codes used, the receipts, the seal (cached for the
+    # next readers); the units' published service pledges (one count)
+    with django_assert_num_queries(13):
         response = client.get(f"/notice/{notice.code}/")
     assert response.status_code == 200
     assert _text(response).count('<tr class="reviewed">') == 1
     assert _text(response).count("<tr") == sum(units) + 3  # a header row per category
+    with django_assert_num_queries(3):  # as stored: the notice, the head, the pledges
+        again = client.get(f"/notice/{notice.code}/")
+    assert _text(again).count("<tr") == sum(units) + 3
 
 
 def test_the_public_notice_shows_results_counts_answers_reviews_and_the_head(

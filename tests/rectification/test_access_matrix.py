@@ -16,7 +16,7 @@ from django.db import transaction
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 
-from pingyi.rectification import evidence
+from pingyi import evidence
 from pingyi.rectification.services import item_progress
 from tests.chinese import FIXTURE_WORDS, ZH, english_of
 from tests.grading.conftest import make_round

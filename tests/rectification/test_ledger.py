@@ -10,9 +10,9 @@ from typing import Any
 import pytest
 from django.conf import settings
 
+from pingyi import evidence
 from pingyi.audit.models import AuditEntry
 from pingyi.campaigns.models import Campaign
-from pingyi.rectification import evidence
 from pingyi.rectification.digest import digest_letters, digest_send, render
 from pingyi.rectification.models import Evidence, Item, Plan
 from pingyi.rectification.services import (

@@ -18,7 +18,7 @@ from django.contrib.auth.models import User
 from django.db import transaction
 from django.urls import URLPattern, URLResolver, get_resolver
 
-from pingyi.rectification.evidence import Upload
+from pingyi.evidence import Upload
 from pingyi.registry.models import Project
 from pingyi.registry.services import (
     basis_document_add,

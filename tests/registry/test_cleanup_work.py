@@ -13,7 +13,7 @@ from django.conf import settings
 
 from pingyi.audit.models import AuditEntry
 from pingyi.audit.services import audit_verify
-from pingyi.rectification.evidence import Upload
+from pingyi.evidence import Upload
 from pingyi.registry import selectors as sel
 from pingyi.registry.models import Project, ProjectDecision
 from pingyi.registry.services import (

@@ -18,6 +18,7 @@ from pingyi.accounts.models import Membership, Role
 from pingyi.campaigns.models import Campaign, Organization, StageKind, Unit
 from pingyi.campaigns.services import campaign_open, campaign_stages_set
 from pingyi.rectification.models import UnitAccess, UnitRole
+from pingyi.rules.tally import UnitSpec
 from tests.db.conftest import STAFF, make_campaign
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
@@ -57,9 +58,11 @@ def _clear_rate_limits_and_media(settings: Any, tmp_path: Path) -> None:
 
 
 def dated_campaign(
-    series: str = "qianren", stages: dict[str, tuple[D, D]] | None = None
+    series: str = "qianren",
+    stages: dict[str, tuple[D, D]] | None = None,
+    units: list[UnitSpec] | None = None,
 ) -> Campaign:
-    campaign = make_campaign(open_it=False, series=series)
+    campaign = make_campaign(open_it=False, series=series, units=units)
     dates = STAGES if stages is None else stages
     campaign_stages_set(
         campaign=campaign,

@@ -18,8 +18,18 @@ from django.db import transaction
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 
+from pingyi import evidence
 from pingyi.accounts.actors import Actor
-from pingyi.rectification import evidence
+from pingyi.inputs.opinion_files import PaperOpinion, PaperOpinions
+from pingyi.stages.models import Opinion
+from pingyi.stages.opinion_services import (
+    feedback_save,
+    opinion_answer,
+    opinion_sort,
+    opinions_close,
+    opinions_import,
+    rectification_report_file,
+)
 from pingyi.stages.services import brief_save, inspection_file, pledge_approve, pledge_save
 from tests.chinese import FIXTURE_WORDS, ZH, english_of
 from tests.stages.conftest import PDF, Cast
@@ -30,6 +40,7 @@ ROLES = ("public", "supervisor", "viewer", "owner", "member", "other_org", "no_r
 LOGIN = 302
 C = "/staff/c/{code}/stages"
 U = "/staff/c/{code}/stages/u/L1"
+OP = "/staff/c/{code}/opinions"
 OFFICE_READ = {"public": LOGIN, "supervisor": 200, "viewer": 200, "*": 404}
 OFFICE_ACT = {"public": LOGIN, "supervisor": 302, "viewer": 403, "*": 404}
 UNIT_READ = {"public": LOGIN, "supervisor": 200, "viewer": 200, "owner": 200, "member": 200}
@@ -59,6 +70,20 @@ MATRIX: dict[str, tuple[str, str, dict[str, int]]] = {
     "stages:inspection": ("POST", f"{U}/self-inspection", OWNER_ACT),
     "stages:inspection-receive": ("POST", f"{U}/self-inspection/receive", DECIDE),
     "stages:file": ("GET", f"{U}/file/pledge", UNIT_READ),
+    # 征求意见 and 集中整改: L1 is fed back with one opinion, which Olga has answered; L2 not
+    "stages:opinions": ("GET", f"{OP}/", OFFICE_READ),
+    "stages:opinion-codes": ("POST", f"{OP}/codes", OFFICE_ACT),
+    "stages:opinion-import": ("POST", f"{OP}/import", OFFICE_ACT),
+    "stages:opinion-template": ("GET", f"{OP}/template", OFFICE_READ),
+    "stages:opinion-export": ("GET", f"{OP}/export", OFFICE_READ),
+    "stages:opinion-close": ("POST", f"{OP}/close", OFFICE_ACT),
+    "stages:opinion-unit": ("GET", f"{OP}/u/L1/", OFFICE_READ),
+    "stages:opinion-sort": ("POST", f"{OP}/u/L1/{{pk}}/sort", DECIDE),
+    "stages:opinion-fold": ("POST", f"{OP}/u/L1/fold", DECIDE | {"supervisor": 404}),
+    "stages:feedback": ("POST", f"{OP}/u/L1/feedback", DECIDE),
+    "stages:opinion-answer": ("POST", f"{U}/opinions/{{pk}}/answer", OWNER_ACT),
+    "stages:rectification-report": ("POST", f"{U}/rectification", OWNER_ACT),
+    "stages:rectification-receive": ("POST", f"{U}/rectification/receive", DECIDE),
     # the API: the same services, JSON in and out
     "api:stages_public": ("GET", "/api/public/campaigns/{code}", {"*": 200}),
     "api:stages_board": (
@@ -72,8 +97,45 @@ MATRIX: dict[str, tuple[str, str, dict[str, int]]] = {
     "api:stages_pledge_return": ("POST", f"{API}/pledge/return", API_DECIDE),
     "api:stages_report_file": ("PUT", f"{API}/self-inspection", API_OWNER),
     "api:stages_report_receive": ("POST", f"{API}/self-inspection/receive", API_DECIDE),
+    "api:stages_opinion_form_send": ("POST", "/api/opinion-forms", {"*": 409}),
+    "api:stages_opinions_list": (
+        "GET",
+        "/api/campaigns/{code}/opinions",
+        {"public": 401, "supervisor": 200, "viewer": 200, "*": 404},
+    ),
+    "api:stages_unit_opinions": (
+        "GET",
+        f"{API}/opinions",
+        {**API_OWNER, **UNIT_READ, "public": 401},
+    ),
+    "api:stages_opinions_close": (
+        "POST",
+        "/api/campaigns/{code}/opinions/close",
+        {"public": 401, "supervisor": 200, "viewer": 403, "*": 404},
+    ),
+    # L1 was fed back: the office may not sort or fold its opinions any more (409)
+    "api:stages_opinion_sort": (
+        "POST",
+        f"{API}/opinions/{{pk}}/sort",
+        {**API_DECIDE, "supervisor": 409},
+    ),
+    "api:stages_opinions_fold": ("POST", f"{API}/opinions/fold", {**API_DECIDE, "supervisor": 409}),
+    "api:stages_feedback": ("PUT", f"{API}/feedback", {**API_DECIDE, "supervisor": 409}),
+    "api:stages_opinion_answer": ("PUT", f"{API}/opinions/{{pk}}/answer", API_OWNER),
+    "api:stages_rectification_report_file": ("PUT", f"{API}/rectification-report", API_OWNER),
+    "api:stages_rectification_report_receive": (
+        "POST",
+        f"{API}/rectification-report/receive",
+        API_DECIDE,
+    ),
 }
-BODIES = {
+BODIES: dict[str, dict[str, Any]] = {
+    "api:stages_opinion_form_send": {"token": "ABCD-EFGH-JKMN-PQRS", "opinions": {"L1": "意见"}},
+    "api:stages_opinion_sort": {"category": "law"},
+    "api:stages_opinions_fold": {"into": "{pk}", "opinions": []},
+    "api:stages_feedback": {"summary": "汇总"},
+    "api:stages_opinion_answer": {"measures": "增设窗口"},
+    "api:stages_rectification_report_file": {"text": "整改报告"},
     "api:stages_pledge_save": {"text": "限时办结"},
     "api:stages_pledge_return": {"comment": "请补充时限"},
     "api:stages_report_file": {"text": "自查情况"},
@@ -106,13 +168,24 @@ def filled(cast: Cast) -> None:
     pledge = pledge_save(unit=cast.l2, text="一次告知", actor=paul, submit=True,
                          upload=evidence.Upload("承诺.pdf", PDF))  # fmt: skip
     pledge_approve(pledge=pledge, actor=alice)
+    opinions_import(campaign=cast.campaign, actor=alice, paper=PaperOpinions("p.xlsx", [
+        PaperOpinion(2, "P1", "L1", "", "窗口排队太久"),
+        PaperOpinion(3, "P2", "L2", "", "宣传不到位"),
+    ]))  # fmt: skip
+    kept = Opinion.objects.get(form_no="P1")
+    opinion_sort(opinion=kept, category="efficiency", actor=alice)
+    opinions_close(campaign=cast.campaign, actor=alice)
+    feedback_save(unit=cast.l1, summary="汇总", send=True, actor=alice)
+    opinion_answer(opinion=kept, measures="增设窗口", actor=olga)
+    rectification_report_file(unit=cast.l1, text="整改报告", actor=olga)
 
 
 @pytest.mark.parametrize("name", sorted(MATRIX))
 def test_each_role_gets_what_the_matrix_says(name: str, cast: Cast) -> None:
     filled(cast)
     method, path, expected = MATRIX[name]
-    url = path.format(code=cast.campaign.code)
+    pk = str(Opinion.objects.get(form_no="P1").pk)
+    url = path.format(code=cast.campaign.code, pk=pk)
     users = {
         "public": None, "supervisor": cast.alice, "viewer": cast.bob, "owner": cast.olga,
         "member": cast.mike, "other_org": cast.charlie, "no_role": cast.dave,
@@ -127,7 +200,7 @@ def test_each_role_gets_what_the_matrix_says(name: str, cast: Cast) -> None:
             if method == "GET":
                 response = client.get(url, headers=ZH)
             elif url.startswith("/api/"):
-                body = json.dumps(BODIES.get(name, {}))
+                body = json.dumps(BODIES.get(name, {})).replace("{pk}", pk)
                 response = client.generic(method, url, body, content_type="application/json")
             else:
                 response = client.post(url, {})

@@ -38,6 +38,10 @@ MATRIX: dict[str, tuple[str, str, Any, dict[str, int]]] = {
     "vote-submit": ("POST", "/v/submit", {"code": "nope"}, {"*": 409}),
     "vote-done": ("GET", "/v/done", None, {"*": 302}),  # no receipt cookie: the code page
     "receipt": ("GET", "/receipt/", None, {"*": 200}),
+    # the opinion form (征求意见表): anyone with a code; an unknown one is refused alike
+    "opinion-start": ("GET", "/o/", None, {"*": 200}),
+    "opinion-send": ("POST", "/o/send", None, {"*": 409}),
+    "opinion-done": ("GET", "/o/done", None, {"*": 200}),
     "login": ("GET", "/accounts/login/", None, {"public": 200, "*": 302}),
     "logout": ("POST", "/accounts/logout/", {}, {"*": 302}),
     "set_language": ("POST", "/i18n/setlang/", {"language": "en"}, {"*": 302}),

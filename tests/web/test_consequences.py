@@ -17,6 +17,7 @@ from django.contrib.auth.models import User
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
+from pingyi import evidence
 from pingyi.accounts.models import Membership, Role
 from pingyi.audit.models import AuditEntry
 from pingyi.campaigns.consequences import (
@@ -25,7 +26,6 @@ from pingyi.campaigns.consequences import (
     consequences_apply,
 )
 from pingyi.campaigns.models import Campaign, Consequence
-from pingyi.rectification import evidence
 from pingyi.rules import consequences as rules
 from pingyi.rules.errors import RuleError
 from tests.notices.conftest import STAFF, closed_campaign

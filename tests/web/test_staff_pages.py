@@ -16,9 +16,9 @@ from django.urls import NoReverseMatch, reverse
 from pingyi.audit.models import AuditEntry
 from pingyi.campaigns.models import Campaign, Unit
 from pingyi.jobs.models import Job
+from pingyi.office.context import SECTIONS
 from pingyi.voting.models import BallotToken
 from pingyi.voting.services import IssuedBatch, ballot_submit
-from pingyi.web.context import SECTIONS
 from tests.db.conftest import make_campaign
 from tests.jobs.conftest import finish_jobs, through_job
 from tests.stored import ballot_count

@@ -8,7 +8,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 
-MUST_CHANGE = "pingyi_must_change_password"  # set at sign-in (web.staff_views.Login)
+MUST_CHANGE = "pingyi_must_change_password"  # set at sign-in (office.views.Login)
 
 
 class PasswordChangeRequired:

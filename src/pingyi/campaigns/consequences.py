@@ -15,11 +15,11 @@ from fractions import Fraction
 from django.db import transaction
 from django.utils import timezone
 
+from pingyi import evidence
 from pingyi.audit.services import audit_log
 from pingyi.ballots.selectors import campaign_results
 from pingyi.campaigns.models import Campaign, Consequence, FollowUpStatus
 from pingyi.notices.models import NoticeEntry
-from pingyi.rectification import evidence
 from pingyi.rules import consequences as rules
 from pingyi.rules import phases
 from pingyi.rules.errors import RuleError, gettext_noop

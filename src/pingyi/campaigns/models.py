@@ -195,7 +195,7 @@ class FollowUpStatus(models.TextChoices):
 class Consequence(models.Model):
     """One consequence applied to one unit of a campaign, and its follow-up by the office.
 
-    The written report's file lies under PINGYI_HOME/media/evidence (rectification.evidence),
+    The written report's file lies under PINGYI_HOME/media/evidence (pingyi.evidence),
     served only through the campaign's consequence page."""
 
     campaign = models.ForeignKey(Campaign, on_delete=models.PROTECT, related_name="consequences")

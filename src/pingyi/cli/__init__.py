@@ -570,10 +570,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         _fail([str(exc)])
     except MissingOnMachine as exc:
         _fail([str(exc)])
+
     except KeyboardInterrupt:
         _fail([_("interrupted; nothing was written")], 130)
     except Exception as exc:
+        from django.core.exceptions import PermissionDenied
         from django.db import DatabaseError
+
+        if isinstance(exc, PermissionDenied):  # a service's access module said no
+            _fail([str(exc) or _("your role does not allow this")])
 
         if isinstance(exc, DatabaseError) and "no such table" in str(exc):
             _fail([_("the database is not set up; run `pingyi manage migrate` (make setup)")])

@@ -198,7 +198,7 @@ def cmd_exclude(args: argparse.Namespace) -> int:
 def cmd_basis(args: argparse.Namespace) -> int:
     """Attaches a basis document (title, number, issuer, optionally a PDF, PNG or JPEG)."""
     from pingyi.cli.io import CommandError
-    from pingyi.rectification.evidence import Upload
+    from pingyi.evidence import Upload
     from pingyi.registry.selectors import cleanup_get
     from pingyi.registry.services import basis_document_add
 

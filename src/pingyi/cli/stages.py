@@ -112,7 +112,108 @@ def cmd_stages_owner(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_opinions_import(args: argparse.Namespace) -> int:
+    from pingyi.accounts.actors import Actor
+    from pingyi.stages.opinion_services import opinions_import_file
+
+    report = opinions_import_file(
+        campaign=_campaign(args.campaign), path=args.file, label=str(args.file),
+        actor=Actor.operator(), today=args.today,
+    )  # fmt: skip
+    for rejected in report.rejected:
+        out(
+            _("%(file)s, row %(row)s: rejected: form %(form_no)r was already imported")
+            % {"file": args.file, "row": rejected.row, "form_no": rejected.form_no}
+        )
+    out(
+        _("imported %(imported)s opinions, rejected %(rejected)s rows")
+        % {"imported": report.imported, "rejected": len(report.rejected)}
+    )
+    return 0
+
+
+def cmd_opinions_export(args: argparse.Namespace) -> int:
+    from pingyi.accounts.actors import Actor
+    from pingyi.exports.outputs import write_files
+    from pingyi.stages import opinion_selectors as reads
+    from pingyi.stages.opinion_exports import write_summaries
+
+    campaign, actor = _campaign(args.campaign), Actor.operator()
+    if args.xlsx:
+        write_files({args.xlsx: lambda p: write_summaries(p, campaign=campaign, actor=actor)})
+    items = reads.summaries(campaign=campaign, actor=actor)
+    if args.json:
+        rows = [{"code": s.unit.code, "name": s.unit.name, "received": s.received,
+                 "fed_back": s.kept, "answered": s.answered, "to_sort": s.to_sort,
+                 "feedback": s.feedback.status if s.feedback else None,
+                 "summary": s.feedback.summary if s.feedback else "",
+                 "report": s.report.status if s.report else None} for s in items]  # fmt: skip
+        out(json.dumps({"campaign": campaign.code, "units": rows}, ensure_ascii=False, indent=2))
+        return 0
+    for s in items:
+        out(f"{s.unit.code} {s.unit.name}\t{s.received}\t{s.kept}\t{s.answered}")
+    return 0
+
+
+def cmd_opinions_codes(args: argparse.Namespace) -> int:
+    import csv
+
+    from pingyi.accounts.actors import Actor
+    from pingyi.stages.opinion_services import opinion_codes_issue
+    from pingyi.voting import codes
+
+    issued = opinion_codes_issue(
+        campaign=_campaign(args.campaign), count=args.count, actor=Actor.operator()
+    )
+    with args.out.open("w", encoding="utf-8-sig", newline="") as stream:
+        writer = csv.writer(stream)
+        writer.writerow(["序号", "意见表代码"])
+        for n, plain in enumerate(issued.codes, start=1):
+            writer.writerow([n, codes.grouped(plain)])
+    out(_("%(count)s codes written to %(file)s") % {"count": args.count, "file": args.out})
+    return 0
+
+
+def cmd_opinions_close(args: argparse.Namespace) -> int:
+    from pingyi.accounts.actors import Actor
+    from pingyi.stages.opinion_services import opinions_close
+
+    moved = opinions_close(campaign=_campaign(args.campaign), actor=Actor.operator(),
+                           today=args.today)  # fmt: skip
+    out(_("collection closed; %(count)s forms came in from the mixing pool") % {"count": moved})
+    return 0
+
+
+def _add_opinions_commands(sub: Any) -> None:
+    from pathlib import Path
+
+    opinions = sub.add_parser(
+        "opinions", help=_("opinion gathering: codes, paper forms, closing, summaries")
+    )
+    osub = opinions.add_subparsers(dest="action", required=True)
+    p = osub.add_parser("import", help=_("import paper opinion forms (the .xlsx template)"))
+    p.add_argument("campaign", help=_("campaign code"))
+    p.add_argument("file", type=Path, help=_("the filled-in template (.xlsx, .xls or .csv)"))
+    p.add_argument("--today", type=day, help=_("the day recorded (YYYY-MM-DD)"))
+    p.set_defaults(func=cmd_opinions_import, db=True)
+    p = osub.add_parser("export", help=_("each unit's opinions and summary"))
+    p.add_argument("campaign", help=_("campaign code"))
+    p.add_argument("--xlsx", type=Path, help=_("write the summaries workbook here"))
+    p.add_argument("--json", action="store_true", help=_("print the summaries as JSON"))
+    p.set_defaults(func=cmd_opinions_export, db=True)
+    p = osub.add_parser("codes", help=_("issue codes for the online opinion form"))
+    p.add_argument("campaign", help=_("campaign code"))
+    p.add_argument("--count", type=int, required=True, help=_("how many codes"))
+    p.add_argument("--out", type=Path, required=True, help=_("the CSV of the codes"))
+    p.set_defaults(func=cmd_opinions_codes, db=True)
+    p = osub.add_parser("close", help=_("close the collection of opinions"))
+    p.add_argument("campaign", help=_("campaign code"))
+    p.add_argument("--today", type=day, help=_("the day recorded (YYYY-MM-DD)"))
+    p.set_defaults(func=cmd_opinions_close, db=True)
+
+
 def add_stages_commands(sub: Any) -> None:
+    _add_opinions_commands(sub)
     stages = sub.add_parser(
         "stages", help=_("the six stages: board, pledges, self-inspection, unit owners")
     )

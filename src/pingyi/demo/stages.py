@@ -11,9 +11,22 @@ from django.utils.translation import gettext as _
 
 from pingyi.accounts.actors import Actor
 from pingyi.campaigns.models import Campaign, StageKind
+from pingyi.inputs.opinion_files import PaperOpinion, PaperOpinions
 from pingyi.rules import stages as rules
 from pingyi.stages import selectors
-from pingyi.stages.models import Brief
+from pingyi.stages.models import Brief, Opinion, OpinionFeedback
+from pingyi.stages.opinion_services import (
+    feedback_save,
+    opinion_answer,
+    opinion_codes_issue,
+    opinion_send,
+    opinion_sort,
+    opinions_close,
+    opinions_fold,
+    opinions_import,
+    rectification_report_file,
+    rectification_report_receive,
+)
 from pingyi.stages.services import (
     brief_save,
     inspection_file,
@@ -62,10 +75,67 @@ def demo_stage_work(campaign: Campaign, *, actor: str) -> Iterator[str]:
     """Files the current year's stage work once (a second run finds it and says the same)."""
     if not Brief.objects.filter(campaign=campaign).exists():
         _file(campaign, actor)
+        _opinions(campaign, actor)
     yield _("%(name)s: public page /c/%(code)s/, %(n)s service pledges published") % {
         "name": campaign.name, "code": campaign.code,
         "n": len(selectors.approved_pledges(campaign)),
     }  # fmt: skip
+    yield _("%(name)s: %(n)s opinions gathered, %(f)s units fed back") % {
+        "name": campaign.name, "n": Opinion.objects.filter(campaign=campaign).count(),
+        "f": OpinionFeedback.objects.filter(unit__campaign=campaign, status="fed_back").count(),
+    }  # fmt: skip
+
+
+OPINIONS = (
+    ("efficiency", "办事窗口排队时间长，高峰期等候超过一小时。"),
+    ("law", "执法检查有时未出示证件，程序不够规范。"),
+    ("mechanism", "部门之间互相推诿，一件事要跑多个科室。"),
+    ("results", "承诺的项目进度滞后，群众感受不明显。"),
+)
+
+MEASURES = "已制定整改措施：增设窗口、明确办结时限，月底前完成。"
+
+
+def _opinions(campaign: Campaign, actor: str) -> None:
+    """征求意见 and 集中整改 at every step: paper forms and online forms come in, the office
+    sorts them (one duplicate folded) and feeds back all units but the last two; the first
+    three answer and report, the first two are received."""
+    who, year = Actor.operator(actor), campaign.year
+    units = list(campaign.units.order_by("position")[:8])
+    paper = [
+        PaperOpinion(n + 2, f"Z{n // 2 + 1:03d}", u.code, "", OPINIONS[n % 4][1])
+        for n, u in enumerate(u for u in units[:6] for _twice in (0, 1))
+    ]
+    opinions_import(campaign=campaign, paper=PaperOpinions("纸质征求意见表.xlsx", paper),
+                    actor=who, today=dt.date(year, 7, 5))  # fmt: skip
+    issued = opinion_codes_issue(campaign=campaign, count=10, actor=who)
+    for n, code in enumerate(issued.codes):
+        opinion_send(code=code, entries=[(units[n % 2].code, OPINIONS[n % 4][1])],
+                     today=dt.date(year, 6, 20))  # fmt: skip
+    opinions_close(campaign=campaign, actor=who, today=dt.date(year, 7, 31))
+    for unit in units:
+        mine = list(Opinion.objects.filter(unit=unit).select_related("unit", "campaign"))
+        for n, opinion in enumerate(mine):
+            category = next(c for c, text in OPINIONS if text == opinion.text)
+            if n and opinion.text == mine[0].text and mine[0].status != "duplicate":
+                opinions_fold(opinions=[opinion], into=mine[0], status="duplicate", actor=who)
+            else:
+                opinion_sort(opinion=opinion, category=category, actor=who)
+    for n, unit in enumerate(units[:-2]):
+        count = Opinion.objects.filter(unit=unit).count()
+        summary = f"{unit.name}共收到意见{count}条，主要反映窗口服务和办事效率问题。"
+        feedback_save(unit=unit, summary=summary, send=True, actor=who, today=dt.date(year, 8, 3))
+        if n >= 3:
+            continue
+        for opinion in Opinion.objects.filter(unit=unit, status__in=("new", "sorted")):
+            opinion_answer(opinion=opinion, measures=MEASURES, actor=who,
+                           today=dt.date(year, 9, 1))  # fmt: skip
+        report = rectification_report_file(
+            unit=unit, text=f"{unit.name}对照反馈意见逐条整改，已全部完成。", actor=who,
+            today=dt.date(year, 10, 20),
+        )  # fmt: skip
+        if n < 2:
+            rectification_report_receive(report=report, actor=who, today=dt.date(year, 10, 25))
 
 
 def _file(campaign: Campaign, actor: str) -> None:

@@ -11,11 +11,10 @@ import datetime as dt
 from collections.abc import Hashable
 from dataclasses import dataclass
 
-from django.db.models import F, QuerySet
+from django.db.models import Count, F, Prefetch, QuerySet
 from django.utils.translation import gettext as _
 
-from pingyi.accounts.models import Role
-from pingyi.accounts.selectors import READ, RUN, AnyUser, organizations_for, role_in
+from pingyi.accounts.selectors import READ, AnyUser, organizations_for, role_in
 from pingyi.campaigns.models import Organization
 from pingyi.disclosure.models import Feedback, Item, Opinion, Status, Version
 from pingyi.rules import disclosure as rules
@@ -29,18 +28,15 @@ def items_for(user: AnyUser, roles: tuple[str, ...] = READ) -> QuerySet[Item]:
     )
 
 
+def items_listed(user: AnyUser) -> list[tuple[Item, int]]:
+    """The API's list: ``items_for`` with each item's number of published versions, counted
+    in the same query."""
+    counted = items_for(user).annotate(version_count=Count("versions")).order_by("id")
+    return [(item, item.version_count) for item in counted]
+
+
 def is_member(user: AnyUser, organization: Organization) -> bool:
     return role_in(user, organization) is not None
-
-
-def may_advance(role: str | None, target: str) -> bool:
-    """Staff take an item to the office meeting and publish it; the leading group's approval,
-    and the party branch's decision on an internal item, are recorded by an administrator (who
-    answers for the leading group's office and the branch committee). Separation of duties is
-    the services' rule, on top of this."""
-    if target in (rules.APPROVED, rules.BRANCH_DECIDED):
-        return role == Role.ADMIN
-    return role in RUN
 
 
 def chain_steps(item: Item) -> list[tuple[str, str]]:
@@ -85,8 +81,12 @@ def versions(item: Item) -> list[Version]:
     return list(item.versions.order_by("-number"))
 
 
-def latest_version(item: Item) -> Version | None:
-    return item.versions.order_by("-number").first()
+def latest_readable(user: AnyUser, organization: Organization) -> list[tuple[Item, Version]]:
+    """Each item ``user`` may read with its latest version (the public list of the API): the
+    versions of them all in one query beside the items'."""
+    newest = Prefetch("versions", queryset=Version.objects.order_by("-number"), to_attr="newest")
+    items = readable_items(user, organization).prefetch_related(newest)
+    return [(item, item.newest[0]) for item in items if item.newest]
 
 
 def feedback_for(item: Item) -> QuerySet[Feedback]:

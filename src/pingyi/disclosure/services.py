@@ -1,9 +1,9 @@
 """Use cases that change disclosure items. Each runs in one transaction with its audit entry.
 
-The caller has checked the actor's role (selectors.may_advance); these functions check the
-rules: the item's approval chain and its separation of duties (``actor`` is the user name the
-steps are compared on: the command line names the user it acts for), what may be revised, when
-feedback is taken. Web pages, the API and the command line all call these.
+Each takes the actor and decides in disclosure.access whether the actor may (web pages, the API
+and the command line all call these, and none checks a role itself); then the rules: the
+item's approval chain and its separation of duties (compared on ``actor.name``: the command
+line acts for the user it names), what may be revised, when feedback is taken.
 """
 
 from __future__ import annotations
@@ -17,8 +17,10 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
+from pingyi.accounts.actors import Actor
 from pingyi.audit.services import audit_log
 from pingyi.campaigns.models import Organization
+from pingyi.disclosure import access
 from pingyi.disclosure.models import Feedback, Item, Opinion, Status, Step, Version
 from pingyi.disclosure.selectors import chain_steps
 from pingyi.rules import disclosure as rules
@@ -45,10 +47,11 @@ def item_create(
     timeliness: str,
     title: str,
     body: str,
-    actor: str,
+    actor: Actor,
     now: dt.datetime | None = None,
 ) -> Item:
     """A drafted item; a periodic one is due on the quarter's disclosure day."""
+    access.check_run(actor, organization)
     moment = now or timezone.now()
     if not title.strip() or not body.strip():
         raise RuleError(E_EMPTY)
@@ -61,11 +64,11 @@ def item_create(
         title=title.strip(),
         body=body.strip(),
         created_on=_local_day(moment),
-        created_by=actor,
+        created_by=actor.name,
     )
-    Step.objects.create(item=item, status=Status.DRAFTED, actor=actor, at=moment)
+    Step.objects.create(item=item, status=Status.DRAFTED, actor=actor.name, at=moment)
     audit_log(
-        actor=actor,
+        actor=actor.name,
         action="disclosure.item.created",
         obj=item,
         data={"title": item.title, "area": area, "scope": scope, "timeliness": timeliness},
@@ -78,8 +81,9 @@ def _locked(item: Item) -> Item:
     return Item.objects.select_for_update().get(pk=item.pk)
 
 
-def item_edit(*, item: Item, title: str, body: str, note: str = "", actor: str) -> Item:
+def item_edit(*, item: Item, title: str, body: str, note: str = "", actor: Actor) -> Item:
     """Changes the working text of a drafted item (a revision in progress included)."""
+    access.check_run(actor, item.organization)
     if not title.strip() or not body.strip():
         raise RuleError(E_EMPTY)
     with transaction.atomic():
@@ -90,19 +94,23 @@ def item_edit(*, item: Item, title: str, body: str, note: str = "", actor: str) 
         locked.save(update_fields=["title", "body", "revision_note"])
         # Who edited the text counts as its drafter: they do not record the next step.
         Step.objects.create(
-            item=locked, status=Status.DRAFTED, note=note, actor=actor, at=timezone.now()
+            item=locked, status=Status.DRAFTED, note=note, actor=actor.name, at=timezone.now()
         )
         audit_log(
-            actor=actor, action="disclosure.item.edited", obj=locked, data={"title": locked.title}
+            actor=actor.name,
+            action="disclosure.item.edited",
+            obj=locked,
+            data={"title": locked.title},
         )
     return locked
 
 
 def item_revise(
-    *, item: Item, title: str, body: str, note: str, actor: str, now: dt.datetime | None = None
+    *, item: Item, title: str, body: str, note: str, actor: Actor, now: dt.datetime | None = None
 ) -> Item:
     """A published item goes back to drafted with a new text; the published versions stay
     readable until the revision is approved and published as the next version."""
+    access.check_run(actor, item.organization)
     moment = now or timezone.now()
     if not title.strip() or not body.strip():
         raise RuleError(E_EMPTY)
@@ -112,9 +120,11 @@ def item_revise(
         locked.status = Status.DRAFTED
         locked.title, locked.body, locked.revision_note = title.strip(), body.strip(), note
         locked.save(update_fields=["status", "title", "body", "revision_note"])
-        Step.objects.create(item=locked, status=Status.DRAFTED, note=note, actor=actor, at=moment)
+        Step.objects.create(
+            item=locked, status=Status.DRAFTED, note=note, actor=actor.name, at=moment
+        )
         audit_log(
-            actor=actor,
+            actor=actor.name,
             action="disclosure.item.revised",
             obj=locked,
             data={"title": locked.title, "note": note},
@@ -128,7 +138,7 @@ def item_advance(
     item: Item,
     target: str,
     note: str = "",
-    actor: str,
+    actor: Actor,
     via: str = "",
     now: dt.datetime | None = None,
 ) -> Item:
@@ -136,12 +146,14 @@ def item_advance(
     published, or (internal only) drafted → branch decision → published; each step by another
     person than the step before. Publishing freezes the text as the next version. ``via``: the
     command line's login, when it acts for ``actor`` (kept in the audit entry)."""
+    if target in rules.STATUSES:  # an unknown step is the rules' refusal, not a role's
+        access.check_advance(actor, item.organization, target)
     moment = now or timezone.now()
     with transaction.atomic():
         locked = _locked(item)
         rules.check_transition(locked.status, target, locked.scope)
         rules.check_separation(
-            current=locked.status, target=target, steps=chain_steps(locked), actor=actor
+            current=locked.status, target=target, steps=chain_steps(locked), actor=actor.name
         )
         before = locked.status
         locked.status = target
@@ -156,15 +168,15 @@ def item_advance(
                 body=locked.body,
                 note=locked.revision_note,
                 published_at=moment,
-                published_by=actor,
+                published_by=actor.name,
             )
             locked.last_published_on = _local_day(moment)
             locked.revision_note = ""
             fields += ["last_published_on", "revision_note"]
         locked.save(update_fields=fields)
-        Step.objects.create(item=locked, status=target, note=note, actor=actor, at=moment)
+        Step.objects.create(item=locked, status=target, note=note, actor=actor.name, at=moment)
         audit_log(
-            actor=actor,
+            actor=actor.name,
             action=f"disclosure.item.{target}",
             obj=locked,
             data={"from": before, "to": target, "note": note}
@@ -176,8 +188,9 @@ def item_advance(
     return locked
 
 
-def item_release(*, item: Item, actor: str, now: dt.datetime | None = None) -> Item:
+def item_release(*, item: Item, actor: Actor, now: dt.datetime | None = None) -> Item:
     """An internal-then-external item, published inside the party, opens to the public."""
+    access.check_run(actor, item.organization)
     moment = now or timezone.now()
     with transaction.atomic():
         locked = _locked(item)
@@ -188,7 +201,7 @@ def item_release(*, item: Item, actor: str, now: dt.datetime | None = None) -> I
         )
         locked.released_at = moment
         locked.save(update_fields=["released_at"])
-        audit_log(actor=actor, action="disclosure.item.released", obj=locked, now=moment)
+        audit_log(actor=actor.name, action="disclosure.item.released", obj=locked, now=moment)
     return locked
 
 
@@ -252,9 +265,10 @@ def feedback_leave(
 
 
 def feedback_answer(
-    *, feedback: Feedback, answer: str, actor: str, now: dt.datetime | None = None
+    *, feedback: Feedback, answer: str, actor: Actor, now: dt.datetime | None = None
 ) -> Feedback:
     """The office answers feedback once; its writer reads the answer by the tracking code."""
+    access.check_run(actor, feedback.item.organization)
     return _answer(
         feedback,
         answer=answer,
@@ -269,7 +283,7 @@ def _answer[L: (Feedback, Opinion)](
     letter: L,
     *,
     answer: str,
-    actor: str,
+    actor: Actor,
     action: str,
     data: Callable[[L], dict[str, Any]],
     now: dt.datetime | None,
@@ -282,9 +296,9 @@ def _answer[L: (Feedback, Opinion)](
         locked = type(letter).objects.select_for_update().get(pk=letter.pk)
         if locked.answered_at is not None:
             raise RuleError(rules.E_ANSWERED)
-        locked.answer, locked.answered_by, locked.answered_at = answer.strip(), actor, moment
+        locked.answer, locked.answered_by, locked.answered_at = answer.strip(), actor.name, moment
         locked.save(update_fields=["answer", "answered_by", "answered_at"])
-        audit_log(actor=actor, action=action, obj=locked, data=data(locked), now=moment)
+        audit_log(actor=actor.name, action=action, obj=locked, data=data(locked), now=moment)
     return locked
 
 
@@ -334,9 +348,10 @@ def opinion_leave(
 
 
 def opinion_answer(
-    *, opinion: Opinion, answer: str, actor: str, now: dt.datetime | None = None
+    *, opinion: Opinion, answer: str, actor: Actor, now: dt.datetime | None = None
 ) -> Opinion:
     """The office answers a letter once; its writer reads the answer by the tracking code."""
+    access.check_run(actor, opinion.organization)
     return _answer(
         opinion,
         answer=answer,

@@ -18,6 +18,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from pingyi.accounts.actors import AccessDenied
 from pingyi.accounts.selectors import RUN, organizations_for
+from pingyi.exports import charts
 from pingyi.exports.grading_reports import sector_counts
 from pingyi.grading import services
 from pingyi.grading.access import Scope, round_scope, rounds_for
@@ -42,7 +43,6 @@ from pingyi.rules import grading as rules
 from pingyi.rules import grading_schedule as schedule_rules
 from pingyi.rules.errors import InputError, RuleError
 from pingyi.voting.selectors import collection_status
-from pingyi.web import charts
 from pingyi.web.shared import XLSX, confirmation, download, guarded, uploaded, written
 
 

@@ -130,16 +130,51 @@ def _too_many_rows(label: str, limit: int) -> InputError:
     )
 
 
-def check_csv_rows(path: Path, label: str, limit: int) -> None:
+@dataclass(frozen=True)
+class CsvBytes:
+    """What one pass over a CSV's bytes tells, before it is parsed."""
+
+    lines: int  # line breaks
+    utf8: bool  # the whole file is valid UTF-8 (a BOM included)
+    nul: bool  # it holds a 0 byte: only then may a cell hold a NUL character
+
+
+def csv_bytes(path: Path) -> CsvBytes:
+    """Reads a CSV once, in blocks (constant memory): its line breaks, whether it holds a 0
+    byte, and whether it is UTF-8 — each block up to its last line break validated by
+    polars (Rust's UTF-8 check, many times faster than decoding it in Python). A line break
+    is never part of a UTF-8 or GB18030 sequence, so no character straddles two blocks."""
+    lines, utf8, nul, tail = 0, True, False, b""
+    with path.open("rb") as stream:
+        while block := stream.read(1 << 22):
+            lines += block.count(b"\n")
+            nul = nul or b"\0" in block
+            if utf8:
+                block = tail + block
+                cut = block.rfind(b"\n") + 1
+                utf8 = _valid_utf8(block[:cut])
+                tail = block[cut:]
+    return CsvBytes(lines, utf8 and _valid_utf8(tail), nul)
+
+
+def _valid_utf8(data: bytes) -> bool:
+    if not data or data.isascii():
+        return True
+    try:
+        pl.Series([data], dtype=pl.Binary).cast(pl.String)
+    except pl.exceptions.PolarsError:
+        return False
+    return True
+
+
+def check_csv_rows(path: Path, label: str, limit: int, lines: int | None = None) -> None:
     """Refuses a CSV of more than ``limit`` data rows, reading it in blocks (constant memory).
 
-    Lines are counted first (fast); only a file with more lines than the limit allows is read
-    as CSV records, since a quoted cell may hold line breaks.
+    Lines are counted first (fast; or given, from ``csv_bytes``); only a file with more lines
+    than the limit allows is read as CSV records, since a quoted cell may hold line breaks.
     """
-    lines = 0
-    with path.open("rb") as stream:
-        while block := stream.read(1 << 20):
-            lines += block.count(b"\n")
+    if lines is None:
+        lines = csv_bytes(path).lines
     if lines <= limit + 1:  # the header, and a last line without a line break
         return
     for encoding in ("utf-8-sig", "gb18030"):  # as the reader tries them
@@ -277,9 +312,12 @@ def read_table(
     label = label or path.name
     check_size(path, label, min(MAX_FILE_BYTES, -(-max_rows * ROW_BYTES // MIB) * MIB))
     suffix = path.suffix.lower()
+    nul = True  # whether a cell may hold a NUL character
     if suffix == ".csv":
-        check_csv_rows(path, label, max_rows)
-        table = _read_csv_any(path, label)
+        scanned = csv_bytes(path)
+        check_csv_rows(path, label, max_rows, scanned.lines)
+        table = _read_csv_any(path, label, utf8=scanned.utf8)
+        nul = scanned.nul
     elif suffix in (".xlsx", ".xlsm"):
         table = _read_xlsx(path, label, max_rows)
     elif suffix == ".xls":
@@ -292,12 +330,15 @@ def read_table(
             suffix=path.suffix,
         )
     table = _normalised(table, raw(table.header) if raw else set())
-    refuse_nul(table)
+    refuse_nul(table, cells=nul)
     return table
 
 
-def refuse_nul(table: Table) -> None:
-    """One problem per cell (or header cell) holding a NUL character: no text stores one."""
+def refuse_nul(table: Table, *, cells: bool = True) -> None:
+    """One problem per cell (or header cell) holding a NUL character: no text stores one.
+
+    ``cells=False``: the file holds no 0 byte (csv_bytes), so only the header is looked at.
+    """
     problems = [
         Problem(
             Where(file=table.file, row=table.header_row, column=table.letter(i)), HOLDS_NUL_CELL
@@ -305,7 +346,7 @@ def refuse_nul(table: Table) -> None:
         for i, title in enumerate(table.header)
         if NUL in title
     ]
-    names = [f"c{i}" for i in range(len(table.header))]
+    names = [f"c{i}" for i in range(len(table.header))] if cells else []
     # One parallel pass says which columns hold one at all; only those are searched again.
     held = table.frame.select(pl.col(n).str.contains(NUL, literal=True).any() for n in names)
     for index, holds in enumerate(held.row(0) if names else ()):
@@ -355,19 +396,20 @@ def csv_encoding(path: Path, label: str) -> str:
     )
 
 
-def _read_csv_any(path: Path, label: str) -> Table:
-    """A GB18030 file is rewritten as UTF-8 beside a temporary copy, then read as any other."""
-    if csv_encoding(path, label) == CSV_ENCODINGS[0]:
+def _read_csv_any(path: Path, label: str, *, utf8: bool = False) -> Table:
+    """A GB18030 file is rewritten as UTF-8 beside a temporary copy, then read as any other.
+    ``utf8``: the file is known to be UTF-8 already (csv_bytes)."""
+    if utf8 or csv_encoding(path, label) == CSV_ENCODINGS[0]:
         return _read_csv(path, label)
     with tempfile.TemporaryDirectory(prefix="pingyi-csv-") as folder:
-        utf8 = Path(folder, "utf8.csv")
+        copy = Path(folder, "utf8.csv")
         with (
             path.open("r", encoding=CSV_ENCODINGS[1], newline="") as source,
-            utf8.open("w", encoding="utf-8", newline="") as target,
+            copy.open("w", encoding="utf-8", newline="") as target,
         ):
             while text := source.read(1 << 20):
                 target.write(text)
-        return _read_csv(utf8, label)
+        return _read_csv(copy, label)
 
 
 def _clean_header(raw: list[str], label: str, row: int = 1, left: int = 0) -> list[str]:

@@ -3,13 +3,25 @@ per address), reads the answer with the tracking code, and checks a receipt (pre
 
 from __future__ import annotations
 
+import hashlib
+import re
+import secrets
 import tempfile
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from django.conf import settings
+from django.contrib.messages import get_messages
 from django.core.cache import cache
-from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http import (
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    HttpResponseNotModified,
+    StreamingHttpResponse,
+)
+from django.middleware.csrf import get_token
 from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.utils import timezone
@@ -27,6 +39,7 @@ from pingyi.notices.selectors import (
     notice_public_get,
     notice_public_list,
     notice_public_page,
+    notice_public_read,
     objection_by_tracking,
     objection_choices,
 )
@@ -42,6 +55,11 @@ OBJECTION_WINDOW = 3600  # PINGYI_OBJECTION_POSTS objections per address per hou
 TRACK_WINDOW = 600
 PAGE_SECONDS = 300  # a cached page body; any change the page shows moves the key on
 PDF_SECONDS = 3600  # a built PDF; as the page, keyed on what it shows
+# Where the audit chain's head goes in a page rendered to be stored (a stored page is cut
+# there and at each CSRF token, which differ from answer to answer): nothing a page shows
+# can spell it — letters, digits and hyphens, new in every process.
+HEAD_MARK = f"pingyi-head-{secrets.token_hex(16)}"
+_TOKEN = re.compile(r'(?<=name="csrfmiddlewaretoken" value=")[^"]*')
 
 
 def _notice(code: str) -> Notice:
@@ -76,6 +94,11 @@ def _number(committees: int, committee: int | None) -> int:
     return committee
 
 
+def _prefix(notice: Notice) -> str:
+    """The key of a notice's cached parts, as its revision and the language stand."""
+    return f"pingyi:notice-body:{notice.pk}:{notice.revision}:{get_language()}"
+
+
 def _results(notice: Notice, head: str, committee: int | None) -> tuple[str, str, int, bool]:
     """The page's results, reviews and answers, and the objection form's options, rendered —
     the part that grows with the units — with the committee shown and whether the notice is
@@ -83,7 +106,7 @@ def _results(notice: Notice, head: str, committee: int | None) -> tuple[str, str
     review, an answer or finalization moves the revision on), so that a 3,000-organization
     notice is not rendered again for every reader; beside it, the number of committee pages
     (0: one page shows all), so that an unknown committee costs no rendering."""
-    prefix = f"pingyi:notice-body:{notice.pk}:{notice.revision}:{get_language()}"
+    prefix = _prefix(notice)
     committees: int | None = cache.get(prefix)
     if committees is not None:
         number = _number(committees, committee)
@@ -113,6 +136,66 @@ def _results(notice: Notice, head: str, committee: int | None) -> tuple[str, str
     return found
 
 
+@dataclass(frozen=True)
+class StoredPage:
+    """A notice page rendered once and kept as bytes, cut where an answer differs from the
+    next: ``parts`` around the holes, each hole the audit chain's head (True; it moves with
+    any audited step anywhere) or a CSRF token (False; new on every answer)."""
+
+    parts: tuple[bytes, ...]
+    holes: tuple[bool, ...]
+
+    @classmethod
+    def cut(cls, text: str) -> StoredPage:
+        parts: list[bytes] = []
+        holes: list[bool] = []
+        for i, piece in enumerate(text.split(HEAD_MARK)):
+            if i:
+                holes.append(True)
+            for j, part in enumerate(_TOKEN.split(piece)):
+                if j:
+                    holes.append(False)
+                parts.append(part.encode())
+        return cls(tuple(parts), tuple(holes))
+
+    def answer(self, request: HttpRequest, head: str) -> HttpResponse:
+        """The page for this request: its head, and a CSRF token as ``{% csrf_token %}``
+        gives one (masked anew for this answer; the cookie set as it does) in every form."""
+        printed = head.encode()  # hexadecimal: nothing to escape
+        token = get_token(request).encode() if False in self.holes else b""
+        out = [self.parts[0]]
+        for hole, part in zip(self.holes, self.parts[1:], strict=True):
+            out += (printed if hole else token, part)
+        return HttpResponse(b"".join(out))
+
+
+def _stored_key(request: HttpRequest, notice: Notice, number: int, shown: tuple[Any, ...]) -> str:
+    """The key of a stored page: everything the page shows but the head and the tokens —
+    the notice as it stands (its revision moves with its results), the live counts, the
+    committee, the language, the address its language switch returns to."""
+    fields = [getattr(notice, f.attname) for f in Notice._meta.concrete_fields]
+    campaign = getattr(notice, "campaign_code", None)
+    if campaign is None:  # a notice read by the ORM (a refused objection's page)
+        campaign = notice.campaign.code if notice.campaign else ""
+    zone = timezone.get_current_timezone_name()
+    text = repr((fields, campaign, shown, number, request.path, get_language(), zone))
+    return f"pingyi:notice-page:{notice.pk}:{hashlib.blake2b(text.encode()).hexdigest()}"
+
+
+def _etag(key: str, head: str, request: HttpRequest) -> str:
+    """The page's entity tag: its stored key, the head and the reader's CSRF secret (a copy
+    the reader kept holds tokens of that secret; another secret's reader gets a new page)."""
+    secret = str(request.META.get("CSRF_COOKIE", ""))
+    return (
+        '"' + hashlib.blake2b(f"{key}:{head}:{secret}".encode(), digest_size=16).hexdigest() + '"'
+    )
+
+
+def _fresh(request: HttpRequest, etag: str) -> bool:
+    given = request.headers.get("If-None-Match", "")
+    return bool(given) and etag in [tag.strip() for tag in given.split(",")]
+
+
 def _page(
     request: HttpRequest,
     notice: Notice,
@@ -121,29 +204,67 @@ def _page(
     committee: int | None = None,
 ) -> HttpResponse:
     """The public page; a refused objection (``form`` bound with its errors) renders the form
-    whole, with the unit the filer chose."""
+    whole, with the unit the filer chose. Read (no form, no message for the reader), it is
+    rendered once and served as stored bytes (StoredPage) until what it shows changes; a
+    reader who kept it gets 304 Not Modified."""
     now = timezone.now()
     head = audit_head()
+    live = notice_live_counts(notice)
+    # the units' published service pledges (服务承诺), beside their results
+    pledges = notice.campaign_id is not None and published_pledge_count(notice.campaign_id)
+    open_for_objections = (
+        notice.status == NoticeStatus.ON_NOTICE and notice.opens_at <= now < notice.ends_at
+    )
+    shown = (live, pledges, open_for_objections)
+    stored = form is None and status == 200 and not len(get_messages(request))
+    key = ""
+    if stored:
+        committees: int | None = cache.get(_prefix(notice))
+        if committees is not None:
+            key = _stored_key(request, notice, _number(committees, committee), shown)
+            etag = _etag(key, head, request)
+            if _fresh(request, etag):
+                return _not_modified(etag)
+            found: StoredPage | None = cache.get(key)
+            if found is not None:  # the etag again: a first answer gives a CSRF secret
+                return _kept(found.answer(request, head), _etag(key, head, request))
     body, options, number, split = _results(notice, head, committee)
     context: dict[str, Any] = {
         "notice": notice,
-        "live": notice_live_counts(notice),
-        "head": head,
+        "live": live,
+        "head": HEAD_MARK if stored else head,
         "body": mark_safe(body),  # noqa: S308 - rendered by our templates, escaped there
         "options": None if form is not None else mark_safe(options),  # noqa: S308 - as above
-        "open_for_objections": notice.status == NoticeStatus.ON_NOTICE
-        and notice.opens_at <= now < notice.ends_at,
+        "open_for_objections": open_for_objections,
         "form": form or ObjectionForm(notice=notice, entries=[]),
         "committee": number,
         "choose_committee": split and not number,
-        # the units' published service pledges (服务承诺), beside their results
-        "pledges": notice.campaign is not None and published_pledge_count(notice.campaign),
+        "pledges": pledges,
     }
-    return render(request, "pingyi/notices/notice.html", context, status=status)
+    if not stored:
+        return render(request, "pingyi/notices/notice.html", context, status=status)
+    page = StoredPage.cut(render_to_string("pingyi/notices/notice.html", context, request))
+    key = key or _stored_key(request, notice, number, shown)
+    cache.set(key, page, PAGE_SECONDS)
+    return _kept(page.answer(request, head), _etag(key, head, request))
+
+
+def _kept(response: HttpResponse, etag: str) -> HttpResponse:
+    """A stored page's answer: kept by the reader, asked again each time (If-None-Match)."""
+    response["ETag"] = etag
+    response["Cache-Control"] = "no-cache"
+    return response
+
+
+def _not_modified(etag: str) -> HttpResponse:
+    return _kept(HttpResponseNotModified(), etag)
 
 
 def notice_page(request: HttpRequest, code: str) -> HttpResponse:
-    return _page(request, _notice(code), committee=_committee(request))
+    notice = notice_public_read(code)
+    if notice is None:
+        raise Http404
+    return _page(request, notice, committee=_committee(request))
 
 
 @require_POST

@@ -1,5 +1,5 @@
 """A unit's satisfaction rate across the years, as inline SVG (no script; presentation
-attributes only, as in web/charts.py: the CSP allows no inline style)."""
+attributes only, as in exports/charts.py: the CSP allows no inline style)."""
 
 from __future__ import annotations
 

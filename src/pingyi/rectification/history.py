@@ -10,10 +10,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from fractions import Fraction
 
-from django.db.models import Count, Q
+from django.db.models import Count, IntegerField, OuterRef, Subquery, Value
+from django.db.models.functions import Coalesce
 
 from pingyi.ballots.selectors import TooFewBallots, campaign_results
-from pingyi.campaigns.models import Campaign, Series
+from pingyi.campaigns.models import Campaign, Series, Unit
 from pingyi.exports.results_workbook import CONSECUTIVE_LAST_VERTICAL, CONSEQUENCES
 from pingyi.notices.models import NoticeEntry
 from pingyi.rules import phases
@@ -47,27 +48,35 @@ class Year:
 
 
 def _from_entries(series: Series, code: str, years: dict[int, Year]) -> None:
-    entries = NoticeEntry.objects.filter(notice__campaign__series=series, code=code).select_related(
-        "notice"
+    ranked = (
+        NoticeEntry.objects.filter(
+            notice=OuterRef("notice"), group_code=OuterRef("group_code"), rank__isnull=False
+        )
+        .values("notice")
+        .annotate(n=Count("pk"))
+        .values("n")
     )
+    entries = (
+        NoticeEntry.objects.filter(notice__campaign__series=series, code=code)
+        .select_related("notice")
+        .annotate(ranked=Coalesce(Subquery(ranked), Value(0), output_field=IntegerField()))
+    )  # the ranked units of the entry's category on its notice, in the same query
     for entry in entries:
         year = years[entry.notice.campaign_id or 0]
         year.name, year.category, year.rank = entry.name, entry.group, entry.rank
         year.rate, year.mean, year.flags = entry.rate, entry.mean, list(entry.flags)
         year.grade, year.vertical, year.reviewed = entry.grade, entry.vertical, entry.reviewed
         year.visible = year.present = True
-        year.of = NoticeEntry.objects.filter(
-            notice=entry.notice, group_code=entry.group_code
-        ).aggregate(n=Count("pk", filter=Q(rank__isnull=False)))["n"]
+        year.of = entry.ranked
 
 
-def _from_tally(year: Year, code: str) -> None:
+def _from_tally(year: Year, code: str, appraised: set[int]) -> None:
     """A closed campaign not (yet) on notice: its figures, unless it had fewer than k valid
     ballots — then nothing but that the unit took part, as on the results page (R12)."""
     try:
         result = campaign_results(year.campaign).tally
     except TooFewBallots:
-        year.present = year.campaign.units.filter(code=code).exists()
+        year.present = year.campaign.pk in appraised
         return
     unit = next((u for u in result.units if u.spec.code == code), None)
     if unit is None:
@@ -84,11 +93,18 @@ def unit_history(series: Series, code: str) -> list[Year]:
     campaigns = list(series.campaigns.order_by("year"))
     years = {c.pk: Year(campaign=c) for c in campaigns}
     _from_entries(series, code, years)
+    appraised: set[int] = set()  # the campaigns where the unit took part: one query for all
+    if not all(year.present for year in years.values()):
+        appraised = set(
+            Unit.objects.filter(campaign__series=series, code=code).values_list(
+                "campaign_id", flat=True
+            )
+        )
     for year in years.values():
         if not year.present and year.campaign.status == phases.CLOSED:
-            _from_tally(year, code)
+            _from_tally(year, code, appraised)
         elif not year.present:
-            year.present = year.campaign.units.filter(code=code).exists()
+            year.present = year.campaign.pk in appraised
     ordered = [years[c.pk] for c in campaigns]
     _warn(ordered)
     return ordered

@@ -11,6 +11,7 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 from django.utils import timezone
 
+from pingyi import evidence
 from pingyi.accounts.models import Membership
 from pingyi.accounts.selectors import RUN
 from pingyi.audit.services import audit_log
@@ -19,7 +20,6 @@ from pingyi.campaigns.selectors import campaign_scheme
 from pingyi.campaigns.services import campaign_create
 from pingyi.grading.models import FollowUp
 from pingyi.notices.models import Notice
-from pingyi.rectification import evidence
 from pingyi.rectification.models import (
     Basis,
     Evidence,

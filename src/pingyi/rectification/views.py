@@ -18,9 +18,9 @@ from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from pingyi import evidence
 from pingyi.accounts.actors import AccessDenied
 from pingyi.accounts.selectors import RUN, organizations_for
-from pingyi.rectification import evidence
 from pingyi.rectification.forms import (
     AcceptForm,
     CloseOutForm,

@@ -16,9 +16,9 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 
+from pingyi import evidence
 from pingyi.audit.services import audit_log
 from pingyi.campaigns.models import Organization
-from pingyi.rectification import evidence
 from pingyi.registry.models import (
     BasisDocument,
     Cleanup,

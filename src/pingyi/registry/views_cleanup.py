@@ -12,8 +12,8 @@ from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from pingyi import evidence
 from pingyi.accounts.actors import AccessDenied
-from pingyi.rectification import evidence
 from pingyi.registry import services
 from pingyi.registry.forms import BasisForm, ExclusionForm, bulk_form
 from pingyi.registry.models import BasisDocument, Cleanup

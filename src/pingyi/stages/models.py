@@ -1,7 +1,7 @@
 """The work of the campaign's stages (seed 001 八): the public page of 宣传发动, each unit's
 service pledges (服务承诺) and its self-inspection report (自查自纠).
 
-Files lie under PINGYI_HOME/media/evidence (rectification.evidence, same checks and limits),
+Files lie under PINGYI_HOME/media/evidence (pingyi.evidence, same checks and limits),
 served only through the stage pages: a pledge's file to the public once it is approved.
 """
 
@@ -12,6 +12,8 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from pingyi.campaigns.models import Campaign, Unit
+from pingyi.fields import RandomIdField, random_id
+from pingyi.rules import opinions as opinion_rules
 from pingyi.rules import stages as rules
 
 
@@ -126,6 +128,228 @@ class SelfInspection(Attached):
                 condition=~models.Q(status=rules.RECEIVED)
                 | (models.Q(received_on__isnull=False) & ~models.Q(received_by="")),
                 name="self_inspection_received_is_dated",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.unit}: {self.get_status_display()}"
+
+
+# ------------------------------------------------------------- 征求意见 and 集中整改
+# The opinion tables keep the ballots' promises (R9, R10; tests/stages/test_opinion_anonymity):
+# a code and its use live in OpinionCode / OpinionCodeUse; an online form waits sealed in
+# PooledOpinion and reaches Opinion only mixed with at least k − 1 other forms
+# (stages.opinion_pool). Nothing reachable from Opinion leads to a code, a person, a session
+# or a time finer than a day, and its ids are random (SQLite keeps them as the rowid).
+
+
+class OpinionCodeBatch(models.Model):
+    """Codes issued together (one print run of 征求意见表, one SMS list)."""
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.PROTECT, related_name="+")
+    size = models.PositiveIntegerField(_("size"))
+    issued_on = models.DateField(_("issued on"))
+    issued_by = models.CharField(_("issued by"), max_length=150)
+
+    class Meta:
+        verbose_name = _("opinion code batch")
+        verbose_name_plural = _("opinion code batches")
+
+    def __str__(self) -> str:
+        return f"{self.campaign_id} × {self.size}"
+
+
+class OpinionCode(models.Model):
+    """One person's right to send one opinion form; only the keyed digest of the code is
+    stored (voting.codes.digest: R10, R11)."""
+
+    id = RandomIdField(primary_key=True, default=random_id, editable=False)
+    campaign = models.ForeignKey(Campaign, on_delete=models.PROTECT, related_name="+")
+    batch = models.ForeignKey(OpinionCodeBatch, on_delete=models.PROTECT, related_name="codes")
+    digest = models.CharField(_("code hash"), max_length=64, unique=True)
+    void = models.BooleanField(_("withdrawn"), default=False)
+
+    class Meta:
+        verbose_name = _("opinion code")
+        verbose_name_plural = _("opinion codes")
+
+    def __str__(self) -> str:
+        return f"code {self.digest[:8]}…"
+
+
+class OpinionCodeUse(models.Model):
+    """The code was used: its primary key makes a second use fail in the database (R2). No
+    time, no opinion — like voting.TokenUse."""
+
+    code = models.OneToOneField(
+        OpinionCode, on_delete=models.PROTECT, primary_key=True, related_name="use"
+    )
+
+    class Meta:
+        verbose_name = _("opinion code use")
+        verbose_name_plural = _("opinion code uses")
+
+    def __str__(self) -> str:
+        return f"use of {self.code_id}"
+
+
+class PooledOpinion(models.Model):
+    """A sent form waiting in the mixing pool, sealed under a key outside the database."""
+
+    id = RandomIdField(primary_key=True, default=random_id, editable=False)
+    campaign = models.ForeignKey(Campaign, on_delete=models.PROTECT, related_name="+")
+    sealed = models.BinaryField(_("sealed form"))
+
+    class Meta:
+        verbose_name = _("opinion form in the mixing pool")
+        verbose_name_plural = _("opinion forms in the mixing pool")
+
+    def __str__(self) -> str:
+        return str(_("sealed form"))
+
+
+class OpinionRound(models.Model):
+    """The campaign's collection of opinions: closed by the office, which moves every form
+    left in the pool (nothing is fed back while forms may still arrive)."""
+
+    campaign = models.OneToOneField(
+        Campaign, on_delete=models.CASCADE, primary_key=True, related_name="opinion_round"
+    )
+    closed_on = models.DateField(_("closed on"), null=True, blank=True)
+    closed_by = models.CharField(_("closed by"), max_length=150, blank=True)
+
+    class Meta:
+        verbose_name = _("collection of opinions")
+        verbose_name_plural = _("collections of opinions")
+
+    def __str__(self) -> str:
+        return str(self.campaign)
+
+
+class OpinionSource(models.TextChoices):
+    ONLINE = opinion_rules.ONLINE, pgettext_lazy("opinion source", "Sent online")
+    PAPER = opinion_rules.PAPER, pgettext_lazy("opinion source", "Paper form")
+
+
+class OpinionStatus(models.TextChoices):
+    NEW = opinion_rules.NEW, pgettext_lazy("opinion", "To sort")
+    SORTED = opinion_rules.SORTED, pgettext_lazy("opinion", "Sorted")
+    DUPLICATE = opinion_rules.DUPLICATE, pgettext_lazy("opinion", "Duplicate")
+    MERGED = opinion_rules.MERGED, pgettext_lazy("opinion", "Merged")
+
+
+class OpinionCategory(models.TextChoices):
+    LAW = opinion_rules.LAW, _("Lawful administration (依法行政)")
+    EFFICIENCY = opinion_rules.EFFICIENCY, _("Administrative efficiency (行政效能)")
+    RESULTS = opinion_rules.RESULTS, _("Work results (工作实绩)")
+    MECHANISM = opinion_rules.MECHANISM, _("Working mechanisms (工作机制)")
+    OTHER = opinion_rules.OTHER, _("Other (其他)")
+
+
+class Opinion(models.Model):
+    """One opinion on one unit. Reviewed columns only (tests/stages/test_opinion_anonymity):
+    nothing here names a code, a person or a moment finer than the day it arrived."""
+
+    id = RandomIdField(primary_key=True, default=random_id, editable=False)
+    campaign = models.ForeignKey(Campaign, on_delete=models.PROTECT, related_name="+")
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="opinions")
+    text = models.TextField(_("opinion"), max_length=opinion_rules.MAX_TEXT)
+    source = models.CharField(_("source"), max_length=10, choices=OpinionSource.choices)
+    # The number printed on a paper form (a re-import adds nothing, R5); NULL online.
+    form_no = models.CharField(  # noqa: DJ001
+        _("form number"), max_length=60, null=True, blank=True
+    )
+    received_on = models.DateField(_("received on"))  # a day, never a time (R9)
+    # The office's sorting.
+    category = models.CharField(
+        _("category"), max_length=12, choices=OpinionCategory.choices, blank=True
+    )
+    status = models.CharField(
+        _("status"), max_length=10, choices=OpinionStatus.choices, default=opinion_rules.NEW
+    )
+    kept_as = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="folded",
+        verbose_name=_("kept as"),
+    )  # fmt: skip
+    wording = models.TextField(_("wording fed back"), max_length=4000, blank=True)
+    # The unit's answer, once fed back.
+    measures = models.TextField(_("measures"), max_length=4000, blank=True)
+    answered_on = models.DateField(_("answered on"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("opinion")
+        verbose_name_plural = _("opinions")
+        indexes = [models.Index(fields=["campaign", "form_no"], name="opinion_form_no")]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(status__in=opinion_rules.KEPT, kept_as__isnull=True)
+                | (~models.Q(status__in=opinion_rules.KEPT) & models.Q(kept_as__isnull=False)),
+                name="opinion_folded_has_its_kept",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.unit_id}: {self.text[:20]}"
+
+    @property
+    def shown(self) -> str:
+        """What the unit reads: the office's wording, else the opinion as written."""
+        return self.wording or self.text
+
+
+class FeedbackStatus(models.TextChoices):
+    DRAFT = "draft", pgettext_lazy("feedback", "Summary drafted")
+    FED_BACK = "fed_back", pgettext_lazy("feedback", "Fed back to the unit")
+
+
+class OpinionFeedback(models.Model):
+    """The office's summary of a unit's opinions, and whether it was fed back (反馈)."""
+
+    unit = models.OneToOneField(Unit, on_delete=models.CASCADE, related_name="opinion_feedback")
+    summary = models.TextField(_("summary"), max_length=8000)
+    status = models.CharField(
+        _("status"), max_length=10, choices=FeedbackStatus.choices, default="draft"
+    )
+    fed_back_on = models.DateField(_("fed back on"), null=True, blank=True)
+    fed_back_by = models.CharField(_("fed back by"), max_length=150, blank=True)
+
+    class Meta:
+        verbose_name = _("opinion feedback")
+        verbose_name_plural = _("opinion feedback")
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(status="fed_back")
+                | (models.Q(fed_back_on__isnull=False) & ~models.Q(fed_back_by="")),
+                name="feedback_fed_back_is_dated",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.unit}: {self.get_status_display()}"
+
+
+class RectificationReport(Attached):
+    """A unit's report of its 集中整改, filed once every fed-back opinion is answered and
+    marked received by the office."""
+
+    unit = models.OneToOneField(Unit, on_delete=models.CASCADE, related_name="rectification_report")
+    text = models.TextField(_("rectification report"), max_length=8000)
+    status = models.CharField(
+        _("status"), max_length=10, choices=InspectionStatus.choices, default=rules.FILED
+    )
+    filed_on = models.DateField(_("filed on"))
+    filed_by = models.CharField(_("filed by"), max_length=150)
+    received_on = models.DateField(_("received on"), null=True, blank=True)
+    received_by = models.CharField(_("received by"), max_length=150, blank=True)
+
+    class Meta:
+        verbose_name = _("rectification report")
+        verbose_name_plural = _("rectification reports")
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(status=rules.RECEIVED)
+                | (models.Q(received_on__isnull=False) & ~models.Q(received_by="")),
+                name="rectification_report_received_is_dated",
             ),
         ]
 

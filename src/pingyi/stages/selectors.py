@@ -10,18 +10,31 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import Q, QuerySet
+from django.db import connection
+from django.db.models import Count, Q, QuerySet
 
 from pingyi.accounts.selectors import AnyUser
 from pingyi.campaigns.models import Campaign, CampaignStage, StageKind, Unit
 from pingyi.rectification.models import UnitAccess
 from pingyi.rules import stages as rules
 from pingyi.rules.errors import RuleError, gettext_noop
-from pingyi.stages.models import Brief, Pledge, SelfInspection
+from pingyi.stages.models import (
+    Brief,
+    FeedbackStatus,
+    OpinionFeedback,
+    Pledge,
+    RectificationReport,
+    SelfInspection,
+)
 
 E_NOT_PUBLIC = gettext_noop("no public page for campaign %(code)r")
 
-WORK = (StageKind.PLEDGES, StageKind.SELF_INSPECTION)
+WORK = (
+    StageKind.PLEDGES,
+    StageKind.SELF_INSPECTION,
+    StageKind.OPINIONS,  # done: the office fed the unit's opinions back
+    StageKind.RECTIFICATION,  # done: every opinion answered, the report received
+)
 
 
 @dataclass(frozen=True)
@@ -76,11 +89,17 @@ def stage_columns(campaign: Campaign, *, today: dt.date) -> list[Column]:
 def stage_board(campaign: Campaign, *, today: dt.date) -> Board:
     """Units × the six stages on ``today``; three queries whatever the number of units."""
     columns = stage_columns(campaign, today=today)
-    units = list(campaign.units.select_related("pledge", "self_inspection").order_by("position"))
+    units = list(
+        campaign.units.select_related(
+            "pledge", "self_inspection", "opinion_feedback", "rectification_report"
+        ).order_by("position")
+    )
     rows = []
     for unit in units:
         pledge: Pledge | None = getattr(unit, "pledge", None)
         report: SelfInspection | None = getattr(unit, "self_inspection", None)
+        feedback: OpinionFeedback | None = getattr(unit, "opinion_feedback", None)
+        rectified: RectificationReport | None = getattr(unit, "rectification_report", None)
         done = {
             StageKind.PLEDGES.value: (
                 pledge is not None and pledge.status == rules.APPROVED,
@@ -89,6 +108,14 @@ def stage_board(campaign: Campaign, *, today: dt.date) -> Board:
             StageKind.SELF_INSPECTION.value: (
                 report is not None and report.status == rules.RECEIVED,
                 report.status if report else "",
+            ),
+            StageKind.OPINIONS.value: (
+                feedback is not None and feedback.status == FeedbackStatus.FED_BACK,
+                feedback.status if feedback else "",
+            ),
+            StageKind.RECTIFICATION.value: (
+                rectified is not None and rectified.status == rules.RECEIVED,
+                rectified.status if rectified else "",
             ),
         }
         cells = []
@@ -149,11 +176,24 @@ def approved_pledges(campaign: Campaign) -> list[Pledge]:
     )
 
 
-def published_pledge_count(campaign: Campaign) -> int:
-    """How many approved pledges the public can read: 0 while the public page is not public."""
-    return Pledge.objects.filter(
-        unit__campaign=campaign, unit__campaign__brief__public=True, status=rules.APPROVED
-    ).count()
+def published_pledge_count(campaign_id: int) -> int:
+    """How many approved pledges the public can read: 0 while the public page is not public.
+    One query written out: every reader of a campaign's public notice asks (the ORM's
+    compiling would cost more than the count)."""
+    pledge, unit, brief = Pledge._meta, Unit._meta, Brief._meta
+    sql = (
+        f"SELECT COUNT(*) FROM {pledge.db_table} p"  # noqa: S608 - names from the models
+        f" JOIN {unit.db_table} u ON u.{unit.pk.column} = p.{pledge.get_field('unit').column}"
+        f" JOIN {brief.db_table} b ON b.{brief.get_field('campaign').column}"
+        f" = u.{unit.get_field('campaign').column}"
+        f" WHERE u.{unit.get_field('campaign').column} = %s"
+        f" AND b.{brief.get_field('public').column} = %s"
+        f" AND p.{pledge.get_field('status').column} = %s"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [campaign_id, True, rules.APPROVED])
+        row = cursor.fetchone()
+    return int(row[0]) if row else 0
 
 
 def pledges_by_unit(campaign: Campaign) -> dict[str, Pledge]:
@@ -173,6 +213,28 @@ def filed_reports(campaign: Campaign) -> QuerySet[SelfInspection]:
     ).select_related("unit")
 
 
+def filings_awaiting_office(campaigns: QuerySet[Campaign]) -> list[tuple[Campaign, int]]:
+    """Each of ``campaigns`` with its submitted pledges, filed self-inspection reports and
+    filed rectification reports (what awaits the office on its stage board), counted in one
+    query for them all."""
+    counted = campaigns.annotate(
+        pledges_waiting=Count(
+            "units__pledge", filter=Q(units__pledge__status=rules.SUBMITTED), distinct=True
+        ),
+        reports_waiting=Count(
+            "units__self_inspection",
+            filter=Q(units__self_inspection__status=rules.FILED),
+            distinct=True,
+        ),
+        rectified_waiting=Count(
+            "units__rectification_report",
+            filter=Q(units__rectification_report__status=rules.FILED),
+            distinct=True,
+        ),
+    ).order_by("-year", "code")
+    return [(c, c.pledges_waiting + c.reports_waiting + c.rectified_waiting) for c in counted]
+
+
 def units_for(user: AnyUser) -> QuerySet[Unit]:
     """The units of every campaign where the user is the unit's owner or member."""
     if not user.is_authenticated:
@@ -186,6 +248,7 @@ def units_for(user: AnyUser) -> QuerySet[Unit]:
     return (
         Unit.objects.filter(query)
         .select_related("campaign", "campaign__series", "pledge", "self_inspection")
+        .prefetch_related("campaign__stages")  # each unit's stage dates: one query for all
         .order_by("-campaign__year", "campaign__code", "position")
     )
 
@@ -196,3 +259,9 @@ def unit_get(campaign: Campaign, code: str) -> Unit | None:
         .filter(code=code.replace("\x00", ""))
         .first()
     )
+
+
+def filed_rectification_reports(campaign: Campaign) -> QuerySet[RectificationReport]:
+    return RectificationReport.objects.filter(
+        unit__campaign=campaign, status=rules.FILED
+    ).select_related("unit")

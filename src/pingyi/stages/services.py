@@ -9,10 +9,10 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 
+from pingyi import evidence
 from pingyi.accounts.actors import Actor
 from pingyi.audit.services import audit_log
 from pingyi.campaigns.models import Campaign, CampaignStage, StageKind, Unit
-from pingyi.rectification import evidence
 from pingyi.rectification.models import UnitAccess, UnitRole
 from pingyi.rules import stages as rules
 from pingyi.rules.errors import RuleError, gettext_noop

@@ -28,3 +28,23 @@ urlpatterns = [
     path(f"{U}/self-inspection/receive", views.inspection_receive_view, name="inspection-receive"),
     path(f"{U}/file/<str:kind>", views.unit_file, name="file"),
 ]
+
+# 征求意见 and 集中整改 (stages.opinion_views)
+from pingyi.stages import opinion_views as ov  # noqa: E402
+
+OP = "staff/c/<slug:code>/opinions"
+urlpatterns += [
+    path(f"{OP}/", ov.opinions, name="opinions"),
+    path(f"{OP}/codes", ov.opinion_codes, name="opinion-codes"),
+    path(f"{OP}/import", ov.opinion_import, name="opinion-import"),
+    path(f"{OP}/template", ov.opinion_template, name="opinion-template"),
+    path(f"{OP}/export", ov.opinion_export, name="opinion-export"),
+    path(f"{OP}/close", ov.opinion_close, name="opinion-close"),
+    path(f"{OP}/u/<str:unit>/", ov.opinion_unit, name="opinion-unit"),
+    path(f"{OP}/u/<str:unit>/<int:pk>/sort", ov.opinion_sort_view, name="opinion-sort"),
+    path(f"{OP}/u/<str:unit>/fold", ov.opinion_fold_view, name="opinion-fold"),
+    path(f"{OP}/u/<str:unit>/feedback", ov.feedback_view, name="feedback"),
+    path(f"{U}/opinions/<int:pk>/answer", ov.opinion_answer_view, name="opinion-answer"),
+    path(f"{U}/rectification", ov.rectification_report_view, name="rectification-report"),
+    path(f"{U}/rectification/receive", ov.rectification_receive_view, name="rectification-receive"),
+]

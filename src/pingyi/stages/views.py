@@ -17,15 +17,17 @@ from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from pingyi import evidence
 from pingyi.accounts.actors import AccessDenied, Actor
 from pingyi.accounts.selectors import campaigns_for
 from pingyi.campaigns.models import Campaign, StageKind, Unit
-from pingyi.rectification import evidence
+from pingyi.rules import opinions as opinion_rules
 from pingyi.rules import stages as rules
 from pingyi.rules.errors import RuleError
 from pingyi.stages import access, selectors
+from pingyi.stages import opinion_selectors as opinion_reads
 from pingyi.stages.forms import BriefForm, InspectionForm, OwnerForm, PledgeForm, ReturnForm
-from pingyi.stages.models import Attached, Pledge, SelfInspection
+from pingyi.stages.models import Attached, Opinion, Pledge, RectificationReport, SelfInspection
 from pingyi.stages.services import (
     brief_save,
     inspection_file,
@@ -106,6 +108,7 @@ def board(request: HttpRequest, code: str) -> HttpResponse:
         "owner_form": OwnerForm(units=units),
         "submitted": selectors.submitted_pledges(campaign),
         "filed": selectors.filed_reports(campaign),
+        "rectified": selectors.filed_rectification_reports(campaign),
         "work": selectors.WORK,
         "counts": [
             (c, {s: found.count(c.kind, s) for s in (rules.DONE, rules.DUE, rules.OVERDUE)})
@@ -190,8 +193,30 @@ def unit_page(request: HttpRequest, code: str, unit: str) -> HttpResponse:
         "pledge_form": PledgeForm(initial={"text": pledge.text if pledge else ""}),
         "report_form": InspectionForm(initial={"text": report.text if report else ""}),
         "return_form": ReturnForm(),
+        **_opinion_context(found, role, request),
+        "opinion_stage": columns[StageKind.OPINIONS.value],
+        "rect_stage": columns[StageKind.RECTIFICATION.value],
     }
     return render(request, "pingyi/stages/unit.html", context)
+
+
+def _opinion_context(unit: Unit, role: str, request: HttpRequest) -> dict[str, object]:
+    """What the unit's page shows of 征求意见 and 集中整改: once fed back, the summary and the
+    kept opinions with their measures (stages.opinion_selectors decides who reads them)."""
+    fed_back = opinion_reads.is_fed_back(unit)
+    kept: list[Opinion] = []
+    if fed_back:
+        items = opinion_reads.unit_opinions(unit=unit, actor=Actor.of(request.user))
+        kept = [o for o in items if o.status in opinion_rules.KEPT]
+    rect = opinion_reads.report_of(unit)
+    return {
+        "fed_back": fed_back,
+        "feedback": opinion_reads.feedback_of(unit) if fed_back or role == access.OFFICE else None,
+        "kept": kept,
+        "answered": sum(1 for o in kept if o.measures),
+        "rect": rect,
+        "rect_editable": rect is None or rect.status == rules.FILED,
+    }
 
 
 @guarded
@@ -313,6 +338,8 @@ def unit_file(request: HttpRequest, code: str, unit: str, kind: str) -> HttpResp
         record = Pledge.objects.filter(unit=found).first()
     elif kind == "self-inspection":
         record = SelfInspection.objects.filter(unit=found).first()
+    elif kind == "rectification":
+        record = RectificationReport.objects.filter(unit=found).first()
     if record is None:
         raise Http404
     response = _send(record)

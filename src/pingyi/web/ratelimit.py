@@ -34,7 +34,7 @@ def _trusted(address: str) -> bool:
         ip = ipaddress.ip_address(address.strip().strip("[]"))
     except ValueError:
         return False
-    networks = _networks(tuple(getattr(settings, "PINGYI_TRUSTED_PROXIES", [])))
+    networks = _networks(tuple(settings.PINGYI_TRUSTED_PROXIES))
     return any(ip.version == net.version and ip in net for net in networks)
 
 

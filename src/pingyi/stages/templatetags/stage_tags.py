@@ -6,7 +6,7 @@ from django import template
 from django.utils.translation import gettext
 
 from pingyi.rules import stages as rules
-from pingyi.stages.models import InspectionStatus, Pledge, PledgeStatus
+from pingyi.stages.models import FeedbackStatus, InspectionStatus, Pledge, PledgeStatus
 
 register = template.Library()
 
@@ -24,7 +24,7 @@ def stage_phase(phase: str) -> str:
 @register.filter
 def filing_status(status: str) -> str:
     """A pledge's or a report's status, translated ("" for none)."""
-    for choices in (PledgeStatus, InspectionStatus):
+    for choices in (PledgeStatus, InspectionStatus, FeedbackStatus):
         if status in choices.values:
             return str(choices(status).label)
     return ""

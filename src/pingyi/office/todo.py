@@ -209,8 +209,11 @@ def _office_todos(user: AnyUser) -> list[Todo]:
 
 def _stage_todos(user: AnyUser, today: dt.date) -> list[Todo]:
     """A unit's owner: pledges to draft or redraft, a self-inspection report to file once its
-    stage has started. The office: pledges to approve, reports to mark received."""
+    stage has started, fed-back opinions to answer. The office: pledges to approve, reports
+    (self-inspection, rectification) to mark received."""
+    from pingyi.stages import opinion_selectors as opinion_reads
     from pingyi.stages import selectors as stages
+    from pingyi.stages.opinion_services import unanswered_count
 
     todos = []
     owned = (
@@ -228,16 +231,27 @@ def _stage_todos(user: AnyUser, today: dt.date) -> list[Todo]:
         if pledge is None or pledge.status in (stage_rules.DRAFT, stage_rules.RETURNED):
             text = _("%(unit)s: the service pledges await drafting and submission")
             todos.append(Todo(text % {"unit": unit.name}, url, 1))
-        stage = unit.campaign.stages.filter(kind=StageKind.SELF_INSPECTION).first()
+        stage = next(  # the dates come with the units (stages.units_for): no query per unit
+            (s for s in unit.campaign.stages.all() if s.kind == StageKind.SELF_INSPECTION), None
+        )
         report = getattr(unit, "self_inspection", None)
         if report is None and stage is not None and stage.starts_on <= today:
             text = _("%(unit)s: the self-inspection report awaits filing")
             todos.append(Todo(text % {"unit": unit.name}, url, 1))
+        if opinion_reads.is_fed_back(unit):
+            waiting = unanswered_count(unit)
+            if waiting:
+                text = ngettext(
+                    "%(unit)s: %(n)s fed-back opinion awaits its measures",
+                    "%(unit)s: %(n)s fed-back opinions await their measures",
+                    waiting,
+                ) % {"unit": unit.name, "n": waiting}
+                todos.append(Todo(text, f"{url}#opinions", waiting))
     offices = organizations_for(user, RUN)
-    for campaign in Campaign.objects.filter(series__organization__in=offices).exclude(
+    campaigns = Campaign.objects.filter(series__organization__in=offices).exclude(
         status=CampaignStatus.FINAL
-    ):
-        n = stages.submitted_pledges(campaign).count() + stages.filed_reports(campaign).count()
+    )
+    for campaign, n in stages.filings_awaiting_office(campaigns):
         if n:
             text = ngettext(
                 "%(name)s: %(n)s stage filing awaits the office",

@@ -7,18 +7,14 @@ from pathlib import Path
 from typing import Any
 
 from django.contrib import messages
-from django.contrib.auth import logout
-from django.contrib.auth.views import LoginView
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from pingyi.accounts.actors import AccessDenied
-from pingyi.accounts.middleware import MUST_CHANGE
 from pingyi.accounts.models import Role
 from pingyi.accounts.selectors import (
     RUN,
@@ -27,8 +23,16 @@ from pingyi.accounts.selectors import (
     public_address,
     role_in,
 )
-from pingyi.accounts.services import must_change_password
 from pingyi.ballots.selectors import CampaignResults, campaign_results
+from pingyi.campaigns.forms import (
+    CampaignForm,
+    PaperForm,
+    StagesForm,
+    TokensForm,
+    UnitCodeForm,
+    UnitEditForm,
+    UnitForm,
+)
 from pingyi.campaigns.models import Campaign
 from pingyi.campaigns.selectors import campaign_units
 from pingyi.campaigns.services import (
@@ -40,6 +44,7 @@ from pingyi.campaigns.services import (
     unit_update,
     unit_vetoes_set,
 )
+from pingyi.exports import charts
 from pingyi.exports.contract_json import dumps, result_to_json
 from pingyi.jobs.models import JobKind
 from pingyi.jobs.services import job_enqueue, job_enqueue_upload
@@ -50,55 +55,7 @@ from pingyi.rules.scheme import MEAN_PLACES, builtin_scheme, scheme_from_toml
 from pingyi.stages.selectors import pledges_by_unit
 from pingyi.voting.batches import batch_issue_start, batch_rows
 from pingyi.voting.selectors import collection_status
-from pingyi.web import charts
-from pingyi.web.forms import (
-    CampaignForm,
-    PaperForm,
-    StagesForm,
-    TokensForm,
-    UnitCodeForm,
-    UnitEditForm,
-    UnitForm,
-)
-from pingyi.web.ratelimit import client_address, limited, record
-from pingyi.web.settings_access import limits
 from pingyi.web.shared import XLSX, confirmation, download, guarded, written
-from pingyi.web.todo import reach_of, todos_for
-
-
-class Login(LoginView):
-    """Django's login, throttled per account and per address (R19); the session key rotates."""
-
-    template_name = "pingyi/staff/login.html"
-    redirect_authenticated_user = True
-
-    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        user = str(request.POST.get("username", "")).strip().lower()
-        address = client_address(request)
-        window, limit = 900, limits().login_failures
-        if limited("login-user", user, limit=limit, window=window) or limited(
-            "login-addr", address, limit=limit * 4, window=window
-        ):
-            return render(request, "pingyi/vote/limited.html", status=429)
-        response = super().post(request, *args, **kwargs)
-        if not request.user.is_authenticated:
-            record("login-user", user, window=window)
-            record("login-addr", address, window=window)
-        return response
-
-    def form_valid(self, form: Any) -> HttpResponse:
-        """Signs in; a person holding a one-time password goes to change it first."""
-        response = super().form_valid(form)
-        if must_change_password(form.get_user()):
-            self.request.session[MUST_CHANGE] = True
-            return redirect("accounts:password")
-        return response
-
-
-@require_POST
-def logout_view(request: HttpRequest) -> HttpResponse:
-    logout(request)
-    return redirect("login")
 
 
 def _campaign(request: HttpRequest, code: str, roles: tuple[str, ...] | None = None) -> Campaign:
@@ -121,18 +78,6 @@ def _act(
     except RuleError as exc:
         messages.error(request, exc.message(_))
     return redirect("campaign", code=campaign.code)
-
-
-@guarded
-def home(request: HttpRequest) -> HttpResponse:
-    """Each person's landing: what their roles wait for, then the office's campaigns."""
-    context = {
-        "todos": todos_for(request.user, today=timezone.localdate()),
-        "reach": reach_of(request.user),
-        "campaigns": campaigns_for(request.user).order_by("-year", "code"),
-        "can_create": organizations_for(request.user, RUN).exists(),
-    }
-    return render(request, "pingyi/staff/home.html", context)
 
 
 @guarded

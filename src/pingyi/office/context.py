@@ -8,7 +8,7 @@ from django.http import HttpRequest
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext_lazy as _
 
-from pingyi.web.todo import Reach, reach_of
+from pingyi.office.todo import Reach, reach_of
 
 # (route, label): P1 campaigns, P2 grading, P3 notices, P4 the ledger, P5 registry, disclosure,
 # and the background jobs of all of them (R27).

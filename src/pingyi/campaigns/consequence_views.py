@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from pingyi import evidence
 from pingyi.accounts.actors import AccessDenied
 from pingyi.accounts.selectors import RUN, campaigns_for, role_in
 from pingyi.campaigns.consequences import (
@@ -23,7 +24,6 @@ from pingyi.campaigns.consequences import (
 )
 from pingyi.campaigns.models import Campaign, Consequence
 from pingyi.exports.consequences_workbook import write_consequences_workbook
-from pingyi.rectification import evidence
 from pingyi.rules import consequences as rules
 from pingyi.rules import phases
 from pingyi.rules.errors import RuleError

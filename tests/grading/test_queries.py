@@ -1,0 +1,82 @@
+"""Query counts of the grading pages, pinned (issue 11): a round of 4 organizations and one
+of 20 (each over two committees, every organization assessed, at the decision step) cost the
+department's staff the same queries on each page; so do 2 rounds or 20 on the list."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from django.contrib.auth.models import User
+
+from pingyi.accounts.models import Membership, Role
+from pingyi.grading import decisions
+from pingyi.grading.models import Committee, GradingRound
+from pingyi.grading.selectors import grading_state
+from pingyi.grading.services import round_create
+from pingyi.rules import grading as rules
+from tests.grading.conftest import DEPT, decided, noticed, office
+from tests.notices.conftest import grading_orgs
+from tests.queries import assert_pinned
+from tests.web.conftest import client_for
+
+pytestmark = pytest.mark.django_db
+
+
+def staff() -> User:
+    user = User.objects.create_user("staff")
+    Membership.objects.create(user=user, organization=office(), role=Role.STAFF)
+    return user
+
+
+def decided_round(folder: Path, count: int, year: int) -> GradingRound:
+    """``count`` organizations over two committees, decided, on notice, and filed by both
+    committees (their quotas justified, their grades explained where asked)."""
+    totals: dict[str, int | str] = {f"P{i}": 95 - 2 * i for i in range(count)}
+    grading_round = decided(folder, totals, grading_orgs(count, committees=2), year=year)
+    noticed(grading_round)
+    state = grading_state(grading_round)
+    for committee in Committee.objects.filter(round=grading_round):
+        mine = state.committee(committee.pk)
+        for kind in mine.unjustified():
+            decisions.quota_justify(committee=committee, kind=kind, text="班子会议研究", actor="c")
+        for s in mine.orgs:
+            if s.needs_explanation and not s.explained:
+                decisions.explanation_write(org=s.org, text="情况说明", actor="c")
+        decisions.filing_submit(committee=committee, actor="c")
+    return grading_round
+
+
+def committee_of(grading_round: GradingRound) -> int:
+    return Committee.objects.filter(round=grading_round).order_by("position").first().pk  # type: ignore[union-attr]
+
+
+# page: (address under the round, status, pinned queries, whether it lists the rows)
+PAGES = {
+    "round": ("", 200, 31, True),
+    "review": ("review", 200, 16, True),
+    "committee": ("k/{k}/", 200, 17, True),
+    "reports": ("reports.xlsx", 302, 19, False),  # checked here, then built by a job
+}
+
+
+def test_the_pages_of_a_round(tmp_path: Path) -> None:
+    few, many = decided_round(tmp_path, 4, 2026), decided_round(tmp_path, 20, 2027)
+    client = client_for(staff())
+    for tail, status, pinned, grows in PAGES.values():
+
+        def url(grading_round: GradingRound, tail: str = tail) -> str:
+            path = tail.format(k=committee_of(grading_round))
+            return f"/staff/grading/{grading_round.code}/{path}"
+
+        assert_pinned(client, url(few), lambda u=url: u(many), pinned, status=status, grows=grows)
+
+
+def test_the_list_of_rounds(db: None) -> None:
+    def create(years: range) -> None:
+        for year in years:
+            round_create(organization=office(), year=year, name=f"{year}年基层党组织分类定级",
+                         scheme=rules.GradingScheme(), actor=DEPT)  # fmt: skip
+
+    create(range(2026, 2028))
+    assert_pinned(client_for(staff()), "/staff/grading/", lambda: create(range(2028, 2046)), 6)
