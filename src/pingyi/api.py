@@ -402,6 +402,11 @@ from pingyi.registry.api import router as registry_router  # noqa: E402
 api.add_router("/registry", registry_router)
 api.add_router("/disclosure", disclosure_router)
 
+# Nominations under a kept commendation project (seed 002), beside its pages.
+from pingyi.nominations.api import router as nominations_router  # noqa: E402
+
+api.add_router("/nominations", nominations_router)
+
 # P3: the notice's public and staff operations live beside its pages (pingyi.notices.api).
 from pingyi.notices.api import router as notices_router  # noqa: E402
 

@@ -106,6 +106,7 @@ INSTALLED_APPS = [
     "pingyi.registry",
     "pingyi.disclosure",
     "pingyi.stages",
+    "pingyi.nominations",
     "pingyi.web",
     "pingyi.jobs",
     "django_tasks_db",

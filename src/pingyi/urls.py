@@ -84,6 +84,7 @@ urlpatterns = [
     path("", include("pingyi.registry.urls")),
     path("", include("pingyi.disclosure.urls")),
     path("", include("pingyi.stages.urls")),
+    path("", include("pingyi.nominations.urls")),
     path("", include("pingyi.jobs.urls")),
     path("", include("pingyi.accounts.urls")),
     path("api/", api.urls),

@@ -33,6 +33,10 @@ def test_the_demo_prints_both_years_and_the_grading_round(demo: tuple[Path, str]
     assert "== 2026年基层党组织分类定级（演示） (demo-office-grading-2026)" in out
     # the six stages: 2026's public page with the pledges the office approved (demo/stages.py)
     assert "2026年市千人评议机关活动: public page /c/qianren-demo-2026/, 63 service pledges" in out
+    # nominations under the demo clean-up's kept project, on notice (demo/nominations.py)
+    assert "== 2026年“人民满意的公务员”推荐评选（演示） (demo-myd-2026)" in out
+    assert "市税务局: 3 of 2, grassroots 33.3%, approved over its quota、" in out
+    assert "public notice /nominations/demo-myd-2026/" in out
     counts = next(line for line in out.splitlines() if line.strip().startswith("好 "))
     assert sum(int(n) for n in counts.split()[1::2]) == 38  # every organization graded
 
@@ -40,7 +44,8 @@ def test_the_demo_prints_both_years_and_the_grading_round(demo: tuple[Path, str]
 def test_the_demo_writes_every_report(demo: tuple[Path, str]) -> None:
     home, _out = demo
     folder = home / "demo"
-    for name in ("results-2026.json", "results-2026.xlsx", "ballot-form.pdf", "grading-2026.pdf"):
+    for name in ("results-2026.json", "results-2026.xlsx", "ballot-form.pdf", "grading-2026.pdf",
+                 "nominations-2026.xlsx"):  # fmt: skip
         assert (folder / name).stat().st_size > 0, name
     assert json.loads((folder / "results-2026.json").read_text("utf-8"))["ballots"]["total"] == 1000
     workbook = openpyxl.load_workbook(folder / "grading-2026.xlsx", read_only=True)

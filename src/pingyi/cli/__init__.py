@@ -483,6 +483,10 @@ def _parser() -> argparse.ArgumentParser:
 
     add_stages_commands(sub)
 
+    from pingyi.cli.nominations import add_nominations_commands  # imports no Django here
+
+    add_nominations_commands(sub)
+
     notice = sub.add_parser("notice", help=_("public notice of a result: publish, make final"))
     nsub = notice.add_subparsers(dest="action", required=True)
     p = nsub.add_parser(

@@ -22,6 +22,7 @@ from pingyi.campaigns.services import (
     campaign_stages_set,
 )
 from pingyi.demo.grading import demo_grading
+from pingyi.demo.nominations import demo_nominations
 from pingyi.demo.scenario import demo_ballots, demo_units
 from pingyi.demo.stages import demo_stage_work, stage_dates
 from pingyi.exports.contract_json import result_to_json
@@ -147,6 +148,7 @@ def demo_build(*, out: Path, seed: int, actor: str) -> Iterator[str]:
     yield from demo_stage_work(campaigns[-1], actor=actor)
     office = campaigns[-1].series.organization
     yield from demo_grading(out=out, seed=seed, actor=actor, office=office)
+    yield from demo_nominations(out=out, actor=actor, office=office)
     current = campaigns[-1]
     template, form = out / "entry-template.xlsx", out / "ballot-form.pdf"
     write_atomic(template, lambda tmp: write_entry_template(tmp, campaign=current))

@@ -20,6 +20,7 @@ SECTIONS = (
     ("stages:my-units", _("My units")),
     ("registry:home", _("Project registry")),
     ("disclosure:home", _("Disclosure")),
+    ("nominations:home", _("Nominations")),
     ("jobs:list", _("Background jobs")),
     ("accounts:people-home", _("People and roles")),
 )
@@ -35,6 +36,8 @@ def _shown(route: str, reach: Reach) -> bool:
         return reach.units
     if route == "accounts:people-home":
         return reach.admin
+    if route == "nominations:home":
+        return reach.office or reach.nominates
     return reach.office
 
 

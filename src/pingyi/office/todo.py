@@ -26,6 +26,7 @@ from pingyi.grading.models import (
     PartyOrg,
     RoundStatus,
 )
+from pingyi.nominations.models import UnitMember as NominationMember
 from pingyi.notices.models import Objection, ObjectionStatus
 from pingyi.rectification.models import Item, UnitAccess, UnitRole
 from pingyi.rectification.selectors import owned_plans
@@ -49,6 +50,7 @@ class Reach:
     admin: bool
     grading: bool  # the office, or a committee, party organization or assessor role
     units: bool  # owner or member of an appraised unit
+    nominates: bool = False  # member of a nominating unit (nominations)
 
 
 def reach_of(user: AnyUser) -> Reach:
@@ -62,6 +64,7 @@ def reach_of(user: AnyUser) -> Reach:
         admin=Role.ADMIN in roles,
         grading=office or GradingRole.objects.filter(user_id=user.pk).exists(),
         units=UnitAccess.objects.filter(user_id=user.pk).exists(),
+        nominates=NominationMember.objects.filter(user_id=user.pk).exists(),
     )
 
 
@@ -259,6 +262,55 @@ def _stage_todos(user: AnyUser, today: dt.date) -> list[Todo]:
     return todos
 
 
+def _nomination_todos(user: AnyUser) -> list[Todo]:
+    """Lists waiting at the person's level (to recommend), at the office (to approve), or
+    returned to the person's unit (to redo)."""
+    from pingyi.nominations.models import Slate
+    from pingyi.rules import nominations as nomination_rules
+
+    offices = organizations_for(user, RUN)
+    units = NominationMember.objects.filter(user_id=user.pk or 0).values_list("unit_id", flat=True)
+    waiting = Slate.objects.filter(
+        unit__round__phase=nomination_rules.NOMINATING, status=nomination_rules.SUBMITTED
+    )
+    found = {
+        "recommend": waiting.filter(waiting_at_id__in=units),
+        "approve": waiting.filter(waiting_at__isnull=True, unit__round__organization__in=offices),
+        "returned": Slate.objects.filter(unit_id__in=units, status=nomination_rules.RETURNED),
+    }
+    todos = []
+    for kind, slates in found.items():
+        counts = slates.values("unit__round__code", "unit__round__name").annotate(n=Count("id"))
+        for row in counts.order_by("unit__round__code"):
+            text = _nomination_text(kind, row["n"]) % {
+                "name": row["unit__round__name"],
+                "n": row["n"],
+            }
+            url = reverse("nominations:round", kwargs={"code": row["unit__round__code"]})
+            todos.append(Todo(text, url, row["n"]))
+    return todos
+
+
+def _nomination_text(kind: str, n: int) -> str:
+    if kind == "recommend":
+        return ngettext(
+            "%(name)s: %(n)s nomination list waits for your recommendation",
+            "%(name)s: %(n)s nomination lists wait for your recommendation",
+            n,
+        )
+    if kind == "approve":
+        return ngettext(
+            "%(name)s: %(n)s nomination list awaits the office's approval",
+            "%(name)s: %(n)s nomination lists await the office's approval",
+            n,
+        )
+    return ngettext(
+        "%(name)s: %(n)s nomination list was returned to your unit",
+        "%(name)s: %(n)s nomination lists were returned to your unit",
+        n,
+    )
+
+
 def todos_for(user: AnyUser, *, today: dt.date) -> list[Todo]:
     """Everything waiting for ``user``, the office's work first."""
     if not user.is_authenticated:
@@ -270,4 +322,5 @@ def todos_for(user: AnyUser, *, today: dt.date) -> list[Todo]:
         *_org_todos(user),
         *_owner_todos(user, today),
         *_stage_todos(user, today),
+        *_nomination_todos(user),
     ]

@@ -36,6 +36,8 @@ class Letter:
     steps: list[tuple[str, str, dt.date, str]] = field(default_factory=list)
     # the deadlines of the registry's clean-ups overdue or due soon (clean-up, round, due, state)
     cleanups: list[tuple[str, str, dt.date, str]] = field(default_factory=list)
+    # the deadlines of nomination rounds overdue or due soon (round, deadline, due, state)
+    nominations: list[tuple[str, str, dt.date, str]] = field(default_factory=list)
 
     @property
     def overdue(self) -> int:
@@ -111,13 +113,63 @@ def _cleanup_deadlines(today: dt.date) -> dict[int, list[tuple[str, str, dt.date
     return found
 
 
+def _nomination_deadlines(today: dt.date) -> dict[int, list[tuple[str, str, dt.date, str]]]:
+    """user id → the deadlines of the nominating rounds (seed 002) overdue or due soon: every
+    one to the office's staff and administrators; the lists' deadline to the members of the
+    units whose list is not in; the recommendations' to the members of the levels where a
+    list waits."""
+    from pingyi.nominations.models import NominationRound, Slate, UnitMember
+    from pingyi.nominations.selectors import round_deadlines
+    from pingyi.rules.nominations import (
+        DRAFT,
+        DUE,
+        NOMINATE_BY,
+        NOMINATING,
+        OVERDUE,
+        RECOMMEND_BY,
+        RETURNED,
+        SUBMITTED,
+    )  # fmt: skip
+
+    found: dict[int, list[tuple[str, str, dt.date, str]]] = defaultdict(list)
+    for round_ in NominationRound.objects.filter(phase=NOMINATING).order_by("started_on", "code"):
+        entries = [
+            (round_.name, line.deadline.key, line.deadline.due, line.state)
+            for line in round_deadlines(round_, today)
+            if line.state in (OVERDUE, DUE)
+        ]
+        if not entries:
+            continue
+        staff = set(
+            Membership.objects.filter(role__in=RUN, organization_id=round_.organization_id)
+            .values_list("user_id", flat=True)
+        )  # fmt: skip
+        for user_id in staff:
+            found[user_id].extend(entries)
+        slates = Slate.objects.filter(unit__round=round_)
+        late_units = {
+            NOMINATE_BY: slates.filter(status__in=(DRAFT, RETURNED)).values_list("unit_id"),
+            RECOMMEND_BY: slates.filter(status=SUBMITTED, waiting_at__isnull=False).values_list(
+                "waiting_at_id"
+            ),
+        }
+        for entry in entries:
+            if entry[1] not in late_units:
+                continue
+            members = UnitMember.objects.filter(unit_id__in=late_units[entry[1]])
+            for user_id in set(members.values_list("user_id", flat=True)) - staff:
+                found[user_id].append(entry)
+    return found
+
+
 def digest_letters(*, today: dt.date) -> list[Letter]:
     """One letter per person with an e-mail address and at least one item or grading step
     to name."""
     named = _items(today)
     steps = _grading_steps(today)
     cleanups = _cleanup_deadlines(today)
-    if not named and not steps and not cleanups:
+    nominations = _nomination_deadlines(today)
+    if not named and not steps and not cleanups and not nominations:
         return []
     by_unit: dict[tuple[int, int | None, str], list[int]] = defaultdict(list)
     by_office: dict[int, list[int]] = defaultdict(list)
@@ -131,13 +183,13 @@ def digest_letters(*, today: dt.date) -> list[Letter]:
         wanted[access.user_id].update(by_unit.get(unit, []))
     for membership in Membership.objects.filter(role__in=RUN, organization_id__in=by_office):
         wanted[membership.user_id].update(by_office[membership.organization_id])
-    people = list(wanted) + list(steps) + list(cleanups)
+    people = list(wanted) + list(steps) + list(cleanups) + list(nominations)
     users = get_user_model().objects.filter(pk__in=people).exclude(email="")
     order = list(named)
     letters = []
     for user in users.order_by("username"):
         ids = sorted(wanted.get(user.pk, set()), key=order.index)
-        if ids or steps.get(user.pk) or cleanups.get(user.pk):
+        if ids or steps.get(user.pk) or cleanups.get(user.pk) or nominations.get(user.pk):
             letters.append(
                 Letter(
                     user.email,
@@ -145,6 +197,7 @@ def digest_letters(*, today: dt.date) -> list[Letter]:
                     [named[i] for i in ids],
                     steps.get(user.pk, []),
                     cleanups.get(user.pk, []),
+                    nominations.get(user.pk, []),
                 )
             )
     return letters
@@ -189,6 +242,15 @@ def render(letter: Letter, *, today: dt.date) -> tuple[str, str]:
         for name, key, due, state in letter.cleanups:
             mark = _("OVERDUE") if state == LATE else _("due soon")
             body.append(f"[{mark}] {name}: {_(DEADLINE_WORDS[key])} — {_('deadline')} {due}")
+        body.append("")
+    if letter.nominations:
+        from pingyi.rules import nominations as nomination_rules
+
+        body += [_("Deadlines of the nomination rounds:"), ""]
+        for name, key, due, state in letter.nominations:
+            mark = _("OVERDUE") if state == nomination_rules.OVERDUE else _("due soon")
+            word = _(nomination_rules.DEADLINE_WORDS[key])
+            body.append(f"[{mark}] {name}: {word} — {_('deadline')} {due}")
         body.append("")
     return subject, "\n".join(body)
 
