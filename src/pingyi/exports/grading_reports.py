@@ -26,6 +26,7 @@ from typing import ClassVar
 import numpy as np
 
 from pingyi.exports.xlsx import Cell
+from pingyi.rules.grade_vote import VoteResult, vote_result
 from pingyi.rules.grading import GRADES, POOR, SECTORS, Graded, GradingScheme
 from pingyi.rules.grading_columns import committee_columns
 from pingyi.rules.grading_schedule import RECTIFICATION_MONTHS
@@ -93,6 +94,19 @@ class ReportOrg:
     entry_reason: str = ""
     rectification_months: int | None = None
     rectification_reason: str = ""  # the committee's reason for another period than the default
+    # The members' grade vote (等级测评): counts per grade in GRADES order and the abstentions;
+    # None when there was none, it is not counted yet (``vote_status`` pending) or it is
+    # suppressed (fewer than k ballots).
+    vote_status: str = ""  # "", pending, suppressed, counted
+    vote_counts: tuple[int, ...] | None = None
+    vote_abstain: int = 0
+    departure_reason: str = ""  # why the grade differs from the vote's, when it does
+
+    @property
+    def vote(self) -> VoteResult | None:
+        if self.vote_counts is None:
+            return None
+        return vote_result(self.vote_counts, self.vote_abstain)
 
     @property
     def counted_figure(self) -> Fraction | None:
@@ -179,6 +193,31 @@ def poor_reason(org: ReportOrg) -> str:
     if org.change_reason:
         parts.append(COMMITTEE_CHANGE.format(reason=org.change_reason))
     return "；".join(parts)
+
+
+VOTE_STATUS: Mapping[str, str] = {"pending": "测评未结束", "suppressed": "票数不足，不公布"}
+
+
+def vote_counts_text(org: ReportOrg) -> str:
+    """等级测评票数: 好/较好/一般/较差/弃权, or why there is no figure."""
+    vote = org.vote
+    if vote is None:
+        return VOTE_STATUS.get(org.vote_status, "")
+    return "/".join(str(n) for n in (*vote.counts, vote.abstain))
+
+
+def vote_top(org: ReportOrg) -> str:
+    """测评等次: the grade with the most votes (tied grades joined by "/")."""
+    vote = org.vote
+    return vote.top_text if vote is not None else ""
+
+
+def vote_top_share(org: ReportOrg) -> Fraction | None:
+    """The share of the votes the top grade received, in percent (one decimal, half up)."""
+    vote = org.vote
+    if vote is None or not vote.top:
+        return None
+    return share(vote.count(vote.top[0]), vote.votes)
 
 
 # ------------------------------------------------------------------------------ reports
@@ -297,8 +336,12 @@ class DetailReport(GradingReport):
         Column("录入理由", "wrap", 10),
         Column("总分", "score"),
         Column("按得分等次", "text"),
+        Column("等级测评票数（好/较好/一般/较差/弃权）", "text"),
+        Column("测评等次", "text"),
+        Column("测评等次得票率（%）", "share"),
         Column("评定等次", "text"),
         Column("调整情况", "text"),
+        Column("与测评等次不一致理由", "wrap", 16),
     )
 
     def rows(self) -> Iterator[list[Cell]]:
@@ -317,8 +360,12 @@ class DetailReport(GradingReport):
                 entry_text(org),
                 shown_score(org.total),
                 org.computed,
+                vote_counts_text(org),
+                vote_top(org),
+                vote_top_share(org),
                 org.grade,
                 override_text(org),
+                org.departure_reason,
             ]
 
 
@@ -398,8 +445,10 @@ class OverviewReport(GradingReport):
     columns = (
         *IDENTITY,
         Column("评定等次", "text"),
+        Column("测评等次", "text"),
+        Column("与测评等次不一致理由", "wrap", 16),
         Column("需说明", "text"),
-        Column("情况说明", "wrap", 36),
+        Column("情况说明", "wrap", 30),
         Column("整改期限（月）", "int"),
         Column("整改期限调整理由", "wrap", 20),
     )
@@ -409,6 +458,8 @@ class OverviewReport(GradingReport):
             yield [
                 *identity(number, org),
                 org.grade,
+                vote_top(org),
+                org.departure_reason,
                 YES if org.needs_explanation else "",
                 org.explanation,
                 org.rectification_months,
