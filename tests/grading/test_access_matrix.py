@@ -17,10 +17,12 @@ from django.contrib.auth.models import User
 from django.db import transaction
 from django.urls import URLPattern, URLResolver, get_resolver
 
+from pingyi.accounts.actors import Actor
 from pingyi.accounts.models import Membership, Role
 from pingyi.campaigns.models import Organization
 from pingyi.grading.models import Committee, GradingRound
 from pingyi.grading.services import role_assign
+from pingyi.grading.votes import grade_vote_create
 from pingyi.rules import grading as rules
 from tests.chinese import FIXTURE_WORDS, ZH, english_of
 from tests.grading.conftest import DEPT, advance_to, make_round, office, org
@@ -44,6 +46,7 @@ LOGIN = 302
 R = "/staff/grading/{code}/"
 ORG = R + "o/V1/"
 COMMITTEE = R + "k/{k}/"
+LIST = R + "p/{code}-vote-1/"  # the grade vote of 甲镇党委
 DEPARTMENT = {"admin": 200, "staff": 200, "viewer": 200}
 OUTSIDERS = {"public": LOGIN, "other_tenant": 404, "no_role": 404}
 RUNS = {"admin": 302, "staff": 302}
@@ -78,6 +81,43 @@ MATRIX: dict[str, tuple[str, str, Any, dict[str, int]]] = {
     "schedule": ("POST", R + "schedule", {}, {**OUTSIDERS, **RUNS, "*": 403}),
     "schedule-done": ("POST", R + "schedule/done", {}, {**OUTSIDERS, **RUNS, "*": 403}),
     "review": ("GET", R + "review", None, {**OUTSIDERS, **DEPARTMENT, "*": 403}),
+    "vote-new": ("POST", R + "votes", {}, {**OUTSIDERS, **RUNS, "*": 403}),
+    "tolerance": ("POST", R + "tolerance", {}, {**OUTSIDERS, **RUNS, "*": 403}),
+    # the list of 甲镇党委's vote: the department, that committee and its assessors see it
+    "participants": (
+        "GET",
+        LIST,
+        None,
+        {**OUTSIDERS, **DEPARTMENT, "committee": 200, "assessor": 200, "*": 404},
+    ),
+    # an empty list is refused (302 back with the reason) to whoever may draw it up
+    "participants-draft": (
+        "POST",
+        LIST + "draft",
+        {},
+        {**OUTSIDERS, **RUNS, "viewer": 403, "committee": 302, "assessor": 403, "*": 404},
+    ),
+    # only the assessment group approves (none drawn up yet: 302 with the reason)
+    "participants-approve": (
+        "POST",
+        LIST + "approve",
+        {},
+        {
+            **OUTSIDERS,
+            "admin": 403,
+            "staff": 403,
+            "viewer": 403,
+            "committee": 403,
+            "assessor": 302,
+            "*": 404,
+        },
+    ),
+    "participants-codes": (
+        "POST",
+        LIST + "codes",
+        {},
+        {**OUTSIDERS, **RUNS, "viewer": 403, "committee": 403, "assessor": 403, "*": 404},
+    ),
     # in setup nobody is graded yet: the department, and a committee for its own
     # organizations (seed 003: it files its 汇总表 and 一览表), is sent back with the reason
     "reports": (
@@ -130,6 +170,12 @@ MATRIX: dict[str, tuple[str, str, Any, dict[str, int]]] = {
         {**OUTSIDERS, **RUNS, "other_committee": 404, "*": 403},
     ),
     "review-record": ("POST", ORG + "review", {}, {**OUTSIDERS, **RUNS, "*": 403}),
+    "members": (
+        "POST",
+        ORG + "members",
+        {},
+        {**OUTSIDERS, **RUNS, "committee": 302, "other_committee": 404, "*": 403},
+    ),
     "committee": (
         "GET",
         COMMITTEE,
@@ -149,6 +195,7 @@ MATRIX: dict[str, tuple[str, str, Any, dict[str, int]]] = {
             ("explain", "explain"),
             ("follow-up", "follow-up"),
             ("file", "file"),
+            ("departure", "departure"),
         )
     },
 }
@@ -201,6 +248,7 @@ def cast(db: None, tmp_path: Path) -> GradingCast:
         org=org(grading_round, "V1"),
         actor=DEPT,
     )
+    grade_vote_create(grading_round=grading_round, committee=first, actor=Actor.operator())
     return GradingCast(grading_round, first, users)
 
 

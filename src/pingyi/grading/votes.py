@@ -190,11 +190,14 @@ def ratio_tolerance(grading_round: GradingRound) -> tuple[Fraction, Fraction]:
 
 
 def ratio_tolerance_set(
-    *, grading_round: GradingRound, low: Fraction, high: Fraction, actor: Actor
+    *, grading_round: GradingRound, low: Fraction | None, high: Fraction | None, actor: Actor
 ) -> GradingRound:
     """The round's tolerance of members : non-members within which a list needs no reason
-    (by default 2:3 to 3:2); not once a list was approved against the old one."""
+    (by default 2:3 to 3:2); not once a list was approved against the old one. A ratio that
+    is not a number (None) is refused as out of range."""
     access.check_runs(actor, grading_round)
+    if low is None or high is None:
+        raise RuleError(vote_rules.E_TOLERANCE)
     vote_rules.check_tolerance(low, high)
     with transaction.atomic():
         locked = GradingRound.objects.select_for_update().get(pk=grading_round.pk)
