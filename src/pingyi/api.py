@@ -420,3 +420,8 @@ api.add_router("", notices_router)
 from pingyi.stages.api import router as stages_router  # noqa: E402
 
 api.add_router("", stages_router)
+
+# P2: the grade vote and the participant lists (seed 003), beside their pages.
+from pingyi.grading.api import router as grading_router  # noqa: E402
+
+api.add_router("", grading_router)

@@ -8,6 +8,7 @@ other committee (乙街道党工委), Charlie runs another tenant, Dave has no r
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -200,6 +201,70 @@ MATRIX: dict[str, tuple[str, str, Any, dict[str, int]]] = {
     },
 }
 
+# The grade vote's API (grading.api): 401 for the public, 409 where the rules refuse.
+A = "/api/grading/{code}/"
+API_OUT = {"public": 401, "other_tenant": 404, "no_role": 404}
+API_RUNS = {"admin": 409, "staff": 409}
+MATRIX |= {
+    "api:grading_vote_create": ("POST", A + "votes", {}, {**API_OUT, **API_RUNS, "*": 403}),
+    "api:grading_tolerance_set": (
+        "PUT",
+        A + "tolerance",
+        {"low": "x", "high": "3/2"},
+        {**API_OUT, **API_RUNS, "*": 403},
+    ),
+    "api:grading_members_set": (
+        "PUT",
+        A + "orgs/V1/members",
+        {"members": 0},
+        {**API_OUT, **API_RUNS, "committee": 409, "other_committee": 404, "*": 403},
+    ),
+    "api:grading_list_get": (
+        "GET",
+        A + "lists/{code}-vote-1",
+        None,
+        {**API_OUT, **DEPARTMENT, "committee": 200, "assessor": 200, "*": 404},
+    ),
+    "api:grading_list_draft": (
+        "PUT",
+        A + "lists/{code}-vote-1",
+        {"members": 1, "supervisor": ""},
+        {**API_OUT, **API_RUNS, "viewer": 403, "committee": 409, "assessor": 403, "*": 404},
+    ),
+    "api:grading_list_approve": (
+        "POST",
+        A + "lists/{code}-vote-1/approve",
+        {},
+        {
+            **API_OUT,
+            "admin": 403,
+            "staff": 403,
+            "viewer": 403,
+            "committee": 403,
+            "assessor": 409,
+            "*": 404,
+        },
+    ),
+    "api:grading_list_codes": (
+        "POST",
+        A + "lists/{code}-vote-1/codes",
+        {},
+        {**API_OUT, **API_RUNS, "viewer": 403, "committee": 403, "assessor": 403, "*": 404},
+    ),
+    "api:grading_vote_get": (
+        "GET",
+        A + "orgs/V1/vote",
+        None,
+        {**API_OUT, **DEPARTMENT, "committee": 200, "assessor": 200, "*": 404},
+    ),
+    "api:grading_departure": (
+        "PUT",
+        A + "orgs/V1/departure",
+        {"reason": "理由"},
+        {**API_OUT, "committee": 409, "other_committee": 404, "*": 403},
+    ),
+}
+
 
 @dataclass
 class GradingCast:
@@ -259,6 +324,12 @@ def _routes(patterns: list[Any], namespace: str | None = None) -> set[str]:
             found |= _routes(pattern.url_patterns, pattern.namespace or namespace)
         elif isinstance(pattern, URLPattern) and namespace == "grading":
             found.add(str(pattern.name))
+        elif (
+            isinstance(pattern, URLPattern)
+            and namespace == "api"
+            and str(pattern.name).startswith("grading_")
+        ):
+            found.add(f"api:{pattern.name}")
     return found
 
 
@@ -275,9 +346,13 @@ def test_each_role_gets_what_the_matrix_says(cast: GradingCast, name: str) -> No
     for role in ROLES:
         client = client_for(cast.users[role])
         with transaction.atomic():  # every role meets the same state
-            response = (
-                client.get(url, headers=ZH) if method == "GET" else client.post(url, body or {})
-            )
+            if method == "GET":
+                response = client.get(url, headers=ZH)
+            elif url.startswith("/api/"):
+                data = json.dumps(body or {})
+                response = client.generic(method, url, data, content_type="application/json")
+            else:
+                response = client.post(url, body or {})
             transaction.set_rollback(True)
         got[role] = response.status_code
         english[role] = english_of(response, FIXTURE_WORDS)

@@ -201,6 +201,13 @@ def test_the_tally_of_a_grade_vote(
     assert state.org("G1").vote.status == "suppressed"
 
 
+def run(*args: object) -> int:
+    try:
+        return main([str(a) for a in args])
+    except SystemExit as exit_:
+        return int(exit_.code or 0)
+
+
 def _values(path: Path, sheet: str) -> list[list[object]]:
     book = openpyxl.load_workbook(path)
     return [list(r) for r in book[sheet].iter_rows(min_row=2, values_only=True)]
@@ -239,22 +246,74 @@ def test_a_committee_departing_from_the_vote_records_why_and_the_tables_show_it(
     assert rows["V1"].departure_reason == ""
 
     out = tmp_path / "r.xlsx"
-    assert main(["grading", "reports", "--round", grading_round.code, "--out", str(out)]) == 0
+    assert run("grading", "reports", "--round", grading_round.code, "--out", out) == 0
     detail = {r[1]: r for r in _values(out, "明细表")[1:]}
     header = _values(out, "明细表")[0]
     at = {name: header.index(name) for name in header if name}
     v1, v2_row = detail["V1"], detail["V2"]
-    assert v1[at["等级测评票数（好/较好/一般/较差/弃权）"]] == "8/3/1/0/1"
+    assert v1[at["测评票数（好/较好/一般/较差/弃权）"]] == "8/3/1/0/1"
     assert (v1[at["测评等次"]], v1[at["测评等次得票率（%）"]]) == ("好", 66.7)
     assert v1[at["与测评等次不一致理由"]] is None
-    assert v2_row[at["等级测评票数（好/较好/一般/较差/弃权）"]] == "2/8/1/0/2"
+    assert v2_row[at["测评票数（好/较好/一般/较差/弃权）"]] == "2/8/1/0/2"
     assert (v2_row[at["测评等次"]], v2_row[at["评定等次"]]) == ("较好", "好")
     assert v2_row[at["与测评等次不一致理由"]].startswith("考核得分95分")
-    assert detail["G1"][at["等级测评票数（好/较好/一般/较差/弃权）"]] == "票数不足，不公布"
-    assert detail["S1"][at["等级测评票数（好/较好/一般/较差/弃权）"]] is None  # no vote
+    assert detail["G1"][at["测评票数（好/较好/一般/较差/弃权）"]] == "票数不足，不公布"
+    assert detail["S1"][at["测评票数（好/较好/一般/较差/弃权）"]] is None  # no vote
     overview = _values(out, "一览表")
     oh = overview[0]
     by_name = {r[2]: r for r in overview[1:]}
     v2_over = by_name["三村党支部"]
     assert v2_over[oh.index("测评等次")] == "较好"
     assert v2_over[oh.index("与测评等次不一致理由")].startswith("考核得分95分")
+
+
+def test_the_cli_keeps_the_drafter_from_approving_and_writes_exactly_the_listed_codes(
+    tmp_path: Path, vote_round: tuple[GradingRound, dict[str, Actor]]
+) -> None:
+    grading_round, who = vote_round
+    code = grading_round.code
+    assert run("grading", "vote", "--round", code, "--org", "V1") == 0
+    campaign = f"{code}-vote-1"
+    assert run("grading", "members", "--round", code, "--org", "V1", "8") == 0
+    counts = ["--members", "8", "--masses", "5", "--deputies", "2", "--others", "1"]
+    draft = ["grading", "list", "draft", "--round", code, "--campaign", campaign, *counts]
+    draft += ["--supervisor", "王明"]
+    assert run(*draft) == 0
+    approve = ["grading", "list", "approve", "--round", code, "--campaign", campaign]
+    assert run(*approve) == 1  # the operator drew it up: another person approves
+    from pingyi.campaigns.models import Campaign
+
+    found = Campaign.objects.get(code=campaign)
+    votes.participant_list_approve(campaign=found, actor=who["erin"])
+    out = tmp_path / "codes.csv"
+    codes = ["grading", "list", "codes", "--round", code, "--campaign", campaign, "--out", out]
+    assert run(*codes) == 0
+    lines = out.read_text(encoding="utf-8").splitlines()
+    assert lines[0] == "group,code" and len(lines) == 1 + 16
+    assert sum(1 for line in lines if line.startswith("党员,")) == 8
+    assert run(*codes) == 1  # all issued: not one more
+
+
+def test_the_pages_of_the_list_and_the_vote_read_in_chinese(
+    tmp_path: Path, vote_round: tuple[GradingRound, dict[str, Actor]]
+) -> None:
+    from tests.chinese import FIXTURE_WORDS, ZH, english_of
+    from tests.web.conftest import client_for
+
+    grading_round, who = vote_round
+    _voted(tmp_path, who, grading_round)
+    jia_vote = f"{grading_round.code}-vote-1"
+    carol = client_for(who["carol"].user)
+    page = carol.get(f"/staff/grading/{grading_round.code}/p/{jia_vote}/", headers=ZH)
+    assert page.status_code == 200
+    text = page.content.decode()
+    assert "测评人员名单" in text and "上级党委派出的监督人员" in text
+    assert english_of(page, FIXTURE_WORDS) == []
+    alice = client_for(who["alice"].user)
+    org_page = alice.get(f"/staff/grading/{grading_round.code}/o/V1/", headers=ZH)
+    body = org_page.content.decode()
+    assert "党员群众等级测评" in body and 'id="vote-grade">好<' in body
+    assert english_of(org_page, FIXTURE_WORDS) == []
+    round_page = alice.get(f"/staff/grading/{grading_round.code}/", headers=ZH)
+    assert "创建等级测评" in round_page.content.decode()
+    assert english_of(round_page, FIXTURE_WORDS) == []

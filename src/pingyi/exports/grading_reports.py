@@ -235,12 +235,30 @@ class Column:
     width: int = 0  # spreadsheet units for ``wrap`` columns; others fit their content
 
 
+# The members' grade vote, in the 明细表 and the 一览表 of a round that held one (a round
+# without any keeps its tables as before: nothing to print there).
+VOTE_COLUMNS = (
+    Column("测评票数（好/较好/一般/较差/弃权）", "text"),
+    Column("测评等次", "text"),
+    Column("测评等次得票率（%）", "share"),
+)
+DEPARTURE_COLUMN = Column("与测评等次不一致理由", "wrap", 16)
+
+
+def held_votes(orgs: Sequence[ReportOrg]) -> bool:
+    return any(o.vote_status or o.departure_reason for o in orgs)
+
+
+def without_votes(columns: tuple[Column, ...]) -> tuple[Column, ...]:
+    return tuple(c for c in columns if c not in (*VOTE_COLUMNS, DEPARTURE_COLUMN))
+
+
 class GradingReport(ABC):
     """One table of the report set: a sheet name, a document title, columns and rows."""
 
     sheet: ClassVar[str]
     title: ClassVar[str]
-    columns: ClassVar[tuple[Column, ...]]
+    columns: tuple[Column, ...]  # the class's; a report may narrow them to its rows
     landscape: ClassVar[bool] = False
 
     def __init__(self, orgs: Sequence[ReportOrg]) -> None:
@@ -322,7 +340,7 @@ class DetailReport(GradingReport):
     sheet = "明细表"
     title = "基层党组织分类定级情况明细表"
     landscape = True
-    columns = (
+    columns: tuple[Column, ...] = (
         Column("序号", "index"),
         Column("党组织编码", "text"),
         Column("党组织名称", "text"),
@@ -336,17 +354,21 @@ class DetailReport(GradingReport):
         Column("录入理由", "wrap", 10),
         Column("总分", "score"),
         Column("按得分等次", "text"),
-        Column("等级测评票数（好/较好/一般/较差/弃权）", "text"),
-        Column("测评等次", "text"),
-        Column("测评等次得票率（%）", "share"),
+        *VOTE_COLUMNS,
         Column("评定等次", "text"),
         Column("调整情况", "text"),
-        Column("与测评等次不一致理由", "wrap", 16),
+        DEPARTURE_COLUMN,
     )
+
+    def __init__(self, orgs: Sequence[ReportOrg]) -> None:
+        super().__init__(orgs)
+        self.votes = held_votes(orgs)
+        if not self.votes:
+            self.columns = without_votes(self.columns)
 
     def rows(self) -> Iterator[list[Cell]]:
         for number, org in enumerate(self.orgs, start=1):
-            yield [
+            cells: list[Cell] = [
                 number,
                 org.code,
                 org.name,
@@ -367,6 +389,7 @@ class DetailReport(GradingReport):
                 override_text(org),
                 org.departure_reason,
             ]
+            yield cells if self.votes else cells[:13] + cells[16:18]
 
 
 # Who the organization is, first on every row of the lists (较差名单, 较差状况明细表, 一览表).
@@ -442,24 +465,30 @@ class OverviewReport(GradingReport):
     sheet = "一览表"
     title = "基层党组织分类定级情况一览表"
     landscape = True
-    columns = (
+    columns: tuple[Column, ...] = (
         *IDENTITY,
         Column("评定等次", "text"),
-        Column("测评等次", "text"),
-        Column("与测评等次不一致理由", "wrap", 16),
+        VOTE_COLUMNS[1],
+        DEPARTURE_COLUMN,
         Column("需说明", "text"),
-        Column("情况说明", "wrap", 30),
+        Column("情况说明", "wrap", 36),
         Column("整改期限（月）", "int"),
         Column("整改期限调整理由", "wrap", 20),
     )
 
+    def __init__(self, orgs: Sequence[ReportOrg]) -> None:
+        super().__init__(orgs)
+        self.votes = held_votes(orgs)
+        if not self.votes:
+            self.columns = without_votes(self.columns)
+
     def rows(self) -> Iterator[list[Cell]]:
         for number, org in enumerate(self.orgs, start=1):
+            votes: list[Cell] = [vote_top(org), org.departure_reason] if self.votes else []
             yield [
                 *identity(number, org),
                 org.grade,
-                vote_top(org),
-                org.departure_reason,
+                *votes,
                 YES if org.needs_explanation else "",
                 org.explanation,
                 org.rectification_months,
