@@ -317,3 +317,19 @@ def test_the_pages_of_the_list_and_the_vote_read_in_chinese(
     round_page = alice.get(f"/staff/grading/{grading_round.code}/", headers=ZH)
     assert "创建等级测评" in round_page.content.decode()
     assert english_of(round_page, FIXTURE_WORDS) == []
+
+
+def test_the_orgs_file_may_give_the_party_members(tmp_path: Path) -> None:
+    from pingyi.inputs.p2_files import read_orgs
+    from pingyi.rules.errors import InputError
+
+    text = "code,name,sector,committee,党员人数\n"
+    text += "V1,二村党支部,农村,甲镇党委,23\nV2,三村,农村,甲镇党委,\n"
+    grading_round = make_round(tmp_path, text)
+    assert (org(grading_round, "V1").members, org(grading_round, "V2").members) == (23, None)
+    bad = tmp_path / "bad.csv"
+    bad.write_text(text.replace(",23", ",二十三"), encoding="utf-8")
+    with pytest.raises(InputError) as refused:
+        read_orgs(bad, "bad.csv")
+    where = refused.value.problems[0].where
+    assert (where.file, where.row, where.column) == ("bad.csv", 2, "E")

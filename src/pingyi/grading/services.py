@@ -172,6 +172,7 @@ def orgs_import(*, grading_round: GradingRound, path: Path, label: str, actor: s
                 sector=org.sector,
                 new=org.new,
                 violation=org.violation,
+                members=org.members,
                 position=n,
             )
             for n, org in enumerate(orgs)
