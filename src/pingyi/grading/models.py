@@ -298,7 +298,7 @@ class GradeVote(models.Model):
 
 class ListStatus(models.TextChoices):
     DRAFT = "draft", _("Drawn up, awaiting approval")
-    APPROVED = "approved", _("Approved")
+    APPROVED = "approved", _("Approved by the assessment group")
 
 
 class ParticipantList(models.Model):
