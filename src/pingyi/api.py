@@ -421,3 +421,8 @@ api.add_router("", stages_router)
 from pingyi.stages.opinion_api import router as opinions_router  # noqa: E402
 
 api.add_router("", opinions_router)
+
+# P2: the grade vote and the participant lists (seed 003), beside their pages.
+from pingyi.grading.api import router as grading_router  # noqa: E402
+
+api.add_router("", grading_router)

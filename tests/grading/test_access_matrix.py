@@ -8,6 +8,7 @@ other committee (乙街道党工委), Charlie runs another tenant, Dave has no r
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -17,10 +18,12 @@ from django.contrib.auth.models import User
 from django.db import transaction
 from django.urls import URLPattern, URLResolver, get_resolver
 
+from pingyi.accounts.actors import Actor
 from pingyi.accounts.models import Membership, Role
 from pingyi.campaigns.models import Organization
 from pingyi.grading.models import Committee, GradingRound
 from pingyi.grading.services import role_assign
+from pingyi.grading.votes import grade_vote_create
 from pingyi.rules import grading as rules
 from tests.chinese import FIXTURE_WORDS, ZH, english_of
 from tests.grading.conftest import DEPT, advance_to, make_round, office, org
@@ -44,6 +47,7 @@ LOGIN = 302
 R = "/staff/grading/{code}/"
 ORG = R + "o/V1/"
 COMMITTEE = R + "k/{k}/"
+LIST = R + "p/{code}-vote-1/"  # the grade vote of 甲镇党委
 DEPARTMENT = {"admin": 200, "staff": 200, "viewer": 200}
 OUTSIDERS = {"public": LOGIN, "other_tenant": 404, "no_role": 404}
 RUNS = {"admin": 302, "staff": 302}
@@ -78,6 +82,43 @@ MATRIX: dict[str, tuple[str, str, Any, dict[str, int]]] = {
     "schedule": ("POST", R + "schedule", {}, {**OUTSIDERS, **RUNS, "*": 403}),
     "schedule-done": ("POST", R + "schedule/done", {}, {**OUTSIDERS, **RUNS, "*": 403}),
     "review": ("GET", R + "review", None, {**OUTSIDERS, **DEPARTMENT, "*": 403}),
+    "vote-new": ("POST", R + "votes", {}, {**OUTSIDERS, **RUNS, "*": 403}),
+    "tolerance": ("POST", R + "tolerance", {}, {**OUTSIDERS, **RUNS, "*": 403}),
+    # the list of 甲镇党委's vote: the department, that committee and its assessors see it
+    "participants": (
+        "GET",
+        LIST,
+        None,
+        {**OUTSIDERS, **DEPARTMENT, "committee": 200, "assessor": 200, "*": 404},
+    ),
+    # an empty list is refused (302 back with the reason) to whoever may draw it up
+    "participants-draft": (
+        "POST",
+        LIST + "draft",
+        {},
+        {**OUTSIDERS, **RUNS, "viewer": 403, "committee": 302, "assessor": 403, "*": 404},
+    ),
+    # only the assessment group approves (none drawn up yet: 302 with the reason)
+    "participants-approve": (
+        "POST",
+        LIST + "approve",
+        {},
+        {
+            **OUTSIDERS,
+            "admin": 403,
+            "staff": 403,
+            "viewer": 403,
+            "committee": 403,
+            "assessor": 302,
+            "*": 404,
+        },
+    ),
+    "participants-codes": (
+        "POST",
+        LIST + "codes",
+        {},
+        {**OUTSIDERS, **RUNS, "viewer": 403, "committee": 403, "assessor": 403, "*": 404},
+    ),
     # in setup nobody is graded yet: the department, and a committee for its own
     # organizations (seed 003: it files its 汇总表 and 一览表), is sent back with the reason
     "reports": (
@@ -130,6 +171,12 @@ MATRIX: dict[str, tuple[str, str, Any, dict[str, int]]] = {
         {**OUTSIDERS, **RUNS, "other_committee": 404, "*": 403},
     ),
     "review-record": ("POST", ORG + "review", {}, {**OUTSIDERS, **RUNS, "*": 403}),
+    "members": (
+        "POST",
+        ORG + "members",
+        {},
+        {**OUTSIDERS, **RUNS, "committee": 302, "other_committee": 404, "*": 403},
+    ),
     "committee": (
         "GET",
         COMMITTEE,
@@ -149,8 +196,73 @@ MATRIX: dict[str, tuple[str, str, Any, dict[str, int]]] = {
             ("explain", "explain"),
             ("follow-up", "follow-up"),
             ("file", "file"),
+            ("departure", "departure"),
         )
     },
+}
+
+# The grade vote's API (grading.api): 401 for the public, 409 where the rules refuse.
+A = "/api/grading/{code}/"
+API_OUT = {"public": 401, "other_tenant": 404, "no_role": 404}
+API_RUNS = {"admin": 409, "staff": 409}
+MATRIX |= {
+    "api:grading_vote_create": ("POST", A + "votes", {}, {**API_OUT, **API_RUNS, "*": 403}),
+    "api:grading_tolerance_set": (
+        "PUT",
+        A + "tolerance",
+        {"low": "x", "high": "3/2"},
+        {**API_OUT, **API_RUNS, "*": 403},
+    ),
+    "api:grading_members_set": (
+        "PUT",
+        A + "orgs/V1/members",
+        {"members": 0},
+        {**API_OUT, **API_RUNS, "committee": 409, "other_committee": 404, "*": 403},
+    ),
+    "api:grading_list_get": (
+        "GET",
+        A + "lists/{code}-vote-1",
+        None,
+        {**API_OUT, **DEPARTMENT, "committee": 200, "assessor": 200, "*": 404},
+    ),
+    "api:grading_list_draft": (
+        "PUT",
+        A + "lists/{code}-vote-1",
+        {"members": 1, "supervisor": ""},
+        {**API_OUT, **API_RUNS, "viewer": 403, "committee": 409, "assessor": 403, "*": 404},
+    ),
+    "api:grading_list_approve": (
+        "POST",
+        A + "lists/{code}-vote-1/approve",
+        {},
+        {
+            **API_OUT,
+            "admin": 403,
+            "staff": 403,
+            "viewer": 403,
+            "committee": 403,
+            "assessor": 409,
+            "*": 404,
+        },
+    ),
+    "api:grading_list_codes": (
+        "POST",
+        A + "lists/{code}-vote-1/codes",
+        {},
+        {**API_OUT, **API_RUNS, "viewer": 403, "committee": 403, "assessor": 403, "*": 404},
+    ),
+    "api:grading_vote_get": (
+        "GET",
+        A + "orgs/V1/vote",
+        None,
+        {**API_OUT, **DEPARTMENT, "committee": 200, "assessor": 200, "*": 404},
+    ),
+    "api:grading_departure": (
+        "PUT",
+        A + "orgs/V1/departure",
+        {"reason": "理由"},
+        {**API_OUT, "committee": 409, "other_committee": 404, "*": 403},
+    ),
 }
 
 
@@ -201,6 +313,7 @@ def cast(db: None, tmp_path: Path) -> GradingCast:
         org=org(grading_round, "V1"),
         actor=DEPT,
     )
+    grade_vote_create(grading_round=grading_round, committee=first, actor=Actor.operator())
     return GradingCast(grading_round, first, users)
 
 
@@ -211,6 +324,12 @@ def _routes(patterns: list[Any], namespace: str | None = None) -> set[str]:
             found |= _routes(pattern.url_patterns, pattern.namespace or namespace)
         elif isinstance(pattern, URLPattern) and namespace == "grading":
             found.add(str(pattern.name))
+        elif (
+            isinstance(pattern, URLPattern)
+            and namespace == "api"
+            and str(pattern.name).startswith("grading_")
+        ):
+            found.add(f"api:{pattern.name}")
     return found
 
 
@@ -227,9 +346,13 @@ def test_each_role_gets_what_the_matrix_says(cast: GradingCast, name: str) -> No
     for role in ROLES:
         client = client_for(cast.users[role])
         with transaction.atomic():  # every role meets the same state
-            response = (
-                client.get(url, headers=ZH) if method == "GET" else client.post(url, body or {})
-            )
+            if method == "GET":
+                response = client.get(url, headers=ZH)
+            elif url.startswith("/api/"):
+                data = json.dumps(body or {})
+                response = client.generic(method, url, data, content_type="application/json")
+            else:
+                response = client.post(url, body or {})
             transaction.set_rollback(True)
         got[role] = response.status_code
         english[role] = english_of(response, FIXTURE_WORDS)

@@ -1,5 +1,6 @@
-"""`pingyi grading explain|follow-up|rate|schedule|reports`: a grading round's texts, the
-approval of an entered survey rate, the schedule and the report tables from the command line,
+"""`pingyi grading explain|follow-up|rate|schedule|reports|vote|members|tolerance|list|departure`:
+a grading round's texts, the approval of an entered survey rate, the schedule, the report
+tables, the grade vote and its participant list from the command line,
 on the same services and selectors as the pages. Registered by pingyi.cli; Django is set up
 before any command runs."""
 
@@ -138,6 +139,135 @@ def cmd_reports(args: argparse.Namespace) -> int:
     return 0
 
 
+def _campaign(grading_round: Any, code: str) -> Any:
+    from pingyi.campaigns.models import Campaign
+    from pingyi.cli.io import CommandError
+
+    found = Campaign.objects.filter(code=code).first()
+    if found is None or not (
+        grading_round.votes.filter(campaign=found).exists()
+        or grading_round.surveys.filter(campaign=found).exists()
+    ):
+        raise CommandError(
+            _("no survey or grade vote %(code)r in the round %(round)s")
+            % {"code": code, "round": grading_round.code}
+        )
+    return found
+
+
+def cmd_vote(args: argparse.Namespace) -> int:
+    """Creates the grade vote of one organization or of a whole committee."""
+    from pingyi.accounts.actors import Actor
+    from pingyi.cli.io import CommandError
+    from pingyi.grading.votes import grade_vote_create
+
+    grading_round = _round(args.round)
+    org = _org(grading_round, args.org) if args.org else None
+    committee = None
+    if args.committee:
+        committee = grading_round.committees.filter(name=args.committee).first()
+        if committee is None:
+            raise CommandError(_("no committee %(name)r in the round") % {"name": args.committee})
+    vote = grade_vote_create(
+        grading_round=grading_round, org=org, committee=committee, actor=Actor.operator()
+    )
+    out(f"{vote.campaign.code}\t{vote.campaign.name}")
+    return 0
+
+
+def cmd_members(args: argparse.Namespace) -> int:
+    from pingyi.accounts.actors import Actor
+    from pingyi.grading.votes import org_members_set
+
+    org = _org(_round(args.round), args.org)
+    org_members_set(org=org, members=args.members, actor=Actor.operator())
+    out(_("%(org)s: %(n)s party members") % {"org": org.code, "n": args.members})
+    return 0
+
+
+def cmd_tolerance(args: argparse.Namespace) -> int:
+    from pingyi.accounts.actors import Actor
+    from pingyi.grading.votes import ratio_tolerance_set
+    from pingyi.rules.scheme import parse_number
+
+    grading_round = ratio_tolerance_set(
+        grading_round=_round(args.round),
+        low=parse_number(args.low.replace(":", "/")),
+        high=parse_number(args.high.replace(":", "/")),
+        actor=Actor.operator(),
+    )
+    out(f"{grading_round.ratio_min}\t{grading_round.ratio_max}")
+    return 0
+
+
+def _list_lines(campaign: Any) -> None:
+    from pingyi.grading.models import ParticipantList
+    from pingyi.rules.grade_vote import KIND_LABELS, KINDS
+    from pingyi.voting.services import tokens_issued
+
+    row = ParticipantList.objects.filter(campaign=campaign).first()
+    if row is None:
+        out(_("no participant list yet"))
+    else:
+        out(f"{row.get_status_display()}\t{row.drafted_by}\t{row.approved_by}")
+        for kind in KINDS:
+            out(f"{KIND_LABELS[kind]}\t{getattr(row, kind)}")
+        out(f"{_('members absent')}\t{row.absent}\t{row.absent_reason}")
+        out(f"{_('supervisor sent by the upper committee')}\t{row.supervisor}")
+    for group in campaign.groups.order_by("position"):
+        out(f"{group.name}\t{group.token_limit}\t{tokens_issued(group)}")
+
+
+def cmd_list(args: argparse.Namespace) -> int:
+    """A participant list: show, draw up, approve (not by whoever drew it up), issue codes."""
+    from pingyi.accounts.actors import Actor
+    from pingyi.grading import votes
+    from pingyi.rules.grade_vote import ParticipantCounts
+
+    campaign = _campaign(_round(args.round), args.campaign)
+    actor = Actor.operator()
+    if args.action_list == "draft":
+        counts = ParticipantCounts(
+            members=args.members,
+            masses=args.masses,
+            deputies=args.deputies,
+            others=args.others,
+            absent=args.absent,
+            absent_reason=args.absent_reason or "",
+            ratio_reason=args.ratio_reason or "",
+        )
+        votes.participant_list_draft(
+            campaign=campaign, counts=counts, supervisor=args.supervisor, actor=actor
+        )
+    elif args.action_list == "approve":
+        votes.participant_list_approve(campaign=campaign, actor=actor)
+    elif args.action_list == "codes":
+        from pingyi.cli.io import CommandError
+        from pingyi.exports.outputs import write_atomic
+
+        if args.out is None:
+            raise CommandError(_("give --out, the CSV file to write the codes to"))
+
+        issued = votes.participant_codes_issue(campaign=campaign, actor=actor)
+        lines = ["group,code"] + [f"{b.batch.group.name},{c}" for b in issued for c in b.codes]
+        write_atomic(
+            args.out, lambda tmp: tmp.write_text("\n".join(lines) + "\n", encoding="utf-8")
+        )
+        out(_("wrote %(path)s") % {"path": args.out})
+    _list_lines(campaign)
+    return 0
+
+
+def cmd_departure(args: argparse.Namespace) -> int:
+    from pingyi.accounts.actors import Actor
+    from pingyi.grading.votes import vote_departure_record
+
+    org = _org(_round(args.round), args.org)
+    vote_departure_record(org=org, reason=args.reason, actor=Actor.operator())
+    out(_("reason recorded for %(org)s") % {"org": org.code})
+    return 0
+
+
 def add_grading_commands(sub: Any) -> None:
     """`pingyi grading …` under the main parser's subcommands."""
     from pingyi.rules.grading_schedule import MILESTONES
@@ -176,6 +306,42 @@ def add_grading_commands(sub: Any) -> None:
     p.add_argument("--until", dest="ends", type=day)
     p.add_argument("--today", type=day, help=_("the day to count from (YYYY-MM-DD)"))
     p.set_defaults(func=cmd_schedule, db=True)
+    p = gsub.add_parser("vote", help=_("create the grade vote of an organization or committee"))
+    p.add_argument("--round", required=True, help=_("the round's code"))
+    target = p.add_mutually_exclusive_group(required=True)
+    target.add_argument("--org", help=_("the party organization's code"))
+    target.add_argument("--committee", help=_("every organization of this committee"))
+    p.set_defaults(func=cmd_vote, db=True)
+    p = gsub.add_parser("members", help=_("record an organization's number of party members"))
+    p.add_argument("--round", required=True, help=_("the round's code"))
+    p.add_argument("--org", required=True, help=_("the party organization's code"))
+    p.add_argument("members", type=int)
+    p.set_defaults(func=cmd_members, db=True)
+    p = gsub.add_parser(
+        "tolerance", help=_("the members : non-members range a list needs no reason in")
+    )
+    p.add_argument("--round", required=True, help=_("the round's code"))
+    p.add_argument("low", help=_("for example 2:3"))
+    p.add_argument("high", help=_("for example 3:2"))
+    p.set_defaults(func=cmd_tolerance, db=True)
+    p = gsub.add_parser("list", help=_("a survey's or grade vote's participant list"))
+    p.add_argument("action_list", choices=("show", "draft", "approve", "codes"))
+    p.add_argument("--round", required=True, help=_("the round's code"))
+    p.add_argument("--campaign", required=True, help=_("the survey's or vote's campaign code"))
+    for kind in ("members", "masses", "deputies", "others", "absent"):
+        p.add_argument(f"--{kind}", type=int, default=0)
+    p.add_argument("--absent-reason")
+    p.add_argument("--ratio-reason")
+    p.add_argument("--supervisor", default="", help=_("sent by the upper committee"))
+    p.add_argument("--out", type=Path, help=_("codes: the CSV file to write them to"))
+    p.set_defaults(func=cmd_list, db=True)
+    p = gsub.add_parser(
+        "departure", help=_("record why the committee's grade departs from the members' vote")
+    )
+    p.add_argument("--round", required=True, help=_("the round's code"))
+    p.add_argument("--org", required=True, help=_("the party organization's code"))
+    p.add_argument("reason")
+    p.set_defaults(func=cmd_departure, db=True)
     p = gsub.add_parser("reports", help=_("write the report tables (.xlsx)"))
     p.add_argument("--round", required=True, help=_("the round's code"))
     p.add_argument("--committee", help=_("only this committee's organizations (its own files)"))

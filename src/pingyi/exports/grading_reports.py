@@ -26,6 +26,7 @@ from typing import ClassVar
 import numpy as np
 
 from pingyi.exports.xlsx import Cell
+from pingyi.rules.grade_vote import VoteResult, vote_result
 from pingyi.rules.grading import GRADES, POOR, SECTORS, Graded, GradingScheme
 from pingyi.rules.grading_columns import committee_columns
 from pingyi.rules.grading_schedule import RECTIFICATION_MONTHS
@@ -93,6 +94,19 @@ class ReportOrg:
     entry_reason: str = ""
     rectification_months: int | None = None
     rectification_reason: str = ""  # the committee's reason for another period than the default
+    # The members' grade vote (等级测评): counts per grade in GRADES order and the abstentions;
+    # None when there was none, it is not counted yet (``vote_status`` pending) or it is
+    # suppressed (fewer than k ballots).
+    vote_status: str = ""  # "", pending, suppressed, counted
+    vote_counts: tuple[int, ...] | None = None
+    vote_abstain: int = 0
+    departure_reason: str = ""  # why the grade differs from the vote's, when it does
+
+    @property
+    def vote(self) -> VoteResult | None:
+        if self.vote_counts is None:
+            return None
+        return vote_result(self.vote_counts, self.vote_abstain)
 
     @property
     def counted_figure(self) -> Fraction | None:
@@ -181,6 +195,31 @@ def poor_reason(org: ReportOrg) -> str:
     return "；".join(parts)
 
 
+VOTE_STATUS: Mapping[str, str] = {"pending": "测评未结束", "suppressed": "票数不足，不公布"}
+
+
+def vote_counts_text(org: ReportOrg) -> str:
+    """等级测评票数: 好/较好/一般/较差/弃权, or why there is no figure."""
+    vote = org.vote
+    if vote is None:
+        return VOTE_STATUS.get(org.vote_status, "")
+    return "/".join(str(n) for n in (*vote.counts, vote.abstain))
+
+
+def vote_top(org: ReportOrg) -> str:
+    """测评等次: the grade with the most votes (tied grades joined by "/")."""
+    vote = org.vote
+    return vote.top_text if vote is not None else ""
+
+
+def vote_top_share(org: ReportOrg) -> Fraction | None:
+    """The share of the votes the top grade received, in percent (one decimal, half up)."""
+    vote = org.vote
+    if vote is None or not vote.top:
+        return None
+    return share(vote.count(vote.top[0]), vote.votes)
+
+
 # ------------------------------------------------------------------------------ reports
 
 
@@ -196,12 +235,30 @@ class Column:
     width: int = 0  # spreadsheet units for ``wrap`` columns; others fit their content
 
 
+# The members' grade vote, in the 明细表 and the 一览表 of a round that held one (a round
+# without any keeps its tables as before: nothing to print there).
+VOTE_COLUMNS = (
+    Column("测评票数（好/较好/一般/较差/弃权）", "text"),
+    Column("测评等次", "text"),
+    Column("测评等次得票率（%）", "share"),
+)
+DEPARTURE_COLUMN = Column("与测评等次不一致理由", "wrap", 16)
+
+
+def held_votes(orgs: Sequence[ReportOrg]) -> bool:
+    return any(o.vote_status or o.departure_reason for o in orgs)
+
+
+def without_votes(columns: tuple[Column, ...]) -> tuple[Column, ...]:
+    return tuple(c for c in columns if c not in (*VOTE_COLUMNS, DEPARTURE_COLUMN))
+
+
 class GradingReport(ABC):
     """One table of the report set: a sheet name, a document title, columns and rows."""
 
     sheet: ClassVar[str]
     title: ClassVar[str]
-    columns: ClassVar[tuple[Column, ...]]
+    columns: tuple[Column, ...]  # the class's; a report may narrow them to its rows
     landscape: ClassVar[bool] = False
 
     def __init__(self, orgs: Sequence[ReportOrg]) -> None:
@@ -283,7 +340,7 @@ class DetailReport(GradingReport):
     sheet = "明细表"
     title = "基层党组织分类定级情况明细表"
     landscape = True
-    columns = (
+    columns: tuple[Column, ...] = (
         Column("序号", "index"),
         Column("党组织编码", "text"),
         Column("党组织名称", "text"),
@@ -297,13 +354,21 @@ class DetailReport(GradingReport):
         Column("录入理由", "wrap", 10),
         Column("总分", "score"),
         Column("按得分等次", "text"),
+        *VOTE_COLUMNS,
         Column("评定等次", "text"),
         Column("调整情况", "text"),
+        DEPARTURE_COLUMN,
     )
+
+    def __init__(self, orgs: Sequence[ReportOrg]) -> None:
+        super().__init__(orgs)
+        self.votes = held_votes(orgs)
+        if not self.votes:
+            self.columns = without_votes(self.columns)
 
     def rows(self) -> Iterator[list[Cell]]:
         for number, org in enumerate(self.orgs, start=1):
-            yield [
+            cells: list[Cell] = [
                 number,
                 org.code,
                 org.name,
@@ -317,9 +382,14 @@ class DetailReport(GradingReport):
                 entry_text(org),
                 shown_score(org.total),
                 org.computed,
+                vote_counts_text(org),
+                vote_top(org),
+                vote_top_share(org),
                 org.grade,
                 override_text(org),
+                org.departure_reason,
             ]
+            yield cells if self.votes else cells[:13] + cells[16:18]
 
 
 # Who the organization is, first on every row of the lists (较差名单, 较差状况明细表, 一览表).
@@ -395,20 +465,30 @@ class OverviewReport(GradingReport):
     sheet = "一览表"
     title = "基层党组织分类定级情况一览表"
     landscape = True
-    columns = (
+    columns: tuple[Column, ...] = (
         *IDENTITY,
         Column("评定等次", "text"),
+        VOTE_COLUMNS[1],
+        DEPARTURE_COLUMN,
         Column("需说明", "text"),
         Column("情况说明", "wrap", 36),
         Column("整改期限（月）", "int"),
         Column("整改期限调整理由", "wrap", 20),
     )
 
+    def __init__(self, orgs: Sequence[ReportOrg]) -> None:
+        super().__init__(orgs)
+        self.votes = held_votes(orgs)
+        if not self.votes:
+            self.columns = without_votes(self.columns)
+
     def rows(self) -> Iterator[list[Cell]]:
         for number, org in enumerate(self.orgs, start=1):
+            votes: list[Cell] = [vote_top(org), org.departure_reason] if self.votes else []
             yield [
                 *identity(number, org),
                 org.grade,
+                *votes,
                 YES if org.needs_explanation else "",
                 org.explanation,
                 org.rectification_months,

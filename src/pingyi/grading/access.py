@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from django.db.models import Q, QuerySet
 from django.urls import reverse
 
+from pingyi.accounts.actors import AccessDenied, Actor
 from pingyi.accounts.selectors import READ, RUN, AnyUser, organizations_for, role_in
 from pingyi.grading.models import Committee, GradingRole, GradingRoleKind, GradingRound, PartyOrg
 
@@ -117,3 +118,63 @@ def round_scope(user: AnyUser, code: str) -> Scope | None:
         return None
     scope = scope_for(user, found)
     return scope if scope.anything else None
+
+
+# ------------------------------------------------------------------ services' checks (Actor)
+
+
+def _scope(actor: Actor, grading_round: GradingRound) -> Scope | None:
+    if actor.user is None:
+        return None
+    return scope_for(actor.user, grading_round)
+
+
+def check_runs(actor: Actor, grading_round: GradingRound) -> None:
+    """The department's staff or administrators (or the machine's operator)."""
+    if actor.system:
+        return
+    scope = _scope(actor, grading_round)
+    if scope is None or not scope.can_run:
+        raise AccessDenied
+
+
+def check_draws_list(actor: Actor, grading_round: GradingRound, committees: set[int]) -> None:
+    """A participant list is drawn up by the department or by the committee(s) it covers."""
+    if actor.system:
+        return
+    scope = _scope(actor, grading_round)
+    if scope is None or not (scope.can_run or (committees and committees <= scope.committees)):
+        raise AccessDenied
+
+
+def check_approves_list(actor: Actor, grading_round: GradingRound, committees: set[int]) -> None:
+    """The assessment group (考核组) approves a list: an assessor of an organization of the
+    committee(s) the list covers."""
+    if actor.system:
+        return
+    scope = _scope(actor, grading_round)
+    if scope is None or not scope.assessed:
+        raise AccessDenied
+    assessed = set(
+        PartyOrg.objects.filter(pk__in=scope.assessed).values_list("committee_id", flat=True)
+    )
+    if not committees & assessed:
+        raise AccessDenied
+
+
+def check_sets_members(actor: Actor, org: PartyOrg) -> None:
+    """An organization's member count: the department or its committee."""
+    if actor.system:
+        return
+    scope = _scope(actor, org.round)
+    if scope is None or not (scope.can_run or org.committee_id in scope.committees):
+        raise AccessDenied
+
+
+def check_decides(actor: Actor, committee: Committee) -> None:
+    """The committee's own decisions: its committee users."""
+    if actor.system:
+        return
+    scope = _scope(actor, committee.round)
+    if scope is None or not scope.may_decide(committee):
+        raise AccessDenied

@@ -44,6 +44,10 @@ class GradingRound(models.Model):
         _("step"), max_length=20, choices=RoundStatus.choices, default=RoundStatus.SETUP
     )
     schedule = models.JSONField(_("schedule"), default=dict, blank=True)
+    # Members : non-members on a participant list, generally about 1:1 (seed 003): the
+    # tolerance within which no reason is asked, exact fractions.
+    ratio_min = models.CharField(_("lowest members : non-members"), max_length=20, default="2/3")
+    ratio_max = models.CharField(_("highest members : non-members"), max_length=20, default="3/2")
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
     class Meta:
@@ -130,6 +134,9 @@ class PartyOrg(models.Model):
     )
     new = models.BooleanField(_("newly established"), default=False)
     violation = models.BooleanField(_("violation"), default=False)
+    # The number of its own party members (a general branch's without its branches'): every
+    # member takes part in its grade vote and survey (seed 003).
+    members = models.PositiveIntegerField(_("party members"), null=True, blank=True)
     position = models.PositiveIntegerField(_("position"))
 
     class Meta:
@@ -260,6 +267,115 @@ class Survey(models.Model):
 
     def __str__(self) -> str:
         return str(self.campaign)
+
+
+class GradeVote(models.Model):
+    """等级测评: the members and representatives grade the organization by secret ballot
+    (seed 003 第四篇) — a P1 campaign whose marks are the four grades and 弃权, its units the
+    organizations: one, or every organization of one committee."""
+
+    round = models.ForeignKey(GradingRound, on_delete=models.CASCADE, related_name="votes")
+    campaign = models.OneToOneField(Campaign, on_delete=models.PROTECT, related_name="+")
+    committee = models.ForeignKey(
+        Committee, on_delete=models.CASCADE, null=True, blank=True, related_name="votes"
+    )
+    org = models.OneToOneField(
+        PartyOrg, on_delete=models.CASCADE, null=True, blank=True, related_name="vote"
+    )
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(committee__isnull=True) ^ Q(org__isnull=True),
+                name="grading_vote_one_scope",
+            ),
+            models.UniqueConstraint(fields=["committee"], name="grading_vote_per_committee"),
+        ]
+
+    def __str__(self) -> str:
+        return str(self.campaign)
+
+
+class ListStatus(models.TextChoices):
+    DRAFT = "draft", _("Drawn up, awaiting approval")
+    APPROVED = "approved", _("Approved by the assessment group")
+
+
+class ParticipantList(models.Model):
+    """测评人员名单 of a survey or a grade vote, as counts by kind (the names stay on paper):
+    drawn up by the committee or the department, approved by an assessor of the committee —
+    never the one who drew it up — before any code is issued; then the campaign issues as many
+    codes as the list holds. Records the supervisor the upper committee sent, who issued,
+    collected and counted the ballots (seed 003)."""
+
+    round = models.ForeignKey(GradingRound, on_delete=models.CASCADE, related_name="lists")
+    campaign = models.OneToOneField(
+        Campaign, on_delete=models.PROTECT, related_name="participant_list"
+    )
+    members = models.PositiveIntegerField(_("party members"))
+    masses = models.PositiveIntegerField(_("representatives of the masses"), default=0)
+    deputies = models.PositiveIntegerField(_("deputies and committee members"), default=0)
+    others = models.PositiveIntegerField(_("service recipients and others"), default=0)
+    absent = models.PositiveIntegerField(_("members absent"), default=0)
+    absent_reason = models.TextField(_("why members are absent"), blank=True)
+    ratio_reason = models.TextField(_("why the ratio departs from about 1:1"), blank=True)
+    supervisor = models.CharField(_("supervisor sent by the upper committee"), max_length=200)
+    drafted_by = models.CharField(_("drawn up by"), max_length=150)
+    drafted_at = models.DateTimeField(_("drawn up"))
+    status = models.CharField(
+        _("status"), max_length=10, choices=ListStatus.choices, default=ListStatus.DRAFT
+    )
+    approved_by = models.CharField(_("approved by"), max_length=150, blank=True)
+    approved_at = models.DateTimeField(_("approved"), null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status__in=ListStatus.values), name="grading_list_status"
+            ),
+            models.CheckConstraint(
+                condition=Q(status=ListStatus.DRAFT) | ~Q(approved_by=models.F("drafted_by")),
+                name="grading_list_two_persons",
+            ),
+            models.CheckConstraint(
+                condition=Q(absent=0) | ~Q(absent_reason=""), name="grading_list_absent_reason"
+            ),
+            models.CheckConstraint(condition=~Q(supervisor=""), name="grading_list_supervisor"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.campaign_id}: {self.size}"
+
+    @property
+    def non_members(self) -> int:
+        return self.masses + self.deputies + self.others
+
+    @property
+    def size(self) -> int:
+        return self.members + self.non_members
+
+
+class VoteDeparture(models.Model):
+    """Why the committee's grade differs from the members' vote; it holds for the grade it
+    was written for (another grade asks for it anew)."""
+
+    org = models.OneToOneField(PartyOrg, on_delete=models.CASCADE, related_name="vote_departure")
+    grade = models.CharField(_("grade decided"), max_length=4, choices=GRADE_CHOICES)
+    vote_grade = models.CharField(_("grade of the vote"), max_length=20)
+    reason = models.TextField(_("reason"))
+    written_by = models.CharField(_("written by"), max_length=150)
+    written_at = models.DateTimeField(_("written"))
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(condition=~Q(reason=""), name="grading_departure_reason"),
+            models.CheckConstraint(
+                condition=Q(grade__in=rules.GRADES), name="grading_departure_grade"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.org}: {self.grade}"
 
 
 class EntryStatus(models.TextChoices):

@@ -23,6 +23,7 @@ from pingyi.grading.models import (
     EntryStatus,
     Filing,
     FilingStatus,
+    GradeVote,
     GradingRound,
     PartyOrg,
     QuotaJustification,
@@ -32,6 +33,7 @@ from pingyi.grading.models import (
     Survey,
     SurveyEntry,
 )
+from pingyi.rules import grade_vote as vote_rules
 from pingyi.rules import grading as rules
 from pingyi.rules import grading_schedule as schedule_rules
 from pingyi.rules import phases
@@ -60,6 +62,12 @@ E_FILE_POOR = gettext_noop(
     "filing"
 )
 E_FILE_EXPLANATIONS = gettext_noop("explanations are missing for: %(codes)s")
+E_FILE_VOTES_OPEN = gettext_noop(
+    "the grade vote of these organizations is not counted yet: %(codes)s"
+)
+E_FILE_DEPARTURES = gettext_noop(
+    "the grade differs from the members' vote without a recorded reason: %(codes)s"
+)
 
 
 def round_scheme(grading_round: GradingRound) -> rules.GradingScheme:
@@ -120,6 +128,19 @@ class SurveyResult:
     campaign_code: str = ""
 
 
+@dataclass(frozen=True)
+class VoteOutcome:
+    """An organization's grade vote: none, pending (not closed), suppressed (fewer than k
+    ballots: no figure is shown) or counted with its result."""
+
+    status: str
+    result: vote_rules.VoteResult | None = None
+    campaign_code: str = ""
+
+
+NO_VOTE = VoteOutcome(SURVEY_NONE)
+
+
 @dataclass
 class OrgState:
     org: PartyOrg
@@ -132,6 +153,22 @@ class OrgState:
     total: Fraction | None
     pending: list[RuleError] = field(default_factory=list)
     graded: rules.Graded | None = None
+    vote: VoteOutcome = NO_VOTE
+
+    @property
+    def departure(self) -> str:
+        """The committee's reason for departing from the members' vote, when it holds for the
+        current grade."""
+        row = getattr(self.org, "vote_departure", None)
+        return row.reason if row is not None and row.grade == self.grade else ""
+
+    @property
+    def departs_from_vote(self) -> bool:
+        return vote_rules.departs(self.vote.result, self.grade)
+
+    @property
+    def needs_departure_reason(self) -> bool:
+        return self.departs_from_vote and not self.departure
 
     @property
     def grade(self) -> str | None:
@@ -213,6 +250,12 @@ class CommitteeState:
         missing = [s.org.code for s in self.orgs if s.needs_explanation and not s.explained]
         if missing:
             found.append(RuleError(E_FILE_EXPLANATIONS, codes=", ".join(missing)))
+        open_votes = [s.org.code for s in self.orgs if s.vote.status == SURVEY_PENDING]
+        if open_votes:
+            found.append(RuleError(E_FILE_VOTES_OPEN, codes=", ".join(open_votes)))
+        departing = [s.org.code for s in self.orgs if s.needs_departure_reason]
+        if departing:
+            found.append(RuleError(E_FILE_DEPARTURES, codes=", ".join(departing)))
         return found
 
 
@@ -254,6 +297,33 @@ def survey_results(grading_round: GradingRound, k: int) -> dict[str, SurveyResul
                 results[unit.spec.code] = SurveyResult(
                     SURVEY_COUNTED, unit.satisfaction_rate, n, campaign.code
                 )
+    return results
+
+
+VOTE_MARKS = ("excellent", "good", "fair", "poor")  # the vote scheme's mark codes, GRADES order
+VOTE_ABSTAIN = "abstain"
+
+
+def vote_results(grading_round: GradingRound, k: int) -> dict[str, VoteOutcome]:
+    """org code → its grade vote's outcome; each closed campaign tallied once for its units.
+    Fewer than k votes for a grade (弃权 and blanks aside) and the result is suppressed, like
+    a survey's: no count that small is shown."""
+    results: dict[str, VoteOutcome] = {}
+    for vote in GradeVote.objects.filter(round=grading_round).select_related("campaign"):
+        campaign = vote.campaign
+        if campaign.status not in phases.RESULTS_VISIBLE:
+            for code in campaign.units.values_list("code", flat=True):
+                results[code] = VoteOutcome(SURVEY_PENDING, campaign_code=campaign.code)
+            continue
+        tally = campaign_tally(campaign, previous=False)
+        index = {m.code: i for i, m in enumerate(tally.scheme.marks)}
+        for unit in tally.units:
+            counts = [unit.counts[index[code]] for code in VOTE_MARKS]
+            result = vote_rules.vote_result(counts, unit.counts[index[VOTE_ABSTAIN]])
+            if result.votes < k:
+                results[unit.spec.code] = VoteOutcome(SURVEY_SUPPRESSED, None, campaign.code)
+            else:
+                results[unit.spec.code] = VoteOutcome(SURVEY_COUNTED, result, campaign.code)
     return results
 
 
@@ -314,6 +384,7 @@ def grading_state(grading_round: GradingRound) -> RoundGrading:
             "review",
             "follow_up",
             "survey_entry",
+            "vote_departure",
         )
         .order_by("position")
     )
@@ -339,6 +410,9 @@ def grading_state(grading_round: GradingRound) -> RoundGrading:
         )
         for org in orgs
     ]
+    votes = vote_results(grading_round, k)
+    for state in states:
+        state.vote = votes.get(state.org.code, NO_VOTE)
     _grade(states)
     return RoundGrading(grading_round, scheme, states, _committees(grading_round, states, scheme))
 
@@ -444,6 +518,9 @@ class ReportOrg:
     liaison: str
     rectification_months: int | None  # 一般 and 较差: the default of the grade or the committee's
     rectification_reason: str  # why the committee departed from the default
+    vote_status: str  # none, pending, suppressed, counted
+    vote: vote_rules.VoteResult | None  # the members' grade vote, when counted
+    departure_reason: str  # why the grade differs from the vote's
 
 
 def report_org(state: OrgState) -> ReportOrg:
@@ -486,6 +563,9 @@ def report_org(state: OrgState) -> ReportOrg:
             follow.rectification_reason if follow else "",
         ),
         rectification_reason=follow.rectification_reason if follow else "",
+        vote_status=state.vote.status,
+        vote=state.vote.result,
+        departure_reason=state.departure if state.departs_from_vote else "",
     )
 
 
@@ -544,6 +624,10 @@ def grading_reports(
             liaison=r.liaison,
             rectification_months=r.rectification_months,
             rectification_reason=r.rectification_reason,
+            vote_status="" if r.vote_status == SURVEY_NONE else r.vote_status,
+            vote_counts=r.vote.counts if r.vote else None,
+            vote_abstain=r.vote.abstain if r.vote else 0,
+            departure_reason=r.departure_reason,
         )
         for r in rows
     ]

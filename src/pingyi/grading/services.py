@@ -19,7 +19,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from pingyi.audit.services import audit_log
-from pingyi.campaigns.models import Organization
+from pingyi.campaigns.models import EvaluatorGroup, Organization
 from pingyi.campaigns.services import campaign_create
 from pingyi.grading.models import (
     Assessment,
@@ -172,6 +172,7 @@ def orgs_import(*, grading_round: GradingRound, path: Path, label: str, actor: s
                 sector=org.sector,
                 new=org.new,
                 violation=org.violation,
+                members=org.members,
                 position=n,
             )
             for n, org in enumerate(orgs)
@@ -450,6 +451,8 @@ def survey_create(
             code=code,
             actor=actor,
         )
+        # no code until the participant list is approved (grading.votes)
+        EvaluatorGroup.objects.filter(campaign=campaign).update(token_limit=0)
         survey = Survey.objects.create(
             round=locked, campaign=campaign, org=org, committee=committee
         )

@@ -133,6 +133,14 @@ def round_detail(request: HttpRequest, code: str) -> HttpResponse:
         "orgs": [s for s in state.orgs if s.org.pk in visible],
         "committees": [c for c in state.committees if scope.sees_committee(c.committee)],
         "surveys": surveys if scope.department else [],
+        "votes": [
+            (vote, getattr(vote.campaign, "participant_list", None))
+            for vote in scope.round.votes.select_related(
+                "campaign", "campaign__participant_list", "org", "committee"
+            )
+        ]
+        if scope.department or scope.committees
+        else [],
         "roles": GradingRole.objects.filter(round=scope.round).select_related(
             "user", "committee", "org"
         )

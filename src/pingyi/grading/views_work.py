@@ -4,6 +4,7 @@ committee's decision page and the department's verdicts."""
 
 from __future__ import annotations
 
+from fractions import Fraction
 from typing import Any
 
 from django.contrib import messages
@@ -17,7 +18,7 @@ from pingyi.grading import decisions, services
 from pingyi.grading.access import Scope
 from pingyi.grading.forms import AssessmentForm, RateForm, SelfEvaluationForm
 from pingyi.grading.models import Committee, FilingStatus, PartyOrg, QuotaKind
-from pingyi.grading.selectors import grading_state, indicators_for, rubric_rows
+from pingyi.grading.selectors import OrgState, grading_state, indicators_for, rubric_rows
 from pingyi.grading.views import act, actor, require, scope_of
 from pingyi.rules import grading as rules
 from pingyi.rules import grading_schedule as schedule_rules
@@ -90,8 +91,18 @@ def _org_page(
         "result_visible": result_visible,
         "rate_form": RateForm() if scope.can_run else None,
         "review": getattr(target, "review", None),
+        "vote_rows": _vote_rows(org_state) if result_visible else [],
+        "may_set_members": (scope.can_run or target.committee_id in scope.committees)
+        and scope.round.status != rules.CLOSED,
     }
     return render(request, "pingyi/grading/org.html", context, status=400 if form else 200)
+
+
+def _vote_rows(state: OrgState) -> list[tuple[str, int, Fraction | None]]:
+    result = state.vote.result
+    if result is None:
+        return []
+    return [(g, result.count(g), result.share(g)) for g in rules.GRADES]
 
 
 @guarded

@@ -1,5 +1,5 @@
-"""The P2 input files: ORGS (code, name, sector, committee[, parent_code][, new][, violation])
-and SCORES (code, then total or one column per indicator)."""
+"""The P2 input files: ORGS (code, name, sector, committee[, parent_code][, new][, violation]
+[, members]) and SCORES (code, then total or one column per indicator)."""
 
 from __future__ import annotations
 
@@ -31,11 +31,24 @@ ORG_COLUMNS = {
     "parent_code": ("parent_code", "上级党组织编码", "上级", "上级党组织", "上级编码"),
     "new": ("new", "新建", "是否新建", "新成立"),
     "violation": ("violation", "违纪违法", "是否违纪违法", "有无违纪违法"),
+    "members": ("members", "党员人数", "党员数"),
 }
 CODE_NAMES = ("code", "编码", "代码", "党组织编码", "组织编码")
 REQUIRED = ("code", "name", "sector", "committee")
 # How long each text may be: its column in the database (grading.PartyOrg, grading.Committee).
 ORG_LENGTHS = {"code": 60, "name": 200, "committee": 200, "parent_code": 60}
+
+
+def _members(value: object) -> tuple[bool, int | None]:
+    """A cell of the members column: (readable, the number or None when empty)."""
+    if value is None or str(value).strip() == "":
+        return True, None
+    text = str(value).strip()
+    if text.endswith(".0"):  # a spreadsheet's number
+        text = text[:-2]
+    if text.isdigit() and int(text) >= 1:
+        return True, int(text)
+    return False, None
 
 
 def read_orgs(path: Path, label: str | None = None) -> tuple[list[Org], dict[str, Where]]:
@@ -80,6 +93,17 @@ def read_orgs(path: Path, label: str | None = None) -> tuple[list[Org], dict[str
                         {"value": cell[key]},
                     )
                 )
+        readable, members = _members(cell.get("members"))
+        if not readable:
+            problems.append(
+                Problem(
+                    table.where(row, cols["members"]),
+                    gettext_noop(
+                        "%(value)r is not a number of party members (a whole number from 1)"
+                    ),
+                    {"value": cell["members"]},
+                )
+            )
         code = cell["code"]
         if code is not None and code in where:
             problems.append(
@@ -102,6 +126,7 @@ def read_orgs(path: Path, label: str | None = None) -> tuple[list[Org], dict[str
                     parent_code=cell.get("parent_code"),
                     new=bool(flags["new"]),
                     violation=bool(flags["violation"]),
+                    members=members,
                 )
             )
         if len(problems) >= MAX_PROBLEMS:

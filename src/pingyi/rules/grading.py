@@ -103,6 +103,7 @@ class Org:
     parent_code: str | None = None
     new: bool = False
     violation: bool = False
+    members: int | None = None  # its own party members, when the file gives them
 
     @property
     def sector_code(self) -> str:

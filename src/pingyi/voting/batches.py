@@ -20,7 +20,13 @@ from pingyi.campaigns.models import Campaign, EvaluatorGroup
 from pingyi.rules import phases
 from pingyi.rules.errors import RuleError, gettext_noop
 from pingyi.voting.models import TokenBatch
-from pingyi.voting.services import E_BATCH_SIZE, E_GROUP, MAX_BATCH, token_batch_void
+from pingyi.voting.services import (
+    E_BATCH_SIZE,
+    E_GROUP,
+    MAX_BATCH,
+    check_token_limit,
+    token_batch_void,
+)
 
 if TYPE_CHECKING:
     from pingyi.jobs.models import Job
@@ -137,6 +143,7 @@ def batch_issue_start(
     if group.campaign_id != campaign.pk:
         raise RuleError(E_GROUP)
     phases.check_accepts_tokens(campaign.status)
+    check_token_limit(group, count, lock=False)
     return job_enqueue(
         kind=JobKind.TOKENS,
         organization=campaign.series.organization,

@@ -38,6 +38,10 @@ E_BAD_UNIT = gettext_noop("%(unit)r is not a unit of this campaign")
 E_BAD_MARK = gettext_noop("%(mark)r is not a mark; expected one of: %(expected)s")
 E_BATCH_SIZE = gettext_noop("a batch holds 1 to %(max)s tokens")
 E_GROUP = gettext_noop("the group does not belong to this campaign")
+E_TOKEN_LIMIT = gettext_noop(
+    "%(group)s may have at most %(limit)s codes (its approved participant list); %(issued)s are "
+    "issued already"
+)
 MAX_BATCH = 20000
 
 
@@ -71,6 +75,7 @@ def token_issue(
     phases.check_accepts_tokens(campaign.status)
     plain = [codes.new_code(codes.TOKEN_LENGTH) for _ in range(count)]
     with transaction.atomic():
+        check_token_limit(group, count)
         batch = TokenBatch.objects.create(
             campaign=campaign, group=group, size=count, created_by=actor
         )
@@ -91,6 +96,23 @@ def token_issue(
             data={"group": group.code, "count": count, "batch": batch.pk},
         )
     return IssuedBatch(batch=batch, codes=plain)
+
+
+def tokens_issued(group: EvaluatorGroup) -> int:
+    """The group's codes that count against its limit: every one not withdrawn."""
+    return BallotToken.objects.filter(group=group, void=False).count()
+
+
+def check_token_limit(group: EvaluatorGroup, count: int, *, lock: bool = True) -> None:
+    """Refuses ``count`` more codes beyond the group's limit (EvaluatorGroup.token_limit); in
+    a transaction the group row is locked so that two issues cannot both pass."""
+    rows = EvaluatorGroup.objects.select_for_update() if lock else EvaluatorGroup.objects
+    limit = rows.filter(pk=group.pk).values_list("token_limit", flat=True).first()
+    if limit is None:
+        return
+    issued = tokens_issued(group)
+    if issued + count > limit:
+        raise RuleError(E_TOKEN_LIMIT, group=group.name, limit=limit, issued=issued)
 
 
 def token_batch_void(*, batch: TokenBatch, actor: str) -> int:

@@ -60,3 +60,12 @@ def milestone_word(key: str) -> str:
     from pingyi.rules.grading_schedule import MILESTONE_WORDS
 
     return gettext(MILESTONE_WORDS.get(key, key))
+
+
+@register.filter
+def ratio(value: Fraction | str | None) -> str:
+    """A ratio of members to non-members as people write it: "3/2" → 3:2."""
+    if value is None or value == "":
+        return "—"
+    found = Fraction(value)
+    return f"{found.numerator}:{found.denominator}"
