@@ -8,12 +8,12 @@ from typing import Any
 
 from django.http import Http404, HttpRequest
 from django.utils.translation import gettext as _
-from ninja import Router, Schema, Status
+from ninja import Router, Status
 from ninja.security import django_auth
 from pydantic import Field
 
 from pingyi.accounts.actors import Actor
-from pingyi.api_schema import StrictIn
+from pingyi.api_schema import Error, StrictIn
 from pingyi.campaigns.models import Campaign
 from pingyi.grading import votes
 from pingyi.grading.access import Scope, round_scope
@@ -26,10 +26,6 @@ from pingyi.rules.scheme import fraction_text, parse_number
 from pingyi.voting.services import tokens_issued
 
 router = Router(tags=["grading"], auth=django_auth)
-
-
-class Error(Schema):
-    detail: str
 
 
 ERRORS = {400: Error, 401: Error, 403: Error, 404: Error}

@@ -11,7 +11,7 @@ from ninja.security import django_auth
 from pydantic import Field
 
 from pingyi.accounts.actors import AccessDenied, Actor
-from pingyi.api_schema import StrictIn
+from pingyi.api_schema import Error, StrictIn
 from pingyi.nominations import selectors as sel
 from pingyi.nominations import services
 from pingyi.nominations.access import Access, access_for
@@ -20,10 +20,6 @@ from pingyi.rules import nominations as rules
 from pingyi.rules.errors import RuleError
 
 router = Router(tags=["nominations"])
-
-
-class Error(Schema):
-    detail: str
 
 
 class RoundOut(Schema):
