@@ -52,13 +52,14 @@ def call_pingyi(
     what run_pingyi gives: the exit code, stdout and stderr. A process costs half a second of
     start-up each time; one subprocess test per command keeps the installed command honest."""
     from pingyi import cli
+    from pingyi.cli import io as cli_io
 
     argv = [str(a) for a in args]
     assert argv and argv[0] in cli.FILE_COMMANDS, f"{argv[:1]} needs a process of its own"
     out, err = io.StringIO(), io.StringIO()
     saved = {name: os.environ.get(name) for name in {"PINGYI_LANGUAGE", *(env or {})}}
     os.environ.update({"PINGYI_LANGUAGE": lang, **(env or {})})
-    before, gettext = Path.cwd(), cli._gettext
+    before, gettext = Path.cwd(), cli_io._gettext
     try:
         if cwd is not None:
             os.chdir(cwd)
@@ -69,7 +70,7 @@ def call_pingyi(
                 code = exit_.code if isinstance(exit_.code, int) else 1
     finally:
         os.chdir(before)
-        cli._gettext = gettext
+        cli_io._gettext = gettext
         for name, value in saved.items():
             if value is None:
                 os.environ.pop(name, None)

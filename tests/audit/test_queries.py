@@ -23,7 +23,7 @@ def entries(count: int) -> None:
 
 @pytest.mark.parametrize(
     ("url", "pinned"),
-    [("/admin/audit/auditentry/", 9), ("/admin/audit/laneentry/", 10)],
+    [("/admin/audit/auditentry/", 10), ("/admin/audit/laneentry/", 11)],
     ids=["chain", "lanes"],
 )
 def test_the_audit_log(db: None, url: str, pinned: int) -> None:

@@ -37,7 +37,7 @@ def feedback(item: Item, count: int) -> None:
 
 @pytest.mark.parametrize(
     ("url", "who", "pinned", "grows"),
-    [("/staff/disclosure/", "erin", 9, True), ("/api/disclosure/items", "erin", 3, True),
+    [("/staff/disclosure/", "erin", 10, True), ("/api/disclosure/items", "erin", 3, True),
      ("/api/disclosure/calendar?today=2026-04-16", "erin", 3, False),
      ("/disclosure/szfb/", "public", 2, True), ("/api/disclosure/public/szfb", "public", 3, True)],
     ids=["page", "api", "api-calendar", "public", "api-public"],
@@ -50,7 +50,7 @@ def test_a_list_of_items(cast: Cast, url: str, who: str, pinned: int, grows: boo
 
 @pytest.mark.parametrize(
     ("url", "who", "pinned"),
-    [("/staff/disclosure/i/{pk}/", "erin", 9), ("/disclosure/szfb/{pk}/", "public", 5)],
+    [("/staff/disclosure/i/{pk}/", "erin", 10), ("/disclosure/szfb/{pk}/", "public", 5)],
     ids=["page", "public"],
 )
 def test_an_item_with_much_feedback(cast: Cast, url: str, who: str, pinned: int) -> None:
@@ -66,4 +66,4 @@ def test_the_opinion_box(cast: Cast) -> None:
             opinion_leave(organization=cast.office, text=f"第{n}条建议：增加公开栏")
 
     letters(2)
-    assert_pinned(client_for(cast.erin), "/staff/disclosure/opinions/", lambda: letters(18), 6)
+    assert_pinned(client_for(cast.erin), "/staff/disclosure/opinions/", lambda: letters(18), 7)

@@ -43,12 +43,12 @@ def test_the_office_list_of_notices(tmp_path: Path) -> None:
         for year in range(2022, 2030):
             published(tmp_path, year)
 
-    assert_pinned(client_for(alice(first)), "/staff/notices/", grow, pinned=7)
+    assert_pinned(client_for(alice(first)), "/staff/notices/", grow, pinned=8)
 
 
 @pytest.mark.parametrize(
     ("url", "pinned"),
-    [("/staff/notices/{code}/", 14), ("/api/notices/{code}/objections", 5)],
+    [("/staff/notices/{code}/", 15), ("/api/notices/{code}/objections", 5)],
     ids=["page", "api"],
 )
 def test_a_notice_with_many_objections(tmp_path: Path, url: str, pinned: int) -> None:
@@ -60,7 +60,7 @@ def test_a_notice_with_many_objections(tmp_path: Path, url: str, pinned: int) ->
 
 @pytest.mark.parametrize(
     ("url", "pinned"),
-    [("/staff/notices/{code}/", 14), ("/api/notices/{code}", 3)],
+    [("/staff/notices/{code}/", 15), ("/api/notices/{code}", 3)],
     ids=["page", "api"],
 )
 def test_a_notice_of_many_units(tmp_path: Path, url: str, pinned: int) -> None:

@@ -37,8 +37,8 @@ def items(plans: list[Plan], count: int) -> None:
 
 @pytest.mark.parametrize(
     ("url", "pinned", "grows"),
-    [("/staff/ledger/", 7, True), ("/staff/ledger/ledger.xlsx", 3, False),
-     ("/staff/ledger/plans/{plan}/", 12, True)],
+    [("/staff/ledger/", 8, True), ("/staff/ledger/ledger.xlsx", 3, False),
+     ("/staff/ledger/plans/{plan}/", 13, True)],
     ids=["ledger", "export", "plan"],
 )  # fmt: skip
 def test_a_page_of_items(ledger: Ledger, url: str, pinned: int, grows: bool) -> None:
@@ -58,7 +58,7 @@ def test_a_units_history_over_many_years(ledger: Ledger, tmp_path: Path) -> None
         for year in range(2019, 2025):
             final_notice(tmp_path, year=year)
 
-    assert_pinned(client_for(ledger.alice), url, grow, pinned=7)
+    assert_pinned(client_for(ledger.alice), url, grow, pinned=8)
 
 
 def test_an_organizations_grading_history_over_many_rounds(ledger: Ledger, tmp_path: Path) -> None:
@@ -75,7 +75,7 @@ def test_an_organizations_grading_history_over_many_rounds(ledger: Ledger, tmp_p
             final(year)
 
     url = "/staff/history/grading/office/S1/"
-    assert_pinned(client_for(ledger.alice), url, grow, pinned=9)
+    assert_pinned(client_for(ledger.alice), url, grow, pinned=10)
 
 
 def test_the_look_backs_of_a_round(ledger: Ledger, tmp_path: Path) -> None:
@@ -93,4 +93,4 @@ def test_the_look_backs_of_a_round(ledger: Ledger, tmp_path: Path) -> None:
 
     regrade(orgs[:2])
     url = f"/staff/ledger/lookback/{notice.grading_round.code}/"
-    assert_pinned(client_for(ledger.alice), url, lambda: regrade(orgs[2:]), pinned=7)
+    assert_pinned(client_for(ledger.alice), url, lambda: regrade(orgs[2:]), pinned=8)

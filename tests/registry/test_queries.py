@@ -55,7 +55,7 @@ def published(cast: Cast, code: str, projects: int) -> Cleanup:
 
 
 @pytest.mark.parametrize(
-    ("url", "pinned"), [("/staff/registry/", 6), ("/api/registry/cleanups", 3)], ids=["page", "api"]
+    ("url", "pinned"), [("/staff/registry/", 7), ("/api/registry/cleanups", 3)], ids=["page", "api"]
 )
 def test_the_office_list_of_clean_ups(cast: Cast, url: str, pinned: int) -> None:
     def grow() -> None:
@@ -68,7 +68,7 @@ def test_the_office_list_of_clean_ups(cast: Cast, url: str, pinned: int) -> None
 
 @pytest.mark.parametrize(
     ("url", "pinned", "grows"),
-    [("/staff/registry/{code}/", 24, True), ("/api/registry/cleanups/{code}/projects", 9, True),
+    [("/staff/registry/{code}/", 25, True), ("/api/registry/cleanups/{code}/projects", 9, True),
      ("/api/registry/cleanups/{code}/stats", 9, False),
      ("/api/registry/cleanups/{code}/deadlines?today=2009-03-01", 6, False)],
     ids=["page", "api-projects", "api-stats", "api-deadlines"],

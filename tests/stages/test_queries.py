@@ -50,7 +50,7 @@ def who(cast: Cast, name: str) -> User | None:
 
 @pytest.mark.parametrize(
     ("url", "name", "pinned"),
-    [("/staff/c/{code}/stages/", "alice", 12), ("/c/{code}/", "public", 4),
+    [("/staff/c/{code}/stages/", "alice", 13), ("/c/{code}/", "public", 4),
      ("/api/campaigns/{code}/stage-board", "alice", 5),
      ("/api/public/campaigns/{code}", "public", 4)],
     ids=["board", "public", "api-board", "api-public"],
@@ -63,7 +63,7 @@ def test_a_campaign_of_many_units(cast: Cast, url: str, name: str, pinned: int) 
 
 
 @pytest.mark.parametrize(
-    ("url", "pinned"), [("/staff/units/", 8), ("/staff/", 23)], ids=["units", "home"]
+    ("url", "pinned"), [("/staff/units/", 9), ("/staff/", 28)], ids=["units", "home"]
 )
 def test_the_units_of_a_person(cast: Cast, url: str, pinned: int) -> None:
     """Olga files for every unit: her units, and her landing page's line for each."""

@@ -236,6 +236,7 @@ OWN_MATRIX = (
     "jobs",
     "accounts",
     "stages",
+    "nominations",
 )
 
 

@@ -32,7 +32,7 @@ def test_staff_home(cast: Cast) -> None:
         for year in range(2027, 2027 + MANY - FEW):
             make_campaign(year=year)
 
-    assert_pinned(client_for(cast.alice), "/staff/", grow, pinned=17)
+    assert_pinned(client_for(cast.alice), "/staff/", grow, pinned=22)
 
 
 def test_campaign_page_of_a_draft_with_many_units(cast: Cast) -> None:
@@ -43,7 +43,7 @@ def test_campaign_page_of_a_draft_with_many_units(cast: Cast) -> None:
             unit_add(campaign=draft, code=f"X{n}", name=f"单位{n}", category="地方管理部门",
                      veto=False, actor=STAFF)  # fmt: skip
 
-    assert_pinned(client_for(cast.alice), f"/staff/c/{draft.code}/", grow, pinned=21)
+    assert_pinned(client_for(cast.alice), f"/staff/c/{draft.code}/", grow, pinned=22)
 
 
 def test_campaign_page_with_many_batches_of_codes(cast: Cast) -> None:
@@ -56,7 +56,7 @@ def test_campaign_page_with_many_batches_of_codes(cast: Cast) -> None:
 
     issue(FEW)
     url = f"/staff/c/{cast.campaign.code}/"
-    assert_pinned(client_for(cast.alice), url, lambda: issue(MANY - FEW), pinned=21)
+    assert_pinned(client_for(cast.alice), url, lambda: issue(MANY - FEW), pinned=22)
 
 
 def test_results_page(cast: Cast, tmp_path: Path) -> None:
@@ -66,7 +66,7 @@ def test_results_page(cast: Cast, tmp_path: Path) -> None:
         client_for(cast.alice),
         f"/staff/c/{few.code}/results",
         lambda: f"/staff/c/{many.code}/results",
-        pinned=12,
+        pinned=13,
     )
 
 
@@ -79,7 +79,7 @@ def test_consequences_board(cast: Cast, tmp_path: Path) -> None:
         client_for(cast.alice),
         f"/staff/c/{few.code}/consequences",
         lambda: f"/staff/c/{many.code}/consequences",
-        pinned=7,
+        pinned=8,
     )
 
 

@@ -126,7 +126,7 @@ class EvaluatorGroup(models.Model):
     target_share = models.CharField(_("target share"), max_length=30, blank=True)  # a fraction
     # At most this many codes (withdrawn ones aside) for the group; None: no limit. A grading
     # survey or grade vote sets it from its approved participant list (0 until approved).
-    token_limit = models.PositiveIntegerField(_("code limit"), null=True, blank=True)
+    codes_allowed = models.PositiveIntegerField(_("code limit"), null=True, blank=True)
     position = models.PositiveSmallIntegerField(_("position"))
 
     class Meta:

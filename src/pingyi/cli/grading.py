@@ -215,7 +215,7 @@ def _list_lines(campaign: Any) -> None:
         out(f"{_('members absent')}\t{row.absent}\t{row.absent_reason}")
         out(f"{_('supervisor sent by the upper committee')}\t{row.supervisor}")
     for group in campaign.groups.order_by("position"):
-        out(f"{group.name}\t{group.token_limit}\t{tokens_issued(group)}")
+        out(f"{group.name}\t{group.codes_allowed}\t{tokens_issued(group)}")
 
 
 def cmd_list(args: argparse.Namespace) -> int:

@@ -103,7 +103,7 @@ def _refused(exc: RuleError) -> Status[Any]:
 def list_out(campaign: Campaign) -> dict[str, Any]:
     row = ParticipantList.objects.filter(campaign=campaign).first()
     groups = {
-        g.code: {"allowed": g.token_limit, "issued": tokens_issued(g)}
+        g.code: {"allowed": g.codes_allowed, "issued": tokens_issued(g)}
         for g in campaign.groups.order_by("position")
     }
     body: dict[str, Any] = {"campaign": campaign.code, "status": "", "codes": groups}

@@ -452,7 +452,7 @@ def survey_create(
             actor=actor,
         )
         # no code until the participant list is approved (grading.votes)
-        EvaluatorGroup.objects.filter(campaign=campaign).update(token_limit=0)
+        EvaluatorGroup.objects.filter(campaign=campaign).update(codes_allowed=0)
         survey = Survey.objects.create(
             round=locked, campaign=campaign, org=org, committee=committee
         )

@@ -100,7 +100,7 @@ def _list_context(scope: Scope, campaign: Campaign, covered: votes.ListScope) ->
         PartyOrg.objects.filter(pk__in=scope.assessed).values_list("committee_id", flat=True)
     )
     groups = [
-        (g.name, g.token_limit, tokens_issued(g)) for g in campaign.groups.order_by("position")
+        (g.name, g.codes_allowed, tokens_issued(g)) for g in campaign.groups.order_by("position")
     ]
     return {
         "round": scope.round,

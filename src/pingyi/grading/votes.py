@@ -4,7 +4,7 @@ of a survey or a grade vote (seed 003: 第一篇 2, 第四篇 (二)).
 A grade vote is a P1 campaign like the mass survey (codes, phone ballot, paper import) whose
 marks are the four grades and 弃权. Its codes are locked until the list of who takes part is
 approved by an assessor of the committee — never the one who drew the list up — and then as
-many codes are issued as the list holds (campaigns.EvaluatorGroup.token_limit, checked by
+many codes are issued as the list holds (campaigns.EvaluatorGroup.codes_allowed, checked by
 voting.token_issue). A committee whose grade differs from the vote records why.
 
 Each use case takes the actor, decides access (grading.access), runs in one transaction with
@@ -114,7 +114,7 @@ def vote_scheme(k: int) -> Scheme:
 
 def lock_codes(campaign: Campaign) -> None:
     """No code for any group until a participant list is approved."""
-    EvaluatorGroup.objects.filter(campaign=campaign).update(token_limit=0)
+    EvaluatorGroup.objects.filter(campaign=campaign).update(codes_allowed=0)
 
 
 @transaction.atomic
@@ -363,8 +363,8 @@ def participant_list_approve(
         row.save(update_fields=["status", "approved_by", "approved_at"])
         limits = {"members": row.members, "non_members": row.non_members}
         for group in EvaluatorGroup.objects.filter(campaign=campaign):
-            group.token_limit = limits.get(group.code, 0)
-            group.save(update_fields=["token_limit"])
+            group.codes_allowed = limits.get(group.code, 0)
+            group.save(update_fields=["codes_allowed"])
         audit_log(
             actor=actor.name,
             action="grading.list.approved",
@@ -381,7 +381,7 @@ def codes_remaining(campaign: Campaign) -> list[tuple[EvaluatorGroup, int]]:
         raise RuleError(E_LIST_NOT_APPROVED, campaign=campaign.code)
     found = []
     for group in EvaluatorGroup.objects.filter(campaign=campaign).order_by("position"):
-        left = (group.token_limit or 0) - tokens_issued(group)
+        left = (group.codes_allowed or 0) - tokens_issued(group)
         if left > 0:
             found.append((group, left))
     if not found:

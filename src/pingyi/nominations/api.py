@@ -165,7 +165,7 @@ def nominations_rounds_detail(request: HttpRequest, code: str) -> Status[Any]:
 
 @router.post(
     "/rounds/{code}/units/{unit}/nominees",
-    response={200: NomineeOut, 401: Error, 403: Error, 404: Error, 409: Error},
+    response={200: NomineeOut, 400: Error, 401: Error, 403: Error, 404: Error, 409: Error},
     auth=django_auth,
 )
 def nominations_nominees_add(
@@ -211,7 +211,7 @@ def nominations_slates_step(
 
 @router.post(
     "/rounds/{code}/notice",
-    response={200: RoundOut, 401: Error, 403: Error, 404: Error, 409: Error},
+    response={200: RoundOut, 400: Error, 401: Error, 403: Error, 404: Error, 409: Error},
     auth=django_auth,
 )
 def nominations_notice_publish(request: HttpRequest, code: str, payload: NoticeIn) -> Status[Any]:

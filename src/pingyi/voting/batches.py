@@ -24,7 +24,7 @@ from pingyi.voting.services import (
     E_BATCH_SIZE,
     E_GROUP,
     MAX_BATCH,
-    check_token_limit,
+    check_codes_allowed,
     token_batch_void,
 )
 
@@ -143,7 +143,7 @@ def batch_issue_start(
     if group.campaign_id != campaign.pk:
         raise RuleError(E_GROUP)
     phases.check_accepts_tokens(campaign.status)
-    check_token_limit(group, count, lock=False)
+    check_codes_allowed(group, count, lock=False)
     return job_enqueue(
         kind=JobKind.TOKENS,
         organization=campaign.series.organization,

@@ -75,7 +75,7 @@ def token_issue(
     phases.check_accepts_tokens(campaign.status)
     plain = [codes.new_code(codes.TOKEN_LENGTH) for _ in range(count)]
     with transaction.atomic():
-        check_token_limit(group, count)
+        check_codes_allowed(group, count)
         batch = TokenBatch.objects.create(
             campaign=campaign, group=group, size=count, created_by=actor
         )
@@ -103,11 +103,11 @@ def tokens_issued(group: EvaluatorGroup) -> int:
     return BallotToken.objects.filter(group=group, void=False).count()
 
 
-def check_token_limit(group: EvaluatorGroup, count: int, *, lock: bool = True) -> None:
-    """Refuses ``count`` more codes beyond the group's limit (EvaluatorGroup.token_limit); in
+def check_codes_allowed(group: EvaluatorGroup, count: int, *, lock: bool = True) -> None:
+    """Refuses ``count`` more codes beyond the group's limit (EvaluatorGroup.codes_allowed); in
     a transaction the group row is locked so that two issues cannot both pass."""
     rows = EvaluatorGroup.objects.select_for_update() if lock else EvaluatorGroup.objects
-    limit = rows.filter(pk=group.pk).values_list("token_limit", flat=True).first()
+    limit = rows.filter(pk=group.pk).values_list("codes_allowed", flat=True).first()
     if limit is None:
         return
     issued = tokens_issued(group)

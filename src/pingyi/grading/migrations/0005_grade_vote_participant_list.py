@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('campaigns', '0004_group_token_limit'),
+        ('campaigns', '0004_group_codes_allowed'),
         ('grading', '0004_survey_approval_schedule_rectification'),
     ]
 

@@ -12,7 +12,7 @@ class Migration(migrations.Migration):
     operations = [
         migrations.AddField(
             model_name='evaluatorgroup',
-            name='token_limit',
+            name='codes_allowed',
             field=models.PositiveIntegerField(blank=True, null=True, verbose_name='code limit'),
         ),
     ]
