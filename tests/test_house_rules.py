@@ -5,6 +5,10 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import pytest
+
+pytestmark = pytest.mark.own_database
+
 SRC = Path(__file__).resolve().parents[1] / "src" / "pingyi"
 
 

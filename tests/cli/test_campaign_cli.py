@@ -11,7 +11,7 @@ import pytest
 from tests.conftest import run_pingyi
 
 # One worker runs the whole module: its module-scoped fixture is set up once.
-pytestmark = pytest.mark.xdist_group("campaign-cli")
+pytestmark = [pytest.mark.own_database, pytest.mark.xdist_group("campaign-cli")]
 
 UNITS = (
     "code,name,category,veto\n"

@@ -18,7 +18,7 @@ import pytest
 from tests.conftest import PINGYI
 
 # One worker runs the whole module: its module-scoped fixture is set up once.
-pytestmark = pytest.mark.xdist_group("check-deploy")
+pytestmark = [pytest.mark.own_database, pytest.mark.xdist_group("check-deploy")]
 
 GOOD = {
     "PINGYI_DATABASE_URL": "",

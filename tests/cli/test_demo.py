@@ -12,7 +12,7 @@ from tests.cli.test_campaign_cli import pingyi
 from tests.conftest import run_pingyi
 
 # One worker runs the whole module: its module-scoped fixture is set up once.
-pytestmark = pytest.mark.xdist_group("demo")
+pytestmark = [pytest.mark.own_database, pytest.mark.xdist_group("demo")]
 
 
 @pytest.fixture(scope="module")

@@ -6,7 +6,11 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
+
 from tests.conftest import call_pingyi, run_pingyi
+
+pytestmark = pytest.mark.own_database
 
 ORGS = (
     "code,name,sector,committee,parent_code,new,violation\n"

@@ -20,7 +20,7 @@ import pytest
 from tests.conftest import call_pingyi, run_pingyi
 
 # One worker runs the whole module: its module-scoped fixture is set up once.
-pytestmark = pytest.mark.xdist_group("tally-cli")
+pytestmark = [pytest.mark.own_database, pytest.mark.xdist_group("tally-cli")]
 
 UNITS_HEADER = ["code", "name", "category", "veto"]
 # Deliberately not in category order: the JSON keeps this order. V1 is on no ballot.

@@ -5,8 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import openpyxl
+import pytest
 
 from tests.conftest import call_pingyi
+
+pytestmark = pytest.mark.own_database
 
 ORGS = (
     "code,name,sector,committee,parent_code,new,violation\n"

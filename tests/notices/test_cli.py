@@ -8,6 +8,8 @@ import pytest
 
 from tests.conftest import run_pingyi
 
+pytestmark = pytest.mark.own_database
+
 UNITS = (
     "code,name,category\nL1,组织部,地方管理部门\nL2,宣传部,地方管理部门\nV1,国税局,垂直管理部门\n"
 )

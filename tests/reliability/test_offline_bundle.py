@@ -11,6 +11,7 @@ through the API (201) with a token the installed `pingyi` issued.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import shutil
@@ -92,11 +93,27 @@ def require_namespaces() -> None:
         )
 
 
+def _sources_digest() -> str:
+    """What a bundle is made of: Pingyi's files, the build script and the pinned versions."""
+    digest = hashlib.sha256(sys.version.encode())
+    files = [REPO / "requirements.lock", REPO / "pyproject.toml", REPO / "scripts" / "bundle.py"]
+    files += sorted(p for p in (REPO / "src").rglob("*") if p.is_file() and p.suffix != ".mo")
+    for path in files:
+        digest.update(path.relative_to(REPO).as_posix().encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
 @pytest.fixture(scope="session")
-def bundle(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The archive of `make bundle`, built once per session."""
+def bundle() -> Path:
+    """The archive of `make bundle`, built once for these sources: `make test`'s PostgreSQL
+    run installs the archive its SQLite run built (var/test-bundle/, keyed by the sources)."""
     require_namespaces()  # before a build that nothing could use
-    out = tmp_path_factory.mktemp("bundle")
+    out = REPO / "var" / "test-bundle" / _sources_digest()
+    found = sorted(out.glob("pingyi-bundle-*.tar.gz"))
+    if len(found) == 1:
+        return found[0]
+    shutil.rmtree(out.parent, ignore_errors=True)  # an archive of other sources
+    out.mkdir(parents=True)
     built = subprocess.run(
         [sys.executable, str(REPO / "scripts" / "bundle.py"), "--out", str(out)],
         capture_output=True,
