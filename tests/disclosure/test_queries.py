@@ -6,11 +6,21 @@ from __future__ import annotations
 
 import pytest
 from django.test import Client
+from django.utils import timezone
 
-from pingyi.disclosure.models import Item
-from pingyi.disclosure.services import feedback_answer, feedback_leave, opinion_leave
+from pingyi.disclosure.models import Item, Supervisor
+from pingyi.disclosure.services import (
+    feedback_answer,
+    feedback_leave,
+    item_advance,
+    opinion_leave,
+    phase_next,
+    remark_answer,
+    remark_leave,
+    supervisor_appoint,
+)
 from pingyi.rules import disclosure as d
-from tests.disclosure.conftest import Cast, as_, draft, publish
+from tests.disclosure.conftest import Cast, as_, draft, publish, staged
 from tests.queries import assert_pinned
 from tests.web.conftest import client_for
 
@@ -67,3 +77,58 @@ def test_the_opinion_box(cast: Cast) -> None:
 
     letters(2)
     assert_pinned(client_for(cast.erin), "/staff/disclosure/opinions/", lambda: letters(18), 7)
+
+
+def _supervisor(cast: Cast) -> Supervisor:
+    today = timezone.localdate()
+    return supervisor_appoint(
+        organization=cast.office, name="王秀兰", unit="市人大代表", term_start=today,
+        term_end=today, user=cast.dave, actor=as_("erin"),
+    )  # fmt: skip
+
+
+def test_the_supervisors_and_their_remarks(cast: Cast) -> None:
+    supervisor = _supervisor(cast)
+
+    def remarks(count: int) -> None:
+        for n in range(count):
+            remark = remark_leave(
+                supervisor=supervisor, item=draft(cast.office, title=f"第{n}项"),
+                text=f"第{n}条：公开栏未更新", actor=as_("dave"),
+            )  # fmt: skip
+            if n % 2:
+                remark_answer(remark=remark, answer="已更新", actor=as_("alice"))
+        for _n in range(count // 4):
+            _supervisor(cast)
+
+    remarks(2)
+    assert_pinned(client_for(cast.erin), "/staff/disclosure/supervisors/", lambda: remarks(18), 0)
+
+
+def test_the_supervisors_register_of_staged_items(cast: Cast) -> None:
+    supervisor = _supervisor(cast)
+
+    def register(count: int) -> None:
+        for n in range(count):
+            item = publish(staged(cast.office, title=f"第{n}项分阶段公开"))
+            remark_leave(supervisor=supervisor, item=item, text="请补充", actor=as_("dave"))
+
+    register(2)
+    assert_pinned(
+        client_for(cast.dave), "/staff/disclosure/supervise/szfb/", lambda: register(18), 0
+    )
+
+
+def test_an_item_disclosed_phase_by_phase(cast: Cast) -> None:
+    item = publish(staged(cast.office, phases=[f"第{n}阶段" for n in range(1, 11)]))
+
+    def phases(count: int) -> None:
+        nonlocal item
+        for n in range(count):
+            item = phase_next(item=item, title=f"第{n}阶段报告", body="进展", actor=as_("frank"))
+            for target, who in ((d.OFFICE_MEETING, "alice"), (d.APPROVED, "erin"),
+                                (d.PUBLISHED, "frank")):  # fmt: skip
+                item = item_advance(item=item, target=target, actor=as_(who))
+
+    phases(1)
+    assert_pinned(Client(), f"/disclosure/szfb/{item.pk}/", lambda: phases(7), 0)
