@@ -139,8 +139,8 @@ def test_a_staged_matter_and_a_supervisors_remark(tmp_path: Path, artifacts: Pat
 
         alice = _signed_in(browser, server, "alice", DESK)
         alice.goto(f"{server.url}/staff/disclosure/i/{item}/")
-        alice.fill("#phase-form #id_title", "机关食堂改造工程（结果）")
-        alice.fill("#phase-form #id_body", "工程已竣工验收，实际支出 75.8 万元。")
+        alice.fill("#phase_title", "机关食堂改造工程（结果）")
+        alice.fill("#phase_body", "工程已竣工验收，实际支出 75.8 万元。")
         post_ok(alice, "#phase-form button[type=submit]", log)
         assert alice.inner_text("#status") == "(已起草)"
         assert alice.locator("#phases li.current").inner_text().startswith("结果")

@@ -132,7 +132,8 @@ def test_the_public_page_shows_the_phases_in_order_with_their_dates(cast: Cast) 
         item = item_advance(item=item, target=target, actor=as_(who), now=LATER)
     page = Client().get(f"/disclosure/szfb/{item.pk}/", headers=ZH).content.decode()
     assert english_left(page, FIXTURE_WORDS) == []
-    phases = page[page.index('id="phases"') : page.index("</section>")]
+    start = page.index('id="phases"')
+    phases = page[start : page.index("</section>", start)]
     assert phases.index("决策前") < phases.index("执行中") < phases.index("结果")
     assert "公开于 2026-03-02" in phases and "公开于 2026-04-11" in phases
     assert "尚未公开" in phases  # the result

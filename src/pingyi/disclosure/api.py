@@ -255,7 +255,7 @@ def disclosure_track(request: HttpRequest, org: str, payload: LetterTrackIn) -> 
 
 @router.post(
     "/items/{pk}/next-phase",
-    response={200: ItemOut, 401: Error, 403: Error, 404: Error, 409: Error},
+    response={200: ItemOut, 400: Error, 401: Error, 403: Error, 404: Error, 409: Error},
     auth=django_auth,
 )
 def disclosure_items_next_phase(request: HttpRequest, pk: int, payload: PhaseIn) -> Status[Any]:
@@ -343,7 +343,7 @@ def disclosure_remarks_list(request: HttpRequest) -> Status[Any]:
 
 @router.post(
     "/remarks",
-    response={201: RemarkOut, 401: Error, 403: Error, 404: Error, 409: Error},
+    response={201: RemarkOut, 400: Error, 401: Error, 403: Error, 404: Error, 409: Error},
     auth=django_auth,
 )
 def disclosure_remarks_leave(request: HttpRequest, payload: RemarkIn) -> Status[Any]:
@@ -368,7 +368,7 @@ def disclosure_remarks_leave(request: HttpRequest, payload: RemarkIn) -> Status[
 
 @router.post(
     "/remarks/{pk}/answer",
-    response={200: RemarkOut, 401: Error, 403: Error, 404: Error, 409: Error},
+    response={200: RemarkOut, 400: Error, 401: Error, 403: Error, 404: Error, 409: Error},
     auth=django_auth,
 )
 def disclosure_remarks_answer(

@@ -136,4 +136,6 @@ class RemarkForm(forms.Form):
     def __init__(self, *args: Any, items: Any = (), **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         field = cast("forms.TypedChoiceField", self.fields["item"])
-        field.choices = [("", _("The disclosure in general"))] + [(i.pk, i.title) for i in items]
+        choices: list[tuple[Any, Any]] = [("", _("The disclosure in general"))]
+        choices += [(i.pk, i.title) for i in items]
+        field.choices = choices

@@ -132,7 +132,7 @@ def item_detail(request: HttpRequest, pk: int) -> HttpResponse:
         and item.status == Status.PUBLISHED
         and item.phase is not None
         and item.phase < len(phases),
-        "phase_form": PhaseForm(),
+        "phase_form": PhaseForm(auto_id="phase_%s"),  # beside the text form: ids of its own
         "steps": item.steps.order_by("id"),
         "feedback": sel.feedback_for(item),
         "answer_form": AnswerForm(),
