@@ -114,7 +114,7 @@ class Phase(models.Model):
     class Meta:
         verbose_name = _("disclosure phase")
         verbose_name_plural = _("disclosure phases")
-        ordering = ["item", "number"]
+        ordering = ["item_id", "number"]
         constraints = [
             models.UniqueConstraint(fields=["item", "number"], name="disclosure_phase_unique"),
             models.CheckConstraint(

@@ -60,7 +60,7 @@ class Migration(migrations.Migration):
             options={
                 'verbose_name': 'disclosure phase',
                 'verbose_name_plural': 'disclosure phases',
-                'ordering': ['item', 'number'],
+                'ordering': ['item_id', 'number'],
             },
         ),
         migrations.AddField(
