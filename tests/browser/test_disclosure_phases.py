@@ -56,7 +56,7 @@ def _staged(office: Organization) -> int:
     _chain(item.pk, FIRST)
     phase_next(
         item=item, title="机关食堂改造工程（执行中）", body="工程已开工，合同价 76.5 万元。",
-        actor=Actor.of(User.objects.get(username="frank")), now=SECOND,
+        actor=alice, now=SECOND,
     )  # fmt: skip
     _chain(item.pk, SECOND)
     return item.pk

@@ -109,8 +109,8 @@ class SupervisorForm(forms.Form):
     organization = forms.ModelChoiceField(
         queryset=Organization.objects.none(), label=_("Organization")
     )
-    name = forms.CharField(label=_("Name"), max_length=100)
-    unit = forms.CharField(label=_("Unit"), max_length=200)
+    name = forms.CharField(label=_("Full name"), max_length=100)
+    unit = forms.CharField(label=_("Workplace"), max_length=200)
     term_start = forms.DateField(
         label=_("Term starts"), widget=forms.DateInput(attrs={"type": "date"})
     )

@@ -243,8 +243,8 @@ class Supervisor(models.Model):
     organization = models.ForeignKey(
         Organization, on_delete=models.PROTECT, related_name="disclosure_supervisors"
     )
-    name = models.CharField(_("name"), max_length=100)
-    unit = models.CharField(_("unit"), max_length=200)
+    name = models.CharField(_("full name"), max_length=100)
+    unit = models.CharField(_("workplace"), max_length=200)
     term_start = models.DateField(_("term starts"))
     term_end = models.DateField(_("term ends"))
     user = models.ForeignKey(

@@ -80,8 +80,8 @@ class Migration(migrations.Migration):
             name='Supervisor',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=100, verbose_name='name')),
-                ('unit', models.CharField(max_length=200, verbose_name='unit')),
+                ('name', models.CharField(max_length=100, verbose_name='full name')),
+                ('unit', models.CharField(max_length=200, verbose_name='workplace')),
                 ('term_start', models.DateField(verbose_name='term starts')),
                 ('term_end', models.DateField(verbose_name='term ends')),
                 ('appointed_by', models.CharField(max_length=150, verbose_name='appointed by')),
