@@ -114,8 +114,8 @@ def test_a_staged_matter_and_a_supervisors_remark(tmp_path: Path, artifacts: Pat
         public.screenshot(path=artifacts / "disclosure-list-supervisors-360.png", full_page=True)
 
         supervisor = _signed_in(browser, server, "dave", PHONE)
-        supervisor.goto(f"{server.url}/staff/disclosure/")
-        supervisor.click("a[href='/staff/disclosure/supervise/szfb/']")
+        supervisor.goto(f"{server.url}/disclosure/szfb/")  # the public page leads there
+        supervisor.click("#supervise")
         assert "2/3 执行中" in supervisor.inner_text("#register")
         supervisor.select_option("#id_item", str(item))
         supervisor.fill("#id_text", "执行中阶段请补充资金支付情况。")

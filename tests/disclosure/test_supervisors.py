@@ -75,6 +75,9 @@ def test_a_serving_supervisor_reads_internal_items_until_the_term_ends(cast: Cas
     assert client_for(cast.dave).get(url).status_code == 404
     supervisor = appoint(cast, user=cast.dave)
     assert client_for(cast.dave).get(url).status_code == 200
+    listed = client_for(cast.dave).get("/disclosure/szfb/").content.decode()
+    assert 'href="/staff/disclosure/supervise/szfb/"' in listed
+    assert 'id="supervise"' not in client_for(cast.bob).get("/disclosure/szfb/").content.decode()
     supervisor.term_end = timezone.localdate() - dt.timedelta(days=1)
     supervisor.save()
     assert client_for(cast.dave).get(url).status_code == 404

@@ -285,6 +285,7 @@ def public_list(request: HttpRequest, org: str) -> HttpResponse:
         "organization": organization,
         "items": items,
         "member": sel.insider(request.user, organization),
+        "supervising": sel.supervisor_of(request.user, organization) is not None,
         "supervisors": sel.serving_supervisors(organization, timezone.localdate()),
     }
     return render(request, "pingyi/disclosure/public_list.html", context)
