@@ -2,7 +2,9 @@
 (drafted by staff, decided by the branch — an administrator — and published by the drafter:
 nobody records two steps in a row); the public does not find it; a member signs in, reads it
 and leaves an opinion on a phone (360 px), gets a tracking code once; staff answer it; anyone
-holding the code follows it up at the public tracking page without signing in. A letter to
+holding the code follows it up at the public tracking page without signing in, and the member
+reads the branch's answer there on the phone. The item's forms of disclosure (the party's own:
+a meeting and the branch's board) are chosen when drafting and shown to the member. A letter to
 the opinion box (意见箱) is answered by the office and followed up the same way.
 
 Selectors use ids and names, never wording; screenshots go to test-artifacts/.
@@ -59,7 +61,8 @@ def _branch_publishes(alice: Page, erin: Page, server: LiveServer, shots: Path) 
     alice.select_option("#id_organization", label="市政府办公室")
     alice.select_option("#id_area", "organization_building")
     alice.select_option("#id_scope", "internal")
-    alice.select_option("#id_form", "notice_board")
+    alice.check("input[name=forms][value=meeting]")
+    alice.check("input[name=forms][value=branch_board]")
     alice.select_option("#id_timeliness", "ad_hoc")
     alice.fill("#id_title", "关于发展党员对象的公示")
     alice.fill("#id_body", "经支部委员会研究，拟将张三同志列为发展对象，公示期七天。")
@@ -82,6 +85,7 @@ def _branch_publishes(alice: Page, erin: Page, server: LiveServer, shots: Path) 
     assert alice.get_attribute("#advance-form button", "value") == "published"
     post_ok(alice, "#advance-form button", log)
     assert alice.locator("#versions li a").count() == 1  # v1, for members
+    assert "党内会议、党支部活动栏" in alice.inner_text("#forms")
     return item
 
 
@@ -108,6 +112,7 @@ def test_a_branch_publishes_inside_and_a_member_follows_up_an_opinion(
         bob = _signed_in(browser, server, "bob", PHONE)
         bob.goto(f"{server.url}/disclosure/szfb/{item}/")
         assert bob.inner_text("#title") == "关于发展党员对象的公示"
+        assert "党内会议、党支部活动栏" in bob.inner_text("#forms")
         _chinese(bob)
         _fits(bob)
         bob.screenshot(path=artifacts / "disclosure-member-reads-360.png", full_page=True)
@@ -132,14 +137,17 @@ def test_a_branch_publishes_inside_and_a_member_follows_up_an_opinion(
         post_ok(alice, ".answer-form button[type=submit]", log)
         alice.screenshot(path=artifacts / "disclosure-branch-staff.png", full_page=True)
 
-        public.goto(f"{server.url}/disclosure/szfb/track")
-        public.fill("#id_code", code)
-        post_ok(public, "#track-form button[type=submit]", log)
-        assert public.get_attribute("#tracked-state", "class") == "ok"
-        assert "采纳，已补充培养联系人名单。" in public.inner_text("#tracked-answer")
-        _chinese(public)
-        _fits(public)
-        public.screenshot(path=artifacts / "disclosure-track-answered-360.png", full_page=True)
+        # The member reads the branch's answer by the tracking code, on the phone.
+        bob.goto(f"{server.url}/disclosure/szfb/")
+        bob.click("#track")
+        bob.fill("#id_code", code)
+        post_ok(bob, "#track-form button[type=submit]", log)
+        assert bob.get_attribute("#tracked-state", "class") == "ok"
+        assert "采纳，已补充培养联系人名单。" in bob.inner_text("#tracked-answer")
+        assert "建议同时公示培养联系人。" in bob.inner_text("#tracked-text")
+        _chinese(bob)
+        _fits(bob)
+        bob.screenshot(path=artifacts / "disclosure-member-answer-360.png", full_page=True)
 
         # The opinion box: a letter about no item, answered by the office, tracked the same way.
         public.goto(f"{server.url}/disclosure/szfb/")

@@ -230,7 +230,7 @@ def _disclose(
     alice.select_option("#id_organization", label="市纪委纠风室")
     alice.select_option("#id_area", "organization_building")
     alice.select_option("#id_scope", "external")
-    alice.select_option("#id_form", "website")
+    alice.check("input[name=forms][value=website]")
     alice.select_option("#id_timeliness", "periodic")
     alice.fill("#id_title", "一季度党费收缴情况")
     alice.fill("#id_body", "一季度共收缴党费 3,600 元。")

@@ -66,14 +66,34 @@ def draft(organization: Organization, **changes: Any) -> Item:
     fields: dict[str, Any] = {
         "area": d.ORGANIZATION,
         "scope": d.EXTERNAL,
-        "form": d.WEBSITE,
         "timeliness": d.PERIODIC,
         "title": "党费收缴情况",
         "body": "一季度党费收缴 12 名党员，共计 3,600 元。",
         "now": NOW,
     }
     fields.update(changes)
+    fields.setdefault("forms", FORMS_FOR[fields["scope"]])
     return item_create(organization=organization, actor=as_("alice"), **fields)
+
+
+# Forms that fit each scope (rules.check_forms): the party's meeting, the public website.
+FORMS_FOR = {
+    d.INTERNAL: [d.MEETING],
+    d.EXTERNAL: [d.WEBSITE],
+    d.INTERNAL_THEN_EXTERNAL: [d.MEETING, d.WEBSITE],
+}
+PHASES = ["决策前", "执行中", "结果"]
+
+
+def staged(organization: Organization, **changes: Any) -> Item:
+    """A staged item of three phases, drafted with the first phase's report."""
+    fields: dict[str, Any] = {
+        "title": "机关食堂改造（决策前）",
+        "body": "拟改造机关食堂，征求党员群众意见。",
+        "timeliness": d.STAGED,
+        "phases": PHASES,
+    }
+    return draft(organization, **(fields | changes))
 
 
 # Who records each step: never the drafter (Alice) next, never one person twice in a row.

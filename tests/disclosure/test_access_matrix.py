@@ -17,22 +17,29 @@ import pytest
 from django.contrib.auth.models import User
 from django.db import transaction
 from django.urls import URLPattern, URLResolver, get_resolver
+from django.utils import timezone
 
-from pingyi.disclosure.models import Feedback, Item, Opinion
-from pingyi.disclosure.services import feedback_leave, opinion_leave
+from pingyi.disclosure.models import Feedback, Item, Opinion, Remark
+from pingyi.disclosure.services import (
+    feedback_leave,
+    opinion_leave,
+    remark_leave,
+    supervisor_appoint,
+)
 from pingyi.rules import disclosure as d
 from tests.chinese import FIXTURE_WORDS, ZH, english_of
-from tests.disclosure.conftest import Cast, draft, publish
+from tests.disclosure.conftest import Cast, as_, draft, publish, staged
 from tests.web.conftest import client_for
 
 pytestmark = pytest.mark.django_db
 
-ROLES = ("public", "admin", "staff", "viewer", "other_org", "no_role")
+ROLES = ("public", "admin", "staff", "viewer", "other_org", "no_role", "supervisor")
 LOGIN = 302
 JSON = "application/json"
-HIDDEN = {"other_org": 404, "no_role": 404}
+# A serving supervisor (Dan, no role) reads what members read, and nothing of the staff's.
+HIDDEN = {"other_org": 404, "no_role": 404, "supervisor": 404}
 RUNS = {"public": LOGIN, "viewer": 403, **HIDDEN, "*": 302}
-MEMBERS = {"public": 404, **HIDDEN}
+MEMBERS = {"public": 404, "other_org": 404, "no_role": 404}
 
 MATRIX: dict[str, tuple[str, str, Any, dict[str, int]]] = {
     "disclosure:home": ("GET", "/staff/disclosure/", None, {"public": LOGIN, "*": 200}),
@@ -57,6 +64,26 @@ MATRIX: dict[str, tuple[str, str, Any, dict[str, int]]] = {
     "disclosure:edit": ("POST", "/staff/disclosure/i/{draft}/edit", {}, RUNS),
     "disclosure:release": ("POST", "/staff/disclosure/i/{draft}/release", {}, RUNS),
     "disclosure:answer": ("POST", "/staff/disclosure/feedback/{feedback}/answer", {}, RUNS),
+    "disclosure:next-phase": ("POST", "/staff/disclosure/i/{staged}/next-phase", {}, RUNS),
+    "disclosure:supervisors": (
+        "GET",
+        "/staff/disclosure/supervisors/",
+        None,
+        {"public": LOGIN, "*": 200},
+    ),
+    "disclosure:supervisor-new": (  # an empty form: back to the page with the reason
+        "POST",
+        "/staff/disclosure/supervisors/new",
+        {},
+        {"public": LOGIN, "admin": 302, "other_org": 302, "*": 403},
+    ),
+    "disclosure:remark-answer": ("POST", "/staff/disclosure/remarks/{remark}/answer", {}, RUNS),
+    "disclosure:supervise": (
+        "GET",
+        "/staff/disclosure/supervise/szfb/",
+        None,
+        {"public": LOGIN, "supervisor": 200, "*": 404},
+    ),
     "disclosure:public-list": ("GET", "/disclosure/szfb/", None, {"*": 200}),
     "disclosure:public-item": ("GET", "/disclosure/szfb/{internal}/", None, {**MEMBERS, "*": 200}),
     "disclosure:public-version": ("GET", "/disclosure/szfb/{external}/v1", None, {"*": 200}),
@@ -100,6 +127,48 @@ MATRIX: dict[str, tuple[str, str, Any, dict[str, int]]] = {
         {"public": 401, "*": 200},
     ),
     "api:disclosure_public_items": ("GET", "/api/disclosure/public/szfb", None, {"*": 200}),
+    "api:disclosure_items_next_phase": (
+        "POST",
+        "/api/disclosure/items/{staged}/next-phase",
+        {"title": "执行中", "body": "已开工。"},
+        {"public": 401, "viewer": 403, **HIDDEN, "*": 200},
+    ),
+    "api:disclosure_supervisors_list": (
+        "GET",
+        "/api/disclosure/supervisors",
+        None,
+        {"public": 401, "*": 200},
+    ),
+    "api:disclosure_supervisors_appoint": (
+        "POST",
+        "/api/disclosure/supervisors",
+        {
+            "organization": "szfb",
+            "name": "李监督",
+            "unit": "退休干部",
+            "term_start": "2026-01-01",
+            "term_end": "2026-12-31",
+        },
+        {"public": 401, "admin": 201, "staff": 403, "viewer": 403, "*": 404},
+    ),
+    "api:disclosure_remarks_list": (
+        "GET",
+        "/api/disclosure/remarks",
+        None,
+        {"public": 401, "*": 200},
+    ),
+    "api:disclosure_remarks_leave": (
+        "POST",
+        "/api/disclosure/remarks",
+        {"organization": "szfb", "text": "请按时更新公开栏"},
+        {"public": 401, "supervisor": 201, "*": 404},
+    ),
+    "api:disclosure_remarks_answer": (
+        "POST",
+        "/api/disclosure/remarks/{remark}/answer",
+        {"answer": "已更新"},
+        {"public": 401, "viewer": 403, **HIDDEN, "*": 200},
+    ),
     "api:disclosure_track": (
         "POST",
         "/api/disclosure/public/szfb/track",
@@ -134,6 +203,8 @@ class Items:
     feedback: Feedback
     code: str
     opinion: Opinion
+    staged: Item
+    remark: Remark
 
 
 @pytest.fixture
@@ -143,7 +214,17 @@ def items(cast: Cast) -> Items:
     internal = publish(draft(cast.office, title="党内", scope=d.INTERNAL))
     opinion = opinion_leave(organization=cast.office, text="建议每季度公开党费").opinion
     drafted = draft(cast.office, title="草稿")
-    return Items(drafted, external, internal, receipt.feedback, receipt.code, opinion)
+    phased = publish(staged(cast.office))
+    dan = User.objects.create_user("dan")
+    today = timezone.localdate()
+    supervisor = supervisor_appoint(
+        organization=cast.office, name="王秀兰", unit="市人大代表", term_start=today,
+        term_end=today, user=dan, actor=as_("erin"),
+    )  # fmt: skip
+    remark = remark_leave(supervisor=supervisor, text="公开栏未更新", actor=as_("dan"))
+    return Items(
+        drafted, external, internal, receipt.feedback, receipt.code, opinion, phased, remark
+    )
 
 
 def _users(cast: Cast) -> dict[str, User | None]:
@@ -154,6 +235,7 @@ def _users(cast: Cast) -> dict[str, User | None]:
         "viewer": cast.bob,
         "other_org": cast.charlie,
         "no_role": cast.dave,
+        "supervisor": User.objects.get(username="dan"),
     }
 
 
@@ -167,6 +249,8 @@ def test_each_role_gets_what_the_matrix_says(cast: Cast, items: Items, name: str
         internal=items.internal.pk,
         feedback=items.feedback.pk,
         opinion=items.opinion.pk,
+        staged=items.staged.pk,
+        remark=items.remark.pk,
     )
     if body and body.get("code") == "{code}":
         body = {"code": items.code}

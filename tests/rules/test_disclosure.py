@@ -152,3 +152,86 @@ def test_tracking_codes_are_typed_loosely() -> None:
     assert d.tracking_normalise("ＡＢＣＤ－２３４５　ｅｆｇｈ") == code  # full-width input
     for wrong in ("", "ABCD-2345-EFG", "ABCD-2345-EFGH2", "ABCD-2345-EFG0", "ABCD-2345-EFG中"):
         assert not d.tracking_plausible(wrong), wrong
+
+
+# --------------------------------------------------------------------------- forms (三(三))
+
+
+def test_an_internal_item_takes_only_the_partys_own_forms() -> None:
+    d.check_forms(d.INTERNAL, [d.MEETING, d.BRANCH_BOARD, d.READING_ROOM])
+    with pytest.raises(RuleError) as refused:
+        d.check_forms(d.INTERNAL, [d.MEETING, d.WEBSITE])
+    assert refused.value.message().startswith(
+        "an item disclosed inside the party only is not published through a public form"
+    )
+
+
+def test_an_external_item_needs_a_public_form() -> None:
+    d.check_forms(d.EXTERNAL, [d.NOTICE_BOARD, d.MEDIA])
+    d.check_forms(d.EXTERNAL, [d.MEETING, d.HOTLINE])  # announced in a meeting too: fine
+    with pytest.raises(RuleError, match="needs a public form"):
+        d.check_forms(d.EXTERNAL, [d.DOCUMENT])
+
+
+def test_inside_then_outside_takes_a_form_for_each_audience() -> None:
+    d.check_forms(d.INTERNAL_THEN_EXTERNAL, [d.MEETING, d.SCREEN])
+    with pytest.raises(RuleError, match="needs a form inside the party too"):
+        d.check_forms(d.INTERNAL_THEN_EXTERNAL, [d.SCREEN, d.INTRANET])
+    with pytest.raises(RuleError, match="needs a public form"):
+        d.check_forms(d.INTERNAL_THEN_EXTERNAL, [d.MEETING])
+
+
+def test_no_form_or_an_unknown_one_is_refused() -> None:
+    with pytest.raises(RuleError, match="choose at least one form"):
+        d.check_forms(d.EXTERNAL, [])
+    with pytest.raises(RuleError, match="unknown form of disclosure fax"):
+        d.check_forms(d.EXTERNAL, [d.WEBSITE, "fax"])
+
+
+def test_the_seed_lists_six_forms_inside_and_six_outside() -> None:
+    assert len(d.INTERNAL_FORMS) == len(d.PUBLIC_FORMS) == 6
+    assert set(d.INTERNAL_FORMS).isdisjoint(d.PUBLIC_FORMS)
+
+
+# --------------------------------------------------------------------------- phases (三(五))
+
+
+def test_a_staged_item_names_two_or_more_distinct_phases() -> None:
+    d.check_phases(d.STAGED, ["决策前", "执行中", "结果"])
+    for bad in ([], ["结果"], ["决策前", "决策前"], ["决策前", " "], [str(n) for n in range(11)]):
+        with pytest.raises(RuleError, match="a staged item has 2 to 10 phases"):
+            d.check_phases(d.STAGED, bad)
+
+
+def test_only_a_staged_item_has_phases() -> None:
+    d.check_phases(d.PERIODIC, [])
+    with pytest.raises(RuleError, match="only a staged item has phases"):
+        d.check_phases(d.AD_HOC, ["决策前", "结果"])
+
+
+def test_the_next_phase_opens_after_the_current_one_is_published_and_not_past_the_last() -> None:
+    d.check_next_phase(status=d.PUBLISHED, phase=1, phases=3, phase_name="决策前")
+    with pytest.raises(RuleError) as refused:
+        d.check_next_phase(status=d.APPROVED, phase=1, phases=3, phase_name="决策前")
+    assert refused.value.message() == (
+        "the next phase starts once the current phase is published; this item is approved by "
+        "the leading group"
+    )
+    with pytest.raises(RuleError, match=r"in its last phase \(结果\)"):
+        d.check_next_phase(status=d.PUBLISHED, phase=3, phases=3, phase_name="结果")
+    with pytest.raises(RuleError, match="only a staged item has phases"):
+        d.check_next_phase(status=d.PUBLISHED, phase=None, phases=0, phase_name="")
+
+
+# --------------------------------------------------------------------------- supervisors' terms
+
+
+def test_a_supervisor_serves_from_the_first_to_the_last_day_of_the_term() -> None:
+    start, end = dt.date(2026, 1, 1), dt.date(2027, 12, 31)
+    d.check_term(start, start)
+    with pytest.raises(RuleError, match="the term ends on or after the day it starts"):
+        d.check_term(end, start)
+    assert d.serving(start=start, end=end, today=start)
+    assert d.serving(start=start, end=end, today=end)
+    assert not d.serving(start=start, end=end, today=end + dt.timedelta(days=1))
+    assert not d.serving(start=start, end=end, today=start - dt.timedelta(days=1))

@@ -169,6 +169,10 @@ _ALL = (
     Action("disclosure.feedback.answered", gettext_noop("feedback answered")),
     Action("disclosure.opinion.received", gettext_noop("opinion box letter received")),
     Action("disclosure.opinion.answered", gettext_noop("opinion box letter answered")),
+    Action("disclosure.phase.opened", gettext_noop("disclosure phase opened")),
+    Action("disclosure.supervisor.appointed", gettext_noop("disclosure supervisor appointed")),
+    Action("disclosure.remark.received", gettext_noop("supervision remark received")),
+    Action("disclosure.remark.answered", gettext_noop("supervision remark answered")),
 )
 
 ACTIONS: dict[str, Action] = {action.name: action for action in _ALL}

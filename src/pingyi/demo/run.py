@@ -21,6 +21,7 @@ from pingyi.campaigns.services import (
     campaign_open,
     campaign_stages_set,
 )
+from pingyi.demo.disclosure import demo_disclosure
 from pingyi.demo.grading import demo_grading
 from pingyi.demo.nominations import demo_nominations
 from pingyi.demo.scenario import demo_ballots, demo_units
@@ -149,6 +150,7 @@ def demo_build(*, out: Path, seed: int, actor: str) -> Iterator[str]:
     office = campaigns[-1].series.organization
     yield from demo_grading(out=out, seed=seed, actor=actor, office=office)
     yield from demo_nominations(out=out, actor=actor, office=office)
+    yield from demo_disclosure(office=office)
     current = campaigns[-1]
     template, form = out / "entry-template.xlsx", out / "ballot-form.pdf"
     write_atomic(template, lambda tmp: write_entry_template(tmp, campaign=current))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from django.contrib.auth import get_user_model
 from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -19,7 +20,7 @@ from pingyi.api_schema import Error, StrictIn
 from pingyi.campaigns.models import Organization
 from pingyi.disclosure import selectors as sel
 from pingyi.disclosure import services
-from pingyi.disclosure.models import Item
+from pingyi.disclosure.models import Item, Remark, Supervisor
 from pingyi.rules import disclosure as rules
 from pingyi.rules.errors import RuleError
 from pingyi.web.ratelimit import client_address, hit
@@ -36,11 +37,13 @@ class ItemOut(Schema):
     title: str
     area: str
     scope: str
-    form: str
+    forms: list[str]
     timeliness: str
     status: str
     versions: int
     public: bool
+    phases: list[str] = Field(description="a staged item's phases in order; empty otherwise")
+    phase: int | None = Field(description="the number of the phase under way (1 is the first)")
 
 
 class AdvanceIn(StrictIn):
@@ -83,6 +86,54 @@ class VersionOut(Schema):
     body: str
     version: int
     published_at: dt.datetime
+    forms: list[str]
+    phase: str | None = Field(description="the phase this version reports on (staged items)")
+
+
+class PhaseIn(StrictIn):
+    title: str = Field(max_length=200)
+    body: str = Field(max_length=20000, description="the next phase's stage report")
+
+
+class SupervisorOut(Schema):
+    id: int
+    organization: str
+    name: str
+    unit: str
+    term_start: dt.date
+    term_end: dt.date
+    account: str | None
+
+
+class SupervisorIn(StrictIn):
+    organization: str = Field(max_length=50)
+    name: str = Field(max_length=100)
+    unit: str = Field(max_length=200)
+    term_start: str = Field(max_length=10, pattern=ISO_DAY)
+    term_end: str = Field(max_length=10, pattern=ISO_DAY)
+    account: str = Field(default="", max_length=150, description="the user who signs in")
+
+
+class RemarkIn(StrictIn):
+    organization: str = Field(max_length=50, description="the organization supervised")
+    item: int | None = Field(default=None, description="the item remarked on, if one")
+    text: str = Field(max_length=2000)
+
+
+class RemarkOut(Schema):
+    id: int
+    organization: str
+    supervisor: str
+    item: int | None
+    text: str
+    created_at: dt.datetime
+    answered: bool
+    answer: str
+    answered_at: dt.datetime | None
+
+
+class RemarkAnswerIn(StrictIn):
+    answer: str = Field(max_length=4000)
 
 
 def _out(item: Item, versions: int | None = None) -> dict[str, Any]:
@@ -93,11 +144,13 @@ def _out(item: Item, versions: int | None = None) -> dict[str, Any]:
         "title": item.title,
         "area": item.area,
         "scope": item.scope,
-        "form": item.form,
+        "forms": item.forms,
         "timeliness": item.timeliness,
         "status": item.status,
         "versions": item.versions.count() if versions is None else versions,
         "public": item.public,
+        "phases": [p.name for p in sorted(item.phases.all(), key=lambda p: p.number)],
+        "phase": item.phase,
     }
 
 
@@ -165,6 +218,8 @@ def disclosure_public_items(request: HttpRequest, org: str) -> Status[Any]:
             "body": version.body,
             "version": version.number,
             "published_at": version.published_at,
+            "forms": item.forms,
+            "phase": version.phase.name if version.phase else None,
         }
         for item, version in sel.latest_readable(request.user, organization)
     ]
@@ -196,3 +251,136 @@ def disclosure_track(request: HttpRequest, org: str, payload: LetterTrackIn) -> 
             "answered_at": found.answered_at,
         },
     )
+
+
+@router.post(
+    "/items/{pk}/next-phase",
+    response={200: ItemOut, 400: Error, 401: Error, 403: Error, 404: Error, 409: Error},
+    auth=django_auth,
+)
+def disclosure_items_next_phase(request: HttpRequest, pk: int, payload: PhaseIn) -> Status[Any]:
+    """A staged item opens its next phase with the stage report (back through the chain)."""
+    item = sel.items_for(request.user).filter(pk=pk).first()
+    if item is None:
+        raise Http404
+    try:
+        item = services.phase_next(
+            item=item, title=payload.title, body=payload.body, actor=Actor.of(request.user)
+        )
+    except RuleError as exc:
+        return Status(409, {"detail": exc.message(_)})
+    return Status(200, _out(item))
+
+
+def _supervisor_out(s: Supervisor) -> dict[str, Any]:
+    return {
+        "id": s.pk,
+        "organization": s.organization.code,
+        "name": s.name,
+        "unit": s.unit,
+        "term_start": s.term_start,
+        "term_end": s.term_end,
+        "account": s.user.get_username() if s.user else None,
+    }
+
+
+@router.get("/supervisors", response={200: list[SupervisorOut], 401: Error}, auth=django_auth)
+def disclosure_supervisors_list(request: HttpRequest) -> Status[Any]:
+    return Status(200, [_supervisor_out(s) for s in sel.supervisors_for(request.user)])
+
+
+@router.post(
+    "/supervisors",
+    response={201: SupervisorOut, 400: Error, 401: Error, 403: Error, 404: Error, 409: Error},
+    auth=django_auth,
+)
+def disclosure_supervisors_appoint(request: HttpRequest, payload: SupervisorIn) -> Status[Any]:
+    """An administrator appoints a supervisor for a term (days written YYYY-MM-DD)."""
+    organization = sel.organizations_of(request.user).filter(code=payload.organization).first()
+    if organization is None:
+        raise Http404
+    try:
+        start = dt.date.fromisoformat(payload.term_start)
+        end = dt.date.fromisoformat(payload.term_end)
+    except ValueError:
+        return Status(400, {"detail": _("days are written YYYY-MM-DD")})
+    user = None
+    if payload.account:
+        user = get_user_model().objects.filter(username=payload.account, is_active=True).first()
+        if user is None:
+            return Status(
+                400, {"detail": _("No active account %(name)s.") % {"name": payload.account}}
+            )
+    try:
+        supervisor = services.supervisor_appoint(
+            organization=organization, name=payload.name, unit=payload.unit, term_start=start,
+            term_end=end, user=user, actor=Actor.of(request.user),
+        )  # fmt: skip
+    except RuleError as exc:
+        return Status(409, {"detail": exc.message(_)})
+    return Status(201, _supervisor_out(supervisor))
+
+
+def _remark_out(r: Remark) -> dict[str, Any]:
+    return {
+        "id": r.pk,
+        "organization": r.supervisor.organization.code,
+        "supervisor": r.supervisor.name,
+        "item": r.item_id,
+        "text": r.text,
+        "created_at": r.created_at,
+        "answered": r.answered_at is not None,
+        "answer": r.answer,
+        "answered_at": r.answered_at,
+    }
+
+
+@router.get("/remarks", response={200: list[RemarkOut], 401: Error}, auth=django_auth)
+def disclosure_remarks_list(request: HttpRequest) -> Status[Any]:
+    """The remarks to the caller's organizations, and the caller's own as a supervisor."""
+    return Status(200, [_remark_out(r) for r in sel.remarks_seen_by(request.user)])
+
+
+@router.post(
+    "/remarks",
+    response={201: RemarkOut, 400: Error, 401: Error, 403: Error, 404: Error, 409: Error},
+    auth=django_auth,
+)
+def disclosure_remarks_leave(request: HttpRequest, payload: RemarkIn) -> Status[Any]:
+    """A serving supervisor leaves a remark (on one item of the organization, or general)."""
+    organization = Organization.objects.filter(code=payload.organization).first()
+    supervisor = sel.supervisor_of(request.user, organization) if organization else None
+    if organization is None or supervisor is None:
+        raise Http404
+    item = None
+    if payload.item is not None:
+        item = Item.objects.filter(organization=organization, pk=payload.item).first()
+        if item is None:
+            raise Http404
+    try:
+        remark = services.remark_leave(
+            supervisor=supervisor, item=item, text=payload.text, actor=Actor.of(request.user)
+        )
+    except RuleError as exc:
+        return Status(409, {"detail": exc.message(_)})
+    return Status(201, _remark_out(remark))
+
+
+@router.post(
+    "/remarks/{pk}/answer",
+    response={200: RemarkOut, 400: Error, 401: Error, 403: Error, 404: Error, 409: Error},
+    auth=django_auth,
+)
+def disclosure_remarks_answer(
+    request: HttpRequest, pk: int, payload: RemarkAnswerIn
+) -> Status[Any]:
+    remark = sel.remarks_for(request.user).filter(pk=pk).first()
+    if remark is None:
+        raise Http404
+    try:
+        remark = services.remark_answer(
+            remark=remark, answer=payload.answer, actor=Actor.of(request.user)
+        )
+    except RuleError as exc:
+        return Status(409, {"detail": exc.message(_)})
+    return Status(200, _remark_out(remark))

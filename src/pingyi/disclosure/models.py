@@ -7,6 +7,7 @@ after a revision. Readers see only published versions.
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -32,16 +33,27 @@ class Scope(models.TextChoices):
 
 
 class Form(models.TextChoices):
-    MEETING = rules.MEETING, _("Meeting (会议)")
-    DOCUMENT = rules.DOCUMENT, _("Document (文件)")
-    NOTICE_BOARD = rules.NOTICE_BOARD, _("Notice board (公开栏)")
-    WEBSITE = rules.WEBSITE, _("Website (网站)")
+    """Seed 004 三(三): the party's own forms first, then the public ones."""
+
+    MEETING = rules.MEETING, _("Party meeting (党内会议)")
+    DOCUMENT = rules.DOCUMENT, _("Document issued (下发文件)")
+    BULLETIN = rules.BULLETIN, _("Work bulletin (工作通报)")
+    BRANCH_BOARD = rules.BRANCH_BOARD, _("Party branch board (党支部活动栏)")
+    ACTIVITY_ROOM = rules.ACTIVITY_ROOM, _("Members' activity room (党员活动室)")
+    READING_ROOM = rules.READING_ROOM, _("Document reading room (文件集中阅览室)")
+    NOTICE_BOARD = rules.NOTICE_BOARD, _("Public notice board (党务政务公开栏)")
+    SCREEN = rules.SCREEN, _("Electronic screen and touch screen (电子显示屏和触摸屏)")
+    INTRANET = rules.INTRANET, _("Office intranet (机关局域网)")
+    WEBSITE = rules.WEBSITE, _("Disclosure website (党务政务公开网)")
+    HOTLINE = rules.HOTLINE, _("Mayor's hotline (市长热线电话)")
+    MEDIA = rules.MEDIA, _("News media: paper, website, radio and TV (新闻媒体)")
 
 
 class Timeliness(models.TextChoices):
     FIXED = rules.FIXED, _("Fixed: kept public (长期公开)")
     PERIODIC = rules.PERIODIC, _("Periodic: on the quarterly schedule (定期公开)")
     AD_HOC = rules.AD_HOC, _("Ad hoc: published promptly (及时公开)")
+    STAGED = rules.STAGED, _("Staged: phase by phase (逐段公开)")
 
 
 class Status(models.TextChoices):
@@ -58,7 +70,8 @@ class Item(models.Model):
     )
     area = models.CharField(_("content area"), max_length=30, choices=Area.choices)
     scope = models.CharField(_("scope"), max_length=30, choices=Scope.choices)
-    form = models.CharField(_("form"), max_length=20, choices=Form.choices)
+    # The forms of disclosure (Form values), in the order of Form: several may apply.
+    forms = models.JSONField(_("forms of disclosure"), default=list)
     timeliness = models.CharField(_("timeliness"), max_length=10, choices=Timeliness.choices)
     status = models.CharField(
         _("status"), max_length=20, choices=Status.choices, default=Status.DRAFTED
@@ -70,6 +83,8 @@ class Item(models.Model):
     created_by = models.CharField(_("created by"), max_length=150)
     released_at = models.DateTimeField(_("opened to the public"), null=True, blank=True)
     last_published_on = models.DateField(_("last published"), null=True, blank=True)
+    # A staged item (分阶段公开): the number of the phase under way; None when not staged.
+    phase = models.PositiveSmallIntegerField(_("phase under way"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("disclosure item")
@@ -82,6 +97,33 @@ class Item(models.Model):
     @property
     def public(self) -> bool:
         return rules.is_public(scope=self.scope, released=self.released_at is not None)
+
+    def form_labels(self) -> list[str]:
+        return [str(Form(f).label) for f in Form.values if f in self.forms]
+
+
+class Phase(models.Model):
+    """One phase of a staged item (e.g. 决策前, 执行中, 结果), named in order when drafted.
+    Its stage report is the item's text while the phase is under way, published through the
+    item's chain as a version of the item tagged with the phase."""
+
+    item = models.ForeignKey(Item, on_delete=models.CASCADE, related_name="phases")
+    number = models.PositiveSmallIntegerField(_("phase"))
+    name = models.CharField(_("phase name"), max_length=50)
+
+    class Meta:
+        verbose_name = _("disclosure phase")
+        verbose_name_plural = _("disclosure phases")
+        ordering = ["item_id", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["item", "number"], name="disclosure_phase_unique"),
+            models.CheckConstraint(
+                condition=models.Q(number__gte=1), name="disclosure_phase_gte_1"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.item}: {self.name}"
 
 
 class Step(models.Model):
@@ -112,6 +154,9 @@ class Version(models.Model):
     note = models.CharField(_("what changed"), max_length=300, blank=True)
     published_at = models.DateTimeField(_("published"))
     published_by = models.CharField(_("published by"), max_length=150)
+    phase = models.ForeignKey(
+        Phase, on_delete=models.PROTECT, null=True, blank=True, related_name="versions"
+    )
 
     class Meta:
         verbose_name = _("published version")
@@ -183,6 +228,73 @@ class Opinion(models.Model):
             models.CheckConstraint(
                 condition=models.Q(answered_at__isnull=True) | ~models.Q(answer=""),
                 name="disclosure_opinion_answer_has_text",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.text[:40]
+
+
+class Supervisor(models.Model):
+    """A disclosure supervisor (党务公开监督员, seed 004 四(二)3) appointed by the office for a
+    term. With a user account they sign in, read the organization's items (internal ones
+    too) and its register, and leave remarks the office answers."""
+
+    organization = models.ForeignKey(
+        Organization, on_delete=models.PROTECT, related_name="disclosure_supervisors"
+    )
+    name = models.CharField(_("full name"), max_length=100)
+    unit = models.CharField(_("workplace"), max_length=200)
+    term_start = models.DateField(_("term starts"))
+    term_end = models.DateField(_("term ends"))
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="disclosure_supervisions",
+        verbose_name=_("account"),
+    )
+    appointed_by = models.CharField(_("appointed by"), max_length=150)
+    appointed_at = models.DateTimeField(_("appointed"))
+
+    class Meta:
+        verbose_name = _("disclosure supervisor")
+        verbose_name_plural = _("disclosure supervisors")
+        ordering = ["organization", "-term_end", "name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(term_end__gte=models.F("term_start")),
+                name="disclosure_supervisor_term",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name}（{self.unit}）"
+
+
+class Remark(models.Model):
+    """A supervisor's remark on the organization's disclosure (on one item, or in general),
+    and the office's answer: open until answered."""
+
+    supervisor = models.ForeignKey(Supervisor, on_delete=models.PROTECT, related_name="remarks")
+    item = models.ForeignKey(
+        Item, on_delete=models.PROTECT, null=True, blank=True, related_name="remarks"
+    )
+    text = models.TextField(_("remark"), max_length=2000)
+    created_at = models.DateTimeField(_("received"))
+    answer = models.TextField(_("answer"), blank=True)
+    answered_by = models.CharField(_("answered by"), max_length=150, blank=True)
+    answered_at = models.DateTimeField(_("answered"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("supervision remark")
+        verbose_name_plural = _("supervision remarks")
+        ordering = ["supervisor", "-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(answered_at__isnull=True) | ~models.Q(answer=""),
+                name="disclosure_remark_answer_has_text",
             )
         ]
 

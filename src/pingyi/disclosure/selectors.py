@@ -11,12 +11,22 @@ import datetime as dt
 from collections.abc import Hashable
 from dataclasses import dataclass
 
-from django.db.models import Count, F, Prefetch, QuerySet
+from django.db.models import Count, F, Prefetch, Q, QuerySet
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from pingyi.accounts.selectors import READ, AnyUser, organizations_for, role_in
 from pingyi.campaigns.models import Organization
-from pingyi.disclosure.models import Feedback, Item, Opinion, Status, Version
+from pingyi.disclosure.models import (
+    Feedback,
+    Item,
+    Opinion,
+    Phase,
+    Remark,
+    Status,
+    Supervisor,
+    Version,
+)
 from pingyi.rules import disclosure as rules
 from pingyi.rules.errors import RuleError
 
@@ -28,10 +38,20 @@ def items_for(user: AnyUser, roles: tuple[str, ...] = READ) -> QuerySet[Item]:
     )
 
 
+def organizations_of(user: AnyUser) -> QuerySet[Organization]:
+    """Where ``user`` has a role (the service decides what the role allows)."""
+    return organizations_for(user, READ)
+
+
 def items_listed(user: AnyUser) -> list[tuple[Item, int]]:
     """The API's list: ``items_for`` with each item's number of published versions, counted
-    in the same query."""
-    counted = items_for(user).annotate(version_count=Count("versions")).order_by("id")
+    in the same query, and their phases in one more."""
+    counted = (
+        items_for(user)
+        .annotate(version_count=Count("versions"))
+        .prefetch_related("phases")
+        .order_by("id")
+    )
     return [(item, item.version_count) for item in counted]
 
 
@@ -62,10 +82,29 @@ def step_refusal(item: Item, actor: str) -> str | None:
     return None
 
 
+def supervisor_of(
+    user: AnyUser, organization: Organization, today: dt.date | None = None
+) -> Supervisor | None:
+    """``user``'s serving appointment as a supervisor of ``organization``, if any."""
+    if not user.is_authenticated:
+        return None
+    day = today or timezone.localdate()
+    return (
+        Supervisor.objects.select_related("organization")
+        .filter(organization=organization, user_id=user.pk, term_start__lte=day, term_end__gte=day)
+        .first()
+    )
+
+
+def insider(user: AnyUser, organization: Organization) -> bool:
+    """Members read the internal items; so do the organization's serving supervisors."""
+    return is_member(user, organization) or supervisor_of(user, organization) is not None
+
+
 def readable_items(user: AnyUser, organization: Organization) -> QuerySet[Item]:
     """Items with a published version that ``user`` may read, newest publication first."""
     items = Item.objects.filter(organization=organization, versions__isnull=False).distinct()
-    if is_member(user, organization):
+    if insider(user, organization):
         return items.order_by("-last_published_on", "-id")
     public = items.filter(scope=rules.EXTERNAL) | items.filter(
         scope=rules.INTERNAL_THEN_EXTERNAL, released_at__isnull=False
@@ -84,7 +123,11 @@ def versions(item: Item) -> list[Version]:
 def latest_readable(user: AnyUser, organization: Organization) -> list[tuple[Item, Version]]:
     """Each item ``user`` may read with its latest version (the public list of the API): the
     versions of them all in one query beside the items'."""
-    newest = Prefetch("versions", queryset=Version.objects.order_by("-number"), to_attr="newest")
+    newest = Prefetch(
+        "versions",
+        queryset=Version.objects.select_related("phase").order_by("-number"),
+        to_attr="newest",
+    )
     items = readable_items(user, organization).prefetch_related(newest)
     return [(item, item.newest[0]) for item in items if item.newest]
 
@@ -179,5 +222,105 @@ def opinions_for(user: AnyUser) -> QuerySet[Opinion]:
     return (
         Opinion.objects.select_related("organization")
         .filter(organization__in=organizations_for(user, READ))
+        .order_by(F("answered_at").asc(nulls_first=True), "-created_at")
+    )
+
+
+# --------------------------------------------------------------------------- phases
+
+
+@dataclass(frozen=True)
+class PhaseRow:
+    """A phase of a staged item as readers see it: its latest published version (None while
+    not published) and the day it was first published."""
+
+    phase: Phase
+    version: Version | None
+    first_published: dt.datetime | None
+
+
+def phase_rows(item: Item, versions: list[Version]) -> list[PhaseRow]:
+    """The item's phases in order, from its ``versions`` (newest first, as ``versions``
+    gives them): one query for the phases, none per phase."""
+    rows = []
+    for phase in item.phases.order_by("number"):
+        own = [v for v in versions if v.phase_id == phase.pk]
+        first = min((v.published_at for v in own), default=None)
+        rows.append(PhaseRow(phase, own[0] if own else None, first))
+    return rows
+
+
+def current_phase(item: Item) -> Phase | None:
+    return item.phases.filter(number=item.phase).first() if item.phase else None
+
+
+# --------------------------------------------------------------------------- the register
+
+
+def register(organization: Organization) -> QuerySet[Item]:
+    """Every item of the organization, with its phases, for the register (台账): the office,
+    its supervisors, the command line."""
+    return (
+        Item.objects.filter(organization=organization)
+        .prefetch_related(Prefetch("phases", queryset=Phase.objects.order_by("number")))
+        .order_by("-created_on", "-id")
+    )
+
+
+# --------------------------------------------------------------------------- supervisors
+
+
+def serving_supervisors(organization: Organization, today: dt.date) -> QuerySet[Supervisor]:
+    """The supervisors serving on ``today``, listed on the public page (no account shown)."""
+    return Supervisor.objects.filter(
+        organization=organization, term_start__lte=today, term_end__gte=today
+    ).order_by("name", "id")
+
+
+def supervisors_for(user: AnyUser) -> QuerySet[Supervisor]:
+    """The supervisors of the organizations where ``user`` has a role, latest terms first."""
+    return Supervisor.objects.select_related("organization", "user").filter(
+        organization__in=organizations_for(user, READ)
+    )
+
+
+def supervisions(user: AnyUser, today: dt.date) -> QuerySet[Supervisor]:
+    """Where ``user`` serves as a supervisor on ``today``."""
+    if not user.is_authenticated:
+        return Supervisor.objects.none()
+    return Supervisor.objects.select_related("organization").filter(
+        user_id=user.pk, term_start__lte=today, term_end__gte=today
+    )
+
+
+def remarks_for(user: AnyUser) -> QuerySet[Remark]:
+    """The supervisors' remarks to the organizations where ``user`` has a role, open first."""
+    return (
+        Remark.objects.select_related("supervisor__organization", "item")
+        .filter(supervisor__organization__in=organizations_for(user, READ))
+        .order_by(F("answered_at").asc(nulls_first=True), "-created_at")
+    )
+
+
+def remarks_of(supervisor: Supervisor) -> QuerySet[Remark]:
+    """A supervisor's own remarks, open first: what they follow up."""
+    return (
+        Remark.objects.select_related("item")
+        .filter(supervisor=supervisor)
+        .order_by(F("answered_at").asc(nulls_first=True), "-created_at")
+    )
+
+
+def remarks_seen_by(user: AnyUser) -> QuerySet[Remark]:
+    """The remarks to the organizations where ``user`` has a role, and their own remarks as a
+    supervisor (the API's list)."""
+    if not user.is_authenticated:
+        return Remark.objects.none()
+    return (
+        Remark.objects.select_related("supervisor__organization", "item")
+        .filter(
+            Q(supervisor__organization__in=organizations_for(user, READ))
+            | Q(supervisor__user_id=user.pk)
+        )
         .order_by(F("answered_at").asc(nulls_first=True), "-created_at")
     )

@@ -21,7 +21,17 @@ from pingyi.accounts.actors import Actor
 from pingyi.audit.services import audit_log
 from pingyi.campaigns.models import Organization
 from pingyi.disclosure import access
-from pingyi.disclosure.models import Feedback, Item, Opinion, Status, Step, Version
+from pingyi.disclosure.models import (
+    Feedback,
+    Item,
+    Opinion,
+    Phase,
+    Remark,
+    Status,
+    Step,
+    Supervisor,
+    Version,
+)
 from pingyi.disclosure.selectors import chain_steps
 from pingyi.rules import disclosure as rules
 from pingyi.rules.errors import RuleError, gettext_noop
@@ -31,6 +41,8 @@ E_EMPTY = gettext_noop("give the item a title and a text")
 E_FEEDBACK_EMPTY = gettext_noop("write your feedback first")
 E_ANSWER_EMPTY = gettext_noop("write the answer first")
 E_OPINION_EMPTY = gettext_noop("write your opinion first")
+E_REMARK_EMPTY = gettext_noop("write the remark first")
+E_REMARK_ITEM = gettext_noop("the remark's item belongs to another organization")
 
 
 def _local_day(moment: dt.datetime) -> dt.date:
@@ -43,35 +55,47 @@ def item_create(
     organization: Organization,
     area: str,
     scope: str,
-    form: str,
+    forms: list[str],
     timeliness: str,
     title: str,
     body: str,
+    phases: list[str] | None = None,
     actor: Actor,
     now: dt.datetime | None = None,
 ) -> Item:
-    """A drafted item; a periodic one is due on the quarter's disclosure day."""
+    """A drafted item; a periodic one is due on the quarter's disclosure day. ``forms``: how
+    it is disclosed (rules.check_forms: fit for its scope). A staged item names its
+    ``phases`` in order; its text is then the first phase's stage report."""
     access.check_run(actor, organization)
     moment = now or timezone.now()
     if not title.strip() or not body.strip():
         raise RuleError(E_EMPTY)
+    rules.check_forms(scope, forms)
+    names = [p.strip() for p in phases or []]
+    rules.check_phases(timeliness, names)
     item = Item.objects.create(
         organization=organization,
         area=area,
         scope=scope,
-        form=form,
+        forms=[f for f in rules.FORMS if f in forms],
         timeliness=timeliness,
         title=title.strip(),
         body=body.strip(),
         created_on=_local_day(moment),
         created_by=actor.name,
+        phase=1 if names else None,
+    )
+    Phase.objects.bulk_create(
+        Phase(item=item, number=n, name=name) for n, name in enumerate(names, 1)
     )
     Step.objects.create(item=item, status=Status.DRAFTED, actor=actor.name, at=moment)
     audit_log(
         actor=actor.name,
         action="disclosure.item.created",
         obj=item,
-        data={"title": item.title, "area": area, "scope": scope, "timeliness": timeliness},
+        data={"title": item.title, "area": area, "scope": scope, "timeliness": timeliness}
+        | {"forms": item.forms}
+        | ({"phases": names} if names else {}),
         now=moment,
     )
     return item
@@ -163,6 +187,7 @@ def item_advance(
             number = locked.versions.count() + 1
             version = Version.objects.create(
                 item=locked,
+                phase=locked.phases.filter(number=locked.phase).first() if locked.phase else None,
                 number=number,
                 title=locked.title,
                 body=locked.body,
@@ -185,6 +210,42 @@ def item_advance(
             now=moment,
         )
     item.status = locked.status
+    return locked
+
+
+def phase_next(
+    *, item: Item, title: str, body: str, actor: Actor, now: dt.datetime | None = None
+) -> Item:
+    """A staged item whose current phase is published opens its next phase: the item goes
+    back to drafted with that phase's stage report, and through the same chain (and the same
+    separation of duties) to be published as the next version, tagged with the phase. The
+    earlier phases stay readable."""
+    access.check_run(actor, item.organization)
+    moment = now or timezone.now()
+    if not title.strip() or not body.strip():
+        raise RuleError(E_EMPTY)
+    with transaction.atomic():
+        locked = _locked(item)
+        phases = list(locked.phases.order_by("number"))
+        current = next((p.name for p in phases if p.number == locked.phase), "")
+        rules.check_next_phase(
+            status=locked.status, phase=locked.phase, phases=len(phases), phase_name=current
+        )
+        opened = phases[locked.phase or 0]  # checked: a staged item, with a next phase
+        locked.phase = opened.number
+        locked.status = Status.DRAFTED
+        locked.title, locked.body, locked.revision_note = title.strip(), body.strip(), ""
+        locked.save(update_fields=["phase", "status", "title", "body", "revision_note"])
+        Step.objects.create(
+            item=locked, status=Status.DRAFTED, note=opened.name, actor=actor.name, at=moment
+        )
+        audit_log(
+            actor=actor.name,
+            action="disclosure.phase.opened",
+            obj=locked,
+            data={"phase": opened.number, "name": opened.name, "title": locked.title},
+            now=moment,
+        )
     return locked
 
 
@@ -279,7 +340,7 @@ def feedback_answer(
     )
 
 
-def _answer[L: (Feedback, Opinion)](
+def _answer[L: (Feedback, Opinion, Remark)](
     letter: L,
     *,
     answer: str,
@@ -358,5 +419,97 @@ def opinion_answer(
         actor=actor,
         action="disclosure.opinion.answered",
         data=lambda o: {"organization": o.organization.code},
+        now=now,
+    )
+
+
+# --------------------------------------------------------------------------- supervisors
+
+
+@transaction.atomic
+def supervisor_appoint(
+    *,
+    organization: Organization,
+    name: str,
+    unit: str,
+    term_start: dt.date,
+    term_end: dt.date,
+    user: Any = None,
+    actor: Actor,
+    now: dt.datetime | None = None,
+) -> Supervisor:
+    """The office appoints a disclosure supervisor (聘请党务公开监督员) for a term; with
+    ``user`` (an account) the supervisor signs in to read the items and leave remarks."""
+    access.check_appoint(actor, organization)
+    moment = now or timezone.now()
+    if not name.strip() or not unit.strip():
+        raise RuleError(rules.E_SUPERVISOR_EMPTY)
+    rules.check_term(term_start, term_end)
+    supervisor = Supervisor.objects.create(
+        organization=organization,
+        name=name.strip(),
+        unit=unit.strip(),
+        term_start=term_start,
+        term_end=term_end,
+        user=user,
+        appointed_by=actor.name,
+        appointed_at=moment,
+    )
+    audit_log(
+        actor=actor.name,
+        action="disclosure.supervisor.appointed",
+        obj=supervisor,
+        data={
+            "name": supervisor.name,
+            "unit": supervisor.unit,
+            "term": [term_start.isoformat(), term_end.isoformat()],
+        }
+        | ({"account": user.get_username()} if user is not None else {}),
+        now=moment,
+    )
+    return supervisor
+
+
+def remark_leave(
+    *,
+    supervisor: Supervisor,
+    text: str,
+    item: Item | None = None,
+    actor: Actor,
+    now: dt.datetime | None = None,
+) -> Remark:
+    """A serving supervisor's remark on the organization's disclosure, on one of its items
+    or in general; the office answers it (``remark_answer``)."""
+    moment = now or timezone.now()
+    access.check_supervise(actor, supervisor, _local_day(moment))
+    if not text.strip():
+        raise RuleError(E_REMARK_EMPTY)
+    if item is not None and item.organization_id != supervisor.organization_id:
+        raise RuleError(E_REMARK_ITEM)
+    with transaction.atomic():
+        remark = Remark.objects.create(
+            supervisor=supervisor, item=item, text=text.strip(), created_at=moment
+        )
+        audit_log(
+            actor=actor.name,
+            action="disclosure.remark.received",
+            obj=remark,
+            data={"supervisor": supervisor.pk} | ({"item": item.pk} if item else {}),
+            now=moment,
+        )
+    return remark
+
+
+def remark_answer(
+    *, remark: Remark, answer: str, actor: Actor, now: dt.datetime | None = None
+) -> Remark:
+    """The office answers a supervisor's remark once; the supervisor reads it signed in."""
+    access.check_run(actor, remark.supervisor.organization)
+    return _answer(
+        remark,
+        answer=answer,
+        actor=actor,
+        action="disclosure.remark.answered",
+        data=lambda r: {"supervisor": r.supervisor_id},
         now=now,
     )

@@ -9,6 +9,7 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth import get_user_model
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -17,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from pingyi.accounts.actors import AccessDenied, Actor
+from pingyi.accounts.models import Role
 from pingyi.accounts.selectors import RUN, organizations_for, role_in
 from pingyi.campaigns.models import Organization
 from pingyi.disclosure import access, services
@@ -26,7 +28,10 @@ from pingyi.disclosure.forms import (
     FeedbackForm,
     ItemForm,
     OpinionForm,
+    PhaseForm,
+    RemarkForm,
     StepForm,
+    SupervisorForm,
     TextForm,
     TrackForm,
 )
@@ -73,12 +78,14 @@ def home(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
     day, due = sel.calendar_for(items, today)
     context = {
-        "items": items.order_by("status", "-created_on", "-id"),
+        "items": items.prefetch_related("phases").order_by("status", "-created_on", "-id"),
         "today": today,
         "day": day,
         "due": due,
         "open_feedback": sel.open_feedback_count(items),
         "open_opinions": sel.open_opinion_count(request.user),
+        "open_remarks": sel.remarks_for(request.user).filter(answered_at__isnull=True).count(),
+        "supervising": sel.supervisions(request.user, today),
         "can_create": organizations_for(request.user, RUN).exists(),
     }
     return render(request, "pingyi/disclosure/home.html", context)
@@ -107,6 +114,8 @@ def item_detail(request: HttpRequest, pk: int) -> HttpResponse:
     role = role_in(request.user, item.organization)
     target = rules.next_status(item.scope, item.status)
     may = target is not None and access.may_advance(role, target)
+    versions = sel.versions(item)
+    phases = sel.phase_rows(item, versions)
     context: dict[str, Any] = {
         "item": item,
         "can_run": role in RUN,
@@ -116,7 +125,14 @@ def item_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "refusal": sel.step_refusal(item, request.user.get_username()) if may else None,
         "branch_chain": item.scope == rules.INTERNAL,
         "text_form": TextForm(initial={"title": item.title, "body": item.body}),
-        "versions": sel.versions(item),
+        "versions": versions,
+        "phases": phases,
+        "current_phase": next((r.phase for r in phases if r.phase.number == item.phase), None),
+        "may_next_phase": role in RUN
+        and item.status == Status.PUBLISHED
+        and item.phase is not None
+        and item.phase < len(phases),
+        "phase_form": PhaseForm(auto_id="phase_%s"),  # beside the text form: ids of its own
         "steps": item.steps.order_by("id"),
         "feedback": sel.feedback_for(item),
         "answer_form": AnswerForm(),
@@ -168,6 +184,23 @@ def item_edit(request: HttpRequest, pk: int) -> HttpResponse:
         request,
         lambda: services.item_edit(item=item, **data, actor=actor),
         _("Text saved."),
+        _here(item),
+    )
+
+
+@guarded
+@require_POST
+def phase_next(request: HttpRequest, pk: int) -> HttpResponse:
+    """Opens a staged item's next phase with its stage report (back through the chain)."""
+    item = _item(request, pk, staff=True)
+    form = PhaseForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Give the stage report a title and a text."))
+        return redirect(_here(item))
+    return _act(
+        request,
+        lambda: services.phase_next(item=item, **form.cleaned_data, actor=Actor.of(request.user)),
+        _("Next phase drafted: it is published through the same approval chain."),
         _here(item),
     )
 
@@ -251,7 +284,9 @@ def public_list(request: HttpRequest, org: str) -> HttpResponse:
     context = {
         "organization": organization,
         "items": items,
-        "member": sel.is_member(request.user, organization),
+        "member": sel.insider(request.user, organization),
+        "supervising": sel.supervisor_of(request.user, organization) is not None,
+        "supervisors": sel.serving_supervisors(organization, timezone.localdate()),
     }
     return render(request, "pingyi/disclosure/public_list.html", context)
 
@@ -276,6 +311,7 @@ def public_item(request: HttpRequest, org: str, pk: int, number: int | None = No
         "version": shown,
         "versions": versions,
         "latest": shown.number == versions[0].number,
+        "phases": sel.phase_rows(item, versions),
         "form": FeedbackForm(),
         "answered": sel.answered_feedback(item),
     }
@@ -349,3 +385,112 @@ def opinion_box(request: HttpRequest, org: str) -> HttpResponse:
     return render(
         request, "pingyi/disclosure/opinion_box.html", {"organization": organization, "form": form}
     )
+
+
+# --------------------------------------------------------------------------- supervisors
+
+
+@guarded
+def supervisors(request: HttpRequest) -> HttpResponse:
+    """The supervisors of the user's organizations and their remarks, open ones first;
+    administrators appoint supervisors here, staff answer the remarks."""
+    admin_of = organizations_for(request.user, (Role.ADMIN,))
+    context = {
+        "supervisors": sel.supervisors_for(request.user),
+        "remarks": sel.remarks_for(request.user),
+        "runs": set(organizations_for(request.user, RUN).values_list("pk", flat=True)),
+        "today": timezone.localdate(),
+        "form": SupervisorForm(organizations=admin_of) if admin_of.exists() else None,
+        "answer_form": AnswerForm(),
+    }
+    return render(request, "pingyi/disclosure/supervisors.html", context)
+
+
+@guarded
+@require_POST
+def supervisor_new(request: HttpRequest) -> HttpResponse:
+    admin_of = organizations_for(request.user, (Role.ADMIN,))
+    if not admin_of.exists():
+        raise AccessDenied
+    form = SupervisorForm(request.POST, organizations=admin_of)
+    here = reverse("disclosure:supervisors")
+    if not form.is_valid():
+        messages.error(request, _("Give the name, unit and term of the supervisor."))
+        return redirect(here)
+    data = dict(form.cleaned_data)
+    username = data.pop("username")
+    user = None
+    if username:
+        user = get_user_model().objects.filter(username=username, is_active=True).first()
+        if user is None:
+            messages.error(request, _("No active account %(name)s.") % {"name": username})
+            return redirect(here)
+    return _act(
+        request,
+        lambda: services.supervisor_appoint(**data, user=user, actor=Actor.of(request.user)),
+        _("Supervisor appointed."),
+        here,
+    )
+
+
+@guarded
+@require_POST
+def remark_answer(request: HttpRequest, pk: int) -> HttpResponse:
+    remark = sel.remarks_for(request.user).filter(pk=pk).first()
+    if remark is None:
+        raise Http404
+    access.check_run(Actor.of(request.user), remark.supervisor.organization)
+    here = reverse("disclosure:supervisors")
+    form = AnswerForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Write the answer first."))
+        return redirect(here)
+    return _act(
+        request,
+        lambda: services.remark_answer(
+            remark=remark, answer=form.cleaned_data["answer"], actor=Actor.of(request.user)
+        ),
+        _("Answer saved."),
+        here,
+    )
+
+
+@guarded
+def supervise(request: HttpRequest, org: str) -> HttpResponse:
+    """A serving supervisor's page: the organization's register, a remark, their remarks and
+    the answers. Anyone else finds nothing."""
+    organization = _organization(org)
+    supervisor = sel.supervisor_of(request.user, organization)
+    if supervisor is None:
+        raise Http404
+    items = sel.register(organization)
+    form = RemarkForm(request.POST or None, items=items)
+    if request.method == "POST" and form.is_valid():
+        item = (
+            items.filter(pk=form.cleaned_data["item"]).first()
+            if form.cleaned_data["item"]
+            else None
+        )
+        try:
+            services.remark_leave(
+                supervisor=supervisor,
+                item=item,
+                text=form.cleaned_data["text"],
+                actor=Actor.of(request.user),
+            )
+        except RuleError as exc:
+            form.add_error(None, exc.message(_))
+        else:
+            messages.success(request, _("Remark sent: the office answers it here."))
+            return redirect(reverse("disclosure:supervise", kwargs={"org": org}))
+    context = {
+        "organization": organization,
+        "supervisor": supervisor,
+        "items": items,
+        "readable": set(
+            sel.readable_items(request.user, organization).values_list("pk", flat=True)
+        ),
+        "remarks": sel.remarks_of(supervisor),
+        "form": form,
+    }
+    return render(request, "pingyi/disclosure/supervise.html", context)

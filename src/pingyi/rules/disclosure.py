@@ -37,13 +37,23 @@ AREAS = (CENTRAL_WORK, POLITICAL, ORGANIZATION, CONDUCT, INSTITUTION)
 INTERNAL, EXTERNAL, INTERNAL_THEN_EXTERNAL = "internal", "external", "internal_then_external"
 SCOPES = (INTERNAL, EXTERNAL, INTERNAL_THEN_EXTERNAL)
 
-MEETING, DOCUMENT, NOTICE_BOARD, WEBSITE = "meeting", "document", "notice_board", "website"
-FORMS = (MEETING, DOCUMENT, NOTICE_BOARD, WEBSITE)
+# The forms of disclosure (seed 004, 三(三) 主要形式). Inside the party: 党内会议, 下发文件,
+# 工作通报, 党支部活动栏, 党员活动室, 文件集中阅览室. To the public: 党务政务公开栏, 大型电子
+# 显示屏和触摸屏, 机关局域网, 党务政务公开网, 市长热线电话, 新闻媒体 (报纸、政府网、广播电视).
+MEETING, DOCUMENT, BULLETIN = "meeting", "document", "bulletin"
+BRANCH_BOARD, ACTIVITY_ROOM, READING_ROOM = "branch_board", "activity_room", "reading_room"
+NOTICE_BOARD, SCREEN, INTRANET = "notice_board", "screen", "intranet"
+WEBSITE, HOTLINE, MEDIA = "website", "hotline", "media"
+INTERNAL_FORMS = (MEETING, DOCUMENT, BULLETIN, BRANCH_BOARD, ACTIVITY_ROOM, READING_ROOM)
+PUBLIC_FORMS = (NOTICE_BOARD, SCREEN, INTRANET, WEBSITE, HOTLINE, MEDIA)
+FORMS = INTERNAL_FORMS + PUBLIC_FORMS
 
-# 常规性工作定期公开 (fixed: kept public), 阶段性工作逐段公开 (periodic: on the schedule),
-# 临时性工作及时公开 (ad hoc: published promptly).
-FIXED, PERIODIC, AD_HOC = "fixed", "periodic", "ad_hoc"
-TIMELINESS = (FIXED, PERIODIC, AD_HOC)
+# 常规性工作定期公开 (fixed: kept public; periodic: on the schedule), 阶段性工作逐段公开
+# (staged: phase by phase, each phase with its stage report), 临时性工作及时公开 (ad hoc:
+# published promptly).
+FIXED, PERIODIC, AD_HOC, STAGED = "fixed", "periodic", "ad_hoc", "staged"
+TIMELINESS = (FIXED, PERIODIC, AD_HOC, STAGED)
+MAX_PHASES = 10
 
 DRAFTED, OFFICE_MEETING, APPROVED, PUBLISHED = "drafted", "office_meeting", "approved", "published"
 BRANCH_DECIDED = "branch_decided"
@@ -66,6 +76,30 @@ E_RELEASE = gettext_noop(
 )
 E_FEEDBACK_CLOSED = gettext_noop("feedback is taken on published items only")
 E_ANSWERED = gettext_noop("this feedback has been answered already")
+E_NO_FORM = gettext_noop("choose at least one form of disclosure")
+E_UNKNOWN_FORM = gettext_noop("unknown form of disclosure %(form)s")
+E_PUBLIC_FORM = gettext_noop(
+    "an item disclosed inside the party only is not published through a public form: "
+    "choose the party's meetings, documents, bulletins, board or rooms"
+)
+E_NEEDS_PUBLIC_FORM = gettext_noop(
+    "an item disclosed to the public needs a public form (notice board, screen, intranet, "
+    "website, hotline or the media)"
+)
+E_NEEDS_INTERNAL_FORM = gettext_noop(
+    "an item disclosed inside the party first needs a form inside the party too"
+)
+E_PHASES = gettext_noop(
+    "a staged item has %(least)s to %(most)s phases, each named once (e.g. before the "
+    "decision, under way, the result)"
+)
+E_NOT_STAGED = gettext_noop("only a staged item has phases")
+E_NEXT_PHASE = gettext_noop(
+    "the next phase starts once the current phase is published; this item is %(current)s"
+)
+E_LAST_PHASE = gettext_noop("this item is in its last phase (%(phase)s)")
+E_TERM = gettext_noop("the term ends on or after the day it starts")
+E_SUPERVISOR_EMPTY = gettext_noop("give the supervisor's name and unit")
 E_OWN_TEXT = gettext_noop(
     "%(actor)s drafted or edited this text, so another person must record the next step "
     "(%(target)s)"
@@ -119,6 +153,58 @@ def check_revisable(current: str) -> None:
 def check_release(*, scope: str, has_version: bool, released: bool) -> None:
     if scope != INTERNAL_THEN_EXTERNAL or not has_version or released:
         raise RuleError(E_RELEASE)
+
+
+def check_forms(scope: str, forms: list[str]) -> None:
+    """Seed 004 三(三): what suits the party is disclosed through the party's own forms, what
+    suits society through public ones. Inside only: no public form (it would disclose the item
+    beyond the party); to the public: at least one public form; inside first, then outside:
+    one form of each kind, one for each audience in turn."""
+    if not forms:
+        raise RuleError(E_NO_FORM)
+    for form in forms:
+        if form not in FORMS:
+            raise RuleError(E_UNKNOWN_FORM, form=form)
+    public = [f for f in forms if f in PUBLIC_FORMS]
+    if scope == INTERNAL and public:
+        raise RuleError(E_PUBLIC_FORM)
+    if scope in (EXTERNAL, INTERNAL_THEN_EXTERNAL) and not public:
+        raise RuleError(E_NEEDS_PUBLIC_FORM)
+    if scope == INTERNAL_THEN_EXTERNAL and len(public) == len(forms):
+        raise RuleError(E_NEEDS_INTERNAL_FORM)
+
+
+def check_phases(timeliness: str, phases: list[str]) -> None:
+    """A staged item (阶段性工作逐段公开) names its phases in order when drafted — two at
+    least, each once; any other item has none."""
+    if timeliness != STAGED:
+        if phases:
+            raise RuleError(E_NOT_STAGED)
+        return
+    names = [p.strip() for p in phases]
+    if not 2 <= len(names) <= MAX_PHASES or "" in names or len(set(names)) != len(names):
+        raise RuleError(E_PHASES, least=2, most=MAX_PHASES)
+
+
+def check_next_phase(*, status: str, phase: int | None, phases: int, phase_name: str) -> None:
+    """The next phase is opened (its stage report drafted) only after the current phase was
+    published, and only when there is one."""
+    if phase is None:
+        raise RuleError(E_NOT_STAGED)
+    if status != PUBLISHED:
+        raise RuleError(E_NEXT_PHASE, current=status_word(status))
+    if phase >= phases:
+        raise RuleError(E_LAST_PHASE, phase=phase_name)
+
+
+def check_term(start: dt.date, end: dt.date) -> None:
+    if end < start:
+        raise RuleError(E_TERM)
+
+
+def serving(*, start: dt.date, end: dt.date, today: dt.date) -> bool:
+    """A supervisor serves from the first to the last day of the term, both included."""
+    return start <= today <= end
 
 
 def is_public(*, scope: str, released: bool) -> bool:
