@@ -99,6 +99,8 @@ def test_the_pages_answer_and_read_back_in_chinese(cast: Cast) -> None:
     page = client_for(cast.alice).get(office, headers=ZH).content.decode()
     assert f'id="answer-form-{opinion.pk}"' in page and english_left(page, WORDS) == []
     assert 'id="answer-form-' not in client_for(cast.bob).get(office, headers=ZH).content.decode()
+    landing = client_for(cast.alice).get("/staff/", headers=ZH).content.decode()
+    assert "公示期间反映的意见有 1 条待答复" in landing  # the office's to-do
     answer = f"{office}opinions/{opinion.pk}/answer"
     assert client_for(cast.bob).post(answer, {"answer": "x"}, headers=ZH).status_code == 403
     client_for(cast.alice).post(answer, {"answer": "经核实，事迹属实"}, headers=ZH)
@@ -106,6 +108,7 @@ def test_the_pages_answer_and_read_back_in_chinese(cast: Cast) -> None:
     page = tracked.content.decode()
     assert "经核实，事迹属实" in page and "已答复" in page and english_left(page, WORDS) == []
     assert tracked["Cache-Control"] == "no-store"
+    assert "待答复" not in client_for(cast.alice).get("/staff/", headers=ZH).content.decode()
     wrong = client_for(None).post("/nominations/track", {"code": "AAAA-BBBB-CCCC"}, headers=ZH)
     assert 'id="result"' in wrong.content.decode()
 
