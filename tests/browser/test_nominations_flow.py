@@ -78,8 +78,9 @@ def _set_up(erin: Page, server: LiveServer, log: Path, shots: Path) -> None:
     erin.screenshot(path=shots / "nominations-round-setup.png", full_page=True)
 
 
-ROWS = [["张三", "某某镇人民政府", "便民服务窗口工作人员", "一般干部职工", "是", "否", "扎根基层，服务群众"],
-        ["李四", "某某镇人民政府", "镇长", "科级", "否", "是", "扎根基层，服务群众"]]  # fmt: skip
+DEEDS = "扎根基层，服务群众"
+ROWS = [["张三", "某某镇人民政府", "便民服务窗口工作人员", "一般干部职工", "是", "否", DEEDS],
+        ["李四", "某某镇人民政府", "镇长", "科级", "否", "是", DEEDS]]  # fmt: skip
 
 
 def _filled(template: Path, out: Path, rows: list[list[str]]) -> Path:
@@ -98,7 +99,7 @@ def _nominate(uma: Page, server: LiveServer, log: Path, shots: Path, folder: Pat
         uma.click("#template")
     template = folder / "模板.xlsx"
     download.value.save_as(template)
-    bad = [ROWS[0][:3] + ["处级"] + ROWS[0][4:], ROWS[1]]
+    bad = [[*ROWS[0][:3], "处级", *ROWS[0][4:]], ROWS[1]]
     uma.set_input_files("#id_file", _filled(template, folder / "有误.xlsx", bad))
     post_ok(uma, "#import-form button[type=submit]", log)
     error = uma.inner_text(".messages .error")

@@ -208,7 +208,9 @@ def test_paper_ballots_never_outnumber_the_approved_list_with_the_online_ones(
 ) -> None:
     grading_round, who = vote_round
     v1 = org(grading_round, "V1")
-    campaign = votes.grade_vote_create(grading_round=grading_round, org=v1, actor=who["alice"]).campaign
+    campaign = votes.grade_vote_create(
+        grading_round=grading_round, org=v1, actor=who["alice"]
+    ).campaign
     campaign_open(campaign=campaign, actor=DEPT)
     with pytest.raises(RuleError) as no_list:  # no approved list: no paper ballot either
         ballots_import(campaign=campaign, rows=_paper(tmp_path, campaign, range(1, 2)), actor=DEPT)

@@ -1,10 +1,10 @@
-"""`pingyi nominations summary|export|step|notice|template|import|opinions|answer`: nominations under a kept project
-(seed 002), on the same services and selectors as their pages. Registered by pingyi.cli;
-Django is set up before any command runs.
+"""`pingyi nominations summary|export|step|notice|template|import|opinions|answer`:
+nominations under a kept project (seed 002), on the same services and selectors as their
+pages. Registered by pingyi.cli; Django is set up before any command runs.
 
 A step of a list's chain is a person's act and separation of duties compares people, so
-`step` and `notice` record it for the user named by ``--as``, who must hold the role the web
-page asks for; the operator's login is not enough."""
+`step`, `notice`, `import` and `answer` record it for the user named by ``--as``, who must
+hold the role the web page asks for; the operator's login is not enough."""
 
 from __future__ import annotations
 

@@ -15,6 +15,17 @@ from pingyi.rules.errors import InputError, Problem, gettext_noop
 MAX_ROWS = 2_000
 MAX_PROBLEMS = 50
 LIMITS = {"name": 60, "workplace": 200, "post": 120, "deeds": 4000}
+# Each field by the template's header, which the messages name (a person reads them in
+# Chinese), and the spellings a header cell may have.
+HEADERS = {
+    "name": "姓名",
+    "workplace": "工作单位",
+    "post": "职务（岗位）",
+    "rank": "职级",
+    "grassroots": "基层一线",
+    "leader": "单位领导",
+    "deeds": "主要事迹",
+}
 COLUMNS = {
     "name": ("name", "姓名"),
     "workplace": ("workplace", "工作单位"),
@@ -64,8 +75,9 @@ def _rank_of(text: str) -> str | None:
 
 def read_nominees(path: Path, label: str) -> NomineeRows:
     table = read_table(path, label, max_rows=MAX_ROWS)
-    spellings = {k: tuple(s.casefold() for s in v) for k, v in COLUMNS.items()}
-    found = header_columns(table, spellings, REQUIRED)
+    spellings = {HEADERS[k]: tuple(s.casefold() for s in v) for k, v in COLUMNS.items()}
+    by_header = header_columns(table, spellings, [HEADERS[k] for k in REQUIRED])
+    found = {k: by_header[h] for k, h in HEADERS.items() if h in by_header}
     problems: list[Problem] = []
     rows: list[NomineeRow] = []
     for record in table.frame.iter_rows(named=True):

@@ -257,6 +257,7 @@ def nominees_on_notice(round_: NominationRound) -> list[Nominee]:
 
 # --------------------------------------------------------------------------- opinions
 
+
 def round_opinions(round_: NominationRound) -> QuerySet[Opinion]:
     """The opinions filed on the round's notice, oldest first, with their nominees."""
     return round_.opinions.select_related("nominee").order_by("filed_on", "id")

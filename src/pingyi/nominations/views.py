@@ -321,7 +321,7 @@ def nominee_remove(request: HttpRequest, code: str, unit: str, pk: int) -> HttpR
 @guarded
 def nominee_template(request: HttpRequest, code: str, unit: str) -> HttpResponse:
     """The template a unit fills its list into: for whoever may nominate for the unit."""
-    _round_, access, found = _unit(request, code, unit)
+    access, found = _unit(request, code, unit)[1:]
     if not access.may_nominate(found):
         raise AccessDenied
     content = written(lambda p: write_nominee_template(p, unit_name=found.name), ".xlsx")
@@ -331,7 +331,7 @@ def nominee_template(request: HttpRequest, code: str, unit: str) -> HttpResponse
 @guarded
 @require_POST
 def nominees_import(request: HttpRequest, code: str, unit: str) -> HttpResponse:
-    _round_, access, found = _unit(request, code, unit)
+    access, found = _unit(request, code, unit)[1:]
     if not access.may_nominate(found):
         raise AccessDenied  # 403 before the upload is read
     upload = request.FILES.get("file")
