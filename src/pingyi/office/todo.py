@@ -297,14 +297,14 @@ def _nomination_todos(user: AnyUser) -> list[Todo]:
         .annotate(n=Count("pk"))
         .order_by("round__code")
     )
-    for row in unanswered:
+    for opinions in unanswered:
         text = ngettext(
             "%(name)s: %(n)s opinion on the nominees awaits an answer",
             "%(name)s: %(n)s opinions on the nominees await an answer",
-            row["n"],
-        ) % {"name": row["round__name"], "n": row["n"]}
-        url = reverse("nominations:round", kwargs={"code": row["round__code"]})
-        todos.append(Todo(text, url, row["n"]))
+            opinions["n"],
+        ) % {"name": opinions["round__name"], "n": opinions["n"]}
+        url = reverse("nominations:round", kwargs={"code": opinions["round__code"]})
+        todos.append(Todo(text, url, opinions["n"]))
     return todos
 
 
