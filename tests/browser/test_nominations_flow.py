@@ -1,9 +1,11 @@
 """Seed 002 in a real browser, against a real gunicorn on the test database: the office sets
-up a nomination round under a kept project; a town nominates people (one of them a leader,
-so the list falls short of the grassroots share); the county above recommends the list; the
-office's other staff member approves it with a recorded reason and puts the nominees on
-notice; a member of the public reads the notice on a 360 px phone and files an opinion, which
-the office reads.
+up a nomination round under a kept project; a town downloads its template, fills it in and
+imports its nominees (a first file with a mistake is refused, naming row, column and field;
+one nominee is a leader, so the list falls short of the grassroots share); the county above
+recommends the list; the office's other staff member approves it with a recorded reason and
+puts the nominees on notice; a member of the public reads the notice on a 360 px phone and
+files an opinion, keeping the tracking code; the office answers it, and the filer reads the
+answer with the code, on the phone.
 
 Browsers send Accept-Language zh-CN; selectors use ids and names, never wording.
 """
@@ -76,19 +78,38 @@ def _set_up(erin: Page, server: LiveServer, log: Path, shots: Path) -> None:
     erin.screenshot(path=shots / "nominations-round-setup.png", full_page=True)
 
 
-def _nominate(uma: Page, server: LiveServer, log: Path, shots: Path) -> None:
+DEEDS = "扎根基层，服务群众"
+ROWS = [["张三", "某某镇人民政府", "便民服务窗口工作人员", "一般干部职工", "是", "否", DEEDS],
+        ["李四", "某某镇人民政府", "镇长", "科级", "否", "是", DEEDS]]  # fmt: skip
+
+
+def _filled(template: Path, out: Path, rows: list[list[str]]) -> Path:
+    book = openpyxl.load_workbook(template)
+    sheet = book["推荐名单"]
+    for n, row in enumerate(rows, start=2):
+        for col, value in enumerate(row, start=1):
+            sheet.cell(row=n, column=col, value=value)
+    book.save(out)
+    return out
+
+
+def _nominate(uma: Page, server: LiveServer, log: Path, shots: Path, folder: Path) -> None:
     uma.goto(f"{server.url}/staff/nominations/{ROUND}/u/town/")
-    for name, post, grassroots, leader in (("张三", "便民服务窗口工作人员", True, False),
-                                           ("李四", "镇长", False, True)):  # fmt: skip
-        uma.fill("#nominee-form #id_name", name)
-        uma.fill("#nominee-form #id_workplace", "某某镇人民政府")
-        uma.fill("#nominee-form #id_post", post)
-        uma.select_option("#nominee-form #id_rank", "staff" if grassroots else "section")
-        uma.set_checked("#nominee-form #id_grassroots", grassroots)
-        uma.set_checked("#nominee-form #id_leader", leader)
-        uma.fill("#nominee-form #id_deeds", "扎根基层，服务群众")
-        post_ok(uma, "#nominee-form button[type=submit]", log)
-        _no_error(uma)
+    with uma.expect_download() as download:
+        uma.click("#template")
+    template = folder / "模板.xlsx"
+    download.value.save_as(template)
+    bad = [[*ROWS[0][:3], "处级", *ROWS[0][4:]], ROWS[1]]
+    uma.set_input_files("#id_file", _filled(template, folder / "有误.xlsx", bad))
+    post_ok(uma, "#import-form button[type=submit]", log)
+    error = uma.inner_text(".messages .error")
+    assert "第 2 行" in error and "D 列（职级）" in error, error
+    assert english_left(uma.content(), WORDS) == []
+    uma.screenshot(path=shots / "nominations-import-refused.png", full_page=True)
+    uma.set_input_files("#id_file", _filled(template, folder / "名单.xlsx", ROWS))
+    post_ok(uma, "#import-form button[type=submit]", log)
+    _no_error(uma)
+    assert "张三" in uma.inner_text("#nominees") and "李四" in uma.inner_text("#nominees")
     assert uma.locator("#few-grassroots").count() == 1  # 1 of 2 is below 70 %
     uma.screenshot(path=shots / "nominations-unit-list.png", full_page=True)
     post_ok(uma, "#submit", log)
@@ -110,7 +131,7 @@ def test_a_unit_nominates_the_level_above_recommends_the_office_approves_and_pub
         erin, erin_traffic = _staff(browser, server, "erin")
         _set_up(erin, server, log, artifacts)
         uma, _ = _staff(browser, server, "uma")
-        _nominate(uma, server, log, artifacts)
+        _nominate(uma, server, log, artifacts, tmp_path)
 
         cora, _ = _staff(browser, server, "cora")
         cora.goto(f"{server.url}/staff/nominations/{ROUND}/u/town/")
@@ -149,10 +170,27 @@ def test_a_unit_nominates_the_level_above_recommends_the_office_approves_and_pub
         reader.select_option("#id_nominee", label="李四（某某镇人民政府）")
         reader.fill("#id_text", "李四同志任镇长，不属于基层一线")
         post_ok(reader, "#opinion-form button[type=submit]", log)
-        assert reader.locator(".messages .success").count() == 1
+        code = reader.inner_text("#tracking").strip()
+        assert len(code.replace("-", "")) == 12
+        assert reader.evaluate("document.documentElement.scrollWidth") <= 360
+        assert english_left(reader.content(), WORDS) == []
         reader.screenshot(path=artifacts / "nominations-notice-filed-360.png", full_page=True)
 
         erin.goto(f"{server.url}/staff/nominations/{ROUND}/")
         assert "不属于基层一线" in erin.inner_text("#opinions")
         _no_error(erin)
+        erin.fill(".answer-form textarea", "经核实，李四同志长期驻村工作，已在批准理由中说明")
+        post_ok(erin, ".answer-form button[type=submit]", log)
+        _no_error(erin)
+        assert "已答复" in erin.inner_text("#opinions")
+        erin.screenshot(path=artifacts / "nominations-opinion-answered.png", full_page=True)
         assert erin_traffic.errors == []
+
+        reader.click("#track-link")
+        reader.fill("#id_code", code)
+        post_ok(reader, "#track-form button[type=submit]", log)
+        assert "长期驻村工作" in reader.inner_text("#answer")
+        assert "已答复" in reader.inner_text("#opinion-status")
+        assert reader.evaluate("document.documentElement.scrollWidth") <= 360
+        assert english_left(reader.content(), WORDS) == []
+        reader.screenshot(path=artifacts / "nominations-answer-read-360.png", full_page=True)

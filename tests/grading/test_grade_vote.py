@@ -14,7 +14,9 @@ from django.contrib.auth.models import User
 
 from pingyi.accounts.actors import AccessDenied, Actor
 from pingyi.accounts.models import Membership
+from pingyi.ballots.models import Ballot, BallotSource
 from pingyi.ballots.services import ballots_import
+from pingyi.campaigns.models import Campaign
 from pingyi.campaigns.selectors import campaign_scheme
 from pingyi.campaigns.services import campaign_close, campaign_open
 from pingyi.cli import main
@@ -22,12 +24,12 @@ from pingyi.grading import votes
 from pingyi.grading.models import Committee, GradingRound, ListStatus
 from pingyi.grading.selectors import E_FILE_DEPARTURES, grading_reports, grading_state
 from pingyi.grading.services import role_assign
-from pingyi.inputs.p1_files import read_ballots
+from pingyi.inputs.p1_files import BallotRows, read_ballots
 from pingyi.rules import grade_vote as vote_rules
 from pingyi.rules import grading as rules
 from pingyi.rules.errors import RuleError
 from pingyi.voting.models import BallotToken
-from pingyi.voting.services import token_issue
+from pingyi.voting.services import ballot_submit, token_issue
 from tests.grading.conftest import DEPT, advance_to, assess, make_round, office, org
 
 pytestmark = pytest.mark.django_db
@@ -170,6 +172,13 @@ def _voted(tmp_path: Path, who: dict[str, Actor], grading_round: GradingRound) -
     jia = Committee.objects.get(round=grading_round, name=JIA)
     vote = votes.grade_vote_create(grading_round=grading_round, committee=jia, actor=who["alice"])
     campaign = vote.campaign
+    for code in ("G1", "B1", "V1", "V2", "N1", "X1"):  # every organization of 甲镇党委
+        votes.org_members_set(org=org(grading_round, code), members=1, actor=who["alice"])
+    counts = vote_rules.ParticipantCounts(members=6, masses=7)  # 13 take part, 13 ballots
+    votes.participant_list_draft(
+        campaign=campaign, counts=counts, supervisor="王明", actor=who["carol"]
+    )
+    votes.participant_list_approve(campaign=campaign, actor=who["erin"])
     campaign_open(campaign=campaign, actor=DEPT)
     units = list(campaign.units.order_by("position").values_list("code", flat=True))
     path = tmp_path / "vote.csv"
@@ -182,6 +191,55 @@ def _voted(tmp_path: Path, who: dict[str, Actor], grading_round: GradingRound) -
     rows = read_ballots(path, units, campaign_scheme(campaign), "vote.csv")
     ballots_import(campaign=campaign, rows=rows, actor=DEPT)
     campaign_close(campaign=campaign, actor=DEPT)
+
+
+def _paper(tmp_path: Path, campaign: Campaign, numbers: range) -> BallotRows:
+    """Paper ballots numbered ``numbers``, each grading V1 好."""
+    units = list(campaign.units.order_by("position").values_list("code", flat=True))
+    path = tmp_path / f"paper-{numbers.start}.csv"
+    lines = ["ballot_no,group," + ",".join(units)]
+    lines += [f"{n},党员," + ",".join("好" if u == "V1" else "" for u in units) for n in numbers]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return read_ballots(path, units, campaign_scheme(campaign), path.name)
+
+
+def test_paper_ballots_never_outnumber_the_approved_list_with_the_online_ones(
+    tmp_path: Path, vote_round: tuple[GradingRound, dict[str, Actor]]
+) -> None:
+    grading_round, who = vote_round
+    v1 = org(grading_round, "V1")
+    campaign = votes.grade_vote_create(
+        grading_round=grading_round, org=v1, actor=who["alice"]
+    ).campaign
+    campaign_open(campaign=campaign, actor=DEPT)
+    with pytest.raises(RuleError) as no_list:  # no approved list: no paper ballot either
+        ballots_import(campaign=campaign, rows=_paper(tmp_path, campaign, range(1, 2)), actor=DEPT)
+    assert no_list.value.template == vote_rules.E_PAPER_NO_LIST
+    votes.org_members_set(org=v1, members=3, actor=who["alice"])
+    counts = vote_rules.ParticipantCounts(members=3, masses=2)  # 5 take part
+    votes.participant_list_draft(
+        campaign=campaign, counts=counts, supervisor="王明", actor=who["carol"]
+    )
+    votes.participant_list_approve(campaign=campaign, actor=who["erin"])
+    members = campaign.groups.get(code="members")
+    code = token_issue(campaign=campaign, group=members, count=1, actor=DEPT).codes[0]
+    ballot_submit(code=code, marks={"V1": "good"})  # one cast online
+
+    report = ballots_import(campaign=campaign, rows=_paper(tmp_path, campaign, range(1, 4)),
+                            actor=DEPT)  # fmt: skip
+    assert report.imported == 3  # 1 online + 3 paper = 4 of 5
+    with pytest.raises(RuleError) as over:  # 2 more would make 6 ballots for 5 people
+        ballots_import(campaign=campaign, rows=_paper(tmp_path, campaign, range(4, 6)), actor=DEPT)
+    assert over.value.template == vote_rules.E_PAPER_OVER_LIST
+    assert over.value.params["left"] == 1 and over.value.params["total"] == 6
+    assert Ballot.objects.filter(campaign=campaign, source=BallotSource.PAPER).count() == 3
+    # the file already imported adds nothing, so it is not refused; one more fits exactly
+    again = ballots_import(campaign=campaign, rows=_paper(tmp_path, campaign, range(1, 4)),
+                           actor=DEPT)  # fmt: skip
+    assert (again.imported, len(again.rejected)) == (0, 3)
+    last = ballots_import(campaign=campaign, rows=_paper(tmp_path, campaign, range(4, 5)),
+                          actor=DEPT)  # fmt: skip
+    assert last.imported == 1
 
 
 def test_the_tally_of_a_grade_vote(

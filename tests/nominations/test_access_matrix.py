@@ -21,7 +21,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 
 from pingyi.accounts.actors import Actor
 from pingyi.nominations import services as s
-from pingyi.nominations.models import Nominee
+from pingyi.nominations.models import Nominee, Opinion
 from tests.chinese import FIXTURE_WORDS, ZH, english_of
 from tests.nominations.conftest import START, SYSTEM, Cast, person
 from tests.web.conftest import client_for
@@ -74,7 +74,17 @@ MATRIX: dict[str, tuple[str, str, Any, dict[str, int]]] = {
         "POST", U + "nominees/{pk}/remove", {}, {"public": LOGIN, **TOWN_ONLY, "*": 302},
     ),
     "nominations:step": ("POST", U + "submit", {}, {"public": LOGIN, **TOWN_ONLY, "*": 302}),
+    "nominations:template": (
+        "GET", U + "template.xlsx", None, {"public": LOGIN, **TOWN_ONLY, "*": 200},
+    ),
+    # no file chosen: the unit is told so on its page (302); the others are refused
+    "nominations:import": ("POST", U + "import", {}, {"public": LOGIN, **TOWN_ONLY, "*": 302}),
+    "nominations:answer": (
+        "POST", S + "opinions/{opinion}/answer", {"answer": "经核实，事迹属实"},
+        {"public": LOGIN, **OFFICE_ONLY, "*": 302},
+    ),
     "nominations:notice-index": ("GET", "/nominations/", None, {"*": 200}),
+    "nominations:track": ("GET", "/nominations/track", None, {"*": 200}),
     "nominations:notice": ("GET", "/nominations/{published}/", None, {"*": 200}),
     "api:nominations_rounds_list": (
         "GET", "/api/nominations/rounds", None, {"public": 401, "*": 200},
@@ -95,6 +105,14 @@ MATRIX: dict[str, tuple[str, str, Any, dict[str, int]]] = {
         {"public": 401, **OFFICE_ONLY, "*": 409},
     ),
     "api:nominations_notice": ("GET", "/api/nominations/notice/{published}", None, {"*": 200}),
+    "api:nominations_opinions_list": (
+        "GET", "/api/nominations/rounds/{code}/opinions", None,
+        {"public": 401, "unit": 403, "level_above": 403, "other_unit": 403, **HIDDEN, "*": 200},
+    ),
+    "api:nominations_opinions_answer": (
+        "POST", "/api/nominations/rounds/{code}/opinions/{opinion}/answer",
+        {"answer": "经核实，事迹属实"}, {"public": 401, **OFFICE_ONLY, "*": 200},
+    ),
 }  # fmt: skip
 
 
@@ -128,6 +146,8 @@ def nominee(cast: Cast) -> Nominee:
     slate = s.slate_submit(unit=unit, actor=clerk)
     s.slate_approve(slate=slate, actor=SYSTEM)
     s.notice_publish(round_=published, actor=SYSTEM)
+    # an opinion to answer on the round in the paths (filed there by hand: it is nominating)
+    Opinion.objects.create(round=cast.round, nominee=found, text="事迹有出入", filed_on=START)
     return found
 
 
@@ -143,7 +163,8 @@ def _users(cast: Cast) -> dict[str, User | None]:
 def test_each_role_gets_what_the_matrix_says(cast: Cast, nominee: Nominee, name: str) -> None:
     method, path, body, expected = MATRIX[name]
     users = _users(cast)
-    url = path.format(code=cast.round.code, pk=nominee.pk, published="myd-2025")
+    opinion = Opinion.objects.get(round=cast.round)
+    url = path.format(code=cast.round.code, pk=nominee.pk, published="myd-2025", opinion=opinion.pk)
     got = {}
     english: dict[str, list[str]] = {}
     words = FIXTURE_WORDS | {"uma", "cora", "victor", "town", "county", "dept"}

@@ -213,15 +213,18 @@ def test_the_notice_runs_for_its_period_and_takes_opinions(cast: Cast) -> None:
     )
     nominee = _slate(cast.town).nominees.first()
     assert nominee is not None
-    s.opinion_file(nominee=nominee, text="该同志事迹属实", actor=SYSTEM,
-                   now=dt.datetime(2026, 4, 7, 9, tzinfo=dt.UTC))  # fmt: skip
+    filed = s.opinion_file(nominee=nominee, text="该同志事迹属实", actor=SYSTEM,
+                           now=dt.datetime(2026, 4, 7, 9, tzinfo=dt.UTC))  # fmt: skip
     with pytest.raises(RuleError, match="the notice period ended on 2026-04-07"):
         s.opinion_file(nominee=nominee, text="晚了", actor=SYSTEM,
                        now=dt.datetime(2026, 4, 8, 9, tzinfo=dt.UTC))  # fmt: skip
     with pytest.raises(RuleError, match="the notice runs until 2026-04-07"):
         s.round_close(round_=cast.round, actor=cast.actor("alice"), now=now)
-    s.round_close(round_=cast.round, actor=cast.actor("alice"),
-                  now=dt.datetime(2026, 4, 8, 9, tzinfo=dt.UTC))  # fmt: skip
+    after = dt.datetime(2026, 4, 8, 9, tzinfo=dt.UTC)
+    with pytest.raises(RuleError, match="1 opinion"):  # every opinion answered first
+        s.round_close(round_=cast.round, actor=cast.actor("alice"), now=after)
+    s.opinion_answer(opinion=filed.opinion, answer="经核实，事迹属实", actor=cast.actor("alice"))
+    s.round_close(round_=cast.round, actor=cast.actor("alice"), now=after)
     assert cast.round.phase == rules.CLOSED
 
 

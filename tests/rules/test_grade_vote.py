@@ -89,3 +89,15 @@ def test_vote_result_top_shares_and_ties() -> None:
     empty = r.vote_result([0, 0, 0, 0], abstain=3)
     assert empty.top == () and empty.share("好") is None and not r.departs(empty, "较差")
     assert not r.departs(None, "好")
+
+
+def test_the_ballots_never_outnumber_the_approved_list() -> None:
+    r.check_ballot_cap(participants=5, online=1, paper=3, new=1)  # exactly 5
+    r.check_ballot_cap(participants=5, online=5, paper=0, new=0)  # nothing added
+    with pytest.raises(RuleError) as over:
+        r.check_ballot_cap(participants=5, online=1, paper=3, new=2)
+    assert over.value.template == r.E_PAPER_OVER_LIST
+    assert (over.value.params["total"], over.value.params["left"]) == (6, 1)
+    with pytest.raises(RuleError) as full:  # online alone past the list: nothing more fits
+        r.check_ballot_cap(participants=2, online=3, paper=0, new=1)
+    assert full.value.params["left"] == 0

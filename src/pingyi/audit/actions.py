@@ -141,6 +141,8 @@ _ALL = (
     Action("nominations.slate.returned", gettext_noop("nomination list returned")),
     Action("nominations.slate.approved", gettext_noop("nomination list approved")),
     Action("nominations.opinion.filed", gettext_noop("opinion on a nominee filed")),
+    Action("nominations.opinion.answered", gettext_noop("opinion on a nominee answered")),
+    Action("nominations.slate.imported", gettext_noop("nomination list imported from a file")),
     Action("registry.cleanup.created", gettext_noop("clean-up created")),
     Action("registry.cleanup.advanced", gettext_noop("clean-up advanced")),
     Action("registry.unit.added", gettext_noop("registry unit added")),

@@ -132,6 +132,13 @@ def _group_ids(campaign: Campaign, rows: BallotRows) -> list[int | None]:
     return [resolved[name] if name is not None else None for name in rows.groups]
 
 
+def _check_cap(campaign: Campaign, new: int) -> None:
+    """A grade vote's ballots never outnumber its approved participant list (seed 003)."""
+    from pingyi.grading.votes import check_paper_ballots
+
+    check_paper_ballots(campaign, new)
+
+
 def ballots_import_file(
     *, campaign: Campaign, path: Path, label: str, actor: str, today: dt.date | None = None
 ) -> ImportReport:
@@ -171,6 +178,7 @@ def ballots_import(
         groups = _group_ids(locked, rows)
         existing = _existing_numbers(locked, rows.ballot_nos)
         keep = [i for i, no in enumerate(rows.ballot_nos) if no not in existing]
+        _check_cap(locked, len(keep))
         rejected = [
             RejectedRow(rows.rows[i], no, R_ALREADY_IMPORTED, {"ballot_no": no})
             for i, no in enumerate(rows.ballot_nos)

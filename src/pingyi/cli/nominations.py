@@ -1,10 +1,10 @@
-"""`pingyi nominations summary|export|step|notice`: nominations under a kept project
-(seed 002), on the same services and selectors as their pages. Registered by pingyi.cli;
-Django is set up before any command runs.
+"""`pingyi nominations summary|export|step|notice|template|import|opinions|answer`:
+nominations under a kept project (seed 002), on the same services and selectors as their
+pages. Registered by pingyi.cli; Django is set up before any command runs.
 
 A step of a list's chain is a person's act and separation of duties compares people, so
-`step` and `notice` record it for the user named by ``--as``, who must hold the role the web
-page asks for; the operator's login is not enough."""
+`step`, `notice`, `import` and `answer` record it for the user named by ``--as``, who must
+hold the role the web page asks for; the operator's login is not enough."""
 
 from __future__ import annotations
 
@@ -124,6 +124,60 @@ def cmd_notice(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_template(args: argparse.Namespace) -> int:
+    from pingyi.exports.outputs import write_atomic
+    from pingyi.nominations import selectors as sel
+    from pingyi.nominations.workbook import write_nominee_template
+
+    unit = sel.unit_get(round_=sel.round_get(code=args.round), code=args.unit)
+    write_atomic(args.out, lambda tmp: write_nominee_template(tmp, unit_name=unit.name))
+    out(_("wrote %(path)s") % {"path": args.out})
+    return 0
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    """A unit's list from its filled-in template, for the unit's member named by --as."""
+    from pingyi.nominations import selectors as sel
+    from pingyi.nominations import services
+
+    unit = sel.unit_get(round_=sel.round_get(code=args.round), code=args.unit)
+    acting = _as(args.acting)
+    with _role_of(args.acting):
+        report = services.nominees_import_file(
+            unit=unit, path=args.file, label=args.file.name, actor=acting
+        )
+    out(_("imported %(imported)s nominees into the list of %(unit)s (replacing %(replaced)s)")
+        % {"imported": report.imported, "unit": unit.name,
+           "replaced": report.replaced})  # fmt: skip
+    return 0
+
+
+def cmd_opinions(args: argparse.Namespace) -> int:
+    """The opinions filed on the round's notice, one line each: id, day, nominee, status."""
+    from pingyi.nominations import selectors as sel
+
+    round_ = sel.round_get(code=args.round)
+    for o in sel.round_opinions(round_):
+        out(f"{o.pk}\t{o.filed_on.isoformat()}\t{o.nominee.name}\t{o.get_status_display()}"
+            f"\t{o.text}" + (f"\t{o.answer}" if o.answer else ""))  # fmt: skip
+    return 0
+
+
+def cmd_answer(args: argparse.Namespace) -> int:
+    from pingyi.cli.io import CommandError
+    from pingyi.nominations import selectors as sel
+    from pingyi.nominations import services
+
+    round_ = sel.round_get(code=args.round)
+    opinion = sel.round_opinions(round_).filter(pk=args.opinion).first()
+    if opinion is None:
+        raise CommandError(_("the round has no opinion %(id)s") % {"id": args.opinion})
+    with _role_of(args.acting):
+        services.opinion_answer(opinion=opinion, answer=args.answer, actor=_as(args.acting))
+    out(_("answered opinion %(id)s") % {"id": args.opinion})
+    return 0
+
+
 def add_nominations_commands(sub: Any) -> None:
     from pingyi.rules import nominations as rules  # pure: no Django before setup
 
@@ -152,3 +206,23 @@ def add_nominations_commands(sub: Any) -> None:
     p.add_argument("--as", dest="acting", required=True, help=_("the user the step is for"))
     p.add_argument("--reason", help=_("why the approved nominees exceed the total quota"))
     p.set_defaults(func=cmd_notice, db=True)
+    p = nsub.add_parser("template", help=_("write a unit's template to fill its list into (.xlsx)"))
+    p.add_argument("--round", required=True)
+    p.add_argument("--unit", required=True)
+    p.add_argument("--out", type=Path, required=True)
+    p.set_defaults(func=cmd_template, db=True)
+    p = nsub.add_parser("import", help=_("replace a unit's list by its filled-in template"))
+    p.add_argument("--round", required=True)
+    p.add_argument("--unit", required=True)
+    p.add_argument("--file", type=Path, required=True)
+    p.add_argument("--as", dest="acting", required=True, help=_("the user the step is for"))
+    p.set_defaults(func=cmd_import, db=True)
+    p = nsub.add_parser("opinions", help=_("the opinions filed on the notice, with their answers"))
+    p.add_argument("--round", required=True)
+    p.set_defaults(func=cmd_opinions, db=True)
+    p = nsub.add_parser("answer", help=_("record the office's answer to an opinion"))
+    p.add_argument("--round", required=True)
+    p.add_argument("--opinion", type=int, required=True)
+    p.add_argument("--answer", required=True)
+    p.add_argument("--as", dest="acting", required=True, help=_("the user the step is for"))
+    p.set_defaults(func=cmd_answer, db=True)

@@ -24,6 +24,7 @@ from django.utils import timezone
 
 from pingyi.accounts.actors import Actor
 from pingyi.audit.services import audit_log
+from pingyi.ballots.models import Ballot, BallotSource
 from pingyi.campaigns.models import Campaign, EvaluatorGroup
 from pingyi.campaigns.services import campaign_create
 from pingyi.grading import access
@@ -50,7 +51,7 @@ from pingyi.rules import grading as rules
 from pingyi.rules.errors import RuleError, Term, gettext_noop
 from pingyi.rules.scheme import CategoryRule, GroupTarget, Mark, Scheme, fraction_text
 from pingyi.rules.tally import UnitSpec
-from pingyi.voting.models import BallotToken
+from pingyi.voting.models import BallotToken, TokenUse
 from pingyi.voting.services import IssuedBatch, token_issue, tokens_issued
 
 if TYPE_CHECKING:
@@ -387,6 +388,24 @@ def codes_remaining(campaign: Campaign) -> list[tuple[EvaluatorGroup, int]]:
     if not found:
         raise RuleError(E_CODES_ALL_OUT)
     return found
+
+
+def check_paper_ballots(campaign: Campaign, new: int) -> None:
+    """Called by the paper-ballot import (ballots.services.ballots_import) inside its
+    transaction, the campaign locked: a grade vote takes paper ballots only against its
+    approved participant list, and no more than the list holds with the ballots cast online
+    and imported before (rules.grade_vote.check_ballot_cap). Other campaigns pass."""
+    if not GradeVote.objects.filter(campaign=campaign).exists():
+        return
+    row = ParticipantList.objects.filter(campaign=campaign).first()
+    if row is None or row.status != ListStatus.APPROVED:
+        raise RuleError(vote_rules.E_PAPER_NO_LIST, campaign=campaign.code)
+    vote_rules.check_ballot_cap(
+        participants=row.size,
+        online=TokenUse.objects.filter(token__campaign=campaign).count(),
+        paper=Ballot.objects.filter(campaign=campaign, source=BallotSource.PAPER).count(),
+        new=new,
+    )
 
 
 def participant_codes_issue(

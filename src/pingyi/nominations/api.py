@@ -15,7 +15,7 @@ from pingyi.api_schema import Error, StrictIn
 from pingyi.nominations import selectors as sel
 from pingyi.nominations import services
 from pingyi.nominations.access import Access, access_for
-from pingyi.nominations.models import NominatingUnit, NominationRound, Nominee
+from pingyi.nominations.models import NominatingUnit, NominationRound, Nominee, Opinion
 from pingyi.rules import nominations as rules
 from pingyi.rules.errors import RuleError
 
@@ -84,6 +84,21 @@ class StepIn(StrictIn):
 
 class NoticeIn(StrictIn):
     reason: str = Field(default="", max_length=4000, description="needed above the total quota")
+
+
+class NominationOpinionOut(Schema):
+    id: int
+    filed_on: str
+    nominee: str
+    text: str
+    contact: str
+    status: str = Field(description="received or answered")
+    answer: str
+    answered_at: str
+
+
+class NominationAnswerIn(StrictIn):
+    answer: str = Field(max_length=4000)
 
 
 class PublicNomineeOut(Schema):
@@ -223,6 +238,50 @@ def nominations_notice_publish(request: HttpRequest, code: str, payload: NoticeI
     except RuleError as exc:
         return Status(409, {"detail": exc.message(_)})
     return Status(200, _round_out(round_))
+
+
+def _opinion_out(o: Opinion) -> dict[str, Any]:
+    return {"id": o.pk, "filed_on": o.filed_on.isoformat(), "nominee": o.nominee.name,
+            "text": o.text, "contact": o.contact, "status": o.status, "answer": o.answer,
+            "answered_at": o.answered_at.isoformat() if o.answered_at else ""}  # fmt: skip
+
+
+@router.get(
+    "/rounds/{code}/opinions",
+    response={200: list[NominationOpinionOut], 401: Error, 403: Error, 404: Error},
+    auth=django_auth,
+)
+def nominations_opinions_list(request: HttpRequest, code: str) -> Status[Any]:
+    """The opinions filed on the round's notice, with the office's answers: the office only."""
+    round_, access = _round(request, code)
+    if not access.read_all:
+        raise AccessDenied
+    return Status(200, [_opinion_out(o) for o in sel.round_opinions(round_)])
+
+
+@router.post(
+    "/rounds/{code}/opinions/{pk}/answer",
+    response={200: NominationOpinionOut, 400: Error, 401: Error, 403: Error, 404: Error,
+              409: Error},
+    auth=django_auth,
+)  # fmt: skip
+def nominations_opinions_answer(
+    request: HttpRequest, code: str, pk: int, payload: NominationAnswerIn
+) -> Status[Any]:
+    round_, access = _round(request, code)
+    if not access.run:
+        raise AccessDenied
+    opinion = sel.round_opinions(round_).filter(pk=pk).first()
+    if opinion is None:
+        raise Http404
+    try:
+        found = services.opinion_answer(
+            opinion=opinion, answer=payload.answer, actor=Actor.of(request.user)
+        )
+    except RuleError as exc:
+        return Status(409, {"detail": exc.message(_)})
+    found.nominee = opinion.nominee
+    return Status(200, _opinion_out(found))
 
 
 @router.get("/notice/{code}", response={200: list[PublicNomineeOut], 404: Error})

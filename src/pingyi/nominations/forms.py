@@ -100,3 +100,8 @@ class OpinionForm(forms.Form):
         self.fields["nominee"].choices = [  # type: ignore[attr-defined]
             (n.pk, f"{n.name}（{n.workplace}）") for n in nominees
         ]
+
+
+class AnswerForm(forms.Form):
+    answer = forms.CharField(label=_("Answer"), max_length=4000,
+                             widget=forms.Textarea(attrs={"rows": 2}))  # fmt: skip

@@ -14,8 +14,10 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from pingyi.campaigns.models import Organization
+from pingyi.notices.models import ObjectionStatus
 from pingyi.registry.models import Project
 from pingyi.rules import nominations as rules
+from pingyi.rules import notice as notice_rules
 
 
 class Phase(models.TextChoices):
@@ -39,10 +41,10 @@ class StepKind(models.TextChoices):
 
 
 class Rank(models.TextChoices):
-    STAFF = "staff", _("Staff member or worker")
-    SECTION = "section", _("Section level")
-    COUNTY = "county", _("County or division level")
-    BUREAU = "bureau", _("Bureau level or above")
+    STAFF = rules.STAFF, _("Staff member or worker")
+    SECTION = rules.SECTION, _("Section level")
+    COUNTY = rules.COUNTY, _("County or division level")
+    BUREAU = rules.BUREAU, _("Bureau level or above")
 
 
 class NominationRound(models.Model):
@@ -206,7 +208,10 @@ class Step(models.Model):
 
 
 class Opinion(models.Model):
-    """An opinion filed by anyone on the public notice (反映意见)."""
+    """An opinion filed by anyone on the public notice (反映意见). The office answers it once,
+    as an objection to a published result is answered (notices: the same states and moves,
+    rules.notice); the filer reads the answer with the tracking code given at filing, which is
+    stored only as its keyed hash (voting.codes.digest)."""
 
     round = models.ForeignKey(NominationRound, on_delete=models.CASCADE, related_name="opinions")
     nominee = models.ForeignKey(
@@ -215,11 +220,29 @@ class Opinion(models.Model):
     text = models.TextField(_("opinion"))
     contact = models.CharField(_("contact"), max_length=120, blank=True)
     filed_on = models.DateField(_("filed"))  # a day: no finer time of an anonymous filer
+    # null for opinions filed before tracking codes were given (none reads them by a code)
+    digest = models.CharField(
+        _("tracking code hash"), max_length=64, unique=True, null=True, blank=True
+    )
+    status = models.CharField(
+        _("status"), max_length=10, choices=ObjectionStatus.choices,
+        default=ObjectionStatus.RECEIVED,
+    )  # fmt: skip
+    answer = models.TextField(_("answer"), blank=True)
+    answered_at = models.DateTimeField(_("answered"), null=True, blank=True)
+    answered_by = models.CharField(_("answered by"), max_length=150, blank=True)
 
     class Meta:
         verbose_name = _("opinion")
         verbose_name_plural = _("opinions")
         ordering = ["round", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(status=notice_rules.ANSWERED)
+                | (models.Q(answered_at__isnull=False) & ~models.Q(answer="")),
+                name="nominations_opinion_answered_has_answer",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.nominee}: {self.text[:20]}"

@@ -12,10 +12,19 @@ from django.utils.translation import gettext
 
 from pingyi.accounts.selectors import READ, AnyUser
 from pingyi.nominations.access import Access
-from pingyi.nominations.models import NominatingUnit, NominationRound, Nominee, Phase, Slate
+from pingyi.nominations.models import (
+    NominatingUnit,
+    NominationRound,
+    Nominee,
+    Opinion,
+    Phase,
+    Slate,
+)
+from pingyi.notices.selectors import TRACKING_LENGTH
 from pingyi.rules import nominations as rules
 from pingyi.rules.errors import RuleError, gettext_noop
 from pingyi.rules.registry import percent_text
+from pingyi.voting import codes
 
 E_NO_ROUND = gettext_noop("no nomination round %(code)r")
 E_NO_UNIT = gettext_noop("the round has no nominating unit %(code)r")
@@ -243,4 +252,23 @@ def nominees_on_notice(round_: NominationRound) -> list[Nominee]:
         Nominee.objects.filter(slate__unit__round=round_, slate__status=rules.APPROVED)
         .select_related("slate__unit")
         .order_by("slate__unit__code", "id")
+    )
+
+
+# --------------------------------------------------------------------------- opinions
+
+
+def round_opinions(round_: NominationRound) -> QuerySet[Opinion]:
+    """The opinions filed on the round's notice, oldest first, with their nominees."""
+    return round_.opinions.select_related("nominee").order_by("filed_on", "id")
+
+
+def opinion_by_tracking(code: str) -> Opinion | None:
+    """The opinion a tracking code was given for, or None (unknown and malformed alike)."""
+    if not codes.plausible(code, TRACKING_LENGTH):
+        return None
+    return (
+        Opinion.objects.select_related("round__organization", "nominee")
+        .filter(digest=codes.digest(code))
+        .first()
     )

@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass
+from pathlib import Path
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
@@ -17,6 +18,8 @@ from pingyi.accounts.actors import AccessDenied, Actor
 from pingyi.accounts.selectors import RUN, role_in
 from pingyi.audit.services import audit_log
 from pingyi.campaigns.models import Organization
+from pingyi.inputs.nominee_files import NomineeRows, read_nominees
+from pingyi.inputs.tables import file_sha256
 from pingyi.nominations import access
 from pingyi.nominations.models import (
     NominatingUnit,
@@ -30,12 +33,17 @@ from pingyi.nominations.models import (
     UnitMember,
 )
 from pingyi.nominations.selectors import round_summary, slate_figures
+from pingyi.notices.models import ObjectionStatus
+from pingyi.notices.selectors import TRACKING_LENGTH
+from pingyi.notices.services import E_ANSWER, MAX_TEXT
 from pingyi.registry.models import Cleanup, Project
 from pingyi.registry.selectors import kept_projects
 from pingyi.rules import nominations as rules
+from pingyi.rules import notice as notice_rules
 from pingyi.rules.errors import RuleError, Term, gettext_noop
 from pingyi.rules.registry import PUBLISHED, check_code
 from pingyi.rules.scheme import fraction_text
+from pingyi.voting import codes
 
 E_CODE_TAKEN = gettext_noop("the code %(code)r is taken")
 E_NOT_KEPT = gettext_noop(
@@ -60,6 +68,11 @@ E_NOT_ON_NOTICE = gettext_noop("the nominees are not on notice: no opinion is ta
 E_NOTICE_OVER = gettext_noop("the notice period ended on %(day)s")
 E_NOTICE_RUNS = gettext_noop("the notice runs until %(day)s: the round closes after it")
 E_OPINION = gettext_noop("write the opinion (1 to 2000 characters)")
+E_UNANSWERED = gettext_noop(
+    "%(count)s opinion(s) filed on the notice are not answered yet: answer every opinion "
+    "before the round closes"
+)
+E_OPINION_CLOSED = gettext_noop("the round is closed: its opinions' answers stay as they are")
 
 
 @dataclass(frozen=True)
@@ -430,7 +443,9 @@ def notice_publish(
 def round_close(
     *, round_: NominationRound, actor: Actor, now: dt.datetime | None = None
 ) -> NominationRound:
-    """After the notice period the round is closed; its list goes on to the commendation."""
+    """After the notice period, with every opinion filed on the notice answered (as a
+    notice becomes final only with every objection answered), the round is closed; its list
+    goes on to the commendation."""
     access.check_office(actor, round_)
     moment = _now(now)
     with transaction.atomic():
@@ -439,6 +454,9 @@ def round_close(
             raise RuleError(rules.E_PHASE, phase=Term(rules.PHASE_WORDS[locked.phase]))
         if timezone.localtime(moment).date() <= locked.notice_end:
             raise RuleError(E_NOTICE_RUNS, day=locked.notice_end.isoformat())
+        unanswered = locked.opinions.exclude(status=ObjectionStatus.ANSWERED).count()
+        if unanswered:
+            raise RuleError(E_UNANSWERED, count=unanswered)
         locked.phase = Phase.CLOSED
         locked.save(update_fields=["phase"])
         audit_log(actor=actor.name, action="nominations.round.closed", obj=locked, now=moment)
@@ -446,11 +464,18 @@ def round_close(
     return round_
 
 
+@dataclass(frozen=True)
+class FiledOpinion:
+    opinion: Opinion
+    tracking_code: str  # shown once to the filer; only its keyed hash is stored
+
+
 def opinion_file(
     *, nominee: Nominee, text: str, contact: str = "", actor: Actor,
     now: dt.datetime | None = None,
-) -> Opinion:  # fmt: skip
-    """Anyone's opinion on a nominee on notice (no sign-in; the day only is kept)."""
+) -> FiledOpinion:  # fmt: skip
+    """Anyone's opinion on a nominee on notice (no sign-in; the day only is kept). The filer
+    gets a tracking code, shown once, to read the office's answer with."""
     round_ = nominee.slate.unit.round
     body = text.strip()
     if not 1 <= len(body) <= 2000:
@@ -461,10 +486,11 @@ def opinion_file(
         raise RuleError(E_NOT_ON_NOTICE)
     if round_.notice_end is not None and today > round_.notice_end:
         raise RuleError(E_NOTICE_OVER, day=round_.notice_end.isoformat())
+    code = codes.new_code(TRACKING_LENGTH)
     with transaction.atomic():
         opinion = Opinion.objects.create(
             round=round_, nominee=nominee, text=body, contact=contact.strip()[:120],
-            filed_on=today,
+            filed_on=today, digest=codes.digest(code),
         )  # fmt: skip
         audit_log(
             actor=actor.name,
@@ -473,4 +499,89 @@ def opinion_file(
             data={"round": round_.code, "nominee": nominee.pk, "chars": len(body)},
             now=moment,
         )
-    return opinion
+    return FiledOpinion(opinion=opinion, tracking_code=codes.grouped(code))
+
+
+def opinion_answer(
+    *, opinion: Opinion, answer: str, actor: Actor, now: dt.datetime | None = None
+) -> Opinion:
+    """The office's answer to an opinion filed on the notice; given once, it does not change
+    (rules.notice, as for an objection), and the filer reads it with the tracking code.
+    Answered while the notice runs or after it, until the round closes."""
+    round_ = opinion.round
+    access.check_office(actor, round_)
+    body = answer.strip()
+    if not 1 <= len(body) <= MAX_TEXT:
+        raise RuleError(E_ANSWER, max=MAX_TEXT)
+    moment = _now(now)
+    with transaction.atomic():
+        locked = NominationRound.objects.select_for_update().get(pk=round_.pk)
+        if locked.phase == Phase.CLOSED:
+            raise RuleError(E_OPINION_CLOSED)
+        found = Opinion.objects.select_for_update().get(pk=opinion.pk, round=locked)
+        notice_rules.check_objection_move(found.status, notice_rules.ANSWERED)
+        found.status = ObjectionStatus.ANSWERED
+        found.answer, found.answered_at, found.answered_by = body, moment, actor.name
+        found.save(update_fields=["status", "answer", "answered_at", "answered_by"])
+        audit_log(
+            actor=actor.name,
+            action="nominations.opinion.answered",
+            obj=found,
+            data={"round": locked.code, "nominee": found.nominee_id, "chars": len(body)},
+            now=moment,
+        )
+    return found
+
+
+# --------------------------------------------------------------------------- import
+
+
+@dataclass(frozen=True)
+class ImportReport:
+    imported: int
+    replaced: int  # the nominees the list held before, whom the file replaced
+
+
+def nominees_import_file(
+    *, unit: NominatingUnit, path: Path, label: str, actor: Actor,
+    now: dt.datetime | None = None,
+) -> ImportReport:  # fmt: skip
+    """A unit's list from its filled-in template, for every door (the page, the CLI): read
+    (InputError naming file, row, column letter and field: nothing stored), then stored."""
+    access.check_nominator(actor, unit)
+    rows = read_nominees(path, label)
+    return nominees_import(unit=unit, rows=rows, actor=actor, digest=file_sha256(path), now=now)
+
+
+def nominees_import(
+    *, unit: NominatingUnit, rows: NomineeRows, actor: Actor, digest: str = "",
+    now: dt.datetime | None = None,
+) -> ImportReport:  # fmt: skip
+    """The file is the list: its nominees replace the draft (or returned) list's, all in one
+    transaction, while the list may be changed; over the quota or below the grassroots share
+    is shown, not refused, as for a nominee added on the page."""
+    access.check_nominator(actor, unit)
+    specs = [
+        _check_spec(NomineeSpec(r.name, r.workplace, r.post, r.rank, r.grassroots, r.leader,
+                                r.deeds))
+        for r in rows.rows
+    ]  # fmt: skip
+    moment = _now(now)
+    with transaction.atomic():
+        slate = _locked_slate(unit)
+        rules.check_editable(slate.status, phase=unit.round.phase)
+        replaced = slate.nominees.count()
+        slate.nominees.all().delete()
+        Nominee.objects.bulk_create(
+            Nominee(slate=slate, added_by=actor.name, added_at=moment, **asdict(spec))
+            for spec in specs
+        )
+        audit_log(
+            actor=actor.name,
+            action="nominations.slate.imported",
+            obj=slate,
+            data={"unit": unit.code, "file": rows.file, "sha256": digest,
+                  "nominees": len(specs), "replaced": replaced},
+            now=moment,
+        )  # fmt: skip
+    return ImportReport(imported=len(specs), replaced=replaced)

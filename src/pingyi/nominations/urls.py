@@ -25,7 +25,11 @@ urlpatterns: list[URLPattern] = [
     path(U, views.slate_detail, name="slate"),
     path(f"{U}nominees", views.nominee_add, name="nominee-add"),
     path(f"{U}nominees/<int:pk>/remove", views.nominee_remove, name="nominee-remove"),
+    path(f"{U}template.xlsx", views.nominee_template, name="template"),
+    path(f"{U}import", views.nominees_import, name="import"),
     path(f"{U}<str:step>", views.slate_step, name="step"),
+    path(f"{S}opinions/<int:pk>/answer", views.opinion_answer, name="answer"),
     path("nominations/", views.notice_index, name="notice-index"),
+    path("nominations/track", views.opinion_track, name="track"),
     path("nominations/<code:code>/", views.notice, name="notice"),
 ]

@@ -26,6 +26,7 @@ from pingyi.nominations import selectors as sel
 from pingyi.nominations import services
 from pingyi.nominations.access import Access, access_for
 from pingyi.nominations.forms import (
+    AnswerForm,
     MemberForm,
     NomineeForm,
     OpinionForm,
@@ -34,12 +35,16 @@ from pingyi.nominations.forms import (
     UnitForm,
 )
 from pingyi.nominations.models import NominatingUnit, NominationRound, Phase
-from pingyi.nominations.workbook import write_nominees
+from pingyi.nominations.workbook import write_nominee_template, write_nominees
+from pingyi.notices.forms import TrackForm
+from pingyi.notices.views import TRACK_WINDOW
 from pingyi.registry.models import Project
 from pingyi.registry.selectors import kept_projects, published_cleanups
 from pingyi.rules import nominations as rules
-from pingyi.rules.errors import RuleError, gettext_noop
-from pingyi.web.shared import XLSX, download, guarded, written
+from pingyi.rules.errors import InputError, RuleError, gettext_noop
+from pingyi.web.ratelimit import client_address, limited, record
+from pingyi.web.settings_access import limits
+from pingyi.web.shared import XLSX, download, guarded, uploaded, written
 
 DONE = {
     rules.SUBMIT: gettext_noop("List submitted to the level above."),
@@ -131,7 +136,8 @@ def round_detail(request: HttpRequest, code: str) -> HttpResponse:
         "unit_form": UnitForm(),
         "member_form": MemberForm(units=round_.units.order_by("code")),
         "reason_form": ReasonForm(),
-        "opinions": round_.opinions.select_related("nominee") if access.read_all else [],
+        "opinions": sel.round_opinions(round_) if access.read_all else [],
+        "answer_form": AnswerForm(),
     }
     return render(request, "pingyi/nominations/round.html", context)
 
@@ -313,6 +319,47 @@ def nominee_remove(request: HttpRequest, code: str, unit: str, pk: int) -> HttpR
 
 
 @guarded
+def nominee_template(request: HttpRequest, code: str, unit: str) -> HttpResponse:
+    """The template a unit fills its list into: for whoever may nominate for the unit."""
+    access, found = _unit(request, code, unit)[1:]
+    if not access.may_nominate(found):
+        raise AccessDenied
+    content = written(lambda p: write_nominee_template(p, unit_name=found.name), ".xlsx")
+    return download(content, f"{found.round.code}-{found.code}-nominees-template.xlsx", XLSX)
+
+
+@guarded
+@require_POST
+def nominees_import(request: HttpRequest, code: str, unit: str) -> HttpResponse:
+    access, found = _unit(request, code, unit)[1:]
+    if not access.may_nominate(found):
+        raise AccessDenied  # 403 before the upload is read
+    upload = request.FILES.get("file")
+    if upload is None:
+        messages.error(request, _("Choose the filled-in template to upload."))
+        return redirect(slate_url(found))
+    try:
+        with uploaded(upload) as path:
+            report = services.nominees_import_file(
+                unit=found, path=path, label=upload.name or path.name,
+                actor=Actor.of(request.user),
+            )  # fmt: skip
+    except InputError as exc:
+        for line in exc.messages(_)[:20]:
+            messages.error(request, line)
+        return redirect(slate_url(found))
+    except RuleError as exc:
+        messages.error(request, exc.message(_))
+        return redirect(slate_url(found))
+    messages.success(
+        request,
+        _("Imported %(imported)s nominees; they replace the %(replaced)s the list held.")
+        % {"imported": report.imported, "replaced": report.replaced},
+    )
+    return redirect(slate_url(found))
+
+
+@guarded
 @require_POST
 def slate_step(request: HttpRequest, code: str, unit: str, step: str) -> HttpResponse:
     if step not in DONE:
@@ -329,6 +376,27 @@ def slate_step(request: HttpRequest, code: str, unit: str, step: str) -> HttpRes
     else:
         run = lambda: services.slate_approve(slate=found.slate, reason=reason, actor=actor)  # noqa: E731
     return _act(request, run, _(DONE[step]), slate_url(found))
+
+
+@guarded
+@require_POST
+def opinion_answer(request: HttpRequest, code: str, pk: int) -> HttpResponse:
+    round_ = _office(request, code)
+    opinion = round_.opinions.filter(pk=pk).first()
+    if opinion is None:
+        raise Http404
+    form = AnswerForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Write the answer."))
+        return redirect(round_url(round_))
+    return _act(
+        request,
+        lambda: services.opinion_answer(
+            opinion=opinion, answer=form.cleaned_data["answer"], actor=Actor.of(request.user)
+        ),
+        _("The answer is recorded; the filer reads it with the tracking code."),
+        round_url(round_),
+    )
 
 
 # --------------------------------------------------------------------------- public
@@ -360,15 +428,36 @@ def notice(request: HttpRequest, code: str) -> HttpResponse:
             data = form.cleaned_data
             nominee = next(n for n in nominees if n.pk == data["nominee"])
             try:
-                services.opinion_file(
+                filed = services.opinion_file(
                     nominee=nominee, text=data["text"], contact=data["contact"],
                     actor=Actor.of(None),
                 )  # fmt: skip
             except RuleError as exc:
                 form.add_error(None, exc.message(_))
             else:
-                messages.success(request, _("Your opinion is filed. The office looks into it."))
-                return redirect(request.path)
+                response = render(request, "pingyi/nominations/opinion_filed.html",
+                                  {"round": round_, "filed": filed}, status=201)  # fmt: skip
+                response["Cache-Control"] = "no-store"
+                return response
         status = 400
     context = {"round": round_, "nominees": nominees, "form": form, "taking": taking}
     return render(request, "pingyi/nominations/notice.html", context, status=status)
+
+
+@require_http_methods(["GET", "POST"])
+def opinion_track(request: HttpRequest) -> HttpResponse:
+    """The filer reads the office's answer with the tracking code (POSTed, never in a URL);
+    wrong codes count against the address as on the results' notice (R18)."""
+    form = TrackForm(request.POST or None)
+    context: dict[str, Any] = {"form": form, "checked": False, "opinion": None}
+    if request.method == "POST" and form.is_valid():
+        address = client_address(request)
+        if limited("track-fail", address, limit=limits().token_failures, window=TRACK_WINDOW):
+            return render(request, "pingyi/vote/limited.html", status=429)
+        opinion = sel.opinion_by_tracking(form.cleaned_data["code"])
+        if opinion is None:
+            record("track-fail", address, window=TRACK_WINDOW)
+        context.update(checked=True, opinion=opinion)
+    response = render(request, "pingyi/nominations/track.html", context)
+    response["Cache-Control"] = "no-store"
+    return response

@@ -8,6 +8,7 @@ from __future__ import annotations
 from fractions import Fraction
 from pathlib import Path
 
+from pingyi.exports.input_templates import YES_NO, write_template
 from pingyi.exports.xlsx import (
     Cell,
     fit_columns,
@@ -18,7 +19,7 @@ from pingyi.exports.xlsx import (
     write_cell,
     write_row,
 )
-from pingyi.nominations.models import NominationRound, Rank
+from pingyi.nominations.models import NominationRound
 from pingyi.nominations.selectors import SlateRow, round_summary
 from pingyi.rules import nominations as rules
 from pingyi.rules.registry import percent_text
@@ -32,8 +33,7 @@ QUOTA_HEADER = ["推荐单位", "上级推荐单位", "名额", "推荐人数", 
                 "退回理由"]  # fmt: skip
 STATUS = {rules.DRAFT: "草稿", rules.SUBMITTED: "待上级审核", rules.RETURNED: "已退回",
           rules.APPROVED: "已批准"}  # fmt: skip
-RANKS: dict[str, str] = {Rank.STAFF: "一般干部职工", Rank.SECTION: "科级", Rank.COUNTY: "县处级",
-         Rank.BUREAU: "厅局级及以上"}  # fmt: skip
+RANKS: dict[str, str] = dict(rules.RANK_WORDS)
 DEPARTURES = {rules.OVER_QUOTA: "超名额", rules.FEW_GRASSROOTS: "基层一线比例不足"}
 
 
@@ -105,3 +105,32 @@ def write_nominees(path: Path, *, round_: NominationRound, rows: list[SlateRow])
         fit_columns(sheet, [QUOTA_HEADER, *quotas], minimum=6, maximum=40)
         freeze_header(sheet)
         print_setup(sheet, title=f"{round_.name} 名额与比例", landscape=True)
+
+
+TEMPLATE_SHEET = "推荐名单"
+TEMPLATE_HELP = (
+    "推荐名单录入说明",
+    "一行填写一名被推荐人：姓名、工作单位、职务（岗位）、职级必填；基层一线、单位领导填“是”或“否”（空白按“否”）；主要事迹可空。",
+    "职级填写：一般干部职工、科级、县处级、厅局级及以上（可从下拉列表选择）。",
+    "单位领导不计入基层一线，同一行两项不能都填“是”。",
+    "导入的名单整份替换本单位草稿名单中的被推荐人；文件中任何一格有误，整份文件不导入，并逐条指出文件、行、列和字段。",
+    "名单只能在草稿或被退回时导入；导入后请在页面上核对名额和基层一线比例，再报送上级。",
+)
+
+
+def write_nominee_template(path: Path, *, unit_name: str) -> None:
+    """The template a unit fills its list into (what inputs.nominee_files reads back)."""
+    write_template(
+        path,
+        sheet_name=TEMPLATE_SHEET,
+        columns=[
+            ("姓名", 12, None),
+            ("工作单位", 30, None),
+            ("职务（岗位）", 24, None),
+            ("职级", 16, list(rules.RANK_WORDS.values())),
+            ("基层一线", 10, YES_NO),
+            ("单位领导", 10, YES_NO),
+            ("主要事迹", 60, None),
+        ],
+        help_lines=(*TEMPLATE_HELP, f"推荐单位：{unit_name}"),
+    )

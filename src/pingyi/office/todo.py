@@ -264,8 +264,9 @@ def _stage_todos(user: AnyUser, today: dt.date) -> list[Todo]:
 
 def _nomination_todos(user: AnyUser) -> list[Todo]:
     """Lists waiting at the person's level (to recommend), at the office (to approve), or
-    returned to the person's unit (to redo)."""
-    from pingyi.nominations.models import Slate
+    returned to the person's unit (to redo); opinions on the notice the office has not
+    answered yet (to answer)."""
+    from pingyi.nominations.models import Opinion, Slate
     from pingyi.rules import nominations as nomination_rules
 
     offices = organizations_for(user, RUN)
@@ -288,6 +289,22 @@ def _nomination_todos(user: AnyUser) -> list[Todo]:
             }
             url = reverse("nominations:round", kwargs={"code": row["unit__round__code"]})
             todos.append(Todo(text, url, row["n"]))
+    unanswered = (
+        Opinion.objects.filter(round__organization__in=offices)
+        .exclude(round__phase=nomination_rules.CLOSED)
+        .exclude(status=ObjectionStatus.ANSWERED)
+        .values("round__code", "round__name")
+        .annotate(n=Count("pk"))
+        .order_by("round__code")
+    )
+    for opinions in unanswered:
+        text = ngettext(
+            "%(name)s: %(n)s opinion on the nominees awaits an answer",
+            "%(name)s: %(n)s opinions on the nominees await an answer",
+            opinions["n"],
+        ) % {"name": opinions["round__name"], "n": opinions["n"]}
+        url = reverse("nominations:round", kwargs={"code": opinions["round__code"]})
+        todos.append(Todo(text, url, opinions["n"]))
     return todos
 
 

@@ -222,3 +222,34 @@ def departs(result: VoteResult | None, grade: str | None) -> bool:
     return (
         result is not None and result.votes > 0 and grade is not None and not result.agrees(grade)
     )
+
+
+# ------------------------------------------------------------------------------ the ballots
+
+E_PAPER_NO_LIST = gettext_noop(
+    "paper ballots of a grade vote are imported only against an approved participant list; "
+    "%(campaign)s has none"
+)
+E_PAPER_OVER_LIST = gettext_noop(
+    "the approved participant list holds %(participants)s people, and %(online)s ballots were "
+    "cast online and %(paper)s imported on paper already: %(new)s more paper ballots would "
+    "make %(total)s; at most %(left)s more can be imported"
+)
+
+
+def check_ballot_cap(*, participants: int, online: int, paper: int, new: int) -> None:
+    """Every member takes part and the list is approved by the assessment group (第四篇,
+    第一篇 2): the ballots of a grade vote — cast online plus imported on paper — never
+    outnumber the people on its approved list. ``paper`` is what was imported before,
+    ``new`` what an import adds."""
+    total = online + paper + new
+    if new > 0 and total > participants:
+        raise RuleError(
+            E_PAPER_OVER_LIST,
+            participants=participants,
+            online=online,
+            paper=paper,
+            new=new,
+            total=total,
+            left=max(participants - online - paper, 0),
+        )

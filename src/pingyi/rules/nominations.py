@@ -72,6 +72,11 @@ DEPARTURE_WORDS = {
 # In principle (the office may set its own per round): seed 002 wants the lists to lean to
 # the grassroots; the round's notice usually names the minimum share. Seven in ten is the
 # default an office starts from.
+# The ranks of a nominee's post, and the words a filled-in template writes for them.
+STAFF, SECTION, COUNTY, BUREAU = "staff", "section", "county", "bureau"
+RANKS = (STAFF, SECTION, COUNTY, BUREAU)
+RANK_WORDS = {STAFF: "一般干部职工", SECTION: "科级", COUNTY: "县处级", BUREAU: "厅局级及以上"}
+
 DEFAULT_GRASSROOTS = Fraction(7, 10)
 DEFAULT_NOTICE_DAYS = 7  # 公示 "不少于5个工作日": a calendar week
 
