@@ -46,13 +46,11 @@ def _plan_state(notice: Notice, unit_code: str) -> str:
     plan = Plan.objects.filter(notice=notice, unit_code=unit_code).first()
     if plan is None:
         return lookback_rules.PLAN_NONE
+    if plan.verdict == PlanVerdict.FAILED:  # a failed acceptance leaves the plan open
+        return lookback_rules.PLAN_FAILED
     if plan.status == PlanStatus.OPEN:
         return lookback_rules.PLAN_OPEN
-    return (
-        lookback_rules.PLAN_FAILED
-        if plan.verdict == PlanVerdict.FAILED
-        else lookback_rules.PLAN_PASSED
-    )
+    return lookback_rules.PLAN_PASSED
 
 
 @dataclass(frozen=True)

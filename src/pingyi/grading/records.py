@@ -142,7 +142,7 @@ def _points(value: Fraction | None) -> Decimal | None:
         return None
     if (value * 100).denominator != 1:
         raise RuleError(E_BENEFIT_DECIMALS)
-    return Decimal(value.numerator * 100 // value.denominator) / 100
+    return Decimal(value.numerator * 100 // value.denominator).scaleb(-2)
 
 
 def benefit_record(
