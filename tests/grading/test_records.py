@@ -14,8 +14,8 @@ from django.test import Client
 
 from pingyi import evidence
 from pingyi.accounts.actors import AccessDenied, Actor
-from pingyi.cli import main
 from pingyi.audit.models import AuditEntry
+from pingyi.cli import main
 from pingyi.exports.grading_reports import BenefitReport, DetailReport, PoorListReport
 from pingyi.grading import decisions, records
 from pingyi.grading.board import board_orgs, board_write
