@@ -14,6 +14,7 @@ and names, never wording.
 
 from __future__ import annotations
 
+import io
 import re
 from pathlib import Path
 
@@ -129,7 +130,7 @@ def _committee_downloads(page: Page, url: str, pk: int, shots: Path) -> None:
     page.screenshot(path=shots / "03-committee-reports-job.png", full_page=True)
     with page.expect_download() as tables:
         page.click("#job-download")
-    book = openpyxl.load_workbook(tables.value.path())
+    book = openpyxl.load_workbook(io.BytesIO(Path(tables.value.path()).read_bytes()))
     names = [row[2] for row in book["一览表"].iter_rows(min_row=2, values_only=True) if row[2]]
     assert "二村党支部" in names and "社区党委" not in names  # its own organizations only
     assert book.sheetnames[-1] == "好等次激励情况"
