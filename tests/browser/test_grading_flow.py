@@ -4,7 +4,8 @@ An organization (Olga, 二村党支部) submits its self-evaluation; the assesso
 is refused while a deduction lacks its reason, then gives one; the committee (Carol,
 甲镇党委) sees 好 above its quota, records a justification and the explanations, and — once
 the department's notice is final — files;
-the department (Alice) returns one organization with a comment. Screenshots of each page
+the department (Alice) returns one organization with a comment. Carol writes her
+committee's 工作总结 before filing. Screenshots of each page
 go to test-artifacts/.
 
 The steps between (other organizations' assessments, moving the round on) are services run
@@ -157,6 +158,10 @@ def _decide(page: Page, server: LiveServer, url: str, artifacts: Path, pk: int) 
         page.select_option("#explain-org", code)
         page.fill("#explain-text", f"{code}：连续三年先进，群众满意度100%")
         post_ok(page, "#explain-form button[type=submit]", log)
+    page.fill(
+        "#summary-text", "甲镇党委分类定级工作总结：五个步骤均已完成"
+    )  # filed with the tables
+    post_ok(page, "#summary-form button[type=submit]", log)
     assert page.locator("#blockers").count() == 0
     page.screenshot(path=artifacts / "grading-committee.png", full_page=True)
 

@@ -12,8 +12,10 @@ from pathlib import Path
 
 import pytest
 
+from pingyi.accounts.actors import Actor
 from pingyi.campaigns.models import Organization
 from pingyi.grading.models import GradingRound, PartyOrg
+from pingyi.grading.records import work_summary_file
 from pingyi.grading.services import (
     assessment_submit,
     orgs_import,
@@ -92,14 +94,32 @@ def assess(grading_round: GradingRound, code: str, total: int | str, rate: str =
     survey_rate_decide(org=target, approve=True, actor=DEPT2)
 
 
+def summarize(grading_round: GradingRound) -> None:
+    """Every committee's 工作总结, as each files it with its tables (seed 003)."""
+    for committee in grading_round.committees.select_related("round"):
+        work_summary_file(
+            committee=committee,
+            text=f"{committee.name}分类定级工作总结：按五个步骤完成定级。",
+            actor=Actor.operator("carol"),
+        )
+
+
 def decided(
-    tmp_path: Path, totals: dict[str, int | str], orgs: str = ORGS, year: int = 2026
+    tmp_path: Path,
+    totals: dict[str, int | str],
+    orgs: str = ORGS,
+    year: int = 2026,
+    summaries: bool = True,
 ) -> GradingRound:
-    """A round at the decision step with every organization assessed at ``totals``."""
+    """A round at the decision step with every organization assessed at ``totals`` and,
+    unless ``summaries`` is false, every committee's work summary written."""
     grading_round = advance_to(make_round(tmp_path, orgs, year=year), rules.ASSESSMENT)
     for code, total in totals.items():
         assess(grading_round, code, total)
-    return advance_to(grading_round, rules.DECISION)
+    advance_to(grading_round, rules.DECISION)
+    if summaries:
+        summarize(grading_round)
+    return grading_round
 
 
 NOTICE_OPENS = dt.datetime(2026, 3, 2, 1, tzinfo=dt.UTC)

@@ -197,8 +197,42 @@ MATRIX: dict[str, tuple[str, str, Any, dict[str, int]]] = {
             ("follow-up", "follow-up"),
             ("file", "file"),
             ("departure", "departure"),
+            ("summary", "summary"),
+            ("violation", "violation"),
         )
     },
+    # the 公示牌: the round's to the department, a committee's to it and the department
+    "board": ("GET", R + "board.pdf", None, {**OUTSIDERS, **DEPARTMENT, "*": 403}),
+    "committee-board": (
+        "GET",
+        COMMITTEE + "board.pdf",
+        None,
+        {**OUTSIDERS, **DEPARTMENT, "committee": 200, "*": 404},
+    ),
+    # no summary filed, no reference recorded: nothing to download
+    "summary-file": ("GET", COMMITTEE + "summary/file", None, {"public": LOGIN, "*": 404}),
+    "reference-file": ("GET", ORG + "reference/1/file", None, {"public": LOGIN, "*": 404}),
+    # V1 is not graded 好: refused with the reason (302) to the department and its committee
+    "benefit": (
+        "POST",
+        ORG + "benefit",
+        {},
+        {**OUTSIDERS, **RUNS, "committee": 302, "other_committee": 404, "*": 403},
+    ),
+    # an empty reference is refused (302) to the department's staff, committee and assessor
+    "reference": (
+        "POST",
+        ORG + "reference",
+        {},
+        {
+            **OUTSIDERS,
+            **RUNS,
+            "committee": 302,
+            "assessor": 302,
+            "other_committee": 404,
+            "*": 403,
+        },
+    ),
 }
 
 # The grade vote's API (grading.api): 401 for the public, 409 where the rules refuse.
@@ -262,6 +296,44 @@ MATRIX |= {
         A + "orgs/V1/departure",
         {"reason": "理由"},
         {**API_OUT, "committee": 409, "other_committee": 404, "*": 403},
+    ),
+    "api:grading_summary_file": (
+        "PUT",
+        A + "committees/{k}/summary",
+        {"text": " "},
+        {**API_OUT, "admin": 403, "staff": 403, "viewer": 403, "committee": 409, "*": 404},
+    ),
+    "api:grading_violation_record": (
+        "PUT",
+        A + "orgs/V1/violation",
+        {"cause": "x", "reason": "r"},
+        {**API_OUT, "committee": 409, "other_committee": 404, "*": 403},
+    ),
+    "api:grading_benefit_record": (
+        "PUT",
+        A + "orgs/V1/benefit",
+        {"secretary": True},
+        {**API_OUT, **API_RUNS, "committee": 409, "other_committee": 404, "*": 403},
+    ),
+    "api:grading_benefits": ("GET", A + "benefits", None, {**API_OUT, "*": 200}),
+    "api:grading_reference_add": (
+        "POST",
+        A + "orgs/V1/references",
+        {"kind": "x", "text": ""},
+        {
+            **API_OUT,
+            **API_RUNS,
+            "committee": 409,
+            "assessor": 409,
+            "other_committee": 404,
+            "*": 403,
+        },
+    ),
+    "api:grading_references": (
+        "GET",
+        A + "orgs/V1/references",
+        None,
+        {**API_OUT, **DEPARTMENT, "committee": 200, "assessor": 200, "*": 404},
     ),
 }
 

@@ -215,7 +215,8 @@ def test_an_organization_that_cannot_be_graded_blocks_its_committee(
         decisions.filing_submit(committee=_committee(grading_round), actor="carol")
     assert refused.value.message() == (
         "the committee cannot file yet: these organizations cannot be graded yet: B1; "
-        "explanations are missing for: X1"
+        "explanations are missing for: X1; the work summary (工作总结) is missing: the "
+        "committee files it with its tables"
     )
 
 

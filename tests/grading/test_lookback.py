@@ -19,6 +19,7 @@ from pingyi.notices.services import notice_finalize
 from pingyi.rectification.models import Basis, LookBack, Plan, PlanStatus
 from pingyi.rectification.services import plan_accept
 from pingyi.rules.errors import RuleError
+from tests.chinese import ZH
 from tests.notices.conftest import STAFF, T0, published_grading, staff_user
 
 pytestmark = pytest.mark.django_db
@@ -90,12 +91,67 @@ def test_an_accepted_plan_is_reopened_and_a_general_branch_takes_its_branch(
 
 
 def test_moving_up_to_good_leaves_the_ledger_alone(final: Notice) -> None:
-    s1 = Plan.objects.get(notice=final, unit_code="S1")
-    done = org_regrade(org=_org(final, "S1"), grade="一般", reason="复查", actor=STAFF)
+    s1 = Plan.objects.get(notice=final, unit_code="S1")  # 较差 → 一般: a move up, accepted first
+    plan_accept(plan=s1, verdict="passed", note="达标", actor=STAFF, today=s1.period_ends)
+    done = org_regrade(org=_org(final, "S1"), grade="一般", reason="复查", effective=True,
+                       actor=STAFF)  # fmt: skip
     s1.refresh_from_db()
     assert done.plans == [s1.pk] and s1.basis == Basis.FAIR  # still weak: the plan goes on
-    up = org_regrade(org=_org(final, "V1"), grade="好", reason="复查", actor=STAFF)
+    with pytest.raises(RuleError) as refused:  # 成效不显著的不得晋位升级
+        org_regrade(org=_org(final, "V1"), grade="好", reason="复查", actor=STAFF)
+    assert "成效不显著的不得晋位升级" in _message(refused)
+    up = org_regrade(org=_org(final, "V1"), grade="好", reason="复查", effective=True,
+                     actor=STAFF)  # fmt: skip
     assert up.plans == [] and not Plan.objects.filter(notice=final, unit_code="V1").exists()
+    assert (
+        AuditEntry.objects.filter(action="grading.lookback.regraded")
+        .last()
+        .data[  # type: ignore[union-attr]
+            "effective"
+        ]
+    )
+
+
+def test_a_grade_moves_up_only_past_an_accepted_plan_and_an_effective_rectification(
+    final: Notice,
+) -> None:
+    v2 = Plan.objects.get(notice=final, unit_code="V2")
+    with pytest.raises(RuleError) as open_plan:
+        org_regrade(org=_org(final, "V2"), grade="较好", reason="整改完成", effective=True,
+                    actor=STAFF)  # fmt: skip
+    assert _message(open_plan) == (
+        "三村党支部 cannot move up from 一般 to 较好: its rectification plan is not accepted yet"
+    )
+    plan_accept(plan=v2, verdict="failed", note="未达标", actor=STAFF, today=v2.period_ends)
+    with pytest.raises(RuleError) as failed:
+        org_regrade(org=_org(final, "V2"), grade="较好", reason="整改完成", effective=True,
+                    actor=STAFF)  # fmt: skip
+    assert _message(failed).endswith("its rectification failed its acceptance inspection")
+    assert grading_state(final.grading_round).org("V2").grade == "一般"  # type: ignore[arg-type]
+    assert not LookBack.objects.exists()
+
+
+def test_an_accepted_effective_rectification_moves_the_grade_up(final: Notice) -> None:
+    v2 = Plan.objects.get(notice=final, unit_code="V2")
+    plan_accept(plan=v2, verdict="passed", note="达标", actor=STAFF, today=v2.period_ends)
+    with pytest.raises(RuleError):
+        org_regrade(org=_org(final, "V2"), grade="较好", reason="整改完成", actor=STAFF)
+    done = org_regrade(org=_org(final, "V2"), grade="较好", reason="整改完成，群众认可",
+                       effective=True, actor=STAFF)  # fmt: skip
+    assert (done.before, done.after, done.plans) == ("一般", "较好", [])
+    assert grading_state(final.grading_round).org("V2").grade == "较好"  # type: ignore[arg-type]
+
+
+def test_a_look_back_records_the_seeds_cause_of_a_violation(final: Notice) -> None:
+    done = org_regrade(org=_org(final, "V1"), grade="较差", reason="测评多数党员群众不满意",
+                       cause="dissatisfied", actor=STAFF)  # fmt: skip
+    v1 = _org(final, "V1")
+    assert (done.after, v1.violation, v1.violation_cause, v1.violation_reason) == (
+        "较差", True, "dissatisfied", "测评多数党员群众不满意",
+    )  # fmt: skip
+    with pytest.raises(RuleError) as refused:
+        org_regrade(org=_org(final, "V2"), grade="较差", reason="r", cause="bribery", actor=STAFF)
+    assert _message(refused).startswith("the cause must be one of: crime, umbrella, attitude")
 
 
 @pytest.mark.parametrize(
@@ -140,3 +196,24 @@ def test_the_look_back_page(final: Notice) -> None:
     assert "No organization with that code in this round." in unknown.content.decode()
     again = alice.post(f"/staff/ledger/lookback/{code}/", form, follow=True).content.decode()
     assert "二村党支部 is graded 较差 already" in again
+
+
+def test_the_look_back_page_records_a_cause_and_refuses_an_unproven_move_up(
+    final: Notice,
+) -> None:
+    assert final.grading_round is not None
+    url = f"/staff/ledger/lookback/{final.grading_round.code}/"
+    alice = Client()
+    alice.force_login(staff_user("alice", final.organization))
+    page = alice.get(url, headers=ZH).content.decode()
+    assert 'id="upgrade-rule"' in page and "在“三打两建”中党员群众不满意" in page
+    up = alice.post(url, {"org": "V1", "grade": "好", "reason": "复查"}, follow=True)
+    assert "成效不显著的不得晋位升级" in up.content.decode()
+    assert grading_state(final.grading_round).org("V1").grade == "较好"
+    form = {"org": "V2", "grade": "较差", "cause": "attitude", "reason": "打击行动中态度不坚决"}
+    alice.post(url, form, follow=True)
+    v2 = _org(final, "V2")
+    assert (v2.violation, v2.violation_cause) == (True, "attitude")
+    effective = {"org": "V1", "grade": "好", "reason": "复查", "effective": "on"}
+    alice.post(url, effective, follow=True)
+    assert grading_state(final.grading_round).org("V1").grade == "好"

@@ -54,7 +54,7 @@ def committee_of(grading_round: GradingRound) -> int:
 # page: (address under the round, status, pinned queries, whether it lists the rows)
 PAGES = {
     "round": ("", 200, 35, True),
-    "review": ("review", 200, 18, True),
+    "review": ("review", 200, 19, True),
     "committee": ("k/{k}/", 200, 19, True),
     "reports": ("reports.xlsx", 302, 20, False),  # checked here, then built by a job
 }
@@ -80,3 +80,32 @@ def test_the_list_of_rounds(db: None) -> None:
 
     create(range(2026, 2028))
     assert_pinned(client_for(staff()), "/staff/grading/", lambda: create(range(2028, 2046)), 7)
+
+
+def test_an_organizations_references_and_the_benefits_of_good(tmp_path: Path) -> None:
+    """The organization's page lists its references, the committee's page the benefits of
+    its 好: no query per reference nor per benefit."""
+    from pingyi.accounts.actors import Actor
+    from pingyi.grading import records
+    from pingyi.grading.models import PartyOrg
+
+    grading_round = decided_round(tmp_path, 20, 2026)
+    orgs = list(PartyOrg.objects.filter(round=grading_round).order_by("position"))
+    operator = Actor.operator("c")
+
+    def refer(count: int) -> None:
+        for n in range(count):
+            records.reference_add(org=orgs[0], kind="petition", text=f"意见{n}", actor=operator)
+
+    refer(1)
+    client = client_for(staff())
+    base = f"/staff/grading/{grading_round.code}/"
+    assert_pinned(client, base + "o/P0/", lambda: refer(20), 26)
+
+    def grant() -> None:
+        for org in orgs:
+            if grading_state(grading_round).org(org.code).grade == rules.EXCELLENT:
+                records.benefit_record(org=org, points=None, secretary=True,
+                                       commendation=False, actor=operator)  # fmt: skip
+
+    assert_pinned(client, base + f"k/{committee_of(grading_round)}/", grant, 19)

@@ -126,6 +126,10 @@ _ALL = (
     Action("grading.review.returned", gettext_noop("filing returned")),
     Action("grading.follow_up.set", gettext_noop("follow-up set")),
     Action("grading.lookback.regraded", gettext_noop("regraded at the look-back")),
+    Action("grading.summary.filed", gettext_noop("work summary filed")),
+    Action("grading.violation.recorded", gettext_noop("violation recorded")),
+    Action("grading.benefit.recorded", gettext_noop("benefits of 好 recorded")),
+    Action("grading.reference.added", gettext_noop("assessment reference added")),
     # registry
     # nominations (seed 002)
     Action("nominations.round.created", gettext_noop("nomination round created")),

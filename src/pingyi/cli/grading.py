@@ -1,6 +1,9 @@
-"""`pingyi grading explain|follow-up|rate|schedule|reports|vote|members|tolerance|list|departure`:
+"""`pingyi grading explain|follow-up|rate|schedule|reports|vote|members|tolerance|list|departure|
+summary|violation|benefit|reference|board|lookback`:
 a grading round's texts, the approval of an entered survey rate, the schedule, the report
-tables, the grade vote and its participant list from the command line,
+tables, the grade vote and its participant list, the committee's work summary, a violation's
+cause, the benefits of 好, an assessment's references, the public board (公示牌) and the
+look-back (回头看) from the command line,
 on the same services and selectors as the pages. Registered by pingyi.cli; Django is set up
 before any command runs."""
 
@@ -268,6 +271,164 @@ def cmd_departure(args: argparse.Namespace) -> int:
     return 0
 
 
+def _committee(grading_round: Any, name: str) -> Any:
+    from pingyi.cli.io import CommandError
+
+    found = grading_round.committees.select_related("round").filter(name=name).first()
+    if found is None:
+        raise CommandError(_("no committee %(name)r in the round") % {"name": name})
+    return found
+
+
+def _upload(path: Path | None) -> Any:
+    from pingyi import evidence
+    from pingyi.cli.io import CommandError
+
+    if path is None:
+        return None
+    try:
+        return evidence.Upload(name=path.name, content=path.read_bytes())
+    except OSError as exc:
+        raise CommandError(f"{path}: {exc}") from exc
+
+
+def cmd_summary(args: argparse.Namespace) -> int:
+    """The committee's 工作总结 (text, from --text or --text-file, and an optional file)."""
+    from pingyi.accounts.actors import Actor
+    from pingyi.cli.io import CommandError
+    from pingyi.grading.records import work_summary_file
+
+    committee = _committee(_round(args.round), args.committee)
+    text = args.text
+    if args.text_file is not None:
+        try:
+            text = args.text_file.read_text(encoding="utf-8-sig")
+        except (OSError, UnicodeDecodeError) as exc:
+            raise CommandError(f"{args.text_file}: {exc}") from exc
+    if text is None:
+        raise CommandError(_("give --text or --text-file"))
+    work_summary_file(
+        committee=committee, text=text, upload=_upload(args.file), actor=Actor.operator()
+    )
+    out(_("work summary recorded for %(committee)s") % {"committee": committee.name})
+    return 0
+
+
+def cmd_violation(args: argparse.Namespace) -> int:
+    from pingyi.accounts.actors import Actor
+    from pingyi.grading.records import violation_record
+
+    org = _org(_round(args.round), args.org)
+    violation_record(org=org, cause=args.cause, reason=args.reason, actor=Actor.operator())
+    out(_("violation recorded for %(org)s: 较差") % {"org": org.code})
+    return 0
+
+
+def cmd_benefit(args: argparse.Namespace) -> int:
+    from pingyi.accounts.actors import Actor
+    from pingyi.cli.io import CommandError
+    from pingyi.grading.records import benefit_record
+    from pingyi.rules.scheme import parse_number
+
+    org = _org(_round(args.round), args.org)
+    points = parse_number(args.points) if args.points else None
+    if args.points and points is None:
+        raise CommandError(_("Bonus points: give a number."))
+    benefit_record(
+        org=org, points=points, secretary=args.secretary, commendation=args.commendation,
+        note=args.note or "", actor=Actor.operator(),
+    )  # fmt: skip
+    out(_("benefits recorded for %(org)s") % {"org": org.code})
+    return 0
+
+
+def cmd_reference(args: argparse.Namespace) -> int:
+    from pingyi.accounts.actors import Actor
+    from pingyi.grading.records import reference_add
+
+    org = _org(_round(args.round), args.org)
+    reference_add(
+        org=org, kind=args.kind, text=args.text or "", upload=_upload(args.file),
+        actor=Actor.operator(),
+    )  # fmt: skip
+    out(_("reference recorded for %(org)s") % {"org": org.code})
+    return 0
+
+
+def cmd_board(args: argparse.Namespace) -> int:
+    """The 公示牌 as an A4 PDF: of one committee, or of the whole round."""
+    from pingyi.exports.outputs import write_atomic
+    from pingyi.grading.board import board_write
+
+    grading_round = _round(args.round)
+    committee = _committee(grading_round, args.committee) if args.committee else None
+    write_atomic(args.out, lambda tmp: board_write(tmp, grading_round, committee))
+    out(_("wrote %(path)s") % {"path": args.out})
+    return 0
+
+
+def cmd_lookback(args: argparse.Namespace) -> int:
+    """回头看: re-grades one organization of a final round with what was found."""
+    from pingyi.grading.lookback import org_regrade
+
+    org = _org(_round(args.round), args.org)
+    done = org_regrade(
+        org=org, grade=args.grade, reason=args.reason, cause=args.cause or "",
+        effective=args.effective, actor=actor(),
+    )  # fmt: skip
+    out(f"{org.code}: {done.before} → {done.after}")
+    return 0
+
+
+def _add_record_commands(gsub: Any) -> None:
+    from pingyi.rules.grading import GRADES
+    from pingyi.rules.grading_lookback import REFERENCE_KINDS, VIOLATION_CAUSES
+
+    p = gsub.add_parser("summary", help=_("record the committee's work summary (工作总结)"))
+    p.add_argument("--round", required=True, help=_("the round's code"))
+    p.add_argument("--committee", required=True, help=_("the committee's name"))
+    p.add_argument("--text")
+    p.add_argument("--text-file", type=Path, help=_("read the text from this UTF-8 file"))
+    p.add_argument("--file", type=Path, help=_("a PDF, PNG or JPEG to file with it"))
+    p.set_defaults(func=cmd_summary, db=True)
+    p = gsub.add_parser("violation", help=_("record a violation's cause: the organization is 较差"))
+    p.add_argument("--round", required=True, help=_("the round's code"))
+    p.add_argument("--org", required=True, help=_("the party organization's code"))
+    p.add_argument("--cause", required=True, choices=list(VIOLATION_CAUSES))
+    p.add_argument("reason", help=_("what was found"))
+    p.set_defaults(func=cmd_violation, db=True)
+    p = gsub.add_parser("benefit", help=_("record what an organization graded 好 was granted"))
+    p.add_argument("--round", required=True, help=_("the round's code"))
+    p.add_argument("--org", required=True, help=_("the party organization's code"))
+    p.add_argument("--points", help=_("bonus points in the annual appraisal (加分)"))
+    p.add_argument("--secretary", action="store_true", help=_("its secretary recommended first"))
+    p.add_argument("--commendation", action="store_true", help=_("recommended for commendation"))
+    p.add_argument("--note")
+    p.set_defaults(func=cmd_benefit, db=True)
+    p = gsub.add_parser("reference", help=_("add a reference of an organization's assessment"))
+    p.add_argument("--round", required=True, help=_("the round's code"))
+    p.add_argument("--org", required=True, help=_("the party organization's code"))
+    p.add_argument("--kind", required=True, choices=list(REFERENCE_KINDS))
+    p.add_argument("--text")
+    p.add_argument("--file", type=Path, help=_("a PDF, PNG or JPEG"))
+    p.set_defaults(func=cmd_reference, db=True)
+    p = gsub.add_parser("board", help=_("write the public board (公示牌) as a PDF"))
+    p.add_argument("--round", required=True, help=_("the round's code"))
+    p.add_argument("--committee", help=_("only this committee's organizations"))
+    p.add_argument("--out", type=Path, required=True)
+    p.set_defaults(func=cmd_board, db=True)
+    p = gsub.add_parser("lookback", help=_("re-grade an organization of a final round (回头看)"))
+    p.add_argument("--round", required=True, help=_("the round's code"))
+    p.add_argument("--org", required=True, help=_("the party organization's code"))
+    p.add_argument("--grade", required=True, choices=list(GRADES))
+    p.add_argument("--cause", choices=list(VIOLATION_CAUSES), help=_("a violation's cause"))
+    p.add_argument(
+        "--effective", action="store_true", help=_("the rectification was effective (to move up)")
+    )
+    p.add_argument("reason", help=_("what the look-back found"))
+    p.set_defaults(func=cmd_lookback, db=True)
+
+
 def add_grading_commands(sub: Any) -> None:
     """`pingyi grading …` under the main parser's subcommands."""
     from pingyi.rules.grading_schedule import MILESTONES
@@ -347,3 +508,4 @@ def add_grading_commands(sub: Any) -> None:
     p.add_argument("--committee", help=_("only this committee's organizations (its own files)"))
     p.add_argument("--out", type=Path, required=True)
     p.set_defaults(func=cmd_reports, db=True)
+    _add_record_commands(gsub)

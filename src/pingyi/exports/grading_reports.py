@@ -101,6 +101,10 @@ class ReportOrg:
     vote_counts: tuple[int, ...] | None = None
     vote_abstain: int = 0
     departure_reason: str = ""  # why the grade differs from the vote's, when it does
+    violation_cause: str = ""  # the seed's words for what forced 较差, when recorded
+    violation_reason: str = ""  # what was found
+    benefits: tuple[str, ...] = ()  # what 好 was granted besides the points (seed's words)
+    benefit_points: Fraction | None = None  # 年度综合考评加分
 
     @property
     def vote(self) -> VoteResult | None:
@@ -163,9 +167,26 @@ def shown_score(score: Fraction | None) -> float | None:
     return (cut if score.numerator >= 0 else -cut) / SCORE_SCALE
 
 
+def violation_text(org: ReportOrg) -> str:
+    """The recorded cause of a violation and what was found (empty when none recorded)."""
+    if not org.violation_cause:
+        return ""
+    return (
+        f"{org.violation_cause}：{org.violation_reason}"
+        if org.violation_reason
+        else (org.violation_cause)
+    )
+
+
 def override_text(org: ReportOrg) -> str:
-    """调整情况: the overrides by name, then the committee's change with its reason."""
-    parts = [OVERRIDE_LABELS.get(o, o) for o in org.overrides]
+    """调整情况: the overrides by name (a violation with its recorded cause), then the
+    committee's change with its reason."""
+    parts = [
+        f"{OVERRIDE_LABELS['violation']}（{violation_text(org)}）"
+        if o == "violation" and org.violation_cause
+        else OVERRIDE_LABELS.get(o, o)
+        for o in org.overrides
+    ]
     if org.change_reason:
         parts.append(COMMITTEE_CHANGE.format(reason=org.change_reason))
     return "；".join(parts)
@@ -187,7 +208,7 @@ def poor_reason(org: ReportOrg) -> str:
     if "inherited" in org.overrides:  # the last override: the general branch's grade decides
         parts.append(POOR_REASONS["inherited"])
     elif "violation" in org.overrides:
-        parts.append(POOR_REASONS["violation"])
+        parts.append(violation_text(org) or POOR_REASONS["violation"])
     elif org.computed == POOR:
         parts.append(POOR_REASONS["score"])
     if org.change_reason:
@@ -582,11 +603,38 @@ class QuotaReport(GradingReport):
             ]
 
 
+class BenefitReport(GradingReport):
+    """评为“好”的基层党组织激励情况表 (seed 003, 第一篇 四 1): each organization graded 好 with
+    what it was granted — 加分 in the annual appraisal, its secretary's 优先推荐, the
+    recommendation for the commendation. Printed once any benefit is recorded."""
+
+    sheet = "好等次激励情况"
+    title = "评为“好”的基层党组织激励情况表"
+    landscape = False
+    columns: tuple[Column, ...] = (
+        *IDENTITY,
+        Column("年度综合考评加分", "score"),
+        Column("激励措施", "wrap", 40),
+    )
+
+    def rows(self) -> Iterator[list[Cell]]:
+        excellent = [o for o in self.orgs if o.grade == GRADES[0]]
+        for number, org in enumerate(excellent, start=1):
+            yield [
+                *identity(number, org),
+                shown_score(org.benefit_points),
+                "；".join(org.benefits) if org.benefits else "",
+            ]
+
+
 def report_set(
     orgs: Sequence[ReportOrg], scheme: GradingScheme | None = None
 ) -> list[GradingReport]:
     """The five tables of the seed's attachments, in order, then each committee's 汇总表 and
-    the committees' quotas."""
+    the committees' quotas; the benefits of 好 last, once any is recorded."""
+    benefits: list[GradingReport] = (
+        [BenefitReport(orgs)] if any(o.benefits or o.benefit_points for o in orgs) else []
+    )
     return [
         SummaryReport(orgs),
         DetailReport(orgs),
@@ -595,4 +643,5 @@ def report_set(
         OverviewReport(orgs),
         CommitteeSummaryReport(orgs),
         QuotaReport(orgs, scheme or GradingScheme()),
+        *benefits,
     ]

@@ -178,3 +178,23 @@ def check_decides(actor: Actor, committee: Committee) -> None:
     scope = _scope(actor, committee.round)
     if scope is None or not scope.may_decide(committee):
         raise AccessDenied
+
+
+def check_records(actor: Actor, org: PartyOrg) -> None:
+    """What 好 was granted: the department's staff or the organization's committee."""
+    if actor.system:
+        return
+    scope = _scope(actor, org.round)
+    if scope is None or not (scope.can_run or org.committee_id in scope.committees):
+        raise AccessDenied
+
+
+def check_references(actor: Actor, org: PartyOrg) -> None:
+    """An assessment's references: the department's staff, the committee, the assessor."""
+    if actor.system:
+        return
+    scope = _scope(actor, org.round)
+    if scope is None or not (
+        scope.can_run or org.committee_id in scope.committees or org.pk in scope.assessed
+    ):
+        raise AccessDenied

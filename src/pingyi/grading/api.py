@@ -4,6 +4,7 @@ has no part in being not found (404) and a refusal of the rules a 409 with its r
 
 from __future__ import annotations
 
+from fractions import Fraction
 from typing import Any
 
 from django.http import Http404, HttpRequest
@@ -15,9 +16,9 @@ from pydantic import Field
 from pingyi.accounts.actors import Actor
 from pingyi.api_schema import Error, StrictIn
 from pingyi.campaigns.models import Campaign
-from pingyi.grading import votes
+from pingyi.grading import records, votes
 from pingyi.grading.access import Scope, round_scope
-from pingyi.grading.models import ParticipantList, PartyOrg
+from pingyi.grading.models import Benefit, Committee, ParticipantList, PartyOrg
 from pingyi.grading.selectors import OrgState, grading_state
 from pingyi.rules import grade_vote as vote_rules
 from pingyi.rules.errors import RuleError
@@ -290,3 +291,157 @@ def grading_departure(request: HttpRequest, code: str, org: str, payload: Reason
     except RuleError as exc:
         return _refused(exc)
     return Status(200, vote_out(grading_state(scope.round).org(target.code)))
+
+
+# ---------------------------------------------------------------- what is recorded beside
+
+
+class SummaryIn(StrictIn):
+    text: str = Field(max_length=20000)
+
+
+class ViolationIn(StrictIn):
+    cause: str = Field(max_length=20, description="crime, umbrella, attitude, responsibility, …")
+    reason: str = Field(max_length=4000)
+
+
+class BenefitIn(StrictIn):
+    points: str | None = Field(None, max_length=20, description='加分, e.g. "2" or "1.5"')
+    secretary: bool = False
+    commendation: bool = False
+    note: str = Field("", max_length=2000)
+
+
+class ReferenceIn(StrictIn):
+    kind: str = Field(max_length=20, description="annual, petition, public_order, …")
+    text: str = Field(max_length=8000)
+
+
+def _committee(scope: Scope, pk: int) -> Committee:
+    found = Committee.objects.select_related("round").filter(round=scope.round, pk=pk).first()
+    if found is None or not scope.sees_committee(found):
+        raise Http404
+    return found
+
+
+def benefit_out(row: Benefit) -> dict[str, Any]:
+    return {
+        "org": row.org.code,
+        "points": fraction_text(Fraction(row.points)) if row.points is not None else None,
+        "secretary": row.secretary,
+        "commendation": row.commendation,
+        "note": row.note,
+    }
+
+
+@router.put(
+    "/grading/{code}/committees/{pk}/summary",
+    response={200: dict[str, Any], 409: Error, **ERRORS},
+    summary="The committee records its work summary (工作总结), filed with its tables",
+)
+def grading_summary_file(
+    request: HttpRequest, code: str, pk: int, payload: SummaryIn
+) -> Status[Any]:
+    committee = _committee(_scope(request, code), pk)
+    try:
+        row = records.work_summary_file(
+            committee=committee, text=payload.text, actor=Actor.of(request.user)
+        )
+    except RuleError as exc:
+        return _refused(exc)
+    return Status(200, {"committee": committee.name, "text": row.text, "file": row.original_name})
+
+
+@router.put(
+    "/grading/{code}/orgs/{org}/violation",
+    response={200: dict[str, Any], 409: Error, **ERRORS},
+    summary="The committee records a violation's cause (the organization is 较差)",
+)
+def grading_violation_record(
+    request: HttpRequest, code: str, org: str, payload: ViolationIn
+) -> Status[Any]:
+    target = _org(_scope(request, code), org)
+    try:
+        done = records.violation_record(
+            org=target, cause=payload.cause, reason=payload.reason, actor=Actor.of(request.user)
+        )
+    except RuleError as exc:
+        return _refused(exc)
+    return Status(
+        200, {"org": done.code, "cause": done.violation_cause, "reason": done.violation_reason}
+    )
+
+
+@router.put(
+    "/grading/{code}/orgs/{org}/benefit",
+    response={200: dict[str, Any], 409: Error, **ERRORS},
+    summary="What an organization graded 好 was granted (加分, 优先推荐, commendation)",
+)
+def grading_benefit_record(
+    request: HttpRequest, code: str, org: str, payload: BenefitIn
+) -> Status[Any]:
+    target = _org(_scope(request, code), org)
+    points = parse_number(payload.points) if payload.points else None
+    if payload.points and points is None:
+        return Status(400, {"detail": _("Bonus points: give a number.")})
+    try:
+        row = records.benefit_record(
+            org=target,
+            points=points,
+            secretary=payload.secretary,
+            commendation=payload.commendation,
+            note=payload.note,
+            actor=Actor.of(request.user),
+        )
+    except RuleError as exc:
+        return _refused(exc)
+    return Status(200, benefit_out(row))
+
+
+@router.get(
+    "/grading/{code}/benefits",
+    response={200: list[dict[str, Any]], **ERRORS},
+    summary="The benefits of 好 recorded in the round (the organizations the user sees)",
+)
+def grading_benefits(request: HttpRequest, code: str) -> Status[Any]:
+    scope = _scope(request, code)
+    rows = Benefit.objects.filter(org__in=scope.visible_orgs()).select_related("org")
+    return Status(200, [benefit_out(r) for r in rows.order_by("org__position")])
+
+
+@router.post(
+    "/grading/{code}/orgs/{org}/references",
+    response={201: dict[str, Any], 409: Error, **ERRORS},
+    summary="A reference of the assessment: the annual assessment, 信访/综治/计生 opinions",
+)
+def grading_reference_add(
+    request: HttpRequest, code: str, org: str, payload: ReferenceIn
+) -> Status[Any]:
+    target = _org(_scope(request, code), org)
+    try:
+        row = records.reference_add(
+            org=target, kind=payload.kind, text=payload.text, actor=Actor.of(request.user)
+        )
+    except RuleError as exc:
+        return _refused(exc)
+    return Status(201, {"org": target.code, "kind": row.kind, "text": row.text, "id": row.pk})
+
+
+@router.get(
+    "/grading/{code}/orgs/{org}/references",
+    response={200: list[dict[str, Any]], **ERRORS},
+    summary="An organization's assessment references (the committee, department, assessor)",
+)
+def grading_references(request: HttpRequest, code: str, org: str) -> Status[Any]:
+    scope = _scope(request, code)
+    target = _org(scope, org)
+    if not scope.sees_assessment(target):
+        raise Http404
+    return Status(
+        200,
+        [
+            {"id": r.pk, "kind": r.kind, "text": r.text, "file": r.original_name,
+             "written_by": r.written_by}
+            for r in target.references.all()
+        ],
+    )  # fmt: skip

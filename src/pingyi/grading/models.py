@@ -16,9 +16,13 @@ from django.utils.translation import gettext_lazy as _
 
 from pingyi.campaigns.models import Campaign, Organization
 from pingyi.rules import grading as rules
+from pingyi.rules import grading_lookback as lookback_rules
 
 GRADE_CHOICES = [(g, g) for g in rules.GRADES]
 SECTOR_CHOICES = [(name, name) for name in rules.SECTORS]
+# The seed's own words (a document's), as the tables print them.
+CAUSE_CHOICES = list(lookback_rules.VIOLATION_CAUSES.items())
+REFERENCE_CHOICES = list(lookback_rules.REFERENCE_KINDS.items())
 
 
 class RoundStatus(models.TextChoices):
@@ -134,6 +138,12 @@ class PartyOrg(models.Model):
     )
     new = models.BooleanField(_("newly established"), default=False)
     violation = models.BooleanField(_("violation"), default=False)
+    # Which of the seed's causes forced it to 较差 and what was found (an imported violation
+    # may have none yet); never a cause without the violation.
+    violation_cause = models.CharField(
+        _("cause of the violation"), max_length=20, choices=CAUSE_CHOICES, blank=True
+    )
+    violation_reason = models.TextField(_("what was found"), blank=True)
     # The number of its own party members (a general branch's without its branches'): every
     # member takes part in its grade vote and survey (seed 003).
     members = models.PositiveIntegerField(_("party members"), null=True, blank=True)
@@ -148,6 +158,10 @@ class PartyOrg(models.Model):
             ),
             models.CheckConstraint(
                 condition=~Q(parent=models.F("id")), name="grading_org_not_own_parent"
+            ),
+            models.CheckConstraint(
+                condition=Q(violation_cause="") | Q(violation=True, violation_reason__gt=""),
+                name="grading_org_cause_is_a_violation",
             ),
         ]
 
@@ -624,3 +638,93 @@ class GradingRole(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} {self.kind}"
+
+
+class StoredFile(models.Model):
+    """A file kept through pingyi.evidence (checked, stored under a random name)."""
+
+    original_name = models.CharField(_("file name"), max_length=200, blank=True)
+    stored_name = models.CharField(_("stored as"), max_length=80, blank=True)
+    content_type = models.CharField(_("type"), max_length=80, blank=True)
+    size = models.PositiveIntegerField(_("size"), default=0)
+    sha256 = models.CharField(_("SHA-256"), max_length=64, blank=True)
+
+    class Meta:
+        abstract = True
+
+    @property
+    def has_file(self) -> bool:
+        return bool(self.stored_name)
+
+
+class WorkSummary(StoredFile):
+    """分类定级工作总结: filed by the committee with its 汇总表 and 一览表 (seed 003, 公示复核);
+    the department reads it beside the filing."""
+
+    committee = models.OneToOneField(
+        Committee, on_delete=models.CASCADE, related_name="work_summary"
+    )
+    text = models.TextField(_("work summary"))
+    written_by = models.CharField(_("written by"), max_length=150)
+    written_at = models.DateTimeField(_("written"))
+
+    class Meta:
+        constraints = [models.CheckConstraint(condition=~Q(text=""), name="grading_summary_text")]
+
+    def __str__(self) -> str:
+        return f"{self.committee}"
+
+
+class Benefit(models.Model):
+    """What an organization graded 好 was granted (seed 003): 加分 in the annual appraisal,
+    its secretary's 优先推荐, a recommendation for the year's commendation."""
+
+    org = models.OneToOneField(PartyOrg, on_delete=models.CASCADE, related_name="benefit")
+    points = models.DecimalField(
+        _("bonus points"), max_digits=5, decimal_places=2, null=True, blank=True
+    )
+    secretary = models.BooleanField(_("secretary recommended first"), default=False)
+    commendation = models.BooleanField(_("recommended for commendation"), default=False)
+    note = models.TextField(_("note"), blank=True)
+    recorded_by = models.CharField(_("recorded by"), max_length=150)
+    recorded_at = models.DateTimeField(_("recorded"))
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(points__isnull=True) | Q(points__gt=0), name="grading_benefit_points"
+            ),
+            models.CheckConstraint(
+                condition=Q(points__isnull=False) | Q(secretary=True) | Q(commendation=True),
+                name="grading_benefit_something",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.org}"
+
+
+class Reference(StoredFile):
+    """A reference of the assessment (seed 003: 年度考核情况，信访、综治、计生等有关部门的意见),
+    as text, a file, or both; shown to the committee and the department."""
+
+    org = models.ForeignKey(PartyOrg, on_delete=models.CASCADE, related_name="references")
+    kind = models.CharField(_("reference"), max_length=20, choices=REFERENCE_CHOICES)
+    text = models.TextField(_("text"), blank=True)
+    written_by = models.CharField(_("written by"), max_length=150)
+    written_at = models.DateTimeField(_("written"))
+
+    class Meta:
+        ordering = ["org", "written_at", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(text="") | ~Q(stored_name=""), name="grading_reference_content"
+            ),
+            models.CheckConstraint(
+                condition=Q(kind__in=list(lookback_rules.REFERENCE_KINDS)),
+                name="grading_reference_kind",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.org}: {self.kind}"

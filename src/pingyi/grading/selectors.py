@@ -19,6 +19,7 @@ from pingyi.ballots.selectors import campaign_tally
 from pingyi.exports import grading_reports as reports
 from pingyi.grading.models import (
     AssessmentScore,
+    Benefit,
     Committee,
     EntryStatus,
     Filing,
@@ -28,13 +29,16 @@ from pingyi.grading.models import (
     PartyOrg,
     QuotaJustification,
     QuotaKind,
+    Reference,
     RubricIndicator,
     SelfScore,
     Survey,
     SurveyEntry,
+    WorkSummary,
 )
 from pingyi.rules import grade_vote as vote_rules
 from pingyi.rules import grading as rules
+from pingyi.rules import grading_lookback as lookback_rules
 from pingyi.rules import grading_schedule as schedule_rules
 from pingyi.rules import phases
 from pingyi.rules.errors import RuleError, gettext_noop
@@ -67,6 +71,9 @@ E_FILE_VOTES_OPEN = gettext_noop(
 )
 E_FILE_DEPARTURES = gettext_noop(
     "the grade differs from the members' vote without a recorded reason: %(codes)s"
+)
+E_FILE_SUMMARY = gettext_noop(
+    "the work summary (工作总结) is missing: the committee files it with its tables"
 )
 
 
@@ -200,6 +207,7 @@ class CommitteeState:
     count: rules.CommitteeCount | None  # over the graded organizations
     justified: dict[str, QuotaJustification]
     filing: Filing | None
+    summary: WorkSummary | None = None  # 工作总结, filed with the tables
 
     @property
     def status(self) -> str:
@@ -256,6 +264,8 @@ class CommitteeState:
         departing = [s.org.code for s in self.orgs if s.needs_departure_reason]
         if departing:
             found.append(RuleError(E_FILE_DEPARTURES, codes=", ".join(departing)))
+        if self.summary is None:
+            found.append(RuleError(E_FILE_SUMMARY))
         return found
 
 
@@ -385,6 +395,7 @@ def grading_state(grading_round: GradingRound) -> RoundGrading:
             "follow_up",
             "survey_entry",
             "vote_departure",
+            "benefit",
         )
         .order_by("position")
     )
@@ -467,7 +478,7 @@ def _committees(
         justified[row.committee_id][row.kind] = row
     filings = {f.committee_id: f for f in Filing.objects.filter(committee__round=grading_round)}
     result = []
-    for committee in grading_round.committees.order_by("position"):
+    for committee in grading_round.committees.select_related("work_summary").order_by("position"):
         members = [s for s in states if s.org.committee_id == committee.pk]
         graded = [s.graded for s in members if s.graded is not None]
         counts = rules.committee_counts(graded, scheme)
@@ -480,6 +491,7 @@ def _committees(
                 # a justification holds for the counts it was written for, no other
                 justified={k: j for k, j in justified[committee.pk].items() if j.counts == now},
                 filing=filings.get(committee.pk),
+                summary=getattr(committee, "work_summary", None),
             )
         )
     return result
@@ -521,6 +533,9 @@ class ReportOrg:
     vote_status: str  # none, pending, suppressed, counted
     vote: vote_rules.VoteResult | None  # the members' grade vote, when counted
     departure_reason: str  # why the grade differs from the vote's
+    violation_cause: str = ""  # the seed's words for the cause, when one was recorded
+    violation_reason: str = ""
+    benefit: Benefit | None = None  # what 好 was granted
 
 
 def report_org(state: OrgState) -> ReportOrg:
@@ -566,6 +581,9 @@ def report_org(state: OrgState) -> ReportOrg:
         vote_status=state.vote.status,
         vote=state.vote.result,
         departure_reason=state.departure if state.departs_from_vote else "",
+        violation_cause=lookback_rules.VIOLATION_CAUSES.get(org.violation_cause, ""),
+        violation_reason=org.violation_reason,
+        benefit=getattr(org, "benefit", None),
     )
 
 
@@ -579,6 +597,26 @@ def grading_report_rows(
         for s in grading_state(grading_round).orgs
         if committees is None or s.org.committee_id in committees
     ]
+
+
+def references_by_org(grading_round: GradingRound) -> dict[int, list[Reference]]:
+    """org id → its assessment references (年度考核情况，信访、综治、计生的意见), in one query."""
+    found: dict[int, list[Reference]] = defaultdict(list)
+    for row in Reference.objects.filter(org__round=grading_round).order_by("written_at", "id"):
+        found[row.org_id].append(row)
+    return dict(found)
+
+
+def benefit_texts(benefit: Benefit | None) -> tuple[str, ...]:
+    """What 好 was granted, in the seed's words (the points apart)."""
+    if benefit is None:
+        return ()
+    granted = []
+    if benefit.secretary:
+        granted.append(lookback_rules.BENEFIT_SECRETARY)
+    if benefit.commendation:
+        granted.append(lookback_rules.BENEFIT_COMMENDATION)
+    return tuple(granted)
 
 
 E_NOT_ALL_GRADED = gettext_noop(
@@ -628,6 +666,12 @@ def grading_reports(
             vote_counts=r.vote.counts if r.vote else None,
             vote_abstain=r.vote.abstain if r.vote else 0,
             departure_reason=r.departure_reason,
+            violation_cause=r.violation_cause,
+            violation_reason=r.violation_reason,
+            benefits=benefit_texts(r.benefit),
+            benefit_points=Fraction(r.benefit.points)
+            if r.benefit and r.benefit.points is not None
+            else None,
         )
         for r in rows
     ]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.urls import URLPattern, path
 
-from pingyi.grading import views, views_votes, views_work
+from pingyi.grading import views, views_records, views_votes, views_work
 
 app_name = "grading"
 
@@ -34,7 +34,11 @@ urlpatterns: list[URLPattern] = [
     path(ROUND + "schedule", views.schedule_set, name="schedule"),
     path(ROUND + "schedule/done", views.schedule_done, name="schedule-done"),
     path(ROUND + "reports.<str:fmt>", views.reports_download, name="reports"),
+    path(ROUND + "board.pdf", views_records.board, name="board"),
     path(ORG, views_work.org_detail, name="org"),
+    path(ORG + "benefit", views_records.benefit, name="benefit"),
+    path(ORG + "reference", views_records.reference, name="reference"),
+    path(ORG + "reference/<int:ref>/file", views_records.reference_download, name="reference-file"),
     path(ORG + "self", views_work.self_submit, name="self"),
     path(ORG + "assess", views_work.assess, name="assess"),
     path(ORG + "talk", views_work.talk_add, name="talk"),
@@ -49,4 +53,8 @@ urlpatterns: list[URLPattern] = [
     path(COMMITTEE + "follow-up", views_work.follow_up, name="follow-up"),
     path(COMMITTEE + "file", views_work.file, name="file"),
     path(COMMITTEE + "departure", views_votes.departure, name="departure"),
+    path(COMMITTEE + "summary", views_records.summary_file, name="summary"),
+    path(COMMITTEE + "summary/file", views_records.summary_download, name="summary-file"),
+    path(COMMITTEE + "violation", views_records.violation, name="violation"),
+    path(COMMITTEE + "board.pdf", views_records.board, name="committee-board"),
 ]

@@ -34,6 +34,7 @@ from pingyi.grading.models import (
 from pingyi.grading.selectors import (
     grading_reports,
     grading_state,
+    references_by_org,
     round_schedule,
     scoring_sheet,
 )
@@ -427,8 +428,15 @@ def review(request: HttpRequest, code: str) -> HttpResponse:
     require(scope.department)
     state = grading_state(scope.round)
     first = {rules.EXCELLENT: 0, rules.POOR: 0}
+    references = references_by_org(scope.round)
     filed = [
-        (c, sorted(c.orgs, key=lambda s: (first.get(s.grade or "", 1), s.org.position)))
+        (
+            c,
+            [
+                (s, references.get(s.org.pk, []))
+                for s in sorted(c.orgs, key=lambda s: (first.get(s.grade or "", 1), s.org.position))
+            ],
+        )
         for c in state.committees
         if c.filing is not None
     ]

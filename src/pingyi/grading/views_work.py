@@ -17,7 +17,14 @@ from django.views.decorators.http import require_POST
 from pingyi.grading import decisions, services
 from pingyi.grading.access import Scope
 from pingyi.grading.forms import AssessmentForm, RateForm, SelfEvaluationForm
-from pingyi.grading.models import Committee, FilingStatus, PartyOrg, QuotaKind
+from pingyi.grading.models import (
+    CAUSE_CHOICES,
+    REFERENCE_CHOICES,
+    Committee,
+    FilingStatus,
+    PartyOrg,
+    QuotaKind,
+)
 from pingyi.grading.selectors import OrgState, grading_state, indicators_for, rubric_rows
 from pingyi.grading.views import act, actor, require, scope_of
 from pingyi.rules import grading as rules
@@ -94,6 +101,13 @@ def _org_page(
         "vote_rows": _vote_rows(org_state) if result_visible else [],
         "may_set_members": (scope.can_run or target.committee_id in scope.committees)
         and scope.round.status != rules.CLOSED,
+        "references": target.references.all() if scope.sees_assessment(target) else [],
+        "may_refer": scope.sees_assessment(target)
+        and scope.round.status in (rules.ASSESSMENT, rules.DECISION),
+        "reference_kinds": REFERENCE_CHOICES,
+        "benefit": getattr(target, "benefit", None) if result_visible else None,
+        "may_benefit": (scope.can_run or target.committee_id in scope.committees)
+        and org_state.grade == rules.EXCELLENT,
     }
     return render(request, "pingyi/grading/org.html", context, status=400 if form else 200)
 
@@ -242,6 +256,11 @@ def committee_detail(request: HttpRequest, code: str, pk: int) -> HttpResponse:
         "limit": int(cstate.count.excellent_limit) if cstate.count else 0,
         "fair_months": schedule_rules.RECTIFICATION_MONTHS[rules.FAIR],
         "poor_months": schedule_rules.RECTIFICATION_MONTHS[rules.POOR],
+        "causes": CAUSE_CHOICES,
+        "may_benefit": scope.may_decide(committee) or scope.can_run,
+        "may_summarize": scope.may_decide(committee)
+        and cstate.may_change
+        and scope.round.status == rules.DECISION,
     }
     return render(request, "pingyi/grading/committee.html", context)
 

@@ -8,6 +8,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from pingyi.rectification.models import ItemStatus, UnitRole, Verdict
+from pingyi.rules.grading_lookback import VIOLATION_CAUSES
 
 
 class DateInput(forms.DateInput):
@@ -102,6 +103,15 @@ class RegradeForm(forms.Form):
     )
     violation = forms.BooleanField(
         label=_("A violation in its leadership (crime, or a protective umbrella)"), required=False
+    )
+    cause = forms.ChoiceField(
+        label=_("Cause that forces 较差 (seed's wording)"),
+        choices=[("", "—"), *VIOLATION_CAUSES.items()],
+        required=False,
+    )
+    effective = forms.BooleanField(
+        label=_("The rectification was effective (required to move a grade up)"),
+        required=False,
     )
     reason = forms.CharField(
         label=_("What the look-back found"),

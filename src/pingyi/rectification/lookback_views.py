@@ -51,7 +51,8 @@ def lookback_grading(request: HttpRequest, code: str) -> HttpResponse:
                 try:
                     done = org_regrade(
                         org=org, grade=data["grade"], reason=data["reason"],
-                        violation=data["violation"], actor=request.user.get_username(),
+                        violation=data["violation"], cause=data["cause"],
+                        effective=data["effective"], actor=request.user.get_username(),
                     )  # fmt: skip
                     messages.success(
                         request,

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from fractions import Fraction
+from typing import Any
 
 from django import template
 from django.utils.translation import gettext_lazy as _
@@ -69,3 +71,9 @@ def ratio(value: Fraction | str | None) -> str:
         return "—"
     found = Fraction(value)
     return f"{found.numerator}:{found.denominator}"
+
+
+@register.filter
+def graded_as(states: Iterable[Any], grade: str) -> list[Any]:
+    """The organization states of ``states`` whose final grade is ``grade``."""
+    return [s for s in states if getattr(s, "grade", None) == grade]

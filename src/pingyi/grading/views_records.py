@@ -1,0 +1,161 @@
+"""Pages and downloads of what is recorded beside the grades (grading/records.py): the
+committee's 工作总结 and its file, a violation's cause, the benefits of 好, an assessment's
+references and their files, and the 公示牌 (board) as a PDF. Parse, call one service or
+selector, answer; access is the services' and access.py's."""
+
+from __future__ import annotations
+
+from fractions import Fraction
+
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.utils.http import content_disposition_header
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from pingyi import evidence
+from pingyi.accounts.actors import Actor
+from pingyi.grading import records
+from pingyi.grading.board import board_write
+from pingyi.grading.models import Reference, StoredFile
+from pingyi.grading.views import act, require, scope_of
+from pingyi.grading.views_work import _committee, _committee_url, _member, _org, _org_url
+from pingyi.rules.scheme import parse_number
+from pingyi.web.shared import download, guarded, written
+
+PDF = "application/pdf"
+
+
+def upload_of(request: HttpRequest, name: str = "file") -> evidence.Upload | None:
+    file = request.FILES.get(name)
+    if not file:
+        return None
+    return evidence.Upload(name=file.name or "", content=file.read(), size=file.size or 0)
+
+
+def send_stored(record: StoredFile | None) -> HttpResponse:
+    """A stored file as a download (never rendered inline); 404 when there is none."""
+    if record is None or not record.stored_name:
+        raise Http404
+    path = evidence.path_of(record.stored_name)
+    if not path.is_file():
+        raise Http404
+    response = HttpResponse(path.read_bytes(), content_type=record.content_type)
+    response["Content-Disposition"] = content_disposition_header(True, record.original_name)
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@guarded
+@require_POST
+def summary_file(request: HttpRequest, code: str, pk: int) -> HttpResponse:
+    scope = scope_of(request, code)
+    committee = _committee(scope, pk)
+    require(scope.may_decide(committee))
+    return act(
+        request,
+        lambda: records.work_summary_file(
+            committee=committee,
+            text=str(request.POST.get("text", "")),
+            upload=upload_of(request),
+            actor=Actor.of(request.user),
+        ),
+        _("Work summary recorded."),
+        _committee_url(committee),
+    )
+
+
+@guarded
+def summary_download(request: HttpRequest, code: str, pk: int) -> HttpResponse:
+    committee = _committee(scope_of(request, code), pk)
+    return send_stored(getattr(committee, "work_summary", None))
+
+
+@guarded
+@require_POST
+def violation(request: HttpRequest, code: str, pk: int) -> HttpResponse:
+    scope = scope_of(request, code)
+    committee = _committee(scope, pk)
+    require(scope.may_decide(committee))
+    target = _member(committee, str(request.POST.get("org", "")))
+    return act(
+        request,
+        lambda: records.violation_record(
+            org=target,
+            cause=str(request.POST.get("cause", "")),
+            reason=str(request.POST.get("reason", "")),
+            actor=Actor.of(request.user),
+        ),
+        _("Violation recorded: the organization is 较差."),
+        _committee_url(committee),
+    )
+
+
+@guarded
+def board(request: HttpRequest, code: str, pk: int | None = None) -> HttpResponse:
+    """The 公示牌 of one committee (its users and the department) or of the round (the
+    department)."""
+    scope = scope_of(request, code)
+    committee = _committee(scope, pk) if pk is not None else None
+    require(committee is not None or scope.department)
+    content = written(lambda p: board_write(p, scope.round, committee), ".pdf")
+    suffix = f"-k{committee.pk}" if committee is not None else ""
+    return download(content, f"{scope.round.code}{suffix}-board.pdf", PDF)
+
+
+@guarded
+@require_POST
+def benefit(request: HttpRequest, code: str, org: str) -> HttpResponse:
+    scope = scope_of(request, code)
+    target = _org(scope, org)
+    require(scope.can_run or target.committee_id in scope.committees)
+    back = str(request.POST.get("next", "")) == "committee"
+    to = _committee_url(target.committee) if back else _org_url(target)
+    raw = str(request.POST.get("points", "")).strip()
+    points: Fraction | None = parse_number(raw) if raw else None
+    if raw and points is None:
+        messages.error(request, _("Bonus points: give a number."))
+        return redirect(to)
+    return act(
+        request,
+        lambda: records.benefit_record(
+            org=target,
+            points=points,
+            secretary=bool(request.POST.get("secretary")),
+            commendation=bool(request.POST.get("commendation")),
+            note=str(request.POST.get("note", "")),
+            actor=Actor.of(request.user),
+        ),
+        _("Benefits recorded."),
+        to,
+    )
+
+
+@guarded
+@require_POST
+def reference(request: HttpRequest, code: str, org: str) -> HttpResponse:
+    scope = scope_of(request, code)
+    target = _org(scope, org)
+    require(scope.sees_assessment(target))
+    return act(
+        request,
+        lambda: records.reference_add(
+            org=target,
+            kind=str(request.POST.get("kind", "")),
+            text=str(request.POST.get("text", "")),
+            upload=upload_of(request),
+            actor=Actor.of(request.user),
+        ),
+        _("Reference added."),
+        _org_url(target),
+    )
+
+
+@guarded
+def reference_download(request: HttpRequest, code: str, org: str, ref: int) -> HttpResponse:
+    scope = scope_of(request, code)
+    target = _org(scope, org)
+    if not scope.sees_assessment(target):
+        raise Http404
+    return send_stored(Reference.objects.filter(org=target, pk=ref).first())
