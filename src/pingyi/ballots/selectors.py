@@ -287,7 +287,8 @@ def campaign_tally(campaign: Campaign, *, previous: bool = True) -> TallyResult:
 def _decided(campaign: Campaign, count: CampaignCount, *, previous: bool) -> TallyResult:
     scheme = campaign_scheme(campaign)
     units = campaign_unit_specs(campaign)
-    present = [(g.name, c.ballots) for g, c in _rolled_up(campaign, count) if c.ballots]
+    groups = list(campaign.groups.all())
+    present = [(g.name, c.ballots) for g, c in _rolled_up(groups, count) if c.ballots]
     invalid = [InvalidBallot(ballot_no=n, reason=REASON_BLANK) for n in count.invalid]
     valid = count.total - len(invalid)
     return decide(
@@ -335,13 +336,14 @@ def campaign_results(campaign: Campaign) -> CampaignResults:
     k = tally.scheme.min_subset_ballots
     if tally.valid_ballots < k:
         raise TooFewBallots(E_TOO_FEW, valid=tally.valid_ballots, k=k)
+    groups = list(campaign.groups.order_by("position"))
     by_group = [
         GroupCounts(group.name, found.ballots, tuple(found.covering), found.counted)
-        for group, found in _rolled_up(campaign, count)
+        for group, found in _rolled_up(groups, count)
     ]
     units = [u.spec for u in tally.units]
     rates = group_rates(units, tally.scheme, by_group, count.ungrouped)
-    kinds = kind_figures(_kind_counts(campaign, count, tally.scheme), k, tally.valid_ballots)
+    kinds = kind_figures(_kind_counts(groups, count, tally.scheme), k, tally.valid_ballots)
     return CampaignResults(tally=tally, group_rates=rates, kinds=kinds)
 
 
@@ -354,10 +356,12 @@ def _plus(a: GroupCount, b: GroupCount) -> GroupCount:
     return GroupCount(a.ballots + b.ballots, covering, a.counted + b.counted)
 
 
-def _rolled_up(campaign: Campaign, count: CampaignCount) -> list[tuple[EvaluatorGroup, GroupCount]]:
-    """Each evaluator group (position order) with its kinds' ballots added to its own: a
-    kind's ballots count toward its group's share and rates."""
-    groups = list(campaign.groups.order_by("position"))
+def _rolled_up(
+    groups: list[EvaluatorGroup], count: CampaignCount
+) -> list[tuple[EvaluatorGroup, GroupCount]]:
+    """Each evaluator group of ``groups`` (kinds among them, in position order) with its
+    kinds' ballots added to its own: a kind's ballots count toward its group's share and
+    rates."""
     totals = {g.pk: count.groups.get(g.pk, _nobody(count)) for g in groups if g.parent_id is None}
     for group in groups:
         if group.parent_id is not None and group.pk in count.groups:
@@ -365,7 +369,9 @@ def _rolled_up(campaign: Campaign, count: CampaignCount) -> list[tuple[Evaluator
     return [(g, totals[g.pk]) for g in groups if g.parent_id is None]
 
 
-def _kind_counts(campaign: Campaign, count: CampaignCount, scheme: Scheme) -> list[KindCount]:
+def _kind_counts(
+    groups: list[EvaluatorGroup], count: CampaignCount, scheme: Scheme
+) -> list[KindCount]:
     """Per group that has kinds: each kind's count, then the group's ballots naming no kind
     (kind ""), for rules.kinds."""
     abstain = scheme.abstain_index
@@ -373,7 +379,6 @@ def _kind_counts(campaign: Campaign, count: CampaignCount, scheme: Scheme) -> li
         i for i in range(len(scheme.marks)) if scheme.abstain_in_denominator or i != abstain
     ]
     favourable = [i for i in considered if scheme.marks[i].favourable]
-    groups = list(campaign.groups.order_by("position"))
     found: list[KindCount] = []
     for group in (g for g in groups if g.parent_id is None):
         kinds = [g for g in groups if g.parent_id == group.pk]

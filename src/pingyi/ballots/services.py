@@ -18,7 +18,7 @@ from pingyi.audit.services import audit_log
 from pingyi.ballots.models import Ballot, BallotSeal, BallotSource, PaperBatch
 from pingyi.ballots.partitions import partition_create
 from pingyi.ballots.pool import pool_drain
-from pingyi.ballots.sealing import ballot_macs, canonical, set_digest
+from pingyi.ballots.sealing import ballot_mac, ballot_macs, canonical, set_digest
 from pingyi.ballots.selectors import campaign_count
 from pingyi.campaigns.models import Area, Campaign, EvaluatorGroup
 from pingyi.campaigns.selectors import campaign_scheme, campaign_units
@@ -292,6 +292,7 @@ def ballots_open(*, campaign: Campaign) -> None:
 class Sealed:
     digest: str
     ballots: int
+    kinds_merged: list[str] = field(default_factory=list)  # codes of small kinds merged
 
 
 def ballots_close(*, campaign: Campaign) -> Sealed:
@@ -301,6 +302,7 @@ def ballots_close(*, campaign: Campaign) -> Sealed:
     and the notice) and its tally stored, which results read and verify recounts (R15)."""
     scheme = campaign_scheme(campaign)
     pool_drain(campaign_id=campaign.pk, keep=scheme.min_subset_ballots, everything=True)
+    merged = ballots_small_kinds_merge(campaign=campaign, k=scheme.min_subset_ballots)
     ballots_storage_shuffle(campaign=campaign)
     count = campaign_count(campaign)
     seal = BallotSeal.objects.create(
@@ -311,7 +313,56 @@ def ballots_close(*, campaign: Campaign) -> Sealed:
         paper=count.paper,
         tally=count.as_json(),
     )
-    return Sealed(seal.digest, seal.ballots)
+    return Sealed(seal.digest, seal.ballots, merged)
+
+
+def ballots_small_kinds_merge(*, campaign: Campaign, k: int) -> list[str]:
+    """Moves the ballots of every kind of representatives with fewer than ``k`` ballots to
+    the kind's group, inside the closing transaction, each row's MAC computed anew; returns
+    the codes of the kinds merged.
+
+    Suppressing a small kind in every output is not enough when the adversary holds a copy of
+    the database (R9): a ballot naming a kind that two people voted in is nearly a name. From
+    the close on, the ballot table holds no kind with fewer than k ballots; the results then
+    count those ballots in the group, and the kind as hidden (rules.kinds). Before the close
+    the rows of a small kind can exist, as those of a small group can.
+    """
+    kinds = EvaluatorGroup.objects.filter(campaign=campaign, parent__isnull=False)
+    merged: list[str] = []
+    for kind in kinds.order_by("position"):
+        rows = list(
+            Ballot.objects.filter(campaign=campaign, group=kind).values_list(
+                "id", "ballot_no", "marks", "valid", "source", "cast_on"
+            )
+        )
+        if not 0 < len(rows) < k:
+            continue
+        parent = kind.parent_id
+        with connection.cursor() as cursor:
+            cursor.executemany(
+                f"UPDATE {Ballot._meta.db_table} SET group_id = %s, mac = %s"  # noqa: S608
+                " WHERE id = %s AND campaign_id = %s",
+                [
+                    (
+                        parent,
+                        ballot_mac(
+                            ballot_id=i,
+                            campaign_id=campaign.pk,
+                            group_id=parent,
+                            ballot_no=n,
+                            marks=m,
+                            valid=v,
+                            source=src,
+                            cast_on=day,
+                        ),
+                        i,
+                        campaign.pk,
+                    )
+                    for i, n, m, v, src, day in rows
+                ],
+            )
+        merged.append(kind.code)
+    return merged
 
 
 def ballot_set_digest(campaign: Campaign) -> str:

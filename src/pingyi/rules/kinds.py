@@ -7,6 +7,10 @@ group's own total is published (the composition), so the kinds of one group are 
 a kind with fewer than k ballots is hidden, and so are complements enough that no hidden kind
 comes back as a difference (rules.suppression). Ballots of the group that name no kind are a
 cell that is never shown but may need protecting all the same.
+
+A kind with no ballot is hidden too: at close the ballots of a kind with fewer than k are
+moved to its group (ballots.services.ballots_small_kinds_merge), and such a kind must read
+the same as one nobody from voted in.
 """
 
 from __future__ import annotations
@@ -59,7 +63,7 @@ def kind_figures(counts: Sequence[KindCount], k: int, valid_ballots: int) -> lis
     for index, count in enumerate(counts):
         if count.kind == "":
             continue
-        if index in hidden:
+        if index in hidden or count.ballots == 0:
             figures.append(KindFigure(count.group, count.kind, True, None, None, None, None))
             continue
         total = totals[count.group]
