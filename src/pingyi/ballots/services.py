@@ -12,6 +12,7 @@ from pathlib import Path
 
 import numpy as np
 from django.db import connection, transaction
+from django.db.models import Count
 from django.utils import timezone
 
 from pingyi.audit.services import audit_log
@@ -26,6 +27,7 @@ from pingyi.inputs.p1_files import E_UNKNOWN_GROUP, BallotRows, read_ballots
 from pingyi.inputs.tables import file_sha256
 from pingyi.rules import phases
 from pingyi.rules.errors import InputError, Problem, RuleError, Where, gettext_noop
+from pingyi.rules.kinds import kinds_to_merge
 from pingyi.rules.tally import NOT_COVERED, MarkMatrix, valid_rows
 from pingyi.voting.models import Receipt
 
@@ -150,8 +152,13 @@ def ballots_import_file(
     audit entry, which `pingyi verify` reconciles the paper ballots against. ``area``: the
     片区 the batch was collected in (its code or name), required once the campaign has areas."""
     area_check(campaign=campaign, area=area)  # before reading a large file for nothing
+    kinds = campaign.groups.filter(parent__isnull=False).values_list("code", "name")
     rows = read_ballots(
-        path, [u.code for u in campaign_units(campaign)], campaign_scheme(campaign), label
+        path,
+        [u.code for u in campaign_units(campaign)],
+        campaign_scheme(campaign),
+        label,
+        kinds=[text for pair in kinds for text in pair],
     )
     return ballots_import(
         campaign=campaign, rows=rows, actor=actor, digest=file_sha256(path), area=area, today=today
@@ -317,52 +324,65 @@ def ballots_close(*, campaign: Campaign) -> Sealed:
 
 
 def ballots_small_kinds_merge(*, campaign: Campaign, k: int) -> list[str]:
-    """Moves the ballots of every kind of representatives with fewer than ``k`` ballots to
-    the kind's group, inside the closing transaction, each row's MAC computed anew; returns
-    the codes of the kinds merged.
+    """Moves the ballots of every kind of representatives the results would hide
+    (rules.kinds.kinds_to_merge: fewer than ``k``, and complements) to the kind's group,
+    inside the closing transaction, each row's MAC computed anew; returns the codes of the
+    kinds merged.
 
     Suppressing a small kind in every output is not enough when the adversary holds a copy of
-    the database (R9): a ballot naming a kind that two people voted in is nearly a name. From
-    the close on, the ballot table holds no kind with fewer than k ballots; the results then
-    count those ballots in the group, and the kind as hidden (rules.kinds). Before the close
-    the rows of a small kind can exist, as those of a small group can.
+    the database (R9): a ballot naming a kind that two people voted in is nearly a name, and
+    so is a remainder of two in the group once the kind is merged. From the close on, the
+    ballot table holds no kind and no remainder of fewer than k ballots (only a whole group
+    that small, as before kinds); the results count those ballots in the group and show the
+    kind as hidden (rules.kinds). Before the close such rows can exist, as for a small group.
     """
-    kinds = EvaluatorGroup.objects.filter(campaign=campaign, parent__isnull=False)
-    merged: list[str] = []
-    for kind in kinds.order_by("position"):
-        rows = list(
-            Ballot.objects.filter(campaign=campaign, group=kind).values_list(
-                "id", "ballot_no", "marks", "valid", "source", "cast_on"
-            )
+    groups = list(EvaluatorGroup.objects.filter(campaign=campaign).order_by("position"))
+    sizes = dict(
+        Ballot.objects.filter(campaign=campaign)
+        .values("group_id")
+        .annotate(n=Count("id"))
+        .values_list("group_id", "n")
+    )
+    merged: list[EvaluatorGroup] = []
+    for group in (g for g in groups if g.parent_id is None):
+        kinds = [g for g in groups if g.parent_id == group.pk]
+        cut = kinds_to_merge([sizes.get(g.pk, 0) for g in kinds], sizes.get(group.pk, 0), k)
+        merged += [kinds[i] for i in sorted(cut)]
+    for kind in merged:
+        _ballots_regroup(campaign=campaign, kind=kind)
+    return [kind.code for kind in merged]
+
+
+def _ballots_regroup(*, campaign: Campaign, kind: EvaluatorGroup) -> None:
+    """The ballots of ``kind`` now name its group; their MACs follow (R15)."""
+    parent = kind.parent_id
+    rows = Ballot.objects.filter(campaign=campaign, group=kind).values_list(
+        "id", "ballot_no", "marks", "valid", "source", "cast_on"
+    )
+    params = [
+        (
+            parent,
+            ballot_mac(
+                ballot_id=i,
+                campaign_id=campaign.pk,
+                group_id=parent,
+                ballot_no=n,
+                marks=m,
+                valid=v,
+                source=src,
+                cast_on=day,
+            ),
+            i,
+            campaign.pk,
         )
-        if not 0 < len(rows) < k:
-            continue
-        parent = kind.parent_id
-        with connection.cursor() as cursor:
-            cursor.executemany(
-                f"UPDATE {Ballot._meta.db_table} SET group_id = %s, mac = %s"  # noqa: S608
-                " WHERE id = %s AND campaign_id = %s",
-                [
-                    (
-                        parent,
-                        ballot_mac(
-                            ballot_id=i,
-                            campaign_id=campaign.pk,
-                            group_id=parent,
-                            ballot_no=n,
-                            marks=m,
-                            valid=v,
-                            source=src,
-                            cast_on=day,
-                        ),
-                        i,
-                        campaign.pk,
-                    )
-                    for i, n, m, v, src, day in rows
-                ],
-            )
-        merged.append(kind.code)
-    return merged
+        for i, n, m, v, src, day in rows
+    ]
+    with connection.cursor() as cursor:
+        cursor.executemany(
+            f"UPDATE {Ballot._meta.db_table} SET group_id = %s, mac = %s"  # noqa: S608
+            " WHERE id = %s AND campaign_id = %s",
+            params,
+        )
 
 
 def ballot_set_digest(campaign: Campaign) -> str:

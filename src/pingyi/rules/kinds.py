@@ -79,3 +79,13 @@ def kind_figures(counts: Sequence[KindCount], k: int, valid_ballots: int) -> lis
             )
         )
     return figures
+
+
+def kinds_to_merge(sizes: Sequence[int], direct: int, k: int) -> frozenset[int]:
+    """Which kinds of one group (``sizes``: their ballots, in order) the close moves to the
+    group, whose own ballots number ``direct``: those the results would hide, by the same
+    rule (rules.suppression). Afterwards the group's own ballots are none, at least k, or
+    every ballot of the group (a group of fewer than k), so that no copy of the database
+    sets a small kind — or a small remainder — apart (R9, R12)."""
+    cells = suppressed_cells([*sizes, direct], k, [False] * len(sizes) + [True])
+    return frozenset(i for i in cells if i < len(sizes))
