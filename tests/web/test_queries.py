@@ -4,6 +4,7 @@ Alice is staff of their office and sees everything of it."""
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 import pytest
@@ -105,4 +106,40 @@ def test_api_campaign(cast: Cast, tmp_path: Path, tail: str, pinned: int) -> Non
         lambda: f"/api/campaigns/{many.code}{tail}",
         pinned=pinned,
         grows=tail == "/results",
+    )
+
+
+def test_yearend_page_with_many_areas_kinds_and_supervisors(cast: Cast) -> None:
+    """The year-end page: areas with their batches, the kinds, the supervision record."""
+    from pingyi.campaigns.yearend_services import (
+        Supervisor,
+        area_add,
+        kind_add,
+        supervision_record,
+    )
+
+    draft = make_campaign(year=2030, open_it=False)
+
+    def grow() -> str:
+        for n in range(MANY):
+            area_add(campaign=cast.campaign, code=f"a{n}", name=f"片区{n}", actor=STAFF)
+            kind_add(campaign=draft, group="服务对象", code=f"k{n}", name=f"类别{n}", actor=STAFF)
+        people = [Supervisor(f"监督员{n}", "评议办") for n in range(MANY)]
+        supervision_record(campaign=cast.campaign, supervisors=people, notary_office="公证处",
+                           notary_reference="1", supervised_on=dt.date(2026, 12, 1), actor=STAFF)  # fmt: skip
+        return None
+
+    url = f"/staff/c/{cast.campaign.code}/yearend"
+    assert_pinned(client_for(cast.alice), url, grow, pinned=13)
+
+
+def test_api_yearend(cast: Cast, tmp_path: Path) -> None:
+    few = closed(tmp_path, FEW, "few")
+    many = closed(tmp_path, MANY, "many")
+    assert_pinned(
+        client_for(cast.alice),
+        f"/api/campaigns/{few.code}/yearend",
+        lambda: f"/api/campaigns/{many.code}/yearend",
+        pinned=12,
+        grows=False,
     )
