@@ -125,8 +125,9 @@ def test_yearend_page_with_many_areas_kinds_and_supervisors(cast: Cast) -> None:
             area_add(campaign=cast.campaign, code=f"a{n}", name=f"片区{n}", actor=STAFF)
             kind_add(campaign=draft, group="服务对象", code=f"k{n}", name=f"类别{n}", actor=STAFF)
         people = [Supervisor(f"监督员{n}", "评议办") for n in range(MANY)]
+        day = dt.date(2026, 12, 1)
         supervision_record(campaign=cast.campaign, supervisors=people, notary_office="公证处",
-                           notary_reference="1", supervised_on=dt.date(2026, 12, 1), actor=STAFF)  # fmt: skip
+                           notary_reference="1", supervised_on=day, actor=STAFF)  # fmt: skip
         return None
 
     url = f"/staff/c/{cast.campaign.code}/yearend"
