@@ -158,7 +158,7 @@ def yearend_get(request: HttpRequest, code: str) -> Status[Any]:
 
 @router.post(
     "/campaigns/{code}/areas",
-    response={201: YearEndAreaOut, 401: Error, 403: Error, 404: Error, 409: Error},
+    response={201: YearEndAreaOut, 400: Error, 401: Error, 403: Error, 404: Error, 409: Error},
     summary="Add an area (片区)",
 )
 def yearend_area_add(request: HttpRequest, code: str, payload: YearEndAreaIn) -> Status[Any]:
@@ -191,7 +191,7 @@ def yearend_area_remove(request: HttpRequest, code: str, area: str) -> Status[An
 
 @router.post(
     "/campaigns/{code}/kinds",
-    response={201: YearEndOut, 401: Error, 403: Error, 404: Error, 409: Error},
+    response={201: YearEndOut, 400: Error, 401: Error, 403: Error, 404: Error, 409: Error},
     summary="Divide an evaluator group with a kind of representatives (a draft only)",
 )
 def yearend_kind_add(request: HttpRequest, code: str, payload: YearEndKindIn) -> Status[Any]:
@@ -252,7 +252,7 @@ def yearend_supervision(
 
 @router.post(
     "/campaigns/{code}/paper",
-    response={202: YearEndJobOut, 401: Error, 403: Error, 404: Error, 409: Error},
+    response={202: YearEndJobOut, 400: Error, 401: Error, 403: Error, 404: Error, 409: Error},
     summary="Import a paper-ballot file collected in an area: started as a job (R27)",
 )
 def yearend_paper(
