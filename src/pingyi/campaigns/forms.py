@@ -41,7 +41,13 @@ class TokensForm(forms.Form):
     def __init__(self, *args: Any, campaign: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         field = cast("forms.ModelChoiceField[EvaluatorGroup]", self.fields["group"])
-        field.queryset = campaign.groups.order_by("position")
+        field.queryset = campaign.groups.order_by("position").select_related("parent")
+        field.label_from_instance = _group_label  # type: ignore[method-assign]
+
+
+def _group_label(group: EvaluatorGroup) -> str:
+    """A kind of representatives under its group's name (seed 001 五(二))."""
+    return f"{group.parent.name} · {group.name}" if group.parent else group.name
 
 
 class PaperForm(forms.Form):
