@@ -148,6 +148,10 @@ def kinds_add_seed(*, campaign: Campaign, actor: str) -> list[EvaluatorGroup]:
 # ----------------------------------------------------------------------------- supervision
 
 
+def _clean(text: str) -> str:
+    return text.replace("\x00", "").strip()
+
+
 @dataclass(frozen=True)
 class Supervisor:
     name: str
@@ -167,7 +171,8 @@ def supervision_record(
     """Records (or corrects) who supervised the year-end vote on site and its notarization
     (seed 001 八.6). Recorded from the opening on; a correction keeps the earlier record in
     the audit entry."""
-    people = [Supervisor(p.name.strip(), p.unit.strip()) for p in supervisors]
+    # kept as JSON, which the text check before saving does not see: no NUL (R23)
+    people = [Supervisor(_clean(p.name)[:100], _clean(p.unit)[:200]) for p in supervisors]
     people = [p for p in people if p.name or p.unit]
     if not people or any(not p.name or not p.unit for p in people):
         raise RuleError(E_SUPERVISORS)

@@ -65,8 +65,7 @@ class SupervisionForm(forms.Form):
     def supervisors(self, data: Any) -> list[Supervisor]:
         names, units = data.getlist("supervisor_name"), data.getlist("supervisor_unit")
         return [
-            Supervisor(name.replace("\x00", "")[:100], unit.replace("\x00", "")[:200])
-            for name, unit in zip(names, units, strict=False)
+            Supervisor(name[:100], unit[:200]) for name, unit in zip(names, units, strict=False)
         ]
 
     @staticmethod
