@@ -160,12 +160,12 @@ def test_the_four_kinds_of_the_plan_go_under_the_two_groups_once() -> None:
     kinds_add_seed(campaign=draft, actor=STAFF)
     assert kinds_add_seed(campaign=draft, actor=STAFF) == []  # again: nothing more
     tree = {
-        g.code: sorted(k.name for k in g.kinds.all())
+        g.code: [k.name for k in g.kinds.order_by("position")]
         for g in EvaluatorGroup.objects.filter(campaign=draft, parent__isnull=True)
     }
     assert tree == {
         "service_recipients": ["企业负责人代表", "基层干部代表"],
-        "cadres_and_representatives": ["各界代表", "党政领导"],
+        "cadres_and_representatives": ["党政领导", "各界代表"],
     }
     assert len(_audited(draft, "campaigns.kind.added")) == 4
 

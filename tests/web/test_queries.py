@@ -43,7 +43,8 @@ def test_campaign_page_of_a_draft_with_many_units(cast: Cast) -> None:
             unit_add(campaign=draft, code=f"X{n}", name=f"单位{n}", category="地方管理部门",
                      veto=False, actor=STAFF)  # fmt: skip
 
-    assert_pinned(client_for(cast.alice), f"/staff/c/{draft.code}/", grow, pinned=22)
+    # 24: the supervision record and the areas of the upload form (seed 001 八.6)
+    assert_pinned(client_for(cast.alice), f"/staff/c/{draft.code}/", grow, pinned=24)
 
 
 def test_campaign_page_with_many_batches_of_codes(cast: Cast) -> None:
@@ -56,7 +57,7 @@ def test_campaign_page_with_many_batches_of_codes(cast: Cast) -> None:
 
     issue(FEW)
     url = f"/staff/c/{cast.campaign.code}/"
-    assert_pinned(client_for(cast.alice), url, lambda: issue(MANY - FEW), pinned=22)
+    assert_pinned(client_for(cast.alice), url, lambda: issue(MANY - FEW), pinned=24)
 
 
 def test_results_page(cast: Cast, tmp_path: Path) -> None:
@@ -66,7 +67,7 @@ def test_results_page(cast: Cast, tmp_path: Path) -> None:
         client_for(cast.alice),
         f"/staff/c/{few.code}/results",
         lambda: f"/staff/c/{many.code}/results",
-        pinned=13,
+        pinned=15,  # + the paper ballots per area (batches, areas)
     )
 
 

@@ -422,26 +422,17 @@ class AreaCount:
 def paper_by_area(campaign: Campaign) -> list[AreaCount]:
     """Every area of the campaign in its order (those without a batch at 0), then the batches
     naming no area when there are any; two queries."""
-    sums = {
-        row["area_id"]: row
-        for row in PaperBatch.objects.filter(campaign=campaign)
+    sums: dict[int | None, tuple[int, int, int]] = {
+        area_id: (int(batches), int(imported or 0), int(invalid or 0))
+        for area_id, batches, imported, invalid in PaperBatch.objects.filter(campaign=campaign)
         .values("area_id")
         .annotate(batches=Count("id"), imported=Sum("imported"), invalid=Sum("invalid"))
+        .values_list("area_id", "batches", "imported", "invalid")
     }
-    found = []
-    for area_id, name in campaign.areas.order_by("position").values_list("id", "name"):
-        row = sums.get(area_id, {})
-        found.append(
-            AreaCount(
-                name,
-                int(row.get("batches") or 0),
-                int(row.get("imported") or 0),
-                int(row.get("invalid") or 0),
-            )
-        )
-    loose = sums.get(None)
-    if loose:
-        found.append(
-            AreaCount("", int(loose["batches"]), int(loose["imported"]), int(loose["invalid"]))
-        )
+    found = [
+        AreaCount(name, *sums.get(area_id, (0, 0, 0)))
+        for area_id, name in campaign.areas.order_by("position").values_list("id", "name")
+    ]
+    if None in sums:
+        found.append(AreaCount("", *sums[None]))
     return found

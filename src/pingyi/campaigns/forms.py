@@ -42,7 +42,7 @@ class TokensForm(forms.Form):
         super().__init__(*args, **kwargs)
         field = cast("forms.ModelChoiceField[EvaluatorGroup]", self.fields["group"])
         field.queryset = campaign.groups.order_by("position").select_related("parent")
-        field.label_from_instance = _group_label  # type: ignore[method-assign]
+        field.label_from_instance = _group_label  # type: ignore[method-assign, assignment]
 
 
 def _group_label(group: EvaluatorGroup) -> str:

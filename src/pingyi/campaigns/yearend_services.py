@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
@@ -183,7 +184,7 @@ def supervision_record(
         if locked.status == phases.DRAFT:
             raise RuleError(E_SUPERVISION_DRAFT, current=Term(phases.PHASE_WORDS[locked.status]))
         before = Supervision.objects.filter(campaign=locked).first()
-        data = {
+        data: dict[str, Any] = {
             "supervisors": [{"name": p.name, "unit": p.unit} for p in people],
             "notary_office": office,
             "notary_reference": reference,

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from fractions import Fraction
 
 from pingyi.exports.xlsx import (
+    Cell,
     Formats,
     Workbook,
     merged_text,
@@ -77,7 +78,7 @@ def write_yearend_sheet(
     write_row(sheet, row + 1, AREA_HEADER, fmt.header)
     row += 2
     for area in data.areas:
-        values = [area.area or NO_AREA, area.batches, area.imported, area.invalid]
+        values: list[Cell] = [area.area or NO_AREA, area.batches, area.imported, area.invalid]
         write_row(sheet, row, values, [fmt.text, fmt.integer, fmt.integer, fmt.integer])
         row += 1
     row += 1
