@@ -65,14 +65,18 @@ def test_no_hidden_kind_comes_back_as_a_difference_of_its_group(
 ) -> None:
     """The group's total is published (its share of the valid ballots): the hidden cells of
     a group, the no-kind cell among them, hold together either nothing small or at least two
-    cells and k ballots, so no small one is their difference."""
+    cells and k ballots, so no small one is their difference. A group of fewer than k
+    ballots hides every kind (what it shows of itself is the group rule's, tally.group_rates)."""
     counts, k, valid = drawn
     figures = kind_figures(counts, k, valid)
     shown = {(f.group, f.kind) for f in figures if not f.hidden}
     for group in SEED_KINDS:
-        hidden = [c for c in counts if c.group == group and (c.group, c.kind) not in shown]
+        cells = [c for c in counts if c.group == group]
+        hidden = [c for c in cells if (c.group, c.kind) not in shown]
         small = [c for c in hidden if 0 < c.ballots < k]
-        if small:
+        if sum(c.ballots for c in cells) < k:
+            assert not any(c.group == group for c in (f for f in figures if not f.hidden))
+        elif small:
             with_ballots = [c for c in hidden if c.ballots > 0]
             assert len(with_ballots) >= 2
             assert sum(c.ballots for c in with_ballots) >= k
