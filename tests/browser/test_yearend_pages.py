@@ -79,3 +79,37 @@ def test_the_year_end_pages_in_chinese(tmp_path: Path, artifacts: Path) -> None:
         page.locator("#kind-results").screenshot(path=shots / "2-results-kinds.png")
         page.locator("#area-counts").screenshot(path=shots / "3-results-areas.png")
         assert traffic.errors == []
+
+
+def test_the_notice_states_the_supervision_on_a_phone(tmp_path: Path, artifacts: Path) -> None:
+    """The public notice at 360 px: the supervision and notarization of the vote, in Chinese."""
+    import datetime as dt
+
+    from pingyi.campaigns.yearend_services import Supervisor, supervision_record
+    from pingyi.notices.services import notice_publish
+    from tests.notices.conftest import closed_campaign
+
+    campaign = closed_campaign(tmp_path)
+    supervision_record(
+        campaign=campaign,
+        supervisors=[Supervisor("王明", "市评议办"), Supervisor("李华", "市公证处")],
+        notary_office="市公证处",
+        notary_reference="（2026）宜证字第118号",
+        supervised_on=dt.date(2026, 12, 20),
+        actor="clerk",
+    )
+    notice = notice_publish(campaign=campaign, actor="clerk")
+    shots = artifacts / "yearend"
+    shots.mkdir(exist_ok=True)
+    with live_server(tmp_path, workers=1) as server, chromium() as browser:
+        context = browser.new_context(locale="zh-CN", viewport={"width": 360, "height": 740})
+        traffic = Traffic.of(context)
+        page = context.new_page()
+        page.goto(f"{server.url}/notice/{notice.code}/")
+        shown = page.inner_text("#notice-supervision")
+        assert "王明（市评议办）" in shown and "（2026）宜证字第118号" in shown
+        assert english_left(page.content()) == []
+        width = page.evaluate("document.documentElement.scrollWidth")
+        assert width <= 360
+        page.locator("#notice-supervision").screenshot(path=shots / "4-notice-360.png")
+        assert traffic.errors == []

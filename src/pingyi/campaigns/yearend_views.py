@@ -4,6 +4,7 @@ supervision and notarization. Each view parses, calls one service or selector, r
 
 from __future__ import annotations
 
+from fractions import Fraction
 from typing import Any, cast
 
 from django import forms
@@ -94,7 +95,9 @@ def yearend(request: HttpRequest, code: str) -> HttpResponse:
         "area_codes": list(campaign.areas.order_by("position").values_list("code", "name")),
         "areas_editable": can_run and campaign.status in (phases.DRAFT, phases.OPEN),
         "tree": [
-            (g, [k for k in groups if k.parent_id == g.pk]) for g in groups if not g.parent_id
+            (g, _share(g.target_share), [k for k in groups if k.parent_id == g.pk])
+            for g in groups
+            if not g.parent_id
         ],
         "kinds_editable": can_run and campaign.status == phases.DRAFT,
         "area_form": AreaForm(),
@@ -105,6 +108,14 @@ def yearend(request: HttpRequest, code: str) -> HttpResponse:
         "supervisor_lines": lines,
     }
     return render(request, "pingyi/staff/yearend.html", context)
+
+
+def _share(text: str) -> Fraction | None:
+    """A group's target share as stored ("3/5"), for the percent shown."""
+    try:
+        return Fraction(text) if text else None
+    except (ValueError, ZeroDivisionError):
+        return None
 
 
 def _done(request: HttpRequest, campaign: Campaign, run: Any, message: str) -> HttpResponse:
