@@ -276,7 +276,7 @@ MATRIX: dict[str, tuple[str, str, Any, dict[str, int]]] = {
         "PUT",
         f"/api/campaigns/{C}/supervision",
         {
-            "supervisors": [{"name": "王明", "unit": "市评议办"}],
+            "supervisors": ["王明=市评议办"],
             "notary_office": "市公证处",
             "notary_reference": "（2026）证字第1号",
             "supervised_on": "2026-12-20",

@@ -163,7 +163,7 @@ def test_the_api_records_the_supervision_and_refuses_kinds_once_open(cast: Cast)
     alice = client_for(cast.alice)
     code = cast.campaign.code
     body = {
-        "supervisors": [{"name": "王明", "unit": "市评议办"}],
+        "supervisors": ["王明=市评议办"],
         "notary_office": "市公证处",
         "notary_reference": "118",
         "supervised_on": "2026-12-20",

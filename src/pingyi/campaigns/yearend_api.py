@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
 from django.http import Http404, HttpRequest
 from django.utils.translation import gettext as _
@@ -34,7 +34,6 @@ from pingyi.campaigns.yearend_services import (
 from pingyi.rules import phases
 from pingyi.rules.errors import RuleError
 
-ISO_DAY = r"^\d{4}-\d{2}-\d{2}$"
 router = Router(tags=["year-end appraisal"], auth=django_auth)
 
 
@@ -82,16 +81,16 @@ class YearEndKindIn(StrictIn):
     name: str = Field(max_length=200)
 
 
-class YearEndSupervisorIn(StrictIn):
-    name: str = Field(max_length=100)
-    unit: str = Field(max_length=200)
+SupervisorText = Annotated[str, Field(max_length=300)]
 
 
 class YearEndSupervisionIn(StrictIn):
-    supervisors: list[YearEndSupervisorIn] = Field(max_length=50)
+    supervisors: list[SupervisorText] = Field(
+        max_length=50, description="each supervisor as NAME=UNIT (姓名=工作单位)"
+    )
     notary_office: str = Field(max_length=200)
     notary_reference: str = Field(max_length=100)
-    supervised_on: str = Field(pattern=ISO_DAY, max_length=10, description="YYYY-MM-DD")
+    supervised_on: str = Field(max_length=10, description="the date of the vote, YYYY-MM-DD")
 
 
 class YearEndJobOut(Schema):
@@ -236,10 +235,11 @@ def yearend_supervision(
         day = dt.date.fromisoformat(payload.supervised_on)
     except ValueError:
         return Status(400, {"detail": _("%(day)s is not a date") % {"day": payload.supervised_on}})
+    people = [text.partition("=") for text in payload.supervisors]
     try:
         supervision_record(
             campaign=campaign,
-            supervisors=[Supervisor(p.name, p.unit) for p in payload.supervisors],
+            supervisors=[Supervisor(name, unit) for name, _sep, unit in people],
             notary_office=payload.notary_office,
             notary_reference=payload.notary_reference,
             supervised_on=day,
