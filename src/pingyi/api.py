@@ -426,3 +426,8 @@ api.add_router("", opinions_router)
 from pingyi.grading.api import router as grading_router  # noqa: E402
 
 api.add_router("", grading_router)
+
+# The year-end appraisal (seed 001 八.6, 五(二)): areas, kinds, supervision, paper by area.
+from pingyi.campaigns.yearend_api import router as yearend_router  # noqa: E402
+
+api.add_router("", yearend_router)

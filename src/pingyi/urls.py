@@ -5,7 +5,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from pingyi.api import api
-from pingyi.campaigns import consequence_views
+from pingyi.campaigns import consequence_views, yearend_views
 from pingyi.campaigns import views as staff_views
 from pingyi.office import views as office_views
 from pingyi.operations import health
@@ -47,6 +47,19 @@ urlpatterns = [
     path("staff/c/<slug:code>/paper", staff_views.paper_upload, name="campaign-paper"),
     path("staff/c/<slug:code>/template.xlsx", staff_views.entry_template, name="campaign-template"),
     path("staff/c/<slug:code>/form.pdf", staff_views.ballot_form_pdf, name="campaign-form"),
+    path("staff/c/<slug:code>/yearend", yearend_views.yearend, name="campaign-yearend"),
+    path("staff/c/<slug:code>/yearend/areas", yearend_views.area_new, name="campaign-area-new"),
+    path(
+        "staff/c/<slug:code>/yearend/areas/remove",
+        yearend_views.area_delete,
+        name="campaign-area-remove",
+    ),
+    path("staff/c/<slug:code>/yearend/kinds", yearend_views.kind_new, name="campaign-kind-new"),
+    path(
+        "staff/c/<slug:code>/yearend/supervision",
+        yearend_views.supervision_set,
+        name="campaign-supervision",
+    ),
     path("staff/c/<slug:code>/results", staff_views.results, name="campaign-results"),
     path(
         "staff/c/<slug:code>/results.<str:fmt>",

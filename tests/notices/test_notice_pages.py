@@ -63,13 +63,14 @@ def test_the_public_notice_costs_a_fixed_number_of_queries(
     # notice (+ its campaign's code), entries, reviews, objections, audit head (the chain's
     # head and its lanes' heads in one query); the live counts: the campaign, ballots by
     # kind, the pool, the imports, the codes used, the receipts, the seal (cached for the
-    # next readers); the units' published service pledges (one count)
-    with django_assert_num_queries(13):
+    # next readers); the units' published service pledges (one count); the on-site
+    # supervision and notarization of the vote (seed 001 八.6)
+    with django_assert_num_queries(14):
         response = client.get(f"/notice/{notice.code}/")
     assert response.status_code == 200
     assert _text(response).count('<tr class="reviewed">') == 1
     assert _text(response).count("<tr") == sum(units) + 3  # a header row per category
-    with django_assert_num_queries(3):  # as stored: the notice, the head, the pledges
+    with django_assert_num_queries(4):  # as stored: the notice, the head, pledges, supervision
         again = client.get(f"/notice/{notice.code}/")
     assert _text(again).count("<tr") == sum(units) + 3
 

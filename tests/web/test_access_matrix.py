@@ -210,6 +210,86 @@ MATRIX: dict[str, tuple[str, str, Any, dict[str, int]]] = {
         {"group": "服务对象", "count": 1},
         {"public": 401, "admin": 201, "staff": 201, "viewer": 403, "*": 404},
     ),
+    # the year-end appraisal (seed 001 八.6, 五(二)); the campaign is open
+    "campaign-yearend": (
+        "GET",
+        f"/staff/c/{C}/yearend",
+        None,
+        {"public": LOGIN, "other_org": 404, "no_role": 404, "*": 200},
+    ),
+    "campaign-area-new": (
+        "POST",
+        f"/staff/c/{C}/yearend/areas",
+        {"code": "east", "name": "东片区"},
+        {"public": LOGIN, "admin": 302, "staff": 302, "viewer": 403, "*": 404},
+    ),
+    "campaign-area-remove": (
+        "POST",
+        f"/staff/c/{C}/yearend/areas/remove",
+        {"code": "east"},
+        {"public": LOGIN, "admin": 302, "staff": 302, "viewer": 403, "*": 404},
+    ),
+    "campaign-kind-new": (
+        "POST",
+        f"/staff/c/{C}/yearend/kinds",
+        {"seed": "1"},
+        {"public": LOGIN, "admin": 302, "staff": 302, "viewer": 403, "*": 404},
+    ),
+    "campaign-supervision": (
+        "POST",
+        f"/staff/c/{C}/yearend/supervision",
+        {},
+        {"public": LOGIN, "admin": 302, "staff": 302, "viewer": 403, "*": 404},
+    ),
+    "api:yearend_get": (
+        "GET",
+        f"/api/campaigns/{C}/yearend",
+        None,
+        {"public": 401, "other_org": 404, "no_role": 404, "*": 200},
+    ),
+    "api:yearend_area_add": (
+        "POST",
+        f"/api/campaigns/{C}/areas",
+        {"code": "east", "name": "东片区"},
+        {"public": 401, "admin": 201, "staff": 201, "viewer": 403, "*": 404},
+    ),
+    "api:yearend_area_remove": (
+        "DELETE",
+        f"/api/campaigns/{C}/areas/east",
+        None,
+        {"public": 401, "admin": 409, "staff": 409, "viewer": 403, "*": 404},
+    ),
+    # open: the kinds are frozen (R13)
+    "api:yearend_kind_add": (
+        "POST",
+        f"/api/campaigns/{C}/kinds",
+        {"group": "服务对象", "code": "ent", "name": "企业负责人代表"},
+        {"public": 401, "admin": 409, "staff": 409, "viewer": 403, "*": 404},
+    ),
+    "api:yearend_kinds_seed": (
+        "POST",
+        f"/api/campaigns/{C}/kinds/seed",
+        None,
+        {"public": 401, "admin": 409, "staff": 409, "viewer": 403, "*": 404},
+    ),
+    "api:yearend_supervision": (
+        "PUT",
+        f"/api/campaigns/{C}/supervision",
+        {
+            "supervisors": ["王明=市评议办"],
+            "notary_office": "市公证处",
+            "notary_reference": "（2026）证字第1号",
+            "supervised_on": "2026-12-20",
+        },
+        {"public": 401, "admin": 200, "staff": 200, "viewer": 403, "*": 404},
+    ),
+    # a multipart upload; sent as JSON here it lacks its file: refused before any lookup
+    "api:yearend_paper": (
+        "POST",
+        f"/api/campaigns/{C}/paper",
+        None,
+        {"public": 401, "*": 400},
+    ),
     "admin:*": ("GET", "/admin/", None, {"*": 302}),
 }
 
@@ -280,7 +360,8 @@ def test_each_role_gets_what_the_matrix_says(cast: Cast, name: str) -> None:
             if method == "GET":
                 response = client.get(url, headers=ZH)
             elif url.startswith("/api/"):
-                response = client.post(url, json.dumps(body or {}), content_type=JSON)
+                data = json.dumps(body or {})
+                response = client.generic(method, url, data, content_type=JSON)
             else:
                 response = client.post(url, body or {})
             transaction.set_rollback(True)

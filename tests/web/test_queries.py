@@ -43,7 +43,8 @@ def test_campaign_page_of_a_draft_with_many_units(cast: Cast) -> None:
             unit_add(campaign=draft, code=f"X{n}", name=f"单位{n}", category="地方管理部门",
                      veto=False, actor=STAFF)  # fmt: skip
 
-    assert_pinned(client_for(cast.alice), f"/staff/c/{draft.code}/", grow, pinned=22)
+    # 24: the supervision record and the areas of the upload form (seed 001 八.6)
+    assert_pinned(client_for(cast.alice), f"/staff/c/{draft.code}/", grow, pinned=24)
 
 
 def test_campaign_page_with_many_batches_of_codes(cast: Cast) -> None:
@@ -56,7 +57,7 @@ def test_campaign_page_with_many_batches_of_codes(cast: Cast) -> None:
 
     issue(FEW)
     url = f"/staff/c/{cast.campaign.code}/"
-    assert_pinned(client_for(cast.alice), url, lambda: issue(MANY - FEW), pinned=22)
+    assert_pinned(client_for(cast.alice), url, lambda: issue(MANY - FEW), pinned=24)
 
 
 def test_results_page(cast: Cast, tmp_path: Path) -> None:
@@ -66,7 +67,7 @@ def test_results_page(cast: Cast, tmp_path: Path) -> None:
         client_for(cast.alice),
         f"/staff/c/{few.code}/results",
         lambda: f"/staff/c/{many.code}/results",
-        pinned=13,
+        pinned=15,  # + the paper ballots per area (batches, areas)
     )
 
 
@@ -105,4 +106,31 @@ def test_api_campaign(cast: Cast, tmp_path: Path, tail: str, pinned: int) -> Non
         lambda: f"/api/campaigns/{many.code}{tail}",
         pinned=pinned,
         grows=tail == "/results",
+    )
+
+
+def test_yearend_page_with_many_areas_and_kinds(cast: Cast) -> None:
+    """The year-end page of a draft: its areas (with their batches) and kinds."""
+    from pingyi.campaigns.yearend_services import area_add, kind_add
+
+    draft = make_campaign(year=2030, open_it=False)
+
+    def grow() -> None:
+        for n in range(MANY):
+            area_add(campaign=draft, code=f"a{n}", name=f"片区{n}", actor=STAFF)
+            kind_add(campaign=draft, group="服务对象", code=f"k{n}", name=f"类别{n}", actor=STAFF)
+
+    url = f"/staff/c/{draft.code}/yearend"
+    assert_pinned(client_for(cast.alice), url, grow, pinned=13)
+
+
+def test_api_yearend(cast: Cast, tmp_path: Path) -> None:
+    few = closed(tmp_path, FEW, "few")
+    many = closed(tmp_path, MANY, "many")
+    assert_pinned(
+        client_for(cast.alice),
+        f"/api/campaigns/{few.code}/yearend",
+        lambda: f"/api/campaigns/{many.code}/yearend",
+        pinned=12,
+        grows=False,
     )

@@ -45,6 +45,13 @@ _ALL = (
     Action("campaigns.unit.added", gettext_noop("appraised unit added"), ("unit.added",)),
     Action("campaigns.unit.changed", gettext_noop("appraised unit changed"), ("unit.changed",)),
     Action("campaigns.unit.removed", gettext_noop("appraised unit removed"), ("unit.removed",)),
+    Action("campaigns.area.added", gettext_noop("area (片区) added")),
+    Action("campaigns.area.removed", gettext_noop("area (片区) removed")),
+    Action("campaigns.kind.added", gettext_noop("kind of representatives added")),
+    Action(
+        "campaigns.supervision.recorded",
+        gettext_noop("on-site supervision and notarization recorded"),
+    ),
     Action("campaigns.consequence.applied", gettext_noop("consequence of the results applied")),
     Action("campaigns.consequence.done", gettext_noop("consequence carried out")),
     # voting and ballots

@@ -10,7 +10,7 @@ from __future__ import annotations
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from pingyi.campaigns.models import Campaign, EvaluatorGroup
+from pingyi.campaigns.models import Area, Campaign, EvaluatorGroup
 from pingyi.fields import RandomIdField, random_id
 
 # One character per unit, in unit position order: "0".."9" the scheme's mark index,
@@ -116,3 +116,27 @@ class BallotSeal(models.Model):
 
     def __str__(self) -> str:
         return f"{self.campaign_id}: {self.digest[:12]}"
+
+
+class PaperBatch(models.Model):
+    """One import of paper ballots: the area (片区) they were collected in and what came of
+    it. Nothing links a ballot to its batch (R9): per area only counts are kept."""
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.PROTECT, related_name="paper_batches")
+    area = models.ForeignKey(
+        Area, on_delete=models.PROTECT, null=True, blank=True, related_name="batches"
+    )
+    file = models.CharField(_("file"), max_length=300)
+    sha256 = models.CharField(_("SHA-256"), max_length=64, blank=True)
+    imported = models.PositiveIntegerField(_("imported"))
+    invalid = models.PositiveIntegerField(_("blank ballots"))
+    rejected = models.PositiveIntegerField(_("rejected rows"))
+    imported_on = models.DateField(_("imported on"))
+    imported_by = models.CharField(_("imported by"), max_length=150)
+
+    class Meta:
+        verbose_name = _("paper ballot batch")
+        verbose_name_plural = _("paper ballot batches")
+
+    def __str__(self) -> str:
+        return f"{self.file} ({self.imported})"

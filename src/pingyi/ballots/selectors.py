@@ -9,6 +9,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 from django.db import connection, transaction
+from django.db.models import Count, Sum
 
 from pingyi.ballots.models import (
     MARK_BLANK,
@@ -16,8 +17,9 @@ from pingyi.ballots.models import (
     Ballot,
     BallotSeal,
     BallotSource,
+    PaperBatch,
 )
-from pingyi.campaigns.models import Campaign
+from pingyi.campaigns.models import Campaign, EvaluatorGroup
 from pingyi.campaigns.selectors import (
     campaign_previous,
     campaign_scheme,
@@ -25,6 +27,8 @@ from pingyi.campaigns.selectors import (
 )
 from pingyi.rules import phases
 from pingyi.rules.errors import RuleError, gettext_noop
+from pingyi.rules.kinds import KindCount, KindFigure, kind_figures
+from pingyi.rules.scheme import Scheme
 from pingyi.rules.tally import (
     BLANK,
     NOT_COVERED,
@@ -283,8 +287,8 @@ def campaign_tally(campaign: Campaign, *, previous: bool = True) -> TallyResult:
 def _decided(campaign: Campaign, count: CampaignCount, *, previous: bool) -> TallyResult:
     scheme = campaign_scheme(campaign)
     units = campaign_unit_specs(campaign)
-    names = {g.pk: g.name for g in campaign.groups.all()}
-    present = [(names[g], c.ballots) for g, c in count.groups.items()]
+    groups = list(campaign.groups.all())
+    present = [(g.name, c.ballots) for g, c in _rolled_up(groups, count) if c.ballots]
     invalid = [InvalidBallot(ballot_no=n, reason=REASON_BLANK) for n in count.invalid]
     valid = count.total - len(invalid)
     return decide(
@@ -318,6 +322,7 @@ class CampaignResults:
 
     tally: TallyResult
     group_rates: list[GroupRates]
+    kinds: list[KindFigure]  # per kind of representative, small ones hidden (rules.kinds)
 
 
 def campaign_results(campaign: Campaign) -> CampaignResults:
@@ -331,16 +336,66 @@ def campaign_results(campaign: Campaign) -> CampaignResults:
     k = tally.scheme.min_subset_ballots
     if tally.valid_ballots < k:
         raise TooFewBallots(E_TOO_FEW, valid=tally.valid_ballots, k=k)
-    nobody = GroupCount(0, [0] * len(count.ungrouped), np.zeros_like(count.counted))
-    by_group = []
-    for group in campaign.groups.order_by("position"):
-        found = count.groups.get(group.pk, nobody)
-        by_group.append(
-            GroupCounts(group.name, found.ballots, tuple(found.covering), found.counted)
-        )
+    groups = list(campaign.groups.order_by("position"))
+    by_group = [
+        GroupCounts(group.name, found.ballots, tuple(found.covering), found.counted)
+        for group, found in _rolled_up(groups, count)
+    ]
     units = [u.spec for u in tally.units]
     rates = group_rates(units, tally.scheme, by_group, count.ungrouped)
-    return CampaignResults(tally=tally, group_rates=rates)
+    kinds = kind_figures(_kind_counts(groups, count, tally.scheme), k, tally.valid_ballots)
+    return CampaignResults(tally=tally, group_rates=rates, kinds=kinds)
+
+
+def _nobody(count: CampaignCount) -> GroupCount:
+    return GroupCount(0, [0] * len(count.ungrouped), np.zeros_like(count.counted))
+
+
+def _plus(a: GroupCount, b: GroupCount) -> GroupCount:
+    covering = [x + y for x, y in zip(a.covering, b.covering, strict=True)]
+    return GroupCount(a.ballots + b.ballots, covering, a.counted + b.counted)
+
+
+def _rolled_up(
+    groups: list[EvaluatorGroup], count: CampaignCount
+) -> list[tuple[EvaluatorGroup, GroupCount]]:
+    """Each evaluator group of ``groups`` (kinds among them, in position order) with its
+    kinds' ballots added to its own: a kind's ballots count toward its group's share and
+    rates."""
+    totals = {g.pk: count.groups.get(g.pk, _nobody(count)) for g in groups if g.parent_id is None}
+    for group in groups:
+        if group.parent_id is not None and group.pk in count.groups:
+            totals[group.parent_id] = _plus(totals[group.parent_id], count.groups[group.pk])
+    return [(g, totals[g.pk]) for g in groups if g.parent_id is None]
+
+
+def _kind_counts(
+    groups: list[EvaluatorGroup], count: CampaignCount, scheme: Scheme
+) -> list[KindCount]:
+    """Per group that has kinds: each kind's count, then the group's ballots naming no kind
+    (kind ""), for rules.kinds."""
+    abstain = scheme.abstain_index
+    considered = [
+        i for i in range(len(scheme.marks)) if scheme.abstain_in_denominator or i != abstain
+    ]
+    favourable = [i for i in considered if scheme.marks[i].favourable]
+    found: list[KindCount] = []
+    for group in (g for g in groups if g.parent_id is None):
+        kinds = [g for g in groups if g.parent_id == group.pk]
+        if not kinds:
+            continue
+        for member, name in [*((kind, kind.name) for kind in kinds), (group, "")]:
+            c = count.groups.get(member.pk, _nobody(count))
+            found.append(
+                KindCount(
+                    group=group.name,
+                    kind=name,
+                    ballots=c.ballots,
+                    favourable=int(c.counted[:, favourable].sum()),
+                    considered=int(c.counted[:, considered].sum()),
+                )
+            )
+    return found
 
 
 def campaign_previous_last(campaign: Campaign) -> set[str]:
@@ -351,3 +406,33 @@ def campaign_previous_last(campaign: Campaign) -> set[str]:
     if before is None or before.status not in phases.RESULTS_VISIBLE:
         return set()
     return {u.spec.code for u in campaign_tally(before, previous=False).by_flag("last")}
+
+
+@dataclass(frozen=True)
+class AreaCount:
+    """The paper ballots collected in one 片区: counts of ballots received, never a figure of
+    their marks (nothing ties a ballot to its batch, R9)."""
+
+    area: str  # its name; "" for batches imported before the campaign had areas
+    batches: int
+    imported: int
+    invalid: int
+
+
+def paper_by_area(campaign: Campaign) -> list[AreaCount]:
+    """Every area of the campaign in its order (those without a batch at 0), then the batches
+    naming no area when there are any; two queries."""
+    sums: dict[int | None, tuple[int, int, int]] = {
+        area_id: (int(batches), int(imported or 0), int(invalid or 0))
+        for area_id, batches, imported, invalid in PaperBatch.objects.filter(campaign=campaign)
+        .values("area_id")
+        .annotate(batches=Count("id"), imported=Sum("imported"), invalid=Sum("invalid"))
+        .values_list("area_id", "batches", "imported", "invalid")
+    }
+    found = [
+        AreaCount(name, *sums.get(area_id, (0, 0, 0)))
+        for area_id, name in campaign.areas.order_by("position").values_list("id", "name")
+    ]
+    if None in sums:
+        found.append(AreaCount("", *sums[None]))
+    return found

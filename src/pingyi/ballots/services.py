@@ -12,20 +12,22 @@ from pathlib import Path
 
 import numpy as np
 from django.db import connection, transaction
+from django.db.models import Count
 from django.utils import timezone
 
 from pingyi.audit.services import audit_log
-from pingyi.ballots.models import Ballot, BallotSeal, BallotSource
+from pingyi.ballots.models import Ballot, BallotSeal, BallotSource, PaperBatch
 from pingyi.ballots.partitions import partition_create
 from pingyi.ballots.pool import pool_drain
-from pingyi.ballots.sealing import ballot_macs, canonical, set_digest
+from pingyi.ballots.sealing import ballot_mac, ballot_macs, canonical, set_digest
 from pingyi.ballots.selectors import campaign_count
-from pingyi.campaigns.models import Campaign, EvaluatorGroup
+from pingyi.campaigns.models import Area, Campaign, EvaluatorGroup
 from pingyi.campaigns.selectors import campaign_scheme, campaign_units
 from pingyi.inputs.p1_files import E_UNKNOWN_GROUP, BallotRows, read_ballots
 from pingyi.inputs.tables import file_sha256
 from pingyi.rules import phases
-from pingyi.rules.errors import InputError, Problem, Where, gettext_noop
+from pingyi.rules.errors import InputError, Problem, RuleError, Where, gettext_noop
+from pingyi.rules.kinds import kinds_to_merge
 from pingyi.rules.tally import NOT_COVERED, MarkMatrix, valid_rows
 from pingyi.voting.models import Receipt
 
@@ -113,16 +115,20 @@ def _group_ids(campaign: Campaign, rows: BallotRows) -> list[int | None]:
     if rows.groups is None:
         return [None] * len(rows.ballot_nos)
     scheme = campaign_scheme(campaign)
-    by_code = {g.code: g.pk for g in EvaluatorGroup.objects.filter(campaign=campaign)}
+    stored = list(EvaluatorGroup.objects.filter(campaign=campaign))
+    by_code = {g.code: g.pk for g in stored}
+    # A kind of representative is named by its code or name (seed 001 五(二)).
+    kinds = {n.casefold(): g.pk for g in stored if g.parent_id for n in (g.code, g.name)}
     resolved: dict[str, int | None] = {}
     for name in {g for g in rows.groups if g is not None}:
         rule = scheme.group_for(name)
-        resolved[name] = by_code.get(rule.code) if rule else None
+        resolved[name] = kinds.get(name.casefold()) or (by_code.get(rule.code) if rule else None)
+    kind_names = [g.name for g in stored if g.parent_id]
     problems = [
         Problem(
             Where(file=rows.file, row=row, column=rows.group_column, field="group"),
             E_UNKNOWN_GROUP,
-            {"value": name, "known": ", ".join(g.name for g in scheme.groups)},
+            {"value": name, "known": ", ".join([g.name for g in scheme.groups] + kind_names)},
         )
         for row, name in zip(rows.rows, rows.groups, strict=True)
         if name is not None and resolved[name] is None
@@ -140,17 +146,53 @@ def _check_cap(campaign: Campaign, new: int) -> None:
 
 
 def ballots_import_file(
-    *, campaign: Campaign, path: Path, label: str, actor: str, today: dt.date | None = None
+    *,
+    campaign: Campaign,
+    path: Path,
+    label: str,
+    actor: str,
+    area: str = "",
+    today: dt.date | None = None,
 ) -> ImportReport:
     """The paper-ballot import of every door (the staff page's job, the API, the CLI): reads
     the file against the campaign's units and scheme, and stores it with its SHA-256 in the
-    audit entry, which `pingyi verify` reconciles the paper ballots against."""
+    audit entry, which `pingyi verify` reconciles the paper ballots against. ``area``: the
+    片区 the batch was collected in (its code or name), required once the campaign has areas."""
+    area_check(campaign=campaign, area=area)  # before reading a large file for nothing
+    kinds = campaign.groups.filter(parent__isnull=False).values_list("code", "name")
     rows = read_ballots(
-        path, [u.code for u in campaign_units(campaign)], campaign_scheme(campaign), label
+        path,
+        [u.code for u in campaign_units(campaign)],
+        campaign_scheme(campaign),
+        label,
+        kinds=[text for pair in kinds for text in pair],
     )
     return ballots_import(
-        campaign=campaign, rows=rows, actor=actor, digest=file_sha256(path), today=today
+        campaign=campaign, rows=rows, actor=actor, digest=file_sha256(path), area=area, today=today
     )
+
+
+E_AREA_NEEDED = gettext_noop("name the area (片区) of this batch: one of %(known)s")
+E_NO_AREA = gettext_noop("the campaign has no area %(area)r; its areas: %(known)s")
+E_NO_AREAS = gettext_noop("the campaign has no areas, so a batch cannot name one")
+
+
+def area_check(*, campaign: Campaign, area: str) -> Area | None:
+    """The area a batch names (by code or name), refused when unknown, or missing while the
+    campaign has areas; None for a campaign without areas."""
+    areas = list(Area.objects.filter(campaign=campaign).order_by("position"))
+    known = "、".join(a.name for a in areas)
+    wanted = area.strip()
+    if not areas:
+        if wanted:
+            raise RuleError(E_NO_AREAS)
+        return None
+    if not wanted:
+        raise RuleError(E_AREA_NEEDED, known=known)
+    found = next((a for a in areas if wanted in (a.code, a.name)), None)
+    if found is None:
+        raise RuleError(E_NO_AREA, area=wanted, known=known)
+    return found
 
 
 def ballots_import(
@@ -159,9 +201,11 @@ def ballots_import(
     rows: BallotRows,
     actor: str,
     digest: str = "",
+    area: str = "",
     today: dt.date | None = None,
 ) -> ImportReport:
-    """Stores paper ballots: all rows in one transaction, or none.
+    """Stores paper ballots: all rows in one transaction, or none, with the batch's record
+    (its area, counts and file: PaperBatch, which no ballot points to).
 
     A ballot number that is already stored is rejected with its row and the rest imported,
     so importing the same file twice adds nothing (R5). Bad input of any other kind refuses
@@ -170,6 +214,7 @@ def ballots_import(
     with _large_cache(), transaction.atomic():
         locked = Campaign.objects.select_for_update().get(pk=campaign.pk)
         phases.check_accepts_ballots(locked.status)
+        batch_area = area_check(campaign=locked, area=area)
         units = campaign_units(locked)
         position = {u.code: u.position for u in units}
         matrix = np.full((len(rows.ballot_nos), len(units)), NOT_COVERED, dtype=np.int8)
@@ -225,6 +270,17 @@ def ballots_import(
                 params,
             )
         report = ImportReport(imported=len(keep), invalid=valid.count(False), rejected=rejected)
+        PaperBatch.objects.create(
+            campaign=locked,
+            area=batch_area,
+            file=rows.file[:300],
+            sha256=digest,
+            imported=report.imported,
+            invalid=report.invalid,
+            rejected=len(rejected),
+            imported_on=day,
+            imported_by=actor,
+        )
         audit_log(
             actor=actor,
             action=IMPORTED,
@@ -232,6 +288,7 @@ def ballots_import(
             data={
                 "file": rows.file,
                 "sha256": digest,
+                "area": batch_area.code if batch_area else "",
                 "imported": report.imported,
                 "invalid": report.invalid,
                 "rejected": len(rejected),
@@ -250,6 +307,7 @@ def ballots_open(*, campaign: Campaign) -> None:
 class Sealed:
     digest: str
     ballots: int
+    kinds_merged: list[str] = field(default_factory=list)  # codes of small kinds merged
 
 
 def ballots_close(*, campaign: Campaign) -> Sealed:
@@ -259,6 +317,7 @@ def ballots_close(*, campaign: Campaign) -> Sealed:
     and the notice) and its tally stored, which results read and verify recounts (R15)."""
     scheme = campaign_scheme(campaign)
     pool_drain(campaign_id=campaign.pk, keep=scheme.min_subset_ballots, everything=True)
+    merged = ballots_small_kinds_merge(campaign=campaign, k=scheme.min_subset_ballots)
     ballots_storage_shuffle(campaign=campaign)
     count = campaign_count(campaign)
     seal = BallotSeal.objects.create(
@@ -269,7 +328,69 @@ def ballots_close(*, campaign: Campaign) -> Sealed:
         paper=count.paper,
         tally=count.as_json(),
     )
-    return Sealed(seal.digest, seal.ballots)
+    return Sealed(seal.digest, seal.ballots, merged)
+
+
+def ballots_small_kinds_merge(*, campaign: Campaign, k: int) -> list[str]:
+    """Moves the ballots of every kind of representatives the results would hide
+    (rules.kinds.kinds_to_merge: fewer than ``k``, and complements) to the kind's group,
+    inside the closing transaction, each row's MAC computed anew; returns the codes of the
+    kinds merged.
+
+    Suppressing a small kind in every output is not enough when the adversary holds a copy of
+    the database (R9): a ballot naming a kind that two people voted in is nearly a name, and
+    so is a remainder of two in the group once the kind is merged. From the close on, the
+    ballot table holds no kind and no remainder of fewer than k ballots (only a whole group
+    that small, as before kinds); the results count those ballots in the group and show the
+    kind as hidden (rules.kinds). Before the close such rows can exist, as for a small group.
+    """
+    groups = list(EvaluatorGroup.objects.filter(campaign=campaign).order_by("position"))
+    sizes = dict(
+        Ballot.objects.filter(campaign=campaign)
+        .values("group_id")
+        .annotate(n=Count("id"))
+        .values_list("group_id", "n")
+    )
+    merged: list[EvaluatorGroup] = []
+    for group in (g for g in groups if g.parent_id is None):
+        kinds = [g for g in groups if g.parent_id == group.pk]
+        cut = kinds_to_merge([sizes.get(g.pk, 0) for g in kinds], sizes.get(group.pk, 0), k)
+        merged += [kinds[i] for i in sorted(cut)]
+    for kind in merged:
+        _ballots_regroup(campaign=campaign, kind=kind)
+    return [kind.code for kind in merged]
+
+
+def _ballots_regroup(*, campaign: Campaign, kind: EvaluatorGroup) -> None:
+    """The ballots of ``kind`` now name its group; their MACs follow (R15)."""
+    parent = kind.parent_id
+    rows = Ballot.objects.filter(campaign=campaign, group=kind).values_list(
+        "id", "ballot_no", "marks", "valid", "source", "cast_on"
+    )
+    params = [
+        (
+            parent,
+            ballot_mac(
+                ballot_id=i,
+                campaign_id=campaign.pk,
+                group_id=parent,
+                ballot_no=n,
+                marks=m,
+                valid=v,
+                source=src,
+                cast_on=day,
+            ),
+            i,
+            campaign.pk,
+        )
+        for i, n, m, v, src, day in rows
+    ]
+    with connection.cursor() as cursor:
+        cursor.executemany(
+            f"UPDATE {Ballot._meta.db_table} SET group_id = %s, mac = %s"  # noqa: S608
+            " WHERE id = %s AND campaign_id = %s",
+            params,
+        )
 
 
 def ballot_set_digest(campaign: Campaign) -> str:

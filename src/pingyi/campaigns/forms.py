@@ -41,11 +41,30 @@ class TokensForm(forms.Form):
     def __init__(self, *args: Any, campaign: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         field = cast("forms.ModelChoiceField[EvaluatorGroup]", self.fields["group"])
-        field.queryset = campaign.groups.order_by("position")
+        field.queryset = campaign.groups.order_by("position").select_related("parent")
+        field.label_from_instance = _group_label  # type: ignore[method-assign, assignment]
+
+
+def _group_label(group: EvaluatorGroup) -> str:
+    """A kind of representatives under its group's name (seed 001 五(二))."""
+    return f"{group.parent.name} · {group.name}" if group.parent else group.name
 
 
 class PaperForm(forms.Form):
     file = forms.FileField(label=_("Data-entry file (.xlsx, .xls or .csv)"))
+    # The 片区 the batch was collected in (seed 001 八.6), once the campaign has areas; the
+    # import refuses a batch without one then (ballots.services.area_check).
+    area = forms.ChoiceField(label=_("Area"), required=False)
+
+    def __init__(self, *args: Any, campaign: Campaign | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        areas = list(campaign.areas.order_by("position")) if campaign is not None else []
+        field = cast("forms.ChoiceField", self.fields["area"])
+        if areas:
+            field.required = True
+            field.choices = [("", "—"), *((a.code, a.name) for a in areas)]
+        else:
+            del self.fields["area"]
 
 
 # <input type=date> shows and posts only ISO dates, whatever the UI language: the widget

@@ -128,6 +128,17 @@ class EvaluatorGroup(models.Model):
     # survey or grade vote sets it from its approved participant list (0 until approved).
     codes_allowed = models.PositiveIntegerField(_("code limit"), null=True, blank=True)
     position = models.PositiveSmallIntegerField(_("position"))
+    # Set on a kind of representative (seed 001 五(二): 党政领导, 企业负责人代表, 各界代表,
+    # 基层干部代表): a sub-group whose ballots count toward its group's share. A kind names
+    # a class of people, never a person; its figures obey the k rule (rules.kinds, R12).
+    parent = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="kinds",
+        verbose_name=_("evaluator group of the kind"),
+    )
 
     class Meta:
         verbose_name = _("evaluator group")
@@ -139,6 +150,50 @@ class EvaluatorGroup(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class Area(models.Model):
+    """A 片区 of the year-end appraisal (seed 001 八.6: 以片区为单位进行集中评议): where a
+    batch of paper ballots was collected. Configured per campaign."""
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="areas")
+    code = models.CharField(_("code"), max_length=60)
+    name = models.CharField(_("name"), max_length=200)
+    position = models.PositiveSmallIntegerField(_("position"))
+
+    class Meta:
+        verbose_name = _("area")
+        verbose_name_plural = _("areas")
+        ordering = ["campaign", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["campaign", "code"], name="area_code_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Supervision(models.Model):
+    """The on-site supervision and notarization of the year-end vote (seed 001 八.6: 评议活动
+    办公室和市公证处负责现场监督和公证): who supervised, the notary office, its reference."""
+
+    campaign = models.OneToOneField(
+        Campaign, on_delete=models.CASCADE, primary_key=True, related_name="supervision"
+    )
+    # [{"name": "…", "unit": "…"}, …] in the order entered
+    supervisors = models.JSONField(_("supervisors"), default=list)
+    notary_office = models.CharField(_("notary office"), max_length=200)
+    notary_reference = models.CharField(_("notarial certificate number"), max_length=100)
+    supervised_on = models.DateField(_("date of the vote"))
+    recorded_at = models.DateTimeField(_("recorded"))
+    recorded_by = models.CharField(_("recorded by"), max_length=150)
+
+    class Meta:
+        verbose_name = _("supervision and notarization")
+        verbose_name_plural = _("supervision and notarization")
+
+    def __str__(self) -> str:
+        return f"{self.notary_office} {self.notary_reference}"
 
 
 class StageKind(models.TextChoices):

@@ -152,6 +152,8 @@ def _transition(campaign: Campaign, target: str, actor: str) -> Campaign:
 
             sealed = ballots_close(campaign=locked)
             data |= {"ballots": sealed.ballots, "ballots_digest": sealed.digest}
+            if sealed.kinds_merged:  # small kinds moved to their groups (R9, R12)
+                data["kinds_merged"] = sealed.kinds_merged
         audit_log(actor=actor, action=_TRANSITIONED[target], obj=locked, data=data)
     campaign.status = target
     return campaign

@@ -23,7 +23,7 @@ from pingyi.accounts.selectors import (
     public_address,
     role_in,
 )
-from pingyi.ballots.selectors import CampaignResults, campaign_results
+from pingyi.ballots.selectors import CampaignResults, campaign_results, paper_by_area
 from pingyi.campaigns.forms import (
     CampaignForm,
     PaperForm,
@@ -33,7 +33,7 @@ from pingyi.campaigns.forms import (
     UnitEditForm,
     UnitForm,
 )
-from pingyi.campaigns.models import Campaign
+from pingyi.campaigns.models import Campaign, Supervision
 from pingyi.campaigns.selectors import campaign_units
 from pingyi.campaigns.services import (
     campaign_close,
@@ -139,7 +139,8 @@ def campaign_detail(request: HttpRequest, code: str) -> HttpResponse:
         "tokens_form": TokensForm(campaign=campaign),
         "stages_form": StagesForm(initial=StagesForm.initial_for(campaign)),
         "unit_form": UnitForm(campaign=campaign),
-        "paper_form": PaperForm(),
+        "paper_form": PaperForm(campaign=campaign),
+        "supervision": Supervision.objects.filter(campaign=campaign).first(),
         "collection": collection_status(campaign),
         "batches": batch_rows(campaign),
         "address": address,
@@ -362,11 +363,13 @@ def tokens_issue(request: HttpRequest, code: str) -> HttpResponse:
 def paper_upload(request: HttpRequest, code: str) -> HttpResponse:
     """Starts the job that imports a paper-ballot file; its page shows the row-by-row report."""
     campaign = _campaign(request, code, RUN)
-    form = PaperForm(request.POST, request.FILES)
+    form = PaperForm(request.POST, request.FILES, campaign=campaign)
     if not form.is_valid():
-        context = {"campaign": campaign, "problems": [_("Choose a file to upload.")]}
+        problem = _("Choose a file to upload, and the area its ballots come from.")
+        context = {"campaign": campaign, "problems": [problem]}
         return render(request, "pingyi/staff/paper_report.html", context, status=400)
     upload = form.cleaned_data["file"]
+    area = form.cleaned_data.get("area") or ""
     job = job_enqueue_upload(
         chunks=upload.chunks(),
         suffix=Path(upload.name or "ballots.csv").suffix,
@@ -375,7 +378,7 @@ def paper_upload(request: HttpRequest, code: str) -> HttpResponse:
         organization=campaign.series.organization,
         actor=request.user.get_username(),
         subject=f"{campaign.name} · {upload.name}",
-        params={"campaign": campaign.pk},
+        params={"campaign": campaign.pk, "area": area},
         campaign=campaign,
     )
     return redirect("jobs:detail", job_id=job.pk)
@@ -450,6 +453,8 @@ def results(request: HttpRequest, code: str) -> HttpResponse:
         "both_names": "、".join(u.spec.name for u in result.winners_to_rectify()),
         "threshold": result.scheme.rectify_below,
         "pledges": pledges_by_unit(campaign),
+        "kinds": found.kinds,
+        "areas": paper_by_area(campaign),
     }
     return render(request, "pingyi/staff/results.html", context)
 

@@ -180,7 +180,7 @@ def cmd_ballots_import(args: argparse.Namespace) -> int:
 
     campaign = campaign_get(code=args.campaign)
     report = ballots_import_file(
-        campaign=campaign, path=args.file, label=str(args.file), actor=actor()
+        campaign=campaign, path=args.file, label=str(args.file), actor=actor(), area=args.area
     )
     for rejected in report.rejected:
         out(
@@ -204,16 +204,25 @@ def cmd_ballots_import(args: argparse.Namespace) -> int:
 def cmd_results(args: argparse.Namespace) -> int:
     from pingyi.ballots.selectors import campaign_results
     from pingyi.campaigns.selectors import campaign_get
+    from pingyi.campaigns.yearend_selectors import campaign_yearend
     from pingyi.exports.contract_json import dumps, result_to_json
     from pingyi.exports.outputs import write_outputs
 
     campaign = campaign_get(code=args.campaign)
-    result = campaign_results(campaign).tally
+    found = campaign_results(campaign)
+    result = found.tally
     data = result_to_json(result)
     if not args.json and not args.xlsx:
         sys.stdout.write(dumps(data))
         return 0
-    write_outputs(result, json_path=args.json, xlsx_path=args.xlsx, title=campaign.name, data=data)
+    write_outputs(
+        result,
+        json_path=args.json,
+        xlsx_path=args.xlsx,
+        title=campaign.name,
+        data=data,
+        yearend=campaign_yearend(campaign, found.kinds),
+    )
     out(_summary(result))
     return 0
 
@@ -445,6 +454,7 @@ def _parser() -> argparse.ArgumentParser:
     bsub = ballots.add_subparsers(dest="action", required=True)
     p = bsub.add_parser("import", help=_("import a paper-ballot data-entry file"))
     p.add_argument("--campaign", required=True)
+    p.add_argument("--area", default="", help=_("the area (片区) the batch was collected in"))
     p.add_argument("file", type=Path)
     p.set_defaults(func=cmd_ballots_import, db=True)
     p = bsub.add_parser("template", help=_("write the .xlsx data-entry template"))
@@ -484,6 +494,9 @@ def _parser() -> argparse.ArgumentParser:
     add_stages_commands(sub)
 
     from pingyi.cli.nominations import add_nominations_commands  # imports no Django here
+    from pingyi.cli.yearend import add_yearend_commands  # imports no Django here
+
+    add_yearend_commands(sub)
 
     add_nominations_commands(sub)
 

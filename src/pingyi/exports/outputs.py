@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from pingyi.exports.contract_json import dumps
+from pingyi.exports.yearend_sheet import YearEnd
 from pingyi.rules.tally import TallyResult
 
 
@@ -19,13 +20,17 @@ def write_outputs(
     xlsx_path: Path | None,
     data: Any,
     title: str = "",
+    yearend: YearEnd | None = None,
 ) -> None:
-    """The results JSON and workbook of a tally: both written, or neither."""
+    """The results JSON and workbook of a tally: both written, or neither. ``yearend``: a
+    campaign's 年终评议 sheet (exports.yearend_sheet.YearEnd)."""
     writers: dict[Path, Callable[[Path], object]] = {}
     if xlsx_path is not None:
         from pingyi.exports.results_workbook import write_results_workbook
 
-        writers[xlsx_path] = lambda tmp: write_results_workbook(tmp, result, title=title)
+        writers[xlsx_path] = lambda tmp: write_results_workbook(
+            tmp, result, title=title, yearend=yearend
+        )
     if json_path is not None:
         writers[json_path] = lambda tmp: tmp.write_text(dumps(data), encoding="utf-8")
     write_files(writers)

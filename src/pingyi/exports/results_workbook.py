@@ -30,6 +30,7 @@ from pingyi.exports.xlsx import (
     write_cell,
     write_row,
 )
+from pingyi.exports.yearend_sheet import YearEnd, write_yearend_sheet
 from pingyi.rules.scheme import CategoryRule
 from pingyi.rules.tally import TallyResult, UnitResult, published_rate
 
@@ -69,9 +70,15 @@ SUMMARY_WIDTHS = (16, 18, 40, 12, 50)  # columns A–E of the summary sheet
 
 
 def write_results_workbook(
-    path: Path, result: TallyResult, *, title: str = "", issued: int | None = None
+    path: Path,
+    result: TallyResult,
+    *,
+    title: str = "",
+    issued: int | None = None,
+    yearend: YearEnd | None = None,
 ) -> None:
-    """Writes the results of one tally to ``path`` (overwriting it)."""
+    """Writes the results of one tally to ``path`` (overwriting it); a campaign's adds the
+    年终评议 sheet (``yearend``: areas, kinds, supervision)."""
     title = title or DEFAULT_TITLE
     with open_workbook(path) as workbook:
         workbook.set_properties({"title": title, "author": "Pingyi 评议"})
@@ -82,6 +89,8 @@ def write_results_workbook(
         for rule in result.scheme.categories:
             sheet = workbook.add_worksheet(sheet_name(rule.name, taken))
             _write_category(sheet, workbook, fmt, result, rule, title=title)
+        if yearend is not None:
+            write_yearend_sheet(workbook, fmt, taken, yearend, title=title)
 
 
 # ---------------------------------------------------------------------------------- summary

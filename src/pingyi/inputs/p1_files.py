@@ -146,7 +146,9 @@ class BallotRows:
         return [position.get(u.code) for u in units]
 
 
-def ballots_from_table(table: Table, unit_codes: Sequence[str], scheme: Scheme) -> BallotRows:
+def ballots_from_table(
+    table: Table, unit_codes: Sequence[str], scheme: Scheme, kinds: Sequence[str] = ()
+) -> BallotRows:
     known = set(unit_codes)
     problems: list[Problem] = []
     ballot_col: int | None = None
@@ -198,7 +200,7 @@ def ballots_from_table(table: Table, unit_codes: Sequence[str], scheme: Scheme) 
         + problems
     )
     if group_col is not None:
-        problems += _group_problems(table, group_col, scheme)
+        problems += _group_problems(table, group_col, scheme, kinds)
     if problems:
         raise InputError(problems[:MAX_PROBLEMS])
     groups = table.column(group_col).to_list() if group_col is not None else None
@@ -256,11 +258,19 @@ def _mark_matrix(
     return np.ascontiguousarray(mapped.to_numpy(), dtype=np.int8), problems
 
 
-def _group_problems(table: Table, group_col: int, scheme: Scheme) -> list[Problem]:
-    """A group the scheme does not know, reported with the marks and numbers (one pass)."""
+def _group_problems(
+    table: Table, group_col: int, scheme: Scheme, kinds: Sequence[str] = ()
+) -> list[Problem]:
+    """A group the scheme does not know (nor a kind of ``kinds``), reported with the marks
+    and numbers (one pass)."""
     groups = table.column(group_col)
     names = groups.drop_nulls().unique().to_list()
-    unknown = [name for name in names if scheme.group_for(name) is None]
+    folded = {k.casefold() for k in kinds}
+    unknown = [
+        name
+        for name in names
+        if scheme.group_for(name) is None and str(name).casefold() not in folded
+    ]
     if not unknown:
         return []
     return problems_at(
@@ -307,7 +317,13 @@ def _mark_columns(header: list[str]) -> set[int]:
 
 
 def read_ballots(
-    path: Path, unit_codes: Sequence[str], scheme: Scheme, label: str | None = None
+    path: Path,
+    unit_codes: Sequence[str],
+    scheme: Scheme,
+    label: str | None = None,
+    kinds: Sequence[str] = (),
 ) -> BallotRows:
+    """``kinds``: the codes and names of the campaign's kinds of representatives, which the
+    group column may name besides the scheme's groups (seed 001 五(二))."""
     table = read_table(path, label, raw=_mark_columns, max_rows=MAX_BALLOTS)
-    return ballots_from_table(table, unit_codes, scheme)
+    return ballots_from_table(table, unit_codes, scheme, kinds)

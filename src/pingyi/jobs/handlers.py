@@ -143,13 +143,16 @@ def _results_report(job: Job, progress: Progress) -> Output:
     campaign = Campaign.objects.get(pk=job.params["campaign"])
     fmt = job.params["format"]
     progress.set(5, STEP_COUNTING)
-    result = campaign_results(campaign).tally  # the one door: refuses under k (R12)
+    found = campaign_results(campaign)  # the one door: refuses under k (R12)
+    result = found.tally
     progress.set(30, STEP_BUILDING)
     part, final = files.output_part(job.pk, f".{fmt}")
     if fmt == "xlsx":
+        from pingyi.campaigns.yearend_selectors import campaign_yearend
         from pingyi.exports.results_workbook import write_results_workbook
 
-        write_results_workbook(part, result, title=campaign.name)
+        yearend = campaign_yearend(campaign, found.kinds)
+        write_results_workbook(part, result, title=campaign.name, yearend=yearend)
         content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     else:
         from pingyi.exports.results_pdf import write_results_pdf
@@ -205,7 +208,11 @@ def _paper_import(job: Job, progress: Progress) -> Output:
     campaign = Campaign.objects.get(pk=job.params["campaign"])
     progress.set(5, STEP_READING)
     report = ballots_import_file(
-        campaign=campaign, path=_upload(job), label=job.params["label"], actor=job.created_by
+        campaign=campaign,
+        path=_upload(job),
+        label=job.params["label"],
+        actor=job.created_by,
+        area=job.params.get("area", ""),
     )
     rejected = [{"row": r.row, "ballot_no": r.ballot_no} for r in report.rejected]
     return Output(

@@ -17,6 +17,7 @@ from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, Paragraph, Spacer
 
 from pingyi.ballots.selectors import campaign_results
+from pingyi.campaigns.yearend_selectors import campaign_yearend, supervision_lines_of
 from pingyi.exports.pdf import escape, headed_table, register_cjk_font, styles, write_story
 from pingyi.exports.results_pdf import ResultsReport  # one layout for every printed P1 result
 from pingyi.exports.results_workbook import FLAG_LABELS, write_results_workbook
@@ -60,6 +61,7 @@ def preamble(page: PublicNotice) -> list[str]:
         ]
         if page.reviews:
             lines.append(f"公示期间已经复核更正{len(page.reviews)}项结果，列表为更正后的结果。")
+        lines += supervision_paragraph(notice)
         lines.append(f"审计链头哈希：{page.head}")
         return lines
     lines = [
@@ -78,8 +80,17 @@ def preamble(page: PublicNotice) -> list[str]:
                          f"批准：{review.approved_by}。")  # fmt: skip
     else:
         lines.append("公示期间结果未作更正。")
+    lines += supervision_paragraph(notice)
     lines.append(f"审计链头哈希：{page.head}")
     return lines
+
+
+def supervision_paragraph(notice: Notice) -> list[str]:
+    """The on-site supervision and notarization of the vote (seed 001 八.6), when recorded."""
+    if notice.campaign_id is None:
+        return []
+    found = supervision_lines_of(notice.campaign_id)
+    return ["；".join(f"{label}：{text}" for label, text in found) + "。"] if found else []
 
 
 class _Notice(ResultsReport):
@@ -162,4 +173,8 @@ def write_notice_xlsx(path: Path, notice: Notice) -> None:
     if notice.kind == NoticeKind.GRADING:
         _write_grading_xlsx(path, notice)
         return
-    write_results_workbook(path, notice_result(notice), title=notice_title(notice))
+    yearend = None
+    if notice.campaign is not None:  # a P1 notice: its 年终评议 sheet, k rule applied (R12)
+        kinds = campaign_results(notice.campaign).kinds
+        yearend = campaign_yearend(notice.campaign, kinds)
+    write_results_workbook(path, notice_result(notice), title=notice_title(notice), yearend=yearend)

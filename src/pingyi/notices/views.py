@@ -32,6 +32,7 @@ from django.views.decorators.http import require_POST
 
 from pingyi.audit.services import audit_head
 from pingyi.campaigns.selectors import campaign_scheme
+from pingyi.campaigns.yearend_selectors import supervision_lines_of
 from pingyi.notices.forms import ObjectionForm, TrackForm
 from pingyi.notices.models import Notice, NoticeStatus
 from pingyi.notices.selectors import (
@@ -215,7 +216,9 @@ def _page(
     open_for_objections = (
         notice.status == NoticeStatus.ON_NOTICE and notice.opens_at <= now < notice.ends_at
     )
-    shown = (live, pledges, open_for_objections)
+    # the on-site supervision and notarization of the vote (seed 001 八.6)
+    supervision = supervision_lines_of(notice.campaign_id) if notice.campaign_id else ()
+    shown = (live, pledges, open_for_objections, supervision)
     stored = form is None and status == 200 and not len(get_messages(request))
     key = ""
     if stored:
@@ -240,6 +243,7 @@ def _page(
         "committee": number,
         "choose_committee": split and not number,
         "pledges": pledges,
+        "supervision": supervision,
     }
     if not stored:
         return render(request, "pingyi/notices/notice.html", context, status=status)

@@ -105,10 +105,14 @@ def collection_status(campaign: Campaign) -> Collection:
     online ballot is counted by its token's use (a ballot waiting in the mixing pool names no
     group that could be read), and the live reconciliation says whether the stored ballots
     agree with the uses and the imports (ballots.verify)."""
-    groups = campaign.groups.order_by("position").annotate(
-        issued=Count("tokens", filter=Q(tokens__void=False), distinct=True),
-        withdrawn=Count("tokens", filter=Q(tokens__void=True), distinct=True),
-        used=Count("tokens", filter=Q(tokens__use__isnull=False), distinct=True),
+    groups = (
+        campaign.groups.order_by("position")
+        .select_related("parent")
+        .annotate(
+            issued=Count("tokens", filter=Q(tokens__void=False), distinct=True),
+            withdrawn=Count("tokens", filter=Q(tokens__void=True), distinct=True),
+            used=Count("tokens", filter=Q(tokens__use__isnull=False), distinct=True),
+        )
     )
     paper_by_group = {
         row["group_id"]: row["n"]
@@ -118,7 +122,7 @@ def collection_status(campaign: Campaign) -> Collection:
     }
     rows = [
         GroupCollection(
-            name=g.name,
+            name=f"{g.parent.name} · {g.name}" if g.parent else g.name,  # a kind (seed 001 五(二))
             target_share=g.target_share,
             tokens_issued=g.issued,
             tokens_used=g.used,

@@ -38,6 +38,10 @@ E_BAD_UNIT = gettext_noop("%(unit)r is not a unit of this campaign")
 E_BAD_MARK = gettext_noop("%(mark)r is not a mark; expected one of: %(expected)s")
 E_BATCH_SIZE = gettext_noop("a batch holds 1 to %(max)s tokens")
 E_GROUP = gettext_noop("the group does not belong to this campaign")
+E_GROUP_HAS_KINDS = gettext_noop(
+    "the group %(group)s is divided into kinds of representatives: issue the codes for one of"
+    " its kinds"
+)
 E_TOKEN_LIMIT = gettext_noop(
     "%(group)s may have at most %(limit)s codes (its approved participant list); %(issued)s are "
     "issued already"
@@ -106,6 +110,9 @@ def tokens_issued(group: EvaluatorGroup) -> int:
 def check_codes_allowed(group: EvaluatorGroup, count: int, *, lock: bool = True) -> None:
     """Refuses ``count`` more codes beyond the group's limit (EvaluatorGroup.codes_allowed); in
     a transaction the group row is locked so that two issues cannot both pass."""
+    if EvaluatorGroup.objects.filter(parent=group).exists():
+        # Codes go to the kinds (seed 001 五(二)), so that every ballot names its kind.
+        raise RuleError(E_GROUP_HAS_KINDS, group=group.name)
     rows = EvaluatorGroup.objects.select_for_update() if lock else EvaluatorGroup.objects
     limit = rows.filter(pk=group.pk).values_list("codes_allowed", flat=True).first()
     if limit is None:

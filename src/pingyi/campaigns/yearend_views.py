@@ -1,0 +1,215 @@
+"""The year-end appraisal page of a campaign (seed 001 八.6, 五): its areas (片区) with the
+paper ballots collected in each, the kinds of representatives, and the record of the on-site
+supervision and notarization. Each view parses, calls one service or selector, renders."""
+
+from __future__ import annotations
+
+from fractions import Fraction
+from typing import Any, cast
+
+from django import forms
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from pingyi.accounts.selectors import RUN, role_in
+from pingyi.ballots.selectors import paper_by_area
+from pingyi.campaigns.forms import ISO_DATE
+from pingyi.campaigns.models import Campaign, Supervision
+from pingyi.campaigns.views import _campaign
+from pingyi.campaigns.yearend_services import (
+    Supervisor,
+    area_add,
+    area_remove,
+    kind_add,
+    kinds_add_seed,
+    supervision_record,
+)
+from pingyi.rules import phases
+from pingyi.rules.errors import RuleError
+from pingyi.web.shared import guarded
+
+SUPERVISOR_LINES = 6  # rows of the supervisors' form; more by saving and adding again
+
+
+class AreaForm(forms.Form):
+    code = forms.CharField(label=gettext_lazy("Code"), max_length=60)
+    name = forms.CharField(label=gettext_lazy("Area name"), max_length=200)
+
+
+class KindForm(forms.Form):
+    group = forms.ChoiceField(label=gettext_lazy("Evaluator group"))
+    code = forms.CharField(label=gettext_lazy("Code"), max_length=60)
+    name = forms.CharField(label=gettext_lazy("Kind of representatives"), max_length=200)
+
+    def __init__(self, *args: Any, campaign: Campaign, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        groups = campaign.groups.filter(parent__isnull=True).order_by("position")
+        field = cast("forms.ChoiceField", self.fields["group"])
+        field.choices = [(g.code, g.name) for g in groups]
+
+
+class SupervisionForm(forms.Form):
+    notary_office = forms.CharField(label=gettext_lazy("Notary office"), max_length=200)
+    notary_reference = forms.CharField(
+        label=gettext_lazy("Notarial certificate number"), max_length=100
+    )
+    supervised_on = forms.DateField(
+        label=gettext_lazy("Date of the vote"),
+        input_formats=[ISO_DATE],
+        widget=forms.DateInput(attrs={"type": "date"}, format=ISO_DATE),
+    )
+
+    def supervisors(self, data: Any) -> list[Supervisor]:
+        names, units = data.getlist("supervisor_name"), data.getlist("supervisor_unit")
+        return [
+            Supervisor(name[:100], unit[:200]) for name, unit in zip(names, units, strict=False)
+        ]
+
+    @staticmethod
+    def initial_for(record: Supervision | None) -> dict[str, Any]:
+        if record is None:
+            return {}
+        return {
+            "notary_office": record.notary_office,
+            "notary_reference": record.notary_reference,
+            "supervised_on": record.supervised_on,
+        }
+
+
+@guarded
+def yearend(request: HttpRequest, code: str) -> HttpResponse:
+    campaign = _campaign(request, code)
+    can_run = role_in(request.user, campaign.series.organization) in RUN
+    groups = list(campaign.groups.order_by("position"))
+    record = Supervision.objects.filter(campaign=campaign).first()
+    supervisors = list(record.supervisors) if record else []
+    lines = supervisors + [{"name": "", "unit": ""}] * max(SUPERVISOR_LINES - len(supervisors), 1)
+    context: dict[str, Any] = {
+        "campaign": campaign,
+        "can_run": can_run,
+        "areas": paper_by_area(campaign),
+        "area_codes": list(campaign.areas.order_by("position").values_list("code", "name")),
+        "areas_editable": can_run and campaign.status in (phases.DRAFT, phases.OPEN),
+        "tree": [
+            (g, _share(g.target_share), [k for k in groups if k.parent_id == g.pk])
+            for g in groups
+            if not g.parent_id
+        ],
+        "kinds_editable": can_run and campaign.status == phases.DRAFT,
+        "area_form": AreaForm(),
+        "kind_form": KindForm(campaign=campaign),
+        "supervision": record,
+        "supervision_editable": can_run and campaign.status != phases.DRAFT,
+        "supervision_form": SupervisionForm(initial=SupervisionForm.initial_for(record)),
+        "supervisor_lines": lines,
+    }
+    return render(request, "pingyi/staff/yearend.html", context)
+
+
+def _share(text: str) -> Fraction | None:
+    """A group's target share as stored ("3/5"), for the percent shown."""
+    try:
+        return Fraction(text) if text else None
+    except (ValueError, ZeroDivisionError):
+        return None
+
+
+def _done(request: HttpRequest, campaign: Campaign, run: Any, message: str) -> HttpResponse:
+    try:
+        run()
+        messages.success(request, message)
+    except RuleError as exc:
+        messages.error(request, exc.message(_))
+    return redirect("campaign-yearend", code=campaign.code)
+
+
+@guarded
+@require_POST
+def area_new(request: HttpRequest, code: str) -> HttpResponse:
+    campaign = _campaign(request, code, RUN)
+    form = AreaForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Give the area a code and a name."))
+        return redirect("campaign-yearend", code=campaign.code)
+    data, actor = form.cleaned_data, request.user.get_username()
+    return _done(
+        request,
+        campaign,
+        lambda: area_add(campaign=campaign, code=data["code"], name=data["name"], actor=actor),
+        _("Area added."),
+    )
+
+
+@guarded
+@require_POST
+def area_delete(request: HttpRequest, code: str) -> HttpResponse:
+    campaign = _campaign(request, code, RUN)
+    area, actor = request.POST.get("code", "")[:60], request.user.get_username()
+    return _done(
+        request,
+        campaign,
+        lambda: area_remove(campaign=campaign, code=area, actor=actor),
+        _("Area removed."),
+    )
+
+
+@guarded
+@require_POST
+def kind_new(request: HttpRequest, code: str) -> HttpResponse:
+    """Adds one kind, or (``seed``) the four kinds of seed 001 五(二)."""
+    campaign = _campaign(request, code, RUN)
+    actor = request.user.get_username()
+    if request.POST.get("seed"):
+        return _done(
+            request,
+            campaign,
+            lambda: kinds_add_seed(campaign=campaign, actor=actor),
+            _("The kinds of representatives of the implementation plan were added."),
+        )
+    form = KindForm(request.POST, campaign=campaign)
+    if not form.is_valid():
+        messages.error(request, _("Choose a group, and give the kind a code and a name."))
+        return redirect("campaign-yearend", code=campaign.code)
+    data = form.cleaned_data
+    return _done(
+        request,
+        campaign,
+        lambda: kind_add(
+            campaign=campaign,
+            group=data["group"],
+            code=data["code"],
+            name=data["name"],
+            actor=actor,
+        ),
+        _("Kind of representatives added."),
+    )
+
+
+@guarded
+@require_POST
+def supervision_set(request: HttpRequest, code: str) -> HttpResponse:
+    campaign = _campaign(request, code, RUN)
+    form = SupervisionForm(request.POST)
+    if not form.is_valid():
+        messages.error(
+            request, _("Give the notary office, the certificate number and the date of the vote.")
+        )
+        return redirect("campaign-yearend", code=campaign.code)
+    data = form.cleaned_data
+    return _done(
+        request,
+        campaign,
+        lambda: supervision_record(
+            campaign=campaign,
+            supervisors=form.supervisors(request.POST),
+            notary_office=data["notary_office"],
+            notary_reference=data["notary_reference"],
+            supervised_on=data["supervised_on"],
+            actor=request.user.get_username(),
+        ),
+        _("Supervision and notarization recorded."),
+    )
