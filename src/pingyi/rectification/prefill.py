@@ -2,7 +2,8 @@
 各部门根据反馈意见集中时间开展整改): the opinions the office fed back to the unit in
 征求意见, with the measures the unit answered them with, become the plan's first items —
 drafts, each linked to its opinion, that the unit's owner or the office completes
-(quantified target, owner, deadline) and confirms, or discards; a draft takes no progress until it is confirmed.
+(quantified target, owner, deadline) and confirms, or discards; a draft takes no progress
+until it is confirmed.
 
 plans_create_for_notice pre-fills every new plan of a campaign in its own transaction;
 ``plan_prefill`` does it again for a plan opened before the opinions were fed back (an opinion
