@@ -498,6 +498,10 @@ def _parser() -> argparse.ArgumentParser:
 
     add_stages_commands(sub)
 
+    from pingyi.cli.ledger import add_ledger_commands  # imports no Django here
+
+    add_ledger_commands(sub)
+
     from pingyi.cli.nominations import add_nominations_commands  # imports no Django here
 
     add_nominations_commands(sub)
