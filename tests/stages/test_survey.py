@@ -195,9 +195,9 @@ def test_the_board_starts_the_survey_and_shows_its_rates_on_the_board_and_the_un
     text = alice.post(f"{board}survey/record", follow=True).content.decode()
     assert 'id="survey-rates"' in text and "100.00%" in text and "66.67%" in text
     assert english_left(text, WORDS) == []
-    unit = _client(cast.mike).get(f"/staff/c/{cast.campaign.code}/stages/u/L2/")
+    unit = _client(cast.mike).get(f"/staff/c/{cast.campaign.code}/stages/u/L1/")
     unit_text = unit.content.decode()
-    assert 'id="survey-rate"' in unit_text and "66.67%" in unit_text
+    assert 'id="survey-rate"' in unit_text and "100.00%" in unit_text
     assert english_left(unit_text, WORDS) == []
 
 

@@ -22,7 +22,7 @@ from pingyi.audit.services import audit_log
 from pingyi.rectification.models import Item, Plan
 from pingyi.rules import ledger as rules
 from pingyi.rules import opinions as opinion_rules
-from pingyi.rules.errors import RuleError, gettext_noop
+from pingyi.rules.errors import RuleError, Term, gettext_noop
 from pingyi.stages.models import FeedbackStatus, Opinion, RectificationReport
 
 E_NOT_DRAFT = gettext_noop("item %(number)s is confirmed already: it changes through its progress")
@@ -33,6 +33,8 @@ E_NO_OPINIONS = gettext_noop(
 )
 
 PREFILLED = "rectification.plan.prefilled"
+PROBLEM, MEASURES = gettext_noop("problem"), gettext_noop("measures")
+TARGET, OWNER = gettext_noop("quantified target"), gettext_noop("owner")
 
 
 def fed_back_opinions(plans: Sequence[Plan]) -> dict[int, list[Opinion]]:
@@ -113,7 +115,7 @@ def plan_prefill(*, plan: Plan, actor: str) -> list[Item]:
 def _field(item: Item, value: str, field: str, maximum: int) -> str:
     text = value.strip()
     if not 1 <= len(text) <= maximum:
-        raise RuleError(E_DRAFT_FIELD, number=item.number, field=field, max=maximum)
+        raise RuleError(E_DRAFT_FIELD, number=item.number, field=Term(field), max=maximum)
     return text
 
 
@@ -129,13 +131,13 @@ def item_draft_save(
             raise RuleError(rules.E_PLAN_CLOSED)
         if not locked.draft:
             raise RuleError(E_NOT_DRAFT, number=locked.number)
-        locked.description = _field(locked, description, "problem", 4000)
+        locked.description = _field(locked, description, PROBLEM, 4000)
         locked.measures, locked.target = measures.strip()[:4000], target.strip()[:500]
         locked.owner, locked.deadline = owner.strip()[:100], deadline
         if confirm:
-            _field(locked, locked.measures, "measures", 4000)
-            _field(locked, locked.target, "quantified target", 500)
-            _field(locked, locked.owner, "owner", 100)
+            _field(locked, locked.measures, MEASURES, 4000)
+            _field(locked, locked.target, TARGET, 500)
+            _field(locked, locked.owner, OWNER, 100)
             locked.draft = False
         locked.save()
         audit_log(

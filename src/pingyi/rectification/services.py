@@ -142,7 +142,11 @@ def plans_create_for_notice(*, notice: Notice, actor: str, now: dt.datetime) -> 
         now=now,
     )
     if notice.campaign_id is not None and plans:
-        plans_prefill(plans=list(Plan.objects.filter(notice=notice)), actor=actor, now=now)
+        plans_prefill(
+            plans=list(Plan.objects.filter(notice=notice).select_related("notice")),
+            actor=actor,
+            now=now,
+        )
     return plans
 
 
