@@ -133,7 +133,11 @@ def test_the_results_are_recorded_through_campaign_results_once_closed(cast: Cas
     found = _closed_survey(cast)
     results = campaign_results(found.survey)
     recorded = rectification_survey_record(campaign=cast.campaign, actor=alice, today=DAY)
-    assert (recorded.recorded_on, recorded.recorded_by, recorded.valid_ballots) == (DAY, "alice", 10)
+    assert (recorded.recorded_on, recorded.recorded_by, recorded.valid_ballots) == (
+        DAY,
+        "alice",
+        10,
+    )
     rates = {r.unit.code: (r.valid_ballots, r.favourable, r.fraction)
              for r in SurveyRate.objects.select_related("unit")}  # fmt: skip
     assert rates == {"L1": (10, 8, Fraction(4, 5)), "L2": (10, 5, Fraction(1, 2))}
@@ -208,9 +212,15 @@ def test_the_api_and_the_cli_start_record_and_read_the_survey(
     alice = _client(cast.alice)
     assert alice.get(url).json()["survey"] is None
     refused = alice.post(url, {"scope": "reported"}, content_type="application/json")
-    assert refused.status_code == 409 and refused.json()["detail"] == "还没有单位报送整改报告：请对全部单位测评，或等待报告"
+    assert (
+        refused.status_code == 409
+        and refused.json()["detail"] == "还没有单位报送整改报告：请对全部单位测评，或等待报告"
+    )
     olga = _client(cast.olga)
-    assert olga.post(url, {"scope": "all"}, content_type="application/json").status_code in (403, 404)
+    assert olga.post(url, {"scope": "all"}, content_type="application/json").status_code in (
+        403,
+        404,
+    )
     made = alice.post(url, {"scope": "all", "groups": ["service_recipients"]},
                       content_type="application/json")  # fmt: skip
     assert made.status_code == 201, made.content
@@ -231,7 +241,9 @@ def test_the_cli_starts_the_survey_for_every_unit(
     cast: Cast, capsys: pytest.CaptureFixture[str]
 ) -> None:
     code = cast.campaign.code
-    assert main(["stages", "survey", code, "--start", "--all", "--group", "service_recipients"]) == 0
+    assert (
+        main(["stages", "survey", code, "--start", "--all", "--group", "service_recipients"]) == 0
+    )
     assert f"{code}-rs" in capsys.readouterr().out
     found = RectificationSurvey.objects.get()
     assert found.scope == "all"

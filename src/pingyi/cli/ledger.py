@@ -44,7 +44,9 @@ def cmd_ledger_prefill(args: argparse.Namespace) -> int:
     items = plan_prefill(plan=_plan(args.plan), actor=Actor.operator().name)
     for item in items:
         out(f"#{item.number}\t{item.description}")
-    out(_("%(n)s draft items added: complete and confirm them on the plan page") % {"n": len(items)})
+    out(
+        _("%(n)s draft items added: complete and confirm them on the plan page") % {"n": len(items)}
+    )
     return 0
 
 
