@@ -50,7 +50,7 @@ def who(cast: Cast, name: str) -> User | None:
 
 @pytest.mark.parametrize(
     ("url", "name", "pinned"),
-    [("/staff/c/{code}/stages/", "alice", 13), ("/c/{code}/", "public", 4),
+    [("/staff/c/{code}/stages/", "alice", 15), ("/c/{code}/", "public", 4),
      ("/api/campaigns/{code}/stage-board", "alice", 5),
      ("/api/public/campaigns/{code}", "public", 4)],
     ids=["board", "public", "api-board", "api-public"],
@@ -99,7 +99,7 @@ def surveyed(cast: Cast, campaign: Campaign) -> Campaign:
 @pytest.mark.parametrize(
     ("url", "pinned"),
     [("/staff/c/{code}/stages/", 15), ("/api/campaigns/{code}/rectification-survey", 5),
-     ("/staff/c/{code}/stages/u/L1/", 20)],
+     ("/staff/c/{code}/stages/u/L1/", 16)],
     ids=["board", "api-survey", "unit"],
 )  # fmt: skip
 def test_the_rectification_survey_recorded_for_many_units(

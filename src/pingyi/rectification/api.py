@@ -43,7 +43,7 @@ class DraftIn(StrictIn):
     measures: str = Field("", max_length=4000)
     target: str = Field("", max_length=500)
     owner: str = Field("", max_length=100)
-    deadline: dt.date
+    deadline: str = Field(pattern=r"^\d{4}-\d{2}-\d{2}$", description="YYYY-MM-DD")
     confirm: bool = False
 
 
@@ -130,9 +130,13 @@ def rectification_draft(request: HttpRequest, pk: int, payload: DraftIn) -> Stat
         raise Http404
     _plan(request, item.plan_id, SUPERVISOR, OWNER)
     try:
+        deadline = dt.date.fromisoformat(payload.deadline)
+    except ValueError:
+        return Status(400, {"detail": _("the deadline must be a day written YYYY-MM-DD")})
+    try:
         saved = item_draft_save(
             item=item, description=payload.description, measures=payload.measures,
-            target=payload.target, owner=payload.owner, deadline=payload.deadline,
+            target=payload.target, owner=payload.owner, deadline=deadline,
             confirm=payload.confirm, actor=request.user.get_username(),
         )  # fmt: skip
     except RuleError as exc:
