@@ -223,13 +223,13 @@ def cmd_stages_survey(args: argparse.Namespace) -> int:
 
     campaign, actor = _campaign(args.campaign), Actor.operator()
     if args.start:
-        found = rectification_survey_start(
+        started = rectification_survey_start(
             campaign=campaign, actor=actor, scope="all" if args.all else "reported",
             groups=args.group or None, today=args.today,
         )  # fmt: skip
         out(
             _("rectification survey %(code)s created with %(n)s units: issue its codes next")
-            % {"code": found.survey.code, "n": found.survey.units.count()}
+            % {"code": started.survey.code, "n": started.survey.units.count()}
         )
     elif args.record:
         rectification_survey_record(campaign=campaign, actor=actor, today=args.today)

@@ -57,9 +57,9 @@ def fed_back_opinions(plans: Sequence[Plan]) -> dict[int, list[Opinion]]:
         .order_by("category", "id")
     )
     for opinion in opinions:
-        plan = by_campaign[opinion.campaign_id].get(opinion.unit.code)
-        if plan is not None:
-            found[plan.pk].append(opinion)
+        owner = by_campaign[opinion.campaign_id].get(opinion.unit.code)
+        if owner is not None:
+            found[owner.pk].append(opinion)
     return found
 
 
