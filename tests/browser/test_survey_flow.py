@@ -98,6 +98,7 @@ def test_the_office_starts_the_survey_and_records_each_units_rate(
 def test_a_draft_from_an_opinion_is_confirmed_and_the_panel_recorded(
     tmp_path: Path, artifacts: Path
 ) -> None:
+    (tmp_path / "files").mkdir()
     campaign = closed_campaign(tmp_path / "files")
     _fed_back(campaign)
     RectificationReport.objects.create(
@@ -128,6 +129,8 @@ def test_a_draft_from_an_opinion_is_confirmed_and_the_panel_recorded(
         first.locator("input[name=owner]").fill("王科长")
         post_ok(owner, "#item-1 form.draft-form button[name=confirm]", log)
         assert "已确认" in owner.inner_text("main")
+        post_ok(owner, "#item-2 form.discard-form button", log)  # not this plan's problem
+        assert "#2" not in owner.inner_text("main")
         clerk = _login(browser, server.url, "alice", log)
         clerk.goto(server.url + url)
         clerk.select_option("#id_verdict", "passed")

@@ -29,7 +29,12 @@ from pingyi.rectification.prefill import (
     item_draft_save,
     plan_prefill,
 )
-from pingyi.rectification.services import item_progress, plan_accept, plan_reopen
+from pingyi.rectification.services import (
+    E_DRAFTS_LEFT,
+    item_progress,
+    plan_accept,
+    plan_reopen,
+)
 from pingyi.rules import ledger as rules
 from pingyi.rules.errors import RuleError
 from pingyi.stages.models import Opinion, RectificationReport
@@ -176,6 +181,21 @@ def test_the_acceptance_records_its_panel_of_the_npc_and_the_cppcc(tmp_path: Pat
     assert not PanelMember.objects.filter(plan=plan).exists()
 
 
+def test_the_acceptance_waits_for_every_draft_to_be_settled(tmp_path: Path) -> None:
+    campaign = closed_campaign(tmp_path)
+    _fed_back(campaign)
+    plan = _final(campaign)
+    day = plan.period_ends
+    assert _refused(lambda: plan_accept(plan=plan, verdict="passed", note="", actor="alice",
+                                        members=PANEL, today=day)) == (
+        E_DRAFTS_LEFT % {"n": 2}
+    )  # fmt: skip
+    for item in plan.items.all():
+        item_discard(item=item, actor="alice")
+    assert plan_accept(plan=plan, verdict="passed", note="", actor="alice", members=PANEL,
+                       today=day).status == "accepted"  # fmt: skip
+
+
 def test_the_panel_is_read_from_lines_as_clerks_write_them() -> None:
     text = "张三，人大，组长\n\n李四, 政协委员, 副组长\n王五\t其他\t纪委监委"
     assert rules.panel_from_text(text) == [
@@ -254,6 +274,7 @@ def test_the_cli_drafts_and_accepts_with_the_panel(
     assert [line.split("\t")[0] for line in capsys.readouterr().out.splitlines()][:2] == [
         "#1", "#2",
     ]  # fmt: skip
+    plan.items.all().delete()  # the drafts settled (discarded) before the acceptance
     day = plan.period_ends.isoformat()
     assert main(["ledger", "accept", str(plan.pk), "--verdict", "passed", "--today", day,
                  "--member", "张三，人大，组长", "--member", "李四,政协,委员"]) == 0  # fmt: skip

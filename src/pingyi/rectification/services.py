@@ -44,6 +44,9 @@ E_NOTE = gettext_noop("write what was done (1 to 4000 characters)")
 E_REASON = gettext_noop("a look-back needs its reason")
 E_SURVEY_EXISTS = gettext_noop("a repeat survey was already started: %(code)s")
 E_NOT_A_CAMPAIGN = gettext_noop("a repeat survey follows a P1 campaign")
+E_DRAFTS_LEFT = gettext_noop(
+    "%(n)s draft items are neither confirmed nor discarded: settle them before the acceptance"
+)
 
 P1_BASIS = (("last", Basis.LAST), ("rectify", Basis.RECTIFY))
 CAMPAIGN_BASIS = (Basis.LAST, Basis.RECTIFY)
@@ -406,6 +409,9 @@ def plan_accept(
         _check_open(locked)
         rules.check_acceptance(verdict=verdict, period_ends=locked.period_ends, today=day)
         rules.check_panel(members, campaign_plan=locked.basis in CAMPAIGN_BASIS)
+        drafts = locked.items.filter(draft=True).count()
+        if drafts:
+            raise RuleError(E_DRAFTS_LEFT, n=drafts)
         locked.verdict = verdict
         locked.verdict_note = note.strip()[:4000]
         locked.verdict_on = day
