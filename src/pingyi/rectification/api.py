@@ -105,7 +105,7 @@ def rectification_accept(request: HttpRequest, pk: int, payload: AcceptanceIn) -
 
 @router.post(
     "/plans/{pk}/prefill",
-    response={200: list[LedgerItemOut], 401: Error, 403: Error, 404: Error, 409: Error},
+    response={200: list[LedgerItemOut], 400: Error, 401: Error, 403: Error, 404: Error, 409: Error},
     auth=django_auth,
     summary="Draft items from the opinions fed back to the unit and not yet in the plan",
 )
