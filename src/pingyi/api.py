@@ -422,6 +422,16 @@ from pingyi.stages.opinion_api import router as opinions_router  # noqa: E402
 
 api.add_router("", opinions_router)
 
+# 集中整改's satisfaction survey: start the linked campaign, record its rates on the stage.
+from pingyi.stages.survey_api import router as survey_router  # noqa: E402
+
+api.add_router("", survey_router)
+
+# P4: the ledger's acceptance with its panel, and the drafts from the fed-back opinions.
+from pingyi.rectification.api import router as rectification_router  # noqa: E402
+
+api.add_router("", rectification_router)
+
 # P2: the grade vote and the participant lists (seed 003), beside their pages.
 from pingyi.grading.api import router as grading_router  # noqa: E402
 

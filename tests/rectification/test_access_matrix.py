@@ -7,6 +7,7 @@ and evidence in the paths are L7's. A route missing from MATRIX fails the suite.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -33,6 +34,9 @@ EDIT = {**SUPERVISE, "owner": 302}
 READ = {"public": LOGIN, "supervisor": 200, "viewer": 200, "owner": 200, "member": 200}
 READ |= {"*": 404}
 OFFICE = {"public": LOGIN, "supervisor": 200, "viewer": 200, "*": 404}
+API_SUPERVISE = {"public": 401, "supervisor": 409, "viewer": 403, "owner": 403, "member": 403}
+API_SUPERVISE |= {"*": 404}
+API_EDIT = {**API_SUPERVISE, "owner": 409}
 
 MATRIX: dict[str, tuple[str, str, dict[str, int]]] = {
     "rectification:home": ("GET", "/staff/ledger/", {"public": LOGIN, "*": 200}),
@@ -49,6 +53,10 @@ MATRIX: dict[str, tuple[str, str, dict[str, int]]] = {
     "rectification:accept": ("POST", f"/staff/ledger/plans/{PLAN}/accept", SUPERVISE),
     "rectification:survey": ("POST", f"/staff/ledger/plans/{PLAN}/survey", SUPERVISE),
     "rectification:lookback": ("POST", f"/staff/ledger/plans/{PLAN}/lookback", SUPERVISE),
+    # drafts from the fed-back opinions: none here, and the item is confirmed (refused, 302)
+    "rectification:prefill": ("POST", f"/staff/ledger/plans/{PLAN}/prefill", EDIT),
+    "rectification:draft": ("POST", f"/staff/ledger/items/{ITEM}/draft", EDIT),
+    "rectification:discard": ("POST", f"/staff/ledger/items/{ITEM}/discard", EDIT),
     "rectification:progress": ("POST", f"/staff/ledger/items/{ITEM}/progress", EDIT),
     "rectification:close-out": ("POST", f"/staff/ledger/items/{ITEM}/close-out", SUPERVISE),
     "rectification:evidence": ("GET", f"/staff/ledger/evidence/{FILE}", READ),
@@ -57,7 +65,20 @@ MATRIX: dict[str, tuple[str, str, dict[str, int]]] = {
     # a grading round of the office (organizations imported): its look-back and history
     "rectification:lookback-grading": ("GET", "/staff/ledger/lookback/{round}/", OFFICE),
     "rectification:org-history": ("GET", "/staff/history/grading/office/V1/", OFFICE),
+    # the API: the period runs on and there is no opinion to draft from, the item is
+    # confirmed — the rules refuse (409) whom the roles admit
+    "api:rectification_accept": ("POST", f"/api/plans/{PLAN}/acceptance", API_SUPERVISE),
+    "api:rectification_prefill": ("POST", f"/api/plans/{PLAN}/prefill", API_EDIT),
+    "api:rectification_draft": ("PUT", f"/api/ledger-items/{ITEM}/draft", API_EDIT),
 }
+BODIES: dict[str, dict[str, Any]] = {
+    "api:rectification_accept": {
+        "verdict": "passed", "note": "整改到位",
+        "members": [{"name": "张三", "body": "人大", "role": "组长"},
+                    {"name": "李四", "body": "政协", "role": "委员"}],
+    },
+    "api:rectification_draft": {"description": "问题", "deadline": "2026-12-31"},
+}  # fmt: skip
 
 
 def _routes(patterns: list[Any], namespace: str | None = None) -> Iterator[str]:
@@ -103,7 +124,15 @@ def test_each_role_gets_what_the_matrix_says(name: str, ledger: Ledger, tmp_path
         if users[role] is not None:
             client.force_login(users[role])
         with transaction.atomic():
-            response = client.get(url, headers=ZH) if method == "GET" else client.post(url, {})
+            if method == "GET":
+                response = client.get(url, headers=ZH)
+            elif url.startswith("/api/"):
+                body = json.dumps(BODIES.get(name, {}))
+                response = client.generic(
+                    method, url, body, content_type="application/json", headers=ZH
+                )
+            else:
+                response = client.post(url, {})
             transaction.set_rollback(True)
         got[role] = response.status_code
         english[role] = english_of(response, FIXTURE_WORDS)

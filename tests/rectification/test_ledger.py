@@ -24,6 +24,7 @@ from pingyi.rectification.services import (
     plan_survey_start,
 )
 from pingyi.rules.errors import RuleError
+from pingyi.rules.ledger import PanelMember
 from tests.rectification.conftest import PDF, PNG, TODAY, Ledger
 
 pytestmark = pytest.mark.django_db
@@ -98,7 +99,9 @@ def test_the_acceptance_comes_after_the_period_and_a_look_back_reopens(ledger: L
         == f"the rectification period runs until {plan.period_ends.isoformat()}: "
         "the acceptance comes after it"
     )
-    plan_accept(plan=plan, verdict="passed", note="整改到位", actor="alice", today=plan.period_ends)
+    panel = [PanelMember("张三", "npc", "组长"), PanelMember("李四", "cppcc", "委员")]
+    plan_accept(plan=plan, verdict="passed", note="整改到位", actor="alice", members=panel,
+                today=plan.period_ends)  # fmt: skip
     plan.refresh_from_db()
     assert (plan.status, plan.verdict) == ("accepted", "passed")
     assert (

@@ -38,7 +38,7 @@ def items(plans: list[Plan], count: int) -> None:
 @pytest.mark.parametrize(
     ("url", "pinned", "grows"),
     [("/staff/ledger/", 8, True), ("/staff/ledger/ledger.xlsx", 3, False),
-     ("/staff/ledger/plans/{plan}/", 13, True)],
+     ("/staff/ledger/plans/{plan}/", 14, True)],
     ids=["ledger", "export", "plan"],
 )  # fmt: skip
 def test_a_page_of_items(ledger: Ledger, url: str, pinned: int, grows: bool) -> None:

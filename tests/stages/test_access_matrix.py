@@ -84,6 +84,9 @@ MATRIX: dict[str, tuple[str, str, dict[str, int]]] = {
     "stages:opinion-answer": ("POST", f"{U}/opinions/{{pk}}/answer", OWNER_ACT),
     "stages:rectification-report": ("POST", f"{U}/rectification", OWNER_ACT),
     "stages:rectification-receive": ("POST", f"{U}/rectification/receive", DECIDE),
+    # 集中整改's satisfaction survey: the office starts it and records its results
+    "stages:survey-start": ("POST", f"{C}/survey", OFFICE_ACT),
+    "stages:survey-record": ("POST", f"{C}/survey/record", OFFICE_ACT),
     # the API: the same services, JSON in and out
     "api:stages_public": ("GET", "/api/public/campaigns/{code}", {"*": 200}),
     "api:stages_board": (
@@ -128,6 +131,22 @@ MATRIX: dict[str, tuple[str, str, dict[str, int]]] = {
         f"{API}/rectification-report/receive",
         API_DECIDE,
     ),
+    "api:stages_survey_get": (
+        "GET",
+        "/api/campaigns/{code}/rectification-survey",
+        {"public": 401, "supervisor": 200, "viewer": 200, "*": 404},
+    ),
+    "api:stages_survey_start": (
+        "POST",
+        "/api/campaigns/{code}/rectification-survey",
+        {"public": 401, "supervisor": 201, "viewer": 403, "*": 404},
+    ),
+    # no survey was started: nothing to record (409)
+    "api:stages_survey_record": (
+        "POST",
+        "/api/campaigns/{code}/rectification-survey/record",
+        {"public": 401, "supervisor": 409, "viewer": 403, "*": 404},
+    ),
 }
 BODIES: dict[str, dict[str, Any]] = {
     "api:stages_opinion_form_send": {"token": "ABCD-EFGH-JKMN-PQRS", "opinions": {"L1": "意见"}},
@@ -139,6 +158,7 @@ BODIES: dict[str, dict[str, Any]] = {
     "api:stages_pledge_save": {"text": "限时办结"},
     "api:stages_pledge_return": {"comment": "请补充时限"},
     "api:stages_report_file": {"text": "自查情况"},
+    "api:stages_survey_start": {"scope": "reported"},
 }
 
 

@@ -50,7 +50,7 @@ def who(cast: Cast, name: str) -> User | None:
 
 @pytest.mark.parametrize(
     ("url", "name", "pinned"),
-    [("/staff/c/{code}/stages/", "alice", 13), ("/c/{code}/", "public", 4),
+    [("/staff/c/{code}/stages/", "alice", 15), ("/c/{code}/", "public", 4),
      ("/api/campaigns/{code}/stage-board", "alice", 5),
      ("/api/public/campaigns/{code}", "public", 4)],
     ids=["board", "public", "api-board", "api-public"],
@@ -73,3 +73,39 @@ def test_the_units_of_a_person(cast: Cast, url: str, pinned: int) -> None:
         filled(cast, 18, "many")
 
     assert_pinned(client_for(cast.olga), url, grow, pinned)
+
+
+def surveyed(cast: Cast, campaign: Campaign) -> Campaign:
+    """The campaign's rectification survey of every unit, closed with 8 ballots, recorded."""
+    from pingyi.campaigns.services import campaign_close, campaign_open
+    from pingyi.stages.survey_services import (
+        rectification_survey_record,
+        rectification_survey_start,
+    )
+    from pingyi.voting.services import ballot_submit, token_issue
+
+    office = Actor.of(cast.alice)
+    survey = rectification_survey_start(campaign=campaign, actor=office, scope="all").survey
+    campaign_open(campaign=survey, actor="alice")
+    group = survey.groups.get(code="service_recipients")
+    codes = [u.code for u in survey.units.all()]
+    for code in token_issue(campaign=survey, group=group, count=8, actor="alice").codes:
+        ballot_submit(code=code, marks=dict.fromkeys(codes, "满意"))
+    campaign_close(campaign=survey, actor="alice")
+    rectification_survey_record(campaign=campaign, actor=office)
+    return campaign
+
+
+@pytest.mark.parametrize(
+    ("url", "pinned"),
+    [("/staff/c/{code}/stages/", 15), ("/api/campaigns/{code}/rectification-survey", 5),
+     ("/staff/c/{code}/stages/u/L1/", 16)],
+    ids=["board", "api-survey", "unit"],
+)  # fmt: skip
+def test_the_rectification_survey_recorded_for_many_units(
+    cast: Cast, url: str, pinned: int
+) -> None:
+    few = surveyed(cast, filled(cast, 4, "few"))
+    many = surveyed(cast, filled(cast, 24, "many"))
+    client = client_for(cast.alice)
+    assert_pinned(client, url.format(code=few.code), lambda: url.format(code=many.code), pinned)

@@ -79,6 +79,10 @@ _ALL = (
     Action("rectification.item.changed", gettext_noop("rectification item changed")),
     Action("rectification.item.progress", gettext_noop("rectification progress reported")),
     Action("rectification.item.closed_out", gettext_noop("rectification item closed out")),
+    Action("rectification.plan.prefilled", gettext_noop("plan items drafted from the opinions")),
+    Action("rectification.item.drafted", gettext_noop("draft rectification item edited")),
+    Action("rectification.item.confirmed", gettext_noop("draft rectification item confirmed")),
+    Action("rectification.item.discarded", gettext_noop("draft rectification item discarded")),
     Action("rectification.unit.access", gettext_noop("unit access link made")),
     Action("rectification.digest.sent", gettext_noop("overdue digest sent")),
     # stages (seed 001 八)
@@ -102,6 +106,11 @@ _ALL = (
     Action("stages.opinion.answered", gettext_noop("fed-back opinion answered with measures")),
     Action("stages.rectification_report.filed", gettext_noop("rectification report filed")),
     Action("stages.rectification_report.received", gettext_noop("rectification report received")),
+    Action("stages.rectification_survey.started", gettext_noop("rectification survey started")),
+    Action(
+        "stages.rectification_survey.recorded",
+        gettext_noop("rectification survey results recorded"),
+    ),
     # grading
     Action("grading.round.created", gettext_noop("grading round created")),
     Action("grading.round.advanced", gettext_noop("grading round advanced")),

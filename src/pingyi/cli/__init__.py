@@ -295,6 +295,7 @@ def cmd_digest(args: argparse.Namespace) -> int:
 def cmd_verify(args: argparse.Namespace) -> int:
     from pingyi.audit.services import audit_verify
     from pingyi.ballots.verify import ballots_verify
+    from pingyi.stages.opinion_verify import opinions_verify
 
     report = audit_verify()
     broken = not report.ok
@@ -327,6 +328,20 @@ def cmd_verify(args: argparse.Namespace) -> int:
             out(
                 _("ballots of %(code)s do NOT reconcile: %(problem)s")
                 % {"code": found.campaign.code, "problem": _(problem.template) % problem.params}
+            )
+    for opinions in opinions_verify():
+        if opinions.ok:
+            out(
+                _("opinions of %(code)s reconcile: %(online)s online, %(paper)s on paper")
+                % {"code": opinions.campaign.code, "online": opinions.online,
+                   "paper": opinions.paper}
+            )  # fmt: skip
+            continue
+        broken = True
+        for issue in opinions.problems:
+            out(
+                _("opinions of %(code)s do NOT reconcile: %(problem)s")
+                % {"code": opinions.campaign.code, "problem": _(issue.template) % issue.params}
             )
     return EXIT_INPUT if broken else 0
 
@@ -492,6 +507,10 @@ def _parser() -> argparse.ArgumentParser:
     from pingyi.cli.stages import add_stages_commands  # imports no Django here
 
     add_stages_commands(sub)
+
+    from pingyi.cli.ledger import add_ledger_commands  # imports no Django here
+
+    add_ledger_commands(sub)
 
     from pingyi.cli.nominations import add_nominations_commands  # imports no Django here
     from pingyi.cli.yearend import add_yearend_commands  # imports no Django here

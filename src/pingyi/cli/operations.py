@@ -42,7 +42,13 @@ def cmd_restore(args: argparse.Namespace) -> int:
         % {"engine": done.engine, "files": done.files}
     )
     out(_("audit head %(head)s, as at the backup; run `pingyi verify`") % {"head": done.head})
-    return 0
+    for code, what, template, params in done.problems:
+        label = _("ballots") if what == "ballots" else _("opinions")
+        out(
+            _("%(what)s of %(code)s do NOT reconcile: %(problem)s")
+            % {"what": label, "code": code, "problem": _(template) % params}
+        )
+    return EXIT_PROBLEMS if done.problems else 0
 
 
 def cmd_check_deploy(args: argparse.Namespace) -> int:

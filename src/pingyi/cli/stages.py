@@ -212,6 +212,47 @@ def _add_opinions_commands(sub: Any) -> None:
     p.set_defaults(func=cmd_opinions_close, db=True)
 
 
+def cmd_stages_survey(args: argparse.Namespace) -> int:
+    """Starts the rectification survey (--start), records its results (--record) or shows it."""
+    from pingyi.accounts.actors import Actor
+    from pingyi.stages.selectors import rectification_survey, survey_rates, survey_to_json
+    from pingyi.stages.survey_services import (
+        rectification_survey_record,
+        rectification_survey_start,
+    )
+
+    campaign, actor = _campaign(args.campaign), Actor.operator()
+    if args.start:
+        started = rectification_survey_start(
+            campaign=campaign, actor=actor, scope="all" if args.all else "reported",
+            groups=args.group or None, today=args.today,
+        )  # fmt: skip
+        out(
+            _("rectification survey %(code)s created with %(n)s units: issue its codes next")
+            % {"code": started.survey.code, "n": started.survey.units.count()}
+        )
+    elif args.record:
+        rectification_survey_record(campaign=campaign, actor=actor, today=args.today)
+    found = rectification_survey(campaign)
+    data = survey_to_json(found, survey_rates(found))
+    if args.json:
+        out(json.dumps(data, ensure_ascii=False, indent=2))
+        return 0
+    if found is None:
+        out(_("no rectification survey was started for this campaign"))
+        return 0
+    if args.start:
+        return 0
+    units: list[dict[str, Any]] = data["units"]  # type: ignore[assignment]
+    for unit in units:
+        rate = unit["satisfaction_rate"]
+        shown = "—" if rate is None else f"{rate * 100:.2f}%"
+        out(f"{unit['code']} {unit['name']}\t{unit['valid_ballots']}\t{shown}")
+    if not units:
+        out(_("survey %(code)s: no results recorded yet") % {"code": data["survey"]})
+    return 0
+
+
 def add_stages_commands(sub: Any) -> None:
     _add_opinions_commands(sub)
     stages = sub.add_parser(
@@ -244,3 +285,21 @@ def add_stages_commands(sub: Any) -> None:
     p.add_argument("username", help=_("the person's user name"))
     p.add_argument("--member", action="store_true", help=_("reads only"))
     p.set_defaults(func=cmd_stages_owner, db=True)
+    p = ssub.add_parser(
+        "survey", help=_("the satisfaction survey on the rectification: start, record, show")
+    )
+    p.add_argument("campaign", help=_("campaign code"))
+    act = p.add_mutually_exclusive_group()
+    act.add_argument("--start", action="store_true", help=_("create the survey campaign"))
+    act.add_argument(
+        "--record", action="store_true", help=_("record the closed survey's rates on the stage")
+    )
+    p.add_argument(
+        "--all", action="store_true", help=_("survey every unit, not only those that reported")
+    )
+    p.add_argument(
+        "--group", action="append", metavar="GROUP", help=_("an evaluator group (repeatable)")
+    )
+    p.add_argument("--today", type=day, help=_("the day recorded (YYYY-MM-DD)"))
+    p.add_argument("--json", action="store_true", help=_("print the survey as JSON"))
+    p.set_defaults(func=cmd_stages_survey, db=True)

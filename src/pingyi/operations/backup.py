@@ -8,7 +8,8 @@ Members, in this order:
                              so ballots cast meanwhile (WAL) are either wholly in it or not at all
 ``database/pingyi.pgdump``   PostgreSQL: ``pg_dump -Fc`` of a snapshot exported from the same
                              transaction that read the audit heads
-``secret.key``               the secret key: codes, ballot MACs and the mixing pool need it
+``secret.key``               the secret key: codes, ballot MACs and both mixing pools (ballots,
+                             opinion forms) need it
 ``media/…``                  the evidence files (PINGYI_HOME/media)
 
 The jobs' files (PINGYI_HOME/jobs) are left out on purpose: a batch's ZIP holds printable
@@ -136,6 +137,9 @@ class RestoreDone:
     engine: str
     files: int
     head: str
+    # What does not reconcile in the restored database: (campaign code, what, problem
+    # template, its parameters) for its ballots and its opinions (restored_problems).
+    problems: tuple[tuple[str, str, str, dict[str, Any]], ...] = ()
 
 
 # --------------------------------------------------------------------------- reading
@@ -522,4 +526,29 @@ def restore(*, checked: Checked) -> RestoreDone:
     head = audit_head()
     if head != checked.head:
         raise RuleError(E_HEAD, now=head, then=checked.head)
-    return RestoreDone(engine=checked.engine, files=len(checked.files), head=head)
+    return RestoreDone(
+        engine=checked.engine, files=len(checked.files), head=head, problems=restored_problems()
+    )
+
+
+BALLOTS, OPINIONS = "ballots", "opinions"
+
+
+def restored_problems() -> tuple[tuple[str, str, str, dict[str, Any]], ...]:
+    """The restored ballots and opinions reconciled against the restored audit chain and the
+    restored key — the live counts of ballots (ballots.verify, not the deep MAC pass, which
+    `pingyi verify` runs) and every check of the opinions (stages.opinion_verify): a backup
+    whose key or rows do not match its database shows here, at restore."""
+    from pingyi.ballots.verify import campaign_reconcile
+    from pingyi.campaigns.models import Campaign
+    from pingyi.rules import phases
+    from pingyi.stages.opinion_verify import opinions_verify
+
+    found: list[tuple[str, str, str, dict[str, Any]]] = []
+    for campaign in Campaign.objects.exclude(status=phases.DRAFT).order_by("code"):
+        for problem in campaign_reconcile(campaign).problems:
+            found.append((campaign.code, BALLOTS, problem.template, problem.params))
+    for opinions in opinions_verify():
+        for issue in opinions.problems:
+            found.append((opinions.campaign.code, OPINIONS, issue.template, issue.params))
+    return tuple(found)

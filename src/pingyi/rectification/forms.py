@@ -79,6 +79,16 @@ class AcceptForm(forms.Form):
     note = forms.CharField(
         label=_("Findings"), widget=forms.Textarea(attrs={"rows": 2}), max_length=4000
     )
+    panel = forms.CharField(
+        label=_("Acceptance panel (one member a line: name, body, role)"),
+        help_text=_(
+            "The body is 人大, 政协 or 其他, e.g. 张三，人大，组长. A campaign's plan is accepted"
+            " by members of both the People's Congress and the CPPCC."
+        ),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=6000,
+        required=False,
+    )
 
 
 class SurveyForm(forms.Form):
@@ -122,3 +132,21 @@ class RegradeForm(forms.Form):
 
 class ImportForm(forms.Form):
     file = forms.FileField(label=_("Ledger (.xlsx, .xls or .csv)"))
+
+
+class DraftForm(forms.Form):
+    """A draft item pre-filled from an opinion: saved as it stands, or confirmed (then the
+    service wants every field)."""
+
+    description = forms.CharField(
+        label=_("Problem"), widget=forms.Textarea(attrs={"rows": 2}), max_length=4000
+    )
+    measures = forms.CharField(
+        label=_("Measures"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=4000,
+        required=False,
+    )
+    target = forms.CharField(label=_("Quantified target"), max_length=500, required=False)
+    owner = forms.CharField(label=_("Owner"), max_length=100, required=False)
+    deadline = forms.DateField(label=_("Deadline"), widget=DateInput)

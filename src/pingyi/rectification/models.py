@@ -112,6 +112,36 @@ class Plan(models.Model):
         return f"{self.unit_name} ({self.notice})"
 
 
+class PanelBody(models.TextChoices):
+    NPC = rules.NPC, rules.BODY_LABELS[rules.NPC]
+    CPPCC = rules.CPPCC, rules.BODY_LABELS[rules.CPPCC]
+    OTHER = rules.OTHER, rules.BODY_LABELS[rules.OTHER]
+
+
+class PanelMember(models.Model):
+    """A member of the panel that made the plan's acceptance inspection (验收考评小组: seed 001,
+    the People's Congress and the CPPCC). Replaced with each verdict; cleared with it when a
+    look-back re-opens the plan (the audit chain keeps every panel's names)."""
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="panel")
+    position = models.PositiveSmallIntegerField(_("position"))
+    name = models.CharField(_("name"), max_length=100)
+    body = models.CharField(_("body"), max_length=10, choices=PanelBody.choices)
+    role = models.CharField(_("role"), max_length=100)
+
+    class Meta:
+        verbose_name = _("acceptance panel member")
+        verbose_name_plural = _("acceptance panel members")
+        ordering = ["plan", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "position"], name="panel_member_position"),
+            models.UniqueConstraint(fields=["plan", "name"], name="panel_member_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name}（{self.get_body_display()}，{self.role}）"
+
+
 class ItemStatus(models.TextChoices):
     NOT_STARTED = rules.NOT_STARTED, "未开始"
     IN_PROGRESS = rules.IN_PROGRESS, "进行中"
@@ -134,6 +164,13 @@ class Item(models.Model):
     )
     closed_out_on = models.DateField(_("closed out on"), null=True, blank=True)
     closed_out_by = models.CharField(_("close-out approved by"), max_length=150, blank=True)
+    # Pre-filled from an opinion fed back to the unit in 征求意见 (seed 001 八.5): a draft the
+    # unit's owner or the office completes and confirms before any progress is reported.
+    opinion = models.ForeignKey(
+        "stages.Opinion", on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        verbose_name=_("from the opinion"),
+    )  # fmt: skip
+    draft = models.BooleanField(_("draft, to confirm"), default=False)
 
     class Meta:
         verbose_name = _("rectification item")
@@ -145,6 +182,10 @@ class Item(models.Model):
                 condition=~models.Q(status=rules.CLOSED_OUT)
                 | (models.Q(closed_out_on__isnull=False) & ~models.Q(closed_out_by="")),
                 name="item_closed_out_is_approved",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(draft=False) | models.Q(status=rules.NOT_STARTED),
+                name="item_draft_not_started",
             ),
         ]
 

@@ -26,12 +26,14 @@ from pingyi.rectification.models import (
     Item,
     ItemStatus,
     LookBack,
+    PanelMember,
     Plan,
     PlanStatus,
     ProgressNote,
     UnitAccess,
     UnitRole,
 )
+from pingyi.rectification.prefill import check_confirmed, plans_prefill
 from pingyi.rules import grading_schedule as schedule_rules
 from pingyi.rules import ledger as rules
 from pingyi.rules.errors import RuleError, gettext_noop
@@ -42,8 +44,12 @@ E_NOTE = gettext_noop("write what was done (1 to 4000 characters)")
 E_REASON = gettext_noop("a look-back needs its reason")
 E_SURVEY_EXISTS = gettext_noop("a repeat survey was already started: %(code)s")
 E_NOT_A_CAMPAIGN = gettext_noop("a repeat survey follows a P1 campaign")
+E_DRAFTS_LEFT = gettext_noop(
+    "%(n)s draft items are neither confirmed nor discarded: settle them before the acceptance"
+)
 
 P1_BASIS = (("last", Basis.LAST), ("rectify", Basis.RECTIFY))
+CAMPAIGN_BASIS = (Basis.LAST, Basis.RECTIFY)
 P2_BASIS = {"一般": Basis.FAIR, "较差": Basis.POOR}
 
 
@@ -138,6 +144,12 @@ def plans_create_for_notice(*, notice: Notice, actor: str, now: dt.datetime) -> 
         data={"notice": notice.code, "units": [p.unit_code for p in plans]},
         now=now,
     )
+    if notice.campaign_id is not None and plans:
+        plans_prefill(
+            plans=list(Plan.objects.filter(notice=notice).select_related("notice")),
+            actor=actor,
+            now=now,
+        )
     return plans
 
 
@@ -269,6 +281,7 @@ def item_progress(
         with transaction.atomic():
             locked = Item.objects.select_for_update().select_related("plan").get(pk=item.pk)
             _check_open(locked.plan)
+            check_confirmed(locked)
             before = locked.status
             if status is not None and status != before:
                 rules.check_move(before, status)
@@ -308,6 +321,7 @@ def item_close_out(
     day = _today(today)
     with transaction.atomic():
         locked = Item.objects.select_for_update().select_related("plan").get(pk=item.pk)
+        check_confirmed(locked)
         supervisor = _is_supervisor(approver, locked.plan)
         rules.check_move(locked.status, rules.CLOSED_OUT, supervisor=supervisor)
         locked.status = ItemStatus.CLOSED_OUT
@@ -380,15 +394,24 @@ def plan_leaders_set(*, plan: Plan, sponsor_leader: str, liaison: str, actor: st
 
 
 def plan_accept(
-    *, plan: Plan, verdict: str, note: str, actor: str, today: dt.date | None = None
-) -> Plan:
+    *, plan: Plan, verdict: str, note: str, actor: str, members: Sequence[rules.PanelMember] = (),
+    today: dt.date | None = None,
+) -> Plan:  # fmt: skip
     """The acceptance inspection (验收) after the rectification period: passed closes the
-    plan, failed leaves it open (the unit rectifies on, a look-back may follow)."""
+    plan, failed leaves it open (the unit rectifies on, a look-back may follow). ``members``
+    is the panel that inspected (name, body, role), recorded with the verdict in place of an
+    earlier panel's; a campaign's plan needs members of the People's Congress and the CPPCC
+    (rules.ledger.check_panel)."""
     day = _today(today)
+    members = list(members)
     with transaction.atomic():
         locked = Plan.objects.select_for_update().get(pk=plan.pk)
         _check_open(locked)
         rules.check_acceptance(verdict=verdict, period_ends=locked.period_ends, today=day)
+        rules.check_panel(members, campaign_plan=locked.basis in CAMPAIGN_BASIS)
+        drafts = locked.items.filter(draft=True).count()
+        if drafts:
+            raise RuleError(E_DRAFTS_LEFT, n=drafts)
         locked.verdict = verdict
         locked.verdict_note = note.strip()[:4000]
         locked.verdict_on = day
@@ -396,12 +419,18 @@ def plan_accept(
         if verdict == rules.PASSED:
             locked.status = PlanStatus.ACCEPTED
         locked.save(update_fields=["verdict", "verdict_note", "verdict_on", "verdict_by", "status"])
+        PanelMember.objects.filter(plan=locked).delete()
+        PanelMember.objects.bulk_create(
+            PanelMember(plan=locked, position=n, name=m.name, body=m.body, role=m.role)
+            for n, m in enumerate(members)
+        )
         audit_log(
             actor=actor,
             action="rectification.plan.accepted",
             obj=locked,
-            data={"unit": locked.unit_code, "verdict": verdict},
-        )
+            data={"unit": locked.unit_code, "verdict": verdict,
+                  "panel": [[m.name, m.body, m.role] for m in members]},
+        )  # fmt: skip
     return locked
 
 
@@ -432,6 +461,7 @@ def plan_reopen(
         locked.status = PlanStatus.OPEN
         locked.verdict, locked.verdict_note, locked.verdict_on = "", "", None
         locked.save(update_fields=["status", "verdict", "verdict_note", "verdict_on"])
+        PanelMember.objects.filter(plan=locked).delete()
         audit_log(
             actor=actor,
             action="rectification.plan.reopened",

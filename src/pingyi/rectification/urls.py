@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from pingyi.rectification import history_views, lookback_views, views
+from pingyi.rectification import draft_views, history_views, lookback_views, views
 
 app_name = "rectification"
 
@@ -20,6 +20,9 @@ urlpatterns = [
     path("staff/ledger/plans/<int:pk>/accept", views.accept, name="accept"),
     path("staff/ledger/plans/<int:pk>/survey", views.survey, name="survey"),
     path("staff/ledger/plans/<int:pk>/lookback", views.lookback, name="lookback"),
+    path("staff/ledger/plans/<int:pk>/prefill", draft_views.prefill, name="prefill"),
+    path("staff/ledger/items/<int:pk>/draft", draft_views.draft, name="draft"),
+    path("staff/ledger/items/<int:pk>/discard", draft_views.discard, name="discard"),
     path("staff/ledger/items/<int:pk>/progress", views.progress, name="progress"),
     path("staff/ledger/items/<int:pk>/close-out", views.close_out, name="close-out"),
     path("staff/ledger/evidence/<int:pk>", views.evidence_file, name="evidence"),

@@ -33,6 +33,7 @@ from pingyi.rectification.forms import (
     SurveyForm,
 )
 from pingyi.rectification.models import Evidence, Item, Plan
+from pingyi.rectification.prefill import report_for_plan
 from pingyi.rectification.selectors import (
     OWNER,
     SUPERVISOR,
@@ -52,6 +53,7 @@ from pingyi.rectification.services import (
     plan_survey_start,
     unit_access_grant,
 )
+from pingyi.rules import ledger as ledger_rules
 from pingyi.rules.errors import InputError, RuleError
 from pingyi.web.shared import XLSX, guarded, uploaded
 
@@ -119,6 +121,8 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "survey_form": SurveyForm(initial={"year": today.year}),
         "lookback_form": LookBackForm(),
         "acceptance_due": today >= plan.period_ends,
+        "panel": list(plan.panel.all()) if plan.verdict else [],
+        "report": report_for_plan(plan),
     }
     return render(request, "pingyi/rectification/plan.html", context)
 
@@ -236,7 +240,10 @@ def accept(request: HttpRequest, pk: int) -> HttpResponse:
     actor = request.user.get_username()
     return _plan_form(
         request, pk, AcceptForm,
-        lambda plan, d: plan_accept(plan=plan, actor=actor, **d),
+        lambda plan, d: plan_accept(
+            plan=plan, actor=actor, verdict=d["verdict"], note=d["note"],
+            members=ledger_rules.panel_from_text(d["panel"]),
+        ),
         _("The acceptance inspection's verdict is recorded."),
     )  # fmt: skip
 

@@ -126,3 +126,80 @@ def check_acceptance(*, verdict: str, period_ends: dt.date, today: dt.date) -> N
         raise RuleError(E_VERDICT)
     if today < period_ends:
         raise RuleError(E_ACCEPT_EARLY, ends=period_ends.isoformat())
+
+
+# The acceptance panel (验收考评小组). Seed 001 七.(二)4: 由市人大和市政协组成考评小组 — a
+# campaign's (P1) plan is accepted by a panel with members of both; a grading's (P2) plan
+# names its inspectors when it has them.
+NPC, CPPCC, OTHER = "npc", "cppcc", "other"
+BODY_LABELS = {NPC: "人大", CPPCC: "政协", OTHER: "其他"}
+MAX_PANEL = 30
+
+E_PANEL_LINE = gettext_noop(
+    "panel line %(line)s: write name, body (人大, 政协 or 其他) and role, separated by commas"
+)
+E_PANEL_BODY = gettext_noop("panel line %(line)s: the body is 人大, 政协 or 其他, not %(body)r")
+E_PANEL_FIELD = gettext_noop(
+    "panel line %(line)s: the name and the role are 1 to 100 characters each"
+)
+E_PANEL_SIZE = gettext_noop("the panel has at most %(max)s members")
+E_PANEL_TWICE = gettext_noop("%(name)s is named twice on the panel")
+E_PANEL_BODIES = gettext_noop(
+    "the acceptance of a campaign's rectification is made by a panel of the People's Congress"
+    " and the CPPCC: name at least one member of each"
+)
+
+
+@dataclass(frozen=True)
+class PanelMember:
+    name: str
+    body: str  # NPC, CPPCC or OTHER
+    role: str  # on the panel or in the body (组长, 人大代表, 政协委员 …)
+
+
+def body_of(text: str) -> str | None:
+    """A body as written (人大, 政协, 其他, or its code), else None."""
+    key = text.strip().casefold()
+    for code, label in BODY_LABELS.items():
+        if key in (code, label, label + "代表", label + "委员"):
+            return code
+    return {"人大常委会": NPC, "政协委员会": CPPCC}.get(key)
+
+
+def panel_from_text(text: str) -> list[PanelMember]:
+    """One member a line, "name, body, role" (Chinese or ASCII commas, or tabs as pasted
+    from a spreadsheet); empty lines are skipped. RuleError names the line."""
+    members = []
+    for number, line in enumerate(text.splitlines(), start=1):
+        if not line.strip():
+            continue
+        parts = [p.strip() for p in line.replace("，", ",").replace("\t", ",").split(",")]
+        if len(parts) != 3:
+            raise RuleError(E_PANEL_LINE, line=number)
+        members.append(panel_member(*parts, line=number))
+    return members
+
+
+def panel_member(name: str, body: str, role: str, *, line: int) -> PanelMember:
+    code = body_of(body)
+    if code is None:
+        raise RuleError(E_PANEL_BODY, line=line, body=body[:20])
+    name, role = name.strip(), role.strip()
+    if not (1 <= len(name) <= 100 and 1 <= len(role) <= 100):
+        raise RuleError(E_PANEL_FIELD, line=line)
+    return PanelMember(name, code, role)
+
+
+def check_panel(members: Iterable[PanelMember], *, campaign_plan: bool) -> None:
+    """At most MAX_PANEL members, nobody twice; a campaign's plan (last or key rectification,
+    seed 001) needs at least one member of the People's Congress and one of the CPPCC."""
+    found = list(members)
+    if len(found) > MAX_PANEL:
+        raise RuleError(E_PANEL_SIZE, max=MAX_PANEL)
+    seen: set[str] = set()
+    for member in found:
+        if member.name in seen:
+            raise RuleError(E_PANEL_TWICE, name=member.name)
+        seen.add(member.name)
+    if campaign_plan and not {NPC, CPPCC} <= {m.body for m in found}:
+        raise RuleError(E_PANEL_BODIES)

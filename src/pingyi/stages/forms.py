@@ -4,6 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from pingyi.rectification.models import UnitRole
+from pingyi.stages.models import SurveyScope
 
 ROLES = [
     (UnitRole.OWNER.value, _("Owner: drafts the pledges, files the reports")),
@@ -59,3 +60,22 @@ class InspectionForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 8}),
     )
     file = forms.FileField(label=_("Attachment"), required=False, help_text=FILE_HELP)
+
+
+class SurveyForm(forms.Form):
+    """Starts the rectification survey: which units, which evaluator groups."""
+
+    scope = forms.ChoiceField(
+        label=_("Units surveyed"),
+        choices=SurveyScope.choices,
+        initial=SurveyScope.REPORTED,
+        widget=forms.RadioSelect,
+    )
+    groups = forms.MultipleChoiceField(
+        label=_("Evaluator groups"), widget=forms.CheckboxSelectMultiple
+    )
+
+    def __init__(self, *args: object, groups: list[tuple[str, str]], **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.fields["groups"].choices = groups  # type: ignore[attr-defined]
+        self.fields["groups"].initial = [code for code, _name in groups]

@@ -7,6 +7,8 @@ served only through the stage pages: a pledge's file to the public once it is ap
 
 from __future__ import annotations
 
+from fractions import Fraction
+
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
@@ -355,3 +357,74 @@ class RectificationReport(Attached):
 
     def __str__(self) -> str:
         return f"{self.unit}: {self.get_status_display()}"
+
+
+# ------------------------------------------------------------ 集中整改's satisfaction survey
+# Seed 001 八.5: after the rectification the office surveys satisfaction with each unit's
+# rectification. The survey is a small P1 campaign of its own (codes, ballots, the k rule of
+# the one engine: campaigns, voting, ballots); the stage keeps only the link and, once the
+# survey is closed, each unit's figures as ballots.selectors.campaign_results gave them.
+
+
+class SurveyScope(models.TextChoices):
+    REPORTED = "reported", _("Units that filed a rectification report")
+    ALL = "all", _("Every unit of the campaign")
+
+
+class RectificationSurvey(models.Model):
+    """The campaign's satisfaction survey on the rectification, and when its figures were
+    recorded back."""
+
+    campaign = models.OneToOneField(
+        Campaign, on_delete=models.CASCADE, primary_key=True, related_name="rectification_survey"
+    )
+    survey = models.OneToOneField(
+        Campaign, on_delete=models.PROTECT, related_name="surveyed_for",
+        verbose_name=_("survey campaign"),
+    )  # fmt: skip
+    scope = models.CharField(_("units surveyed"), max_length=10, choices=SurveyScope.choices)
+    started_on = models.DateField(_("started on"))
+    started_by = models.CharField(_("started by"), max_length=150)
+    recorded_on = models.DateField(_("results recorded on"), null=True, blank=True)
+    recorded_by = models.CharField(_("results recorded by"), max_length=150, blank=True)
+    valid_ballots = models.PositiveIntegerField(_("valid ballots"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("rectification satisfaction survey")
+        verbose_name_plural = _("rectification satisfaction surveys")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(recorded_on__isnull=True)
+                | (~models.Q(recorded_by="") & models.Q(valid_ballots__isnull=False)),
+                name="survey_recorded_is_dated",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.campaign}: {self.survey}"
+
+
+class SurveyRate(models.Model):
+    """One unit's satisfaction with its rectification, as the survey's results gave it."""
+
+    survey = models.ForeignKey(RectificationSurvey, on_delete=models.CASCADE, related_name="rates")
+    unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="survey_rates")
+    valid_ballots = models.PositiveIntegerField(_("valid ballots"))
+    favourable = models.PositiveIntegerField(_("satisfied and basically satisfied"))
+    # The exact rate as a fraction ("41/50"); empty: no valid ballot covered the unit.
+    rate = models.CharField(_("satisfaction rate"), max_length=40, blank=True)
+
+    class Meta:
+        verbose_name = _("rectification satisfaction rate")
+        verbose_name_plural = _("rectification satisfaction rates")
+        ordering = ["survey", "unit__position"]
+        constraints = [
+            models.UniqueConstraint(fields=["survey", "unit"], name="survey_rate_once_per_unit"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.unit_id}: {self.rate or '—'}"
+
+    @property
+    def fraction(self) -> Fraction | None:
+        return Fraction(self.rate) if self.rate else None

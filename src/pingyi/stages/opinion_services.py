@@ -42,6 +42,7 @@ from pingyi.stages.models import (
     OpinionRound,
     RectificationReport,
 )
+from pingyi.stages.opinion_verify import opinion_set_digest
 from pingyi.stages.services import _attach, _text
 from pingyi.voting import codes
 
@@ -254,7 +255,8 @@ def opinions_close(*, campaign: Campaign, actor: Actor, today: dt.date | None = 
             action="stages.opinions.closed",
             obj=campaign,
             data={"on": day.isoformat(), "forms_moved": moved,
-                  "opinions": Opinion.objects.filter(campaign=campaign).count()},
+                  "opinions": Opinion.objects.filter(campaign=campaign).count(),
+                  "opinions_digest": opinion_set_digest(campaign.pk)},
         )  # fmt: skip
     return moved
 

@@ -24,7 +24,9 @@ from pingyi.stages.models import (
     OpinionFeedback,
     Pledge,
     RectificationReport,
+    RectificationSurvey,
     SelfInspection,
+    SurveyRate,
 )
 
 E_NOT_PUBLIC = gettext_noop("no public page for campaign %(code)r")
@@ -265,3 +267,47 @@ def filed_rectification_reports(campaign: Campaign) -> QuerySet[RectificationRep
     return RectificationReport.objects.filter(
         unit__campaign=campaign, status=rules.FILED
     ).select_related("unit")
+
+
+# ------------------------------------------------------------ 集中整改's satisfaction survey
+
+
+def rectification_survey(campaign: Campaign) -> RectificationSurvey | None:
+    """The campaign's rectification survey with its campaign (one query), or None."""
+    return RectificationSurvey.objects.select_related("survey").filter(campaign=campaign).first()
+
+
+def survey_rates(found: RectificationSurvey | None) -> list[SurveyRate]:
+    """The recorded figures, in unit order, each with its unit (one query; none: [])."""
+    if found is None or found.recorded_on is None:
+        return []
+    return list(found.rates.select_related("unit").order_by("unit__position"))
+
+
+def unit_survey_rate(unit: Unit) -> SurveyRate | None:
+    """The unit's recorded satisfaction with its rectification (one query), or None."""
+    return (
+        SurveyRate.objects.filter(unit=unit, survey__recorded_on__isnull=False)
+        .select_related("survey", "survey__survey")
+        .first()
+    )
+
+
+def survey_to_json(found: RectificationSurvey | None, rates: list[SurveyRate]) -> dict[str, object]:
+    """What the API and the CLI give of the survey (the board shows the same)."""
+    if found is None:
+        return {"survey": None, "status": None, "scope": None, "recorded_on": None,
+                "valid_ballots": None, "units": []}  # fmt: skip
+    return {
+        "survey": found.survey.code,
+        "status": found.survey.status,
+        "scope": found.scope,
+        "recorded_on": found.recorded_on.isoformat() if found.recorded_on else None,
+        "valid_ballots": found.valid_ballots,
+        "units": [
+            {"code": r.unit.code, "name": r.unit.name, "valid_ballots": r.valid_ballots,
+             "favourable": r.favourable,
+             "satisfaction_rate": round(float(r.fraction), 6) if r.fraction is not None else None}
+            for r in rates
+        ],
+    }  # fmt: skip

@@ -48,3 +48,11 @@ urlpatterns += [
     path(f"{U}/rectification", ov.rectification_report_view, name="rectification-report"),
     path(f"{U}/rectification/receive", ov.rectification_receive_view, name="rectification-receive"),
 ]
+
+# 集中整改's satisfaction survey (stages.survey_views)
+from pingyi.stages import survey_views as sv  # noqa: E402
+
+urlpatterns += [
+    path("staff/c/<slug:code>/stages/survey", sv.survey_start, name="survey-start"),
+    path("staff/c/<slug:code>/stages/survey/record", sv.survey_record, name="survey-record"),
+]

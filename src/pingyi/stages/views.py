@@ -26,7 +26,14 @@ from pingyi.rules import stages as rules
 from pingyi.rules.errors import RuleError
 from pingyi.stages import access, selectors
 from pingyi.stages import opinion_selectors as opinion_reads
-from pingyi.stages.forms import BriefForm, InspectionForm, OwnerForm, PledgeForm, ReturnForm
+from pingyi.stages.forms import (
+    BriefForm,
+    InspectionForm,
+    OwnerForm,
+    PledgeForm,
+    ReturnForm,
+    SurveyForm,
+)
 from pingyi.stages.models import Attached, Opinion, Pledge, RectificationReport, SelfInspection
 from pingyi.stages.services import (
     brief_save,
@@ -115,8 +122,24 @@ def board(request: HttpRequest, code: str) -> HttpResponse:
             for c in found.columns
             if c.work
         ],
+        **_survey_context(campaign, office),
     }
     return render(request, "pingyi/stages/board.html", context)
+
+
+def _survey_context(campaign: Campaign, office: bool) -> dict[str, object]:
+    """The rectification survey's part of the board: the linked campaign, its recorded rates
+    and, for the office before it starts, the form (two or three queries)."""
+    survey = selectors.rectification_survey(campaign)
+    form = None
+    if office and survey is None:
+        groups = list(campaign.groups.order_by("position").values_list("code", "name"))
+        form = SurveyForm(groups=groups)
+    return {
+        "survey": survey,
+        "survey_rates": selectors.survey_rates(survey),
+        "survey_form": form,
+    }
 
 
 @guarded
@@ -196,6 +219,7 @@ def unit_page(request: HttpRequest, code: str, unit: str) -> HttpResponse:
         **_opinion_context(found, role, request),
         "opinion_stage": columns[StageKind.OPINIONS.value],
         "rect_stage": columns[StageKind.RECTIFICATION.value],
+        "survey_rate": selectors.unit_survey_rate(found),
     }
     return render(request, "pingyi/stages/unit.html", context)
 

@@ -1,0 +1,58 @@
+"""The plan page's draft items, pre-filled from the opinions fed back to the unit: pre-fill
+again, save or confirm a draft, discard it. The unit's owner and the supervising office."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from pingyi.rectification.forms import DraftForm
+from pingyi.rectification.prefill import item_discard, item_draft_save, plan_prefill
+from pingyi.rectification.views import EDITORS, _act, _item, _plan
+from pingyi.web.shared import guarded
+
+
+@guarded
+@require_POST
+def prefill(request: HttpRequest, pk: int) -> HttpResponse:
+    plan = _plan(request, pk, EDITORS)
+    return _act(
+        request,
+        plan.pk,
+        lambda: plan_prefill(plan=plan, actor=request.user.get_username()),
+        _("Draft items are added from the opinions fed back to the unit."),
+    )
+
+
+@guarded
+@require_POST
+def draft(request: HttpRequest, pk: int) -> HttpResponse:
+    item = _item(request, pk, EDITORS)
+    form = DraftForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Fill in the problem and the deadline."))
+        return redirect("rectification:plan", pk=item.plan_id)
+    confirm = "confirm" in request.POST
+    return _act(
+        request,
+        item.plan_id,
+        lambda: item_draft_save(
+            item=item, actor=request.user.get_username(), confirm=confirm, **form.cleaned_data
+        ),
+        _("The item is confirmed.") if confirm else _("The draft is saved."),
+    )
+
+
+@guarded
+@require_POST
+def discard(request: HttpRequest, pk: int) -> HttpResponse:
+    item = _item(request, pk, EDITORS)
+    return _act(
+        request,
+        item.plan_id,
+        lambda: item_discard(item=item, actor=request.user.get_username()),
+        _("The draft item is discarded."),
+    )
