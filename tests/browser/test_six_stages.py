@@ -191,6 +191,8 @@ def test_six_stages_of_a_campaign_for_units_a_and_b(tmp_path: Path, artifacts: P
     _paper_ballots(campaign, tmp_path)
     report = tmp_path / "自查自纠报告.pdf"
     report.write_bytes(PDF)
+    written_report = tmp_path / "书面整改报告.pdf"
+    written_report.write_bytes(PDF)
     shots = tmp_path / "shots"
     shots.mkdir()
     code = campaign.code
@@ -331,7 +333,8 @@ def test_six_stages_of_a_campaign_for_units_a_and_b(tmp_path: Path, artifacts: P
             phone.click(f'label:has(input[name="m_{A}"][value="dissatisfied"])')
             _chinese(phone)
             _fits(phone)
-            phone.screenshot(path=shots / "6-ballot-phone.png", full_page=True)
+            # not full_page: the ballot's sticky bar would be drawn over the middle of it
+            phone.screenshot(path=shots / "6-ballot-phone.png")
             post_ok(phone, "#ballot .sticky button.primary", log)
             phone.wait_for_url("**/v/review")
             post_ok(phone, "#review-form button.primary", log)
@@ -360,7 +363,7 @@ def test_six_stages_of_a_campaign_for_units_a_and_b(tmp_path: Path, artifacts: P
             assert "-10%" in clerk.inner_text(f"#unit-{A} + p .bonus")
             written = f"{block_a} tr.{rules.WRITTEN_REPORT} form.done-form"
             clerk.fill(f"{written} input[name=note]", "已向市委、市政府报送书面整改报告")
-            clerk.set_input_files(f"{written} input[type=file]", str(report))
+            clerk.set_input_files(f"{written} input[type=file]", str(written_report))
             post_ok(clerk, f"{written} button[type=submit]", log)
             criticism = f"{block_a} tr.{rules.CRITICISM} form.done-form"
             clerk.fill(f"{criticism} input[name=note]", "已在全市通报批评")
