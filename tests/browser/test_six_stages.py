@@ -10,8 +10,8 @@ rectification report. 年终评议: one ballot cast on a phone, ten paper ballot
 service: bulk input is not the subject here), the office closes the campaign, the results show
 A last and B a winner; the office records the consequences for A and B's commendation.
 
-The stage board is checked on two days: the page on today, the API's ``today`` parameter (the
-one the board's tests use) on a day of the 服务承诺 stage.
+The stage board is checked on three days: the page on today, the API's ``today`` parameter (the
+one the board's tests use) on a day of 服务承诺 and on one after 集中整改.
 
 Services set up only what is not the subject (dates, accounts, codes, paper ballots), before
 the browser starts: Django refuses ORM calls while Playwright's loop runs in this thread.
@@ -309,7 +309,7 @@ def test_six_stages_of_a_campaign_for_units_a_and_b(tmp_path: Path, artifacts: P
             post_ok(clerk, "#rect-receive-form button", log)
             # 集中整改: the rectification survey — added once survey14 lands
 
-            # The stage board on today (the page) and on a day of 服务承诺 (the API's today).
+            # The stage board: the page on today, the API's today on two other days.
             clerk.goto(base + board_url)
             a, b = _cells(clerk, A), _cells(clerk, B)
             assert a["pledges"] == a["self_inspection"] == "done"
@@ -318,13 +318,23 @@ def test_six_stages_of_a_campaign_for_units_a_and_b(tmp_path: Path, artifacts: P
             assert b["opinions"] == "due" and b["rectification"] == "not_started"
             _chinese(clerk)
             clerk.screenshot(path=shots / "5-board-today.png", full_page=True)
-            then = _day(-45).isoformat()
-            api = clerk.request.get(f"{base}/api/campaigns/{code}/stage-board?today={then}")
-            assert api.ok, api.text()
-            units = {u["code"]: u["cells"] for u in api.json()["units"]}
-            assert units[A]["pledges"]["state"] == "done"
-            assert units[B]["pledges"]["state"] == "due"
-            assert units[B]["self_inspection"]["state"] == "not_started"
+
+            def on(day: dt.date) -> dict[str, dict[str, str]]:
+                """The board on ``day``: the API's today parameter, as the board's tests use."""
+                query = f"{base}/api/campaigns/{code}/stage-board?today={day.isoformat()}"
+                answer = clerk.request.get(query)
+                assert answer.ok, answer.text()
+                return {
+                    u["code"]: {k: c["state"] for k, c in u["cells"].items()}
+                    for u in answer.json()["units"]
+                }
+
+            assert on(_day(0))[B] == b  # the page's today
+            pledging = on(_day(-45))  # in 服务承诺: B's still due, its 自查自纠 not started
+            assert pledging[A]["pledges"] == "done" and pledging[B]["pledges"] == "due"
+            assert pledging[B]["self_inspection"] == "not_started"
+            late = on(_day(70))  # 集中整改 over: B overdue in every stage with work
+            assert set(late[B].values()) == {"overdue"} and set(late[A].values()) == {"done"}
 
             # 6. 年终评议: a ballot on a phone (the paper ones are in), close, results.
             phone.goto(f"{base}/v/#{ballot_code}")
