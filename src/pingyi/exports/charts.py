@@ -44,12 +44,16 @@ def _bars(
             w = span * value / scale if scale else 0
             segments.append((f"{x:.1f}", y, f"{w:.1f}", ROW - 6, COLORS[j % len(COLORS)]))
             x += w
+        # A row without a bar (a figure not shown) says why in a long label: written from
+        # the left edge across the empty row, not ending at the bars, where it ran off the chart.
+        anchor, at = ("end", LABEL - 6) if values else ("start", 0)
         parts.append(
             format_html(
-                '<text x="{}" y="{}" text-anchor="end" font-size="12">{}</text>{}'
+                '<text x="{}" y="{}" text-anchor="{}" font-size="12">{}</text>{}'
                 '<text x="{}" y="{}" font-size="11">{}</text>',
-                LABEL - 6,
+                at,
                 y + ROW - 9,
+                anchor,
                 label,
                 format_html_join(
                     "", '<rect x="{}" y="{}" width="{}" height="{}" fill="{}"/>', segments
