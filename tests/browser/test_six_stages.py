@@ -93,6 +93,8 @@ ALLOWED = {
     "English",
     "alice",
     "olga",
+    "qianren",  # the test campaign's code (qianren-2026; its survey's qianren-2026-rs)
+    "rs",
 }
 
 
@@ -307,7 +309,36 @@ def test_six_stages_of_a_campaign_for_units_a_and_b(tmp_path: Path, artifacts: P
             owner.screenshot(path=shots / "5-rectification-answered.png", full_page=True)
             clerk.goto(base + unit_url)
             post_ok(clerk, "#rect-receive-form button", log)
-            # 集中整改: the rectification survey — added once survey14 lands
+
+            # 集中整改, its end: the satisfaction survey on the rectification — a small P1
+            # campaign of the units that filed a report (A), started and recorded on the board;
+            # it runs on the same engine (opened, codes, phones casting, closed: the staff API
+            # and the ballot API here, as a script of the office would).
+            clerk.goto(base + board_url)
+            post_ok(clerk, "#survey-form button[type=submit]", log)
+            assert "整改满意度测评" in clerk.inner_text("#survey-campaign")
+            _chinese(clerk)
+            survey_api = f"{base}/api/campaigns/{code}-rs"
+            csrf = {"X-CSRFToken": next(c["value"] for c in clerk.context.cookies()
+                                        if c["name"] == "csrftoken")}  # fmt: skip
+            assert clerk.request.post(f"{survey_api}/open", headers=csrf).ok
+            for group_code in ("service_recipients", "cadres_and_representatives"):
+                issued = clerk.request.post(
+                    f"{survey_api}/tokens", headers=csrf, data={"group": group_code, "count": 6}
+                )
+                assert issued.status == 201, issued.text()
+                for n, survey_code in enumerate(issued.json()["codes"]):
+                    mark = "不满意" if n == 0 else "满意"
+                    cast = phone.request.post(
+                        f"{base}/api/ballots", data={"token": survey_code, "marks": {A: mark}}
+                    )
+                    assert cast.status == 201, cast.text()
+            assert clerk.request.post(f"{survey_api}/close", headers=csrf).ok
+            clerk.goto(base + board_url)
+            post_ok(clerk, "#survey-record-form button", log)
+            assert "83.33%" in clerk.inner_text("#survey-rates")  # 10 of 12 satisfied
+            _chinese(clerk)
+            clerk.screenshot(path=shots / "5-rectification-survey-recorded.png", full_page=True)
 
             # The stage board: the page on today, the API's today on two other days.
             clerk.goto(base + board_url)
