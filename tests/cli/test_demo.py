@@ -33,6 +33,8 @@ def test_the_demo_prints_both_years_and_the_grading_round(demo: tuple[Path, str]
     assert "== 2026年基层党组织分类定级（演示） (demo-office-grading-2026)" in out
     # the six stages: 2026's public page with the pledges the office approved (demo/stages.py)
     assert "2026年市千人评议机关活动: public page /c/qianren-demo-2026/, 63 service pledges" in out
+    # 集中整改's end: the satisfaction survey on the three units that reported (demo/stages.py)
+    assert "the satisfaction survey on the rectification: 市委办公室 91.67%、" in out
     # nominations under the demo clean-up's kept project, on notice (demo/nominations.py)
     assert "== 2026年“人民满意的公务员”推荐评选（演示） (demo-myd-2026)" in out
     assert "市税务局: 3 of 2, grassroots 33.3%, approved over its quota、" in out

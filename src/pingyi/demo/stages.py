@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from pingyi.accounts.actors import Actor
 from pingyi.campaigns.models import Campaign, StageKind
+from pingyi.campaigns.services import campaign_close, campaign_open
 from pingyi.inputs.opinion_files import PaperOpinion, PaperOpinions
 from pingyi.rules import stages as rules
 from pingyi.stages import selectors
@@ -35,6 +36,9 @@ from pingyi.stages.services import (
     pledge_return,
     pledge_save,
 )
+from pingyi.stages.survey_services import rectification_survey_record, rectification_survey_start
+from pingyi.voting.services import ballot_submit, token_issue
+from pingyi.web.templatetags.pingyi_tags import percent
 
 PLAN = (
     "为进一步推进机关作风建设，经市委、市政府研究决定，今年继续开展“千人评议机关”活动。\n\n"
@@ -76,10 +80,19 @@ def demo_stage_work(campaign: Campaign, *, actor: str) -> Iterator[str]:
     if not Brief.objects.filter(campaign=campaign).exists():
         _file(campaign, actor)
         _opinions(campaign, actor)
+        _survey(campaign, actor)
     yield _("%(name)s: public page /c/%(code)s/, %(n)s service pledges published") % {
         "name": campaign.name, "code": campaign.code,
         "n": len(selectors.approved_pledges(campaign)),
     }  # fmt: skip
+    survey = selectors.rectification_survey(campaign)
+    if survey is not None:
+        rates = "、".join(
+            f"{r.unit.name} {percent(r.fraction)}" for r in selectors.survey_rates(survey)
+        )
+        yield _("%(name)s: the satisfaction survey on the rectification: %(rates)s") % {
+            "name": campaign.name, "rates": rates,
+        }  # fmt: skip
     yield _("%(name)s: %(n)s opinions gathered, %(f)s units fed back") % {
         "name": campaign.name, "n": Opinion.objects.filter(campaign=campaign).count(),
         "f": OpinionFeedback.objects.filter(unit__campaign=campaign, status="fed_back").count(),
@@ -136,6 +149,26 @@ def _opinions(campaign: Campaign, actor: str) -> None:
         )  # fmt: skip
         if n < 2:
             rectification_report_receive(report=report, actor=who, today=dt.date(year, 10, 25))
+
+
+def _survey(campaign: Campaign, actor: str) -> None:
+    """The end of 集中整改: the satisfaction survey on the rectification of the three units
+    that reported, run as a small campaign on the same engine and recorded on the stage."""
+    who, year = Actor.operator(actor), campaign.year
+    survey = rectification_survey_start(campaign=campaign, actor=who,
+                                        today=dt.date(year, 10, 26)).survey  # fmt: skip
+    campaign_open(campaign=survey, actor=actor)
+    units = [u.code for u in survey.units.order_by("position")]
+    for group in survey.groups.order_by("position"):
+        issued = token_issue(campaign=survey, group=group, count=12, actor=actor)
+        for n, code in enumerate(issued.codes):
+            marks = {u: MARKS[(n + i) % 7] for i, u in enumerate(units)}
+            ballot_submit(code=code, marks=marks, today=dt.date(year, 10, 28))
+    campaign_close(campaign=survey, actor=actor)
+    rectification_survey_record(campaign=campaign, actor=who, today=dt.date(year, 10, 31))
+
+
+MARKS = ("满意", "满意", "满意", "基本满意", "满意", "基本满意", "不满意")
 
 
 def _file(campaign: Campaign, actor: str) -> None:
