@@ -150,8 +150,8 @@ class TokensOut(Schema):
 def _field(loc: tuple[Any, ...] | list[Any]) -> str:
     """("body", "payload", "marks", "U1") → field “marks.U1”: as the request names it."""
     parts = [str(p) for p in loc]
-    while parts and parts[0] in ("body", "payload", "path", "query"):
-        parts.pop(0)
+    if parts and parts[0] in ("body", "path", "query"):  # where, then the argument's name
+        parts = parts[2:] if len(parts) > 2 and parts[1] == "payload" else parts[1:]
     return _("field %(name)s") % {"name": ".".join(parts)} if parts else _("the request")
 
 

@@ -109,8 +109,8 @@ class SupervisorIn(StrictIn):
     organization: str = Field(max_length=50)
     name: str = Field(max_length=100)
     unit: str = Field(max_length=200)
-    term_start: str = Field(max_length=10, pattern=ISO_DAY)
-    term_end: str = Field(max_length=10, pattern=ISO_DAY)
+    term_start: str = Field(max_length=10, description="YYYY-MM-DD")
+    term_end: str = Field(max_length=10, description="YYYY-MM-DD")
     account: str = Field(default="", max_length=150, description="the user who signs in")
 
 

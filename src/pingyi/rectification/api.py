@@ -43,7 +43,7 @@ class DraftIn(StrictIn):
     measures: str = Field("", max_length=4000)
     target: str = Field("", max_length=500)
     owner: str = Field("", max_length=100)
-    deadline: str = Field(pattern=r"^\d{4}-\d{2}-\d{2}$", description="YYYY-MM-DD")
+    deadline: str = Field(max_length=10, description="YYYY-MM-DD")
     confirm: bool = False
 
 
