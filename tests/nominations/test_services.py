@@ -17,7 +17,7 @@ from pingyi.nominations.selectors import round_deadlines, round_summary, slate_f
 from pingyi.registry.models import Project
 from pingyi.rules import nominations as rules
 from pingyi.rules.errors import RuleError
-from tests.nominations.conftest import SYSTEM, Cast, kept_project, person
+from tests.nominations.conftest import START, SYSTEM, Cast, kept_project, person
 
 pytestmark = pytest.mark.django_db
 
@@ -237,6 +237,16 @@ def test_above_the_total_quota_the_notice_needs_a_reason(cast: Cast) -> None:
         s.notice_publish(round_=cast.round, actor=cast.actor("alice"))
     s.notice_publish(round_=cast.round, reason="上级追加名额", actor=cast.actor("alice"))
     assert cast.round.notice_reason == "上级追加名额"
+
+
+def test_a_round_without_units_has_no_deadline_done(cast: Cast) -> None:
+    # QA: a fresh round showed 各单位报送推荐名单 and 上级逐级推荐 as 已完成 before any unit
+    fresh = s.round_create(
+        organization=cast.office, project=cast.round.project, code="myd-2027",
+        name="2027年人民满意的公务员推荐", started_on=START, quota=2, actor=SYSTEM,
+    )  # fmt: skip
+    states = {d.deadline.key: d.state for d in round_deadlines(fresh, START)}
+    assert rules.DONE not in states.values()
 
 
 def test_deadlines_turn_overdue_on_the_injected_day_until_the_lists_are_in(cast: Cast) -> None:

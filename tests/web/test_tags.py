@@ -11,7 +11,7 @@ from pingyi.web.templatetags.pingyi_tags import actor_name
 def test_who_did_it_reads_as_words_in_chinese() -> None:
     with translation.override("zh-hans"):
         assert actor_name("cli:root") == "命令行（root）"
-        assert actor_name("demo") == "演示数据"
+        assert actor_name("demo") == "demo"  # the demo administrator, a person
         assert actor_name("public") == "公众"
         assert actor_name("alice") == "alice"
         assert actor_name(None) == ""

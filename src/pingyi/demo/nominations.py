@@ -96,11 +96,11 @@ def _build(office: Organization, actor: Actor) -> NominationRound:
     units = {u.code: u for u in round_.units.all()}
     for code, name, workplace, post, rank, grassroots, leader in NOMINEES:
         spec = s.NomineeSpec(name, workplace, post, rank, grassroots, leader, "扎根基层，服务群众")
-        s.nominee_add(unit=units[code], spec=spec, actor=Actor.operator(f"demo-{code}"))
-    town = s.slate_submit(unit=units["town"], actor=Actor.operator("demo-town"))
-    s.slate_recommend(slate=town, actor=Actor.operator("demo-county"))
+        s.nominee_add(unit=units[code], spec=spec, actor=Actor.operator(f"demo-{units[code].name}"))
+    town = s.slate_submit(unit=units["town"], actor=Actor.operator(f"demo-{units['town'].name}"))
+    s.slate_recommend(slate=town, actor=Actor.operator(f"demo-{units['county'].name}"))
     s.slate_approve(slate=town, actor=actor)
-    tax = s.slate_submit(unit=units["tax"], actor=Actor.operator("demo-tax"))
+    tax = s.slate_submit(unit=units["tax"], actor=Actor.operator(f"demo-{units['tax'].name}"))
     s.slate_approve(
         slate=tax, actor=actor,
         reason="该局领导班子在抗洪抢险中表现突出，经市委同意推荐（超名额一名）",

@@ -219,15 +219,16 @@ def round_deadlines(round_: NominationRound, today: dt.date) -> list[DeadlineLin
     """The deadlines with their state on ``today`` (the injected clock). A deadline is done
     when the round is past nominating, or — for the units' lists — when every unit has
     submitted; for the recommendations, when besides no list waits at a level below the
-    office."""
+    office. A round without units yet has nothing done: its lists are still to come."""
     slates = Slate.objects.filter(unit__round=round_)
     past = round_.phase != Phase.NOMINATING
     unfiled = slates.filter(status__in=(rules.DRAFT, rules.RETURNED))
     waiting = tuple(unfiled.order_by("unit__code").values_list("unit__name", flat=True))
     below = slates.filter(status=rules.SUBMITTED, waiting_at__isnull=False).exists()
+    some = slates.exists()
     done = {
-        rules.NOMINATE_BY: past or not waiting,
-        rules.RECOMMEND_BY: past or not (waiting or below),
+        rules.NOMINATE_BY: past or (some and not waiting),
+        rules.RECOMMEND_BY: past or (some and not (waiting or below)),
         rules.APPROVE_BY: past,
     }
     return [

@@ -47,11 +47,12 @@ def flag_label(flag: str) -> str:
 @register.filter
 def actor_name(name: Any) -> str:
     """Who did it, as the audit chain records it, read as a person: ``cli:root`` is the command
-    line run by root, ``demo`` the demonstration data, ``public`` a member of the public."""
+    line run by root, ``public`` a member of the public. A bare ``demo`` is a person: the demo
+    administrator's login (the demo's own steps are recorded as ``cli:<login>`` or ``demo-…``)."""
     text = str(name or "")
     if text.startswith("cli:"):
         return _("command line (%(login)s)") % {"login": text[4:]}
-    return str({"demo": _("demonstration data"), "public": _("the public")}.get(text, text))
+    return str({"public": _("the public")}.get(text, text))
 
 
 @register.filter
