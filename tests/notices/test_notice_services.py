@@ -119,7 +119,7 @@ def test_objections_are_taken_only_inside_the_window(notice: Notice) -> None:
         lambda: objection_file(notice=notice, entry_code="L7", text="x", now=T0 + 5 * DAY)
     )
     assert late == (
-        "the notice period ended at 2026-05-09 17:00 CST: objections are no longer accepted"
+        "the notice period ended at 2026-05-09 17:00: objections are no longer accepted"
     )
     assert Objection.objects.count() == 2
     assert filed.objection.digest != filed.tracking_code
@@ -243,7 +243,7 @@ def test_a_review_may_set_a_rank_and_flags_but_needs_a_reason_an_approver_and_a_
 def test_final_needs_the_period_over_and_every_objection_answered(notice: Notice) -> None:
     objection = objection_file(notice=notice, entry_code="L7", text="错", now=T0).objection
     early = _refused(lambda: notice_finalize(notice=notice, actor=STAFF, now=T0 + 4 * DAY))
-    assert early == "the notice period runs until 2026-05-09 17:00 CST: it cannot become final yet"
+    assert early == "the notice period runs until 2026-05-09 17:00: it cannot become final yet"
     unanswered = _refused(lambda: notice_finalize(notice=notice, actor=STAFF, now=T0 + 6 * DAY))
     assert unanswered == "1 objection(s) are not answered yet: answer every objection first"
     objection_answer(objection=objection, answer="无误", actor=STAFF, now=T0 + 6 * DAY)

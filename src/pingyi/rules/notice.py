@@ -72,7 +72,7 @@ def check_days(days: int) -> None:
 
 
 def _when(moment: dt.datetime) -> str:
-    return moment.strftime("%Y-%m-%d %H:%M %Z").strip()
+    return moment.strftime("%Y-%m-%d %H:%M")  # the office's own time (settings.TIME_ZONE)
 
 
 def check_objection_window(
