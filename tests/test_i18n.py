@@ -131,3 +131,17 @@ def test_a_bad_units_file_is_reported_in_chinese_with_its_row_and_column(tmp_pat
     assert "C 列（category）" in done.stderr
     assert "类别 'nowhere' 不在评议方案中" in done.stderr
     assert not (tmp_path / "o.json").exists()
+
+
+def test_a_list_in_a_refusal_is_joined_as_its_language_joins_a_list() -> None:
+    from django.utils import translation
+
+    from pingyi.rules.errors import Listing, RuleError
+
+    refusal = RuleError("%(codes)s have no explanation", codes=Listing(["D002", "D007", "D012"]))
+    assert str(refusal) == "D002, D007, D012 have no explanation"
+    with translation.override("zh-hans"):
+        assert refusal.message(translation.gettext).startswith("D002、D007、D012")
+    with translation.override("en"):
+        assert refusal.message(translation.gettext).startswith("D002, D007, D012")
+    assert RuleError("%(codes)s", codes=Listing(["D002"])).message(translation.gettext) == "D002"

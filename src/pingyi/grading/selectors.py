@@ -41,7 +41,7 @@ from pingyi.rules import grading as rules
 from pingyi.rules import grading_lookback as lookback_rules
 from pingyi.rules import grading_schedule as schedule_rules
 from pingyi.rules import phases
-from pingyi.rules.errors import RuleError, gettext_noop
+from pingyi.rules.errors import Listing, RuleError, gettext_noop
 from pingyi.rules.rubric_items import SubItem
 
 SURVEY_NONE, SURVEY_PENDING, SURVEY_SUPPRESSED = "none", "pending", "suppressed"
@@ -235,7 +235,7 @@ class CommitteeState:
         found: list[RuleError] = []
         pending = [s.org.code for s in self.orgs if s.graded is None]
         if pending:
-            found.append(RuleError(E_FILE_PENDING, codes=", ".join(pending)))
+            found.append(RuleError(E_FILE_PENDING, codes=Listing(pending)))
         count = self.count
         if count and count.excellent_over_quota and QuotaKind.EXCELLENT not in self.justified:
             found.append(
@@ -257,13 +257,13 @@ class CommitteeState:
             )
         missing = [s.org.code for s in self.orgs if s.needs_explanation and not s.explained]
         if missing:
-            found.append(RuleError(E_FILE_EXPLANATIONS, codes=", ".join(missing)))
+            found.append(RuleError(E_FILE_EXPLANATIONS, codes=Listing(missing)))
         open_votes = [s.org.code for s in self.orgs if s.vote.status == SURVEY_PENDING]
         if open_votes:
-            found.append(RuleError(E_FILE_VOTES_OPEN, codes=", ".join(open_votes)))
+            found.append(RuleError(E_FILE_VOTES_OPEN, codes=Listing(open_votes)))
         departing = [s.org.code for s in self.orgs if s.needs_departure_reason]
         if departing:
-            found.append(RuleError(E_FILE_DEPARTURES, codes=", ".join(departing)))
+            found.append(RuleError(E_FILE_DEPARTURES, codes=Listing(departing)))
         if self.summary is None:
             found.append(RuleError(E_FILE_SUMMARY))
         return found

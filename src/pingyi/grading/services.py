@@ -42,7 +42,7 @@ from pingyi.grading.selectors import as_rule, indicators_for, round_scheme, rubr
 from pingyi.inputs.p2_files import read_orgs
 from pingyi.rules import grading as rules
 from pingyi.rules import grading_schedule as schedule_rules
-from pingyi.rules.errors import RuleError, Term, gettext_noop
+from pingyi.rules.errors import Listing, RuleError, Term, gettext_noop
 from pingyi.rules.scheme import CategoryRule, GroupTarget, Scheme, builtin_scheme, fraction_text
 from pingyi.rules.tally import UnitSpec
 
@@ -212,7 +212,7 @@ def round_advance(*, grading_round: GradingRound, actor: str) -> GradingRound:
         if target == rules.CLOSED:
             open_ = locked.committees.exclude(filing__status=FilingStatus.APPROVED)
             if open_.exists():
-                raise RuleError(E_CLOSE_UNFILED, names=", ".join(c.name for c in open_))
+                raise RuleError(E_CLOSE_UNFILED, names=Listing(c.name for c in open_))
         before, locked.status = locked.status, target
         locked.save(update_fields=["status"])
         audit_log(

@@ -26,6 +26,23 @@ def _identity(message: str) -> str:
 # How the parts of a place join, and how a place precedes its message: "，" and "：" in Chinese.
 PLACE_SEPARATOR = gettext_noop(", ")
 PLACE_AND_MESSAGE = gettext_noop("%(place)s: %(message)s")
+# How the items of a list join in a message: "D002、D007" in Chinese.
+LIST_JOIN = gettext_noop("%(before)s, %(next)s")
+
+
+class Listing(tuple[str, ...]):
+    """Names a message lists (codes, units): joined as the message's language joins a list
+    when the message is worded, and with ", " in the exception's own text."""
+
+    def __str__(self) -> str:
+        return ", ".join(self)
+
+    def worded(self, translate: Translate = _identity) -> str:
+        join = translate(LIST_JOIN)
+        text = ""
+        for n, item in enumerate(self):
+            text = item if n == 0 else join % {"before": text, "next": item}
+        return text
 
 
 @dataclass(frozen=True)
@@ -94,6 +111,14 @@ class Term(str):
     """A parameter that is itself a word of the interface (a status): translated with the text."""
 
 
+def _worded(value: Any, translate: Translate) -> Any:
+    if isinstance(value, Term):
+        return translate(value)
+    if isinstance(value, Listing):
+        return value.worded(translate)
+    return value
+
+
 class RuleError(Exception):
     """A request the rules refuse (a wrong state, an impossible transition)."""
 
@@ -104,5 +129,5 @@ class RuleError(Exception):
 
     def message(self, translate: Translate = _identity) -> str:
         # Always formatted, so that "%%" in a template reads "%" with or without parameters.
-        params = {k: translate(v) if isinstance(v, Term) else v for k, v in self.params.items()}
+        params = {k: _worded(v, translate) for k, v in self.params.items()}
         return translate(self.template) % params
