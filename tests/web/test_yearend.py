@@ -102,6 +102,27 @@ def test_the_supervision_is_recorded_on_the_page_and_shown_on_the_campaign_page(
     assert bob.post(f"/staff/c/{code}/yearend/supervision", SUPERVISION).status_code == 403
 
 
+def test_a_refused_supervision_keeps_what_was_typed_and_says_why(cast: Cast) -> None:
+    """A supervisor without a unit, then a missing certificate number: the page comes back
+    (400) with every entry kept and the reason, and nothing is recorded."""
+    alice = client_for(cast.alice)
+    url = f"/staff/c/{cast.campaign.code}/yearend/supervision"
+    no_unit = {
+        **SUPERVISION,
+        "supervisor_name": ["周平", "赵敏"],
+        "supervisor_unit": ["市纪委监委", ""],
+    }
+    for body in (no_unit, {**SUPERVISION, "notary_reference": ""}):
+        answer = alice.post(url, body, headers=ZH)
+        page = answer.content.decode()
+        assert answer.status_code == 400
+        assert 'class="error"' in page or "messages" in page
+        for kept in (*body["supervisor_name"], body["notary_office"], body["supervised_on"]):
+            assert kept in page, kept
+    assert "并写明其工作单位" in alice.post(url, no_unit, headers=ZH).content.decode()
+    assert not Supervision.objects.filter(campaign=cast.campaign).exists()
+
+
 def test_the_kinds_of_the_plan_are_added_from_the_page_of_a_draft(cast: Cast) -> None:
     draft = make_campaign(year=2030, open_it=False)
     alice = client_for(cast.alice)

@@ -82,11 +82,22 @@ class SupervisionForm(forms.Form):
 
 @guarded
 def yearend(request: HttpRequest, code: str) -> HttpResponse:
-    campaign = _campaign(request, code)
+    return _page(request, _campaign(request, code))
+
+
+def _page(
+    request: HttpRequest,
+    campaign: Campaign,
+    *,
+    supervision_form: SupervisionForm | None = None,
+    typed: list[dict[str, str]] | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    """The year-end page; after a refused supervision, with what was typed kept (400)."""
     can_run = role_in(request.user, campaign.series.organization) in RUN
     groups = list(campaign.groups.order_by("position"))
     record = Supervision.objects.filter(campaign=campaign).first()
-    supervisors = list(record.supervisors) if record else []
+    supervisors = typed if typed is not None else list(record.supervisors) if record else []
     lines = supervisors + [{"name": "", "unit": ""}] * max(SUPERVISOR_LINES - len(supervisors), 1)
     context: dict[str, Any] = {
         "campaign": campaign,
@@ -104,10 +115,11 @@ def yearend(request: HttpRequest, code: str) -> HttpResponse:
         "kind_form": KindForm(campaign=campaign),
         "supervision": record,
         "supervision_editable": can_run and campaign.status != phases.DRAFT,
-        "supervision_form": SupervisionForm(initial=SupervisionForm.initial_for(record)),
+        "supervision_form": supervision_form
+        or SupervisionForm(initial=SupervisionForm.initial_for(record)),
         "supervisor_lines": lines,
     }
-    return render(request, "pingyi/staff/yearend.html", context)
+    return render(request, "pingyi/staff/yearend.html", context, status=status)
 
 
 def _share(text: str) -> Fraction | None:
@@ -194,22 +206,30 @@ def kind_new(request: HttpRequest, code: str) -> HttpResponse:
 def supervision_set(request: HttpRequest, code: str) -> HttpResponse:
     campaign = _campaign(request, code, RUN)
     form = SupervisionForm(request.POST)
+    names = request.POST.getlist("supervisor_name")
+    units = request.POST.getlist("supervisor_unit")
+    typed = [
+        {"name": name[:100], "unit": unit[:200]}
+        for name, unit in zip(names, units, strict=False)
+        if name.strip() or unit.strip()
+    ]
     if not form.is_valid():
         messages.error(
             request, _("Give the notary office, the certificate number and the date of the vote.")
         )
-        return redirect("campaign-yearend", code=campaign.code)
+        return _page(request, campaign, supervision_form=form, typed=typed, status=400)
     data = form.cleaned_data
-    return _done(
-        request,
-        campaign,
-        lambda: supervision_record(
+    try:
+        supervision_record(
             campaign=campaign,
             supervisors=form.supervisors(request.POST),
             notary_office=data["notary_office"],
             notary_reference=data["notary_reference"],
             supervised_on=data["supervised_on"],
             actor=request.user.get_username(),
-        ),
-        _("Supervision and notarization recorded."),
-    )
+        )
+    except RuleError as exc:
+        messages.error(request, exc.message(_))
+        return _page(request, campaign, supervision_form=form, typed=typed, status=400)
+    messages.success(request, _("Supervision and notarization recorded."))
+    return redirect("campaign-yearend", code=campaign.code)
