@@ -238,8 +238,8 @@ MATRIX: dict[str, tuple[str, str, Any, dict[str, int]]] = {
     "campaign-supervision": (
         "POST",
         f"/staff/c/{C}/yearend/supervision",
-        {},
-        {"public": LOGIN, "admin": 302, "staff": 302, "viewer": 403, "*": 404},
+        {},  # nothing filled in: the page again with the reason
+        {"public": LOGIN, "admin": 400, "staff": 400, "viewer": 403, "*": 404},
     ),
     "api:yearend_get": (
         "GET",
