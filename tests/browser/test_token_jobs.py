@@ -112,7 +112,13 @@ def test_a_clerk_issues_a_batch_of_codes_follows_the_job_and_withdraws_a_batch(
             rows = list(csv.DictReader(io.StringIO(archive.read(name).decode("utf-8-sig"))))
         assert len(rows) == COUNT
         assert all(row["link"].startswith(f"{PUBLIC}/v/#") for row in rows)
-        page.reload()
+        # The server marks the file fetched after handing over its last byte, which the browser
+        # may have saved a moment earlier: the page says so within a few reloads.
+        for _ in range(50):
+            page.reload()
+            if page.locator("#job-fetched").count():
+                break
+            page.wait_for_timeout(200)
         assert page.locator("#job-download").count() == 0
         assert page.locator("#job-fetched").count() == 1
         page.screenshot(path=shots / "4-fetched.png", full_page=True)
