@@ -150,3 +150,23 @@ def test_the_supervisors_page_holds_the_register_and_takes_a_remark(cast: Cast) 
         "请尽快公开"
         not in client_for(cast.charlie).get("/staff/disclosure/supervisors/").content.decode()
     )
+
+
+def test_the_landing_sends_the_supervisor_to_their_page_and_the_office_to_open_remarks(
+    cast: Cast,
+) -> None:
+    """Neither has to know an address: Dave's to-do names the organization he supervises, and
+    the office's counts the remarks waiting for its answer until it answers them."""
+    assert "党务公开" not in client_for(cast.dave).get("/staff/", headers=ZH).content.decode()
+    supervisor = appoint(cast, user=cast.dave)
+    landing = client_for(cast.dave).get("/staff/", headers=ZH).content.decode()
+    assert 'href="/staff/disclosure/supervise/szfb/"' in landing
+    assert f"对{cast.office.name}的党务公开进行监督" in landing
+    remark = remark_leave(supervisor=supervisor, text="公开栏未及时更新", actor=as_("dave"))
+    office = client_for(cast.alice).get("/staff/", headers=ZH).content.decode()
+    assert "1 条党务公开监督意见待答复" in office
+    assert 'href="/staff/disclosure/supervisors/"' in office
+    assert english_left(office, FIXTURE_WORDS) == []
+    remark_answer(remark=remark, answer="已于本周更新。", actor=as_("alice"))
+    office = client_for(cast.alice).get("/staff/", headers=ZH).content.decode()
+    assert "监督意见待答复" not in office

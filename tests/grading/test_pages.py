@@ -180,6 +180,8 @@ def test_the_committee_files_after_justifying_and_the_department_returns_one(
     committee = Committee.objects.get(round=grading_round, name="乙街道党工委")
     page = dan.get(_url(grading_round, f"k/{committee.pk}/")).content.decode()
     assert "好 is above its quota (1 of 2, at most 0)" in page
+    quota = dan.get(_url(grading_round, f"k/{committee.pk}/"), headers=ZH).content.decode()
+    assert "10%左右" in quota  # the seed's words, not 约 10.0%
     base = _url(grading_round, f"k/{committee.pk}/")
     dan.post(base + "justify", {"kind": "excellent", "text": "社区为全国示范"})
     for code in ("S1", "O1"):

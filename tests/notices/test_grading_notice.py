@@ -432,7 +432,7 @@ def test_in_chinese_the_grading_pages_call_party_organizations_by_their_name(
     notice = published_grading(tmp_path, now=dt.datetime.now(dt.UTC))
     client = Client(headers={"accept-language": "zh-hans"})
     public = client.get(f"/notice/{notice.code}/").content.decode()
-    assert '<label for="id_unit">党组织:</label>' in public and "主办单位" not in public
+    assert '<label for="id_unit">党组织：</label>' in public and "主办单位" not in public
     filed = client.post(f"/notice/{notice.code}/objection", {"unit": "S1", "text": "评分有误"})
     assert filed.status_code == 201
     staff = Client(headers={"accept-language": "zh-hans"})

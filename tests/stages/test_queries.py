@@ -63,7 +63,7 @@ def test_a_campaign_of_many_units(cast: Cast, url: str, name: str, pinned: int) 
 
 
 @pytest.mark.parametrize(
-    ("url", "pinned"), [("/staff/units/", 9), ("/staff/", 29)], ids=["units", "home"]
+    ("url", "pinned"), [("/staff/units/", 9), ("/staff/", 31)], ids=["units", "home"]
 )
 def test_the_units_of_a_person(cast: Cast, url: str, pinned: int) -> None:
     """Olga files for every unit: her units, and her landing page's line for each."""

@@ -248,3 +248,23 @@ def test_the_cli_starts_the_survey_for_every_unit(
     found = RectificationSurvey.objects.get()
     assert found.scope == "all"
     assert found.survey.units.count() == cast.campaign.units.count()
+
+
+def test_the_survey_campaigns_page_points_back_and_has_no_stages_of_its_own(cast: Cast) -> None:
+    """The survey is a campaign only to run its vote: its page says whose rectification it
+    surveys and links back to that board, without a stage board, year-end page, stages or
+    consequences of its own."""
+    found = _closed_survey(cast)
+    text = _client(cast.alice).get(f"/staff/c/{found.survey.code}/").content.decode()
+    assert f"{cast.campaign.name}的整改满意度测评" in text
+    assert f'id="surveyed-link" href="/staff/c/{cast.campaign.code}/stages/"' in text
+    for absent in (
+        'id="stages-link"',
+        'id="yearend-link"',
+        'id="consequences-link"',
+        "工作阶段</h2>",
+    ):
+        assert absent not in text
+    assert english_left(text, WORDS) == []
+    source = _client(cast.alice).get(f"/staff/c/{cast.campaign.code}/").content.decode()
+    assert 'id="stages-link"' in source and 'id="surveyed-link"' not in source

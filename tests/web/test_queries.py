@@ -32,7 +32,7 @@ def test_staff_home(cast: Cast) -> None:
         for year in range(2027, 2027 + MANY - FEW):
             make_campaign(year=year)
 
-    assert_pinned(client_for(cast.alice), "/staff/", grow, pinned=23)  # +1: opinions to answer
+    assert_pinned(client_for(cast.alice), "/staff/", grow, pinned=25)  # +1 opinions, +2 supervision
 
 
 def test_campaign_page_of_a_draft_with_many_units(cast: Cast) -> None:
@@ -44,7 +44,9 @@ def test_campaign_page_of_a_draft_with_many_units(cast: Cast) -> None:
                      veto=False, actor=STAFF)  # fmt: skip
 
     # 24: the supervision record and the areas of the upload form (seed 001 八.6)
-    assert_pinned(client_for(cast.alice), f"/staff/c/{draft.code}/", grow, pinned=24)
+    assert_pinned(
+        client_for(cast.alice), f"/staff/c/{draft.code}/", grow, pinned=25
+    )  # +1: a survey?
 
 
 def test_campaign_page_with_many_batches_of_codes(cast: Cast) -> None:
@@ -57,7 +59,7 @@ def test_campaign_page_with_many_batches_of_codes(cast: Cast) -> None:
 
     issue(FEW)
     url = f"/staff/c/{cast.campaign.code}/"
-    assert_pinned(client_for(cast.alice), url, lambda: issue(MANY - FEW), pinned=24)
+    assert_pinned(client_for(cast.alice), url, lambda: issue(MANY - FEW), pinned=25)
 
 
 def test_results_page(cast: Cast, tmp_path: Path) -> None:

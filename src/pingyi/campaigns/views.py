@@ -149,8 +149,16 @@ def campaign_detail(request: HttpRequest, code: str) -> HttpResponse:
         else request.build_absolute_uri("/v/"),
         "is_admin": role == Role.ADMIN,
         "results_visible": campaign.status in phases.RESULTS_VISIBLE,
+        # a rectification survey (整改满意度测评) has no stages, year-end work or consequences
+        # of its own: its page points back to the campaign it surveys
+        "survey_of": _surveyed(campaign),
     }
     return render(request, "pingyi/staff/campaign.html", context)
+
+
+def _surveyed(campaign: Campaign) -> Campaign | None:
+    """The campaign whose rectification ``campaign`` surveys, if it is such a survey."""
+    return Campaign.objects.filter(rectification_survey__survey=campaign).first()
 
 
 def _transition_consequences(campaign: Campaign, target: str) -> list[str]:

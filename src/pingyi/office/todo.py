@@ -18,6 +18,7 @@ from django.utils.translation import ngettext
 from pingyi.accounts.models import Membership, Role
 from pingyi.accounts.selectors import READ, RUN, AnyUser, organizations_for
 from pingyi.campaigns.models import Campaign, CampaignStatus, StageKind
+from pingyi.disclosure import selectors as disclosure
 from pingyi.grading.models import (
     Filing,
     FilingStatus,
@@ -328,6 +329,28 @@ def _nomination_text(kind: str, n: int) -> str:
     )
 
 
+def _disclosure_todos(user: AnyUser, today: dt.date) -> list[Todo]:
+    """The office: the supervisors' remarks still unanswered; a serving supervisor: the page
+    of each organization they supervise (党务公开监督员)."""
+    todos = []
+    remarks = disclosure.remarks_for(user).filter(
+        answered_at__isnull=True, supervisor__organization__in=organizations_for(user, RUN)
+    )
+    if waiting := remarks.count():
+        text = ngettext(
+            "%(n)s supervisor's remark on the disclosure awaits an answer",
+            "%(n)s supervisors' remarks on the disclosure await an answer",
+            waiting,
+        ) % {"n": waiting}
+        todos.append(Todo(text, reverse("disclosure:supervisors"), waiting))
+    for supervisor in disclosure.supervisions(user, today).order_by("organization__name"):
+        organization = supervisor.organization
+        text = _("Supervise the party-affairs disclosure of %(org)s") % {"org": organization.name}
+        url = reverse("disclosure:supervise", kwargs={"org": organization.code})
+        todos.append(Todo(text, url, 1))
+    return todos
+
+
 def todos_for(user: AnyUser, *, today: dt.date) -> list[Todo]:
     """Everything waiting for ``user``, the office's work first."""
     if not user.is_authenticated:
@@ -340,4 +363,5 @@ def todos_for(user: AnyUser, *, today: dt.date) -> list[Todo]:
         *_owner_todos(user, today),
         *_stage_todos(user, today),
         *_nomination_todos(user),
+        *_disclosure_todos(user, today),
     ]

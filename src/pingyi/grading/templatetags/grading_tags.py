@@ -34,6 +34,14 @@ def percent(value: Fraction | str | None) -> str:
 
 
 @register.filter
+def share(value: Fraction | str | None) -> str:
+    """A share as the rules write it, without trailing zeros: 10%, 12.5%."""
+    if value is None:
+        return "—"
+    return f"{number_text(Fraction(value) * 100)}%"
+
+
+@register.filter
 def messages_of(errors: list[object]) -> list[str]:
     """RuleErrors (or anything) as text, for lists of pending reasons."""
     from django.utils.translation import gettext

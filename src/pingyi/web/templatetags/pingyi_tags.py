@@ -3,6 +3,8 @@ from __future__ import annotations
 from typing import Any
 
 from django import template
+from django.utils.html import format_html
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 register = template.Library()
@@ -62,3 +64,11 @@ def at(items: Any, index: int) -> Any:
         return items[int(index)]
     except (IndexError, TypeError, ValueError):
         return ""
+
+
+@register.filter
+def paren(value: Any) -> str:
+    """{{ status|paren }}: a note in brackets as the language writes them, （已发布） in Chinese
+    and (published) in English."""
+    # Translators: brackets around a short note after a name; {} is the note.
+    return format_html(gettext("({})"), value)
