@@ -10,10 +10,10 @@ from pathlib import Path
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext as _
 
-from pingyi.accounts.models import Membership, Role
+from pingyi.accounts.models import Membership, Organization, Role
 from pingyi.ballots.selectors import campaign_results
 from pingyi.ballots.services import ballots_import
-from pingyi.campaigns.models import Campaign, Organization
+from pingyi.campaigns.models import Campaign
 from pingyi.campaigns.selectors import campaign_scheme, campaign_units
 from pingyi.campaigns.services import (
     campaign_close,

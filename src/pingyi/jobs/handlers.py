@@ -221,7 +221,7 @@ def _paper_import(job: Job, progress: Progress) -> Output:
 
 
 def _campaign_create(job: Job, progress: Progress) -> Output:
-    from pingyi.campaigns.models import Organization
+    from pingyi.accounts.models import Organization
     from pingyi.campaigns.services import campaign_create_from_file
     from pingyi.rules.scheme import builtin_scheme, scheme_from_toml
 

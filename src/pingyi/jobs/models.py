@@ -13,7 +13,8 @@ import uuid
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from pingyi.campaigns.models import Campaign, Organization
+from pingyi.accounts.models import Organization
+from pingyi.campaigns.models import Campaign
 from pingyi.voting.models import TokenBatch
 
 

@@ -21,7 +21,8 @@ from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext, gettext_noop
 
-from pingyi.campaigns.models import Campaign, Organization
+from pingyi.accounts.models import Organization
+from pingyi.campaigns.models import Campaign
 from pingyi.jobs import files
 from pingyi.jobs.models import FileState, Job, JobStatus, WorkerBeat
 
