@@ -14,8 +14,6 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from pingyi.accounts.models import Organization
-from pingyi.campaigns.models import Campaign
-from pingyi.voting.models import TokenBatch
 
 
 class JobKind(models.TextChoices):
@@ -72,11 +70,12 @@ class Job(models.Model):
         _("file"), max_length=10, choices=FileState.choices, default=FileState.NONE
     )
     fetched_at = models.DateTimeField(_("downloaded"), null=True, blank=True)
+    # the apps above name their models by label: jobs imports none of them (issue 11)
     campaign = models.ForeignKey(
-        Campaign, on_delete=models.SET_NULL, null=True, blank=True, related_name="jobs"
+        "campaigns.Campaign", on_delete=models.SET_NULL, null=True, blank=True, related_name="jobs"
     )
     batch = models.OneToOneField(
-        TokenBatch, on_delete=models.SET_NULL, null=True, blank=True, related_name="job"
+        "voting.TokenBatch", on_delete=models.SET_NULL, null=True, blank=True, related_name="job"
     )
 
     class Meta:
