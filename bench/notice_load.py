@@ -54,7 +54,7 @@ from dataclasses import replace
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
-from pingyi.campaigns.models import Organization
+from pingyi.accounts.models import Organization
 from pingyi.demo.run import _build_year
 from pingyi.grading.services import assessments_import, orgs_import, round_advance, round_create
 from pingyi.notices.grading_notice import notice_publish_grading

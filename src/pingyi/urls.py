@@ -7,9 +7,11 @@ from django.urls import include, path
 from pingyi.api import api
 from pingyi.campaigns import consequence_views, yearend_views
 from pingyi.campaigns import views as staff_views
+from pingyi.jobs import urls as jobs_urls
 from pingyi.office import views as office_views
 from pingyi.operations import health
 from pingyi.stages import opinion_views
+from pingyi.voting import batch_views
 from pingyi.voting import views as vote_views
 
 handler500 = "pingyi.web.middleware.handler500"  # an outage outside a view: still a 503
@@ -98,7 +100,23 @@ urlpatterns = [
     path("", include("pingyi.disclosure.urls")),
     path("", include("pingyi.stages.urls")),
     path("", include("pingyi.nominations.urls")),
-    path("", include("pingyi.jobs.urls")),
+    # a batch's withdrawal is voting's page, named in the jobs namespace like the job it follows
+    path(
+        "",
+        include(
+            (
+                [
+                    *jobs_urls.urlpatterns,
+                    path(
+                        "staff/c/<slug:code>/batches/<int:batch_id>/withdraw",
+                        batch_views.batch_withdraw,
+                        name="batch-withdraw",
+                    ),
+                ],
+                jobs_urls.app_name,
+            )
+        ),
+    ),
     path("", include("pingyi.accounts.urls")),
     path("api/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),

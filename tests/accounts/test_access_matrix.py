@@ -8,8 +8,7 @@ import pytest
 from django.contrib.auth.models import User
 from django.urls import URLPattern, get_resolver
 
-from pingyi.accounts.models import Membership, Role
-from pingyi.campaigns.models import Organization
+from pingyi.accounts.models import Membership, Organization, Role
 from tests.grading.conftest import office
 from tests.web.conftest import client_for
 

@@ -29,8 +29,8 @@ from django.db import connection
 from playwright.sync_api import FilePayload, Page
 from pypdf import PdfReader
 
-from pingyi.accounts.models import Membership, Role
-from pingyi.campaigns.models import Organization, StageKind
+from pingyi.accounts.models import Membership, Organization, Role
+from pingyi.campaigns.models import StageKind
 from pingyi.notices.models import Notice
 from tests.browser.conftest import Traffic, chromium, post_ok
 from tests.browser.test_vote_journey import _open_the_qr_link, _phone, _vote

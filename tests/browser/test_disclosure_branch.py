@@ -19,8 +19,7 @@ import pytest
 from django.contrib.auth.models import User
 from playwright.sync_api import Browser, Page
 
-from pingyi.accounts.models import Membership, Role
-from pingyi.campaigns.models import Organization
+from pingyi.accounts.models import Membership, Organization, Role
 from tests.browser.conftest import Traffic, chromium, post_ok
 from tests.chinese import FIXTURE_WORDS, english_left
 from tests.live import LiveServer, live_server

@@ -18,8 +18,7 @@ from django.utils import timezone
 from playwright.sync_api import Browser, Page
 
 from pingyi.accounts.actors import Actor
-from pingyi.accounts.models import Membership, Role
-from pingyi.campaigns.models import Organization
+from pingyi.accounts.models import Membership, Organization, Role
 from pingyi.disclosure.services import item_advance, item_create, phase_next, supervisor_appoint
 from pingyi.rules import disclosure as d
 from tests.browser.conftest import chromium, post_ok

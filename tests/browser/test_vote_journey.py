@@ -26,8 +26,7 @@ import pytest
 from django.contrib.auth.models import User
 from playwright.sync_api import Browser, BrowserContext, FilePayload, Page, ViewportSize
 
-from pingyi.accounts.models import Membership, Role
-from pingyi.campaigns.models import Organization
+from pingyi.accounts.models import Membership, Organization, Role
 from pingyi.voting import codes
 from tests.browser.conftest import Fetch, Traffic, Wire, chromium, post_ok
 from tests.live import LiveServer, live_server

@@ -58,7 +58,7 @@ def test_nothing_reachable_from_a_ballot_leads_to_a_person_token_or_session() ->
         "ballots.Ballot",
         "campaigns.Campaign",
         "campaigns.Series",
-        "campaigns.Organization",
+        "accounts.Organization",
         "campaigns.EvaluatorGroup",
     }
     for model in reachable:

@@ -14,8 +14,7 @@ from django.contrib.auth.models import User
 from django.core.cache import cache
 
 from pingyi.accounts.actors import Actor
-from pingyi.accounts.models import Membership, Role
-from pingyi.campaigns.models import Organization
+from pingyi.accounts.models import Membership, Organization, Role
 from pingyi.disclosure.models import Item
 from pingyi.disclosure.services import item_advance, item_create
 from pingyi.rules import disclosure as d

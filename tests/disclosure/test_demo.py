@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from pingyi.campaigns.models import Organization
+from pingyi.accounts.models import Organization
 from pingyi.demo.disclosure import demo_disclosure
 from pingyi.disclosure import selectors as sel
 from pingyi.disclosure.models import Feedback, Item, Remark

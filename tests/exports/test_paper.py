@@ -12,6 +12,7 @@ import pytest
 from pypdf import PdfReader
 
 from pingyi.campaigns.models import Campaign
+from pingyi.campaigns.selectors import paper_ballot
 from pingyi.campaigns.services import campaign_create
 from pingyi.exports import paper, pdf
 from pingyi.exports.paper import ENTRY_SHEET, HELP_SHEET, write_ballot_form, write_entry_template
@@ -57,7 +58,7 @@ def test_template_header_is_ballot_number_and_group_in_chinese_then_unit_codes(
     campaign: Campaign, tmp_path: Path
 ) -> None:
     path = tmp_path / "entry.xlsx"
-    write_entry_template(path, campaign=campaign, rows=50)
+    write_entry_template(path, paper=paper_ballot(campaign), rows=50)
 
     workbook = openpyxl.load_workbook(path)
     assert workbook.sheetnames[:2] == [ENTRY_SHEET, HELP_SHEET]
@@ -74,7 +75,7 @@ def test_template_comments_name_each_unit_and_its_category(
     campaign: Campaign, tmp_path: Path
 ) -> None:
     path = tmp_path / "entry.xlsx"
-    write_entry_template(path, campaign=campaign, rows=10)
+    write_entry_template(path, paper=paper_ballot(campaign), rows=10)
 
     sheet = openpyxl.load_workbook(path).worksheets[0]
     assert sheet["C1"].comment is not None
@@ -88,7 +89,7 @@ def test_template_offers_the_mark_labels_and_the_groups_as_drop_downs(
     campaign: Campaign, tmp_path: Path
 ) -> None:
     path = tmp_path / "entry.xlsx"
-    write_entry_template(path, campaign=campaign, rows=30)
+    write_entry_template(path, paper=paper_ballot(campaign), rows=30)
 
     sheet = openpyxl.load_workbook(path).worksheets[0]
     lists = {
@@ -107,7 +108,7 @@ def test_template_reads_back_through_the_ballots_importer(
     campaign: Campaign, tmp_path: Path
 ) -> None:
     path = tmp_path / "entry.xlsx"
-    write_entry_template(path, campaign=campaign, rows=10)
+    write_entry_template(path, paper=paper_ballot(campaign), rows=10)
     workbook = openpyxl.load_workbook(path)
     sheet = workbook.worksheets[0]
     sheet.append(["0001", "服务对象", "满意", "基本满意", None, "不满意", "弃权"])
@@ -125,7 +126,7 @@ def test_template_instructions_are_in_chinese_and_list_every_unit(
     campaign: Campaign, tmp_path: Path
 ) -> None:
     path = tmp_path / "entry.xlsx"
-    write_entry_template(path, campaign=campaign, rows=10)
+    write_entry_template(path, paper=paper_ballot(campaign), rows=10)
 
     sheet = openpyxl.load_workbook(path)[HELP_SHEET]
     texts = [str(c.value) for row in sheet.iter_rows() for c in row if c.value is not None]
@@ -144,7 +145,7 @@ def test_a_long_group_list_moves_to_a_hidden_sheet(campaign: Campaign, tmp_path:
     for position, name in enumerate(long_names, start=10):
         campaign.groups.create(code=f"g{position}", name=name, position=position)
     path = tmp_path / "entry.xlsx"
-    write_entry_template(path, campaign=campaign, rows=5)
+    write_entry_template(path, paper=paper_ballot(campaign), rows=5)
 
     workbook = openpyxl.load_workbook(path)
     assert workbook.sheetnames[0] == ENTRY_SHEET
@@ -160,7 +161,7 @@ def test_a_long_group_list_moves_to_a_hidden_sheet(campaign: Campaign, tmp_path:
 @pytest.mark.django_db
 def test_template_refuses_a_row_count_outside_the_sheet(campaign: Campaign, tmp_path: Path) -> None:
     with pytest.raises(ValueError, match="rows must be between 1 and 1048575; got 0"):
-        write_entry_template(tmp_path / "entry.xlsx", campaign=campaign, rows=0)
+        write_entry_template(tmp_path / "entry.xlsx", paper=paper_ballot(campaign), rows=0)
 
 
 # ---------------------------------------------------------------------------------- form
@@ -169,7 +170,7 @@ def test_template_refuses_a_row_count_outside_the_sheet(campaign: Campaign, tmp_
 @pytest.fixture
 def form(campaign: Campaign, tmp_path: Path) -> Path:
     path = tmp_path / "form.pdf"
-    write_ballot_form(path, campaign=campaign)
+    write_ballot_form(path, paper=paper_ballot(campaign))
     return path
 
 
@@ -228,7 +229,7 @@ def test_form_repeats_the_table_header_on_every_page(campaign: Campaign, tmp_pat
         actor="test",
     )  # fmt: skip
     path = tmp_path / "big.pdf"
-    write_ballot_form(path, campaign=big)
+    write_ballot_form(path, paper=paper_ballot(big))
 
     pages = PdfReader(path).pages
     assert len(pages) >= 2
@@ -310,5 +311,5 @@ def test_form_without_criteria_prints_none(campaign: Campaign, tmp_path: Path) -
     campaign.scheme = {**campaign.scheme, "criteria": []}
     campaign.save(update_fields=["scheme"])
     path = tmp_path / "plain.pdf"
-    write_ballot_form(path, campaign=campaign)
+    write_ballot_form(path, paper=paper_ballot(campaign))
     assert "评议内容" not in "".join(pdf_texts(path.read_bytes()))

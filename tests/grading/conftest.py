@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from pingyi.accounts.actors import Actor
-from pingyi.campaigns.models import Organization
+from pingyi.accounts.models import Organization
 from pingyi.grading.models import GradingRound, PartyOrg
 from pingyi.grading.records import work_summary_file
 from pingyi.grading.services import (

@@ -19,8 +19,7 @@ from django.db import transaction
 from django.urls import URLPattern, URLResolver, get_resolver
 
 from pingyi.accounts.actors import Actor
-from pingyi.accounts.models import Membership, Role
-from pingyi.campaigns.models import Organization
+from pingyi.accounts.models import Membership, Organization, Role
 from pingyi.grading.models import Committee, GradingRound
 from pingyi.grading.services import role_assign
 from pingyi.grading.votes import grade_vote_create

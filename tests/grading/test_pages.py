@@ -13,8 +13,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from pypdf import PdfReader
 
-from pingyi.accounts.models import Membership, Role
-from pingyi.campaigns.models import Organization
+from pingyi.accounts.models import Membership, Organization, Role
 from pingyi.grading import decisions
 from pingyi.grading.models import Committee, GradingRound, Review, SelfEvaluation, SurveyEntry
 from pingyi.grading.services import role_assign

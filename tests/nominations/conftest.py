@@ -16,8 +16,7 @@ from django.contrib.auth.models import User
 from django.core.cache import cache
 
 from pingyi.accounts.actors import Actor
-from pingyi.accounts.models import Membership, Role
-from pingyi.campaigns.models import Organization
+from pingyi.accounts.models import Membership, Organization, Role
 from pingyi.nominations.models import NominatingUnit, NominationRound
 from pingyi.nominations.services import NomineeSpec, round_create, unit_add, unit_member_add
 from pingyi.registry.models import Project

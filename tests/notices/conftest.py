@@ -15,9 +15,9 @@ import pytest
 from django.contrib.auth.models import User
 from django.core.cache import cache
 
-from pingyi.accounts.models import Membership, Role
+from pingyi.accounts.models import Membership, Organization, Role
 from pingyi.ballots.services import ballots_import
-from pingyi.campaigns.models import Campaign, Organization
+from pingyi.campaigns.models import Campaign
 from pingyi.campaigns.services import campaign_close, campaign_create, campaign_open
 from pingyi.grading.models import GradingRound
 from pingyi.notices.models import Notice

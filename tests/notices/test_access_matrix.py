@@ -19,8 +19,7 @@ from django.db import transaction
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 
-from pingyi.accounts.models import Membership, Role
-from pingyi.campaigns.models import Organization
+from pingyi.accounts.models import Membership, Organization, Role
 from pingyi.notices.models import Notice
 from pingyi.notices.services import notice_publish, objection_file
 from tests.chinese import FIXTURE_WORDS, ZH, english_of

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from django.test import Client
 
-from pingyi.campaigns.models import Organization
+from pingyi.accounts.models import Organization
 from pingyi.grading.lookback import org_regrade
 from pingyi.grading.models import PartyOrg
 from pingyi.notices.models import Notice

@@ -13,8 +13,7 @@ import pytest
 from django.contrib.auth.models import User
 from django.core.cache import cache
 
-from pingyi.accounts.models import Membership, Role
-from pingyi.campaigns.models import Organization
+from pingyi.accounts.models import Membership, Organization, Role
 from pingyi.registry.models import Cleanup, RegisteringUnit
 from pingyi.registry.services import ProjectSpec, cleanup_create, unit_add, unit_member_add
 from pingyi.rules import registry as r

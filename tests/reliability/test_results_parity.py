@@ -44,7 +44,7 @@ def _closed(tmp_path: Path, series: str, paper: int, online: int) -> Campaign:
 @pytest.fixture
 def staff(db: None) -> Client:
     make_campaign(series="office-seed", open_it=False)  # the office exists
-    from pingyi.campaigns.models import Organization
+    from pingyi.accounts.models import Organization
 
     user = User.objects.create_user("alice")
     office = Organization.objects.get(code="office")

@@ -14,8 +14,8 @@ from django.contrib.auth.models import User
 from django.core.cache import cache
 
 from pingyi.accounts.actors import Actor
-from pingyi.accounts.models import Membership, Role
-from pingyi.campaigns.models import Campaign, Organization, StageKind, Unit
+from pingyi.accounts.models import Membership, Organization, Role
+from pingyi.campaigns.models import Campaign, StageKind, Unit
 from pingyi.campaigns.services import campaign_open, campaign_stages_set
 from pingyi.rectification.models import UnitAccess, UnitRole
 from pingyi.rules.tally import UnitSpec

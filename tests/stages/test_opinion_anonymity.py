@@ -48,7 +48,7 @@ def test_the_opinion_table_has_only_reviewed_columns_and_leads_to_no_person() ->
     assert {f.name: type(f) for f in Opinion._meta.concrete_fields} == REVIEWED_OPINION_COLUMNS
     reachable = _reachable(Opinion)
     assert {m._meta.label for m in reachable} == {
-        "stages.Opinion", "campaigns.Campaign", "campaigns.Series", "campaigns.Organization",
+        "stages.Opinion", "campaigns.Campaign", "campaigns.Series", "accounts.Organization",
         "campaigns.Unit", "campaigns.Category",
     }  # fmt: skip
     for model in reachable:

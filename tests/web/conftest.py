@@ -10,8 +10,8 @@ from django.contrib.auth.models import User
 from django.core.cache import cache
 from django.test import Client
 
-from pingyi.accounts.models import Membership, Role
-from pingyi.campaigns.models import Campaign, Organization
+from pingyi.accounts.models import Membership, Organization, Role
+from pingyi.campaigns.models import Campaign
 from pingyi.voting.services import IssuedBatch, token_issue
 from tests.db.conftest import STAFF, make_campaign
 

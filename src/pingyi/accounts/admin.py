@@ -2,7 +2,12 @@ from __future__ import annotations
 
 from django.contrib import admin
 
-from pingyi.accounts.models import Membership
+from pingyi.accounts.models import Membership, Organization
+
+
+@admin.register(Organization)
+class OrganizationAdmin(admin.ModelAdmin[Organization]):
+    list_display = ("code", "name")
 
 
 @admin.register(Membership)

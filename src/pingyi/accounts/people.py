@@ -18,8 +18,8 @@ from django.contrib.auth import get_user_model
 from django.db.models import Q, TextChoices
 from django.utils.translation import gettext_lazy as _
 
-from pingyi.accounts.models import Membership, Profile, Role
-from pingyi.campaigns.models import Organization, Series, Unit
+from pingyi.accounts.models import Membership, Organization, Profile, Role
+from pingyi.campaigns.models import Series, Unit
 from pingyi.grading.models import Committee, GradingRole, GradingRoleKind, PartyOrg, RoundStatus
 from pingyi.rectification.models import UnitAccess, UnitRole
 

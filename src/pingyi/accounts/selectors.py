@@ -8,8 +8,8 @@ from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db.models import QuerySet
 
-from pingyi.accounts.models import Membership, OfficeSettings, Role
-from pingyi.campaigns.models import Campaign, Organization
+from pingyi.accounts.models import Membership, OfficeSettings, Organization, Role
+from pingyi.campaigns.models import Campaign
 from pingyi.rules.address import is_loopback
 
 RUN = (Role.ADMIN, Role.STAFF)

@@ -17,7 +17,7 @@ from django.db import transaction
 from django.utils import translation
 from django.utils.crypto import salted_hmac
 
-from pingyi.accounts.models import Membership, OfficeSettings, Profile, Role
+from pingyi.accounts.models import Membership, OfficeSettings, Organization, Profile, Role
 from pingyi.accounts.people import (
     GRADING_ROLES,
     OFFICE_ROLES,
@@ -29,7 +29,7 @@ from pingyi.accounts.people import (
     scope_targets,
 )
 from pingyi.audit.services import audit_log
-from pingyi.campaigns.models import Organization, Series
+from pingyi.campaigns.models import Series
 from pingyi.grading.models import Committee, GradingRole, PartyOrg, RoundStatus
 from pingyi.inputs.tables import ROW, Table, header_columns, read_table
 from pingyi.rectification.models import UnitAccess

@@ -18,7 +18,7 @@ from django.views.decorators.http import require_POST
 from pingyi.accounts.actors import AccessDenied
 from pingyi.accounts.forms import PeopleFileForm, PersonForm, RoleForm
 from pingyi.accounts.middleware import MUST_CHANGE
-from pingyi.accounts.models import Role
+from pingyi.accounts.models import Organization, Role
 from pingyi.accounts.people import PersonRole, people_list, scope_targets
 from pingyi.accounts.selectors import organizations_for, public_address
 from pingyi.accounts.services import (
@@ -33,7 +33,6 @@ from pingyi.accounts.services import (
     person_role_add,
     person_role_remove,
 )
-from pingyi.campaigns.models import Organization
 from pingyi.exports.input_templates import write_people_template
 from pingyi.rules.errors import InputError, RuleError
 from pingyi.web.shared import XLSX, download, guarded, uploaded, written

@@ -7,3 +7,9 @@ from django.utils.translation import gettext_lazy as _
 class BallotsConfig(AppConfig):
     name = "pingyi.ballots"
     verbose_name = _("Ballots")
+
+    def ready(self) -> None:
+        from pingyi.ballots.jobs import HANDLERS
+        from pingyi.jobs.handlers import handlers_register
+
+        handlers_register(HANDLERS)  # jobs runs them and imports no app (issue 11)

@@ -7,12 +7,7 @@ from typing import Any
 from django.contrib import admin
 from django.http import HttpRequest
 
-from pingyi.campaigns.models import Campaign, Category, EvaluatorGroup, Organization, Series, Unit
-
-
-@admin.register(Organization)
-class OrganizationAdmin(admin.ModelAdmin[Organization]):
-    list_display = ("code", "name")
+from pingyi.campaigns.models import Campaign, Category, EvaluatorGroup, Series, Unit
 
 
 @admin.register(Series)

@@ -8,7 +8,8 @@ from django.utils.formats import get_format
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import gettext_noop
 
-from pingyi.campaigns.models import Campaign, EvaluatorGroup, Organization, StageKind
+from pingyi.accounts.models import Organization
+from pingyi.campaigns.models import Campaign, EvaluatorGroup, StageKind
 
 
 class CampaignForm(forms.Form):

@@ -3,19 +3,7 @@ from __future__ import annotations
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-
-class Organization(models.Model):
-    """An organizing office (组织部, 纪委, 党委…): it owns series and never sees another's."""
-
-    code = models.SlugField(_("code"), max_length=60, unique=True)
-    name = models.CharField(_("name"), max_length=200)
-
-    class Meta:
-        verbose_name = _("organization")
-        verbose_name_plural = _("organizations")
-
-    def __str__(self) -> str:
-        return self.name
+from pingyi.accounts.models import Organization
 
 
 class Series(models.Model):

@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.db.models import QuerySet
 
 from pingyi.campaigns.models import Campaign, Unit
 from pingyi.rules.errors import RuleError, gettext_noop
 from pingyi.rules.scheme import Scheme, scheme_from_dict
 from pingyi.rules.tally import UnitSpec
+
+if TYPE_CHECKING:
+    from pingyi.exports.paper import PaperBallot
 
 E_NO_CAMPAIGN = gettext_noop("no campaign %(code)r; `pingyi campaign list` shows them")
 
@@ -31,6 +36,21 @@ def campaign_scheme(campaign: Campaign) -> Scheme:
 
 def campaign_units(campaign: Campaign) -> list[Unit]:
     return list(campaign.units.select_related("category").order_by("position"))
+
+
+def paper_ballot(campaign: Campaign) -> PaperBallot:
+    """What the paper ballot and its entry template show (exports.paper writes them)."""
+    from pingyi.exports.paper import PaperBallot, PaperUnit  # reportlab: only when asked
+
+    return PaperBallot(
+        name=campaign.name,
+        scheme=campaign_scheme(campaign),
+        units=[
+            PaperUnit(u.position, u.code, u.name, u.category_id, u.category.name)
+            for u in campaign_units(campaign)
+        ],
+        groups=list(campaign.groups.order_by("position").values_list("name", flat=True)),
+    )
 
 
 def campaign_unit_specs(campaign: Campaign) -> list[UnitSpec]:

@@ -10,13 +10,13 @@ from typing import Any
 
 from django.db import transaction
 
+from pingyi.accounts.models import Organization
 from pingyi.audit.services import audit_log
 from pingyi.campaigns.models import (
     Campaign,
     CampaignStage,
     Category,
     EvaluatorGroup,
-    Organization,
     Series,
     StageKind,
     Unit,

@@ -34,7 +34,7 @@ from pingyi.campaigns.forms import (
     UnitForm,
 )
 from pingyi.campaigns.models import Campaign, Supervision
-from pingyi.campaigns.selectors import campaign_units
+from pingyi.campaigns.selectors import campaign_units, paper_ballot
 from pingyi.campaigns.services import (
     campaign_close,
     campaign_open,
@@ -409,7 +409,8 @@ def entry_template(request: HttpRequest, code: str) -> HttpResponse:
     from pingyi.exports.paper import write_entry_template
 
     campaign = _campaign(request, code, RUN)
-    content = written(lambda p: write_entry_template(p, campaign=campaign), ".xlsx")
+    paper = paper_ballot(campaign)
+    content = written(lambda p: write_entry_template(p, paper=paper), ".xlsx")
     return download(content, f"{campaign.code}-entry.xlsx", XLSX)
 
 
@@ -418,7 +419,8 @@ def ballot_form_pdf(request: HttpRequest, code: str) -> HttpResponse:
     from pingyi.exports.paper import write_ballot_form
 
     campaign = _campaign(request, code)
-    content = written(lambda p: write_ballot_form(p, campaign=campaign), ".pdf")
+    paper = paper_ballot(campaign)
+    content = written(lambda p: write_ballot_form(p, paper=paper), ".pdf")
     return download(content, f"{campaign.code}-ballot.pdf", "application/pdf")
 
 

@@ -228,23 +228,23 @@ def cmd_results(args: argparse.Namespace) -> int:
 
 
 def cmd_ballots_template(args: argparse.Namespace) -> int:
-    from pingyi.campaigns.selectors import campaign_get
+    from pingyi.campaigns.selectors import campaign_get, paper_ballot
     from pingyi.exports.outputs import write_atomic
     from pingyi.exports.paper import write_entry_template
 
-    campaign = campaign_get(code=args.campaign)
-    write_atomic(args.out, lambda tmp: write_entry_template(tmp, campaign=campaign, rows=args.rows))
+    paper = paper_ballot(campaign_get(code=args.campaign))
+    write_atomic(args.out, lambda tmp: write_entry_template(tmp, paper=paper, rows=args.rows))
     out(_("wrote %(path)s") % {"path": args.out})
     return 0
 
 
 def cmd_ballots_form(args: argparse.Namespace) -> int:
-    from pingyi.campaigns.selectors import campaign_get
+    from pingyi.campaigns.selectors import campaign_get, paper_ballot
     from pingyi.exports.outputs import write_atomic
     from pingyi.exports.paper import write_ballot_form
 
-    campaign = campaign_get(code=args.campaign)
-    write_atomic(args.out, lambda tmp: write_ballot_form(tmp, campaign=campaign))
+    paper = paper_ballot(campaign_get(code=args.campaign))
+    write_atomic(args.out, lambda tmp: write_ballot_form(tmp, paper=paper))
     out(_("wrote %(path)s") % {"path": args.out})
     return 0
 

@@ -23,7 +23,7 @@ def cmd_calendar(args: argparse.Namespace) -> int:
     """One line per item due by the next quarterly disclosure day, overdue first."""
     from django.utils import timezone
 
-    from pingyi.campaigns.models import Organization
+    from pingyi.accounts.models import Organization
     from pingyi.cli.io import CommandError
     from pingyi.disclosure.models import Item
     from pingyi.disclosure.selectors import calendar_for
@@ -73,7 +73,7 @@ def cmd_advance(args: argparse.Namespace) -> int:
 
 
 def _office(code: str) -> Any:
-    from pingyi.campaigns.models import Organization
+    from pingyi.accounts.models import Organization
     from pingyi.cli.io import CommandError
 
     office = Organization.objects.filter(code=code).first()

@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from pingyi.accounts.actors import Actor
-from pingyi.campaigns.models import Organization
+from pingyi.accounts.models import Organization
 from pingyi.disclosure import selectors as sel
 from pingyi.disclosure import services as s
 from pingyi.disclosure.models import Item

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from django.utils.translation import gettext as _
 
-from pingyi.campaigns.models import Organization
+from pingyi.accounts.models import Organization
 from pingyi.exports.grading_pdf import write_grading_pdf
 from pingyi.exports.grading_workbook import write_grading_workbook
 from pingyi.exports.outputs import write_files

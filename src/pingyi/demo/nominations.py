@@ -16,7 +16,7 @@ from pathlib import Path
 from django.utils.translation import gettext as _
 
 from pingyi.accounts.actors import Actor
-from pingyi.campaigns.models import Organization
+from pingyi.accounts.models import Organization
 from pingyi.exports.outputs import write_atomic
 from pingyi.nominations import selectors as sel
 from pingyi.nominations import services as s

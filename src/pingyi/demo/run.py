@@ -10,11 +10,11 @@ from pathlib import Path
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext as _
 
-from pingyi.accounts.models import Membership, Role
+from pingyi.accounts.models import Membership, Organization, Role
 from pingyi.ballots.selectors import campaign_results
 from pingyi.ballots.services import ballots_import
-from pingyi.campaigns.models import Campaign, Organization
-from pingyi.campaigns.selectors import campaign_scheme, campaign_units
+from pingyi.campaigns.models import Campaign
+from pingyi.campaigns.selectors import campaign_scheme, campaign_units, paper_ballot
 from pingyi.campaigns.services import (
     campaign_close,
     campaign_create,
@@ -153,8 +153,9 @@ def demo_build(*, out: Path, seed: int, actor: str) -> Iterator[str]:
     yield from demo_disclosure(office=office)
     current = campaigns[-1]
     template, form = out / "entry-template.xlsx", out / "ballot-form.pdf"
-    write_atomic(template, lambda tmp: write_entry_template(tmp, campaign=current))
-    write_atomic(form, lambda tmp: write_ballot_form(tmp, campaign=current))
+    paper = paper_ballot(current)
+    write_atomic(template, lambda tmp: write_entry_template(tmp, paper=paper))
+    write_atomic(form, lambda tmp: write_ballot_form(tmp, paper=paper))
     yield _("Reports written to %(out)s:") % {"out": out}
     for path in sorted(out.iterdir()):
         if not path.name.startswith("."):

@@ -17,9 +17,8 @@ import datetime as dt
 from django.utils.translation import gettext
 
 from pingyi.accounts.actors import AccessDenied, Actor
-from pingyi.accounts.models import Role
+from pingyi.accounts.models import Organization, Role
 from pingyi.accounts.selectors import RUN, role_in
-from pingyi.campaigns.models import Organization
 from pingyi.disclosure.models import Status, Supervisor
 from pingyi.rules import disclosure as rules
 

@@ -16,8 +16,8 @@ from ninja.security import django_auth
 from pydantic import Field
 
 from pingyi.accounts.actors import Actor
+from pingyi.accounts.models import Organization
 from pingyi.api_schema import Error, StrictIn
-from pingyi.campaigns.models import Organization
 from pingyi.disclosure import selectors as sel
 from pingyi.disclosure import services
 from pingyi.disclosure.models import Item, Remark, Supervisor

@@ -12,7 +12,7 @@ from django.forms import (
 )
 from django.utils.translation import gettext_lazy as _
 
-from pingyi.campaigns.models import Organization
+from pingyi.accounts.models import Organization
 from pingyi.disclosure.models import Area, Form, Scope, Timeliness
 from pingyi.rules.text import TEXT_LIMIT
 

@@ -15,8 +15,8 @@ from django.db.models import Count, F, Prefetch, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from pingyi.accounts.models import Organization
 from pingyi.accounts.selectors import READ, AnyUser, organizations_for, role_in
-from pingyi.campaigns.models import Organization
 from pingyi.disclosure.models import (
     Feedback,
     Item,

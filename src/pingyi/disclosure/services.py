@@ -18,8 +18,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from pingyi.accounts.actors import Actor
+from pingyi.accounts.models import Organization
 from pingyi.audit.services import audit_log
-from pingyi.campaigns.models import Organization
 from pingyi.disclosure import access
 from pingyi.disclosure.models import (
     Feedback,

@@ -18,9 +18,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from pingyi.accounts.actors import AccessDenied, Actor
-from pingyi.accounts.models import Role
+from pingyi.accounts.models import Organization, Role
 from pingyi.accounts.selectors import RUN, organizations_for, role_in
-from pingyi.campaigns.models import Organization
 from pingyi.disclosure import access, services
 from pingyi.disclosure import selectors as sel
 from pingyi.disclosure.forms import (

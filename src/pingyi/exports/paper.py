@@ -10,6 +10,7 @@ numbers its units in the same order, so a clerk types a form left to right along
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from itertools import groupby
 from pathlib import Path
 
@@ -20,8 +21,6 @@ from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, Paragraph, Spacer, Table, TableStyle
 from xlsxwriter.utility import xl_col_to_name
 
-from pingyi.campaigns.models import Campaign, Unit
-from pingyi.campaigns.selectors import campaign_scheme, campaign_units
 from pingyi.exports.pdf import (
     MARGIN,
     escape,
@@ -43,7 +42,7 @@ from pingyi.exports.xlsx import (
     write_cell,
     write_row,
 )
-from pingyi.rules.scheme import Criterion
+from pingyi.rules.scheme import Criterion, Scheme
 
 ENTRY_SHEET = "录入"
 HELP_SHEET = "说明"
@@ -53,17 +52,35 @@ MAX_ROWS = 1_048_575  # Excel's last row, less the header
 INLINE_LIST_LIMIT = 255  # Excel's limit for a list written into the validation itself
 
 
+@dataclass(frozen=True)
+class PaperUnit:
+    position: int
+    code: str
+    name: str
+    category_id: int
+    category: str  # its name
+
+
+@dataclass(frozen=True)
+class PaperBallot:
+    """What a campaign's paper ballot and its entry template show, from
+    campaigns.selectors.paper_ballot: exports reads no model (issue 11)."""
+
+    name: str
+    scheme: Scheme
+    units: Sequence[PaperUnit]  # in position order
+    groups: Sequence[str]  # the evaluator groups' names, in their order
+
+
 # ------------------------------------------------------------------- data-entry template
 
 
-def write_entry_template(path: Path, *, campaign: Campaign, rows: int = 1200) -> None:
-    """Writes the xlsx template for typing ``rows`` paper ballots of ``campaign``."""
+def write_entry_template(path: Path, *, paper: PaperBallot, rows: int = 1200) -> None:
+    """Writes the xlsx template for typing ``rows`` paper ballots of a campaign."""
     if not 1 <= rows <= MAX_ROWS:
         raise ValueError(f"rows must be between 1 and {MAX_ROWS}; got {rows}")
-    units = campaign_units(campaign)
-    scheme = campaign_scheme(campaign)
+    units, scheme, groups = paper.units, paper.scheme, list(paper.groups)
     marks = [m.label for m in scheme.marks]
-    groups = _group_names(campaign)
     with open_workbook(path) as workbook:
         fmt = formats(workbook)
         sheet = workbook.add_worksheet(ENTRY_SHEET)
@@ -73,19 +90,15 @@ def write_entry_template(path: Path, *, campaign: Campaign, rows: int = 1200) ->
         freeze_header(sheet, rows=1, cols=2)
         help_sheet = workbook.add_worksheet(HELP_SHEET)
         abstain = marks[scheme.abstain_index]
-        _help(help_sheet, fmt, campaign, units, groups=groups, marks=marks, abstain=abstain)
+        _help(help_sheet, fmt, paper.name, units, groups=groups, marks=marks, abstain=abstain)
         lists.finish()
-
-
-def _group_names(campaign: Campaign) -> list[str]:
-    return list(campaign.groups.order_by("position").values_list("name", flat=True))
 
 
 def _entry_header(
     workbook: Workbook,
     sheet: Worksheet,
     fmt: Formats,
-    units: Sequence[Unit],
+    units: Sequence[PaperUnit],
     *,
     groups: Sequence[str],
     marks: Sequence[str],
@@ -97,7 +110,7 @@ def _entry_header(
     mark_width = max(display_width(m) for m in marks) + 4  # room for the drop-down arrow
     for col, unit in enumerate(units, start=2):
         sheet.set_column(col, col, max(mark_width, display_width(unit.code) + 2))
-        note = f"{unit.position + 1}. {unit.name}\n类别：{unit.category.name}"
+        note = f"{unit.position + 1}. {unit.name}\n类别：{unit.category}"
         sheet.write_comment(0, col, note, {"x_scale": 2, "y_scale": 0.8})
 
 
@@ -169,15 +182,15 @@ def _entry_validation(
 def _help(
     sheet: Worksheet,
     fmt: Formats,
-    campaign: Campaign,
-    units: Sequence[Unit],
+    name: str,
+    units: Sequence[PaperUnit],
     *,
     groups: Sequence[str],
     marks: Sequence[str],
     abstain: str,
 ) -> None:
     lines = [
-        f"{campaign.name} 纸质测评表录入说明",
+        f"{name} 纸质测评表录入说明",
         "",
         f"1. 每张纸质测评表录入一行（“{ENTRY_SHEET}”表），第一行表头不要改动，不要插入或删除列。",
         f"2. {BALLOT_NO} 列填票号，票号不能重复；同一票号再次导入会被拒绝。",
@@ -192,7 +205,7 @@ def _help(
         write_cell(sheet, row, 0, text, fmt.bold if row == 0 else None)
     header = ["序号", "单位编码", "单位名称", "类别", "录入列"]
     table = [
-        [u.position + 1, u.code, u.name, u.category.name, xl_col_to_name(col)]
+        [u.position + 1, u.code, u.name, u.category, xl_col_to_name(col)]
         for col, u in enumerate(units, start=2)
     ]
     start = len(lines)
@@ -200,30 +213,30 @@ def _help(
     for row, values in enumerate(table, start=start + 1):
         write_row(sheet, row, values, [fmt.integer, fmt.text, fmt.text, fmt.text, fmt.text])
     fit_columns(sheet, [header, *table], minimum=8, maximum=40)
-    print_setup(sheet, title=f"{campaign.name} 纸质测评表录入说明", header_rows=0)
+    print_setup(sheet, title=f"{name} 纸质测评表录入说明", header_rows=0)
 
 
 # ----------------------------------------------------------------------------- the form
 
 
-def write_ballot_form(path: Path, *, campaign: Campaign) -> None:
-    """Writes the printable A4 paper ballot of ``campaign`` as a PDF (fonts embedded)."""
+def write_ballot_form(path: Path, *, paper: PaperBallot) -> None:
+    """Writes the printable A4 paper ballot of a campaign as a PDF (fonts embedded)."""
     font = register_cjk_font()
-    scheme = campaign_scheme(campaign)
+    scheme = paper.scheme
     form = _Form(
-        campaign=campaign,
+        name=paper.name,
         font=font,
         marks=[m.label for m in scheme.marks],
         abstain=scheme.marks[scheme.abstain_index].label,
-        units=campaign_units(campaign),
-        groups=_group_names(campaign),
+        units=paper.units,
+        groups=paper.groups,
         criteria=scheme.criteria,
     )
     write_story(path, form.story, title=form.title, font=font)
 
 
-def _title(campaign: Campaign) -> str:
-    return campaign.name if campaign.name.endswith("测评表") else f"{campaign.name}测评表"
+def _title(name: str) -> str:
+    return name if name.endswith("测评表") else f"{name}测评表"
 
 
 class _Form:
@@ -236,17 +249,17 @@ class _Form:
     def __init__(
         self,
         *,
-        campaign: Campaign,
+        name: str,
         font: str,
         marks: Sequence[str],
         abstain: str,
-        units: Sequence[Unit],
+        units: Sequence[PaperUnit],
         groups: Sequence[str],
         criteria: Sequence[Criterion] = (),
     ) -> None:
-        self.campaign, self.font, self.marks, self.abstain = campaign, font, marks, abstain
+        self.font, self.marks, self.abstain = font, marks, abstain
         self.units, self.groups, self.criteria = units, groups, criteria
-        self.title = _title(campaign)
+        self.title = _title(name)
         self.style = styles(font)
 
     def story(self) -> list[Flowable]:
@@ -305,9 +318,9 @@ class _Form:
         )
         return table
 
-    def _unit_table(self, units: Sequence[Unit]) -> Table:
+    def _unit_table(self, units: Sequence[PaperUnit]) -> Table:
         """The category's heading and the column headers, both repeated after a page break."""
-        heading = Paragraph(escape(units[0].category.name), self.style.heading)
+        heading = Paragraph(escape(units[0].category), self.style.heading)
         rows = [
             [
                 str(u.position + 1),

@@ -22,8 +22,9 @@ import time
 import zipfile
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import IO
+from typing import IO, Protocol
 
+from django.db.models import Model
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
@@ -32,13 +33,11 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Flowable, KeepInFrame, Paragraph
 
-from pingyi.campaigns.models import Campaign, EvaluatorGroup
 from pingyi.exports.csv_out import write_csv
 from pingyi.exports.pdf import draw_footer, escape, register_cjk_font, styles
 from pingyi.exports.pdf_stream import StreamedPdf, number
 from pingyi.exports.qr import QrEncoder, QrPaths, qr_plan
-from pingyi.voting.codes import grouped
-from pingyi.voting.services import IssuedBatch
+from pingyi.rules.codes import grouped
 
 COLUMNS, ROWS = 2, 5
 SLIPS_PER_PAGE = COLUMNS * ROWS
@@ -62,6 +61,26 @@ E_NO_CODES = "no codes to print"
 Progress = Callable[[int], object]  # told the number of codes drawn so far, after each page
 
 
+class Named(Protocol):
+    """A campaign or an evaluator group, as its sheets name it (exports imports no app)."""
+
+    @property
+    def code(self) -> str: ...
+
+    @property
+    def name(self) -> str: ...
+
+
+class Issued(Protocol):
+    """A batch of codes just issued (voting.services.IssuedBatch): the plain codes, once."""
+
+    @property
+    def batch(self) -> Model: ...
+
+    @property
+    def codes(self) -> Sequence[str]: ...
+
+
 def qr_payload(base_url: str, code: str) -> str:
     """What the QR code of ``code`` says: the token after ``#``, never in the path (R11)."""
     return f"{base_url}#{code}"
@@ -70,8 +89,8 @@ def qr_payload(base_url: str, code: str) -> str:
 def write_token_sheets(
     path: Path,
     *,
-    campaign: Campaign,
-    group: EvaluatorGroup,
+    campaign: Named,
+    group: Named,
     codes: Sequence[str],
     base_url: str,
 ) -> None:
@@ -88,9 +107,9 @@ def write_token_sheets(
 def write_token_bundle(
     target: IO[bytes] | Path | str,
     *,
-    campaign: Campaign,
-    group: EvaluatorGroup,
-    issued: IssuedBatch,
+    campaign: Named,
+    group: Named,
+    issued: Issued,
     base_url: str,
     progress: Progress | None = None,
 ) -> None:
@@ -118,9 +137,7 @@ def write_token_bundle(
             write_csv(text, itertools.chain([["group", "code", "link"]], rows))
 
 
-def token_bundle(
-    *, campaign: Campaign, group: EvaluatorGroup, issued: IssuedBatch, base_url: str
-) -> bytes:
+def token_bundle(*, campaign: Named, group: Named, issued: Issued, base_url: str) -> bytes:
     """:func:`write_token_bundle` into memory, for the web download of up to 2,000 codes."""
     buffer = io.BytesIO()
     write_token_bundle(buffer, campaign=campaign, group=group, issued=issued, base_url=base_url)
@@ -145,8 +162,8 @@ def _text(stream: IO[bytes]) -> io.TextIOWrapper:
 def _write_sheets(
     stream: IO[bytes],
     *,
-    campaign: Campaign,
-    group: EvaluatorGroup,
+    campaign: Named,
+    group: Named,
     codes: Sequence[str],
     base_url: str,
     progress: Progress | None = None,

@@ -14,7 +14,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from pingyi.campaigns.models import Campaign, Organization
+from pingyi.accounts.models import Organization
+from pingyi.campaigns.models import Campaign
 from pingyi.rules import grading as rules
 from pingyi.rules import grading_lookback as lookback_rules
 

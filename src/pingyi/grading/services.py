@@ -18,8 +18,9 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from pingyi.accounts.models import Organization
 from pingyi.audit.services import audit_log
-from pingyi.campaigns.models import EvaluatorGroup, Organization
+from pingyi.campaigns.models import EvaluatorGroup
 from pingyi.campaigns.services import campaign_create
 from pingyi.grading.models import (
     Assessment,

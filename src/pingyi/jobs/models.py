@@ -13,8 +13,7 @@ import uuid
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from pingyi.campaigns.models import Campaign, Organization
-from pingyi.voting.models import TokenBatch
+from pingyi.accounts.models import Organization
 
 
 class JobKind(models.TextChoices):
@@ -71,11 +70,12 @@ class Job(models.Model):
         _("file"), max_length=10, choices=FileState.choices, default=FileState.NONE
     )
     fetched_at = models.DateTimeField(_("downloaded"), null=True, blank=True)
+    # the apps above name their models by label: jobs imports none of them (issue 11)
     campaign = models.ForeignKey(
-        Campaign, on_delete=models.SET_NULL, null=True, blank=True, related_name="jobs"
+        "campaigns.Campaign", on_delete=models.SET_NULL, null=True, blank=True, related_name="jobs"
     )
     batch = models.OneToOneField(
-        TokenBatch, on_delete=models.SET_NULL, null=True, blank=True, related_name="job"
+        "voting.TokenBatch", on_delete=models.SET_NULL, null=True, blank=True, related_name="job"
     )
 
     class Meta:

@@ -18,10 +18,11 @@ from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Model
 from django.utils import timezone, translation
 from django.utils.translation import gettext, gettext_noop
 
-from pingyi.campaigns.models import Campaign, Organization
+from pingyi.accounts.models import Organization
 from pingyi.jobs import files
 from pingyi.jobs.models import FileState, Job, JobStatus, WorkerBeat
 
@@ -47,13 +48,14 @@ def job_enqueue(
     actor: str,
     subject: str,
     params: dict[str, Any],
-    campaign: Campaign | None = None,
+    campaign: Model | None = None,
     job_id: uuid.UUID | None = None,
 ) -> Job:
     """Creates the job and its queue entry in one transaction; the worker takes it from there.
 
     ``params`` holds ids and numbers only (JSON); an upload is saved with files.input_save
     under ``job_id`` beforehand. Messages are written in the caller's current language.
+    ``campaign`` is the campaign the job concerns, if any (jobs imports no app's model).
     """
     with transaction.atomic():
         job = Job.objects.create(
@@ -64,7 +66,7 @@ def job_enqueue(
             params=params,
             language=translation.get_language() or settings.LANGUAGE_CODE,
             created_by=actor,
-            campaign=campaign,
+            campaign_id=campaign.pk if campaign is not None else None,
         )
         _queue(job)
     return job

@@ -10,10 +10,5 @@ urlpatterns = [
     path("staff/jobs/<uuid:job_id>/", views.job_detail, name="detail"),
     path("staff/jobs/<uuid:job_id>/status", views.job_status, name="status"),
     path("staff/jobs/<uuid:job_id>/download", views.job_download, name="download"),
-    path(
-        "staff/c/<slug:code>/batches/<int:batch_id>/withdraw",
-        views.batch_withdraw_view,
-        name="batch-withdraw",
-    ),
     path("staff/office/<slug:org>/", views.office_settings, name="office"),
 ]

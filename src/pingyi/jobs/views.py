@@ -1,4 +1,4 @@
-"""The office's job pages, a batch's withdrawal and the office's public address.
+"""The office's job pages and the office's public address.
 
 Each view: parse, call one service or selector, render. Another office's job, batch or
 settings answer 404 (R17).
@@ -27,8 +27,6 @@ from django.utils.translation import gettext as _
 
 from pingyi.accounts.models import Role
 from pingyi.accounts.selectors import (
-    RUN,
-    campaigns_for,
     organizations_for,
     public_address,
     role_in,
@@ -36,12 +34,12 @@ from pingyi.accounts.selectors import (
 from pingyi.accounts.services import office_public_url_set
 from pingyi.jobs import files
 from pingyi.jobs.forms import PublicAddressForm
+from pingyi.jobs.handlers import handler_for
 from pingyi.jobs.models import FileState, Job, JobKind
 from pingyi.jobs.selectors import job_get, jobs_for
 from pingyi.jobs.services import job_output_fetched
 from pingyi.rules.address import ballot_page
 from pingyi.rules.errors import RuleError
-from pingyi.voting.batches import LOST, batch_row, batch_withdraw
 from pingyi.web.shared import guarded
 
 logger = logging.getLogger("pingyi.jobs")
@@ -63,13 +61,10 @@ def job_list(request: HttpRequest) -> HttpResponse:
 @guarded
 def job_detail(request: HttpRequest, job_id: uuid.UUID) -> HttpResponse:
     job = _job(request, job_id)
-    row = None
-    if job.batch is not None and job.campaign is not None:
-        row = batch_row(job.campaign, job.batch.pk)
     context: dict[str, Any] = {
         "job": job,
         "mine": job.created_by == request.user.get_username(),
-        "lost_batch": row is not None and row.state == LOST,  # to withdraw, from here
+        **handler_for(job.kind).page(job),  # e.g. a lost batch of codes, to withdraw from here
     }
     return render(request, "pingyi/jobs/detail.html", context)
 
@@ -118,32 +113,6 @@ def _stream(job: Job, path: Any, once: bool) -> Iterator[bytes]:
     if once:
         job_output_fetched(job)
         logger.info("job %s: the batch's ZIP was downloaded and deleted", job.pk)
-
-
-@guarded
-def batch_withdraw_view(request: HttpRequest, code: str, batch_id: int) -> HttpResponse:
-    """GET: what withdrawing will do, to confirm; POST: withdraw."""
-    campaign = campaigns_for(request.user).filter(code=code).first()
-    if campaign is None:
-        raise Http404
-    if role_in(request.user, campaign.series.organization) not in RUN:
-        raise PermissionDenied
-    row = batch_row(campaign, batch_id)
-    if row is None:
-        raise Http404
-    if request.method == "POST":
-        try:
-            voided = batch_withdraw(batch=row.batch, actor=request.user.get_username())
-        except RuleError as exc:
-            messages.error(request, exc.message(_))
-        else:
-            messages.success(
-                request,
-                _("Batch withdrawn: %(n)s unused codes voided. They can no longer vote.")
-                % {"n": voided},
-            )
-        return redirect("campaign", code=campaign.code)
-    return render(request, "pingyi/jobs/withdraw.html", {"campaign": campaign, "row": row})
 
 
 @guarded

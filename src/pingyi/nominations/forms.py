@@ -7,7 +7,7 @@ from typing import Any, cast
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from pingyi.campaigns.models import Organization
+from pingyi.accounts.models import Organization
 from pingyi.nominations.models import NominatingUnit, Rank
 from pingyi.nominations.services import NomineeSpec
 from pingyi.registry.models import Project

@@ -13,7 +13,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from pingyi.campaigns.models import Organization
+from pingyi.accounts.models import Organization
 from pingyi.notices.models import ObjectionStatus
 from pingyi.registry.models import Project
 from pingyi.rules import nominations as rules

@@ -15,9 +15,9 @@ from django.utils import timezone
 from django.utils.translation import gettext
 
 from pingyi.accounts.actors import AccessDenied, Actor
+from pingyi.accounts.models import Organization
 from pingyi.accounts.selectors import RUN, role_in
 from pingyi.audit.services import audit_log
-from pingyi.campaigns.models import Organization
 from pingyi.inputs.nominee_files import NomineeRows, read_nominees
 from pingyi.inputs.tables import file_sha256
 from pingyi.nominations import access

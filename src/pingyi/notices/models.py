@@ -16,7 +16,8 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from pingyi.campaigns.models import Campaign, Organization
+from pingyi.accounts.models import Organization
+from pingyi.campaigns.models import Campaign
 from pingyi.grading.models import GradingRound
 from pingyi.rules import notice as rules
 

@@ -184,10 +184,9 @@ def _database(problems: list[Problem]) -> bool:
 
 
 def _needs_database() -> list[Problem]:
-    from pingyi.accounts.models import OfficeSettings
+    from pingyi.accounts.models import OfficeSettings, Organization
     from pingyi.audit import actions
     from pingyi.audit.models import AuditEntry
-    from pingyi.campaigns.models import Organization
     from pingyi.rectification.models import Plan, PlanStatus
 
     problems: list[Problem] = []

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.conf import settings
@@ -44,6 +45,26 @@ class Letter:
         return sum(1 for line, _item in self.lines if line.overdue)
 
 
+# user id → what to remind them of: (name, step or deadline, its end, state)
+Reminders = dict[int, list[tuple[str, str, dt.date, str]]]
+REMINDER_KINDS = ("steps", "cleanups", "nominations")  # a Letter's fields of the same names
+SOURCES: dict[str, Callable[[dt.date], Reminders]] = {}
+
+
+def digest_source_register(kind: str, source: Callable[[dt.date], Reminders]) -> None:
+    """Another app's deadlines for the digest, from its AppConfig.ready(): the grading rounds'
+    steps (grading), the clean-ups' (registry), the nominating rounds' (nominations).
+    rectification imports none of them (issue 11)."""
+    if kind not in REMINDER_KINDS:
+        raise ValueError(f"no reminders {kind!r}")
+    SOURCES[kind] = source
+
+
+def _reminders(kind: str, today: dt.date) -> Reminders:
+    source = SOURCES.get(kind)
+    return source(today) if source is not None else {}
+
+
 def _items(today: dt.date) -> dict[int, tuple[rules.DigestLine, Item]]:
     """The open plans' items a digest names, by id, overdue first then by deadline."""
     candidates = {
@@ -59,116 +80,13 @@ def _items(today: dt.date) -> dict[int, tuple[rules.DigestLine, Item]]:
     return {line.item_id: (line, candidates[line.item_id]) for line in lines}
 
 
-def _grading_steps(today: dt.date) -> dict[int, list[tuple[str, str, dt.date, str]]]:
-    """user id → the steps of the open grading rounds that are overdue or due within the
-    digest's days, for the department's staff and administrators of each round."""
-    from pingyi.grading.models import GradingRound
-    from pingyi.grading.selectors import round_schedule
-    from pingyi.rules.grading_schedule import DUE, OVERDUE
-
-    found: dict[int, list[tuple[str, str, dt.date, str]]] = defaultdict(list)
-    for grading_round in GradingRound.objects.exclude(status="closed").order_by("year", "code"):
-        steps = [
-            (grading_round.name, line.milestone.key, line.milestone.ends, line.state)
-            for line in round_schedule(grading_round, today)
-            if line.state in (OVERDUE, DUE)
-        ]
-        if not steps:
-            continue
-        staff = Membership.objects.filter(
-            role__in=RUN, organization_id=grading_round.organization_id
-        )
-        for user_id in staff.values_list("user_id", flat=True):
-            found[user_id].extend(steps)
-    return found
-
-
-def _cleanup_deadlines(today: dt.date) -> dict[int, list[tuple[str, str, dt.date, str]]]:
-    """user id → the deadlines of the running clean-ups (seed 000) that are overdue or due
-    within a week: every one to the office's staff and administrators, the self-check's to the
-    members of the units that have not filed their tables."""
-    from pingyi.registry.models import Cleanup, UnitMember
-    from pingyi.registry.selectors import cleanup_deadlines, units_not_filed
-    from pingyi.rules.registry import PUBLISHED, SELF_CHECK
-    from pingyi.rules.registry_schedule import DUE, OVERDUE
-
-    found: dict[int, list[tuple[str, str, dt.date, str]]] = defaultdict(list)
-    for cleanup in Cleanup.objects.exclude(round=PUBLISHED).order_by("started_on", "code"):
-        entries = [
-            (cleanup.name, line.deadline.key, line.deadline.due, line.state)
-            for line in cleanup_deadlines(cleanup, today)
-            if line.state in (OVERDUE, DUE)
-        ]
-        if not entries:
-            continue
-        staff = Membership.objects.filter(role__in=RUN, organization_id=cleanup.organization_id)
-        for user_id in staff.values_list("user_id", flat=True):
-            found[user_id].extend(entries)
-        self_check = [entry for entry in entries if entry[1] == SELF_CHECK]
-        if self_check:
-            late = [unit.pk for unit in units_not_filed(cleanup)]
-            members = UnitMember.objects.filter(unit_id__in=late).values_list("user_id", flat=True)
-            for user_id in set(members) - set(staff.values_list("user_id", flat=True)):
-                found[user_id].extend(self_check)
-    return found
-
-
-def _nomination_deadlines(today: dt.date) -> dict[int, list[tuple[str, str, dt.date, str]]]:
-    """user id → the deadlines of the nominating rounds (seed 002) overdue or due soon: every
-    one to the office's staff and administrators; the lists' deadline to the members of the
-    units whose list is not in; the recommendations' to the members of the levels where a
-    list waits."""
-    from pingyi.nominations.models import NominationRound, Slate, UnitMember
-    from pingyi.nominations.selectors import round_deadlines
-    from pingyi.rules.nominations import (
-        DRAFT,
-        DUE,
-        NOMINATE_BY,
-        NOMINATING,
-        OVERDUE,
-        RECOMMEND_BY,
-        RETURNED,
-        SUBMITTED,
-    )  # fmt: skip
-
-    found: dict[int, list[tuple[str, str, dt.date, str]]] = defaultdict(list)
-    for round_ in NominationRound.objects.filter(phase=NOMINATING).order_by("started_on", "code"):
-        entries = [
-            (round_.name, line.deadline.key, line.deadline.due, line.state)
-            for line in round_deadlines(round_, today)
-            if line.state in (OVERDUE, DUE)
-        ]
-        if not entries:
-            continue
-        staff = set(
-            Membership.objects.filter(role__in=RUN, organization_id=round_.organization_id)
-            .values_list("user_id", flat=True)
-        )  # fmt: skip
-        for user_id in staff:
-            found[user_id].extend(entries)
-        slates = Slate.objects.filter(unit__round=round_)
-        late_units = {
-            NOMINATE_BY: slates.filter(status__in=(DRAFT, RETURNED)).values_list("unit_id"),
-            RECOMMEND_BY: slates.filter(status=SUBMITTED, waiting_at__isnull=False).values_list(
-                "waiting_at_id"
-            ),
-        }
-        for entry in entries:
-            if entry[1] not in late_units:
-                continue
-            members = UnitMember.objects.filter(unit_id__in=late_units[entry[1]])
-            for user_id in set(members.values_list("user_id", flat=True)) - staff:
-                found[user_id].append(entry)
-    return found
-
-
 def digest_letters(*, today: dt.date) -> list[Letter]:
     """One letter per person with an e-mail address and at least one item or grading step
     to name."""
     named = _items(today)
-    steps = _grading_steps(today)
-    cleanups = _cleanup_deadlines(today)
-    nominations = _nomination_deadlines(today)
+    steps = _reminders("steps", today)
+    cleanups = _reminders("cleanups", today)
+    nominations = _reminders("nominations", today)
     if not named and not steps and not cleanups and not nominations:
         return []
     by_unit: dict[tuple[int, int | None, str], list[int]] = defaultdict(list)

@@ -17,7 +17,7 @@ from fractions import Fraction
 
 from django.db.models import F
 
-from pingyi.campaigns.models import Organization
+from pingyi.accounts.models import Organization
 from pingyi.grading.models import GradeChange, GradingRound, PartyOrg
 from pingyi.grading.selectors import grading_state
 from pingyi.notices.models import NoticeEntry, NoticeStatus

@@ -11,8 +11,8 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from pingyi.accounts.actors import AccessDenied
+from pingyi.accounts.models import Organization
 from pingyi.accounts.selectors import READ, RUN, organizations_for, role_in
-from pingyi.campaigns.models import Organization
 from pingyi.grading.lookback import org_regrade
 from pingyi.grading.models import GradingRound, PartyOrg
 from pingyi.rectification.forms import RegradeForm

@@ -12,7 +12,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from pingyi.campaigns.models import Campaign, Organization, Series
+from pingyi.accounts.models import Organization
+from pingyi.campaigns.models import Campaign, Series
 from pingyi.notices.models import Notice
 from pingyi.rules import ledger as rules
 

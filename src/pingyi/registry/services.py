@@ -17,8 +17,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from pingyi import evidence
+from pingyi.accounts.models import Organization
 from pingyi.audit.services import audit_log
-from pingyi.campaigns.models import Organization
 from pingyi.registry.models import (
     BasisDocument,
     Cleanup,

@@ -11,6 +11,7 @@ import hashlib
 import secrets
 
 from pingyi.keys import TOKEN_DIGEST, keyed_digest
+from pingyi.rules.codes import grouped as grouped  # the printed form, kept at codes.grouped
 
 ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
 TOKEN_LENGTH = 16
@@ -24,11 +25,6 @@ def new_code(length: int) -> str:
 def normalise(code: str) -> str:
     """What a person typed → the code: case, spaces and hyphens do not matter."""
     return "".join(ch for ch in code.upper() if ch.isalnum())
-
-
-def grouped(code: str, size: int = 4) -> str:
-    """ABCD2345… → ABCD-2345-… for printing."""
-    return "-".join(code[i : i + size] for i in range(0, len(code), size))
 
 
 def digest(code: str) -> str:
