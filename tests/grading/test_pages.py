@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 from fractions import Fraction
 from pathlib import Path
+from urllib.parse import quote
 
 import openpyxl
 import pytest
@@ -277,9 +278,8 @@ def test_a_committee_downloads_the_reports_of_its_own_organizations_only(
     assert _url(grading_round, "reports.xlsx") in page
     response = through_job(carol, _url(grading_round, "reports.xlsx"))
     assert response.status_code == 200
-    committee = Committee.objects.get(round=grading_round, name="甲镇党委")
-    disposition = f'attachment; filename="{grading_round.code}-grading-{committee.pk}.xlsx"'
-    assert response["Content-Disposition"] == disposition
+    name = quote(f"{grading_round.code}-grading-甲镇党委.xlsx")  # named by its committee
+    assert response["Content-Disposition"] == f"attachment; filename*=utf-8''{name}"
     workbook = openpyxl.load_workbook(io.BytesIO(response.content_bytes), read_only=True)
     detail = [row for row in workbook["明细表"].iter_rows(values_only=True) if row[1] in TOTALS]
     assert {row[1] for row in detail} == {"G1", "B1", "V1", "V2", "N1", "X1"}
@@ -290,6 +290,7 @@ def test_a_committee_downloads_the_reports_of_its_own_organizations_only(
     pdf = through_job(dan, _url(grading_round, "reports.pdf"))
     text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf.content_bytes)).pages)
     assert "社区党委" in text and "四村党支部" not in text
+    assert f"{grading_round.name} · 乙街道党工委" in text
     olga = _role(grading_round, "olga", "org", "V1")
     assert olga.get(_url(grading_round, "reports.xlsx")).status_code == 403
 

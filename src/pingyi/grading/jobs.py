@@ -20,7 +20,7 @@ from pingyi.jobs.progress import Progress
 def _grading_report(job: Job, progress: Progress) -> Output:
     from pingyi.exports.grading_pdf import write_grading_pdf
     from pingyi.exports.grading_workbook import write_grading_workbook
-    from pingyi.grading.models import GradingRound
+    from pingyi.grading.models import Committee, GradingRound
     from pingyi.grading.selectors import grading_reports, round_scheme
 
     grading_round = GradingRound.objects.get(pk=job.params["round"])
@@ -31,6 +31,11 @@ def _grading_report(job: Job, progress: Progress) -> Output:
     progress.set(30, STEP_BUILDING)
     part, final = files.output_part(job.pk, f".{fmt}")
     scheme, title = round_scheme(grading_round), grading_round.name
+    names = ""
+    if committees:  # the committee's files say whose they are, inside and in their name
+        found = Committee.objects.filter(pk__in=committees).order_by("position")
+        names = "、".join(found.values_list("name", flat=True))
+        title = f"{title} · {names}"
     if fmt == "xlsx":
         write_grading_workbook(part, rows, scheme=scheme, title=title)
         content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -39,7 +44,7 @@ def _grading_report(job: Job, progress: Progress) -> Output:
         write_grading_pdf(part, rows, scheme=scheme, title=title)
         content_type = "application/pdf"
     files.output_publish(part, final)
-    suffix = "-" + "-".join(map(str, committees)) if committees else ""
+    suffix = f"-{names}" if names else ""
     return Output(
         file_name=f"{grading_round.code}-grading{suffix}.{fmt}", content_type=content_type
     )
@@ -47,7 +52,7 @@ def _grading_report(job: Job, progress: Progress) -> Output:
 
 def _grading_import(job: Job, progress: Progress) -> Output:
     from pingyi.grading import services
-    from pingyi.grading.models import GradingRound
+    from pingyi.grading.models import Committee, GradingRound
 
     service = {"orgs": services.orgs_import, "scores": services.assessments_import}[
         job.params["what"]

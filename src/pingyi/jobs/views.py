@@ -23,6 +23,7 @@ from django.http import (
     StreamingHttpResponse,
 )
 from django.shortcuts import redirect, render
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 
 from pingyi.accounts.models import Role
@@ -98,7 +99,7 @@ def job_download(request: HttpRequest, job_id: uuid.UUID) -> HttpResponseBase:
         return render(request, "pingyi/jobs/detail.html", {"job": job, "gone": True}, status=410)
     once = job.kind == JobKind.TOKENS
     response = StreamingHttpResponse(_stream(job, path, once), content_type=job.content_type)
-    response["Content-Disposition"] = f'attachment; filename="{job.file_name}"'
+    response["Content-Disposition"] = content_disposition_header(True, job.file_name)
     response["Content-Length"] = str(path.stat().st_size)
     response["Cache-Control"] = "no-store"
     return response
