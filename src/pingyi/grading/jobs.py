@@ -52,7 +52,7 @@ def _grading_report(job: Job, progress: Progress) -> Output:
 
 def _grading_import(job: Job, progress: Progress) -> Output:
     from pingyi.grading import services
-    from pingyi.grading.models import Committee, GradingRound
+    from pingyi.grading.models import GradingRound
 
     service = {"orgs": services.orgs_import, "scores": services.assessments_import}[
         job.params["what"]
