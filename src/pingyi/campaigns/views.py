@@ -55,7 +55,7 @@ from pingyi.rules.scheme import MEAN_PLACES, builtin_scheme, scheme_from_toml
 from pingyi.stages.selectors import pledges_by_unit
 from pingyi.voting.batches import batch_issue_start, batch_rows
 from pingyi.voting.selectors import collection_status
-from pingyi.web.shared import XLSX, confirmation, download, guarded, written
+from pingyi.web.shared import XLSX, act, confirmation, download, guarded, written
 
 
 def _campaign(request: HttpRequest, code: str, roles: tuple[str, ...] | None = None) -> Campaign:
@@ -72,12 +72,7 @@ def _act(
     request: HttpRequest, campaign: Campaign, run: Callable[[], object], done: str
 ) -> HttpResponse:
     """Runs one service; its refusal or ``done`` goes back to the campaign page as a message."""
-    try:
-        run()
-        messages.success(request, done)
-    except RuleError as exc:
-        messages.error(request, exc.message(_))
-    return redirect("campaign", code=campaign.code)
+    return act(request, run, done, redirect("campaign", code=campaign.code))
 
 
 @guarded

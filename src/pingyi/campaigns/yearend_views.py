@@ -30,7 +30,7 @@ from pingyi.campaigns.yearend_services import (
 )
 from pingyi.rules import phases
 from pingyi.rules.errors import RuleError
-from pingyi.web.shared import guarded
+from pingyi.web.shared import act, guarded
 
 SUPERVISOR_LINES = 6  # rows of the supervisors' form; more by saving and adding again
 
@@ -131,12 +131,7 @@ def _share(text: str) -> Fraction | None:
 
 
 def _done(request: HttpRequest, campaign: Campaign, run: Any, message: str) -> HttpResponse:
-    try:
-        run()
-        messages.success(request, message)
-    except RuleError as exc:
-        messages.error(request, exc.message(_))
-    return redirect("campaign-yearend", code=campaign.code)
+    return act(request, run, message, redirect("campaign-yearend", code=campaign.code))
 
 
 @guarded

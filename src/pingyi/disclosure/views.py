@@ -4,7 +4,6 @@ selector, render. An item a reader may not read is simply not found (R17)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
@@ -39,7 +38,7 @@ from pingyi.disclosure.models import Feedback, Item, Status
 from pingyi.rules import disclosure as rules
 from pingyi.rules.errors import RuleError
 from pingyi.web.ratelimit import client_address, hit
-from pingyi.web.shared import guarded
+from pingyi.web.shared import act, guarded
 
 FEEDBACK_WINDOW = 3600  # seconds
 TRACK_LOOKUPS = 30  # tracking-code lookups per address and hour: guessing stays hopeless
@@ -54,15 +53,6 @@ def _item(request: HttpRequest, pk: int, *, staff: bool = False) -> Item:
     if staff:
         access.check_run(Actor.of(request.user), item.organization)
     return item
-
-
-def _act(request: HttpRequest, run: Callable[[], object], done: str, to: str) -> HttpResponse:
-    try:
-        run()
-        messages.success(request, done)
-    except RuleError as exc:
-        messages.error(request, exc.message(_))
-    return redirect(to)
 
 
 def _here(item: Item) -> str:
@@ -153,7 +143,7 @@ def item_advance(request: HttpRequest, pk: int) -> HttpResponse:
         return HttpResponse(status=400)
     actor = Actor.of(request.user)
     access.check_advance(actor, item.organization, target)
-    return _act(
+    return act(
         request,
         lambda: services.item_advance(
             item=item, target=target, note=form.cleaned_data["note"], actor=actor
@@ -174,13 +164,13 @@ def item_edit(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect(_here(item))
     data, actor = form.cleaned_data, Actor.of(request.user)
     if item.status == Status.PUBLISHED:
-        return _act(
+        return act(
             request,
             lambda: services.item_revise(item=item, **data, actor=actor),
             _("Revision drafted: it is published after the office meeting and the approval."),
             _here(item),
         )
-    return _act(
+    return act(
         request,
         lambda: services.item_edit(item=item, **data, actor=actor),
         _("Text saved."),
@@ -197,7 +187,7 @@ def phase_next(request: HttpRequest, pk: int) -> HttpResponse:
     if not form.is_valid():
         messages.error(request, _("Give the stage report a title and a text."))
         return redirect(_here(item))
-    return _act(
+    return act(
         request,
         lambda: services.phase_next(item=item, **form.cleaned_data, actor=Actor.of(request.user)),
         _("Next phase drafted: it is published through the same approval chain."),
@@ -209,7 +199,7 @@ def phase_next(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def item_release(request: HttpRequest, pk: int) -> HttpResponse:
     item = _item(request, pk, staff=True)
-    return _act(
+    return act(
         request,
         lambda: services.item_release(item=item, actor=Actor.of(request.user)),
         _("The item is now open to the public."),
@@ -228,7 +218,7 @@ def feedback_answer(request: HttpRequest, pk: int) -> HttpResponse:
     if not form.is_valid():
         messages.error(request, _("Write the answer first."))
         return redirect(_here(item))
-    return _act(
+    return act(
         request,
         lambda: services.feedback_answer(
             feedback=feedback, answer=form.cleaned_data["answer"], actor=Actor.of(request.user)
@@ -261,7 +251,7 @@ def opinion_answer(request: HttpRequest, pk: int) -> HttpResponse:
     if not form.is_valid():
         messages.error(request, _("Write the answer first."))
         return redirect(here)
-    return _act(
+    return act(
         request,
         lambda: services.opinion_answer(
             opinion=opinion, answer=form.cleaned_data["answer"], actor=Actor.of(request.user)
@@ -425,7 +415,7 @@ def supervisor_new(request: HttpRequest) -> HttpResponse:
         if user is None:
             messages.error(request, _("No active account %(name)s.") % {"name": username})
             return redirect(here)
-    return _act(
+    return act(
         request,
         lambda: services.supervisor_appoint(**data, user=user, actor=Actor.of(request.user)),
         _("Supervisor appointed."),
@@ -445,7 +435,7 @@ def remark_answer(request: HttpRequest, pk: int) -> HttpResponse:
     if not form.is_valid():
         messages.error(request, _("Write the answer first."))
         return redirect(here)
-    return _act(
+    return act(
         request,
         lambda: services.remark_answer(
             remark=remark, answer=form.cleaned_data["answer"], actor=Actor.of(request.user)

@@ -5,7 +5,6 @@ committees are in views_work.py; access is decided in access.py (R17)."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -44,7 +43,7 @@ from pingyi.rules import grading as rules
 from pingyi.rules import grading_schedule as schedule_rules
 from pingyi.rules.errors import InputError, RuleError
 from pingyi.voting.selectors import collection_status
-from pingyi.web.shared import XLSX, confirmation, download, guarded, uploaded, written
+from pingyi.web.shared import XLSX, act, confirmation, download, guarded, uploaded, written
 
 
 def scope_of(request: HttpRequest, code: str) -> Scope:
@@ -58,19 +57,6 @@ def scope_of(request: HttpRequest, code: str) -> Scope:
 def require(allowed: bool) -> None:
     if not allowed:
         raise AccessDenied
-
-
-def act(request: HttpRequest, run: Callable[[], object], done: str, to: str) -> HttpResponse:
-    """Runs one service; its refusal or ``done`` goes back to ``to`` as a message."""
-    try:
-        run()
-        messages.success(request, done)
-    except RuleError as exc:
-        messages.error(request, exc.message(_))
-    except InputError as exc:
-        for line in exc.messages(_):
-            messages.error(request, line)
-    return redirect(to)
 
 
 def actor(request: HttpRequest) -> str:

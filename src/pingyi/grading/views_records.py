@@ -19,10 +19,10 @@ from pingyi.accounts.actors import Actor
 from pingyi.grading import records
 from pingyi.grading.board import board_write
 from pingyi.grading.models import Reference, StoredFile
-from pingyi.grading.views import act, require, scope_of
+from pingyi.grading.views import require, scope_of
 from pingyi.grading.views_work import _committee, _committee_url, _member, _org, _org_url
 from pingyi.rules.scheme import parse_number
-from pingyi.web.shared import download, guarded, written
+from pingyi.web.shared import act, download, guarded, written
 
 PDF = "application/pdf"
 

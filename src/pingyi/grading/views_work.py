@@ -26,11 +26,11 @@ from pingyi.grading.models import (
     QuotaKind,
 )
 from pingyi.grading.selectors import OrgState, grading_state, indicators_for, rubric_rows
-from pingyi.grading.views import act, actor, require, scope_of
+from pingyi.grading.views import actor, require, scope_of
 from pingyi.rules import grading as rules
 from pingyi.rules import grading_schedule as schedule_rules
 from pingyi.rules.errors import RuleError
-from pingyi.web.shared import guarded
+from pingyi.web.shared import act, guarded
 
 
 def _org(scope: Scope, code: str) -> PartyOrg:

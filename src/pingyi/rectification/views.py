@@ -54,8 +54,8 @@ from pingyi.rectification.services import (
     unit_access_grant,
 )
 from pingyi.rules import ledger as ledger_rules
-from pingyi.rules.errors import InputError, RuleError
-from pingyi.web.shared import XLSX, guarded, uploaded
+from pingyi.rules.errors import InputError
+from pingyi.web.shared import XLSX, act, guarded, uploaded
 
 EDITORS = (SUPERVISOR, OWNER)
 
@@ -79,12 +79,7 @@ def _item(request: HttpRequest, pk: int, allowed: tuple[str, ...]) -> Item:
 
 
 def _act(request: HttpRequest, plan_pk: int, run: Callable[[], object], done: str) -> HttpResponse:
-    try:
-        run()
-        messages.success(request, done)
-    except RuleError as exc:
-        messages.error(request, exc.message(_))
-    return redirect("rectification:plan", pk=plan_pk)
+    return act(request, run, done, redirect("rectification:plan", pk=plan_pk))
 
 
 @guarded

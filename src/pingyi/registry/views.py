@@ -6,7 +6,6 @@ a project of another unit, is simply not found (R17).
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from fractions import Fraction
 from typing import Any
 
@@ -39,7 +38,7 @@ from pingyi.registry.models import Cleanup, Project, RegisteringUnit, Round
 from pingyi.registry.workbooks import write_form_template, write_statistics, write_stats_template
 from pingyi.rules import registry as rules
 from pingyi.rules.errors import InputError, RuleError
-from pingyi.web.shared import XLSX, confirmation, download, guarded, uploaded, written
+from pingyi.web.shared import XLSX, act, confirmation, download, guarded, uploaded, written
 
 
 def _cleanup(request: HttpRequest, code: str) -> tuple[Cleanup, sel.Access]:
@@ -59,15 +58,6 @@ def _running(request: HttpRequest, code: str) -> tuple[Cleanup, sel.Access]:
 def _registerable(cleanup: Cleanup, access: sel.Access) -> Any:
     units = cleanup.units.order_by("code")
     return units if access.run else units.filter(pk__in=access.units)
-
-
-def _act(request: HttpRequest, run: Callable[[], object], done: str, to: str) -> HttpResponse:
-    try:
-        run()
-        messages.success(request, done)
-    except RuleError as exc:
-        messages.error(request, exc.message(_))
-    return redirect(to)
 
 
 def _actor(request: HttpRequest) -> str:
@@ -200,7 +190,7 @@ def cleanup_advance(request: HttpRequest, code: str) -> HttpResponse:
             return _publish_confirmation(request, cleanup, error=exc.message(_), status=400)
         messages.success(request, _("The clean-up moved to the next round."))
         return redirect(cleanup_url(cleanup))
-    return _act(
+    return act(
         request,
         lambda: services.cleanup_advance(cleanup=cleanup, target=target, actor=_actor(request)),
         _("The clean-up moved to the next round."),
@@ -242,7 +232,7 @@ def unit_new(request: HttpRequest, code: str) -> HttpResponse:
         messages.error(request, _("Give the unit a code and a name."))
         return redirect(cleanup_url(cleanup))
     data = form.cleaned_data
-    return _act(
+    return act(
         request,
         lambda: services.unit_add(cleanup=cleanup, **data, actor=_actor(request)),
         _("Registering unit added."),
@@ -259,7 +249,7 @@ def member_new(request: HttpRequest, code: str) -> HttpResponse:
         messages.error(request, _("Choose a unit and give a user name."))
         return redirect(cleanup_url(cleanup))
     data = form.cleaned_data
-    return _act(
+    return act(
         request,
         lambda: services.unit_member_add(
             unit=data["unit"], username=data["username"].strip(), actor=_actor(request)
@@ -430,7 +420,7 @@ def project_decide(request: HttpRequest, code: str, pk: int) -> HttpResponse:
         messages.error(request, _("Choose a decision; a merge needs the project it merges into."))
         return redirect(here)
     data = form.cleaned_data
-    return _act(
+    return act(
         request,
         lambda: services.project_decide(
             project=project,

@@ -1,4 +1,5 @@
-"""What every app's staff pages share: the login/403 wrapper, uploads on disk, downloads."""
+"""What every app's staff pages share: the login/403 wrapper, a step's message and redirect,
+uploads on disk, downloads."""
 
 from __future__ import annotations
 
@@ -9,13 +10,15 @@ from functools import wraps
 from pathlib import Path
 from typing import Any
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import UploadedFile
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
+from pingyi.rules.errors import InputError, RuleError
 from pingyi.web.errors import refused
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -37,6 +40,22 @@ def guarded(view: View) -> View:
             return refused(request, _("Your role does not allow this."), status=403)
 
     return wrapper
+
+
+def act(
+    request: HttpRequest, run: Callable[[], object], done: str, to: str | HttpResponse
+) -> HttpResponse:
+    """Runs one service (a staff page's POST); its refusal, or ``done``, goes back as a
+    message to ``to``: the page's address (or URL name), or the response that leads there."""
+    try:
+        run()
+        messages.success(request, done)
+    except RuleError as exc:
+        messages.error(request, exc.message(_))
+    except InputError as exc:
+        for line in exc.messages(_):
+            messages.error(request, line)
+    return to if isinstance(to, HttpResponse) else redirect(to)
 
 
 @contextmanager
