@@ -38,7 +38,7 @@ from pingyi.disclosure.models import Feedback, Item, Status
 from pingyi.rules import disclosure as rules
 from pingyi.rules.errors import RuleError
 from pingyi.web.ratelimit import client_address, hit
-from pingyi.web.shared import act, guarded
+from pingyi.web.shared import act, act_on_form, create_page, guarded
 
 FEEDBACK_WINDOW = 3600  # seconds
 TRACK_LOOKUPS = 30  # tracking-code lookups per address and hour: guessing stays hopeless
@@ -87,15 +87,14 @@ def item_new(request: HttpRequest) -> HttpResponse:
     if not organizations.exists():
         raise AccessDenied
     form = ItemForm(request.POST or None, organizations=organizations)
-    if request.method == "POST" and form.is_valid():
-        try:
-            item = services.item_create(**form.cleaned_data, actor=Actor.of(request.user))
-        except RuleError as exc:
-            form.add_error(None, exc.message(_))
-        else:
-            messages.success(request, _("Item drafted."))
-            return redirect(_here(item))
-    return render(request, "pingyi/disclosure/item_new.html", {"form": form})
+    return create_page(
+        request,
+        form,
+        lambda data: services.item_create(**data, actor=Actor.of(request.user)),
+        done=_("Item drafted."),
+        to=_here,
+        template="pingyi/disclosure/item_new.html",
+    )
 
 
 @guarded
@@ -184,14 +183,13 @@ def phase_next(request: HttpRequest, pk: int) -> HttpResponse:
     """Opens a staged item's next phase with its stage report (back through the chain)."""
     item = _item(request, pk, staff=True)
     form = PhaseForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, _("Give the stage report a title and a text."))
-        return redirect(_here(item))
-    return act(
+    return act_on_form(
         request,
-        lambda: services.phase_next(item=item, **form.cleaned_data, actor=Actor.of(request.user)),
+        form,
+        lambda data: services.phase_next(item=item, **data, actor=Actor.of(request.user)),
         _("Next phase drafted: it is published through the same approval chain."),
         _here(item),
+        invalid=_("Give the stage report a title and a text."),
     )
 
 
@@ -215,16 +213,15 @@ def feedback_answer(request: HttpRequest, pk: int) -> HttpResponse:
         raise Http404
     item = _item(request, feedback.item_id, staff=True)
     form = AnswerForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, _("Write the answer first."))
-        return redirect(_here(item))
-    return act(
+    return act_on_form(
         request,
-        lambda: services.feedback_answer(
-            feedback=feedback, answer=form.cleaned_data["answer"], actor=Actor.of(request.user)
+        form,
+        lambda data: services.feedback_answer(
+            feedback=feedback, answer=data["answer"], actor=Actor.of(request.user)
         ),
         _("Answer saved."),
         _here(item),
+        invalid=_("Write the answer first."),
     )
 
 
@@ -248,16 +245,15 @@ def opinion_answer(request: HttpRequest, pk: int) -> HttpResponse:
     access.check_run(Actor.of(request.user), opinion.organization)
     here = reverse("disclosure:opinions")
     form = AnswerForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, _("Write the answer first."))
-        return redirect(here)
-    return act(
+    return act_on_form(
         request,
-        lambda: services.opinion_answer(
-            opinion=opinion, answer=form.cleaned_data["answer"], actor=Actor.of(request.user)
+        form,
+        lambda data: services.opinion_answer(
+            opinion=opinion, answer=data["answer"], actor=Actor.of(request.user)
         ),
         _("Answer saved."),
         here,
+        invalid=_("Write the answer first."),
     )
 
 
@@ -432,16 +428,15 @@ def remark_answer(request: HttpRequest, pk: int) -> HttpResponse:
     access.check_run(Actor.of(request.user), remark.supervisor.organization)
     here = reverse("disclosure:supervisors")
     form = AnswerForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, _("Write the answer first."))
-        return redirect(here)
-    return act(
+    return act_on_form(
         request,
-        lambda: services.remark_answer(
-            remark=remark, answer=form.cleaned_data["answer"], actor=Actor.of(request.user)
+        form,
+        lambda data: services.remark_answer(
+            remark=remark, answer=data["answer"], actor=Actor.of(request.user)
         ),
         _("Answer saved."),
         here,
+        invalid=_("Write the answer first."),
     )
 
 

@@ -30,7 +30,7 @@ from pingyi.grading.views import actor, require, scope_of
 from pingyi.rules import grading as rules
 from pingyi.rules import grading_schedule as schedule_rules
 from pingyi.rules.errors import RuleError
-from pingyi.web.shared import act, guarded
+from pingyi.web.shared import act, act_on_form, guarded
 
 
 def _org(scope: Scope, code: str) -> PartyOrg:
@@ -198,20 +198,19 @@ def rate_enter(request: HttpRequest, code: str, org: str) -> HttpResponse:
     target = _org(scope, org)
     require(scope.can_run)
     form = RateForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, _("Give a rate from 0 to 100, the valid ballots and a reason."))
-        return redirect(_org_url(target))
-    return act(
+    return act_on_form(
         request,
-        lambda: services.survey_rate_enter(
+        form,
+        lambda data: services.survey_rate_enter(
             org=target,
             rate=form.fraction(),
-            ballots=form.cleaned_data["ballots"],
-            reason=form.cleaned_data["reason"],
+            ballots=data["ballots"],
+            reason=data["reason"],
             actor=actor(request),
         ),
         _("Satisfaction rate entered: it awaits another person of the department's approval."),
         _org_url(target),
+        invalid=_("Give a rate from 0 to 100, the valid ballots and a reason."),
     )
 
 

@@ -55,7 +55,7 @@ from pingyi.rectification.services import (
 )
 from pingyi.rules import ledger as ledger_rules
 from pingyi.rules.errors import InputError
-from pingyi.web.shared import XLSX, act, guarded, uploaded
+from pingyi.web.shared import XLSX, act, act_on_form, guarded, uploaded
 
 EDITORS = (SUPERVISOR, OWNER)
 
@@ -127,15 +127,13 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def item_new(request: HttpRequest, pk: int) -> HttpResponse:
     plan = _plan(request, pk, EDITORS)
     form = ItemForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, _("Fill in the problem, measures, target, owner and deadline."))
-        return redirect("rectification:plan", pk=plan.pk)
-    data = form.cleaned_data
-    return _act(
+    return act_on_form(
         request,
-        plan.pk,
-        lambda: item_add(plan=plan, actor=request.user.get_username(), **data),
+        form,
+        lambda data: item_add(plan=plan, actor=request.user.get_username(), **data),
         _("Item added."),
+        redirect("rectification:plan", pk=plan.pk),
+        invalid=_("Fill in the problem, measures, target, owner and deadline."),
     )
 
 
@@ -199,11 +197,14 @@ def _plan_form(
     done: str,
 ) -> HttpResponse:
     plan = _plan(request, pk, (SUPERVISOR,))
-    form = form_class(request.POST)
-    if not form.is_valid():
-        messages.error(request, _("Fill in the form."))
-        return redirect("rectification:plan", pk=plan.pk)
-    return _act(request, plan.pk, lambda: run(plan, form.cleaned_data), done)
+    return act_on_form(
+        request,
+        form_class(request.POST),
+        lambda data: run(plan, data),
+        done,
+        redirect("rectification:plan", pk=plan.pk),
+        invalid=_("Fill in the form."),
+    )
 
 
 @guarded
