@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from pingyi.inputs.tables import ROW, Table, header_columns, read_table, rows_read
+from pingyi.inputs.tables import E_EMPTY, E_LONG, ROW, Table, header_columns, read_table, rows_read
 from pingyi.rules import nominations as rules
 from pingyi.rules.errors import Problem, gettext_noop
 
@@ -39,8 +39,6 @@ REQUIRED = ("name", "workplace", "post", "rank")
 YES = ("是", "yes", "y", "1", "true", "√")
 NO = ("否", "no", "n", "0", "false", "")
 
-E_EMPTY = gettext_noop("this cell must not be empty")
-E_LONG = gettext_noop("at most %(max)s characters (here %(length)s)")
 E_RANK = gettext_noop("%(value)r is not a rank of post; write one of %(expected)s")
 E_YES_NO = gettext_noop("write 是 or 否, not %(value)r")
 E_LEADER = gettext_noop("a unit leader is not counted as grassroots (基层一线): not both 是")

@@ -8,7 +8,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from pingyi.inputs.tables import ROW, Table, header_columns, read_table, rows_read
+from pingyi.inputs.tables import E_EMPTY, E_LONG, ROW, Table, header_columns, read_table, rows_read
 from pingyi.rules import opinions as rules
 from pingyi.rules.errors import Problem, RuleError, gettext_noop
 
@@ -23,8 +23,6 @@ COLUMNS = {
 }
 REQUIRED = ("form_no", "unit", "text")
 
-E_EMPTY = gettext_noop("this cell must not be empty")
-E_LONG = gettext_noop("at most %(max)s characters (here %(length)s)")
 E_UNIT = gettext_noop("%(value)r is neither the code nor the name of a unit of this campaign")
 E_NO_ROWS = gettext_noop("the file holds no opinion")
 

@@ -692,6 +692,11 @@ def header_columns(
     return found
 
 
+# What the readers of a file of rows say of a cell.
+E_EMPTY = gettext_noop("this cell must not be empty")
+E_LONG = gettext_noop("at most %(max)s characters (here %(length)s)")
+
+
 def rows_read[R](
     table: Table,
     read: Callable[[dict[str, str | None], list[Problem]], R | None],
