@@ -66,27 +66,20 @@ def pool_size(campaign_id: int) -> int:
 
 def pool_drain(*, campaign_id: int, keep: int, everything: bool = False) -> int:
     """Moves pooled ballots to the ballot table; returns how many moved (``drain``)."""
-    return drain(
-        _POOL,
-        lambda rows: _move(campaign_id, rows),
-        campaign_id=campaign_id,
-        keep=keep,
-        everything=everything,
-        pooled=pool_size,
-    )
+    return drain(_POOL, pool_size, _move, campaign_id=campaign_id, keep=keep, everything=everything)
 
 
 def drain(
     table: str,
-    move: Callable[[list[tuple[int, bytes]]], None],
+    pooled: Callable[[int], int],
+    move: Callable[[int, list[tuple[int, bytes]]], None],
     *,
     campaign_id: int,
     keep: int,
     everything: bool,
-    pooled: Callable[[int], int],
 ) -> int:
-    """Moves rows (id, sealed) of a mixing pool's ``table`` (ballots; opinion forms:
-    stages.opinion_pool) out with ``move``; returns how many moved.
+    """Moves a campaign's rows (id, sealed) of a mixing pool's ``table`` (ballots; opinion
+    forms: stages.opinion_pool) out with ``move``; returns how many moved.
 
     ``everything``: all of them (closing, inside its transaction). Otherwise only when the
     pool holds at least 2 × ``keep`` (``pooled`` counts them), and all but ``keep`` of them,
@@ -108,7 +101,7 @@ def drain(
             if len(rows) < 2 * keep:
                 return 0
             rows = secrets.SystemRandom().sample(rows, len(rows) - keep)
-        move(rows)
+        move(campaign_id, rows)
     return len(rows)
 
 

@@ -83,14 +83,7 @@ def pool_size(campaign_id: int) -> int:
 def pool_drain(*, campaign_id: int, keep: int, everything: bool = False) -> int:
     """Moves pooled forms to the opinion table; returns how many forms moved (as the ballots'
     pool does: ballots.pool.drain)."""
-    return drain(
-        _POOL,
-        lambda rows: _move(campaign_id, rows),
-        campaign_id=campaign_id,
-        keep=keep,
-        everything=everything,
-        pooled=pool_size,
-    )
+    return drain(_POOL, pool_size, _move, campaign_id=campaign_id, keep=keep, everything=everything)
 
 
 def _move(campaign_id: int, rows: list[tuple[int, bytes]]) -> None:
