@@ -187,6 +187,13 @@ def _unstorable(request: HttpRequest, exc: TextRefused) -> HttpResponse:
     return api.create_response(request, {"detail": exc.message(_), "code": "invalid"}, status=400)
 
 
+@api.exception_handler(RuleError)
+def _refused_by_rules(request: HttpRequest, exc: RuleError) -> HttpResponse:
+    """A step the rules refuse (the state, a deadline, a quota): 409 with the reason. Routes
+    that answer a refusal otherwise (a wrong code, marks of a ballot) catch it themselves."""
+    return api.create_response(request, {"detail": exc.message(_)}, status=409)
+
+
 @api.exception_handler(AuthenticationError)
 def _unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
     body = {"detail": _("sign in first"), "code": "unauthenticated"}

@@ -34,8 +34,8 @@ from pingyi.accounts.services import (
     person_role_remove,
 )
 from pingyi.exports.input_templates import write_people_template
-from pingyi.rules.errors import InputError, RuleError
-from pingyi.web.shared import XLSX, download, guarded, uploaded, written
+from pingyi.rules.errors import RuleError
+from pingyi.web.shared import XLSX, download, guarded, submitted, uploaded, written
 
 
 def _office(request: HttpRequest, org: str) -> Organization:
@@ -101,8 +101,9 @@ def people(request: HttpRequest, org: str) -> HttpResponse:
     form = PersonForm(request.POST, targets=scope_targets(office))
     if form.is_valid():
         data = form.cleaned_data
-        try:
-            person = person_add(
+        person = submitted(
+            form,
+            lambda: person_add(
                 organization=office,
                 username=data["username"],
                 full_name=data["full_name"],
@@ -110,10 +111,9 @@ def people(request: HttpRequest, org: str) -> HttpResponse:
                 scope=data["scope"],
                 invite=data["how"] == "invite",
                 actor=request.user.get_username(),
-            )
-        except RuleError as exc:
-            form.add_error(None, exc.message(_))
-        else:
+            ),
+        )
+        if person is not None:
             return _shown_once(request, office, [person])
     return _page(request, office, form=form)
 
@@ -192,20 +192,18 @@ def people_upload(request: HttpRequest, org: str) -> HttpResponse:
     form = PeopleFileForm(request.POST, request.FILES)
     if form.is_valid():
         upload = form.cleaned_data["file"]
-        try:
+
+        def run() -> list[NewPerson]:
             with uploaded(upload) as path:
-                added = people_import(
+                return people_import(
                     organization=office,
                     path=path,
                     label=upload.name or "people.xlsx",
                     actor=request.user.get_username(),
                 )
-        except InputError as exc:
-            for line in exc.messages(_):
-                form.add_error(None, line)
-        except RuleError as exc:
-            form.add_error(None, exc.message(_))
-        else:
+
+        added = submitted(form, run)
+        if added is not None:
             return _shown_once(request, office, added)
     return _page(request, office, file_form=form)
 

@@ -24,6 +24,7 @@ import logging
 import secrets
 import threading
 from collections import Counter
+from collections.abc import Callable
 
 from django.db import connection, transaction
 
@@ -64,13 +65,27 @@ def pool_size(campaign_id: int) -> int:
 
 
 def pool_drain(*, campaign_id: int, keep: int, everything: bool = False) -> int:
-    """Moves pooled ballots to the ballot table; returns how many moved.
+    """Moves pooled ballots to the ballot table; returns how many moved (``drain``)."""
+    return drain(_POOL, pool_size, _move, campaign_id=campaign_id, keep=keep, everything=everything)
+
+
+def drain(
+    table: str,
+    pooled: Callable[[int], int],
+    move: Callable[[int, list[tuple[int, bytes]]], None],
+    *,
+    campaign_id: int,
+    keep: int,
+    everything: bool,
+) -> int:
+    """Moves a campaign's rows (id, sealed) of a mixing pool's ``table`` (ballots; opinion
+    forms: stages.opinion_pool) out with ``move``; returns how many moved.
 
     ``everything``: all of them (closing, inside its transaction). Otherwise only when the
-    pool holds at least 2 × ``keep``, and all but ``keep`` of them, chosen at random; a
-    concurrent drain's rows are skipped, never moved twice.
+    pool holds at least 2 × ``keep`` (``pooled`` counts them), and all but ``keep`` of them,
+    chosen at random; a concurrent drain's rows are skipped, never moved twice.
     """
-    if not everything and pool_size(campaign_id) < 2 * keep:
+    if not everything and pooled(campaign_id) < 2 * keep:
         return 0
     with transaction.atomic():
         lock = ""
@@ -78,18 +93,40 @@ def pool_drain(*, campaign_id: int, keep: int, everything: bool = False) -> int:
             lock = " FOR UPDATE" if everything else " FOR UPDATE SKIP LOCKED"
         with connection.cursor() as cursor:
             cursor.execute(
-                f"SELECT id, sealed FROM {_POOL} WHERE campaign_id = %s{lock}",  # noqa: S608
+                f"SELECT id, sealed FROM {table} WHERE campaign_id = %s{lock}",  # noqa: S608
                 [campaign_id],
             )
-            rows = cursor.fetchall()
+            rows = [(int(pk), bytes(blob)) for pk, blob in cursor.fetchall()]
         if not everything:
             if len(rows) < 2 * keep:
                 return 0
-            chosen = secrets.SystemRandom().sample(rows, len(rows) - keep)
-        else:
-            chosen = rows
-        _move(campaign_id, [(int(pk), bytes(blob)) for pk, blob in chosen])
-    return len(chosen)
+            rows = secrets.SystemRandom().sample(rows, len(rows) - keep)
+        move(campaign_id, rows)
+    return len(rows)
+
+
+def drain_after(
+    casts: Counter[int],
+    lock: threading.Lock,
+    run: Callable[[], object],
+    *,
+    campaign_id: int,
+    keep: int,
+    pool: str,
+) -> None:
+    """The drain (``run``) a cast or a sent form runs once its own transaction committed: on
+    every ``keep``-th of this process for the campaign (``casts``), so that the others cost no
+    query. What it put in is already durable, so a failure here is logged (of ``pool``) and
+    left for a later one or the close."""
+    with lock:
+        casts[campaign_id] += 1
+        if casts[campaign_id] < max(keep, 1):
+            return
+        del casts[campaign_id]
+    try:
+        run()
+    except Exception:
+        log.exception("%s of campaign %s could not be drained", pool, campaign_id)
 
 
 def _move(campaign_id: int, rows: list[tuple[int, bytes]]) -> None:
@@ -140,15 +177,12 @@ def _move(campaign_id: int, rows: list[tuple[int, bytes]]) -> None:
 
 
 def pool_drain_after_cast(*, campaign_id: int, keep: int) -> None:
-    """The drain a cast runs once its own transaction committed — on every ``keep``-th cast of
-    this process for the campaign, so that the other casts cost no query. Its receipt is
-    already durable, so a failure here is logged and left for a later cast or the close."""
-    with _casts_lock:
-        _casts[campaign_id] += 1
-        if _casts[campaign_id] < max(keep, 1):
-            return
-        del _casts[campaign_id]
-    try:
-        pool_drain(campaign_id=campaign_id, keep=keep)
-    except Exception:
-        log.exception("the mixing pool of campaign %s could not be drained", campaign_id)
+    """The drain a cast runs once its own transaction committed (``drain_after``)."""
+    drain_after(
+        _casts,
+        _casts_lock,
+        lambda: pool_drain(campaign_id=campaign_id, keep=keep),
+        campaign_id=campaign_id,
+        keep=keep,
+        pool="the mixing pool",
+    )

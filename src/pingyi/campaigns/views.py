@@ -55,7 +55,7 @@ from pingyi.rules.scheme import MEAN_PLACES, builtin_scheme, scheme_from_toml
 from pingyi.stages.selectors import pledges_by_unit
 from pingyi.voting.batches import batch_issue_start, batch_rows
 from pingyi.voting.selectors import collection_status
-from pingyi.web.shared import XLSX, confirmation, download, guarded, written
+from pingyi.web.shared import XLSX, act, act_on_form, confirmation, download, guarded, written
 
 
 def _campaign(request: HttpRequest, code: str, roles: tuple[str, ...] | None = None) -> Campaign:
@@ -72,12 +72,7 @@ def _act(
     request: HttpRequest, campaign: Campaign, run: Callable[[], object], done: str
 ) -> HttpResponse:
     """Runs one service; its refusal or ``done`` goes back to the campaign page as a message."""
-    try:
-        run()
-        messages.success(request, done)
-    except RuleError as exc:
-        messages.error(request, exc.message(_))
-    return redirect("campaign", code=campaign.code)
+    return act(request, run, done, redirect("campaign", code=campaign.code))
 
 
 @guarded
@@ -264,14 +259,10 @@ def units_veto(request: HttpRequest, code: str) -> HttpResponse:
 def unit_new(request: HttpRequest, code: str) -> HttpResponse:
     campaign = _campaign(request, code, RUN)
     form = UnitForm(request.POST, campaign=campaign)
-    if not form.is_valid():
-        messages.error(request, _("Give the unit a code, a name and a category."))
-        return redirect("campaign", code=campaign.code)
-    data = form.cleaned_data
-    return _act(
+    return act_on_form(
         request,
-        campaign,
-        lambda: unit_add(
+        form,
+        lambda data: unit_add(
             campaign=campaign,
             code=data["code"].strip(),
             name=data["name"].strip(),
@@ -280,6 +271,8 @@ def unit_new(request: HttpRequest, code: str) -> HttpResponse:
             actor=request.user.get_username(),
         ),
         _("Unit added."),
+        redirect("campaign", code=campaign.code),
+        invalid=_("Give the unit a code, a name and a category."),
     )
 
 
@@ -288,14 +281,10 @@ def unit_new(request: HttpRequest, code: str) -> HttpResponse:
 def unit_edit(request: HttpRequest, code: str) -> HttpResponse:
     campaign = _campaign(request, code, RUN)
     form = UnitEditForm(request.POST, campaign=campaign)
-    if not form.is_valid():
-        messages.error(request, _("Give the unit a name and a category."))
-        return redirect("campaign", code=campaign.code)
-    data = form.cleaned_data
-    return _act(
+    return act_on_form(
         request,
-        campaign,
-        lambda: unit_update(
+        form,
+        lambda data: unit_update(
             campaign=campaign,
             code=data["code"],
             name=data["name"].strip(),
@@ -303,6 +292,8 @@ def unit_edit(request: HttpRequest, code: str) -> HttpResponse:
             actor=request.user.get_username(),
         ),
         _("Unit saved."),
+        redirect("campaign", code=campaign.code),
+        invalid=_("Give the unit a name and a category."),
     )
 
 
@@ -327,16 +318,15 @@ def unit_delete(request: HttpRequest, code: str) -> HttpResponse:
 def stages_set(request: HttpRequest, code: str) -> HttpResponse:
     campaign = _campaign(request, code, RUN)
     form = StagesForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, _("Give each stage a start and an end date, or leave both empty."))
-        return redirect("campaign", code=campaign.code)
-    return _act(
+    return act_on_form(
         request,
-        campaign,
-        lambda: campaign_stages_set(
+        form,
+        lambda data: campaign_stages_set(
             campaign=campaign, stages=form.stages(), actor=request.user.get_username()
         ),
         _("Stages saved."),
+        redirect("campaign", code=campaign.code),
+        invalid=_("Give each stage a start and an end date, or leave both empty."),
     )
 
 

@@ -30,7 +30,7 @@ from pingyi.campaigns.yearend_services import (
 )
 from pingyi.rules import phases
 from pingyi.rules.errors import RuleError
-from pingyi.web.shared import guarded
+from pingyi.web.shared import act, act_on_form, guarded
 
 SUPERVISOR_LINES = 6  # rows of the supervisors' form; more by saving and adding again
 
@@ -131,12 +131,7 @@ def _share(text: str) -> Fraction | None:
 
 
 def _done(request: HttpRequest, campaign: Campaign, run: Any, message: str) -> HttpResponse:
-    try:
-        run()
-        messages.success(request, message)
-    except RuleError as exc:
-        messages.error(request, exc.message(_))
-    return redirect("campaign-yearend", code=campaign.code)
+    return act(request, run, message, redirect("campaign-yearend", code=campaign.code))
 
 
 @guarded
@@ -144,15 +139,14 @@ def _done(request: HttpRequest, campaign: Campaign, run: Any, message: str) -> H
 def area_new(request: HttpRequest, code: str) -> HttpResponse:
     campaign = _campaign(request, code, RUN)
     form = AreaForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, _("Give the area a code and a name."))
-        return redirect("campaign-yearend", code=campaign.code)
-    data, actor = form.cleaned_data, request.user.get_username()
-    return _done(
+    actor = request.user.get_username()
+    return act_on_form(
         request,
-        campaign,
-        lambda: area_add(campaign=campaign, code=data["code"], name=data["name"], actor=actor),
+        form,
+        lambda data: area_add(campaign=campaign, code=data["code"], name=data["name"], actor=actor),
         _("Area added."),
+        redirect("campaign-yearend", code=campaign.code),
+        invalid=_("Give the area a code and a name."),
     )
 
 
@@ -183,14 +177,10 @@ def kind_new(request: HttpRequest, code: str) -> HttpResponse:
             _("The kinds of representatives of the implementation plan were added."),
         )
     form = KindForm(request.POST, campaign=campaign)
-    if not form.is_valid():
-        messages.error(request, _("Choose a group, and give the kind a code and a name."))
-        return redirect("campaign-yearend", code=campaign.code)
-    data = form.cleaned_data
-    return _done(
+    return act_on_form(
         request,
-        campaign,
-        lambda: kind_add(
+        form,
+        lambda data: kind_add(
             campaign=campaign,
             group=data["group"],
             code=data["code"],
@@ -198,6 +188,8 @@ def kind_new(request: HttpRequest, code: str) -> HttpResponse:
             actor=actor,
         ),
         _("Kind of representatives added."),
+        redirect("campaign-yearend", code=campaign.code),
+        invalid=_("Choose a group, and give the kind a code and a name."),
     )
 
 

@@ -22,7 +22,6 @@ from pingyi.disclosure import selectors as sel
 from pingyi.disclosure import services
 from pingyi.disclosure.models import Item, Remark, Supervisor
 from pingyi.rules import disclosure as rules
-from pingyi.rules.errors import RuleError
 from pingyi.web.ratelimit import client_address, hit
 
 ISO_DAY = r"^\d{4}-\d{2}-\d{2}$"
@@ -170,12 +169,9 @@ def disclosure_items_advance(request: HttpRequest, pk: int, payload: AdvanceIn) 
         raise Http404
     if payload.to not in rules.STATUSES:
         return Status(400, {"detail": _("unknown step %(to)r") % {"to": payload.to}})
-    try:
-        item = services.item_advance(
-            item=item, target=payload.to, note=payload.note, actor=Actor.of(request.user)
-        )
-    except RuleError as exc:
-        return Status(409, {"detail": exc.message(_)})
+    item = services.item_advance(
+        item=item, target=payload.to, note=payload.note, actor=Actor.of(request.user)
+    )
     return Status(200, _out(item))
 
 
@@ -263,12 +259,9 @@ def disclosure_items_next_phase(request: HttpRequest, pk: int, payload: PhaseIn)
     item = sel.items_for(request.user).filter(pk=pk).first()
     if item is None:
         raise Http404
-    try:
-        item = services.phase_next(
-            item=item, title=payload.title, body=payload.body, actor=Actor.of(request.user)
-        )
-    except RuleError as exc:
-        return Status(409, {"detail": exc.message(_)})
+    item = services.phase_next(
+        item=item, title=payload.title, body=payload.body, actor=Actor.of(request.user)
+    )
     return Status(200, _out(item))
 
 
@@ -311,13 +304,10 @@ def disclosure_supervisors_appoint(request: HttpRequest, payload: SupervisorIn) 
             return Status(
                 400, {"detail": _("No active account %(name)s.") % {"name": payload.account}}
             )
-    try:
-        supervisor = services.supervisor_appoint(
-            organization=organization, name=payload.name, unit=payload.unit, term_start=start,
-            term_end=end, user=user, actor=Actor.of(request.user),
-        )  # fmt: skip
-    except RuleError as exc:
-        return Status(409, {"detail": exc.message(_)})
+    supervisor = services.supervisor_appoint(
+        organization=organization, name=payload.name, unit=payload.unit, term_start=start,
+        term_end=end, user=user, actor=Actor.of(request.user),
+    )  # fmt: skip
     return Status(201, _supervisor_out(supervisor))
 
 
@@ -357,12 +347,9 @@ def disclosure_remarks_leave(request: HttpRequest, payload: RemarkIn) -> Status[
         item = Item.objects.filter(organization=organization, pk=payload.item).first()
         if item is None:
             raise Http404
-    try:
-        remark = services.remark_leave(
-            supervisor=supervisor, item=item, text=payload.text, actor=Actor.of(request.user)
-        )
-    except RuleError as exc:
-        return Status(409, {"detail": exc.message(_)})
+    remark = services.remark_leave(
+        supervisor=supervisor, item=item, text=payload.text, actor=Actor.of(request.user)
+    )
     return Status(201, _remark_out(remark))
 
 
@@ -377,10 +364,7 @@ def disclosure_remarks_answer(
     remark = sel.remarks_for(request.user).filter(pk=pk).first()
     if remark is None:
         raise Http404
-    try:
-        remark = services.remark_answer(
-            remark=remark, answer=payload.answer, actor=Actor.of(request.user)
-        )
-    except RuleError as exc:
-        return Status(409, {"detail": exc.message(_)})
+    remark = services.remark_answer(
+        remark=remark, answer=payload.answer, actor=Actor.of(request.user)
+    )
     return Status(200, _remark_out(remark))

@@ -271,16 +271,41 @@ def new_tracking_code() -> str:
     return "".join(secrets.choice(alphabet) for _ in range(rules.TRACKING_LENGTH))
 
 
-@dataclass(frozen=True)
-class Receipt:
-    """The feedback as stored, and its tracking code: shown to the writer once, never stored."""
+class _Tracked:
+    """A letter's receipt: its tracking code, shown to the writer once and never stored."""
 
-    feedback: Feedback
     code: str
 
     @property
     def grouped(self) -> str:
         return rules.tracking_grouped(self.code)
+
+
+@dataclass(frozen=True)
+class Receipt(_Tracked):
+    """The feedback as stored, and its tracking code."""
+
+    feedback: Feedback
+    code: str
+
+
+def _letter_create[L: (Feedback, Opinion)](
+    model: type[L], *, text: str, contact: str, author: str, moment: dt.datetime, action: str,
+    data: dict[str, Any], **where: Any,
+) -> tuple[L, str]:  # fmt: skip
+    """A reader's letter (feedback, the opinion box) and its tracking code, of which only the
+    digest is stored; audited as from the reader, or from "public"."""
+    code = new_tracking_code()
+    letter = model.objects.create(
+        **where,
+        text=text.strip(),
+        contact=contact.strip(),
+        author=author,
+        created_at=moment,
+        tracking=rules.tracking_digest(code),
+    )
+    audit_log(actor=author or "public", action=action, obj=letter, data=data, now=moment)
+    return letter, code
 
 
 def feedback_submit(
@@ -305,23 +330,11 @@ def feedback_leave(
         number = locked.versions.count()
         if number == 0:
             raise RuleError(rules.E_FEEDBACK_CLOSED)
-        code = new_tracking_code()
-        feedback = Feedback.objects.create(
-            item=locked,
-            version=number,
-            text=text.strip(),
-            contact=contact.strip(),
-            author=author,
-            created_at=moment,
-            tracking=rules.tracking_digest(code),
-        )
-        audit_log(
-            actor=author or "public",
-            action="disclosure.feedback.received",
-            obj=feedback,
+        feedback, code = _letter_create(
+            Feedback, item=locked, version=number, text=text, contact=contact, author=author,
+            moment=moment, action="disclosure.feedback.received",
             data={"item": locked.pk, "version": number},
-            now=moment,
-        )
+        )  # fmt: skip
     return Receipt(feedback, code)
 
 
@@ -364,15 +377,11 @@ def _answer[L: (Feedback, Opinion, Remark)](
 
 
 @dataclass(frozen=True)
-class OpinionReceipt:
-    """The letter as stored, and its tracking code: shown to the writer once, never stored."""
+class OpinionReceipt(_Tracked):
+    """The letter as stored, and its tracking code."""
 
     opinion: Opinion
     code: str
-
-    @property
-    def grouped(self) -> str:
-        return rules.tracking_grouped(self.code)
 
 
 def opinion_leave(
@@ -388,23 +397,12 @@ def opinion_leave(
     moment = now or timezone.now()
     if not text.strip():
         raise RuleError(E_OPINION_EMPTY)
-    code = new_tracking_code()
     with transaction.atomic():
-        opinion = Opinion.objects.create(
-            organization=organization,
-            text=text.strip(),
-            contact=contact.strip(),
-            author=author,
-            created_at=moment,
-            tracking=rules.tracking_digest(code),
-        )
-        audit_log(
-            actor=author or "public",
-            action="disclosure.opinion.received",
-            obj=opinion,
+        opinion, code = _letter_create(
+            Opinion, organization=organization, text=text, contact=contact, author=author,
+            moment=moment, action="disclosure.opinion.received",
             data={"organization": organization.code},
-            now=moment,
-        )
+        )  # fmt: skip
     return OpinionReceipt(opinion, code)
 
 

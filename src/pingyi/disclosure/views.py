@@ -4,7 +4,6 @@ selector, render. An item a reader may not read is simply not found (R17)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
@@ -38,7 +37,7 @@ from pingyi.disclosure.models import Feedback, Item, Status
 from pingyi.rules import disclosure as rules
 from pingyi.rules.errors import RuleError
 from pingyi.web.ratelimit import client_address, hit
-from pingyi.web.shared import guarded
+from pingyi.web.shared import act, act_on_form, create_page, guarded
 
 FEEDBACK_WINDOW = 3600  # seconds
 TRACK_LOOKUPS = 30  # tracking-code lookups per address and hour: guessing stays hopeless
@@ -53,15 +52,6 @@ def _item(request: HttpRequest, pk: int, *, staff: bool = False) -> Item:
     if staff:
         access.check_run(Actor.of(request.user), item.organization)
     return item
-
-
-def _act(request: HttpRequest, run: Callable[[], object], done: str, to: str) -> HttpResponse:
-    try:
-        run()
-        messages.success(request, done)
-    except RuleError as exc:
-        messages.error(request, exc.message(_))
-    return redirect(to)
 
 
 def _here(item: Item) -> str:
@@ -96,15 +86,14 @@ def item_new(request: HttpRequest) -> HttpResponse:
     if not organizations.exists():
         raise AccessDenied
     form = ItemForm(request.POST or None, organizations=organizations)
-    if request.method == "POST" and form.is_valid():
-        try:
-            item = services.item_create(**form.cleaned_data, actor=Actor.of(request.user))
-        except RuleError as exc:
-            form.add_error(None, exc.message(_))
-        else:
-            messages.success(request, _("Item drafted."))
-            return redirect(_here(item))
-    return render(request, "pingyi/disclosure/item_new.html", {"form": form})
+    return create_page(
+        request,
+        form,
+        lambda data: services.item_create(**data, actor=Actor.of(request.user)),
+        done=_("Item drafted."),
+        to=_here,
+        template="pingyi/disclosure/item_new.html",
+    )
 
 
 @guarded
@@ -152,7 +141,7 @@ def item_advance(request: HttpRequest, pk: int) -> HttpResponse:
         return HttpResponse(status=400)
     actor = Actor.of(request.user)
     access.check_advance(actor, item.organization, target)
-    return _act(
+    return act(
         request,
         lambda: services.item_advance(
             item=item, target=target, note=form.cleaned_data["note"], actor=actor
@@ -173,13 +162,13 @@ def item_edit(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect(_here(item))
     data, actor = form.cleaned_data, Actor.of(request.user)
     if item.status == Status.PUBLISHED:
-        return _act(
+        return act(
             request,
             lambda: services.item_revise(item=item, **data, actor=actor),
             _("Revision drafted: it is published after the office meeting and the approval."),
             _here(item),
         )
-    return _act(
+    return act(
         request,
         lambda: services.item_edit(item=item, **data, actor=actor),
         _("Text saved."),
@@ -193,14 +182,13 @@ def phase_next(request: HttpRequest, pk: int) -> HttpResponse:
     """Opens a staged item's next phase with its stage report (back through the chain)."""
     item = _item(request, pk, staff=True)
     form = PhaseForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, _("Give the stage report a title and a text."))
-        return redirect(_here(item))
-    return _act(
+    return act_on_form(
         request,
-        lambda: services.phase_next(item=item, **form.cleaned_data, actor=Actor.of(request.user)),
+        form,
+        lambda data: services.phase_next(item=item, **data, actor=Actor.of(request.user)),
         _("Next phase drafted: it is published through the same approval chain."),
         _here(item),
+        invalid=_("Give the stage report a title and a text."),
     )
 
 
@@ -208,7 +196,7 @@ def phase_next(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def item_release(request: HttpRequest, pk: int) -> HttpResponse:
     item = _item(request, pk, staff=True)
-    return _act(
+    return act(
         request,
         lambda: services.item_release(item=item, actor=Actor.of(request.user)),
         _("The item is now open to the public."),
@@ -224,16 +212,15 @@ def feedback_answer(request: HttpRequest, pk: int) -> HttpResponse:
         raise Http404
     item = _item(request, feedback.item_id, staff=True)
     form = AnswerForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, _("Write the answer first."))
-        return redirect(_here(item))
-    return _act(
+    return act_on_form(
         request,
-        lambda: services.feedback_answer(
-            feedback=feedback, answer=form.cleaned_data["answer"], actor=Actor.of(request.user)
+        form,
+        lambda data: services.feedback_answer(
+            feedback=feedback, answer=data["answer"], actor=Actor.of(request.user)
         ),
         _("Answer saved."),
         _here(item),
+        invalid=_("Write the answer first."),
     )
 
 
@@ -257,16 +244,15 @@ def opinion_answer(request: HttpRequest, pk: int) -> HttpResponse:
     access.check_run(Actor.of(request.user), opinion.organization)
     here = reverse("disclosure:opinions")
     form = AnswerForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, _("Write the answer first."))
-        return redirect(here)
-    return _act(
+    return act_on_form(
         request,
-        lambda: services.opinion_answer(
-            opinion=opinion, answer=form.cleaned_data["answer"], actor=Actor.of(request.user)
+        form,
+        lambda data: services.opinion_answer(
+            opinion=opinion, answer=data["answer"], actor=Actor.of(request.user)
         ),
         _("Answer saved."),
         here,
+        invalid=_("Write the answer first."),
     )
 
 
@@ -424,7 +410,7 @@ def supervisor_new(request: HttpRequest) -> HttpResponse:
         if user is None:
             messages.error(request, _("No active account %(name)s.") % {"name": username})
             return redirect(here)
-    return _act(
+    return act(
         request,
         lambda: services.supervisor_appoint(**data, user=user, actor=Actor.of(request.user)),
         _("Supervisor appointed."),
@@ -441,16 +427,15 @@ def remark_answer(request: HttpRequest, pk: int) -> HttpResponse:
     access.check_run(Actor.of(request.user), remark.supervisor.organization)
     here = reverse("disclosure:supervisors")
     form = AnswerForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, _("Write the answer first."))
-        return redirect(here)
-    return _act(
+    return act_on_form(
         request,
-        lambda: services.remark_answer(
-            remark=remark, answer=form.cleaned_data["answer"], actor=Actor.of(request.user)
+        form,
+        lambda data: services.remark_answer(
+            remark=remark, answer=data["answer"], actor=Actor.of(request.user)
         ),
         _("Answer saved."),
         here,
+        invalid=_("Write the answer first."),
     )
 
 

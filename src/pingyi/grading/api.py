@@ -97,10 +97,6 @@ def _campaign(scope: Scope, code: str) -> Campaign:
     return campaign
 
 
-def _refused(exc: RuleError) -> Status[Any]:
-    return Status(409, {"detail": exc.message(_)})
-
-
 def list_out(campaign: Campaign) -> dict[str, Any]:
     row = ParticipantList.objects.filter(campaign=campaign).first()
     groups = {
@@ -150,12 +146,9 @@ def grading_vote_create(request: HttpRequest, code: str, payload: VoteIn) -> Sta
     committee = scope.round.committees.filter(name=payload.committee).first()
     if payload.committee and committee is None:
         raise Http404
-    try:
-        vote = votes.grade_vote_create(
-            grading_round=scope.round, org=org, committee=committee, actor=Actor.of(request.user)
-        )
-    except RuleError as exc:
-        return _refused(exc)
+    vote = votes.grade_vote_create(
+        grading_round=scope.round, org=org, committee=committee, actor=Actor.of(request.user)
+    )
     return Status(201, {"campaign": vote.campaign.code, "name": vote.campaign.name})
 
 
@@ -168,10 +161,7 @@ def grading_members_set(
     request: HttpRequest, code: str, org: str, payload: MembersIn
 ) -> Status[Any]:
     target = _org(_scope(request, code), org)
-    try:
-        votes.org_members_set(org=target, members=payload.members, actor=Actor.of(request.user))
-    except RuleError as exc:
-        return _refused(exc)
+    votes.org_members_set(org=target, members=payload.members, actor=Actor.of(request.user))
     return Status(200, {"org": target.code, "members": payload.members})
 
 
@@ -182,15 +172,12 @@ def grading_members_set(
 )
 def grading_tolerance_set(request: HttpRequest, code: str, payload: ToleranceIn) -> Status[Any]:
     scope = _scope(request, code)
-    try:
-        votes.ratio_tolerance_set(
-            grading_round=scope.round,
-            low=parse_number(payload.low),
-            high=parse_number(payload.high),
-            actor=Actor.of(request.user),
-        )
-    except RuleError as exc:
-        return _refused(exc)
+    votes.ratio_tolerance_set(
+        grading_round=scope.round,
+        low=parse_number(payload.low),
+        high=parse_number(payload.high),
+        actor=Actor.of(request.user),
+    )
     return Status(200, {"low": scope.round.ratio_min, "high": scope.round.ratio_max})
 
 
@@ -221,15 +208,12 @@ def grading_list_draft(
         absent_reason=payload.absent_reason,
         ratio_reason=payload.ratio_reason,
     )
-    try:
-        votes.participant_list_draft(
-            campaign=found,
-            counts=counts,
-            supervisor=payload.supervisor,
-            actor=Actor.of(request.user),
-        )
-    except RuleError as exc:
-        return _refused(exc)
+    votes.participant_list_draft(
+        campaign=found,
+        counts=counts,
+        supervisor=payload.supervisor,
+        actor=Actor.of(request.user),
+    )
     return Status(200, list_out(found))
 
 
@@ -240,10 +224,7 @@ def grading_list_draft(
 )
 def grading_list_approve(request: HttpRequest, code: str, campaign: str) -> Status[Any]:
     found = _campaign(_scope(request, code), campaign)
-    try:
-        votes.participant_list_approve(campaign=found, actor=Actor.of(request.user))
-    except RuleError as exc:
-        return _refused(exc)
+    votes.participant_list_approve(campaign=found, actor=Actor.of(request.user))
     return Status(200, list_out(found))
 
 
@@ -254,10 +235,7 @@ def grading_list_approve(request: HttpRequest, code: str, campaign: str) -> Stat
 )
 def grading_list_codes(request: HttpRequest, code: str, campaign: str) -> Status[Any]:
     found = _campaign(_scope(request, code), campaign)
-    try:
-        issued = votes.participant_codes_issue(campaign=found, actor=Actor.of(request.user))
-    except RuleError as exc:
-        return _refused(exc)
+    issued = votes.participant_codes_issue(campaign=found, actor=Actor.of(request.user))
     return Status(
         201, {"batches": [{"group": b.batch.group.code, "codes": b.codes} for b in issued]}
     )
@@ -286,10 +264,7 @@ def grading_vote_get(request: HttpRequest, code: str, org: str) -> Status[Any]:
 def grading_departure(request: HttpRequest, code: str, org: str, payload: ReasonIn) -> Status[Any]:
     scope = _scope(request, code)
     target = _org(scope, org)
-    try:
-        votes.vote_departure_record(org=target, reason=payload.reason, actor=Actor.of(request.user))
-    except RuleError as exc:
-        return _refused(exc)
+    votes.vote_departure_record(org=target, reason=payload.reason, actor=Actor.of(request.user))
     return Status(200, vote_out(grading_state(scope.round).org(target.code)))
 
 
@@ -343,12 +318,9 @@ def grading_summary_file(
     request: HttpRequest, code: str, pk: int, payload: SummaryIn
 ) -> Status[Any]:
     committee = _committee(_scope(request, code), pk)
-    try:
-        row = records.work_summary_file(
-            committee=committee, text=payload.text, actor=Actor.of(request.user)
-        )
-    except RuleError as exc:
-        return _refused(exc)
+    row = records.work_summary_file(
+        committee=committee, text=payload.text, actor=Actor.of(request.user)
+    )
     return Status(200, {"committee": committee.name, "text": row.text, "file": row.original_name})
 
 
@@ -361,12 +333,9 @@ def grading_violation_record(
     request: HttpRequest, code: str, org: str, payload: ViolationIn
 ) -> Status[Any]:
     target = _org(_scope(request, code), org)
-    try:
-        done = records.violation_record(
-            org=target, cause=payload.cause, reason=payload.reason, actor=Actor.of(request.user)
-        )
-    except RuleError as exc:
-        return _refused(exc)
+    done = records.violation_record(
+        org=target, cause=payload.cause, reason=payload.reason, actor=Actor.of(request.user)
+    )
     return Status(
         200, {"org": done.code, "cause": done.violation_cause, "reason": done.violation_reason}
     )
@@ -384,17 +353,14 @@ def grading_benefit_record(
     points = parse_number(payload.points) if payload.points else None
     if payload.points and points is None:
         return Status(400, {"detail": _("Bonus points: give a number.")})
-    try:
-        row = records.benefit_record(
-            org=target,
-            points=points,
-            secretary=payload.secretary,
-            commendation=payload.commendation,
-            note=payload.note,
-            actor=Actor.of(request.user),
-        )
-    except RuleError as exc:
-        return _refused(exc)
+    row = records.benefit_record(
+        org=target,
+        points=points,
+        secretary=payload.secretary,
+        commendation=payload.commendation,
+        note=payload.note,
+        actor=Actor.of(request.user),
+    )
     return Status(200, benefit_out(row))
 
 
@@ -418,12 +384,9 @@ def grading_reference_add(
     request: HttpRequest, code: str, org: str, payload: ReferenceIn
 ) -> Status[Any]:
     target = _org(_scope(request, code), org)
-    try:
-        row = records.reference_add(
-            org=target, kind=payload.kind, text=payload.text, actor=Actor.of(request.user)
-        )
-    except RuleError as exc:
-        return _refused(exc)
+    row = records.reference_add(
+        org=target, kind=payload.kind, text=payload.text, actor=Actor.of(request.user)
+    )
     return Status(201, {"org": target.code, "kind": row.kind, "text": row.text, "id": row.pk})
 
 

@@ -20,13 +20,14 @@ from django.utils import timezone
 
 from pingyi.accounts.models import Organization
 from pingyi.audit.services import audit_log
-from pingyi.campaigns.models import EvaluatorGroup
+from pingyi.campaigns.models import Campaign, EvaluatorGroup
 from pingyi.campaigns.services import campaign_create
 from pingyi.grading.models import (
     Assessment,
     AssessmentScore,
     Committee,
     EntryStatus,
+    GradeVote,
     GradingRole,
     GradingRoleKind,
     GradingRound,
@@ -416,6 +417,48 @@ def survey_scheme(k: int) -> Scheme:
     )
 
 
+def covered_target(
+    grading_round: GradingRound, org: PartyOrg | None, committee: Committee | None, scope: str
+) -> PartyOrg | Committee:
+    """What a survey or a grade vote covers: one organization or one committee of the round
+    (``scope`` refuses neither or both)."""
+    if (org is None) == (committee is None):
+        raise RuleError(scope)
+    target = org or committee
+    if target is None or target.round_id != grading_round.pk:
+        raise RuleError(E_NOT_IN_ROUND)
+    return target
+
+
+def orgs_campaign_create(
+    model: type[Survey] | type[GradeVote], *, locked: GradingRound, org: PartyOrg | None,
+    committee: Committee | None, target: PartyOrg | Committee, exists: str, slug: str,
+    title: str, scheme: Scheme, actor: str,
+) -> tuple[Campaign, list[PartyOrg]]:  # fmt: skip
+    """The draft P1 campaign of a survey or a grade vote (``model``) whose units are the
+    organizations covered, and they; refused with ``exists`` when one of them already has
+    one. The round is locked by the caller."""
+    members = [org] if org is not None else list(PartyOrg.objects.filter(committee=committee))
+    covering = Q(org__in=members) | Q(committee__in={m.committee_id for m in members})
+    taken = model.objects.filter(covering).select_related("campaign").first()
+    if taken is not None:
+        raise RuleError(exists, name=str(target), campaign=taken.campaign.code)
+    code = f"{locked.code}-{slug}-{model.objects.filter(round=locked).count() + 1}"
+    campaign = campaign_create(
+        organization_code=locked.organization.code,
+        organization_name=locked.organization.name,
+        series_code=code,
+        series_name=f"{locked.name} {title}",
+        year=locked.year,
+        name=f"{locked.name} {title}：{target}",
+        scheme=scheme,
+        units=[UnitSpec(m.code, m.name, SURVEY_CATEGORY, "orgs") for m in members],
+        code=code,
+        actor=actor,
+    )
+    return campaign, members
+
+
 def survey_create(
     *,
     grading_round: GradingRound,
@@ -425,33 +468,16 @@ def survey_create(
 ) -> Survey:
     """A mass survey of one organization or of every organization of a committee: a draft P1
     campaign (tokens, QR and paper import as in P1) whose units are the organizations."""
-    if (org is None) == (committee is None):
-        raise RuleError(E_SURVEY_SCOPE)
-    target = org or committee
-    if target is None or target.round_id != grading_round.pk:
-        raise RuleError(E_NOT_IN_ROUND)
+    target = covered_target(grading_round, org, committee, E_SURVEY_SCOPE)
     with transaction.atomic():
         locked = _locked_round(grading_round)
         rules.check_step(locked.status, (rules.SELF_EVALUATION, rules.ASSESSMENT))
-        members = [org] if org is not None else list(PartyOrg.objects.filter(committee=committee))
-        covering = Q(org__in=members) | Q(committee__in={m.committee_id for m in members})
-        taken = Survey.objects.filter(covering).select_related("campaign").first()
-        if taken is not None:
-            raise RuleError(E_SURVEY_EXISTS, name=str(target), campaign=taken.campaign.code)
-        number = Survey.objects.filter(round=locked).count() + 1
-        code = f"{locked.code}-survey-{number}"
-        campaign = campaign_create(
-            organization_code=locked.organization.code,
-            organization_name=locked.organization.name,
-            series_code=code,
-            series_name=f"{locked.name} 群众满意度测评",
-            year=locked.year,
-            name=f"{locked.name} 群众满意度测评：{target}",
-            scheme=survey_scheme(round_scheme(locked).min_survey_ballots),
-            units=[UnitSpec(m.code, m.name, SURVEY_CATEGORY, "orgs") for m in members],
-            code=code,
-            actor=actor,
-        )
+        campaign, members = orgs_campaign_create(
+            Survey, locked=locked, org=org, committee=committee, target=target,
+            exists=E_SURVEY_EXISTS, slug="survey", title="群众满意度测评",
+            scheme=survey_scheme(round_scheme(locked).min_survey_ballots), actor=actor,
+        )  # fmt: skip
+        code = campaign.code
         # no code until the participant list is approved (grading.votes)
         EvaluatorGroup.objects.filter(campaign=campaign).update(codes_allowed=0)
         survey = Survey.objects.create(

@@ -5,13 +5,13 @@ committees are in views_work.py; access is decided in access.py (R17)."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
@@ -42,9 +42,18 @@ from pingyi.jobs.models import JobKind
 from pingyi.jobs.services import job_enqueue, job_enqueue_upload
 from pingyi.rules import grading as rules
 from pingyi.rules import grading_schedule as schedule_rules
-from pingyi.rules.errors import InputError, RuleError
+from pingyi.rules.errors import RuleError
 from pingyi.voting.selectors import collection_status
-from pingyi.web.shared import XLSX, confirmation, download, guarded, uploaded, written
+from pingyi.web.shared import (
+    XLSX,
+    act,
+    confirmation,
+    create_page,
+    download,
+    guarded,
+    uploaded,
+    written,
+)
 
 
 def scope_of(request: HttpRequest, code: str) -> Scope:
@@ -58,19 +67,6 @@ def scope_of(request: HttpRequest, code: str) -> Scope:
 def require(allowed: bool) -> None:
     if not allowed:
         raise AccessDenied
-
-
-def act(request: HttpRequest, run: Callable[[], object], done: str, to: str) -> HttpResponse:
-    """Runs one service; its refusal or ``done`` goes back to ``to`` as a message."""
-    try:
-        run()
-        messages.success(request, done)
-    except RuleError as exc:
-        messages.error(request, exc.message(_))
-    except InputError as exc:
-        for line in exc.messages(_):
-            messages.error(request, line)
-    return redirect(to)
 
 
 def actor(request: HttpRequest) -> str:
@@ -97,25 +93,20 @@ def round_new(request: HttpRequest) -> HttpResponse:
     organizations = organizations_for(request.user, RUN)
     require(organizations.exists())
     form = RoundForm(request.POST or None, request.FILES or None, organizations=organizations)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            created = services.round_create(
-                organization=data["organization"],
-                year=data["year"],
-                name=data["name"],
-                scheme=_scheme_of(form),
-                actor=actor(request),
-            )
-        except InputError as exc:
-            for line in exc.messages(_):
-                form.add_error(None, line)
-        except RuleError as exc:
-            form.add_error(None, exc.message(_))
-        else:
-            messages.success(request, _("Round created. Import its organizations."))
-            return redirect("grading:round", code=created.code)
-    return render(request, "pingyi/grading/round_new.html", {"form": form})
+    return create_page(
+        request,
+        form,
+        lambda data: services.round_create(
+            organization=data["organization"],
+            year=data["year"],
+            name=data["name"],
+            scheme=_scheme_of(form),
+            actor=actor(request),
+        ),
+        done=_("Round created. Import its organizations."),
+        to=lambda created: reverse("grading:round", kwargs={"code": created.code}),
+        template="pingyi/grading/round_new.html",
+    )
 
 
 @guarded

@@ -19,10 +19,17 @@ from pingyi.accounts.actors import Actor
 from pingyi.grading import records
 from pingyi.grading.board import board_write
 from pingyi.grading.models import Reference, StoredFile
-from pingyi.grading.views import act, require, scope_of
-from pingyi.grading.views_work import _committee, _committee_url, _member, _org, _org_url
+from pingyi.grading.views import require, scope_of
+from pingyi.grading.views_work import (
+    _committee,
+    _committee_url,
+    _org,
+    _org_url,
+    decided,
+    posted_member,
+)
 from pingyi.rules.scheme import parse_number
-from pingyi.web.shared import download, guarded, written
+from pingyi.web.shared import act, download, guarded, written
 
 PDF = "application/pdf"
 
@@ -50,20 +57,16 @@ def send_stored(record: StoredFile | None) -> HttpResponse:
 @guarded
 @require_POST
 def summary_file(request: HttpRequest, code: str, pk: int) -> HttpResponse:
-    scope = scope_of(request, code)
-    committee = _committee(scope, pk)
-    require(scope.may_decide(committee))
-    return act(
-        request,
-        lambda: records.work_summary_file(
+    return decided(
+        request, code, pk,
+        lambda committee: records.work_summary_file(
             committee=committee,
             text=str(request.POST.get("text", "")),
             upload=upload_of(request),
             actor=Actor.of(request.user),
         ),
         _("Work summary recorded."),
-        _committee_url(committee),
-    )
+    )  # fmt: skip
 
 
 @guarded
@@ -75,21 +78,16 @@ def summary_download(request: HttpRequest, code: str, pk: int) -> HttpResponse:
 @guarded
 @require_POST
 def violation(request: HttpRequest, code: str, pk: int) -> HttpResponse:
-    scope = scope_of(request, code)
-    committee = _committee(scope, pk)
-    require(scope.may_decide(committee))
-    target = _member(committee, str(request.POST.get("org", "")))
-    return act(
-        request,
-        lambda: records.violation_record(
-            org=target,
+    return decided(
+        request, code, pk,
+        lambda committee: records.violation_record(
+            org=posted_member(request, committee),
             cause=str(request.POST.get("cause", "")),
             reason=str(request.POST.get("reason", "")),
             actor=Actor.of(request.user),
         ),
         _("Violation recorded: the organization is 较差."),
-        _committee_url(committee),
-    )
+    )  # fmt: skip
 
 
 @guarded

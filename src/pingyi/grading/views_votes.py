@@ -20,14 +20,14 @@ from pingyi.campaigns.models import Campaign
 from pingyi.grading import votes
 from pingyi.grading.access import Scope
 from pingyi.grading.models import Committee, ListStatus, ParticipantList, PartyOrg
-from pingyi.grading.views import _target, act, scope_of
+from pingyi.grading.views import _target, scope_of
 from pingyi.grading.views_work import _committee, _committee_url, _member, _org, _org_url
 from pingyi.rules import grade_vote as vote_rules
 from pingyi.rules.address import ballot_page
 from pingyi.rules.errors import RuleError
 from pingyi.rules.scheme import parse_number
 from pingyi.voting.services import tokens_issued
-from pingyi.web.shared import guarded
+from pingyi.web.shared import act, guarded
 
 
 def _actor(request: HttpRequest) -> Actor:

@@ -4,6 +4,7 @@ committee's decision page and the department's verdicts."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from fractions import Fraction
 from typing import Any
 
@@ -26,11 +27,11 @@ from pingyi.grading.models import (
     QuotaKind,
 )
 from pingyi.grading.selectors import OrgState, grading_state, indicators_for, rubric_rows
-from pingyi.grading.views import act, actor, require, scope_of
+from pingyi.grading.views import actor, require, scope_of
 from pingyi.rules import grading as rules
 from pingyi.rules import grading_schedule as schedule_rules
 from pingyi.rules.errors import RuleError
-from pingyi.web.shared import guarded
+from pingyi.web.shared import act, act_on_form, guarded
 
 
 def _org(scope: Scope, code: str) -> PartyOrg:
@@ -198,20 +199,19 @@ def rate_enter(request: HttpRequest, code: str, org: str) -> HttpResponse:
     target = _org(scope, org)
     require(scope.can_run)
     form = RateForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, _("Give a rate from 0 to 100, the valid ballots and a reason."))
-        return redirect(_org_url(target))
-    return act(
+    return act_on_form(
         request,
-        lambda: services.survey_rate_enter(
+        form,
+        lambda data: services.survey_rate_enter(
             org=target,
             rate=form.fraction(),
-            ballots=form.cleaned_data["ballots"],
-            reason=form.cleaned_data["reason"],
+            ballots=data["ballots"],
+            reason=data["reason"],
             actor=actor(request),
         ),
         _("Satisfaction rate entered: it awaits another person of the department's approval."),
         _org_url(target),
+        invalid=_("Give a rate from 0 to 100, the valid ballots and a reason."),
     )
 
 
@@ -279,54 +279,61 @@ def _member(committee: Committee, code: str) -> PartyOrg:
     return found
 
 
+def posted_member(request: HttpRequest, committee: Committee) -> PartyOrg:
+    """The committee's organization the form names (``org``); another is not found."""
+    return _member(committee, str(request.POST.get("org", "")))
+
+
+def decided(
+    request: HttpRequest, code: str, pk: int, run: Callable[[Committee], object], done: str
+) -> HttpResponse:
+    """A step of the committee's page, which its members take (403 for others): ``run`` with
+    the committee, then back to its page with the refusal or ``done``."""
+    _scope, committee = _decide(request, code, pk)
+    return act(request, lambda: run(committee), done, _committee_url(committee))
+
+
 @guarded
 @require_POST
 def grade_change(request: HttpRequest, code: str, pk: int) -> HttpResponse:
-    _scope, committee = _decide(request, code, pk)
-    target = _member(committee, str(request.POST.get("org", "")))
-    return act(
-        request,
-        lambda: decisions.grade_change(
-            org=target,
+    return decided(
+        request, code, pk,
+        lambda committee: decisions.grade_change(
+            org=posted_member(request, committee),
             grade=str(request.POST.get("grade", "")),
             reason=str(request.POST.get("reason", "")),
             actor=actor(request),
         ),
         _("Grade recorded."),
-        _committee_url(committee),
-    )
+    )  # fmt: skip
 
 
 @guarded
 @require_POST
 def justify(request: HttpRequest, code: str, pk: int) -> HttpResponse:
-    _scope, committee = _decide(request, code, pk)
-    return act(
-        request,
-        lambda: decisions.quota_justify(
+    return decided(
+        request, code, pk,
+        lambda committee: decisions.quota_justify(
             committee=committee,
             kind=str(request.POST.get("kind", "")),
             text=str(request.POST.get("text", "")),
             actor=actor(request),
         ),
         _("Justification recorded."),
-        _committee_url(committee),
-    )
+    )  # fmt: skip
 
 
 @guarded
 @require_POST
 def explain(request: HttpRequest, code: str, pk: int) -> HttpResponse:
-    _scope, committee = _decide(request, code, pk)
-    target = _member(committee, str(request.POST.get("org", "")))
-    return act(
-        request,
-        lambda: decisions.explanation_write(
-            org=target, text=str(request.POST.get("text", "")), actor=actor(request)
+    return decided(
+        request, code, pk,
+        lambda committee: decisions.explanation_write(
+            org=posted_member(request, committee), text=str(request.POST.get("text", "")),
+            actor=actor(request),
         ),
         _("Explanation recorded."),
-        _committee_url(committee),
-    )
+    )  # fmt: skip
 
 
 @guarded
@@ -359,13 +366,11 @@ def follow_up(request: HttpRequest, code: str, pk: int) -> HttpResponse:
 @guarded
 @require_POST
 def file(request: HttpRequest, code: str, pk: int) -> HttpResponse:
-    _scope, committee = _decide(request, code, pk)
-    return act(
-        request,
-        lambda: decisions.filing_submit(committee=committee, actor=actor(request)),
+    return decided(
+        request, code, pk,
+        lambda committee: decisions.filing_submit(committee=committee, actor=actor(request)),
         _("Filed with the organization department."),
-        _committee_url(committee),
-    )
+    )  # fmt: skip
 
 
 @guarded

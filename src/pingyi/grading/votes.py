@@ -19,14 +19,12 @@ from fractions import Fraction
 from typing import TYPE_CHECKING
 
 from django.db import transaction
-from django.db.models import Q
 from django.utils import timezone
 
 from pingyi.accounts.actors import Actor
 from pingyi.audit.services import audit_log
 from pingyi.ballots.models import Ballot, BallotSource
 from pingyi.campaigns.models import Campaign, EvaluatorGroup
-from pingyi.campaigns.services import campaign_create
 from pingyi.grading import access
 from pingyi.grading.models import (
     Committee,
@@ -40,17 +38,17 @@ from pingyi.grading.models import (
 )
 from pingyi.grading.selectors import VOTE_ABSTAIN, VOTE_MARKS, grading_state, round_scheme
 from pingyi.grading.services import (
-    E_NOT_IN_ROUND,
     E_REQUIRED_TEXT,
     MEMBERS,
     NON_MEMBERS,
     SURVEY_CATEGORY,
+    covered_target,
+    orgs_campaign_create,
 )
 from pingyi.rules import grade_vote as vote_rules
 from pingyi.rules import grading as rules
 from pingyi.rules.errors import RuleError, Term, gettext_noop
 from pingyi.rules.scheme import CategoryRule, GroupTarget, Mark, Scheme, fraction_text
-from pingyi.rules.tally import UnitSpec
 from pingyi.voting.models import BallotToken, TokenUse
 from pingyi.voting.services import IssuedBatch, token_issue, tokens_issued
 
@@ -129,32 +127,15 @@ def grade_vote_create(
     """A grade vote of one organization or of every organization of a committee: a draft P1
     campaign whose units are the organizations, its codes locked until its list is approved."""
     access.check_runs(actor, grading_round)
-    if (org is None) == (committee is None):
-        raise RuleError(E_VOTE_SCOPE)
-    target = org or committee
-    if target is None or target.round_id != grading_round.pk:
-        raise RuleError(E_NOT_IN_ROUND)
+    target = covered_target(grading_round, org, committee, E_VOTE_SCOPE)
     locked = GradingRound.objects.select_for_update().get(pk=grading_round.pk)
     rules.check_step(locked.status, (rules.SELF_EVALUATION, rules.ASSESSMENT))
-    members = [org] if org is not None else list(PartyOrg.objects.filter(committee=committee))
-    covering = Q(org__in=members) | Q(committee__in={m.committee_id for m in members})
-    taken = GradeVote.objects.filter(covering).select_related("campaign").first()
-    if taken is not None:
-        raise RuleError(E_VOTE_EXISTS, name=str(target), campaign=taken.campaign.code)
-    number = GradeVote.objects.filter(round=locked).count() + 1
-    code = f"{locked.code}-vote-{number}"
-    campaign = campaign_create(
-        organization_code=locked.organization.code,
-        organization_name=locked.organization.name,
-        series_code=code,
-        series_name=f"{locked.name} 等级测评",
-        year=locked.year,
-        name=f"{locked.name} 等级测评：{target}",
-        scheme=vote_scheme(round_scheme(locked).min_survey_ballots),
-        units=[UnitSpec(m.code, m.name, SURVEY_CATEGORY, "orgs") for m in members],
-        code=code,
-        actor=actor.name,
-    )
+    campaign, members = orgs_campaign_create(
+        GradeVote, locked=locked, org=org, committee=committee, target=target,
+        exists=E_VOTE_EXISTS, slug="vote", title="等级测评",
+        scheme=vote_scheme(round_scheme(locked).min_survey_ballots), actor=actor.name,
+    )  # fmt: skip
+    code = campaign.code
     lock_codes(campaign)
     vote = GradeVote.objects.create(round=locked, campaign=campaign, org=org, committee=committee)
     audit_log(

@@ -8,9 +8,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from pingyi.inputs.tables import ROW, Table, header_columns, read_table
+from pingyi.inputs.tables import E_EMPTY, E_LONG, ROW, Table, header_columns, read_table, rows_read
 from pingyi.rules import nominations as rules
-from pingyi.rules.errors import InputError, Problem, gettext_noop
+from pingyi.rules.errors import Problem, gettext_noop
 
 MAX_ROWS = 2_000
 MAX_PROBLEMS = 50
@@ -39,8 +39,6 @@ REQUIRED = ("name", "workplace", "post", "rank")
 YES = ("是", "yes", "y", "1", "true", "√")
 NO = ("否", "no", "n", "0", "false", "")
 
-E_EMPTY = gettext_noop("this cell must not be empty")
-E_LONG = gettext_noop("at most %(max)s characters (here %(length)s)")
 E_RANK = gettext_noop("%(value)r is not a rank of post; write one of %(expected)s")
 E_YES_NO = gettext_noop("write 是 or 否, not %(value)r")
 E_LEADER = gettext_noop("a unit leader is not counted as grassroots (基层一线): not both 是")
@@ -78,18 +76,12 @@ def read_nominees(path: Path, label: str) -> NomineeRows:
     spellings = {HEADERS[k]: tuple(s.casefold() for s in v) for k, v in COLUMNS.items()}
     by_header = header_columns(table, spellings, [HEADERS[k] for k in REQUIRED])
     found = {k: by_header[h] for k, h in HEADERS.items() if h in by_header}
-    problems: list[Problem] = []
-    rows: list[NomineeRow] = []
-    for record in table.frame.iter_rows(named=True):
-        entry = _row(table, found, record, problems)
-        if entry is not None:
-            rows.append(entry)
-        if len(problems) >= MAX_PROBLEMS:
-            break
-    if problems:
-        raise InputError(problems[:MAX_PROBLEMS])
-    if not rows:
-        raise InputError.one(table.where(), E_NO_ROWS)
+    rows = rows_read(
+        table,
+        lambda record, problems: _row(table, found, record, problems),
+        empty=E_NO_ROWS,
+        max_problems=MAX_PROBLEMS,
+    )
     return NomineeRows(table.file, rows)
 
 

@@ -8,9 +8,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from pingyi.inputs.tables import ROW, Table, header_columns, read_table
+from pingyi.inputs.tables import E_EMPTY, E_LONG, ROW, Table, header_columns, read_table, rows_read
 from pingyi.rules import opinions as rules
-from pingyi.rules.errors import InputError, Problem, RuleError, gettext_noop
+from pingyi.rules.errors import Problem, RuleError, gettext_noop
 
 MAX_ROWS = 100_000
 MAX_PROBLEMS = 50
@@ -23,8 +23,6 @@ COLUMNS = {
 }
 REQUIRED = ("form_no", "unit", "text")
 
-E_EMPTY = gettext_noop("this cell must not be empty")
-E_LONG = gettext_noop("at most %(max)s characters (here %(length)s)")
 E_UNIT = gettext_noop("%(value)r is neither the code nor the name of a unit of this campaign")
 E_NO_ROWS = gettext_noop("the file holds no opinion")
 
@@ -50,18 +48,12 @@ def read_opinions(path: Path, units: Mapping[str, str], label: str) -> PaperOpin
     spellings = {k: tuple(s.casefold() for s in v) for k, v in COLUMNS.items()}
     found = header_columns(table, spellings, REQUIRED)
     by_name = {name.strip(): code for code, name in units.items()}
-    problems: list[Problem] = []
-    rows: list[PaperOpinion] = []
-    for record in table.frame.iter_rows(named=True):
-        entry = _row(table, found, record, units, by_name, problems)
-        if entry is not None:
-            rows.append(entry)
-        if len(problems) >= MAX_PROBLEMS:
-            break
-    if problems:
-        raise InputError(problems[:MAX_PROBLEMS])
-    if not rows:
-        raise InputError.one(table.where(), E_NO_ROWS)
+    rows = rows_read(
+        table,
+        lambda record, problems: _row(table, found, record, units, by_name, problems),
+        empty=E_NO_ROWS,
+        max_problems=MAX_PROBLEMS,
+    )
     return PaperOpinions(table.file, rows)
 
 

@@ -692,6 +692,36 @@ def header_columns(
     return found
 
 
+# What the readers of a file of rows say of a cell.
+E_EMPTY = gettext_noop("this cell must not be empty")
+E_LONG = gettext_noop("at most %(max)s characters (here %(length)s)")
+
+
+def rows_read[R](
+    table: Table,
+    read: Callable[[dict[str, str | None], list[Problem]], R | None],
+    *,
+    empty: str,
+    max_problems: int,
+) -> list[R]:
+    """What ``read`` makes of each data row, in order (``None``: nothing, the row's problems
+    appended to the list it is given). Raises the problems, the first ``max_problems`` (it
+    stops reading there), or ``empty`` when no row gave anything."""
+    problems: list[Problem] = []
+    rows: list[R] = []
+    for record in table.frame.iter_rows(named=True):
+        entry = read(record, problems)
+        if entry is not None:
+            rows.append(entry)
+        if len(problems) >= max_problems:
+            break
+    if problems:
+        raise InputError(problems[:max_problems])
+    if not rows:
+        raise InputError.one(table.where(), empty)
+    return rows
+
+
 def file_sha256(path: Path) -> str:
     """The SHA-256 of a file, read in blocks: what an import's audit entry records of it."""
     digest = hashlib.sha256()

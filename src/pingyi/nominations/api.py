@@ -17,7 +17,6 @@ from pingyi.nominations import services
 from pingyi.nominations.access import Access, access_for
 from pingyi.nominations.models import NominatingUnit, NominationRound, Nominee, Opinion
 from pingyi.rules import nominations as rules
-from pingyi.rules.errors import RuleError
 
 router = Router(tags=["nominations"])
 
@@ -188,10 +187,7 @@ def nominations_nominees_add(
 ) -> Status[Any]:
     found = _unit(request, code, unit)
     spec = services.NomineeSpec(**payload.dict())
-    try:
-        n = services.nominee_add(unit=found, spec=spec, actor=Actor.of(request.user))
-    except RuleError as exc:
-        return Status(409, {"detail": exc.message(_)})
+    n = services.nominee_add(unit=found, spec=spec, actor=Actor.of(request.user))
     return Status(200, _nominee_out(n))
 
 
@@ -206,19 +202,16 @@ def nominations_slates_step(
     """One step of the list's chain; separation of duties as on the page."""
     found = _unit(request, code, unit)
     actor = Actor.of(request.user)
-    try:
-        if payload.step == rules.SUBMIT:
-            services.slate_submit(unit=found, actor=actor)
-        elif payload.step == rules.RECOMMEND:
-            services.slate_recommend(slate=found.slate, actor=actor)
-        elif payload.step == rules.RETURN:
-            services.slate_return(slate=found.slate, reason=payload.reason, actor=actor)
-        elif payload.step == rules.APPROVE:
-            services.slate_approve(slate=found.slate, reason=payload.reason, actor=actor)
-        else:
-            return Status(400, {"detail": _("unknown step %(step)r") % {"step": payload.step}})
-    except RuleError as exc:
-        return Status(409, {"detail": exc.message(_)})
+    if payload.step == rules.SUBMIT:
+        services.slate_submit(unit=found, actor=actor)
+    elif payload.step == rules.RECOMMEND:
+        services.slate_recommend(slate=found.slate, actor=actor)
+    elif payload.step == rules.RETURN:
+        services.slate_return(slate=found.slate, reason=payload.reason, actor=actor)
+    elif payload.step == rules.APPROVE:
+        services.slate_approve(slate=found.slate, reason=payload.reason, actor=actor)
+    else:
+        return Status(400, {"detail": _("unknown step %(step)r") % {"step": payload.step}})
     round_ = found.round
     row = next(r for r in sel.slate_rows(round_) if r.unit.pk == found.pk)
     return Status(200, _slate_out(row))
@@ -233,10 +226,7 @@ def nominations_notice_publish(request: HttpRequest, code: str, payload: NoticeI
     round_, access = _round(request, code)
     if not access.run:
         raise AccessDenied
-    try:
-        services.notice_publish(round_=round_, reason=payload.reason, actor=Actor.of(request.user))
-    except RuleError as exc:
-        return Status(409, {"detail": exc.message(_)})
+    services.notice_publish(round_=round_, reason=payload.reason, actor=Actor.of(request.user))
     return Status(200, _round_out(round_))
 
 
@@ -274,12 +264,9 @@ def nominations_opinions_answer(
     opinion = sel.round_opinions(round_).filter(pk=pk).first()
     if opinion is None:
         raise Http404
-    try:
-        found = services.opinion_answer(
-            opinion=opinion, answer=payload.answer, actor=Actor.of(request.user)
-        )
-    except RuleError as exc:
-        return Status(409, {"detail": exc.message(_)})
+    found = services.opinion_answer(
+        opinion=opinion, answer=payload.answer, actor=Actor.of(request.user)
+    )
     found.nominee = opinion.nominee
     return Status(200, _opinion_out(found))
 

@@ -44,7 +44,16 @@ from pingyi.rules import nominations as rules
 from pingyi.rules.errors import InputError, RuleError, gettext_noop
 from pingyi.web.ratelimit import client_address, limited, record
 from pingyi.web.settings_access import limits
-from pingyi.web.shared import XLSX, download, guarded, uploaded, written
+from pingyi.web.shared import (
+    XLSX,
+    act,
+    act_on_form,
+    create_page,
+    download,
+    guarded,
+    uploaded,
+    written,
+)
 
 DONE = {
     rules.SUBMIT: gettext_noop("List submitted to the level above."),
@@ -67,15 +76,6 @@ def _unit(request: HttpRequest, code: str, unit: str) -> tuple[NominationRound, 
     if found is None or not access.may_see(found):
         raise Http404
     return round_, access, found
-
-
-def _act(request: HttpRequest, run: Callable[[], object], done: str, to: str) -> HttpResponse:
-    try:
-        run()
-        messages.success(request, done)
-    except RuleError as exc:
-        messages.error(request, exc.message(_))
-    return redirect(to)
 
 
 def round_url(round_: NominationRound) -> str:
@@ -109,15 +109,14 @@ def round_new(request: HttpRequest) -> HttpResponse:
     if not organizations.exists():
         raise AccessDenied
     form = RoundForm(request.POST or None, organizations=organizations, projects=_kept_projects())
-    if request.method == "POST" and form.is_valid():
-        try:
-            round_ = services.round_create(**form.cleaned_data, actor=Actor.of(request.user))
-        except RuleError as exc:
-            form.add_error(None, exc.message(_))
-        else:
-            messages.success(request, _("Round created. Add the nominating units."))
-            return redirect(round_url(round_))
-    return render(request, "pingyi/nominations/round_new.html", {"form": form})
+    return create_page(
+        request,
+        form,
+        lambda data: services.round_create(**data, actor=Actor.of(request.user)),
+        done=_("Round created. Add the nominating units."),
+        to=round_url,
+        template="pingyi/nominations/round_new.html",
+    )
 
 
 @guarded
@@ -154,14 +153,13 @@ def _office(request: HttpRequest, code: str) -> NominationRound:
 def unit_new(request: HttpRequest, code: str) -> HttpResponse:
     round_ = _office(request, code)
     form = UnitForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, _("Give the unit a code and a name."))
-        return redirect(round_url(round_))
-    return _act(
+    return act_on_form(
         request,
-        lambda: services.unit_add(round_=round_, **form.cleaned_data, actor=Actor.of(request.user)),
+        form,
+        lambda data: services.unit_add(round_=round_, **data, actor=Actor.of(request.user)),
         _("Nominating unit added."),
         round_url(round_),
+        invalid=_("Give the unit a code and a name."),
     )
 
 
@@ -170,17 +168,15 @@ def unit_new(request: HttpRequest, code: str) -> HttpResponse:
 def member_new(request: HttpRequest, code: str) -> HttpResponse:
     round_ = _office(request, code)
     form = MemberForm(request.POST, units=round_.units.all())
-    if not form.is_valid():
-        messages.error(request, _("Choose a unit and give a user name."))
-        return redirect(round_url(round_))
-    data = form.cleaned_data
-    return _act(
+    return act_on_form(
         request,
-        lambda: services.unit_member_add(
+        form,
+        lambda data: services.unit_member_add(
             unit=data["unit"], username=data["username"], actor=Actor.of(request.user)
         ),
         _("The user now nominates for the unit."),
         round_url(round_),
+        invalid=_("Choose a unit and give a user name."),
     )
 
 
@@ -199,7 +195,7 @@ def schedule_set(request: HttpRequest, code: str) -> HttpResponse:
     except ValueError:
         messages.error(request, _("Write the dates as YYYY-MM-DD and the days as a number."))
         return redirect(round_url(round_))
-    return _act(
+    return act(
         request,
         lambda: services.schedule_set(
             round_=round_, changes=changes, notice_days=days, actor=Actor.of(request.user)
@@ -214,7 +210,7 @@ def schedule_set(request: HttpRequest, code: str) -> HttpResponse:
 def notice_publish(request: HttpRequest, code: str) -> HttpResponse:
     round_, _access = _round(request, code)
     reason = str(request.POST.get("reason", ""))[:4000]
-    return _act(
+    return act(
         request,
         lambda: services.notice_publish(round_=round_, reason=reason, actor=Actor.of(request.user)),
         _("The approved nominees are on public notice."),
@@ -226,7 +222,7 @@ def notice_publish(request: HttpRequest, code: str) -> HttpResponse:
 @require_POST
 def round_close(request: HttpRequest, code: str) -> HttpResponse:
     round_, _access = _round(request, code)
-    return _act(
+    return act(
         request,
         lambda: services.round_close(round_=round_, actor=Actor.of(request.user)),
         _("The round is closed."),
@@ -292,14 +288,15 @@ def _chain(unit: NominatingUnit) -> list[str]:
 def nominee_add(request: HttpRequest, code: str, unit: str) -> HttpResponse:
     found = _unit(request, code, unit)[2]
     form = NomineeForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, _("A nominee needs a name, a workplace, a post and a rank."))
-        return redirect(slate_url(found))
-    return _act(
+    return act_on_form(
         request,
-        lambda: services.nominee_add(unit=found, spec=form.spec(), actor=Actor.of(request.user)),
+        form,
+        lambda data: services.nominee_add(
+            unit=found, spec=form.spec(), actor=Actor.of(request.user)
+        ),
         _("Nominee added."),
         slate_url(found),
+        invalid=_("A nominee needs a name, a workplace, a post and a rank."),
     )
 
 
@@ -310,7 +307,7 @@ def nominee_remove(request: HttpRequest, code: str, unit: str, pk: int) -> HttpR
     nominee = found.slate.nominees.filter(pk=pk).first()
     if nominee is None:
         raise Http404
-    return _act(
+    return act(
         request,
         lambda: services.nominee_remove(nominee=nominee, actor=Actor.of(request.user)),
         _("Nominee removed."),
@@ -375,7 +372,7 @@ def slate_step(request: HttpRequest, code: str, unit: str, step: str) -> HttpRes
         run = lambda: services.slate_return(slate=found.slate, reason=reason, actor=actor)  # noqa: E731
     else:
         run = lambda: services.slate_approve(slate=found.slate, reason=reason, actor=actor)  # noqa: E731
-    return _act(request, run, _(DONE[step]), slate_url(found))
+    return act(request, run, _(DONE[step]), slate_url(found))
 
 
 @guarded
@@ -386,16 +383,15 @@ def opinion_answer(request: HttpRequest, code: str, pk: int) -> HttpResponse:
     if opinion is None:
         raise Http404
     form = AnswerForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, _("Write the answer."))
-        return redirect(round_url(round_))
-    return _act(
+    return act_on_form(
         request,
-        lambda: services.opinion_answer(
-            opinion=opinion, answer=form.cleaned_data["answer"], actor=Actor.of(request.user)
+        form,
+        lambda data: services.opinion_answer(
+            opinion=opinion, answer=data["answer"], actor=Actor.of(request.user)
         ),
         _("The answer is recorded; the filer reads it with the tracking code."),
         round_url(round_),
+        invalid=_("Write the answer."),
     )
 
 

@@ -49,7 +49,7 @@ from pingyi.notices.services import (
 from pingyi.rectification.services import units_to_rectify
 from pingyi.rules import notice as notice_rules
 from pingyi.rules.errors import RuleError
-from pingyi.web.shared import XLSX, confirmation, guarded
+from pingyi.web.shared import XLSX, act, confirmation, guarded
 
 
 def _notice(request: HttpRequest, code: str, roles: tuple[str, ...] = READ) -> Notice:
@@ -67,17 +67,6 @@ def _objection(request: HttpRequest, code: str, pk: int, roles: tuple[str, ...])
     if objection is None:
         raise Http404
     return objection
-
-
-def _done(
-    request: HttpRequest, run: Callable[[], object], done: str, back: HttpResponse
-) -> HttpResponse:
-    try:
-        run()
-        messages.success(request, done)
-    except RuleError as exc:
-        messages.error(request, exc.message(_))
-    return back
 
 
 @guarded
@@ -279,7 +268,7 @@ def finalize(request: HttpRequest, code: str) -> HttpResponse:
             button=_("Make the result final"),
             back=reverse("notices:staff-notice", kwargs={"code": notice.code}),
         )
-    return _done(
+    return act(
         request,
         lambda: notice_finalize(notice=notice, actor=request.user.get_username()),
         _("The result is final; rectification plans were made for its weak units."),
@@ -298,7 +287,7 @@ def review(request: HttpRequest, code: str) -> HttpResponse:
         for problem in problems or [_("Choose a unit, and give the reason and the approver.")]:
             messages.error(request, problem)
         return back
-    return _done(
+    return act(
         request,
         lambda: review_apply(notice=notice, actor=request.user.get_username(), **form.changes()),
         _("The review changed the result; the change is recorded."),
@@ -349,7 +338,7 @@ def _objection_action(
         ),
     }
     run, done = runs[action]
-    return _done(request, run, done, back)
+    return act(request, run, done, back)
 
 
 @guarded

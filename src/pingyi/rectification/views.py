@@ -54,8 +54,8 @@ from pingyi.rectification.services import (
     unit_access_grant,
 )
 from pingyi.rules import ledger as ledger_rules
-from pingyi.rules.errors import InputError, RuleError
-from pingyi.web.shared import XLSX, guarded, uploaded
+from pingyi.rules.errors import InputError
+from pingyi.web.shared import XLSX, act, act_on_form, guarded, uploaded
 
 EDITORS = (SUPERVISOR, OWNER)
 
@@ -79,12 +79,7 @@ def _item(request: HttpRequest, pk: int, allowed: tuple[str, ...]) -> Item:
 
 
 def _act(request: HttpRequest, plan_pk: int, run: Callable[[], object], done: str) -> HttpResponse:
-    try:
-        run()
-        messages.success(request, done)
-    except RuleError as exc:
-        messages.error(request, exc.message(_))
-    return redirect("rectification:plan", pk=plan_pk)
+    return act(request, run, done, redirect("rectification:plan", pk=plan_pk))
 
 
 @guarded
@@ -132,15 +127,13 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def item_new(request: HttpRequest, pk: int) -> HttpResponse:
     plan = _plan(request, pk, EDITORS)
     form = ItemForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, _("Fill in the problem, measures, target, owner and deadline."))
-        return redirect("rectification:plan", pk=plan.pk)
-    data = form.cleaned_data
-    return _act(
+    return act_on_form(
         request,
-        plan.pk,
-        lambda: item_add(plan=plan, actor=request.user.get_username(), **data),
+        form,
+        lambda data: item_add(plan=plan, actor=request.user.get_username(), **data),
         _("Item added."),
+        redirect("rectification:plan", pk=plan.pk),
+        invalid=_("Fill in the problem, measures, target, owner and deadline."),
     )
 
 
@@ -204,11 +197,14 @@ def _plan_form(
     done: str,
 ) -> HttpResponse:
     plan = _plan(request, pk, (SUPERVISOR,))
-    form = form_class(request.POST)
-    if not form.is_valid():
-        messages.error(request, _("Fill in the form."))
-        return redirect("rectification:plan", pk=plan.pk)
-    return _act(request, plan.pk, lambda: run(plan, form.cleaned_data), done)
+    return act_on_form(
+        request,
+        form_class(request.POST),
+        lambda data: run(plan, data),
+        done,
+        redirect("rectification:plan", pk=plan.pk),
+        invalid=_("Fill in the form."),
+    )
 
 
 @guarded

@@ -6,7 +6,6 @@ a project of another unit, is simply not found (R17).
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from fractions import Fraction
 from typing import Any
 
@@ -39,7 +38,17 @@ from pingyi.registry.models import Cleanup, Project, RegisteringUnit, Round
 from pingyi.registry.workbooks import write_form_template, write_statistics, write_stats_template
 from pingyi.rules import registry as rules
 from pingyi.rules.errors import InputError, RuleError
-from pingyi.web.shared import XLSX, confirmation, download, guarded, uploaded, written
+from pingyi.web.shared import (
+    XLSX,
+    act,
+    act_on_form,
+    confirmation,
+    create_page,
+    download,
+    guarded,
+    uploaded,
+    written,
+)
 
 
 def _cleanup(request: HttpRequest, code: str) -> tuple[Cleanup, sel.Access]:
@@ -59,15 +68,6 @@ def _running(request: HttpRequest, code: str) -> tuple[Cleanup, sel.Access]:
 def _registerable(cleanup: Cleanup, access: sel.Access) -> Any:
     units = cleanup.units.order_by("code")
     return units if access.run else units.filter(pk__in=access.units)
-
-
-def _act(request: HttpRequest, run: Callable[[], object], done: str, to: str) -> HttpResponse:
-    try:
-        run()
-        messages.success(request, done)
-    except RuleError as exc:
-        messages.error(request, exc.message(_))
-    return redirect(to)
 
 
 def _actor(request: HttpRequest) -> str:
@@ -92,16 +92,14 @@ def cleanup_new(request: HttpRequest) -> HttpResponse:
     if not organizations.exists():
         raise AccessDenied
     form = CleanupForm(request.POST or None, organizations=organizations)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            cleanup = services.cleanup_create(**data, actor=_actor(request))
-        except RuleError as exc:
-            form.add_error(None, exc.message(_))
-        else:
-            messages.success(request, _("Clean-up created. Add the registering units."))
-            return redirect("registry:cleanup", code=cleanup.code)
-    return render(request, "pingyi/registry/cleanup_new.html", {"form": form})
+    return create_page(
+        request,
+        form,
+        lambda data: services.cleanup_create(**data, actor=_actor(request)),
+        done=_("Clean-up created. Add the registering units."),
+        to=cleanup_url,
+        template="pingyi/registry/cleanup_new.html",
+    )
 
 
 @guarded
@@ -200,7 +198,7 @@ def cleanup_advance(request: HttpRequest, code: str) -> HttpResponse:
             return _publish_confirmation(request, cleanup, error=exc.message(_), status=400)
         messages.success(request, _("The clean-up moved to the next round."))
         return redirect(cleanup_url(cleanup))
-    return _act(
+    return act(
         request,
         lambda: services.cleanup_advance(cleanup=cleanup, target=target, actor=_actor(request)),
         _("The clean-up moved to the next round."),
@@ -238,15 +236,13 @@ def cleanup_url(cleanup: Cleanup) -> str:
 def unit_new(request: HttpRequest, code: str) -> HttpResponse:
     cleanup, _access = _running(request, code)
     form = UnitForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, _("Give the unit a code and a name."))
-        return redirect(cleanup_url(cleanup))
-    data = form.cleaned_data
-    return _act(
+    return act_on_form(
         request,
-        lambda: services.unit_add(cleanup=cleanup, **data, actor=_actor(request)),
+        form,
+        lambda data: services.unit_add(cleanup=cleanup, **data, actor=_actor(request)),
         _("Registering unit added."),
         cleanup_url(cleanup),
+        invalid=_("Give the unit a code and a name."),
     )
 
 
@@ -255,17 +251,15 @@ def unit_new(request: HttpRequest, code: str) -> HttpResponse:
 def member_new(request: HttpRequest, code: str) -> HttpResponse:
     cleanup, _access = _running(request, code)
     form = MemberForm(request.POST, units=cleanup.units.all())
-    if not form.is_valid():
-        messages.error(request, _("Choose a unit and give a user name."))
-        return redirect(cleanup_url(cleanup))
-    data = form.cleaned_data
-    return _act(
+    return act_on_form(
         request,
-        lambda: services.unit_member_add(
+        form,
+        lambda data: services.unit_member_add(
             unit=data["unit"], username=data["username"].strip(), actor=_actor(request)
         ),
         _("The user now registers for the unit."),
         cleanup_url(cleanup),
+        invalid=_("Choose a unit and give a user name."),
     )
 
 
@@ -279,18 +273,19 @@ def project_new(request: HttpRequest, code: str) -> HttpResponse:
     if not units.exists():
         raise AccessDenied
     form = ProjectForm(request.POST or None, units=units)
-    if request.method == "POST" and form.is_valid():
-        unit: RegisteringUnit = form.cleaned_data["unit"]
-        try:
-            project = services.project_register(
-                cleanup=cleanup, unit=unit, spec=form.spec(), actor=_actor(request)
-            )
-        except RuleError as exc:
-            form.add_error(None, exc.message(_))
-        else:
-            messages.success(request, _("Project registered."))
-            return redirect("registry:project", code=cleanup.code, pk=project.pk)
-    return render(request, "pingyi/registry/project_new.html", {"cleanup": cleanup, "form": form})
+    return create_page(
+        request,
+        form,
+        lambda data: services.project_register(
+            cleanup=cleanup, unit=data["unit"], spec=form.spec(), actor=_actor(request)
+        ),
+        done=_("Project registered."),
+        to=lambda project: reverse(
+            "registry:project", kwargs={"code": cleanup.code, "pk": project.pk}
+        ),
+        template="pingyi/registry/project_new.html",
+        context={"cleanup": cleanup},
+    )
 
 
 def _import(cleanup: Cleanup, access: sel.Access, form: ImportForm, actor: str) -> str:
@@ -426,13 +421,10 @@ def project_decide(request: HttpRequest, code: str, pk: int) -> HttpResponse:
         raise AccessDenied
     form = _decision_form(cleanup, project, request.POST)
     here = f"{cleanup_url(cleanup)}p/{project.pk}/"
-    if not form.is_valid():
-        messages.error(request, _("Choose a decision; a merge needs the project it merges into."))
-        return redirect(here)
-    data = form.cleaned_data
-    return _act(
+    return act_on_form(
         request,
-        lambda: services.project_decide(
+        form,
+        lambda data: services.project_decide(
             project=project,
             decision=data["decision"],
             reason=data["reason"],
@@ -442,6 +434,7 @@ def project_decide(request: HttpRequest, code: str, pk: int) -> HttpResponse:
         ),
         _("Decision recorded."),
         here,
+        invalid=_("Choose a decision; a merge needs the project it merges into."),
     )
 
 

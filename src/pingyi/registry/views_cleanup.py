@@ -17,11 +17,11 @@ from pingyi.accounts.actors import AccessDenied
 from pingyi.registry import services
 from pingyi.registry.forms import BasisForm, ExclusionForm, bulk_form
 from pingyi.registry.models import BasisDocument, Cleanup
-from pingyi.registry.views import _act, _actor, _cleanup, _project, _running, cleanup_url
+from pingyi.registry.views import _actor, _cleanup, _project, _running, cleanup_url
 from pingyi.rules import registry as rules
 from pingyi.rules import registry_schedule as schedule_rules
 from pingyi.rules.errors import InputError, RuleError
-from pingyi.web.shared import guarded
+from pingyi.web.shared import act, guarded
 
 
 @guarded
@@ -40,7 +40,7 @@ def schedule_set(request: HttpRequest, code: str) -> HttpResponse:
             word = _(schedule_rules.DEADLINE_WORDS[key])
             messages.error(request, _("%(step)s: give the date as YYYY-MM-DD.") % {"step": word})
             return redirect(cleanup_url(cleanup))
-    return _act(
+    return act(
         request,
         lambda: services.schedule_set(cleanup=cleanup, changes=changes, actor=_actor(request)),
         _("Deadlines saved."),
@@ -95,7 +95,7 @@ def project_exclude(request: HttpRequest, code: str, pk: int) -> HttpResponse:
     if not form.is_valid():
         messages.error(request, _("Choose why the project is out of scope."))
         return redirect(_here(cleanup, pk))
-    return _act(
+    return act(
         request,
         lambda: services.project_exclude(
             project=project,
@@ -114,7 +114,7 @@ def project_include(request: HttpRequest, code: str, pk: int) -> HttpResponse:
     cleanup, access, project = _project(request, code, pk)
     if not access.may_decide(cleanup, project):
         raise AccessDenied
-    return _act(
+    return act(
         request,
         lambda: services.project_include(project=project, actor=_actor(request)),
         _("The project is back in the clean-up and needs its decision."),
@@ -138,7 +138,7 @@ def basis_add(request: HttpRequest, code: str, pk: int) -> HttpResponse:
     if file is not None:
         small = (file.size or 0) <= evidence.MAX_BYTES  # a larger one is refused unread
         upload = evidence.Upload(file.name or "file", file.read() if small else b"", file.size)
-    return _act(
+    return act(
         request,
         lambda: services.basis_document_add(
             project=project,
@@ -168,7 +168,7 @@ def basis_remove(request: HttpRequest, code: str, pk: int, doc: int) -> HttpResp
     if not access.may_register(project.unit):
         raise AccessDenied
     document = _document(request, code, pk, doc)
-    return _act(
+    return act(
         request,
         lambda: services.basis_document_remove(document=document, actor=_actor(request)),
         _("Basis document removed."),

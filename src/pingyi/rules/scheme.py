@@ -8,6 +8,7 @@ number is read exactly: ``"90%"``, ``"9/10"``, ``0.9`` and ``"0.9"`` are the sam
 from __future__ import annotations
 
 import tomllib
+from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from fractions import Fraction
 from importlib import resources
@@ -243,6 +244,19 @@ class _Reader:
                     allowed=", ".join(sorted(allowed)),
                 )
 
+    def tables(
+        self, raw: list[Any], key: str, allowed: set[str]
+    ) -> Iterator[tuple[str, dict[str, Any]]]:
+        """Each table of the list ``key`` with its path (``key[1]``, …), its unknown keys said;
+        an item that is not a table is said and passed over."""
+        for i, table in enumerate(raw):
+            path = f"{key}[{i + 1}]"
+            if not isinstance(table, dict):
+                self.bad(path, gettext_noop("must be a table"))
+                continue
+            self.unknown(table, allowed, f"{path}.")
+            yield path, table
+
     def text(self, table: dict[str, Any], key: str, path: str, default: str | None = None) -> str:
         value = table.get(key, default)
         if not isinstance(value, str) or not value.strip():
@@ -309,12 +323,7 @@ def _marks(reader: _Reader, raw: Any) -> tuple[Mark, ...] | None:
         reader.bad("marks", gettext_noop("must be a non-empty list of [[marks]] tables"))
         return None
     marks: list[Mark] = []
-    for i, table in enumerate(raw):
-        path = f"marks[{i + 1}]"
-        if not isinstance(table, dict):
-            reader.bad(path, gettext_noop("must be a table"))
-            continue
-        reader.unknown(table, _MARK_KEYS, f"{path}.")
+    for path, table in reader.tables(raw, "marks", _MARK_KEYS):
         code = reader.text(table, "code", f"{path}.code")
         label = reader.text(table, "label", f"{path}.label")
         points = reader.number(table.get("points"), f"{path}.points")
@@ -343,12 +352,7 @@ def _categories(reader: _Reader, raw: Any) -> tuple[CategoryRule, ...] | None:
         reader.bad("categories", gettext_noop("must be a non-empty list of [[categories]] tables"))
         return None
     result: list[CategoryRule] = []
-    for i, table in enumerate(raw):
-        path = f"categories[{i + 1}]"
-        if not isinstance(table, dict):
-            reader.bad(path, gettext_noop("must be a table"))
-            continue
-        reader.unknown(table, _CATEGORY_KEYS, f"{path}.")
+    for path, table in reader.tables(raw, "categories", _CATEGORY_KEYS):
         code = reader.text(table, "code", f"{path}.code")
         result.append(
             CategoryRule(
@@ -371,12 +375,7 @@ def _groups(reader: _Reader, raw: Any) -> tuple[GroupTarget, ...] | None:
         reader.bad("groups", gettext_noop("must be a list of [[groups]] tables"))
         return None
     result: list[GroupTarget] = []
-    for i, table in enumerate(raw):
-        path = f"groups[{i + 1}]"
-        if not isinstance(table, dict):
-            reader.bad(path, gettext_noop("must be a table"))
-            continue
-        reader.unknown(table, _GROUP_KEYS, f"{path}.")
+    for path, table in reader.tables(raw, "groups", _GROUP_KEYS):
         code = reader.text(table, "code", f"{path}.code")
         share = None
         if "target_share" in table:
@@ -401,12 +400,7 @@ def _criteria(reader: _Reader, raw: Any) -> tuple[Criterion, ...] | None:
         reader.bad("criteria", gettext_noop("must be a list of [[criteria]] tables"))
         return None
     result: list[Criterion] = []
-    for i, table in enumerate(raw):
-        path = f"criteria[{i + 1}]"
-        if not isinstance(table, dict):
-            reader.bad(path, gettext_noop("must be a table"))
-            continue
-        reader.unknown(table, _CRITERION_KEYS, f"{path}.")
+    for path, table in reader.tables(raw, "criteria", _CRITERION_KEYS):
         optional = {}
         for key in ("name_en", "description_en"):
             value = table.get(key, "")

@@ -148,12 +148,9 @@ def stages_pledge_save(
     request: HttpRequest, code: str, unit: str, payload: PledgeIn
 ) -> Status[Any]:
     found = _unit(request, code, unit)
-    try:
-        pledge = pledge_save(
-            unit=found, text=payload.text, submit=payload.submit, actor=Actor.of(request.user)
-        )
-    except RuleError as exc:
-        return Status(409, {"detail": exc.message(_)})
+    pledge = pledge_save(
+        unit=found, text=payload.text, submit=payload.submit, actor=Actor.of(request.user)
+    )
     return Status(200, _pledge_out(pledge))
 
 
@@ -163,13 +160,10 @@ def _decide(request: HttpRequest, code: str, unit: str, comment: str | None) -> 
     if pledge is None:
         raise Http404
     actor = Actor.of(request.user)
-    try:
-        if comment is None:
-            pledge = pledge_approve(pledge=pledge, actor=actor)
-        else:
-            pledge = pledge_return(pledge=pledge, comment=comment, actor=actor)
-    except RuleError as exc:
-        return Status(409, {"detail": exc.message(_)})
+    if comment is None:
+        pledge = pledge_approve(pledge=pledge, actor=actor)
+    else:
+        pledge = pledge_return(pledge=pledge, comment=comment, actor=actor)
     return Status(200, _pledge_out(pledge))
 
 
@@ -205,10 +199,7 @@ def stages_report_file(
     request: HttpRequest, code: str, unit: str, payload: ReportIn
 ) -> Status[Any]:
     found = _unit(request, code, unit)
-    try:
-        report = inspection_file(unit=found, text=payload.text, actor=Actor.of(request.user))
-    except RuleError as exc:
-        return Status(409, {"detail": exc.message(_)})
+    report = inspection_file(unit=found, text=payload.text, actor=Actor.of(request.user))
     return Status(200, _report_out(report))
 
 
@@ -223,8 +214,5 @@ def stages_report_receive(request: HttpRequest, code: str, unit: str) -> Status[
     report = SelfInspection.objects.filter(unit=found).select_related("unit").first()
     if report is None:
         raise Http404
-    try:
-        report = inspection_receive(report=report, actor=Actor.of(request.user))
-    except RuleError as exc:
-        return Status(409, {"detail": exc.message(_)})
+    report = inspection_receive(report=report, actor=Actor.of(request.user))
     return Status(200, _report_out(report))

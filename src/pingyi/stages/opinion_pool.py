@@ -13,24 +13,20 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import logging
 import os
-import secrets
 import threading
 from collections import Counter
 from dataclasses import dataclass
 
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
-from django.db import connection, transaction
 
+from pingyi.ballots.pool import drain, drain_after
 from pingyi.fields import random_id
 from pingyi.keys import OPINION_SEAL, key_for
 from pingyi.rows import insert_row
 from pingyi.rules import opinions as rules
 from pingyi.stages.models import Opinion, PooledOpinion
-
-log = logging.getLogger(__name__)
 
 _SEP = "\x1f"
 _POOL = PooledOpinion._meta.db_table
@@ -85,28 +81,9 @@ def pool_size(campaign_id: int) -> int:
 
 
 def pool_drain(*, campaign_id: int, keep: int, everything: bool = False) -> int:
-    """Moves pooled forms to the opinion table; returns how many forms moved.
-
-    ``everything``: all (closing, inside its transaction). Otherwise only when the pool holds
-    at least 2 × ``keep`` forms, and all but ``keep`` of them, chosen at random."""
-    if not everything and pool_size(campaign_id) < 2 * keep:
-        return 0
-    with transaction.atomic():
-        lock = ""
-        if connection.vendor == "postgresql":
-            lock = " FOR UPDATE" if everything else " FOR UPDATE SKIP LOCKED"
-        with connection.cursor() as cursor:
-            cursor.execute(
-                f"SELECT id, sealed FROM {_POOL} WHERE campaign_id = %s{lock}",  # noqa: S608
-                [campaign_id],
-            )
-            rows = [(int(pk), bytes(blob)) for pk, blob in cursor.fetchall()]
-        if not everything:
-            if len(rows) < 2 * keep:
-                return 0
-            rows = secrets.SystemRandom().sample(rows, len(rows) - keep)
-        _move(campaign_id, rows)
-    return len(rows)
+    """Moves pooled forms to the opinion table; returns how many forms moved (as the ballots'
+    pool does: ballots.pool.drain)."""
+    return drain(_POOL, pool_size, _move, campaign_id=campaign_id, keep=keep, everything=everything)
 
 
 def _move(campaign_id: int, rows: list[tuple[int, bytes]]) -> None:
@@ -130,14 +107,12 @@ def _move(campaign_id: int, rows: list[tuple[int, bytes]]) -> None:
 
 
 def pool_drain_after_send(*, campaign_id: int, keep: int) -> None:
-    """After a send committed, on every ``keep``-th send of this process: a drain. The form is
-    already stored, so a failure is logged and left for a later send or the closing."""
-    with _casts_lock:
-        _casts[campaign_id] += 1
-        if _casts[campaign_id] < max(keep, 1):
-            return
-        del _casts[campaign_id]
-    try:
-        pool_drain(campaign_id=campaign_id, keep=keep)
-    except Exception:
-        log.exception("the opinion pool of campaign %s could not be drained", campaign_id)
+    """After a send committed, on every ``keep``-th send of this process: a drain."""
+    drain_after(
+        _casts,
+        _casts_lock,
+        lambda: pool_drain(campaign_id=campaign_id, keep=keep),
+        campaign_id=campaign_id,
+        keep=keep,
+        pool="the opinion pool",
+    )

@@ -43,7 +43,7 @@ from pingyi.stages.models import (
     RectificationReport,
 )
 from pingyi.stages.opinion_verify import opinion_set_digest
-from pingyi.stages.services import _attach, _text
+from pingyi.stages.services import _text, report_file, report_receive
 from pingyi.voting import codes
 
 SENT = "stages.opinion.sent"
@@ -418,31 +418,14 @@ def rectification_report_file(
     text = _text(text, 8000, gettext_noop("write the rectification report (1 to 8000 characters)"))
     evidence.check([upload] if upload is not None else [])
     day = _today(today)
-    stored: list[str] = []
-    try:
-        with transaction.atomic():
-            Unit.objects.select_for_update().filter(pk=unit.pk).first()
-            report = RectificationReport.objects.filter(unit=unit).first()
-            rules.check_report_fileable(
-                fed_back=_fed_back(unit.pk), unanswered=unanswered_count(unit),
-                status=report.status if report else None,
-            )  # fmt: skip
-            report = report or RectificationReport(unit=unit)
-            report.text, report.status = text, stage_rules.FILED
-            report.filed_on, report.filed_by = day, actor.name
-            _attach(report, upload, stored)
-            report.save()
-            audit_log(
-                actor=actor.name,
-                action="stages.rectification_report.filed",
-                obj=report,
-                data={"campaign": unit.campaign.code, "unit": unit.code, "on": day.isoformat(),
-                      "chars": len(text), "file": report.file_sha256},
-            )  # fmt: skip
-    except BaseException:
-        evidence.remove(stored)
-        raise
-    return report
+    return report_file(
+        RectificationReport, unit=unit, text=text, upload=upload, actor=actor, day=day,
+        check=lambda found: rules.check_report_fileable(
+            fed_back=_fed_back(unit.pk), unanswered=unanswered_count(unit),
+            status=found.status if found else None,
+        ),
+        action="stages.rectification_report.filed",
+    )  # fmt: skip
 
 
 def rectification_report_receive(
@@ -451,22 +434,7 @@ def rectification_report_receive(
     """The office marks the report received: the unit's 集中整改 is done."""
     access.check_office(actor, report.unit.campaign)
     day = _today(today)
-    with transaction.atomic():
-        locked = (
-            RectificationReport.objects.select_for_update().select_related("unit").get(pk=report.pk)
-        )
-        rules.check_report_receivable(locked.status)
-        locked.status, locked.received_on, locked.received_by = (
-            stage_rules.RECEIVED,
-            day,
-            actor.name,
-        )
-        locked.save()
-        audit_log(
-            actor=actor.name,
-            action="stages.rectification_report.received",
-            obj=locked,
-            data={"campaign": locked.unit.campaign.code, "unit": locked.unit.code,
-                  "on": day.isoformat()},
-        )  # fmt: skip
-    return locked
+    return report_receive(
+        RectificationReport, report=report, actor=actor, day=day,
+        check=rules.check_report_receivable, action="stages.rectification_report.received",
+    )  # fmt: skip

@@ -14,13 +14,14 @@ change other columns and leave the digest alone.
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Count, Q
 
 from pingyi.audit import actions
 from pingyi.audit.models import AuditEntry, LaneEntry
+from pingyi.ballots.verify import Problem
 from pingyi.campaigns.models import Campaign
 from pingyi.rules.errors import gettext_noop
 from pingyi.stages.models import (
@@ -51,12 +52,6 @@ P_SET = gettext_noop(
     "the opinions differ from those sealed when the collection closed (digest %(now)s, sealed"
     " %(sealed)s)"
 )
-
-
-@dataclass(frozen=True)
-class Problem:
-    template: str
-    params: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)

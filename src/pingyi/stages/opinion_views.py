@@ -49,7 +49,7 @@ from pingyi.stages.views import _campaign, _office, _only, _unit, _upload
 from pingyi.voting import codes
 from pingyi.web.ratelimit import client_address, hit, limited, record
 from pingyi.web.settings_access import limits
-from pingyi.web.shared import guarded, uploaded
+from pingyi.web.shared import act, guarded, uploaded
 
 # ------------------------------------------------------------------ the public form
 
@@ -280,16 +280,16 @@ def opinion_sort_view(request: HttpRequest, code: str, unit: str, pk: int) -> Ht
     found, role = _unit(request, code, unit)
     _only(role, access.OFFICE)
     opinion = _opinion(found, pk)
-    try:
-        opinion_sort(
+    return act(
+        request,
+        lambda: opinion_sort(
             opinion=opinion, category=request.POST.get("category", ""),
             unit_code=request.POST.get("unit") or None,
             wording=request.POST.get("wording"), actor=Actor.of(request.user),
-        )  # fmt: skip
-        messages.success(request, _("The opinion is sorted."))
-    except RuleError as exc:
-        messages.error(request, exc.message(_))
-    return _to_unit(found)
+        ),
+        _("The opinion is sorted."),
+        _to_unit(found),
+    )  # fmt: skip
 
 
 @guarded
@@ -303,15 +303,15 @@ def opinion_fold_view(request: HttpRequest, code: str, unit: str) -> HttpRespons
     except ValueError:
         raise Http404 from None
     status = rules.DUPLICATE if request.POST.get("how") == rules.DUPLICATE else rules.MERGED
-    try:
-        opinions_fold(
+    return act(
+        request,
+        lambda: opinions_fold(
             opinions=folded, into=into, status=status,
             wording=request.POST.get("wording"), actor=Actor.of(request.user),
-        )  # fmt: skip
-        messages.success(request, _("The opinions now stand behind the one kept."))
-    except RuleError as exc:
-        messages.error(request, exc.message(_))
-    return _to_unit(found)
+        ),
+        _("The opinions now stand behind the one kept."),
+        _to_unit(found),
+    )  # fmt: skip
 
 
 @guarded
@@ -320,17 +320,15 @@ def feedback_view(request: HttpRequest, code: str, unit: str) -> HttpResponse:
     found, role = _unit(request, code, unit)
     _only(role, access.OFFICE)
     send = "send" in request.POST
-    try:
-        feedback_save(
+    return act(
+        request,
+        lambda: feedback_save(
             unit=found, summary=request.POST.get("summary", ""), send=send,
             actor=Actor.of(request.user),
-        )  # fmt: skip
-        messages.success(
-            request, _("The opinions are fed back to the unit.") if send else _("Saved.")
-        )
-    except RuleError as exc:
-        messages.error(request, exc.message(_))
-    return _to_unit(found)
+        ),
+        _("The opinions are fed back to the unit.") if send else _("Saved."),
+        _to_unit(found),
+    )  # fmt: skip
 
 
 # ------------------------------------------------------------------ the unit
@@ -345,15 +343,15 @@ def _to_stage_page(unit: Unit) -> HttpResponse:
 def opinion_answer_view(request: HttpRequest, code: str, unit: str, pk: int) -> HttpResponse:
     found, _role = _unit(request, code, unit)
     opinion = _opinion(found, pk)
-    try:
-        opinion_answer(
+    return act(
+        request,
+        lambda: opinion_answer(
             opinion=opinion, measures=request.POST.get("measures", ""),
             actor=Actor.of(request.user), today=timezone.localdate(),
-        )  # fmt: skip
-        messages.success(request, _("The measures are saved."))
-    except RuleError as exc:
-        messages.error(request, exc.message(_))
-    return _to_stage_page(found)
+        ),
+        _("The measures are saved."),
+        _to_stage_page(found),
+    )  # fmt: skip
 
 
 @guarded
@@ -361,15 +359,15 @@ def opinion_answer_view(request: HttpRequest, code: str, unit: str, pk: int) -> 
 def rectification_report_view(request: HttpRequest, code: str, unit: str) -> HttpResponse:
     found, _role = _unit(request, code, unit)
     file = request.FILES.get("file")
-    try:
-        rectification_report_file(
+    return act(
+        request,
+        lambda: rectification_report_file(
             unit=found, text=request.POST.get("text", ""), upload=_upload(file),
             actor=Actor.of(request.user),
-        )  # fmt: skip
-        messages.success(request, _("The rectification report is filed."))
-    except RuleError as exc:
-        messages.error(request, exc.message(_))
-    return _to_stage_page(found)
+        ),
+        _("The rectification report is filed."),
+        _to_stage_page(found),
+    )  # fmt: skip
 
 
 @guarded
@@ -379,9 +377,9 @@ def rectification_receive_view(request: HttpRequest, code: str, unit: str) -> Ht
     report = RectificationReport.objects.filter(unit=found).select_related("unit").first()
     if report is None:
         raise Http404
-    try:
-        rectification_report_receive(report=report, actor=Actor.of(request.user))
-        messages.success(request, _("The report is marked received."))
-    except RuleError as exc:
-        messages.error(request, exc.message(_))
-    return _to_stage_page(found)
+    return act(
+        request,
+        lambda: rectification_report_receive(report=report, actor=Actor.of(request.user)),
+        _("The report is marked received."),
+        _to_stage_page(found),
+    )

@@ -4,6 +4,7 @@ transaction with its audit entry, and stores a file only once everything else is
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
@@ -17,7 +18,7 @@ from pingyi.rectification.models import UnitAccess, UnitRole
 from pingyi.rules import stages as rules
 from pingyi.rules.errors import RuleError, gettext_noop
 from pingyi.stages import access
-from pingyi.stages.models import Attached, Brief, Pledge, SelfInspection
+from pingyi.stages.models import Attached, Brief, Pledge, RectificationReport, SelfInspection
 
 E_PLEDGE_TEXT = gettext_noop("write the pledges (1 to 8000 characters)")
 E_REPORT_TEXT = gettext_noop("write the self-inspection report (1 to 8000 characters)")
@@ -49,6 +50,61 @@ def _attach(record: Attached, upload: evidence.Upload | None, stored: list[str])
         record.file_stored_name, record.file_name = stored[-1], file.original_name
         record.file_type, record.file_size = file.content_type, len(file.content)
         record.file_sha256 = file.sha256
+
+
+# A unit's report of a stage, filed and then received: its self-inspection (自查自纠) or its
+# rectification report (集中整改, stages.opinion_services).
+
+
+def report_file[Report: (SelfInspection, RectificationReport)](
+    model: type[Report], *, unit: Unit, text: str, upload: evidence.Upload | None,
+    actor: Actor, day: dt.date, check: Callable[[Report | None], None], action: str,
+) -> Report:  # fmt: skip
+    """Files (or files again) the unit's report of ``model`` once ``check`` accepts the one
+    there: under the unit's lock, with its audit entry ``action``; a stored file is removed
+    again if anything fails."""
+    stored: list[str] = []
+    try:
+        with transaction.atomic():
+            Unit.objects.select_for_update().filter(pk=unit.pk).first()
+            report = model.objects.filter(unit=unit).first()
+            check(report)
+            report = report or model(unit=unit)
+            report.text, report.status = text, rules.FILED
+            report.filed_on, report.filed_by = day, actor.name
+            _attach(report, upload, stored)
+            report.save()
+            audit_log(
+                actor=actor.name,
+                action=action,
+                obj=report,
+                data={"campaign": unit.campaign.code, "unit": unit.code, "on": day.isoformat(),
+                      "chars": len(text), "file": report.file_sha256},
+            )  # fmt: skip
+    except BaseException:
+        evidence.remove(stored)
+        raise
+    return report
+
+
+def report_receive[Report: (SelfInspection, RectificationReport)](
+    model: type[Report], *, report: Report, actor: Actor, day: dt.date,
+    check: Callable[[str | None], None], action: str,
+) -> Report:  # fmt: skip
+    """The office marks the unit's filed report received, once ``check`` accepts its status."""
+    with transaction.atomic():
+        locked = model.objects.select_for_update().select_related("unit").get(pk=report.pk)
+        check(locked.status)
+        locked.status, locked.received_on, locked.received_by = rules.RECEIVED, day, actor.name
+        locked.save()
+        audit_log(
+            actor=actor.name,
+            action=action,
+            obj=locked,
+            data={"campaign": locked.unit.campaign.code, "unit": locked.unit.code,
+                  "on": day.isoformat()},
+        )  # fmt: skip
+    return locked
 
 
 def brief_save(
@@ -221,28 +277,11 @@ def inspection_file(
     stage = _stage(unit.campaign, StageKind.SELF_INSPECTION)
     if stage is not None and day < stage.starts_on:
         raise RuleError(E_NOT_STARTED, day=stage.starts_on.isoformat())
-    stored: list[str] = []
-    try:
-        with transaction.atomic():
-            Unit.objects.select_for_update().filter(pk=unit.pk).first()
-            report = SelfInspection.objects.filter(unit=unit).first()
-            rules.check_report_editable(report.status if report else None)
-            report = report or SelfInspection(unit=unit)
-            report.text, report.status = text, rules.FILED
-            report.filed_on, report.filed_by = day, actor.name
-            _attach(report, upload, stored)
-            report.save()
-            audit_log(
-                actor=actor.name,
-                action="stages.self_inspection.filed",
-                obj=report,
-                data={"campaign": unit.campaign.code, "unit": unit.code, "on": day.isoformat(),
-                      "chars": len(text), "file": report.file_sha256},
-            )  # fmt: skip
-    except BaseException:
-        evidence.remove(stored)
-        raise
-    return report
+    return report_file(
+        SelfInspection, unit=unit, text=text, upload=upload, actor=actor, day=day,
+        check=lambda found: rules.check_report_editable(found.status if found else None),
+        action="stages.self_inspection.filed",
+    )  # fmt: skip
 
 
 def inspection_receive(
@@ -251,16 +290,7 @@ def inspection_receive(
     """The office marks the filed report received: the unit's 自查自纠 is done."""
     access.check_office(actor, report.unit.campaign)
     day = today or timezone.localdate()
-    with transaction.atomic():
-        locked = SelfInspection.objects.select_for_update().select_related("unit").get(pk=report.pk)
-        rules.check_report_receivable(locked.status)
-        locked.status, locked.received_on, locked.received_by = rules.RECEIVED, day, actor.name
-        locked.save()
-        audit_log(
-            actor=actor.name,
-            action="stages.self_inspection.received",
-            obj=locked,
-            data={"campaign": locked.unit.campaign.code, "unit": locked.unit.code,
-                  "on": day.isoformat()},
-        )  # fmt: skip
-    return locked
+    return report_receive(
+        SelfInspection, report=report, actor=actor, day=day,
+        check=rules.check_report_receivable, action="stages.self_inspection.received",
+    )  # fmt: skip

@@ -8,14 +8,12 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from django.http import HttpRequest
-from django.utils.translation import gettext as _
 from ninja import Router, Status
 from ninja.security import django_auth
 from pydantic import Field
 
 from pingyi.accounts.actors import Actor
 from pingyi.api_schema import Error, StrictIn
-from pingyi.rules.errors import RuleError
 from pingyi.stages import selectors
 from pingyi.stages.api import _campaign
 from pingyi.stages.models import RectificationSurvey, SurveyScope
@@ -54,13 +52,10 @@ def stages_survey_get(request: HttpRequest, code: str) -> Status[Any]:
 )
 def stages_survey_start(request: HttpRequest, code: str, payload: SurveyStartIn) -> Status[Any]:
     campaign = _campaign(request, code)
-    try:
-        found = rectification_survey_start(
-            campaign=campaign, scope=payload.scope, groups=payload.groups,
-            actor=Actor.of(request.user),
-        )  # fmt: skip
-    except RuleError as exc:
-        return Status(409, {"detail": exc.message(_)})
+    found = rectification_survey_start(
+        campaign=campaign, scope=payload.scope, groups=payload.groups,
+        actor=Actor.of(request.user),
+    )  # fmt: skip
     return Status(201, _out(found))
 
 
@@ -72,8 +67,5 @@ def stages_survey_start(request: HttpRequest, code: str, payload: SurveyStartIn)
 )
 def stages_survey_record(request: HttpRequest, code: str) -> Status[Any]:
     campaign = _campaign(request, code)
-    try:
-        found = rectification_survey_record(campaign=campaign, actor=Actor.of(request.user))
-    except RuleError as exc:
-        return Status(409, {"detail": exc.message(_)})
+    found = rectification_survey_record(campaign=campaign, actor=Actor.of(request.user))
     return Status(200, _out(found))

@@ -15,7 +15,7 @@ from pingyi.rules.errors import RuleError
 from pingyi.stages.forms import SurveyForm
 from pingyi.stages.survey_services import rectification_survey_record, rectification_survey_start
 from pingyi.stages.views import _campaign, _office
-from pingyi.web.shared import guarded
+from pingyi.web.shared import act, guarded
 
 
 def survey_groups(campaign: Campaign) -> list[tuple[str, str]]:
@@ -53,9 +53,9 @@ def survey_start(request: HttpRequest, code: str) -> HttpResponse:
 def survey_record(request: HttpRequest, code: str) -> HttpResponse:
     campaign = _campaign(request, code)
     _office(request, campaign)
-    try:
-        rectification_survey_record(campaign=campaign, actor=Actor.of(request.user))
-        messages.success(request, _("The survey's satisfaction rates are recorded on the stage."))
-    except RuleError as exc:
-        messages.error(request, exc.message(_))
-    return redirect("stages:board", code=campaign.code)
+    return act(
+        request,
+        lambda: rectification_survey_record(campaign=campaign, actor=Actor.of(request.user)),
+        _("The survey's satisfaction rates are recorded on the stage."),
+        redirect("stages:board", code=campaign.code),
+    )

@@ -44,7 +44,7 @@ from pingyi.stages.services import (
     pledge_save,
     unit_owner_grant,
 )
-from pingyi.web.shared import guarded
+from pingyi.web.shared import act, guarded
 
 
 def _campaign(request: HttpRequest, code: str) -> Campaign:
@@ -84,12 +84,7 @@ def _upload(file: UploadedFile[bytes] | None) -> evidence.Upload | None:
 
 
 def _act(request: HttpRequest, unit: Unit, run: Callable[[], object], done: str) -> HttpResponse:
-    try:
-        run()
-        messages.success(request, done)
-    except RuleError as exc:
-        messages.error(request, exc.message(_))
-    return redirect("stages:unit", code=unit.campaign.code, unit=unit.code)
+    return act(request, run, done, redirect("stages:unit", code=unit.campaign.code, unit=unit.code))
 
 
 @guarded

@@ -1,4 +1,5 @@
-"""What every app's staff pages share: the login/403 wrapper, uploads on disk, downloads."""
+"""What every app's staff pages share: the login/403 wrapper, a step's message and redirect,
+uploads on disk, downloads."""
 
 from __future__ import annotations
 
@@ -9,13 +10,16 @@ from functools import wraps
 from pathlib import Path
 from typing import Any
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import UploadedFile
+from django.forms import BaseForm
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
+from pingyi.rules.errors import InputError, RuleError
 from pingyi.web.errors import refused
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -37,6 +41,73 @@ def guarded(view: View) -> View:
             return refused(request, _("Your role does not allow this."), status=403)
 
     return wrapper
+
+
+def act(
+    request: HttpRequest, run: Callable[[], object], done: str, to: str | HttpResponse
+) -> HttpResponse:
+    """Runs one service (a staff page's POST); its refusal, or ``done``, goes back as a
+    message to ``to``: the page's address (or URL name), or the response that leads there."""
+    try:
+        run()
+        messages.success(request, done)
+    except RuleError as exc:
+        messages.error(request, exc.message(_))
+    except InputError as exc:
+        for line in exc.messages(_):
+            messages.error(request, line)
+    return to if isinstance(to, HttpResponse) else redirect(to)
+
+
+def act_on_form(
+    request: HttpRequest,
+    form: BaseForm,
+    run: Callable[[dict[str, Any]], object],
+    done: str,
+    to: str | HttpResponse,
+    *,
+    invalid: str,
+) -> HttpResponse:
+    """``act`` for a step posted with a form: ``run`` takes its cleaned data; a form that
+    does not validate goes back to ``to`` with ``invalid`` and runs nothing."""
+    if not form.is_valid():
+        messages.error(request, invalid)
+        return to if isinstance(to, HttpResponse) else redirect(to)
+    return act(request, lambda: run(form.cleaned_data), done, to)
+
+
+def submitted[T](form: BaseForm, run: Callable[[], T]) -> T | None:
+    """What one service made for a form page, or ``None``: its refusal (of the rules, or of
+    bad input, line by line) then shows on the form as its errors."""
+    try:
+        return run()
+    except RuleError as exc:
+        form.add_error(None, exc.message(_))
+    except InputError as exc:
+        for line in exc.messages(_):
+            form.add_error(None, line)
+    return None
+
+
+def create_page[T](
+    request: HttpRequest,
+    form: BaseForm,
+    run: Callable[[dict[str, Any]], T],
+    *,
+    done: str,
+    to: Callable[[T], str],
+    template: str,
+    context: dict[str, Any] | None = None,
+) -> HttpResponse:
+    """A page that makes one thing from its form: a valid POST runs ``run`` with the cleaned
+    data and goes to what it made (``to``) with ``done``; otherwise, or refused, the form
+    again with ``context``."""
+    if request.method == "POST" and form.is_valid():
+        made = submitted(form, lambda: run(form.cleaned_data))
+        if made is not None:
+            messages.success(request, done)
+            return redirect(to(made))
+    return render(request, template, {**(context or {}), "form": form})
 
 
 @contextmanager
