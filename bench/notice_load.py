@@ -60,10 +60,11 @@ from pingyi.grading.services import assessments_import, orgs_import, round_advan
 from pingyi.notices.grading_notice import notice_publish_grading
 from pingyi.notices.services import notice_publish
 from pingyi.rules import grading as rules
+from pingyi.accounts.actors import Actor
 
 out, orgs = Path(sys.argv[1]), int(sys.argv[2])
 campaign = _build_year(2026, 0, 7, out, "bench")  # the demo's 66 units and paper ballots
-p1 = notice_publish(campaign=campaign, actor="bench", days=30)
+p1 = notice_publish(campaign=campaign, actor=Actor.operator("bench"), days=30)
 office = Organization.objects.get_or_create(code="bench-dept", defaults={"name": "组织部"})[0]
 # No survey indicator: the 群众评价 points are scored like the others (bench data only).
 indicators = tuple(replace(i, survey=False) for i in rules.SEVEN_INDICATORS)
@@ -93,7 +94,7 @@ assessments_import(
     grading_round=grading, path=out / "scores.csv", label="scores.csv", actor="bench"
 )
 round_advance(grading_round=grading, actor="bench")
-p2 = notice_publish_grading(grading_round=grading, actor="bench", days=30)
+p2 = notice_publish_grading(grading_round=grading, actor=Actor.operator("bench"), days=30)
 import time
 pages = {"p1": f"/notice/{p1.code}/", "p2": f"/notice/{p2.code}/", "p2c": f"/notice/{p2.code}/?c=1",
          "pdf": f"/notice/{p2.code}/notice.pdf"}

@@ -18,7 +18,7 @@ from pingyi.notices.grading_notice import notice_publish_grading
 from pingyi.notices.models import NoticeEntry, Objection, Review
 from tests.browser.conftest import Traffic, chromium, post_ok
 from tests.live import live_server
-from tests.notices.conftest import STAFF, decided_grading
+from tests.notices.conftest import AS_STAFF, decided_grading
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.slow]
 
@@ -30,7 +30,7 @@ def test_a_citizen_objects_to_a_grade_and_staff_change_it_through_a_review(
     tmp_path: Path, artifacts: Path
 ) -> None:
     grading_round = decided_grading(tmp_path)
-    notice = notice_publish_grading(grading_round=grading_round, actor=STAFF)
+    notice = notice_publish_grading(grading_round=grading_round, actor=AS_STAFF)
     alice = User.objects.create_user("alice", password=PASSWORD)
     Membership.objects.create(user=alice, organization=notice.organization, role=Role.STAFF)
     with live_server(tmp_path, workers=2) as server, chromium() as browser:

@@ -18,7 +18,7 @@ from pingyi.notices.models import NoticeEntry, Objection, Review
 from pingyi.notices.services import notice_publish
 from tests.browser.conftest import Traffic, chromium, post_ok
 from tests.live import live_server
-from tests.notices.conftest import STAFF, closed_campaign
+from tests.notices.conftest import AS_STAFF, closed_campaign
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.slow]
 
@@ -37,7 +37,7 @@ def _sign_in(page: Page, base: str, log: Path) -> None:
 def test_a_citizen_objects_staff_review_and_the_citizen_reads_the_answer(
     tmp_path: Path, artifacts: Path
 ) -> None:
-    notice = notice_publish(campaign=closed_campaign(tmp_path), actor=STAFF)
+    notice = notice_publish(campaign=closed_campaign(tmp_path), actor=AS_STAFF)
     alice = User.objects.create_user("alice", password=PASSWORD)
     Membership.objects.create(user=alice, organization=notice.organization, role=Role.STAFF)
     with live_server(tmp_path, workers=2) as server, chromium() as browser:

@@ -15,13 +15,14 @@ from django.contrib.auth.models import User
 from django.utils import timezone
 from playwright.sync_api import Browser, FilePayload, Page
 
+from pingyi.accounts.actors import Actor
 from pingyi.accounts.models import Membership, Role
 from pingyi.notices.services import notice_finalize, notice_publish
 from pingyi.rectification.models import Evidence, Item, Plan, UnitAccess, UnitRole
 from pingyi.rectification.services import item_add
 from tests.browser.conftest import Traffic, chromium, post_ok
 from tests.live import live_server
-from tests.notices.conftest import STAFF, closed_campaign
+from tests.notices.conftest import AS_STAFF, closed_campaign
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.slow]
 
@@ -44,15 +45,10 @@ def test_the_owner_updates_with_evidence_and_the_supervisor_closes_out(
     tmp_path: Path, artifacts: Path
 ) -> None:
     past = timezone.now() - dt.timedelta(days=10)
-    notice = notice_publish(campaign=closed_campaign(tmp_path), actor=STAFF, now=past)
-    notice_finalize(notice=notice, actor=STAFF)
+    notice = notice_publish(campaign=closed_campaign(tmp_path), actor=AS_STAFF, now=past)
+    notice_finalize(notice=notice, actor=AS_STAFF)
     office = notice.organization
     plan = Plan.objects.get(notice=notice, unit_code="L7")
-    item = item_add(
-        plan=plan, description="办事窗口排队时间长", measures="增设窗口，推行网上预约",
-        target="平均等候时间降到15分钟以内", owner="王科长",
-        deadline=timezone.localdate() + dt.timedelta(days=30), actor="alice",
-    )  # fmt: skip
     for name, role in (("olga", UnitRole.OWNER), ("mike", UnitRole.MEMBER)):
         user = User.objects.create_user(name, password=PASSWORD)
         UnitAccess.objects.create(
@@ -60,6 +56,11 @@ def test_the_owner_updates_with_evidence_and_the_supervisor_closes_out(
         )
     alice = User.objects.create_user("alice", password=PASSWORD)
     Membership.objects.create(user=alice, organization=office, role=Role.STAFF)
+    item = item_add(
+        plan=plan, description="办事窗口排队时间长", measures="增设窗口，推行网上预约",
+        target="平均等候时间降到15分钟以内", owner="王科长",
+        deadline=timezone.localdate() + dt.timedelta(days=30), actor=Actor.of(alice),
+    )  # fmt: skip
     report: FilePayload = {"name": "整改报告.pdf", "mimeType": "application/pdf", "buffer": PDF}
 
     with live_server(tmp_path, workers=2) as server, chromium() as browser:

@@ -22,6 +22,7 @@ import pytest
 from django.contrib.auth.models import User
 from playwright.sync_api import Browser, Page
 
+from pingyi.accounts.actors import Actor
 from pingyi.accounts.models import Membership, Organization, Role
 from pingyi.registry.services import cleanup_create, unit_add, unit_member_add
 from tests.browser.conftest import Traffic, chromium, post_ok
@@ -276,10 +277,10 @@ def test_registry_and_disclosure_in_a_browser(tmp_path: Path, artifacts: Path) -
     Membership.objects.create(user=users["frank"], organization=office, role=Role.STAFF)
     cleanup = cleanup_create(
         organization=office, code=CLEANUP, name="2009年清理规范评比达标表彰活动",
-        started_on=dt.date(2009, 2, 15), actor="erin",
+        started_on=dt.date(2009, 2, 15), actor=Actor.of(users["erin"]),
     )  # fmt: skip
-    unit = unit_add(cleanup=cleanup, code="zzb", name="市委组织部", actor="erin")
-    unit_member_add(unit=unit, username="uma", actor="erin")
+    unit = unit_add(cleanup=cleanup, code="zzb", name="市委组织部", actor=Actor.of(users["erin"]))
+    unit_member_add(unit=unit, username="uma", actor=Actor.of(users["erin"]))
     with live_server(tmp_path, workers=2) as server, chromium() as browser:
         uma, uma_traffic = _staff(browser, server, "uma")
         _register_from_the_template(uma, server, tmp_path, artifacts)

@@ -24,7 +24,7 @@ from pingyi.voting.services import ballot_submit, token_issue
 from tests.browser.conftest import Traffic, chromium, post_ok
 from tests.db.conftest import STAFF, make_campaign
 from tests.live import live_server
-from tests.notices.conftest import closed_campaign
+from tests.notices.conftest import AS_STAFF, closed_campaign
 from tests.rectification.test_opinion_drafts import _fed_back
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.slow]
@@ -106,8 +106,8 @@ def test_a_draft_from_an_opinion_is_confirmed_and_the_panel_recorded(
         filed_on=dt.date(2026, 9, 1), filed_by="olga",
     )  # fmt: skip
     past = timezone.now() - dt.timedelta(days=10)
-    notice = notice_finalize(notice=notice_publish(campaign=campaign, actor=STAFF, now=past),
-                             actor=STAFF)  # fmt: skip
+    notice = notice_finalize(notice=notice_publish(campaign=campaign, actor=AS_STAFF, now=past),
+                             actor=AS_STAFF)  # fmt: skip
     plan = Plan.objects.get(notice=notice, unit_code="L7")
     alice = User.objects.create_user("alice", password=PASSWORD)
     Membership.objects.create(user=alice, organization=plan.organization, role=Role.STAFF)

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from django.contrib.auth.models import User
 
+from pingyi.accounts.actors import Actor
 from pingyi.accounts.models import Membership, Role
 from pingyi.ballots.services import ballots_import_file
 from pingyi.campaigns.services import campaign_open
@@ -98,7 +99,7 @@ def test_the_notice_states_the_supervision_on_a_phone(tmp_path: Path, artifacts:
         supervised_on=dt.date(2026, 12, 20),
         actor="clerk",
     )
-    notice = notice_publish(campaign=campaign, actor="clerk")
+    notice = notice_publish(campaign=campaign, actor=Actor.operator("clerk"))
     shots = artifacts / "yearend"
     shots.mkdir(exist_ok=True)
     with live_server(tmp_path, workers=1) as server, chromium() as browser:

@@ -134,8 +134,12 @@ def noticed(grading_round: GradingRound) -> None:
 
     if Notice.objects.filter(grading_round=grading_round).exists():
         return
-    notice = notice_publish_grading(grading_round=grading_round, actor=DEPT, now=NOTICE_OPENS)
-    notice_finalize(notice=notice, actor=DEPT, now=NOTICE_OPENS + dt.timedelta(days=6))
+    notice = notice_publish_grading(
+        grading_round=grading_round, actor=Actor.operator(DEPT), now=NOTICE_OPENS
+    )
+    notice_finalize(
+        notice=notice, actor=Actor.operator(DEPT), now=NOTICE_OPENS + dt.timedelta(days=6)
+    )
 
 
 @pytest.fixture

@@ -20,7 +20,7 @@ from pingyi.rectification.models import Basis, LookBack, Plan, PlanStatus
 from pingyi.rectification.services import plan_accept
 from pingyi.rules.errors import RuleError
 from tests.chinese import ZH
-from tests.notices.conftest import STAFF, T0, published_grading, staff_user
+from tests.notices.conftest import AS_STAFF, T0, published_grading, staff_user
 
 pytestmark = pytest.mark.django_db
 AFTER = T0 + dt.timedelta(days=5)
@@ -29,7 +29,7 @@ AFTER = T0 + dt.timedelta(days=5)
 @pytest.fixture
 def final(tmp_path: Path) -> Notice:
     notice = published_grading(tmp_path)
-    return notice_finalize(notice=notice, actor=STAFF, now=AFTER)
+    return notice_finalize(notice=notice, actor=AS_STAFF, now=AFTER)
 
 
 def _org(notice: Notice, code: str) -> PartyOrg:
@@ -43,7 +43,7 @@ def _message(exc: pytest.ExceptionInfo[RuleError]) -> str:
 def test_a_look_back_needs_a_final_notice(tmp_path: Path) -> None:
     notice = published_grading(tmp_path)
     with pytest.raises(RuleError) as refused:
-        org_regrade(org=_org(notice, "V1"), grade="较差", reason="违纪", actor=STAFF)
+        org_regrade(org=_org(notice, "V1"), grade="较差", reason="违纪", actor=AS_STAFF)
     assert _message(refused) == (
         "a look-back re-grades the organizations of a final result: the round's notice is not final"
     )
@@ -54,7 +54,7 @@ def test_a_violation_found_moves_the_organization_to_poor_and_makes_its_plan(
 ) -> None:
     moment = AFTER + dt.timedelta(days=40)
     done = org_regrade(org=_org(final, "V1"), grade="较差", reason="书记充当保护伞",
-                       violation=True, actor=STAFF, now=moment)  # fmt: skip
+                       violation=True, actor=AS_STAFF, now=moment)  # fmt: skip
     assert (done.before, done.after, done.moved) == ("较好", "较差", {"V1": ("较好", "较差")})
     v1 = _org(final, "V1")
     assert v1.violation
@@ -79,12 +79,12 @@ def test_an_accepted_plan_is_reopened_and_a_general_branch_takes_its_branch(
     final: Notice,
 ) -> None:
     v2 = Plan.objects.get(notice=final, unit_code="V2")
-    plan_accept(plan=v2, verdict="passed", note="ok", actor=STAFF, today=v2.period_ends)
-    done = org_regrade(org=_org(final, "V2"), grade="较差", reason="回头看复查", actor=STAFF)
+    plan_accept(plan=v2, verdict="passed", note="ok", actor=AS_STAFF, today=v2.period_ends)
+    done = org_regrade(org=_org(final, "V2"), grade="较差", reason="回头看复查", actor=AS_STAFF)
     v2.refresh_from_db()
     assert (v2.status, v2.verdict, v2.basis) == (PlanStatus.OPEN, "", Basis.POOR)
     assert done.plans == [v2.pk]
-    branch = org_regrade(org=_org(final, "G1"), grade="一般", reason="复查", actor=STAFF)
+    branch = org_regrade(org=_org(final, "G1"), grade="一般", reason="复查", actor=AS_STAFF)
     assert branch.moved == {"G1": ("好", "一般"), "B1": ("好", "一般")}
     assert set(Plan.objects.filter(notice=final, unit_code__in=["G1", "B1"])
                .values_list("unit_code", flat=True)) == {"G1", "B1"}  # fmt: skip
@@ -92,16 +92,16 @@ def test_an_accepted_plan_is_reopened_and_a_general_branch_takes_its_branch(
 
 def test_moving_up_to_good_leaves_the_ledger_alone(final: Notice) -> None:
     s1 = Plan.objects.get(notice=final, unit_code="S1")  # 较差 → 一般: a move up, accepted first
-    plan_accept(plan=s1, verdict="passed", note="达标", actor=STAFF, today=s1.period_ends)
+    plan_accept(plan=s1, verdict="passed", note="达标", actor=AS_STAFF, today=s1.period_ends)
     done = org_regrade(org=_org(final, "S1"), grade="一般", reason="复查", effective=True,
-                       actor=STAFF)  # fmt: skip
+                       actor=AS_STAFF)  # fmt: skip
     s1.refresh_from_db()
     assert done.plans == [s1.pk] and s1.basis == Basis.FAIR  # still weak: the plan goes on
     with pytest.raises(RuleError) as refused:  # 成效不显著的不得晋位升级
-        org_regrade(org=_org(final, "V1"), grade="好", reason="复查", actor=STAFF)
+        org_regrade(org=_org(final, "V1"), grade="好", reason="复查", actor=AS_STAFF)
     assert "成效不显著的不得晋位升级" in _message(refused)
     up = org_regrade(org=_org(final, "V1"), grade="好", reason="复查", effective=True,
-                     actor=STAFF)  # fmt: skip
+                     actor=AS_STAFF)  # fmt: skip
     assert up.plans == [] and not Plan.objects.filter(notice=final, unit_code="V1").exists()
     assert (
         AuditEntry.objects.filter(action="grading.lookback.regraded")
@@ -118,14 +118,14 @@ def test_a_grade_moves_up_only_past_an_accepted_plan_and_an_effective_rectificat
     v2 = Plan.objects.get(notice=final, unit_code="V2")
     with pytest.raises(RuleError) as open_plan:
         org_regrade(org=_org(final, "V2"), grade="较好", reason="整改完成", effective=True,
-                    actor=STAFF)  # fmt: skip
+                    actor=AS_STAFF)  # fmt: skip
     assert _message(open_plan) == (
         "三村党支部 cannot move up from 一般 to 较好: its rectification plan is not accepted yet"
     )
-    plan_accept(plan=v2, verdict="failed", note="未达标", actor=STAFF, today=v2.period_ends)
+    plan_accept(plan=v2, verdict="failed", note="未达标", actor=AS_STAFF, today=v2.period_ends)
     with pytest.raises(RuleError) as failed:
         org_regrade(org=_org(final, "V2"), grade="较好", reason="整改完成", effective=True,
-                    actor=STAFF)  # fmt: skip
+                    actor=AS_STAFF)  # fmt: skip
     assert _message(failed).endswith("its rectification failed its acceptance inspection")
     assert grading_state(final.grading_round).org("V2").grade == "一般"  # type: ignore[arg-type]
     assert not LookBack.objects.exists()
@@ -133,24 +133,26 @@ def test_a_grade_moves_up_only_past_an_accepted_plan_and_an_effective_rectificat
 
 def test_an_accepted_effective_rectification_moves_the_grade_up(final: Notice) -> None:
     v2 = Plan.objects.get(notice=final, unit_code="V2")
-    plan_accept(plan=v2, verdict="passed", note="达标", actor=STAFF, today=v2.period_ends)
+    plan_accept(plan=v2, verdict="passed", note="达标", actor=AS_STAFF, today=v2.period_ends)
     with pytest.raises(RuleError):
-        org_regrade(org=_org(final, "V2"), grade="较好", reason="整改完成", actor=STAFF)
+        org_regrade(org=_org(final, "V2"), grade="较好", reason="整改完成", actor=AS_STAFF)
     done = org_regrade(org=_org(final, "V2"), grade="较好", reason="整改完成，群众认可",
-                       effective=True, actor=STAFF)  # fmt: skip
+                       effective=True, actor=AS_STAFF)  # fmt: skip
     assert (done.before, done.after, done.plans) == ("一般", "较好", [])
     assert grading_state(final.grading_round).org("V2").grade == "较好"  # type: ignore[arg-type]
 
 
 def test_a_look_back_records_the_seeds_cause_of_a_violation(final: Notice) -> None:
     done = org_regrade(org=_org(final, "V1"), grade="较差", reason="测评多数党员群众不满意",
-                       cause="dissatisfied", actor=STAFF)  # fmt: skip
+                       cause="dissatisfied", actor=AS_STAFF)  # fmt: skip
     v1 = _org(final, "V1")
     assert (done.after, v1.violation, v1.violation_cause, v1.violation_reason) == (
         "较差", True, "dissatisfied", "测评多数党员群众不满意",
     )  # fmt: skip
     with pytest.raises(RuleError) as refused:
-        org_regrade(org=_org(final, "V2"), grade="较差", reason="r", cause="bribery", actor=STAFF)
+        org_regrade(
+            org=_org(final, "V2"), grade="较差", reason="r", cause="bribery", actor=AS_STAFF
+        )
     assert _message(refused).startswith("the cause must be one of: crime, umbrella, attitude")
 
 
@@ -171,7 +173,7 @@ def test_a_look_back_keeps_the_grading_rules(
 ) -> None:
     with pytest.raises(RuleError) as refused:
         org_regrade(org=_org(final, code), grade=grade, reason=reason, violation=violation,
-                    actor=STAFF)  # fmt: skip
+                    actor=AS_STAFF)  # fmt: skip
     assert _message(refused).startswith(message)
     assert not LookBack.objects.exists()
     assert not AuditEntry.objects.filter(action="grading.lookback.regraded").exists()

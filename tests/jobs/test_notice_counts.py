@@ -15,7 +15,7 @@ from pingyi.rules.scheme import builtin_scheme
 from pingyi.voting.batches import batch_withdraw
 from pingyi.voting.services import ballot_submit, token_issue
 from tests.db.conftest import rows_of
-from tests.notices.conftest import PROFILE, STAFF, T0, _mark, unit_specs
+from tests.notices.conftest import AS_STAFF, PROFILE, STAFF, T0, _mark, unit_specs
 
 pytestmark = pytest.mark.django_db
 
@@ -41,7 +41,7 @@ def test_the_notice_counts_withdrawn_codes_apart(tmp_path: Path) -> None:
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     ballots_import(campaign=campaign, rows=rows_of(campaign, path), actor=STAFF)
     campaign_close(campaign=campaign, actor=STAFF)
-    notice = notice_publish(campaign=campaign, actor=STAFF, now=T0)
+    notice = notice_publish(campaign=campaign, actor=AS_STAFF, now=T0)
 
     assert (notice.tokens_issued, notice.tokens_withdrawn, notice.tokens_used) == (11, 1999, 5)
     assert notice.reconciles

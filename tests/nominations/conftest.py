@@ -47,18 +47,18 @@ def person(name: str, *, grassroots: bool = True, leader: bool = False) -> Nomin
 def kept_project(office: Organization, code: str = "qingli-2025") -> Project:
     cleanup = cleanup_create(
         organization=office, code=code, name="2025年清理规范评比达标表彰活动",
-        started_on=dt.date(2025, 2, 15), actor="erin",
+        started_on=dt.date(2025, 2, 15), actor=SYSTEM,
     )  # fmt: skip
-    unit = registry_unit_add(cleanup=cleanup, code="rsj", name="市人社局", actor="erin")
+    unit = registry_unit_add(cleanup=cleanup, code="rsj", name="市人社局", actor=SYSTEM)
     (kept, cancelled) = projects_import(
         cleanup=cleanup, unit=unit,
         specs=[spec("人民满意的公务员评选"), spec("窗口单位评比", basis_kind=r.NO_BASIS)],
-        actor="erin",
+        actor=SYSTEM,
     )  # fmt: skip
     for name in (r.INITIAL_AUDIT, r.JOINT_MEETING, r.HIGHER_ADJUSTMENT, r.PUBLISHED):
-        project_decide(project=kept, decision=r.KEEP, actor="erin")
-        project_decide(project=cancelled, decision=r.CANCEL, actor="erin")
-        cleanup_advance(cleanup=cleanup, target=name, actor="erin", reason="试点")
+        project_decide(project=kept, decision=r.KEEP, actor=SYSTEM)
+        project_decide(project=cancelled, decision=r.CANCEL, actor=SYSTEM)
+        cleanup_advance(cleanup=cleanup, target=name, actor=SYSTEM, reason="试点")
     return kept
 
 

@@ -15,6 +15,7 @@ import pytest
 from django.contrib.auth.models import User
 from django.core.cache import cache
 
+from pingyi.accounts.actors import Actor
 from pingyi.accounts.models import Membership, Organization, Role
 from pingyi.ballots.services import ballots_import
 from pingyi.campaigns.models import Campaign
@@ -27,6 +28,8 @@ from pingyi.rules.tally import UnitSpec
 from tests.db.conftest import rows_of
 
 STAFF = "alice"
+# The fixtures' setup acts as the system (no account) under the name the audit assertions read.
+AS_STAFF = Actor.operator(STAFF)
 T0 = dt.datetime(2026, 5, 4, 9, 0, tzinfo=dt.UTC)  # publication time in the tests
 LABELS = ("满意", "基本满意", "不满意")
 CATEGORY = {"L": ("地方管理部门", "local"), "V": ("垂直管理部门", "vertical")}
@@ -120,7 +123,7 @@ def closed(db: None, tmp_path: Path) -> Campaign:
 
 @pytest.fixture
 def notice(closed: Campaign) -> Notice:
-    return notice_publish(campaign=closed, actor=STAFF, now=T0)
+    return notice_publish(campaign=closed, actor=AS_STAFF, now=T0)
 
 
 def staff_user(name: str, organization: Organization, role: str = Role.STAFF) -> User:
@@ -156,7 +159,9 @@ def published_grading(folder: Path, now: dt.datetime = T0, **kw: Any) -> Notice:
     """A grading decided at GRADING_TOTALS, published at ``now`` for 5 days."""
     from pingyi.notices.grading_notice import notice_publish_grading
 
-    return notice_publish_grading(grading_round=decided_grading(folder, **kw), actor=STAFF, now=now)
+    return notice_publish_grading(
+        grading_round=decided_grading(folder, **kw), actor=AS_STAFF, now=now
+    )
 
 
 def large_grading(folder: Path, count: int, committees: int, now: dt.datetime) -> Notice:
@@ -201,4 +206,4 @@ def large_grading(folder: Path, count: int, committees: int, now: dt.datetime) -
                                           points=points, reason=reason))  # fmt: skip
     AssessmentScore.objects.bulk_create(scores)
     advance_to(grading_round, rules.DECISION)
-    return notice_publish_grading(grading_round=grading_round, actor=STAFF, now=now)
+    return notice_publish_grading(grading_round=grading_round, actor=AS_STAFF, now=now)

@@ -23,7 +23,7 @@ from pingyi.accounts.models import Membership, Organization, Role
 from pingyi.notices.models import Notice
 from pingyi.notices.services import notice_publish, objection_file
 from tests.chinese import FIXTURE_WORDS, ZH, english_of
-from tests.notices.conftest import STAFF, closed_campaign
+from tests.notices.conftest import AS_STAFF, closed_campaign
 
 pytestmark = pytest.mark.django_db
 
@@ -117,7 +117,7 @@ def test_every_route_of_the_notice_is_in_the_matrix() -> None:
 
 
 def _setup(folder: Path) -> tuple[Notice, int, str, dict[str, User | None]]:
-    notice = notice_publish(campaign=closed_campaign(folder), actor=STAFF)  # on notice now
+    notice = notice_publish(campaign=closed_campaign(folder), actor=AS_STAFF)  # on notice now
     objection = objection_file(notice=notice, entry_code="L7", text="有误").objection
     ready = closed_campaign(folder, year=2027)
     office = notice.organization

@@ -40,8 +40,8 @@ from pingyi.rules import grading as grading_rules
 from pingyi.rules.errors import RuleError
 from tests.grading.conftest import advance_to, make_round
 from tests.notices.conftest import (
+    AS_STAFF,
     GRADING_TOTALS,
-    STAFF,
     T0,
     closed_campaign,
     decided_grading,
@@ -83,18 +83,18 @@ def test_publishing_is_refused_outside_the_decision_step_twice_and_after_filing(
 ) -> None:
     early = advance_to(make_round(tmp_path, year=2025), grading_rules.ASSESSMENT)
     with pytest.raises(RuleError) as refused:
-        notice_publish_grading(grading_round=early, actor=STAFF, now=T0)
+        notice_publish_grading(grading_round=early, actor=AS_STAFF, now=T0)
     assert _message(refused).startswith("a grading is published at the committee decision step")
     notice = published_grading(tmp_path)
     assert notice.grading_round is not None
     with pytest.raises(RuleError) as again:
-        notice_publish_grading(grading_round=notice.grading_round, actor=STAFF, now=T0)
+        notice_publish_grading(grading_round=notice.grading_round, actor=AS_STAFF, now=T0)
     assert _message(again) == f"the round's result is already published: notice {notice.code}"
     filed = decided_grading(tmp_path, year=2027)
     committee = filed.committees.get(name="乙街道党工委")
     Filing.objects.create(committee=committee, status=FilingStatus.FILED, filed_by="k", filed_at=T0)
     with pytest.raises(RuleError) as after_filing:
-        notice_publish_grading(grading_round=filed, actor=STAFF, now=T0)
+        notice_publish_grading(grading_round=filed, actor=AS_STAFF, now=T0)
     assert _message(after_filing) == (
         "committees have filed already (乙街道党工委): the notice comes before filing (seed 003)"
     )
@@ -104,7 +104,7 @@ def test_publishing_needs_every_grade(tmp_path: Path) -> None:
     totals = {k: v for k, v in GRADING_TOTALS.items() if k not in ("S1", "V2")}
     grading_round = decided_grading(tmp_path, totals)
     with pytest.raises(RuleError) as refused:
-        notice_publish_grading(grading_round=grading_round, actor=STAFF, now=T0)
+        notice_publish_grading(grading_round=grading_round, actor=AS_STAFF, now=T0)
     assert _message(refused) == (
         "every organization needs its grade before the notice; 2 cannot be graded yet: V2, S1"
     )
@@ -137,7 +137,7 @@ def test_a_review_changes_a_grade_through_the_grading_and_its_branches_follow(
     assert objection.entry.code == "G1"
     review = review_apply(
         notice=notice, entry_code="G1", grade="较好", reason="台账缺失属实", approved_by="党委",
-        actor=STAFF, objection=objection, now=T0 + dt.timedelta(days=1),
+        actor=AS_STAFF, objection=objection, now=T0 + dt.timedelta(days=1),
     )  # fmt: skip
     assert review.changes == [
         {"code": "G1", "name": "第一党总支", "field": "grade", "before": "好", "after": "较好"},
@@ -171,7 +171,7 @@ def test_a_review_of_a_grading_keeps_the_grading_rules(
     notice = published_grading(tmp_path)
     with pytest.raises(RuleError) as refused:
         review_apply(
-            notice=notice, entry_code=code, reason="r", approved_by="a", actor=STAFF,
+            notice=notice, entry_code=code, reason="r", approved_by="a", actor=AS_STAFF,
             now=T0 + dt.timedelta(hours=1), **changes,
         )  # fmt: skip
     assert _message(refused).startswith(message)
@@ -179,10 +179,10 @@ def test_a_review_of_a_grading_keeps_the_grading_rules(
 
 
 def test_a_grade_belongs_to_a_grading(tmp_path: Path) -> None:
-    notice = notice_publish(campaign=closed_campaign(tmp_path), actor=STAFF, now=T0)
+    notice = notice_publish(campaign=closed_campaign(tmp_path), actor=AS_STAFF, now=T0)
     with pytest.raises(RuleError) as refused:
         review_apply(notice=notice, entry_code="L1", grade="好", reason="r", approved_by="a",
-                     actor=STAFF, now=T0)  # fmt: skip
+                     actor=AS_STAFF, now=T0)  # fmt: skip
     assert _message(refused) == "a grade belongs to a grading's organizations"
 
 
@@ -202,16 +202,16 @@ def test_final_after_the_period_with_every_objection_answered_makes_the_plans(
     )
     follow_up_set(org=o1, problems="p", measures="m", sponsor_leader="", liaison="", months=2,
                   months_reason="问题单一，两个月可整改到位", actor="k")  # fmt: skip
-    notice = notice_publish_grading(grading_round=grading_round, actor=STAFF, now=T0)
+    notice = notice_publish_grading(grading_round=grading_round, actor=AS_STAFF, now=T0)
     objection = objection_file(notice=notice, entry_code="S1", text="有误", now=T0).objection
     with pytest.raises(RuleError) as early:
-        notice_finalize(notice=notice, actor=STAFF, now=AFTER - dt.timedelta(seconds=1))
+        notice_finalize(notice=notice, actor=AS_STAFF, now=AFTER - dt.timedelta(seconds=1))
     assert _message(early).startswith("the notice period runs until")
     with pytest.raises(RuleError) as unanswered:
-        notice_finalize(notice=notice, actor=STAFF, now=AFTER)
+        notice_finalize(notice=notice, actor=AS_STAFF, now=AFTER)
     assert _message(unanswered).startswith("1 objection(s) are not answered yet")
-    objection_answer(objection=objection, answer="经核实无误", actor=STAFF, now=T0)
-    notice_finalize(notice=notice, actor=STAFF, now=AFTER)
+    objection_answer(objection=objection, answer="经核实无误", actor=AS_STAFF, now=T0)
+    notice_finalize(notice=notice, actor=AS_STAFF, now=AFTER)
     assert Notice.objects.get(pk=notice.pk).status == NoticeStatus.FINAL
     plans = {p.unit_code: p for p in Plan.objects.filter(notice=notice)}
     assert {c: p.basis for c, p in plans.items()} == {
@@ -228,13 +228,13 @@ def test_final_after_the_period_with_every_objection_answered_makes_the_plans(
     assert _message(after).startswith("the grades are final after their public notice")
     with pytest.raises(RuleError) as review:
         review_apply(notice=notice, entry_code="V2", grade="较好", reason="r", approved_by="a",
-                     actor=STAFF, now=AFTER)  # fmt: skip
+                     actor=AS_STAFF, now=AFTER)  # fmt: skip
     assert _message(review) == "a review can change the result only while it is on notice"
 
 
 def test_filing_follows_a_final_notice(tmp_path: Path) -> None:
     notice = published_grading(tmp_path)
-    notice_finalize(notice=notice, actor=STAFF, now=AFTER)
+    notice_finalize(notice=notice, actor=AS_STAFF, now=AFTER)
     committee = PartyOrg.objects.get(round=notice.grading_round, code="S1").committee
     with pytest.raises(RuleError) as blocked:  # the filing's own blockers, not the notice
         filing_submit(committee=committee, actor="k")
@@ -251,11 +251,11 @@ def test_the_public_grading_notice_costs_a_fixed_number_of_queries(
     orgs = grading_orgs(count)
     totals: dict[str, int | str] = {f"P{i}": 50 + (i * 7) % 50 for i in range(count)}
     grading_round = decided_grading(tmp_path, totals, orgs)
-    notice = notice_publish_grading(grading_round=grading_round, actor=STAFF)
+    notice = notice_publish_grading(grading_round=grading_round, actor=AS_STAFF)
     objection = objection_file(notice=notice, entry_code="P1", text="有误").objection
-    objection_answer(objection=objection, answer="无误", actor=STAFF)
+    objection_answer(objection=objection, answer="无误", actor=AS_STAFF)
     review_apply(notice=notice, entry_code="P2", grade="较差", reason="r", approved_by="a",
-                 actor=STAFF)  # fmt: skip
+                 actor=AS_STAFF)  # fmt: skip
     # notice (+ office, campaign, round), entries, reviews, objections, audit head (1)
     with django_assert_num_queries(5):
         response = Client().get(f"/notice/{notice.code}/")
@@ -270,7 +270,7 @@ def test_the_public_page_lists_committees_counts_reviews_and_takes_objections(
 ) -> None:
     notice = published_grading(tmp_path, now=dt.datetime.now(dt.UTC))
     review_apply(notice=notice, entry_code="V1", grade="一般", reason="测评走过场",
-                 approved_by="镇党委", actor=STAFF)  # fmt: skip
+                 approved_by="镇党委", actor=AS_STAFF)  # fmt: skip
     client = Client()
     text = client.get(f"/notice/{notice.code}/").content.decode()
     assert '<div class="grid" id="grade-counts">' in text
@@ -329,8 +329,8 @@ def test_staff_publish_from_the_round_page_and_review_through_the_form(tmp_path:
 def test_the_final_grading_notice_prints_and_exports(tmp_path: Path) -> None:
     notice = published_grading(tmp_path)
     review_apply(notice=notice, entry_code="V1", grade="一般", reason="r", approved_by="a",
-                 actor=STAFF, now=T0)  # fmt: skip
-    notice_finalize(notice=notice, actor=STAFF, now=AFTER)
+                 actor=AS_STAFF, now=T0)  # fmt: skip
+    notice_finalize(notice=notice, actor=AS_STAFF, now=AFTER)
     pdf = Client().get(f"/notice/{notice.code}/notice.pdf")
     assert pdf.status_code == 200
     text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf.content)).pages)
@@ -356,11 +356,11 @@ def test_the_cached_page_costs_two_queries_and_a_change_is_shown_at_once(
         cached = client.get(f"/notice/{notice.code}/").content.decode()
     assert 'id="reviewed"' not in cached and '<option value="V1">' in cached
     review_apply(notice=notice, entry_code="V1", grade="一般", reason="r", approved_by="a",
-                 actor=STAFF)  # fmt: skip
+                 actor=AS_STAFF)  # fmt: skip
     changed = client.get(f"/notice/{notice.code}/").content.decode()
     assert 'id="reviewed"' in changed and changed.count('<tr class="reviewed">') == 1
     objection = objection_file(notice=notice, entry_code="S1", text="有误").objection
-    objection_answer(objection=objection, answer="已核实无误", actor=STAFF)
+    objection_answer(objection=objection, answer="已核实无误", actor=AS_STAFF)
     assert "已核实无误" in client.get(f"/notice/{notice.code}/").content.decode()
     refused = client.post(f"/notice/{notice.code}/objection", {"unit": "S1", "text": ""})
     assert refused.status_code == 400

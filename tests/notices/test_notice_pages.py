@@ -24,7 +24,7 @@ from pingyi.notices.services import (
     objection_file,
     review_apply,
 )
-from tests.notices.conftest import STAFF, closed_campaign, staff_user
+from tests.notices.conftest import AS_STAFF, closed_campaign, staff_user
 
 pytestmark = pytest.mark.django_db
 
@@ -43,7 +43,7 @@ def _profile(local: int, vertical: int, financial: int) -> dict[str, tuple[int, 
 @pytest.fixture
 def live_notice(closed: Campaign) -> Notice:
     """On notice from now: objections are open."""
-    return notice_publish(campaign=closed, actor=STAFF)
+    return notice_publish(campaign=closed, actor=AS_STAFF)
 
 
 def _text(response: Any) -> str:
@@ -55,10 +55,12 @@ def test_the_public_notice_costs_a_fixed_number_of_queries(
     units: tuple[int, int, int], tmp_path: Path, django_assert_num_queries: Any
 ) -> None:
     campaign = closed_campaign(tmp_path, profile=_profile(*units))
-    notice = notice_publish(campaign=campaign, actor=STAFF)
+    notice = notice_publish(campaign=campaign, actor=AS_STAFF)
     objection = objection_file(notice=notice, entry_code="L1", text="有误").objection
-    objection_answer(objection=objection, answer="无误", actor=STAFF)
-    review_apply(notice=notice, entry_code="L2", rank=1, reason="r", approved_by="a", actor=STAFF)
+    objection_answer(objection=objection, answer="无误", actor=AS_STAFF)
+    review_apply(
+        notice=notice, entry_code="L2", rank=1, reason="r", approved_by="a", actor=AS_STAFF
+    )
     client = Client()
     # notice (+ its campaign's code), entries, reviews, objections, audit head (the chain's
     # head and its lanes' heads in one query); the live counts: the campaign, ballots by
@@ -79,10 +81,10 @@ def test_the_public_notice_shows_results_counts_answers_reviews_and_the_head(
     live_notice: Notice,
 ) -> None:
     objection = objection_file(notice=live_notice, entry_code="L7", text="私人信息").objection
-    objection_answer(objection=objection, answer="经核实，计票无误。", actor=STAFF)
+    objection_answer(objection=objection, answer="经核实，计票无误。", actor=AS_STAFF)
     review_apply(
         notice=live_notice, entry_code="F1", veto=False, reason="否决依据撤销",
-        approved_by="评议领导小组", actor=STAFF,
+        approved_by="评议领导小组", actor=AS_STAFF,
     )  # fmt: skip
     page = _text(Client().get(f"/notice/{live_notice.code}/"))
     assert "The counts reconcile: 0 online + 10 paper = 10 ballots counted." in page
@@ -96,7 +98,7 @@ def test_the_public_notice_shows_results_counts_answers_reviews_and_the_head(
 
 def test_after_the_period_the_page_takes_no_objection(closed: Campaign) -> None:
     past = timezone.now() - dt.timedelta(days=10)
-    notice = notice_publish(campaign=closed, actor=STAFF, now=past)
+    notice = notice_publish(campaign=closed, actor=AS_STAFF, now=past)
     client = Client()
     assert 'id="objection-form"' not in _text(client.get(f"/notice/{notice.code}/"))
     response = client.post(f"/notice/{notice.code}/objection", {"unit": "L7", "text": "晚了"})
@@ -118,7 +120,7 @@ def test_a_citizen_files_an_objection_and_reads_the_answer_with_the_code(
     assert code in _text(response)
     pending = _text(client.post("/notice/track", {"code": code}))
     assert "Not answered yet." in pending and "我单位的票数统计有误" in pending
-    objection_answer(objection=Objection.objects.get(), answer="已复核，结果无误", actor=STAFF)
+    objection_answer(objection=Objection.objects.get(), answer="已复核，结果无误", actor=AS_STAFF)
     answered = _text(client.post("/notice/track", {"code": code.lower()}))
     assert "已复核，结果无误" in answered
     assert "No objection has this tracking code." in _text(
@@ -144,7 +146,7 @@ def test_wrong_tracking_codes_are_limited_like_wrong_ballot_codes(settings: Any)
 
 def test_hostile_text_is_shown_escaped(live_notice: Notice) -> None:
     filed = objection_file(notice=live_notice, entry_code="L7", text=HOSTILE)
-    objection_answer(objection=filed.objection, answer=HOSTILE, actor=STAFF)
+    objection_answer(objection=filed.objection, answer=HOSTILE, actor=AS_STAFF)
     for page in (
         _text(Client().get(f"/notice/{live_notice.code}/")),
         _text(Client().post("/notice/track", {"code": filed.tracking_code})),
@@ -198,13 +200,13 @@ def test_viewers_read_but_do_not_act(live_notice: Notice) -> None:
 def _final(notice: Notice) -> None:
     Notice.objects.filter(pk=notice.pk).update(ends_at=timezone.now())
     notice.refresh_from_db()
-    notice_finalize(notice=notice, actor=STAFF)
+    notice_finalize(notice=notice, actor=AS_STAFF)
 
 
 def test_the_official_notice_pdf_prints_the_final_result_in_chinese(live_notice: Notice) -> None:
     review_apply(
         notice=live_notice, entry_code="F1", veto=False, reason="否决依据撤销",
-        approved_by="评议领导小组", actor=STAFF,
+        approved_by="评议领导小组", actor=AS_STAFF,
     )  # fmt: skip
     on_notice = Client().get(f"/notice/{live_notice.code}/notice.pdf")
     assert on_notice.status_code == 200 and "gongshi.pdf" in on_notice["Content-Disposition"]
@@ -230,7 +232,7 @@ def test_the_workbook_shows_the_result_as_it_stands(live_notice: Notice) -> None
     from openpyxl import load_workbook
 
     review_apply(
-        notice=live_notice, entry_code="F1", veto=False, reason="r", approved_by="a", actor=STAFF
+        notice=live_notice, entry_code="F1", veto=False, reason="r", approved_by="a", actor=AS_STAFF
     )
     alice = staff_user("alice", live_notice.organization)
     client = Client()
@@ -273,7 +275,7 @@ def test_the_notice_explains_a_unit_that_is_both_winner_and_key_rectification(
     clerk.force_login(staff_user("alice", campaign.series.organization))
     confirm = clerk.get(f"/staff/notices/publish/{campaign.code}").content.decode()
     assert "单位F2 will be both a winner and a key rectification unit" in confirm
-    notice = notice_publish(campaign=campaign, actor=STAFF)
+    notice = notice_publish(campaign=campaign, actor=AS_STAFF)
     page = Client(headers={"accept-language": "zh-hans"}).get(f"/notice/{notice.code}/")
     text = page.content.decode()
     assert (

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from pingyi.accounts.actors import Actor
 from pingyi.audit.models import AuditEntry
 from pingyi.audit.services import audit_verify
 from pingyi.campaigns.models import Campaign
@@ -24,7 +25,7 @@ from pingyi.notices.services import (
 from pingyi.rectification.models import Plan
 from pingyi.rules.errors import InputError, RuleError
 from pingyi.rules.scheme import scheme_from_toml
-from tests.notices.conftest import STAFF, T0, closed_campaign, staff_user
+from tests.notices.conftest import AS_STAFF, STAFF, T0, closed_campaign, staff_user
 
 pytestmark = pytest.mark.django_db
 
@@ -45,7 +46,7 @@ def _refused(run: object) -> str:
 def test_publishing_opens_a_five_day_notice_with_the_result_and_the_counts(
     closed: Campaign,
 ) -> None:
-    notice = notice_publish(campaign=closed, actor=STAFF, now=T0)
+    notice = notice_publish(campaign=closed, actor=AS_STAFF, now=T0)
     closed.refresh_from_db()
     assert closed.status == "published"
     assert (notice.code, notice.days, notice.ends_at - notice.opens_at) == (
@@ -76,15 +77,17 @@ def test_a_scheme_option_or_the_caller_sets_the_period(tmp_path: Path) -> None:
         "s.toml, field notice_days: must be a whole number of at least 1"
     ]
     by_scheme = notice_publish(
-        campaign=closed_campaign(tmp_path, scheme=scheme), actor=STAFF, now=T0
+        campaign=closed_campaign(tmp_path, scheme=scheme), actor=AS_STAFF, now=T0
     )
     assert by_scheme.ends_at == T0 + 7 * DAY
     by_caller = closed_campaign(tmp_path, year=2027, scheme=scheme)
-    assert notice_publish(campaign=by_caller, actor=STAFF, now=T0, days=2).ends_at == T0 + 2 * DAY
+    assert (
+        notice_publish(campaign=by_caller, actor=AS_STAFF, now=T0, days=2).ends_at == T0 + 2 * DAY
+    )
     assert (
         _refused(
             lambda: notice_publish(
-                campaign=closed_campaign(tmp_path, year=2028), actor=STAFF, days=61
+                campaign=closed_campaign(tmp_path, year=2028), actor=AS_STAFF, days=61
             )
         )
         == "a notice period is 1 to 60 days"
@@ -93,15 +96,15 @@ def test_a_scheme_option_or_the_caller_sets_the_period(tmp_path: Path) -> None:
 
 def test_only_a_closed_campaign_goes_on_notice_and_only_once(tmp_path: Path) -> None:
     campaign = closed_campaign(tmp_path)
-    notice_publish(campaign=campaign, actor=STAFF, now=T0)
-    message = _refused(lambda: notice_publish(campaign=campaign, actor=STAFF, now=T0))
+    notice_publish(campaign=campaign, actor=AS_STAFF, now=T0)
+    message = _refused(lambda: notice_publish(campaign=campaign, actor=AS_STAFF, now=T0))
     assert message == "a campaign that is on public notice cannot become on public notice"
     assert Notice.objects.count() == 1
 
 
 def test_a_result_with_too_few_ballots_is_not_published(tmp_path: Path) -> None:
     campaign = closed_campaign(tmp_path, ballots=5)
-    message = _refused(lambda: notice_publish(campaign=campaign, actor=STAFF, now=T0))
+    message = _refused(lambda: notice_publish(campaign=campaign, actor=AS_STAFF, now=T0))
     assert message == (
         "only 5 valid ballots: fewer than 8, so no figure of this campaign is shown (anonymity)"
     )
@@ -152,9 +155,9 @@ def test_the_tracking_code_finds_the_objection_and_only_its_hash_is_stored(
 def test_staff_assign_investigate_and_answer_and_every_step_is_audited(notice: Notice) -> None:
     bob = staff_user("bob", notice.organization)
     objection = objection_file(notice=notice, entry_code="L7", text="算错了", now=T0).objection
-    objection_assign(objection=objection, assignee=bob, actor=STAFF)
-    objection_note(objection=objection, text="核对了原始票", actor="bob")
-    objection_answer(objection=objection, answer="经核实，计票无误。", actor="bob")
+    objection_assign(objection=objection, assignee=bob, actor=AS_STAFF)
+    objection_note(objection=objection, text="核对了原始票", actor=Actor.operator("bob"))
+    objection_answer(objection=objection, answer="经核实，计票无误。", actor=Actor.operator("bob"))
     objection.refresh_from_db()
     assert (objection.status, objection.answer) == ("answered", "经核实，计票无误。")
     actions = list(AuditEntry.objects.values_list("action", flat=True).order_by("-seq")[:4])
@@ -164,7 +167,9 @@ def test_staff_assign_investigate_and_answer_and_every_step_is_audited(notice: N
         "notices.objection.assigned",
         "notices.objection.filed",
     ]
-    again = _refused(lambda: objection_answer(objection=objection, answer="再答", actor="bob"))
+    again = _refused(
+        lambda: objection_answer(objection=objection, answer="再答", actor=Actor.operator("bob"))
+    )
     assert again == "an objection that is answered cannot become answered"
 
 
@@ -172,7 +177,9 @@ def test_an_objection_goes_only_to_staff_of_the_office(notice: Notice, tmp_path:
     other = closed_campaign(tmp_path, organization="elsewhere")
     charlie = staff_user("charlie", other.series.organization)
     objection = objection_file(notice=notice, entry_code="L7", text="错", now=T0).objection
-    message = _refused(lambda: objection_assign(objection=objection, assignee=charlie, actor=STAFF))
+    message = _refused(
+        lambda: objection_assign(objection=objection, assignee=charlie, actor=AS_STAFF)
+    )
     assert message == "the assignee must be staff of the organizing office"
 
 
@@ -187,7 +194,7 @@ def test_a_review_lifting_a_veto_re_decides_the_category_and_records_every_chang
         reason="一票否决依据已撤销",
         approved_by="评议领导小组",
         objection=objection,
-        actor=STAFF,
+        actor=AS_STAFF,
         now=T0 + DAY,
     )
     flags = _flags(notice)
@@ -213,7 +220,7 @@ def test_a_review_may_set_a_rank_and_flags_but_needs_a_reason_an_approver_and_a_
     assert (
         _refused(
             lambda: review_apply(
-                notice=notice, entry_code="L6", flags=[], reason="", approved_by="x", actor=STAFF
+                notice=notice, entry_code="L6", flags=[], reason="", approved_by="x", actor=AS_STAFF
             )
         )
         == "say why the result changes and who approved the change"
@@ -221,18 +228,18 @@ def test_a_review_may_set_a_rank_and_flags_but_needs_a_reason_an_approver_and_a_
     assert _refused(
         lambda: review_apply(
             notice=notice, entry_code="L6", flags=["rectify"], reason="r", approved_by="a",
-            actor=STAFF,
+            actor=AS_STAFF,
         )
     ) == "the review changes nothing: the unit already reads so"  # fmt: skip
     assert _refused(
         lambda: review_apply(
             notice=notice, entry_code="L6", flags=["best"], reason="r", approved_by="a",
-            actor=STAFF,
+            actor=AS_STAFF,
         )
     ).startswith("'best' is not a result flag")  # fmt: skip
     review = review_apply(
         notice=notice, entry_code="L6", rank=5, flags=[], reason="复核满意率", approved_by="组长",
-        actor=STAFF,
+        actor=AS_STAFF,
     )  # fmt: skip
     assert [c["field"] for c in review.changes] == ["rank", "flags"]
     entry = NoticeEntry.objects.get(notice=notice, code="L6")
@@ -242,12 +249,12 @@ def test_a_review_may_set_a_rank_and_flags_but_needs_a_reason_an_approver_and_a_
 
 def test_final_needs_the_period_over_and_every_objection_answered(notice: Notice) -> None:
     objection = objection_file(notice=notice, entry_code="L7", text="错", now=T0).objection
-    early = _refused(lambda: notice_finalize(notice=notice, actor=STAFF, now=T0 + 4 * DAY))
+    early = _refused(lambda: notice_finalize(notice=notice, actor=AS_STAFF, now=T0 + 4 * DAY))
     assert early == "the notice period runs until 2026-05-09 17:00: it cannot become final yet"
-    unanswered = _refused(lambda: notice_finalize(notice=notice, actor=STAFF, now=T0 + 6 * DAY))
+    unanswered = _refused(lambda: notice_finalize(notice=notice, actor=AS_STAFF, now=T0 + 6 * DAY))
     assert unanswered == "1 objection(s) are not answered yet: answer every objection first"
-    objection_answer(objection=objection, answer="无误", actor=STAFF, now=T0 + 6 * DAY)
-    notice_finalize(notice=notice, actor=STAFF, now=T0 + 6 * DAY)
+    objection_answer(objection=objection, answer="无误", actor=AS_STAFF, now=T0 + 6 * DAY)
+    notice_finalize(notice=notice, actor=AS_STAFF, now=T0 + 6 * DAY)
     notice.refresh_from_db()
     assert notice.status == "final" and notice.campaign is not None
     assert notice.campaign.status == "final"
@@ -256,24 +263,29 @@ def test_final_needs_the_period_over_and_every_objection_answered(notice: Notice
         ("L7", "last"),
         ("V4", "last"),
     ]
-    again = _refused(lambda: notice_finalize(notice=notice, actor=STAFF, now=T0 + 7 * DAY))
+    again = _refused(lambda: notice_finalize(notice=notice, actor=AS_STAFF, now=T0 + 7 * DAY))
     assert again == "the notice is final: nothing on it can change any more"
 
 
 def test_nothing_changes_on_a_final_notice(notice: Notice) -> None:
     objection = objection_file(notice=notice, entry_code="L7", text="错", now=T0).objection
-    objection_answer(objection=objection, answer="无误", actor=STAFF)
-    notice_finalize(notice=notice, actor=STAFF, now=T0 + 6 * DAY)
+    objection_answer(objection=objection, answer="无误", actor=AS_STAFF)
+    notice_finalize(notice=notice, actor=AS_STAFF, now=T0 + 6 * DAY)
     final = "the notice is final: nothing on it can change any more"
     assert (
         _refused(lambda: objection_file(notice=notice, entry_code="L7", text="x", now=T0 + DAY))
         == final
     )
-    assert _refused(lambda: objection_note(objection=objection, text="x", actor=STAFF)) == final
+    assert _refused(lambda: objection_note(objection=objection, text="x", actor=AS_STAFF)) == final
     assert (
         _refused(
             lambda: review_apply(
-                notice=notice, entry_code="L7", flags=[], reason="r", approved_by="a", actor=STAFF
+                notice=notice,
+                entry_code="L7",
+                flags=[],
+                reason="r",
+                approved_by="a",
+                actor=AS_STAFF,
             )
         )
         == "a review can change the result only while it is on notice"

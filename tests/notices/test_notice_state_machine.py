@@ -34,7 +34,7 @@ from pingyi.notices.services import (
     review_apply,
 )
 from pingyi.rules.errors import RuleError
-from tests.notices.conftest import STAFF, T0, closed_campaign
+from tests.notices.conftest import AS_STAFF, STAFF, T0, closed_campaign
 
 pytestmark = pytest.mark.django_db
 
@@ -47,7 +47,7 @@ class NoticeMachine(RuleBasedStateMachine):
         super().__init__()
         with tempfile.TemporaryDirectory() as folder:
             campaign = closed_campaign(Path(folder), series=f"s{next(_series)}")
-        self.notice = notice_publish(campaign=campaign, actor=STAFF, now=T0, days=DAYS)
+        self.notice = notice_publish(campaign=campaign, actor=AS_STAFF, now=T0, days=DAYS)
         self.now = T0
         self.final = False
         self.filed = 0
@@ -78,7 +78,7 @@ class NoticeMachine(RuleBasedStateMachine):
         pk = data.draw(st.sampled_from(self.unanswered))
         objection = Objection.objects.get(pk=pk)
         try:
-            objection_answer(objection=objection, answer="已核实", actor=STAFF, now=self.now)
+            objection_answer(objection=objection, answer="已核实", actor=AS_STAFF, now=self.now)
         except RuleError:
             assert self.final
             return
@@ -90,7 +90,7 @@ class NoticeMachine(RuleBasedStateMachine):
         try:
             review_apply(
                 notice=self.notice, entry_code="F1", veto=veto, reason="复核",
-                approved_by="组长", actor=STAFF, now=self.now,
+                approved_by="组长", actor=AS_STAFF, now=self.now,
             )  # fmt: skip
         except RuleError as exc:
             assert self.final or exc.message().startswith("the review changes nothing")
@@ -101,7 +101,7 @@ class NoticeMachine(RuleBasedStateMachine):
             not self.final and self.now >= T0 + dt.timedelta(days=DAYS) and not self.unanswered
         )
         try:
-            notice_finalize(notice=self.notice, actor=STAFF, now=self.now)
+            notice_finalize(notice=self.notice, actor=AS_STAFF, now=self.now)
         except RuleError:
             assert not allowed
             return

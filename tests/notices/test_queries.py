@@ -12,7 +12,7 @@ from django.contrib.auth.models import User
 from pingyi.accounts.models import Role
 from pingyi.notices.models import Notice
 from pingyi.notices.services import notice_publish, objection_file
-from tests.notices.conftest import STAFF, closed_campaign, profile, staff_user
+from tests.notices.conftest import AS_STAFF, closed_campaign, profile, staff_user
 from tests.queries import assert_pinned
 from tests.web.conftest import client_for
 
@@ -23,7 +23,7 @@ SMALL = {"L1": (10, 0, 0), "L2": (5, 3, 2), "V1": (8, 2, 0), "F1": (9, 1, 0)}
 
 def published(folder: Path, year: int, units: dict[str, tuple[int, int, int]] = SMALL) -> Notice:
     campaign = closed_campaign(folder, profile=units, year=year, series=f"s{len(units)}")
-    return notice_publish(campaign=campaign, actor=STAFF)  # on notice now
+    return notice_publish(campaign=campaign, actor=AS_STAFF)  # on notice now
 
 
 def alice(notice: Notice) -> User:

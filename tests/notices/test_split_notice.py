@@ -19,7 +19,7 @@ from pingyi.notices.models import Notice
 from pingyi.notices.selectors import SPLIT_ABOVE
 from pingyi.notices.services import review_apply
 from tests.chinese import ZH
-from tests.notices.conftest import STAFF, large_grading
+from tests.notices.conftest import AS_STAFF, large_grading
 
 pytestmark = pytest.mark.django_db
 GOAL_BYTES = 200 * 1024
@@ -129,6 +129,6 @@ def test_the_full_list_prints_while_on_notice_once_per_revision(
     with django_assert_num_queries(2):  # built once: the notice and the head it prints
         assert client.get(f"/notice/{notice.code}/notice.pdf").content == response.content
     review_apply(notice=notice, entry_code="P7", grade="较差", reason="走访核实",
-                 approved_by="组织部", actor=STAFF)  # fmt: skip
+                 approved_by="组织部", actor=AS_STAFF)  # fmt: skip
     changed = _pdf_text(client.get(f"/notice/{notice.code}/notice.pdf"))
     assert "公示期间已经复核更正1项结果" in changed

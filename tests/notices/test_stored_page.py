@@ -21,7 +21,7 @@ from pingyi.notices.models import Notice
 from pingyi.notices.services import objection_file, review_apply
 from pingyi.notices.views import notice_page
 from tests.chinese import ZH
-from tests.notices.conftest import STAFF, published_grading
+from tests.notices.conftest import AS_STAFF, published_grading
 
 pytestmark = pytest.mark.django_db
 TOKEN = re.compile(r'name="csrfmiddlewaretoken" value="([^"]*)"')
@@ -82,7 +82,7 @@ def test_a_reader_who_kept_the_page_gets_304_until_it_changes(tmp_path: Path) ->
     moved = client.get(url, headers={"If-None-Match": etag})
     assert moved.status_code == 200 and moved["ETag"] != etag
     review_apply(notice=notice, entry_code="V1", grade="一般", reason="r", approved_by="a",
-                 actor=STAFF)  # fmt: skip
+                 actor=AS_STAFF)  # fmt: skip
     reviewed = client.get(url, headers={"If-None-Match": moved["ETag"]})
     assert reviewed.status_code == 200 and 'id="reviewed"' in reviewed.content.decode()
 

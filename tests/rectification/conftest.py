@@ -14,12 +14,13 @@ from django.contrib.auth.models import User
 from django.core.cache import cache
 from django.utils import timezone
 
+from pingyi.accounts.actors import Actor
 from pingyi.accounts.models import Membership, Role
 from pingyi.notices.models import Notice
 from pingyi.notices.services import notice_finalize, notice_publish
 from pingyi.rectification.models import Item, Plan, UnitAccess, UnitRole
 from pingyi.rectification.services import item_add
-from tests.notices.conftest import STAFF, closed_campaign
+from tests.notices.conftest import AS_STAFF, closed_campaign
 
 TODAY = dt.date(2026, 6, 1)
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
@@ -48,8 +49,13 @@ def _clear_rate_limits_and_media(settings: Any, tmp_path: Path) -> None:
 def final_notice(folder: Path, **kwargs: Any) -> Notice:
     campaign = closed_campaign(folder, **kwargs)
     past = timezone.now() - dt.timedelta(days=10)
-    notice = notice_publish(campaign=campaign, actor=STAFF, now=past)
-    return notice_finalize(notice=notice, actor=STAFF)
+    notice = notice_publish(campaign=campaign, actor=AS_STAFF, now=past)
+    return notice_finalize(notice=notice, actor=AS_STAFF)
+
+
+def as_(name: str) -> Actor:
+    """The cast member ``name`` acting (their roles decide, in rectification.access)."""
+    return Actor.of(User.objects.get(username=name))
 
 
 def _user(name: str) -> User:
@@ -79,6 +85,6 @@ def ledger(db: None, tmp_path: Path) -> Ledger:
         target="平均等候时间降到15分钟以内",
         owner="王科长",
         deadline=TODAY + dt.timedelta(days=30),
-        actor="alice",
+        actor=as_("alice"),
     )
     return Ledger(notice, plan, item, alice, bob, olga, mike, charlie, dave)

@@ -21,7 +21,7 @@ from pingyi import evidence
 from pingyi.rectification.services import item_progress
 from tests.chinese import FIXTURE_WORDS, ZH, english_of
 from tests.grading.conftest import make_round
-from tests.rectification.conftest import PDF, Ledger
+from tests.rectification.conftest import PDF, Ledger, as_
 
 pytestmark = pytest.mark.django_db
 
@@ -102,7 +102,7 @@ def test_every_route_of_the_ledger_is_in_the_matrix() -> None:
 def test_each_role_gets_what_the_matrix_says(name: str, ledger: Ledger, tmp_path: Path) -> None:
     method, path, expected = MATRIX[name]
     note = item_progress(
-        item=ledger.item, text="附件", files=[evidence.Upload("a.pdf", PDF)], actor="olga"
+        item=ledger.item, text="附件", files=[evidence.Upload("a.pdf", PDF)], actor=as_("olga")
     )
     assert ledger.plan.series_id is not None
     round_code = make_round(tmp_path).code if "grading" in path or "{round}" in path else ""

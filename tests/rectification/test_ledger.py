@@ -11,6 +11,7 @@ import pytest
 from django.conf import settings
 
 from pingyi import evidence
+from pingyi.accounts.actors import AccessDenied
 from pingyi.audit.models import AuditEntry
 from pingyi.campaigns.models import Campaign
 from pingyi.rectification.digest import digest_letters, digest_send, render
@@ -25,7 +26,7 @@ from pingyi.rectification.services import (
 )
 from pingyi.rules.errors import RuleError
 from pingyi.rules.ledger import PanelMember
-from tests.rectification.conftest import PDF, PNG, TODAY, Ledger
+from tests.rectification.conftest import PDF, PNG, TODAY, Ledger, as_
 
 pytestmark = pytest.mark.django_db
 
@@ -54,11 +55,11 @@ def test_the_final_result_makes_a_plan_for_every_last_and_rectify_unit(ledger: L
 def test_an_item_moves_step_by_step_and_never_skips_the_close_out(ledger: Ledger) -> None:
     item = ledger.item
     assert _refused(
-        lambda: item_progress(item=item, text="直接销号", status="closed_out", actor="olga")
+        lambda: item_progress(item=item, text="直接销号", status="closed_out", actor=as_("olga"))
     ) == ("only a done item can be closed out (this one is not started)")
-    item_progress(item=item, text="已增设两个窗口", status="in_progress", actor="olga")
-    item_progress(item=item, text="网上预约上线", status="done", actor="olga")
-    item_progress(item=item, text="复查发现仍排队", status="in_progress", actor="alice")
+    item_progress(item=item, text="已增设两个窗口", status="in_progress", actor=as_("olga"))
+    item_progress(item=item, text="网上预约上线", status="done", actor=as_("olga"))
+    item_progress(item=item, text="复查发现仍排队", status="in_progress", actor=as_("alice"))
     item.refresh_from_db()
     assert item.status == "in_progress" and item.notes.count() == 3
     steps = AuditEntry.objects.filter(action="rectification.item.progress").order_by("seq")
@@ -71,19 +72,22 @@ def test_an_item_moves_step_by_step_and_never_skips_the_close_out(ledger: Ledger
 
 def test_close_out_needs_a_done_item_and_the_supervising_office(ledger: Ledger) -> None:
     item = ledger.item
-    item_progress(item=item, text="开始", status="in_progress", actor="olga")
-    assert _refused(lambda: item_close_out(item=item, approver=ledger.alice)) == (
+    item_progress(item=item, text="开始", status="in_progress", actor=as_("olga"))
+    assert _refused(lambda: item_close_out(item=item, actor=as_("alice"))) == (
         "only a done item can be closed out (this one is in progress)"
     )
-    item_progress(item=item, text="完成", status="done", actor="olga")
+    item_progress(item=item, text="完成", status="done", actor=as_("olga"))
     approval = "closing out needs the supervising office's approval"
-    for outsider in (ledger.olga, ledger.bob, ledger.charlie):
-        assert _refused(lambda u=outsider: item_close_out(item=item, approver=u)) == approval
+    for outsider in ("olga", "bob", "charlie"):  # the owner, a viewer, another office
+        with pytest.raises(AccessDenied, match=f"{outsider} does not supervise the plan of"):
+            item_close_out(item=item, actor=as_(outsider))
     assert (
-        _refused(lambda: item_progress(item=item, text="销号", status="closed_out", actor="olga"))
+        _refused(
+            lambda: item_progress(item=item, text="销号", status="closed_out", actor=as_("olga"))
+        )
         == approval
     )
-    item_close_out(item=item, approver=ledger.alice, today=TODAY)
+    item_close_out(item=item, actor=as_("alice"), today=TODAY)
     item.refresh_from_db()
     assert (item.status, item.closed_out_by, item.closed_out_on) == ("closed_out", "alice", TODAY)
     assert AuditEntry.objects.filter(action="rectification.item.closed_out").count() == 1
@@ -94,24 +98,26 @@ def test_the_acceptance_comes_after_the_period_and_a_look_back_reopens(ledger: L
     early = plan.period_ends - dt.timedelta(days=1)
     assert (
         _refused(
-            lambda: plan_accept(plan=plan, verdict="passed", note="", actor="alice", today=early)
+            lambda: plan_accept(
+                plan=plan, verdict="passed", note="", actor=as_("alice"), today=early
+            )
         )
         == f"the rectification period runs until {plan.period_ends.isoformat()}: "
         "the acceptance comes after it"
     )
     panel = [PanelMember("张三", "npc", "组长"), PanelMember("李四", "cppcc", "委员")]
-    plan_accept(plan=plan, verdict="passed", note="整改到位", actor="alice", members=panel,
+    plan_accept(plan=plan, verdict="passed", note="整改到位", actor=as_("alice"), members=panel,
                 today=plan.period_ends)  # fmt: skip
     plan.refresh_from_db()
     assert (plan.status, plan.verdict) == ("accepted", "passed")
     assert (
-        _refused(lambda: item_progress(item=ledger.item, text="x", actor="olga"))
+        _refused(lambda: item_progress(item=ledger.item, text="x", actor=as_("olga")))
         == "the plan was accepted: re-open it through a look-back first"
     )
-    assert _refused(lambda: plan_reopen(plan=plan, reason=" ", actor="alice")) == (
+    assert _refused(lambda: plan_reopen(plan=plan, reason=" ", actor=as_("alice"))) == (
         "a look-back needs its reason"
     )
-    plan_reopen(plan=plan, reason="回头看发现问题反弹", actor="alice")
+    plan_reopen(plan=plan, reason="回头看发现问题反弹", actor=as_("alice"))
     plan.refresh_from_db()
     assert (plan.status, plan.verdict, plan.lookbacks.count()) == ("open", "", 1)
 
@@ -131,9 +137,13 @@ def test_evidence_is_checked_before_anything_is_stored(ledger: Ledger) -> None:
          "at most 5 files with one progress note"),
     ]  # fmt: skip
     for files, message in cases:
-        assert _refused(lambda f=files: item_progress(item=item, text="证据", files=f, actor="o"))
+        assert _refused(
+            lambda f=files: item_progress(item=item, text="证据", files=f, actor=as_("olga"))
+        )
         assert (
-            _refused(lambda f=files: item_progress(item=item, text="证据", files=f, actor="o"))
+            _refused(
+                lambda f=files: item_progress(item=item, text="证据", files=f, actor=as_("olga"))
+            )
             == message
         )
     assert not Evidence.objects.exists() and item.notes.count() == 0
@@ -146,7 +156,7 @@ def test_accepted_evidence_is_stored_outside_the_static_files(ledger: Ledger) ->
         item=ledger.item,
         text="附照片和报告",
         files=[evidence.Upload("报告.pdf", PDF), evidence.Upload("现场.PNG", PNG)],
-        actor="olga",
+        actor=as_("olga"),
     )
     stored = list(Evidence.objects.filter(note=note).order_by("id"))
     assert [(e.original_name, e.content_type) for e in stored] == [
@@ -161,11 +171,11 @@ def test_accepted_evidence_is_stored_outside_the_static_files(ledger: Ledger) ->
 
 
 def test_a_repeat_survey_is_a_small_draft_campaign_of_the_one_unit(ledger: Ledger) -> None:
-    campaign = plan_survey_start(plan=ledger.plan, year=2027, actor="alice")
+    campaign = plan_survey_start(plan=ledger.plan, year=2027, actor=as_("alice"))
     assert campaign.status == "draft"
     assert list(campaign.units.values_list("code", "name")) == [("L7", "单位L7")]
     assert Plan.objects.get(pk=ledger.plan.pk).survey_id == campaign.pk
-    assert _refused(lambda: plan_survey_start(plan=ledger.plan, year=2027, actor="alice")) == (
+    assert _refused(lambda: plan_survey_start(plan=ledger.plan, year=2027, actor=as_("alice"))) == (
         f"a repeat survey was already started: {campaign.code}"
     )
     assert Campaign.objects.filter(code=campaign.code).count() == 1
@@ -178,14 +188,14 @@ def _items(ledger: Ledger) -> dict[str, Item]:
     for key, plan, days in (("late", ledger.plan, -1), ("far", ledger.plan, 8), ("l6", plan_l6, 0)):
         made[key] = item_add(
             plan=plan, description=f"问题{key}", measures="措施", target="目标", owner="张三",
-            deadline=TODAY + dt.timedelta(days=days), actor="alice",
+            deadline=TODAY + dt.timedelta(days=days), actor=as_("alice"),
         )  # fmt: skip
     done = item_add(
         plan=ledger.plan, description="已完成的", measures="m", target="t", owner="o",
-        deadline=TODAY - dt.timedelta(days=5), actor="alice",
+        deadline=TODAY - dt.timedelta(days=5), actor=as_("alice"),
     )  # fmt: skip
-    item_progress(item=done, text="a", status="in_progress", actor="olga")
-    item_progress(item=done, text="b", status="done", actor="olga")
+    item_progress(item=done, text="a", status="in_progress", actor=as_("olga"))
+    item_progress(item=done, text="b", status="done", actor=as_("olga"))
     return made
 
 

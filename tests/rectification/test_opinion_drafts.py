@@ -47,7 +47,7 @@ from pingyi.stages.opinion_services import (
     opinions_import,
 )
 from tests.chinese import FIXTURE_WORDS, ZH, english_left
-from tests.notices.conftest import STAFF, closed_campaign
+from tests.notices.conftest import AS_STAFF, closed_campaign
 
 pytestmark = pytest.mark.django_db
 
@@ -88,7 +88,7 @@ def _fed_back(campaign: Campaign) -> dict[str, Opinion]:
 def _final(campaign: Campaign) -> Plan:
     past = timezone.now() - dt.timedelta(days=10)
     notice = notice_finalize(
-        notice=notice_publish(campaign=campaign, actor=STAFF, now=past), actor=STAFF
+        notice=notice_publish(campaign=campaign, actor=AS_STAFF, now=past), actor=AS_STAFF
     )
     return Plan.objects.get(notice=notice, unit_code="L7")
 
@@ -107,7 +107,7 @@ def test_the_final_notice_drafts_the_plan_from_the_opinions_fed_back(tmp_path: P
     assert not l6.items.exists()  # L6's opinions were never fed back
     entry = AuditEntry.objects.get(action="rectification.plan.prefilled")
     assert entry.data == {"unit": "L7", "items": 2}
-    assert _refused(lambda: plan_prefill(plan=plan, actor="alice")) == E_NO_OPINIONS % {
+    assert _refused(lambda: plan_prefill(plan=plan, actor=OFFICE)) == E_NO_OPINIONS % {
         "unit": plan.unit_name
     }
 
@@ -117,12 +117,12 @@ def test_a_draft_is_edited_then_confirmed_with_every_field_or_discarded(tmp_path
     _fed_back(campaign)
     plan = _final(campaign)
     first, second = plan.items.order_by("number")
-    assert _refused(lambda: item_progress(item=first, text="开始", actor="olga")) == (
+    assert _refused(lambda: item_progress(item=first, text="开始", actor=OFFICE)) == (
         E_CONFIRM_FIRST % {"number": 1}
     )
     saved = item_draft_save(item=first, description="窗口排队时间过长（高峰期）",
                             measures="增设两个窗口", target="", owner="王科长",
-                            deadline=plan.period_ends, actor="olga")  # fmt: skip
+                            deadline=plan.period_ends, actor=OFFICE)  # fmt: skip
     assert (saved.draft, saved.description, saved.owner) == (
         True,
         "窗口排队时间过长（高峰期）",
@@ -130,20 +130,20 @@ def test_a_draft_is_edited_then_confirmed_with_every_field_or_discarded(tmp_path
     )
     assert _refused(lambda: item_draft_save(
         item=first, description="x", measures="增设两个窗口", target="", owner="王科长",
-        deadline=plan.period_ends, actor="olga", confirm=True,
+        deadline=plan.period_ends, actor=OFFICE, confirm=True,
     )) == E_DRAFT_FIELD % {"number": 1, "field": "quantified target", "max": 500}  # fmt: skip
     confirmed = item_draft_save(item=first, description="窗口排队时间过长", measures="增设两个窗口",
                                 target="等候不超过15分钟", owner="王科长",
-                                deadline=plan.period_ends, actor="olga", confirm=True)  # fmt: skip
+                                deadline=plan.period_ends, actor=OFFICE, confirm=True)  # fmt: skip
     assert confirmed.draft is False and confirmed.opinion_id is not None
-    item_progress(item=confirmed, text="已增设窗口", status="in_progress", actor="olga")
-    assert _refused(lambda: item_discard(item=confirmed, actor="olga")) == E_NOT_DRAFT % {
+    item_progress(item=confirmed, text="已增设窗口", status="in_progress", actor=OFFICE)
+    assert _refused(lambda: item_discard(item=confirmed, actor=OFFICE)) == E_NOT_DRAFT % {
         "number": 1
     }
-    item_discard(item=second, actor="alice")
+    item_discard(item=second, actor=OFFICE)
     assert list(plan.items.values_list("number", flat=True)) == [1]
     # The discarded opinion comes back on a new pre-fill, as a new draft.
-    again = plan_prefill(plan=plan, actor="alice")
+    again = plan_prefill(plan=plan, actor=OFFICE)
     assert [(i.number, i.description, i.draft) for i in again] == [(2, "办事指南不清楚", True)]
     actions = list(
         AuditEntry.objects.filter(action__startswith="rectification.item.").values_list(
@@ -159,25 +159,25 @@ def test_the_acceptance_records_its_panel_of_the_npc_and_the_cppcc(tmp_path: Pat
     campaign = closed_campaign(tmp_path)
     plan = _final(campaign)
     day = plan.period_ends
-    assert _refused(lambda: plan_accept(plan=plan, verdict="passed", note="", actor="alice",
+    assert _refused(lambda: plan_accept(plan=plan, verdict="passed", note="", actor=OFFICE,
                                         today=day)) == rules.E_PANEL_BODIES  # fmt: skip
     only_npc = [PANEL[0], rules.PanelMember("王五", rules.OTHER, "纪委")]
-    refused = _refused(lambda: plan_accept(plan=plan, verdict="passed", note="", actor="alice",
+    refused = _refused(lambda: plan_accept(plan=plan, verdict="passed", note="", actor=OFFICE,
                                            members=only_npc, today=day))  # fmt: skip
     assert refused == rules.E_PANEL_BODIES
-    plan_accept(plan=plan, verdict="failed", note="未完全整改", actor="alice",
+    plan_accept(plan=plan, verdict="failed", note="未完全整改", actor=OFFICE,
                 members=PANEL, today=day)  # fmt: skip
     assert list(PanelMember.objects.values_list("name", "body", "role")) == [
         ("张三", "npc", "组长"), ("李四", "cppcc", "政协委员"),
     ]  # fmt: skip
     second = [*PANEL, rules.PanelMember("赵六", rules.NPC, "人大代表")]
-    plan_accept(plan=plan, verdict="passed", note="整改到位", actor="alice", members=second,
+    plan_accept(plan=plan, verdict="passed", note="整改到位", actor=OFFICE, members=second,
                 today=day)  # fmt: skip
     assert PanelMember.objects.filter(plan=plan).count() == 3  # replaced, not added
     entry = AuditEntry.objects.filter(action="rectification.plan.accepted").order_by("-seq")[0]
     assert entry.data["panel"] == [["张三", "npc", "组长"], ["李四", "cppcc", "政协委员"],
                                    ["赵六", "npc", "人大代表"]]  # fmt: skip
-    plan_reopen(plan=plan, reason="回头看", actor="alice")
+    plan_reopen(plan=plan, reason="回头看", actor=OFFICE)
     assert not PanelMember.objects.filter(plan=plan).exists()
 
 
@@ -186,13 +186,13 @@ def test_the_acceptance_waits_for_every_draft_to_be_settled(tmp_path: Path) -> N
     _fed_back(campaign)
     plan = _final(campaign)
     day = plan.period_ends
-    assert _refused(lambda: plan_accept(plan=plan, verdict="passed", note="", actor="alice",
+    assert _refused(lambda: plan_accept(plan=plan, verdict="passed", note="", actor=OFFICE,
                                         members=PANEL, today=day)) == (
         E_DRAFTS_LEFT % {"n": 2}
     )  # fmt: skip
     for item in plan.items.all():
-        item_discard(item=item, actor="alice")
-    assert plan_accept(plan=plan, verdict="passed", note="", actor="alice", members=PANEL,
+        item_discard(item=item, actor=OFFICE)
+    assert plan_accept(plan=plan, verdict="passed", note="", actor=OFFICE, members=PANEL,
                        today=day).status == "accepted"  # fmt: skip
 
 

@@ -17,7 +17,13 @@ from pingyi.notices.models import Notice
 from pingyi.notices.services import notice_finalize
 from pingyi.rectification.grading_history import org_grading_history
 from pingyi.rectification.history import REPEATED_POOR
-from tests.notices.conftest import GRADING_TOTALS, STAFF, T0, published_grading, staff_user
+from tests.notices.conftest import (
+    AS_STAFF,
+    GRADING_TOTALS,
+    T0,
+    published_grading,
+    staff_user,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -25,7 +31,7 @@ pytestmark = pytest.mark.django_db
 def _final(folder: Path, year: int, **totals: int) -> Notice:
     moment = T0.replace(year=year)
     notice = published_grading(folder, now=moment, totals={**GRADING_TOTALS, **totals}, year=year)
-    return notice_finalize(notice=notice, actor=STAFF, now=moment + dt.timedelta(days=5))
+    return notice_finalize(notice=notice, actor=AS_STAFF, now=moment + dt.timedelta(days=5))
 
 
 def test_repeated_poor_stands_out_with_its_consequence(tmp_path: Path) -> None:
@@ -47,7 +53,7 @@ def test_repeated_poor_stands_out_with_its_consequence(tmp_path: Path) -> None:
 def test_a_look_back_shows_in_the_history_and_other_offices_never_count(tmp_path: Path) -> None:
     notice = _final(tmp_path, 2025)
     v1 = PartyOrg.objects.get(round=notice.grading_round, code="V1")
-    org_regrade(org=v1, grade="较差", reason="违纪", violation=True, actor=STAFF)
+    org_regrade(org=v1, grade="较差", reason="违纪", violation=True, actor=AS_STAFF)
     years = org_grading_history(notice.organization, "V1")
     assert [(y.grade, y.looked_back) for y in years] == [("较差", True)]
     other = Organization.objects.create(code="elsewhere", name="别处")

@@ -19,7 +19,7 @@ from pingyi.audit.models import AuditEntry
 from pingyi.rectification.models import Item, Plan, ProgressNote, UnitAccess, UnitRole
 from pingyi.rectification.services import item_add, item_progress
 from pingyi.rules import ledger as rules
-from tests.rectification.conftest import PDF, Ledger, final_notice
+from tests.rectification.conftest import PDF, Ledger, as_, final_notice
 from tests.web.conftest import client_for
 
 pytestmark = pytest.mark.django_db
@@ -114,10 +114,10 @@ def test_the_bulk_update_imports_or_rejects_every_row(ledger: Ledger) -> None:
     other = Item.objects.exclude(plan__organization=ledger.plan.organization).first()
     second = item_add(
         plan=ledger.plan, description="d", measures="m", target="t", owner="o",
-        deadline=dt.date(2026, 9, 1), actor="alice",
+        deadline=dt.date(2026, 9, 1), actor=as_("alice"),
     )  # fmt: skip
-    item_progress(item=second, text="a", status="in_progress", actor="olga")
-    item_progress(item=second, text="b", status="done", actor="olga")
+    item_progress(item=second, text="a", status="in_progress", actor=as_("olga"))
+    item_progress(item=second, text="b", status="done", actor=as_("olga"))
     rows = [
         "编号,状态,进展,责任人,完成时限",
         f"{ledger.item.pk},进行中,已增设窗口,李科长,2026-08-15",

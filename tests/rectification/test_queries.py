@@ -15,7 +15,7 @@ from pingyi.grading.models import PartyOrg
 from pingyi.notices.services import notice_finalize
 from pingyi.rectification.models import Plan
 from pingyi.rectification.services import item_add, item_progress
-from tests.notices.conftest import STAFF, T0, grading_orgs, published_grading
+from tests.notices.conftest import AS_STAFF, T0, grading_orgs, published_grading
 from tests.queries import assert_pinned
 from tests.rectification.conftest import PDF, TODAY, Ledger, final_notice
 from tests.web.conftest import client_for
@@ -28,10 +28,11 @@ def items(plans: list[Plan], count: int) -> None:
     for n in range(count):
         item = item_add(
             plan=plans[n % len(plans)], description=f"问题{n}", measures="整改措施",
-            target="限期办结", owner="王科长", deadline=TODAY + dt.timedelta(days=n), actor=STAFF,
+            target="限期办结", owner="王科长", deadline=TODAY + dt.timedelta(days=n),
+            actor=AS_STAFF,
         )  # fmt: skip
         item_progress(
-            item=item, text="已部署", files=[evidence.Upload(f"{n}.pdf", PDF)], actor=STAFF
+            item=item, text="已部署", files=[evidence.Upload(f"{n}.pdf", PDF)], actor=AS_STAFF
         )
 
 
@@ -65,7 +66,7 @@ def test_an_organizations_grading_history_over_many_rounds(ledger: Ledger, tmp_p
     def final(year: int) -> None:
         moment = T0.replace(year=year)
         notice = published_grading(tmp_path, now=moment, year=year)
-        notice_finalize(notice=notice, actor=STAFF, now=moment + dt.timedelta(days=5))
+        notice_finalize(notice=notice, actor=AS_STAFF, now=moment + dt.timedelta(days=5))
 
     for year in (2024, 2025):
         final(year)
@@ -81,14 +82,14 @@ def test_an_organizations_grading_history_over_many_rounds(ledger: Ledger, tmp_p
 def test_the_look_backs_of_a_round(ledger: Ledger, tmp_path: Path) -> None:
     totals: dict[str, int | str] = {f"P{i}": 95 - i for i in range(20)}
     notice = published_grading(tmp_path, orgs=grading_orgs(20), totals=totals, year=2026)
-    notice_finalize(notice=notice, actor=STAFF, now=T0 + dt.timedelta(days=5))
+    notice_finalize(notice=notice, actor=AS_STAFF, now=T0 + dt.timedelta(days=5))
     assert notice.grading_round is not None
     orgs = list(PartyOrg.objects.filter(round=notice.grading_round).order_by("position"))
 
     def regrade(chosen: list[PartyOrg]) -> None:
         for org in chosen:
             org_regrade(
-                org=org, grade="较差", reason="回头看发现问题", violation=False, actor=STAFF
+                org=org, grade="较差", reason="回头看发现问题", violation=False, actor=AS_STAFF
             )
 
     regrade(orgs[:2])

@@ -13,6 +13,7 @@ import pytest
 from django.contrib.auth.models import User
 from django.core.cache import cache
 
+from pingyi.accounts.actors import Actor
 from pingyi.accounts.models import Membership, Organization, Role
 from pingyi.registry.models import Cleanup, RegisteringUnit
 from pingyi.registry.services import ProjectSpec, cleanup_create, unit_add, unit_member_add
@@ -32,6 +33,11 @@ SOUND = ProjectSpec(
     basis_kind=r.CENTRAL_DOCUMENT,
     basis_title="中办发〔2008〕1号",
 )
+
+
+def as_(name: str) -> Actor:
+    """The cast member ``name`` acting (their roles decide, in registry.access)."""
+    return Actor.of(User.objects.get(username=name))
 
 
 def spec(name: str, **changes: Any) -> ProjectSpec:
@@ -75,14 +81,14 @@ def cast(db: None) -> Cast:
     Membership.objects.create(user=users["charlie"], organization=elsewhere, role=Role.ADMIN)
     cleanup = cleanup_create(
         organization=office, code="qingli-2009", name="2009年清理规范评比达标表彰活动",
-        started_on=START, actor=OFFICE,
+        started_on=START, actor=as_(OFFICE),
     )  # fmt: skip
     other = cleanup_create(
         organization=elsewhere, code="elsewhere-2009", name="另一市清理", started_on=START,
-        actor="charlie",
+        actor=as_("charlie"),
     )  # fmt: skip
-    department = unit_add(cleanup=cleanup, code="zzb", name="市委组织部", actor=OFFICE)
-    town = unit_add(cleanup=cleanup, code="town", name="某某镇党委", actor=OFFICE)
-    unit_member_add(unit=department, username="uma", actor=OFFICE)
-    unit_member_add(unit=town, username="victor", actor=OFFICE)
+    department = unit_add(cleanup=cleanup, code="zzb", name="市委组织部", actor=as_(OFFICE))
+    town = unit_add(cleanup=cleanup, code="town", name="某某镇党委", actor=as_(OFFICE))
+    unit_member_add(unit=department, username="uma", actor=as_(OFFICE))
+    unit_member_add(unit=town, username="victor", actor=as_(OFFICE))
     return Cast(cleanup, other, department, town, **users)  # type: ignore[arg-type]

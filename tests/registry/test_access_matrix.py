@@ -30,7 +30,7 @@ from pingyi.registry.services import (
 )
 from pingyi.rules import registry as r
 from tests.chinese import FIXTURE_WORDS, ZH, english_of
-from tests.registry.conftest import OFFICE, START, Cast, spec
+from tests.registry.conftest import OFFICE, START, Cast, as_, spec
 from tests.web.conftest import client_for
 
 pytestmark = pytest.mark.django_db
@@ -231,20 +231,22 @@ def test_every_route_of_the_registry_is_in_the_matrix() -> None:
 @pytest.fixture
 def project(cast: Cast) -> Project:
     (project,) = projects_import(
-        cleanup=cast.cleanup, unit=cast.department, specs=[spec("甲")], actor="uma"
+        cleanup=cast.cleanup, unit=cast.department, specs=[spec("甲")], actor=as_("uma")
     )
     pdf = Upload("依据.pdf", b"%PDF-1.4 basis")
-    basis_document_add(project=project, title="通知", issuer="中共中央", upload=pdf, actor="uma")
+    basis_document_add(
+        project=project, title="通知", issuer="中共中央", upload=pdf, actor=as_("uma")
+    )
     earlier = cleanup_create(
         organization=cast.cleanup.organization, code="qingli-2008", name="2008年清理",
-        started_on=START, actor=OFFICE,
+        started_on=START, actor=as_(OFFICE),
     )  # fmt: skip
-    unit = unit_add(cleanup=earlier, code="u", name="某单位", actor=OFFICE)
-    projects_import(cleanup=earlier, unit=unit, specs=[spec("保留项目")], actor=OFFICE)
+    unit = unit_add(cleanup=earlier, code="u", name="某单位", actor=as_(OFFICE))
+    projects_import(cleanup=earlier, unit=unit, specs=[spec("保留项目")], actor=as_(OFFICE))
     for name in (r.INITIAL_AUDIT, r.JOINT_MEETING, r.HIGHER_ADJUSTMENT, r.PUBLISHED):
         for p in earlier.projects.all():
-            project_decide(project=p, decision=r.KEEP, actor=OFFICE)
-        cleanup_advance(cleanup=earlier, target=name, actor=OFFICE, reason="唯一项目有依据")
+            project_decide(project=p, decision=r.KEEP, actor=as_(OFFICE))
+        cleanup_advance(cleanup=earlier, target=name, actor=as_(OFFICE), reason="唯一项目有依据")
     return project
 
 

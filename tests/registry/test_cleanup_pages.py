@@ -22,7 +22,7 @@ from pingyi.registry.services import (
 )
 from pingyi.rules import registry as r
 from tests.chinese import FIXTURE_WORDS, ZH, english_left, english_of, workbook_texts
-from tests.registry.conftest import OFFICE, Cast, spec
+from tests.registry.conftest import OFFICE, Cast, as_, spec
 from tests.web.conftest import client_for
 
 pytestmark = pytest.mark.django_db
@@ -41,7 +41,9 @@ def page_of(cast: Cast, path: str = "", user: object = None) -> str:
 
 def three(cast: Cast) -> list[Project]:
     specs = [spec(n, target_group=f"对象{n}") for n in ("甲", "乙", "丙")]
-    return projects_import(cleanup=cast.cleanup, unit=cast.department, specs=specs, actor="uma")
+    return projects_import(
+        cleanup=cast.cleanup, unit=cast.department, specs=specs, actor=as_("uma")
+    )
 
 
 def test_a_chinese_code_is_accepted_on_the_pages_and_its_addresses_work(cast: Cast) -> None:
@@ -137,12 +139,14 @@ def test_the_ticked_projects_are_decided_together_from_the_page(cast: Cast) -> N
 def test_publishing_below_the_target_warns_and_needs_a_reason_then_prints_it(cast: Cast) -> None:
     projects = three(cast)
     basis_document_add(project=projects[0], title="通知", number="中发〔2000〕1号",
-                       issuer="中共中央", actor="uma")  # fmt: skip
+                       issuer="中共中央", actor=as_("uma"))  # fmt: skip
     for name in (r.INITIAL_AUDIT, r.JOINT_MEETING, r.HIGHER_ADJUSTMENT):
-        decisions_bulk(cleanup=cast.cleanup, projects=projects[:1], decision=r.KEEP, actor=OFFICE)
+        decisions_bulk(
+            cleanup=cast.cleanup, projects=projects[:1], decision=r.KEEP, actor=as_(OFFICE)
+        )
         decisions_bulk(cleanup=cast.cleanup, projects=projects[1:], decision=r.CANCEL,
-                       reason="不符合实际需要", actor=OFFICE)  # fmt: skip
-        cleanup_advance(cleanup=cast.cleanup, target=name, actor=OFFICE)
+                       reason="不符合实际需要", actor=as_(OFFICE))  # fmt: skip
+        cleanup_advance(cleanup=cast.cleanup, target=name, actor=as_(OFFICE))
     confirm = page_of(cast, f"advance?to={r.PUBLISHED}")
     assert "压减率 66.7%，低于 70.0% 的目标。" in confirm
     assert 'name="reason"' in confirm
@@ -178,7 +182,7 @@ def test_publishing_below_the_target_warns_and_needs_a_reason_then_prints_it(cas
 
 def test_the_exported_list_names_a_project_out_of_scope(cast: Cast) -> None:
     project, *_ = three(cast)
-    project_exclude(project=project, reason=r.X_OTHER, note="系内部工作评比", actor=OFFICE)
+    project_exclude(project=project, reason=r.X_OTHER, note="系内部工作评比", actor=as_(OFFICE))
     book = client_for(cast.alice).get(f"/staff/registry/{cast.cleanup.code}/statistics.xlsx")
     sheet = openpyxl.load_workbook(io.BytesIO(book.content))["项目清单"]
     assert sheet["H2"].value == "不属于清理范围：其他不属于清理范围的情形（系内部工作评比）"
@@ -220,10 +224,12 @@ def test_the_api_gives_the_deadlines_on_a_given_day_and_decides_in_bulk(cast: Ca
 def test_the_api_publishes_below_the_target_only_with_a_reason(cast: Cast) -> None:
     projects = three(cast)
     for name in (r.INITIAL_AUDIT, r.JOINT_MEETING, r.HIGHER_ADJUSTMENT):
-        decisions_bulk(cleanup=cast.cleanup, projects=projects[:1], decision=r.KEEP, actor=OFFICE)
+        decisions_bulk(
+            cleanup=cast.cleanup, projects=projects[:1], decision=r.KEEP, actor=as_(OFFICE)
+        )
         decisions_bulk(cleanup=cast.cleanup, projects=projects[1:], decision=r.CANCEL,
-                       reason="不符合实际需要", actor=OFFICE)  # fmt: skip
-        cleanup_advance(cleanup=cast.cleanup, target=name, actor=OFFICE)
+                       reason="不符合实际需要", actor=as_(OFFICE))  # fmt: skip
+        cleanup_advance(cleanup=cast.cleanup, target=name, actor=as_(OFFICE))
     office = client_for(cast.alice)
     url = f"/api/registry/cleanups/{cast.cleanup.code}/advance"
     refused = office.post(url, json.dumps({"to": "published"}), content_type=JSON)

@@ -15,7 +15,7 @@ from pingyi.registry.services import projects_import
 from pingyi.registry.workbooks import write_form_template, write_stats_template
 from pingyi.rules import registry as r
 from pingyi.rules.errors import InputError
-from tests.registry.conftest import Cast, spec
+from tests.registry.conftest import Cast, as_, spec
 
 Write = Callable[[str, str], Path]
 
@@ -182,9 +182,9 @@ def test_the_statistics_template_lists_the_units_projects_with_suggestions(
         cleanup=cast.cleanup,
         unit=cast.department,
         specs=[spec("甲"), spec("乙", charges_fees=True, target_group="个人")],
-        actor="uma",
+        actor=as_("uma"),
     )
-    projects_import(cleanup=cast.cleanup, unit=cast.town, specs=[spec("镇里")], actor="victor")
+    projects_import(cleanup=cast.cleanup, unit=cast.town, specs=[spec("镇里")], actor=as_("victor"))
     path = tmp_path / "stats.xlsx"
     write_stats_template(path, cleanup=cast.cleanup, unit=cast.department)
     sheet = openpyxl.load_workbook(path).worksheets[0]

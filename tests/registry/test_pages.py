@@ -9,7 +9,7 @@ from django.test import Client
 from pingyi.registry.models import Project, ProjectDecision
 from pingyi.registry.services import cleanup_advance, project_decide, projects_import
 from pingyi.rules import registry as r
-from tests.registry.conftest import OFFICE, Cast, spec
+from tests.registry.conftest import OFFICE, Cast, as_, spec
 from tests.web.conftest import client_for
 
 pytestmark = pytest.mark.django_db
@@ -79,10 +79,10 @@ def test_the_self_check_table_records_the_units_proposals_all_or_none(cast: Cast
 
 def test_after_the_self_check_only_the_office_decides(cast: Cast) -> None:
     (project,) = projects_import(
-        cleanup=cast.cleanup, unit=cast.department, specs=[spec("甲")], actor="uma"
+        cleanup=cast.cleanup, unit=cast.department, specs=[spec("甲")], actor=as_("uma")
     )
-    project_decide(project=project, decision=r.KEEP, actor="uma")
-    cleanup_advance(cleanup=cast.cleanup, target=r.INITIAL_AUDIT, actor=OFFICE)
+    project_decide(project=project, decision=r.KEEP, actor=as_("uma"))
+    cleanup_advance(cleanup=cast.cleanup, target=r.INITIAL_AUDIT, actor=as_(OFFICE))
     url = f"/staff/registry/{cast.cleanup.code}/p/{project.pk}/decide"
     assert client_for(cast.uma).post(url, {"decision": "keep"}).status_code == 403
     response = client_for(cast.alice).post(url, {"decision": "cancel", "reason": ""}, follow=True)
@@ -98,14 +98,14 @@ def test_the_public_page_lists_only_the_kept_projects_once_published(cast: Cast)
         cleanup=cast.cleanup,
         unit=cast.department,
         specs=[spec("保留的项目"), spec("收费的项目", charges_fees=True, target_group="个人")],
-        actor="uma",
+        actor=as_("uma"),
     )
     public = Client()
     assert public.get(f"/registry/{cast.cleanup.code}/").status_code == 404
     for name in (r.INITIAL_AUDIT, r.JOINT_MEETING, r.HIGHER_ADJUSTMENT, r.PUBLISHED):
-        project_decide(project=kept, decision=r.KEEP, actor=OFFICE)
-        project_decide(project=cancelled, decision=r.CANCEL, actor=OFFICE)
-        cleanup_advance(cleanup=cast.cleanup, target=name, actor=OFFICE, reason="仅两项")
+        project_decide(project=kept, decision=r.KEEP, actor=as_(OFFICE))
+        project_decide(project=cancelled, decision=r.CANCEL, actor=as_(OFFICE))
+        cleanup_advance(cleanup=cast.cleanup, target=name, actor=as_(OFFICE), reason="仅两项")
     page = public.get(f"/registry/{cast.cleanup.code}/").content.decode()
     assert "保留的项目" in page and "收费的项目" not in page
     assert "2009年清理规范评比达标表彰活动" in public.get("/registry/").content.decode()
@@ -119,11 +119,13 @@ def test_the_office_page_shows_the_reduction_rate_and_the_new_flag(cast: Cast) -
             spec("甲"),
             spec("乙", basis_kind=r.NO_BASIS, established_on=cast.cleanup.started_on),
         ],
-        actor="uma",
+        actor=as_("uma"),
     )
     for project in cast.cleanup.projects.all():
         project_decide(
-            project=project, decision=r.KEEP if project.name == "甲" else r.CANCEL, actor=OFFICE
+            project=project,
+            decision=r.KEEP if project.name == "甲" else r.CANCEL,
+            actor=as_(OFFICE),
         )
     page = client_for(cast.bob).get(f"/staff/registry/{cast.cleanup.code}/").content.decode()
     assert "Reduction rate 50.0% (target 70.0% or more)" in page
@@ -143,10 +145,10 @@ def test_the_office_page_costs_the_same_queries_for_few_or_many_projects(cast: C
             cleanup=cast.cleanup,
             unit=cast.department,
             specs=[spec(f"项目{start + n}", target_group=f"对象{start + n}") for n in range(count)],
-            actor="uma",
+            actor=as_("uma"),
         )
         for project in projects:
-            project_decide(project=project, decision=r.KEEP, actor=OFFICE)
+            project_decide(project=project, decision=r.KEEP, actor=as_(OFFICE))
         client = client_for(cast.alice)
         with CaptureQueriesContext(connection) as captured:
             assert client.get(f"/staff/registry/{cast.cleanup.code}/").status_code == 200

@@ -19,7 +19,7 @@ from pingyi.registry.services import (
 )
 from pingyi.rules import registry as r
 from tests.queries import assert_pinned
-from tests.registry.conftest import OFFICE, START, Cast, spec
+from tests.registry.conftest import OFFICE, START, Cast, as_, spec
 from tests.web.conftest import client_for
 
 pytestmark = pytest.mark.django_db
@@ -32,10 +32,10 @@ def register(cast: Cast, count: int, cleanup: Cleanup | None = None) -> None:
     unit = cleanup.units.first() if cleanup != cast.cleanup else cast.department
     assert unit is not None
     specs = [spec(f"项目{start + n}", target_group=f"对象{start + n}") for n in range(count)]
-    for project in projects_import(cleanup=cleanup, unit=unit, specs=specs, actor=OFFICE):
+    for project in projects_import(cleanup=cleanup, unit=unit, specs=specs, actor=as_(OFFICE)):
         pdf = Upload("依据.pdf", b"%PDF-1.4 basis")
         basis_document_add(
-            project=project, title="通知", issuer="中共中央", upload=pdf, actor=OFFICE
+            project=project, title="通知", issuer="中共中央", upload=pdf, actor=as_(OFFICE)
         )
 
 
@@ -43,14 +43,14 @@ def published(cast: Cast, code: str, projects: int) -> Cleanup:
     """A clean-up of the office that kept ``projects`` projects and is published."""
     cleanup = cleanup_create(
         organization=cast.cleanup.organization, code=code, name=f"{code}清理", started_on=START,
-        actor=OFFICE,
+        actor=as_(OFFICE),
     )  # fmt: skip
-    unit_add(cleanup=cleanup, code="u", name="某单位", actor=OFFICE)
+    unit_add(cleanup=cleanup, code="u", name="某单位", actor=as_(OFFICE))
     register(cast, projects, cleanup)
     for name in (r.INITIAL_AUDIT, r.JOINT_MEETING, r.HIGHER_ADJUSTMENT, r.PUBLISHED):
         for project in cleanup.projects.all():
-            project_decide(project=project, decision=r.KEEP, actor=OFFICE)
-        cleanup_advance(cleanup=cleanup, target=name, actor=OFFICE, reason="均有依据")
+            project_decide(project=project, decision=r.KEEP, actor=as_(OFFICE))
+        cleanup_advance(cleanup=cleanup, target=name, actor=as_(OFFICE), reason="均有依据")
     return cleanup
 
 
@@ -61,7 +61,7 @@ def test_the_office_list_of_clean_ups(cast: Cast, url: str, pinned: int) -> None
     def grow() -> None:
         for n in range(18):
             cleanup_create(organization=cast.cleanup.organization, code=f"qingli-{n}",
-                           name=f"第{n}次清理", started_on=START, actor=OFFICE)  # fmt: skip
+                           name=f"第{n}次清理", started_on=START, actor=as_(OFFICE))  # fmt: skip
 
     assert_pinned(client_for(cast.erin), url, grow, pinned)
 

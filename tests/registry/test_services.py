@@ -24,7 +24,7 @@ from pingyi.registry.services import (
 )
 from pingyi.rules import registry as r
 from pingyi.rules.errors import RuleError
-from tests.registry.conftest import OFFICE, START, Cast, spec
+from tests.registry.conftest import OFFICE, START, Cast, as_, spec
 
 pytestmark = pytest.mark.django_db
 
@@ -33,8 +33,8 @@ def register(cast: Cast, *specs: object, unit: object = None) -> list[Project]:
     return projects_import(
         cleanup=cast.cleanup,
         unit=unit or cast.department,
-        specs=specs,
-        actor="uma",  # type: ignore[arg-type]
+        specs=specs,  # type: ignore[arg-type]
+        actor=as_("victor" if unit is cast.town else "uma"),  # each unit's own registrar
     )
 
 
@@ -43,7 +43,7 @@ def decide_as_suggested(cleanup: Cleanup) -> None:
     for project in cleanup.projects.order_by("id"):
         s = suggestions[project.pk]
         target = Project.objects.get(pk=s.merge_into) if s.merge_into is not None else None
-        project_decide(project=project, decision=s.decision, merge_into=target, actor=OFFICE)
+        project_decide(project=project, decision=s.decision, merge_into=target, actor=as_(OFFICE))
 
 
 BELOW = "上级反馈保留项目均有中央文件依据"  # the reason to publish below the 70 % target
@@ -51,7 +51,7 @@ BELOW = "上级反馈保留项目均有中央文件依据"  # the reason to publ
 
 def advance(cleanup: Cleanup, *rounds: str) -> None:
     for name in rounds:
-        cleanup_advance(cleanup=cleanup, target=name, actor=OFFICE, reason=BELOW)
+        cleanup_advance(cleanup=cleanup, target=name, actor=as_(OFFICE), reason=BELOW)
 
 
 def actions(cast: Cast) -> list[str]:
@@ -93,7 +93,7 @@ def test_a_unit_registers_a_name_once_and_a_bad_batch_writes_nothing(cast: Cast)
 def test_nothing_is_registered_once_the_kept_list_is_published(cast: Cast) -> None:
     advance(cast.cleanup, r.INITIAL_AUDIT, r.JOINT_MEETING, r.HIGHER_ADJUSTMENT, r.PUBLISHED)
     with pytest.raises(RuleError, match="the kept list is published"):
-        project_register(cleanup=cast.cleanup, unit=cast.town, spec=spec("x"), actor="victor")
+        project_register(cleanup=cast.cleanup, unit=cast.town, spec=spec("x"), actor=as_("victor"))
 
 
 # ----------------------------------------------------------------- deciding
@@ -102,20 +102,22 @@ def test_nothing_is_registered_once_the_kept_list_is_published(cast: Cast) -> No
 def test_differing_from_the_suggestion_needs_a_recorded_reason(cast: Cast) -> None:
     (project,) = register(cast, spec("无依据项目", basis_kind=r.NO_BASIS, basis_title=""))
     with pytest.raises(RuleError) as refused:
-        project_decide(project=project, decision=r.KEEP, reason=" ", actor="uma")
+        project_decide(project=project, decision=r.KEEP, reason=" ", actor=as_("uma"))
     assert refused.value.message() == (
         "the decision differs from the suggestion (撤销): record the reason"
     )
     assert not ProjectDecision.objects.exists()
-    decision = project_decide(project=project, decision=r.KEEP, reason="省里要求保留", actor="uma")
+    decision = project_decide(
+        project=project, decision=r.KEEP, reason="省里要求保留", actor=as_("uma")
+    )
     assert (decision.round, decision.differs, decision.suggested) == (r.SELF_CHECK, True, r.CANCEL)
     assert decision.suggested_rules == [r.R_NO_BASIS]
 
 
 def test_a_second_decision_in_a_round_replaces_the_first_and_both_are_audited(cast: Cast) -> None:
     (project,) = register(cast, spec("甲"))
-    project_decide(project=project, decision=r.KEEP, actor="uma")
-    project_decide(project=project, decision=r.CANCEL, reason="实际不需要", actor="uma")
+    project_decide(project=project, decision=r.KEEP, actor=as_("uma"))
+    project_decide(project=project, decision=r.CANCEL, reason="实际不需要", actor=as_("uma"))
     assert list(project.decisions.values_list("decision", flat=True)) == [r.CANCEL]
     entries = AuditEntry.objects.filter(action="registry.project.decided").order_by("seq")
     assert [(e.data["decision"], e.data["before"]) for e in entries] == [
@@ -128,21 +130,25 @@ def test_a_merge_needs_a_kept_target_of_the_same_clean_up(cast: Cast) -> None:
     first, second, third = register(cast, spec("甲"), spec("乙"), spec("丙"))
     (elsewhere,) = projects_import(
         cleanup=cast.other, unit=cast.other.units.create(code="u", name="u"),
-        specs=[spec("外")], actor="charlie",
+        specs=[spec("外")], actor=as_("charlie"),
     )  # fmt: skip
     with pytest.raises(RuleError, match="a merge needs the project it merges into"):
-        project_decide(project=second, decision=r.MERGE, reason="重复", actor=OFFICE)
+        project_decide(project=second, decision=r.MERGE, reason="重复", actor=as_(OFFICE))
     with pytest.raises(RuleError, match="belongs to another clean-up"):
         project_decide(
-            project=second, decision=r.MERGE, merge_into=elsewhere, reason="x", actor=OFFICE
+            project=second, decision=r.MERGE, merge_into=elsewhere, reason="x", actor=as_(OFFICE)
         )
-    project_decide(project=first, decision=r.CANCEL, reason="重复", actor=OFFICE)
+    project_decide(project=first, decision=r.CANCEL, reason="重复", actor=as_(OFFICE))
     with pytest.raises(RuleError) as refused:
-        project_decide(project=second, decision=r.MERGE, merge_into=first, reason="x", actor=OFFICE)
+        project_decide(
+            project=second, decision=r.MERGE, merge_into=first, reason="x", actor=as_(OFFICE)
+        )
     assert refused.value.message() == (
         f"the project '{first.pk}' is itself to be merged or cancelled: merge into a kept project"
     )
-    project_decide(project=second, decision=r.MERGE, merge_into=third, reason="同类", actor=OFFICE)
+    project_decide(
+        project=second, decision=r.MERGE, merge_into=third, reason="同类", actor=as_(OFFICE)
+    )
 
 
 def test_the_duplicate_suggestion_merges_and_agreeing_needs_no_reason(cast: Cast) -> None:
@@ -151,7 +157,7 @@ def test_the_duplicate_suggestion_merges_and_agreeing_needs_no_reason(cast: Cast
     )
     suggestion = sel.cleanup_suggestions(cast.cleanup)[twin.pk]
     assert suggestion == r.Suggestion(r.MERGE, (r.R_DUPLICATE,), first.pk)
-    decision = project_decide(project=twin, decision=r.MERGE, merge_into=first, actor="uma")
+    decision = project_decide(project=twin, decision=r.MERGE, merge_into=first, actor=as_("uma"))
     assert decision.differs is False
 
 
@@ -166,16 +172,16 @@ def test_the_rounds_of_seed_000_run_in_order_and_refuse_skips(cast: Cast) -> Non
     with pytest.raises(RuleError, match="it cannot go to joint meeting"):
         advance(cast.cleanup, r.JOINT_MEETING)
     decide_as_suggested(cast.cleanup)
-    cleanup_start_initial_audit(cleanup=cast.cleanup, actor=OFFICE)
+    cleanup_start_initial_audit(cleanup=cast.cleanup, actor=as_(OFFICE))
     decide_as_suggested(cast.cleanup)
-    cleanup_start_joint_meeting(cleanup=cast.cleanup, actor=OFFICE)
+    cleanup_start_joint_meeting(cleanup=cast.cleanup, actor=as_(OFFICE))
     decide_as_suggested(cast.cleanup)
-    cleanup_start_higher_adjustment(cleanup=cast.cleanup, actor=OFFICE)
+    cleanup_start_higher_adjustment(cleanup=cast.cleanup, actor=as_(OFFICE))
     with pytest.raises(RuleError, match="it cannot go to self-check"):
         advance(cast.cleanup, r.SELF_CHECK)
     with pytest.raises(RuleError, match=r"below the target 70\.0%: record the reason"):
-        cleanup_publish(cleanup=cast.cleanup, actor=OFFICE)  # nothing merged or cancelled
-    cleanup_publish(cleanup=cast.cleanup, actor=OFFICE, reason=BELOW)
+        cleanup_publish(cleanup=cast.cleanup, actor=as_(OFFICE))  # nothing merged or cancelled
+    cleanup_publish(cleanup=cast.cleanup, actor=as_(OFFICE), reason=BELOW)
     cast.cleanup.refresh_from_db()
     assert cast.cleanup.round == r.PUBLISHED and cast.cleanup.published_at is not None
     with pytest.raises(RuleError, match="the kept list is published"):
@@ -198,7 +204,7 @@ def test_the_latest_round_decides_and_the_higher_level_may_adjust(cast: Cast) ->
     for name in (r.INITIAL_AUDIT, r.JOINT_MEETING, r.HIGHER_ADJUSTMENT):
         decide_as_suggested(cast.cleanup)
         advance(cast.cleanup, name)
-    project_decide(project=project, decision=r.CANCEL, reason="上级反馈：撤销", actor=OFFICE)
+    project_decide(project=project, decision=r.CANCEL, reason="上级反馈：撤销", actor=as_(OFFICE))
     advance(cast.cleanup, r.PUBLISHED)
     row = sel.project_row(cast.cleanup, project)
     assert list(row.by_round) == [
@@ -216,7 +222,7 @@ def test_publication_refuses_a_merge_into_a_project_that_ends_up_cancelled(cast:
     for name in (r.INITIAL_AUDIT, r.JOINT_MEETING, r.HIGHER_ADJUSTMENT):
         decide_as_suggested(cast.cleanup)
         advance(cast.cleanup, name)
-    project_decide(project=first, decision=r.CANCEL, reason="上级反馈", actor=OFFICE)
+    project_decide(project=first, decision=r.CANCEL, reason="上级反馈", actor=as_(OFFICE))
     with pytest.raises(RuleError) as refused:
         advance(cast.cleanup, r.PUBLISHED)
     assert refused.value.message() == (
@@ -265,7 +271,7 @@ def test_statistics_per_unit_and_in_total(cast: Cast) -> None:
 def test_money_saved_is_recorded_with_a_decision(cast: Cast) -> None:
     (project,) = register(cast, spec("表彰会", charges_fees=True))
     project_decide(
-        project=project, decision=r.CANCEL, money_saved=Decimal("12000.50"), actor=OFFICE
+        project=project, decision=r.CANCEL, money_saved=Decimal("12000.50"), actor=as_(OFFICE)
     )
     project.refresh_from_db()
     assert project.money_saved == Decimal("12000.50")
@@ -274,7 +280,7 @@ def test_money_saved_is_recorded_with_a_decision(cast: Cast) -> None:
 
 def test_every_change_is_in_the_audit_chain(cast: Cast) -> None:
     (project,) = register(cast, spec("甲"))
-    project_decide(project=project, decision=r.KEEP, actor="uma")
+    project_decide(project=project, decision=r.KEEP, actor=as_("uma"))
     advance(cast.cleanup, r.INITIAL_AUDIT)
     assert actions(cast) == [
         "registry.cleanup.created",

@@ -23,6 +23,7 @@ from pingyi.campaigns.services import campaign_close
 from pingyi.notices.services import notice_publish
 from pingyi.voting.services import ballot_submit, token_issue
 from tests.db.conftest import STAFF, make_campaign, rows_of
+from tests.notices.conftest import AS_STAFF
 
 pytestmark = pytest.mark.django_db
 ONLINE = 20  # more than 2k: most of them have left the mixing pool for the ballot table
@@ -148,7 +149,7 @@ def test_the_collection_dashboard_shows_the_mismatch(cast: Campaign) -> None:
 
 def test_the_notice_computes_its_reconciliation_live(cast: Campaign) -> None:
     campaign_close(campaign=cast, actor=STAFF)
-    notice = notice_publish(campaign=cast, actor=STAFF)
+    notice = notice_publish(campaign=cast, actor=AS_STAFF)
     html = Client().get(f"/notice/{notice.code}/").content.decode()
     assert f"The counts reconcile: {ONLINE} online + 10 paper = {ONLINE + 10} ballots" in html
     assert cast.seal.digest in html

@@ -221,7 +221,7 @@ def test_the_public_notice_links_the_units_published_pledges(db: None, tmp_path:
     from pingyi.notices.services import notice_publish
 
     campaign = closed_campaign(tmp_path)
-    notice = notice_publish(campaign=campaign, actor="alice")
+    notice = notice_publish(campaign=campaign, actor=Actor.operator("alice"))
     url = f"/notice/{notice.code}/"
     assert 'id="notice-pledges"' not in _page(Client(headers=ZH), url)
     demo = Actor.operator("demo")

@@ -18,7 +18,7 @@ from pingyi.rectification.services import item_add
 from pingyi.rules import grading as rules
 from tests.grading.conftest import advance_to, decided, make_round
 from tests.grading.test_decisions import TOTALS
-from tests.rectification.conftest import Ledger, ledger  # noqa: F401
+from tests.rectification.conftest import Ledger, as_, ledger  # noqa: F401
 from tests.web.conftest import Cast, cast, client_for  # noqa: F401
 
 pytestmark = pytest.mark.django_db
@@ -84,7 +84,7 @@ def test_a_unit_owner_lands_on_the_items_due_within_seven_days(ledger: Ledger) -
             target="目标",
             owner="王科长",
             deadline=today + dt.timedelta(days=days),
-            actor="alice",
+            actor=as_("alice"),
         )
     page = _page(ledger.olga)
     assert _todos(page) == ["2 项整改任务 7 天内到期"]

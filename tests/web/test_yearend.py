@@ -32,7 +32,7 @@ from pingyi.notices.services import notice_publish
 from tests.chinese import ZH
 from tests.db.conftest import STAFF, make_campaign
 from tests.jobs.conftest import finish_jobs
-from tests.notices.conftest import closed_campaign
+from tests.notices.conftest import AS_STAFF, closed_campaign
 from tests.web.conftest import Cast, client_for
 
 pytestmark = pytest.mark.django_db
@@ -256,7 +256,7 @@ def test_the_published_notice_states_the_supervision(tmp_path: Path) -> None:
         supervised_on=dt.date(2026, 12, 20),
         actor=STAFF,
     )
-    notice = notice_publish(campaign=campaign, days=7, actor=STAFF)
+    notice = notice_publish(campaign=campaign, days=7, actor=AS_STAFF)
     page = Client().get(f"/notice/{notice.code}/", headers=ZH).content.decode()
     assert "（2026）宜证字第118号" in page and "王明（市评议办）" in page
     lines = preamble(notice_public_page(notice, "head"))

@@ -252,6 +252,7 @@ def cmd_ballots_form(args: argparse.Namespace) -> int:
 def cmd_notice(args: argparse.Namespace) -> int:
     """P3: put a closed campaign or a grading round at its decision on public notice, or
     make a notice final."""
+    from pingyi.accounts.actors import Actor
     from pingyi.campaigns.selectors import campaign_get
     from pingyi.grading.models import GradingRound
     from pingyi.notices.grading_notice import notice_publish_grading
@@ -264,11 +265,11 @@ def cmd_notice(args: argparse.Namespace) -> int:
             if grading_round is None:
                 raise CommandError(_("no grading round %(code)r") % {"code": args.grading})
             notice = notice_publish_grading(
-                grading_round=grading_round, actor=actor(), days=args.days
+                grading_round=grading_round, actor=Actor.operator(), days=args.days
             )
         else:
             notice = notice_publish(
-                campaign=campaign_get(code=args.campaign), actor=actor(), days=args.days
+                campaign=campaign_get(code=args.campaign), actor=Actor.operator(), days=args.days
             )
         out(_("%(code)s is on public notice until %(ends)s") % {
             "code": notice.code, "ends": notice.ends_at.isoformat()})  # fmt: skip
@@ -276,7 +277,7 @@ def cmd_notice(args: argparse.Namespace) -> int:
     found = Notice.objects.filter(code=args.code).first()
     if found is None:
         raise CommandError(_("no notice %(code)r") % {"code": args.code})
-    notice_finalize(notice=found, actor=actor())
+    notice_finalize(notice=found, actor=Actor.operator())
     out(_("%(code)s is final") % {"code": found.code})
     return 0
 

@@ -369,12 +369,13 @@ def cmd_board(args: argparse.Namespace) -> int:
 
 def cmd_lookback(args: argparse.Namespace) -> int:
     """回头看: re-grades one organization of a final round with what was found."""
+    from pingyi.accounts.actors import Actor
     from pingyi.grading.lookback import org_regrade
 
     org = _org(_round(args.round), args.org)
     done = org_regrade(
         org=org, grade=args.grade, reason=args.reason, cause=args.cause or "",
-        effective=args.effective, actor=actor(),
+        effective=args.effective, actor=Actor.operator(),
     )  # fmt: skip
     out(f"{org.code}: {done.before} → {done.after}")
     return 0

@@ -27,7 +27,7 @@ def cmd_ledger_accept(args: argparse.Namespace) -> int:
     members = rules.panel_from_text("\n".join(args.member or []))
     plan = plan_accept(
         plan=_plan(args.plan), verdict=args.verdict, note=args.note, members=members,
-        actor=Actor.operator().name, today=args.today,
+        actor=Actor.operator(), today=args.today,
     )  # fmt: skip
     out(
         _("plan %(pk)s (%(unit)s): %(verdict)s, panel of %(n)s")
@@ -41,7 +41,7 @@ def cmd_ledger_prefill(args: argparse.Namespace) -> int:
     from pingyi.accounts.actors import Actor
     from pingyi.rectification.prefill import plan_prefill
 
-    items = plan_prefill(plan=_plan(args.plan), actor=Actor.operator().name)
+    items = plan_prefill(plan=_plan(args.plan), actor=Actor.operator())
     for item in items:
         out(f"#{item.number}\t{item.description}")
     out(

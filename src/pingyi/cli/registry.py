@@ -9,7 +9,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from pingyi.cli.io import _, actor, day, out
+from pingyi.cli.io import _, day, out
 
 
 def _unit(cleanup: Any, code: str | None) -> Any:
@@ -39,6 +39,7 @@ def cmd_template(args: argparse.Namespace) -> int:
 
 def cmd_import(args: argparse.Namespace) -> int:
     """All rows or none: any bad row exits 1 with every problem and writes nothing."""
+    from pingyi.accounts.actors import Actor
     from pingyi.registry import services
     from pingyi.registry.files import read_registration_form, read_statistics_table
     from pingyi.registry.selectors import cleanup_get, merge_targets, names_of
@@ -49,13 +50,15 @@ def cmd_import(args: argparse.Namespace) -> int:
     if args.kind == "form":
         registered = frozenset(names_of(unit))
         specs = read_registration_form(args.file, label, registered=registered)
-        done = services.projects_import(cleanup=cleanup, unit=unit, specs=specs, actor=actor())
+        done = services.projects_import(
+            cleanup=cleanup, unit=unit, specs=specs, actor=Actor.operator()
+        )
         out(_("registered %(count)s projects") % {"count": len(done)})
         return 0
     rows = read_statistics_table(
         args.file, label, own=names_of(unit), targets=merge_targets(cleanup)
     )
-    decisions = services.decisions_import(cleanup=cleanup, rows=rows, actor=actor())
+    decisions = services.decisions_import(cleanup=cleanup, rows=rows, actor=Actor.operator())
     out(_("recorded %(count)s decisions") % {"count": len(decisions)})
     return 0
 
@@ -95,11 +98,15 @@ def cmd_stats(args: argparse.Namespace) -> int:
 
 def cmd_unit(args: argparse.Namespace) -> int:
     """Adds a registering unit (its code may be Chinese: "省委-01")."""
+    from pingyi.accounts.actors import Actor
     from pingyi.registry.selectors import cleanup_get
     from pingyi.registry.services import unit_add
 
     unit = unit_add(
-        cleanup=cleanup_get(code=args.cleanup), code=args.code, name=args.name, actor=actor()
+        cleanup=cleanup_get(code=args.cleanup),
+        code=args.code,
+        name=args.name,
+        actor=Actor.operator(),
     )
     out(_("added %(unit)s (%(code)s)") % {"unit": unit.name, "code": unit.code})
     return 0
@@ -110,6 +117,7 @@ def cmd_deadlines(args: argparse.Namespace) -> int:
     round, due day, state, its words, and the units that have not filed."""
     from django.utils import timezone
 
+    from pingyi.accounts.actors import Actor
     from pingyi.exports.outputs import write_atomic
     from pingyi.registry.selectors import cleanup_deadlines, cleanup_get, deadline_figures
     from pingyi.registry.services import schedule_set
@@ -121,7 +129,7 @@ def cmd_deadlines(args: argparse.Namespace) -> int:
 
         if args.due is None:
             raise CommandError(_("give --due with --round"))
-        schedule_set(cleanup=cleanup, changes={args.round: args.due}, actor=actor())
+        schedule_set(cleanup=cleanup, changes={args.round: args.due}, actor=Actor.operator())
     today = args.today or timezone.localdate()
     if args.json:
         text = json.dumps(deadline_figures(cleanup, today), ensure_ascii=False, indent=2) + "\n"
@@ -137,6 +145,7 @@ def cmd_deadlines(args: argparse.Namespace) -> int:
 def cmd_decide(args: argparse.Namespace) -> int:
     """One decision for the projects given by id (--project, repeatable) or for every
     undecided one of the round (--undecided, optionally of one --unit): all or none."""
+    from pingyi.accounts.actors import Actor
     from pingyi.cli.io import CommandError
     from pingyi.registry.selectors import cleanup_get
     from pingyi.registry.services import decisions_bulk
@@ -168,7 +177,7 @@ def cmd_decide(args: argparse.Namespace) -> int:
         decision=args.decision,
         reason=args.reason or "",
         merge_into=target,
-        actor=actor(),
+        actor=Actor.operator(),
     )
     out(_("recorded %(count)s decisions") % {"count": len(done)})
     return 0
@@ -176,6 +185,7 @@ def cmd_decide(args: argparse.Namespace) -> int:
 
 def cmd_exclude(args: argparse.Namespace) -> int:
     """Leaves a project out of scope (--reason), or takes it back (--undo)."""
+    from pingyi.accounts.actors import Actor
     from pingyi.cli.io import CommandError
     from pingyi.registry.selectors import cleanup_get
     from pingyi.registry.services import project_exclude, project_include
@@ -185,18 +195,21 @@ def cmd_exclude(args: argparse.Namespace) -> int:
     if project is None:
         raise CommandError(_("no project %(id)s in this clean-up") % {"id": args.project})
     if args.undo:
-        project_include(project=project, actor=actor())
+        project_include(project=project, actor=Actor.operator())
         out(_("%(project)s is back in the clean-up") % {"project": project.name})
         return 0
     if not args.reason:
         raise CommandError(_("give --reason or --undo"))
-    project_exclude(project=project, reason=args.reason, note=args.note or "", actor=actor())
+    project_exclude(
+        project=project, reason=args.reason, note=args.note or "", actor=Actor.operator()
+    )
     out(_("%(project)s is out of the clean-up's scope") % {"project": project.name})
     return 0
 
 
 def cmd_basis(args: argparse.Namespace) -> int:
     """Attaches a basis document (title, number, issuer, optionally a PDF, PNG or JPEG)."""
+    from pingyi.accounts.actors import Actor
     from pingyi.cli.io import CommandError
     from pingyi.evidence import Upload
     from pingyi.registry.selectors import cleanup_get
@@ -213,7 +226,7 @@ def cmd_basis(args: argparse.Namespace) -> int:
         number=args.number or "",
         issuer=args.issuer,
         upload=upload,
-        actor=actor(),
+        actor=Actor.operator(),
     )
     out(_("attached %(document)s") % {"document": document.citation})
     return 0
@@ -221,6 +234,7 @@ def cmd_basis(args: argparse.Namespace) -> int:
 
 def cmd_advance(args: argparse.Namespace) -> int:
     """Moves the clean-up to the next round; publishing below the target needs --reason."""
+    from pingyi.accounts.actors import Actor
     from pingyi.registry.selectors import cleanup_get
     from pingyi.registry.services import cleanup_advance
 
@@ -228,7 +242,7 @@ def cmd_advance(args: argparse.Namespace) -> int:
         cleanup=cleanup_get(code=args.cleanup),
         target=args.to,
         reason=args.reason or "",
-        actor=actor(),
+        actor=Actor.operator(),
     )
     out(_("the clean-up is at the round %(round)s") % {"round": cleanup.get_round_display()})
     return 0

@@ -56,9 +56,9 @@ def _kept_project(office: Organization, actor: Actor) -> Project:
         return cleanup.projects.get(name=KEPT)
     cleanup = registry.cleanup_create(
         organization=office, code=CLEANUP, name="2025年清理规范评比达标表彰活动（演示）",
-        started_on=dt.date(2025, 2, 15), actor=actor.name,
+        started_on=dt.date(2025, 2, 15), actor=actor,
     )  # fmt: skip
-    unit = registry.unit_add(cleanup=cleanup, code="bgs", name="市委办公室", actor=actor.name)
+    unit = registry.unit_add(cleanup=cleanup, code="bgs", name="市委办公室", actor=actor)
     specs = [
         registry.ProjectSpec(
             name=name,
@@ -72,13 +72,13 @@ def _kept_project(office: Organization, actor: Actor) -> Project:
         )
         for name, organizer, basis, title in PROJECTS
     ]
-    projects = registry.projects_import(cleanup=cleanup, unit=unit, specs=specs, actor=actor.name)
+    projects = registry.projects_import(cleanup=cleanup, unit=unit, specs=specs, actor=actor)
     for target in (r.INITIAL_AUDIT, r.JOINT_MEETING, r.HIGHER_ADJUSTMENT, r.PUBLISHED):
         for project, decision in zip(projects, (r.KEEP, r.CANCEL, r.CANCEL), strict=True):
-            registry.project_decide(project=project, decision=decision, actor=actor.name,
+            registry.project_decide(project=project, decision=decision, actor=actor,
                                     reason="依据充分" if decision == r.KEEP else "")  # fmt: skip
         registry.cleanup_advance(
-            cleanup=cleanup, target=target, actor=actor.name,
+            cleanup=cleanup, target=target, actor=actor,
             reason="压减三分之二，余下项目依据中央文件保留",
         )  # fmt: skip
     return projects[0]

@@ -20,7 +20,9 @@ from dataclasses import dataclass
 from django.db import transaction
 from django.utils import timezone
 
+from pingyi.accounts.actors import Actor
 from pingyi.audit.services import audit_log
+from pingyi.grading.access import check_runs
 from pingyi.grading.decisions import E_BRANCH, E_GRADE, E_NEW, E_VIOLATION
 from pingyi.grading.models import GradeChange, GradingRound, PartyOrg
 from pingyi.grading.selectors import grading_state
@@ -74,7 +76,7 @@ def org_regrade(
     org: PartyOrg,
     grade: str,
     reason: str,
-    actor: str,
+    actor: Actor,
     violation: bool = False,
     cause: str = "",
     effective: bool = False,
@@ -86,7 +88,8 @@ def org_regrade(
     what was found); the grade must then be 较差. A move up needs ``effective`` (the
     rectification was found effective) and no open or failed plan. Refused for a branch (it
     follows its general branch: re-grade that one), for 好 of a new organization, and when
-    nothing would change."""
+    nothing would change. The department runs it (grading.access.check_runs)."""
+    check_runs(actor, org.round)
     if grade not in rules.GRADES:
         raise RuleError(E_GRADE, grades=", ".join(rules.GRADES))
     if not reason.strip():
@@ -120,14 +123,14 @@ def org_regrade(
             target.save(update_fields=["violation_cause", "violation_reason"])
         GradeChange.objects.update_or_create(
             org=target,
-            defaults={"grade": grade, "reason": reason.strip(), "changed_by": actor,
+            defaults={"grade": grade, "reason": reason.strip(), "changed_by": actor.name,
                       "changed_at": moment},
         )  # fmt: skip
         state = grading_state(locked)
         after = {s.org.code: (s.grade or "", s.org.name) for s in state.orgs}
         moved = {c: (before[c], a) for c, (a, _n) in after.items() if a != before.get(c)}
         audit_log(
-            actor=actor,
+            actor=actor.name,
             action="grading.lookback.regraded",
             obj=target,
             data={"org": target.code, "notice": notice.code, "grade": grade,

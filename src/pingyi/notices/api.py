@@ -17,10 +17,11 @@ from ninja import Router, Schema, Status
 from ninja.security import django_auth
 from pydantic import Field
 
-from pingyi.accounts.actors import AccessDenied
+from pingyi.accounts.actors import AccessDenied, Actor
 from pingyi.accounts.selectors import READ, RUN, campaigns_for, role_in
 from pingyi.api_schema import Error, StatusOut, StrictIn
 from pingyi.grading.access import round_scope
+from pingyi.notices import access
 from pingyi.notices.grading_notice import notice_publish_grading
 from pingyi.notices.models import Notice
 from pingyi.notices.selectors import (
@@ -231,12 +232,10 @@ def notices_publish(request: HttpRequest, campaign: str, payload: PublishIn) -> 
     )
     if found is None:
         raise Http404
-    if role_in(request.user, found.series.organization) not in RUN:
+    if not access.may_run(Actor.of(request.user), found.series.organization):
         raise AccessDenied
     try:
-        notice = notice_publish(
-            campaign=found, actor=request.user.get_username(), days=payload.days
-        )
+        notice = notice_publish(campaign=found, actor=Actor.of(request.user), days=payload.days)
     except RuleError as exc:
         return Status(409, {"detail": exc.message(_)})
     return Status(201, {"code": notice.code, "status": notice.status})
@@ -256,7 +255,7 @@ def notices_publish_grading(request: HttpRequest, grading: str, payload: Publish
         raise AccessDenied
     try:
         notice = notice_publish_grading(
-            grading_round=scope.round, actor=request.user.get_username(), days=payload.days
+            grading_round=scope.round, actor=Actor.of(request.user), days=payload.days
         )
     except RuleError as exc:
         return Status(409, {"detail": exc.message(_)})
@@ -272,7 +271,7 @@ def notices_publish_grading(request: HttpRequest, grading: str, payload: Publish
 def notices_finalize(request: HttpRequest, code: str) -> Status[Any]:
     notice = _staff(request, code, RUN)
     try:
-        notice_finalize(notice=notice, actor=request.user.get_username())
+        notice_finalize(notice=notice, actor=Actor.of(request.user))
     except RuleError as exc:
         return Status(409, {"detail": exc.message(_)})
     return Status(200, {"code": notice.code, "status": notice.status})
@@ -307,9 +306,7 @@ def notices_objection_answer(
     if objection is None:
         raise Http404
     try:
-        objection_answer(
-            objection=objection, answer=payload.answer, actor=request.user.get_username()
-        )
+        objection_answer(objection=objection, answer=payload.answer, actor=Actor.of(request.user))
     except RuleError as exc:
         return Status(409, {"detail": exc.message(_)})
     return Status(200, {"code": str(objection.pk), "status": objection.status})
@@ -331,7 +328,7 @@ def notices_review(request: HttpRequest, code: str, payload: ReviewIn) -> Status
             notice=notice, entry_code=payload.unit, reason=payload.reason,
             approved_by=payload.approved_by, veto=payload.veto, rank=payload.rank,
             flags=payload.flags, grade=payload.grade, objection=objection,
-            actor=request.user.get_username(),
+            actor=Actor.of(request.user),
         )  # fmt: skip
     except RuleError as exc:
         return Status(409, {"detail": exc.message(_)})

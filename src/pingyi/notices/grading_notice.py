@@ -19,10 +19,12 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
+from pingyi.accounts.actors import Actor
 from pingyi.audit.services import audit_head_parts, audit_log
 from pingyi.grading.decisions import grade_change
 from pingyi.grading.models import Filing, GradingRound, PartyOrg
 from pingyi.grading.selectors import RoundGrading, grading_state
+from pingyi.notices import access
 from pingyi.notices.models import Notice, NoticeEntry, NoticeKind
 from pingyi.rules import grading as grading_rules
 from pingyi.rules import notice as rules
@@ -99,13 +101,14 @@ def _code(grading_round: GradingRound) -> str:
 def notice_publish_grading(
     *,
     grading_round: GradingRound,
-    actor: str,
+    actor: Actor,
     now: dt.datetime | None = None,
     days: int | None = None,
 ) -> Notice:
     """decision step → on notice for ``days`` (default 5): every organization's grade by
     committee, on a public page. Refused outside the decision step, after a committee filed,
     while any organization cannot be graded, and a second time (R16)."""
+    access.check_run(actor, grading_round.organization)
     moment = now or timezone.now()
     period = days if days is not None else rules.DEFAULT_DAYS
     rules.check_days(period)
@@ -123,13 +126,13 @@ def notice_publish_grading(
             days=period,
             opens_at=moment,
             ends_at=rules.notice_ends(moment, period),
-            published_by=actor,
+            published_by=actor.name,
             head_at_publication=parts.combined(),
         )
         NoticeEntry.objects.bulk_create(_entries(notice, state), batch_size=500)
         counts = {g: sum(1 for s in state.orgs if s.grade == g) for g in grading_rules.GRADES}
         audit_log(
-            actor=actor,
+            actor=actor.name,
             action="notices.notice.published",
             obj=notice,
             data={

@@ -5,7 +5,9 @@ grading: grading_notice.notice_publish_grading) →
 objection_file (anyone, inside the period) → objection_assign / objection_note /
 objection_answer (staff) → review_apply (staff, changes the result, audited) →
 notice_finalize (published → final, only after the period with every objection answered;
-the rectification plans are made in the same transaction).
+the rectification plans are made in the same transaction). Each one that the office does
+takes the actor and decides in notices.access whether the actor may (pages, the API and the
+CLI call them alike); the audit entry records the actor's name.
 """
 
 from __future__ import annotations
@@ -19,12 +21,14 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
+from pingyi.accounts.actors import Actor
 from pingyi.accounts.models import Membership
 from pingyi.audit.services import audit_head_parts, audit_log
 from pingyi.ballots.selectors import campaign_previous_last, campaign_results
 from pingyi.campaigns.models import Campaign
 from pingyi.campaigns.selectors import campaign_scheme
 from pingyi.campaigns.services import campaign_finalize, campaign_publish
+from pingyi.notices import access
 from pingyi.notices.grading_notice import E_GRADE_FIELDS, grade_review_changes
 from pingyi.notices.models import (
     Notice,
@@ -104,11 +108,12 @@ def _entries(notice: Notice, result: TallyResult) -> list[NoticeEntry]:
 
 
 def notice_publish(
-    *, campaign: Campaign, actor: str, now: dt.datetime | None = None, days: int | None = None
+    *, campaign: Campaign, actor: Actor, now: dt.datetime | None = None, days: int | None = None
 ) -> Notice:
     """closed → published: the result goes on public notice for ``days`` (the scheme's
     ``notice_days``, default 5). Refused for a campaign that is not closed (R16) and for a
     result with fewer valid ballots than the scheme's anonymity threshold (R12)."""
+    access.check_run(actor, campaign.series.organization)
     moment = _now(now)
     scheme = campaign_scheme(campaign)
     period = days if days is not None else scheme.notice_days
@@ -118,8 +123,8 @@ def notice_publish(
     before = campaign.status
     try:
         with transaction.atomic():
-            campaign_publish(campaign=campaign, actor=actor)  # locks it; refuses a skip (R16)
-            notice = _notice_create(campaign, result, actor=actor, moment=moment, days=period)
+            campaign_publish(campaign=campaign, actor=actor.name)  # locks it; refuses a skip
+            notice = _notice_create(campaign, result, actor=actor.name, moment=moment, days=period)
     except BaseException:
         campaign.status = before  # the transaction rolled back: so does the object
         raise
@@ -234,10 +239,11 @@ def objection_assign(
     *,
     objection: Objection,
     assignee: AbstractBaseUser,
-    actor: str,
+    actor: Actor,
     now: dt.datetime | None = None,
 ) -> Objection:
     """Gives the objection to a staff member of the office to investigate."""
+    access.check_run(actor, objection.notice.organization)
     with transaction.atomic():
         found = _locked(objection)
         if not Membership.objects.filter(
@@ -249,7 +255,7 @@ def objection_assign(
         found.assignee_id = assignee.pk
         found.save(update_fields=["status", "assignee"])
         audit_log(
-            actor=actor,
+            actor=actor.name,
             action="notices.objection.assigned",
             obj=found,
             data={"to": assignee.get_username()},
@@ -259,18 +265,21 @@ def objection_assign(
 
 
 def objection_note(
-    *, objection: Objection, text: str, actor: str, now: dt.datetime | None = None
+    *, objection: Objection, text: str, actor: Actor, now: dt.datetime | None = None
 ) -> ObjectionNote:
     """An investigation note (staff only); allowed until the notice is final."""
+    access.check_run(actor, objection.notice.organization)
     text = text.strip()
     if not 1 <= len(text) <= MAX_TEXT:
         raise RuleError(E_NOTE, max=MAX_TEXT)
     moment = _now(now)
     with transaction.atomic():
         found = _locked(objection)
-        note = ObjectionNote.objects.create(objection=found, author=actor, at=moment, text=text)
+        note = ObjectionNote.objects.create(
+            objection=found, author=actor.name, at=moment, text=text
+        )
         audit_log(
-            actor=actor,
+            actor=actor.name,
             action="notices.objection.noted",
             obj=found,
             data={"note": note.pk},
@@ -280,9 +289,10 @@ def objection_note(
 
 
 def objection_answer(
-    *, objection: Objection, answer: str, actor: str, now: dt.datetime | None = None
+    *, objection: Objection, answer: str, actor: Actor, now: dt.datetime | None = None
 ) -> Objection:
     """The public answer; once given it does not change (the filer reads it by tracking code)."""
+    access.check_run(actor, objection.notice.organization)
     answer = answer.strip()
     if not 1 <= len(answer) <= MAX_TEXT:
         raise RuleError(E_ANSWER, max=MAX_TEXT)
@@ -293,11 +303,11 @@ def objection_answer(
         found.status = ObjectionStatus.ANSWERED
         found.answer = answer
         found.answered_at = moment
-        found.answered_by = actor
+        found.answered_by = actor.name
         found.save(update_fields=["status", "answer", "answered_at", "answered_by"])
         _revised(found.notice_id)
         audit_log(
-            actor=actor,
+            actor=actor.name,
             action="notices.objection.answered",
             obj=found,
             data={"notice": found.notice.code, "unit": found.entry.code},
@@ -347,7 +357,7 @@ def review_apply(
     entry_code: str,
     reason: str,
     approved_by: str,
-    actor: str,
+    actor: Actor,
     objection: Objection | None = None,
     veto: bool | None = None,
     rank: int | None = None,
@@ -361,6 +371,7 @@ def review_apply(
     app's grade change, see grading_notice). None leaves a field as it is. Refused without a
     reason and an approver, and when nothing would change. Every change is recorded with
     before and after."""
+    access.check_run(actor, notice.organization)
     moment = _now(now)
     with transaction.atomic():
         locked = (
@@ -381,7 +392,7 @@ def review_apply(
             if grade is not None and grade != entry.grade:
                 changes += grade_review_changes(
                     notice=locked, entry=entry, grade=grade, reason=reason.strip(),
-                    actor=actor, now=moment,
+                    actor=actor.name, now=moment,
                 )  # fmt: skip
                 entry.refresh_from_db()
         elif grade is not None:
@@ -409,11 +420,11 @@ def review_apply(
             changes=changes,
             reason=reason.strip(),
             approved_by=approved_by.strip(),
-            recorded_by=actor,
+            recorded_by=actor.name,
             at=moment,
         )
         audit_log(
-            actor=actor,
+            actor=actor.name,
             action="notices.review.applied",
             obj=review,
             data={
@@ -429,12 +440,13 @@ def review_apply(
     return review
 
 
-def notice_finalize(*, notice: Notice, actor: str, now: dt.datetime | None = None) -> Notice:
+def notice_finalize(*, notice: Notice, actor: Actor, now: dt.datetime | None = None) -> Notice:
     """published → final: only once the period is over and every objection is answered (R16).
 
     The rectification plans of the final result are made in the same transaction."""
     from pingyi.rectification.services import plans_create_for_notice  # the ledger follows
 
+    access.check_run(actor, notice.organization)
     moment = _now(now)
     with transaction.atomic():
         locked = (
@@ -450,19 +462,19 @@ def notice_finalize(*, notice: Notice, actor: str, now: dt.datetime | None = Non
             now=moment,
         )
         if locked.campaign is not None:
-            campaign_finalize(campaign=locked.campaign, actor=actor)
+            campaign_finalize(campaign=locked.campaign, actor=actor.name)
         locked.status = NoticeStatus.FINAL
         locked.finalized_at = moment
-        locked.finalized_by = actor
+        locked.finalized_by = actor.name
         locked.save(update_fields=["status", "finalized_at", "finalized_by"])
         _revised(locked.pk)
         audit_log(
-            actor=actor,
+            actor=actor.name,
             action="notices.notice.final",
             obj=locked,
             data={"notice": locked.code, "reviews": locked.reviews.count()},
             now=moment,
         )
-        plans_create_for_notice(notice=locked, actor=actor, now=moment)
-    notice.status, notice.finalized_at, notice.finalized_by = locked.status, moment, actor
+        plans_create_for_notice(notice=locked, actor=actor.name, now=moment)
+    notice.status, notice.finalized_at, notice.finalized_by = locked.status, moment, actor.name
     return notice

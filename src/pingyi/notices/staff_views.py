@@ -21,12 +21,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
-from pingyi.accounts.actors import AccessDenied
+from pingyi.accounts.actors import AccessDenied, Actor
 from pingyi.accounts.selectors import READ, RUN, campaigns_for, organizations_for, role_in
 from pingyi.ballots.selectors import campaign_results
 from pingyi.campaigns.models import Campaign
 from pingyi.campaigns.selectors import campaign_scheme
 from pingyi.grading.models import GradingRound
+from pingyi.notices import access
 from pingyi.notices.forms import AnswerForm, AssignForm, NoteForm, PublishForm, ReviewForm
 from pingyi.notices.grading_notice import notice_publish_grading
 from pingyi.notices.models import Notice, Objection
@@ -140,7 +141,7 @@ def publish(request: HttpRequest, campaign: str) -> HttpResponse:
     found = campaigns_for(request.user).filter(code=campaign).first()
     if found is None:
         raise Http404
-    if role_in(request.user, found.series.organization) not in RUN:
+    if not access.may_run(Actor.of(request.user), found.series.organization):
         raise AccessDenied
     form = PublishForm(request.POST if request.method == "POST" else request.GET)
     if not form.is_valid():
@@ -171,7 +172,7 @@ def publish(request: HttpRequest, campaign: str) -> HttpResponse:
         )
     try:
         notice = notice_publish(
-            campaign=found, actor=request.user.get_username(), days=form.cleaned_data["days"]
+            campaign=found, actor=Actor.of(request.user), days=form.cleaned_data["days"]
         )
     except RuleError as exc:
         messages.error(request, exc.message(_))
@@ -194,7 +195,7 @@ def publish_grading(request: HttpRequest, grading_round: str) -> HttpResponse:
     )
     if found is None:
         raise Http404
-    if role_in(request.user, found.organization) not in RUN:
+    if not access.may_run(Actor.of(request.user), found.organization):
         raise AccessDenied
     form = PublishForm(request.POST if request.method == "POST" else request.GET)
     if not form.is_valid():
@@ -220,7 +221,7 @@ def publish_grading(request: HttpRequest, grading_round: str) -> HttpResponse:
         )
     try:
         notice = notice_publish_grading(
-            grading_round=found, actor=request.user.get_username(), days=form.cleaned_data["days"]
+            grading_round=found, actor=Actor.of(request.user), days=form.cleaned_data["days"]
         )
     except RuleError as exc:
         messages.error(request, exc.message(_))
@@ -270,7 +271,7 @@ def finalize(request: HttpRequest, code: str) -> HttpResponse:
         )
     return act(
         request,
-        lambda: notice_finalize(notice=notice, actor=request.user.get_username()),
+        lambda: notice_finalize(notice=notice, actor=Actor.of(request.user)),
         _("The result is final; rectification plans were made for its weak units."),
         redirect("notices:staff-notice", code=notice.code),
     )
@@ -289,7 +290,7 @@ def review(request: HttpRequest, code: str) -> HttpResponse:
         return back
     return act(
         request,
-        lambda: review_apply(notice=notice, actor=request.user.get_username(), **form.changes()),
+        lambda: review_apply(notice=notice, actor=Actor.of(request.user), **form.changes()),
         _("The review changed the result; the change is recorded."),
         back,
     )
@@ -322,7 +323,7 @@ def _objection_action(
     if not form.is_valid():
         messages.error(request, _("Fill in the form."))
         return back
-    actor, data = request.user.get_username(), form.cleaned_data
+    actor, data = Actor.of(request.user), form.cleaned_data
     runs: dict[str, tuple[Callable[[], object], str]] = {
         "assign": (
             lambda: objection_assign(objection=objection, assignee=data["assignee"], actor=actor),

@@ -14,11 +14,12 @@ from ninja import Router, Schema, Status
 from ninja.security import django_auth
 from pydantic import Field
 
-from pingyi.accounts.actors import AccessDenied
+from pingyi.accounts.actors import AccessDenied, Actor
 from pingyi.api_schema import Error, StrictIn
+from pingyi.rectification.access import EDITORS
 from pingyi.rectification.models import Item, Plan
 from pingyi.rectification.prefill import item_draft_save, plan_prefill
-from pingyi.rectification.selectors import OWNER, SUPERVISOR, plan_access, plans_for
+from pingyi.rectification.selectors import SUPERVISOR, plan_access, plans_for
 from pingyi.rectification.services import plan_accept
 from pingyi.rules import ledger as rules
 from pingyi.rules.errors import RuleError
@@ -92,7 +93,7 @@ def rectification_accept(request: HttpRequest, pk: int, payload: AcceptanceIn) -
         ]
         done = plan_accept(
             plan=plan, verdict=payload.verdict, note=payload.note, members=members,
-            actor=request.user.get_username(),
+            actor=Actor.of(request.user),
         )  # fmt: skip
     except RuleError as exc:
         return Status(409, {"detail": exc.message(_)})
@@ -110,9 +111,9 @@ def rectification_accept(request: HttpRequest, pk: int, payload: AcceptanceIn) -
     summary="Draft items from the opinions fed back to the unit and not yet in the plan",
 )
 def rectification_prefill(request: HttpRequest, pk: int) -> Status[Any]:
-    plan = _plan(request, pk, SUPERVISOR, OWNER)
+    plan = _plan(request, pk, *EDITORS)
     try:
-        items = plan_prefill(plan=plan, actor=request.user.get_username())
+        items = plan_prefill(plan=plan, actor=Actor.of(request.user))
     except RuleError as exc:
         return Status(409, {"detail": exc.message(_)})
     return Status(200, [_item_out(i) for i in items])
@@ -128,7 +129,7 @@ def rectification_draft(request: HttpRequest, pk: int, payload: DraftIn) -> Stat
     item = Item.objects.filter(pk=pk).first()
     if item is None:
         raise Http404
-    _plan(request, item.plan_id, SUPERVISOR, OWNER)
+    _plan(request, item.plan_id, *EDITORS)
     try:
         deadline = dt.date.fromisoformat(payload.deadline)
     except ValueError:
@@ -137,7 +138,7 @@ def rectification_draft(request: HttpRequest, pk: int, payload: DraftIn) -> Stat
         saved = item_draft_save(
             item=item, description=payload.description, measures=payload.measures,
             target=payload.target, owner=payload.owner, deadline=deadline,
-            confirm=payload.confirm, actor=request.user.get_username(),
+            confirm=payload.confirm, actor=Actor.of(request.user),
         )  # fmt: skip
     except RuleError as exc:
         return Status(409, {"detail": exc.message(_)})

@@ -9,9 +9,11 @@ from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from pingyi.accounts.actors import Actor
+from pingyi.rectification.access import EDITORS
 from pingyi.rectification.forms import DraftForm
 from pingyi.rectification.prefill import item_discard, item_draft_save, plan_prefill
-from pingyi.rectification.views import EDITORS, _act, _item, _plan
+from pingyi.rectification.views import _act, _item, _plan
 from pingyi.web.shared import guarded
 
 
@@ -22,7 +24,7 @@ def prefill(request: HttpRequest, pk: int) -> HttpResponse:
     return _act(
         request,
         plan.pk,
-        lambda: plan_prefill(plan=plan, actor=request.user.get_username()),
+        lambda: plan_prefill(plan=plan, actor=Actor.of(request.user)),
         _("Draft items are added from the opinions fed back to the unit."),
     )
 
@@ -40,7 +42,7 @@ def draft(request: HttpRequest, pk: int) -> HttpResponse:
         request,
         item.plan_id,
         lambda: item_draft_save(
-            item=item, actor=request.user.get_username(), confirm=confirm, **form.cleaned_data
+            item=item, actor=Actor.of(request.user), confirm=confirm, **form.cleaned_data
         ),
         _("The item is confirmed.") if confirm else _("The draft is saved."),
     )
@@ -53,6 +55,6 @@ def discard(request: HttpRequest, pk: int) -> HttpResponse:
     return _act(
         request,
         item.plan_id,
-        lambda: item_discard(item=item, actor=request.user.get_username()),
+        lambda: item_discard(item=item, actor=Actor.of(request.user)),
         _("The draft item is discarded."),
     )

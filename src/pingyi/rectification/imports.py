@@ -20,9 +20,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 
+from pingyi.accounts.actors import Actor
 from pingyi.inputs.tables import ROW, header_columns, read_table
 from pingyi.rectification.models import Item
 from pingyi.rectification.services import item_progress, item_update
@@ -78,7 +78,7 @@ def _date(value: str | None) -> dt.date | None:
         raise RuleError(E_DATE, value=value) from None
 
 
-def _apply(item: Item, row: dict[str, str | None], actor: str, today: dt.date) -> None:
+def _apply(item: Item, row: dict[str, str | None], actor: Actor, today: dt.date) -> None:
     given = row.get("status")
     status = rules.status_from_text(given) if given else None
     if status == rules.CLOSED_OUT:
@@ -96,17 +96,16 @@ def _apply(item: Item, row: dict[str, str | None], actor: str, today: dt.date) -
             item_progress(item=item, text=text, status=status, actor=actor, today=day)
 
 
-def ledger_import(
-    *, path: Path, label: str, user: AbstractBaseUser, actor: str, today: dt.date
-) -> list[RowOutcome]:
-    """Applies each row to an item of the plans ``user`` supervises; one outcome per row.
+def ledger_import(*, path: Path, label: str, actor: Actor, today: dt.date) -> list[RowOutcome]:
+    """Applies each row to an item of the plans ``actor`` supervises (the services check it
+    again, row by row); one outcome per row.
 
     A file that cannot be read at all, or whose header is wrong, raises InputError."""
     from pingyi.rectification.selectors import supervised_items
 
     table = read_table(path, label)
     found = header_columns(table, NAMES, required=["item"])
-    items = supervised_items(user)
+    items = Item.objects.select_related("plan") if actor.system else supervised_items(actor.user)
     outcomes: list[RowOutcome] = []
     for raw in table.frame.iter_rows(named=True):
         row = {key: raw[f"c{index}"] for key, index in found.items()}

@@ -10,7 +10,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
-from pingyi.accounts.actors import AccessDenied
+from pingyi.accounts.actors import AccessDenied, Actor
 from pingyi.accounts.models import Organization
 from pingyi.accounts.selectors import READ, RUN, organizations_for, role_in
 from pingyi.grading.lookback import org_regrade
@@ -52,7 +52,7 @@ def lookback_grading(request: HttpRequest, code: str) -> HttpResponse:
                     done = org_regrade(
                         org=org, grade=data["grade"], reason=data["reason"],
                         violation=data["violation"], cause=data["cause"],
-                        effective=data["effective"], actor=request.user.get_username(),
+                        effective=data["effective"], actor=Actor.of(request.user),
                     )  # fmt: skip
                     messages.success(
                         request,

@@ -18,7 +18,9 @@ from collections.abc import Sequence
 
 from django.db import transaction
 
+from pingyi.accounts.actors import Actor
 from pingyi.audit.services import audit_log
+from pingyi.rectification import access
 from pingyi.rectification.models import Item, Plan
 from pingyi.rules import ledger as rules
 from pingyi.rules import opinions as opinion_rules
@@ -91,8 +93,9 @@ def plans_prefill(*, plans: Sequence[Plan], actor: str, now: dt.datetime) -> int
     return len(items)
 
 
-def plan_prefill(*, plan: Plan, actor: str) -> list[Item]:
+def plan_prefill(*, plan: Plan, actor: Actor) -> list[Item]:
     """Drafts the plan's items from the fed-back opinions not yet behind one of its items."""
+    access.check_edit(actor, plan)
     with transaction.atomic():
         locked = Plan.objects.select_for_update().select_related("notice").get(pk=plan.pk)
         if locked.status != "open":
@@ -104,7 +107,7 @@ def plan_prefill(*, plan: Plan, actor: str) -> list[Item]:
         last = locked.items.order_by("-number").values_list("number", flat=True).first()
         items = Item.objects.bulk_create(_drafts(locked, fresh, (last or 0) + 1))
         audit_log(
-            actor=actor,
+            actor=actor.name,
             action=PREFILLED,
             obj=locked,
             data={"unit": locked.unit_code, "items": len(items)},
@@ -121,12 +124,13 @@ def _field(item: Item, value: str, field: str, maximum: int) -> str:
 
 def item_draft_save(
     *, item: Item, description: str, measures: str, target: str, owner: str,
-    deadline: dt.date, actor: str, confirm: bool = False,
+    deadline: dt.date, actor: Actor, confirm: bool = False,
 ) -> Item:  # fmt: skip
     """Edits a draft item (the problem as fed back may be reworded); ``confirm`` makes it an
     item of the plan like any other, which needs every field filled in."""
     with transaction.atomic():
         locked = Item.objects.select_for_update().select_related("plan").get(pk=item.pk)
+        access.check_edit(actor, locked.plan)
         if locked.plan.status != "open":
             raise RuleError(rules.E_PLAN_CLOSED)
         if not locked.draft:
@@ -141,7 +145,7 @@ def item_draft_save(
             locked.draft = False
         locked.save()
         audit_log(
-            actor=actor,
+            actor=actor.name,
             action="rectification.item.confirmed" if confirm else "rectification.item.drafted",
             obj=locked,
             data={"plan": locked.plan_id, "unit": locked.plan.unit_code,
@@ -150,16 +154,17 @@ def item_draft_save(
     return locked
 
 
-def item_discard(*, item: Item, actor: str) -> None:
+def item_discard(*, item: Item, actor: Actor) -> None:
     """Removes a draft item (the opinion names no problem this plan takes on)."""
     with transaction.atomic():
         locked = Item.objects.select_for_update().select_related("plan").get(pk=item.pk)
+        access.check_edit(actor, locked.plan)
         if locked.plan.status != "open":
             raise RuleError(rules.E_PLAN_CLOSED)
         if not locked.draft:
             raise RuleError(E_NOT_DRAFT, number=locked.number)
         audit_log(
-            actor=actor,
+            actor=actor.name,
             action="rectification.item.discarded",
             obj=locked.plan,
             data={"unit": locked.plan.unit_code, "number": locked.number},

@@ -1,5 +1,7 @@
 """Use cases of the rectification ledger (P4). Each runs in one transaction with its audit
-entry (R14); e-mail leaves only after the commit."""
+entry (R14); e-mail leaves only after the commit. Each takes the actor and decides in
+rectification.access whether the actor may (pages, the API and the CLI call them alike); the
+audit entry records the actor's name."""
 
 from __future__ import annotations
 
@@ -7,19 +9,18 @@ import datetime as dt
 from collections.abc import Sequence
 
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 from django.utils import timezone
 
 from pingyi import evidence
-from pingyi.accounts.models import Membership
-from pingyi.accounts.selectors import RUN
+from pingyi.accounts.actors import Actor
 from pingyi.audit.services import audit_log
 from pingyi.campaigns.models import Campaign
 from pingyi.campaigns.selectors import campaign_scheme
 from pingyi.campaigns.services import campaign_create
 from pingyi.grading.models import FollowUp
 from pingyi.notices.models import Notice
+from pingyi.rectification import access
 from pingyi.rectification.models import (
     Basis,
     Evidence,
@@ -154,13 +155,14 @@ def plans_create_for_notice(*, notice: Notice, actor: str, now: dt.datetime) -> 
 
 
 def plan_for_lookback(
-    *, notice: Notice, unit_code: str, unit_name: str, grade: str, actor: str, now: dt.datetime
+    *, notice: Notice, unit_code: str, unit_name: str, grade: str, actor: Actor, now: dt.datetime
 ) -> Plan:
     """The plan of a final notice's organization that a look-back moved to 一般 or 较差:
     its existing plan (its basis follows the new grade), or a new one from ``now`` for the
     period of its new grade (or the committee's), with the follow-up's sponsor leader and
     liaison. The caller re-opens it through plan_reopen, which records the look-back; runs
     inside the caller's transaction."""
+    access.check_supervise_office(actor, notice.organization)
     basis = P2_BASIS[grade]
     plan = Plan.objects.filter(notice=notice, unit_code=unit_code).first()
     if plan is not None:
@@ -183,19 +185,13 @@ def plan_for_lookback(
         liaison=liaison,
     )
     audit_log(
-        actor=actor,
+        actor=actor.name,
         action="rectification.plans.created",
         obj=notice,
         data={"notice": notice.code, "units": [unit_code], "lookback": True},
         now=now,
     )
     return plan
-
-
-def _is_supervisor(user: AbstractBaseUser, plan: Plan) -> bool:
-    return Membership.objects.filter(
-        user_id=user.pk, organization_id=plan.organization_id, role__in=RUN
-    ).exists()
 
 
 def _check_open(plan: Plan) -> None:
@@ -211,9 +207,10 @@ def item_add(
     target: str,
     owner: str,
     deadline: dt.date,
-    actor: str,
+    actor: Actor,
 ) -> Item:
     """A problem of the unit, with its measures, quantified target, owner and deadline."""
+    access.check_edit(actor, plan)
     fields = {
         "description": _text(description, "problem", 4000),
         "measures": _text(measures, "measures", 4000),
@@ -226,7 +223,7 @@ def item_add(
         last = locked.items.order_by("-number").values_list("number", flat=True).first()
         item = Item.objects.create(plan=locked, number=(last or 0) + 1, deadline=deadline, **fields)
         audit_log(
-            actor=actor,
+            actor=actor.name,
             action="rectification.item.added",
             obj=item,
             data={"plan": locked.pk, "unit": locked.unit_code, "number": item.number,
@@ -236,11 +233,12 @@ def item_add(
 
 
 def item_update(
-    *, item: Item, actor: str, owner: str | None = None, deadline: dt.date | None = None
+    *, item: Item, actor: Actor, owner: str | None = None, deadline: dt.date | None = None
 ) -> Item:
     """Changes an item's owner or deadline (None: unchanged); before and after are audited."""
     with transaction.atomic():
         locked = Item.objects.select_for_update().select_related("plan").get(pk=item.pk)
+        access.check_edit(actor, locked.plan)
         _check_open(locked.plan)
         before = {"owner": locked.owner, "deadline": locked.deadline.isoformat()}
         if owner is not None:
@@ -249,7 +247,7 @@ def item_update(
             locked.deadline = deadline
         locked.save(update_fields=["owner", "deadline"])
         audit_log(
-            actor=actor,
+            actor=actor.name,
             action="rectification.item.changed",
             obj=locked,
             data={"before": before,
@@ -262,7 +260,7 @@ def item_progress(
     *,
     item: Item,
     text: str,
-    actor: str,
+    actor: Actor,
     status: str | None = None,
     files: Sequence[evidence.Upload] = (),
     today: dt.date | None = None,
@@ -271,6 +269,7 @@ def item_progress(
     已完成 in one note, or back from 已完成 to 进行中) and carrying evidence files (checked
     first: a refused file stores nothing). Closing out is not a progress step: see
     item_close_out."""
+    access.check_edit(actor, item.plan)
     text = text.strip()
     if not 1 <= len(text) <= 4000:
         raise RuleError(E_NOTE)
@@ -288,7 +287,7 @@ def item_progress(
                 locked.status = status
                 locked.save(update_fields=["status"])
             note = ProgressNote.objects.create(
-                item=locked, on=day, text=text, author=actor, status_after=locked.status
+                item=locked, on=day, text=text, author=actor.name, status_after=locked.status
             )
             for file in checked:
                 stored.append(evidence.store(file))
@@ -301,7 +300,7 @@ def item_progress(
                     sha256=file.sha256,
                 )
             audit_log(
-                actor=actor,
+                actor=actor.name,
                 action="rectification.item.progress",
                 obj=locked,
                 data={"from": before, "to": locked.status, "note": note.pk,
@@ -315,18 +314,18 @@ def item_progress(
 
 
 def item_close_out(
-    *, item: Item, approver: AbstractBaseUser, note: str = "", today: dt.date | None = None
+    *, item: Item, actor: Actor, note: str = "", today: dt.date | None = None
 ) -> Item:
     """已完成 → 已销号, approved by the supervising office (its admin or staff) alone."""
     day = _today(today)
     with transaction.atomic():
         locked = Item.objects.select_for_update().select_related("plan").get(pk=item.pk)
+        access.check_supervise(actor, locked.plan)
         check_confirmed(locked)
-        supervisor = _is_supervisor(approver, locked.plan)
-        rules.check_move(locked.status, rules.CLOSED_OUT, supervisor=supervisor)
+        rules.check_move(locked.status, rules.CLOSED_OUT, supervisor=True)
         locked.status = ItemStatus.CLOSED_OUT
         locked.closed_out_on = day
-        locked.closed_out_by = approver.get_username()
+        locked.closed_out_by = actor.name
         locked.save(update_fields=["status", "closed_out_on", "closed_out_by"])
         ProgressNote.objects.create(
             item=locked,
@@ -348,18 +347,19 @@ def item_close_out(
 E_NO_USER = gettext_noop("no account %(name)r: the administrator creates it first")
 
 
-def unit_access_grant(*, plan: Plan, username: str, role: str, actor: str) -> UnitAccess:
+def unit_access_grant(*, plan: Plan, username: str, role: str, actor: Actor) -> UnitAccess:
     """Gives a person of the plan's unit its owner's (updates the plans) or a member's
     (reads them) access, across the unit's plans of every year — of the same series for a P1
     unit, of the office's gradings for an organization; a second grant changes the role.
     The account must exist: Pingyi does not make people up."""
+    access.check_supervise(actor, plan)
     account = get_user_model().objects.filter(username=username.strip()).first()
     if account is None:
         raise RuleError(E_NO_USER, name=username.strip()[:150])
     if role not in UnitRole.values:
         raise RuleError(E_FIELD, field="role", max=10)
     with transaction.atomic():
-        access, _created = UnitAccess.objects.update_or_create(
+        granted, _created = UnitAccess.objects.update_or_create(
             user=account,
             organization=plan.organization,
             series=plan.series,
@@ -367,16 +367,17 @@ def unit_access_grant(*, plan: Plan, username: str, role: str, actor: str) -> Un
             defaults={"role": role},
         )
         audit_log(
-            actor=actor,
+            actor=actor.name,
             action="rectification.unit.access",
             obj=plan,
             data={"user": account.get_username(), "unit": plan.unit_code, "role": role},
         )
-    return access
+    return granted
 
 
-def plan_leaders_set(*, plan: Plan, sponsor_leader: str, liaison: str, actor: str) -> Plan:
+def plan_leaders_set(*, plan: Plan, sponsor_leader: str, liaison: str, actor: Actor) -> Plan:
     """The sponsor leader (挂点领导) and liaison (联络员) of a fair or poor organization."""
+    access.check_supervise(actor, plan)
     with transaction.atomic():
         locked = Plan.objects.select_for_update().get(pk=plan.pk)
         before = {"sponsor_leader": locked.sponsor_leader, "liaison": locked.liaison}
@@ -384,7 +385,7 @@ def plan_leaders_set(*, plan: Plan, sponsor_leader: str, liaison: str, actor: st
         locked.liaison = liaison.strip()[:100]
         locked.save(update_fields=["sponsor_leader", "liaison"])
         audit_log(
-            actor=actor,
+            actor=actor.name,
             action="rectification.plan.leaders",
             obj=locked,
             data={"before": before,
@@ -394,7 +395,7 @@ def plan_leaders_set(*, plan: Plan, sponsor_leader: str, liaison: str, actor: st
 
 
 def plan_accept(
-    *, plan: Plan, verdict: str, note: str, actor: str, members: Sequence[rules.PanelMember] = (),
+    *, plan: Plan, verdict: str, note: str, actor: Actor, members: Sequence[rules.PanelMember] = (),
     today: dt.date | None = None,
 ) -> Plan:  # fmt: skip
     """The acceptance inspection (验收) after the rectification period: passed closes the
@@ -402,6 +403,7 @@ def plan_accept(
     is the panel that inspected (name, body, role), recorded with the verdict in place of an
     earlier panel's; a campaign's plan needs members of the People's Congress and the CPPCC
     (rules.ledger.check_panel)."""
+    access.check_supervise(actor, plan)
     day = _today(today)
     members = list(members)
     with transaction.atomic():
@@ -415,7 +417,7 @@ def plan_accept(
         locked.verdict = verdict
         locked.verdict_note = note.strip()[:4000]
         locked.verdict_on = day
-        locked.verdict_by = actor
+        locked.verdict_by = actor.name
         if verdict == rules.PASSED:
             locked.status = PlanStatus.ACCEPTED
         locked.save(update_fields=["verdict", "verdict_note", "verdict_on", "verdict_by", "status"])
@@ -425,7 +427,7 @@ def plan_accept(
             for n, m in enumerate(members)
         )
         audit_log(
-            actor=actor,
+            actor=actor.name,
             action="rectification.plan.accepted",
             obj=locked,
             data={"unit": locked.unit_code, "verdict": verdict,
@@ -438,13 +440,14 @@ def plan_reopen(
     *,
     plan: Plan,
     reason: str,
-    actor: str,
+    actor: Actor,
     grade_before: str = "",
     grade_after: str = "",
     now: dt.datetime | None = None,
 ) -> LookBack:
     """A look-back (回头看) re-opens a plan with a recorded reason (e.g. a violation found
     later moves the organization to 较差); its acceptance verdict is cleared."""
+    access.check_supervise(actor, plan)
     if not reason.strip():
         raise RuleError(E_REASON)
     moment = now or timezone.now()
@@ -456,14 +459,14 @@ def plan_reopen(
             reason=reason.strip()[:4000],
             grade_before=grade_before,
             grade_after=grade_after,
-            by=actor,
+            by=actor.name,
         )
         locked.status = PlanStatus.OPEN
         locked.verdict, locked.verdict_note, locked.verdict_on = "", "", None
         locked.save(update_fields=["status", "verdict", "verdict_note", "verdict_on"])
         PanelMember.objects.filter(plan=locked).delete()
         audit_log(
-            actor=actor,
+            actor=actor.name,
             action="rectification.plan.reopened",
             obj=locked,
             data={"reason": look.reason, "grade_before": grade_before, "grade_after": grade_after},
@@ -472,9 +475,10 @@ def plan_reopen(
     return look
 
 
-def plan_survey_start(*, plan: Plan, year: int, actor: str) -> Campaign:
+def plan_survey_start(*, plan: Plan, year: int, actor: Actor) -> Campaign:
     """A repeat satisfaction survey of the plan's one unit: a small P1 campaign (a draft) with
     the original campaign's scheme, linked to the plan."""
+    access.check_supervise(actor, plan)
     source = plan.notice.campaign
     if source is None:
         raise RuleError(E_NOT_A_CAMPAIGN)
@@ -501,11 +505,11 @@ def plan_survey_start(*, plan: Plan, year: int, actor: str) -> Campaign:
                 )
             ],
             code=code,
-            actor=actor,
+            actor=actor.name,
         )
         Plan.objects.filter(pk=plan.pk).update(survey=campaign)
         audit_log(
-            actor=actor,
+            actor=actor.name,
             action="rectification.plan.survey",
             obj=plan,
             data={"campaign": campaign.code},

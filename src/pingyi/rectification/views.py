@@ -19,8 +19,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from pingyi import evidence
-from pingyi.accounts.actors import AccessDenied
+from pingyi.accounts.actors import AccessDenied, Actor
 from pingyi.accounts.selectors import RUN, organizations_for
+from pingyi.rectification.access import EDITORS
 from pingyi.rectification.forms import (
     AcceptForm,
     CloseOutForm,
@@ -35,7 +36,6 @@ from pingyi.rectification.forms import (
 from pingyi.rectification.models import Evidence, Item, Plan
 from pingyi.rectification.prefill import report_for_plan
 from pingyi.rectification.selectors import (
-    OWNER,
     SUPERVISOR,
     ledger_rows,
     plan_access,
@@ -56,8 +56,6 @@ from pingyi.rectification.services import (
 from pingyi.rules import ledger as ledger_rules
 from pingyi.rules.errors import InputError
 from pingyi.web.shared import XLSX, act, act_on_form, guarded, uploaded
-
-EDITORS = (SUPERVISOR, OWNER)
 
 
 def _plan(request: HttpRequest, pk: int, allowed: tuple[str, ...] | None = None) -> Plan:
@@ -130,7 +128,7 @@ def item_new(request: HttpRequest, pk: int) -> HttpResponse:
     return act_on_form(
         request,
         form,
-        lambda data: item_add(plan=plan, actor=request.user.get_username(), **data),
+        lambda data: item_add(plan=plan, actor=Actor.of(request.user), **data),
         _("Item added."),
         redirect("rectification:plan", pk=plan.pk),
         invalid=_("Fill in the problem, measures, target, owner and deadline."),
@@ -169,7 +167,7 @@ def progress(request: HttpRequest, pk: int) -> HttpResponse:
             text=form.cleaned_data["text"],
             status=form.cleaned_data["status"] or None,
             files=files,
-            actor=request.user.get_username(),
+            actor=Actor.of(request.user),
         ),
         _("Progress recorded."),
     )
@@ -184,7 +182,7 @@ def close_out(request: HttpRequest, pk: int) -> HttpResponse:
     return _act(
         request,
         item.plan_id,
-        lambda: item_close_out(item=item, approver=request.user, note=note),  # type: ignore[arg-type]
+        lambda: item_close_out(item=item, actor=Actor.of(request.user), note=note),
         _("Closed out (销号)."),
     )
 
@@ -210,7 +208,7 @@ def _plan_form(
 @guarded
 @require_POST
 def leaders(request: HttpRequest, pk: int) -> HttpResponse:
-    actor = request.user.get_username()
+    actor = Actor.of(request.user)
     return _plan_form(
         request, pk, LeadersForm,
         lambda plan, d: plan_leaders_set(plan=plan, actor=actor, **d),
@@ -222,7 +220,7 @@ def leaders(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def people(request: HttpRequest, pk: int) -> HttpResponse:
     """The supervising office gives a person of the unit its owner's or a member's access."""
-    actor = request.user.get_username()
+    actor = Actor.of(request.user)
     return _plan_form(
         request, pk, PeopleForm,
         lambda plan, d: unit_access_grant(plan=plan, actor=actor, **d),
@@ -233,7 +231,7 @@ def people(request: HttpRequest, pk: int) -> HttpResponse:
 @guarded
 @require_POST
 def accept(request: HttpRequest, pk: int) -> HttpResponse:
-    actor = request.user.get_username()
+    actor = Actor.of(request.user)
     return _plan_form(
         request, pk, AcceptForm,
         lambda plan, d: plan_accept(
@@ -247,7 +245,7 @@ def accept(request: HttpRequest, pk: int) -> HttpResponse:
 @guarded
 @require_POST
 def survey(request: HttpRequest, pk: int) -> HttpResponse:
-    actor = request.user.get_username()
+    actor = Actor.of(request.user)
     return _plan_form(
         request, pk, SurveyForm,
         lambda plan, d: plan_survey_start(plan=plan, actor=actor, year=d["year"]),
@@ -258,7 +256,7 @@ def survey(request: HttpRequest, pk: int) -> HttpResponse:
 @guarded
 @require_POST
 def lookback(request: HttpRequest, pk: int) -> HttpResponse:
-    actor = request.user.get_username()
+    actor = Actor.of(request.user)
     return _plan_form(
         request, pk, LookBackForm,
         lambda plan, d: plan_reopen(plan=plan, actor=actor, reason=d["reason"]),
@@ -316,8 +314,7 @@ def ledger_upload(request: HttpRequest) -> HttpResponse:
                 context["outcomes"] = ledger_import(
                     path=path,
                     label=upload.name or "ledger",
-                    user=request.user,  # type: ignore[arg-type]
-                    actor=request.user.get_username(),
+                    actor=Actor.of(request.user),
                     today=timezone.localdate(),
                 )
         except InputError as exc:

@@ -13,10 +13,11 @@ from ninja import Router, Schema, Status
 from ninja.security import django_auth
 from pydantic import Field
 
-from pingyi.accounts.actors import AccessDenied
+from pingyi.accounts.actors import AccessDenied, Actor
 from pingyi.api_schema import Error, StrictIn
 from pingyi.registry import selectors as sel
 from pingyi.registry import services
+from pingyi.registry.access import Access, access_for
 from pingyi.registry.models import Cleanup, Project
 from pingyi.rules.errors import InputError, RuleError
 
@@ -148,17 +149,17 @@ class KeptOut(Schema):
     documents: list[str] = Field(description="issuer《title》(number) of each basis document")
 
 
-def _cleanup(request: HttpRequest, code: str) -> tuple[Cleanup, sel.Access]:
+def _cleanup(request: HttpRequest, code: str) -> tuple[Cleanup, Access]:
     """The user's clean-up, else 404 (a NUL in the code would be a PostgreSQL error: R23)."""
     if "\x00" in code:
         raise Http404
     cleanup = sel.cleanups_for(request.user).filter(code=code).first()
     if cleanup is None:
         raise Http404
-    return cleanup, sel.access_for(request.user, cleanup)
+    return cleanup, access_for(Actor.of(request.user), cleanup)
 
 
-def _project(request: HttpRequest, code: str, pk: int) -> tuple[Cleanup, sel.Access, Project]:
+def _project(request: HttpRequest, code: str, pk: int) -> tuple[Cleanup, Access, Project]:
     """The clean-up and one of its projects the user may see, else 404."""
     cleanup, access = _cleanup(request, code)
     project = sel.projects_for(cleanup, access).filter(pk=pk).first()
@@ -259,7 +260,7 @@ def registry_projects_decide(
             reason=payload.reason,
             merge_into=target,
             money_saved=payload.money_saved,
-            actor=request.user.get_username(),
+            actor=Actor.of(request.user),
         )
     except RuleError as exc:
         return Status(409, {"detail": exc.message(_)})
@@ -283,7 +284,7 @@ def registry_cleanups_advance(
             cleanup=cleanup,
             target=payload.to,
             reason=payload.reason,
-            actor=request.user.get_username(),
+            actor=Actor.of(request.user),
         )
     except RuleError as exc:
         return Status(409, {"detail": exc.message(_)})
@@ -351,7 +352,7 @@ def registry_cleanups_deadlines_set(
     except ValueError:
         return Status(400, {"detail": _("give each deadline as YYYY-MM-DD")})
     try:
-        services.schedule_set(cleanup=cleanup, changes=changes, actor=request.user.get_username())
+        services.schedule_set(cleanup=cleanup, changes=changes, actor=Actor.of(request.user))
     except RuleError as exc:
         return Status(409, {"detail": exc.message(_)})
     return Status(200, sel.deadline_figures(cleanup, timezone.localdate()))
@@ -388,7 +389,7 @@ def registry_decisions_bulk(
             decision=payload.decision,
             reason=payload.reason,
             merge_into=target,
-            actor=request.user.get_username(),
+            actor=Actor.of(request.user),
         )
     except InputError as exc:
         lines = exc.messages(_)
@@ -408,7 +409,7 @@ def registry_projects_exclusion(
 ) -> Status[Any]:
     """Leaves the project out of the clean-up's scope, or (reason "") takes it back in."""
     cleanup, project = _project_of(request, code, pk)
-    actor = request.user.get_username()
+    actor = Actor.of(request.user)
     try:
         if payload.reason:
             services.project_exclude(
@@ -439,7 +440,7 @@ def registry_projects_documents_add(
             title=payload.title,
             number=payload.number,
             issuer=payload.issuer,
-            actor=request.user.get_username(),
+            actor=Actor.of(request.user),
         )
     except RuleError as exc:
         return Status(409, {"detail": exc.message(_)})

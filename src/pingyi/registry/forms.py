@@ -7,6 +7,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from pingyi.accounts.models import Organization
+from pingyi.registry.access import Access
 from pingyi.registry.models import (
     BasisKind,
     Cleanup,
@@ -17,7 +18,7 @@ from pingyi.registry.models import (
     Project,
     RegisteringUnit,
 )
-from pingyi.registry.selectors import Access, projects_for
+from pingyi.registry.selectors import projects_for
 from pingyi.registry.services import CARRY_OVER, ProjectSpec
 from pingyi.rules import registry as rules
 

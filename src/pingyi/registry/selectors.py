@@ -15,7 +15,8 @@ from typing import Any
 
 from django.db.models import Count, Q, QuerySet
 
-from pingyi.accounts.selectors import READ, RUN, AnyUser, role_in
+from pingyi.accounts.selectors import READ, AnyUser
+from pingyi.registry.access import Access
 from pingyi.registry.models import Cleanup, Project, ProjectDecision, RegisteringUnit, Round
 from pingyi.rules import registry as rules
 from pingyi.rules import registry_schedule as schedule_rules
@@ -23,30 +24,6 @@ from pingyi.rules.errors import RuleError, gettext_noop
 
 E_NO_CLEANUP = gettext_noop("no clean-up %(code)r")
 E_NO_UNIT = gettext_noop("the clean-up has no registering unit %(code)r")
-
-
-@dataclass(frozen=True)
-class Access:
-    """What one user may do in one clean-up."""
-
-    run: bool = False  # the office: decide in every round, advance the rounds, manage units
-    read_all: bool = False  # the office, viewers included: every unit's projects
-    units: frozenset[int] = frozenset()  # the registering units the user belongs to
-
-    @property
-    def any(self) -> bool:
-        return self.read_all or bool(self.units)
-
-    def may_register(self, unit: RegisteringUnit) -> bool:
-        return self.run or unit.pk in self.units
-
-    def may_see(self, project: Project) -> bool:
-        return self.read_all or project.unit_id in self.units
-
-    def may_decide(self, cleanup: Cleanup, project: Project) -> bool:
-        if cleanup.round in rules.UNIT_ROUNDS:
-            return self.may_register(project.unit)
-        return self.run
 
 
 def cleanups_for(user: AnyUser) -> QuerySet[Cleanup]:
@@ -61,18 +38,6 @@ def cleanups_for(user: AnyUser) -> QuerySet[Cleanup]:
         )
         .distinct()
     )
-
-
-def access_for(user: AnyUser, cleanup: Cleanup) -> Access:
-    if not user.is_authenticated:
-        return Access()
-    role = role_in(user, cleanup.organization)
-    units = frozenset(
-        RegisteringUnit.objects.filter(cleanup=cleanup, members__user_id=user.pk).values_list(
-            "pk", flat=True
-        )
-    )
-    return Access(run=role in RUN, read_all=role in READ, units=units)
 
 
 def cleanup_get(*, code: str) -> Cleanup:

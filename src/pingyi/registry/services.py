@@ -1,7 +1,8 @@
 """Use cases that change the registry. Each runs in one transaction with its audit entry.
 
-The caller (view, API, CLI) has checked who the actor is and what the actor may do (see
-selectors.Access); these functions check the rules: the round, the suggestion, the merge target.
+Each takes the actor and decides in registry.access whether the actor may (pages, the API and
+the CLI call them alike), then checks the rules: the round, the suggestion, the merge target.
+The audit entry records the actor's name.
 """
 
 from __future__ import annotations
@@ -17,8 +18,10 @@ from django.db import transaction
 from django.utils import timezone
 
 from pingyi import evidence
+from pingyi.accounts.actors import Actor
 from pingyi.accounts.models import Organization
 from pingyi.audit.services import audit_log
+from pingyi.registry import access
 from pingyi.registry.models import (
     BasisDocument,
     Cleanup,
@@ -84,9 +87,10 @@ def cleanup_create(
     name: str,
     started_on: dt.date,
     target: str = "70%",
-    actor: str,
+    actor: Actor,
 ) -> Cleanup:
     """A clean-up at its self-check round; ``target`` as typed ("70%", "7/10")."""
+    access.check_create(actor, organization)
     share = rules.parse_target(target)
     code = rules.check_code(code, limit=80)
     if Cleanup.objects.filter(code=code).exists():
@@ -99,7 +103,7 @@ def cleanup_create(
         target=fraction_text(share),
     )
     audit_log(
-        actor=actor,
+        actor=actor.name,
         action="registry.cleanup.created",
         obj=cleanup,
         data={"code": code, "started_on": started_on.isoformat(), "target": cleanup.target},
@@ -108,13 +112,14 @@ def cleanup_create(
 
 
 @transaction.atomic
-def unit_add(*, cleanup: Cleanup, code: str, name: str, actor: str) -> RegisteringUnit:
+def unit_add(*, cleanup: Cleanup, code: str, name: str, actor: Actor) -> RegisteringUnit:
+    access.check_run(actor, cleanup)
     code = rules.check_code(code)
     if cleanup.units.filter(code=code).exists():
         raise RuleError(E_UNIT_EXISTS, code=code)
     unit = RegisteringUnit.objects.create(cleanup=cleanup, code=code, name=name)
     audit_log(
-        actor=actor,
+        actor=actor.name,
         action="registry.unit.added",
         obj=unit,
         data={"cleanup": cleanup.code, "code": code, "name": name},
@@ -123,7 +128,8 @@ def unit_add(*, cleanup: Cleanup, code: str, name: str, actor: str) -> Registeri
 
 
 @transaction.atomic
-def unit_member_add(*, unit: RegisteringUnit, username: str, actor: str) -> UnitMember:
+def unit_member_add(*, unit: RegisteringUnit, username: str, actor: Actor) -> UnitMember:
+    access.check_run(actor, unit.cleanup)
     user = get_user_model().objects.filter(username=username).first()
     if user is None:
         raise RuleError(E_NO_USER, username=username)
@@ -131,7 +137,7 @@ def unit_member_add(*, unit: RegisteringUnit, username: str, actor: str) -> Unit
         raise RuleError(E_MEMBER_EXISTS, username=username, unit=unit.name)
     member = UnitMember.objects.create(user=user, unit=unit)
     audit_log(
-        actor=actor,
+        actor=actor.name,
         action="registry.unit.member_added",
         obj=unit,
         data={"unit": unit.code, "user": username},
@@ -166,7 +172,7 @@ def _create(cleanup: Cleanup, unit: RegisteringUnit, spec: ProjectSpec, actor: s
 
 
 def project_register(
-    *, cleanup: Cleanup, unit: RegisteringUnit, spec: ProjectSpec, actor: str
+    *, cleanup: Cleanup, unit: RegisteringUnit, spec: ProjectSpec, actor: Actor
 ) -> Project:
     """Registers one project; one registered while the clean-up runs is flagged, not refused:
     the office must see it (seed 000: no new project may start during the clean-up)."""
@@ -174,15 +180,16 @@ def project_register(
 
 
 def projects_import(
-    *, cleanup: Cleanup, unit: RegisteringUnit, specs: Sequence[ProjectSpec], actor: str
+    *, cleanup: Cleanup, unit: RegisteringUnit, specs: Sequence[ProjectSpec], actor: Actor
 ) -> list[Project]:
     """Registers every project of a registration form, or none of them."""
+    access.check_register(actor, unit)
     with transaction.atomic():
         locked = _open(cleanup)
-        projects = [_create(locked, unit, spec, actor) for spec in specs]
+        projects = [_create(locked, unit, spec, actor.name) for spec in specs]
         for project in projects:
             audit_log(
-                actor=actor,
+                actor=actor.name,
                 action="registry.project.registered",
                 obj=project,
                 data={
@@ -281,7 +288,7 @@ def project_decide(
     reason: str = "",
     merge_into: Project | None = None,
     money_saved: Decimal | None = None,
-    actor: str,
+    actor: Actor,
     now: dt.datetime | None = None,
 ) -> ProjectDecision:
     """Records the current round's decision on a project (a second one replaces the first,
@@ -298,7 +305,7 @@ def decisions_record(
     *,
     cleanup: Cleanup,
     specs: Sequence[DecisionSpec],
-    actor: str,
+    actor: Actor,
     now: dt.datetime | None = None,
     wheres: Sequence[Where] | None = None,
 ) -> list[ProjectDecision]:
@@ -310,13 +317,14 @@ def decisions_record(
     moment = now or timezone.now()
     with transaction.atomic():
         locked = _open(cleanup)
+        access.check_decide(actor, locked, [spec.project for spec in specs])
         rules.check_deciding(locked.round)
         recorded: list[ProjectDecision] = []
         problems: list[Problem] = []
         for n, spec in enumerate(specs):
             try:
                 with transaction.atomic():
-                    recorded.append(_decide(locked, spec, actor, moment))
+                    recorded.append(_decide(locked, spec, actor.name, moment))
             except RuleError as exc:
                 if wheres is None:
                     raise
@@ -327,7 +335,7 @@ def decisions_record(
 
 
 def decisions_import(
-    *, cleanup: Cleanup, rows: Sequence[DecisionRow], actor: str
+    *, cleanup: Cleanup, rows: Sequence[DecisionRow], actor: Actor
 ) -> list[ProjectDecision]:
     """A unit's self-check table: every row's decision, or none (each refusal at its row)."""
     projects = {p.pk: p for p in cleanup.projects.all()}
@@ -350,13 +358,14 @@ def cleanup_advance(
     *,
     cleanup: Cleanup,
     target: str,
-    actor: str,
+    actor: Actor,
     reason: str = "",
     now: dt.datetime | None = None,
 ) -> Cleanup:
     """Moves to the next round. Refuses a skip, a round left with undecided projects, a
     publication where a merged project's target is not kept, and a publication below the
     reduction target without ``reason`` (kept with the list, audited, printed with it)."""
+    access.check_run(actor, cleanup)
     moment = now or timezone.now()
     with transaction.atomic():
         locked = Cleanup.objects.select_for_update().get(pk=cleanup.pk)
@@ -381,7 +390,7 @@ def cleanup_advance(
         locked.round = target
         locked.save(update_fields=["round", "published_at", "publish_reason"])
         audit_log(
-            actor=actor, action="registry.cleanup.advanced", obj=locked, data=data, now=moment
+            actor=actor.name, action="registry.cleanup.advanced", obj=locked, data=data, now=moment
         )
     cleanup.round, cleanup.published_at = locked.round, locked.published_at
     cleanup.publish_reason = locked.publish_reason
@@ -391,23 +400,23 @@ def cleanup_advance(
 # One service per move of seed 000's rounds (the pages and the API pass the round by name).
 
 
-def cleanup_start_initial_audit(*, cleanup: Cleanup, actor: str) -> Cleanup:
+def cleanup_start_initial_audit(*, cleanup: Cleanup, actor: Actor) -> Cleanup:
     """自查自纠 → 初步审核: every project has its unit's proposal."""
     return cleanup_advance(cleanup=cleanup, target=rules.INITIAL_AUDIT, actor=actor)
 
 
-def cleanup_start_joint_meeting(*, cleanup: Cleanup, actor: str) -> Cleanup:
+def cleanup_start_joint_meeting(*, cleanup: Cleanup, actor: Actor) -> Cleanup:
     """初步审核 → 联席会议审议: every project has the office's initial opinion."""
     return cleanup_advance(cleanup=cleanup, target=rules.JOINT_MEETING, actor=actor)
 
 
-def cleanup_start_higher_adjustment(*, cleanup: Cleanup, actor: str) -> Cleanup:
+def cleanup_start_higher_adjustment(*, cleanup: Cleanup, actor: Actor) -> Cleanup:
     """联席会议审议 → 上级调整: the joint meeting decided every project."""
     return cleanup_advance(cleanup=cleanup, target=rules.HIGHER_ADJUSTMENT, actor=actor)
 
 
 def cleanup_publish(
-    *, cleanup: Cleanup, actor: str, reason: str = "", now: dt.datetime | None = None
+    *, cleanup: Cleanup, actor: Actor, reason: str = "", now: dt.datetime | None = None
 ) -> Cleanup:
     """上级调整 → 公示: the kept list goes on the public page; no change after this."""
     return cleanup_advance(
@@ -419,14 +428,15 @@ def cleanup_publish(
 
 
 @transaction.atomic
-def schedule_set(*, cleanup: Cleanup, changes: Mapping[str, dt.date], actor: str) -> Cleanup:
+def schedule_set(*, cleanup: Cleanup, changes: Mapping[str, dt.date], actor: Actor) -> Cleanup:
     """The office's own deadline for some rounds (seed 000's dates fill the others)."""
+    access.check_run(actor, cleanup)
     locked = Cleanup.objects.select_for_update().get(pk=cleanup.pk)
     before = dict(locked.schedule)
     locked.schedule = schedule_rules.checked_deadlines(locked.started_on.year, before, changes)
     locked.save(update_fields=["schedule"])
     audit_log(
-        actor=actor,
+        actor=actor.name,
         action="registry.schedule.set",
         obj=locked,
         data={"before": before, "after": locked.schedule},
@@ -456,7 +466,7 @@ def decisions_bulk(
     decision: str,
     reason: str = "",
     merge_into: Project | None = None,
-    actor: str,
+    actor: Actor,
     now: dt.datetime | None = None,
 ) -> list[ProjectDecision]:
     """One decision (keep, merge into one project, cancel, or ``carry_over``: each project's
@@ -468,6 +478,7 @@ def decisions_bulk(
     moment = now or timezone.now()
     with transaction.atomic():
         locked = _open(cleanup)
+        access.check_decide(actor, locked, projects)
         rules.check_deciding(locked.round)
         recorded: list[ProjectDecision] = []
         problems: list[Problem] = []
@@ -478,13 +489,13 @@ def decisions_bulk(
                         spec = _carried(project, locked.round)
                     else:
                         spec = DecisionSpec(project, decision, reason, merge_into)
-                    recorded.append(_decide(locked, spec, actor, moment))
+                    recorded.append(_decide(locked, spec, actor.name, moment))
             except RuleError as exc:
                 problems.append(Problem(Where(file=project.name), exc.template, exc.params))
         if problems:
             raise InputError(problems)
         audit_log(
-            actor=actor,
+            actor=actor.name,
             action="registry.project.bulk_decided",
             obj=locked,
             data={
@@ -502,17 +513,17 @@ def decisions_bulk(
 # --------------------------------------------------------------------------- scope
 
 
-def project_exclude(*, project: Project, reason: str, note: str = "", actor: str) -> Project:
+def project_exclude(*, project: Project, reason: str, note: str = "", actor: Actor) -> Project:
     """Leaves a project out of the clean-up (seed 000: staff assessments, purely professional
     ratings…): listed with its reason, not decided, not counted."""
     rules.check_exclusion(reason, note)
     with transaction.atomic():
-        _open(project.cleanup)
+        access.check_decide(actor, _open(project.cleanup), [project])
         project.exclusion, project.exclusion_note = reason, note.strip()
-        project.excluded_by = actor
+        project.excluded_by = actor.name
         project.save(update_fields=["exclusion", "exclusion_note", "excluded_by"])
         audit_log(
-            actor=actor,
+            actor=actor.name,
             action="registry.project.excluded",
             obj=project,
             data={"reason": reason, "note": project.exclusion_note},
@@ -520,17 +531,17 @@ def project_exclude(*, project: Project, reason: str, note: str = "", actor: str
     return project
 
 
-def project_include(*, project: Project, actor: str) -> Project:
+def project_include(*, project: Project, actor: Actor) -> Project:
     """Takes a project left out back into the clean-up (it then needs its decisions)."""
     with transaction.atomic():
-        _open(project.cleanup)
+        access.check_decide(actor, _open(project.cleanup), [project])
         if not project.exclusion:
             raise RuleError(E_NOT_EXCLUDED, project=project.name)
         before = project.exclusion
         project.exclusion, project.exclusion_note, project.excluded_by = "", "", ""
         project.save(update_fields=["exclusion", "exclusion_note", "excluded_by"])
         audit_log(
-            actor=actor,
+            actor=actor.name,
             action="registry.project.included",
             obj=project,
             data={"before": before},
@@ -548,11 +559,12 @@ def basis_document_add(
     issuer: str,
     number: str = "",
     upload: evidence.Upload | None = None,
-    actor: str,
+    actor: Actor,
     now: dt.datetime | None = None,
 ) -> BasisDocument:
     """A document the project rests on (seed 000: "对需要保留的项目…提供相关文件依据"); the
     file, if any, checked like evidence (PDF, PNG, JPEG; content by its first bytes)."""
+    access.check_register(actor, project.unit)
     if not title.strip() or not issuer.strip():
         raise RuleError(E_DOCUMENT)
     checked = evidence.check([upload]) if upload is not None else []
@@ -569,11 +581,11 @@ def basis_document_add(
                 original_name=checked[0].original_name if checked else "",
                 content_type=checked[0].content_type if checked else "",
                 sha256=checked[0].sha256 if checked else "",
-                added_by=actor,
+                added_by=actor.name,
                 added_at=now or timezone.now(),
             )
             audit_log(
-                actor=actor,
+                actor=actor.name,
                 action="registry.basis.added",
                 obj=project,
                 data={
@@ -590,12 +602,13 @@ def basis_document_add(
     return document
 
 
-def basis_document_remove(*, document: BasisDocument, actor: str) -> None:
+def basis_document_remove(*, document: BasisDocument, actor: Actor) -> None:
+    access.check_register(actor, document.project.unit)
     with transaction.atomic():
         _open(document.project.cleanup)
         stored = document.stored_name
         audit_log(
-            actor=actor,
+            actor=actor.name,
             action="registry.basis.removed",
             obj=document.project,
             data={"document": document.pk, "title": document.title, "number": document.number},

@@ -17,10 +17,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from pingyi.accounts.actors import AccessDenied
+from pingyi.accounts.actors import AccessDenied, Actor
 from pingyi.accounts.selectors import RUN, organizations_for
 from pingyi.registry import selectors as sel
 from pingyi.registry import services
+from pingyi.registry.access import Access, access_for
 from pingyi.registry.files import read_registration_form, read_statistics_table
 from pingyi.registry.forms import (
     BasisForm,
@@ -51,27 +52,27 @@ from pingyi.web.shared import (
 )
 
 
-def _cleanup(request: HttpRequest, code: str) -> tuple[Cleanup, sel.Access]:
+def _cleanup(request: HttpRequest, code: str) -> tuple[Cleanup, Access]:
     cleanup = sel.cleanups_for(request.user).filter(code=code).first()
     if cleanup is None:
         raise Http404
-    return cleanup, sel.access_for(request.user, cleanup)
+    return cleanup, access_for(Actor.of(request.user), cleanup)
 
 
-def _running(request: HttpRequest, code: str) -> tuple[Cleanup, sel.Access]:
+def _running(request: HttpRequest, code: str) -> tuple[Cleanup, Access]:
     cleanup, access = _cleanup(request, code)
     if not access.run:
         raise AccessDenied
     return cleanup, access
 
 
-def _registerable(cleanup: Cleanup, access: sel.Access) -> Any:
+def _registerable(cleanup: Cleanup, access: Access) -> Any:
     units = cleanup.units.order_by("code")
     return units if access.run else units.filter(pk__in=access.units)
 
 
-def _actor(request: HttpRequest) -> str:
-    return request.user.get_username()
+def _actor(request: HttpRequest) -> Actor:
+    return Actor.of(request.user)
 
 
 # --------------------------------------------------------------------------- the office
@@ -124,9 +125,7 @@ def cleanup_detail(request: HttpRequest, code: str) -> HttpResponse:
         "open": cleanup.round != Round.PUBLISHED,
         "deadlines": sel.cleanup_deadlines(cleanup, timezone.localdate()),
     }
-    if cleanup.round in rules.DECIDING_ROUNDS and (
-        access.run or (cleanup.round in rules.UNIT_ROUNDS and access.units)
-    ):
+    if cleanup.round in rules.DECIDING_ROUNDS and access.may_decide_some(cleanup):
         context["bulk_form"] = bulk_form(cleanup, access)
         context["bulk_ids"] = set(
             context["bulk_form"].fields["projects"].queryset.values_list("pk", flat=True)
@@ -288,7 +287,7 @@ def project_new(request: HttpRequest, code: str) -> HttpResponse:
     )
 
 
-def _import(cleanup: Cleanup, access: sel.Access, form: ImportForm, actor: str) -> str:
+def _import(cleanup: Cleanup, access: Access, form: ImportForm, actor: Actor) -> str:
     """Reads the uploaded table and records it; returns the success message."""
     unit: RegisteringUnit = form.cleaned_data["unit"]
     upload = form.cleaned_data["file"]
@@ -300,7 +299,7 @@ def _import(cleanup: Cleanup, access: sel.Access, form: ImportForm, actor: str) 
                 cleanup=cleanup, unit=unit, specs=specs, actor=actor
             )
             return _("Registered %(count)s projects.") % {"count": len(projects)}
-        if cleanup.round not in rules.UNIT_ROUNDS and not access.run:
+        if not access.may_decide_for(cleanup, unit):
             raise AccessDenied
         rows = read_statistics_table(
             path, upload.name, own=sel.names_of(unit), targets=sel.merge_targets(cleanup)
@@ -361,7 +360,7 @@ def statistics_download(request: HttpRequest, code: str) -> HttpResponse:
 # --------------------------------------------------------------------------- deciding
 
 
-def _project(request: HttpRequest, code: str, pk: int) -> tuple[Cleanup, sel.Access, Project]:
+def _project(request: HttpRequest, code: str, pk: int) -> tuple[Cleanup, Access, Project]:
     cleanup, access = _cleanup(request, code)
     project = sel.projects_for(cleanup, access).filter(pk=pk).first()
     if project is None:

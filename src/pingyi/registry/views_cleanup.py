@@ -52,10 +52,7 @@ def schedule_set(request: HttpRequest, code: str) -> HttpResponse:
 @require_POST
 def decide_bulk(request: HttpRequest, code: str) -> HttpResponse:
     cleanup, access = _cleanup(request, code)
-    if cleanup.round in rules.UNIT_ROUNDS:
-        if not (access.run or access.units):
-            raise AccessDenied
-    elif not access.run:
+    if not access.may_decide_some(cleanup):
         raise AccessDenied
     form = bulk_form(cleanup, access, request.POST)
     if not form.is_valid():

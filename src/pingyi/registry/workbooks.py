@@ -23,8 +23,9 @@ from pingyi.exports.xlsx import (
     write_cell,
     write_row,
 )
+from pingyi.registry.access import Access
 from pingyi.registry.models import Cleanup, RegisteringUnit
-from pingyi.registry.selectors import Access, Stats, project_rows
+from pingyi.registry.selectors import Stats, project_rows
 from pingyi.rules import registry as rules
 
 FORM_SHEET = "自查登记表"
