@@ -11,6 +11,7 @@ from itertools import repeat
 from pathlib import Path
 
 import numpy as np
+import numpy.typing as npt
 from django.db import connection, transaction
 from django.db.models import Count
 from django.utils import timezone
@@ -61,6 +62,13 @@ def encode_marks(matrix: MarkMatrix) -> list[str]:
         return [""] * matrix.shape[0]
     raw = _ENCODE[matrix.astype(np.int16) - NOT_COVERED].tobytes().decode("ascii")
     return [raw[i : i + width] for i in range(0, len(raw), width)]
+
+
+def _taken[T](values: Sequence[T], at: npt.NDArray[np.intp]) -> list[T]:
+    """``[values[i] for i in at]``, the loop run by numpy."""
+    every = np.empty(len(values), dtype=object)
+    every[:] = values
+    return every[at].tolist()  # type: ignore[no-any-return]
 
 
 def _existing_numbers(campaign: Campaign, numbers: Sequence[str]) -> set[str]:
@@ -139,7 +147,14 @@ def _group_ids(campaign: Campaign, rows: BallotRows) -> list[int | None]:
 
 
 def _check_cap(campaign: Campaign, new: int) -> None:
-    """A grade vote's ballots never outnumber its approved participant list (seed 003)."""
+    """A grade vote's ballots never outnumber its approved participant list (seed 003).
+
+    The grading code that checks it (and the exports it brings in) is loaded only for a
+    campaign that is a grade vote: the command that imports a file pays for no more."""
+    from pingyi.grading.models import GradeVote
+
+    if not GradeVote.objects.filter(campaign=campaign).exists():
+        return
     from pingyi.grading.votes import check_paper_ballots
 
     check_paper_ballots(campaign, new)
@@ -217,9 +232,11 @@ def ballots_import(
         batch_area = area_check(campaign=locked, area=area)
         units = campaign_units(locked)
         position = {u.code: u.position for u in units}
-        matrix = np.full((len(rows.ballot_nos), len(units)), NOT_COVERED, dtype=np.int8)
-        for column, code in enumerate(rows.unit_codes):
-            matrix[:, position[code]] = rows.marks[:, column]
+        columns = [position[code] for code in rows.unit_codes]
+        matrix = rows.marks
+        if columns != list(range(len(units))):  # else the file's columns are the units' order
+            matrix = np.full((len(rows.ballot_nos), len(units)), NOT_COVERED, dtype=np.int8)
+            matrix[:, columns] = rows.marks
         groups = _group_ids(locked, rows)
         existing = _existing_numbers(locked, rows.ballot_nos)
         keep = [i for i, no in enumerate(rows.ballot_nos) if no not in existing]
@@ -233,13 +250,13 @@ def ballots_import(
         # the order tells nothing since the ids are random. Each row carries its MAC (R15).
         ids = (np.frombuffer(secrets.token_bytes(8 * len(keep)), dtype=np.uint64) >> 2) + 1
         order = np.argsort(ids)
-        kept = matrix[np.asarray(keep, dtype=np.intp)[order]]
-        picked = [keep[n] for n in order.tolist()]
+        picked = np.asarray(keep, dtype=np.intp)[order]
+        kept = matrix[picked]
         valid = valid_rows(kept, campaign_scheme(locked)).tolist()
         texts = encode_marks(kept)
         ballot_ids = ids[order].tolist()
-        row_groups = [groups[i] for i in picked]
-        numbers: list[str | None] = [rows.ballot_nos[i] for i in picked]
+        row_groups = _taken(groups, picked)
+        numbers: list[str | None] = _taken(rows.ballot_nos, picked)
         # The day as ISO text, which a date column of either database takes as it is (no
         # adapter called per row); each row's MAC is computed in one loop (sealing.ballot_macs).
         source, day = BallotSource.PAPER.value, (today or timezone.localdate()).isoformat()

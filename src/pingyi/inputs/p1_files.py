@@ -228,6 +228,18 @@ def _mark_matrix(
     names = [f"c{i}" for i in unit_cols]
     if not names:
         return np.zeros((table.frame.height, 0), dtype=np.int8), []
+    types = {table.frame.schema[n] for n in names}
+    enum = types.pop() if len(types) == 1 else None
+    if isinstance(enum, pl.Enum):
+        # Read as an Enum of the scheme's spellings (tables.read_table's choices): every cell
+        # is one of them or empty, so a lookup by the cells' numbers is the whole mapping.
+        spelt = [lookup.get(c.strip().casefold()) for c in enum.categories.to_list()]
+        if all(m is not None for m in spelt):
+            mark_of = np.array([*spelt, BLANK], dtype=np.int8)  # the last: an empty cell
+            codes = table.frame.select(
+                pl.col(n).to_physical().fill_null(len(spelt)) for n in names
+            ).to_numpy()
+            return np.ascontiguousarray(mark_of[codes], dtype=np.int8), []
     distinct = table.frame.select(pl.col(n).drop_nulls().unique().implode() for n in names).row(0)
     problems: list[Problem] = []
     mappings: list[dict[str, int]] = []
@@ -325,5 +337,6 @@ def read_ballots(
 ) -> BallotRows:
     """``kinds``: the codes and names of the campaign's kinds of representatives, which the
     group column may name besides the scheme's groups (seed 001 五(二))."""
-    table = read_table(path, label, raw=_mark_columns, max_rows=MAX_BALLOTS)
+    choices = list(scheme.mark_lookup())
+    table = read_table(path, label, raw=_mark_columns, max_rows=MAX_BALLOTS, choices=choices)
     return ballots_from_table(table, unit_codes, scheme, kinds)
