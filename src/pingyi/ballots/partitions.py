@@ -79,6 +79,21 @@ def partition_create(campaign_id: int) -> bool:
     return True
 
 
+def partition_own(campaign_id: int) -> str | None:
+    """The name of the campaign's own partition when it has one attached (PostgreSQL), which
+    then holds all its ballots and nothing else; None otherwise (SQLite, the DEFAULT one)."""
+    if connection.vendor != "postgresql":
+        return None
+    name = partition_name(campaign_id)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT 1 FROM pg_inherits WHERE inhrelid = to_regclass(%s)"
+            " AND inhparent = to_regclass(%s)",
+            [name, TABLE],
+        )
+        return name if cursor.fetchone() is not None else None
+
+
 def partition_of(campaign_id: int) -> list[str]:
     """The partitions holding the campaign's ballots (PostgreSQL; for checks and tests)."""
     with connection.cursor() as cursor:
