@@ -108,6 +108,24 @@ def test_each_campaign_s_ballots_sit_in_its_own_partition_open_and_closed(
 
 
 @postgres_only
+def test_closing_leaves_no_dead_copy_of_the_ballots_in_their_arrival_order(
+    ballots_file: Callable[..., Path],
+) -> None:
+    """The close truncates the campaign's partition and writes its ballots back in id order:
+    the file holds them from its first slot on, with no deleted rows in arrival order before
+    them (those would stay readable on disk until a VACUUM, R10) and no pages to skip."""
+    campaign = make_campaign(2026)
+    _fill(campaign, ballots_file, online=6)
+    campaign_close(campaign=campaign, actor=STAFF)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT ctid::text FROM {partition_name(campaign.pk)} ORDER BY id"  # noqa: S608
+        )
+        slots = [row[0] for row in cursor.fetchall()]
+    assert slots == [f"(0,{n})" for n in range(1, 10)]
+
+
+@postgres_only
 def test_a_campaign_s_count_reads_its_partition_alone(
     ballots_file: Callable[..., Path],
 ) -> None:
