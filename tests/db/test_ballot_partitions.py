@@ -223,6 +223,37 @@ def test_an_opening_that_cannot_lock_the_table_opens_without_its_partition(
 
 @postgres_only
 @pytest.mark.django_db(transaction=True)
+def test_a_close_that_cannot_lock_the_partition_deletes_and_rewrites_instead(
+    monkeypatch: pytest.MonkeyPatch, ballots_file: Callable[..., Path]
+) -> None:
+    """A backup holding its share lock on the campaign's partition: the close waits LOCK_WAIT
+    to truncate it, then deletes the rows and writes them back, and closes all the same."""
+    import psycopg
+
+    monkeypatch.setattr(partitions, "LOCK_WAIT", "200ms")
+    campaign = make_campaign()
+    _fill(campaign, ballots_file, online=6)
+    server = connection.settings_dict
+    with psycopg.connect(
+        dbname=server["NAME"],
+        host=server["HOST"],
+        port=server["PORT"] or 5432,
+        user=server["USER"],
+        password=server["PASSWORD"] or None,
+    ) as backup:
+        backup.execute(f"LOCK TABLE {partition_name(campaign.pk)} IN ACCESS SHARE MODE")
+        campaign_close(campaign=campaign, actor=STAFF)
+        backup.rollback()
+    assert Campaign.objects.get(pk=campaign.pk).status == "closed"
+    assert partition_of(campaign.pk) == [partition_name(campaign.pk)]
+    stored = stored_count(campaign)
+    assert stored is not None
+    assert stored.as_json() == campaign_count(campaign).as_json()
+    assert stored.total == 3 + 6  # the pool drained at close
+
+
+@postgres_only
+@pytest.mark.django_db(transaction=True)
 def test_the_migration_moves_the_ballots_back_and_forth_unchanged(
     ballots_file: Callable[..., Path],
 ) -> None:

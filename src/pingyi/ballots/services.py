@@ -19,7 +19,7 @@ from django.utils import timezone
 
 from pingyi.audit.services import audit_log
 from pingyi.ballots.models import MARK_BLANK, Ballot, BallotSeal, BallotSource, PaperBatch
-from pingyi.ballots.partitions import partition_create, partition_own
+from pingyi.ballots.partitions import partition_create, partition_truncate
 from pingyi.ballots.pool import pool_drain
 from pingyi.ballots.sealing import ballot_mac, ballot_macs, canonical, set_digest
 from pingyi.ballots.selectors import campaign_count
@@ -458,7 +458,6 @@ def ballots_storage_shuffle(*, campaign: Campaign) -> None:
     deleted: the old file, rows in the order they came, is gone at the commit instead of
     lying in the heap as dead rows until a VACUUM, and the count reads half the pages.
     """
-    own = partition_own(campaign.pk)
     with connection.cursor() as cursor:
         for table in (Ballot._meta.db_table, Receipt._meta.db_table):
             cursor.execute(
@@ -466,16 +465,8 @@ def ballots_storage_shuffle(*, campaign: Campaign) -> None:
                 " WHERE campaign_id = %s",
                 [campaign.pk],
             )
-            truncate = own is not None and table == Ballot._meta.db_table
-            if truncate:
-                # TRUNCATE refuses a table with foreign-key checks still pending (the pool's
-                # ballots just moved in): they are made now instead of at the commit. Every
-                # deferrable constraint is a foreign key Django made initially deferred.
-                cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
-                cursor.execute(f"TRUNCATE {own}")
-            else:
+            emptied = table == Ballot._meta.db_table and partition_truncate(campaign.pk)
+            if not emptied:
                 cursor.execute(f"DELETE FROM {table} WHERE campaign_id = %s", [campaign.pk])  # noqa: S608
             cursor.execute(f"INSERT INTO {table} SELECT * FROM pingyi_shuffle ORDER BY id")  # noqa: S608
             cursor.execute("DROP TABLE pingyi_shuffle")
-            if truncate:
-                cursor.execute("SET CONSTRAINTS ALL DEFERRED")
