@@ -108,6 +108,24 @@ def test_each_campaign_s_ballots_sit_in_its_own_partition_open_and_closed(
 
 
 @postgres_only
+def test_closing_leaves_no_dead_copy_of_the_ballots_in_their_arrival_order(
+    ballots_file: Callable[..., Path],
+) -> None:
+    """The close truncates the campaign's partition and writes its ballots back in id order:
+    the file holds them from its first slot on, with no deleted rows in arrival order before
+    them (those would stay readable on disk until a VACUUM, R10) and no pages to skip."""
+    campaign = make_campaign(2026)
+    _fill(campaign, ballots_file, online=6)
+    campaign_close(campaign=campaign, actor=STAFF)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT ctid::text FROM {partition_name(campaign.pk)} ORDER BY id"  # noqa: S608
+        )
+        slots = [row[0] for row in cursor.fetchall()]
+    assert slots == [f"(0,{n})" for n in range(1, 10)]
+
+
+@postgres_only
 def test_a_campaign_s_count_reads_its_partition_alone(
     ballots_file: Callable[..., Path],
 ) -> None:
@@ -201,6 +219,37 @@ def test_an_opening_that_cannot_lock_the_table_opens_without_its_partition(
     _fill(campaign, ballots_file, online=0)
     assert partition_of(campaign.pk) == [DEFAULT]
     assert campaign_count(campaign).total == 3
+
+
+@postgres_only
+@pytest.mark.django_db(transaction=True)
+def test_a_close_that_cannot_lock_the_partition_deletes_and_rewrites_instead(
+    monkeypatch: pytest.MonkeyPatch, ballots_file: Callable[..., Path]
+) -> None:
+    """A backup holding its share lock on the campaign's partition: the close waits LOCK_WAIT
+    to truncate it, then deletes the rows and writes them back, and closes all the same."""
+    import psycopg
+
+    monkeypatch.setattr(partitions, "LOCK_WAIT", "200ms")
+    campaign = make_campaign()
+    _fill(campaign, ballots_file, online=6)
+    server = connection.settings_dict
+    with psycopg.connect(
+        dbname=server["NAME"],
+        host=server["HOST"],
+        port=server["PORT"] or 5432,
+        user=server["USER"],
+        password=server["PASSWORD"] or None,
+    ) as backup:
+        backup.execute(f"LOCK TABLE {partition_name(campaign.pk)} IN ACCESS SHARE MODE")
+        campaign_close(campaign=campaign, actor=STAFF)
+        backup.rollback()
+    assert Campaign.objects.get(pk=campaign.pk).status == "closed"
+    assert partition_of(campaign.pk) == [partition_name(campaign.pk)]
+    stored = stored_count(campaign)
+    assert stored is not None
+    assert stored.as_json() == campaign_count(campaign).as_json()
+    assert stored.total == 3 + 6  # the pool drained at close
 
 
 @postgres_only

@@ -3,16 +3,17 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from pingyi.audit.models import AuditEntry
 from pingyi.ballots.models import Ballot
-from pingyi.ballots.selectors import campaign_tally
-from pingyi.ballots.services import ballots_import
+from pingyi.ballots.selectors import campaign_tally, decode_marks
+from pingyi.ballots.services import ballots_import, encode_marks
 from pingyi.campaigns.models import Campaign
 from pingyi.campaigns.services import campaign_close
 from pingyi.rules.errors import InputError, RuleError
-from pingyi.rules.tally import UnitSpec
+from pingyi.rules.tally import BLANK, NOT_COVERED, UnitSpec
 from tests.db.conftest import STAFF, make_campaign, rows_of
 
 pytestmark = pytest.mark.django_db
@@ -24,6 +25,16 @@ GOOD = (
     "2,干部和各界代表,满意,,满意,弃权\n"
     "3,服务对象,,,,\n"
 )
+
+
+@pytest.mark.django_db(databases=[])
+def test_marks_are_stored_one_character_each_and_read_back_the_same() -> None:
+    matrix = np.array([[NOT_COVERED, BLANK, *range(10)], [9, 0, BLANK, NOT_COVERED, *[5] * 8]])
+
+    texts = encode_marks(matrix.astype(np.int8))
+
+    assert texts == [".-0123456789", "90-.55555555"]
+    assert decode_marks(texts, 12).tolist() == matrix.tolist()
 
 
 def test_an_import_stores_every_row_and_reports_blank_ballots(

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import numpy as np
 import openpyxl
+import polars as pl
 import pytest
 
 from pingyi.inputs import tables
@@ -422,6 +423,34 @@ def test_ballots_are_read_as_mark_indices_with_empty_cells_blank(tmp_path: Path)
     assert rows.groups is None
     assert rows.marks.dtype == np.int8
     assert rows.marks.tolist() == [[0, 1, 2], [3, BLANK, 0], [BLANK, BLANK, BLANK]]
+
+
+def test_marks_written_as_the_scheme_spells_them_are_read_as_an_enum_the_same(
+    tmp_path: Path,
+) -> None:
+    """The fast path (mark columns parsed as an Enum of the scheme's spellings) gives what the
+    text path gives; one cell spelt otherwise sends the whole file down the text path."""
+    text = "ballot_no,U1,U2,U3\n1,满意,基本满意,不满意\n2,弃权,,satisfied\n3,,,\n"
+    exact = csv_file(tmp_path, "exact.csv", text)
+    spaced = csv_file(tmp_path, "spaced.csv", text.replace("2,弃权", "2, 弃权 "))
+    choices = list(SCHEME.mark_lookup())
+    raw = {1, 2, 3}.intersection
+
+    enum = tables.read_table(exact, raw=lambda h: raw(range(len(h))), choices=choices)
+    plain = tables.read_table(spaced, raw=lambda h: raw(range(len(h))), choices=choices)
+
+    assert all(isinstance(enum.frame.schema[f"c{i}"], pl.Enum) for i in (1, 2, 3))
+    assert plain.frame.schema["c1"] == pl.String
+    assert ballots_of(exact).marks.tolist() == ballots_of(spaced).marks.tolist()
+    assert ballots_of(exact).marks.tolist() == [[0, 1, 2], [3, BLANK, 0], [BLANK, BLANK, BLANK]]
+
+
+def test_a_nul_beside_marks_read_as_an_enum_is_refused_with_its_cell(tmp_path: Path) -> None:
+    path = csv_file(tmp_path, "ballots.csv", "ballot_no,U1,U2,U3\n1,满意,满意,满意\n2\0,满意,,\n")
+
+    assert refusal(lambda: ballots_of(path)) == [
+        "ballots.csv, row 3, column A (ballot_no): the cell holds a NUL character (\\0); remove it"
+    ]
 
 
 def test_marks_may_be_chinese_labels_or_english_code_names_in_any_case(tmp_path: Path) -> None:

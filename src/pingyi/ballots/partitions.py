@@ -79,6 +79,51 @@ def partition_create(campaign_id: int) -> bool:
     return True
 
 
+def partition_truncate(campaign_id: int) -> bool:
+    """Empties the campaign's own partition (PostgreSQL; inside the caller's transaction, for
+    the close's rewrite), waiting at most ``LOCK_WAIT`` for its lock, as a backup holds one.
+
+    True when done. False on SQLite, for a campaign without a partition of its own (its
+    ballots are in the DEFAULT one beside others'), or when the lock could not be had: the
+    caller then deletes the campaign's rows instead.
+    """
+    if connection.vendor != "postgresql":
+        return False
+    name = partition_name(campaign_id)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT 1 FROM pg_inherits WHERE inhrelid = to_regclass(%s)"
+            " AND inhparent = to_regclass(%s)",
+            [name, TABLE],
+        )
+        if cursor.fetchone() is None:
+            return False
+        # TRUNCATE refuses a table with foreign-key checks still pending (the pool's ballots
+        # just moved in): they are made now rather than at the commit. Every deferrable
+        # constraint is a foreign key that Django made initially deferred, so all are
+        # deferred again after.
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+        try:
+            with transaction.atomic():
+                cursor.execute(
+                    "SELECT current_setting('lock_timeout'), set_config('lock_timeout', %s, true)",
+                    [LOCK_WAIT],
+                )
+                before = cursor.fetchone()[0]
+                cursor.execute(f"TRUNCATE {name}")
+                cursor.execute("SELECT set_config('lock_timeout', %s, true)", [before])
+        except DatabaseError:
+            log.warning(
+                "campaign %s: its partition was busy at close; its rows are deleted and"
+                " rewritten instead of truncated",
+                campaign_id,
+            )
+            return False
+        finally:
+            cursor.execute("SET CONSTRAINTS ALL DEFERRED")
+    return True
+
+
 def partition_of(campaign_id: int) -> list[str]:
     """The partitions holding the campaign's ballots (PostgreSQL; for checks and tests)."""
     with connection.cursor() as cursor:

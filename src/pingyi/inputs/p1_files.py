@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import cast
 
 import numpy as np
 import polars as pl
@@ -228,6 +229,15 @@ def _mark_matrix(
     names = [f"c{i}" for i in unit_cols]
     if not names:
         return np.zeros((table.frame.height, 0), dtype=np.int8), []
+    enums = _as_enum(table.frame, names, list(scheme.mark_lookup()))
+    if enums is not None:
+        # Every cell is one of the scheme's spellings or empty: a lookup by the cells' numbers
+        # in the Enum is the whole mapping.
+        categories = cast(pl.Enum, enums.schema[names[0]]).categories.to_list()
+        spelt = [lookup[c.casefold()] for c in categories]
+        mark_of = np.array([*spelt, BLANK], dtype=np.int8)  # the last: an empty cell
+        codes = enums.select(pl.col(n).to_physical().fill_null(len(spelt)) for n in names)
+        return np.ascontiguousarray(mark_of[codes.to_numpy()], dtype=np.int8), []
     distinct = table.frame.select(pl.col(n).drop_nulls().unique().implode() for n in names).row(0)
     problems: list[Problem] = []
     mappings: list[dict[str, int]] = []
@@ -256,6 +266,18 @@ def _mark_matrix(
         for n, m in zip(names, mappings, strict=True)
     )
     return np.ascontiguousarray(mapped.to_numpy(), dtype=np.int8), problems
+
+
+def _as_enum(frame: pl.DataFrame, names: list[str], spellings: list[str]) -> pl.DataFrame | None:
+    """The columns ``names`` as one Enum of ``spellings``: as read (tables.read_table's choices),
+    or cast from text; None when a cell is none of them (white space around it included)."""
+    enum = pl.Enum(list(dict.fromkeys(spellings)))
+    if all(frame.schema[n] == enum for n in names):
+        return frame.select(names)
+    try:
+        return frame.select(pl.col(n).cast(enum) for n in names)
+    except pl.exceptions.PolarsError:
+        return None
 
 
 def _group_problems(
@@ -325,5 +347,6 @@ def read_ballots(
 ) -> BallotRows:
     """``kinds``: the codes and names of the campaign's kinds of representatives, which the
     group column may name besides the scheme's groups (seed 001 五(二))."""
-    table = read_table(path, label, raw=_mark_columns, max_rows=MAX_BALLOTS)
+    choices = list(scheme.mark_lookup())
+    table = read_table(path, label, raw=_mark_columns, max_rows=MAX_BALLOTS, choices=choices)
     return ballots_from_table(table, unit_codes, scheme, kinds)

@@ -302,12 +302,17 @@ def read_table(
     *,
     raw: Callable[[list[str]], set[int]] | None = None,
     max_rows: int = MAX_ROWS,
+    choices: Sequence[str] = (),
 ) -> Table:
     """Reads a .csv (UTF-8 or GB18030) or the first sheet of a .xlsx or .xls; blank rows are
     dropped, cells stripped.
 
     A file of more than ``max_rows`` rows (or larger than so many rows could take) is refused
     before it is parsed; a cell holding a NUL character is refused with its place (R21).
+
+    ``choices``: the texts the ``raw`` columns of a CSV usually hold, as written (a scheme's
+    marks). When every raw cell is one of them or empty, those columns are read as a polars
+    Enum of them — a small number per cell instead of a string; else as text, like any other.
     """
     label = label or path.name
     check_size(path, label, min(MAX_FILE_BYTES, -(-max_rows * ROW_BYTES // MIB) * MIB))
@@ -316,7 +321,8 @@ def read_table(
     if suffix == ".csv":
         scanned = csv_bytes(path)
         check_csv_rows(path, label, max_rows, scanned.lines)
-        table = _read_csv_any(path, label, utf8=scanned.utf8)
+        choosing = (raw, choices) if raw and choices else None
+        table = _read_csv_any(path, label, utf8=scanned.utf8, choosing=choosing)
         nul = scanned.nul
     elif suffix in (".xlsx", ".xlsm"):
         table = _read_xlsx(path, label, max_rows)
@@ -346,10 +352,12 @@ def refuse_nul(table: Table, *, cells: bool = True) -> None:
         for i, title in enumerate(table.header)
         if NUL in title
     ]
-    names = [f"c{i}" for i in range(len(table.header))] if cells else []
+    schema = table.frame.schema if cells else {}
+    # An Enum column (read_table's choices) holds only its choices, none of them with a NUL.
+    texts = [i for i in range(len(table.header)) if schema.get(f"c{i}") == pl.String]
     # One parallel pass says which columns hold one at all; only those are searched again.
-    held = table.frame.select(pl.col(n).str.contains(NUL, literal=True).any() for n in names)
-    for index, holds in enumerate(held.row(0) if names else ()):
+    held = table.frame.select(pl.col(f"c{i}").str.contains(NUL, literal=True).any() for i in texts)
+    for index, holds in zip(texts, held.row(0) if texts else (), strict=True):
         if len(problems) >= MAX_CELL_PROBLEMS:
             break
         if not holds:
@@ -396,11 +404,17 @@ def csv_encoding(path: Path, label: str) -> str:
     )
 
 
-def _read_csv_any(path: Path, label: str, *, utf8: bool = False) -> Table:
+# Which columns a CSV's reader may read as an Enum (given its header), and of which texts.
+type Choosing = tuple[Callable[[list[str]], set[int]], Sequence[str]]
+
+
+def _read_csv_any(
+    path: Path, label: str, *, utf8: bool = False, choosing: Choosing | None = None
+) -> Table:
     """A GB18030 file is rewritten as UTF-8 beside a temporary copy, then read as any other.
     ``utf8``: the file is known to be UTF-8 already (csv_bytes)."""
     if utf8 or csv_encoding(path, label) == CSV_ENCODINGS[0]:
-        return _read_csv(path, label)
+        return _read_csv(path, label, choosing)
     with tempfile.TemporaryDirectory(prefix="pingyi-csv-") as folder:
         copy = Path(folder, "utf8.csv")
         with (
@@ -409,7 +423,7 @@ def _read_csv_any(path: Path, label: str, *, utf8: bool = False) -> Table:
         ):
             while text := source.read(1 << 20):
                 target.write(text)
-        return _read_csv(copy, label)
+        return _read_csv(copy, label, choosing)
 
 
 def _clean_header(raw: list[str], label: str, row: int = 1, left: int = 0) -> list[str]:
@@ -437,7 +451,7 @@ def _clean_header(raw: list[str], label: str, row: int = 1, left: int = 0) -> li
     return header
 
 
-def _read_csv(path: Path, label: str) -> Table:
+def _read_csv(path: Path, label: str, choosing: Choosing | None = None) -> Table:
     try:
         with path.open("r", encoding="utf-8-sig", newline="") as stream:
             first = next(csv.reader(stream), None)
@@ -451,35 +465,51 @@ def _read_csv(path: Path, label: str) -> Table:
         raise _fail(label, gettext_noop("the file is empty; expected a header row and data rows"))
     header = _clean_header(first, label)
     names = [f"c{i}" for i in range(len(first))]
-    try:
-        # The fast path: a rectangular file, as spreadsheets export it.
-        frame = pl.read_csv(
-            path,
-            has_header=False,
-            skip_rows=1,
-            new_columns=names,
-            schema=dict.fromkeys(names, pl.String),
-            encoding="utf8",
-            truncate_ragged_lines=False,
-            raise_if_empty=False,
-        )
-        extra = names[len(header) :]
-        if (
-            extra
-            and frame.select(
-                pl.any_horizontal(
-                    pl.col(n).str.strip_chars().fill_null("") != "" for n in extra
-                ).any()
-            ).item()
-        ):
-            raise ValueError("values beyond the header")  # the slow path names the row
-        frame = frame.select(names[: len(header)])
-    except (pl.exceptions.PolarsError, OSError, ValueError):
+    text: dict[str, pl.DataType] = dict.fromkeys(names, pl.String())
+    schemas = [text]
+    if choosing is not None:
+        columns, choices = choosing
+        enum = pl.Enum(list(dict.fromkeys(choices)))
+        chosen = columns(header)
+        # First as Enum columns; a cell that is none of the choices fails it, read as text.
+        schemas.insert(0, {n: enum if i in chosen else pl.String() for i, n in enumerate(names)})
+    for schema in schemas:
+        try:
+            # The fast path: a rectangular file, as spreadsheets export it.
+            frame = _rectangular_csv(path, schema, len(header))
+            break
+        except (pl.exceptions.PolarsError, OSError, ValueError):
+            continue
+    else:
         # Ragged rows (fewer cells, or empty cells beyond the header): read them one by one,
         # which also finds the row that is really wrong.
         return _read_ragged_csv(path, label, header)
     frame = frame.with_row_index(ROW, offset=2).with_columns(pl.col(ROW).cast(pl.Int64))
     return Table(label, header, frame)
+
+
+def _rectangular_csv(path: Path, schema: dict[str, pl.DataType], width: int) -> pl.DataFrame:
+    """The rows after the header, ``width`` columns of them; a value beyond them raises."""
+    names = list(schema)
+    frame = pl.read_csv(
+        path,
+        has_header=False,
+        skip_rows=1,
+        new_columns=names,
+        schema=schema,
+        encoding="utf8",
+        truncate_ragged_lines=False,
+        raise_if_empty=False,
+    )
+    extra = names[width:]
+    if (
+        extra
+        and frame.select(
+            pl.any_horizontal(pl.col(n).str.strip_chars().fill_null("") != "" for n in extra).any()
+        ).item()
+    ):
+        raise ValueError("values beyond the header")  # the slow path names the row
+    return frame.select(names[:width])
 
 
 def _read_ragged_csv(path: Path, label: str, header: list[str]) -> Table:
