@@ -18,10 +18,11 @@ from ninja.security import django_auth
 from pydantic import Field
 
 from pingyi.accounts.actors import AccessDenied
-from pingyi.accounts.selectors import RUN, campaigns_for
+from pingyi.accounts.selectors import RUN
 from pingyi.api_schema import NUL_ERROR, Error, StatusOut, StrictIn
 from pingyi.ballots.selectors import campaign_results
 from pingyi.campaigns.models import Campaign
+from pingyi.campaigns.selectors import campaigns_for
 from pingyi.campaigns.services import campaign_close, campaign_open
 from pingyi.exports.contract_json import result_to_json
 from pingyi.rules.errors import RuleError

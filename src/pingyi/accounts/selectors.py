@@ -9,7 +9,6 @@ from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db.models import QuerySet
 
 from pingyi.accounts.models import Membership, OfficeSettings, Organization, Role
-from pingyi.campaigns.models import Campaign
 from pingyi.rules.address import is_loopback
 
 RUN = (Role.ADMIN, Role.STAFF)
@@ -24,13 +23,6 @@ def organizations_for(user: AnyUser, roles: tuple[str, ...] = READ) -> QuerySet[
     return Organization.objects.filter(
         memberships__user_id=user.pk, memberships__role__in=roles
     ).distinct()
-
-
-def campaigns_for(user: AnyUser, roles: tuple[str, ...] = READ) -> QuerySet[Campaign]:
-    """The campaigns of the organizations where ``user`` has one of ``roles``."""
-    return Campaign.objects.select_related("series", "series__organization").filter(
-        series__organization__in=organizations_for(user, roles)
-    )
 
 
 def role_in(user: AnyUser, organization: Organization) -> str | None:

@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING
 
 from django.db.models import QuerySet
 
+from pingyi.accounts.selectors import READ, AnyUser, organizations_for
 from pingyi.campaigns.models import Campaign, Unit
 from pingyi.rules.errors import RuleError, gettext_noop
 from pingyi.rules.scheme import Scheme, scheme_from_dict
@@ -15,6 +16,13 @@ if TYPE_CHECKING:
     from pingyi.exports.paper import PaperBallot
 
 E_NO_CAMPAIGN = gettext_noop("no campaign %(code)r; `pingyi campaign list` shows them")
+
+
+def campaigns_for(user: AnyUser, roles: tuple[str, ...] = READ) -> QuerySet[Campaign]:
+    """The campaigns of the organizations where ``user`` has one of ``roles``."""
+    return Campaign.objects.select_related("series", "series__organization").filter(
+        series__organization__in=organizations_for(user, roles)
+    )
 
 
 def campaign_list() -> QuerySet[Campaign]:

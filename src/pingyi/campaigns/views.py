@@ -16,13 +16,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from pingyi.accounts.actors import AccessDenied
 from pingyi.accounts.models import Role
-from pingyi.accounts.selectors import (
-    RUN,
-    campaigns_for,
-    organizations_for,
-    public_address,
-    role_in,
-)
+from pingyi.accounts.selectors import RUN, organizations_for, public_address, role_in
 from pingyi.ballots.selectors import CampaignResults, campaign_results, paper_by_area
 from pingyi.campaigns.forms import (
     CampaignForm,
@@ -34,7 +28,7 @@ from pingyi.campaigns.forms import (
     UnitForm,
 )
 from pingyi.campaigns.models import Campaign, Supervision
-from pingyi.campaigns.selectors import campaign_units, paper_ballot
+from pingyi.campaigns.selectors import campaign_units, campaigns_for, paper_ballot
 from pingyi.campaigns.services import (
     campaign_close,
     campaign_open,

@@ -17,11 +17,12 @@ from ninja.security import django_auth
 from pydantic import Field
 
 from pingyi.accounts.actors import AccessDenied
-from pingyi.accounts.selectors import RUN, campaigns_for
+from pingyi.accounts.selectors import RUN
 from pingyi.api_schema import Error, StrictIn
 from pingyi.ballots.selectors import campaign_results
 from pingyi.ballots.services import area_check
 from pingyi.campaigns.models import Campaign
+from pingyi.campaigns.selectors import campaigns_for
 from pingyi.campaigns.yearend_selectors import campaign_yearend
 from pingyi.campaigns.yearend_services import (
     Supervisor,

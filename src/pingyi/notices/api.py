@@ -18,8 +18,9 @@ from ninja.security import django_auth
 from pydantic import Field
 
 from pingyi.accounts.actors import AccessDenied, Actor
-from pingyi.accounts.selectors import READ, RUN, campaigns_for, role_in
+from pingyi.accounts.selectors import READ, RUN, role_in
 from pingyi.api_schema import Error, StatusOut, StrictIn
+from pingyi.campaigns.selectors import campaigns_for
 from pingyi.grading.access import round_scope
 from pingyi.notices import access
 from pingyi.notices.grading_notice import notice_publish_grading

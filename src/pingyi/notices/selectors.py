@@ -14,11 +14,12 @@ from django.core.cache import cache
 from django.db.models import F, QuerySet
 from django.utils.translation import get_language, gettext
 
-from pingyi.accounts.selectors import READ, AnyUser, campaigns_for, organizations_for
+from pingyi.accounts.selectors import READ, AnyUser, organizations_for
 from pingyi.audit.services import audit_head
 from pingyi.ballots.models import BallotSeal
 from pingyi.ballots.verify import campaign_reconcile
 from pingyi.campaigns.models import Campaign
+from pingyi.campaigns.selectors import campaigns_for
 from pingyi.grading.models import GradingRound
 from pingyi.notices.models import Notice, NoticeEntry, NoticeKind, Objection, Review
 from pingyi.rules import phases

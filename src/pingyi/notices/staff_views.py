@@ -22,10 +22,10 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from pingyi.accounts.actors import AccessDenied, Actor
-from pingyi.accounts.selectors import READ, RUN, campaigns_for, organizations_for, role_in
+from pingyi.accounts.selectors import READ, RUN, organizations_for, role_in
 from pingyi.ballots.selectors import campaign_results
 from pingyi.campaigns.models import Campaign
-from pingyi.campaigns.selectors import campaign_scheme
+from pingyi.campaigns.selectors import campaign_scheme, campaigns_for
 from pingyi.grading.models import GradingRound
 from pingyi.notices import access
 from pingyi.notices.forms import AnswerForm, AssignForm, NoteForm, PublishForm, ReviewForm

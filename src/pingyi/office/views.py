@@ -13,12 +13,9 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from pingyi.accounts.middleware import MUST_CHANGE
-from pingyi.accounts.selectors import (
-    RUN,
-    campaigns_for,
-    organizations_for,
-)
+from pingyi.accounts.selectors import RUN, organizations_for
 from pingyi.accounts.services import must_change_password
+from pingyi.campaigns.selectors import campaigns_for
 from pingyi.office.todo import reach_of, todos_for
 from pingyi.web.ratelimit import client_address, limited, record
 from pingyi.web.settings_access import limits

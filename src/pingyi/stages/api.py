@@ -21,9 +21,9 @@ from ninja.security import django_auth
 from pydantic import Field
 
 from pingyi.accounts.actors import Actor
-from pingyi.accounts.selectors import campaigns_for
 from pingyi.api_schema import Error, StrictIn
 from pingyi.campaigns.models import Campaign, Unit
+from pingyi.campaigns.selectors import campaigns_for
 from pingyi.rules.errors import RuleError
 from pingyi.stages import access, selectors
 from pingyi.stages.models import Pledge, SelfInspection

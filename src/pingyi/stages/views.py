@@ -19,8 +19,8 @@ from django.views.decorators.http import require_POST
 
 from pingyi import evidence
 from pingyi.accounts.actors import AccessDenied, Actor
-from pingyi.accounts.selectors import campaigns_for
 from pingyi.campaigns.models import Campaign, StageKind, Unit
+from pingyi.campaigns.selectors import campaigns_for
 from pingyi.rules import opinions as opinion_rules
 from pingyi.rules import stages as rules
 from pingyi.rules.errors import RuleError

@@ -9,7 +9,8 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
-from pingyi.accounts.selectors import RUN, campaigns_for, role_in
+from pingyi.accounts.selectors import RUN, role_in
+from pingyi.campaigns.selectors import campaigns_for
 from pingyi.rules.errors import RuleError
 from pingyi.voting import batches
 from pingyi.web.shared import guarded
