@@ -118,6 +118,7 @@ urlpatterns = [
         ),
     ),
     path("", include("pingyi.accounts.urls")),
+    path("", include("pingyi.office.people_urls")),
     path("api/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

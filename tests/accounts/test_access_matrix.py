@@ -1,6 +1,7 @@
-"""R17 for the people pages: every route of the namespace as every role; a route missing
-from the matrix fails. Ada administers the office, Stella is its staff, Victor its viewer,
-Carl administers another office, Dave has no role."""
+"""R17 for the people pages and a person's own password pages: every route of their
+namespaces ("people", "accounts") as every role; a route missing from the matrix fails. Ada
+administers the office, Stella is its staff, Victor its viewer, Carl administers another
+office, Dave has no role."""
 
 from __future__ import annotations
 
@@ -63,12 +64,12 @@ def test_every_people_route_answers_each_role_as_the_matrix_says() -> None:
     assert got == expected
 
 
-def test_the_matrix_covers_every_route_of_the_namespace() -> None:
+def test_the_matrix_covers_every_route_of_the_namespaces() -> None:
     resolver = get_resolver()
     names = {
         p.name
         for r in resolver.url_patterns
-        if getattr(r, "namespace", None) == "accounts"
+        if getattr(r, "namespace", None) in ("accounts", "people")
         for p in r.url_patterns
         if isinstance(p, URLPattern)
     }

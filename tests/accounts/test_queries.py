@@ -11,8 +11,8 @@ import pytest
 from django.contrib.auth.models import User
 
 from pingyi.accounts.models import Membership, Role
-from pingyi.accounts.services import person_add
 from pingyi.grading.models import Committee, PartyOrg
+from pingyi.office.people_services import person_add
 from tests.grading.conftest import make_round, office
 from tests.queries import assert_pinned
 from tests.web.conftest import client_for

@@ -315,6 +315,7 @@ OWN_MATRIX = (
     "disclosure",
     "jobs",
     "accounts",
+    "people",
     "stages",
     "nominations",
 )

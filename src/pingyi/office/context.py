@@ -22,7 +22,7 @@ SECTIONS = (
     ("disclosure:home", _("Disclosure")),
     ("nominations:home", _("Nominations")),
     ("jobs:list", _("Background jobs")),
-    ("accounts:people-home", _("People and roles")),
+    ("people:people-home", _("People and roles")),
 )
 
 
@@ -34,7 +34,7 @@ def _shown(route: str, reach: Reach) -> bool:
         return reach.office or reach.units
     if route == "stages:my-units":
         return reach.units
-    if route == "accounts:people-home":
+    if route == "people:people-home":
         return reach.admin
     if route == "nominations:home":
         return reach.office or reach.nominates

@@ -5,7 +5,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from pingyi.accounts.people import PersonRole, Target
+from pingyi.office.people import PersonRole, Target
 
 HOW = [
     ("password", _("A one-time password, shown once; changed at first sign-in")),
