@@ -22,7 +22,7 @@ def issue(client: Client, cast: Cast, count: int) -> None:
     finish_jobs()
 
 
-@pytest.mark.parametrize(("url", "pinned"), [("/staff/jobs/", 6), ("/staff/c/{code}/", 24)])
+@pytest.mark.parametrize(("url", "pinned"), [("/staff/jobs/", 6), ("/staff/c/{code}/", 25)])
 def test_a_page_of_jobs_or_batches(cast: Cast, url: str, pinned: int) -> None:
     alice = client_for(cast.alice)
     issue(alice, cast, 2)
