@@ -34,7 +34,7 @@ from pingyi.api import api
 from pingyi.campaigns.models import Campaign
 from pingyi.campaigns.services import campaign_close
 from pingyi.voting.services import IssuedBatch, ballot_submit, token_issue
-from tests.db.conftest import STAFF, make_campaign
+from tests.cast import STAFF, make_campaign
 from tests.web.conftest import Cast, client_for
 
 pytestmark = pytest.mark.django_db
