@@ -37,6 +37,40 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         items[:] = kept
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    from django.test import TransactionTestCase
+
+    TransactionTestCase._fixture_teardown = _empty_tables  # type: ignore[method-assign]
+
+
+# The rows migrate writes once (post_migrate) and no test changes: the content types and the
+# permissions made of them.
+KEPT_TABLES = frozenset({"django_content_type", "auth_permission"})
+
+
+def _empty_tables(self: Any) -> None:
+    """After a transactional test (django_db(transaction=True)): every table emptied, as
+    Django's own teardown (`flush`) empties them, but by DELETE in one transaction instead of
+    TRUNCATE, and with the content types and permissions kept instead of deleted and made
+    again (post_migrate) — on PostgreSQL, a TRUNCATE of the hundred tables cost 2 s a test,
+    the DELETEs of their few rows a tenth of that. The foreign keys are checked at COMMIT
+    (Django's are deferrable), so the order of the tables does not matter; the sequences go
+    on, as with flush (reset_sequences=False)."""
+    from django.db import connections, transaction
+
+    for alias in self._databases_names(include_mirrors=False):
+        connection = connections[alias]
+        tables = sorted(
+            set(connection.introspection.django_table_names(only_existing=True)) - KEPT_TABLES
+        )
+        quote = connection.ops.quote_name
+        with transaction.atomic(using=alias), connection.cursor() as cursor:
+            if connection.vendor == "postgresql":
+                cursor.execute("SET CONSTRAINTS ALL DEFERRED")
+            for table in tables:
+                cursor.execute(f"DELETE FROM {quote(table)}")  # noqa: S608
+
+
 @pytest.fixture
 def write(tmp_path: Path) -> Callable[[str, str], Path]:
     """write("units.csv", "code,name,category\\n…") → the path of a UTF-8 file in tmp_path."""

@@ -21,3 +21,5 @@ finally:
     else:
         os.environ["PINGYI_TESTING"] = _before
 os.environ["DJANGO_SETTINGS_MODULE"] = "pingyi.settings"  # for subprocesses only: read once
+
+PASSWORD_HASHERS = ["tests.hashers.QuickPBKDF2PasswordHasher"]  # the same hashes, cheaper

@@ -10,7 +10,7 @@ import pytest
 
 from pingyi.voting.services import token_issue
 from tests.browser.conftest import Traffic, chromium
-from tests.db.conftest import STAFF, make_campaign
+from tests.cast import STAFF, make_campaign
 from tests.live import live_server
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.slow]

@@ -13,7 +13,7 @@ from playwright.sync_api import Page
 
 from pingyi.voting.services import token_issue
 from tests.browser.conftest import Traffic, chromium, post_ok
-from tests.db.conftest import STAFF, make_campaign
+from tests.cast import STAFF, make_campaign
 from tests.live import live_server
 from tests.stored import stored_ballots
 

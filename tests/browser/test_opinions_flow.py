@@ -20,7 +20,7 @@ from pingyi.rectification.models import UnitAccess, UnitRole
 from pingyi.stages.opinion_services import opinion_codes_issue
 from tests.browser.conftest import Traffic, chromium, post_ok
 from tests.browser.test_stages_flow import PASSWORD, _login
-from tests.db.conftest import STAFF, make_campaign
+from tests.cast import STAFF, make_campaign
 from tests.live import live_server
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.slow]

@@ -11,7 +11,7 @@ from django.contrib.auth.models import User
 
 from pingyi.accounts.models import Membership, Role
 from tests.browser.conftest import Traffic, chromium, post_ok
-from tests.db.conftest import make_campaign
+from tests.cast import make_campaign
 from tests.live import live_server
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.slow]

@@ -14,7 +14,7 @@ from playwright.sync_api import Page
 from pingyi.accounts.models import Membership, Role
 from pingyi.campaigns.models import StageKind
 from tests.browser.conftest import Traffic, chromium, post_ok
-from tests.db.conftest import make_campaign
+from tests.cast import make_campaign
 from tests.live import live_server
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.slow]

@@ -20,7 +20,7 @@ from pingyi.campaigns.services import campaign_open, campaign_stages_set
 from pingyi.rectification.models import UnitAccess, UnitRole
 from pingyi.stages.services import pledge_save
 from tests.browser.conftest import Traffic, chromium, post_ok
-from tests.db.conftest import STAFF, make_campaign
+from tests.cast import STAFF, make_campaign
 from tests.live import live_server
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.slow]

@@ -22,7 +22,7 @@ from pingyi.rectification.models import Plan, UnitAccess, UnitRole
 from pingyi.stages.models import RectificationReport, RectificationSurvey
 from pingyi.voting.services import ballot_submit, token_issue
 from tests.browser.conftest import Traffic, chromium, post_ok
-from tests.db.conftest import STAFF, make_campaign
+from tests.cast import STAFF, make_campaign
 from tests.live import live_server
 from tests.notices.conftest import AS_STAFF, closed_campaign
 from tests.rectification.test_opinion_drafts import _fed_back

@@ -15,8 +15,8 @@ from pingyi.ballots.services import ballots_import_file
 from pingyi.campaigns.services import campaign_open
 from pingyi.campaigns.yearend_services import area_add, kinds_add_seed
 from tests.browser.conftest import Traffic, chromium, post_ok
+from tests.cast import make_campaign
 from tests.chinese import english_left
-from tests.db.conftest import make_campaign
 from tests.live import live_server
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.slow]

@@ -30,8 +30,8 @@ from pingyi.campaigns.services import campaign_close
 from pingyi.exports.contract_json import result_to_json
 from pingyi.voting.models import Receipt
 from pingyi.voting.services import ballot_submit, token_issue
+from tests.cast import STAFF, make_campaign
 from tests.conftest import PINGYI, REPO, run_pingyi
-from tests.db.conftest import STAFF, make_campaign
 
 # One worker runs the whole module: its module-scoped fixture is set up once.
 pytestmark = pytest.mark.xdist_group("backup")

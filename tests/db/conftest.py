@@ -7,42 +7,8 @@ import pytest
 
 from pingyi.campaigns.models import Campaign
 from pingyi.campaigns.selectors import campaign_scheme, campaign_units
-from pingyi.campaigns.services import campaign_create, campaign_open
 from pingyi.inputs.p1_files import BallotRows, read_ballots
-from pingyi.rules.scheme import builtin_scheme
-from pingyi.rules.tally import UnitSpec
-
-STAFF = "alice"
-
-UNITS = [
-    UnitSpec("L1", "组织部", "地方管理部门", "local"),
-    UnitSpec("L2", "宣传部", "地方管理部门", "local"),
-    UnitSpec("V1", "国税局", "垂直管理部门", "vertical"),
-    UnitSpec("F1", "人行", "金融部门", "financial", veto=True),
-]
-
-
-def make_campaign(
-    year: int = 2026,
-    units: list[UnitSpec] | None = None,
-    *,
-    open_it: bool = True,
-    series: str = "qianren",
-) -> Campaign:
-    campaign = campaign_create(
-        organization_code="office",
-        organization_name="评议办",
-        series_code=series,
-        series_name="千人评议机关",
-        year=year,
-        name=f"{year}年千人评议",
-        scheme=builtin_scheme(),
-        units=units or UNITS,
-        actor=STAFF,
-    )
-    if open_it:
-        campaign_open(campaign=campaign, actor=STAFF)
-    return campaign
+from tests.cast import make_campaign
 
 
 @pytest.fixture

@@ -13,7 +13,8 @@ from pingyi.ballots.models import Ballot
 from pingyi.ballots.services import ballots_import
 from pingyi.campaigns.models import Campaign
 from pingyi.fields import RandomIdField
-from tests.db.conftest import STAFF, rows_of
+from tests.cast import STAFF
+from tests.db.conftest import rows_of
 
 # Reviewed columns of the ballot table. A new column fails here until someone has checked
 # that it cannot identify the evaluator, the token or the time of voting, and added it.
@@ -108,7 +109,7 @@ def test_an_attacker_with_the_database_cannot_read_the_ballots_of_a_small_kind()
     from pingyi.campaigns.yearend_services import kinds_add_seed
     from pingyi.voting.models import BallotToken
     from pingyi.voting.services import ballot_submit, token_issue
-    from tests.db.conftest import make_campaign
+    from tests.cast import make_campaign
 
     campaign = make_campaign(open_it=False)
     kinds_add_seed(campaign=campaign, actor=STAFF)

@@ -21,7 +21,7 @@ from pingyi.ballots.services import ballots_import_file
 from pingyi.campaigns.models import Campaign
 from pingyi.inputs.xlsx_cells import read_sheet
 from pingyi.rules.errors import InputError
-from tests.db.conftest import STAFF
+from tests.cast import STAFF
 
 pytestmark = pytest.mark.django_db
 

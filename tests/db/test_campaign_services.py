@@ -8,7 +8,7 @@ from pingyi.campaigns.selectors import campaign_scheme, campaign_unit_specs
 from pingyi.campaigns.services import campaign_close, campaign_create, campaign_open
 from pingyi.rules.errors import RuleError
 from pingyi.rules.scheme import builtin_scheme
-from tests.db.conftest import STAFF, UNITS, make_campaign
+from tests.cast import STAFF, UNITS, make_campaign
 
 pytestmark = pytest.mark.django_db
 

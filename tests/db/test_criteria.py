@@ -11,7 +11,7 @@ from pingyi.campaigns.selectors import campaign_scheme
 from pingyi.campaigns.services import campaign_criteria_set
 from pingyi.rules.errors import RuleError
 from pingyi.rules.scheme import Criterion
-from tests.db.conftest import STAFF, make_campaign
+from tests.cast import STAFF, make_campaign
 
 pytestmark = pytest.mark.django_db
 

@@ -10,7 +10,7 @@ from pingyi.audit.models import AuditEntry
 from pingyi.campaigns.models import Campaign, Unit
 from pingyi.campaigns.services import campaign_stages_set, unit_add, unit_remove, unit_update
 from pingyi.rules.errors import RuleError
-from tests.db.conftest import STAFF, UNITS, make_campaign
+from tests.cast import STAFF, UNITS, make_campaign
 
 pytestmark = pytest.mark.django_db
 

@@ -40,7 +40,7 @@ from pingyi.campaigns.yearend_services import (
 from pingyi.rules.errors import RuleError
 from pingyi.rules.phases import E_FROZEN
 from pingyi.voting.services import E_GROUP_HAS_KINDS, token_issue
-from tests.db.conftest import STAFF, make_campaign
+from tests.cast import STAFF, make_campaign
 
 pytestmark = pytest.mark.django_db
 

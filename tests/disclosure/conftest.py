@@ -14,10 +14,11 @@ from django.contrib.auth.models import User
 from django.core.cache import cache
 
 from pingyi.accounts.actors import Actor
-from pingyi.accounts.models import Membership, Organization, Role
+from pingyi.accounts.models import Organization, Role
 from pingyi.disclosure.models import Item
 from pingyi.disclosure.services import item_advance, item_create
 from pingyi.rules import disclosure as d
+from tests.cast import people
 
 NOW = dt.datetime(2026, 3, 2, 9, 0, tzinfo=dt.UTC)
 
@@ -44,15 +45,7 @@ def cast(db: None) -> Cast:
     office = Organization.objects.create(code="szfb", name="市政府办公室")
     elsewhere = Organization.objects.create(code="elsewhere", name="另一机关")
     names = ("erin", "alice", "bob", "charlie", "dave", "frank")
-    users = {n: User.objects.create_user(n) for n in names}
-    for name, role in (
-        ("erin", Role.ADMIN),
-        ("alice", Role.STAFF),
-        ("bob", Role.VIEWER),
-        ("frank", Role.STAFF),
-    ):
-        Membership.objects.create(user=users[name], organization=office, role=role)
-    Membership.objects.create(user=users["charlie"], organization=elsewhere, role=Role.ADMIN)
+    users = people(office, elsewhere, names, roles={"frank": Role.STAFF})
     return Cast(office, elsewhere, **users)  # type: ignore[arg-type]
 
 

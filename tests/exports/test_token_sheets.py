@@ -42,7 +42,7 @@ from pingyi.exports.token_sheets import (
 from pingyi.voting.codes import ALPHABET, TOKEN_LENGTH, new_code
 from pingyi.voting.models import TokenBatch
 from pingyi.voting.services import IssuedBatch
-from tests.db.conftest import make_campaign
+from tests.cast import make_campaign
 
 BASE = "https://pingyi.example.gov.cn/v/"
 HOSTILE = '<img src="http://example.com/x.png">'

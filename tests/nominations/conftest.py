@@ -16,7 +16,7 @@ from django.contrib.auth.models import User
 from django.core.cache import cache
 
 from pingyi.accounts.actors import Actor
-from pingyi.accounts.models import Membership, Organization, Role
+from pingyi.accounts.models import Organization, Role
 from pingyi.nominations.models import NominatingUnit, NominationRound
 from pingyi.nominations.services import NomineeSpec, round_create, unit_add, unit_member_add
 from pingyi.registry.models import Project
@@ -30,6 +30,7 @@ from pingyi.registry.services import (
     unit_add as registry_unit_add,
 )
 from pingyi.rules import registry as r
+from tests.cast import people
 from tests.registry.conftest import spec
 
 START = dt.date(2026, 3, 1)
@@ -93,11 +94,7 @@ def cast(db: None) -> Cast:
     office = Organization.objects.create(code="rsj", name="市人力资源和社会保障局")
     elsewhere = Organization.objects.create(code="elsewhere", name="另一市人社局")
     names = ("erin", "alice", "olga", "bob", "cora", "uma", "victor", "charlie", "dave")
-    users: dict[str, Any] = {n: User.objects.create_user(n) for n in names}
-    for name, role in (("erin", Role.ADMIN), ("alice", Role.STAFF), ("olga", Role.STAFF),
-                       ("bob", Role.VIEWER)):  # fmt: skip
-        Membership.objects.create(user=users[name], organization=office, role=role)
-    Membership.objects.create(user=users["charlie"], organization=elsewhere, role=Role.ADMIN)
+    users: dict[str, Any] = people(office, elsewhere, names, roles={"olga": Role.STAFF})
     round_ = round_create(
         organization=office, project=kept_project(office), code="myd-2026",
         name="2026年人民满意的公务员推荐", started_on=START, quota=4, actor=SYSTEM,

@@ -46,6 +46,7 @@ def _rows(text: str, table_id: str) -> int:
     return body.count("<tr") - 1  # the header row
 
 
+@pytest.mark.slow  # 3,000 organizations imported, graded and published: several seconds
 def test_a_3000_organization_notice_reads_committee_by_committee_under_200_kb(
     tmp_path: Path, django_assert_num_queries: Any
 ) -> None:

@@ -15,11 +15,11 @@ from django.core.cache import cache
 from django.utils import timezone
 
 from pingyi.accounts.actors import Actor
-from pingyi.accounts.models import Membership, Role
 from pingyi.notices.models import Notice
 from pingyi.notices.services import notice_finalize, notice_publish
 from pingyi.rectification.models import Item, Plan, UnitAccess, UnitRole
 from pingyi.rectification.services import item_add
+from tests.cast import people
 from tests.notices.conftest import AS_STAFF, closed_campaign
 
 TODAY = dt.date(2026, 6, 1)
@@ -58,21 +58,13 @@ def as_(name: str) -> Actor:
     return Actor.of(User.objects.get(username=name))
 
 
-def _user(name: str) -> User:
-    return User.objects.create_user(name, email=f"{name}@example.org")
-
-
 @pytest.fixture
 def ledger(db: None, tmp_path: Path) -> Ledger:
     notice = final_notice(tmp_path)
     office = notice.organization
     other = final_notice(tmp_path, organization="other-office").organization
-    alice, bob, olga, mike, charlie, dave = (
-        _user(n) for n in ("alice", "bob", "olga", "mike", "charlie", "dave")
-    )
-    Membership.objects.create(user=alice, organization=office, role=Role.STAFF)
-    Membership.objects.create(user=bob, organization=office, role=Role.VIEWER)
-    Membership.objects.create(user=charlie, organization=other, role=Role.ADMIN)
+    users = people(office, other, ("alice", "bob", "olga", "mike", "charlie", "dave"), email=True)
+    alice, bob, olga, mike, charlie, dave = users.values()
     plan = Plan.objects.get(notice=notice, unit_code="L7")
     for user, role in ((olga, UnitRole.OWNER), (mike, UnitRole.MEMBER)):
         UnitAccess.objects.create(

@@ -232,7 +232,7 @@ def test_the_history_shows_no_figure_of_a_campaign_under_k_ballots(
     from pingyi.campaigns.selectors import campaign_scheme
     from pingyi.campaigns.services import campaign_close
     from pingyi.inputs.p1_files import read_ballots
-    from tests.db.conftest import STAFF, make_campaign
+    from tests.cast import STAFF, make_campaign
 
     campaign = make_campaign()
     path = tmp_path / "few.csv"

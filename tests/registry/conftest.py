@@ -14,10 +14,11 @@ from django.contrib.auth.models import User
 from django.core.cache import cache
 
 from pingyi.accounts.actors import Actor
-from pingyi.accounts.models import Membership, Organization, Role
+from pingyi.accounts.models import Organization
 from pingyi.registry.models import Cleanup, RegisteringUnit
 from pingyi.registry.services import ProjectSpec, cleanup_create, unit_add, unit_member_add
 from pingyi.rules import registry as r
+from tests.cast import people
 
 START = dt.date(2009, 2, 15)
 OFFICE = "alice"
@@ -74,11 +75,7 @@ def _home(settings: Any, tmp_path: Path) -> None:
 def cast(db: None) -> Cast:
     office = Organization.objects.create(code="jiwei", name="市纪委纠风室")
     elsewhere = Organization.objects.create(code="elsewhere", name="另一市联席会议办公室")
-    users = {n: User.objects.create_user(n) for n in ("erin", "alice", "bob", "uma", "victor")}
-    users |= {n: User.objects.create_user(n) for n in ("charlie", "dave")}
-    for name, role in (("erin", Role.ADMIN), ("alice", Role.STAFF), ("bob", Role.VIEWER)):
-        Membership.objects.create(user=users[name], organization=office, role=role)
-    Membership.objects.create(user=users["charlie"], organization=elsewhere, role=Role.ADMIN)
+    users = people(office, elsewhere, ("erin", "alice", "bob", "uma", "victor", "charlie", "dave"))
     cleanup = cleanup_create(
         organization=office, code="qingli-2009", name="2009年清理规范评比达标表彰活动",
         started_on=START, actor=as_(OFFICE),

@@ -19,7 +19,7 @@ import pytest
 from pingyi.campaigns.models import Campaign
 from pingyi.voting.models import Receipt, TokenUse
 from pingyi.voting.services import token_issue
-from tests.db.conftest import STAFF, make_campaign
+from tests.cast import STAFF, make_campaign
 from tests.live import live_server
 from tests.stored import ballot_count
 

@@ -29,7 +29,7 @@ from pingyi.campaigns.services import campaign_close
 from pingyi.voting import codes as voting_codes
 from pingyi.voting.models import BallotToken, Receipt, TokenUse
 from pingyi.voting.services import token_issue
-from tests.db.conftest import STAFF, make_campaign
+from tests.cast import STAFF, make_campaign
 from tests.live import live_server
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.slow]

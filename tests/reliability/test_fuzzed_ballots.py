@@ -25,7 +25,7 @@ from pingyi.rules.scheme import builtin_scheme
 from pingyi.voting import codes
 from pingyi.voting.models import Receipt, TokenUse
 from pingyi.voting.services import token_issue
-from tests.db.conftest import STAFF, make_campaign
+from tests.cast import STAFF, make_campaign
 from tests.stored import ballot_count
 
 pytestmark = pytest.mark.django_db

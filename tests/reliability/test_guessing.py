@@ -35,7 +35,7 @@ from pingyi.voting.services import (
     ballot_submit,
     token_issue,
 )
-from tests.db.conftest import STAFF, make_campaign
+from tests.cast import STAFF, make_campaign
 from tests.stored import ballot_count
 
 if TYPE_CHECKING:

@@ -22,7 +22,7 @@ import pytest
 from django.contrib.auth.models import User
 
 from pingyi.accounts.models import Membership, Role
-from tests.db.conftest import STAFF, make_campaign
+from tests.cast import STAFF, make_campaign
 from tests.live import free_port, live_server
 from tests.redis_server import own_redis
 from tests.reliability.test_concurrency import submit

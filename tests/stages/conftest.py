@@ -14,12 +14,12 @@ from django.contrib.auth.models import User
 from django.core.cache import cache
 
 from pingyi.accounts.actors import Actor
-from pingyi.accounts.models import Membership, Organization, Role
+from pingyi.accounts.models import Organization
 from pingyi.campaigns.models import Campaign, StageKind, Unit
 from pingyi.campaigns.services import campaign_open, campaign_stages_set
 from pingyi.rectification.models import UnitAccess, UnitRole
 from pingyi.rules.tally import UnitSpec
-from tests.db.conftest import STAFF, make_campaign
+from tests.cast import STAFF, make_campaign, people
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 D = dt.date
@@ -80,12 +80,8 @@ def cast(db: None) -> Cast:
     elsewhere = Organization.objects.create(code="other-office", name="另一个评议办")
     other.series.organization = elsewhere
     other.series.save()
-    users = {n: User.objects.create_user(n) for n in ("alice", "bob", "olga", "mike", "paul",
-                                                       "charlie", "dave")}  # fmt: skip
     office = campaign.series.organization
-    Membership.objects.create(user=users["alice"], organization=office, role=Role.STAFF)
-    Membership.objects.create(user=users["bob"], organization=office, role=Role.VIEWER)
-    Membership.objects.create(user=users["charlie"], organization=elsewhere, role=Role.ADMIN)
+    users = people(office, elsewhere, ("alice", "bob", "olga", "mike", "paul", "charlie", "dave"))
     for name, code, role in (("olga", "L1", UnitRole.OWNER), ("mike", "L1", UnitRole.MEMBER),
                              ("paul", "L2", UnitRole.OWNER)):  # fmt: skip
         UnitAccess.objects.create(

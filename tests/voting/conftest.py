@@ -4,7 +4,7 @@ import pytest
 
 from pingyi.campaigns.models import Campaign
 from pingyi.voting.services import IssuedBatch, token_issue
-from tests.db.conftest import STAFF, make_campaign
+from tests.cast import STAFF, make_campaign
 
 
 @pytest.fixture

@@ -11,7 +11,7 @@ from django.db import connection
 from pingyi.campaigns.models import Campaign
 from pingyi.campaigns.services import campaign_close
 from pingyi.voting.services import IssuedBatch, ballot_submit, token_issue
-from tests.db.conftest import STAFF
+from tests.cast import STAFF
 
 pytestmark = pytest.mark.django_db
 UNITS = ["L1", "L2", "V1", "F1"]

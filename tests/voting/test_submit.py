@@ -27,7 +27,7 @@ from pingyi.voting.services import (
     receipt_check,
     token_issue,
 )
-from tests.db.conftest import STAFF
+from tests.cast import STAFF
 from tests.stored import ballot_count, stored_ballots
 
 pytestmark = pytest.mark.django_db

@@ -10,10 +10,10 @@ from django.contrib.auth.models import User
 from django.core.cache import cache
 from django.test import Client
 
-from pingyi.accounts.models import Membership, Organization, Role
+from pingyi.accounts.models import Organization
 from pingyi.campaigns.models import Campaign
 from pingyi.voting.services import IssuedBatch, token_issue
-from tests.db.conftest import STAFF, make_campaign
+from tests.cast import STAFF, make_campaign, people
 
 
 @dataclass
@@ -24,11 +24,6 @@ class Cast:
     bob: User
     charlie: User
     dave: User
-
-
-def _user(name: str) -> User:
-    # No password: the tests sign in with force_login, and hashing one costs PBKDF2's 0.6 s.
-    return User.objects.create_user(name)
 
 
 @pytest.fixture(autouse=True)
@@ -43,12 +38,8 @@ def cast(db: None) -> Cast:
     elsewhere = Organization.objects.create(code="other-office", name="另一个评议办")
     other.series.organization = elsewhere
     other.series.save()
-    alice, bob, charlie, dave = (_user(n) for n in ("alice", "bob", "charlie", "dave"))
-    office = campaign.series.organization
-    Membership.objects.create(user=alice, organization=office, role=Role.STAFF)
-    Membership.objects.create(user=bob, organization=office, role=Role.VIEWER)
-    Membership.objects.create(user=charlie, organization=elsewhere, role=Role.ADMIN)
-    return Cast(campaign, other, alice, bob, charlie, dave)
+    users = people(campaign.series.organization, elsewhere)
+    return Cast(campaign, other, **users)
 
 
 @pytest.fixture

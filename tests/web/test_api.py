@@ -8,7 +8,7 @@ import pytest
 from django.test import Client, override_settings
 
 from pingyi.voting.services import IssuedBatch, token_issue
-from tests.db.conftest import STAFF
+from tests.cast import STAFF
 from tests.stored import ballot_count
 from tests.web.conftest import Cast, client_for
 

@@ -104,7 +104,7 @@ def test_last_two_years_running_across_the_series(tmp_path: Path) -> None:
 
 
 def test_no_results_applied_while_the_campaign_is_open(tmp_path: Path) -> None:
-    from tests.db.conftest import make_campaign
+    from tests.cast import make_campaign
 
     campaign = make_campaign(series="open-one")
     with pytest.raises(RuleError):

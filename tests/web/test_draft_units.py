@@ -13,7 +13,7 @@ from pingyi.audit.models import AuditEntry
 from pingyi.campaigns.models import Campaign, Unit
 from pingyi.campaigns.services import campaign_open
 from pingyi.voting.services import token_issue
-from tests.db.conftest import STAFF, make_campaign
+from tests.cast import STAFF, make_campaign
 from tests.web.conftest import Cast, client_for
 
 pytestmark = pytest.mark.django_db

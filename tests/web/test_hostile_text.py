@@ -32,7 +32,7 @@ from pingyi.campaigns.services import campaign_close, campaign_create, campaign_
 from pingyi.rules.scheme import Scheme, builtin_scheme
 from pingyi.rules.tally import UnitSpec
 from pingyi.voting.services import ballot_submit, token_issue
-from tests.db.conftest import STAFF
+from tests.cast import STAFF
 from tests.jobs.conftest import through_job
 
 if TYPE_CHECKING:

@@ -13,7 +13,7 @@ from django.http import HttpResponse
 from openpyxl.worksheet.worksheet import Worksheet
 
 from pingyi.campaigns.models import Campaign
-from tests.db.conftest import make_campaign
+from tests.cast import make_campaign
 from tests.jobs.conftest import finish_jobs
 from tests.stored import ballot_count
 from tests.web.conftest import Cast, client_for

@@ -12,7 +12,7 @@ from pingyi.campaigns.consequences import consequences_apply
 from pingyi.campaigns.models import Campaign
 from pingyi.campaigns.services import unit_add
 from pingyi.voting.services import token_issue
-from tests.db.conftest import STAFF, make_campaign
+from tests.cast import STAFF, make_campaign
 from tests.notices.conftest import closed_campaign, profile
 from tests.queries import assert_pinned
 from tests.web.conftest import Cast, client_for

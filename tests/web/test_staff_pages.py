@@ -19,7 +19,7 @@ from pingyi.jobs.models import Job
 from pingyi.office.context import SECTIONS
 from pingyi.voting.models import BallotToken
 from pingyi.voting.services import IssuedBatch, ballot_submit
-from tests.db.conftest import make_campaign
+from tests.cast import make_campaign
 from tests.jobs.conftest import finish_jobs, through_job
 from tests.stored import ballot_count
 from tests.web.conftest import Cast, client_for

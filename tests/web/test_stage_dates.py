@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from pingyi.campaigns.models import StageKind
-from tests.db.conftest import make_campaign
+from tests.cast import make_campaign
 from tests.web.conftest import Cast, client_for
 
 pytestmark = pytest.mark.django_db

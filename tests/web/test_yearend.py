@@ -29,8 +29,8 @@ from pingyi.exports.results_workbook import write_results_workbook
 from pingyi.notices.exports import preamble
 from pingyi.notices.selectors import notice_public_page
 from pingyi.notices.services import notice_publish
+from tests.cast import STAFF, make_campaign
 from tests.chinese import ZH
-from tests.db.conftest import STAFF, make_campaign
 from tests.jobs.conftest import finish_jobs
 from tests.notices.conftest import AS_STAFF, closed_campaign
 from tests.web.conftest import Cast, client_for
