@@ -141,7 +141,7 @@ def test_a_staged_matter_and_a_supervisors_remark(tmp_path: Path, artifacts: Pat
         alice.fill("#phase_title", "机关食堂改造工程（结果）")
         alice.fill("#phase_body", "工程已竣工验收，实际支出 75.8 万元。")
         post_ok(alice, "#phase-form button[type=submit]", log)
-        assert alice.inner_text("#status") == "(已起草)"
+        assert alice.inner_text("#status") == "（已起草）"
         assert alice.locator("#phases li.current").inner_text().startswith("结果")
         assert english_left(alice.content(), FIXTURE_WORDS) == []
         alice.screenshot(path=artifacts / "disclosure-next-phase-staff.png", full_page=True)
