@@ -28,7 +28,7 @@ from pingyi.campaigns.selectors import campaign_scheme, campaign_units
 from pingyi.inputs.p1_files import E_UNKNOWN_GROUP, BallotRows, read_ballots
 from pingyi.inputs.tables import file_sha256
 from pingyi.rules import phases
-from pingyi.rules.errors import InputError, Problem, RuleError, Where, gettext_noop
+from pingyi.rules.errors import InputError, Listing, Problem, RuleError, Where, gettext_noop
 from pingyi.rules.kinds import kinds_to_merge
 from pingyi.rules.tally import BLANK, NOT_COVERED, MarkMatrix, valid_rows
 from pingyi.voting.models import Receipt
@@ -138,7 +138,7 @@ def _group_ids(campaign: Campaign, rows: BallotRows) -> list[int | None]:
         Problem(
             Where(file=rows.file, row=row, column=rows.group_column, field="group"),
             E_UNKNOWN_GROUP,
-            {"value": name, "known": ", ".join([g.name for g in scheme.groups] + kind_names)},
+            {"value": name, "known": Listing([g.name for g in scheme.groups] + kind_names)},
         )
         for row, name in zip(rows.rows, rows.groups, strict=True)
         if name is not None and resolved[name] is None

@@ -31,7 +31,7 @@ from pingyi.grading.models import (
 from pingyi.grading.selectors import CommitteeState, OrgState, grading_state
 from pingyi.rules import grading as rules
 from pingyi.rules import grading_schedule as schedule_rules
-from pingyi.rules.errors import RuleError, Term, gettext_noop
+from pingyi.rules.errors import Listing, RuleError, Term, gettext_noop
 
 E_NOT_GRADED = gettext_noop("%(org)s cannot be graded yet: %(why)s")
 E_GRADE = gettext_noop("the grade must be one of: %(grades)s")
@@ -142,7 +142,7 @@ def grade_change(
     notice only the notice's review (``notice_review``, notices.services.review_apply) may
     change a grade."""
     if grade not in rules.GRADES:
-        raise RuleError(E_GRADE, grades=", ".join(rules.GRADES))
+        raise RuleError(E_GRADE, grades=Listing(rules.GRADES))
     with transaction.atomic():
         state, committee, _scheme = _state(org)
         if not notice_review:
@@ -350,7 +350,7 @@ def review_record(
     """The department approves or returns one filed organization (a return with a comment).
     The committee's filing follows: returned as soon as one is, approved when all are."""
     if verdict not in Verdict.values:
-        raise RuleError(E_VERDICT, verdicts=", ".join(Verdict.values))
+        raise RuleError(E_VERDICT, verdicts=Listing(Verdict.values))
     if verdict == Verdict.RETURNED and not comment.strip():
         raise RuleError(E_RETURN_COMMENT)
     with transaction.atomic():

@@ -32,7 +32,7 @@ from pingyi.rectification.models import Verdict as PlanVerdict
 from pingyi.rectification.services import plan_for_lookback, plan_reopen
 from pingyi.rules import grading as rules
 from pingyi.rules import grading_lookback as lookback_rules
-from pingyi.rules.errors import RuleError, gettext_noop
+from pingyi.rules.errors import Listing, RuleError, gettext_noop
 
 E_REASON = gettext_noop("a look-back needs its reason (what was found)")
 E_NOT_FINAL = gettext_noop(
@@ -91,7 +91,7 @@ def org_regrade(
     nothing would change. The department runs it (grading.access.check_runs)."""
     check_runs(actor, org.round)
     if grade not in rules.GRADES:
-        raise RuleError(E_GRADE, grades=", ".join(rules.GRADES))
+        raise RuleError(E_GRADE, grades=Listing(rules.GRADES))
     if not reason.strip():
         raise RuleError(E_REASON)
     if cause:

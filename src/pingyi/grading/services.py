@@ -305,7 +305,7 @@ def self_evaluation_submit(
     """自评申报: a score per indicator (the survey's included, as the organization's own
     estimate), a claimed grade, the main achievements and problems. Locked once submitted."""
     if claimed_grade not in rules.GRADES:
-        raise RuleError(E_CLAIMED_GRADE, grades=", ".join(rules.GRADES))
+        raise RuleError(E_CLAIMED_GRADE, grades=Listing(rules.GRADES))
     for label, text in (
         (gettext_noop("main achievements"), achievements),
         (gettext_noop("problems"), problems),

@@ -47,7 +47,7 @@ from pingyi.grading.services import (
 )
 from pingyi.rules import grade_vote as vote_rules
 from pingyi.rules import grading as rules
-from pingyi.rules.errors import RuleError, Term, gettext_noop
+from pingyi.rules.errors import Listing, RuleError, Term, gettext_noop
 from pingyi.rules.scheme import CategoryRule, GroupTarget, Mark, Scheme, fraction_text
 from pingyi.voting.models import BallotToken, TokenUse
 from pingyi.voting.services import IssuedBatch, token_issue, tokens_issued
@@ -217,8 +217,8 @@ class ListScope:
         return None if any(c is None for c in counts) else sum(c or 0 for c in counts)
 
     @property
-    def unknown(self) -> str:
-        return ", ".join(o.code for o in self.orgs if o.members is None)
+    def unknown(self) -> Listing:
+        return Listing(o.code for o in self.orgs if o.members is None)
 
 
 def list_scope(campaign: Campaign) -> ListScope:

@@ -18,7 +18,7 @@ from pingyi.inputs.tables import (
     problems_at,
     read_table,
 )
-from pingyi.rules.errors import InputError, Problem, Where, gettext_noop
+from pingyi.rules.errors import InputError, Listing, Problem, Where, gettext_noop
 from pingyi.rules.scheme import Scheme
 from pingyi.rules.tally import BLANK, MarkMatrix, UnitSpec
 
@@ -225,7 +225,7 @@ def _mark_matrix(
     distinct value is stripped and looked up once, then the column is mapped in one pass.
     """
     lookup = {k.casefold(): v for k, v in scheme.mark_lookup().items()}
-    expected = ", ".join([m.label for m in scheme.marks] + [m.code for m in scheme.marks])
+    expected = Listing([m.label for m in scheme.marks] + [m.code for m in scheme.marks])
     names = [f"c{i}" for i in unit_cols]
     if not names:
         return np.zeros((table.frame.height, 0), dtype=np.int8), []
@@ -301,7 +301,7 @@ def _group_problems(
         groups.is_in(unknown),
         E_UNKNOWN_GROUP,
         limit=MAX_PROBLEMS,
-        known=", ".join(g.name for g in scheme.groups),
+        known=Listing(g.name for g in scheme.groups),
     )
 
 

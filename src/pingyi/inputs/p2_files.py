@@ -8,7 +8,7 @@ from pathlib import Path
 
 from pingyi.inputs.p1_files import MAX_PROBLEMS, parse_bool
 from pingyi.inputs.tables import ROW, Table, header_columns, length_problems, read_table
-from pingyi.rules.errors import InputError, Problem, Where, gettext_noop
+from pingyi.rules.errors import InputError, Listing, Problem, Where, gettext_noop
 from pingyi.rules.grading import SECTORS, GradingScheme, Org, check_hierarchy
 from pingyi.rules.scheme import parse_number
 
@@ -77,7 +77,7 @@ def read_orgs(path: Path, label: str | None = None) -> tuple[list[Org], dict[str
                 Problem(
                     table.where(row, cols["sector"]),
                     gettext_noop("sector %(value)r is unknown; expected one of: %(known)s"),
-                    {"value": sector, "known": ", ".join(SECTORS)},
+                    {"value": sector, "known": Listing(SECTORS)},
                 )
             )
         flags = {}
@@ -155,7 +155,7 @@ def score_columns(
         raise InputError.one(
             Where(file=table.file, row=table.header_row),
             gettext_noop("give a total column or every indicator; missing: %(missing)s"),
-            missing=", ".join(missing),
+            missing=Listing(missing),
         )
     maxima = {i.code: i.maximum for i in parts}
     if "total" in cols:

@@ -19,7 +19,7 @@ import polars as pl
 import python_calamine
 
 from pingyi.inputs import xlsx_cells
-from pingyi.rules.errors import InputError, Problem, Where, gettext_noop
+from pingyi.rules.errors import InputError, Listing, Problem, Where, gettext_noop
 from pingyi.rules.text import NUL
 
 ROW = "__row"  # the column that carries each row's number in the file (header = row 1)
@@ -703,7 +703,7 @@ def header_columns(
                 Problem(
                     table.where(row=table.header_row, index=index),
                     gettext_noop("unknown column; expected %(expected)s"),
-                    {"expected": ", ".join(names)},
+                    {"expected": Listing(names)},
                 )
             )
         else:
@@ -714,7 +714,7 @@ def header_columns(
                 Problem(
                     Where(file=table.file, row=table.header_row, field=key),
                     gettext_noop("missing column %(name)r; the header must have %(expected)s"),
-                    {"name": key, "expected": ", ".join(required)},
+                    {"name": key, "expected": Listing(required)},
                 )
             )
     if problems:

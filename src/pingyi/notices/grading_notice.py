@@ -28,7 +28,7 @@ from pingyi.notices import access
 from pingyi.notices.models import Notice, NoticeEntry, NoticeKind
 from pingyi.rules import grading as grading_rules
 from pingyi.rules import notice as rules
-from pingyi.rules.errors import RuleError, Term, gettext_noop
+from pingyi.rules.errors import Listing, RuleError, Term, gettext_noop
 from pingyi.rules.scheme import fraction_text
 
 E_STEP = gettext_noop(
@@ -85,10 +85,10 @@ def _check_publishable(locked: GradingRound, state: RoundGrading) -> None:
         raise RuleError(E_NO_ORGS)
     filed = Filing.objects.filter(committee__round=locked).select_related("committee")
     if filed:
-        raise RuleError(E_FILED, names=", ".join(f.committee.name for f in filed))
+        raise RuleError(E_FILED, names=Listing(f.committee.name for f in filed))
     ungraded = [s.org.code for s in state.orgs if s.graded is None or s.total is None]
     if ungraded:
-        shown = ", ".join(ungraded[:10]) + (" …" if len(ungraded) > 10 else "")
+        shown = Listing(ungraded[:10] + (["…"] if len(ungraded) > 10 else []))
         raise RuleError(E_UNGRADED, n=len(ungraded), codes=shown)
 
 

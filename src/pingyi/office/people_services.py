@@ -30,7 +30,7 @@ from pingyi.office.people import (
     scope_targets,
 )
 from pingyi.rectification.models import UnitAccess
-from pingyi.rules.errors import InputError, Problem, RuleError, Term, Where, gettext_noop
+from pingyi.rules.errors import InputError, Listing, Problem, RuleError, Term, Where, gettext_noop
 
 # ------------------------------------------------------------------------------ people
 
@@ -234,7 +234,7 @@ def person_add(
     first thing wrong."""
     username, full_name, scope = _clean(username), _clean(full_name), _clean(scope)
     if role not in PersonRole.values:
-        raise RuleError(E_ROLE_UNKNOWN, value=role, expected=", ".join(PersonRole.values))
+        raise RuleError(E_ROLE_UNKNOWN, value=role, expected=Listing(PersonRole.values))
     problem = (
         _username_problem(username)
         or _name_problem(full_name)
@@ -262,7 +262,7 @@ def person_role_add(
     if not is_person_of(organization, user):
         raise RuleError(E_NOT_FOUND)
     if role not in PersonRole.values:
-        raise RuleError(E_ROLE_UNKNOWN, value=role, expected=", ".join(PersonRole.values))
+        raise RuleError(E_ROLE_UNKNOWN, value=role, expected=Listing(PersonRole.values))
     problem = _scope_problem(role, scope, scope_targets(organization))
     if problem is not None:
         raise RuleError(problem[0], **problem[1])

@@ -81,7 +81,7 @@ class Problem:
     params: Mapping[str, Any] = field(default_factory=dict)
 
     def message(self, translate: Translate = _identity) -> str:
-        text = translate(self.template) % dict(self.params)
+        text = translate(self.template) % {k: _worded(v, translate) for k, v in self.params.items()}
         place = self.where.describe(translate)
         if not place:
             return text

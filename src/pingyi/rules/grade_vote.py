@@ -20,7 +20,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
 
-from pingyi.rules.errors import RuleError, gettext_noop
+from pingyi.rules.errors import Listing, RuleError, gettext_noop
 from pingyi.rules.grading import GRADES
 
 # Who is on a list, by kind: party members of the organization, then the non-members.
@@ -123,7 +123,7 @@ def list_problems(
     *,
     low: Fraction = DEFAULT_RATIO_MIN,
     high: Fraction = DEFAULT_RATIO_MAX,
-    orgs: str = "",
+    orgs: Sequence[str] = (),
 ) -> list[RuleError]:
     """Why the list cannot stand (empty: it can). ``org_members`` is the number of party
     members of the organizations the list covers (None: not recorded)."""
@@ -133,7 +133,7 @@ def list_problems(
     if counts.size == 0:
         return [RuleError(E_EMPTY_LIST)]
     if org_members is None:
-        return [RuleError(E_MEMBERS_UNKNOWN, orgs=orgs)]
+        return [RuleError(E_MEMBERS_UNKNOWN, orgs=Listing(orgs))]
     if counts.members > org_members:
         found.append(RuleError(E_TOO_MANY_MEMBERS, listed=counts.members, members=org_members))
     missing = missing_members(counts, org_members)

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 from pathlib import Path
 
-from pingyi.rules.errors import InputError, Problem, RuleError, Term, Where, gettext_noop
+from pingyi.rules.errors import InputError, Listing, Problem, RuleError, Term, Where, gettext_noop
 from pingyi.rules.rubric_items import FIVE_GOODS_ITEMS, SEVEN_ITEMS, SubItem
 
 EXCELLENT, GOOD, FAIR, POOR = "好", "较好", "一般", "较差"
@@ -412,7 +412,7 @@ def _indicators(raw: object, path: str, bad: _Problems) -> tuple[Indicator, ...]
                 path,
                 gettext_noop("unknown rubric %(value)r; expected one of: %(known)s"),
                 value=raw,
-                known=", ".join(RUBRICS),
+                known=Listing(RUBRICS),
             )
             return None
         return RUBRICS[raw]
@@ -471,7 +471,7 @@ def grading_scheme_from_dict(data: Mapping[str, object], source: str) -> Grading
             bad(
                 key,
                 gettext_noop("unknown key; expected one of: %(allowed)s"),
-                allowed=", ".join(sorted(_SCHEME_KEYS)),
+                allowed=Listing(sorted(_SCHEME_KEYS)),
             )
     indicators: tuple[Indicator, ...] = SEVEN_INDICATORS
     if data.get("rubric") is not None:

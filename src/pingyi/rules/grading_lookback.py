@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from fractions import Fraction
 
-from pingyi.rules.errors import RuleError, gettext_noop
+from pingyi.rules.errors import Listing, RuleError, gettext_noop
 from pingyi.rules.grading import EXCELLENT, GRADES
 
 # cause code → the seed's wording (printed in the tables as written: a document's words)
@@ -72,7 +72,7 @@ PLAN_NONE, PLAN_OPEN, PLAN_PASSED, PLAN_FAILED = "", "open", "passed", "failed"
 
 def check_cause(cause: str, reason: str) -> None:
     if cause not in VIOLATION_CAUSES:
-        raise RuleError(E_CAUSE, causes=", ".join(VIOLATION_CAUSES))
+        raise RuleError(E_CAUSE, causes=Listing(VIOLATION_CAUSES))
     if not reason.strip():
         raise RuleError(E_CAUSE_REASON)
 
@@ -91,7 +91,7 @@ def check_benefit(
 
 def check_reference(kind: str, text: str, has_file: bool) -> None:
     if kind not in REFERENCE_KINDS:
-        raise RuleError(E_REFERENCE_KIND, kinds=", ".join(REFERENCE_KINDS))
+        raise RuleError(E_REFERENCE_KIND, kinds=Listing(REFERENCE_KINDS))
     if not text.strip() and not has_file:
         raise RuleError(E_REFERENCE_EMPTY)
 

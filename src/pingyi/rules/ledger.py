@@ -15,7 +15,7 @@ import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from pingyi.rules.errors import RuleError, Term, gettext_noop
+from pingyi.rules.errors import Listing, RuleError, Term, gettext_noop
 
 NOT_STARTED, IN_PROGRESS, DONE, CLOSED_OUT = "not_started", "in_progress", "done", "closed_out"
 STATUS_LABELS = {  # SPEC gives the statuses in Chinese: they are data, as written in a ledger
@@ -62,7 +62,7 @@ def status_from_text(text: str) -> str:
     for code, label in STATUS_LABELS.items():
         if value in (code, label):
             return code
-    raise RuleError(E_STATUS_UNKNOWN, value=value, expected=", ".join(STATUS_LABELS.values()))
+    raise RuleError(E_STATUS_UNKNOWN, value=value, expected=Listing(STATUS_LABELS.values()))
 
 
 def check_move(current: str, target: str, *, supervisor: bool = False) -> None:

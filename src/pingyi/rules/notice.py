@@ -18,7 +18,7 @@ import datetime as dt
 from collections.abc import Iterable, Sequence
 from dataclasses import replace
 
-from pingyi.rules.errors import RuleError, Term, gettext_noop
+from pingyi.rules.errors import Listing, RuleError, Term, gettext_noop
 from pingyi.rules.scheme import Scheme
 from pingyi.rules.tally import FLAG_ORDER, UnitResult, flag_category
 
@@ -124,7 +124,7 @@ def clean_flags(flags: Iterable[str]) -> list[str]:
     wanted = {f.strip() for f in flags if f.strip()}
     unknown = sorted(wanted - set(FLAG_ORDER))
     if unknown:
-        raise RuleError(E_UNKNOWN_FLAG, flag=unknown[0], expected=", ".join(FLAG_ORDER))
+        raise RuleError(E_UNKNOWN_FLAG, flag=unknown[0], expected=Listing(FLAG_ORDER))
     return [f for f in FLAG_ORDER if f in wanted]
 
 

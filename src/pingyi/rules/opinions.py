@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from pingyi.rules.errors import RuleError, gettext_noop
+from pingyi.rules.errors import Listing, RuleError, gettext_noop
 from pingyi.rules.stages import FILED, RECEIVED
 
 # What an opinion is about: seed 001 四's four criteria, and anything else.
@@ -66,7 +66,7 @@ def category_of(value: str) -> str:
     for code, label in CATEGORY_LABELS.items():
         if text and (text == code or text in label.casefold()):
             return code
-    raise RuleError(E_CATEGORY, value=value[:40], expected=", ".join(CATEGORIES))
+    raise RuleError(E_CATEGORY, value=value[:40], expected=Listing(CATEGORIES))
 
 
 def check_sortable(status: str, fed_back: bool) -> None:

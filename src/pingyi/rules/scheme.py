@@ -15,7 +15,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from pingyi.rules.errors import InputError, Problem, Where, gettext_noop
+from pingyi.rules.errors import InputError, Listing, Problem, Where, gettext_noop
 
 BUILTIN_SCHEMES = {"thousand-review": "thousand_review.toml"}
 DEFAULT_SCHEME = "thousand-review"
@@ -241,7 +241,7 @@ class _Reader:
                 self.bad(
                     f"{prefix}{key}",
                     gettext_noop("unknown key; expected one of: %(allowed)s"),
-                    allowed=", ".join(sorted(allowed)),
+                    allowed=Listing(sorted(allowed)),
                 )
 
     def tables(
@@ -490,7 +490,7 @@ def scheme_from_dict(data: dict[str, Any], source: str = "scheme") -> Scheme:
                     'unknown built-in scheme %(name)r; expected one of: %(known)s, "none"'
                 ),
                 name=base_name,
-                known=", ".join(BUILTIN_SCHEMES),
+                known=Listing(BUILTIN_SCHEMES),
             )
             raise InputError(reader.problems)
         base = builtin_scheme(base_name)

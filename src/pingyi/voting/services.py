@@ -24,7 +24,7 @@ from pingyi.campaigns.models import Campaign, EvaluatorGroup
 from pingyi.campaigns.selectors import campaign_scheme, campaign_units
 from pingyi.rows import insert_row
 from pingyi.rules import phases
-from pingyi.rules.errors import RuleError, gettext_noop
+from pingyi.rules.errors import Listing, RuleError, gettext_noop
 from pingyi.rules.scheme import Scheme
 from pingyi.rules.tally import BLANK, valid_rows
 from pingyi.voting import codes
@@ -215,7 +215,7 @@ def _encode_ballot(layout: _Layout, marks: Mapping[str, str]) -> tuple[str, bool
             continue
         index = lookup.get(text.casefold())
         if index is None:
-            expected = ", ".join(m.code for m in scheme.marks)
+            expected = Listing(m.code for m in scheme.marks)
             raise MarksInvalid(E_BAD_MARK, mark=text[:40], expected=expected)
         row[0, position[unit]] = index
     return encode_marks(row)[0], bool(valid_rows(row, scheme)[0])
