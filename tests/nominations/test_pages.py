@@ -99,3 +99,19 @@ def test_the_public_notice_takes_an_opinion_the_office_reads(cast: Cast) -> None
     # an empty opinion is refused on the page, in Chinese, nothing stored
     response = client_for(None).post(url, {"nominee": nominee.pk, "text": ""}, headers=ZH)
     assert response.status_code == 400 and Opinion.objects.count() == 1
+
+
+def test_a_unit_without_an_allotted_quota_shows_the_quota_its_headcount_gives(cast: Cast) -> None:
+    """The units table shows what the list is held to — the headcount × the round's ratio
+    (150 × 1% = 1) — as the lists table does, not a dash."""
+    cast.round.ratio = "1/100"
+    cast.round.save(update_fields=["ratio"])
+    page = _page(cast, "alice", f"/staff/nominations/{cast.round.code}/")
+    units = page[page.index('id="units"') :]
+    row = re.search(r"<td>dept</td>.*?</tr>", units, re.S)
+    assert row is not None
+    cells = re.findall(r"<td[^>]*>(.*?)</td>", row.group(0), re.S)
+    assert cells[3].startswith("1 ") and "职工人数 × 1%" in cells[3]
+    assert cells[4] == "150"
+    county = re.search(r"<td>county</td>.*?</tr>", units, re.S)
+    assert county is not None and re.findall(r"<td[^>]*>(.*?)</td>", county.group(0))[3] == "1"

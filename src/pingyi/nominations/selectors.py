@@ -97,6 +97,25 @@ def quota_of(unit: NominatingUnit) -> int | None:
     return rules.unit_quota(quota=unit.quota, headcount=unit.headcount, ratio=ratio)
 
 
+def round_units(round_: NominationRound) -> list[NominatingUnit]:
+    """The round's nominating units in code order, each with ``effective_quota``: the quota
+    allotted to it, else its headcount × the round's ratio (what its list is held to), and
+    ``ratio_text``, that ratio as a percentage ("1%")."""
+    ratio = rules.parse_ratio(round_.ratio)
+    ratio_text = (
+        "" if ratio is None else percent_text(ratio, 0 if (ratio * 100).denominator == 1 else 1)
+    )
+    units = list(
+        round_.units.order_by("code").select_related("parent").prefetch_related("members__user")
+    )
+    for unit in units:
+        unit.effective_quota = rules.unit_quota(  # type: ignore[attr-defined]
+            quota=unit.quota, headcount=unit.headcount, ratio=ratio
+        )
+        unit.ratio_text = ratio_text  # type: ignore[attr-defined]
+    return units
+
+
 def _figures(unit: NominatingUnit, nominees: list[Nominee]) -> SlateFigures:
     return SlateFigures(
         count=len(nominees),

@@ -131,7 +131,7 @@ def round_detail(request: HttpRequest, code: str) -> HttpResponse:
         "minimum": Fraction(round_.grassroots_minimum),
         "deadlines": sel.round_deadlines(round_, timezone.localdate()),
         "open": round_.phase == Phase.NOMINATING,
-        "units": round_.units.order_by("code").prefetch_related("members__user"),
+        "units": sel.round_units(round_),
         "unit_form": UnitForm(),
         "member_form": MemberForm(units=round_.units.order_by("code")),
         "reason_form": ReasonForm(),
