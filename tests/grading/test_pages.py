@@ -309,10 +309,10 @@ def test_an_entered_rate_is_approved_on_the_page_by_another_person_of_the_depart
     assessment_submit(
         org=target, scores={k: Fraction(v) for k, v in FULL.items()}, reasons={}, actor="erin"
     )
-    body = {"rate": "100", "ballots": "20", "reason": "纸质测评汇总"}
+    body = {"rate": "92.5", "ballots": "20", "reason": "纸质测评汇总"}  # kept as "37/40"
     alice.post(_url(grading_round, "o/V1/rate"), body)
     page = alice.get(_url(grading_round, "o/V1/"), headers=ZH).content.decode()
-    assert 'id="rate-entry"' in page and "纸质测评汇总" in page
+    assert 'id="rate-entry"' in page and "纸质测评汇总" in page and "92.50%" in page
     assert 'id="rate-decide-form"' not in page  # not to the one who entered it
     assert "待审批" in page
     assert alice.post(_url(grading_round, "o/V1/rate/decide"), {"decision": "approve"})

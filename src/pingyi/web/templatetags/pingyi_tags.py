@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from fractions import Fraction
 from typing import Any
 
 from django import template
@@ -16,19 +17,35 @@ def get(mapping: Any, key: str) -> Any:
     return mapping.get(key, "") if hasattr(mapping, "get") else ""
 
 
+def _exact(value: Any) -> Fraction | None:
+    """A number as stored or computed — a Fraction, an int, a Decimal, or a fraction's text
+    ("37/50", as the models keep exact rates) — as an exact Fraction; None for no value."""
+    if value is None or value == "":
+        return None
+    return Fraction(value)
+
+
+def _fixed(value: Fraction, places: int) -> str:
+    """Rounded half away from zero on the exact value, as the rules round (2/3 → 0.667)."""
+    scale = 10**places
+    whole = int(abs(value) * scale + Fraction(1, 2))
+    sign = "-" if value < 0 and whole else ""
+    text = f"{whole // scale}" + (f".{whole % scale:0{places}d}" if places else "")
+    return sign + text
+
+
 @register.filter
 def decimal(value: Any, places: int = 3) -> str:
     """A Fraction (or None) as a fixed-point number for display."""
-    if value is None:
-        return "—"
-    return f"{float(value):.{int(places)}f}"
+    exact = _exact(value)
+    return "—" if exact is None else _fixed(exact, int(places))
 
 
 @register.filter
 def percent(value: Any, places: int = 2) -> str:
-    if value is None:
-        return "—"
-    return f"{float(value) * 100:.{int(places)}f}%"
+    """A rate (a Fraction, or its text "37/50") as a percentage: 74.00%."""
+    exact = _exact(value)
+    return "—" if exact is None else _fixed(exact * 100, int(places)) + "%"
 
 
 FLAG_LABELS = {
