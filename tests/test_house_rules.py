@@ -22,3 +22,23 @@ def test_no_door_signals_a_refusal_with_the_built_in_permission_error() -> None:
         if re.search(r"\b(raise|except)\b.*\bPermissionError\b", line)
     ]
     assert raised == []
+
+
+# The `*_by` fields that hold what the audit records of a person ("alice", "cli:root", "demo",
+# "public"), as opposed to a body's name typed in by the office: notices' Review.approved_by
+# (评议领导小组) and a nominee's or an opinion's own words.
+FREE_TEXT_BY = {"r.approved_by"}
+
+
+def test_pages_print_who_did_something_as_words() -> None:
+    """A page says 命令行（root） and 公众, never the audit's "cli:root" or "public": every
+    `…_by` printed in a template goes through the actor_name filter."""
+    printed = re.compile(r"(?:\{\{\s*|with\s+\w+=)([\w.]+_by)\b(\|[\w:\"]+)?")
+    bare = [
+        f"{path.relative_to(SRC)}: {match.group(1)}"
+        for path in SRC.rglob("*.html")
+        for match in printed.finditer(path.read_text("utf-8"))
+        if match.group(1) not in FREE_TEXT_BY
+        and not (match.group(2) or "").startswith("|actor_name")
+    ]
+    assert bare == []
