@@ -39,6 +39,9 @@ def test_the_demo_prints_both_years_and_the_grading_round(demo: tuple[Path, str]
     assert "== 2026年“人民满意的公务员”推荐评选（演示） (demo-myd-2026)" in out
     assert "市税务局: 3 of 2, grassroots 33.3%, approved over its quota、" in out
     assert "public notice /nominations/demo-myd-2026/" in out
+    # 2026's results on public notice, one objection answered (demo/notices.py)
+    assert "2026年市千人评议机关活动: on public notice until " in out
+    assert "at /notice/qianren-demo-2026/" in out
     # disclosure: a matter phase by phase, two phases published (demo/disclosure.py)
     assert "phases 决策前 2026-03-06、执行中 2026-04-14、结果 —" in out
     counts = next(line for line in out.splitlines() if line.strip().startswith("好 "))

@@ -24,6 +24,7 @@ from pingyi.campaigns.services import (
 from pingyi.demo.disclosure import demo_disclosure
 from pingyi.demo.grading import demo_grading
 from pingyi.demo.nominations import demo_nominations
+from pingyi.demo.notices import demo_notice
 from pingyi.demo.scenario import demo_ballots, demo_units
 from pingyi.demo.stages import demo_stage_work, stage_dates
 from pingyi.exports.contract_json import result_to_json
@@ -151,6 +152,7 @@ def demo_build(*, out: Path, seed: int, actor: str) -> Iterator[str]:
     yield from demo_grading(out=out, seed=seed, actor=actor, office=office)
     yield from demo_nominations(out=out, actor=actor, office=office)
     yield from demo_disclosure(office=office)
+    yield from demo_notice(campaigns[-1])
     current = campaigns[-1]
     template, form = out / "entry-template.xlsx", out / "ballot-form.pdf"
     paper = paper_ballot(current)
