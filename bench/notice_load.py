@@ -69,16 +69,17 @@ office = Organization.objects.get_or_create(code="bench-dept", defaults={"name":
 # No survey indicator: the 群众评价 points are scored like the others (bench data only).
 indicators = tuple(replace(i, survey=False) for i in rules.SEVEN_INDICATORS)
 scheme = rules.GradingScheme(indicators=indicators)
+BENCH = Actor.operator("bench")
 grading = round_create(
-    organization=office, year=2026, name="2026年分类定级", scheme=scheme, actor="bench"
+    organization=office, year=2026, name="2026年分类定级", scheme=scheme, actor=BENCH
 )
 sectors = list(rules.SECTORS)[:5]
 lines = ["code,name,sector,committee"]
 lines += [f"O{i:05d},第{i}党支部,{sectors[i % 5]},第{i % %d}党委" for i in range(orgs)]
 (out / "orgs.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
-orgs_import(grading_round=grading, path=out / "orgs.csv", label="orgs.csv", actor="bench")
-round_advance(grading_round=grading, actor="bench")
-round_advance(grading_round=grading, actor="bench")
+orgs_import(grading_round=grading, path=out / "orgs.csv", label="orgs.csv", actor=BENCH)
+round_advance(grading_round=grading, actor=BENCH)
+round_advance(grading_round=grading, actor=BENCH)
 codes = [i.code for i in rules.SEVEN_INDICATORS]
 maxima = {i.code: int(i.maximum) for i in rules.SEVEN_INDICATORS}
 header = ["code", *codes, *(f"{c}_reason" for c in codes)]
@@ -91,9 +92,9 @@ for i in range(orgs):
     rows.append(",".join([f"O{i:05d}", *(str(points[c]) for c in codes), *reasons]))
 (out / "scores.csv").write_text("\n".join(rows) + "\n", encoding="utf-8")
 assessments_import(
-    grading_round=grading, path=out / "scores.csv", label="scores.csv", actor="bench"
+    grading_round=grading, path=out / "scores.csv", label="scores.csv", actor=BENCH
 )
-round_advance(grading_round=grading, actor="bench")
+round_advance(grading_round=grading, actor=BENCH)
 p2 = notice_publish_grading(grading_round=grading, actor=Actor.operator("bench"), days=30)
 import time
 pages = {"p1": f"/notice/{p1.code}/", "p2": f"/notice/{p2.code}/", "p2c": f"/notice/{p2.code}/?c=1",

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import io
 import re
+from collections.abc import Callable
 from pathlib import Path
 
 import openpyxl
@@ -15,9 +16,11 @@ from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
-from pingyi.accounts.models import Membership, Profile, Role
+from pingyi.accounts.actors import PUBLIC, AccessDenied, Actor
+from pingyi.accounts.models import Membership, Organization, Profile, Role
 from pingyi.audit.models import AuditEntry
 from pingyi.grading.models import Committee, GradingRole
+from pingyi.office import people_services as s
 from pingyi.rectification.models import UnitAccess
 from tests.grading.conftest import make_round, office
 from tests.web.conftest import client_for
@@ -177,6 +180,62 @@ def test_only_the_office_administrator_reaches_the_people_page() -> None:
     assert Client().get(PEOPLE).status_code == 302
     admin = client_for(User.objects.get(username="ada"))
     assert admin.get("/staff/people/")["Location"] == PEOPLE
+
+
+def _refusals(tmp_path: Path, actor: Actor) -> dict[str, Callable[[], object]]:
+    """Each write of the people page, called directly by ``actor`` (no page in between)."""
+    clerk = _member("clerk", Role.STAFF)
+    key = f"m{Membership.objects.get(user=clerk).pk}"
+    path = tmp_path / "people.csv"
+    path.write_text("用户名,姓名,角色,范围\nnew,新人,staff,\n", encoding="utf-8")
+    o = office()
+    return {
+        "add": lambda: s.person_add(organization=o, username="new", full_name="新人",
+                                    role="staff", scope="", invite=True, actor=actor),
+        "role": lambda: s.person_role_add(organization=o, user=clerk, role="viewer", scope="",
+                                          actor=actor),
+        "remove": lambda: s.person_role_remove(organization=o, key=key, actor=actor),
+        "active": lambda: s.person_active_set(organization=o, user=clerk, active=False,
+                                              actor=actor),
+        "import": lambda: s.people_import(organization=o, path=path, label="people.csv",
+                                          actor=actor),
+    }  # fmt: skip
+
+
+@pytest.mark.parametrize("use_case", ["add", "role", "remove", "active", "import"])
+@pytest.mark.parametrize("who", ["stella", "victor", "charlie", "public"])
+def test_the_people_services_refuse_all_but_the_office_administrators(
+    tmp_path: Path, use_case: str, who: str
+) -> None:
+    """The rule is office.access's, asked inside the services: the office's staff and viewers,
+    another office's administrator and the public are refused whatever the door."""
+    _member("ada", Role.ADMIN)
+    _member("stella", Role.STAFF)
+    _member("victor", Role.VIEWER)
+    charlie = User.objects.create_user("charlie")
+    elsewhere = Organization.objects.create(code="elsewhere", name="另一个组织部")
+    Membership.objects.create(user=charlie, organization=elsewhere, role=Role.ADMIN)
+    actor = PUBLIC if who == "public" else Actor.of(User.objects.get(username=who))
+    refusal = _refusals(tmp_path, actor)[use_case]
+    before = AuditEntry.objects.count()
+    with pytest.raises(AccessDenied):
+        refusal()
+    assert AuditEntry.objects.count() == before
+    assert User.objects.get(username="clerk").is_active
+    assert not User.objects.filter(username="new").exists()
+
+
+@pytest.mark.parametrize("who", ["ada", "operator"])
+def test_the_office_administrator_and_the_operator_change_the_people(
+    tmp_path: Path, who: str
+) -> None:
+    ada = _member("ada", Role.ADMIN)
+    actor = Actor.of(ada) if who == "ada" else Actor.operator("cli:root")
+    refusals = _refusals(tmp_path, actor)
+    for use_case in ("role", "active", "add"):
+        refusals[use_case]()
+    assert not User.objects.get(username="clerk").is_active
+    assert AuditEntry.objects.filter(action="accounts.person.added").get().actor == actor.name
 
 
 def test_a_role_is_removed_and_a_person_deactivated_but_the_last_admin_stays() -> None:

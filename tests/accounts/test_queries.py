@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from django.contrib.auth.models import User
 
+from pingyi.accounts.actors import Actor
 from pingyi.accounts.models import Membership, Role
 from pingyi.grading.models import Committee, PartyOrg
 from pingyi.office.people_services import person_add
@@ -34,7 +35,7 @@ def test_the_people_of_an_office(tmp_path: Path) -> None:
         for n in numbers:
             role, scope = roles[n % len(roles)]
             person_add(organization=office(), username=f"p{n}", full_name=f"人员{n}", role=role,
-                       scope=scope, invite=n > 0, actor="ada")  # fmt: skip
+                       scope=scope, invite=n > 0, actor=Actor.of(ada))  # fmt: skip
 
     add(range(2))
     assert_pinned(client_for(ada), "/staff/people/office/", lambda: add(range(2, 20)), pinned=16)

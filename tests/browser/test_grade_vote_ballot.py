@@ -19,7 +19,7 @@ from pingyi.rules import grade_vote as vote_rules
 from pingyi.rules import grading as rules
 from tests.browser.conftest import Traffic, chromium, post_ok
 from tests.browser.test_grading_flow import PASSWORD, _sign_in, off_loop
-from tests.grading.conftest import DEPT, advance_to, make_round, org
+from tests.grading.conftest import DEPT, advance_to, make_round, op, org
 from tests.live import live_server
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.slow]
@@ -39,9 +39,11 @@ def test_the_assessor_approves_the_list_and_a_phone_votes_with_a_listed_code(
     v1 = org(grading_round, "V1")
     for name in ("erin", "carol"):
         User.objects.create_user(name, password=PASSWORD)
-    role_assign(grading_round=grading_round, username="erin", kind="assessor", org=v1, actor=DEPT)
+    role_assign(
+        grading_round=grading_round, username="erin", kind="assessor", org=v1, actor=op(DEPT)
+    )
     role_assign(grading_round=grading_round, username="carol", kind="committee",
-                committee=v1.committee, actor=DEPT)  # fmt: skip
+                committee=v1.committee, actor=op(DEPT))  # fmt: skip
     operator = Actor.operator("cli:office")
     vote = votes.grade_vote_create(grading_round=grading_round, org=v1, actor=operator)
     votes.org_members_set(org=v1, members=3, actor=operator)

@@ -31,7 +31,7 @@ from pingyi.grading.records import work_summary_file
 from pingyi.grading.selectors import grading_state
 from pingyi.grading.services import role_assign
 from tests.browser.conftest import Traffic, chromium, post_ok
-from tests.grading.conftest import DEPT, decided, noticed, office
+from tests.grading.conftest import DEPT, decided, noticed, office, op
 from tests.live import LiveServer, live_server
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.slow]
@@ -53,10 +53,12 @@ def _settle(grading_round: GradingRound, name: str) -> Committee:
     committee = Committee.objects.select_related("round").get(round=grading_round, name=name)
     state = grading_state(grading_round).committee(committee.pk)
     for kind in state.unjustified():
-        decisions.quota_justify(committee=committee, kind=kind, text="党委会研究保留", actor=name)
+        decisions.quota_justify(
+            committee=committee, kind=kind, text="党委会研究保留", actor=op(name)
+        )
     for s in state.orgs:
         if s.needs_explanation and not s.explained:
-            decisions.explanation_write(org=s.org, text=f"{s.org.name}：情况说明", actor=name)
+            decisions.explanation_write(org=s.org, text=f"{s.org.name}：情况说明", actor=op(name))
     return committee
 
 
@@ -70,12 +72,12 @@ def _prepare(tmp_path: Path) -> tuple[GradingRound, Committee, Committee]:
     )
     for user, committee in (("carol", jia), ("dan", yi)):
         role_assign(grading_round=grading_round, username=user, kind="committee",
-                    committee=committee, actor=DEPT)  # fmt: skip
+                    committee=committee, actor=op(DEPT))  # fmt: skip
     noticed(grading_round)  # published and final: the committees may file
     work_summary_file(
         committee=yi, text="乙街道党工委分类定级工作总结。", actor=Actor.operator("dan")
     )
-    decisions.filing_submit(committee=yi, actor="dan")
+    decisions.filing_submit(committee=yi, actor=op("dan"))
     return grading_round, jia, yi
 
 

@@ -36,7 +36,7 @@ from pingyi.grading.services import (
 )
 from pingyi.rules import grading as rules
 from tests.browser.conftest import chromium, post_ok
-from tests.grading.conftest import DEPT, FULL, advance_to, make_round, noticed, office, org
+from tests.grading.conftest import DEPT, FULL, advance_to, make_round, noticed, office, op, org
 from tests.live import LiveServer, live_server
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.slow]
@@ -84,27 +84,29 @@ def _prepare(tmp_path: Path) -> GradingRound:
     )
     committee = Committee.objects.get(round=grading_round, name="甲镇党委")
     v1 = org(grading_round, "V1")
-    role_assign(grading_round=grading_round, username="olga", kind="org", org=v1, actor=DEPT)
-    role_assign(grading_round=grading_round, username="erin", kind="assessor", org=v1, actor=DEPT)
+    role_assign(grading_round=grading_round, username="olga", kind="org", org=v1, actor=op(DEPT))
+    role_assign(
+        grading_round=grading_round, username="erin", kind="assessor", org=v1, actor=op(DEPT)
+    )
     role_assign(
         grading_round=grading_round,
         username="carol",
         kind="committee",
         committee=committee,
-        actor=DEPT,
+        actor=op(DEPT),
     )
     return grading_round
 
 
 def _assess_the_others(grading_round: GradingRound) -> None:
-    round_advance(grading_round=grading_round, actor=DEPT)
+    round_advance(grading_round=grading_round, actor=op(DEPT))
     full = {k: Fraction(v) for k, v in FULL.items()}
     # V3: 75; S1, of the other committee, graded too: the notice needs every grade
     lowered = {"V2": {}, "V3": {"performance": Fraction(5), "leader": Fraction(10)}, "S1": {}}
     for code, scores in lowered.items():
         reasons = dict.fromkeys(scores, "考核记录")
         assessment_submit(
-            org=org(grading_round, code), scores=full | scores, reasons=reasons, actor=DEPT
+            org=org(grading_round, code), scores=full | scores, reasons=reasons, actor=op(DEPT)
         )
     for code in ("V1", "V2", "V3", "S1"):
         survey_rate_enter(
@@ -112,9 +114,9 @@ def _assess_the_others(grading_round: GradingRound) -> None:
             rate=Fraction(1),
             ballots=24,
             reason="纸质测评",
-            actor=DEPT,
+            actor=op(DEPT),
         )
-        survey_rate_decide(org=org(grading_round, code), approve=True, actor="dora")
+        survey_rate_decide(org=org(grading_round, code), approve=True, actor=op("dora"))
 
 
 def _self_evaluate(page: Page, server: LiveServer, url: str, artifacts: Path) -> None:
@@ -191,7 +193,7 @@ def test_a_grading_round_from_self_evaluation_to_a_returned_filing(
         _self_evaluate(_sign_in(browser, server, "olga"), server, url, artifacts)
         off_loop(lambda: _assess_the_others(grading_round))
         _assess(_sign_in(browser, server, "erin"), server, url, artifacts)
-        off_loop(lambda: round_advance(grading_round=grading_round, actor=DEPT))
+        off_loop(lambda: round_advance(grading_round=grading_round, actor=op(DEPT)))
         carol = _sign_in(browser, server, "carol")
         _decide(carol, server, url, artifacts, committee.pk)
         off_loop(lambda: noticed(grading_round))  # the department's notice, final (P3)

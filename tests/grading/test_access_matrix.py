@@ -25,7 +25,7 @@ from pingyi.grading.services import role_assign
 from pingyi.grading.votes import grade_vote_create
 from pingyi.rules import grading as rules
 from tests.chinese import FIXTURE_WORDS, ZH, english_of
-from tests.grading.conftest import DEPT, advance_to, make_round, office, org
+from tests.grading.conftest import DEPT, advance_to, make_round, office, op, org
 from tests.web.conftest import client_for
 
 pytestmark = pytest.mark.django_db
@@ -169,7 +169,13 @@ MATRIX: dict[str, tuple[str, str, Any, dict[str, int]]] = {
         {},
         {**OUTSIDERS, **RUNS, "other_committee": 404, "*": 403},
     ),
-    "review-record": ("POST", ORG + "review", {}, {**OUTSIDERS, **RUNS, "*": 403}),
+    # the service decides (grading.access): another committee does not see V1 (404)
+    "review-record": (
+        "POST",
+        ORG + "review",
+        {},
+        {**OUTSIDERS, **RUNS, "other_committee": 404, "*": 403},
+    ),
     "members": (
         "POST",
         ORG + "members",
@@ -361,28 +367,28 @@ def cast(db: None, tmp_path: Path) -> GradingCast:
         username="committee",
         kind="committee",
         committee=first,
-        actor=DEPT,
+        actor=op(DEPT),
     )
     role_assign(
         grading_round=grading_round,
         username="other_committee",
         kind="committee",
         committee=second,
-        actor=DEPT,
+        actor=op(DEPT),
     )
     role_assign(
         grading_round=grading_round,
         username="org",
         kind="org",
         org=org(grading_round, "V1"),
-        actor=DEPT,
+        actor=op(DEPT),
     )
     role_assign(
         grading_round=grading_round,
         username="assessor",
         kind="assessor",
         org=org(grading_round, "V1"),
-        actor=DEPT,
+        actor=op(DEPT),
     )
     grade_vote_create(grading_round=grading_round, committee=first, actor=Actor.operator())
     return GradingCast(grading_round, first, users)

@@ -26,7 +26,7 @@ from pingyi.inputs.p1_files import read_ballots
 from pingyi.rules import grading as rules
 from pingyi.rules.errors import InputError, RuleError
 from pingyi.voting.selectors import collection_status
-from tests.grading.conftest import DEPT, DEPT2, FULL, advance_to, org
+from tests.grading.conftest import DEPT, DEPT2, FULL, advance_to, op, org
 
 pytestmark = pytest.mark.django_db
 
@@ -43,7 +43,7 @@ def _self(grading_round: GradingRound, code: str = "V1", **changes: object) -> S
     values.update(changes)
     return services.self_evaluation_submit(
         org=org(grading_round, code),
-        actor="v1-secretary",
+        actor=op("v1-secretary"),
         **values,  # type: ignore[arg-type]
     )
 
@@ -100,10 +100,12 @@ def test_every_deducted_point_needs_a_written_reason(setup_round: GradingRound) 
     target = org(setup_round, "V1")
     scores = {k: Fraction(v) for k, v in FULL.items()} | {"rules": Fraction("12.5")}
     with pytest.raises(RuleError) as refused:
-        services.assessment_submit(org=target, scores=scores, reasons={"rules": " "}, actor="erin")
+        services.assessment_submit(
+            org=target, scores=scores, reasons={"rules": " "}, actor=op("erin")
+        )
     assert refused.value.message() == "工作制度: 2.5 points deducted need a written reason"
     services.assessment_submit(
-        org=target, scores=scores, reasons={"rules": "党务公开不及时"}, actor="erin"
+        org=target, scores=scores, reasons={"rules": "党务公开不及时"}, actor=op("erin")
     )
     state = grading_state(setup_round).org("V1")
     assert state.assessment_total == Fraction("82.5")
@@ -119,9 +121,9 @@ def test_full_marks_need_no_reason_and_the_assessment_is_locked(setup_round: Gra
     advance_to(setup_round, rules.ASSESSMENT)
     target = org(setup_round, "V1")
     scores = {k: Fraction(v) for k, v in FULL.items()}
-    services.assessment_submit(org=target, scores=scores, reasons={}, actor="erin")
+    services.assessment_submit(org=target, scores=scores, reasons={}, actor=op("erin"))
     with pytest.raises(RuleError) as refused:
-        services.assessment_submit(org=target, scores=scores, reasons={}, actor="erin")
+        services.assessment_submit(org=target, scores=scores, reasons={}, actor=op("erin"))
     assert (
         refused.value.message()
         == "the assessment of 二村党支部 was already submitted and is locked"
@@ -132,10 +134,10 @@ def test_talk_notes_are_recorded_during_the_assessment(setup_round: GradingRound
     advance_to(setup_round, rules.ASSESSMENT)
     target = org(setup_round, "V1")
     services.talk_note_add(
-        org=target, with_whom="老党员张某", notes="反映活动室常锁门", actor="erin"
+        org=target, with_whom="老党员张某", notes="反映活动室常锁门", actor=op("erin")
     )
     with pytest.raises(RuleError) as refused:
-        services.talk_note_add(org=target, with_whom="群众", notes="", actor="erin")
+        services.talk_note_add(org=target, with_whom="群众", notes="", actor=op("erin"))
     assert refused.value.message() == "talk: a text is required"
     assert [t.with_whom for t in target.talks.all()] == ["老党员张某"]
 
@@ -154,7 +156,7 @@ def test_a_committee_survey_feeds_mass_evaluation_and_suppresses_small_counts(
 ) -> None:
     advance_to(setup_round, rules.SELF_EVALUATION)
     committee = Committee.objects.get(round=setup_round, name="乙街道党工委")
-    survey = services.survey_create(grading_round=setup_round, committee=committee, actor=DEPT)
+    survey = services.survey_create(grading_round=setup_round, committee=committee, actor=op(DEPT))
     campaign = survey.campaign
     assert [(g.name, g.target_share) for g in campaign.groups.order_by("position")] == [
         ("党员", "1/2"),
@@ -197,17 +199,17 @@ def test_an_entered_rate_resolves_a_suppressed_survey(setup_round: GradingRound)
     target = org(setup_round, "O1")
     with pytest.raises(RuleError) as refused:
         services.survey_rate_enter(
-            org=target, rate=Fraction(11, 10), ballots=9, reason="x", actor=DEPT
+            org=target, rate=Fraction(11, 10), ballots=9, reason="x", actor=op(DEPT)
         )
     assert refused.value.message() == "a satisfaction rate is between 0% and 100%"
     services.assessment_submit(
-        org=target, scores={k: Fraction(v) for k, v in FULL.items()}, reasons={}, actor="erin"
+        org=target, scores={k: Fraction(v) for k, v in FULL.items()}, reasons={}, actor=op("erin")
     )
     services.survey_rate_enter(
-        org=target, rate=Fraction(9, 10), ballots=30, reason="重新测评", actor=DEPT
+        org=target, rate=Fraction(9, 10), ballots=30, reason="重新测评", actor=op(DEPT)
     )
     assert grading_state(setup_round).org("O1").total is None  # awaiting approval
-    services.survey_rate_decide(org=target, approve=True, actor=DEPT2)
+    services.survey_rate_decide(org=target, approve=True, actor=op(DEPT2))
     state = grading_state(setup_round).org("O1")
     assert (state.survey.status, state.survey_points, state.total) == (
         "entered",
@@ -220,7 +222,9 @@ def _counted_community(grading_round: GradingRound, tmp_path: Path) -> None:
     """乙街道's survey closed with 8 valid ballots for S1: 4 satisfied of 5 → 80 %."""
     advance_to(grading_round, rules.SELF_EVALUATION)
     committee = Committee.objects.get(round=grading_round, name="乙街道党工委")
-    survey = services.survey_create(grading_round=grading_round, committee=committee, actor=DEPT)
+    survey = services.survey_create(
+        grading_round=grading_round, committee=committee, actor=op(DEPT)
+    )
     campaign_open(campaign=survey.campaign, actor=DEPT)
     marks = ["满意", "满意", "基本满意", "满意", "不满意", "满意", "基本满意", "不满意"]
     text = "ballot_no,group,S1\n" + "".join(
@@ -233,7 +237,7 @@ def _counted_community(grading_round: GradingRound, tmp_path: Path) -> None:
         org=org(grading_round, "S1"),
         scores={k: Fraction(v) for k, v in FULL.items()},
         reasons={},
-        actor="erin",
+        actor=op("erin"),
     )
 
 
@@ -248,32 +252,32 @@ def test_an_entered_rate_replaces_the_counted_one_only_once_another_person_appro
         Fraction(3, 4),
         Fraction(385, 4),  # 85 + 15 × 6/8
     )
-    services.survey_rate_enter(org=s1, rate=Fraction(1), ballots=8, reason="x", actor=DEPT)
+    services.survey_rate_enter(org=s1, rate=Fraction(1), ballots=8, reason="x", actor=op(DEPT))
     pending = grading_state(setup_round).org("S1")
     assert (pending.survey.status, pending.total) == (SURVEY_COUNTED, Fraction(385, 4))
     assert pending.entry is not None and pending.entry.status == "pending"
     with pytest.raises(RuleError) as refused:
-        services.survey_rate_decide(org=s1, approve=True, actor=DEPT)
+        services.survey_rate_decide(org=s1, approve=True, actor=op(DEPT))
     assert refused.value.message() == (
         "an entered satisfaction rate is approved by another person of the department, not "
         "by the one who entered it"
     )
     with pytest.raises(RuleError) as refused:
-        services.survey_rate_decide(org=s1, approve=False, actor=DEPT2, note=" ")
+        services.survey_rate_decide(org=s1, approve=False, actor=op(DEPT2), note=" ")
     assert refused.value.message() == "reason for the refusal: a text is required"
-    services.survey_rate_decide(org=s1, approve=False, actor=DEPT2, note="理由不充分")
+    services.survey_rate_decide(org=s1, approve=False, actor=op(DEPT2), note="理由不充分")
     refused_state = grading_state(setup_round).org("S1")
     assert (refused_state.survey.rate, refused_state.total) == (Fraction(3, 4), Fraction(385, 4))
     with pytest.raises(RuleError) as refused:
-        services.survey_rate_decide(org=s1, approve=True, actor=DEPT2)
+        services.survey_rate_decide(org=s1, approve=True, actor=op(DEPT2))
     assert refused.value.message() == (
         "社区党委 has no entered satisfaction rate awaiting approval"
     )
 
     services.survey_rate_enter(
-        org=s1, rate=Fraction(1), ballots=30, reason="补充测评：30名党员群众", actor=DEPT
+        org=s1, rate=Fraction(1), ballots=30, reason="补充测评：30名党员群众", actor=op(DEPT)
     )
-    services.survey_rate_decide(org=s1, approve=True, actor=DEPT2)
+    services.survey_rate_decide(org=s1, approve=True, actor=op(DEPT2))
     approved = grading_state(setup_round).org("S1")
     assert (approved.survey.status, approved.survey.rate, approved.total) == (
         "entered",
@@ -318,15 +322,15 @@ def test_an_organization_is_surveyed_once(setup_round: GradingRound) -> None:
     advance_to(setup_round, rules.SELF_EVALUATION)
     committee = Committee.objects.get(round=setup_round, name="乙街道党工委")
     first = services.survey_create(
-        grading_round=setup_round, org=org(setup_round, "S1"), actor=DEPT
+        grading_round=setup_round, org=org(setup_round, "S1"), actor=op(DEPT)
     )
     with pytest.raises(RuleError) as refused:
-        services.survey_create(grading_round=setup_round, committee=committee, actor=DEPT)
+        services.survey_create(grading_round=setup_round, committee=committee, actor=op(DEPT))
     assert refused.value.message() == (
         f"乙街道党工委 is already covered by the survey {first.campaign.code}"
     )
     with pytest.raises(RuleError) as refused:
-        services.survey_create(grading_round=setup_round, actor=DEPT)
+        services.survey_create(grading_round=setup_round, actor=op(DEPT))
     assert refused.value.message() == "a survey covers one organization or one committee"
 
 
@@ -354,7 +358,7 @@ def test_scoring_sheets_are_imported_all_or_nothing_with_each_problem_placed(
     )
     with pytest.raises(InputError) as refused:
         services.assessments_import(
-            grading_round=setup_round, path=bad, label="sheets.csv", actor=DEPT
+            grading_round=setup_round, path=bad, label="sheets.csv", actor=op(DEPT)
         )
     assert refused.value.messages() == [
         "sheets.csv, row 2, column H (rules_reason): 3 points deducted need a written reason",
@@ -366,14 +370,14 @@ def test_scoring_sheets_are_imported_all_or_nothing_with_each_problem_placed(
     assert not Assessment.objects.exists()
     good = _sheet(tmp_path, "V1,18,10,12,10,10,20,记录不全,班子不团结\nV2,20,10,15,10,10,20,,\n")
     count = services.assessments_import(
-        grading_round=setup_round, path=good, label="sheets.csv", actor=DEPT
+        grading_round=setup_round, path=good, label="sheets.csv", actor=op(DEPT)
     )
     assert count == 2
     assert grading_state(setup_round).org("V1").assessment_total == 80
     again = _sheet(tmp_path, "V2,20,10,15,10,10,20,,\n")
     with pytest.raises(InputError) as refused:
         services.assessments_import(
-            grading_round=setup_round, path=again, label="sheets.csv", actor=DEPT
+            grading_round=setup_round, path=again, label="sheets.csv", actor=op(DEPT)
         )
     assert refused.value.messages() == [
         "sheets.csv, row 2, column A (code): organization 'V2' is already assessed"

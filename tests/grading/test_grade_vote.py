@@ -30,7 +30,7 @@ from pingyi.rules import grading as rules
 from pingyi.rules.errors import RuleError
 from pingyi.voting.models import BallotToken
 from pingyi.voting.services import ballot_submit, token_issue
-from tests.grading.conftest import DEPT, advance_to, assess, make_round, office, org
+from tests.grading.conftest import DEPT, advance_to, assess, make_round, office, op, org
 
 pytestmark = pytest.mark.django_db
 
@@ -46,10 +46,10 @@ def people(grading_round: GradingRound) -> dict[str, Actor]:
     Membership.objects.get_or_create(user=found["alice"], organization=office(), role="staff")
     jia = Committee.objects.get(round=grading_round, name=JIA)
     role_assign(grading_round=grading_round, username="carol", kind="committee", committee=jia,
-                actor=DEPT)  # fmt: skip
+                actor=op(DEPT))  # fmt: skip
     for name, code in (("erin", "V1"), ("carol", "V2")):
         role_assign(grading_round=grading_round, username=name, kind="assessor",
-                    org=org(grading_round, code), actor=DEPT)  # fmt: skip
+                    org=org(grading_round, code), actor=op(DEPT))  # fmt: skip
     return {name: Actor.of(user) for name, user in found.items()}
 
 
@@ -146,7 +146,9 @@ def test_a_survey_too_waits_for_its_approved_list(
     from pingyi.grading.services import survey_create
 
     grading_round, who = vote_round
-    survey = survey_create(grading_round=grading_round, org=org(grading_round, "V1"), actor=DEPT)
+    survey = survey_create(
+        grading_round=grading_round, org=org(grading_round, "V1"), actor=op(DEPT)
+    )
     group = survey.campaign.groups.get(code="non_members")
     with pytest.raises(RuleError):
         token_issue(campaign=survey.campaign, group=group, count=5, actor=DEPT)

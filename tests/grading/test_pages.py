@@ -30,6 +30,7 @@ from tests.grading.conftest import (
     make_round,
     noticed,
     office,
+    op,
     org,
 )
 from tests.grading.test_decisions import TOTALS
@@ -61,7 +62,7 @@ def _role(grading_round: GradingRound, name: str, kind: str, code: str = "V1") -
         kind=kind,
         committee=committee,
         org=target,
-        actor=DEPT,
+        actor=op(DEPT),
     )
     return client_for(user)
 
@@ -205,13 +206,13 @@ def test_an_organization_reads_its_grade_only_once_approved(db: None, tmp_path: 
     olga = _role(grading_round, "olga", "org", "V1")
     assert 'id="result"' not in olga.get(_url(grading_round, "o/V1/")).content.decode()
     committee = Committee.objects.get(round=grading_round, name="甲镇党委")
-    decisions.quota_justify(committee=committee, kind="excellent", text="x", actor="c")
+    decisions.quota_justify(committee=committee, kind="excellent", text="x", actor=op("c"))
     for code in ("G1", "B1", "X1"):
-        decisions.explanation_write(org=org(grading_round, code), text="说明", actor="c")
+        decisions.explanation_write(org=org(grading_round, code), text="说明", actor=op("c"))
     noticed(grading_round)
-    decisions.filing_submit(committee=committee, actor="c")
+    decisions.filing_submit(committee=committee, actor=op("c"))
     for member in committee.orgs.all():
-        decisions.review_record(org=member, verdict="approved", comment="", actor=DEPT)
+        decisions.review_record(org=member, verdict="approved", comment="", actor=op(DEPT))
     page = olga.get(_url(grading_round, "o/V1/")).content.decode()
     assert 'id="result"' in page and "较好" in page
 
@@ -307,7 +308,7 @@ def test_an_entered_rate_is_approved_on_the_page_by_another_person_of_the_depart
     dora = client_for(dora_user)
     target = org(grading_round, "V1")
     assessment_submit(
-        org=target, scores={k: Fraction(v) for k, v in FULL.items()}, reasons={}, actor="erin"
+        org=target, scores={k: Fraction(v) for k, v in FULL.items()}, reasons={}, actor=op("erin")
     )
     body = {"rate": "92.5", "ballots": "20", "reason": "纸质测评汇总"}  # kept as "37/40"
     alice.post(_url(grading_round, "o/V1/rate"), body)

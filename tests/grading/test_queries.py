@@ -15,7 +15,7 @@ from pingyi.grading.models import Committee, GradingRound
 from pingyi.grading.selectors import grading_state
 from pingyi.grading.services import round_create
 from pingyi.rules import grading as rules
-from tests.grading.conftest import DEPT, decided, noticed, office
+from tests.grading.conftest import DEPT, decided, noticed, office, op
 from tests.notices.conftest import grading_orgs
 from tests.queries import assert_pinned
 from tests.web.conftest import client_for
@@ -39,11 +39,13 @@ def decided_round(folder: Path, count: int, year: int) -> GradingRound:
     for committee in Committee.objects.filter(round=grading_round):
         mine = state.committee(committee.pk)
         for kind in mine.unjustified():
-            decisions.quota_justify(committee=committee, kind=kind, text="班子会议研究", actor="c")
+            decisions.quota_justify(
+                committee=committee, kind=kind, text="班子会议研究", actor=op("c")
+            )
         for s in mine.orgs:
             if s.needs_explanation and not s.explained:
-                decisions.explanation_write(org=s.org, text="情况说明", actor="c")
-        decisions.filing_submit(committee=committee, actor="c")
+                decisions.explanation_write(org=s.org, text="情况说明", actor=op("c"))
+        decisions.filing_submit(committee=committee, actor=op("c"))
     return grading_round
 
 
@@ -76,7 +78,7 @@ def test_the_list_of_rounds(db: None) -> None:
     def create(years: range) -> None:
         for year in years:
             round_create(organization=office(), year=year, name=f"{year}年基层党组织分类定级",
-                         scheme=rules.GradingScheme(), actor=DEPT)  # fmt: skip
+                         scheme=rules.GradingScheme(), actor=op(DEPT))  # fmt: skip
 
     create(range(2026, 2028))
     assert_pinned(client_for(staff()), "/staff/grading/", lambda: create(range(2028, 2046)), 7)

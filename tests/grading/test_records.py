@@ -32,7 +32,7 @@ from pingyi.grading.services import role_assign
 from pingyi.rules import grading as rules
 from pingyi.rules.errors import RuleError
 from tests.chinese import ZH
-from tests.grading.conftest import DEPT, advance_to, decided, make_round, noticed, org
+from tests.grading.conftest import DEPT, advance_to, decided, make_round, noticed, op, org
 from tests.web.conftest import client_for
 
 pytestmark = pytest.mark.django_db
@@ -57,10 +57,10 @@ def _settle(grading_round: GradingRound, name: str = "甲镇党委") -> Committe
     committee = _committee(grading_round, name)
     state = grading_state(grading_round).committee(committee.pk)
     for kind in state.unjustified():
-        decisions.quota_justify(committee=committee, kind=kind, text="党委会研究", actor="c")
+        decisions.quota_justify(committee=committee, kind=kind, text="党委会研究", actor=op("c"))
     for s in state.orgs:
         if s.needs_explanation and not s.explained:
-            decisions.explanation_write(org=s.org, text="情况说明", actor="c")
+            decisions.explanation_write(org=s.org, text="情况说明", actor=op("c"))
     return committee
 
 
@@ -68,10 +68,10 @@ def _user(grading_round: GradingRound, name: str, kind: str, target: str) -> Use
     user = User.objects.create_user(name)
     if kind == "committee":
         role_assign(grading_round=grading_round, username=name, kind=kind,
-                    committee=_committee(grading_round, target), actor=DEPT)  # fmt: skip
+                    committee=_committee(grading_round, target), actor=op(DEPT))  # fmt: skip
     else:
         role_assign(grading_round=grading_round, username=name, kind=kind,
-                    org=org(grading_round, target), actor=DEPT)  # fmt: skip
+                    org=org(grading_round, target), actor=op(DEPT))  # fmt: skip
     return user
 
 
@@ -86,7 +86,7 @@ def test_a_committee_files_only_with_its_work_summary(db: None, tmp_path: Path) 
     blockers = state.committee(committee.pk).blockers(state.scheme)
     assert [b.template for b in blockers] == [E_FILE_SUMMARY]
     with pytest.raises(RuleError) as refused:
-        decisions.filing_submit(committee=committee, actor="carol")
+        decisions.filing_submit(committee=committee, actor=op("carol"))
     assert _message(refused) == (
         "the committee cannot file yet: the work summary (工作总结) is missing: the committee "
         "files it with its tables"
@@ -110,7 +110,7 @@ def test_the_work_summary_keeps_its_text_and_file_and_goes_with_the_filing(
     assert (again.text, again.stored_name) == ("修改后的总结", summary.stored_name)  # file kept
     assert AuditEntry.objects.filter(action="grading.summary.filed").count() == 2
     noticed(grading_round)
-    assert decisions.filing_submit(committee=committee, actor="carol").status == "filed"
+    assert decisions.filing_submit(committee=committee, actor=op("carol")).status == "filed"
     with pytest.raises(RuleError) as filed:
         records.work_summary_file(committee=committee, text="再改", actor=CARL)
     assert _message(filed).startswith("the committee 甲镇党委 has filed its grades")
@@ -293,7 +293,7 @@ def test_the_board_lists_achievements_and_rectification_per_committee(
     grading_round = decided(tmp_path, TOTALS)
     v2 = org(grading_round, "V2")
     decisions.follow_up_set(org=v2, problems="阵地建设滞后", measures="新建党群服务中心",
-                            sponsor_leader="王副县长", liaison="李干事", actor="c")  # fmt: skip
+                            sponsor_leader="王副县长", liaison="李干事", actor=op("c"))  # fmt: skip
     orgs = board_orgs(grading_round, {_committee(grading_round).pk})
     assert [o.code for o in orgs] == ["G1", "B1", "V1", "V2", "N1", "X1"]
     mine = next(o for o in orgs if o.code == "V2")
@@ -337,7 +337,7 @@ def test_the_department_reads_the_summary_beside_the_filing(db: None, tmp_path: 
     grading_round = decided(tmp_path, TOTALS)
     committee = _settle(grading_round)
     noticed(grading_round)
-    decisions.filing_submit(committee=committee, actor="carol")
+    decisions.filing_submit(committee=committee, actor=op("carol"))
     alice = User.objects.create_user("alice2")
     Membership.objects.create(user=alice, organization=office(), role=Role.STAFF)
     page = (

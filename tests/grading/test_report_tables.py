@@ -24,7 +24,7 @@ from pingyi.grading import services
 from pingyi.grading.models import Committee, GradingRound
 from pingyi.inputs.p1_files import read_ballots
 from pingyi.rules import grading as rules
-from tests.grading.conftest import DEPT, advance_to, assess, make_round, org
+from tests.grading.conftest import DEPT, advance_to, assess, make_round, op, org
 
 pytestmark = pytest.mark.django_db
 
@@ -67,7 +67,7 @@ def _english(monkeypatch: pytest.MonkeyPatch) -> None:
 def _round(tmp_path: Path) -> GradingRound:
     grading_round = advance_to(make_round(tmp_path, ORGS), rules.SELF_EVALUATION)
     c10 = org(grading_round, "C10")
-    survey = services.survey_create(grading_round=grading_round, org=c10, actor=DEPT)
+    survey = services.survey_create(grading_round=grading_round, org=c10, actor=op(DEPT))
     campaign_open(campaign=survey.campaign, actor=DEPT)
     path = tmp_path / "c10.csv"
     path.write_text(
@@ -88,9 +88,9 @@ def _round(tmp_path: Path) -> GradingRound:
         org=c10,
         scores={k: Fraction(v) for k, v in scores.items()} | {"performance": Fraction(0)},
         reasons=dict.fromkeys(("leader", "rules", "performance"), "见考核记录"),
-        actor="erin",
+        actor=op("erin"),
     )
-    services.survey_rate_enter(org=c10, rate=Fraction(1), ballots=8, reason="x", actor=DEPT)
+    services.survey_rate_enter(org=c10, rate=Fraction(1), ballots=8, reason="x", actor=op(DEPT))
     return advance_to(grading_round, rules.DECISION)
 
 
@@ -196,7 +196,7 @@ def test_the_cli_approves_a_rate_only_as_another_person(
     grading_round = advance_to(make_round(tmp_path), rules.ASSESSMENT)
     assess(grading_round, "V1", 80)
     services.survey_rate_enter(
-        org=org(grading_round, "V1"), rate=Fraction(1, 2), ballots=9, reason="补测", actor=DEPT
+        org=org(grading_round, "V1"), rate=Fraction(1, 2), ballots=9, reason="补测", actor=op(DEPT)
     )
     code = grading_round.code
     assert run("grading", "rate", "refuse", "--round", code, "--org", "V1") == 1

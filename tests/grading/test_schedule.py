@@ -20,7 +20,7 @@ from pingyi.rules import grading as rules
 from pingyi.rules import grading_schedule as schedule
 from pingyi.rules.errors import RuleError
 from tests.chinese import ZH
-from tests.grading.conftest import DEPT, advance_to, make_round, office
+from tests.grading.conftest import DEPT, advance_to, make_round, office, op
 from tests.web.conftest import client_for
 
 pytestmark = pytest.mark.django_db
@@ -61,7 +61,7 @@ def test_a_step_is_overdue_on_the_day_after_its_end_until_the_round_moves_past_i
         r for r in round_schedule(setup_round, dt.date(2026, 4, 26)) if r.milestone.key == "report"
     ]
     assert report.waiting == ("甲镇党委", "乙街道党工委")
-    services.schedule_mark_done(grading_round=setup_round, key="lookback", actor=DEPT)
+    services.schedule_mark_done(grading_round=setup_round, key="lookback", actor=op(DEPT))
     assert _states(setup_round, dt.date(2026, 7, 1))["lookback"] == "done"
 
 
@@ -69,7 +69,7 @@ def test_the_department_moves_the_dates_in_order_only(setup_round: GradingRound)
     services.schedule_set(
         grading_round=setup_round,
         changes={"report": (dt.date(2026, 4, 28), dt.date(2026, 4, 30))},
-        actor=DEPT,
+        actor=op(DEPT),
     )
     setup_round.refresh_from_db()
     assert setup_round.schedule["report"] == ["2026-04-28", "2026-04-30"]
@@ -79,7 +79,7 @@ def test_the_department_moves_the_dates_in_order_only(setup_round: GradingRound)
         services.schedule_set(
             grading_round=setup_round,
             changes={"assessment": (dt.date(2026, 4, 13), dt.date(2026, 4, 19))},
-            actor=DEPT,
+            actor=op(DEPT),
         )
     assert refused.value.message() == (
         "assessment: it starts on 2026-04-13, after its end 2026-04-19 or before the step "

@@ -21,7 +21,7 @@ from pingyi.grading.models import (
 from pingyi.grading.selectors import round_scheme
 from pingyi.rules import grading as rules
 from pingyi.rules.errors import InputError, RuleError
-from tests.grading.conftest import DEPT, ORGS, advance_to, make_round, office, org
+from tests.grading.conftest import DEPT, ORGS, advance_to, make_round, office, op, org
 
 pytestmark = pytest.mark.django_db
 
@@ -60,7 +60,11 @@ def test_a_sector_may_have_its_own_rubric(db: None, tmp_path: Path) -> None:
 def test_one_round_a_year_per_organization(setup_round: GradingRound) -> None:
     with pytest.raises(RuleError) as refused:
         services.round_create(
-            organization=office(), year=2026, name="again", scheme=rules.GradingScheme(), actor=DEPT
+            organization=office(),
+            year=2026,
+            name="again",
+            scheme=rules.GradingScheme(),
+            actor=op(DEPT),
         )
     assert refused.value.message() == "the organization already has a grading round for 2026"
 
@@ -100,13 +104,15 @@ def test_a_bad_organizations_file_says_where_and_writes_nothing(
     db: None, tmp_path: Path, bad_row: str, message: str
 ) -> None:
     grading_round = services.round_create(
-        organization=office(), year=2026, name="r", scheme=rules.GradingScheme(), actor=DEPT
+        organization=office(), year=2026, name="r", scheme=rules.GradingScheme(), actor=op(DEPT)
     )
     path = tmp_path / "orgs.csv"
     path.write_text(ORGS + bad_row, encoding="utf-8")
     before = AuditEntry.objects.count()
     with pytest.raises(InputError) as refused:
-        services.orgs_import(grading_round=grading_round, path=path, label="orgs.csv", actor=DEPT)
+        services.orgs_import(
+            grading_round=grading_round, path=path, label="orgs.csv", actor=op(DEPT)
+        )
     assert refused.value.messages() == [message]
     assert PartyOrg.objects.count() == Committee.objects.count() == 0
     assert AuditEntry.objects.count() == before
@@ -115,7 +121,7 @@ def test_a_bad_organizations_file_says_where_and_writes_nothing(
 def test_a_second_import_replaces_the_first(setup_round: GradingRound, tmp_path: Path) -> None:
     path = tmp_path / "again.csv"
     path.write_text("code,name,sector,committee\nA1,甲支部,社区,丙党委\n", encoding="utf-8")
-    services.orgs_import(grading_round=setup_round, path=path, label="again.csv", actor=DEPT)
+    services.orgs_import(grading_round=setup_round, path=path, label="again.csv", actor=op(DEPT))
     assert list(PartyOrg.objects.values_list("code", "committee__name")) == [("A1", "丙党委")]
     assert AuditEntry.objects.filter(action="grading.orgs.imported").last().data["replaced"] == 8  # type: ignore[union-attr]
 
@@ -125,16 +131,16 @@ def test_no_import_after_setup(setup_round: GradingRound, tmp_path: Path) -> Non
     path = tmp_path / "late.csv"
     path.write_text(ORGS, encoding="utf-8")
     with pytest.raises(RuleError) as refused:
-        services.orgs_import(grading_round=setup_round, path=path, label="late.csv", actor=DEPT)
+        services.orgs_import(grading_round=setup_round, path=path, label="late.csv", actor=op(DEPT))
     assert refused.value.message() == "not allowed while the round is at the step: self-evaluation"
 
 
 def test_a_round_without_organizations_stays_in_setup(db: None) -> None:
     grading_round = services.round_create(
-        organization=office(), year=2027, name="r", scheme=rules.GradingScheme(), actor=DEPT
+        organization=office(), year=2027, name="r", scheme=rules.GradingScheme(), actor=op(DEPT)
     )
     with pytest.raises(RuleError) as refused:
-        services.round_advance(grading_round=grading_round, actor=DEPT)
+        services.round_advance(grading_round=grading_round, actor=op(DEPT))
     assert refused.value.message() == "import the organizations before the round moves on"
 
 
@@ -143,7 +149,7 @@ def test_the_steps_follow_in_order_and_are_audited(setup_round: GradingRound) ->
     steps = AuditEntry.objects.filter(action="grading.round.advanced").order_by("seq")
     assert [e.data["to"] for e in steps] == ["self_evaluation", "assessment", "decision"]
     with pytest.raises(RuleError) as refused:
-        services.round_advance(grading_round=setup_round, actor=DEPT)
+        services.round_advance(grading_round=setup_round, actor=op(DEPT))
     assert refused.value.message() == (
         "the round can close only when every committee's filing is approved; not yet: "
         "甲镇党委, 乙街道党工委"
@@ -159,7 +165,7 @@ def test_roles_name_their_committee_or_organization(setup_round: GradingRound) -
             username="carol",
             kind=GradingRoleKind.COMMITTEE,
             org=org(setup_round, "V1"),
-            actor=DEPT,
+            actor=op(DEPT),
         )
     assert refused.value.message() == (
         "a committee role names a committee; other roles an organization"
@@ -170,7 +176,7 @@ def test_roles_name_their_committee_or_organization(setup_round: GradingRound) -
             username="nobody",
             kind="org",
             org=org(setup_round, "V1"),
-            actor=DEPT,
+            actor=op(DEPT),
         )
     assert refused.value.message() == "no user 'nobody'"
     services.role_assign(
@@ -178,7 +184,7 @@ def test_roles_name_their_committee_or_organization(setup_round: GradingRound) -
         username="carol",
         kind="committee",
         committee=committee,
-        actor=DEPT,
+        actor=op(DEPT),
     )
     with pytest.raises(RuleError) as refused:
         services.role_assign(
@@ -186,7 +192,7 @@ def test_roles_name_their_committee_or_organization(setup_round: GradingRound) -
             username="carol",
             kind="committee",
             committee=committee,
-            actor=DEPT,
+            actor=op(DEPT),
         )
     assert refused.value.message() == "carol already has this role"
 

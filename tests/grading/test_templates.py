@@ -16,7 +16,7 @@ from pingyi.grading import services
 from pingyi.grading.models import Assessment, GradingRound
 from pingyi.grading.selectors import scoring_sheet
 from pingyi.rules import grading as rules
-from tests.grading.conftest import DEPT, advance_to, make_round, office
+from tests.grading.conftest import DEPT, advance_to, make_round, office, op
 from tests.web.conftest import client_for
 
 pytestmark = pytest.mark.django_db
@@ -58,7 +58,7 @@ def test_the_organizations_template_reads_back_through_the_import(tmp_path: Path
     sheet.append(["Z1", "五村党支部", "农村", "丙镇党委", None, "是", "否"])
     path = tmp_path / "党组织名单.xlsx"
     book.save(path)
-    services.orgs_import(grading_round=grading_round, path=path, label=path.name, actor=DEPT)
+    services.orgs_import(grading_round=grading_round, path=path, label=path.name, actor=op(DEPT))
     assert [(o.code, o.new) for o in grading_round.orgs.all()] == [("Z1", True)]
 
 
@@ -85,7 +85,7 @@ def test_the_scoring_template_lists_the_organizations_to_assess(tmp_path: Path) 
     path = tmp_path / "评分表.xlsx"
     book.save(path)
     count = services.assessments_import(
-        grading_round=grading_round, path=path, label=path.name, actor=DEPT
+        grading_round=grading_round, path=path, label=path.name, actor=op(DEPT)
     )
     assert count == 1
     assessment = Assessment.objects.get()

@@ -181,11 +181,13 @@ def large_grading(folder: Path, count: int, committees: int, now: dt.datetime) -
     indicators = tuple(replace(i, survey=False) for i in rules.SEVEN_INDICATORS)
     grading_round = round_create(
         organization=office(), year=2026, name="2026年基层党组织分类定级",
-        scheme=rules.GradingScheme(indicators=indicators), actor=STAFF,
+        scheme=rules.GradingScheme(indicators=indicators), actor=Actor.operator(STAFF),
     )  # fmt: skip
     orgs = folder / "orgs-large.csv"
     orgs.write_text(grading_orgs(count, committees), encoding="utf-8")
-    orgs_import(grading_round=grading_round, path=orgs, label="orgs.csv", actor=STAFF)
+    orgs_import(
+        grading_round=grading_round, path=orgs, label="orgs.csv", actor=Actor.operator(STAFF)
+    )
     advance_to(grading_round, rules.ASSESSMENT)
     rubric = list(RubricIndicator.objects.filter(round=grading_round, sector=""))
     assessments = Assessment.objects.bulk_create(

@@ -38,7 +38,7 @@ from pingyi.notices.services import (
 from pingyi.rectification.models import Basis, Plan
 from pingyi.rules import grading as grading_rules
 from pingyi.rules.errors import RuleError
-from tests.grading.conftest import advance_to, make_round
+from tests.grading.conftest import advance_to, make_round, op
 from tests.notices.conftest import (
     AS_STAFF,
     GRADING_TOTALS,
@@ -115,15 +115,17 @@ def test_on_notice_the_committee_changes_no_grade_and_files_nothing(tmp_path: Pa
     notice = published_grading(tmp_path)
     v1 = PartyOrg.objects.get(round=notice.grading_round, code="V1")
     with pytest.raises(RuleError) as refused:
-        grade_change(org=v1, grade="好", reason="r", actor="k")
+        grade_change(org=v1, grade="好", reason="r", actor=op("k"))
     assert _message(refused).startswith("the grades are on public notice: a grade changes only")
     s1 = PartyOrg.objects.get(round=notice.grading_round, code="S1")
     for code in ("S1", "O1"):  # 乙街道党工委 has nothing else to settle
         explanation_write(
-            org=PartyOrg.objects.get(round=notice.grading_round, code=code), text="说明", actor="k"
+            org=PartyOrg.objects.get(round=notice.grading_round, code=code),
+            text="说明",
+            actor=op("k"),
         )
     with pytest.raises(RuleError) as filing:
-        filing_submit(committee=s1.committee, actor="k")
+        filing_submit(committee=s1.committee, actor=op("k"))
     assert _message(filing).startswith("the grades are on public notice until ")
 
 
@@ -192,16 +194,16 @@ def test_final_after_the_period_with_every_objection_answered_makes_the_plans(
     grading_round = decided_grading(tmp_path)
     v2 = PartyOrg.objects.get(round=grading_round, code="V2")
     follow_up_set(org=v2, problems="p", measures="m", sponsor_leader="李副县长", liaison="张干事",
-                  actor="k")  # fmt: skip
+                  actor=op("k"))  # fmt: skip
     o1 = PartyOrg.objects.get(round=grading_round, code="O1")
     with pytest.raises(RuleError) as no_reason:
         follow_up_set(org=o1, problems="p", measures="m", sponsor_leader="", liaison="",
-                      months=2, actor="k")  # fmt: skip
+                      months=2, actor=op("k"))  # fmt: skip
     assert _message(no_reason) == (
         "a rectification period other than the default 3 months needs its reason"
     )
     follow_up_set(org=o1, problems="p", measures="m", sponsor_leader="", liaison="", months=2,
-                  months_reason="问题单一，两个月可整改到位", actor="k")  # fmt: skip
+                  months_reason="问题单一，两个月可整改到位", actor=op("k"))  # fmt: skip
     notice = notice_publish_grading(grading_round=grading_round, actor=AS_STAFF, now=T0)
     objection = objection_file(notice=notice, entry_code="S1", text="有误", now=T0).objection
     with pytest.raises(RuleError) as early:
@@ -224,7 +226,7 @@ def test_final_after_the_period_with_every_objection_answered_makes_the_plans(
     assert plans["X1"].period_ends == dt.date(2026, 11, 9)
     assert plans["O1"].period_ends == dt.date(2026, 7, 9)
     with pytest.raises(RuleError) as after:
-        grade_change(org=v2, grade="较好", reason="r", actor="k")
+        grade_change(org=v2, grade="较好", reason="r", actor=op("k"))
     assert _message(after).startswith("the grades are final after their public notice")
     with pytest.raises(RuleError) as review:
         review_apply(notice=notice, entry_code="V2", grade="较好", reason="r", approved_by="a",
@@ -237,7 +239,7 @@ def test_filing_follows_a_final_notice(tmp_path: Path) -> None:
     notice_finalize(notice=notice, actor=AS_STAFF, now=AFTER)
     committee = PartyOrg.objects.get(round=notice.grading_round, code="S1").committee
     with pytest.raises(RuleError) as blocked:  # the filing's own blockers, not the notice
-        filing_submit(committee=committee, actor="k")
+        filing_submit(committee=committee, actor=op("k"))
     assert "on public notice" not in _message(blocked)
 
 
@@ -415,7 +417,7 @@ def test_no_rate_entry_moves_a_grade_once_the_grades_are_on_notice(tmp_path: Pat
     assert notice.grading_round is not None
     v2 = PartyOrg.objects.get(round=notice.grading_round, code="V2")
     with pytest.raises(RuleError) as refused:
-        survey_rate_enter(org=v2, rate=Fraction(1), ballots=30, reason="补测", actor="k")
+        survey_rate_enter(org=v2, rate=Fraction(1), ballots=30, reason="补测", actor=op("k"))
     assert _message(refused) == (
         "the grades are on public notice: a grade changes only through a review (复核) "
         "of the notice"

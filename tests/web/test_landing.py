@@ -11,6 +11,7 @@ import pytest
 from django.contrib.auth.models import User
 from django.utils import timezone
 
+from pingyi.accounts.actors import Actor
 from pingyi.accounts.models import Membership, Role
 from pingyi.grading.models import Committee
 from pingyi.grading.services import role_assign
@@ -49,7 +50,7 @@ def test_a_committee_user_lands_on_the_organizations_awaiting_its_decision(
         username="carol",
         kind="committee",
         committee=committee,
-        actor="alice",
+        actor=Actor.operator("alice"),
     )
     page = _page(carol)
     assert _todos(page) == ["甲镇党委：6 个党组织待您确定等次"]
@@ -67,7 +68,7 @@ def test_an_assessor_lands_on_the_organizations_awaiting_assessment(tmp_path: Pa
             username="erin",
             kind="assessor",
             org=grading_round.orgs.get(code=code),
-            actor="alice",
+            actor=Actor.operator("alice"),
         )
     assert _todos(_page(erin)) == [f"{grading_round.name}：2 个党组织待您考核"]
 

@@ -13,7 +13,7 @@ import argparse
 from pathlib import Path
 from typing import Any
 
-from pingyi.cli.io import _, actor, day, out
+from pingyi.cli.io import _, day, out
 
 
 def _round(code: str) -> Any:
@@ -45,16 +45,18 @@ def _org(grading_round: Any, code: str) -> Any:
 
 def cmd_explain(args: argparse.Namespace) -> int:
     """一览表 情况说明 of one organization."""
+    from pingyi.accounts.actors import Actor
     from pingyi.grading.decisions import explanation_write
 
     org = _org(_round(args.round), args.org)
-    explanation_write(org=org, text=args.text, actor=actor())
+    explanation_write(org=org, text=args.text, actor=Actor.operator())
     out(_("explanation recorded for %(org)s") % {"org": org.code})
     return 0
 
 
 def cmd_follow_up(args: argparse.Namespace) -> int:
     """The 较差状况明细表 columns of one organization; options not given keep their value."""
+    from pingyi.accounts.actors import Actor
     from pingyi.grading.decisions import follow_up_set
 
     org = _org(_round(args.round), args.org)
@@ -76,7 +78,7 @@ def cmd_follow_up(args: argparse.Namespace) -> int:
         liaison=given(args.liaison, "liaison"),
         months=months,
         months_reason=reason or "",
-        actor=actor(),
+        actor=Actor.operator(),
     )
     out(_("follow-up recorded for %(org)s") % {"org": org.code})
     return 0
@@ -84,11 +86,12 @@ def cmd_follow_up(args: argparse.Namespace) -> int:
 
 def cmd_rate(args: argparse.Namespace) -> int:
     """Approve or refuse a satisfaction rate entered by another person of the department."""
+    from pingyi.accounts.actors import Actor
     from pingyi.grading.services import survey_rate_decide
 
     org = _org(_round(args.round), args.org)
     approve = args.decision == "approve"
-    survey_rate_decide(org=org, approve=approve, note=args.note or "", actor=actor())
+    survey_rate_decide(org=org, approve=approve, note=args.note or "", actor=Actor.operator())
     done = _("entered rate approved") if approve else _("entered rate refused")
     out(f"{org.code}: {done}")
     return 0
@@ -98,6 +101,7 @@ def cmd_schedule(args: argparse.Namespace) -> int:
     """Sets the dates of one step (--step KEY --from D --until D), then prints the schedule."""
     from django.utils import timezone
 
+    from pingyi.accounts.actors import Actor
     from pingyi.grading.selectors import round_schedule
     from pingyi.grading.services import schedule_set
     from pingyi.rules.grading_schedule import MILESTONE_WORDS
@@ -111,7 +115,7 @@ def cmd_schedule(args: argparse.Namespace) -> int:
         schedule_set(
             grading_round=grading_round,
             changes={args.step: (args.starts, args.ends)},
-            actor=actor(),
+            actor=Actor.operator(),
         )
     for line in round_schedule(grading_round, args.today or timezone.localdate()):
         m = line.milestone

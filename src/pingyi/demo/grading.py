@@ -14,6 +14,7 @@ from pathlib import Path
 
 from django.utils.translation import gettext as _
 
+from pingyi.accounts.actors import Actor
 from pingyi.accounts.models import Organization
 from pingyi.exports.grading_pdf import write_grading_pdf
 from pingyi.exports.grading_workbook import write_grading_workbook
@@ -73,7 +74,7 @@ Scores = tuple[dict[str, Fraction], dict[str, str]]
 
 
 def _self_evaluate(
-    org: PartyOrg, scheme: rules.GradingScheme, rng: random.Random, actor: str
+    org: PartyOrg, scheme: rules.GradingScheme, rng: random.Random, actor: Actor
 ) -> Scores:
     """The organization's self-evaluation (its own estimate, a little generous); returns what
     the assessment group will find: scores and a reason for every deduction."""
@@ -126,7 +127,10 @@ def demo_grading(*, out: Path, seed: int, actor: str, office: Organization) -> I
     )
 
 
-def _build(out: Path, seed: int, actor: str, office: Organization) -> GradingRound:
+def _build(out: Path, seed: int, name: str, office: Organization) -> GradingRound:
+    """The demo is a task of Pingyi's own: the system actor ``name`` (``demo``), and a second
+    one approves the rates it enters."""
+    actor, approver = Actor.operator(name), Actor.operator(APPROVER)
     scheme = rules.GradingScheme()
     grading_round = round_create(
         organization=office,
@@ -152,6 +156,6 @@ def _build(out: Path, seed: int, actor: str, office: Organization) -> GradingRou
             org=org, rate=rate, ballots=rng.randint(20, 60), reason="纸质测评汇总", actor=actor
         )
         # a second person of the department approves it (separation of duties)
-        survey_rate_decide(org=org, approve=True, actor=APPROVER)
+        survey_rate_decide(org=org, approve=True, actor=approver)
     round_advance(grading_round=grading_round, actor=actor)  # → the committees' decision
     return grading_round

@@ -8,12 +8,14 @@ organizations assigned to them. Anyone else — another tenant included — find
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.db.models import Q, QuerySet
 from django.urls import reverse
 
 from pingyi.accounts.actors import AccessDenied, Actor
+from pingyi.accounts.models import Organization
 from pingyi.accounts.selectors import READ, RUN, AnyUser, organizations_for, role_in
 from pingyi.grading.models import Committee, GradingRole, GradingRoleKind, GradingRound, PartyOrg
 
@@ -129,13 +131,38 @@ def _scope(actor: Actor, grading_round: GradingRound) -> Scope | None:
     return scope_for(actor.user, grading_round)
 
 
-def check_runs(actor: Actor, grading_round: GradingRound) -> None:
-    """The department's staff or administrators (or the machine's operator)."""
+def _check(actor: Actor, grading_round: GradingRound, allowed: Callable[[Scope], bool]) -> None:
+    """AccessDenied unless the machine's operator, or a person whose scope in the round
+    ``allowed`` admits (the public and other tenants have none)."""
     if actor.system:
         return
     scope = _scope(actor, grading_round)
-    if scope is None or not scope.can_run:
+    if scope is None or not allowed(scope):
         raise AccessDenied
+
+
+def check_creates(actor: Actor, organization: Organization) -> None:
+    """A new round of ``organization``: its administrators and staff (the department)."""
+    if actor.system:
+        return
+    if actor.user is None or role_in(actor.user, organization) not in RUN:
+        raise AccessDenied
+
+
+def check_runs(actor: Actor, grading_round: GradingRound) -> None:
+    """The department's staff or administrators (or the machine's operator): the round's
+    steps, organizations, roles, schedule, surveys, entered rates and the review of filings."""
+    _check(actor, grading_round, lambda scope: scope.can_run)
+
+
+def check_self_evaluates(actor: Actor, org: PartyOrg) -> None:
+    """自评: the organization itself, its committee, or the department (a paper form)."""
+    _check(actor, org.round, lambda scope: scope.may_self_evaluate(org))
+
+
+def check_assesses(actor: Actor, org: PartyOrg) -> None:
+    """The assessment and its talks: the organization's assessors."""
+    _check(actor, org.round, lambda scope: scope.may_assess(org))
 
 
 def check_draws_list(actor: Actor, grading_round: GradingRound, committees: set[int]) -> None:
@@ -172,12 +199,9 @@ def check_sets_members(actor: Actor, org: PartyOrg) -> None:
 
 
 def check_decides(actor: Actor, committee: Committee) -> None:
-    """The committee's own decisions: its committee users."""
-    if actor.system:
-        return
-    scope = _scope(actor, committee.round)
-    if scope is None or not scope.may_decide(committee):
-        raise AccessDenied
+    """The committee's own decisions — grades, explanations, follow-up, justifications, its
+    filing, its summary and violations: its committee users."""
+    _check(actor, committee.round, lambda scope: scope.may_decide(committee))
 
 
 def check_records(actor: Actor, org: PartyOrg) -> None:

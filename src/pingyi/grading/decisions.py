@@ -14,7 +14,9 @@ import datetime as dt
 from django.db import transaction
 from django.utils import timezone
 
+from pingyi.accounts.actors import Actor
 from pingyi.audit.services import audit_log
+from pingyi.grading import access
 from pingyi.grading.models import (
     Committee,
     Explanation,
@@ -131,7 +133,7 @@ def grade_change(
     org: PartyOrg,
     grade: str,
     reason: str,
-    actor: str,
+    actor: Actor,
     now: dt.datetime | None = None,
     notice_review: bool = False,
 ) -> GradeChange | None:
@@ -140,7 +142,11 @@ def grade_change(
     branch), above 较差 under a violation, and to 好 for a new organization; any review of
     the organization is withdrawn: the department sees it again. Once the round is on public
     notice only the notice's review (``notice_review``, notices.services.review_apply) may
-    change a grade."""
+    change a grade — the department's, which put the grades on notice."""
+    if notice_review:
+        access.check_runs(actor, org.round)
+    else:
+        access.check_decides(actor, org.committee)
     if grade not in rules.GRADES:
         raise RuleError(E_GRADE, grades=Listing(rules.GRADES))
     with transaction.atomic():
@@ -170,12 +176,12 @@ def grade_change(
                 defaults={
                     "grade": grade,
                     "reason": reason.strip(),
-                    "changed_by": actor,
+                    "changed_by": actor.name,
                     "changed_at": _now(now),
                 },
             )
         audit_log(
-            actor=actor,
+            actor=actor.name,
             action="grading.grade.changed" if change else "grading.grade.restored",
             obj=org,
             data={
@@ -196,13 +202,14 @@ def follow_up_set(
     measures: str,
     sponsor_leader: str,
     liaison: str,
-    actor: str,
+    actor: Actor,
     months: int | None = None,
     months_reason: str = "",
 ) -> FollowUp:
     """Problems, measures, sponsor leader and liaison of a 一般/较差 organization, and the
     rectification period when the committee departs from its grade's default (一般 about
     three months, seed 003; 较差 half a year) — never without its reason."""
+    access.check_decides(actor, org.committee)
     with transaction.atomic():
         org_state, committee, _scheme = _state(org)
         _check_open(committee)
@@ -219,15 +226,19 @@ def follow_up_set(
         }
         follow, _ = FollowUp.objects.update_or_create(org=org, defaults=values)
         audit_log(
-            actor=actor, action="grading.follow_up.set", obj=org, data={"org": org.code, **values}
+            actor=actor.name,
+            action="grading.follow_up.set",
+            obj=org,
+            data={"org": org.code, **values},
         )
     return follow
 
 
 def explanation_write(
-    *, org: PartyOrg, text: str, actor: str, now: dt.datetime | None = None
+    *, org: PartyOrg, text: str, actor: Actor, now: dt.datetime | None = None
 ) -> Explanation:
     """The 一览表 explanation of an organization whose sector and grade need one (SPEC P2)."""
+    access.check_decides(actor, org.committee)
     if not text.strip():
         raise RuleError(E_TEXT)
     with transaction.atomic():
@@ -240,12 +251,12 @@ def explanation_write(
             defaults={
                 "grade": state.grade,
                 "text": text.strip(),
-                "written_by": actor,
+                "written_by": actor.name,
                 "written_at": _now(now),
             },
         )
         audit_log(
-            actor=actor,
+            actor=actor.name,
             action="grading.explanation.written",
             obj=org,
             data={"org": org.code, "grade": state.grade, "text": text.strip()},
@@ -254,10 +265,11 @@ def explanation_write(
 
 
 def quota_justify(
-    *, committee: Committee, kind: str, text: str, actor: str, now: dt.datetime | None = None
+    *, committee: Committee, kind: str, text: str, actor: Actor, now: dt.datetime | None = None
 ) -> QuotaJustification:
     """Records why the committee keeps a quota excess it has now (好 over its limit, or 较差
     far from about 10 %). The grades are not moved: the justification goes with the filing."""
+    access.check_decides(actor, committee)
     if not text.strip():
         raise RuleError(E_TEXT)
     with transaction.atomic():
@@ -274,12 +286,12 @@ def quota_justify(
             defaults={
                 "text": text.strip(),
                 "counts": count.counts if count else {},
-                "written_by": actor,
+                "written_by": actor.name,
                 "written_at": _now(now),
             },
         )
         audit_log(
-            actor=actor,
+            actor=actor.name,
             action="grading.quota.justified",
             obj=committee,
             data={
@@ -292,10 +304,11 @@ def quota_justify(
     return row
 
 
-def filing_submit(*, committee: Committee, actor: str, now: dt.datetime | None = None) -> Filing:
+def filing_submit(*, committee: Committee, actor: Actor, now: dt.datetime | None = None) -> Filing:
     """The committee files its grades with the department — refused while any organization
     cannot be graded, an excess lacks its justification or an explanation is missing.
     A refiling after a return keeps the approved organizations and withdraws the returns."""
+    access.check_decides(actor, committee)
     with transaction.atomic():
         locked = GradingRound.objects.select_for_update().get(pk=committee.round_id)
         rules.check_step(locked.status, (rules.DECISION,))
@@ -309,16 +322,17 @@ def filing_submit(*, committee: Committee, actor: str, now: dt.datetime | None =
         Review.objects.filter(org__committee=committee, verdict=Verdict.RETURNED).delete()
         filing, created = Filing.objects.get_or_create(
             committee=committee,
-            defaults={"status": FilingStatus.FILED, "filed_by": actor, "filed_at": _now(now)},
+            defaults={"status": FilingStatus.FILED, "filed_by": actor.name, "filed_at": _now(now)},
         )
         if not created:
-            filing.status, filing.filed_by, filing.filed_at = FilingStatus.FILED, actor, _now(now)
+            filing.status, filing.filed_at = FilingStatus.FILED, _now(now)
+            filing.filed_by = actor.name
             filing.times += 1
             filing.save()
         _settle(filing)
         counts = state.count.counts if state.count else {}
         audit_log(
-            actor=actor,
+            actor=actor.name,
             action="grading.filing.submitted",
             obj=committee,
             data={"committee": committee.name, "times": filing.times, "counts": counts},
@@ -345,10 +359,11 @@ def _settle(filing: Filing) -> None:
 
 
 def review_record(
-    *, org: PartyOrg, verdict: str, comment: str, actor: str, now: dt.datetime | None = None
+    *, org: PartyOrg, verdict: str, comment: str, actor: Actor, now: dt.datetime | None = None
 ) -> Review:
     """The department approves or returns one filed organization (a return with a comment).
     The committee's filing follows: returned as soon as one is, approved when all are."""
+    access.check_runs(actor, org.round)
     if verdict not in Verdict.values:
         raise RuleError(E_VERDICT, verdicts=Listing(Verdict.values))
     if verdict == Verdict.RETURNED and not comment.strip():
@@ -364,13 +379,13 @@ def review_record(
             defaults={
                 "verdict": verdict,
                 "comment": comment.strip(),
-                "reviewed_by": actor,
+                "reviewed_by": actor.name,
                 "reviewed_at": _now(now),
             },
         )
         _settle(filing)
         audit_log(
-            actor=actor,
+            actor=actor.name,
             action=f"grading.review.{verdict}",
             obj=org,
             data={"org": org.code, "comment": comment.strip(), "filing": filing.status},

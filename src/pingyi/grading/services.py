@@ -18,10 +18,12 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from pingyi.accounts.actors import Actor
 from pingyi.accounts.models import Organization
 from pingyi.audit.services import audit_log
 from pingyi.campaigns.models import Campaign, EvaluatorGroup
 from pingyi.campaigns.services import campaign_create
+from pingyi.grading import access
 from pingyi.grading.models import (
     Assessment,
     AssessmentScore,
@@ -93,10 +95,11 @@ def round_create(
     year: int,
     name: str,
     scheme: rules.GradingScheme,
-    actor: str,
+    actor: Actor,
     code: str | None = None,
 ) -> GradingRound:
     """A round in its setup step, its scheme frozen as JSON and its rubric as rows."""
+    access.check_creates(actor, organization)
     if GradingRound.objects.filter(organization=organization, year=year).exists():
         raise RuleError(E_ROUND_EXISTS, year=year)
     code = code or f"{organization.code}-grading-{year}"
@@ -133,7 +136,7 @@ def round_create(
                 for n, item in enumerate(indicator.items)
             )
     audit_log(
-        actor=actor,
+        actor=actor.name,
         action="grading.round.created",
         obj=grading_round,
         data={"code": code, "year": year, "scheme": grading_round.scheme},
@@ -146,13 +149,14 @@ def _decimal(value: Fraction) -> str:
     return f"{float(value):.2f}" if value.denominator != 1 else str(value.numerator)
 
 
-def orgs_import(*, grading_round: GradingRound, path: Path, label: str, actor: str) -> int:
+def orgs_import(*, grading_round: GradingRound, path: Path, label: str, actor: Actor) -> int:
     """Reads ORGS (SPEC P2; .csv or .xlsx) and makes it the round's organizations.
 
     Only in the setup step. Every bad row is reported with file, row and column (unknown
     sector, unknown parent, duplicate code, loop…) and then nothing is written. A second
     import replaces the first, roles on the replaced organizations included.
     """
+    access.check_runs(actor, grading_round)
     orgs, _where = read_orgs(path, label)
     with transaction.atomic():
         locked = _locked_round(grading_round)
@@ -186,7 +190,7 @@ def orgs_import(*, grading_round: GradingRound, path: Path, label: str, actor: s
                 child.parent = by_code[org.parent_code]
                 child.save(update_fields=["parent"])
         audit_log(
-            actor=actor,
+            actor=actor.name,
             action="grading.orgs.imported",
             obj=locked,
             data={
@@ -199,12 +203,14 @@ def orgs_import(*, grading_round: GradingRound, path: Path, label: str, actor: s
     return len(orgs)
 
 
-def round_advance(*, grading_round: GradingRound, actor: str) -> GradingRound:
+def round_advance(*, grading_round: GradingRound, actor: Actor) -> GradingRound:
     """The next step: setup → self-evaluation → assessment → decision → closed.
 
     Leaving setup needs organizations; closing needs every committee's filing approved.
     """
     from pingyi.grading.models import FilingStatus
+
+    access.check_runs(actor, grading_round)
 
     with transaction.atomic():
         locked = _locked_round(grading_round)
@@ -218,7 +224,7 @@ def round_advance(*, grading_round: GradingRound, actor: str) -> GradingRound:
         before, locked.status = locked.status, target
         locked.save(update_fields=["status"])
         audit_log(
-            actor=actor,
+            actor=actor.name,
             action="grading.round.advanced",
             obj=locked,
             data={"from": before, "to": target},
@@ -232,11 +238,12 @@ def role_assign(
     grading_round: GradingRound,
     username: str,
     kind: str,
-    actor: str,
+    actor: Actor,
     committee: Committee | None = None,
     org: PartyOrg | None = None,
 ) -> GradingRole:
     """Gives a user a committee, organization or assessor role in the round."""
+    access.check_runs(actor, grading_round)
     user = get_user_model().objects.filter(username=username).first()
     if user is None:
         raise RuleError(E_NO_USER, name=username)
@@ -255,7 +262,7 @@ def role_assign(
         if not created:
             raise RuleError(E_ROLE_EXISTS, name=username)
         audit_log(
-            actor=actor,
+            actor=actor.name,
             action="grading.role.assigned",
             obj=grading_round,
             data={"user": username, "kind": kind, "target": str(target)},
@@ -263,13 +270,14 @@ def role_assign(
     return role
 
 
-def role_remove(*, role: GradingRole, actor: str) -> None:
+def role_remove(*, role: GradingRole, actor: Actor) -> None:
+    access.check_runs(actor, role.round)
     with transaction.atomic():
         data = {"user": role.user.get_username(), "kind": role.kind}
         data["target"] = str(role.committee or role.org)
         grading_round = role.round
         role.delete()
-        audit_log(actor=actor, action="grading.role.removed", obj=grading_round, data=data)
+        audit_log(actor=actor.name, action="grading.role.removed", obj=grading_round, data=data)
 
 
 def _checked_scores(
@@ -299,11 +307,12 @@ def self_evaluation_submit(
     claimed_grade: str,
     achievements: str,
     problems: str,
-    actor: str,
+    actor: Actor,
     now: dt.datetime | None = None,
 ) -> SelfEvaluation:
     """自评申报: a score per indicator (the survey's included, as the organization's own
     estimate), a claimed grade, the main achievements and problems. Locked once submitted."""
+    access.check_self_evaluates(actor, org)
     if claimed_grade not in rules.GRADES:
         raise RuleError(E_CLAIMED_GRADE, grades=Listing(rules.GRADES))
     for label, text in (
@@ -322,7 +331,7 @@ def self_evaluation_submit(
             claimed_grade=claimed_grade,
             achievements=achievements.strip(),
             problems=problems.strip(),
-            submitted_by=actor,
+            submitted_by=actor.name,
             submitted_at=_now(now),
         )
         SelfScore.objects.bulk_create(
@@ -330,7 +339,7 @@ def self_evaluation_submit(
             for r in rows
         )
         audit_log(
-            actor=actor,
+            actor=actor.name,
             action="grading.self_evaluation.submitted",
             obj=org,
             data={
@@ -347,17 +356,33 @@ def assessment_submit(
     org: PartyOrg,
     scores: Mapping[str, Fraction],
     reasons: Mapping[str, str],
-    actor: str,
+    actor: Actor,
     now: dt.datetime | None = None,
 ) -> Assessment:
     """组织考核: a score per indicator but the survey's, each deduction with its written
     reason. Locked once submitted."""
+    access.check_assesses(actor, org)
+    return _assessment_store(org=org, scores=scores, reasons=reasons, actor=actor, now=now)
+
+
+def _assessment_store(
+    *,
+    org: PartyOrg,
+    scores: Mapping[str, Fraction],
+    reasons: Mapping[str, str],
+    actor: Actor,
+    now: dt.datetime | None = None,
+) -> Assessment:
+    """assessment_submit's work once its caller was admitted (an assessor, or the department
+    importing the groups' sheets)."""
     with transaction.atomic():
         rules.check_step(_locked_round(org.round).status, (rules.ASSESSMENT,))
         if Assessment.objects.filter(org=org).exists():
             raise RuleError(E_LOCKED, what=Term(ASSESSMENT), org=org.name)
         rows = _checked_scores(org, scores, reasons, survey_scored=False)
-        assessment = Assessment.objects.create(org=org, submitted_by=actor, submitted_at=_now(now))
+        assessment = Assessment.objects.create(
+            org=org, submitted_by=actor.name, submitted_at=_now(now)
+        )
         AssessmentScore.objects.bulk_create(
             AssessmentScore(
                 assessment=assessment,
@@ -368,7 +393,7 @@ def assessment_submit(
             for r in rows
         )
         audit_log(
-            actor=actor,
+            actor=actor.name,
             action="grading.assessment.submitted",
             obj=org,
             data={
@@ -381,9 +406,10 @@ def assessment_submit(
 
 
 def talk_note_add(
-    *, org: PartyOrg, with_whom: str, notes: str, actor: str, now: dt.datetime | None = None
+    *, org: PartyOrg, with_whom: str, notes: str, actor: Actor, now: dt.datetime | None = None
 ) -> TalkNote:
     """A talk with members or the public during the assessment (找党员群众谈话)."""
+    access.check_assesses(actor, org)
     if not with_whom.strip() or not notes.strip():
         raise RuleError(E_REQUIRED_TEXT, field=Term(gettext_noop("talk")))
     with transaction.atomic():
@@ -392,10 +418,10 @@ def talk_note_add(
             org=org,
             with_whom=with_whom.strip(),
             notes=notes.strip(),
-            written_by=actor,
+            written_by=actor.name,
             written_at=_now(now),
         )
-        audit_log(actor=actor, action="grading.talk.added", obj=org, data={"org": org.code})
+        audit_log(actor=actor.name, action="grading.talk.added", obj=org, data={"org": org.code})
     return note
 
 
@@ -462,12 +488,13 @@ def orgs_campaign_create(
 def survey_create(
     *,
     grading_round: GradingRound,
-    actor: str,
+    actor: Actor,
     org: PartyOrg | None = None,
     committee: Committee | None = None,
 ) -> Survey:
     """A mass survey of one organization or of every organization of a committee: a draft P1
     campaign (tokens, QR and paper import as in P1) whose units are the organizations."""
+    access.check_runs(actor, grading_round)
     target = covered_target(grading_round, org, committee, E_SURVEY_SCOPE)
     with transaction.atomic():
         locked = _locked_round(grading_round)
@@ -475,7 +502,7 @@ def survey_create(
         campaign, members = orgs_campaign_create(
             Survey, locked=locked, org=org, committee=committee, target=target,
             exists=E_SURVEY_EXISTS, slug="survey", title="群众满意度测评",
-            scheme=survey_scheme(round_scheme(locked).min_survey_ballots), actor=actor,
+            scheme=survey_scheme(round_scheme(locked).min_survey_ballots), actor=actor.name,
         )  # fmt: skip
         code = campaign.code
         # no code until the participant list is approved (grading.votes)
@@ -484,7 +511,7 @@ def survey_create(
             round=locked, campaign=campaign, org=org, committee=committee
         )
         audit_log(
-            actor=actor,
+            actor=actor.name,
             action="grading.survey.created",
             obj=locked,
             data={"campaign": code, "orgs": [m.code for m in members]},
@@ -498,7 +525,7 @@ def survey_rate_enter(
     rate: Fraction,
     ballots: int,
     reason: str,
-    actor: str,
+    actor: Actor,
     now: dt.datetime | None = None,
 ) -> SurveyEntry:
     """The department enters a satisfaction rate (a survey held outside Pingyi, or a new one
@@ -506,6 +533,7 @@ def survey_rate_enter(
     (survey_rate_decide) and meanwhile the counted rate stands (seed 003: 不得随意更改测评结果);
     a new entry replaces the last one and awaits approval again. Refused once the grades are
     on notice or the committee has filed (check_grades_open)."""
+    access.check_runs(actor, org.round)
     if not 0 <= rate <= 1:
         raise RuleError(E_RATE_RANGE)
     if ballots < 1:
@@ -523,7 +551,7 @@ def survey_rate_enter(
                 "rate": fraction_text(rate),
                 "ballots": ballots,
                 "reason": reason.strip(),
-                "entered_by": actor,
+                "entered_by": actor.name,
                 "entered_at": _now(now),
                 "status": EntryStatus.PENDING,
                 "decided_by": "",
@@ -532,7 +560,7 @@ def survey_rate_enter(
             },
         )
         audit_log(
-            actor=actor,
+            actor=actor.name,
             action="grading.survey_rate.entered",
             obj=org,
             data={
@@ -549,13 +577,14 @@ def survey_rate_decide(
     *,
     org: PartyOrg,
     approve: bool,
-    actor: str,
+    actor: Actor,
     note: str = "",
     now: dt.datetime | None = None,
 ) -> SurveyEntry:
     """A second person of the department approves or refuses the entered rate awaiting
     approval — never the one who entered it (separation of duties). Approved, it replaces the
     counted rate; refused, the counted rate stands and the refusal says why."""
+    access.check_runs(actor, org.round)
     if not approve and not note.strip():
         raise RuleError(E_REQUIRED_TEXT, field=Term(gettext_noop("reason for the refusal")))
     from pingyi.grading.decisions import check_grades_open
@@ -565,16 +594,16 @@ def survey_rate_decide(
         entry = SurveyEntry.objects.select_for_update().filter(org=org).first()
         if entry is None or entry.status != EntryStatus.PENDING:
             raise RuleError(E_ENTRY_NOT_PENDING, org=org.name)
-        if entry.entered_by == actor:
+        if entry.entered_by == actor.name:
             raise RuleError(E_ENTRY_OWN)
         check_grades_open(org)
         entry.status = EntryStatus.APPROVED if approve else EntryStatus.REFUSED
-        entry.decided_by = actor
+        entry.decided_by = actor.name
         entry.decided_at = _now(now)
         entry.decision_note = note.strip()
         entry.save(update_fields=["status", "decided_by", "decided_at", "decision_note"])
         audit_log(
-            actor=actor,
+            actor=actor.name,
             action=f"grading.survey_rate.{'approved' if approve else 'refused'}",
             obj=org,
             data={
@@ -591,17 +620,18 @@ def schedule_set(
     *,
     grading_round: GradingRound,
     changes: Mapping[str, tuple[dt.date, dt.date]],
-    actor: str,
+    actor: Actor,
 ) -> GradingRound:
     """The department's own dates for steps of the round (the seed's defaults stay for the
     others); checked in order, each step after the one before it."""
+    access.check_runs(actor, grading_round)
     with transaction.atomic():
         locked = _locked_round(grading_round)
         before = dict(locked.schedule)
         locked.schedule = schedule_rules.checked_schedule(locked.year, before, changes)
         locked.save(update_fields=["schedule"])
         audit_log(
-            actor=actor,
+            actor=actor.name,
             action="grading.schedule.set",
             obj=locked,
             data={"before": before, "after": locked.schedule},
@@ -611,10 +641,11 @@ def schedule_set(
 
 
 def schedule_mark_done(
-    *, grading_round: GradingRound, key: str, actor: str, now: dt.datetime | None = None
+    *, grading_round: GradingRound, key: str, actor: Actor, now: dt.datetime | None = None
 ) -> GradingRound:
     """The department records a step of the schedule done that the round does not show by
     itself (the look-back report sent with its 附件1、2)."""
+    access.check_runs(actor, grading_round)
     if key not in schedule_rules.MILESTONES:
         raise RuleError(schedule_rules.E_SCHEDULE_KEY, key=key)
     with transaction.atomic():
@@ -623,7 +654,7 @@ def schedule_mark_done(
         locked.schedule = {**locked.schedule, "done": {**locked.schedule.get("done", {}), key: day}}
         locked.save(update_fields=["schedule"])
         audit_log(
-            actor=actor,
+            actor=actor.name,
             action="grading.schedule.done",
             obj=locked,
             data={"step": key, "on": day},
@@ -632,19 +663,20 @@ def schedule_mark_done(
     return grading_round
 
 
-def assessments_import(*, grading_round: GradingRound, path: Path, label: str, actor: str) -> int:
+def assessments_import(*, grading_round: GradingRound, path: Path, label: str, actor: Actor) -> int:
     """The assessment groups' scoring sheets as one file (grading/imports.py): every row
     checked first — unknown or repeated organization, already assessed, score outside
     0..maximum, a deduction without its reason — and then all stored, or nothing."""
     from pingyi.grading.imports import read_assessment_sheet
 
+    access.check_runs(actor, grading_round)
     rules.check_step(grading_round.status, (rules.ASSESSMENT,))
     rows = read_assessment_sheet(grading_round, rubric_rows(grading_round).get("", []), path, label)
     with transaction.atomic():
         for row in rows:
-            assessment_submit(org=row.org, scores=row.scores, reasons=row.reasons, actor=actor)
+            _assessment_store(org=row.org, scores=row.scores, reasons=row.reasons, actor=actor)
         audit_log(
-            actor=actor,
+            actor=actor.name,
             action="grading.assessments.imported",
             obj=grading_round,
             data={"file": label, "orgs": [row.org.code for row in rows]},

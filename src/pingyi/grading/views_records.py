@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST
 
 from pingyi import evidence
 from pingyi.accounts.actors import Actor
-from pingyi.grading import records
+from pingyi.grading import access, records
 from pingyi.grading.board import board_write
 from pingyi.grading.models import Reference, StoredFile
 from pingyi.grading.views import require, scope_of
@@ -107,7 +107,7 @@ def board(request: HttpRequest, code: str, pk: int | None = None) -> HttpRespons
 def benefit(request: HttpRequest, code: str, org: str) -> HttpResponse:
     scope = scope_of(request, code)
     target = _org(scope, org)
-    require(scope.can_run or target.committee_id in scope.committees)
+    access.check_records(Actor.of(request.user), target)  # 403 before reading the form
     back = str(request.POST.get("next", "")) == "committee"
     to = _committee_url(target.committee) if back else _org_url(target)
     raw = str(request.POST.get("points", "")).strip()
@@ -135,7 +135,7 @@ def benefit(request: HttpRequest, code: str, org: str) -> HttpResponse:
 def reference(request: HttpRequest, code: str, org: str) -> HttpResponse:
     scope = scope_of(request, code)
     target = _org(scope, org)
-    require(scope.sees_assessment(target))
+    access.check_references(Actor.of(request.user), target)  # 403 before reading the file
     return act(
         request,
         lambda: records.reference_add(

@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from pingyi.grading import decisions, services
+from pingyi.grading import access, decisions, services
 from pingyi.grading.access import Scope
 from pingyi.grading.forms import AssessmentForm, RateForm, SelfEvaluationForm
 from pingyi.grading.models import (
@@ -27,7 +27,7 @@ from pingyi.grading.models import (
     QuotaKind,
 )
 from pingyi.grading.selectors import OrgState, grading_state, indicators_for, rubric_rows
-from pingyi.grading.views import actor, require, scope_of
+from pingyi.grading.views import actor, scope_of
 from pingyi.rules import grading as rules
 from pingyi.rules import grading_schedule as schedule_rules
 from pingyi.rules.errors import RuleError
@@ -125,7 +125,7 @@ def _vote_rows(state: OrgState) -> list[tuple[str, int, Fraction | None]]:
 def self_submit(request: HttpRequest, code: str, org: str) -> HttpResponse:
     scope = scope_of(request, code)
     target = _org(scope, org)
-    require(scope.may_self_evaluate(target))
+    access.check_self_evaluates(actor(request), target)  # 403 before reading the form
     indicators = indicators_for(target, rubric_rows(scope.round))
     form = SelfEvaluationForm(request.POST, indicators=indicators)
     if not form.is_valid():
@@ -153,7 +153,7 @@ def assess(request: HttpRequest, code: str, org: str) -> HttpResponse:
     box; every deduction needs its reason (the service refuses otherwise)."""
     scope = scope_of(request, code)
     target = _org(scope, org)
-    require(scope.may_assess(target))
+    access.check_assesses(actor(request), target)  # the form is the assessors' alone
     if hasattr(target, "assessment"):
         return redirect(_org_url(target))
     indicators = [i for i in indicators_for(target, rubric_rows(scope.round)) if not i.survey]
@@ -178,7 +178,6 @@ def assess(request: HttpRequest, code: str, org: str) -> HttpResponse:
 def talk_add(request: HttpRequest, code: str, org: str) -> HttpResponse:
     scope = scope_of(request, code)
     target = _org(scope, org)
-    require(scope.may_assess(target))
     return act(
         request,
         lambda: services.talk_note_add(
@@ -197,7 +196,7 @@ def talk_add(request: HttpRequest, code: str, org: str) -> HttpResponse:
 def rate_enter(request: HttpRequest, code: str, org: str) -> HttpResponse:
     scope = scope_of(request, code)
     target = _org(scope, org)
-    require(scope.can_run)
+    access.check_runs(actor(request), scope.round)  # 403 before reading the form
     form = RateForm(request.POST)
     return act_on_form(
         request,
@@ -221,7 +220,6 @@ def rate_decide(request: HttpRequest, code: str, org: str) -> HttpResponse:
     """Another person of the department approves or refuses the entered rate."""
     scope = scope_of(request, code)
     target = _org(scope, org)
-    require(scope.can_run)
     approve = request.POST.get("decision") == "approve"
     return act(
         request,
@@ -266,9 +264,11 @@ def committee_detail(request: HttpRequest, code: str, pk: int) -> HttpResponse:
 
 
 def _decide(request: HttpRequest, code: str, pk: int) -> tuple[Scope, Committee]:
+    """The committee of the page, asked early (403) whether the user decides for it: the
+    services ask the same (grading.access.check_decides)."""
     scope = scope_of(request, code)
     committee = _committee(scope, pk)
-    require(scope.may_decide(committee))
+    access.check_decides(actor(request), committee)
     return scope, committee
 
 
@@ -287,9 +287,9 @@ def posted_member(request: HttpRequest, committee: Committee) -> PartyOrg:
 def decided(
     request: HttpRequest, code: str, pk: int, run: Callable[[Committee], object], done: str
 ) -> HttpResponse:
-    """A step of the committee's page, which its members take (403 for others): ``run`` with
-    the committee, then back to its page with the refusal or ``done``."""
-    _scope, committee = _decide(request, code, pk)
+    """A step of the committee's page, which its members take (the service answers 403 to
+    others): ``run`` with the committee, then back to its page with the refusal or ``done``."""
+    committee = _committee(scope_of(request, code), pk)
     return act(request, lambda: run(committee), done, _committee_url(committee))
 
 
@@ -377,7 +377,6 @@ def file(request: HttpRequest, code: str, pk: int) -> HttpResponse:
 @require_POST
 def review_record(request: HttpRequest, code: str, org: str) -> HttpResponse:
     scope = scope_of(request, code)
-    require(scope.can_run)
     target = _org(scope, org)
     return act(
         request,

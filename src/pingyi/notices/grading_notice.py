@@ -160,7 +160,7 @@ def grade_review_changes(
     entry: NoticeEntry,
     grade: str,
     reason: str,
-    actor: str,
+    actor: Actor,
     now: dt.datetime,
 ) -> list[dict[str, Any]]:
     """Inside review_apply's transaction: the organization's grade becomes ``grade`` through

@@ -392,7 +392,7 @@ def review_apply(
             if grade is not None and grade != entry.grade:
                 changes += grade_review_changes(
                     notice=locked, entry=entry, grade=grade, reason=reason.strip(),
-                    actor=actor.name, now=moment,
+                    actor=actor, now=moment,
                 )  # fmt: skip
                 entry.refresh_from_db()
         elif grade is not None:

@@ -14,11 +14,13 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import translation
 
+from pingyi.accounts.actors import Actor
 from pingyi.accounts.models import Membership, Organization, Profile, Role
 from pingyi.audit.services import audit_log
 from pingyi.campaigns.models import Series
 from pingyi.grading.models import Committee, GradingRole, PartyOrg, RoundStatus
 from pingyi.inputs.tables import ROW, Table, header_columns, read_table
+from pingyi.office.access import check_administers
 from pingyi.office.people import (
     GRADING_ROLES,
     OFFICE_ROLES,
@@ -120,7 +122,7 @@ def _scope_problem(
     return None
 
 
-def _grant(*, organization: Organization, user: Any, role: str, key: str, actor: str) -> None:
+def _grant(*, organization: Organization, user: Any, role: str, key: str, actor: Actor) -> None:
     """Writes one role (its scope checked by the caller) and its audit entry."""
     scope = ""
     if role in OFFICE_ROLES:
@@ -165,7 +167,7 @@ def _grant(*, organization: Organization, user: Any, role: str, key: str, actor:
             raise RuleError(E_ROLE_HELD, name=user.get_username())
         scope = f"{series.code if series else 'grading'} / {unit_code}"
     audit_log(
-        actor=actor,
+        actor=actor.name,
         action="accounts.role.granted",
         obj=organization,
         data={"user": user.get_username(), "role": role, "scope": scope},
@@ -190,7 +192,7 @@ class NewPerson:
 
 
 def _create(
-    *, organization: Organization, username: str, full_name: str, invite: bool, actor: str
+    *, organization: Organization, username: str, full_name: str, invite: bool, actor: Actor
 ) -> NewPerson:
     user = get_user_model().objects.create_user(username=username)
     password = "" if invite else one_time_password()
@@ -206,7 +208,7 @@ def _create(
         must_change_password=bool(password),
     )
     audit_log(
-        actor=actor,
+        actor=actor.name,
         action="accounts.person.added",
         obj=organization,
         data={
@@ -226,12 +228,13 @@ def person_add(
     role: str,
     scope: str,
     invite: bool,
-    actor: str,
+    actor: Actor,
 ) -> NewPerson:
     """A new account with one role, and a one-time password to hand over (shown once: only
     its hash is kept; the person changes it at first sign-in) — or, with ``invite``, no
     password at all until the person follows their invitation link. RuleError names the
     first thing wrong."""
+    check_administers(actor, organization)
     username, full_name, scope = _clean(username), _clean(full_name), _clean(scope)
     if role not in PersonRole.values:
         raise RuleError(E_ROLE_UNKNOWN, value=role, expected=Listing(PersonRole.values))
@@ -255,9 +258,10 @@ def person_add(
 
 
 def person_role_add(
-    *, organization: Organization, user: Any, role: str, scope: str, actor: str
+    *, organization: Organization, user: Any, role: str, scope: str, actor: Actor
 ) -> None:
     """Gives one more role to a person of the office (an office role replaces theirs)."""
+    check_administers(actor, organization)
     scope = _clean(scope)
     if not is_person_of(organization, user):
         raise RuleError(E_NOT_FOUND)
@@ -270,9 +274,10 @@ def person_role_add(
         _grant(organization=organization, user=user, role=role, key=scope, actor=actor)
 
 
-def person_role_remove(*, organization: Organization, key: str, actor: str) -> str:
+def person_role_remove(*, organization: Organization, key: str, actor: Actor) -> str:
     """Removes one role ("m<pk>", "g<pk>" or "u<pk>" as people_list names it) of the office;
     returns the user name. The office keeps at least one administrator."""
+    check_administers(actor, organization)
     kind, number = key[:1], key[1:]
     if not number.isdigit():
         raise RuleError(E_NOT_FOUND)
@@ -302,7 +307,7 @@ def person_role_remove(*, organization: Organization, key: str, actor: str) -> s
         if isinstance(row, UnitAccess):
             data["scope"] = row.unit_code
         row.delete()
-        audit_log(actor=actor, action="accounts.role.removed", obj=organization, data=data)
+        audit_log(actor=actor.name, action="accounts.role.removed", obj=organization, data=data)
     return str(username)
 
 
@@ -314,12 +319,13 @@ def _works_elsewhere(organization: Organization, user: Any) -> bool:
     )
 
 
-def person_active_set(*, organization: Organization, user: Any, active: bool, actor: str) -> None:
+def person_active_set(*, organization: Organization, user: Any, active: bool, actor: Actor) -> None:
     """Deactivates a person (they can no longer sign in; sessions end at once) or lets them
     back in. Their roles stay, so reactivating restores exactly what they could do."""
+    check_administers(actor, organization)
     if not is_person_of(organization, user):
         raise RuleError(E_NOT_FOUND)
-    if not active and user.get_username() == actor:
+    if not active and user.get_username() == actor.name:
         raise RuleError(E_SELF)
     if _works_elsewhere(organization, user):
         raise RuleError(E_ELSEWHERE, name=user.get_username())
@@ -339,7 +345,7 @@ def person_active_set(*, organization: Organization, user: Any, active: bool, ac
         locked.save(update_fields=["is_active"])
         verb = "reactivated" if active else "deactivated"
         audit_log(
-            actor=actor,
+            actor=actor.name,
             action=f"accounts.person.{verb}",
             obj=organization,
             data={"user": locked.get_username()},
@@ -444,11 +450,12 @@ def _file_rows(
 
 
 def people_import(
-    *, organization: Organization, path: Path, label: str, actor: str
+    *, organization: Organization, path: Path, label: str, actor: Actor
 ) -> list[NewPerson]:
     """The people of a file (用户名, 姓名, 角色, 范围; a person with several roles on several
     rows), all or none: InputError lists every problem of the file with its row and column,
     and nothing is written. Returns the new people with their one-time passwords."""
+    check_administers(actor, organization)
     table = read_table(path, label)
     if table.frame.height > MAX_PEOPLE_ROWS:
         raise InputError.one(
