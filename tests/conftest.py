@@ -7,11 +7,14 @@ import io
 import os
 import subprocess
 import sys
-from collections.abc import Callable
+from collections import defaultdict
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
+
+from tests.once import ModuleRows
 
 REPO = Path(__file__).resolve().parents[1]
 PINGYI = Path(sys.executable).with_name("pingyi")
@@ -25,6 +28,7 @@ NO_DATABASE = ("tests/rules/", "tests/inputs/")
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    _refuse_transactional_tests_beside_module_rows(items)
     if not os.environ.get("PINGYI_TEST_DATABASE_URL", "").startswith("postgres"):
         return
     kept, left = [], []
@@ -35,6 +39,82 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     if left:
         config.hook.pytest_deselected(items=left)
         items[:] = kept
+
+
+def _transactional(item: pytest.Item) -> bool:
+    marker = item.get_closest_marker("django_db")
+    names = set(getattr(item, "fixturenames", ()))
+    return bool(
+        (marker and (marker.kwargs.get("transaction") or marker.kwargs.get("reset_sequences")))
+        or names & {"transactional_db", "live_server", "django_db_reset_sequences"}
+    )
+
+
+def _refuse_transactional_tests_beside_module_rows(items: list[pytest.Item]) -> None:
+    """A module whose tests share rows built once (tests/once.py) keeps a transaction open
+    from its first such test to its end: a transactional test there would run inside it."""
+    uses, transactional = defaultdict(list), defaultdict(list)
+    for item in items:
+        module = str(item.path)
+        if "module_db" in getattr(item, "fixturenames", ()):
+            uses[module].append(item.nodeid)
+        if _transactional(item):
+            transactional[module].append(item.nodeid)
+    if clash := [module for module in uses if transactional[module]]:
+        raise pytest.UsageError(
+            f"{clash}: transactional tests beside rows built once per module (tests/once.py): "
+            f"{[transactional[m] for m in clash]}"
+        )
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(
+    request: pytest.FixtureRequest,
+    django_test_environment: None,
+    django_db_blocker: Any,
+    django_db_modify_db_settings: None,
+) -> Iterator[None]:
+    """pytest-django's, with the test database copied from one migrated once per set of
+    migrations (tests/database.py) when there is one, and destroyed at the end as usual."""
+    from django.test.utils import setup_databases, teardown_databases
+    from pytest_django.fixtures import _get_databases_for_setup
+
+    from tests import database
+
+    aliases, serialized_aliases = _get_databases_for_setup(request.session.items)
+    verbosity = request.config.option.verbose
+    with django_db_blocker.unblock(), database.template_lock():
+        copied = "default" in aliases and database.copy_template()
+        config = setup_databases(
+            verbosity=verbosity,
+            interactive=False,
+            aliases=aliases,
+            serialized_aliases=serialized_aliases,
+            keepdb=copied,
+        )
+        if not copied:
+            database.save_template()
+    yield
+    with django_db_blocker.unblock():
+        teardown_databases(config, verbosity=verbosity)
+
+
+@pytest.fixture(scope="module")
+def module_db(django_db_setup: None, django_db_blocker: Any) -> Iterator[ModuleRows]:
+    """One transaction around the module's tests, rolled back after the last one; the rows
+    built in it (``build``) are there for each test, whose own writes are rolled back to
+    them (tests/once.py)."""
+    from django.db import transaction
+
+    with django_db_blocker.unblock():
+        atomic = transaction.atomic()
+        atomic.__enter__()
+    try:
+        yield ModuleRows(django_db_blocker)
+    finally:
+        with django_db_blocker.unblock():
+            transaction.set_rollback(True)
+            atomic.__exit__(None, None, None)
 
 
 def pytest_configure(config: pytest.Config) -> None:

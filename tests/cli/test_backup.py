@@ -32,6 +32,7 @@ from pingyi.voting.models import Receipt
 from pingyi.voting.services import ballot_submit, token_issue
 from tests.cast import STAFF, make_campaign
 from tests.conftest import PINGYI, REPO, run_pingyi
+from tests.database import migrated_home
 
 # One worker runs the whole module: its module-scoped fixture is set up once.
 pytestmark = pytest.mark.xdist_group("backup")
@@ -196,7 +197,7 @@ def test_a_backup_taken_while_ballots_are_cast_restores_every_acknowledged_ballo
 def archive(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A backup of a migrated home with one evidence file."""
     home = tmp_path_factory.mktemp("source")
-    assert _pingyi(home, "", "manage", "migrate", "-v", "0")[0] == 0
+    migrated_home(home)
     (home / "media" / "evidence").mkdir(parents=True)
     (home / "media" / "evidence" / "0a1b.pdf").write_bytes(EVIDENCE)
     out = tmp_path_factory.mktemp("archive") / "backup.tar"
@@ -302,8 +303,7 @@ def test_a_different_key_in_the_environment_is_refused(archive: Path, tmp_path: 
 
 def test_the_backup_timer_keeps_the_newest_14(tmp_path: Path) -> None:
     """deploy/pingyi-backup, as the systemd unit runs it: one new archive, 14 kept."""
-    home = tmp_path / "home"
-    assert _pingyi(home, "", "manage", "migrate", "-v", "0")[0] == 0
+    home = migrated_home(tmp_path / "home")
     folder = tmp_path / "backups"
     folder.mkdir()
     old = [folder / f"pingyi-202601{day:02d}T023000Z.tar" for day in range(1, 17)]

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import run_pingyi
+from tests.database import migrated_home
 
 # One worker runs the whole module: its module-scoped fixture is set up once.
 pytestmark = [pytest.mark.own_database, pytest.mark.xdist_group("campaign-cli")]
@@ -28,10 +29,7 @@ BALLOTS = (
 
 @pytest.fixture(scope="module")
 def home(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    home = tmp_path_factory.mktemp("home")
-    done = run_pingyi("manage", "migrate", "-v", "0", env={"PINGYI_HOME": str(home)})
-    assert done.returncode == 0, done.stderr
-    return home
+    return migrated_home(tmp_path_factory.mktemp("home"))
 
 
 def pingyi(home: Path, *args: str | Path) -> tuple[int, str, str]:

@@ -9,7 +9,7 @@ import openpyxl
 import pytest
 
 from tests.cli.test_campaign_cli import pingyi
-from tests.conftest import run_pingyi
+from tests.database import migrated_home
 
 # One worker runs the whole module: its module-scoped fixture is set up once.
 pytestmark = [pytest.mark.own_database, pytest.mark.xdist_group("demo")]
@@ -17,9 +17,7 @@ pytestmark = [pytest.mark.own_database, pytest.mark.xdist_group("demo")]
 
 @pytest.fixture(scope="module")
 def demo(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
-    home = tmp_path_factory.mktemp("demo-home")
-    done = run_pingyi("manage", "migrate", "-v", "0", env={"PINGYI_HOME": str(home)})
-    assert done.returncode == 0, done.stderr
+    home = migrated_home(tmp_path_factory.mktemp("demo-home"))
     code, out, err = pingyi(home, "demo", "--out", home / "demo")
     assert code == 0, err
     return home, out

@@ -19,6 +19,7 @@ from pingyi.disclosure.models import Item
 from pingyi.disclosure.services import item_advance, item_create
 from pingyi.rules import disclosure as d
 from tests.cast import people
+from tests.once import ModuleRows, copy_of
 
 NOW = dt.datetime(2026, 3, 2, 9, 0, tzinfo=dt.UTC)
 
@@ -40,13 +41,30 @@ def _clear_rate_limits() -> None:
     cache.clear()
 
 
-@pytest.fixture
-def cast(db: None) -> Cast:
+def build_cast() -> Cast:
     office = Organization.objects.create(code="szfb", name="市政府办公室")
     elsewhere = Organization.objects.create(code="elsewhere", name="另一机关")
     names = ("erin", "alice", "bob", "charlie", "dave", "frank")
     users = people(office, elsewhere, names, roles={"frank": Role.STAFF})
     return Cast(office, elsewhere, **users)  # type: ignore[arg-type]
+
+
+@pytest.fixture(scope="module")
+def _cast_built(module_db: ModuleRows) -> Cast:
+    """The cast, built once for the module's tests (tests/once.py)."""
+    return module_db.build(build_cast)
+
+
+@pytest.fixture
+def cast(db: None) -> Cast:
+    return build_cast()
+
+
+@pytest.fixture
+def shared_cast(db: None, _cast_built: Cast) -> Cast:
+    """The cast built once for the module, for the modules that ask for it by naming
+    their ``cast`` fixture so (the access matrices, the parity tests; tests/once.py)."""
+    return copy_of(_cast_built)
 
 
 def as_(name: str) -> Actor:

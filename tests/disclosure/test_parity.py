@@ -36,6 +36,12 @@ from tests.disclosure.conftest import NOW, Cast, as_, draft, publish, staged
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture
+def cast(shared_cast: Cast) -> Cast:
+    """Built once for the module's tests, each test's writes rolled back (tests/once.py)."""
+    return shared_cast
+
+
 @pytest.fixture(autouse=True)
 def _english(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("PINGYI_LANGUAGE", "en")

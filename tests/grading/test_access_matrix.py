@@ -26,6 +26,7 @@ from pingyi.grading.votes import grade_vote_create
 from pingyi.rules import grading as rules
 from tests.chinese import FIXTURE_WORDS, ZH, english_of
 from tests.grading.conftest import DEPT, advance_to, make_round, office, op, org
+from tests.once import ModuleRows, copy_of
 from tests.web.conftest import client_for
 
 pytestmark = pytest.mark.django_db
@@ -350,9 +351,8 @@ class GradingCast:
     users: dict[str, User | None]
 
 
-@pytest.fixture
-def cast(db: None, tmp_path: Path) -> GradingCast:
-    grading_round = advance_to(make_round(tmp_path), rules.ASSESSMENT)
+def build_cast(folder: Path) -> GradingCast:
+    grading_round = advance_to(make_round(folder), rules.ASSESSMENT)
     users: dict[str, User | None] = {"public": None}
     for role in ROLES[1:]:
         users[role] = User.objects.create_user(role)
@@ -392,6 +392,17 @@ def cast(db: None, tmp_path: Path) -> GradingCast:
     )
     grade_vote_create(grading_round=grading_round, committee=first, actor=Actor.operator())
     return GradingCast(grading_round, first, users)
+
+
+@pytest.fixture(scope="module")
+def built(module_db: ModuleRows, tmp_path_factory: pytest.TempPathFactory) -> GradingCast:
+    folder = tmp_path_factory.mktemp("grading-cast")
+    return module_db.build(lambda: build_cast(folder))
+
+
+@pytest.fixture
+def cast(db: None, built: GradingCast) -> GradingCast:
+    return copy_of(built)
 
 
 def _routes(patterns: list[Any], namespace: str | None = None) -> set[str]:

@@ -31,6 +31,7 @@ from pingyi.registry.services import (
 )
 from pingyi.rules import registry as r
 from tests.cast import people
+from tests.once import ModuleRows, copy_of
 from tests.registry.conftest import spec
 
 START = dt.date(2026, 3, 1)
@@ -89,8 +90,7 @@ def _clear_rate_limits() -> None:
     cache.clear()
 
 
-@pytest.fixture
-def cast(db: None) -> Cast:
+def build_cast() -> Cast:
     office = Organization.objects.create(code="rsj", name="市人力资源和社会保障局")
     elsewhere = Organization.objects.create(code="elsewhere", name="另一市人社局")
     names = ("erin", "alice", "olga", "bob", "cora", "uma", "victor", "charlie", "dave")
@@ -106,3 +106,21 @@ def cast(db: None) -> Cast:
     for unit, name in ((county, "cora"), (town, "uma"), (department, "victor")):
         unit_member_add(unit=unit, username=name, actor=SYSTEM)
     return Cast(office, round_, county, town, department, **users)
+
+
+@pytest.fixture(scope="module")
+def _cast_built(module_db: ModuleRows) -> Cast:
+    """The cast, built once for the module's tests (tests/once.py)."""
+    return module_db.build(build_cast)
+
+
+@pytest.fixture
+def cast(db: None) -> Cast:
+    return build_cast()
+
+
+@pytest.fixture
+def shared_cast(db: None, _cast_built: Cast) -> Cast:
+    """The cast built once for the module, for the modules that ask for it by naming
+    their ``cast`` fixture so (the access matrices, the parity tests; tests/once.py)."""
+    return copy_of(_cast_built)

@@ -28,6 +28,13 @@ from tests.web.conftest import client_for
 
 pytestmark = pytest.mark.django_db
 
+
+@pytest.fixture
+def cast(shared_cast: Cast) -> Cast:
+    """Built once for the module's tests, each test's writes rolled back (tests/once.py)."""
+    return shared_cast
+
+
 ROLES = ("public", "admin", "staff", "viewer", "unit", "level_above", "other_unit", "other_org",
          "no_role")  # fmt: skip
 LOGIN = 302

@@ -19,6 +19,12 @@ pytestmark = pytest.mark.django_db
 REFUSAL = "erin nominated or submitted this list and cannot also approve it"
 
 
+@pytest.fixture
+def cast(shared_cast: Cast) -> Cast:
+    """Built once for the module's tests, each test's writes rolled back (tests/once.py)."""
+    return shared_cast
+
+
 @pytest.fixture(autouse=True)
 def _english(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("PINGYI_LANGUAGE", "en")

@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import run_pingyi
+from tests.database import migrated_home
 
 pytestmark = pytest.mark.own_database
 
@@ -23,8 +24,7 @@ def _pingyi(home: Path, *args: str | Path) -> tuple[int, str, str]:
 
 @pytest.mark.slow
 def test_publish_then_finalize_waits_for_the_period_and_digest_runs(tmp_path: Path) -> None:
-    home = tmp_path / "home"
-    assert _pingyi(home, "manage", "migrate", "-v", "0")[0] == 0
+    home = migrated_home(tmp_path / "home")
     (tmp_path / "units.csv").write_text(UNITS, encoding="utf-8")
     (tmp_path / "ballots.csv").write_text(BALLOTS, encoding="utf-8")
     for args in (

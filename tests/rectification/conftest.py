@@ -21,6 +21,7 @@ from pingyi.rectification.models import Item, Plan, UnitAccess, UnitRole
 from pingyi.rectification.services import item_add
 from tests.cast import people
 from tests.notices.conftest import AS_STAFF, closed_campaign
+from tests.once import ModuleRows, copy_of
 
 TODAY = dt.date(2026, 6, 1)
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
@@ -58,11 +59,10 @@ def as_(name: str) -> Actor:
     return Actor.of(User.objects.get(username=name))
 
 
-@pytest.fixture
-def ledger(db: None, tmp_path: Path) -> Ledger:
-    notice = final_notice(tmp_path)
+def build_ledger(folder: Path) -> Ledger:
+    notice = final_notice(folder)
     office = notice.organization
-    other = final_notice(tmp_path, organization="other-office").organization
+    other = final_notice(folder, organization="other-office").organization
     users = people(office, other, ("alice", "bob", "olga", "mike", "charlie", "dave"), email=True)
     alice, bob, olga, mike, charlie, dave = users.values()
     plan = Plan.objects.get(notice=notice, unit_code="L7")
@@ -80,3 +80,22 @@ def ledger(db: None, tmp_path: Path) -> Ledger:
         actor=as_("alice"),
     )
     return Ledger(notice, plan, item, alice, bob, olga, mike, charlie, dave)
+
+
+@pytest.fixture(scope="module")
+def _ledger_built(module_db: ModuleRows, tmp_path_factory: pytest.TempPathFactory) -> Ledger:
+    """The ledger, built once for the module's tests (tests/once.py)."""
+    folder = tmp_path_factory.mktemp("ledger")
+    return module_db.build(lambda: build_ledger(folder))
+
+
+@pytest.fixture
+def ledger(db: None, tmp_path: Path) -> Ledger:
+    return build_ledger(tmp_path)
+
+
+@pytest.fixture
+def shared_ledger(db: None, _ledger_built: Ledger) -> Ledger:
+    """The ledger built once for the module, for the modules that ask for it by naming
+    their ``ledger`` fixture so (the access matrices, the parity tests; tests/once.py)."""
+    return copy_of(_ledger_built)

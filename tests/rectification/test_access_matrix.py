@@ -25,6 +25,13 @@ from tests.rectification.conftest import PDF, Ledger, as_
 
 pytestmark = pytest.mark.django_db
 
+
+@pytest.fixture
+def ledger(shared_ledger: Ledger) -> Ledger:
+    """Built once for the module's tests, each test's writes rolled back (tests/once.py)."""
+    return shared_ledger
+
+
 ROLES = ("public", "supervisor", "viewer", "owner", "member", "other_org", "no_role")
 LOGIN = 302
 PLAN, ITEM, FILE, SERIES = "{plan}", "{item}", "{file}", "{series}"

@@ -30,6 +30,13 @@ from tests.rectification.conftest import Ledger, as_
 
 pytestmark = pytest.mark.django_db
 
+
+@pytest.fixture
+def ledger(shared_ledger: Ledger) -> Ledger:
+    """Built once for the module's tests, each test's writes rolled back (tests/once.py)."""
+    return shared_ledger
+
+
 DOORS = ["service", "page", "api", "cli"]
 PANEL_TEXT = "张三，人大，组长\n李四，政协，委员"
 PANEL_JSON = [

@@ -19,6 +19,7 @@ from pingyi.registry.models import Cleanup, RegisteringUnit
 from pingyi.registry.services import ProjectSpec, cleanup_create, unit_add, unit_member_add
 from pingyi.rules import registry as r
 from tests.cast import people
+from tests.once import ModuleRows, copy_of
 
 START = dt.date(2009, 2, 15)
 OFFICE = "alice"
@@ -71,8 +72,7 @@ def _home(settings: Any, tmp_path: Path) -> None:
     settings.HOME = tmp_path / "home"
 
 
-@pytest.fixture
-def cast(db: None) -> Cast:
+def build_cast() -> Cast:
     office = Organization.objects.create(code="jiwei", name="市纪委纠风室")
     elsewhere = Organization.objects.create(code="elsewhere", name="另一市联席会议办公室")
     users = people(office, elsewhere, ("erin", "alice", "bob", "uma", "victor", "charlie", "dave"))
@@ -89,3 +89,21 @@ def cast(db: None) -> Cast:
     unit_member_add(unit=department, username="uma", actor=as_(OFFICE))
     unit_member_add(unit=town, username="victor", actor=as_(OFFICE))
     return Cast(cleanup, other, department, town, **users)  # type: ignore[arg-type]
+
+
+@pytest.fixture(scope="module")
+def _cast_built(module_db: ModuleRows) -> Cast:
+    """The cast, built once for the module's tests (tests/once.py)."""
+    return module_db.build(build_cast)
+
+
+@pytest.fixture
+def cast(db: None) -> Cast:
+    return build_cast()
+
+
+@pytest.fixture
+def shared_cast(db: None, _cast_built: Cast) -> Cast:
+    """The cast built once for the module, for the modules that ask for it by naming
+    their ``cast`` fixture so (the access matrices, the parity tests; tests/once.py)."""
+    return copy_of(_cast_built)

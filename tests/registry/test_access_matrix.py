@@ -35,6 +35,13 @@ from tests.web.conftest import client_for
 
 pytestmark = pytest.mark.django_db
 
+
+@pytest.fixture
+def cast(shared_cast: Cast) -> Cast:
+    """Built once for the module's tests, each test's writes rolled back (tests/once.py)."""
+    return shared_cast
+
+
 ROLES = ("public", "admin", "staff", "viewer", "unit", "other_unit", "other_org", "no_role")
 LOGIN = 302
 JSON = "application/json"

@@ -27,6 +27,13 @@ from tests.registry.conftest import OFFICE, START, Cast, as_, spec
 
 pytestmark = pytest.mark.django_db
 
+
+@pytest.fixture
+def cast(shared_cast: Cast) -> Cast:
+    """Built once for the module's tests, each test's writes rolled back (tests/once.py)."""
+    return shared_cast
+
+
 DOORS = ["service", "page", "api", "cli"]
 
 

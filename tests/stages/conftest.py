@@ -20,6 +20,7 @@ from pingyi.campaigns.services import campaign_open, campaign_stages_set
 from pingyi.rectification.models import UnitAccess, UnitRole
 from pingyi.rules.tally import UnitSpec
 from tests.cast import STAFF, make_campaign, people
+from tests.once import ModuleRows, copy_of
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 D = dt.date
@@ -73,8 +74,7 @@ def dated_campaign(
     return campaign
 
 
-@pytest.fixture
-def cast(db: None) -> Cast:
+def build_cast() -> Cast:
     campaign = dated_campaign()
     other = dated_campaign(series="elsewhere")
     elsewhere = Organization.objects.create(code="other-office", name="另一个评议办")
@@ -92,3 +92,21 @@ def cast(db: None) -> Cast:
         campaign, other, campaign.units.get(code="L1"), campaign.units.get(code="L2"),
         *(users[n] for n in ("alice", "bob", "olga", "mike", "paul", "charlie", "dave")),
     )  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def _cast_built(module_db: ModuleRows) -> Cast:
+    """The cast, built once for the module's tests (tests/once.py)."""
+    return module_db.build(build_cast)
+
+
+@pytest.fixture
+def cast(db: None) -> Cast:
+    return build_cast()
+
+
+@pytest.fixture
+def shared_cast(db: None, _cast_built: Cast) -> Cast:
+    """The cast built once for the module, for the modules that ask for it by naming
+    their ``cast`` fixture so (the access matrices, the parity tests; tests/once.py)."""
+    return copy_of(_cast_built)

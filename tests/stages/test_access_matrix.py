@@ -36,6 +36,13 @@ from tests.stages.conftest import PDF, Cast
 
 pytestmark = pytest.mark.django_db
 
+
+@pytest.fixture
+def cast(shared_cast: Cast) -> Cast:
+    """Built once for the module's tests, each test's writes rolled back (tests/once.py)."""
+    return shared_cast
+
+
 ROLES = ("public", "supervisor", "viewer", "owner", "member", "other_org", "no_role")
 LOGIN = 302
 C = "/staff/c/{code}/stages"

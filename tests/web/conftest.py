@@ -14,6 +14,7 @@ from pingyi.accounts.models import Organization
 from pingyi.campaigns.models import Campaign
 from pingyi.voting.services import IssuedBatch, token_issue
 from tests.cast import STAFF, make_campaign, people
+from tests.once import ModuleRows, copy_of
 
 
 @dataclass
@@ -31,8 +32,7 @@ def _clear_rate_limits() -> None:
     cache.clear()
 
 
-@pytest.fixture
-def cast(db: None) -> Cast:
+def build_cast() -> Cast:
     campaign = make_campaign()
     other = make_campaign(series="elsewhere")
     elsewhere = Organization.objects.create(code="other-office", name="另一个评议办")
@@ -40,6 +40,24 @@ def cast(db: None) -> Cast:
     other.series.save()
     users = people(campaign.series.organization, elsewhere)
     return Cast(campaign, other, **users)
+
+
+@pytest.fixture(scope="module")
+def _cast_built(module_db: ModuleRows) -> Cast:
+    """The cast, built once for the module's tests (tests/once.py)."""
+    return module_db.build(build_cast)
+
+
+@pytest.fixture
+def cast(db: None) -> Cast:
+    return build_cast()
+
+
+@pytest.fixture
+def shared_cast(db: None, _cast_built: Cast) -> Cast:
+    """The cast built once for the module, for the modules that ask for it by naming
+    their ``cast`` fixture so (the access matrices, the parity tests; tests/once.py)."""
+    return copy_of(_cast_built)
 
 
 @pytest.fixture

@@ -22,6 +22,13 @@ from tests.web.conftest import Cast, client_for
 
 pytestmark = pytest.mark.django_db
 
+
+@pytest.fixture
+def cast(shared_cast: Cast) -> Cast:
+    """Built once for the module's tests, each test's writes rolled back (tests/once.py)."""
+    return shared_cast
+
+
 ROLES = ("public", "admin", "staff", "viewer", "other_org", "no_role")
 C = "{code}"
 LOGIN = 302  # redirected to the login page
