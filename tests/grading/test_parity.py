@@ -197,6 +197,8 @@ def test_the_department_imports_the_organizations_and_no_one_else(
         assert not PartyOrg.objects.filter(round=setup.round, code="Z1").exists()
     if door == "job":
         assert set(Job.objects.values_list("status", flat=True)) == {JobStatus.FAILED}
+        refused = Job.objects.get(created_by="bob")
+        assert refused.error.startswith("The job was refused: the role of bob, who started it")
     through("alice")
     assert PartyOrg.objects.filter(round=setup.round, code="Z1").exists()
 

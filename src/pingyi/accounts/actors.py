@@ -4,7 +4,7 @@ Every service that changes state takes ``actor: Actor`` (keyword-only), decides 
 ``access`` module whether the actor may, and records ``actor.name`` in the audit entry. The
 web view and the API pass ``Actor.of(request.user)``; the CLI ``Actor.system()`` (the
 operator of the machine, who holds the database anyway); a background job the actor of the
-person who started it; the demo ``Actor.system("demo")``.
+person who started it; the demo ``Actor.operator("demo")``.
 """
 
 from __future__ import annotations

@@ -3,7 +3,6 @@ jobs in GradingConfig.ready())."""
 
 from __future__ import annotations
 
-from pingyi.accounts.actors import Actor
 from pingyi.jobs import files
 from pingyi.jobs.handlers import (
     STEP_BUILDING,
@@ -16,6 +15,7 @@ from pingyi.jobs.handlers import (
 )
 from pingyi.jobs.models import Job, JobKind
 from pingyi.jobs.progress import Progress
+from pingyi.jobs.services import job_actor
 
 
 def _grading_report(job: Job, progress: Progress) -> Output:
@@ -51,20 +51,6 @@ def _grading_report(job: Job, progress: Progress) -> Output:
     )
 
 
-def starter(job: Job) -> Actor:
-    """The person who started the job, as the services ask about them (grading.access): the
-    user it names — refused, as the public is, when it is gone or inactive — or the machine's
-    operator of the command line (``cli:<login>``: a user name holds no colon)."""
-    from django.contrib.auth import get_user_model
-
-    user = get_user_model().objects.filter(username=job.created_by, is_active=True).first()
-    if user is not None:
-        return Actor.of(user)
-    if job.created_by.startswith("cli:"):
-        return Actor.operator(job.created_by)
-    return Actor(name=job.created_by)
-
-
 def _grading_import(job: Job, progress: Progress) -> Output:
     from pingyi.grading import services
     from pingyi.grading.models import GradingRound
@@ -78,7 +64,7 @@ def _grading_import(job: Job, progress: Progress) -> Output:
         grading_round=grading_round,
         path=upload(job),
         label=job.params["label"],
-        actor=starter(job),
+        actor=job_actor(job),
     )
     return Output(outcome={"rows": count, "round": grading_round.code})
 

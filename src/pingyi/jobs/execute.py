@@ -11,6 +11,7 @@ from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext, gettext_noop
 
+from pingyi.accounts.actors import AccessDenied
 from pingyi.jobs import files
 from pingyi.jobs.handlers import Handler, handler_for
 from pingyi.jobs.models import FileState, Job, JobStatus
@@ -19,6 +20,10 @@ from pingyi.rules.errors import InputError, RuleError
 
 logger = logging.getLogger("pingyi.jobs")
 
+E_REFUSED = gettext_noop(
+    "The job was refused: the role of %(who)s, who started it, does not (or no longer) allow "
+    "this. Nothing was written."
+)
 E_INTERNAL = gettext_noop(
     "The job stopped because of an internal error. Nothing was half-written. The details "
     "are in the worker's log under job %(job)s."
@@ -87,6 +92,12 @@ def job_execute(job_id: str, *, worker: str) -> str:
             error, outcome = "\n".join(exc.messages(gettext)), {"problems": True}
         except RuleError as exc:
             error = exc.message(gettext)
+        except AccessDenied:
+            logger.warning(
+                "job %s (%s) refused: %s may not do it", job.pk, job.kind, job.created_by
+            )
+            extra = _cleanup(handler, job)
+            error = " ".join([gettext(E_REFUSED) % {"who": job.created_by}, *extra])
         except Exception:
             logger.exception("job %s (%s) failed", job.pk, job.kind)
             extra = _cleanup(handler, job)
