@@ -17,7 +17,7 @@ from pydantic import Field
 
 from pingyi.accounts.actors import Actor
 from pingyi.accounts.models import Organization
-from pingyi.api_schema import Error, StrictIn
+from pingyi.api_schema import Error, StrictIn, answers
 from pingyi.disclosure import selectors as sel
 from pingyi.disclosure import services
 from pingyi.disclosure.models import Item, Remark, Supervisor
@@ -160,7 +160,7 @@ def disclosure_items_list(request: HttpRequest) -> Status[Any]:
 
 @router.post(
     "/items/{pk}/advance",
-    response={200: ItemOut, 400: Error, 401: Error, 403: Error, 404: Error, 409: Error},
+    response=answers(ItemOut),
     auth=django_auth,
 )
 def disclosure_items_advance(request: HttpRequest, pk: int, payload: AdvanceIn) -> Status[Any]:
@@ -251,7 +251,7 @@ def disclosure_track(request: HttpRequest, org: str, payload: LetterTrackIn) -> 
 
 @router.post(
     "/items/{pk}/next-phase",
-    response={200: ItemOut, 400: Error, 401: Error, 403: Error, 404: Error, 409: Error},
+    response=answers(ItemOut),
     auth=django_auth,
 )
 def disclosure_items_next_phase(request: HttpRequest, pk: int, payload: PhaseIn) -> Status[Any]:
@@ -284,7 +284,7 @@ def disclosure_supervisors_list(request: HttpRequest) -> Status[Any]:
 
 @router.post(
     "/supervisors",
-    response={201: SupervisorOut, 400: Error, 401: Error, 403: Error, 404: Error, 409: Error},
+    response=answers(SupervisorOut, 201),
     auth=django_auth,
 )
 def disclosure_supervisors_appoint(request: HttpRequest, payload: SupervisorIn) -> Status[Any]:
@@ -333,7 +333,7 @@ def disclosure_remarks_list(request: HttpRequest) -> Status[Any]:
 
 @router.post(
     "/remarks",
-    response={201: RemarkOut, 400: Error, 401: Error, 403: Error, 404: Error, 409: Error},
+    response=answers(RemarkOut, 201),
     auth=django_auth,
 )
 def disclosure_remarks_leave(request: HttpRequest, payload: RemarkIn) -> Status[Any]:
@@ -355,7 +355,7 @@ def disclosure_remarks_leave(request: HttpRequest, payload: RemarkIn) -> Status[
 
 @router.post(
     "/remarks/{pk}/answer",
-    response={200: RemarkOut, 400: Error, 401: Error, 403: Error, 404: Error, 409: Error},
+    response=answers(RemarkOut),
     auth=django_auth,
 )
 def disclosure_remarks_answer(

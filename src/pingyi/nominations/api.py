@@ -11,7 +11,7 @@ from ninja.security import django_auth
 from pydantic import Field
 
 from pingyi.accounts.actors import AccessDenied, Actor
-from pingyi.api_schema import Error, StrictIn
+from pingyi.api_schema import Error, StrictIn, answers
 from pingyi.nominations import selectors as sel
 from pingyi.nominations import services
 from pingyi.nominations.access import Access, access_for
@@ -179,7 +179,7 @@ def nominations_rounds_detail(request: HttpRequest, code: str) -> Status[Any]:
 
 @router.post(
     "/rounds/{code}/units/{unit}/nominees",
-    response={200: NomineeOut, 400: Error, 401: Error, 403: Error, 404: Error, 409: Error},
+    response=answers(NomineeOut),
     auth=django_auth,
 )
 def nominations_nominees_add(
@@ -193,7 +193,7 @@ def nominations_nominees_add(
 
 @router.post(
     "/rounds/{code}/units/{unit}/steps",
-    response={200: SlateOut, 400: Error, 401: Error, 403: Error, 404: Error, 409: Error},
+    response=answers(SlateOut),
     auth=django_auth,
 )
 def nominations_slates_step(
@@ -219,7 +219,7 @@ def nominations_slates_step(
 
 @router.post(
     "/rounds/{code}/notice",
-    response={200: RoundOut, 400: Error, 401: Error, 403: Error, 404: Error, 409: Error},
+    response=answers(RoundOut),
     auth=django_auth,
 )
 def nominations_notice_publish(request: HttpRequest, code: str, payload: NoticeIn) -> Status[Any]:
