@@ -10,26 +10,27 @@ from fractions import Fraction
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
-from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from pingyi import evidence
 from pingyi.accounts.actors import Actor
 from pingyi.grading import records
+from pingyi.grading.access import Scope
 from pingyi.grading.board import board_write
 from pingyi.grading.models import Reference, StoredFile
 from pingyi.grading.views import require, scope_of
 from pingyi.grading.views_work import (
     _committee,
     _committee_url,
-    _org,
     _org_url,
     decided,
+    org_of,
+    org_step,
     posted_member,
 )
 from pingyi.rules.scheme import parse_number
-from pingyi.web.shared import act, download, guarded, written
+from pingyi.web.shared import NOSNIFF, act, download, guarded, stored_download, written
 
 PDF = "application/pdf"
 
@@ -46,12 +47,7 @@ def send_stored(record: StoredFile | None) -> HttpResponse:
     if record is None or not record.stored_name:
         raise Http404
     path = evidence.path_of(record.stored_name)
-    if not path.is_file():
-        raise Http404
-    response = HttpResponse(path.read_bytes(), content_type=record.content_type)
-    response["Content-Disposition"] = content_disposition_header(True, record.original_name)
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return stored_download(path, record.original_name, record.content_type, NOSNIFF)
 
 
 @guarded
@@ -105,9 +101,9 @@ def board(request: HttpRequest, code: str, pk: int | None = None) -> HttpRespons
 @guarded
 @require_POST
 def benefit(request: HttpRequest, code: str, org: str) -> HttpResponse:
-    scope = scope_of(request, code)
-    target = _org(scope, org)
-    require(scope.can_run or target.committee_id in scope.committees)
+    _scope, target = org_of(
+        request, code, org, lambda s, o: s.can_run or o.committee_id in s.committees
+    )
     back = str(request.POST.get("next", "")) == "committee"
     to = _committee_url(target.committee) if back else _org_url(target)
     raw = str(request.POST.get("points", "")).strip()
@@ -133,12 +129,12 @@ def benefit(request: HttpRequest, code: str, org: str) -> HttpResponse:
 @guarded
 @require_POST
 def reference(request: HttpRequest, code: str, org: str) -> HttpResponse:
-    scope = scope_of(request, code)
-    target = _org(scope, org)
-    require(scope.sees_assessment(target))
-    return act(
+    return org_step(
         request,
-        lambda: records.reference_add(
+        code,
+        org,
+        Scope.sees_assessment,
+        lambda target: records.reference_add(
             org=target,
             kind=str(request.POST.get("kind", "")),
             text=str(request.POST.get("text", "")),
@@ -146,14 +142,12 @@ def reference(request: HttpRequest, code: str, org: str) -> HttpResponse:
             actor=Actor.of(request.user),
         ),
         _("Reference added."),
-        _org_url(target),
     )
 
 
 @guarded
 def reference_download(request: HttpRequest, code: str, org: str, ref: int) -> HttpResponse:
-    scope = scope_of(request, code)
-    target = _org(scope, org)
+    scope, target = org_of(request, code, org)
     if not scope.sees_assessment(target):
         raise Http404
     return send_stored(Reference.objects.filter(org=target, pk=ref).first())

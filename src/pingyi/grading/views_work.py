@@ -57,14 +57,43 @@ def _org_url(org: PartyOrg) -> str:
     return reverse("grading:org", kwargs={"code": org.round.code, "org": org.code})
 
 
+def org_of(
+    request: HttpRequest, code: str, org: str, may: Callable[[Scope, PartyOrg], bool] | None = None
+) -> tuple[Scope, PartyOrg]:
+    """The round's organization a page names, as this user sees it (another is not found),
+    and with ``may`` a user who may take the page's step (403 for others)."""
+    scope = scope_of(request, code)
+    target = _org(scope, org)
+    if may is not None:
+        require(may(scope, target))
+    return scope, target
+
+
+def _runs(scope: Scope, _target: PartyOrg) -> bool:
+    return scope.can_run
+
+
+def org_step(
+    request: HttpRequest,
+    code: str,
+    org: str,
+    may: Callable[[Scope, PartyOrg], bool],
+    run: Callable[[PartyOrg], object],
+    done: str,
+) -> HttpResponse:
+    """A step of an organization's page (``org_of``): ``run`` with the organization, then back
+    to its page with the refusal or ``done``."""
+    _scope, target = org_of(request, code, org, may)
+    return act(request, lambda: run(target), done, _org_url(target))
+
+
 def _committee_url(committee: Committee) -> str:
     return reverse("grading:committee", kwargs={"code": committee.round.code, "pk": committee.pk})
 
 
 @guarded
 def org_detail(request: HttpRequest, code: str, org: str) -> HttpResponse:
-    scope = scope_of(request, code)
-    target = _org(scope, org)
+    scope, target = org_of(request, code, org)
     return _org_page(request, scope, target)
 
 
@@ -123,9 +152,7 @@ def _vote_rows(state: OrgState) -> list[tuple[str, int, Fraction | None]]:
 @guarded
 @require_POST
 def self_submit(request: HttpRequest, code: str, org: str) -> HttpResponse:
-    scope = scope_of(request, code)
-    target = _org(scope, org)
-    require(scope.may_self_evaluate(target))
+    scope, target = org_of(request, code, org, Scope.may_self_evaluate)
     indicators = indicators_for(target, rubric_rows(scope.round))
     form = SelfEvaluationForm(request.POST, indicators=indicators)
     if not form.is_valid():
@@ -151,9 +178,7 @@ def self_submit(request: HttpRequest, code: str, org: str) -> HttpResponse:
 def assess(request: HttpRequest, code: str, org: str) -> HttpResponse:
     """The assessor's form: per indicator its sub-items and standards, a score and a reason
     box; every deduction needs its reason (the service refuses otherwise)."""
-    scope = scope_of(request, code)
-    target = _org(scope, org)
-    require(scope.may_assess(target))
+    scope, target = org_of(request, code, org, Scope.may_assess)
     if hasattr(target, "assessment"):
         return redirect(_org_url(target))
     indicators = [i for i in indicators_for(target, rubric_rows(scope.round)) if not i.survey]
@@ -176,28 +201,22 @@ def assess(request: HttpRequest, code: str, org: str) -> HttpResponse:
 @guarded
 @require_POST
 def talk_add(request: HttpRequest, code: str, org: str) -> HttpResponse:
-    scope = scope_of(request, code)
-    target = _org(scope, org)
-    require(scope.may_assess(target))
-    return act(
-        request,
-        lambda: services.talk_note_add(
+    return org_step(
+        request, code, org, Scope.may_assess,
+        lambda target: services.talk_note_add(
             org=target,
             with_whom=str(request.POST.get("with_whom", "")),
             notes=str(request.POST.get("notes", "")),
             actor=actor(request),
         ),
         _("Talk recorded."),
-        _org_url(target),
-    )
+    )  # fmt: skip
 
 
 @guarded
 @require_POST
 def rate_enter(request: HttpRequest, code: str, org: str) -> HttpResponse:
-    scope = scope_of(request, code)
-    target = _org(scope, org)
-    require(scope.can_run)
+    _scope, target = org_of(request, code, org, _runs)
     form = RateForm(request.POST)
     return act_on_form(
         request,
@@ -219,21 +238,17 @@ def rate_enter(request: HttpRequest, code: str, org: str) -> HttpResponse:
 @require_POST
 def rate_decide(request: HttpRequest, code: str, org: str) -> HttpResponse:
     """Another person of the department approves or refuses the entered rate."""
-    scope = scope_of(request, code)
-    target = _org(scope, org)
-    require(scope.can_run)
     approve = request.POST.get("decision") == "approve"
-    return act(
-        request,
-        lambda: services.survey_rate_decide(
+    return org_step(
+        request, code, org, _runs,
+        lambda target: services.survey_rate_decide(
             org=target,
             approve=approve,
             note=str(request.POST.get("note", "")),
             actor=actor(request),
         ),
         _("Entered rate approved.") if approve else _("Entered rate refused."),
-        _org_url(target),
-    )
+    )  # fmt: skip
 
 
 @guarded

@@ -13,7 +13,6 @@ from django.core.files.uploadedfile import UploadedFile
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -44,7 +43,7 @@ from pingyi.stages.services import (
     pledge_save,
     unit_owner_grant,
 )
-from pingyi.web.shared import act, guarded
+from pingyi.web.shared import NOSNIFF, act, guarded, stored_download
 
 
 def _campaign(request: HttpRequest, code: str) -> Campaign:
@@ -340,13 +339,7 @@ def _send(record: Attached) -> HttpResponse:
     if not record.file_stored_name:
         raise Http404
     path = evidence.path_of(record.file_stored_name)
-    if not path.is_file():
-        raise Http404
-    # At most 10 MB (evidence.MAX_BYTES): read whole, sent as a download, never rendered.
-    response = HttpResponse(path.read_bytes(), content_type=record.file_type)
-    response["Content-Disposition"] = content_disposition_header(True, record.file_name)
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return stored_download(path, record.file_name, record.file_type, NOSNIFF)
 
 
 @guarded
