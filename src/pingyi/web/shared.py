@@ -44,14 +44,18 @@ def guarded(view: View) -> View:
     return wrapper
 
 
-def act(
-    request: HttpRequest, run: Callable[[], object], done: str, to: str | HttpResponse
+def act[T](
+    request: HttpRequest,
+    run: Callable[[], T],
+    done: str | Callable[[T], str],
+    to: str | HttpResponse,
 ) -> HttpResponse:
     """Runs one service (a staff page's POST); its refusal, or ``done``, goes back as a
-    message to ``to``: the page's address (or URL name), or the response that leads there."""
+    message to ``to``: the page's address (or URL name), or the response that leads there.
+    ``done`` may be worded from what the service made."""
     try:
-        run()
-        messages.success(request, done)
+        made = run()
+        messages.success(request, done(made) if callable(done) else done)
     except RuleError as exc:
         messages.error(request, exc.message(_))
     except InputError as exc:
@@ -60,11 +64,11 @@ def act(
     return to if isinstance(to, HttpResponse) else redirect(to)
 
 
-def act_on_form(
+def act_on_form[T](
     request: HttpRequest,
     form: BaseForm,
-    run: Callable[[dict[str, Any]], object],
-    done: str,
+    run: Callable[[dict[str, Any]], T],
+    done: str | Callable[[T], str],
     to: str | HttpResponse,
     *,
     invalid: str,
