@@ -177,11 +177,7 @@ def nominations_rounds_detail(request: HttpRequest, code: str) -> Status[Any]:
     return Status(200, body)
 
 
-@router.post(
-    "/rounds/{code}/units/{unit}/nominees",
-    response=answers(NomineeOut),
-    auth=django_auth,
-)
+@router.post("/rounds/{code}/units/{unit}/nominees", response=answers(NomineeOut), auth=django_auth)
 def nominations_nominees_add(
     request: HttpRequest, code: str, unit: str, payload: NomineeIn
 ) -> Status[Any]:
@@ -191,11 +187,7 @@ def nominations_nominees_add(
     return Status(200, _nominee_out(n))
 
 
-@router.post(
-    "/rounds/{code}/units/{unit}/steps",
-    response=answers(SlateOut),
-    auth=django_auth,
-)
+@router.post("/rounds/{code}/units/{unit}/steps", response=answers(SlateOut), auth=django_auth)
 def nominations_slates_step(
     request: HttpRequest, code: str, unit: str, payload: StepIn
 ) -> Status[Any]:
@@ -217,11 +209,7 @@ def nominations_slates_step(
     return Status(200, _slate_out(row))
 
 
-@router.post(
-    "/rounds/{code}/notice",
-    response=answers(RoundOut),
-    auth=django_auth,
-)
+@router.post("/rounds/{code}/notice", response=answers(RoundOut), auth=django_auth)
 def nominations_notice_publish(request: HttpRequest, code: str, payload: NoticeIn) -> Status[Any]:
     round_, access = _round(request, code)
     if not access.run:

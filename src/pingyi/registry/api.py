@@ -265,11 +265,7 @@ def registry_projects_decide(
     return Status(200, _project_out(sel.project_row(cleanup, project)))
 
 
-@router.post(
-    "/cleanups/{code}/advance",
-    response=answers(CleanupOut),
-    auth=django_auth,
-)
+@router.post("/cleanups/{code}/advance", response=answers(CleanupOut), auth=django_auth)
 def registry_cleanups_advance(
     request: HttpRequest, code: str, payload: CleanupAdvanceIn
 ) -> Status[Any]:
@@ -330,11 +326,7 @@ def registry_cleanups_deadlines(
     return Status(200, sel.deadline_figures(cleanup, today or timezone.localdate()))
 
 
-@router.put(
-    "/cleanups/{code}/deadlines",
-    response=answers(list[DeadlineOut]),
-    auth=django_auth,
-)
+@router.put("/cleanups/{code}/deadlines", response=answers(list[DeadlineOut]), auth=django_auth)
 def registry_cleanups_deadlines_set(
     request: HttpRequest, code: str, payload: DeadlinesIn
 ) -> Status[Any]:
