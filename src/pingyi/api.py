@@ -19,7 +19,7 @@ from pydantic import Field
 
 from pingyi.accounts.actors import AccessDenied
 from pingyi.accounts.selectors import RUN
-from pingyi.api_schema import NUL_ERROR, Error, StatusOut, StrictIn
+from pingyi.api_schema import NUL_ERROR, Error, StatusOut, StrictIn, answers
 from pingyi.ballots.selectors import campaign_results
 from pingyi.campaigns.models import Campaign
 from pingyi.campaigns.selectors import campaigns_for
@@ -382,7 +382,7 @@ def campaigns_results(request: HttpRequest, code: str) -> Status[Any]:
 
 @staff.post(
     "/campaigns/{code}/tokens",
-    response={201: TokensOut, 400: Error, 401: Error, 403: Error, 404: Error, 409: Error},
+    response=answers(TokensOut, 201),
     summary="Issue tokens for an evaluator group (the codes are returned once)",
 )
 def campaigns_tokens(request: HttpRequest, code: str, payload: TokensIn) -> Status[Any]:

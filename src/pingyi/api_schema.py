@@ -1,7 +1,8 @@
-"""The base of every JSON request body of the API."""
+"""The base of every JSON request body of the API, and the refusals every route declares."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from ninja import Schema
@@ -76,3 +77,15 @@ class StatusOut(Schema):
 
     code: str
     status: str
+
+
+# A route's refusals, each with an Error body: 400 a request it cannot read, 401 not signed in,
+# 403 a role that may not, 404 not found (or not the user's), 409 refused by the rules.
+REFUSALS = (400, 401, 403, 404, 409)
+# A route the rules never refuse (it reads, or its step has no rule to break).
+READ_REFUSALS = (400, 401, 403, 404)
+
+
+def answers(ok: Any, status: int = 200, *, refusals: Iterable[int] = REFUSALS) -> dict[int, Any]:
+    """A route's ``response=``: ``ok`` under ``status`` and each of ``refusals`` as an Error."""
+    return {status: ok, **dict.fromkeys(refusals, Error)}

@@ -8,6 +8,7 @@ from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db.models import QuerySet
 
+from pingyi.accounts.actors import AccessDenied
 from pingyi.accounts.models import Membership, OfficeSettings, Organization, Role
 from pingyi.rules.address import is_loopback
 
@@ -23,6 +24,15 @@ def organizations_for(user: AnyUser, roles: tuple[str, ...] = READ) -> QuerySet[
     return Organization.objects.filter(
         memberships__user_id=user.pk, memberships__role__in=roles
     ).distinct()
+
+
+def organizations_run(user: AnyUser) -> QuerySet[Organization]:
+    """The organizations the user runs (admin or staff), for a page that makes something in
+    one of them: a user who runs none may not (AccessDenied, a 403)."""
+    organizations = organizations_for(user, RUN)
+    if not organizations.exists():
+        raise AccessDenied
+    return organizations
 
 
 def role_in(user: AnyUser, organization: Organization) -> str | None:

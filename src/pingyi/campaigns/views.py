@@ -16,7 +16,12 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from pingyi.accounts.actors import AccessDenied
 from pingyi.accounts.models import Role
-from pingyi.accounts.selectors import RUN, organizations_for, public_address, role_in
+from pingyi.accounts.selectors import (
+    RUN,
+    organizations_run,
+    public_address,
+    role_in,
+)
 from pingyi.ballots.selectors import CampaignResults, campaign_results, paper_by_area
 from pingyi.campaigns.forms import (
     CampaignForm,
@@ -73,9 +78,7 @@ def _act(
 def campaign_new(request: HttpRequest) -> HttpResponse:
     """Checks the form and the scheme here; the units file is read, and the campaign created,
     by a job (R27), whose page then leads to the new campaign."""
-    organizations = organizations_for(request.user, RUN)
-    if not organizations.exists():
-        raise AccessDenied
+    organizations = organizations_run(request.user)
     form = CampaignForm(request.POST or None, request.FILES or None, organizations=organizations)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -381,8 +384,7 @@ def units_template(request: HttpRequest) -> HttpResponse:
     """The units file of a new campaign, its categories those of the built-in scheme."""
     from pingyi.exports.input_templates import write_units_template
 
-    if not organizations_for(request.user, RUN).exists():
-        raise AccessDenied
+    organizations_run(request.user)
     scheme = builtin_scheme()
     content = written(lambda p: write_units_template(p, scheme=scheme), ".xlsx")
     return download(content, "units-template.xlsx", XLSX)

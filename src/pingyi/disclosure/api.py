@@ -17,7 +17,7 @@ from pydantic import Field
 
 from pingyi.accounts.actors import Actor
 from pingyi.accounts.models import Organization
-from pingyi.api_schema import Error, StrictIn
+from pingyi.api_schema import Error, StrictIn, answers
 from pingyi.disclosure import selectors as sel
 from pingyi.disclosure import services
 from pingyi.disclosure.models import Item, Remark, Supervisor
@@ -158,11 +158,7 @@ def disclosure_items_list(request: HttpRequest) -> Status[Any]:
     return Status(200, [_out(i, n) for i, n in sel.items_listed(request.user)])
 
 
-@router.post(
-    "/items/{pk}/advance",
-    response={200: ItemOut, 400: Error, 401: Error, 403: Error, 404: Error, 409: Error},
-    auth=django_auth,
-)
+@router.post("/items/{pk}/advance", response=answers(ItemOut), auth=django_auth)
 def disclosure_items_advance(request: HttpRequest, pk: int, payload: AdvanceIn) -> Status[Any]:
     item = sel.items_for(request.user).filter(pk=pk).first()
     if item is None:
@@ -249,11 +245,7 @@ def disclosure_track(request: HttpRequest, org: str, payload: LetterTrackIn) -> 
     )
 
 
-@router.post(
-    "/items/{pk}/next-phase",
-    response={200: ItemOut, 400: Error, 401: Error, 403: Error, 404: Error, 409: Error},
-    auth=django_auth,
-)
+@router.post("/items/{pk}/next-phase", response=answers(ItemOut), auth=django_auth)
 def disclosure_items_next_phase(request: HttpRequest, pk: int, payload: PhaseIn) -> Status[Any]:
     """A staged item opens its next phase with the stage report (back through the chain)."""
     item = sel.items_for(request.user).filter(pk=pk).first()
@@ -282,11 +274,7 @@ def disclosure_supervisors_list(request: HttpRequest) -> Status[Any]:
     return Status(200, [_supervisor_out(s) for s in sel.supervisors_for(request.user)])
 
 
-@router.post(
-    "/supervisors",
-    response={201: SupervisorOut, 400: Error, 401: Error, 403: Error, 404: Error, 409: Error},
-    auth=django_auth,
-)
+@router.post("/supervisors", response=answers(SupervisorOut, 201), auth=django_auth)
 def disclosure_supervisors_appoint(request: HttpRequest, payload: SupervisorIn) -> Status[Any]:
     """An administrator appoints a supervisor for a term (days written YYYY-MM-DD)."""
     organization = sel.organizations_of(request.user).filter(code=payload.organization).first()
@@ -331,11 +319,7 @@ def disclosure_remarks_list(request: HttpRequest) -> Status[Any]:
     return Status(200, [_remark_out(r) for r in sel.remarks_seen_by(request.user)])
 
 
-@router.post(
-    "/remarks",
-    response={201: RemarkOut, 400: Error, 401: Error, 403: Error, 404: Error, 409: Error},
-    auth=django_auth,
-)
+@router.post("/remarks", response=answers(RemarkOut, 201), auth=django_auth)
 def disclosure_remarks_leave(request: HttpRequest, payload: RemarkIn) -> Status[Any]:
     """A serving supervisor leaves a remark (on one item of the organization, or general)."""
     organization = Organization.objects.filter(code=payload.organization).first()
@@ -353,11 +337,7 @@ def disclosure_remarks_leave(request: HttpRequest, payload: RemarkIn) -> Status[
     return Status(201, _remark_out(remark))
 
 
-@router.post(
-    "/remarks/{pk}/answer",
-    response={200: RemarkOut, 400: Error, 401: Error, 403: Error, 404: Error, 409: Error},
-    auth=django_auth,
-)
+@router.post("/remarks/{pk}/answer", response=answers(RemarkOut), auth=django_auth)
 def disclosure_remarks_answer(
     request: HttpRequest, pk: int, payload: RemarkAnswerIn
 ) -> Status[Any]:

@@ -4,6 +4,7 @@ selector, render. An item a reader may not read is simply not found (R17)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
@@ -18,7 +19,7 @@ from django.views.decorators.http import require_POST
 
 from pingyi.accounts.actors import AccessDenied, Actor
 from pingyi.accounts.models import Organization, Role
-from pingyi.accounts.selectors import RUN, organizations_for, role_in
+from pingyi.accounts.selectors import RUN, organizations_for, organizations_run, role_in
 from pingyi.disclosure import access, services
 from pingyi.disclosure import selectors as sel
 from pingyi.disclosure.forms import (
@@ -82,9 +83,7 @@ def home(request: HttpRequest) -> HttpResponse:
 
 @guarded
 def item_new(request: HttpRequest) -> HttpResponse:
-    organizations = organizations_for(request.user, RUN)
-    if not organizations.exists():
-        raise AccessDenied
+    organizations = organizations_run(request.user)
     form = ItemForm(request.POST or None, organizations=organizations)
     return create_page(
         request,
@@ -241,15 +240,28 @@ def opinion_answer(request: HttpRequest, pk: int) -> HttpResponse:
     opinion = sel.opinions_for(request.user).filter(pk=pk).first()
     if opinion is None:
         raise Http404
-    access.check_run(Actor.of(request.user), opinion.organization)
-    here = reverse("disclosure:opinions")
-    form = AnswerForm(request.POST)
+    return _answer(
+        request,
+        opinion.organization,
+        lambda actor, answer: services.opinion_answer(opinion=opinion, answer=answer, actor=actor),
+        reverse("disclosure:opinions"),
+    )
+
+
+def _answer(
+    request: HttpRequest,
+    organization: Organization,
+    run: Callable[[Actor, str], object],
+    here: str,
+) -> HttpResponse:
+    """The office's answer to what someone wrote it (an opinion, a supervisor's remark):
+    those who run ``organization`` (403 for others) post it, back to ``here``."""
+    actor = Actor.of(request.user)
+    access.check_run(actor, organization)
     return act_on_form(
         request,
-        form,
-        lambda data: services.opinion_answer(
-            opinion=opinion, answer=data["answer"], actor=Actor.of(request.user)
-        ),
+        AnswerForm(request.POST),
+        lambda data: run(actor, data["answer"]),
         _("Answer saved."),
         here,
         invalid=_("Write the answer first."),
@@ -424,18 +436,11 @@ def remark_answer(request: HttpRequest, pk: int) -> HttpResponse:
     remark = sel.remarks_for(request.user).filter(pk=pk).first()
     if remark is None:
         raise Http404
-    access.check_run(Actor.of(request.user), remark.supervisor.organization)
-    here = reverse("disclosure:supervisors")
-    form = AnswerForm(request.POST)
-    return act_on_form(
+    return _answer(
         request,
-        form,
-        lambda data: services.remark_answer(
-            remark=remark, answer=data["answer"], actor=Actor.of(request.user)
-        ),
-        _("Answer saved."),
-        here,
-        invalid=_("Write the answer first."),
+        remark.supervisor.organization,
+        lambda actor, answer: services.remark_answer(remark=remark, answer=answer, actor=actor),
+        reverse("disclosure:supervisors"),
     )
 
 

@@ -14,7 +14,7 @@ from ninja.security import django_auth
 from pydantic import Field
 
 from pingyi.accounts.actors import Actor
-from pingyi.api_schema import Error, StrictIn
+from pingyi.api_schema import READ_REFUSALS, StrictIn, answers
 from pingyi.campaigns.models import Campaign
 from pingyi.grading import records, votes
 from pingyi.grading.access import Scope, round_scope
@@ -27,9 +27,6 @@ from pingyi.rules.scheme import fraction_text, parse_number
 from pingyi.voting.services import tokens_issued
 
 router = Router(tags=["grading"], auth=django_auth)
-
-
-ERRORS = {400: Error, 401: Error, 403: Error, 404: Error}
 
 
 class VoteIn(StrictIn):
@@ -137,7 +134,7 @@ def vote_out(state: OrgState) -> dict[str, Any]:
 
 @router.post(
     "/grading/{code}/votes",
-    response={201: dict[str, Any], 409: Error, **ERRORS},
+    response=answers(dict[str, Any], 201),
     summary="The department creates a grade vote of one organization or one committee",
 )
 def grading_vote_create(request: HttpRequest, code: str, payload: VoteIn) -> Status[Any]:
@@ -154,7 +151,7 @@ def grading_vote_create(request: HttpRequest, code: str, payload: VoteIn) -> Sta
 
 @router.put(
     "/grading/{code}/orgs/{org}/members",
-    response={200: dict[str, Any], 409: Error, **ERRORS},
+    response=answers(dict[str, Any]),
     summary="The department or the committee records an organization's party members",
 )
 def grading_members_set(
@@ -167,7 +164,7 @@ def grading_members_set(
 
 @router.put(
     "/grading/{code}/tolerance",
-    response={200: dict[str, Any], 409: Error, **ERRORS},
+    response=answers(dict[str, Any]),
     summary="The department sets the members : non-members range a list needs no reason in",
 )
 def grading_tolerance_set(request: HttpRequest, code: str, payload: ToleranceIn) -> Status[Any]:
@@ -183,7 +180,7 @@ def grading_tolerance_set(request: HttpRequest, code: str, payload: ToleranceIn)
 
 @router.get(
     "/grading/{code}/lists/{campaign}",
-    response={200: dict[str, Any], **ERRORS},
+    response=answers(dict[str, Any], refusals=READ_REFUSALS),
     summary="A survey's or grade vote's participant list and its codes",
 )
 def grading_list_get(request: HttpRequest, code: str, campaign: str) -> Status[Any]:
@@ -192,7 +189,7 @@ def grading_list_get(request: HttpRequest, code: str, campaign: str) -> Status[A
 
 @router.put(
     "/grading/{code}/lists/{campaign}",
-    response={200: dict[str, Any], 409: Error, **ERRORS},
+    response=answers(dict[str, Any]),
     summary="The committee (or the department) draws up the participant list",
 )
 def grading_list_draft(
@@ -219,7 +216,7 @@ def grading_list_draft(
 
 @router.post(
     "/grading/{code}/lists/{campaign}/approve",
-    response={200: dict[str, Any], 409: Error, **ERRORS},
+    response=answers(dict[str, Any]),
     summary="An assessor of the committee (not the drafter) approves the list",
 )
 def grading_list_approve(request: HttpRequest, code: str, campaign: str) -> Status[Any]:
@@ -230,7 +227,7 @@ def grading_list_approve(request: HttpRequest, code: str, campaign: str) -> Stat
 
 @router.post(
     "/grading/{code}/lists/{campaign}/codes",
-    response={201: dict[str, Any], 409: Error, **ERRORS},
+    response=answers(dict[str, Any], 201),
     summary="The department issues every code the approved list allows (shown once)",
 )
 def grading_list_codes(request: HttpRequest, code: str, campaign: str) -> Status[Any]:
@@ -243,7 +240,7 @@ def grading_list_codes(request: HttpRequest, code: str, campaign: str) -> Status
 
 @router.get(
     "/grading/{code}/orgs/{org}/vote",
-    response={200: dict[str, Any], **ERRORS},
+    response=answers(dict[str, Any], refusals=READ_REFUSALS),
     summary="An organization's grade vote: counts, exact shares, top grade, the committee's",
 )
 def grading_vote_get(request: HttpRequest, code: str, org: str) -> Status[Any]:
@@ -258,7 +255,7 @@ def grading_vote_get(request: HttpRequest, code: str, org: str) -> Status[Any]:
 
 @router.put(
     "/grading/{code}/orgs/{org}/departure",
-    response={200: dict[str, Any], 409: Error, **ERRORS},
+    response=answers(dict[str, Any]),
     summary="The committee records why its grade departs from the members' vote",
 )
 def grading_departure(request: HttpRequest, code: str, org: str, payload: ReasonIn) -> Status[Any]:
@@ -311,7 +308,7 @@ def benefit_out(row: Benefit) -> dict[str, Any]:
 
 @router.put(
     "/grading/{code}/committees/{pk}/summary",
-    response={200: dict[str, Any], 409: Error, **ERRORS},
+    response=answers(dict[str, Any]),
     summary="The committee records its work summary (工作总结), filed with its tables",
 )
 def grading_summary_file(
@@ -326,7 +323,7 @@ def grading_summary_file(
 
 @router.put(
     "/grading/{code}/orgs/{org}/violation",
-    response={200: dict[str, Any], 409: Error, **ERRORS},
+    response=answers(dict[str, Any]),
     summary="The committee records a violation's cause (the organization is 较差)",
 )
 def grading_violation_record(
@@ -343,7 +340,7 @@ def grading_violation_record(
 
 @router.put(
     "/grading/{code}/orgs/{org}/benefit",
-    response={200: dict[str, Any], 409: Error, **ERRORS},
+    response=answers(dict[str, Any]),
     summary="What an organization graded 好 was granted (加分, 优先推荐, commendation)",
 )
 def grading_benefit_record(
@@ -366,7 +363,7 @@ def grading_benefit_record(
 
 @router.get(
     "/grading/{code}/benefits",
-    response={200: list[dict[str, Any]], **ERRORS},
+    response=answers(list[dict[str, Any]], refusals=READ_REFUSALS),
     summary="The benefits of 好 recorded in the round (the organizations the user sees)",
 )
 def grading_benefits(request: HttpRequest, code: str) -> Status[Any]:
@@ -377,7 +374,7 @@ def grading_benefits(request: HttpRequest, code: str) -> Status[Any]:
 
 @router.post(
     "/grading/{code}/orgs/{org}/references",
-    response={201: dict[str, Any], 409: Error, **ERRORS},
+    response=answers(dict[str, Any], 201),
     summary="A reference of the assessment: the annual assessment, 信访/综治/计生 opinions",
 )
 def grading_reference_add(
@@ -392,7 +389,7 @@ def grading_reference_add(
 
 @router.get(
     "/grading/{code}/orgs/{org}/references",
-    response={200: list[dict[str, Any]], **ERRORS},
+    response=answers(list[dict[str, Any]], refusals=READ_REFUSALS),
     summary="An organization's assessment references (the committee, department, assessor)",
 )
 def grading_references(request: HttpRequest, code: str, org: str) -> Status[Any]:

@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from pingyi.accounts.actors import AccessDenied, Actor
-from pingyi.accounts.selectors import RUN, organizations_for
+from pingyi.accounts.selectors import RUN, organizations_for, organizations_run
 from pingyi.exports import charts
 from pingyi.exports.grading_reports import sector_counts
 from pingyi.grading import access, services
@@ -91,8 +91,7 @@ def _scheme_of(form: RoundForm) -> rules.GradingScheme:
 
 @guarded
 def round_new(request: HttpRequest) -> HttpResponse:
-    organizations = organizations_for(request.user, RUN)
-    require(organizations.exists())
+    organizations = organizations_run(request.user)
     form = RoundForm(request.POST or None, request.FILES or None, organizations=organizations)
     return create_page(
         request,

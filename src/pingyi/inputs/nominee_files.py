@@ -8,7 +8,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from pingyi.inputs.tables import E_EMPTY, E_LONG, ROW, Table, header_columns, read_table, rows_read
+from pingyi.inputs.tables import (
+    E_EMPTY,
+    E_LONG,
+    ROW,
+    RowCells,
+    Table,
+    header_columns,
+    read_table,
+    rows_read,
+)
 from pingyi.rules import nominations as rules
 from pingyi.rules.errors import Problem, gettext_noop
 
@@ -90,13 +99,8 @@ def _row(
 ) -> NomineeRow | None:
     row = int(record[ROW] or 0)
     before = len(problems)
-
-    def cell(key: str) -> str:
-        index = found.get(key)
-        return (record.get(f"c{index}") or "").strip() if index is not None else ""
-
-    def fail(key: str, template: str, **params: object) -> None:
-        problems.append(Problem(table.where(row=row, index=found[key]), template, params))
+    cells = RowCells(table, found, record, problems)
+    cell, fail = cells.cell, cells.fail
 
     values = {key: cell(key) for key in COLUMNS}
     if not any(values.values()):

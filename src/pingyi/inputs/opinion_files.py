@@ -8,7 +8,16 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from pingyi.inputs.tables import E_EMPTY, E_LONG, ROW, Table, header_columns, read_table, rows_read
+from pingyi.inputs.tables import (
+    E_EMPTY,
+    E_LONG,
+    ROW,
+    RowCells,
+    Table,
+    header_columns,
+    read_table,
+    rows_read,
+)
 from pingyi.rules import opinions as rules
 from pingyi.rules.errors import Problem, RuleError, gettext_noop
 
@@ -67,13 +76,8 @@ def _row(
 ) -> PaperOpinion | None:
     row = int(record[ROW] or 0)
     before = len(problems)
-
-    def cell(key: str) -> str:
-        index = found.get(key)
-        return (record.get(f"c{index}") or "").strip() if index is not None else ""
-
-    def fail(key: str, template: str, **params: object) -> None:
-        problems.append(Problem(table.where(row=row, index=found[key]), template, params))
+    cells = RowCells(table, found, record, problems)
+    cell, fail = cells.cell, cells.fail
 
     form_no, unit, text, category = cell("form_no"), cell("unit"), cell("text"), cell("category")
     if not form_no:

@@ -93,6 +93,29 @@ class Table:
         )
 
 
+@dataclass(frozen=True)
+class RowCells:
+    """One row of a table whose columns were found by key (``found``: key → column index):
+    a cell's text, and a problem with a cell added to ``problems``."""
+
+    table: Table
+    found: dict[str, int]
+    record: dict[str, str | None]
+    problems: list[Problem]
+
+    @property
+    def row(self) -> int:
+        return int(self.record[ROW] or 0)
+
+    def cell(self, key: str) -> str:
+        index = self.found.get(key)
+        return (self.record.get(f"c{index}") or "").strip() if index is not None else ""
+
+    def fail(self, key: str, template: str, **params: object) -> None:
+        where = self.table.where(row=self.row, index=self.found[key])
+        self.problems.append(Problem(where, template, params))
+
+
 def _fail(file: str, template: str, **params: Any) -> InputError:
     return InputError.one(Where(file=file), template, **params)
 

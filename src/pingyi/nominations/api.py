@@ -11,7 +11,7 @@ from ninja.security import django_auth
 from pydantic import Field
 
 from pingyi.accounts.actors import AccessDenied, Actor
-from pingyi.api_schema import Error, StrictIn
+from pingyi.api_schema import Error, StrictIn, answers
 from pingyi.nominations import selectors as sel
 from pingyi.nominations import services
 from pingyi.nominations.access import Access, access_for
@@ -177,11 +177,7 @@ def nominations_rounds_detail(request: HttpRequest, code: str) -> Status[Any]:
     return Status(200, body)
 
 
-@router.post(
-    "/rounds/{code}/units/{unit}/nominees",
-    response={200: NomineeOut, 400: Error, 401: Error, 403: Error, 404: Error, 409: Error},
-    auth=django_auth,
-)
+@router.post("/rounds/{code}/units/{unit}/nominees", response=answers(NomineeOut), auth=django_auth)
 def nominations_nominees_add(
     request: HttpRequest, code: str, unit: str, payload: NomineeIn
 ) -> Status[Any]:
@@ -191,11 +187,7 @@ def nominations_nominees_add(
     return Status(200, _nominee_out(n))
 
 
-@router.post(
-    "/rounds/{code}/units/{unit}/steps",
-    response={200: SlateOut, 400: Error, 401: Error, 403: Error, 404: Error, 409: Error},
-    auth=django_auth,
-)
+@router.post("/rounds/{code}/units/{unit}/steps", response=answers(SlateOut), auth=django_auth)
 def nominations_slates_step(
     request: HttpRequest, code: str, unit: str, payload: StepIn
 ) -> Status[Any]:
@@ -217,11 +209,7 @@ def nominations_slates_step(
     return Status(200, _slate_out(row))
 
 
-@router.post(
-    "/rounds/{code}/notice",
-    response={200: RoundOut, 400: Error, 401: Error, 403: Error, 404: Error, 409: Error},
-    auth=django_auth,
-)
+@router.post("/rounds/{code}/notice", response=answers(RoundOut), auth=django_auth)
 def nominations_notice_publish(request: HttpRequest, code: str, payload: NoticeIn) -> Status[Any]:
     round_, access = _round(request, code)
     if not access.run:

@@ -43,6 +43,7 @@ from pingyi.rules import notice as notice_rules
 from pingyi.rules.errors import RuleError, Term, gettext_noop
 from pingyi.rules.registry import PUBLISHED, check_code
 from pingyi.rules.scheme import fraction_text
+from pingyi.rules.text import required_text
 from pingyi.voting import codes
 
 E_CODE_TAKEN = gettext_noop("the code %(code)r is taken")
@@ -477,9 +478,7 @@ def opinion_file(
     """Anyone's opinion on a nominee on notice (no sign-in; the day only is kept). The filer
     gets a tracking code, shown once, to read the office's answer with."""
     round_ = nominee.slate.unit.round
-    body = text.strip()
-    if not 1 <= len(body) <= 2000:
-        raise RuleError(E_OPINION)
+    body = required_text(text, 2000, E_OPINION)
     moment = _now(now)
     today = timezone.localtime(moment).date()
     if round_.phase != Phase.NOTICE or nominee.slate.status != rules.APPROVED:
@@ -510,9 +509,7 @@ def opinion_answer(
     Answered while the notice runs or after it, until the round closes."""
     round_ = opinion.round
     access.check_office(actor, round_)
-    body = answer.strip()
-    if not 1 <= len(body) <= MAX_TEXT:
-        raise RuleError(E_ANSWER, max=MAX_TEXT)
+    body = required_text(answer, MAX_TEXT, E_ANSWER, max=MAX_TEXT)
     moment = _now(now)
     with transaction.atomic():
         locked = NominationRound.objects.select_for_update().get(pk=round_.pk)

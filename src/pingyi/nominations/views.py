@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from pingyi.accounts.actors import AccessDenied, Actor
-from pingyi.accounts.selectors import RUN, organizations_for
+from pingyi.accounts.selectors import RUN, organizations_for, organizations_run
 from pingyi.nominations import selectors as sel
 from pingyi.nominations import services
 from pingyi.nominations.access import Access, access_for
@@ -105,9 +105,7 @@ def home(request: HttpRequest) -> HttpResponse:
 
 @guarded
 def round_new(request: HttpRequest) -> HttpResponse:
-    organizations = organizations_for(request.user, RUN)
-    if not organizations.exists():
-        raise AccessDenied
+    organizations = organizations_run(request.user)
     form = RoundForm(request.POST or None, organizations=organizations, projects=_kept_projects())
     return create_page(
         request,

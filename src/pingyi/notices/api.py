@@ -19,7 +19,7 @@ from pydantic import Field
 
 from pingyi.accounts.actors import AccessDenied, Actor
 from pingyi.accounts.selectors import READ, RUN, role_in
-from pingyi.api_schema import Error, StatusOut, StrictIn
+from pingyi.api_schema import Error, StatusOut, StrictIn, answers
 from pingyi.campaigns.selectors import campaigns_for
 from pingyi.grading.access import round_scope
 from pingyi.notices import access
@@ -41,7 +41,6 @@ from pingyi.notices.services import (
     review_apply,
 )
 from pingyi.notices.views import OBJECTION_WINDOW, TRACK_WINDOW
-from pingyi.rules.errors import RuleError
 from pingyi.web.ratelimit import client_address, hit, limited, record
 from pingyi.web.settings_access import limits
 
@@ -187,12 +186,9 @@ def notices_objection_file(request: HttpRequest, code: str, payload: ObjectionIn
     limit = int(settings.PINGYI_OBJECTION_POSTS)
     if not hit("objection", client_address(request), limit=limit, window=OBJECTION_WINDOW):
         return Status(429, {"detail": _("too many attempts; wait a few minutes")})
-    try:
-        filed = objection_file(
-            notice=notice, entry_code=payload.unit, text=payload.text, contact=payload.contact
-        )
-    except RuleError as exc:
-        return Status(409, {"detail": exc.message(_)})
+    filed = objection_file(
+        notice=notice, entry_code=payload.unit, text=payload.text, contact=payload.contact
+    )
     return Status(201, {"tracking_code": filed.tracking_code})
 
 
@@ -221,7 +217,7 @@ def notices_objection_track(request: HttpRequest, payload: TrackIn) -> Status[An
 
 @router.post(
     "/notices/publish/{campaign}",
-    response={201: StatusOut, 400: Error, 401: Error, 403: Error, 404: Error, 409: Error},
+    response=answers(StatusOut, 201),
     auth=django_auth,
     summary="Put a closed campaign's result on public notice",
 )
@@ -235,16 +231,13 @@ def notices_publish(request: HttpRequest, campaign: str, payload: PublishIn) -> 
         raise Http404
     if not access.may_run(Actor.of(request.user), found.series.organization):
         raise AccessDenied
-    try:
-        notice = notice_publish(campaign=found, actor=Actor.of(request.user), days=payload.days)
-    except RuleError as exc:
-        return Status(409, {"detail": exc.message(_)})
+    notice = notice_publish(campaign=found, actor=Actor.of(request.user), days=payload.days)
     return Status(201, {"code": notice.code, "status": notice.status})
 
 
 @router.post(
     "/notices/publish-grading/{grading}",
-    response={201: StatusOut, 400: Error, 401: Error, 403: Error, 404: Error, 409: Error},
+    response=answers(StatusOut, 201),
     auth=django_auth,
     summary="Put a grading round's grades on public notice (after the committees' decision)",
 )
@@ -254,27 +247,21 @@ def notices_publish_grading(request: HttpRequest, grading: str, payload: Publish
         raise Http404
     if not scope.can_run:
         raise AccessDenied
-    try:
-        notice = notice_publish_grading(
-            grading_round=scope.round, actor=Actor.of(request.user), days=payload.days
-        )
-    except RuleError as exc:
-        return Status(409, {"detail": exc.message(_)})
+    notice = notice_publish_grading(
+        grading_round=scope.round, actor=Actor.of(request.user), days=payload.days
+    )
     return Status(201, {"code": notice.code, "status": notice.status})
 
 
 @router.post(
     "/notices/{code}/finalize",
-    response={200: StatusOut, 400: Error, 401: Error, 403: Error, 404: Error, 409: Error},
+    response=answers(StatusOut),
     auth=django_auth,
     summary="Make the result final (period over, every objection answered)",
 )
 def notices_finalize(request: HttpRequest, code: str) -> Status[Any]:
     notice = _staff(request, code, RUN)
-    try:
-        notice_finalize(notice=notice, actor=Actor.of(request.user))
-    except RuleError as exc:
-        return Status(409, {"detail": exc.message(_)})
+    notice_finalize(notice=notice, actor=Actor.of(request.user))
     return Status(200, {"code": notice.code, "status": notice.status})
 
 
@@ -297,7 +284,7 @@ def notices_objections(request: HttpRequest, code: str) -> Status[Any]:
 
 @router.post(
     "/notices/{code}/objections/{pk}/answer",
-    response={200: StatusOut, 400: Error, 401: Error, 403: Error, 404: Error, 409: Error},
+    response=answers(StatusOut),
     auth=django_auth,
 )
 def notices_objection_answer(
@@ -306,16 +293,13 @@ def notices_objection_answer(
     objection = objection_get(_staff(request, code, RUN), pk)
     if objection is None:
         raise Http404
-    try:
-        objection_answer(objection=objection, answer=payload.answer, actor=Actor.of(request.user))
-    except RuleError as exc:
-        return Status(409, {"detail": exc.message(_)})
+    objection_answer(objection=objection, answer=payload.answer, actor=Actor.of(request.user))
     return Status(200, {"code": str(objection.pk), "status": objection.status})
 
 
 @router.post(
     "/notices/{code}/reviews",
-    response={201: ReviewOut, 400: Error, 401: Error, 403: Error, 404: Error, 409: Error},
+    response=answers(ReviewOut, 201),
     auth=django_auth,
     summary="Change the result through a review (复核), recorded and audited",
 )
@@ -324,13 +308,10 @@ def notices_review(request: HttpRequest, code: str, payload: ReviewIn) -> Status
     objection = objection_get(notice, payload.objection) if payload.objection else None
     if payload.objection and objection is None:
         raise Http404
-    try:
-        review = review_apply(
-            notice=notice, entry_code=payload.unit, reason=payload.reason,
-            approved_by=payload.approved_by, veto=payload.veto, rank=payload.rank,
-            flags=payload.flags, grade=payload.grade, objection=objection,
-            actor=Actor.of(request.user),
-        )  # fmt: skip
-    except RuleError as exc:
-        return Status(409, {"detail": exc.message(_)})
+    review = review_apply(
+        notice=notice, entry_code=payload.unit, reason=payload.reason,
+        approved_by=payload.approved_by, veto=payload.veto, rank=payload.rank,
+        flags=payload.flags, grade=payload.grade, objection=objection,
+        actor=Actor.of(request.user),
+    )  # fmt: skip
     return Status(201, {"id": review.pk, "changes": review.changes})

@@ -46,6 +46,7 @@ from pingyi.rules import phases
 from pingyi.rules.errors import RuleError, gettext_noop
 from pingyi.rules.scheme import fraction_text
 from pingyi.rules.tally import TallyResult
+from pingyi.rules.text import required_text
 from pingyi.voting import codes
 from pingyi.voting.models import Receipt
 from pingyi.voting.selectors import collection_status
@@ -192,9 +193,7 @@ def objection_file(
 ) -> Filed:
     """Anyone files an objection to one unit while the notice runs (R16); no login."""
     moment = _now(now)
-    text, contact = text.strip(), contact.strip()
-    if not 1 <= len(text) <= MAX_TEXT:
-        raise RuleError(E_TEXT, max=MAX_TEXT)
+    text, contact = required_text(text, MAX_TEXT, E_TEXT, max=MAX_TEXT), contact.strip()
     if len(contact) > MAX_CONTACT:
         raise RuleError(E_CONTACT, max=MAX_CONTACT)
     code = codes.new_code(TRACKING_LENGTH)
@@ -269,9 +268,7 @@ def objection_note(
 ) -> ObjectionNote:
     """An investigation note (staff only); allowed until the notice is final."""
     access.check_run(actor, objection.notice.organization)
-    text = text.strip()
-    if not 1 <= len(text) <= MAX_TEXT:
-        raise RuleError(E_NOTE, max=MAX_TEXT)
+    text = required_text(text, MAX_TEXT, E_NOTE, max=MAX_TEXT)
     moment = _now(now)
     with transaction.atomic():
         found = _locked(objection)
@@ -293,9 +290,7 @@ def objection_answer(
 ) -> Objection:
     """The public answer; once given it does not change (the filer reads it by tracking code)."""
     access.check_run(actor, objection.notice.organization)
-    answer = answer.strip()
-    if not 1 <= len(answer) <= MAX_TEXT:
-        raise RuleError(E_ANSWER, max=MAX_TEXT)
+    answer = required_text(answer, MAX_TEXT, E_ANSWER, max=MAX_TEXT)
     moment = _now(now)
     with transaction.atomic():
         found = _locked(objection)

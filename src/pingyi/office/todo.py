@@ -8,9 +8,12 @@ pages the lines link to."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
+from typing import Any
 
-from django.db.models import Count, F
+from django.db.models import Count, F, QuerySet
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -69,6 +72,28 @@ def reach_of(user: AnyUser) -> Reach:
     )
 
 
+def _counted(
+    rows: QuerySet[Any],
+    code: str,
+    name: str,
+    text: Callable[[int], str],
+    view: str,
+    key: str = "name",
+) -> list[Todo]:
+    """One line per group of ``rows`` with the same ``code``: ``text`` for the group's count,
+    its ``name`` in the text under ``key`` (and the count as %(n)s), a link to the group's
+    ``view``."""
+    groups = rows.values(code, name).annotate(n=Count("pk"))
+    return [
+        Todo(
+            text(row["n"]) % {key: row[name], "n": row["n"]},
+            reverse(view, kwargs={"code": row[code]}),
+            row["n"],
+        )
+        for row in groups
+    ]
+
+
 def _committee_todos(user: AnyUser) -> list[Todo]:
     todos = []
     roles = GradingRole.objects.filter(
@@ -98,29 +123,21 @@ def _committee_todos(user: AnyUser) -> list[Todo]:
 
 
 def _assessor_todos(user: AnyUser) -> list[Todo]:
-    pending = (
-        GradingRole.objects.filter(
-            user_id=user.pk or 0,
-            kind=GradingRoleKind.ASSESSOR,
-            round__status=RoundStatus.ASSESSMENT,
-            org__assessment__isnull=True,
-        )
-        .values("round__code", "round__name")
-        .annotate(n=Count("pk"))
+    pending = GradingRole.objects.filter(
+        user_id=user.pk or 0,
+        kind=GradingRoleKind.ASSESSOR,
+        round__status=RoundStatus.ASSESSMENT,
+        org__assessment__isnull=True,
     )
-    return [
-        Todo(
-            ngettext(
-                "%(round)s: %(n)s party organization awaits your assessment",
-                "%(round)s: %(n)s party organizations await your assessment",
-                row["n"],
-            )
-            % {"round": row["round__name"], "n": row["n"]},
-            reverse("grading:round", kwargs={"code": row["round__code"]}),
-            row["n"],
-        )
-        for row in pending
-    ]
+    return _counted(
+        pending, "round__code", "round__name",
+        lambda n: ngettext(
+            "%(round)s: %(n)s party organization awaits your assessment",
+            "%(round)s: %(n)s party organizations await your assessment",
+            n,
+        ),
+        "grading:round", "round",
+    )  # fmt: skip
 
 
 def _org_todos(user: AnyUser) -> list[Todo]:
@@ -180,31 +197,29 @@ def _office_todos(user: AnyUser) -> list[Todo]:
     waiting = (
         Objection.objects.filter(notice__organization__in=offices)
         .exclude(status=ObjectionStatus.ANSWERED)
-        .values("notice__code", "notice__title")
-        .annotate(n=Count("pk"))
         .order_by("notice__code")
     )
-    for row in waiting:
-        text = ngettext(
+    todos += _counted(
+        waiting, "notice__code", "notice__title",
+        lambda n: ngettext(
             "%(notice)s: %(n)s objection awaits an answer",
             "%(notice)s: %(n)s objections await an answer",
-            row["n"],
-        ) % {"notice": row["notice__title"], "n": row["n"]}
-        url = reverse("notices:staff-notice", kwargs={"code": row["notice__code"]})
-        todos.append(Todo(text, url, row["n"]))
-    filed = (
-        Filing.objects.filter(committee__round__organization__in=offices, status=FilingStatus.FILED)
-        .values("committee__round__code", "committee__round__name")
-        .annotate(n=Count("pk"))
+            n,
+        ),
+        "notices:staff-notice", "notice",
+    )  # fmt: skip
+    filed = Filing.objects.filter(
+        committee__round__organization__in=offices, status=FilingStatus.FILED
     )
-    for filing in filed:
-        text = ngettext(
+    todos += _counted(
+        filed, "committee__round__code", "committee__round__name",
+        lambda n: ngettext(
             "%(round)s: %(n)s committee filed its grades for review",
             "%(round)s: %(n)s committees filed their grades for review",
-            filing["n"],
-        ) % {"round": filing["committee__round__name"], "n": filing["n"]}
-        url = reverse("grading:review", kwargs={"code": filing["committee__round__code"]})
-        todos.append(Todo(text, url, filing["n"]))
+            n,
+        ),
+        "grading:review", "round",
+    )  # fmt: skip
     return todos
 
 
@@ -282,31 +297,25 @@ def _nomination_todos(user: AnyUser) -> list[Todo]:
     }
     todos = []
     for kind, slates in found.items():
-        counts = slates.values("unit__round__code", "unit__round__name").annotate(n=Count("id"))
-        for row in counts.order_by("unit__round__code"):
-            text = _nomination_text(kind, row["n"]) % {
-                "name": row["unit__round__name"],
-                "n": row["n"],
-            }
-            url = reverse("nominations:round", kwargs={"code": row["unit__round__code"]})
-            todos.append(Todo(text, url, row["n"]))
+        todos += _counted(
+            slates.order_by("unit__round__code"), "unit__round__code", "unit__round__name",
+            partial(_nomination_text, kind), "nominations:round",
+        )  # fmt: skip
     unanswered = (
         Opinion.objects.filter(round__organization__in=offices)
         .exclude(round__phase=nomination_rules.CLOSED)
         .exclude(status=ObjectionStatus.ANSWERED)
-        .values("round__code", "round__name")
-        .annotate(n=Count("pk"))
         .order_by("round__code")
     )
-    for opinions in unanswered:
-        text = ngettext(
+    return todos + _counted(
+        unanswered, "round__code", "round__name",
+        lambda n: ngettext(
             "%(name)s: %(n)s opinion on the nominees awaits an answer",
             "%(name)s: %(n)s opinions on the nominees await an answer",
-            opinions["n"],
-        ) % {"name": opinions["round__name"], "n": opinions["n"]}
-        url = reverse("nominations:round", kwargs={"code": opinions["round__code"]})
-        todos.append(Todo(text, url, opinions["n"]))
-    return todos
+            n,
+        ),
+        "nominations:round",
+    )  # fmt: skip
 
 
 def _nomination_text(kind: str, n: int) -> str:

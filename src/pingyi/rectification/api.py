@@ -15,14 +15,13 @@ from ninja.security import django_auth
 from pydantic import Field
 
 from pingyi.accounts.actors import AccessDenied, Actor
-from pingyi.api_schema import Error, StrictIn
+from pingyi.api_schema import StrictIn, answers
 from pingyi.rectification.access import EDITORS
 from pingyi.rectification.models import Item, Plan
 from pingyi.rectification.prefill import item_draft_save, plan_prefill
 from pingyi.rectification.selectors import SUPERVISOR, plan_access, plans_for
 from pingyi.rectification.services import plan_accept
 from pingyi.rules import ledger as rules
-from pingyi.rules.errors import RuleError
 
 router = Router(tags=["rectification"])
 
@@ -80,23 +79,20 @@ def _item_out(item: Item) -> dict[str, Any]:
 
 @router.post(
     "/plans/{pk}/acceptance",
-    response={200: dict[str, Any], 400: Error, 401: Error, 403: Error, 404: Error, 409: Error},
+    response=answers(dict[str, Any]),
     auth=django_auth,
     summary="The acceptance inspection's verdict with its panel (name, body, role)",
 )
 def rectification_accept(request: HttpRequest, pk: int, payload: AcceptanceIn) -> Status[Any]:
     plan = _plan(request, pk, SUPERVISOR)
-    try:
-        members = [
-            rules.panel_member(m.name, m.body, m.role, line=n)
-            for n, m in enumerate(payload.members, start=1)
-        ]
-        done = plan_accept(
-            plan=plan, verdict=payload.verdict, note=payload.note, members=members,
-            actor=Actor.of(request.user),
-        )  # fmt: skip
-    except RuleError as exc:
-        return Status(409, {"detail": exc.message(_)})
+    members = [
+        rules.panel_member(m.name, m.body, m.role, line=n)
+        for n, m in enumerate(payload.members, start=1)
+    ]
+    done = plan_accept(
+        plan=plan, verdict=payload.verdict, note=payload.note, members=members,
+        actor=Actor.of(request.user),
+    )  # fmt: skip
     return Status(200, {
         "plan": done.pk, "status": done.status, "verdict": done.verdict,
         "verdict_on": done.verdict_on,
@@ -106,22 +102,19 @@ def rectification_accept(request: HttpRequest, pk: int, payload: AcceptanceIn) -
 
 @router.post(
     "/plans/{pk}/prefill",
-    response={200: list[LedgerItemOut], 400: Error, 401: Error, 403: Error, 404: Error, 409: Error},
+    response=answers(list[LedgerItemOut]),
     auth=django_auth,
     summary="Draft items from the opinions fed back to the unit and not yet in the plan",
 )
 def rectification_prefill(request: HttpRequest, pk: int) -> Status[Any]:
     plan = _plan(request, pk, *EDITORS)
-    try:
-        items = plan_prefill(plan=plan, actor=Actor.of(request.user))
-    except RuleError as exc:
-        return Status(409, {"detail": exc.message(_)})
+    items = plan_prefill(plan=plan, actor=Actor.of(request.user))
     return Status(200, [_item_out(i) for i in items])
 
 
 @router.put(
     "/ledger-items/{pk}/draft",
-    response={200: LedgerItemOut, 400: Error, 401: Error, 403: Error, 404: Error, 409: Error},
+    response=answers(LedgerItemOut),
     auth=django_auth,
     summary="Edit a draft item; confirm: it becomes an item of the plan (every field needed)",
 )
@@ -134,12 +127,9 @@ def rectification_draft(request: HttpRequest, pk: int, payload: DraftIn) -> Stat
         deadline = dt.date.fromisoformat(payload.deadline)
     except ValueError:
         return Status(400, {"detail": _("the deadline must be a day written YYYY-MM-DD")})
-    try:
-        saved = item_draft_save(
-            item=item, description=payload.description, measures=payload.measures,
-            target=payload.target, owner=payload.owner, deadline=deadline,
-            confirm=payload.confirm, actor=Actor.of(request.user),
-        )  # fmt: skip
-    except RuleError as exc:
-        return Status(409, {"detail": exc.message(_)})
+    saved = item_draft_save(
+        item=item, description=payload.description, measures=payload.measures,
+        target=payload.target, owner=payload.owner, deadline=deadline,
+        confirm=payload.confirm, actor=Actor.of(request.user),
+    )  # fmt: skip
     return Status(200, _item_out(saved))

@@ -39,6 +39,7 @@ from pingyi.rules import grading_schedule as schedule_rules
 from pingyi.rules import ledger as rules
 from pingyi.rules.errors import RuleError, gettext_noop
 from pingyi.rules.tally import UnitSpec
+from pingyi.rules.text import required_text
 
 E_FIELD = gettext_noop("fill in %(field)s (at most %(max)s characters)")
 E_NOTE = gettext_noop("write what was done (1 to 4000 characters)")
@@ -59,10 +60,7 @@ def _today(today: dt.date | None) -> dt.date:
 
 
 def _text(value: str, field: str, maximum: int) -> str:
-    text = value.strip()
-    if not 1 <= len(text) <= maximum:
-        raise RuleError(E_FIELD, field=field, max=maximum)
-    return text
+    return required_text(value, maximum, E_FIELD, field=field, max=maximum)
 
 
 def _basis(flags: Sequence[str], grade: str) -> str | None:
@@ -270,9 +268,7 @@ def item_progress(
     first: a refused file stores nothing). Closing out is not a progress step: see
     item_close_out."""
     access.check_edit(actor, item.plan)
-    text = text.strip()
-    if not 1 <= len(text) <= 4000:
-        raise RuleError(E_NOTE)
+    text = required_text(text, 4000, E_NOTE)
     checked = evidence.check(files)
     day = _today(today)
     stored: list[str] = []

@@ -14,13 +14,12 @@ from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from pingyi import evidence
 from pingyi.accounts.actors import AccessDenied, Actor
-from pingyi.accounts.selectors import RUN, organizations_for
+from pingyi.accounts.selectors import RUN, organizations_for, organizations_run
 from pingyi.rectification.access import EDITORS
 from pingyi.rectification.forms import (
     AcceptForm,
@@ -55,7 +54,7 @@ from pingyi.rectification.services import (
 )
 from pingyi.rules import ledger as ledger_rules
 from pingyi.rules.errors import InputError
-from pingyi.web.shared import XLSX, act, act_on_form, guarded, uploaded
+from pingyi.web.shared import NO_STORE, XLSX, act, act_on_form, guarded, stored_download, uploaded
 
 
 def _plan(request: HttpRequest, pk: int, allowed: tuple[str, ...] | None = None) -> Plan:
@@ -272,13 +271,7 @@ def evidence_file(request: HttpRequest, pk: int) -> HttpResponse:
         raise Http404
     _plan(request, found.note.item.plan_id)
     path = evidence.path_of(found.stored_name)
-    if not path.is_file():
-        raise Http404
-    # At most 10 MB (evidence.MAX_BYTES): read whole, sent as a download, never rendered.
-    response = HttpResponse(path.read_bytes(), content_type=found.content_type)
-    response["Content-Disposition"] = content_disposition_header(True, found.original_name)
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return stored_download(path, found.original_name, found.content_type, NO_STORE)
 
 
 @guarded
@@ -301,8 +294,7 @@ def ledger_upload(request: HttpRequest) -> HttpResponse:
     """Bulk update: a report of every row, imported or rejected with its reason."""
     from pingyi.rectification.imports import ledger_import
 
-    if not organizations_for(request.user, RUN).exists():
-        raise AccessDenied
+    organizations_run(request.user)
     form = ImportForm(request.POST, request.FILES)
     context: dict[str, Any] = {"problems": [], "outcomes": []}
     if not form.is_valid():

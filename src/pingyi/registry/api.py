@@ -14,7 +14,7 @@ from ninja.security import django_auth
 from pydantic import Field
 
 from pingyi.accounts.actors import AccessDenied, Actor
-from pingyi.api_schema import Error, StrictIn
+from pingyi.api_schema import READ_REFUSALS, Error, StrictIn, answers
 from pingyi.registry import selectors as sel
 from pingyi.registry import services
 from pingyi.registry.access import Access, access_for
@@ -214,7 +214,7 @@ def registry_cleanups_list(request: HttpRequest) -> Status[Any]:
 
 @router.get(
     "/cleanups/{code}/stats",
-    response={200: StatsOut, 400: Error, 401: Error, 403: Error, 404: Error},
+    response=answers(StatsOut, refusals=READ_REFUSALS),
     auth=django_auth,
 )
 def registry_cleanups_stats(request: HttpRequest, code: str) -> Status[Any]:
@@ -238,7 +238,7 @@ def registry_cleanups_projects(request: HttpRequest, code: str) -> Status[Any]:
 
 @router.post(
     "/cleanups/{code}/projects/{pk}/decision",
-    response={200: ProjectOut, 400: Error, 401: Error, 403: Error, 404: Error, 409: Error},
+    response=answers(ProjectOut),
     auth=django_auth,
 )
 def registry_projects_decide(
@@ -253,41 +253,31 @@ def registry_projects_decide(
         if target is None:
             detail = _("no project %(id)s in this clean-up") % {"id": payload.merge_into}
             return Status(409, {"detail": detail})
-    try:
-        services.project_decide(
-            project=project,
-            decision=payload.decision,
-            reason=payload.reason,
-            merge_into=target,
-            money_saved=payload.money_saved,
-            actor=Actor.of(request.user),
-        )
-    except RuleError as exc:
-        return Status(409, {"detail": exc.message(_)})
+    services.project_decide(
+        project=project,
+        decision=payload.decision,
+        reason=payload.reason,
+        merge_into=target,
+        money_saved=payload.money_saved,
+        actor=Actor.of(request.user),
+    )
     project.refresh_from_db()
     return Status(200, _project_out(sel.project_row(cleanup, project)))
 
 
-@router.post(
-    "/cleanups/{code}/advance",
-    response={200: CleanupOut, 400: Error, 401: Error, 403: Error, 404: Error, 409: Error},
-    auth=django_auth,
-)
+@router.post("/cleanups/{code}/advance", response=answers(CleanupOut), auth=django_auth)
 def registry_cleanups_advance(
     request: HttpRequest, code: str, payload: CleanupAdvanceIn
 ) -> Status[Any]:
     cleanup, access = _cleanup(request, code)
     if not access.run:
         raise AccessDenied
-    try:
-        services.cleanup_advance(
-            cleanup=cleanup,
-            target=payload.to,
-            reason=payload.reason,
-            actor=Actor.of(request.user),
-        )
-    except RuleError as exc:
-        return Status(409, {"detail": exc.message(_)})
+    services.cleanup_advance(
+        cleanup=cleanup,
+        target=payload.to,
+        reason=payload.reason,
+        actor=Actor.of(request.user),
+    )
     return Status(200, _cleanup_out(cleanup))
 
 
@@ -336,11 +326,7 @@ def registry_cleanups_deadlines(
     return Status(200, sel.deadline_figures(cleanup, today or timezone.localdate()))
 
 
-@router.put(
-    "/cleanups/{code}/deadlines",
-    response={200: list[DeadlineOut], 400: Error, 401: Error, 403: Error, 404: Error, 409: Error},
-    auth=django_auth,
-)
+@router.put("/cleanups/{code}/deadlines", response=answers(list[DeadlineOut]), auth=django_auth)
 def registry_cleanups_deadlines_set(
     request: HttpRequest, code: str, payload: DeadlinesIn
 ) -> Status[Any]:
@@ -351,10 +337,7 @@ def registry_cleanups_deadlines_set(
         changes = {key: dt.date.fromisoformat(day) for key, day in payload.deadlines.items()}
     except ValueError:
         return Status(400, {"detail": _("give each deadline as YYYY-MM-DD")})
-    try:
-        services.schedule_set(cleanup=cleanup, changes=changes, actor=Actor.of(request.user))
-    except RuleError as exc:
-        return Status(409, {"detail": exc.message(_)})
+    services.schedule_set(cleanup=cleanup, changes=changes, actor=Actor.of(request.user))
     return Status(200, sel.deadline_figures(cleanup, timezone.localdate()))
 
 
@@ -401,7 +384,7 @@ def registry_decisions_bulk(
 
 @router.post(
     "/cleanups/{code}/projects/{pk}/exclusion",
-    response={200: ProjectOut, 400: Error, 401: Error, 403: Error, 404: Error, 409: Error},
+    response=answers(ProjectOut),
     auth=django_auth,
 )
 def registry_projects_exclusion(
@@ -410,21 +393,18 @@ def registry_projects_exclusion(
     """Leaves the project out of the clean-up's scope, or (reason "") takes it back in."""
     cleanup, project = _project_of(request, code, pk)
     actor = Actor.of(request.user)
-    try:
-        if payload.reason:
-            services.project_exclude(
-                project=project, reason=payload.reason, note=payload.note, actor=actor
-            )
-        else:
-            services.project_include(project=project, actor=actor)
-    except RuleError as exc:
-        return Status(409, {"detail": exc.message(_)})
+    if payload.reason:
+        services.project_exclude(
+            project=project, reason=payload.reason, note=payload.note, actor=actor
+        )
+    else:
+        services.project_include(project=project, actor=actor)
     return Status(200, _project_out(sel.project_row(cleanup, project)))
 
 
 @router.post(
     "/cleanups/{code}/projects/{pk}/documents",
-    response={200: ProjectOut, 400: Error, 401: Error, 403: Error, 404: Error, 409: Error},
+    response=answers(ProjectOut),
     auth=django_auth,
 )
 def registry_projects_documents_add(
@@ -434,14 +414,11 @@ def registry_projects_documents_add(
     cleanup, access, project = _project(request, code, pk)
     if not access.may_register(project.unit):
         raise AccessDenied
-    try:
-        services.basis_document_add(
-            project=project,
-            title=payload.title,
-            number=payload.number,
-            issuer=payload.issuer,
-            actor=Actor.of(request.user),
-        )
-    except RuleError as exc:
-        return Status(409, {"detail": exc.message(_)})
+    services.basis_document_add(
+        project=project,
+        title=payload.title,
+        number=payload.number,
+        issuer=payload.issuer,
+        actor=Actor.of(request.user),
+    )
     return Status(200, _project_out(sel.project_row(cleanup, project)))

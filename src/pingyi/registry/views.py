@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from pingyi.accounts.actors import AccessDenied, Actor
-from pingyi.accounts.selectors import RUN, organizations_for
+from pingyi.accounts.selectors import RUN, organizations_for, organizations_run
 from pingyi.registry import selectors as sel
 from pingyi.registry import services
 from pingyi.registry.access import Access, access_for
@@ -89,9 +89,7 @@ def home(request: HttpRequest) -> HttpResponse:
 
 @guarded
 def cleanup_new(request: HttpRequest) -> HttpResponse:
-    organizations = organizations_for(request.user, RUN)
-    if not organizations.exists():
-        raise AccessDenied
+    organizations = organizations_run(request.user)
     form = CleanupForm(request.POST or None, organizations=organizations)
     return create_page(
         request,

@@ -8,7 +8,6 @@ import datetime as dt
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
-from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -21,7 +20,7 @@ from pingyi.registry.views import _actor, _cleanup, _project, _running, cleanup_
 from pingyi.rules import registry as rules
 from pingyi.rules import registry_schedule as schedule_rules
 from pingyi.rules.errors import InputError, RuleError
-from pingyi.web.shared import act, guarded
+from pingyi.web.shared import NO_STORE, act, guarded, stored_download
 
 
 @guarded
@@ -178,9 +177,4 @@ def basis_file(request: HttpRequest, code: str, pk: int, doc: int) -> HttpRespon
     """The document's file, to those who may read the project; a download, never rendered."""
     document = _document(request, code, pk, doc)
     path = evidence.path_of(document.stored_name) if document.stored_name else None
-    if path is None or not path.is_file():
-        raise Http404
-    response = HttpResponse(path.read_bytes(), content_type=document.content_type)
-    response["Content-Disposition"] = content_disposition_header(True, document.original_name)
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return stored_download(path, document.original_name, document.content_type, NO_STORE)

@@ -25,6 +25,15 @@ class TextRefused(RuleError):
     """A text that cannot be stored; the message names the field and what is expected."""
 
 
+def required_text(value: str, maximum: int, message: str, **params: object) -> str:
+    """``value`` without the blanks around it; refused with ``message`` (and ``params``) when
+    that leaves nothing, or more than ``maximum`` characters."""
+    text = value.strip()
+    if not 1 <= len(text) <= maximum:
+        raise RuleError(message, **params)
+    return text
+
+
 def holds_nul(field: str) -> TextRefused:
     return TextRefused(HOLDS_NUL, field=field)
 

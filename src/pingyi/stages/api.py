@@ -21,7 +21,7 @@ from ninja.security import django_auth
 from pydantic import Field
 
 from pingyi.accounts.actors import Actor
-from pingyi.api_schema import Error, StrictIn
+from pingyi.api_schema import Error, StrictIn, answers
 from pingyi.campaigns.models import Campaign, Unit
 from pingyi.campaigns.selectors import campaigns_for
 from pingyi.rules.errors import RuleError
@@ -140,7 +140,7 @@ def stages_board(
 
 @router.put(
     "/campaigns/{code}/units/{unit}/pledge",
-    response={200: FilingOut, 400: Error, 401: Error, 403: Error, 404: Error, 409: Error},
+    response=answers(FilingOut),
     auth=django_auth,
     summary="The unit's owner drafts its pledges (submit: send them to the office)",
 )
@@ -179,7 +179,7 @@ def stages_pledge_approve(request: HttpRequest, code: str, unit: str) -> Status[
 
 @router.post(
     "/campaigns/{code}/units/{unit}/pledge/return",
-    response={200: FilingOut, 400: Error, 401: Error, 403: Error, 404: Error, 409: Error},
+    response=answers(FilingOut),
     auth=django_auth,
     summary="The office returns the submitted pledges with what to revise",
 )
@@ -191,7 +191,7 @@ def stages_pledge_return(
 
 @router.put(
     "/campaigns/{code}/units/{unit}/self-inspection",
-    response={200: FilingOut, 400: Error, 401: Error, 403: Error, 404: Error, 409: Error},
+    response=answers(FilingOut),
     auth=django_auth,
     summary="The unit's owner files its self-inspection report",
 )

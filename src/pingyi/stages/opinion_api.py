@@ -17,7 +17,7 @@ from ninja.security import django_auth
 from pydantic import Field
 
 from pingyi.accounts.actors import Actor
-from pingyi.api_schema import Error, StrictIn
+from pingyi.api_schema import Error, StrictIn, answers
 from pingyi.campaigns.models import Unit
 from pingyi.rules import opinions as rules
 from pingyi.rules.errors import RuleError
@@ -185,7 +185,7 @@ def stages_opinions_close(request: HttpRequest, code: str) -> Status[Any]:
 
 @router.post(
     "/campaigns/{code}/units/{unit}/opinions/{pk}/sort",
-    response={200: dict[str, Any], 400: Error, 401: Error, 403: Error, 404: Error, 409: Error},
+    response=answers(dict[str, Any]),
     auth=django_auth,
     summary="The office sorts an opinion: category, unit, wording",
 )
@@ -200,7 +200,7 @@ def stages_opinion_sort(
 
 @router.post(
     "/campaigns/{code}/units/{unit}/opinions/fold",
-    response={200: dict[str, Any], 400: Error, 401: Error, 403: Error, 404: Error, 409: Error},
+    response=answers(dict[str, Any]),
     auth=django_auth,
     summary="The office marks duplicates of an opinion or merges opinions into it",
 )
@@ -218,7 +218,7 @@ def stages_opinions_fold(
 
 @router.put(
     "/campaigns/{code}/units/{unit}/feedback",
-    response={200: dict[str, Any], 400: Error, 401: Error, 403: Error, 404: Error, 409: Error},
+    response=answers(dict[str, Any]),
     auth=django_auth,
     summary="The office writes the unit's summary (send: feed it back)",
 )
@@ -235,7 +235,7 @@ def stages_feedback(request: HttpRequest, code: str, unit: str, payload: Feedbac
 
 @router.put(
     "/campaigns/{code}/units/{unit}/opinions/{pk}/answer",
-    response={200: dict[str, Any], 400: Error, 401: Error, 403: Error, 404: Error, 409: Error},
+    response=answers(dict[str, Any]),
     auth=django_auth,
     summary="The unit's owner answers a fed-back opinion with its measures",
 )
@@ -258,7 +258,7 @@ def _report_out(r: RectificationReport) -> dict[str, Any]:
 
 @router.put(
     "/campaigns/{code}/units/{unit}/rectification-report",
-    response={200: dict[str, Any], 400: Error, 401: Error, 403: Error, 404: Error, 409: Error},
+    response=answers(dict[str, Any]),
     auth=django_auth,
     summary="The unit's owner files its rectification report (every opinion answered)",
 )

@@ -31,6 +31,7 @@ from pingyi.inputs.tables import file_sha256
 from pingyi.rules import opinions as rules
 from pingyi.rules import stages as stage_rules
 from pingyi.rules.errors import RuleError, gettext_noop
+from pingyi.rules.text import required_text
 from pingyi.stages import access, opinion_pool
 from pingyi.stages.models import (
     FeedbackStatus,
@@ -43,7 +44,7 @@ from pingyi.stages.models import (
     RectificationReport,
 )
 from pingyi.stages.opinion_verify import opinion_set_digest
-from pingyi.stages.services import _text, report_file, report_receive
+from pingyi.stages.services import report_file, report_receive
 from pingyi.voting import codes
 
 SENT = "stages.opinion.sent"
@@ -347,7 +348,7 @@ def feedback_save(
     """The office writes the unit's summary; ``send`` feeds it back (反馈) with the unit's
     sorted opinions — only once the collection is closed and every opinion sorted."""
     access.check_office(actor, unit.campaign)
-    text = _text(summary, 8000, rules.E_SUMMARY)
+    text = required_text(summary, 8000, rules.E_SUMMARY)
     day = _today(today)
     with transaction.atomic():
         Unit.objects.select_for_update().filter(pk=unit.pk).first()
@@ -381,7 +382,7 @@ def opinion_answer(
     """The unit's owner answers a fed-back opinion with its measures (again, until the
     office receives the unit's rectification report)."""
     access.check_owner(actor, opinion.unit)
-    text = _text(measures, 4000, rules.E_ANSWER)
+    text = required_text(measures, 4000, rules.E_ANSWER)
     day = _today(today)
     with transaction.atomic():
         locked = _locked(opinion)
@@ -415,7 +416,9 @@ def rectification_report_file(
     """The unit's owner files its rectification report once every fed-back opinion has its
     measures; filed again until the office receives it."""
     access.check_owner(actor, unit)
-    text = _text(text, 8000, gettext_noop("write the rectification report (1 to 8000 characters)"))
+    text = required_text(
+        text, 8000, gettext_noop("write the rectification report (1 to 8000 characters)")
+    )
     evidence.check([upload] if upload is not None else [])
     day = _today(today)
     return report_file(

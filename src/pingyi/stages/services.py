@@ -17,6 +17,7 @@ from pingyi.campaigns.models import Campaign, CampaignStage, StageKind, Unit
 from pingyi.rectification.models import UnitAccess, UnitRole
 from pingyi.rules import stages as rules
 from pingyi.rules.errors import RuleError, gettext_noop
+from pingyi.rules.text import required_text
 from pingyi.stages import access
 from pingyi.stages.models import Attached, Brief, Pledge, RectificationReport, SelfInspection
 
@@ -29,13 +30,6 @@ E_NOT_STARTED = gettext_noop("the self-inspection stage starts on %(day)s")
 E_NO_UNIT = gettext_noop("no unit %(code)r in this campaign")
 E_NO_USER = gettext_noop("no account %(name)r: the administrator creates it first")
 E_ROLE = gettext_noop("a unit role is owner or member")
-
-
-def _text(value: str, maximum: int, message: str) -> str:
-    text = value.strip()
-    if not 1 <= len(text) <= maximum:
-        raise RuleError(message)
-    return text
 
 
 def _today(now: dt.datetime) -> dt.date:
@@ -174,7 +168,7 @@ def pledge_save(
     """Drafts (or redrafts, after a return) the unit's pledges, and submits them to the
     office when ``submit``. An approved or submitted pledge is not changed."""
     access.check_owner(actor, unit)
-    text = _text(text, 8000, E_PLEDGE_TEXT)
+    text = required_text(text, 8000, E_PLEDGE_TEXT)
     evidence.check([upload] if upload is not None else [])  # refused before anything moves
     moment = now or timezone.now()
     stored: list[str] = []
@@ -255,7 +249,7 @@ def pledge_return(
     *, pledge: Pledge, comment: str, actor: Actor, today: dt.date | None = None
 ) -> Pledge:
     """The office returns the submitted pledges with what to revise; the owner redrafts."""
-    comment = _text(comment, 4000, E_COMMENT)
+    comment = required_text(comment, 4000, E_COMMENT)
     return _decide(pledge, status=rules.RETURNED, comment=comment, actor=actor, today=today)
 
 
@@ -271,7 +265,7 @@ def inspection_file(
     report. Not before the stage starts; after its end it is filed late (the board shows
     the unit overdue until the office receives it)."""
     access.check_owner(actor, unit)
-    text = _text(text, 8000, E_REPORT_TEXT)
+    text = required_text(text, 8000, E_REPORT_TEXT)
     evidence.check([upload] if upload is not None else [])
     day = today or timezone.localdate()
     stage = _stage(unit.campaign, StageKind.SELF_INSPECTION)

@@ -13,7 +13,7 @@ from ninja.security import django_auth
 from pydantic import Field
 
 from pingyi.accounts.actors import Actor
-from pingyi.api_schema import Error, StrictIn
+from pingyi.api_schema import Error, StrictIn, answers
 from pingyi.stages import selectors
 from pingyi.stages.api import _campaign
 from pingyi.stages.models import RectificationSurvey, SurveyScope
@@ -46,7 +46,7 @@ def stages_survey_get(request: HttpRequest, code: str) -> Status[Any]:
 
 @router.post(
     "/campaigns/{code}/rectification-survey",
-    response={201: dict[str, Any], 400: Error, 401: Error, 403: Error, 404: Error, 409: Error},
+    response=answers(dict[str, Any], 201),
     auth=django_auth,
     summary="The office starts the rectification survey (a linked P1 campaign, a draft)",
 )

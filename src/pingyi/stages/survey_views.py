@@ -3,7 +3,6 @@ linked P1 campaign the office then runs on the campaign pages) and record its re
 
 from __future__ import annotations
 
-from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
@@ -11,10 +10,9 @@ from django.views.decorators.http import require_POST
 
 from pingyi.accounts.actors import Actor
 from pingyi.campaigns.models import Campaign
-from pingyi.rules.errors import RuleError
 from pingyi.stages.forms import SurveyForm
 from pingyi.stages.survey_services import rectification_survey_record, rectification_survey_start
-from pingyi.stages.views import _campaign, _office
+from pingyi.stages.views import _campaign, _office, board_form
 from pingyi.web.shared import act, guarded
 
 
@@ -27,25 +25,22 @@ def survey_groups(campaign: Campaign) -> list[tuple[str, str]]:
 def survey_start(request: HttpRequest, code: str) -> HttpResponse:
     campaign = _campaign(request, code)
     _office(request, campaign)
-    form = SurveyForm(request.POST, groups=survey_groups(campaign))
-    if not form.is_valid():
-        messages.error(request, _("Choose the units surveyed and at least one evaluator group."))
-        return redirect("stages:board", code=campaign.code)
-    try:
-        found = rectification_survey_start(
+    return board_form(
+        request,
+        campaign,
+        SurveyForm(request.POST, groups=survey_groups(campaign)),
+        lambda data: rectification_survey_start(
             campaign=campaign,
-            scope=form.cleaned_data["scope"],
-            groups=form.cleaned_data["groups"],
+            scope=data["scope"],
+            groups=data["groups"],
             actor=Actor.of(request.user),
-        )
-        messages.success(
-            request,
+        ),
+        lambda found: (
             _("The rectification survey %(code)s is created: issue its codes on its campaign page.")
-            % {"code": found.survey.code},
-        )
-    except RuleError as exc:
-        messages.error(request, exc.message(_))
-    return redirect("stages:board", code=campaign.code)
+            % {"code": found.survey.code}
+        ),
+        invalid=_("Choose the units surveyed and at least one evaluator group."),
+    )
 
 
 @guarded

@@ -7,13 +7,13 @@ again by the service (403 through ``guarded``)."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
-from django.contrib import messages
 from django.core.files.uploadedfile import UploadedFile
+from django.forms import BaseForm
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -44,7 +44,7 @@ from pingyi.stages.services import (
     pledge_save,
     unit_owner_grant,
 )
-from pingyi.web.shared import act, guarded
+from pingyi.web.shared import NOSNIFF, act, act_on_form, guarded, stored_download
 
 
 def _campaign(request: HttpRequest, code: str) -> Campaign:
@@ -85,6 +85,33 @@ def _upload(file: UploadedFile[bytes] | None) -> evidence.Upload | None:
 
 def _act(request: HttpRequest, unit: Unit, run: Callable[[], object], done: str) -> HttpResponse:
     return act(request, run, done, redirect("stages:unit", code=unit.campaign.code, unit=unit.code))
+
+
+def unit_form[T](
+    request: HttpRequest,
+    unit: Unit,
+    form: BaseForm,
+    run: Callable[[dict[str, Any]], T],
+    done: str | Callable[[T], str],
+    invalid: str,
+) -> HttpResponse:
+    """A unit's step posted with ``form`` (``act_on_form``), back to the unit's page."""
+    to = redirect("stages:unit", code=unit.campaign.code, unit=unit.code)
+    return act_on_form(request, form, run, done, to, invalid=invalid)
+
+
+def board_form[T](
+    request: HttpRequest,
+    campaign: Campaign,
+    form: BaseForm,
+    run: Callable[[dict[str, Any]], T],
+    done: str | Callable[[T], str],
+    invalid: str,
+) -> HttpResponse:
+    """An office's step on the stage board posted with ``form`` (``act_on_form``), back to
+    the board."""
+    to = redirect("stages:board", code=campaign.code)
+    return act_on_form(request, form, run, done, to, invalid=invalid)
 
 
 @guarded
@@ -142,22 +169,20 @@ def _survey_context(campaign: Campaign, office: bool) -> dict[str, object]:
 def brief(request: HttpRequest, code: str) -> HttpResponse:
     campaign = _campaign(request, code)
     _office(request, campaign)
-    form = BriefForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, _("The plan is at most 20000 characters, the criteria 4000."))
-        return redirect("stages:board", code=campaign.code)
-    try:
-        brief_save(
+    return board_form(
+        request,
+        campaign,
+        BriefForm(request.POST),
+        lambda data: brief_save(
             campaign=campaign,
-            plan=form.cleaned_data["plan"],
-            criteria=form.cleaned_data["criteria"],
-            public=form.cleaned_data["public"],
+            plan=data["plan"],
+            criteria=data["criteria"],
+            public=data["public"],
             actor=Actor.of(request.user),
-        )
-        messages.success(request, _("The public page is saved."))
-    except RuleError as exc:
-        messages.error(request, exc.message(_))
-    return redirect("stages:board", code=campaign.code)
+        ),
+        _("The public page is saved."),
+        invalid=_("The plan is at most 20000 characters, the criteria 4000."),
+    )
 
 
 @guarded
@@ -166,27 +191,22 @@ def owner(request: HttpRequest, code: str) -> HttpResponse:
     campaign = _campaign(request, code)
     _office(request, campaign)
     units = list(campaign.units.values_list("code", "name"))
-    form = OwnerForm(request.POST, units=units)
-    if not form.is_valid():
-        messages.error(request, _("Choose the unit and give the person's user name."))
-        return redirect("stages:board", code=campaign.code)
-    try:
-        grant = unit_owner_grant(
+    return board_form(
+        request,
+        campaign,
+        OwnerForm(request.POST, units=units),
+        lambda data: unit_owner_grant(
             campaign=campaign,
-            unit_code=form.cleaned_data["unit"],
-            username=form.cleaned_data["username"],
-            role=form.cleaned_data["role"],
+            unit_code=data["unit"],
+            username=data["username"],
+            role=data["role"],
             actor=Actor.of(request.user),
-        )
-        messages.success(
-            request,
-            _("%(user)s: %(role)s of %(unit)s.")
-            % {"user": grant.user.get_username(), "role": grant.get_role_display(),
-               "unit": grant.unit_code},
-        )  # fmt: skip
-    except RuleError as exc:
-        messages.error(request, exc.message(_))
-    return redirect("stages:board", code=campaign.code)
+        ),
+        lambda grant: _("%(user)s: %(role)s of %(unit)s.")
+        % {"user": grant.user.get_username(), "role": grant.get_role_display(),
+           "unit": grant.unit_code},
+        invalid=_("Choose the unit and give the person's user name."),
+    )  # fmt: skip
 
 
 @guarded
@@ -243,22 +263,20 @@ def _opinion_context(unit: Unit, role: str, request: HttpRequest) -> dict[str, o
 def pledge(request: HttpRequest, code: str, unit: str) -> HttpResponse:
     found, role = _unit(request, code, unit)
     _only(role, access.OWNER)
-    form = PledgeForm(request.POST, request.FILES)
-    if not form.is_valid():
-        messages.error(request, _("Write the pledges (at most 8000 characters)."))
-        return redirect("stages:unit", code=found.campaign.code, unit=found.code)
     submit = "submit" in request.POST
-    return _act(
+    return unit_form(
         request,
         found,
-        lambda: pledge_save(
+        PledgeForm(request.POST, request.FILES),
+        lambda data: pledge_save(
             unit=found,
-            text=form.cleaned_data["text"],
-            upload=_upload(form.cleaned_data["file"]),
+            text=data["text"],
+            upload=_upload(data["file"]),
             submit=submit,
             actor=Actor.of(request.user),
         ),
         _("The pledges are submitted to the office.") if submit else _("The draft is saved."),
+        invalid=_("Write the pledges (at most 8000 characters)."),
     )
 
 
@@ -303,20 +321,18 @@ def pledge_return_view(request: HttpRequest, code: str, unit: str) -> HttpRespon
 def inspection(request: HttpRequest, code: str, unit: str) -> HttpResponse:
     found, role = _unit(request, code, unit)
     _only(role, access.OWNER)
-    form = InspectionForm(request.POST, request.FILES)
-    if not form.is_valid():
-        messages.error(request, _("Write the report (at most 8000 characters)."))
-        return redirect("stages:unit", code=found.campaign.code, unit=found.code)
-    return _act(
+    return unit_form(
         request,
         found,
-        lambda: inspection_file(
+        InspectionForm(request.POST, request.FILES),
+        lambda data: inspection_file(
             unit=found,
-            text=form.cleaned_data["text"],
-            upload=_upload(form.cleaned_data["file"]),
+            text=data["text"],
+            upload=_upload(data["file"]),
             actor=Actor.of(request.user),
         ),
         _("The self-inspection report is filed."),
+        invalid=_("Write the report (at most 8000 characters)."),
     )
 
 
@@ -340,13 +356,7 @@ def _send(record: Attached) -> HttpResponse:
     if not record.file_stored_name:
         raise Http404
     path = evidence.path_of(record.file_stored_name)
-    if not path.is_file():
-        raise Http404
-    # At most 10 MB (evidence.MAX_BYTES): read whole, sent as a download, never rendered.
-    response = HttpResponse(path.read_bytes(), content_type=record.file_type)
-    response["Content-Disposition"] = content_disposition_header(True, record.file_name)
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return stored_download(path, record.file_name, record.file_type, NOSNIFF)
 
 
 @guarded

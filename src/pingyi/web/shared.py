@@ -15,8 +15,9 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import UploadedFile
 from django.forms import BaseForm
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 
 from pingyi.rules.errors import InputError, RuleError
@@ -43,14 +44,18 @@ def guarded(view: View) -> View:
     return wrapper
 
 
-def act(
-    request: HttpRequest, run: Callable[[], object], done: str, to: str | HttpResponse
+def act[T](
+    request: HttpRequest,
+    run: Callable[[], T],
+    done: str | Callable[[T], str],
+    to: str | HttpResponse,
 ) -> HttpResponse:
     """Runs one service (a staff page's POST); its refusal, or ``done``, goes back as a
-    message to ``to``: the page's address (or URL name), or the response that leads there."""
+    message to ``to``: the page's address (or URL name), or the response that leads there.
+    ``done`` may be worded from what the service made."""
     try:
-        run()
-        messages.success(request, done)
+        made = run()
+        messages.success(request, done(made) if callable(done) else done)
     except RuleError as exc:
         messages.error(request, exc.message(_))
     except InputError as exc:
@@ -59,11 +64,11 @@ def act(
     return to if isinstance(to, HttpResponse) else redirect(to)
 
 
-def act_on_form(
+def act_on_form[T](
     request: HttpRequest,
     form: BaseForm,
-    run: Callable[[dict[str, Any]], object],
-    done: str,
+    run: Callable[[dict[str, Any]], T],
+    done: str | Callable[[T], str],
     to: str | HttpResponse,
     *,
     invalid: str,
@@ -133,6 +138,25 @@ def written(write: Callable[[Path], object], suffix: str) -> bytes:
 def download(content: bytes, filename: str, content_type: str) -> HttpResponse:
     response = HttpResponse(content, content_type=content_type)
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+# What a stored file's download adds: kept from caches, or its type never guessed by the browser.
+NO_STORE = {"Cache-Control": "private, no-store"}
+NOSNIFF = {"X-Content-Type-Options": "nosniff"}
+
+
+def stored_download(
+    path: Path | None, name: str, content_type: str, headers: dict[str, str]
+) -> HttpResponse:
+    """A file kept outside the static files (an evidence file: at most 10 MB, read whole) as
+    a download under its original ``name``, never rendered inline; 404 when it is not there."""
+    if path is None or not path.is_file():
+        raise Http404
+    response = HttpResponse(path.read_bytes(), content_type=content_type)
+    response["Content-Disposition"] = content_disposition_header(True, name)
+    for key, value in headers.items():
+        response[key] = value
     return response
 
 
