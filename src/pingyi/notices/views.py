@@ -31,8 +31,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from pingyi.audit.services import audit_head
+from pingyi.ballots.yearend_selectors import supervision_lines_of
 from pingyi.campaigns.selectors import campaign_scheme
-from pingyi.campaigns.yearend_selectors import supervision_lines_of
 from pingyi.notices.forms import ObjectionForm, TrackForm
 from pingyi.notices.models import Notice, NoticeStatus
 from pingyi.notices.selectors import (
