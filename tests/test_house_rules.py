@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.util
 import re
 from pathlib import Path
 
@@ -10,6 +11,7 @@ import pytest
 pytestmark = pytest.mark.own_database
 
 SRC = Path(__file__).resolve().parents[1] / "src" / "pingyi"
+SCRIPTS = Path(__file__).resolve().parents[1] / "scripts"
 
 
 def test_no_door_signals_a_refusal_with_the_built_in_permission_error() -> None:
@@ -42,3 +44,16 @@ def test_pages_print_who_did_something_as_words() -> None:
         and not (match.group(2) or "").startswith("|actor_name")
     ]
     assert bare == []
+
+
+def test_no_two_packages_import_each_other_even_inside_a_function() -> None:
+    """scripts/app_graph.py: no cycle among Pingyi's packages, counting the imports inside
+    functions as well as the module-level ones (`make lint`'s layers order the process apps;
+    an app that needs a higher one's step registers it, <app>/hooks.py)."""
+    spec = importlib.util.spec_from_file_location("app_graph", SCRIPTS / "app_graph.py")
+    assert spec is not None and spec.loader is not None
+    graph = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(graph)
+    imports = graph.collect()
+    assert graph.components(graph.edges(imports, {"module"})) == []
+    assert graph.components(graph.edges(imports, {"module", "function"})) == []

@@ -446,6 +446,6 @@ from pingyi.grading.api import router as grading_router  # noqa: E402
 api.add_router("", grading_router)
 
 # The year-end appraisal (seed 001 八.6, 五(二)): areas, kinds, supervision, paper by area.
-from pingyi.campaigns.yearend_api import router as yearend_router  # noqa: E402
+from pingyi.ballots.yearend_api import router as yearend_router  # noqa: E402
 
 api.add_router("", yearend_router)

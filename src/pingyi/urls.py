@@ -5,9 +5,9 @@ from django.contrib import admin
 from django.urls import include, path
 
 from pingyi.api import api
-from pingyi.campaigns import consequence_views, yearend_views
-from pingyi.campaigns import views as staff_views
 from pingyi.jobs import urls as jobs_urls
+from pingyi.office import campaign_views as staff_views
+from pingyi.office import consequence_views, yearend_views
 from pingyi.office import views as office_views
 from pingyi.operations import health
 from pingyi.stages import opinion_views

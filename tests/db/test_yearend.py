@@ -19,7 +19,6 @@ from pingyi.ballots.services import (
     E_NO_AREAS,
     ballots_import_file,
 )
-from pingyi.ballots.verify import campaign_reconcile
 from pingyi.campaigns.models import Campaign, EvaluatorGroup, Supervision
 from pingyi.campaigns.services import campaign_close
 from pingyi.campaigns.yearend_services import (
@@ -40,6 +39,7 @@ from pingyi.campaigns.yearend_services import (
 from pingyi.rules.errors import RuleError
 from pingyi.rules.phases import E_FROZEN
 from pingyi.voting.services import E_GROUP_HAS_KINDS, token_issue
+from pingyi.voting.verify import campaign_reconcile
 from tests.cast import STAFF, make_campaign
 
 pytestmark = pytest.mark.django_db

@@ -11,11 +11,11 @@ from django.test import Client
 
 from pingyi.accounts.models import Role
 from pingyi.audit.models import AuditEntry
-from pingyi.grading.lookback import org_regrade
 from pingyi.grading.models import PartyOrg
 from pingyi.grading.selectors import grading_state
 from pingyi.notices.models import Notice
 from pingyi.notices.services import notice_finalize
+from pingyi.rectification.lookback import org_regrade
 from pingyi.rectification.models import Basis, LookBack, Plan, PlanStatus
 from pingyi.rectification.services import plan_accept
 from pingyi.rules.errors import RuleError

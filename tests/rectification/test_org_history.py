@@ -11,12 +11,12 @@ import pytest
 from django.test import Client
 
 from pingyi.accounts.models import Organization
-from pingyi.grading.lookback import org_regrade
 from pingyi.grading.models import PartyOrg
 from pingyi.notices.models import Notice
 from pingyi.notices.services import notice_finalize
 from pingyi.rectification.grading_history import org_grading_history
 from pingyi.rectification.history import REPEATED_POOR
+from pingyi.rectification.lookback import org_regrade
 from tests.notices.conftest import (
     AS_STAFF,
     GRADING_TOTALS,

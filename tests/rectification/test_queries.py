@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 
 from pingyi import evidence
-from pingyi.grading.lookback import org_regrade
 from pingyi.grading.models import PartyOrg
 from pingyi.notices.services import notice_finalize
+from pingyi.rectification.lookback import org_regrade
 from pingyi.rectification.models import Plan
 from pingyi.rectification.services import item_add, item_progress
 from tests.notices.conftest import AS_STAFF, T0, grading_orgs, published_grading

@@ -17,11 +17,11 @@ from pingyi import cli
 from pingyi.accounts.models import Membership, Role
 from pingyi.ballots.models import Ballot
 from pingyi.ballots.services import ballots_import
-from pingyi.ballots.verify import ballots_verify
 from pingyi.campaigns.models import Campaign
 from pingyi.campaigns.services import campaign_close
 from pingyi.notices.services import notice_publish
 from pingyi.voting.services import ballot_submit, token_issue
+from pingyi.voting.verify import ballots_verify
 from tests.cast import STAFF, make_campaign
 from tests.db.conftest import rows_of
 from tests.notices.conftest import AS_STAFF

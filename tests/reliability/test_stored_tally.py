@@ -21,11 +21,11 @@ from pingyi import cli
 from pingyi.ballots.models import BallotSeal
 from pingyi.ballots.selectors import campaign_count, campaign_results, stored_count
 from pingyi.ballots.services import ballots_import
-from pingyi.ballots.verify import ballots_verify
 from pingyi.campaigns.models import Campaign
 from pingyi.campaigns.selectors import campaign_scheme, campaign_unit_specs
 from pingyi.campaigns.services import campaign_close
 from pingyi.voting.services import ballot_submit, token_issue
+from pingyi.voting.verify import ballots_verify
 from tests.cast import STAFF, UNITS, make_campaign
 from tests.db.conftest import rows_of
 

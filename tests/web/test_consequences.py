@@ -20,12 +20,12 @@ from django.utils import timezone
 from pingyi import evidence
 from pingyi.accounts.models import Membership, Role
 from pingyi.audit.models import AuditEntry
-from pingyi.campaigns.consequences import (
+from pingyi.campaigns.models import Campaign, Consequence
+from pingyi.office.consequences import (
     consequence_board,
     consequence_done,
     consequences_apply,
 )
-from pingyi.campaigns.models import Campaign, Consequence
 from pingyi.rules import consequences as rules
 from pingyi.rules.errors import RuleError
 from tests.notices.conftest import STAFF, closed_campaign

@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from pingyi.campaigns.consequences import consequences_apply
 from pingyi.campaigns.models import Campaign
 from pingyi.campaigns.services import unit_add
+from pingyi.office.consequences import consequences_apply
 from pingyi.voting.services import token_issue
 from tests.cast import STAFF, make_campaign
 from tests.notices.conftest import closed_campaign, profile

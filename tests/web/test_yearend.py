@@ -15,9 +15,9 @@ from django.test import Client
 from pingyi.ballots.models import PaperBatch
 from pingyi.ballots.selectors import AreaCount, campaign_results, paper_by_area
 from pingyi.ballots.services import ballots_import_file
+from pingyi.ballots.yearend_selectors import campaign_yearend
 from pingyi.campaigns.models import Campaign, Supervision
 from pingyi.campaigns.services import campaign_close, campaign_open
-from pingyi.campaigns.yearend_selectors import campaign_yearend
 from pingyi.campaigns.yearend_services import (
     Supervisor,
     area_add,

@@ -29,7 +29,7 @@ def _results_report(job: Job, progress: Progress) -> Output:
     progress.set(30, STEP_BUILDING)
     part, final = files.output_part(job.pk, f".{fmt}")
     if fmt == "xlsx":
-        from pingyi.campaigns.yearend_selectors import campaign_yearend
+        from pingyi.ballots.yearend_selectors import campaign_yearend
         from pingyi.exports.results_workbook import write_results_workbook
 
         yearend = campaign_yearend(campaign, found.kinds)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import secrets
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -18,6 +18,7 @@ from django.db.models import Count
 from django.utils import timezone
 
 from pingyi.audit.services import audit_log
+from pingyi.ballots.hooks import PAPER_CHECKS
 from pingyi.ballots.models import MARK_BLANK, Ballot, BallotSeal, BallotSource, PaperBatch
 from pingyi.ballots.partitions import partition_create, partition_truncate
 from pingyi.ballots.pool import pool_drain
@@ -31,7 +32,6 @@ from pingyi.rules import phases
 from pingyi.rules.errors import InputError, Listing, Problem, RuleError, Where, gettext_noop
 from pingyi.rules.kinds import kinds_to_merge
 from pingyi.rules.tally import BLANK, NOT_COVERED, MarkMatrix, valid_rows
-from pingyi.voting.models import Receipt
 
 IMPORTED = "ballots.paper.imported"  # its "imported" count: what verify adds up per campaign
 R_ALREADY_IMPORTED = gettext_noop("ballot number %(ballot_no)r was already imported")
@@ -149,17 +149,11 @@ def _group_ids(campaign: Campaign, rows: BallotRows) -> list[int | None]:
 
 
 def _check_cap(campaign: Campaign, new: int) -> None:
-    """A grade vote's ballots never outnumber its approved participant list (seed 003).
-
-    The grading code that checks it (and the exports it brings in) is loaded only for a
-    campaign that is a grade vote: the command that imports a file pays for no more."""
-    from pingyi.grading.models import GradeVote
-
-    if not GradeVote.objects.filter(campaign=campaign).exists():
-        return
-    from pingyi.grading.votes import check_paper_ballots
-
-    check_paper_ballots(campaign, new)
+    """A grade vote's ballots never outnumber its approved participant list (seed 003): the
+    checks other apps register (ballots.hooks; grading's, grading.apps), inside the import's
+    transaction, the campaign locked."""
+    for check in PAPER_CHECKS.values():
+        check(campaign, new)
 
 
 def ballots_import_file(
@@ -340,9 +334,10 @@ class Sealed:
 
 def ballots_close(*, campaign: Campaign) -> Sealed:
     """What closing does to the ballots, inside the closing transaction: every ballot still in
-    the mixing pool moves to the ballot table, ballots and receipts are rewritten in random
-    order, and the ballot set is sealed — its digest (returned, for the closing audit entry
-    and the notice) and its tally stored, which results read and verify recounts (R15)."""
+    the mixing pool moves to the ballot table, ballots are rewritten in random order (and
+    voting's receipts: voting.transitions), and the ballot set is sealed — its digest
+    (returned, for the closing audit entry and the notice) and its tally stored, which results
+    read and verify recounts (R15)."""
     scheme = campaign_scheme(campaign)
     pool_drain(campaign_id=campaign.pk, keep=scheme.min_subset_ballots, everything=True)
     merged = ballots_small_kinds_merge(campaign=campaign, k=scheme.min_subset_ballots)
@@ -448,7 +443,8 @@ def ballot_set_digest(campaign: Campaign) -> str:
 
 
 def ballots_storage_shuffle(*, campaign: Campaign) -> None:
-    """Rewrites a closed campaign's ballots and receipts in random-id order (R10).
+    """Rewrites a closed campaign's ballots in random-id order (R10); voting rewrites its
+    receipts the same way in the same closing transaction (voting.transitions).
 
     Both databases keep rows in the order they were written (PostgreSQL's heap, SQLite's
     rowid), which is the order tokens were used. Rewritten in id order — the ids are random —
@@ -458,15 +454,21 @@ def ballots_storage_shuffle(*, campaign: Campaign) -> None:
     deleted: the old file, rows in the order they came, is gone at the commit instead of
     lying in the heap as dead rows until a VACUUM, and the count reads half the pages.
     """
+    rows_shuffle(table=Ballot._meta.db_table, campaign_id=campaign.pk, empty=partition_truncate)
+
+
+def rows_shuffle(
+    *, table: str, campaign_id: int, empty: Callable[[int], bool] = lambda _pk: False
+) -> None:
+    """Rewrites one table's rows of a campaign in id order (ballots_storage_shuffle);
+    ``empty`` may empty them faster than a DELETE (True when it did)."""
     with connection.cursor() as cursor:
-        for table in (Ballot._meta.db_table, Receipt._meta.db_table):
-            cursor.execute(
-                f"CREATE TEMP TABLE pingyi_shuffle AS SELECT * FROM {table}"  # noqa: S608
-                " WHERE campaign_id = %s",
-                [campaign.pk],
-            )
-            emptied = table == Ballot._meta.db_table and partition_truncate(campaign.pk)
-            if not emptied:
-                cursor.execute(f"DELETE FROM {table} WHERE campaign_id = %s", [campaign.pk])  # noqa: S608
-            cursor.execute(f"INSERT INTO {table} SELECT * FROM pingyi_shuffle ORDER BY id")  # noqa: S608
-            cursor.execute("DROP TABLE pingyi_shuffle")
+        cursor.execute(
+            f"CREATE TEMP TABLE pingyi_shuffle AS SELECT * FROM {table}"  # noqa: S608
+            " WHERE campaign_id = %s",
+            [campaign_id],
+        )
+        if not empty(campaign_id):
+            cursor.execute(f"DELETE FROM {table} WHERE campaign_id = %s", [campaign_id])  # noqa: S608
+        cursor.execute(f"INSERT INTO {table} SELECT * FROM pingyi_shuffle ORDER BY id")  # noqa: S608
+        cursor.execute("DROP TABLE pingyi_shuffle")

@@ -12,6 +12,7 @@ from django.db import transaction
 
 from pingyi.accounts.models import Organization
 from pingyi.audit.services import audit_log
+from pingyi.campaigns.hooks import transition_steps_run
 from pingyi.campaigns.models import (
     Campaign,
     CampaignStage,
@@ -143,17 +144,7 @@ def _transition(campaign: Campaign, target: str, actor: str) -> Campaign:
         locked.status = target
         locked.save(update_fields=["status"])
         data: dict[str, Any] = {"from": before, "to": target}
-        if target == phases.OPEN:
-            from pingyi.ballots.services import ballots_open  # ballots depend on us
-
-            ballots_open(campaign=locked)
-        if target == phases.CLOSED:
-            from pingyi.ballots.services import ballots_close
-
-            sealed = ballots_close(campaign=locked)
-            data |= {"ballots": sealed.ballots, "ballots_digest": sealed.digest}
-            if sealed.kinds_merged:  # small kinds moved to their groups (R9, R12)
-                data["kinds_merged"] = sealed.kinds_merged
+        data |= transition_steps_run(locked, target)  # ballots' and voting's (campaigns.hooks)
         audit_log(actor=actor, action=_TRANSITIONED[target], obj=locked, data=data)
     campaign.status = target
     return campaign

@@ -203,8 +203,8 @@ def cmd_ballots_import(args: argparse.Namespace) -> int:
 
 def cmd_results(args: argparse.Namespace) -> int:
     from pingyi.ballots.selectors import campaign_results
+    from pingyi.ballots.yearend_selectors import campaign_yearend
     from pingyi.campaigns.selectors import campaign_get
-    from pingyi.campaigns.yearend_selectors import campaign_yearend
     from pingyi.exports.contract_json import dumps, result_to_json
     from pingyi.exports.outputs import write_outputs
 
@@ -295,8 +295,8 @@ def cmd_digest(args: argparse.Namespace) -> int:
 
 def cmd_verify(args: argparse.Namespace) -> int:
     from pingyi.audit.services import audit_verify
-    from pingyi.ballots.verify import ballots_verify
     from pingyi.stages.opinion_verify import opinions_verify
+    from pingyi.voting.verify import ballots_verify
 
     report = audit_verify()
     broken = not report.ok

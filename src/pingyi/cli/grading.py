@@ -374,7 +374,7 @@ def cmd_board(args: argparse.Namespace) -> int:
 def cmd_lookback(args: argparse.Namespace) -> int:
     """回头看: re-grades one organization of a final round with what was found."""
     from pingyi.accounts.actors import Actor
-    from pingyi.grading.lookback import org_regrade
+    from pingyi.rectification.lookback import org_regrade
 
     org = _org(_round(args.round), args.org)
     done = org_regrade(

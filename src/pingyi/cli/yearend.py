@@ -84,7 +84,7 @@ def cmd_report(args: argparse.Namespace) -> int:
     """Areas, supervision and — for a closed campaign, through campaign_results and its k
     rule — the figures per kind (hidden ones say so, never a number)."""
     from pingyi.ballots.selectors import campaign_results
-    from pingyi.campaigns.yearend_selectors import campaign_yearend
+    from pingyi.ballots.yearend_selectors import campaign_yearend
     from pingyi.exports.yearend_sheet import supervision_lines
     from pingyi.rules import phases
 

@@ -28,7 +28,7 @@ from pingyi.exports.xlsx import (
 from pingyi.rules import consequences as rules
 
 if TYPE_CHECKING:
-    from pingyi.campaigns.consequences import Row, UnitBlock
+    from pingyi.office.consequences import Row, UnitBlock
 
 SUMMARY_SHEET = "汇总"
 SUMMARY_HEADER = [

@@ -9,10 +9,11 @@ class GradingConfig(AppConfig):
     verbose_name = _("Grading of grassroots organizations")
 
     def ready(self) -> None:
+        from pingyi.ballots.hooks import paper_check_register
         from pingyi.grading.jobs import HANDLERS
-        from pingyi.grading.reminders import grading_steps_due
+        from pingyi.grading.paper import paper_ballots_check
         from pingyi.jobs.handlers import handlers_register
-        from pingyi.rectification.digest import digest_source_register
 
         handlers_register(HANDLERS)  # jobs runs them and imports no app (issue 11)
-        digest_source_register("steps", grading_steps_due)  # nor does rectification's digest
+        paper_check_register("grading", paper_ballots_check)  # nor does ballots import grading
+        # the ledger's digest takes grading's steps itself (RectificationConfig.ready())

@@ -5,40 +5,25 @@ number of queries whatever the number of organizations."""
 
 from __future__ import annotations
 
-from collections import defaultdict
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
 from pathlib import Path
 
 from pingyi.exports.grading_board import BoardItem, BoardOrg, write_board_pdf
+from pingyi.grading.hooks import BOARD_ITEMS
 from pingyi.grading.models import Committee, GradingRound
 from pingyi.grading.selectors import OrgState, grading_state
-from pingyi.rectification.models import Item, ItemStatus
 
 
-def _items(grading_round: GradingRound) -> dict[str, list[BoardItem]]:
-    """unit code → the items of its plan(s) under the round's notice."""
-    labels = dict(ItemStatus.choices)
-    found: dict[str, list[BoardItem]] = defaultdict(list)
-    rows = (
-        Item.objects.filter(plan__notice__grading_round=grading_round)
-        .select_related("plan")
-        .order_by("plan__unit_code", "number")
-    )
-    for item in rows:
-        found[item.plan.unit_code].append(
-            BoardItem(
-                number=item.number,
-                problem=item.description,
-                measures=item.measures,
-                owner=item.owner,
-                deadline=item.deadline,
-                status=str(labels.get(item.status, item.status)),
-            )
-        )
+def _items(grading_round: GradingRound) -> dict[str, Sequence[BoardItem]]:
+    """unit code → the items of its plan(s) under the round's notice (grading.hooks: the
+    ledger's, rectification.board)."""
+    found: dict[str, Sequence[BoardItem]] = {}
+    for source in BOARD_ITEMS.values():
+        found |= source(grading_round)
     return found
 
 
-def _board_org(state: OrgState, items: list[BoardItem]) -> BoardOrg:
+def _board_org(state: OrgState, items: Sequence[BoardItem]) -> BoardOrg:
     org = state.org
     follow = getattr(org, "follow_up", None)
     evaluation = getattr(org, "self_evaluation", None)

@@ -33,6 +33,7 @@ from pingyi.grading.models import (
 from pingyi.grading.selectors import CommitteeState, OrgState, grading_state
 from pingyi.rules import grading as rules
 from pingyi.rules import grading_schedule as schedule_rules
+from pingyi.rules import notice as notice_rules
 from pingyi.rules.errors import Listing, RuleError, Term, gettext_noop
 
 E_NOT_GRADED = gettext_noop("%(org)s cannot be graded yet: %(why)s")
@@ -75,26 +76,25 @@ E_FILE_ON_NOTICE = gettext_noop(
 def _check_no_notice(round_id: int) -> None:
     """Once the round's result is published (P3), the committee no longer changes grades:
     a review of the notice does while it runs, a look-back once it is final."""
-    from pingyi.notices.models import Notice, NoticeStatus  # the notice refers to the round
-
-    found = Notice.objects.filter(grading_round_id=round_id).values_list("status", flat=True)
+    # the notice (notices, above grading) refers to the round: read through its relation
+    found = GradingRound.objects.filter(pk=round_id).values_list("notice__status", flat=True)
     status = found.first()
     if status is not None:
-        raise RuleError(E_ON_NOTICE if status == NoticeStatus.ON_NOTICE else E_NOTICE_FINAL)
+        raise RuleError(E_ON_NOTICE if status == notice_rules.ON_NOTICE else E_NOTICE_FINAL)
 
 
 def _check_notice_over(grading_round: GradingRound) -> None:
     """Filing (审核备案) follows the notice (seed 003: 党委研究 → 公示复核 → 审核备案): refused
     until the round's grades have been on notice and the notice is final, so that no round
     reaches the department unpublished — nor without its rectification plans (P4)."""
-    from pingyi.notices.models import Notice, NoticeStatus
-
-    notice = Notice.objects.filter(grading_round=grading_round).values("status", "ends_at")
+    notice = GradingRound.objects.filter(pk=grading_round.pk, notice__isnull=False).values(
+        "notice__status", "notice__ends_at"
+    )
     found = notice.first()
     if found is None:
         raise RuleError(E_FILE_BEFORE_NOTICE)
-    if found["status"] == NoticeStatus.ON_NOTICE:
-        ends = timezone.localtime(found["ends_at"]).strftime("%Y-%m-%d %H:%M")
+    if found["notice__status"] == notice_rules.ON_NOTICE:
+        ends = timezone.localtime(found["notice__ends_at"]).strftime("%Y-%m-%d %H:%M")
         raise RuleError(E_FILE_ON_NOTICE, ends=ends)
 
 

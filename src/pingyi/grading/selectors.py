@@ -40,6 +40,7 @@ from pingyi.rules import grade_vote as vote_rules
 from pingyi.rules import grading as rules
 from pingyi.rules import grading_lookback as lookback_rules
 from pingyi.rules import grading_schedule as schedule_rules
+from pingyi.rules import notice as notice_rules
 from pingyi.rules import phases
 from pingyi.rules.errors import Listing, RuleError, gettext_noop
 from pingyi.rules.rubric_items import SubItem
@@ -689,9 +690,10 @@ def round_schedule(grading_round: GradingRound, today: dt.date) -> list[Schedule
     when the round moved past it (the self-evaluation, the assessment), the grades went on
     notice (the committees' decision), the notice is final, every committee filed (the
     report), or when the department marked it done (the look-back report)."""
-    from pingyi.notices.models import Notice, NoticeStatus  # the notice refers to the round
-
-    notice = Notice.objects.filter(grading_round=grading_round).values_list("status", flat=True)
+    # the notice (notices, above grading) refers to the round: read through its relation
+    notice = GradingRound.objects.filter(pk=grading_round.pk).values_list(
+        "notice__status", flat=True
+    )
     notice_status = notice.first()
     steps = rules.ROUND_STEPS
     past = steps.index(grading_round.status)
@@ -705,7 +707,7 @@ def round_schedule(grading_round: GradingRound, today: dt.date) -> list[Schedule
         schedule_rules.SELF_EVALUATION: past > steps.index(rules.SELF_EVALUATION),
         schedule_rules.ASSESSMENT: past > steps.index(rules.ASSESSMENT),
         schedule_rules.DECISION: closed or notice_status is not None,
-        schedule_rules.NOTICE: closed or notice_status == NoticeStatus.FINAL,
+        schedule_rules.NOTICE: closed or notice_status == notice_rules.FINAL,
         schedule_rules.REPORT: closed or (bool(committees) and not waiting),
         schedule_rules.LOOKBACK: False,
     }

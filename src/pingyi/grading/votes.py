@@ -372,7 +372,7 @@ def codes_remaining(campaign: Campaign) -> list[tuple[EvaluatorGroup, int]]:
 
 
 def check_paper_ballots(campaign: Campaign, new: int) -> None:
-    """Called by the paper-ballot import (ballots.services.ballots_import) inside its
+    """Called by the paper-ballot import (ballots.services, through grading.paper) inside its
     transaction, the campaign locked: a grade vote takes paper ballots only against its
     approved participant list, and no more than the list holds with the ballots cast online
     and imported before (rules.grade_vote.check_ballot_cap). Other campaigns pass."""

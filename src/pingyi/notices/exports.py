@@ -17,7 +17,7 @@ from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, Paragraph, Spacer
 
 from pingyi.ballots.selectors import campaign_results
-from pingyi.campaigns.yearend_selectors import campaign_yearend, supervision_lines_of
+from pingyi.ballots.yearend_selectors import campaign_yearend, supervision_lines_of
 from pingyi.exports.pdf import escape, headed_table, register_cjk_font, styles, write_story
 from pingyi.exports.results_pdf import ResultsReport  # one layout for every printed P1 result
 from pingyi.exports.results_workbook import FLAG_LABELS, write_results_workbook

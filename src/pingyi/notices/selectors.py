@@ -17,7 +17,6 @@ from django.utils.translation import get_language, gettext
 from pingyi.accounts.selectors import READ, AnyUser, organizations_for
 from pingyi.audit.services import audit_head
 from pingyi.ballots.models import BallotSeal
-from pingyi.ballots.verify import campaign_reconcile
 from pingyi.campaigns.models import Campaign
 from pingyi.campaigns.selectors import campaigns_for
 from pingyi.grading.models import GradingRound
@@ -26,6 +25,7 @@ from pingyi.rules import phases
 from pingyi.rules.grading import DECISION, GRADES
 from pingyi.rules.tally import UnitResult, UnitSpec
 from pingyi.voting import codes
+from pingyi.voting.verify import campaign_reconcile
 
 TRACKING_LENGTH = 12  # the code an objection's filer keeps: 59 bits, typed from a note
 # A grading's notice of more organizations shows an index of its committees and one

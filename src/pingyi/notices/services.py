@@ -30,6 +30,7 @@ from pingyi.campaigns.selectors import campaign_scheme
 from pingyi.campaigns.services import campaign_finalize, campaign_publish
 from pingyi.notices import access
 from pingyi.notices.grading_notice import E_GRADE_FIELDS, grade_review_changes
+from pingyi.notices.hooks import final_steps_run
 from pingyi.notices.models import (
     Notice,
     NoticeEntry,
@@ -438,9 +439,8 @@ def review_apply(
 def notice_finalize(*, notice: Notice, actor: Actor, now: dt.datetime | None = None) -> Notice:
     """published → final: only once the period is over and every objection is answered (R16).
 
-    The rectification plans of the final result are made in the same transaction."""
-    from pingyi.rectification.services import plans_create_for_notice  # the ledger follows
-
+    The rectification plans of the final result are made in the same transaction (the
+    ledger's step, notices.hooks)."""
     access.check_run(actor, notice.organization)
     moment = _now(now)
     with transaction.atomic():
@@ -470,6 +470,6 @@ def notice_finalize(*, notice: Notice, actor: Actor, now: dt.datetime | None = N
             data={"notice": locked.code, "reviews": locked.reviews.count()},
             now=moment,
         )
-        plans_create_for_notice(notice=locked, actor=actor.name, now=moment)
+        final_steps_run(locked, actor.name, moment)  # the ledger follows (notices.hooks)
     notice.status, notice.finalized_at, notice.finalized_by = locked.status, moment, actor.name
     return notice

@@ -30,6 +30,7 @@ from pingyi.grading.models import GradingRound
 from pingyi.notices import access
 from pingyi.notices.forms import AnswerForm, AssignForm, NoteForm, PublishForm, ReviewForm
 from pingyi.notices.grading_notice import notice_publish_grading
+from pingyi.notices.hooks import units_to_rectify
 from pingyi.notices.models import Notice, Objection
 from pingyi.notices.selectors import (
     campaigns_to_publish,
@@ -47,7 +48,6 @@ from pingyi.notices.services import (
     objection_note,
     review_apply,
 )
-from pingyi.rectification.services import units_to_rectify
 from pingyi.rules import notice as notice_rules
 from pingyi.rules.errors import RuleError
 from pingyi.web.shared import XLSX, act, confirmation, guarded

@@ -31,9 +31,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from pingyi.audit.services import audit_head
+from pingyi.ballots.yearend_selectors import supervision_lines_of
 from pingyi.campaigns.selectors import campaign_scheme
-from pingyi.campaigns.yearend_selectors import supervision_lines_of
 from pingyi.notices.forms import ObjectionForm, TrackForm
+from pingyi.notices.hooks import published_pledge_count
 from pingyi.notices.models import Notice, NoticeStatus
 from pingyi.notices.selectors import (
     notice_live_counts,
@@ -47,7 +48,6 @@ from pingyi.notices.selectors import (
 from pingyi.notices.services import objection_file
 from pingyi.rules.errors import RuleError
 from pingyi.rules.scheme import MEAN_PLACES
-from pingyi.stages.selectors import published_pledge_count
 from pingyi.voting.models import Receipt
 from pingyi.web.ratelimit import client_address, hit, limited, record
 from pingyi.web.settings_access import limits

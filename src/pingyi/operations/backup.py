@@ -536,13 +536,13 @@ BALLOTS, OPINIONS = "ballots", "opinions"
 
 def restored_problems() -> tuple[tuple[str, str, str, dict[str, Any]], ...]:
     """The restored ballots and opinions reconciled against the restored audit chain and the
-    restored key — the live counts of ballots (ballots.verify, not the deep MAC pass, which
+    restored key — the live counts of ballots (voting.verify, not the deep MAC pass, which
     `pingyi verify` runs) and every check of the opinions (stages.opinion_verify): a backup
     whose key or rows do not match its database shows here, at restore."""
-    from pingyi.ballots.verify import campaign_reconcile
     from pingyi.campaigns.models import Campaign
     from pingyi.rules import phases
     from pingyi.stages.opinion_verify import opinions_verify
+    from pingyi.voting.verify import campaign_reconcile
 
     found: list[tuple[str, str, str, dict[str, Any]]] = []
     for campaign in Campaign.objects.exclude(status=phases.DRAFT).order_by("code"):

@@ -52,9 +52,9 @@ SOURCES: dict[str, Callable[[dt.date], Reminders]] = {}
 
 
 def digest_source_register(kind: str, source: Callable[[dt.date], Reminders]) -> None:
-    """Another app's deadlines for the digest, from its AppConfig.ready(): the grading rounds'
-    steps (grading), the clean-ups' (registry), the nominating rounds' (nominations).
-    rectification imports none of them (issue 11)."""
+    """Another app's deadlines for the digest, from its AppConfig.ready(): the clean-ups'
+    (registry), the nominating rounds' (nominations); rectification imports neither (issue
+    11). The grading rounds' steps the ledger registers itself (grading sits beneath it)."""
     if kind not in REMINDER_KINDS:
         raise ValueError(f"no reminders {kind!r}")
     SOURCES[kind] = source

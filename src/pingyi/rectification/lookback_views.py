@@ -13,10 +13,10 @@ from django.utils.translation import gettext as _
 from pingyi.accounts.actors import AccessDenied, Actor
 from pingyi.accounts.models import Organization
 from pingyi.accounts.selectors import READ, RUN, organizations_for, role_in
-from pingyi.grading.lookback import org_regrade
 from pingyi.grading.models import GradingRound, PartyOrg
 from pingyi.rectification.forms import RegradeForm
 from pingyi.rectification.grading_history import org_grading_history, org_name
+from pingyi.rectification.lookback import org_regrade
 from pingyi.rectification.models import LookBack
 from pingyi.rules.errors import RuleError
 from pingyi.web.shared import guarded

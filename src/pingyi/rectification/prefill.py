@@ -7,25 +7,25 @@ until it is confirmed.
 
 plans_create_for_notice pre-fills every new plan of a campaign in its own transaction;
 ``plan_prefill`` does it again for a plan opened before the opinions were fed back (an opinion
-already behind an item of the plan is not taken twice).
+already behind an item of the plan is not taken twice). The opinions are stages', which sits
+above the ledger: it registers their read (rectification.hooks, StagesConfig.ready()).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections import defaultdict
 from collections.abc import Sequence
+from typing import Any
 
 from django.db import transaction
 
 from pingyi.accounts.actors import Actor
 from pingyi.audit.services import audit_log
 from pingyi.rectification import access
+from pingyi.rectification.hooks import fed_back_opinions
 from pingyi.rectification.models import Item, Plan
 from pingyi.rules import ledger as rules
-from pingyi.rules import opinions as opinion_rules
 from pingyi.rules.errors import RuleError, Term, gettext_noop
-from pingyi.stages.models import FeedbackStatus, Opinion, RectificationReport
 
 E_NOT_DRAFT = gettext_noop("item %(number)s is confirmed already: it changes through its progress")
 E_DRAFT_FIELD = gettext_noop("item %(number)s: fill in %(field)s (at most %(max)s characters)")
@@ -39,33 +39,7 @@ PROBLEM, MEASURES = gettext_noop("problem"), gettext_noop("measures")
 TARGET, OWNER = gettext_noop("quantified target"), gettext_noop("owner")
 
 
-def fed_back_opinions(plans: Sequence[Plan]) -> dict[int, list[Opinion]]:
-    """Plan id → the kept opinions fed back to its unit in its notice's campaign, in the
-    order the unit reads them (category, then id); one query for all the plans."""
-    by_campaign: dict[int, dict[str, Plan]] = defaultdict(dict)
-    for plan in plans:
-        if plan.notice.campaign_id is not None:
-            by_campaign[plan.notice.campaign_id][plan.unit_code] = plan
-    found: dict[int, list[Opinion]] = {p.pk: [] for p in plans}
-    if not by_campaign:
-        return found
-    opinions = (
-        Opinion.objects.filter(
-            campaign_id__in=list(by_campaign),
-            status__in=opinion_rules.KEPT,
-            unit__opinion_feedback__status=FeedbackStatus.FED_BACK,
-        )
-        .select_related("unit")
-        .order_by("category", "id")
-    )
-    for opinion in opinions:
-        owner = by_campaign[opinion.campaign_id].get(opinion.unit.code)
-        if owner is not None:
-            found[owner.pk].append(opinion)
-    return found
-
-
-def _drafts(plan: Plan, opinions: list[Opinion], first: int) -> list[Item]:
+def _drafts(plan: Plan, opinions: list[Any], first: int) -> list[Item]:
     return [
         Item(
             plan=plan, number=first + n, description=o.shown[:4000], measures=o.measures[:4000],
@@ -170,19 +144,6 @@ def item_discard(*, item: Item, actor: Actor) -> None:
             data={"unit": locked.plan.unit_code, "number": locked.number},
         )
         locked.delete()
-
-
-def report_for_plan(plan: Plan) -> RectificationReport | None:
-    """The unit's written rectification report of the plan's campaign (集中整改), if any."""
-    if plan.notice.campaign_id is None:
-        return None
-    return (
-        RectificationReport.objects.filter(
-            unit__campaign_id=plan.notice.campaign_id, unit__code=plan.unit_code
-        )
-        .select_related("unit")
-        .first()
-    )
 
 
 def check_confirmed(item: Item) -> None:

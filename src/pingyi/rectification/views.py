@@ -32,8 +32,8 @@ from pingyi.rectification.forms import (
     ProgressForm,
     SurveyForm,
 )
+from pingyi.rectification.hooks import report_for_plan
 from pingyi.rectification.models import Evidence, Item, Plan
-from pingyi.rectification.prefill import report_for_plan
 from pingyi.rectification.selectors import (
     SUPERVISOR,
     ledger_rows,

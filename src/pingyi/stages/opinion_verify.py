@@ -2,7 +2,7 @@
 the check after a restore (operations.backup's restore says to run it).
 
 Opinions are anonymous like ballots (R9, R10) and are checked the same way, against the audit
-chain (ballots.verify): the codes used against the forms the chain records sent (its
+chain (voting.verify): the codes used against the forms the chain records sent (its
 parallel lane, one entry a form); the online opinions against the forms that left the mixing
 pool (a form holds at least one opinion, at most one a unit); the paper opinions against the
 counts the imports recorded; every form still in the pool against the key; and, once the
@@ -21,7 +21,6 @@ from django.db.models import Count, Q
 
 from pingyi.audit import actions
 from pingyi.audit.models import AuditEntry, LaneEntry
-from pingyi.ballots.verify import Problem
 from pingyi.campaigns.models import Campaign
 from pingyi.rules.errors import gettext_noop
 from pingyi.stages.models import (
@@ -32,6 +31,7 @@ from pingyi.stages.models import (
     PooledOpinion,
 )
 from pingyi.stages.opinion_pool import SealBroken, unseal
+from pingyi.voting.verify import Problem
 
 SENT = "stages.opinion.sent"
 IMPORTED = "stages.opinions.imported"

@@ -10,10 +10,10 @@ from django.db.models import Count, Q
 from django.utils.translation import gettext
 
 from pingyi.ballots.models import Ballot, BallotSource
-from pingyi.ballots.verify import campaign_reconcile
 from pingyi.campaigns.models import Campaign, Unit
 from pingyi.campaigns.selectors import campaign_scheme, campaign_units
 from pingyi.rules.scheme import Criterion, Mark
+from pingyi.voting.verify import campaign_reconcile
 
 
 @dataclass(frozen=True)
@@ -104,7 +104,7 @@ def collection_status(campaign: Campaign) -> Collection:
     lost, never delivered) must not swell the count of codes people could vote with. An
     online ballot is counted by its token's use (a ballot waiting in the mixing pool names no
     group that could be read), and the live reconciliation says whether the stored ballots
-    agree with the uses and the imports (ballots.verify)."""
+    agree with the uses and the imports (voting.verify)."""
     groups = (
         campaign.groups.order_by("position")
         .select_related("parent")

@@ -17,14 +17,14 @@ from django.views.decorators.http import require_POST
 from pingyi import evidence
 from pingyi.accounts.actors import AccessDenied
 from pingyi.accounts.selectors import RUN, role_in
-from pingyi.campaigns.consequences import (
+from pingyi.campaigns.models import Campaign, Consequence
+from pingyi.campaigns.selectors import campaigns_for
+from pingyi.exports.consequences_workbook import write_consequences_workbook
+from pingyi.office.consequences import (
     consequence_board,
     consequence_done,
     consequences_apply,
 )
-from pingyi.campaigns.models import Campaign, Consequence
-from pingyi.campaigns.selectors import campaigns_for
-from pingyi.exports.consequences_workbook import write_consequences_workbook
 from pingyi.rules import consequences as rules
 from pingyi.rules import phases
 from pingyi.rules.errors import RuleError

@@ -4,6 +4,8 @@ A campaign's result is read as the history reads it: the notice's entries once i
 notice (reviews applied), else the closed campaign's own count. Which consequences apply is
 decided by rules.consequences; applying records them (campaigns.Consequence) in one
 transaction with the audit entry, and applying again adds only what is not yet recorded.
+It reads the notice and the ballots beside campaigns, so it sits with the office door's
+pages (as office/people_services.py does; issue 11).
 """
 
 from __future__ import annotations

@@ -21,9 +21,9 @@ from pingyi.accounts.selectors import RUN
 from pingyi.api_schema import Error, StrictIn
 from pingyi.ballots.selectors import campaign_results
 from pingyi.ballots.services import area_check
+from pingyi.ballots.yearend_selectors import campaign_yearend
 from pingyi.campaigns.models import Campaign
 from pingyi.campaigns.selectors import campaigns_for
-from pingyi.campaigns.yearend_selectors import campaign_yearend
 from pingyi.campaigns.yearend_services import (
     Supervisor,
     area_add,

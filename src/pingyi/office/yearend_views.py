@@ -19,7 +19,6 @@ from pingyi.accounts.selectors import RUN, role_in
 from pingyi.ballots.selectors import paper_by_area
 from pingyi.campaigns.forms import ISO_DATE
 from pingyi.campaigns.models import Campaign, Supervision
-from pingyi.campaigns.views import _campaign
 from pingyi.campaigns.yearend_services import (
     Supervisor,
     area_add,
@@ -28,6 +27,7 @@ from pingyi.campaigns.yearend_services import (
     kinds_add_seed,
     supervision_record,
 )
+from pingyi.office.campaign_views import _campaign
 from pingyi.rules import phases
 from pingyi.rules.errors import RuleError
 from pingyi.web.shared import act, act_on_form, guarded

@@ -1,4 +1,6 @@
-"""The organizing office's pages. Each view: parse, call one service or selector, render."""
+"""The organizing office's pages of a P1 campaign. Each view: parse, call one service or
+selector, render. They read ballots, voting and stages beside campaigns, so they are the
+office door's (issue 11)."""
 
 from __future__ import annotations
 
