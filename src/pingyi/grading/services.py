@@ -18,6 +18,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from pingyi.accounts.actors import Actor
 from pingyi.accounts.models import Organization
 from pingyi.audit.services import audit_log
 from pingyi.campaigns.models import Campaign, EvaluatorGroup
@@ -433,7 +434,7 @@ def covered_target(
 def orgs_campaign_create(
     model: type[Survey] | type[GradeVote], *, locked: GradingRound, org: PartyOrg | None,
     committee: Committee | None, target: PartyOrg | Committee, exists: str, slug: str,
-    title: str, scheme: Scheme, actor: str,
+    title: str, scheme: Scheme, actor: Actor,
 ) -> tuple[Campaign, list[PartyOrg]]:  # fmt: skip
     """The draft P1 campaign of a survey or a grade vote (``model``) whose units are the
     organizations covered, and they; refused with ``exists`` when one of them already has
@@ -475,7 +476,8 @@ def survey_create(
         campaign, members = orgs_campaign_create(
             Survey, locked=locked, org=org, committee=committee, target=target,
             exists=E_SURVEY_EXISTS, slug="survey", title="群众满意度测评",
-            scheme=survey_scheme(round_scheme(locked).min_survey_ballots), actor=actor,
+            scheme=survey_scheme(round_scheme(locked).min_survey_ballots),
+            actor=Actor.operator(actor),  # checked by its door until grading takes the Actor
         )  # fmt: skip
         code = campaign.code
         # no code until the participant list is approved (grading.votes)

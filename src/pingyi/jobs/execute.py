@@ -11,6 +11,7 @@ from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext, gettext_noop
 
+from pingyi.accounts.actors import AccessDenied
 from pingyi.jobs import files
 from pingyi.jobs.handlers import Handler, handler_for
 from pingyi.jobs.models import FileState, Job, JobStatus
@@ -87,6 +88,8 @@ def job_execute(job_id: str, *, worker: str) -> str:
             error, outcome = "\n".join(exc.messages(gettext)), {"problems": True}
         except RuleError as exc:
             error = exc.message(gettext)
+        except AccessDenied as exc:  # the starter's role no longer allows it
+            error = str(exc) or gettext("your role does not allow this")
         except Exception:
             logger.exception("job %s (%s) failed", job.pk, job.kind)
             extra = _cleanup(handler, job)

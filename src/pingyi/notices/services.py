@@ -123,7 +123,7 @@ def notice_publish(
     before = campaign.status
     try:
         with transaction.atomic():
-            campaign_publish(campaign=campaign, actor=actor.name)  # locks it; refuses a skip
+            campaign_publish(campaign=campaign, actor=actor)  # locks it; refuses a skip
             notice = _notice_create(campaign, result, actor=actor.name, moment=moment, days=period)
     except BaseException:
         campaign.status = before  # the transaction rolled back: so does the object
@@ -462,7 +462,7 @@ def notice_finalize(*, notice: Notice, actor: Actor, now: dt.datetime | None = N
             now=moment,
         )
         if locked.campaign is not None:
-            campaign_finalize(campaign=locked.campaign, actor=actor.name)
+            campaign_finalize(campaign=locked.campaign, actor=actor)
         locked.status = NoticeStatus.FINAL
         locked.finalized_at = moment
         locked.finalized_by = actor.name
@@ -475,6 +475,6 @@ def notice_finalize(*, notice: Notice, actor: Actor, now: dt.datetime | None = N
             data={"notice": locked.code, "reviews": locked.reviews.count()},
             now=moment,
         )
-        plans_create_for_notice(notice=locked, actor=actor.name, now=moment)
+        plans_create_for_notice(notice=locked, actor=actor, now=moment)
     notice.status, notice.finalized_at, notice.finalized_by = locked.status, moment, actor.name
     return notice
