@@ -46,10 +46,10 @@ campaign = campaign_create(organization_code="bench", organization_name="bench",
     series_name="http", year=2026, name="http bench", scheme=builtin_scheme(), units=units,
     code="http-2026", actor=Actor.operator("bench"))
 campaign_open(campaign=campaign, actor=Actor.operator("bench"))
-group = campaign.groups.first()
+group, bench = campaign.groups.first(), Actor.operator("bench")
 codes = []
 for _ in range(int(sys.argv[1]) // 20000 + 1):
-    codes += token_issue(campaign=campaign, group=group, count=20000, actor=Actor.operator("bench")).codes
+    codes += token_issue(campaign=campaign, group=group, count=20000, actor=bench).codes
 json.dump({"codes": codes, "units": [u.code for u in units]}, open(sys.argv[2], "w"))
 """
 
