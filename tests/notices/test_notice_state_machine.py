@@ -114,7 +114,7 @@ class NoticeMachine(RuleBasedStateMachine):
         campaign = self.notice.campaign
         assert campaign is not None
         with pytest.raises(RuleError):
-            action[step](campaign=campaign, actor=STAFF)
+            action[step](campaign=campaign, actor=AS_STAFF)
 
     @invariant()
     def stored_state_matches_the_model(self) -> None:
