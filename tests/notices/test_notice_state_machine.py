@@ -34,7 +34,7 @@ from pingyi.notices.services import (
     review_apply,
 )
 from pingyi.rules.errors import RuleError
-from tests.notices.conftest import AS_STAFF, STAFF, T0, closed_campaign
+from tests.notices.conftest import AS_STAFF, T0, closed_campaign
 
 pytestmark = pytest.mark.django_db
 
