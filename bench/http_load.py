@@ -36,6 +36,7 @@ SETUP = r"""
 import json, sys
 import django
 django.setup()
+from pingyi.accounts.actors import Actor
 from pingyi.campaigns.services import campaign_create, campaign_open
 from pingyi.demo.scenario import demo_units
 from pingyi.rules.scheme import builtin_scheme
@@ -43,12 +44,12 @@ from pingyi.voting.services import token_issue
 units = demo_units()
 campaign = campaign_create(organization_code="bench", organization_name="bench", series_code="http",
     series_name="http", year=2026, name="http bench", scheme=builtin_scheme(), units=units,
-    code="http-2026", actor="bench")
-campaign_open(campaign=campaign, actor="bench")
-group = campaign.groups.first()
+    code="http-2026", actor=Actor.operator("bench"))
+campaign_open(campaign=campaign, actor=Actor.operator("bench"))
+group, bench = campaign.groups.first(), Actor.operator("bench")
 codes = []
 for _ in range(int(sys.argv[1]) // 20000 + 1):
-    codes += token_issue(campaign=campaign, group=group, count=20000, actor="bench").codes
+    codes += token_issue(campaign=campaign, group=group, count=20000, actor=bench).codes
 json.dump({"codes": codes, "units": [u.code for u in units]}, open(sys.argv[2], "w"))
 """
 

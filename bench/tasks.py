@@ -50,6 +50,7 @@ def django_ready() -> None:
 
 def campaign_new(code: str) -> Any:
     """A fresh open campaign of the 66 demo units under the built-in scheme."""
+    from pingyi.accounts.actors import Actor
     from pingyi.campaigns.services import campaign_create, campaign_open
     from pingyi.demo.scenario import demo_units
     from pingyi.rules.scheme import builtin_scheme
@@ -64,9 +65,9 @@ def campaign_new(code: str) -> Any:
         scheme=builtin_scheme(),
         units=demo_units(),
         code=code,
-        actor="bench",
+        actor=Actor.operator("bench"),
     )
-    return campaign_open(campaign=campaign, actor="bench")
+    return campaign_open(campaign=campaign, actor=Actor.operator("bench"))
 
 
 # --------------------------------------------------------------------------- tasks
@@ -114,6 +115,7 @@ def task_import_breakdown(code: str, file: str) -> None:
     django_ready()
     from calltree import CallTree
 
+    from pingyi.accounts.actors import Actor
     from pingyi.ballots import services
     from pingyi.campaigns.selectors import campaign_scheme, campaign_units
     from pingyi.inputs import p1_files
@@ -126,7 +128,9 @@ def task_import_breakdown(code: str, file: str) -> None:
         start = time.perf_counter()
         rows = p1_files.read_ballots(path, codes, scheme, str(path))
         read_seconds = time.perf_counter() - start
-        report = services.ballots_import(campaign=campaign, rows=rows, actor="bench")
+        report = services.ballots_import(
+            campaign=campaign, rows=rows, actor=Actor.operator("bench")
+        )
         seconds = time.perf_counter() - start
     emit(
         ballots=report.imported,
@@ -142,6 +146,7 @@ def task_store(code: str, ballots: str, marks_file: str) -> None:
     django_ready()
     import workload
 
+    from pingyi.accounts.actors import Actor
     from pingyi.ballots.services import ballots_import
     from pingyi.campaigns.services import campaign_close
     from pingyi.inputs.p1_files import BallotRows
@@ -166,11 +171,13 @@ def task_store(code: str, ballots: str, marks_file: str) -> None:
             )
             generate_seconds += time.perf_counter() - begun
             begun = time.perf_counter()
-            ballots_import(campaign=campaign, rows=rows, actor="bench")
+            ballots_import(campaign=campaign, rows=rows, actor=Actor.operator("bench"))
             chunk_seconds.append(time.perf_counter() - begun)
             out.write(part.marks.tobytes())
     begun = time.perf_counter()
-    campaign_close(campaign=campaign, actor="bench")  # drains, rewrites, counts, seals
+    campaign_close(
+        campaign=campaign, actor=Actor.operator("bench")
+    )  # drains, rewrites, counts, seals
     close_seconds = time.perf_counter() - begun
     emit(
         chunk_seconds=chunk_seconds,

@@ -16,6 +16,7 @@ from collections.abc import Iterable, Mapping
 
 from django.contrib.auth.models import User
 
+from pingyi.accounts.actors import Actor
 from pingyi.accounts.models import Membership, Organization, Role
 from pingyi.campaigns.models import Campaign
 from pingyi.campaigns.services import campaign_create, campaign_open
@@ -74,8 +75,8 @@ def make_campaign(
         name=f"{year}年千人评议",
         scheme=builtin_scheme(),
         units=units or UNITS,
-        actor=STAFF,
+        actor=Actor.operator(STAFF),
     )
     if open_it:
-        campaign_open(campaign=campaign, actor=STAFF)
+        campaign_open(campaign=campaign, actor=Actor.operator(STAFF))
     return campaign

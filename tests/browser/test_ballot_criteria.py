@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from pingyi.accounts.actors import Actor
 from pingyi.voting.services import token_issue
 from tests.browser.conftest import Traffic, chromium
 from tests.cast import STAFF, make_campaign
@@ -20,7 +21,9 @@ def test_a_phone_sees_the_criteria_folded_and_unfolds_them(tmp_path: Path, artif
     campaign = make_campaign()
     group = campaign.groups.first()
     assert group is not None
-    code = token_issue(campaign=campaign, group=group, count=1, actor=STAFF).codes[0]
+    code = token_issue(campaign=campaign, group=group, count=1, actor=Actor.operator(STAFF)).codes[
+        0
+    ]
     shots = artifacts / "criteria"
     shots.mkdir(exist_ok=True)
     with live_server(tmp_path, workers=1) as server, chromium() as browser:

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page
 
+from pingyi.accounts.actors import Actor
 from pingyi.voting.services import token_issue
 from tests.browser.conftest import Traffic, chromium, post_ok
 from tests.cast import STAFF, make_campaign
@@ -46,7 +47,7 @@ def test_a_phone_switches_language_mid_ballot_casts_and_goes_back(
     campaign = make_campaign()
     group = campaign.groups.first()
     assert group is not None
-    issued = token_issue(campaign=campaign, group=group, count=3, actor=STAFF)
+    issued = token_issue(campaign=campaign, group=group, count=3, actor=Actor.operator(STAFF))
     code, blank_code, spoiled_code = issued.codes
     shots = artifacts / "ballot"
     shots.mkdir(exist_ok=True)

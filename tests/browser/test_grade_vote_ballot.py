@@ -28,7 +28,7 @@ pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.slow]
 def _codes(campaign: Campaign) -> list[str]:
     operator = Actor.operator("cli:office")
     issued = votes.participant_codes_issue(campaign=campaign, actor=operator)
-    campaign_open(campaign=campaign, actor=DEPT)
+    campaign_open(campaign=campaign, actor=Actor.operator(DEPT))
     return [c for b in issued for c in b.codes]
 
 

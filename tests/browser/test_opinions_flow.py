@@ -41,9 +41,11 @@ def test_an_opinion_sent_by_phone_is_sorted_fed_back_and_answered(
         StageKind.APPRAISAL: (today + day(90), today + day(100)),
     }
     campaign_stages_set(
-        campaign=campaign, stages={k.value: v for k, v in dates.items()}, actor=STAFF
+        campaign=campaign,
+        stages={k.value: v for k, v in dates.items()},
+        actor=Actor.operator(STAFF),
     )
-    campaign_open(campaign=campaign, actor=STAFF)
+    campaign_open(campaign=campaign, actor=Actor.operator(STAFF))
     office = campaign.series.organization
     alice = User.objects.create_user("alice", password=PASSWORD)
     Membership.objects.create(user=alice, organization=office, role=Role.STAFF)

@@ -116,9 +116,11 @@ STAGES = {
 def _campaign() -> Campaign:
     campaign = make_campaign(units=UNITS, open_it=False)
     campaign_stages_set(
-        campaign=campaign, stages={k.value: v for k, v in STAGES.items()}, actor=STAFF
+        campaign=campaign,
+        stages={k.value: v for k, v in STAGES.items()},
+        actor=Actor.operator(STAFF),
     )
-    campaign_open(campaign=campaign, actor=STAFF)
+    campaign_open(campaign=campaign, actor=Actor.operator(STAFF))
     return campaign
 
 
@@ -134,7 +136,7 @@ def _paper_ballots(campaign: Campaign, folder: Path) -> None:
         lines.append(",".join([f"P-{i + 1}", group, *marks]))
     path = folder / "纸质评议表.csv"
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    ballots_import(campaign=campaign, rows=rows_of(campaign, path), actor=STAFF)
+    ballots_import(campaign=campaign, rows=rows_of(campaign, path), actor=Actor.operator(STAFF))
 
 
 def _context(browser: Browser, width: int) -> BrowserContext:
@@ -190,7 +192,9 @@ def test_six_stages_of_a_campaign_for_units_a_and_b(tmp_path: Path, artifacts: P
     ).codes
     group = campaign.groups.first()
     assert group is not None
-    ballot_code = token_issue(campaign=campaign, group=group, count=1, actor=STAFF).codes[0]
+    ballot_code = token_issue(
+        campaign=campaign, group=group, count=1, actor=Actor.operator(STAFF)
+    ).codes[0]
     _paper_ballots(campaign, tmp_path)
     report = tmp_path / "自查自纠报告.pdf"
     report.write_bytes(PDF)

@@ -58,9 +58,11 @@ def test_pledges_and_self_inspection_through_the_office_to_the_public_page(
         StageKind.APPRAISAL: (today + day(150), today + day(170)),
     }
     campaign_stages_set(
-        campaign=campaign, stages={k.value: v for k, v in dates.items()}, actor=STAFF
+        campaign=campaign,
+        stages={k.value: v for k, v in dates.items()},
+        actor=Actor.operator(STAFF),
     )
-    campaign_open(campaign=campaign, actor=STAFF)
+    campaign_open(campaign=campaign, actor=Actor.operator(STAFF))
     office = campaign.series.organization
     alice = User.objects.create_user("alice", password=PASSWORD)
     Membership.objects.create(user=alice, organization=office, role=Role.STAFF)

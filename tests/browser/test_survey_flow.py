@@ -15,6 +15,7 @@ from django.contrib.auth.models import User
 from django.utils import timezone
 from playwright.sync_api import Browser, Page
 
+from pingyi.accounts.actors import Actor
 from pingyi.accounts.models import Membership, Role
 from pingyi.campaigns.services import campaign_close, campaign_open
 from pingyi.notices.services import notice_finalize, notice_publish
@@ -74,12 +75,12 @@ def test_the_office_starts_the_survey_and_records_each_units_rate(
             assert traffic.errors == []
         survey = RectificationSurvey.objects.get().survey
         assert list(survey.groups.values_list("code", flat=True)) == ["service_recipients"]
-        campaign_open(campaign=survey, actor=STAFF)
+        campaign_open(campaign=survey, actor=Actor.operator(STAFF))
         group = survey.groups.get()
         for n, code in enumerate(token_issue(campaign=survey, group=group, count=10,
-                                             actor=STAFF).codes):  # fmt: skip
+                                             actor=Actor.operator(STAFF)).codes):  # fmt: skip
             ballot_submit(code=code, marks={"L1": "满意", "L2": "不满意" if n < 4 else "满意"})
-        campaign_close(campaign=survey, actor=STAFF)
+        campaign_close(campaign=survey, actor=Actor.operator(STAFF))
         with chromium() as browser:
             clerk = _login(browser, server.url, "alice", log)
             clerk.goto(server.url + board)

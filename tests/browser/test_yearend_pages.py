@@ -25,14 +25,16 @@ PASSWORD = "clerk-password-2026"
 
 def test_the_year_end_pages_in_chinese(tmp_path: Path, artifacts: Path) -> None:
     campaign = make_campaign(2027, open_it=False)
-    kinds_add_seed(campaign=campaign, actor="clerk")
-    area_add(campaign=campaign, code="east", name="东片区", actor="clerk")
-    campaign_open(campaign=campaign, actor="clerk")
+    kinds_add_seed(campaign=campaign, actor=Actor.operator("clerk"))
+    area_add(campaign=campaign, code="east", name="东片区", actor=Actor.operator("clerk"))
+    campaign_open(campaign=campaign, actor=Actor.operator("clerk"))
     rows = [f"{n},企业负责人代表,满意,基本满意,满意,不满意" for n in range(1, 13)]
     rows += [f"{n},党政领导,不满意,满意,满意,满意" for n in range(13, 16)]
     path = tmp_path / "east.csv"
     path.write_text("\n".join(["ballot_no,group,L1,L2,V1,F1", *rows]), encoding="utf-8")
-    ballots_import_file(campaign=campaign, path=path, label="east.csv", actor="clerk", area="east")
+    ballots_import_file(
+        campaign=campaign, path=path, label="east.csv", actor=Actor.operator("clerk"), area="east"
+    )
     clerk = User.objects.create_user("clerk", password=PASSWORD)
     Membership.objects.create(
         user=clerk, organization=campaign.series.organization, role=Role.STAFF
@@ -97,7 +99,7 @@ def test_the_notice_states_the_supervision_on_a_phone(tmp_path: Path, artifacts:
         notary_office="市公证处",
         notary_reference="（2026）宜证字第118号",
         supervised_on=dt.date(2026, 12, 20),
-        actor="clerk",
+        actor=Actor.operator("clerk"),
     )
     notice = notice_publish(campaign=campaign, actor=Actor.operator("clerk"))
     shots = artifacts / "yearend"

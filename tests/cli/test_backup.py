@@ -25,6 +25,7 @@ import pytest
 from django.conf import settings
 from django.db import connection, connections
 
+from pingyi.accounts.actors import Actor
 from pingyi.ballots.selectors import campaign_results
 from pingyi.campaigns.services import campaign_close
 from pingyi.exports.contract_json import result_to_json
@@ -97,10 +98,10 @@ def _pingyi(home: Path, url: str, *args: str | Path, key: str = "") -> tuple[int
 def _closed_campaign() -> tuple[str, dict[str, Any]]:
     campaign = make_campaign(series="lastyear", year=2025)
     group = campaign.groups.get(code="service_recipients")
-    issued = token_issue(campaign=campaign, group=group, count=12, actor=STAFF)
+    issued = token_issue(campaign=campaign, group=group, count=12, actor=Actor.operator(STAFF))
     for n, code in enumerate(issued.codes):
         ballot_submit(code=code, marks=MARKS[n % len(MARKS)])
-    campaign_close(campaign=campaign, actor=STAFF)
+    campaign_close(campaign=campaign, actor=Actor.operator(STAFF))
     return campaign.code, result_to_json(campaign_results(campaign).tally)
 
 
@@ -143,7 +144,9 @@ def test_a_backup_taken_while_ballots_are_cast_restores_every_acknowledged_ballo
     closed, results = _closed_campaign()
     live = make_campaign()
     group = live.groups.get(code="cadres_and_representatives")
-    caster = Caster(token_issue(campaign=live, group=group, count=CASTS, actor=STAFF).codes)
+    caster = Caster(
+        token_issue(campaign=live, group=group, count=CASTS, actor=Actor.operator(STAFF)).codes
+    )
     home, fresh = tmp_path / "home", tmp_path / "fresh"
     (home / "media" / "evidence").mkdir(parents=True)
     (home / "media" / "evidence" / "0a1b.pdf").write_bytes(EVIDENCE)

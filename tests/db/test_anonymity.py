@@ -9,6 +9,7 @@ import numpy as np
 import pytest
 from django.db import models
 
+from pingyi.accounts.actors import Actor
 from pingyi.ballots.models import Ballot
 from pingyi.ballots.services import ballots_import
 from pingyi.campaigns.models import Campaign
@@ -86,7 +87,9 @@ def test_ballot_ids_and_row_order_do_not_follow_the_order_of_entry(
 ) -> None:
     lines = ["ballot_no,L1,L2"] + [f"{i},满意,不满意" for i in range(1, 1001)]
     ballots_import(
-        campaign=campaign, rows=rows_of(campaign, ballots_file("\n".join(lines))), actor=STAFF
+        campaign=campaign,
+        rows=rows_of(campaign, ballots_file("\n".join(lines))),
+        actor=Actor.operator(STAFF),
     )
     entered = [int(n) for n in Ballot.objects.order_by("id").values_list("ballot_no", flat=True)]
     assert sorted(entered) == list(range(1, 1001))
@@ -112,21 +115,21 @@ def test_an_attacker_with_the_database_cannot_read_the_ballots_of_a_small_kind()
     from tests.cast import make_campaign
 
     campaign = make_campaign(open_it=False)
-    kinds_add_seed(campaign=campaign, actor=STAFF)
+    kinds_add_seed(campaign=campaign, actor=Actor.operator(STAFF))
     enterprises = campaign.groups.get(code="enterprise_heads")
     leaders = campaign.groups.get(code="party_government_leaders")
     sectors = campaign.groups.get(code="sector_representatives")
     codes = {
-        kind: token_issue(campaign=campaign, group=kind, count=n, actor=STAFF).codes
+        kind: token_issue(campaign=campaign, group=kind, count=n, actor=Actor.operator(STAFF)).codes
         for kind, n in ((enterprises, 10), (leaders, 2), (sectors, 9))
     }
-    campaign_open(campaign=campaign, actor=STAFF)
+    campaign_open(campaign=campaign, actor=Actor.operator(STAFF))
     usual = {"L1": "满意", "L2": "基本满意", "V1": "满意", "F1": "满意"}
     for kind, issued in codes.items():
         for code in issued:
             marks = {**usual, "L1": "不满意"} if kind == leaders else usual
             ballot_submit(code=code, marks=marks)
-    campaign_close(campaign=campaign, actor=STAFF)
+    campaign_close(campaign=campaign, actor=Actor.operator(STAFF))
 
     ballots = Ballot._meta.db_table
     with connection.cursor() as cursor:

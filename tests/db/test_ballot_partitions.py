@@ -12,6 +12,7 @@ import pytest
 from django.db import IntegrityError, connection, transaction
 from django.db.migrations.executor import MigrationExecutor
 
+from pingyi.accounts.actors import Actor
 from pingyi.ballots import partitions
 from pingyi.ballots.models import Ballot
 from pingyi.ballots.partitions import (
@@ -40,7 +41,7 @@ def _fill(campaign: Campaign, ballots_file: Callable[..., Path], online: int) ->
     ballots_import(
         campaign=campaign,
         rows=rows_of(campaign, ballots_file(PAPER, f"{campaign.code}.csv")),
-        actor=STAFF,
+        actor=Actor.operator(STAFF),
     )
     for _ in range(online):
         pool_put(
@@ -97,7 +98,7 @@ def test_each_campaign_s_ballots_sit_in_its_own_partition_open_and_closed(
     _fill(second, ballots_file, online=4)
     assert partition_of(first.pk) == [partition_name(first.pk)]
     assert partition_of(second.pk) == [partition_name(second.pk)]
-    campaign_close(campaign=first, actor=STAFF)
+    campaign_close(campaign=first, actor=Actor.operator(STAFF))
     assert partition_of(first.pk) == [partition_name(first.pk)]
     with connection.cursor() as cursor:
         cursor.execute(f"SELECT count(*) FROM {partition_name(first.pk)}")  # noqa: S608
@@ -117,7 +118,7 @@ def test_closing_leaves_no_dead_copy_of_the_ballots_in_their_arrival_order(
     them (those would stay readable on disk until a VACUUM, R10) and no pages to skip."""
     campaign = make_campaign(2026)
     _fill(campaign, ballots_file, online=6)
-    campaign_close(campaign=campaign, actor=STAFF)
+    campaign_close(campaign=campaign, actor=Actor.operator(STAFF))
     with connection.cursor() as cursor:
         cursor.execute(
             f"SELECT ctid::text FROM {partition_name(campaign.pk)} ORDER BY id"  # noqa: S608
@@ -243,7 +244,7 @@ def test_a_close_that_cannot_lock_the_partition_deletes_and_rewrites_instead(
         password=server["PASSWORD"] or None,
     ) as backup:
         backup.execute(f"LOCK TABLE {partition_name(campaign.pk)} IN ACCESS SHARE MODE")
-        campaign_close(campaign=campaign, actor=STAFF)
+        campaign_close(campaign=campaign, actor=Actor.operator(STAFF))
         backup.rollback()
     assert Campaign.objects.get(pk=campaign.pk).status == "closed"
     assert partition_of(campaign.pk) == [partition_name(campaign.pk)]
@@ -261,7 +262,7 @@ def test_the_migration_moves_the_ballots_back_and_forth_unchanged(
     first, second = make_campaign(2025), make_campaign(2026)
     _fill(first, ballots_file, online=6)
     _fill(second, ballots_file, online=0)
-    campaign_close(campaign=first, actor=STAFF)
+    campaign_close(campaign=first, actor=Actor.operator(STAFF))
     before = sorted(Ballot.objects.values_list("id", "campaign_id", "marks", "mac"))
     executor = MigrationExecutor(connection)
     executor.migrate([("ballots", "0005_tally_index")])

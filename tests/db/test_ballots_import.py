@@ -6,6 +6,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from pingyi.accounts.actors import Actor
 from pingyi.audit.models import AuditEntry
 from pingyi.ballots.models import Ballot
 from pingyi.ballots.selectors import campaign_tally, decode_marks
@@ -42,7 +43,7 @@ def test_an_import_stores_every_row_and_reports_blank_ballots(
     campaign: Campaign, ballots_file: Write
 ) -> None:
     report = ballots_import(
-        campaign=campaign, rows=rows_of(campaign, ballots_file(GOOD)), actor=STAFF
+        campaign=campaign, rows=rows_of(campaign, ballots_file(GOOD)), actor=Actor.operator(STAFF)
     )
     assert (report.imported, report.invalid, report.rejected) == (3, 1, [])
     assert Ballot.objects.filter(campaign=campaign).count() == 3
@@ -55,8 +56,8 @@ def test_importing_the_same_file_twice_adds_nothing_and_names_each_row(
     campaign: Campaign, ballots_file: Write
 ) -> None:
     rows = rows_of(campaign, ballots_file(GOOD))
-    ballots_import(campaign=campaign, rows=rows, actor=STAFF)
-    again = ballots_import(campaign=campaign, rows=rows, actor=STAFF)
+    ballots_import(campaign=campaign, rows=rows, actor=Actor.operator(STAFF))
+    again = ballots_import(campaign=campaign, rows=rows, actor=Actor.operator(STAFF))
     assert again.imported == 0
     assert [(r.row, r.ballot_no) for r in again.rejected] == [(2, "1"), (3, "2"), (4, "3")]
     assert Ballot.objects.filter(campaign=campaign).count() == 3
@@ -65,10 +66,14 @@ def test_importing_the_same_file_twice_adds_nothing_and_names_each_row(
 def test_a_second_file_imports_only_the_numbers_not_seen_before(
     campaign: Campaign, ballots_file: Write
 ) -> None:
-    ballots_import(campaign=campaign, rows=rows_of(campaign, ballots_file(GOOD)), actor=STAFF)
+    ballots_import(
+        campaign=campaign, rows=rows_of(campaign, ballots_file(GOOD)), actor=Actor.operator(STAFF)
+    )
     before = Ballot.objects.count()
     second = ballots_file("ballot_no,L1\n3,满意\n4,不满意\n5,满意\n", "second.csv")
-    report = ballots_import(campaign=campaign, rows=rows_of(campaign, second), actor=STAFF)
+    report = ballots_import(
+        campaign=campaign, rows=rows_of(campaign, second), actor=Actor.operator(STAFF)
+    )
     assert (report.imported, len(report.rejected)) == (2, 1)
     assert report.rejected[0].row == 2
     assert Ballot.objects.count() - before == report.imported
@@ -77,7 +82,7 @@ def test_a_second_file_imports_only_the_numbers_not_seen_before(
 def test_an_unknown_group_refuses_the_whole_file(campaign: Campaign, ballots_file: Write) -> None:
     path = ballots_file(GOOD + "4,路人甲,满意,满意,满意,满意\n")
     with pytest.raises(InputError) as refused:
-        ballots_import(campaign=campaign, rows=rows_of(campaign, path), actor=STAFF)
+        ballots_import(campaign=campaign, rows=rows_of(campaign, path), actor=Actor.operator(STAFF))
     assert refused.value.messages()[0].startswith("ballots.csv, row 5, column B (group): ")
     assert Ballot.objects.count() == 0
     assert not AuditEntry.objects.filter(action="ballots.paper.imported").exists()
@@ -86,7 +91,9 @@ def test_an_unknown_group_refuses_the_whole_file(campaign: Campaign, ballots_fil
 def test_ballots_are_refused_unless_the_campaign_is_open(ballots_file: Write) -> None:
     draft = make_campaign(open_it=False)
     with pytest.raises(RuleError) as refused:
-        ballots_import(campaign=draft, rows=rows_of(draft, ballots_file(GOOD)), actor=STAFF)
+        ballots_import(
+            campaign=draft, rows=rows_of(draft, ballots_file(GOOD)), actor=Actor.operator(STAFF)
+        )
     assert refused.value.message() == (
         "ballots are accepted only while the campaign is open (it is a draft)"
     )
@@ -94,22 +101,30 @@ def test_ballots_are_refused_unless_the_campaign_is_open(ballots_file: Write) ->
 
 
 def test_ballots_after_close_are_refused(campaign: Campaign, ballots_file: Write) -> None:
-    campaign_close(campaign=campaign, actor=STAFF)
+    campaign_close(campaign=campaign, actor=Actor.operator(STAFF))
     with pytest.raises(RuleError):
-        ballots_import(campaign=campaign, rows=rows_of(campaign, ballots_file(GOOD)), actor=STAFF)
+        ballots_import(
+            campaign=campaign,
+            rows=rows_of(campaign, ballots_file(GOOD)),
+            actor=Actor.operator(STAFF),
+        )
     assert Ballot.objects.count() == 0
 
 
 def test_no_results_while_the_campaign_is_open(campaign: Campaign, ballots_file: Write) -> None:
-    ballots_import(campaign=campaign, rows=rows_of(campaign, ballots_file(GOOD)), actor=STAFF)
+    ballots_import(
+        campaign=campaign, rows=rows_of(campaign, ballots_file(GOOD)), actor=Actor.operator(STAFF)
+    )
     with pytest.raises(RuleError) as refused:
         campaign_tally(campaign)
     assert refused.value.message() == "no results while the campaign is open: close it first"
 
 
 def test_stored_results_count_the_stored_ballots(campaign: Campaign, ballots_file: Write) -> None:
-    ballots_import(campaign=campaign, rows=rows_of(campaign, ballots_file(GOOD)), actor=STAFF)
-    campaign_close(campaign=campaign, actor=STAFF)
+    ballots_import(
+        campaign=campaign, rows=rows_of(campaign, ballots_file(GOOD)), actor=Actor.operator(STAFF)
+    )
+    campaign_close(campaign=campaign, actor=Actor.operator(STAFF))
     result = campaign_tally(campaign)
     assert (result.total_ballots, result.valid_ballots) == (3, 2)
     assert [b.ballot_no for b in result.invalid] == ["3"]
@@ -122,8 +137,8 @@ def test_a_unit_missing_from_the_file_is_not_covered_by_its_ballots(
     campaign: Campaign, ballots_file: Write
 ) -> None:
     path = ballots_file("ballot_no,L1,L2\n1,满意,不满意\n2,满意,满意\n")
-    ballots_import(campaign=campaign, rows=rows_of(campaign, path), actor=STAFF)
-    campaign_close(campaign=campaign, actor=STAFF)
+    ballots_import(campaign=campaign, rows=rows_of(campaign, path), actor=Actor.operator(STAFF))
+    campaign_close(campaign=campaign, actor=Actor.operator(STAFF))
     by_code = {u.spec.code: u for u in campaign_tally(campaign).units}
     assert by_code["V1"].flags == ["no_ballots"] and by_code["V1"].valid_ballots == 0
     assert by_code["L1"].valid_ballots == 2
@@ -137,8 +152,8 @@ def test_consecutive_last_follows_the_previous_campaign_of_the_series(ballots_fi
     for year, marks in years.items():
         campaign = make_campaign(year, BANKS)
         path = ballots_file(f"ballot_no,F1,F2,F3,F4\n1,{marks}\n2,{marks}\n")
-        ballots_import(campaign=campaign, rows=rows_of(campaign, path), actor=STAFF)
-        campaign_close(campaign=campaign, actor=STAFF)
+        ballots_import(campaign=campaign, rows=rows_of(campaign, path), actor=Actor.operator(STAFF))
+        campaign_close(campaign=campaign, actor=Actor.operator(STAFF))
     flags = {u.spec.code: u.flags for u in campaign_tally(campaign).units}
     assert flags["F4"] == ["last", "consecutive_last"]
     assert flags["F3"] == ["winner"]
@@ -149,7 +164,7 @@ def test_an_imported_previous_list_decides_consecutive_last(ballots_file: Write)
     campaign.previous_last = ["F3"]
     campaign.save()
     path = ballots_file("ballot_no,F1,F2,F3,F4\n1,满意,满意,不满意,基本满意\n")
-    ballots_import(campaign=campaign, rows=rows_of(campaign, path), actor=STAFF)
-    campaign_close(campaign=campaign, actor=STAFF)
+    ballots_import(campaign=campaign, rows=rows_of(campaign, path), actor=Actor.operator(STAFF))
+    campaign_close(campaign=campaign, actor=Actor.operator(STAFF))
     flags = {u.spec.code: u.flags for u in campaign_tally(campaign).units}
     assert flags["F3"] == ["last", "consecutive_last"]

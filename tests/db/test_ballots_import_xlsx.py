@@ -16,6 +16,7 @@ import pytest
 import xlsxwriter
 from openpyxl.styles import PatternFill
 
+from pingyi.accounts.actors import Actor
 from pingyi.ballots.models import Ballot
 from pingyi.ballots.services import ballots_import_file
 from pingyi.campaigns.models import Campaign
@@ -72,7 +73,9 @@ def with_rich_text(path: Path, rows: Sequence[Sequence[object]], row: int, col: 
 
 def refusal(campaign: Campaign, path: Path) -> list[str]:
     with pytest.raises(InputError) as refused:
-        ballots_import_file(campaign=campaign, path=path, label=path.name, actor=STAFF)
+        ballots_import_file(
+            campaign=campaign, path=path, label=path.name, actor=Actor.operator(STAFF)
+        )
     return refused.value.messages()
 
 
@@ -85,8 +88,12 @@ def test_a_table_at_b3_is_imported_and_a_second_import_names_its_sheet_rows(
 ) -> None:
     path = write(tmp_path / "ballots.xlsx", GOOD, 3, 2)
 
-    first = ballots_import_file(campaign=campaign, path=path, label=path.name, actor=STAFF)
-    again = ballots_import_file(campaign=campaign, path=path, label=path.name, actor=STAFF)
+    first = ballots_import_file(
+        campaign=campaign, path=path, label=path.name, actor=Actor.operator(STAFF)
+    )
+    again = ballots_import_file(
+        campaign=campaign, path=path, label=path.name, actor=Actor.operator(STAFF)
+    )
 
     assert (first.imported, first.invalid) == (3, 1)
     assert Ballot.objects.filter(campaign=campaign).count() == 3

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import pytest
 
+from pingyi.accounts.actors import Actor
 from pingyi.audit.models import AuditEntry
 from pingyi.campaigns.models import Campaign, CampaignStatus
 from pingyi.campaigns.selectors import campaign_scheme, campaign_unit_specs
@@ -30,8 +31,8 @@ def test_a_new_campaign_is_a_draft_with_its_roster_and_an_audit_entry() -> None:
 
 def test_the_phases_go_draft_open_closed_and_each_step_is_audited() -> None:
     campaign = make_campaign(open_it=False)
-    campaign_open(campaign=campaign, actor=STAFF)
-    campaign_close(campaign=campaign, actor=STAFF)
+    campaign_open(campaign=campaign, actor=Actor.operator(STAFF))
+    campaign_close(campaign=campaign, actor=Actor.operator(STAFF))
     assert Campaign.objects.get(pk=campaign.pk).status == CampaignStatus.CLOSED
     assert list(AuditEntry.objects.values_list("action", flat=True)) == [
         "campaigns.campaign.created",
@@ -43,11 +44,11 @@ def test_the_phases_go_draft_open_closed_and_each_step_is_audited() -> None:
 def test_a_phase_cannot_be_skipped_or_repeated() -> None:
     campaign = make_campaign(open_it=False)
     with pytest.raises(RuleError) as refused:
-        campaign_close(campaign=campaign, actor=STAFF)
+        campaign_close(campaign=campaign, actor=Actor.operator(STAFF))
     assert refused.value.message() == "a campaign that is a draft cannot become closed"
-    campaign_open(campaign=campaign, actor=STAFF)
+    campaign_open(campaign=campaign, actor=Actor.operator(STAFF))
     with pytest.raises(RuleError):
-        campaign_open(campaign=campaign, actor=STAFF)
+        campaign_open(campaign=campaign, actor=Actor.operator(STAFF))
     assert Campaign.objects.get(pk=campaign.pk).status == CampaignStatus.OPEN
     assert AuditEntry.objects.filter(action="campaigns.campaign.opened").count() == 1
 
@@ -64,7 +65,7 @@ def test_a_series_has_one_campaign_a_year() -> None:
             name="again",
             scheme=builtin_scheme(),
             units=UNITS,
-            actor=STAFF,
+            actor=Actor.operator(STAFF),
         )
     assert "already has a campaign for 2026" in refused.value.message()
     assert Campaign.objects.count() == 1

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 
+from pingyi.accounts.actors import Actor
 from pingyi.audit.models import AuditEntry
 from pingyi.campaigns.models import Campaign
 from pingyi.campaigns.selectors import campaign_scheme
@@ -27,7 +28,7 @@ def test_a_new_campaign_keeps_the_four_criteria_of_its_scheme() -> None:
 def test_a_draft_changes_its_criteria_in_order_and_the_change_is_audited() -> None:
     campaign = make_campaign(open_it=False)
     mine = [Criterion("比服务态度", "看窗口服务热情不热情。"), Criterion("比依法行政", "看执法。")]
-    campaign_criteria_set(campaign=campaign, criteria=mine, actor=STAFF)
+    campaign_criteria_set(campaign=campaign, criteria=mine, actor=Actor.operator(STAFF))
     stored = campaign_scheme(Campaign.objects.get(pk=campaign.pk))
     assert list(stored.criteria) == mine
     entry = AuditEntry.objects.get(action="campaigns.criteria.changed")
@@ -38,6 +39,6 @@ def test_the_criteria_are_frozen_once_the_campaign_is_open() -> None:
     campaign = make_campaign()
     before = Campaign.objects.get(pk=campaign.pk).scheme
     with pytest.raises(RuleError):
-        campaign_criteria_set(campaign=campaign, criteria=[], actor=STAFF)
+        campaign_criteria_set(campaign=campaign, criteria=[], actor=Actor.operator(STAFF))
     assert Campaign.objects.get(pk=campaign.pk).scheme == before
     assert not AuditEntry.objects.filter(action="campaigns.criteria.changed").exists()

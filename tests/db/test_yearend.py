@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from pingyi.accounts.actors import Actor
 from pingyi.audit.models import AuditEntry
 from pingyi.ballots.models import Ballot, PaperBatch
 from pingyi.ballots.selectors import AreaCount, campaign_results, paper_by_area
@@ -81,21 +82,21 @@ def _refused(template: str, run: Callable[[], object]) -> RuleError:
 
 def test_each_batch_records_its_area_and_the_counts_add_up_per_area(tmp_path: Path) -> None:
     campaign = make_campaign()
-    area_add(campaign=campaign, code="east", name="东片区", actor=STAFF)
-    area_add(campaign=campaign, code="west", name="西片区", actor=STAFF)
+    area_add(campaign=campaign, code="east", name="东片区", actor=Actor.operator(STAFF))
+    area_add(campaign=campaign, code="west", name="西片区", actor=Actor.operator(STAFF))
     blank = "1000,服务对象,弃权,,,"
     ballots_import_file(
         campaign=campaign,
         path=_file(tmp_path, [*_lines(1, 5, "服务对象"), blank], "a.csv"),
         label="a.csv",
-        actor=STAFF,
+        actor=Actor.operator(STAFF),
         area="east",
     )
     ballots_import_file(
         campaign=campaign,
         path=_file(tmp_path, _lines(10, 3, "服务对象"), "b.csv"),
         label="b.csv",
-        actor=STAFF,
+        actor=Actor.operator(STAFF),
         area="东片区",  # by its name as well as its code
     )
     assert paper_by_area(campaign) == [AreaCount("东片区", 2, 9, 1), AreaCount("西片区", 0, 0, 0)]
@@ -107,13 +108,15 @@ def test_each_batch_records_its_area_and_the_counts_add_up_per_area(tmp_path: Pa
 def test_once_a_campaign_has_areas_a_batch_must_name_one_of_them(tmp_path: Path) -> None:
     campaign = make_campaign()
     path = _file(tmp_path, _lines(1, 3, "服务对象"))
-    ballots_import_file(campaign=campaign, path=path, label="x", actor=STAFF)  # no areas yet
-    area_add(campaign=campaign, code="east", name="东片区", actor=STAFF)
+    ballots_import_file(
+        campaign=campaign, path=path, label="x", actor=Actor.operator(STAFF)
+    )  # no areas yet
+    area_add(campaign=campaign, code="east", name="东片区", actor=Actor.operator(STAFF))
     again = _file(tmp_path, _lines(20, 3, "服务对象"), "c.csv")
 
     def run(area: str) -> Callable[[], object]:
         return lambda: ballots_import_file(
-            campaign=campaign, path=again, label="c", actor=STAFF, area=area
+            campaign=campaign, path=again, label="c", actor=Actor.operator(STAFF), area=area
         )
 
     assert _refused(E_AREA_NEEDED, run("")).params == {"known": "东片区"}
@@ -128,7 +131,7 @@ def test_a_campaign_without_areas_refuses_a_batch_naming_one(tmp_path: Path) -> 
     _refused(
         E_NO_AREAS,
         lambda: ballots_import_file(
-            campaign=campaign, path=path, label="x", actor=STAFF, area="east"
+            campaign=campaign, path=path, label="x", actor=Actor.operator(STAFF), area="east"
         ),
     )
     assert not Ballot.objects.filter(campaign=campaign).exists()
@@ -138,16 +141,22 @@ def test_an_area_holding_ballots_stays_and_areas_are_set_only_before_the_close(
     tmp_path: Path,
 ) -> None:
     campaign = make_campaign()
-    area_add(campaign=campaign, code="east", name="东片区", actor=STAFF)
-    area_add(campaign=campaign, code="west", name="西片区", actor=STAFF)
+    area_add(campaign=campaign, code="east", name="东片区", actor=Actor.operator(STAFF))
+    area_add(campaign=campaign, code="west", name="西片区", actor=Actor.operator(STAFF))
     path = _file(tmp_path, _lines(1, K, "服务对象"))
-    ballots_import_file(campaign=campaign, path=path, label="x", actor=STAFF, area="east")
-    _refused(E_AREA_USED, lambda: area_remove(campaign=campaign, code="east", actor=STAFF))
-    area_remove(campaign=campaign, code="west", actor=STAFF)
-    assert list(campaign.areas.values_list("code", flat=True)) == ["east"]
-    campaign_close(campaign=campaign, actor=STAFF)
+    ballots_import_file(
+        campaign=campaign, path=path, label="x", actor=Actor.operator(STAFF), area="east"
+    )
     _refused(
-        E_AREA_CLOSED, lambda: area_add(campaign=campaign, code="n", name="北片区", actor=STAFF)
+        E_AREA_USED,
+        lambda: area_remove(campaign=campaign, code="east", actor=Actor.operator(STAFF)),
+    )
+    area_remove(campaign=campaign, code="west", actor=Actor.operator(STAFF))
+    assert list(campaign.areas.values_list("code", flat=True)) == ["east"]
+    campaign_close(campaign=campaign, actor=Actor.operator(STAFF))
+    _refused(
+        E_AREA_CLOSED,
+        lambda: area_add(campaign=campaign, code="n", name="北片区", actor=Actor.operator(STAFF)),
     )
     assert [d["area"] for d in _audited(campaign, "campaigns.area.removed")] == ["west"]
 
@@ -157,8 +166,8 @@ def test_an_area_holding_ballots_stays_and_areas_are_set_only_before_the_close(
 
 def test_the_four_kinds_of_the_plan_go_under_the_two_groups_once() -> None:
     draft = make_campaign(open_it=False)
-    kinds_add_seed(campaign=draft, actor=STAFF)
-    assert kinds_add_seed(campaign=draft, actor=STAFF) == []  # again: nothing more
+    kinds_add_seed(campaign=draft, actor=Actor.operator(STAFF))
+    assert kinds_add_seed(campaign=draft, actor=Actor.operator(STAFF)) == []  # again: nothing more
     tree = {
         g.code: [k.name for k in g.kinds.order_by("position")]
         for g in EvaluatorGroup.objects.filter(campaign=draft, parent__isnull=True)
@@ -172,20 +181,34 @@ def test_the_four_kinds_of_the_plan_go_under_the_two_groups_once() -> None:
 
 def test_kinds_are_set_only_in_a_draft_and_only_under_a_group() -> None:
     draft = make_campaign(open_it=False)
-    kind_add(campaign=draft, group="服务对象", code="ent", name="企业负责人代表", actor=STAFF)
+    kind_add(
+        campaign=draft,
+        group="服务对象",
+        code="ent",
+        name="企业负责人代表",
+        actor=Actor.operator(STAFF),
+    )
     _refused(
         E_KIND_EXISTS,
-        lambda: kind_add(campaign=draft, group="服务对象", code="ent", name="又一类", actor=STAFF),
+        lambda: kind_add(
+            campaign=draft, group="服务对象", code="ent", name="又一类", actor=Actor.operator(STAFF)
+        ),
     )
     _refused(
         E_KIND_GROUP,
-        lambda: kind_add(campaign=draft, group="ent", code="sub", name="子类", actor=STAFF),
+        lambda: kind_add(
+            campaign=draft, group="ent", code="sub", name="子类", actor=Actor.operator(STAFF)
+        ),
     )
     opened = make_campaign(year=2027)
     _refused(
         E_FROZEN,
         lambda: kind_add(
-            campaign=opened, group="服务对象", code="ent", name="企业负责人代表", actor=STAFF
+            campaign=opened,
+            group="服务对象",
+            code="ent",
+            name="企业负责人代表",
+            actor=Actor.operator(STAFF),
         ),
     )
 
@@ -193,21 +216,30 @@ def test_kinds_are_set_only_in_a_draft_and_only_under_a_group() -> None:
 def test_a_divided_group_takes_its_codes_per_kind_and_a_group_with_codes_is_not_divided() -> None:
     draft = make_campaign(open_it=False)
     cadres = draft.groups.get(code="cadres_and_representatives")
-    token_issue(campaign=draft, group=cadres, count=2, actor=STAFF)
+    token_issue(campaign=draft, group=cadres, count=2, actor=Actor.operator(STAFF))
     _refused(
         E_KIND_CODES,
         lambda: kind_add(
-            campaign=draft, group=cadres.code, code="lead", name="党政领导", actor=STAFF
+            campaign=draft,
+            group=cadres.code,
+            code="lead",
+            name="党政领导",
+            actor=Actor.operator(STAFF),
         ),
     )
     kind = kind_add(
-        campaign=draft, group="服务对象", code="ent", name="企业负责人代表", actor=STAFF
+        campaign=draft,
+        group="服务对象",
+        code="ent",
+        name="企业负责人代表",
+        actor=Actor.operator(STAFF),
     )
     service = draft.groups.get(code="service_recipients")
     _refused(
-        E_GROUP_HAS_KINDS, lambda: token_issue(campaign=draft, group=service, count=1, actor=STAFF)
+        E_GROUP_HAS_KINDS,
+        lambda: token_issue(campaign=draft, group=service, count=1, actor=Actor.operator(STAFF)),
     )
-    issued = token_issue(campaign=draft, group=kind, count=3, actor=STAFF)
+    issued = token_issue(campaign=draft, group=kind, count=3, actor=Actor.operator(STAFF))
     assert issued.batch.group == kind
 
 
@@ -215,18 +247,18 @@ def _divided(tmp_path: Path, counts: dict[str, int]) -> Campaign:
     """A campaign with the plan's kinds, ``counts`` paper ballots per kind (or group) name,
     closed."""
     campaign = make_campaign(open_it=False)
-    kinds_add_seed(campaign=campaign, actor=STAFF)
+    kinds_add_seed(campaign=campaign, actor=Actor.operator(STAFF))
     from pingyi.campaigns.services import campaign_open
 
-    campaign_open(campaign=campaign, actor=STAFF)
+    campaign_open(campaign=campaign, actor=Actor.operator(STAFF))
     lines: list[str] = []
     marks = {"企业负责人代表": "满意,满意,满意,满意", "党政领导": "不满意,不满意,满意,满意"}
     for name, count in counts.items():
         lines += _lines(len(lines) + 1, count, name, marks.get(name, "基本满意,满意,满意,满意"))
     ballots_import_file(
-        campaign=campaign, path=_file(tmp_path, lines), label="all.csv", actor=STAFF
+        campaign=campaign, path=_file(tmp_path, lines), label="all.csv", actor=Actor.operator(STAFF)
     )
-    campaign_close(campaign=campaign, actor=STAFF)
+    campaign_close(campaign=campaign, actor=Actor.operator(STAFF))
     campaign.refresh_from_db()
     return campaign
 
@@ -283,7 +315,7 @@ def test_the_supervision_is_recorded_once_open_and_a_correction_keeps_the_first(
             notary_office=office,
             notary_reference="（2026）宜证字第118号",
             supervised_on=day,
-            actor=STAFF,
+            actor=Actor.operator(STAFF),
         )
 
     _refused(E_SUPERVISION_DRAFT, lambda: record("市公证处", draft))
@@ -315,7 +347,7 @@ def test_each_supervisor_needs_a_name_and_a_unit(people: list[Supervisor]) -> No
             notary_office="市公证处",
             notary_reference="118",
             supervised_on=dt.date(2026, 12, 20),
-            actor=STAFF,
+            actor=Actor.operator(STAFF),
         ),
     )
     assert not Supervision.objects.exists()

@@ -11,6 +11,7 @@ import openpyxl
 import pytest
 from pypdf import PdfReader
 
+from pingyi.accounts.actors import Actor
 from pingyi.campaigns.models import Campaign
 from pingyi.campaigns.selectors import paper_ballot
 from pingyi.campaigns.services import campaign_create
@@ -46,7 +47,7 @@ def campaign() -> Campaign:
         name="2024年千人评议机关",
         scheme=builtin_scheme(),
         units=UNITS,
-        actor="test",
+        actor=Actor.operator("test"),
     )
 
 
@@ -226,7 +227,7 @@ def test_form_repeats_the_table_header_on_every_page(campaign: Campaign, tmp_pat
     big = campaign_create(
         organization_code="office", organization_name="市委组织部", series_code="big",
         series_name="大", year=2024, name="大型评议", scheme=builtin_scheme(), units=many,
-        actor="test",
+        actor=Actor.operator("test"),
     )  # fmt: skip
     path = tmp_path / "big.pdf"
     write_ballot_form(path, paper=paper_ballot(big))

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from pingyi.accounts.actors import Actor
 from pingyi.audit.models import AuditEntry
 from pingyi.ballots.services import ballots_import
 from pingyi.campaigns.selectors import campaign_scheme
@@ -148,7 +149,7 @@ def _paper(grading_round: GradingRound, tmp_path: Path, name: str, text: str) ->
     path.write_text(text, encoding="utf-8")
     units = list(survey.campaign.units.values_list("code", flat=True))
     rows = read_ballots(path, units, campaign_scheme(survey.campaign), name)
-    ballots_import(campaign=survey.campaign, rows=rows, actor=DEPT)
+    ballots_import(campaign=survey.campaign, rows=rows, actor=Actor.operator(DEPT))
 
 
 def test_a_committee_survey_feeds_mass_evaluation_and_suppresses_small_counts(
@@ -164,7 +165,7 @@ def test_a_committee_survey_feeds_mass_evaluation_and_suppresses_small_counts(
     ]
     assert list(campaign.units.values_list("code", flat=True)) == ["S1", "O1"]
     assert grading_state(setup_round).org("S1").survey.status == SURVEY_PENDING
-    campaign_open(campaign=campaign, actor=DEPT)
+    campaign_open(campaign=campaign, actor=Actor.operator(DEPT))
     # Five ballots cover both organizations; five more only the community (not O1).
     both = "ballot_no,group,S1,O1\n" + "".join(
         f"{n},{'党员' if n % 2 else '群众'},满意,基本满意\n" for n in range(1, 6)
@@ -177,7 +178,7 @@ def test_a_committee_survey_feeds_mass_evaluation_and_suppresses_small_counts(
     _paper(setup_round, tmp_path, "only.csv", only)
     groups = collection_status(campaign).groups
     assert [(g.name, g.received) for g in groups] == [("党员", 5), ("群众", 5)]
-    campaign_close(campaign=campaign, actor=DEPT)
+    campaign_close(campaign=campaign, actor=Actor.operator(DEPT))
     state = grading_state(setup_round)
     community, organs = state.org("S1"), state.org("O1")
     assert (community.survey.status, community.survey.rate) == (SURVEY_COUNTED, Fraction(4, 5))
@@ -225,13 +226,13 @@ def _counted_community(grading_round: GradingRound, tmp_path: Path) -> None:
     survey = services.survey_create(
         grading_round=grading_round, committee=committee, actor=op(DEPT)
     )
-    campaign_open(campaign=survey.campaign, actor=DEPT)
+    campaign_open(campaign=survey.campaign, actor=op(DEPT))
     marks = ["满意", "满意", "基本满意", "满意", "不满意", "满意", "基本满意", "不满意"]
     text = "ballot_no,group,S1\n" + "".join(
         f"{n},{'党员' if n % 2 else '群众'},{m}\n" for n, m in enumerate(marks, start=1)
     )
     _paper(grading_round, tmp_path, "s1.csv", text)
-    campaign_close(campaign=survey.campaign, actor=DEPT)
+    campaign_close(campaign=survey.campaign, actor=Actor.operator(DEPT))
     advance_to(grading_round, rules.ASSESSMENT)
     services.assessment_submit(
         org=org(grading_round, "S1"),

@@ -68,7 +68,7 @@ def test_codes_only_after_the_assessment_group_approves_and_as_many_as_listed(
     campaign = vote.campaign
     members_group = campaign.groups.get(code="members")
     with pytest.raises(RuleError):  # no list yet: no code at all
-        token_issue(campaign=campaign, group=members_group, count=1, actor=DEPT)
+        token_issue(campaign=campaign, group=members_group, count=1, actor=Actor.operator(DEPT))
     with pytest.raises(RuleError) as unknown:
         votes.participant_list_draft(
             campaign=campaign, counts=vote_rules.ParticipantCounts(members=12, masses=12),
@@ -102,7 +102,7 @@ def test_codes_only_after_the_assessment_group_approves_and_as_many_as_listed(
     assert {b.batch.group.code: len(b.codes) for b in issued} == {"members": 11, "non_members": 12}
     assert BallotToken.objects.filter(campaign=campaign).count() == row.size == 23
     with pytest.raises(RuleError):  # the list is spent: not one code more
-        token_issue(campaign=campaign, group=members_group, count=1, actor=DEPT)
+        token_issue(campaign=campaign, group=members_group, count=1, actor=Actor.operator(DEPT))
     with pytest.raises(RuleError):
         votes.participant_codes_issue(campaign=campaign, actor=who["alice"])
     with pytest.raises(RuleError) as fixed:  # codes out: the list stays as approved
@@ -151,16 +151,23 @@ def test_a_survey_too_waits_for_its_approved_list(
     )
     group = survey.campaign.groups.get(code="non_members")
     with pytest.raises(RuleError):
-        token_issue(campaign=survey.campaign, group=group, count=5, actor=DEPT)
+        token_issue(campaign=survey.campaign, group=group, count=5, actor=Actor.operator(DEPT))
     votes.org_members_set(org=org(grading_round, "V1"), members=6, actor=who["alice"])
     counts = vote_rules.ParticipantCounts(members=6, masses=3, others=3)
     votes.participant_list_draft(
         campaign=survey.campaign, counts=counts, supervisor="王明", actor=who["alice"]
     )
     votes.participant_list_approve(campaign=survey.campaign, actor=who["erin"])
-    assert len(token_issue(campaign=survey.campaign, group=group, count=6, actor=DEPT).codes) == 6
+    assert (
+        len(
+            token_issue(
+                campaign=survey.campaign, group=group, count=6, actor=Actor.operator(DEPT)
+            ).codes
+        )
+        == 6
+    )
     with pytest.raises(RuleError):
-        token_issue(campaign=survey.campaign, group=group, count=1, actor=DEPT)
+        token_issue(campaign=survey.campaign, group=group, count=1, actor=Actor.operator(DEPT))
 
 
 # V1: 8 好, 3 较好, 1 一般, 0 较差 and one 弃权; V2: 2 好, 8 较好, 1 一般 and two left blank
@@ -181,7 +188,7 @@ def _voted(tmp_path: Path, who: dict[str, Actor], grading_round: GradingRound) -
         campaign=campaign, counts=counts, supervisor="王明", actor=who["carol"]
     )
     votes.participant_list_approve(campaign=campaign, actor=who["erin"])
-    campaign_open(campaign=campaign, actor=DEPT)
+    campaign_open(campaign=campaign, actor=Actor.operator(DEPT))
     units = list(campaign.units.order_by("position").values_list("code", flat=True))
     path = tmp_path / "vote.csv"
     lines = ["ballot_no,group," + ",".join(units)]
@@ -191,8 +198,8 @@ def _voted(tmp_path: Path, who: dict[str, Actor], grading_round: GradingRound) -
         lines.append(f"{n},{group}," + ",".join(cells.get(u, "") for u in units))
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     rows = read_ballots(path, units, campaign_scheme(campaign), "vote.csv")
-    ballots_import(campaign=campaign, rows=rows, actor=DEPT)
-    campaign_close(campaign=campaign, actor=DEPT)
+    ballots_import(campaign=campaign, rows=rows, actor=Actor.operator(DEPT))
+    campaign_close(campaign=campaign, actor=Actor.operator(DEPT))
 
 
 def _paper(tmp_path: Path, campaign: Campaign, numbers: range) -> BallotRows:
@@ -213,9 +220,13 @@ def test_paper_ballots_never_outnumber_the_approved_list_with_the_online_ones(
     campaign = votes.grade_vote_create(
         grading_round=grading_round, org=v1, actor=who["alice"]
     ).campaign
-    campaign_open(campaign=campaign, actor=DEPT)
+    campaign_open(campaign=campaign, actor=Actor.operator(DEPT))
     with pytest.raises(RuleError) as no_list:  # no approved list: no paper ballot either
-        ballots_import(campaign=campaign, rows=_paper(tmp_path, campaign, range(1, 2)), actor=DEPT)
+        ballots_import(
+            campaign=campaign,
+            rows=_paper(tmp_path, campaign, range(1, 2)),
+            actor=Actor.operator(DEPT),
+        )
     assert no_list.value.template == vote_rules.E_PAPER_NO_LIST
     votes.org_members_set(org=v1, members=3, actor=who["alice"])
     counts = vote_rules.ParticipantCounts(members=3, masses=2)  # 5 take part
@@ -224,23 +235,29 @@ def test_paper_ballots_never_outnumber_the_approved_list_with_the_online_ones(
     )
     votes.participant_list_approve(campaign=campaign, actor=who["erin"])
     members = campaign.groups.get(code="members")
-    code = token_issue(campaign=campaign, group=members, count=1, actor=DEPT).codes[0]
+    code = token_issue(campaign=campaign, group=members, count=1, actor=Actor.operator(DEPT)).codes[
+        0
+    ]
     ballot_submit(code=code, marks={"V1": "good"})  # one cast online
 
     report = ballots_import(campaign=campaign, rows=_paper(tmp_path, campaign, range(1, 4)),
-                            actor=DEPT)  # fmt: skip
+                            actor=Actor.operator(DEPT))  # fmt: skip
     assert report.imported == 3  # 1 online + 3 paper = 4 of 5
     with pytest.raises(RuleError) as over:  # 2 more would make 6 ballots for 5 people
-        ballots_import(campaign=campaign, rows=_paper(tmp_path, campaign, range(4, 6)), actor=DEPT)
+        ballots_import(
+            campaign=campaign,
+            rows=_paper(tmp_path, campaign, range(4, 6)),
+            actor=Actor.operator(DEPT),
+        )
     assert over.value.template == vote_rules.E_PAPER_OVER_LIST
     assert over.value.params["left"] == 1 and over.value.params["total"] == 6
     assert Ballot.objects.filter(campaign=campaign, source=BallotSource.PAPER).count() == 3
     # the file already imported adds nothing, so it is not refused; one more fits exactly
     again = ballots_import(campaign=campaign, rows=_paper(tmp_path, campaign, range(1, 4)),
-                           actor=DEPT)  # fmt: skip
+                           actor=Actor.operator(DEPT))  # fmt: skip
     assert (again.imported, len(again.rejected)) == (0, 3)
     last = ballots_import(campaign=campaign, rows=_paper(tmp_path, campaign, range(4, 5)),
-                          actor=DEPT)  # fmt: skip
+                          actor=Actor.operator(DEPT))  # fmt: skip
     assert last.imported == 1
 
 

@@ -16,6 +16,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 
+from pingyi.accounts.actors import Actor
 from pingyi.ballots.services import ballots_import
 from pingyi.campaigns.selectors import campaign_scheme
 from pingyi.campaigns.services import campaign_close, campaign_open
@@ -68,7 +69,7 @@ def _round(tmp_path: Path) -> GradingRound:
     grading_round = advance_to(make_round(tmp_path, ORGS), rules.SELF_EVALUATION)
     c10 = org(grading_round, "C10")
     survey = services.survey_create(grading_round=grading_round, org=c10, actor=op(DEPT))
-    campaign_open(campaign=survey.campaign, actor=DEPT)
+    campaign_open(campaign=survey.campaign, actor=op(DEPT))
     path = tmp_path / "c10.csv"
     path.write_text(
         "ballot_no,group,C10\n"
@@ -76,8 +77,8 @@ def _round(tmp_path: Path) -> GradingRound:
         encoding="utf-8",
     )
     rows = read_ballots(path, ["C10"], campaign_scheme(survey.campaign), "c10.csv")
-    ballots_import(campaign=survey.campaign, rows=rows, actor=DEPT)
-    campaign_close(campaign=survey.campaign, actor=DEPT)
+    ballots_import(campaign=survey.campaign, rows=rows, actor=Actor.operator(DEPT))
+    campaign_close(campaign=survey.campaign, actor=Actor.operator(DEPT))
     advance_to(grading_round, rules.ASSESSMENT)
     for code, _sector, _committee, total, _grade in SPEC:
         if code != "C10":

@@ -13,6 +13,7 @@ import pytest
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
+from pingyi.accounts.actors import Actor
 from pingyi.jobs import files
 from pingyi.jobs.execute import job_claim
 from pingyi.jobs.models import FileState, Job, JobStatus
@@ -133,7 +134,7 @@ def test_a_zip_never_downloaded_is_deleted_once_its_campaign_closed(cast: Cast) 
     run_worker()
     jobs_prune()
     assert files.output_path(job.pk) is not None  # the campaign still takes ballots
-    campaign_close(campaign=cast.campaign, actor="alice")
+    campaign_close(campaign=cast.campaign, actor=Actor.operator("alice"))
     jobs_prune()
     job.refresh_from_db()
     assert files.output_path(job.pk) is None and job.file_state == FileState.GONE

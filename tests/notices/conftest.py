@@ -95,10 +95,10 @@ def closed_campaign(
         name=f"{year}年千人评议",
         scheme=scheme or builtin_scheme(),
         units=unit_specs(codes),
-        actor=STAFF,
+        actor=Actor.operator(STAFF),
         code=f"{organization}-{series}-{year}",
     )
-    campaign_open(campaign=campaign, actor=STAFF)
+    campaign_open(campaign=campaign, actor=Actor.operator(STAFF))
     lines = [",".join(["ballot_no", "group", *codes])]
     for i in range(ballots):
         group = "服务对象" if i % 5 < 3 else "干部和各界代表"
@@ -106,8 +106,8 @@ def closed_campaign(
         lines.append(",".join([f"P{year}-{i + 1}", group, *marks]))
     path = folder / f"ballots-{organization}-{series}-{year}.csv"
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    ballots_import(campaign=campaign, rows=rows_of(campaign, path), actor=STAFF)
-    campaign_close(campaign=campaign, actor=STAFF)
+    ballots_import(campaign=campaign, rows=rows_of(campaign, path), actor=Actor.operator(STAFF))
+    campaign_close(campaign=campaign, actor=Actor.operator(STAFF))
     return campaign
 
 

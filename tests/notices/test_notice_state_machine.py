@@ -34,7 +34,7 @@ from pingyi.notices.services import (
     review_apply,
 )
 from pingyi.rules.errors import RuleError
-from tests.notices.conftest import AS_STAFF, STAFF, T0, closed_campaign
+from tests.notices.conftest import AS_STAFF, T0, closed_campaign
 
 pytestmark = pytest.mark.django_db
 
@@ -114,7 +114,7 @@ class NoticeMachine(RuleBasedStateMachine):
         campaign = self.notice.campaign
         assert campaign is not None
         with pytest.raises(RuleError):
-            action[step](campaign=campaign, actor=STAFF)
+            action[step](campaign=campaign, actor=AS_STAFF)
 
     @invariant()
     def stored_state_matches_the_model(self) -> None:

@@ -15,6 +15,7 @@ from django.test import Client
 from django.utils import timezone
 from pypdf import PdfReader
 
+from pingyi.accounts.actors import Actor
 from pingyi.audit.models import AuditEntry
 from pingyi.rectification.models import Item, Plan, ProgressNote, UnitAccess, UnitRole
 from pingyi.rectification.services import item_add, item_progress
@@ -238,8 +239,8 @@ def test_the_history_shows_no_figure_of_a_campaign_under_k_ballots(
     path = tmp_path / "few.csv"
     path.write_text("ballot_no,L1,L2,V1,F1\n1,满意,满意,满意,满意\n2,不满意,满意,,\n", "utf-8")
     rows = read_ballots(path, ["L1", "L2", "V1", "F1"], campaign_scheme(campaign))
-    ballots_import(campaign=campaign, rows=rows, actor=STAFF)
-    campaign_close(campaign=campaign, actor=STAFF)
+    ballots_import(campaign=campaign, rows=rows, actor=Actor.operator(STAFF))
+    campaign_close(campaign=campaign, actor=Actor.operator(STAFF))
     alice = User.objects.create_user("alice")
     Membership.objects.create(
         user=alice, organization=campaign.series.organization, role=Role.VIEWER

@@ -14,6 +14,7 @@ from django.db import connection
 from django.test import Client
 
 from pingyi import cli
+from pingyi.accounts.actors import Actor
 from pingyi.accounts.models import Membership, Role
 from pingyi.ballots.models import Ballot
 from pingyi.ballots.services import ballots_import
@@ -36,13 +37,15 @@ TABLE = Ballot._meta.db_table
 def cast(tmp_path: Path) -> Campaign:
     campaign = make_campaign()
     group = campaign.groups.get(code="service_recipients")
-    for code in token_issue(campaign=campaign, group=group, count=ONLINE, actor=STAFF).codes:
+    for code in token_issue(
+        campaign=campaign, group=group, count=ONLINE, actor=Actor.operator(STAFF)
+    ).codes:
         ballot_submit(code=code, marks=MARKS)
     paper = tmp_path / "paper.csv"
     paper.write_text(
         "ballot_no,L1,L2\n" + "".join(f"P{n},满意,满意\n" for n in range(1, 11)), "utf-8"
     )
-    ballots_import(campaign=campaign, rows=rows_of(campaign, paper), actor=STAFF)
+    ballots_import(campaign=campaign, rows=rows_of(campaign, paper), actor=Actor.operator(STAFF))
     return campaign
 
 
@@ -96,7 +99,7 @@ TAMPERING: dict[str, tuple[Callable[[Campaign], None], str]] = {
 
 def test_untouched_ballots_reconcile_open_and_closed(cast: Campaign) -> None:
     assert problems(cast) == []
-    campaign_close(campaign=cast, actor=STAFF)
+    campaign_close(campaign=cast, actor=Actor.operator(STAFF))
     assert problems(cast) == []
 
 
@@ -111,7 +114,7 @@ def test_verify_names_the_tampering_while_open(cast: Campaign, how: str) -> None
 def test_verify_names_the_tampering_after_close_and_the_seal_breaks(
     cast: Campaign, how: str, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    campaign_close(campaign=cast, actor=STAFF)
+    campaign_close(campaign=cast, actor=Actor.operator(STAFF))
     tamper, expected = TAMPERING[how]
     tamper(cast)
     found = problems(cast)
@@ -124,7 +127,7 @@ def test_verify_names_the_tampering_after_close_and_the_seal_breaks(
 
 
 def test_a_tally_changed_in_the_seal_is_named(cast: Campaign) -> None:
-    campaign_close(campaign=cast, actor=STAFF)
+    campaign_close(campaign=cast, actor=Actor.operator(STAFF))
     seal = cast.seal
     seal.tally["counted"][0][0] += 5
     seal.save()
@@ -149,7 +152,7 @@ def test_the_collection_dashboard_shows_the_mismatch(cast: Campaign) -> None:
 
 
 def test_the_notice_computes_its_reconciliation_live(cast: Campaign) -> None:
-    campaign_close(campaign=cast, actor=STAFF)
+    campaign_close(campaign=cast, actor=Actor.operator(STAFF))
     notice = notice_publish(campaign=cast, actor=AS_STAFF)
     html = Client().get(f"/notice/{notice.code}/").content.decode()
     assert f"The counts reconcile: {ONLINE} online + 10 paper = {ONLINE + 10} ballots" in html

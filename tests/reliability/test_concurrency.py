@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pytest
 
+from pingyi.accounts.actors import Actor
 from pingyi.campaigns.models import Campaign
 from pingyi.voting.models import Receipt, TokenUse
 from pingyi.voting.services import token_issue
@@ -44,7 +45,9 @@ def submit(base: str, code: str, timeout: float = 30) -> tuple[int, dict[str, st
 def _campaign_with_tokens(count: int) -> tuple[Campaign, list[str]]:
     campaign = make_campaign()
     group = campaign.groups.get(code="service_recipients")
-    return campaign, token_issue(campaign=campaign, group=group, count=count, actor=STAFF).codes
+    return campaign, token_issue(
+        campaign=campaign, group=group, count=count, actor=Actor.operator(STAFF)
+    ).codes
 
 
 def test_fifty_simultaneous_submissions_of_one_token_store_one_ballot(tmp_path: Path) -> None:

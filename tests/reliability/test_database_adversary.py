@@ -22,6 +22,7 @@ import numpy as np
 import pytest
 from django.db import connection
 
+from pingyi.accounts.actors import Actor
 from pingyi.audit.models import LaneEntry
 from pingyi.ballots.models import Ballot, PooledBallot
 from pingyi.campaigns.models import Campaign
@@ -71,7 +72,9 @@ def _cast_all(base: str, codes: list[str]) -> list[str]:
 def _cast(tmp_path: Path) -> tuple[Campaign, list[str]]:
     campaign = make_campaign()
     group = campaign.groups.get(code="service_recipients")
-    codes = token_issue(campaign=campaign, group=group, count=VOTES, actor=STAFF).codes
+    codes = token_issue(
+        campaign=campaign, group=group, count=VOTES, actor=Actor.operator(STAFF)
+    ).codes
     with live_server(tmp_path, workers=4, PINGYI_TOKEN_FAILURES="100000") as server:
         _cast_all(server.url, codes)
     return campaign, codes
@@ -121,7 +124,7 @@ def test_the_transaction_id_ties_no_ballot_to_a_token_open_or_closed(tmp_path: P
     # The pooled ones share the cast's transaction, but cannot be read without the key.
     for (sealed,) in PooledBallot.objects.values_list("sealed"):
         assert not any(m.encode() in bytes(sealed) for m in ("0123", "satisfied"))
-    campaign_close(campaign=campaign, actor=STAFF)
+    campaign_close(campaign=campaign, actor=Actor.operator(STAFF))
     assert PooledBallot.objects.count() == 0
     # Closed: every ballot and receipt was rewritten by the closing transaction — all of
     # them at once, which ties no ballot to one receipt; token uses and casts stay apart.
@@ -157,7 +160,7 @@ def test_ballot_rows_do_not_follow_the_order_tokens_were_used_while_open(tmp_pat
     # every row's rowid is its random id: neither table is in the order of the casts
     assert abs(_spearman(used, list(range(len(used))))) < 0.2
     assert abs(_spearman(stored, list(range(len(stored))))) < 0.2
-    campaign_close(campaign=campaign, actor=STAFF)
+    campaign_close(campaign=campaign, actor=Actor.operator(STAFF))
     stored = [_index_of(str(m)) for m in _order(Ballot._meta.db_table, "marks")]
     assert sorted(stored) == list(range(VOTES))
     assert abs(_spearman(stored, list(range(VOTES)))) < 0.2
@@ -168,7 +171,9 @@ def test_the_code_list_and_a_database_copy_do_not_find_the_token_rows(tmp_path: 
     be: plain SHA-256 in every spelling finds no row."""
     campaign = make_campaign()
     group = campaign.groups.get(code="service_recipients")
-    printed = token_issue(campaign=campaign, group=group, count=50, actor=STAFF).codes
+    printed = token_issue(
+        campaign=campaign, group=group, count=50, actor=Actor.operator(STAFF)
+    ).codes
     stored = set(BallotToken.objects.values_list("digest", flat=True))
     for code in printed:
         for spelling in (code, voting_codes.grouped(code), code.lower()):

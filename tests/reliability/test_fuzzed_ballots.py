@@ -20,6 +20,7 @@ from django.test import Client, override_settings
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
+from pingyi.accounts.actors import Actor
 from pingyi.campaigns.models import Campaign
 from pingyi.rules.scheme import builtin_scheme
 from pingyi.voting import codes
@@ -62,7 +63,9 @@ def _no_rate_limit() -> Iterator[None]:
 def token(db: None) -> str:
     campaign: Campaign = make_campaign()
     group = campaign.groups.get(code="service_recipients")
-    return token_issue(campaign=campaign, group=group, count=1, actor=STAFF).codes[0]
+    return token_issue(campaign=campaign, group=group, count=1, actor=Actor.operator(STAFF)).codes[
+        0
+    ]
 
 
 def assert_nothing_stored() -> None:

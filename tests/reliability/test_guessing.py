@@ -24,6 +24,7 @@ from django.utils import translation
 from django.utils.html import escape
 from django.utils.translation import gettext
 
+from pingyi.accounts.actors import Actor
 from pingyi.campaigns.models import Campaign
 from pingyi.campaigns.services import campaign_close
 from pingyi.voting import codes
@@ -63,7 +64,7 @@ def campaign(db: None) -> Campaign:
 @pytest.fixture
 def issued(campaign: Campaign) -> IssuedBatch:
     group = campaign.groups.get(code="service_recipients")
-    return token_issue(campaign=campaign, group=group, count=5, actor=STAFF)
+    return token_issue(campaign=campaign, group=group, count=5, actor=Actor.operator(STAFF))
 
 
 def in_page_language(message: str) -> str:
@@ -171,15 +172,22 @@ def test_behind_a_trusted_proxy_the_forged_part_of_the_header_is_ignored(
 def _refused_codes(campaign: Campaign, issued: IssuedBatch) -> dict[str, str]:
     group = campaign.groups.get(code="service_recipients")
     expired = token_issue(
-        campaign=campaign, group=group, count=1, actor=STAFF, expires_on=dt.date(2020, 1, 1)
+        campaign=campaign,
+        group=group,
+        count=1,
+        actor=Actor.operator(STAFF),
+        expires_on=dt.date(2020, 1, 1),
     ).codes[0]
     BallotToken.objects.filter(digest=codes.digest(issued.codes[1])).update(void=True)
     ballot_submit(code=issued.codes[0], marks=MARKS)
     closed = make_campaign(series="closed")
     closed_code = token_issue(
-        campaign=closed, group=closed.groups.get(code="service_recipients"), count=1, actor=STAFF
+        campaign=closed,
+        group=closed.groups.get(code="service_recipients"),
+        count=1,
+        actor=Actor.operator(STAFF),
     ).codes[0]
-    campaign_close(campaign=closed, actor=STAFF)
+    campaign_close(campaign=closed, actor=Actor.operator(STAFF))
     return {
         "unknown": codes.new_code(codes.TOKEN_LENGTH),
         "used": issued.codes[0],

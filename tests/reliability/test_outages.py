@@ -21,6 +21,7 @@ from typing import Any
 import pytest
 from django.contrib.auth.models import User
 
+from pingyi.accounts.actors import Actor
 from pingyi.accounts.models import Membership, Role
 from tests.cast import STAFF, make_campaign
 from tests.live import free_port, live_server
@@ -71,7 +72,7 @@ def test_ballots_and_sign_in_work_with_redis_stopped(tmp_path: Path) -> None:
     group = campaign.groups.get(code="service_recipients")
     from pingyi.voting.services import token_issue
 
-    codes = token_issue(campaign=campaign, group=group, count=3, actor=STAFF).codes
+    codes = token_issue(campaign=campaign, group=group, count=3, actor=Actor.operator(STAFF)).codes
     erin = User.objects.create_user("erin", password=PASSWORD)
     Membership.objects.create(user=erin, organization=campaign.series.organization, role=Role.STAFF)
     with (

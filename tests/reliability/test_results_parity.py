@@ -14,6 +14,7 @@ from django.contrib.messages import get_messages
 from django.test import Client
 
 from pingyi import cli
+from pingyi.accounts.actors import Actor
 from pingyi.accounts.models import Membership, Role
 from pingyi.ballots.services import ballots_import
 from pingyi.campaigns.models import Campaign
@@ -32,13 +33,15 @@ REFUSAL = "only 3 valid ballots: fewer than 8, so no figure of this campaign is 
 def _closed(tmp_path: Path, series: str, paper: int, online: int) -> Campaign:
     campaign = make_campaign(series=series)
     group = campaign.groups.get(code="cadres_and_representatives")
-    for code in token_issue(campaign=campaign, group=group, count=online, actor=STAFF).codes:
+    for code in token_issue(
+        campaign=campaign, group=group, count=online, actor=Actor.operator(STAFF)
+    ).codes:
         ballot_submit(code=code, marks={"L1": "不满意", "L2": "满意", "V1": "满意"})
     lines = "".join(f"{n},服务对象,满意,基本满意,不满意\n" for n in range(1, paper + 1))
     path = tmp_path / f"{series}.csv"
     path.write_text("ballot_no,group,L1,L2,V1\n" + lines, "utf-8")
-    ballots_import(campaign=campaign, rows=rows_of(campaign, path), actor=STAFF)
-    campaign_close(campaign=campaign, actor=STAFF)
+    ballots_import(campaign=campaign, rows=rows_of(campaign, path), actor=Actor.operator(STAFF))
+    campaign_close(campaign=campaign, actor=Actor.operator(STAFF))
     return campaign
 
 

@@ -18,6 +18,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from pingyi import cli
+from pingyi.accounts.actors import Actor
 from pingyi.ballots.models import BallotSeal
 from pingyi.ballots.selectors import campaign_count, campaign_results, stored_count
 from pingyi.ballots.services import ballots_import
@@ -133,7 +134,9 @@ def cast_and_close(
         if not ballots:
             continue
         group = campaign.groups.get(code=code)
-        issued = token_issue(campaign=campaign, group=group, count=len(ballots), actor=STAFF)
+        issued = token_issue(
+            campaign=campaign, group=group, count=len(ballots), actor=Actor.operator(STAFF)
+        )
         for token, ballot in zip(issued.codes, ballots, strict=True):
             ballot_submit(code=token, marks=ballot.marks)
     if paper:
@@ -145,8 +148,8 @@ def cast_and_close(
             )
         path = folder / "paper.csv"
         path.write_text("\n".join(lines) + "\n", "utf-8")
-        ballots_import(campaign=campaign, rows=rows_of(campaign, path), actor=STAFF)
-    campaign_close(campaign=campaign, actor=STAFF)
+        ballots_import(campaign=campaign, rows=rows_of(campaign, path), actor=Actor.operator(STAFF))
+    campaign_close(campaign=campaign, actor=Actor.operator(STAFF))
     return campaign
 
 

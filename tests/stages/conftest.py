@@ -68,9 +68,9 @@ def dated_campaign(
     campaign_stages_set(
         campaign=campaign,
         stages={k.value if hasattr(k, "value") else k: v for k, v in dates.items()},
-        actor=STAFF,
+        actor=Actor.operator(STAFF),
     )
-    campaign_open(campaign=campaign, actor=STAFF)
+    campaign_open(campaign=campaign, actor=Actor.operator(STAFF))
     return campaign
 
 

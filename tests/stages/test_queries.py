@@ -86,12 +86,14 @@ def surveyed(cast: Cast, campaign: Campaign) -> Campaign:
 
     office = Actor.of(cast.alice)
     survey = rectification_survey_start(campaign=campaign, actor=office, scope="all").survey
-    campaign_open(campaign=survey, actor="alice")
+    campaign_open(campaign=survey, actor=Actor.operator("alice"))
     group = survey.groups.get(code="service_recipients")
     codes = [u.code for u in survey.units.all()]
-    for code in token_issue(campaign=survey, group=group, count=8, actor="alice").codes:
+    for code in token_issue(
+        campaign=survey, group=group, count=8, actor=Actor.operator("alice")
+    ).codes:
         ballot_submit(code=code, marks=dict.fromkeys(codes, "满意"))
-    campaign_close(campaign=survey, actor="alice")
+    campaign_close(campaign=survey, actor=Actor.operator("alice"))
     rectification_survey_record(campaign=campaign, actor=office)
     return campaign
 

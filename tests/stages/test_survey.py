@@ -51,7 +51,10 @@ def _report(cast: Cast, *units: Any) -> None:
 
 def _cast_ballots(survey: Campaign, marks: list[dict[str, str]], group: str) -> None:
     issued = token_issue(
-        campaign=survey, group=survey.groups.get(code=group), count=len(marks), actor="alice"
+        campaign=survey,
+        group=survey.groups.get(code=group),
+        count=len(marks),
+        actor=Actor.operator("alice"),
     )
     for code, ballot in zip(issued.codes, marks, strict=True):
         ballot_submit(code=code, marks=ballot)
@@ -61,11 +64,11 @@ def _closed_survey(cast: Cast) -> RectificationSurvey:
     """L1 and L2 reported; 10 ballots: L1 8 favourable of 10, L2 5 of 10."""
     _report(cast, cast.l1, cast.l2)
     found = rectification_survey_start(campaign=cast.campaign, actor=Actor.of(cast.alice))
-    campaign_open(campaign=found.survey, actor="alice")
+    campaign_open(campaign=found.survey, actor=Actor.operator("alice"))
     marks = [{"L1": "满意" if n < 6 else ("基本满意" if n < 8 else "不满意"),
               "L2": "满意" if n < 5 else "不满意"} for n in range(10)]  # fmt: skip
     _cast_ballots(found.survey, marks, "service_recipients")
-    campaign_close(campaign=found.survey, actor="alice")
+    campaign_close(campaign=found.survey, actor=Actor.operator("alice"))
     return found
 
 
@@ -156,12 +159,12 @@ def test_an_open_survey_or_one_under_k_ballots_records_nothing(cast: Cast) -> No
     alice = Actor.of(cast.alice)
     _report(cast, cast.l1)
     found = rectification_survey_start(campaign=cast.campaign, actor=alice)
-    campaign_open(campaign=found.survey, actor="alice")
+    campaign_open(campaign=found.survey, actor=Actor.operator("alice"))
     with pytest.raises(RuleError) as refused:
         rectification_survey_record(campaign=cast.campaign, actor=alice)
     assert refused.value.message() == E_SURVEY_OPEN % {"code": found.survey.code}
     _cast_ballots(found.survey, [{"L1": "满意"}] * 3, "service_recipients")
-    campaign_close(campaign=found.survey, actor="alice")
+    campaign_close(campaign=found.survey, actor=Actor.operator("alice"))
     with pytest.raises(TooFewBallots):  # the k rule of campaign_results
         rectification_survey_record(campaign=cast.campaign, actor=alice)
     found.refresh_from_db()
@@ -192,10 +195,10 @@ def test_the_board_starts_the_survey_and_shows_its_rates_on_the_board_and_the_un
     assert "整改满意度测评" in text and 'id="survey-campaign"' in text
     survey = RectificationSurvey.objects.get().survey
     assert list(survey.groups.values_list("code", flat=True)) == ["service_recipients"]
-    campaign_open(campaign=survey, actor="alice")
+    campaign_open(campaign=survey, actor=Actor.operator("alice"))
     marks = [{"L1": "满意", "L2": "不满意" if n < 3 else "基本满意"} for n in range(9)]
     _cast_ballots(survey, marks, "service_recipients")
-    campaign_close(campaign=survey, actor="alice")
+    campaign_close(campaign=survey, actor=Actor.operator("alice"))
     text = alice.post(f"{board}survey/record", follow=True).content.decode()
     assert 'id="survey-rates"' in text and "100.00%" in text and "66.67%" in text
     assert english_left(text, WORDS) == []
@@ -227,9 +230,9 @@ def test_the_api_and_the_cli_start_record_and_read_the_survey(
     assert made.json()["survey"] == f"{cast.campaign.code}-rs"
     assert alice.post(f"{url}/record").status_code == 409  # a draft survey
     survey = RectificationSurvey.objects.get().survey
-    campaign_open(campaign=survey, actor="alice")
+    campaign_open(campaign=survey, actor=Actor.operator("alice"))
     _cast_ballots(survey, [{"L1": "满意", "L2": "不满意"}] * 8, "service_recipients")
-    campaign_close(campaign=survey, actor="alice")
+    campaign_close(campaign=survey, actor=Actor.operator("alice"))
     assert main(["stages", "survey", cast.campaign.code, "--record", "--json"]) == 0
     data = json.loads(capsys.readouterr().out)
     rates = {u["code"]: u["satisfaction_rate"] for u in data["units"]}

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import pytest
 
+from pingyi.accounts.actors import Actor
 from pingyi.campaigns.models import Campaign
 from pingyi.voting.services import IssuedBatch, token_issue
 from tests.cast import STAFF, make_campaign
@@ -18,5 +19,5 @@ def issued(campaign: Campaign) -> IssuedBatch:
         campaign=campaign,
         group=campaign.groups.get(code="service_recipients"),
         count=5,
-        actor=STAFF,
+        actor=Actor.operator(STAFF),
     )

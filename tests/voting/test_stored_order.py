@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 from django.db import connection
 
+from pingyi.accounts.actors import Actor
 from pingyi.campaigns.models import Campaign
 from pingyi.campaigns.services import campaign_close
 from pingyi.voting.services import IssuedBatch, ballot_submit, token_issue
@@ -41,7 +42,9 @@ def _spearman(a: list[int], b: list[int]) -> float:
 
 @pytest.fixture
 def many(campaign: Campaign) -> IssuedBatch:
-    return token_issue(campaign=campaign, group=campaign.groups.first(), count=VOTES, actor=STAFF)
+    return token_issue(
+        campaign=campaign, group=campaign.groups.first(), count=VOTES, actor=Actor.operator(STAFF)
+    )
 
 
 def test_ballots_on_disk_are_not_in_voting_order_after_close(
@@ -50,7 +53,7 @@ def test_ballots_on_disk_are_not_in_voting_order_after_close(
     receipts = [
         ballot_submit(code=code, marks=_marks_for(index)) for index, code in enumerate(many.codes)
     ]
-    campaign_close(campaign=campaign, actor=STAFF)
+    campaign_close(campaign=campaign, actor=Actor.operator(STAFF))
     voted = [_index_of(m) for m in _stored_in_disk_order("ballots_ballot", "marks")]
     assert sorted(voted) == list(range(VOTES))
     assert abs(_spearman(voted, list(range(VOTES)))) < 0.2

@@ -10,6 +10,7 @@ import pytest
 from django.db import IntegrityError, connection, transaction
 from django.db.models import Model
 
+from pingyi.accounts.actors import Actor
 from pingyi.audit.models import LaneEntry
 from pingyi.audit.services import audit_log_parallel
 from pingyi.ballots.models import PooledBallot
@@ -83,7 +84,7 @@ def test_unknown_expired_withdrawn_and_used_codes_get_the_same_answer(
         campaign=campaign,
         group=campaign.groups.first(),
         count=1,
-        actor=STAFF,
+        actor=Actor.operator(STAFF),
         expires_on=dt.date(2020, 1, 1),
     ).codes[0]
     BallotToken.objects.filter(digest=codes.digest(issued.codes[1])).update(void=True)
@@ -115,7 +116,7 @@ def test_a_malformed_ballot_touches_nothing(issued: IssuedBatch) -> None:
 
 
 def test_ballots_after_close_are_refused(campaign: Campaign, issued: IssuedBatch) -> None:
-    campaign_close(campaign=campaign, actor=STAFF)
+    campaign_close(campaign=campaign, actor=Actor.operator(STAFF))
     with pytest.raises(TokenRefused):
         ballot_submit(code=issued.codes[0], marks=MARKS)
     assert counts() == (0, 0, 0, 0)

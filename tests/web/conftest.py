@@ -10,6 +10,7 @@ from django.contrib.auth.models import User
 from django.core.cache import cache
 from django.test import Client
 
+from pingyi.accounts.actors import Actor
 from pingyi.accounts.models import Organization
 from pingyi.campaigns.models import Campaign
 from pingyi.voting.services import IssuedBatch, token_issue
@@ -63,7 +64,10 @@ def shared_cast(db: None, _cast_built: Cast) -> Cast:
 @pytest.fixture
 def issued(cast: Cast) -> IssuedBatch:
     return token_issue(
-        campaign=cast.campaign, group=cast.campaign.groups.first(), count=5, actor=STAFF
+        campaign=cast.campaign,
+        group=cast.campaign.groups.first(),
+        count=5,
+        actor=Actor.operator(STAFF),
     )
 
 

@@ -7,6 +7,7 @@ import json
 import pytest
 from django.test import Client, override_settings
 
+from pingyi.accounts.actors import Actor
 from pingyi.voting.services import IssuedBatch, token_issue
 from tests.cast import STAFF
 from tests.stored import ballot_count
@@ -109,7 +110,10 @@ def test_results_are_refused_while_open_then_served_when_closed(cast: Cast) -> N
     alice = client_for(cast.alice)
     k = 8
     batch = token_issue(
-        campaign=cast.campaign, group=cast.campaign.groups.first(), count=k, actor=STAFF
+        campaign=cast.campaign,
+        group=cast.campaign.groups.first(),
+        count=k,
+        actor=Actor.operator(STAFF),
     )
     for code in batch.codes:
         post(Client(), "/api/ballots", {"token": code, "marks": MARKS})

@@ -30,6 +30,7 @@ from django.utils.crypto import get_random_string
 from hypothesis import HealthCheck, settings
 from schemathesis.specs.openapi.schemas import OpenApiSchema
 
+from pingyi.accounts.actors import Actor
 from pingyi.api import api
 from pingyi.campaigns.models import Campaign
 from pingyi.campaigns.services import campaign_close
@@ -111,9 +112,11 @@ def _closed_campaign() -> Campaign:
     """Alice's office's campaign of last year, closed with enough ballots to show results."""
     campaign = make_campaign(year=2025)
     group = campaign.groups.get(code="service_recipients")
-    for code in token_issue(campaign=campaign, group=group, count=8, actor=STAFF).codes:
+    for code in token_issue(
+        campaign=campaign, group=group, count=8, actor=Actor.operator(STAFF)
+    ).codes:
         ballot_submit(code=code, marks=MARKS)
-    return campaign_close(campaign=campaign, actor=STAFF)
+    return campaign_close(campaign=campaign, actor=Actor.operator(STAFF))
 
 
 @pytest.fixture

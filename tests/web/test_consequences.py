@@ -18,6 +18,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from pingyi import evidence
+from pingyi.accounts.actors import Actor
 from pingyi.accounts.models import Membership, Role
 from pingyi.audit.models import AuditEntry
 from pingyi.campaigns.models import Campaign, Consequence
@@ -53,7 +54,9 @@ def kinds_of(campaign: Campaign, code: str) -> set[str]:
 
 def test_each_unit_gets_what_seed_001_says(tmp_path: Path) -> None:
     campaign = closed_campaign(tmp_path)
-    created = consequences_apply(campaign=campaign, actor=STAFF, report_due=DUE, now=NOW)
+    created = consequences_apply(
+        campaign=campaign, actor=Actor.operator(STAFF), report_due=DUE, now=NOW
+    )
     assert kinds_of(campaign, "L1") == {rules.COMMENDATION, rules.BONUS_UP}
     assert kinds_of(campaign, "L7") == {
         rules.CRITICISM,
@@ -83,14 +86,17 @@ def test_each_unit_gets_what_seed_001_says(tmp_path: Path) -> None:
     assert ["L7", rules.BONUS_DOWN] in entry.data["applied"]
     assert len(entry.data["applied"]) == len(created)
     # applying again records nothing twice
-    assert consequences_apply(campaign=campaign, actor=STAFF, report_due=DUE, now=NOW) == []
+    assert (
+        consequences_apply(campaign=campaign, actor=Actor.operator(STAFF), report_due=DUE, now=NOW)
+        == []
+    )
     assert Consequence.objects.filter(campaign=campaign).count() == len(created)
 
 
 def test_last_two_years_running_across_the_series(tmp_path: Path) -> None:
     closed_campaign(tmp_path, year=2025)
     campaign = closed_campaign(tmp_path, year=2026)
-    consequences_apply(campaign=campaign, actor=STAFF, report_due=DUE, now=NOW)
+    consequences_apply(campaign=campaign, actor=Actor.operator(STAFF), report_due=DUE, now=NOW)
     local = kinds_of(campaign, "L7")
     assert {rules.REMOVAL, rules.BONUS_FORFEIT} <= local
     assert not {rules.BONUS_DOWN, rules.TRANSFER} & local
@@ -108,20 +114,26 @@ def test_no_results_applied_while_the_campaign_is_open(tmp_path: Path) -> None:
 
     campaign = make_campaign(series="open-one")
     with pytest.raises(RuleError):
-        consequences_apply(campaign=campaign, actor=STAFF, now=NOW)
+        consequences_apply(campaign=campaign, actor=Actor.operator(STAFF), now=NOW)
     assert not Consequence.objects.exists()
 
 
 def test_follow_ups_are_done_with_their_checks(tmp_path: Path) -> None:
     closed_campaign(tmp_path, year=2025)
     campaign = closed_campaign(tmp_path, year=2026)
-    consequences_apply(campaign=campaign, actor=STAFF, report_due=DUE, now=NOW)
+    consequences_apply(campaign=campaign, actor=Actor.operator(STAFF), report_due=DUE, now=NOW)
     removal = Consequence.objects.get(campaign=campaign, unit_code="L7", kind=rules.REMOVAL)
     with pytest.raises(RuleError) as refused:
-        consequence_done(consequence=removal, actor=STAFF, note="组织考察", today=TODAY)
+        consequence_done(
+            consequence=removal, actor=Actor.operator(STAFF), note="组织考察", today=TODAY
+        )
     assert "任现职时间满一年" in str(refused.value.message(lambda s: s))
     done = consequence_done(
-        consequence=removal, actor=STAFF, note="已按程序免职", confirmed=True, today=TODAY
+        consequence=removal,
+        actor=Actor.operator(STAFF),
+        note="已按程序免职",
+        confirmed=True,
+        today=TODAY,
     )
     assert (done.status, done.done_on, done.done_by, done.checked) == (
         "done",
@@ -131,30 +143,30 @@ def test_follow_ups_are_done_with_their_checks(tmp_path: Path) -> None:
     )
     report = Consequence.objects.get(campaign=campaign, unit_code="L7", kind=rules.WRITTEN_REPORT)
     with pytest.raises(RuleError):
-        consequence_done(consequence=report, actor=STAFF, today=TODAY)
+        consequence_done(consequence=report, actor=Actor.operator(STAFF), today=TODAY)
     with pytest.raises(RuleError):  # a script renamed .pdf is no report
         consequence_done(
             consequence=report,
-            actor=STAFF,
+            actor=Actor.operator(STAFF),
             upload=evidence.Upload("report.pdf", b"#!/bin/sh\n"),
             today=TODAY,
         )
     done = consequence_done(
         consequence=report,
-        actor=STAFF,
+        actor=Actor.operator(STAFF),
         upload=evidence.Upload("整改报告.pdf", PDF),
         today=TODAY,
     )
     assert done.file_name == "整改报告.pdf"
     assert evidence.path_of(done.file_stored_name).read_bytes() == PDF
     with pytest.raises(RuleError):
-        consequence_done(consequence=done, actor=STAFF, today=TODAY)
+        consequence_done(consequence=done, actor=Actor.operator(STAFF), today=TODAY)
     assert AuditEntry.objects.filter(action="campaigns.consequence.done").count() == 2
 
 
 def test_overdue_on_the_injected_day(tmp_path: Path) -> None:
     campaign = closed_campaign(tmp_path)
-    consequences_apply(campaign=campaign, actor=STAFF, report_due=DUE, now=NOW)
+    consequences_apply(campaign=campaign, actor=Actor.operator(STAFF), report_due=DUE, now=NOW)
 
     def overdue(today: dt.date) -> set[str]:
         blocks = consequence_board(campaign, today=today)
@@ -188,7 +200,7 @@ def test_the_office_applies_and_marks_done_on_the_page(tmp_path: Path) -> None:
     page = alice.get(base, headers=ZH).content.decode()
     assert "不能早于" in page  # a due date in the past is refused, in Chinese
     past = timezone.localdate() - dt.timedelta(days=3)
-    consequences_apply(campaign=campaign, actor=STAFF, now=NOW)
+    consequences_apply(campaign=campaign, actor=Actor.operator(STAFF), now=NOW)
     Consequence.objects.filter(kind=rules.WRITTEN_REPORT).update(due_on=past)
     page = alice.get(base, headers=ZH).content.decode()
     assert "单位L7" in page and "通报批评" in page and "目标管理奖下调" in page
@@ -223,7 +235,7 @@ def test_the_office_applies_and_marks_done_on_the_page(tmp_path: Path) -> None:
 
 def test_a_viewer_reads_but_does_not_act(tmp_path: Path) -> None:
     campaign = closed_campaign(tmp_path)
-    consequences_apply(campaign=campaign, actor=STAFF, report_due=DUE, now=NOW)
+    consequences_apply(campaign=campaign, actor=Actor.operator(STAFF), report_due=DUE, now=NOW)
     bob = client_for(_staff(campaign, "bob", Role.VIEWER))
     base = f"/staff/c/{campaign.code}/consequences"
     page = bob.get(base, headers=ZH).content.decode()
@@ -236,9 +248,11 @@ def test_a_viewer_reads_but_does_not_act(tmp_path: Path) -> None:
 def test_the_workbook_cell_by_cell(tmp_path: Path) -> None:
     closed_campaign(tmp_path, year=2025)
     campaign = closed_campaign(tmp_path, year=2026)
-    consequences_apply(campaign=campaign, actor=STAFF, report_due=DUE, now=NOW)
+    consequences_apply(campaign=campaign, actor=Actor.operator(STAFF), report_due=DUE, now=NOW)
     removal = Consequence.objects.get(campaign=campaign, unit_code="L7", kind=rules.REMOVAL)
-    consequence_done(consequence=removal, actor=STAFF, note="已免职", confirmed=True, today=TODAY)
+    consequence_done(
+        consequence=removal, actor=Actor.operator(STAFF), note="已免职", confirmed=True, today=TODAY
+    )
     alice = client_for(_staff(campaign, "alice", Role.STAFF))
     response = alice.get(f"/staff/c/{campaign.code}/consequences.xlsx")
     assert response.status_code == 200

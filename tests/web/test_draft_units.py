@@ -9,6 +9,7 @@ import pytest
 from django.test import Client
 from pypdf import PdfReader
 
+from pingyi.accounts.actors import Actor
 from pingyi.audit.models import AuditEntry
 from pingyi.campaigns.models import Campaign, Unit
 from pingyi.campaigns.services import campaign_open
@@ -91,10 +92,10 @@ def test_a_unit_added_by_hand_is_printed_and_shown_in_its_category_block(cast: C
     assert text.count("地方管理部门") == 1  # one block, not a second one at the end
     assert text.index("宣传部") < text.index("审计局") < text.index("垂直管理部门")
 
-    campaign_open(campaign=draft, actor=STAFF)
+    campaign_open(campaign=draft, actor=Actor.operator(STAFF))
     group = draft.groups.first()
     assert group is not None
-    code = token_issue(campaign=draft, group=group, count=1, actor=STAFF).codes[0]
+    code = token_issue(campaign=draft, group=group, count=1, actor=Actor.operator(STAFF)).codes[0]
     ballot = Client().post("/v/", {"code": code}).content.decode()
     sections = ballot.split('<section class="category">')[1:]
     assert "审计局" in sections[0] and "地方管理部门" in sections[0]

@@ -26,6 +26,7 @@ from django.test import Client
 from django.utils.html import escape
 from pypdf import PdfReader
 
+from pingyi.accounts.actors import Actor
 from pingyi.accounts.models import Membership, Role
 from pingyi.campaigns.models import Campaign
 from pingyi.campaigns.services import campaign_close, campaign_create, campaign_open
@@ -94,7 +95,7 @@ def _create(payload: str) -> Campaign:
         name=payload,
         scheme=scheme,
         units=units,
-        actor=STAFF,
+        actor=Actor.operator(STAFF),
     )
 
 
@@ -217,15 +218,17 @@ def _staff_pages(h: Hostile) -> Iterator[tuple[TestResponse, list[str]]]:
 
 def test_every_page_shows_the_names_escaped(hostile: Hostile) -> None:
     h = hostile
-    campaign_open(campaign=h.campaign, actor=STAFF)
+    campaign_open(campaign=h.campaign, actor=Actor.operator(STAFF))
     group = h.campaign.groups.get(code="service_recipients")
-    codes = token_issue(campaign=h.campaign, group=group, count=9, actor=STAFF).codes
+    codes = token_issue(
+        campaign=h.campaign, group=group, count=9, actor=Actor.operator(STAFF)
+    ).codes
     pages = [*_vote_pages(h, codes[0]), *_staff_pages(h)]
     paper = h.staff.post(f"/staff/c/{h.campaign.code}/paper", {})
     pages.append((paper, [h.payload]))
     for code in codes[1:]:
         ballot_submit(code=code, marks=MARKS)
-    campaign_close(campaign=h.campaign, actor=STAFF)
+    campaign_close(campaign=h.campaign, actor=Actor.operator(STAFF))
     results = h.staff.get(f"/staff/c/{h.campaign.code}/results")
     assert results.status_code == 200 and results.context["result"].valid_ballots >= 8
     # the chart of the groups' shares names the group that voted
@@ -238,16 +241,18 @@ def test_every_page_shows_the_names_escaped(hostile: Hostile) -> None:
 
 def test_the_downloads_print_the_names_literally(hostile: Hostile) -> None:
     h = hostile
-    campaign_open(campaign=h.campaign, actor=STAFF)
+    campaign_open(campaign=h.campaign, actor=Actor.operator(STAFF))
     group = h.campaign.groups.get(code="service_recipients")
-    for code in token_issue(campaign=h.campaign, group=group, count=8, actor=STAFF).codes:
+    for code in token_issue(
+        campaign=h.campaign, group=group, count=8, actor=Actor.operator(STAFF)
+    ).codes:
         ballot_submit(code=code, marks=MARKS)
     code = h.campaign.code
     form = h.staff.get(f"/staff/c/{code}/form.pdf")
     assert_pdf_prints(form.content, [h.payload, *h.unit_names, *h.category_names])
     template = h.staff.get(f"/staff/c/{code}/template.xlsx")
     assert_workbook_holds_text(template.content, h.unit_names)
-    campaign_close(campaign=h.campaign, actor=STAFF)
+    campaign_close(campaign=h.campaign, actor=Actor.operator(STAFF))
     report = through_job(h.staff, f"/staff/c/{code}/results.pdf")
     assert report["Content-Type"] == "application/pdf"
     assert_pdf_prints(report.content_bytes, [h.payload, *h.unit_names, *h.category_names])

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from pingyi.accounts.actors import Actor
 from pingyi.campaigns.models import Campaign
 from pingyi.campaigns.services import unit_add
 from pingyi.office.consequences import consequences_apply
@@ -41,7 +42,7 @@ def test_campaign_page_of_a_draft_with_many_units(cast: Cast) -> None:
     def grow() -> None:
         for n in range(MANY):
             unit_add(campaign=draft, code=f"X{n}", name=f"单位{n}", category="地方管理部门",
-                     veto=False, actor=STAFF)  # fmt: skip
+                     veto=False, actor=Actor.operator(STAFF))  # fmt: skip
 
     # 24: the supervision record and the areas of the upload form (seed 001 八.6)
     assert_pinned(
@@ -55,7 +56,7 @@ def test_campaign_page_with_many_batches_of_codes(cast: Cast) -> None:
 
     def issue(count: int) -> None:
         for _ in range(count):
-            token_issue(campaign=cast.campaign, group=group, count=3, actor=STAFF)
+            token_issue(campaign=cast.campaign, group=group, count=3, actor=Actor.operator(STAFF))
 
     issue(FEW)
     url = f"/staff/c/{cast.campaign.code}/"
@@ -77,7 +78,7 @@ def test_consequences_board(cast: Cast, tmp_path: Path) -> None:
     few = closed(tmp_path, FEW, "few")
     many = closed(tmp_path, MANY, "many")
     for campaign in (few, many):
-        consequences_apply(campaign=campaign, actor=STAFF)
+        consequences_apply(campaign=campaign, actor=Actor.operator(STAFF))
     assert_pinned(
         client_for(cast.alice),
         f"/staff/c/{few.code}/consequences",
@@ -119,8 +120,14 @@ def test_yearend_page_with_many_areas_and_kinds(cast: Cast) -> None:
 
     def grow() -> None:
         for n in range(MANY):
-            area_add(campaign=draft, code=f"a{n}", name=f"片区{n}", actor=STAFF)
-            kind_add(campaign=draft, group="服务对象", code=f"k{n}", name=f"类别{n}", actor=STAFF)
+            area_add(campaign=draft, code=f"a{n}", name=f"片区{n}", actor=Actor.operator(STAFF))
+            kind_add(
+                campaign=draft,
+                group="服务对象",
+                code=f"k{n}",
+                name=f"类别{n}",
+                actor=Actor.operator(STAFF),
+            )
 
     url = f"/staff/c/{draft.code}/yearend"
     assert_pinned(client_for(cast.alice), url, grow, pinned=13)

@@ -12,6 +12,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
+from pingyi.accounts.actors import Actor
 from pingyi.ballots.models import PaperBatch
 from pingyi.ballots.selectors import AreaCount, campaign_results, paper_by_area
 from pingyi.ballots.services import ballots_import_file
@@ -135,14 +136,16 @@ def test_the_kinds_of_the_plan_are_added_from_the_page_of_a_draft(cast: Cast) ->
 
 def _closed_with_kinds(tmp_path: Path) -> Campaign:
     campaign = make_campaign(year=2031, open_it=False)
-    kinds_add_seed(campaign=campaign, actor=STAFF)
-    area_add(campaign=campaign, code="east", name="东片区", actor=STAFF)
-    campaign_open(campaign=campaign, actor=STAFF)
+    kinds_add_seed(campaign=campaign, actor=Actor.operator(STAFF))
+    area_add(campaign=campaign, code="east", name="东片区", actor=Actor.operator(STAFF))
+    campaign_open(campaign=campaign, actor=Actor.operator(STAFF))
     lines = _rows(1, 12, "企业负责人代表") + _rows(13, 3, "党政领导") + _rows(16, 10, "各界代表")
     path = tmp_path / "b.csv"
     path.write_text("\n".join(["ballot_no,group,L1,L2,V1,F1", *lines]), encoding="utf-8")
-    ballots_import_file(campaign=campaign, path=path, label="b.csv", actor=STAFF, area="east")
-    campaign_close(campaign=campaign, actor=STAFF)
+    ballots_import_file(
+        campaign=campaign, path=path, label="b.csv", actor=Actor.operator(STAFF), area="east"
+    )
+    campaign_close(campaign=campaign, actor=Actor.operator(STAFF))
     campaign.refresh_from_db()
     return campaign
 
@@ -254,7 +257,7 @@ def test_the_published_notice_states_the_supervision(tmp_path: Path) -> None:
         notary_office="市公证处",
         notary_reference="（2026）宜证字第118号",
         supervised_on=dt.date(2026, 12, 20),
-        actor=STAFF,
+        actor=Actor.operator(STAFF),
     )
     notice = notice_publish(campaign=campaign, days=7, actor=AS_STAFF)
     page = Client().get(f"/notice/{notice.code}/", headers=ZH).content.decode()

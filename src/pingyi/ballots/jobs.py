@@ -11,6 +11,7 @@ from pingyi.jobs.handlers import (
     STEP_READING,
     Handler,
     Output,
+    starter,
     upload,
     upload_kept,
 )
@@ -54,7 +55,7 @@ def _paper_import(job: Job, progress: Progress) -> Output:
         campaign=campaign,
         path=upload(job),
         label=job.params["label"],
-        actor=job.created_by,
+        actor=starter(job),
         area=job.params.get("area", ""),
     )
     rejected = [{"row": r.row, "ballot_no": r.ballot_no} for r in report.rejected]

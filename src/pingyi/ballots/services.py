@@ -1,4 +1,6 @@
-"""Use cases that store ballots."""
+"""Use cases that store ballots. Importing paper ballots is the campaign's office's
+(campaigns.access, asked inside the services); opening and sealing the ballots are steps of
+the campaign's own transitions (campaigns.services), after its check."""
 
 from __future__ import annotations
 
@@ -17,6 +19,7 @@ from django.db import connection, transaction
 from django.db.models import Count
 from django.utils import timezone
 
+from pingyi.accounts.actors import Actor
 from pingyi.audit.services import audit_log
 from pingyi.ballots.hooks import PAPER_CHECKS
 from pingyi.ballots.models import MARK_BLANK, Ballot, BallotSeal, BallotSource, PaperBatch
@@ -24,6 +27,7 @@ from pingyi.ballots.partitions import partition_create, partition_truncate
 from pingyi.ballots.pool import pool_drain
 from pingyi.ballots.sealing import ballot_mac, ballot_macs, canonical, set_digest
 from pingyi.ballots.selectors import campaign_count
+from pingyi.campaigns import access
 from pingyi.campaigns.models import Area, Campaign, EvaluatorGroup
 from pingyi.campaigns.selectors import campaign_scheme, campaign_units
 from pingyi.inputs.p1_files import E_UNKNOWN_GROUP, BallotRows, read_ballots
@@ -161,7 +165,7 @@ def ballots_import_file(
     campaign: Campaign,
     path: Path,
     label: str,
-    actor: str,
+    actor: Actor,
     area: str = "",
     today: dt.date | None = None,
 ) -> ImportReport:
@@ -169,7 +173,8 @@ def ballots_import_file(
     the file against the campaign's units and scheme, and stores it with its SHA-256 in the
     audit entry, which `pingyi verify` reconciles the paper ballots against. ``area``: the
     片区 the batch was collected in (its code or name), required once the campaign has areas."""
-    area_check(campaign=campaign, area=area)  # before reading a large file for nothing
+    access.check_campaign(actor, campaign)  # before reading a large file for nothing
+    area_check(campaign=campaign, area=area)
     kinds = campaign.groups.filter(parent__isnull=False).values_list("code", "name")
     # The file's SHA-256 on a thread of its own while the file is read (hashlib lets go of
     # the GIL over each block): on a second core it costs the import no time.
@@ -219,7 +224,7 @@ def ballots_import(
     *,
     campaign: Campaign,
     rows: BallotRows,
-    actor: str,
+    actor: Actor,
     digest: str = "",
     area: str = "",
     today: dt.date | None = None,
@@ -231,6 +236,7 @@ def ballots_import(
     so importing the same file twice adds nothing (R5). Bad input of any other kind refuses
     the whole file. Blank ballots are stored as invalid: they were cast and are reported.
     """
+    access.check_campaign(actor, campaign)
     with _large_cache(), transaction.atomic():
         locked = Campaign.objects.select_for_update().get(pk=campaign.pk)
         phases.check_accepts_ballots(locked.status)
@@ -301,10 +307,10 @@ def ballots_import(
             invalid=report.invalid,
             rejected=len(rejected),
             imported_on=day,
-            imported_by=actor,
+            imported_by=actor.name,
         )
         audit_log(
-            actor=actor,
+            actor=actor.name,
             action=IMPORTED,
             obj=locked,
             data={

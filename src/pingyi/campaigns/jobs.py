@@ -3,7 +3,7 @@ CampaignsConfig.ready())."""
 
 from __future__ import annotations
 
-from pingyi.jobs.handlers import STEP_READING, Handler, Output, upload, upload_kept
+from pingyi.jobs.handlers import STEP_READING, Handler, Output, starter, upload, upload_kept
 from pingyi.jobs.models import Job, JobKind
 from pingyi.jobs.progress import Progress
 
@@ -23,7 +23,7 @@ def _campaign_create(job: Job, progress: Progress) -> Output:
         units_file=upload(job),
         label=params["label"],
         scheme=scheme,
-        actor=job.created_by,
+        actor=starter(job),
         organization_code=organization.code,
         organization_name=organization.name,
         series_code=params["series_code"],

@@ -1,4 +1,6 @@
-"""Use cases that change campaigns. Each runs in one transaction with its audit entry."""
+"""Use cases that change campaigns. Each takes the actor, decides in campaigns.access whether
+the actor may (the page, the API, the CLI, the job and the demo call them alike), and runs in
+one transaction with its audit entry, which records the actor's name."""
 
 from __future__ import annotations
 
@@ -10,8 +12,10 @@ from typing import Any
 
 from django.db import transaction
 
+from pingyi.accounts.actors import Actor
 from pingyi.accounts.models import Organization
 from pingyi.audit.services import audit_log
+from pingyi.campaigns import access
 from pingyi.campaigns.hooks import transition_steps_run
 from pingyi.campaigns.models import (
     Campaign,
@@ -38,11 +42,12 @@ E_NO_CATEGORY = gettext_noop("the campaign has no category %(category)r")
 
 
 def campaign_create_from_file(
-    *, units_file: Path, label: str, scheme: Scheme, actor: str, **fields: Any
+    *, units_file: Path, label: str, scheme: Scheme, actor: Actor, **fields: Any
 ) -> Campaign:
     """The campaign creation of every door (the staff page's job, the CLI): the units file
     read against the scheme (file, row, column, field in every refusal), then campaign_create
-    with the door's other ``fields``."""
+    with the door's other ``fields``. The actor is checked before the file is read."""
+    access.check_run(actor, Organization.objects.filter(code=fields["organization_code"]).first())
     units = read_units(units_file, scheme, label)
     return campaign_create(scheme=scheme, units=units, actor=actor, **fields)
 
@@ -60,9 +65,11 @@ def campaign_create(
     units: Sequence[UnitSpec],
     previous_last: Sequence[str] | None = None,
     code: str | None = None,
-    actor: str,
+    actor: Actor,
 ) -> Campaign:
-    """Creates a draft campaign with its categories, units and evaluator groups."""
+    """Creates a draft campaign with its categories, units and evaluator groups, for an office
+    the actor runs (only the system actor names an office that does not exist yet)."""
+    access.check_run(actor, Organization.objects.filter(code=organization_code).first())
     organization, _ = Organization.objects.get_or_create(
         code=organization_code, defaults={"name": organization_name}
     )
@@ -120,7 +127,7 @@ def campaign_create(
         for i, group in enumerate(scheme.groups)
     )
     audit_log(
-        actor=actor,
+        actor=actor.name,
         action="campaigns.campaign.created",
         obj=campaign,
         data={"code": code, "year": year, "units": len(units), "scheme": scheme.name},
@@ -136,7 +143,8 @@ _TRANSITIONED = {
 }
 
 
-def _transition(campaign: Campaign, target: str, actor: str) -> Campaign:
+def _transition(campaign: Campaign, target: str, actor: Actor) -> Campaign:
+    access.check_campaign(actor, campaign)
     with transaction.atomic():
         locked = Campaign.objects.select_for_update().get(pk=campaign.pk)
         phases.check_transition(locked.status, target)
@@ -145,29 +153,30 @@ def _transition(campaign: Campaign, target: str, actor: str) -> Campaign:
         locked.save(update_fields=["status"])
         data: dict[str, Any] = {"from": before, "to": target}
         data |= transition_steps_run(locked, target)  # ballots' and voting's (campaigns.hooks)
-        audit_log(actor=actor, action=_TRANSITIONED[target], obj=locked, data=data)
+        audit_log(actor=actor.name, action=_TRANSITIONED[target], obj=locked, data=data)
     campaign.status = target
     return campaign
 
 
-def campaign_open(*, campaign: Campaign, actor: str) -> Campaign:
+def campaign_open(*, campaign: Campaign, actor: Actor) -> Campaign:
     """draft → open: from now on units and scheme are frozen and ballots are accepted."""
     return _transition(campaign, phases.OPEN, actor)
 
 
-def campaign_close(*, campaign: Campaign, actor: str) -> Campaign:
+def campaign_close(*, campaign: Campaign, actor: Actor) -> Campaign:
     """open → closed: no more ballots; results become visible."""
     return _transition(campaign, phases.CLOSED, actor)
 
 
-def campaign_publish(*, campaign: Campaign, actor: str) -> Campaign:
-    """closed → published. Only notices.services.notice_publish calls it (it opens the notice)."""
+def campaign_publish(*, campaign: Campaign, actor: Actor) -> Campaign:
+    """closed → published. Only notices.services.notice_publish calls it (it opens the notice),
+    inside its transaction, with its actor."""
     return _transition(campaign, phases.PUBLISHED, actor)
 
 
-def campaign_finalize(*, campaign: Campaign, actor: str) -> Campaign:
+def campaign_finalize(*, campaign: Campaign, actor: Actor) -> Campaign:
     """published → final. Only notices.services.notice_finalize calls it (period over, every
-    objection answered)."""
+    objection answered), inside its transaction, with its actor."""
     return _transition(campaign, phases.FINAL, actor)
 
 
@@ -204,13 +213,14 @@ def unit_update(
     *,
     campaign: Campaign,
     code: str,
-    actor: str,
+    actor: Actor,
     name: str | None = None,
     category: str | None = None,
     veto: bool | None = None,
 ) -> Unit:
     """Changes a unit's name, category or veto mark — only in a draft: once open, units are
     frozen (R13). A unit moved to another category takes the last place of its block."""
+    access.check_campaign(actor, campaign)
     with transaction.atomic():
         locked = Campaign.objects.select_for_update().get(pk=campaign.pk)
         phases.check_editable(locked.status)
@@ -235,7 +245,7 @@ def unit_update(
             _units_in_category_order(locked)
         after = {"name": unit.name, "category": unit.category.code, "veto": unit.veto}
         audit_log(
-            actor=actor,
+            actor=actor.name,
             action="campaigns.unit.changed",
             obj=locked,
             data={"unit": code, "before": before, "after": after},
@@ -244,8 +254,9 @@ def unit_update(
     return unit
 
 
-def unit_remove(*, campaign: Campaign, code: str, actor: str) -> None:
+def unit_remove(*, campaign: Campaign, code: str, actor: Actor) -> None:
     """Removes a unit entered by mistake — only in a draft (R13); the others close up."""
+    access.check_campaign(actor, campaign)
     with transaction.atomic():
         locked = Campaign.objects.select_for_update().get(pk=campaign.pk)
         phases.check_editable(locked.status)
@@ -255,14 +266,15 @@ def unit_remove(*, campaign: Campaign, code: str, actor: str) -> None:
         data = {"unit": code, "name": unit.name, "category": unit.category.code, "veto": unit.veto}
         unit.delete()
         _units_in_category_order(locked)
-        audit_log(actor=actor, action="campaigns.unit.removed", obj=locked, data=data)
+        audit_log(actor=actor.name, action="campaigns.unit.removed", obj=locked, data=data)
 
 
 def campaign_stages_set(
-    *, campaign: Campaign, stages: Mapping[str, tuple[dt.date, dt.date]], actor: str
+    *, campaign: Campaign, stages: Mapping[str, tuple[dt.date, dt.date]], actor: Actor
 ) -> list[CampaignStage]:
     """Sets the dates of the six stages (seed 001) — only in a draft; a stage not given is
     dropped. Once the campaign opens the schedule is read, not changed."""
+    access.check_campaign(actor, campaign)
     for kind, (starts, ends) in stages.items():
         if ends < starts:
             raise RuleError(E_STAGE_DATES, stage=StageKind(kind).label)
@@ -277,7 +289,7 @@ def campaign_stages_set(
             for kind, (s, e) in stages.items()
         ]
         audit_log(
-            actor=actor,
+            actor=actor.name,
             action="campaigns.campaign.stages_set",
             obj=locked,
             data={k: [s.isoformat(), e.isoformat()] for k, (s, e) in stages.items()},
@@ -286,10 +298,11 @@ def campaign_stages_set(
 
 
 def unit_add(
-    *, campaign: Campaign, code: str, name: str, category: str, veto: bool, actor: str
+    *, campaign: Campaign, code: str, name: str, category: str, veto: bool, actor: Actor
 ) -> Unit:
     """Enters a unit by hand (beside the units file) — only in a draft (R13); it takes the
     last place of its category's block, so that the form and the phone list it there."""
+    access.check_campaign(actor, campaign)
     with transaction.atomic():
         locked = Campaign.objects.select_for_update().get(pk=campaign.pk)
         phases.check_editable(locked.status)
@@ -309,7 +322,7 @@ def unit_add(
         _units_in_category_order(locked)  # at the end of its category's block
         unit.refresh_from_db()
         audit_log(
-            actor=actor,
+            actor=actor.name,
             action="campaigns.unit.added",
             obj=locked,
             data={"unit": code, "name": name, "category": found.code, "veto": veto},
@@ -318,10 +331,11 @@ def unit_add(
 
 
 def campaign_criteria_set(
-    *, campaign: Campaign, criteria: Sequence[Criterion], actor: str
+    *, campaign: Campaign, criteria: Sequence[Criterion], actor: Actor
 ) -> Campaign:
     """Replaces the criteria of a draft's scheme (seed 001 四), in order; an empty list takes
     them off the ballot. Once open the scheme is frozen (R13), its criteria with it."""
+    access.check_campaign(actor, campaign)
     with transaction.atomic():
         locked = Campaign.objects.select_for_update().get(pk=campaign.pk)
         phases.check_editable(locked.status)
@@ -331,7 +345,7 @@ def campaign_criteria_set(
         campaign_scheme(locked)  # what is stored must read back
         locked.save(update_fields=["scheme"])
         audit_log(
-            actor=actor,
+            actor=actor.name,
             action="campaigns.criteria.changed",
             obj=locked,
             data={
@@ -342,11 +356,12 @@ def campaign_criteria_set(
     return locked
 
 
-def unit_vetoes_set(*, campaign: Campaign, vetoed: set[str], actor: str) -> int:
+def unit_vetoes_set(*, campaign: Campaign, vetoed: set[str], actor: Actor) -> int:
     """Sets the one-vote veto marks of a draft's units at once: all of them, or none (R13).
 
     Returns how many units changed; each change is audited as for unit_update.
     """
+    access.check_campaign(actor, campaign)
     changed = 0
     with transaction.atomic():
         for unit in Unit.objects.filter(campaign=campaign).order_by("position"):

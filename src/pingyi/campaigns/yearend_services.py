@@ -1,7 +1,8 @@
 """The year-end appraisal of seed 001 (八.6 年终评议阶段, 五 评议代表): the areas (片区) ballots
 are collected in, the kinds of representatives under the evaluator groups, and the record of
 the on-site supervision and notarization. Each use case runs in one transaction with its
-audit entry; the staff page, the API and the CLI call these same functions."""
+audit entry; the staff page, the API and the CLI call these same functions, with the actor
+that campaigns.access admits or refuses (the campaign's office)."""
 
 from __future__ import annotations
 
@@ -13,7 +14,9 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
+from pingyi.accounts.actors import Actor
 from pingyi.audit.services import audit_log
+from pingyi.campaigns import access
 from pingyi.campaigns.models import Area, Campaign, EvaluatorGroup, Supervision
 from pingyi.rules import phases
 from pingyi.rules.errors import RuleError, Term, gettext_noop
@@ -56,9 +59,10 @@ def _required(value: str, what: str) -> str:
 # ----------------------------------------------------------------------------------- areas
 
 
-def area_add(*, campaign: Campaign, code: str, name: str, actor: str) -> Area:
+def area_add(*, campaign: Campaign, code: str, name: str, actor: Actor) -> Area:
     """Adds a 片区 at the end of the campaign's list, until the campaign closes (batches are
     imported while it is open)."""
+    access.check_campaign(actor, campaign)
     code = _required(code, gettext_noop("the area's code"))
     name = _required(name, gettext_noop("the area's name"))
     with transaction.atomic():
@@ -72,7 +76,7 @@ def area_add(*, campaign: Campaign, code: str, name: str, actor: str) -> Area:
             campaign=locked, code=code, name=name, position=(last.position + 1) if last else 0
         )
         audit_log(
-            actor=actor,
+            actor=actor.name,
             action="campaigns.area.added",
             obj=locked,
             data={"area": code, "name": name},
@@ -80,8 +84,9 @@ def area_add(*, campaign: Campaign, code: str, name: str, actor: str) -> Area:
     return area
 
 
-def area_remove(*, campaign: Campaign, code: str, actor: str) -> None:
+def area_remove(*, campaign: Campaign, code: str, actor: Actor) -> None:
     """Removes an area no batch names yet."""
+    access.check_campaign(actor, campaign)
     with transaction.atomic():
         locked = Campaign.objects.select_for_update().get(pk=campaign.pk)
         if locked.status not in (phases.DRAFT, phases.OPEN):
@@ -92,16 +97,21 @@ def area_remove(*, campaign: Campaign, code: str, actor: str) -> None:
         if area.batches.exists():
             raise RuleError(E_AREA_USED, area=area.name)
         area.delete()
-        audit_log(actor=actor, action="campaigns.area.removed", obj=locked, data={"area": code})
+        audit_log(
+            actor=actor.name, action="campaigns.area.removed", obj=locked, data={"area": code}
+        )
 
 
 # ----------------------------------------------------------------------------------- kinds
 
 
-def kind_add(*, campaign: Campaign, group: str, code: str, name: str, actor: str) -> EvaluatorGroup:
+def kind_add(
+    *, campaign: Campaign, group: str, code: str, name: str, actor: Actor
+) -> EvaluatorGroup:
     """Divides an evaluator group (by code or name) with a kind of representative, while the
     campaign is a draft (R13: who may vote is frozen once it opens). Once the group has a
     kind, its codes are issued per kind (voting.services.check_codes_allowed)."""
+    access.check_campaign(actor, campaign)
     code = _required(code, gettext_noop("the kind's code"))
     name = _required(name, gettext_noop("the kind's name"))
     with transaction.atomic():
@@ -126,7 +136,7 @@ def kind_add(*, campaign: Campaign, group: str, code: str, name: str, actor: str
             position=(last.position + 1) if last else 0,
         )
         audit_log(
-            actor=actor,
+            actor=actor.name,
             action="campaigns.kind.added",
             obj=locked,
             data={"group": parent.code, "kind": code, "name": name},
@@ -134,9 +144,10 @@ def kind_add(*, campaign: Campaign, group: str, code: str, name: str, actor: str
     return kind
 
 
-def kinds_add_seed(*, campaign: Campaign, actor: str) -> list[EvaluatorGroup]:
+def kinds_add_seed(*, campaign: Campaign, actor: Actor) -> list[EvaluatorGroup]:
     """The four kinds of seed 001 五(二) under the built-in groups; kinds already there (by
     code) are kept, so running it twice adds nothing."""
+    access.check_campaign(actor, campaign)
     with transaction.atomic():
         present = set(campaign.groups.values_list("code", flat=True))
         return [
@@ -166,12 +177,13 @@ def supervision_record(
     notary_office: str,
     notary_reference: str,
     supervised_on: dt.date,
-    actor: str,
+    actor: Actor,
     now: dt.datetime | None = None,
 ) -> Supervision:
     """Records (or corrects) who supervised the year-end vote on site and its notarization
     (seed 001 八.6). Recorded from the opening on; a correction keeps the earlier record in
     the audit entry."""
+    access.check_campaign(actor, campaign)
     # kept as JSON, which the text check before saving does not see: no NUL (R23)
     people = [Supervisor(_clean(p.name)[:100], _clean(p.unit)[:200]) for p in supervisors]
     people = [p for p in people if p.name or p.unit]
@@ -198,7 +210,7 @@ def supervision_record(
                 "notary_reference": reference,
                 "supervised_on": supervised_on,
                 "recorded_at": now or timezone.now(),
-                "recorded_by": actor,
+                "recorded_by": actor.name,
             },
         )
         if before is not None:
@@ -208,5 +220,5 @@ def supervision_record(
                 "notary_reference": before.notary_reference,
                 "supervised_on": before.supervised_on.isoformat(),
             }
-        audit_log(actor=actor, action="campaigns.supervision.recorded", obj=locked, data=data)
+        audit_log(actor=actor.name, action="campaigns.supervision.recorded", obj=locked, data=data)
     return record

@@ -112,6 +112,7 @@ def cmd_grade(args: argparse.Namespace) -> int:
 
 
 def cmd_campaign_create(args: argparse.Namespace) -> int:
+    from pingyi.accounts.actors import Actor
     from pingyi.campaigns.services import campaign_create_from_file
     from pingyi.rules.scheme import builtin_scheme, scheme_from_file
 
@@ -121,7 +122,7 @@ def cmd_campaign_create(args: argparse.Namespace) -> int:
         units_file=args.units,
         label=str(args.units),
         scheme=scheme,
-        actor=actor(),
+        actor=Actor.operator(),
         organization_code=args.org,
         organization_name=args.org_name or args.org,
         series_code=args.series,
@@ -139,12 +140,13 @@ def cmd_campaign_create(args: argparse.Namespace) -> int:
 
 
 def cmd_campaign_transition(args: argparse.Namespace) -> int:
+    from pingyi.accounts.actors import Actor
     from pingyi.campaigns.selectors import campaign_get
     from pingyi.campaigns.services import campaign_close, campaign_open
 
     campaign = campaign_get(code=args.campaign)
     action = {"open": campaign_open, "close": campaign_close}[args.action]
-    action(campaign=campaign, actor=actor())
+    action(campaign=campaign, actor=Actor.operator())
     out(
         _("campaign %(code)s is now %(status)s")
         % {"code": campaign.code, "status": campaign.get_status_display()}
@@ -153,6 +155,7 @@ def cmd_campaign_transition(args: argparse.Namespace) -> int:
 
 
 def cmd_campaign_criteria(args: argparse.Namespace) -> int:
+    from pingyi.accounts.actors import Actor
     from pingyi.campaigns.selectors import campaign_get, campaign_scheme
     from pingyi.campaigns.services import campaign_criteria_set
     from pingyi.rules.scheme import scheme_from_file
@@ -160,7 +163,9 @@ def cmd_campaign_criteria(args: argparse.Namespace) -> int:
     campaign = campaign_get(code=args.campaign)
     if args.scheme:
         criteria = scheme_from_file(args.scheme).criteria
-        campaign = campaign_criteria_set(campaign=campaign, criteria=criteria, actor=actor())
+        campaign = campaign_criteria_set(
+            campaign=campaign, criteria=criteria, actor=Actor.operator()
+        )
     for i, criterion in enumerate(campaign_scheme(campaign).criteria, 1):
         out(f"{i}. {criterion.name}：{criterion.description}")
     return 0
@@ -175,12 +180,17 @@ def cmd_campaign_list(args: argparse.Namespace) -> int:
 
 
 def cmd_ballots_import(args: argparse.Namespace) -> int:
+    from pingyi.accounts.actors import Actor
     from pingyi.ballots.services import ballots_import_file
     from pingyi.campaigns.selectors import campaign_get
 
     campaign = campaign_get(code=args.campaign)
     report = ballots_import_file(
-        campaign=campaign, path=args.file, label=str(args.file), actor=actor(), area=args.area
+        campaign=campaign,
+        path=args.file,
+        label=str(args.file),
+        actor=Actor.operator(),
+        area=args.area,
     )
     for rejected in report.rejected:
         out(

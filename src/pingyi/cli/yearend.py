@@ -8,7 +8,7 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from pingyi.cli.io import _, actor, day, out
+from pingyi.cli.io import _, day, out
 
 
 def _campaign(code: str) -> Any:
@@ -22,15 +22,16 @@ def _percent(value: Any) -> str:
 
 
 def cmd_areas(args: argparse.Namespace) -> int:
+    from pingyi.accounts.actors import Actor
     from pingyi.ballots.selectors import paper_by_area
     from pingyi.campaigns.yearend_services import area_add, area_remove
 
-    campaign = _campaign(args.campaign)
+    campaign, operator = _campaign(args.campaign), Actor.operator()
     if args.add:
-        area = area_add(campaign=campaign, code=args.add[0], name=args.add[1], actor=actor())
+        area = area_add(campaign=campaign, code=args.add[0], name=args.add[1], actor=operator)
         out(_("area added: %(name)s") % {"name": area.name})
     if args.remove:
-        area_remove(campaign=campaign, code=args.remove, actor=actor())
+        area_remove(campaign=campaign, code=args.remove, actor=operator)
         out(_("area removed: %(code)s") % {"code": args.remove})
     out("\t".join([_("Area"), _("Batches"), _("Paper ballots imported"), _("Of them blank")]))
     for row in paper_by_area(campaign):
@@ -40,15 +41,16 @@ def cmd_areas(args: argparse.Namespace) -> int:
 
 
 def cmd_kinds(args: argparse.Namespace) -> int:
+    from pingyi.accounts.actors import Actor
     from pingyi.campaigns.yearend_services import kind_add, kinds_add_seed
 
-    campaign = _campaign(args.campaign)
+    campaign, operator = _campaign(args.campaign), Actor.operator()
     if args.seed:
-        added = kinds_add_seed(campaign=campaign, actor=actor())
+        added = kinds_add_seed(campaign=campaign, actor=operator)
         out(_("kinds added: %(n)s") % {"n": len(added)})
     if args.add:
         group, code, name = args.add
-        kind_add(campaign=campaign, group=group, code=code, name=name, actor=actor())
+        kind_add(campaign=campaign, group=group, code=code, name=name, actor=operator)
         out(_("kind added: %(name)s") % {"name": name})
     groups = list(campaign.groups.order_by("position"))
     for group in (g for g in groups if g.parent_id is None):
@@ -66,6 +68,7 @@ def _supervisor(text: str) -> tuple[str, str]:
 
 
 def cmd_supervision(args: argparse.Namespace) -> int:
+    from pingyi.accounts.actors import Actor
     from pingyi.campaigns.yearend_services import Supervisor, supervision_record
 
     supervision_record(
@@ -74,7 +77,7 @@ def cmd_supervision(args: argparse.Namespace) -> int:
         notary_office=args.office,
         notary_reference=args.reference,
         supervised_on=args.date,
-        actor=actor(),
+        actor=Actor.operator(),
     )
     out(_("supervision and notarization recorded"))
     return 0

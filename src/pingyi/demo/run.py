@@ -10,6 +10,7 @@ from pathlib import Path
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext as _
 
+from pingyi.accounts.actors import Actor
 from pingyi.accounts.models import Membership, Organization, Role
 from pingyi.ballots.selectors import campaign_results
 from pingyi.ballots.services import ballots_import
@@ -57,6 +58,7 @@ def _build_year(year: int, year_index: int, seed: int, out: Path, actor: str) ->
     existing = Campaign.objects.filter(code=code).first()
     if existing is not None:
         return existing
+    who = Actor.operator(actor)  # the demo: the system actor, under the name it was given
     campaign = campaign_create(
         organization_code=ORG[0],
         organization_name=ORG[1],
@@ -67,10 +69,10 @@ def _build_year(year: int, year_index: int, seed: int, out: Path, actor: str) ->
         scheme=builtin_scheme(),
         units=demo_units(),
         code=code,
-        actor=actor,
+        actor=who,
     )
-    campaign_stages_set(campaign=campaign, stages=stage_dates(year), actor=actor)
-    campaign_open(campaign=campaign, actor=actor)
+    campaign_stages_set(campaign=campaign, stages=stage_dates(year), actor=who)
+    campaign_open(campaign=campaign, actor=who)
     ballots_file = out / f"paper-ballots-{year}.csv"
     _write_ballot_file(ballots_file, seed, year_index)
     rows = read_ballots(
@@ -79,8 +81,8 @@ def _build_year(year: int, year_index: int, seed: int, out: Path, actor: str) ->
         campaign_scheme(campaign),
         str(ballots_file),
     )
-    ballots_import(campaign=campaign, rows=rows, actor=actor, digest="demo")
-    campaign_close(campaign=campaign, actor=actor)
+    ballots_import(campaign=campaign, rows=rows, actor=who, digest="demo")
+    campaign_close(campaign=campaign, actor=who)
     return campaign
 
 

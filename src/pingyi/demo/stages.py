@@ -157,14 +157,14 @@ def _survey(campaign: Campaign, actor: str) -> None:
     who, year = Actor.operator(actor), campaign.year
     survey = rectification_survey_start(campaign=campaign, actor=who,
                                         today=dt.date(year, 10, 26)).survey  # fmt: skip
-    campaign_open(campaign=survey, actor=actor)
+    campaign_open(campaign=survey, actor=who)
     units = [u.code for u in survey.units.order_by("position")]
     for group in survey.groups.order_by("position"):
-        issued = token_issue(campaign=survey, group=group, count=12, actor=actor)
+        issued = token_issue(campaign=survey, group=group, count=12, actor=who)
         for n, code in enumerate(issued.codes):
             marks = {u: MARKS[(n + i) % 7] for i, u in enumerate(units)}
             ballot_submit(code=code, marks=marks, today=dt.date(year, 10, 28))
-    campaign_close(campaign=survey, actor=actor)
+    campaign_close(campaign=survey, actor=who)
     rectification_survey_record(campaign=campaign, actor=who, today=dt.date(year, 10, 31))
 
 

@@ -10,12 +10,12 @@ from pingyi.jobs.handlers import (
     STEP_WRITING,
     Handler,
     Output,
+    starter,
     upload,
     upload_kept,
 )
 from pingyi.jobs.models import Job, JobKind
 from pingyi.jobs.progress import Progress
-from pingyi.jobs.services import job_actor
 
 
 def _grading_report(job: Job, progress: Progress) -> Output:
@@ -64,7 +64,7 @@ def _grading_import(job: Job, progress: Progress) -> Output:
         grading_round=grading_round,
         path=upload(job),
         label=job.params["label"],
-        actor=job_actor(job),
+        actor=starter(job),
     )
     return Output(outcome={"rows": count, "round": grading_round.code})
 

@@ -459,7 +459,7 @@ def covered_target(
 def orgs_campaign_create(
     model: type[Survey] | type[GradeVote], *, locked: GradingRound, org: PartyOrg | None,
     committee: Committee | None, target: PartyOrg | Committee, exists: str, slug: str,
-    title: str, scheme: Scheme, actor: str,
+    title: str, scheme: Scheme, actor: Actor,
 ) -> tuple[Campaign, list[PartyOrg]]:  # fmt: skip
     """The draft P1 campaign of a survey or a grade vote (``model``) whose units are the
     organizations covered, and they; refused with ``exists`` when one of them already has
@@ -502,7 +502,7 @@ def survey_create(
         campaign, members = orgs_campaign_create(
             Survey, locked=locked, org=org, committee=committee, target=target,
             exists=E_SURVEY_EXISTS, slug="survey", title="群众满意度测评",
-            scheme=survey_scheme(round_scheme(locked).min_survey_ballots), actor=actor.name,
+            scheme=survey_scheme(round_scheme(locked).min_survey_ballots), actor=actor,
         )  # fmt: skip
         code = campaign.code
         # no code until the participant list is approved (grading.votes)

@@ -133,7 +133,7 @@ def grade_vote_create(
     campaign, members = orgs_campaign_create(
         GradeVote, locked=locked, org=org, committee=committee, target=target,
         exists=E_VOTE_EXISTS, slug="vote", title="等级测评",
-        scheme=vote_scheme(round_scheme(locked).min_survey_ballots), actor=actor.name,
+        scheme=vote_scheme(round_scheme(locked).min_survey_ballots), actor=actor,
     )  # fmt: skip
     code = campaign.code
     lock_codes(campaign)
@@ -398,9 +398,7 @@ def participant_codes_issue(
     access.check_runs(actor, scope.round)
     with transaction.atomic():
         return [
-            token_issue(
-                campaign=campaign, group=group, count=n, actor=actor.name, expires_on=expires_on
-            )
+            token_issue(campaign=campaign, group=group, count=n, actor=actor, expires_on=expires_on)
             for group, n in codes_remaining(campaign)
         ]
 
@@ -412,9 +410,7 @@ def participant_codes_start(*, campaign: Campaign, base_url: str, actor: Actor) 
     scope = list_scope(campaign)
     access.check_runs(actor, scope.round)
     return [
-        batch_issue_start(
-            campaign=campaign, group=group, count=n, base_url=base_url, actor=actor.name
-        )
+        batch_issue_start(campaign=campaign, group=group, count=n, base_url=base_url, actor=actor)
         for group, n in codes_remaining(campaign)
     ]
 

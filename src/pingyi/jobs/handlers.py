@@ -16,8 +16,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from django.contrib.auth import get_user_model
 from django.utils.translation import gettext, gettext_noop
 
+from pingyi.accounts.actors import Actor
 from pingyi.jobs import files
 from pingyi.jobs.models import Job, JobKind
 from pingyi.jobs.progress import Progress
@@ -79,6 +81,21 @@ def handlers_register(handlers: Mapping[str, Handler]) -> None:
 
 def handler_for(kind: str) -> Handler:
     return HANDLERS[kind]
+
+
+def starter(job: Job) -> Actor:
+    """The person who started the job (``created_by``), as the services ask about them: a
+    job acts for its starter, whose role is read again when it runs, so that a role taken
+    away (or an account deactivated) in the meantime refuses the job; a job started at the
+    command line (``cli:<login>``: a user name holds no colon) acts for the machine's
+    operator."""
+    model = get_user_model()
+    user = model.objects.filter(**{model.USERNAME_FIELD: job.created_by, "is_active": True}).first()
+    if user is not None:
+        return Actor.of(user)
+    if job.created_by.startswith("cli:"):
+        return Actor.operator(job.created_by)
+    return Actor(name=job.created_by)
 
 
 def upload(job: Job) -> Path:

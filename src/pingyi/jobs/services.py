@@ -22,7 +22,6 @@ from django.db.models import Model
 from django.utils import timezone, translation
 from django.utils.translation import gettext, gettext_noop
 
-from pingyi.accounts.actors import Actor
 from pingyi.accounts.models import Organization
 from pingyi.jobs import files
 from pingyi.jobs.models import FileState, Job, JobStatus, WorkerBeat
@@ -238,17 +237,3 @@ def worker_beat(*, worker: str, started_at: dt.datetime) -> None:
 def worker_gone(*, worker: str) -> None:
     """A worker stopping cleanly: no more sign of life from it."""
     WorkerBeat.objects.filter(worker=worker[:100]).delete()
-
-
-def job_actor(job: Job) -> Actor:
-    """The person who started the job, as the services ask about them (grading.access): the
-    user it names — refused, as the public is, when it is gone or inactive — or the machine's
-    operator of the command line (``cli:<login>``: a user name holds no colon)."""
-    from django.contrib.auth import get_user_model
-
-    user = get_user_model().objects.filter(username=job.created_by, is_active=True).first()
-    if user is not None:
-        return Actor.of(user)
-    if job.created_by.startswith("cli:"):
-        return Actor.operator(job.created_by)
-    return Actor(name=job.created_by)

@@ -17,12 +17,13 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from pingyi.accounts.actors import Actor
     from pingyi.notices.models import Notice
 
 
 @dataclass(frozen=True)
 class FinalStep:
-    run: Callable[[Notice, str, dt.datetime], object]  # the notice, the actor's name, the moment
+    run: Callable[[Notice, Actor, dt.datetime], object]  # the notice, who finalizes it, when
     units: Callable[[Notice], list[str]]  # the names of the units ``run`` will act on
 
 
@@ -35,7 +36,7 @@ def final_step_register(name: str, step: FinalStep) -> None:
     FINAL_STEPS[name] = step
 
 
-def final_steps_run(notice: Notice, actor: str, now: dt.datetime) -> None:
+def final_steps_run(notice: Notice, actor: Actor, now: dt.datetime) -> None:
     for step in FINAL_STEPS.values():
         step.run(notice, actor, now)
 

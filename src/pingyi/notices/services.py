@@ -125,7 +125,7 @@ def notice_publish(
     before = campaign.status
     try:
         with transaction.atomic():
-            campaign_publish(campaign=campaign, actor=actor.name)  # locks it; refuses a skip
+            campaign_publish(campaign=campaign, actor=actor)  # locks it; refuses a skip
             notice = _notice_create(campaign, result, actor=actor.name, moment=moment, days=period)
     except BaseException:
         campaign.status = before  # the transaction rolled back: so does the object
@@ -457,7 +457,7 @@ def notice_finalize(*, notice: Notice, actor: Actor, now: dt.datetime | None = N
             now=moment,
         )
         if locked.campaign is not None:
-            campaign_finalize(campaign=locked.campaign, actor=actor.name)
+            campaign_finalize(campaign=locked.campaign, actor=actor)
         locked.status = NoticeStatus.FINAL
         locked.finalized_at = moment
         locked.finalized_by = actor.name
@@ -470,6 +470,6 @@ def notice_finalize(*, notice: Notice, actor: Actor, now: dt.datetime | None = N
             data={"notice": locked.code, "reviews": locked.reviews.count()},
             now=moment,
         )
-        final_steps_run(locked, actor.name, moment)  # the ledger follows (notices.hooks)
+        final_steps_run(locked, actor, moment)  # the ledger follows (notices.hooks)
     notice.status, notice.finalized_at, notice.finalized_by = locked.status, moment, actor.name
     return notice

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
-from pingyi.accounts.actors import AccessDenied
+from pingyi.accounts.actors import Actor
 from pingyi.accounts.models import Role
 from pingyi.accounts.selectors import (
     RUN,
@@ -25,6 +25,7 @@ from pingyi.accounts.selectors import (
     role_in,
 )
 from pingyi.ballots.selectors import CampaignResults, campaign_results, paper_by_area
+from pingyi.campaigns import access
 from pingyi.campaigns.forms import (
     CampaignForm,
     PaperForm,
@@ -59,14 +60,21 @@ from pingyi.voting.selectors import collection_status
 from pingyi.web.shared import XLSX, act, act_on_form, confirmation, download, guarded, written
 
 
-def _campaign(request: HttpRequest, code: str, roles: tuple[str, ...] | None = None) -> Campaign:
+def _campaign(request: HttpRequest, code: str) -> Campaign:
     """The user's organization's campaign; another organization's is simply not found (R17)."""
     campaign = campaigns_for(request.user).filter(code=code).first()
     if campaign is None:
         raise Http404
-    if roles is not None and role_in(request.user, campaign.series.organization) not in roles:
-        raise AccessDenied
     return campaign
+
+
+def _office(request: HttpRequest, code: str) -> tuple[Campaign, Actor]:
+    """The campaign (404: another organization's) and the request's actor, refused (403) by
+    campaigns.access before a form is read; the service asks the same again."""
+    campaign = _campaign(request, code)
+    actor = Actor.of(request.user)
+    access.check_campaign(actor, campaign)
+    return campaign, actor
 
 
 def _act(
@@ -84,6 +92,8 @@ def campaign_new(request: HttpRequest) -> HttpResponse:
     form = CampaignForm(request.POST or None, request.FILES or None, organizations=organizations)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
+        actor = Actor.of(request.user)
+        access.check_run(actor, data["organization"])  # the job acts for its starter
         try:
             raw, label = "", ""
             if data["scheme"]:
@@ -97,7 +107,7 @@ def campaign_new(request: HttpRequest) -> HttpResponse:
                 label=units.name or "units",
                 kind=JobKind.CAMPAIGN_CREATE,
                 organization=data["organization"],
-                actor=request.user.get_username(),
+                actor=actor.name,
                 subject=f"{data['name']} ({data['year']})",
                 params={
                     "series_code": data["series_code"],
@@ -188,7 +198,7 @@ def _transition_consequences(campaign: Campaign, target: str) -> list[str]:
 @require_http_methods(["GET", "POST"])
 def campaign_transition(request: HttpRequest, code: str) -> HttpResponse:
     """GET ?to=open|close: the confirmation page, with what the step does; POST: the step."""
-    campaign = _campaign(request, code, RUN)
+    campaign, actor = _office(request, code)
     target = (request.POST if request.method == "POST" else request.GET).get("to", "")
     action = {"open": campaign_open, "close": campaign_close}.get(target)
     if action is None:
@@ -204,7 +214,7 @@ def campaign_transition(request: HttpRequest, code: str) -> HttpResponse:
             fields={"to": target},
         )
     try:
-        action(campaign=campaign, actor=request.user.get_username())
+        action(campaign=campaign, actor=actor)
         messages.success(
             request,
             _("The campaign is now: %(status)s") % {"status": campaign.get_status_display()},
@@ -242,9 +252,8 @@ def _warn_winners_to_rectify(request: HttpRequest, campaign: Campaign) -> None:
 @require_POST
 def units_veto(request: HttpRequest, code: str) -> HttpResponse:
     """The one-vote veto marks, set while the campaign is a draft (frozen after, R13)."""
-    campaign = _campaign(request, code, RUN)
+    campaign, actor = _office(request, code)
     vetoed = set(request.POST.getlist("veto"))
-    actor = request.user.get_username()
     return _act(
         request,
         campaign,
@@ -256,7 +265,7 @@ def units_veto(request: HttpRequest, code: str) -> HttpResponse:
 @guarded
 @require_POST
 def unit_new(request: HttpRequest, code: str) -> HttpResponse:
-    campaign = _campaign(request, code, RUN)
+    campaign, actor = _office(request, code)
     form = UnitForm(request.POST, campaign=campaign)
     return act_on_form(
         request,
@@ -267,7 +276,7 @@ def unit_new(request: HttpRequest, code: str) -> HttpResponse:
             name=data["name"].strip(),
             category=data["category"],
             veto=data["veto"],
-            actor=request.user.get_username(),
+            actor=actor,
         ),
         _("Unit added."),
         redirect("campaign", code=campaign.code),
@@ -278,7 +287,7 @@ def unit_new(request: HttpRequest, code: str) -> HttpResponse:
 @guarded
 @require_POST
 def unit_edit(request: HttpRequest, code: str) -> HttpResponse:
-    campaign = _campaign(request, code, RUN)
+    campaign, actor = _office(request, code)
     form = UnitEditForm(request.POST, campaign=campaign)
     return act_on_form(
         request,
@@ -288,7 +297,7 @@ def unit_edit(request: HttpRequest, code: str) -> HttpResponse:
             code=data["code"],
             name=data["name"].strip(),
             category=data["category"],
-            actor=request.user.get_username(),
+            actor=actor,
         ),
         _("Unit saved."),
         redirect("campaign", code=campaign.code),
@@ -299,7 +308,7 @@ def unit_edit(request: HttpRequest, code: str) -> HttpResponse:
 @guarded
 @require_POST
 def unit_delete(request: HttpRequest, code: str) -> HttpResponse:
-    campaign = _campaign(request, code, RUN)
+    campaign, actor = _office(request, code)
     form = UnitCodeForm(request.POST)
     if not form.is_valid():
         return HttpResponse(status=400)
@@ -307,7 +316,7 @@ def unit_delete(request: HttpRequest, code: str) -> HttpResponse:
     return _act(
         request,
         campaign,
-        lambda: unit_remove(campaign=campaign, code=unit, actor=request.user.get_username()),
+        lambda: unit_remove(campaign=campaign, code=unit, actor=actor),
         _("Unit removed."),
     )
 
@@ -315,14 +324,12 @@ def unit_delete(request: HttpRequest, code: str) -> HttpResponse:
 @guarded
 @require_POST
 def stages_set(request: HttpRequest, code: str) -> HttpResponse:
-    campaign = _campaign(request, code, RUN)
+    campaign, actor = _office(request, code)
     form = StagesForm(request.POST)
     return act_on_form(
         request,
         form,
-        lambda data: campaign_stages_set(
-            campaign=campaign, stages=form.stages(), actor=request.user.get_username()
-        ),
+        lambda data: campaign_stages_set(campaign=campaign, stages=form.stages(), actor=actor),
         _("Stages saved."),
         redirect("campaign", code=campaign.code),
         invalid=_("Give each stage a start and an end date, or leave both empty."),
@@ -334,7 +341,7 @@ def stages_set(request: HttpRequest, code: str) -> HttpResponse:
 def tokens_issue(request: HttpRequest, code: str) -> HttpResponse:
     """Starts the job that issues a batch and draws its sheets; its page shows the progress
     and then the ZIP (printable A4 sheets and a CSV for SMS), downloadable once (R27)."""
-    campaign = _campaign(request, code, RUN)
+    campaign, actor = _office(request, code)
     form = TokensForm(request.POST, campaign=campaign)
     if not form.is_valid():
         messages.error(request, _("Choose a group and a number of tokens (1 to 20,000 a batch)."))
@@ -347,7 +354,7 @@ def tokens_issue(request: HttpRequest, code: str) -> HttpResponse:
             group=form.cleaned_data["group"],
             count=form.cleaned_data["count"],
             base_url=base,
-            actor=request.user.get_username(),
+            actor=actor,
         )
     except RuleError as exc:
         messages.error(request, exc.message(_))
@@ -359,7 +366,7 @@ def tokens_issue(request: HttpRequest, code: str) -> HttpResponse:
 @require_POST
 def paper_upload(request: HttpRequest, code: str) -> HttpResponse:
     """Starts the job that imports a paper-ballot file; its page shows the row-by-row report."""
-    campaign = _campaign(request, code, RUN)
+    campaign, actor = _office(request, code)  # the job acts for its starter
     form = PaperForm(request.POST, request.FILES, campaign=campaign)
     if not form.is_valid():
         problem = _("Choose a file to upload, and the area its ballots come from.")
@@ -373,7 +380,7 @@ def paper_upload(request: HttpRequest, code: str) -> HttpResponse:
         label=upload.name or "ballots",
         kind=JobKind.PAPER_IMPORT,
         organization=campaign.series.organization,
-        actor=request.user.get_username(),
+        actor=actor.name,
         subject=f"{campaign.name} · {upload.name}",
         params={"campaign": campaign.pk, "area": area},
         campaign=campaign,
@@ -396,7 +403,7 @@ def units_template(request: HttpRequest) -> HttpResponse:
 def entry_template(request: HttpRequest, code: str) -> HttpResponse:
     from pingyi.exports.paper import write_entry_template
 
-    campaign = _campaign(request, code, RUN)
+    campaign, _actor = _office(request, code)
     paper = paper_ballot(campaign)
     content = written(lambda p: write_entry_template(p, paper=paper), ".xlsx")
     return download(content, f"{campaign.code}-entry.xlsx", XLSX)

@@ -18,8 +18,10 @@ from django.db import transaction
 from django.utils import timezone
 
 from pingyi import evidence
+from pingyi.accounts.actors import Actor
 from pingyi.audit.services import audit_log
 from pingyi.ballots.selectors import campaign_results
+from pingyi.campaigns import access
 from pingyi.campaigns.models import Campaign, Consequence, FollowUpStatus
 from pingyi.notices.models import NoticeEntry
 from pingyi.rules import consequences as rules
@@ -103,12 +105,14 @@ def cases(campaign: Campaign) -> list[tuple[UnitOutcome, rules.Case]]:
 def consequences_apply(
     *,
     campaign: Campaign,
-    actor: str,
+    actor: Actor,
     report_due: dt.date | None = None,
     now: dt.datetime | None = None,
 ) -> list[Consequence]:
     """Records every consequence that applies and is not yet recorded; returns those created.
-    The written report is due on ``report_due`` (default: 30 days after today)."""
+    The written report is due on ``report_due`` (default: 30 days after today). The
+    campaign's office applies them (campaigns.access)."""
+    access.check_campaign(actor, campaign)
     moment = now or timezone.now()
     today = timezone.localtime(moment).date()
     if report_due is not None and report_due < today:
@@ -134,7 +138,7 @@ def consequences_apply(
                 condition=c.check,
                 due_on=c.due,
                 applied_at=moment,
-                applied_by=actor,
+                applied_by=actor.name,
             )
             for outcome, case in found
             for c in rules.consequences(case, report_due=due)
@@ -142,7 +146,7 @@ def consequences_apply(
         ]
         Consequence.objects.bulk_create(created)
         audit_log(
-            actor=actor,
+            actor=actor.name,
             action="campaigns.consequence.applied",
             obj=campaign,
             data={
@@ -158,14 +162,16 @@ def consequences_apply(
 def consequence_done(
     *,
     consequence: Consequence,
-    actor: str,
+    actor: Actor,
     note: str = "",
     confirmed: bool = False,
     upload: evidence.Upload | None = None,
     today: dt.date | None = None,
 ) -> Consequence:
     """Marks the follow-up done: a removal needs its condition confirmed (七.7), a written
-    report its file (checked first: a refused file stores nothing)."""
+    report its file (checked first: a refused file stores nothing). The campaign's office
+    follows them up (campaigns.access)."""
+    access.check_campaign(actor, consequence.campaign)
     note = note.strip()
     if len(note) > 4000:
         raise RuleError(E_NOTE)
@@ -181,7 +187,7 @@ def consequence_done(
             locked = Consequence.objects.select_for_update().get(pk=consequence.pk)
             if locked.status == FollowUpStatus.DONE:
                 raise RuleError(E_DONE_ALREADY)
-            locked.status, locked.done_on, locked.done_by = FollowUpStatus.DONE, day, actor
+            locked.status, locked.done_on, locked.done_by = FollowUpStatus.DONE, day, actor.name
             locked.note, locked.checked = note, bool(locked.condition) and confirmed
             for file in checked:
                 stored.append(evidence.store(file))
@@ -190,7 +196,7 @@ def consequence_done(
                 locked.file_sha256 = file.sha256
             locked.save()
             audit_log(
-                actor=actor,
+                actor=actor.name,
                 action="campaigns.consequence.done",
                 obj=locked,
                 data={

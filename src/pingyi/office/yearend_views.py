@@ -27,7 +27,7 @@ from pingyi.campaigns.yearend_services import (
     kinds_add_seed,
     supervision_record,
 )
-from pingyi.office.campaign_views import _campaign
+from pingyi.office.campaign_views import _campaign, _office
 from pingyi.rules import phases
 from pingyi.rules.errors import RuleError
 from pingyi.web.shared import act, act_on_form, guarded
@@ -137,9 +137,8 @@ def _done(request: HttpRequest, campaign: Campaign, run: Any, message: str) -> H
 @guarded
 @require_POST
 def area_new(request: HttpRequest, code: str) -> HttpResponse:
-    campaign = _campaign(request, code, RUN)
+    campaign, actor = _office(request, code)
     form = AreaForm(request.POST)
-    actor = request.user.get_username()
     return act_on_form(
         request,
         form,
@@ -153,8 +152,8 @@ def area_new(request: HttpRequest, code: str) -> HttpResponse:
 @guarded
 @require_POST
 def area_delete(request: HttpRequest, code: str) -> HttpResponse:
-    campaign = _campaign(request, code, RUN)
-    area, actor = request.POST.get("code", "")[:60], request.user.get_username()
+    campaign, actor = _office(request, code)
+    area = request.POST.get("code", "")[:60]
     return _done(
         request,
         campaign,
@@ -167,8 +166,7 @@ def area_delete(request: HttpRequest, code: str) -> HttpResponse:
 @require_POST
 def kind_new(request: HttpRequest, code: str) -> HttpResponse:
     """Adds one kind, or (``seed``) the four kinds of seed 001 五(二)."""
-    campaign = _campaign(request, code, RUN)
-    actor = request.user.get_username()
+    campaign, actor = _office(request, code)
     if request.POST.get("seed"):
         return _done(
             request,
@@ -196,7 +194,7 @@ def kind_new(request: HttpRequest, code: str) -> HttpResponse:
 @guarded
 @require_POST
 def supervision_set(request: HttpRequest, code: str) -> HttpResponse:
-    campaign = _campaign(request, code, RUN)
+    campaign, actor = _office(request, code)
     form = SupervisionForm(request.POST)
     names = request.POST.getlist("supervisor_name")
     units = request.POST.getlist("supervisor_unit")
@@ -218,7 +216,7 @@ def supervision_set(request: HttpRequest, code: str) -> HttpResponse:
             notary_office=data["notary_office"],
             notary_reference=data["notary_reference"],
             supervised_on=data["supervised_on"],
-            actor=request.user.get_username(),
+            actor=actor,
         )
     except RuleError as exc:
         messages.error(request, exc.message(_))

@@ -99,13 +99,15 @@ def units_to_rectify(notice: Notice) -> list[str]:
     ]
 
 
-def plans_create_for_notice(*, notice: Notice, actor: str, now: dt.datetime) -> list[Plan]:
+def plans_create_for_notice(*, notice: Notice, actor: Actor, now: dt.datetime) -> list[Plan]:
     """A plan for every last and rectify unit (P1) and 一般 / 较差 organization (P2) of a final
     notice; a grading's plans take the sponsor leader and liaison from its follow-up.
     Runs inside notice_finalize's transaction. A campaign's period is its scheme's
     ``rectification_months`` (default 6: seed 001, half a year); a grading's is its grade's
     (一般 about three months, results before 七一; 较差 half a year: seed 003), or the period the
-    committee set with its reason."""
+    committee set with its reason. The notice's actor, who supervises the plans it opens
+    (rectification.access)."""
+    access.check_supervise_office(actor, notice.organization)
     campaign_months = (
         campaign_scheme(notice.campaign).rectification_months if notice.campaign else None
     )
@@ -137,7 +139,7 @@ def plans_create_for_notice(*, notice: Notice, actor: str, now: dt.datetime) -> 
     ]
     Plan.objects.bulk_create(plans)
     audit_log(
-        actor=actor,
+        actor=actor.name,
         action="rectification.plans.created",
         obj=notice,
         data={"notice": notice.code, "units": [p.unit_code for p in plans]},
@@ -146,7 +148,7 @@ def plans_create_for_notice(*, notice: Notice, actor: str, now: dt.datetime) -> 
     if notice.campaign_id is not None and plans:
         plans_prefill(
             plans=list(Plan.objects.filter(notice=notice).select_related("notice")),
-            actor=actor,
+            actor=actor.name,
             now=now,
         )
     return plans
@@ -501,7 +503,7 @@ def plan_survey_start(*, plan: Plan, year: int, actor: Actor) -> Campaign:
                 )
             ],
             code=code,
-            actor=actor.name,
+            actor=actor,
         )
         Plan.objects.filter(pk=plan.pk).update(survey=campaign)
         audit_log(

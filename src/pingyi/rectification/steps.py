@@ -12,12 +12,13 @@ from typing import TYPE_CHECKING
 from pingyi.notices.hooks import FinalStep
 
 if TYPE_CHECKING:
+    from pingyi.accounts.actors import Actor
     from pingyi.exports.grading_board import BoardItem
     from pingyi.grading.models import GradingRound
     from pingyi.notices.models import Notice
 
 
-def _plans_create(notice: Notice, actor: str, now: dt.datetime) -> object:
+def _plans_create(notice: Notice, actor: Actor, now: dt.datetime) -> object:
     from pingyi.rectification.services import plans_create_for_notice
 
     return plans_create_for_notice(notice=notice, actor=actor, now=now)

@@ -121,7 +121,7 @@ def rectification_survey_start(
         scheme=survey_scheme(scheme, chosen),
         units=units,
         code=f"{source.code}{SURVEY_SUFFIX}"[:80],
-        actor=actor.name,
+        actor=actor,
     )
     day = today or timezone.localdate()
     found = RectificationSurvey.objects.create(

@@ -4,12 +4,12 @@ batches and from a lost batch's job page). Another office's campaign answers 404
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
-from pingyi.accounts.selectors import RUN, role_in
+from pingyi.accounts.actors import Actor
+from pingyi.campaigns import access
 from pingyi.campaigns.selectors import campaigns_for
 from pingyi.rules.errors import RuleError
 from pingyi.voting import batches
@@ -22,14 +22,14 @@ def batch_withdraw(request: HttpRequest, code: str, batch_id: int) -> HttpRespon
     campaign = campaigns_for(request.user).filter(code=code).first()
     if campaign is None:
         raise Http404
-    if role_in(request.user, campaign.series.organization) not in RUN:
-        raise PermissionDenied
+    actor = Actor.of(request.user)
+    access.check_campaign(actor, campaign)  # before the confirmation; the service asks again
     row = batches.batch_row(campaign, batch_id)
     if row is None:
         raise Http404
     if request.method == "POST":
         try:
-            voided = batches.batch_withdraw(batch=row.batch, actor=request.user.get_username())
+            voided = batches.batch_withdraw(batch=row.batch, actor=actor)
         except RuleError as exc:
             messages.error(request, exc.message(_))
         else:

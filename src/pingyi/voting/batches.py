@@ -16,6 +16,8 @@ from typing import TYPE_CHECKING
 from django.db import transaction
 from django.db.models import Count, Q
 
+from pingyi.accounts.actors import Actor
+from pingyi.campaigns import access
 from pingyi.campaigns.models import Campaign, EvaluatorGroup
 from pingyi.rules import phases
 from pingyi.rules.errors import RuleError, gettext_noop
@@ -111,9 +113,11 @@ def batch_row(campaign: Campaign, batch_id: int) -> BatchRow | None:
     return next((r for r in batch_rows(campaign) if r.batch.pk == batch_id), None)
 
 
-def batch_withdraw(*, batch: TokenBatch, actor: str) -> int:
+def batch_withdraw(*, batch: TokenBatch, actor: Actor) -> int:
     """Voids the batch's unused codes and deletes its ZIP if it still waits on disk; returns
-    how many codes were voided. Only while the campaign takes ballots (draft or open)."""
+    how many codes were voided. Only while the campaign takes ballots (draft or open), and
+    only by its office (campaigns.access)."""
+    access.check_campaign(actor, batch.campaign)
     from pingyi.jobs.models import Job
     from pingyi.jobs.services import job_output_discard
 
@@ -129,12 +133,13 @@ def batch_withdraw(*, batch: TokenBatch, actor: str) -> int:
 
 
 def batch_issue_start(
-    *, campaign: Campaign, group: EvaluatorGroup, count: int, base_url: str, actor: str
+    *, campaign: Campaign, group: EvaluatorGroup, count: int, base_url: str, actor: Actor
 ) -> Job:
     """Starts the job that issues ``count`` codes for ``group`` and draws their sheets
     pointing to ``base_url`` (the ballot page); returns at once. What the rules refuse
     (size, group, phase) is refused here already, before anything is queued; the job checks
-    it again when it runs."""
+    it again when it runs. The job acts for ``actor`` (its starter), asked here first."""
+    access.check_campaign(actor, campaign)
     from pingyi.jobs.models import JobKind
     from pingyi.jobs.services import job_enqueue
 
@@ -147,7 +152,7 @@ def batch_issue_start(
     return job_enqueue(
         kind=JobKind.TOKENS,
         organization=campaign.series.organization,
-        actor=actor,
+        actor=actor.name,
         subject=f"{campaign.name} · {group.name} × {count}",
         params={"campaign": campaign.pk, "group": group.pk, "count": count, "base_url": base_url},
         campaign=campaign,

@@ -11,7 +11,7 @@ from django.utils.translation import gettext, gettext_noop
 
 from pingyi.campaigns.models import Campaign, EvaluatorGroup
 from pingyi.jobs import files
-from pingyi.jobs.handlers import Handler, Output
+from pingyi.jobs.handlers import Handler, Output, starter
 from pingyi.jobs.models import Job, JobKind
 from pingyi.jobs.progress import Progress
 
@@ -38,7 +38,7 @@ def _tokens(job: Job, progress: Progress) -> Output:
     count = int(job.params["count"])
     progress.set(2, STEP_ISSUING)
     with transaction.atomic():  # the codes and the job's hold on them, together
-        issued = token_issue(campaign=campaign, group=group, count=count, actor=job.created_by)
+        issued = token_issue(campaign=campaign, group=group, count=count, actor=starter(job))
         Job.objects.filter(pk=job.pk).update(batch=issued.batch)
     job.batch = issued.batch
     progress.set(10, STEP_DRAWING)
@@ -71,7 +71,7 @@ def _tokens_void(job: Job) -> str | None:
     job.refresh_from_db(fields=["batch"])
     if job.batch is None:
         return None
-    voided = token_batch_void(batch=job.batch, actor=job.created_by)
+    voided = token_batch_void(batch=job.batch, actor=starter(job))
     return gettext(E_SHEETS_FAILED) % {"n": voided}
 
 

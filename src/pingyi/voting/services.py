@@ -5,6 +5,9 @@ one transaction record the token's use (a primary key: a second use fails in the
 seal the ballot into the mixing pool, write its receipt and the audit entry; the receipt is
 returned only after the commit (synchronous commit on SQLite and PostgreSQL). The ballot
 reaches the ballot table later, mixed with at least k − 1 others (ballots.pool: R9, R10).
+
+Casting is the public's: whoever holds a code, no account, no role. Issuing and withdrawing
+codes is the campaign's office's (campaigns.access, asked inside the services).
 """
 
 from __future__ import annotations
@@ -17,9 +20,11 @@ import numpy as np
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
+from pingyi.accounts.actors import Actor
 from pingyi.audit.services import audit_log, audit_log_parallel
 from pingyi.ballots.pool import CAST, pool_drain_after_cast, pool_put
 from pingyi.ballots.services import encode_marks
+from pingyi.campaigns import access
 from pingyi.campaigns.models import Campaign, EvaluatorGroup
 from pingyi.campaigns.selectors import campaign_scheme, campaign_units
 from pingyi.rows import insert_row
@@ -68,10 +73,11 @@ def token_issue(
     campaign: Campaign,
     group: EvaluatorGroup,
     count: int,
-    actor: str,
+    actor: Actor,
     expires_on: dt.date | None = None,
 ) -> IssuedBatch:
     """Issues ``count`` tokens for ``group``; returns their codes, which exist nowhere else."""
+    access.check_campaign(actor, campaign)
     if not 1 <= count <= MAX_BATCH:
         raise RuleError(E_BATCH_SIZE, max=MAX_BATCH)
     if group.campaign_id != campaign.pk:
@@ -81,7 +87,7 @@ def token_issue(
     with transaction.atomic():
         check_codes_allowed(group, count)
         batch = TokenBatch.objects.create(
-            campaign=campaign, group=group, size=count, created_by=actor
+            campaign=campaign, group=group, size=count, created_by=actor.name
         )
         BallotToken.objects.bulk_create(
             BallotToken(
@@ -94,7 +100,7 @@ def token_issue(
             for code in plain
         )
         audit_log(
-            actor=actor,
+            actor=actor.name,
             action="voting.tokens.issued",
             obj=campaign,
             data={"group": group.code, "count": count, "batch": batch.pk},
@@ -122,14 +128,15 @@ def check_codes_allowed(group: EvaluatorGroup, count: int, *, lock: bool = True)
         raise RuleError(E_TOKEN_LIMIT, group=group.name, limit=limit, issued=issued)
 
 
-def token_batch_void(*, batch: TokenBatch, actor: str) -> int:
+def token_batch_void(*, batch: TokenBatch, actor: Actor) -> int:
     """Withdraws every unused token of a batch (lost sheets, a failed print run)."""
+    access.check_campaign(actor, batch.campaign)
     with transaction.atomic():
         count = BallotToken.objects.filter(batch=batch, void=False, use__isnull=True).update(
             void=True
         )
         audit_log(
-            actor=actor,
+            actor=actor.name,
             action="voting.tokens.withdrawn",
             obj=batch.campaign,
             data={"batch": batch.pk, "count": count},
