@@ -26,8 +26,8 @@ from pingyi.campaigns.models import Campaign
 from pingyi.campaigns.selectors import campaign_scheme, campaign_unit_specs
 from pingyi.campaigns.services import campaign_close
 from pingyi.voting.services import ballot_submit, token_issue
+from tests.ballots.conftest import rows_of
 from tests.cast import STAFF, UNITS, make_campaign
-from tests.db.conftest import rows_of
 
 pytestmark = pytest.mark.django_db
 CODES = [u.code for u in UNITS]
