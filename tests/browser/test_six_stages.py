@@ -40,9 +40,9 @@ from pingyi.rules import consequences as rules
 from pingyi.rules.tally import UnitSpec
 from pingyi.stages.opinion_services import opinion_codes_issue
 from pingyi.voting.services import token_issue
+from tests.ballots.conftest import rows_of
 from tests.browser.conftest import Traffic, chromium, post_ok
 from tests.cast import STAFF, make_campaign
-from tests.db.conftest import rows_of
 from tests.live import live_server
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.slow]

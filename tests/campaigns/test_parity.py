@@ -22,7 +22,6 @@ from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.utils import timezone
-from pingyi.campaigns.consequences import consequence_done, consequences_apply
 
 from pingyi import cli
 from pingyi.accounts.actors import PUBLIC, AccessDenied, Actor
@@ -54,14 +53,15 @@ from pingyi.campaigns.yearend_services import (
 )
 from pingyi.jobs.models import Job, JobKind, JobStatus
 from pingyi.notices.services import notice_publish
+from pingyi.office.consequences import consequence_done, consequences_apply
 from pingyi.rectification.services import plans_create_for_notice
 from pingyi.rules import phases
 from pingyi.rules.scheme import builtin_scheme
 from pingyi.voting.batches import batch_issue_start, batch_withdraw
 from pingyi.voting.models import BallotToken
 from pingyi.voting.services import token_batch_void, token_issue
+from tests.ballots.conftest import rows_of
 from tests.cast import UNITS, make_campaign, people
-from tests.db.conftest import rows_of
 from tests.jobs.conftest import finish_jobs
 from tests.notices.conftest import closed_campaign
 

@@ -15,7 +15,7 @@ from pingyi.notices.services import notice_publish
 from pingyi.rules.scheme import builtin_scheme
 from pingyi.voting.batches import batch_withdraw
 from pingyi.voting.services import ballot_submit, token_issue
-from tests.db.conftest import rows_of
+from tests.ballots.conftest import rows_of
 from tests.notices.conftest import AS_STAFF, PROFILE, STAFF, T0, _mark, unit_specs
 
 pytestmark = pytest.mark.django_db

@@ -25,7 +25,7 @@ from pingyi.notices.models import Notice
 from pingyi.notices.services import notice_publish
 from pingyi.rules.scheme import Scheme, builtin_scheme
 from pingyi.rules.tally import UnitSpec
-from tests.db.conftest import rows_of
+from tests.ballots.conftest import rows_of
 
 STAFF = "alice"
 # The fixtures' setup acts as the system (no account) under the name the audit assertions read.

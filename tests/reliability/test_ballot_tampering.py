@@ -23,8 +23,8 @@ from pingyi.campaigns.services import campaign_close
 from pingyi.notices.services import notice_publish
 from pingyi.voting.services import ballot_submit, token_issue
 from pingyi.voting.verify import ballots_verify
+from tests.ballots.conftest import rows_of
 from tests.cast import STAFF, make_campaign
-from tests.db.conftest import rows_of
 from tests.notices.conftest import AS_STAFF
 
 pytestmark = pytest.mark.django_db

@@ -23,8 +23,8 @@ from pingyi.exports.contract_json import result_to_json
 from pingyi.notices.models import Notice
 from pingyi.rules.errors import RuleError
 from pingyi.voting.services import ballot_submit, token_issue
+from tests.ballots.conftest import rows_of
 from tests.cast import STAFF, make_campaign
-from tests.db.conftest import rows_of
 
 pytestmark = pytest.mark.django_db
 REFUSAL = "only 3 valid ballots: fewer than 8, so no figure of this campaign is shown (anonymity)"

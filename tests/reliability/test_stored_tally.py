@@ -27,8 +27,8 @@ from pingyi.campaigns.selectors import campaign_scheme, campaign_unit_specs
 from pingyi.campaigns.services import campaign_close
 from pingyi.voting.services import ballot_submit, token_issue
 from pingyi.voting.verify import ballots_verify
+from tests.ballots.conftest import rows_of
 from tests.cast import STAFF, UNITS, make_campaign
-from tests.db.conftest import rows_of
 
 pytestmark = pytest.mark.django_db
 CODES = [u.code for u in UNITS]

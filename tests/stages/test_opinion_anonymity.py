@@ -18,7 +18,7 @@ from pingyi.stages import opinion_pool
 from pingyi.stages.models import Opinion, OpinionCode, OpinionCodeUse, PooledOpinion
 from pingyi.stages.opinion_services import SENT, opinion_codes_issue, opinion_send, opinions_close
 from pingyi.voting import codes
-from tests.db.test_anonymity import FORBIDDEN_WORDS, _reachable
+from tests.ballots.test_anonymity import FORBIDDEN_WORDS, _reachable
 from tests.stages.conftest import Cast
 
 pytestmark = pytest.mark.django_db

@@ -3,7 +3,7 @@
 and SQLite keeps them as the rowid, so row order tells nothing; an online ballot reaches the
 ballot table only through the mixing pool (ballots.pool), in a transaction shared with at
 least k − 1 other ballots and with no token use. A new column must be reviewed against
-tests/db/test_anonymity.py before it is added."""
+tests/ballots/test_anonymity.py before it is added."""
 
 from __future__ import annotations
 

@@ -15,8 +15,8 @@ from pingyi.campaigns.models import Campaign
 from pingyi.campaigns.services import campaign_close
 from pingyi.rules.errors import InputError, RuleError
 from pingyi.rules.tally import BLANK, NOT_COVERED, UnitSpec
+from tests.ballots.conftest import rows_of
 from tests.cast import STAFF, make_campaign
-from tests.db.conftest import rows_of
 
 pytestmark = pytest.mark.django_db
 Write = Callable[..., Path]

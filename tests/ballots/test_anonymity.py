@@ -14,8 +14,8 @@ from pingyi.ballots.models import Ballot
 from pingyi.ballots.services import ballots_import
 from pingyi.campaigns.models import Campaign
 from pingyi.fields import RandomIdField
+from tests.ballots.conftest import rows_of
 from tests.cast import STAFF
-from tests.db.conftest import rows_of
 
 # Reviewed columns of the ballot table. A new column fails here until someone has checked
 # that it cannot identify the evaluator, the token or the time of voting, and added it.

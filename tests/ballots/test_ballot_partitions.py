@@ -27,8 +27,8 @@ from pingyi.ballots.selectors import campaign_count, stored_count
 from pingyi.ballots.services import ballots_import
 from pingyi.campaigns.models import Campaign
 from pingyi.campaigns.services import campaign_close
+from tests.ballots.conftest import rows_of
 from tests.cast import STAFF, make_campaign
-from tests.db.conftest import rows_of
 
 pytestmark = pytest.mark.django_db
 postgres_only = pytest.mark.skipif(
