@@ -13,7 +13,7 @@ from django.db import IntegrityError, connection, transaction
 from django.db.migrations.executor import MigrationExecutor
 
 from pingyi.accounts.actors import Actor
-from pingyi.ballots import partitions
+from pingyi.ballots import partitions, selectors
 from pingyi.ballots.models import Ballot
 from pingyi.ballots.partitions import (
     DEFAULT,
@@ -275,3 +275,40 @@ def test_the_migration_moves_the_ballots_back_and_forth_unchanged(
     assert sorted(Ballot.objects.values_list("id", "campaign_id", "marks", "mac")) == before
     stored = stored_count(first)
     assert stored is not None and campaign_count(first).as_json() == stored.as_json()
+
+
+@postgres_only
+@pytest.mark.django_db(transaction=True)
+def test_a_count_read_range_by_range_of_its_partition_equals_the_one_statement_count(
+    ballots_file: Callable[..., Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Outside a transaction a campaign's count reads its partition a range of pages at a time
+    on a thread of its own (selectors._read_ahead), in one snapshot: the same count as one
+    statement reads inside a transaction, with blocks of a (group, valid, source) in several
+    ranges added up; and the connection is left as it was."""
+    campaign = make_campaign(2026)
+    _fill(campaign, ballots_file, online=400)
+    campaign_close(campaign=campaign, actor=STAFF)
+    with transaction.atomic():
+        whole = campaign_count(campaign)
+    calls: list[int] = []
+    real = selectors._read_ahead
+
+    def counted(raw: object, statements: list[tuple[str, list[object]]]) -> object:
+        calls.append(len(statements))
+        return real(raw, statements)
+
+    monkeypatch.setattr(selectors, "_CHUNK_PAGES", 1)
+    monkeypatch.setattr(selectors, "_read_ahead", counted)
+    ranged = campaign_count(campaign)
+    assert calls and calls[0] > 2  # several pages, a statement each
+    assert ranged.as_json() == whole.as_json()
+    assert ranged.total == 3 + 400
+    stored = stored_count(campaign)
+    assert stored is not None and stored.as_json() == ranged.as_json()
+    assert not connection.in_atomic_block
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW enable_sort")
+        assert cursor.fetchone()[0] == "on"
+        cursor.execute("SHOW transaction_isolation")
+        assert cursor.fetchone()[0] == "read committed"

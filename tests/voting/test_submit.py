@@ -9,6 +9,7 @@ from unittest import mock
 import pytest
 from django.db import IntegrityError, connection, transaction
 from django.db.models import Model
+from django.utils import timezone
 
 from pingyi.accounts.actors import Actor
 from pingyi.audit.models import LaneEntry
@@ -17,6 +18,7 @@ from pingyi.ballots.models import PooledBallot
 from pingyi.campaigns.models import Campaign
 from pingyi.campaigns.services import campaign_close
 from pingyi.rows import insert_row
+from pingyi.rules import phases
 from pingyi.voting import codes
 from pingyi.voting.models import BallotToken, Receipt, TokenUse
 from pingyi.voting.services import (
@@ -24,6 +26,8 @@ from pingyi.voting.services import (
     IssuedBatch,
     MarksInvalid,
     TokenRefused,
+    _cast_rows,
+    _usable,
     ballot_submit,
     receipt_check,
     token_issue,
@@ -146,12 +150,35 @@ def _log_then_fail(**kwargs: Any) -> Any:
     raise Boom  # everything is written; the commit never comes
 
 
+ONE_STATEMENT = pytest.mark.skipif(
+    connection.vendor == "postgresql",
+    reason="on PostgreSQL the use, the ballot and the receipt are one statement (_CAST_ROWS):"
+    " no step between them to fail at",
+)
+
+
 @pytest.mark.parametrize(
     "target, replacement",
     [
         ("pingyi.voting.services._encode_ballot", _fail),  # after validation of the token
-        ("pingyi.ballots.pool.insert_row", _fail_at(PooledBallot)),  # after using the token
-        ("pingyi.voting.services.insert_row", _fail_at(Receipt)),  # after storing the ballot
+        pytest.param(
+            "pingyi.ballots.pool.insert_row",
+            _fail_at(PooledBallot),  # after using the token
+            marks=ONE_STATEMENT,
+        ),
+        pytest.param(
+            "pingyi.voting.services.insert_row",
+            _fail_at(Receipt),  # after storing the ballot
+            marks=ONE_STATEMENT,
+        ),
+        pytest.param(
+            "pingyi.voting.services.pool_row",
+            _fail,  # sealing the ballot, before the one statement
+            marks=pytest.mark.skipif(
+                connection.vendor != "postgresql",
+                reason="PostgreSQL's path; SQLite's steps are the insert_row cases above",
+            ),
+        ),
         ("pingyi.voting.services.audit_log_parallel", _fail),  # before the audit entry
         ("pingyi.voting.services.audit_log_parallel", _log_then_fail),  # just before commit
     ],
@@ -176,3 +203,31 @@ def test_the_audit_entry_names_neither_token_nor_ballot(issued: IssuedBatch) -> 
     )
     assert str(ballot.pk) not in text and str(token.pk) not in text
     assert issued.codes[0] not in text and token.digest not in text
+
+
+def test_the_cast_rows_are_not_written_once_the_campaign_is_no_longer_open(
+    campaign: Campaign, issued: IssuedBatch
+) -> None:
+    """A cast that found its token usable writes nothing if the campaign closed before its
+    rows (the use's statement checks the campaign under a share lock), on either database."""
+    today = timezone.localdate()
+    token = _usable(issued.codes[0], today)
+    Campaign.objects.filter(pk=campaign.pk).update(status=phases.CLOSED)
+    with pytest.raises(TokenRefused), transaction.atomic():
+        _cast_rows(token=token, text="000", valid=True, day=today, receipt="R" * 10)
+    assert counts() == (0, 0, 0, 0)
+    Campaign.objects.filter(pk=campaign.pk).update(status=phases.OPEN)
+    with transaction.atomic():
+        _cast_rows(token=token, text="000", valid=True, day=today, receipt="R" * 10)
+    assert (TokenUse.objects.count(), PooledBallot.objects.count(), Receipt.objects.count()) == (
+        1,
+        1,
+        1,
+    )
+    with pytest.raises(IntegrityError), transaction.atomic():  # the token's second use
+        _cast_rows(token=token, text="000", valid=True, day=today, receipt="S" * 10)
+    assert (TokenUse.objects.count(), PooledBallot.objects.count(), Receipt.objects.count()) == (
+        1,
+        1,
+        1,
+    )

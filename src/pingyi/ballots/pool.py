@@ -47,14 +47,20 @@ def pool_put(
     *, campaign_id: int, group_id: int | None, marks: str, valid: bool, day: dt.date
 ) -> None:
     """Seals one ballot into the pool, inside the cast's transaction."""
+    pooled_id, sealed = pool_row(
+        campaign_id=campaign_id, group_id=group_id, marks=marks, valid=valid, day=day
+    )
+    insert_row(PooledBallot, id=pooled_id, campaign_id=campaign_id, sealed=sealed)
+
+
+def pool_row(
+    *, campaign_id: int, group_id: int | None, marks: str, valid: bool, day: dt.date
+) -> tuple[int, bytes]:
+    """A pooled ballot's random id and its sealed content, for a caller that writes the row
+    in a statement of its own (PostgreSQL's cast: voting.services)."""
     pooled_id = random_id()
     content = PoolContent(group_id=group_id, marks=marks, valid=valid, cast_on=day)
-    insert_row(
-        PooledBallot,
-        id=pooled_id,
-        campaign_id=campaign_id,
-        sealed=seal(campaign_id=campaign_id, pooled_id=pooled_id, content=content),
-    )
+    return pooled_id, seal(campaign_id=campaign_id, pooled_id=pooled_id, content=content)
 
 
 def pool_size(campaign_id: int) -> int:

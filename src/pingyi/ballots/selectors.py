@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
-from contextlib import nullcontext
+import contextlib
+import queue
+import threading
+from collections.abc import Buffer, Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 import numpy.typing as npt
@@ -19,6 +22,7 @@ from pingyi.ballots.models import (
     BallotSource,
     PaperBatch,
 )
+from pingyi.ballots.partitions import partition_name
 from pingyi.campaigns.models import Campaign, EvaluatorGroup
 from pingyi.campaigns.selectors import (
     campaign_previous,
@@ -103,40 +107,151 @@ class Block:
     marks: bytes  # the marks of its ballots, concatenated
 
 
-def ballot_blocks(campaign: Campaign) -> list[Block]:
+def ballot_blocks(campaign: Campaign) -> Iterator[Block]:
     """The campaign's ballots as one concatenated text per (group, valid, source): a handful
-    of rows, in one sequential read.
+    of rows, in one sequential read (a (group, valid, source) may come in several blocks).
 
     The database concatenates: a million ballots come back as a few long strings instead of
     a million rows. SQLite reads the index ``ballot_tally`` alone (migration 0005), which
     holds the campaign's ballots side by side in (group, valid, source) order with their
     marks, front to back, and groups without sorting (and hands the text over as bytes, not
     decoded); PostgreSQL scans the campaign's own partition (ballots.partitions), where
-    closing rewrote its ballots together, and groups in a hash. Validity is the flag stored
-    with each ballot, decided by the same frozen scheme.
+    closing rewrote its ballots together, and groups in a hash — a range of its pages at a
+    time when it can (_postgres_blocks), so that the caller counts one range while the
+    server reads the next. Validity is the flag stored with each ballot, decided by the same
+    frozen scheme.
     """
+    if connection.vendor == "postgresql":
+        yield from _postgres_blocks(campaign)
+        return
     table = Ballot._meta.db_table
-    postgres = connection.vendor == "postgresql"
-    concat = "string_agg(marks, '')" if postgres else "CAST(group_concat(marks, '') AS BLOB)"
-    # A setting local to a transaction needs one; SQLite's would take the write lock.
-    with transaction.atomic() if postgres else nullcontext(), connection.cursor() as cursor:
-        if postgres:
-            # A handful of groups: a hash table holds them whatever the statistics say (a
-            # campaign just rewritten at close has none yet), where a sort of the million
-            # rows would spill to disk. Put back after, for the rest of a closing.
-            cursor.execute(
-                "SELECT current_setting('enable_sort'), set_config('enable_sort', 'off', true)"
-            )
-            before = cursor.fetchone()[0]
+    with connection.cursor() as cursor:
         cursor.execute(
-            f"SELECT group_id, valid, source, count(*), {concat} FROM {table}"  # noqa: S608
-            " WHERE campaign_id = %s GROUP BY group_id, valid, source",
+            "SELECT group_id, valid, source, count(*), CAST(group_concat(marks, '') AS BLOB)"  # noqa: S608
+            f" FROM {table} WHERE campaign_id = %s GROUP BY group_id, valid, source",
             [campaign.pk],
         )
         rows = cursor.fetchall()
-        if postgres:
+    yield from _blocks(rows)
+
+
+def _blocks(rows: Iterable[Sequence[Any]]) -> Iterator[Block]:
+    for g, v, src, n, text in rows:
+        yield Block(g, bool(v), str(src), int(n), _as_bytes(text))
+
+
+# Pages of a campaign's partition per statement of a chunked PostgreSQL read: some 90,000
+# ballots, 6 MB of marks — enough that a statement's own cost is nothing beside its rows.
+_CHUNK_PAGES = 2048
+_BLOCKS_SQL = (
+    "SELECT group_id, valid, source, count(*), string_agg(marks, '') FROM {table}"
+    " WHERE {where} GROUP BY group_id, valid, source"
+)
+
+
+def _postgres_blocks(campaign: Campaign) -> Iterator[Block]:
+    """PostgreSQL's blocks: one statement, or, in a snapshot of its own over the campaign's
+    own partition, a statement per range of its pages in physical order (a TID range scan)
+    run on a thread of its own while the caller counts the blocks already read — the
+    server's work and the counting overlap on two cores."""
+    table = Ballot._meta.db_table
+    outermost = not connection.in_atomic_block
+    with transaction.atomic(), connection.cursor() as cursor:
+        if outermost:
+            # Every statement of a chunked read sees the same ballots: one snapshot for all.
+            cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
+        # A handful of groups: a hash table holds them whatever the statistics say (a
+        # campaign just rewritten at close has none yet), where a sort of the million
+        # rows would spill to disk. Put back after, for the rest of a closing.
+        cursor.execute(
+            "SELECT current_setting('enable_sort'), set_config('enable_sort', 'off', true)"
+        )
+        before = cursor.fetchone()[0]
+        pages = _partition_pages(cursor, campaign.pk)
+        name = partition_name(campaign.pk)
+        try:
+            if pages is None:  # in the DEFAULT partition, beside other campaigns' ballots
+                cursor.execute(
+                    _BLOCKS_SQL.format(table=table, where="campaign_id = %s"), [campaign.pk]
+                )
+                yield from _blocks(cursor.fetchall())
+            elif not outermost or pages <= _CHUNK_PAGES:
+                # Its own partition holds its ballots and no other's: read whole, in a plain
+                # scan (just rewritten at close, it has no statistics yet, and the planner
+                # would go through the campaign's index to every row).
+                cursor.execute(_BLOCKS_SQL.format(table=name, where="true"))
+                yield from _blocks(cursor.fetchall())
+            else:
+                statements = []
+                for start in range(0, pages, _CHUNK_PAGES):
+                    last = start + _CHUNK_PAGES >= pages  # and what was added since
+                    where = "ctid >= %s::tid" + ("" if last else " AND ctid < %s::tid")
+                    params = [f"({start},0)"] + ([] if last else [f"({start + _CHUNK_PAGES},0)"])
+                    statements.append((_BLOCKS_SQL.format(table=name, where=where), params))
+                yield from _read_ahead(connection.connection, statements)
+        finally:
             cursor.execute("SELECT set_config('enable_sort', %s, true)", [before])
-    return [Block(g, bool(v), str(src), int(n), _as_bytes(text)) for g, v, src, n, text in rows]
+
+
+def _partition_pages(cursor: Any, campaign_id: int) -> int | None:
+    """Pages of the campaign's own partition; None when it has none (its ballots lie in the
+    DEFAULT partition)."""
+    cursor.execute(
+        "SELECT pg_relation_size(c.oid) / current_setting('block_size')::int FROM pg_class c"
+        " JOIN pg_inherits i ON i.inhrelid = c.oid WHERE c.oid = to_regclass(%s)"
+        " AND i.inhparent = to_regclass(%s)",
+        [partition_name(campaign_id), Ballot._meta.db_table],
+    )
+    row = cursor.fetchone()
+    return int(row[0]) if row else None
+
+
+_DONE = object()
+
+
+def _read_ahead(raw: Any, statements: list[tuple[str, list[Any]]]) -> Iterator[Block]:
+    """The statements' blocks, run one after the other on the raw connection by a thread that
+    stays at most two results ahead of the caller (the caller does not use the connection
+    meanwhile). Marks come as bytes, in binary: neither decoded nor hex-encoded."""
+    import psycopg
+    from psycopg.adapt import Loader
+
+    class _Bytes(Loader):
+        format = psycopg.pq.Format.BINARY
+
+        def load(self, data: Buffer) -> bytes:
+            return bytes(data)
+
+    results: queue.Queue[object] = queue.Queue(maxsize=2)
+    stop = threading.Event()
+
+    def read() -> None:
+        try:
+            with psycopg.Cursor(raw) as cursor:
+                cursor.adapters.register_loader("text", _Bytes)
+                for sql, params in statements:
+                    if stop.is_set():
+                        break
+                    cursor.execute(sql, params, binary=True)
+                    results.put(list(_blocks(cursor.fetchall())))
+        except BaseException as exc:
+            results.put(exc)
+        finally:
+            results.put(_DONE)
+
+    worker = threading.Thread(target=read, name="ballot-blocks", daemon=True)
+    worker.start()
+    try:
+        while (found := results.get()) is not _DONE:
+            if isinstance(found, BaseException):
+                raise found
+            yield from cast(list[Block], found)
+    finally:
+        stop.set()
+        while worker.is_alive():  # let it finish its statement and leave
+            with contextlib.suppress(queue.Empty):
+                results.get(timeout=0.1)
+        worker.join()
 
 
 def _as_bytes(text: str | bytes | memoryview | None) -> bytes:
