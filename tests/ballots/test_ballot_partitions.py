@@ -288,7 +288,7 @@ def test_a_count_read_range_by_range_of_its_partition_equals_the_one_statement_c
     ranges added up; and the connection is left as it was."""
     campaign = make_campaign(2026)
     _fill(campaign, ballots_file, online=400)
-    campaign_close(campaign=campaign, actor=STAFF)
+    campaign_close(campaign=campaign, actor=Actor.operator(STAFF))
     with transaction.atomic():
         whole = campaign_count(campaign)
     calls: list[int] = []
