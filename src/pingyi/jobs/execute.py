@@ -92,12 +92,11 @@ def job_execute(job_id: str, *, worker: str) -> str:
             error, outcome = "\n".join(exc.messages(gettext)), {"problems": True}
         except RuleError as exc:
             error = exc.message(gettext)
-        except AccessDenied:
-            logger.warning(
-                "job %s (%s) refused: %s may not do it", job.pk, job.kind, job.created_by
-            )
+        except AccessDenied as exc:  # the starter's role does not (or no longer) allow it
+            logger.warning("job %s (%s) refused to %s", job.pk, job.kind, job.created_by)
             extra = _cleanup(handler, job)
-            error = " ".join([gettext(E_REFUSED) % {"who": job.created_by}, *extra])
+            why = [gettext(E_REFUSED) % {"who": job.created_by}, str(exc), *extra]
+            error = " ".join(part for part in why if part)
         except Exception:
             logger.exception("job %s (%s) failed", job.pk, job.kind)
             extra = _cleanup(handler, job)
