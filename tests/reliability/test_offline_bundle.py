@@ -35,6 +35,7 @@ PORT = 8000  # the namespace's own loopback: nothing else listens there
 
 CAMPAIGN = """
 import json
+from pingyi.accounts.actors import Actor
 from pingyi.campaigns.services import campaign_create, campaign_open
 from pingyi.rules.scheme import builtin_scheme
 from pingyi.rules.tally import UnitSpec
@@ -43,10 +44,10 @@ units = [UnitSpec("L1", "组织部", "地方管理部门", "local"),
     UnitSpec("V1", "国税局", "垂直管理部门", "vertical")]
 c = campaign_create(organization_code="office", organization_name="评议办", series_code="qianren",
     series_name="千人评议机关", year=2026, name="2026年千人评议", scheme=builtin_scheme(),
-    units=units, actor="installer")
-campaign_open(campaign=c, actor="installer")
+    units=units, actor=Actor.operator("installer"))
+campaign_open(campaign=c, actor=Actor.operator("installer"))
 group = c.groups.get(code="service_recipients")
-print(json.dumps(token_issue(campaign=c, group=group, count=2, actor="installer").codes))
+print(json.dumps(token_issue(campaign=c, group=group, count=2, actor=Actor.operator("installer")).codes))
 """
 
 LIBRARIES = """
