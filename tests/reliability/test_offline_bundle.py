@@ -47,7 +47,8 @@ c = campaign_create(organization_code="office", organization_name="评议办", s
     units=units, actor=Actor.operator("installer"))
 campaign_open(campaign=c, actor=Actor.operator("installer"))
 group = c.groups.get(code="service_recipients")
-print(json.dumps(token_issue(campaign=c, group=group, count=2, actor=Actor.operator("installer")).codes))
+issued = token_issue(campaign=c, group=group, count=2, actor=Actor.operator("installer"))
+print(json.dumps(issued.codes))
 """
 
 LIBRARIES = """
