@@ -161,6 +161,7 @@ def _database() -> dict[str, Any]:
     )
     config["CONN_HEALTH_CHECKS"] = True
     if config["ENGINE"] == "django.db.backends.sqlite3":
+        config["ENGINE"] = "pingyi.sqlite"  # Django's, with a gate before the write lock
         # WAL lets readers work beside the writer; FULL makes a commit durable before we
         # acknowledge it (R6); IMMEDIATE takes the write lock at BEGIN so that two writers
         # queue instead of failing half-way.

@@ -65,9 +65,10 @@ def _(message: str) -> str:
 def db_ready() -> None:
     """Creates the SQLite database's folder; every other database is the operator's."""
     from django.conf import settings
+    from django.db import connections
 
     name = settings.DATABASES["default"]["NAME"]
-    if settings.DATABASES["default"]["ENGINE"].endswith("sqlite3"):
+    if connections["default"].vendor == "sqlite":
         Path(str(name)).parent.mkdir(parents=True, exist_ok=True)
 
 

@@ -237,8 +237,9 @@ def _settings() -> Any:
 
 
 def _engine() -> str:
-    engine = str(_settings().DATABASES["default"]["ENGINE"])
-    return "sqlite" if engine.endswith("sqlite3") else "postgresql"
+    from django.db import connections
+
+    return "sqlite" if connections["default"].vendor == "sqlite" else "postgresql"
 
 
 def _pg_env() -> dict[str, str]:

@@ -13,6 +13,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from django.conf import settings
+from django.db import connections
 
 from pingyi.env import env_int
 from pingyi.rules.errors import gettext_noop
@@ -216,7 +217,7 @@ def _existing(path: Path) -> Path:
 
 def _disk() -> list[Problem]:
     folders = {_existing(Path(settings.HOME))}
-    if settings.DATABASES["default"]["ENGINE"].endswith("sqlite3"):
+    if connections["default"].vendor == "sqlite":
         folders.add(_existing(Path(str(settings.DATABASES["default"]["NAME"])).parent))
     problems = []
     wanted = settings.PINGYI_MIN_FREE_MB
