@@ -156,7 +156,7 @@ def _deep(campaign: Campaign) -> list[Problem]:
 
 
 def pool_problems(
-    rows: Iterable[tuple[int, bytes]],
+    rows: Iterable[tuple[int, bytes | memoryview]],
     *,
     campaign_id: int,
     unseal: Callable[..., object],
