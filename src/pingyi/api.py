@@ -36,7 +36,7 @@ from pingyi.voting.services import (
     token_issue,
     token_lookup,
 )
-from pingyi.web.ratelimit import client_address, hit, limited, record
+from pingyi.web.ratelimit import client_address, code_posts_exceeded, code_refused, hit
 from pingyi.web.settings_access import limits
 
 api = NinjaAPI(
@@ -208,14 +208,11 @@ def _not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
 
 def _too_many(request: HttpRequest) -> bool:
     """Past either limit for this address: ballot requests per minute, wrong codes per 10 min."""
-    address = client_address(request)
-    return not hit("ballot", address, limit=limits().ballot_posts, window=60) or limited(
-        "token-fail", address, limit=limits().token_failures, window=600
-    )
+    return code_posts_exceeded(request, "ballot")
 
 
 def _refused(request: HttpRequest, exc: RuleError) -> Status[Any]:
-    record("token-fail", client_address(request), window=600)
+    code_refused(request)
     return Status(409, {"detail": exc.message(_)})
 
 

@@ -11,6 +11,7 @@ import pytest
 from django.contrib.auth.models import User
 from django.utils import timezone
 
+from pingyi.accounts.actors import Actor
 from pingyi.accounts.models import Membership, Role
 from pingyi.audit.models import AuditEntry
 from pingyi.grading import services
@@ -132,9 +133,10 @@ def test_the_digest_names_the_overdue_and_due_steps_to_the_department(
     user = User.objects.create_user("alice", email="alice@example.org")
     Membership.objects.create(user=user, organization=office(), role=Role.STAFF)
     advance_to(setup_round, rules.SELF_EVALUATION)
-    assert digest_send(today=dt.date(2026, 3, 1), actor="cli") == []  # nothing due yet
+    cli = Actor.operator("cli")
+    assert digest_send(today=dt.date(2026, 3, 1), actor=cli) == []  # nothing due yet
     with django_capture_on_commit_callbacks(execute=True):
-        [letter] = digest_send(today=dt.date(2026, 4, 15), actor="cli")
+        [letter] = digest_send(today=dt.date(2026, 4, 15), actor=cli)
     assert [(key, state) for _n, key, _e, state in letter.steps] == [
         ("self_evaluation", "overdue"),
         ("assessment", "due"),

@@ -9,13 +9,15 @@ from typing import Any
 
 import pytest
 from django.conf import settings
+from django.utils import timezone
 
 from pingyi import evidence
-from pingyi.accounts.actors import AccessDenied
+from pingyi.accounts.actors import AccessDenied, Actor
 from pingyi.audit.models import AuditEntry
 from pingyi.campaigns.models import Campaign
 from pingyi.rectification.digest import digest_letters, digest_send, render
 from pingyi.rectification.models import Evidence, Item, Plan
+from pingyi.rectification.prefill import plans_prefill
 from pingyi.rectification.services import (
     item_add,
     item_close_out,
@@ -217,12 +219,29 @@ def test_the_digest_names_overdue_then_due_items_to_owners_and_supervisors(
     assert "due soon" in body.splitlines()[3] and "问题far" not in body
 
 
+def test_a_plan_is_prefilled_only_for_the_office_that_supervises_it(ledger: Ledger) -> None:
+    now = timezone.now()
+    with pytest.raises(AccessDenied) as refused:
+        plans_prefill(plans=[ledger.plan], actor=Actor.of(ledger.charlie), now=now)
+    assert "charlie does not supervise the plans of" in str(refused.value)
+    assert plans_prefill(plans=[ledger.plan], actor=Actor.of(ledger.alice), now=now) == 0
+
+
+def test_only_the_operator_sends_the_digest(ledger: Ledger, mailoutbox: list[Any]) -> None:
+    _items(ledger)
+    with pytest.raises(AccessDenied) as refused:
+        digest_send(today=TODAY, actor=Actor.of(ledger.alice))
+    assert str(refused.value) == "alice may not send the ledger's digest: the operator sends it"
+    assert mailoutbox == []
+    assert not AuditEntry.objects.filter(action="rectification.digest.sent").exists()
+
+
 def test_the_digest_leaves_after_the_commit(
     ledger: Ledger, mailoutbox: list[Any], django_capture_on_commit_callbacks: Any
 ) -> None:
     _items(ledger)
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
-        digest_send(today=TODAY, actor="cli")
+        digest_send(today=TODAY, actor=Actor.operator("cli"))
         assert mailoutbox == []
     assert len(callbacks) == 1
     callbacks[0]()

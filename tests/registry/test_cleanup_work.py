@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 from django.conf import settings
 
+from pingyi.accounts.actors import Actor
 from pingyi.audit.models import AuditEntry
 from pingyi.audit.services import audit_verify
 from pingyi.evidence import Upload
@@ -295,9 +296,9 @@ def test_the_digest_reminds_the_office_and_the_units_that_have_not_filed(
         user.save()
     (project,) = register(cast, "甲")
     project_decide(project=project, decision=r.KEEP, actor=as_("uma"))  # Uma's unit has filed
-    assert digest_send(today=D(2009, 2, 15), actor="cli") == []  # nothing due yet
+    assert digest_send(today=D(2009, 2, 15), actor=Actor.operator("cli")) == []  # nothing due yet
     with django_capture_on_commit_callbacks(execute=True):
-        letters = digest_send(today=D(2009, 3, 1), actor="cli")
+        letters = digest_send(today=D(2009, 3, 1), actor=Actor.operator("cli"))
     by_user = {letter.username: letter.cleanups for letter in letters}
     assert by_user == {
         "alice": [

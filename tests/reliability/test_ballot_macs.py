@@ -47,16 +47,7 @@ def test_an_unknown_purpose_is_refused() -> None:
 def test_the_macs_of_an_import_are_ballot_mac_row_by_row(day: dt.date | str) -> None:
     macs = ballot_macs(campaign_id=5, source="paper", cast_on=day, rows=ROWS)
     assert macs == [
-        ballot_mac(
-            ballot_id=i,
-            campaign_id=5,
-            group_id=g,
-            ballot_no=n,
-            marks=m,
-            valid=v,
-            source="paper",
-            cast_on=dt.date(2026, 12, 6),
-        )
+        ballot_mac(campaign_id=5, row=(i, g, n, m, v, "paper", dt.date(2026, 12, 6)))
         for i, g, n, m, v in ROWS
     ]
     assert len(set(macs)) == len(ROWS) and all(len(mac) == 16 for mac in macs)

@@ -144,16 +144,11 @@ def _move(campaign_id: int, rows: list[tuple[int, bytes]]) -> None:
     for pooled_id, blob in rows:
         content = unseal(campaign_id=campaign_id, pooled_id=pooled_id, sealed=blob)
         ballot_id = random_id()
-        mac = ballot_mac(
-            ballot_id=ballot_id,
-            campaign_id=campaign_id,
-            group_id=content.group_id,
-            ballot_no=None,
-            marks=content.marks,
-            valid=content.valid,
-            source=BallotSource.ONLINE.value,
-            cast_on=content.cast_on,
-        )
+        row = (
+            ballot_id, content.group_id, None, content.marks, content.valid,
+            BallotSource.ONLINE.value, content.cast_on,
+        )  # fmt: skip
+        mac = ballot_mac(campaign_id=campaign_id, row=row)
         ballots.append(
             (
                 ballot_id,

@@ -24,18 +24,15 @@ MAC_BYTES = 16  # 128 bits: forging one row takes 2^128 tries
 _SEP = "\x1f"
 
 
-def canonical(
-    *,
-    ballot_id: int,
-    campaign_id: int,
-    group_id: int | None,
-    ballot_no: str | None,
-    marks: str,
-    valid: bool,
-    source: str,
-    cast_on: dt.date | str,
-) -> bytes:
+# A stored ballot row as its MAC and the set digest read it, in this order: the columns of
+# ROW_COLUMNS (ballots.Ballot), which every reader of the rows asks for.
+type BallotRow = tuple[int, int | None, str | None, str, bool, str, dt.date | str]
+ROW_COLUMNS = ("id", "group_id", "ballot_no", "marks", "valid", "source", "cast_on")
+
+
+def canonical(*, campaign_id: int, row: BallotRow) -> bytes:
     """Every column of a ballot row but its MAC, in a fixed order, as bytes."""
+    ballot_id, group_id, ballot_no, marks, valid, source, cast_on = row
     day = cast_on if isinstance(cast_on, str) else cast_on.isoformat()
     text = _SEP.join(
         [
@@ -52,29 +49,9 @@ def canonical(
     return text.encode("utf-8")
 
 
-def ballot_mac(
-    *,
-    ballot_id: int,
-    campaign_id: int,
-    group_id: int | None,
-    ballot_no: str | None,
-    marks: str,
-    valid: bool,
-    source: str,
-    cast_on: dt.date | str,
-) -> bytes:
+def ballot_mac(*, campaign_id: int, row: BallotRow) -> bytes:
     """The MAC of one ballot row: its canonical text under the key outside the database."""
-    text = canonical(
-        ballot_id=ballot_id,
-        campaign_id=campaign_id,
-        group_id=group_id,
-        ballot_no=ballot_no,
-        marks=marks,
-        valid=valid,
-        source=source,
-        cast_on=cast_on,
-    )
-    return keyed_digest(BALLOT_MAC, text)[:MAC_BYTES]
+    return keyed_digest(BALLOT_MAC, canonical(campaign_id=campaign_id, row=row))[:MAC_BYTES]
 
 
 # What varies between the rows of one import: id, group, ballot number, marks, valid.

@@ -25,7 +25,13 @@ from pingyi.ballots.hooks import PAPER_CHECKS
 from pingyi.ballots.models import MARK_BLANK, Ballot, BallotSeal, BallotSource, PaperBatch
 from pingyi.ballots.partitions import partition_create, partition_truncate
 from pingyi.ballots.pool import pool_drain
-from pingyi.ballots.sealing import ballot_mac, ballot_macs, canonical, set_digest
+from pingyi.ballots.sealing import (
+    ROW_COLUMNS,
+    ballot_mac,
+    ballot_macs,
+    canonical,
+    set_digest,
+)
 from pingyi.ballots.selectors import campaign_count
 from pingyi.campaigns import access
 from pingyi.campaigns.models import Area, Campaign, EvaluatorGroup
@@ -393,26 +399,11 @@ def ballots_small_kinds_merge(*, campaign: Campaign, k: int) -> list[str]:
 def _ballots_regroup(*, campaign: Campaign, kind: EvaluatorGroup) -> None:
     """The ballots of ``kind`` now name its group; their MACs follow (R15)."""
     parent = kind.parent_id
-    rows = Ballot.objects.filter(campaign=campaign, group=kind).values_list(
-        "id", "ballot_no", "marks", "valid", "source", "cast_on"
-    )
+    rows = Ballot.objects.filter(campaign=campaign, group=kind).values_list(*ROW_COLUMNS)
+    pk = campaign.pk
     params = [
-        (
-            parent,
-            ballot_mac(
-                ballot_id=i,
-                campaign_id=campaign.pk,
-                group_id=parent,
-                ballot_no=n,
-                marks=m,
-                valid=v,
-                source=src,
-                cast_on=day,
-            ),
-            i,
-            campaign.pk,
-        )
-        for i, n, m, v, src, day in rows
+        (parent, ballot_mac(campaign_id=campaign.pk, row=(i, parent, n, m, v, src, day)), i, pk)
+        for i, _group, n, m, v, src, day in rows
     ]
     with connection.cursor() as cursor:
         cursor.executemany(
@@ -427,25 +418,10 @@ def ballot_set_digest(campaign: Campaign) -> str:
     rows = (
         Ballot.objects.filter(campaign=campaign)
         .order_by("id")
-        .values_list("id", "group_id", "ballot_no", "marks", "valid", "source", "cast_on")
+        .values_list(*ROW_COLUMNS)
         .iterator(chunk_size=20000)
     )
-    return set_digest(
-        campaign.code,
-        (
-            canonical(
-                ballot_id=i,
-                campaign_id=campaign.pk,
-                group_id=g,
-                ballot_no=n,
-                marks=m,
-                valid=v,
-                source=s,
-                cast_on=d,
-            )
-            for i, g, n, m, v, s, d in rows
-        ),
-    )
+    return set_digest(campaign.code, (canonical(campaign_id=campaign.pk, row=r) for r in rows))
 
 
 def ballots_storage_shuffle(*, campaign: Campaign) -> None:

@@ -9,7 +9,7 @@ import datetime as dt
 from pathlib import Path
 from typing import Annotated, Any
 
-from django.http import Http404, HttpRequest
+from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import File, Form, Router, Schema, Status
 from ninja.files import UploadedFile
@@ -23,7 +23,7 @@ from pingyi.ballots.services import area_check
 from pingyi.ballots.yearend_selectors import campaign_yearend
 from pingyi.campaigns import access
 from pingyi.campaigns.models import Campaign
-from pingyi.campaigns.selectors import campaigns_for
+from pingyi.campaigns.selectors import campaign_for
 from pingyi.campaigns.yearend_services import (
     Supervisor,
     area_add,
@@ -98,19 +98,11 @@ class YearEndJobOut(Schema):
 
 
 def _campaign(request: HttpRequest, code: str) -> Campaign:
-    code = code.replace("\x00", "")
-    found = campaigns_for(request.user).filter(code=code).first()
-    if found is None:
-        raise Http404
-    return found
+    return campaign_for(request.user, code)
 
 
 def _office(request: HttpRequest, code: str) -> tuple[Campaign, Actor]:
-    """The campaign (404: another organization's) and the actor, refused (403) by
-    campaigns.access before the body is read; the service asks the same again."""
-    campaign, actor = _campaign(request, code), Actor.of(request.user)
-    access.check_campaign(actor, campaign)
-    return campaign, actor
+    return access.campaign_office(request.user, code)
 
 
 def _out(campaign: Campaign) -> dict[str, Any]:

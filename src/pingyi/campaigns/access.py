@@ -16,8 +16,9 @@ from django.utils.translation import gettext
 
 from pingyi.accounts.actors import AccessDenied, Actor
 from pingyi.accounts.models import Organization
-from pingyi.accounts.selectors import RUN, role_in
+from pingyi.accounts.selectors import RUN, AnyUser, role_in
 from pingyi.campaigns.models import Campaign
+from pingyi.campaigns.selectors import campaign_for
 
 
 def may_run(actor: Actor, organization: Organization | None) -> bool:
@@ -42,3 +43,11 @@ def check_run(actor: Actor, organization: Organization | None) -> None:
 def check_campaign(actor: Actor, campaign: Campaign) -> None:
     """Everything that changes a campaign, its units, codes and ballots: its office."""
     check_run(actor, campaign.series.organization)
+
+
+def campaign_office(user: AnyUser, code: str) -> tuple[Campaign, Actor]:
+    """For a door of the office: the campaign (404: another organization's) and the actor of
+    ``user``, refused (403) before a form or body is read; the service asks the same again."""
+    campaign, actor = campaign_for(user, code), Actor.of(user)
+    check_campaign(actor, campaign)
+    return campaign, actor

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from django.db.models import QuerySet
+from django.http import Http404
 
 from pingyi.accounts.selectors import READ, AnyUser, organizations_for
 from pingyi.campaigns.models import Campaign, Unit
@@ -23,6 +24,15 @@ def campaigns_for(user: AnyUser, roles: tuple[str, ...] = READ) -> QuerySet[Camp
     return Campaign.objects.select_related("series", "series__organization").filter(
         series__organization__in=organizations_for(user, roles)
     )
+
+
+def campaign_for(user: AnyUser, code: str) -> Campaign:
+    """The campaign ``code`` of the user's organizations: another organization's, or none, is
+    not found (404, R17), and so is a code with a NUL, which PostgreSQL refuses in a query."""
+    found = campaigns_for(user).filter(code=code.replace("\x00", "")).first()
+    if found is None:
+        raise Http404
+    return found
 
 
 def campaign_list() -> QuerySet[Campaign]:

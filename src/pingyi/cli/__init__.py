@@ -296,9 +296,10 @@ def cmd_digest(args: argparse.Namespace) -> int:
     """P4: e-mail each owner and supervisor the ledger items overdue or due within 7 days."""
     from django.utils import timezone
 
+    from pingyi.accounts.actors import Actor
     from pingyi.rectification.digest import digest_send
 
-    letters = digest_send(today=args.today or timezone.localdate(), actor=actor())
+    letters = digest_send(today=args.today or timezone.localdate(), actor=Actor.operator())
     out(_("digest sent to %(n)s people") % {"n": len(letters)})
     return 0
 

@@ -134,6 +134,43 @@ def _until(days: int) -> str:
     return (timezone.localdate() + dt.timedelta(days=days)).isoformat()
 
 
+def _publish_page(
+    request: HttpRequest,
+    *,
+    back: str,
+    default_days: Callable[[], int],
+    title: str,
+    consequences: Callable[[int], list[str]],
+    publish: Callable[[int | None], Notice],
+    done: str,
+) -> HttpResponse:
+    """A result put on notice, a campaign's or a grading round's: GET ?days=N is the
+    confirmation page (``consequences`` of the days shown, ``default_days()`` when none), POST
+    publishes; a bad period or a refusal goes ``back`` with its message, a notice opened to its
+    staff page."""
+    form = PublishForm(request.POST if request.method == "POST" else request.GET)
+    if not form.is_valid():
+        messages.error(request, _("A notice period is 1 to 60 days."))
+        return redirect(back)
+    days = form.cleaned_data["days"]
+    if request.method == "GET":
+        return confirmation(
+            request,
+            title=title,
+            consequences=consequences(days or default_days()),
+            button=_("Publish"),
+            back=back,
+            fields={"days": str(days or "")},
+        )
+    try:
+        notice = publish(days)
+    except RuleError as exc:
+        messages.error(request, exc.message(_))
+        return redirect(back)
+    messages.success(request, done)
+    return redirect("notices:staff-notice", code=notice.code)
+
+
 @guarded
 @require_http_methods(["GET", "POST"])
 def publish(request: HttpRequest, campaign: str) -> HttpResponse:
@@ -143,42 +180,33 @@ def publish(request: HttpRequest, campaign: str) -> HttpResponse:
         raise Http404
     if not access.may_run(Actor.of(request.user), found.series.organization):
         raise AccessDenied
-    form = PublishForm(request.POST if request.method == "POST" else request.GET)
-    if not form.is_valid():
-        messages.error(request, _("A notice period is 1 to 60 days."))
-        return redirect("notices:home")
-    days = form.cleaned_data["days"]
-    if request.method == "GET":
-        shown = days or campaign_scheme(found).notice_days
-        return confirmation(
-            request,
-            title=_("Publish the result: %(name)s") % {"name": found.name},
-            consequences=[
-                _(
-                    "The result of its %(units)s units goes on public notice for %(days)s days, "
-                    "until %(until)s: anyone can read it and file an objection."
-                )
-                % {"units": found.units.count(), "days": shown, "until": _until(shown)},
-                _(
-                    "The campaign becomes “on public notice”: its result changes only through a "
-                    "recorded review, and the notice cannot be withdrawn."
-                ),
-                *_flag_counts(found),
-                *_both_warning(found),
-            ],
-            button=_("Publish"),
-            back=reverse("notices:home"),
-            fields={"days": str(days or "")},
-        )
-    try:
-        notice = notice_publish(
-            campaign=found, actor=Actor.of(request.user), days=form.cleaned_data["days"]
-        )
-    except RuleError as exc:
-        messages.error(request, exc.message(_))
-        return redirect("notices:home")
-    messages.success(request, _("The result is on public notice."))
-    return redirect("notices:staff-notice", code=notice.code)
+
+    def consequences(shown: int) -> list[str]:
+        return [
+            _(
+                "The result of its %(units)s units goes on public notice for %(days)s days, "
+                "until %(until)s: anyone can read it and file an objection."
+            )
+            % {"units": found.units.count(), "days": shown, "until": _until(shown)},
+            _(
+                "The campaign becomes “on public notice”: its result changes only through a "
+                "recorded review, and the notice cannot be withdrawn."
+            ),
+            *_flag_counts(found),
+            *_both_warning(found),
+        ]
+
+    return _publish_page(
+        request,
+        back=reverse("notices:home"),
+        default_days=lambda: campaign_scheme(found).notice_days,
+        title=_("Publish the result: %(name)s") % {"name": found.name},
+        consequences=consequences,
+        publish=lambda days: notice_publish(
+            campaign=found, actor=Actor.of(request.user), days=days
+        ),
+        done=_("The result is on public notice."),
+    )
 
 
 @guarded
@@ -197,37 +225,28 @@ def publish_grading(request: HttpRequest, grading_round: str) -> HttpResponse:
         raise Http404
     if not access.may_run(Actor.of(request.user), found.organization):
         raise AccessDenied
-    form = PublishForm(request.POST if request.method == "POST" else request.GET)
-    if not form.is_valid():
-        messages.error(request, _("A notice period is 1 to 60 days."))
-        return redirect("grading:round", code=found.code)
-    days = form.cleaned_data["days"]
-    if request.method == "GET":
-        shown = days or notice_rules.DEFAULT_DAYS
-        return confirmation(
-            request,
-            title=_("Publish the grades: %(name)s") % {"name": found.name},
-            consequences=[
-                _(
-                    "The grades of its %(orgs)s party organizations go on public notice for "
-                    "%(days)s days, until %(until)s: anyone can read them and file an objection."
-                )
-                % {"orgs": found.orgs.count(), "days": shown, "until": _until(shown)},
-                _("The notice cannot be withdrawn; a grade then changes only through a review."),
-            ],
-            button=_("Publish"),
-            back=reverse("grading:round", kwargs={"code": found.code}),
-            fields={"days": str(days or "")},
-        )
-    try:
-        notice = notice_publish_grading(
-            grading_round=found, actor=Actor.of(request.user), days=form.cleaned_data["days"]
-        )
-    except RuleError as exc:
-        messages.error(request, exc.message(_))
-        return redirect("grading:round", code=found.code)
-    messages.success(request, _("The grades are on public notice."))
-    return redirect("notices:staff-notice", code=notice.code)
+
+    def consequences(shown: int) -> list[str]:
+        return [
+            _(
+                "The grades of its %(orgs)s party organizations go on public notice for "
+                "%(days)s days, until %(until)s: anyone can read them and file an objection."
+            )
+            % {"orgs": found.orgs.count(), "days": shown, "until": _until(shown)},
+            _("The notice cannot be withdrawn; a grade then changes only through a review."),
+        ]
+
+    return _publish_page(
+        request,
+        back=reverse("grading:round", kwargs={"code": found.code}),
+        default_days=lambda: notice_rules.DEFAULT_DAYS,
+        title=_("Publish the grades: %(name)s") % {"name": found.name},
+        consequences=consequences,
+        publish=lambda days: notice_publish_grading(
+            grading_round=found, actor=Actor.of(request.user), days=days
+        ),
+        done=_("The grades are on public notice."),
+    )
 
 
 @guarded

@@ -36,7 +36,7 @@ from pingyi.campaigns.forms import (
     UnitForm,
 )
 from pingyi.campaigns.models import Campaign, Supervision
-from pingyi.campaigns.selectors import campaign_units, campaigns_for, paper_ballot
+from pingyi.campaigns.selectors import campaign_for, campaign_units, paper_ballot
 from pingyi.campaigns.services import (
     campaign_close,
     campaign_open,
@@ -62,19 +62,12 @@ from pingyi.web.shared import XLSX, act, act_on_form, confirmation, download, gu
 
 def _campaign(request: HttpRequest, code: str) -> Campaign:
     """The user's organization's campaign; another organization's is simply not found (R17)."""
-    campaign = campaigns_for(request.user).filter(code=code).first()
-    if campaign is None:
-        raise Http404
-    return campaign
+    return campaign_for(request.user, code)
 
 
 def _office(request: HttpRequest, code: str) -> tuple[Campaign, Actor]:
-    """The campaign (404: another organization's) and the request's actor, refused (403) by
-    campaigns.access before a form is read; the service asks the same again."""
-    campaign = _campaign(request, code)
-    actor = Actor.of(request.user)
-    access.check_campaign(actor, campaign)
-    return campaign, actor
+    """The campaign and the request's actor, refused before a form is read (campaigns.access)."""
+    return access.campaign_office(request.user, code)
 
 
 def _act(

@@ -12,6 +12,8 @@ checks early; they never word a rule.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from django.utils.translation import gettext
 
 from pingyi.accounts.actors import AccessDenied, Actor
@@ -64,3 +66,22 @@ def check_supervise_office(actor: Actor, organization: Organization) -> None:
         gettext("%(name)s does not supervise the plans of %(org)s")
         % {"name": actor, "org": organization.name}
     )
+
+
+def check_supervise_plans(actor: Actor, plans: Sequence[Plan]) -> None:
+    """Plans made together (a final notice's, pre-filled in its transaction): the office that
+    supervises each."""
+    if actor.system:
+        return
+    for organization in Organization.objects.filter(pk__in={p.organization_id for p in plans}):
+        check_supervise_office(actor, organization)
+
+
+def check_digest(actor: Actor) -> None:
+    """The digest writes to every owner and supervisor of every office: the machine's operator
+    sends it (``pingyi digest``), no one person."""
+    if not actor.system:
+        raise AccessDenied(
+            gettext("%(name)s may not send the ledger's digest: the operator sends it")
+            % {"name": actor}
+        )

@@ -21,9 +21,11 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from pingyi.accounts.actors import Actor
 from pingyi.accounts.models import Membership
 from pingyi.accounts.selectors import RUN, PublicAddress, public_address
 from pingyi.audit.services import audit_log
+from pingyi.rectification.access import check_digest
 from pingyi.rectification.models import Item, PlanStatus, UnitAccess, UnitRole
 from pingyi.rules import ledger as rules
 
@@ -173,8 +175,10 @@ def render(letter: Letter, *, today: dt.date) -> tuple[str, str]:
     return subject, "\n".join(body)
 
 
-def digest_send(*, today: dt.date, actor: str) -> list[Letter]:
-    """Records the digest in the audit chain and sends its letters after the commit."""
+def digest_send(*, today: dt.date, actor: Actor) -> list[Letter]:
+    """Records the digest in the audit chain and sends its letters after the commit; the
+    machine's operator sends it (rectification.access.check_digest)."""
+    check_digest(actor)
     letters = digest_letters(today=today)
     messages = [
         EmailMessage(*render(letter, today=today), settings.DEFAULT_FROM_EMAIL, [letter.email])
@@ -182,7 +186,7 @@ def digest_send(*, today: dt.date, actor: str) -> list[Letter]:
     ]
     with transaction.atomic():
         audit_log(
-            actor=actor,
+            actor=actor.name,
             action="rectification.digest.sent",
             data={"day": today.isoformat(), "to": [letter.username for letter in letters],
                   "items": sorted({i.pk for letter in letters for _l, i in letter.lines})},

@@ -49,16 +49,18 @@ def _drafts(plan: Plan, opinions: list[Any], first: int) -> list[Item]:
     ]  # fmt: skip
 
 
-def plans_prefill(*, plans: Sequence[Plan], actor: str, now: dt.datetime) -> int:
+def plans_prefill(*, plans: Sequence[Plan], actor: Actor, now: dt.datetime) -> int:
     """Drafts for every fed-back opinion of each new plan; inside the caller's transaction
-    (plans_create_for_notice). Returns how many items were drafted."""
+    (plans_create_for_notice), whose actor supervises the plans (asked again here). Returns
+    how many items were drafted."""
+    access.check_supervise_plans(actor, plans)
     opinions = fed_back_opinions(plans)
     items = [i for p in plans for i in _drafts(p, opinions[p.pk], 1)]
     Item.objects.bulk_create(items)
     for plan in plans:
         if opinions[plan.pk]:
             audit_log(
-                actor=actor,
+                actor=actor.name,
                 action=PREFILLED,
                 obj=plan,
                 data={"unit": plan.unit_code, "items": len(opinions[plan.pk])},

@@ -148,7 +148,7 @@ def plans_create_for_notice(*, notice: Notice, actor: Actor, now: dt.datetime) -
     if notice.campaign_id is not None and plans:
         plans_prefill(
             plans=list(Plan.objects.filter(notice=notice).select_related("notice")),
-            actor=actor.name,
+            actor=actor,
             now=now,
         )
     return plans

@@ -23,7 +23,7 @@ from pydantic import Field
 from pingyi.accounts.actors import Actor
 from pingyi.api_schema import Error, StrictIn, answers
 from pingyi.campaigns.models import Campaign, Unit
-from pingyi.campaigns.selectors import campaigns_for
+from pingyi.campaigns.selectors import campaign_for
 from pingyi.rules.errors import RuleError
 from pingyi.stages import access, selectors
 from pingyi.stages.models import Pledge, SelfInspection
@@ -73,10 +73,7 @@ def _report_out(r: SelfInspection) -> dict[str, Any]:
 
 
 def _campaign(request: HttpRequest, code: str) -> Campaign:
-    found = campaigns_for(request.user).filter(code=code.replace("\x00", "")).first()
-    if found is None:
-        raise Http404
-    return found
+    return campaign_for(request.user, code)
 
 
 def _unit(request: HttpRequest, code: str, unit: str) -> Unit:

@@ -35,8 +35,7 @@ from pingyi.stages.opinion_services import (
     rectification_report_file,
     rectification_report_receive,
 )
-from pingyi.web.ratelimit import client_address, hit, limited, record
-from pingyi.web.settings_access import limits
+from pingyi.web.ratelimit import code_posts_exceeded, code_refused
 
 router = Router(tags=["opinions"])
 
@@ -103,15 +102,12 @@ def _opinion(unit: Unit, pk: str | int) -> Opinion:
     summary="Send an opinion form with its code: {unit code: opinion}",
 )
 def stages_opinion_form_send(request: HttpRequest, payload: FormIn) -> Status[Any]:
-    address = client_address(request)
-    if not hit("opinion", address, limit=limits().ballot_posts, window=60) or limited(
-        "token-fail", address, limit=limits().token_failures, window=600
-    ):
+    if code_posts_exceeded(request, "opinion"):
         return Status(429, {"detail": _("too many attempts; wait a few minutes")})
     try:
         count = opinion_send(code=payload.token, entries=list(payload.opinions.items()))
     except CodeRefused as exc:
-        record("token-fail", address, window=600)
+        code_refused(request)
         return Status(409, {"detail": exc.message(_)})
     except RuleError as exc:
         return Status(400, {"detail": exc.message(_)})

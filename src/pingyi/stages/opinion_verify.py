@@ -31,7 +31,7 @@ from pingyi.stages.models import (
     PooledOpinion,
 )
 from pingyi.stages.opinion_pool import SealBroken, unseal
-from pingyi.voting.verify import Problem
+from pingyi.voting.verify import Problem, pool_problems
 
 SENT = "stages.opinion.sent"
 IMPORTED = "stages.opinions.imported"
@@ -130,14 +130,9 @@ def campaign_opinions_reconcile(campaign: Campaign) -> OpinionReconciliation:
         problems.append(Problem(P_ONLINE, {"stored": online, "forms": forms, "units": units}))
     if paper != imported:
         problems.append(Problem(P_PAPER, {"stored": paper, "imported": imported}))
-    broken = 0
-    for pooled_id, blob in pooled:
-        try:
-            unseal(campaign_id=campaign.pk, pooled_id=pooled_id, sealed=bytes(blob))
-        except SealBroken:
-            broken += 1
-    if broken:
-        problems.append(Problem(P_POOL, {"n": broken}))
+    problems += pool_problems(
+        pooled, campaign_id=campaign.pk, unseal=unseal, broken=SealBroken, template=P_POOL
+    )
     sealed = _sealed(campaign)
     if sealed is not None:
         now = opinion_set_digest(campaign.pk)

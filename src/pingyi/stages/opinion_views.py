@@ -47,24 +47,20 @@ from pingyi.stages.opinion_services import (
 )
 from pingyi.stages.views import _campaign, _office, _only, _unit, _upload
 from pingyi.voting import codes
-from pingyi.web.ratelimit import client_address, hit, limited, record
-from pingyi.web.settings_access import limits
+from pingyi.web.ratelimit import code_posts_exceeded, code_refused
 from pingyi.web.shared import act, guarded, uploaded
 
 # ------------------------------------------------------------------ the public form
 
 
 def _blocked(request: HttpRequest) -> HttpResponse | None:
-    address = client_address(request)
-    if not hit("opinion", address, limit=limits().ballot_posts, window=60) or limited(
-        "token-fail", address, limit=limits().token_failures, window=600
-    ):
+    if code_posts_exceeded(request, "opinion"):
         return render(request, "pingyi/vote/limited.html", status=429)
     return None
 
 
 def _refused(request: HttpRequest, exc: RuleError) -> HttpResponse:
-    record("token-fail", client_address(request), window=600)
+    code_refused(request)
     context = {"message": exc.message(_)}
     return render(request, "pingyi/stages/opinion_refused.html", context, status=409)
 

@@ -20,7 +20,7 @@ from django.views.decorators.http import require_POST
 from pingyi import evidence
 from pingyi.accounts.actors import AccessDenied, Actor
 from pingyi.campaigns.models import Campaign, StageKind, Unit
-from pingyi.campaigns.selectors import campaigns_for
+from pingyi.campaigns.selectors import campaign_for
 from pingyi.rules import opinions as opinion_rules
 from pingyi.rules import stages as rules
 from pingyi.rules.errors import RuleError
@@ -49,10 +49,7 @@ from pingyi.web.shared import NOSNIFF, act, act_on_form, guarded, stored_downloa
 
 def _campaign(request: HttpRequest, code: str) -> Campaign:
     """A campaign of the user's office (viewers included), else 404 (R17)."""
-    campaign = campaigns_for(request.user).filter(code=code.replace("\x00", "")).first()
-    if campaign is None:
-        raise Http404
-    return campaign
+    return campaign_for(request.user, code)
 
 
 def _unit(request: HttpRequest, code: str, unit_code: str) -> tuple[Unit, str]:

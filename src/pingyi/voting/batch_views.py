@@ -8,9 +8,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
-from pingyi.accounts.actors import Actor
 from pingyi.campaigns import access
-from pingyi.campaigns.selectors import campaigns_for
 from pingyi.rules.errors import RuleError
 from pingyi.voting import batches
 from pingyi.web.shared import guarded
@@ -19,11 +17,8 @@ from pingyi.web.shared import guarded
 @guarded
 def batch_withdraw(request: HttpRequest, code: str, batch_id: int) -> HttpResponse:
     """GET: what withdrawing will do, to confirm; POST: withdraw."""
-    campaign = campaigns_for(request.user).filter(code=code).first()
-    if campaign is None:
-        raise Http404
-    actor = Actor.of(request.user)
-    access.check_campaign(actor, campaign)  # before the confirmation; the service asks again
+    # refused before the confirmation; the service asks again
+    campaign, actor = access.campaign_office(request.user, code)
     row = batches.batch_row(campaign, batch_id)
     if row is None:
         raise Http404

@@ -11,7 +11,7 @@ ballot set against the digest sealed into the chain, and the stored tally agains
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -21,7 +21,7 @@ from pingyi.audit import actions
 from pingyi.audit.models import AuditEntry, LaneEntry
 from pingyi.ballots.models import Ballot, BallotSeal, PooledBallot
 from pingyi.ballots.pool import CAST
-from pingyi.ballots.sealing import SealBroken, ballot_mac, unseal
+from pingyi.ballots.sealing import ROW_COLUMNS, SealBroken, ballot_mac, unseal
 from pingyi.ballots.selectors import campaign_count
 from pingyi.ballots.services import IMPORTED, ballot_set_digest
 from pingyi.campaigns.models import Campaign
@@ -145,41 +145,44 @@ def _deep(campaign: Campaign) -> list[Problem]:
     bad = list(_bad_macs(campaign))
     if bad:
         problems.append(Problem(P_MAC, {"n": len(bad), "id": bad[0]}))
-    broken = 0
-    for pooled_id, blob in PooledBallot.objects.filter(campaign=campaign).values_list(
-        "id", "sealed"
-    ):
-        try:
-            unseal(campaign_id=campaign.pk, pooled_id=pooled_id, sealed=bytes(blob))
-        except SealBroken:
-            broken += 1
-    if broken:
-        problems.append(Problem(P_POOL, {"n": broken}))
+    problems += pool_problems(
+        PooledBallot.objects.filter(campaign=campaign).values_list("id", "sealed"),
+        campaign_id=campaign.pk, unseal=unseal, broken=SealBroken, template=P_POOL,
+    )  # fmt: skip
     sealed = _sealed_digest(campaign)
     if sealed is not None:
         problems += _seal_problems(campaign, sealed)
     return problems
 
 
+def pool_problems(
+    rows: Iterable[tuple[int, bytes | memoryview]],
+    *,
+    campaign_id: int,
+    unseal: Callable[..., object],
+    broken: type[Exception],
+    template: str,
+) -> list[Problem]:
+    """The rows of a mixing pool (ballots', opinion forms') that do not open with the key
+    (``unseal`` raises ``broken``): one problem that counts them, or none."""
+    count = 0
+    for pooled_id, blob in rows:
+        try:
+            unseal(campaign_id=campaign_id, pooled_id=pooled_id, sealed=bytes(blob))
+        except broken:
+            count += 1
+    return [Problem(template, {"n": count})] if count else []
+
+
 def _bad_macs(campaign: Campaign) -> Iterator[int]:
     rows = (
         Ballot.objects.filter(campaign=campaign)
-        .values_list("id", "group_id", "ballot_no", "marks", "valid", "source", "cast_on", "mac")
+        .values_list(*ROW_COLUMNS, "mac")
         .iterator(chunk_size=20000)
     )
-    for ballot_id, group_id, number, marks, valid, source, day, mac in rows:
-        expected = ballot_mac(
-            ballot_id=ballot_id,
-            campaign_id=campaign.pk,
-            group_id=group_id,
-            ballot_no=number,
-            marks=marks,
-            valid=valid,
-            source=source,
-            cast_on=day,
-        )
-        if bytes(mac) != expected:
-            yield ballot_id
+    for *row, mac in rows:
+        if bytes(mac) != ballot_mac(campaign_id=campaign.pk, row=tuple(row)):
+            yield row[0]
 
 
 def _sealed_digest(campaign: Campaign) -> str | None:

@@ -30,7 +30,7 @@ from pingyi.voting.services import (
     receipt_check,
     token_lookup,
 )
-from pingyi.web.ratelimit import client_address, hit, limited, record
+from pingyi.web.ratelimit import client_address, code_posts_exceeded, code_refused, hit
 from pingyi.web.settings_access import limits
 
 # The receipt travels to /v/done in a signed cookie of the phone's, for a quarter of an hour: no
@@ -67,16 +67,13 @@ def _remembered(response: HttpResponse, language: str | None) -> HttpResponse:
 
 
 def _blocked(request: HttpRequest) -> HttpResponse | None:
-    address = client_address(request)
-    if not hit("ballot", address, limit=limits().ballot_posts, window=60) or limited(
-        "token-fail", address, limit=limits().token_failures, window=600
-    ):
+    if code_posts_exceeded(request, "ballot"):
         return render(request, "pingyi/vote/limited.html", status=429)
     return None
 
 
 def _refused(request: HttpRequest, exc: RuleError) -> HttpResponse:
-    record("token-fail", client_address(request), window=600)
+    code_refused(request)
     return render(request, "pingyi/vote/refused.html", {"message": exc.message(_)}, status=409)
 
 

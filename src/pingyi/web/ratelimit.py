@@ -82,3 +82,23 @@ def record(scope: str, subject: str, *, window: int) -> int:
 def hit(scope: str, subject: str, *, limit: int, window: int) -> bool:
     """Counts an attempt and says whether it is allowed (False past the limit)."""
     return record(scope, subject, window=window) <= limit
+
+
+CODE_FAIL = "token-fail"  # wrong codes, counted across every form that takes one
+
+
+def code_posts_exceeded(request: HttpRequest, scope: str) -> bool:
+    """Counts a post of a form that takes a code (``scope``: "ballot", "opinion") and says
+    whether this address is past either limit: posts per minute, or wrong codes in 10 minutes
+    (R18). The page, the API and every code form read the same two limits."""
+    from pingyi.web.settings_access import limits
+
+    address = client_address(request)
+    return not hit(scope, address, limit=limits().ballot_posts, window=60) or limited(
+        CODE_FAIL, address, limit=limits().token_failures, window=600
+    )
+
+
+def code_refused(request: HttpRequest) -> None:
+    """Counts a wrong code against this address (``code_posts_exceeded`` reads the count)."""
+    record(CODE_FAIL, client_address(request), window=600)
