@@ -118,6 +118,11 @@ def module_db(django_db_setup: None, django_db_blocker: Any) -> Iterator[ModuleR
 
 
 def pytest_configure(config: pytest.Config) -> None:
+    # The processes the suite starts (the `pingyi` command, servers, xdist's workers) keep the
+    # bytecode they compile (__pycache__, as Python does by default): with the variable set,
+    # as some machines' environments set it, each of them compiled Pingyi's sources anew,
+    # a second of a core per `pingyi` process.
+    os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
     from django.test import TransactionTestCase
 
     TransactionTestCase._fixture_teardown = _empty_tables  # type: ignore[method-assign]
