@@ -287,10 +287,22 @@ def test_digests_without_a_mail_server_fail(copy: Path) -> None:
     assert code == 1
     assert "no mail server is set" in output
     assert output.count("problem: ") == 1, output
-    code, output = check_deploy(copy, PINGYI_EMAIL_HOST="mail.example.gov.cn")
+
+
+@pytest.mark.django_db
+def test_digests_need_a_mail_server_and_a_sender_it_accepts(home: Path) -> None:
+    from pingyi.rectification.digest import digest_send
+
+    assert check_here(home)[0] == 0
+    digest_send(today=dt.date(2026, 12, 7), actor="cli:test")  # the digest in use from now on
+    code, output = check_here(home)
+    assert code == 1
+    assert "no mail server is set" in output
+    assert output.count("problem: ") == 1, output
+    code, output = check_here(home, PINGYI_EMAIL_HOST="mail.example.gov.cn")
     assert "PINGYI_EMAIL_FROM is pingyi@localhost" in output
     ready = {"PINGYI_EMAIL_HOST": "mail.example.gov.cn", "PINGYI_EMAIL_FROM": "pingyi@gov.cn"}
-    assert check_deploy(copy, **ready)[0] == 0
+    assert check_here(home, **ready)[0] == 0
 
 
 def test_a_key_that_is_not_kept_fails(home: Path, tmp_path: Path) -> None:
