@@ -8,6 +8,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from tests.conftest import REPO
 
 SETTINGS = REPO / "src" / "pingyi" / "settings.py"
@@ -80,6 +82,8 @@ def _gunicorn(home: Path, workers: int) -> subprocess.CompletedProcess[str]:
     )
 
 
+# slow: gunicorn started three times, with three workers each: some ten seconds.
+@pytest.mark.slow
 def test_several_workers_share_one_key_written_before_they_start(tmp_path: Path) -> None:
     """Without `pingyi init`, gunicorn's master writes PINGYI_HOME/secret.key before any
     worker starts; where it cannot, more than one worker is refused (each would sign with a

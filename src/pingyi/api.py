@@ -6,6 +6,7 @@ CDN, and Pingyi runs air-gapped.
 
 from __future__ import annotations
 
+import copy
 from typing import Annotated, Any
 
 from django.core.exceptions import PermissionDenied
@@ -14,6 +15,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI, Router, Schema, Status
 from ninja.errors import AuthenticationError, ValidationError
+from ninja.openapi.schema import OpenAPISchema
 from ninja.security import django_auth
 from pydantic import Field
 
@@ -39,7 +41,29 @@ from pingyi.voting.services import (
 from pingyi.web.ratelimit import client_address, code_posts_exceeded, code_refused, hit
 from pingyi.web.settings_access import limits
 
-api = NinjaAPI(
+
+class CachedSchemaAPI(NinjaAPI):
+    """django-ninja builds the OpenAPI document anew on each call: every operation's models
+    rendered, about a second of a core for Pingyi's hundred operations — on each request for
+    /api/openapi.json, and in each test that reads it. Built once per path prefix here (ninja
+    refuses a router added once the routes were read, so the document cannot go stale), and
+    each caller given a copy of its own to change as it likes."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        self._schemas: dict[str, OpenAPISchema] = {}
+        super().__init__(*args, **kwargs)
+
+    def get_openapi_schema(
+        self, *, path_prefix: str | None = None, path_params: dict[str, Any] | None = None
+    ) -> OpenAPISchema:
+        if path_prefix is None:
+            path_prefix = self.get_root_path(path_params or {})
+        if path_prefix not in self._schemas:
+            self._schemas[path_prefix] = super().get_openapi_schema(path_prefix=path_prefix)
+        return copy.deepcopy(self._schemas[path_prefix], {id(self): self})  # the API not copied
+
+
+api = CachedSchemaAPI(
     title="Pingyi API",
     version="1",
     description="评议 Pingyi: ballots, receipts and campaigns.",

@@ -136,6 +136,9 @@ def _receipts(home: Path, url: str) -> set[str]:
         return {row[0] for row in db.execute(f"SELECT code FROM {table}")}  # noqa: S608
 
 
+# slow: ballots cast from threads while `pingyi backup` runs, then seven `pingyi` processes
+# (restore, verify, results, the refusals): some twelve seconds.
+@pytest.mark.slow
 @pytest.mark.django_db(transaction=True)
 def test_a_backup_taken_while_ballots_are_cast_restores_every_acknowledged_ballot(
     tmp_path: Path, target: str

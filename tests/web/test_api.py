@@ -83,6 +83,34 @@ def test_the_openapi_schema_is_served() -> None:
     assert set(schema["paths"]["/api/ballots"]["post"]["responses"]) >= {"201", "400", "409", "429"}
 
 
+def test_the_openapi_schema_is_built_once_and_each_caller_gets_a_copy(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """ninja renders every operation's models for each document (a second of a core): the
+    API builds it once per path prefix, for the served /api/openapi.json as for callers."""
+    import ninja.main
+
+    from pingyi.api import api
+
+    built: list[str] = []
+
+    def counted(*, api: object, path_prefix: str = "") -> object:
+        built.append(path_prefix)
+        return get_schema(api=api, path_prefix=path_prefix)
+
+    get_schema = ninja.main.get_schema
+    monkeypatch.setattr(ninja.main, "get_schema", counted)
+    monkeypatch.setattr(api, "_schemas", {})
+    first = api.get_openapi_schema()
+    first["paths"].clear()  # a caller's own copy: changing it changes no other
+    second = api.get_openapi_schema()
+    served = Client().get("/api/openapi.json").json()
+    assert built == ["/api/"]
+    assert "/api/ballots" in second["paths"] and second["paths"].keys() == served["paths"].keys()
+    assert api.get_openapi_schema(path_prefix="/elsewhere/")["paths"]
+    assert built == ["/api/", "/elsewhere/"]
+
+
 def test_staff_routes_need_a_login(cast: Cast) -> None:
     assert Client().get("/api/campaigns").status_code == 401
     assert Client().post(f"/api/campaigns/{cast.campaign.code}/close").status_code == 401

@@ -174,8 +174,8 @@ def test_every_operation_is_tested() -> None:
     assert loaded == served and len(loaded) >= 10
 
 
-def _declared(method: str, path: str) -> set[int]:
-    responses = api.get_openapi_schema()["paths"][path][method.lower()]["responses"]
+def _declared(document: dict[str, Any], method: str, path: str) -> set[int]:
+    responses = document["paths"][path][method.lower()]["responses"]
     return {int(status) for status in responses}
 
 
@@ -187,6 +187,7 @@ def test_a_nul_in_a_campaign_code_is_not_found(cast: Cast, as_alice: bool) -> No
     client = client_for(cast.alice) if as_alice else Client()
     body = json.dumps({"group": "服务对象", "count": 1})
     got, want = {}, {}
+    document = api.get_openapi_schema()
     for operation in schema.get_all_operations():
         method, path = operation.ok().method.upper(), operation.ok().path
         if "{code}" not in path:
@@ -194,7 +195,7 @@ def test_a_nul_in_a_campaign_code_is_not_found(cast: Cast, as_alice: bool) -> No
         values = defaultdict(lambda: "1", code=f"{cast.campaign.code}%00", receipt="2345623456")
         url = path.format_map(values)
         response = client.generic(method, url, body, content_type="application/json")
-        assert response.status_code in _declared(method, path)
+        assert response.status_code in _declared(document, method, path)
         if not path.startswith("/api/campaigns/"):  # the other apps' codes: refused, never a 500
             assert response.status_code in {400, 401, 403, 404}, path
             continue
