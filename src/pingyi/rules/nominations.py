@@ -25,6 +25,11 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
 
+from pingyi.rules.deadlines import DONE as DONE
+from pingyi.rules.deadlines import DUE as DUE
+from pingyi.rules.deadlines import OVERDUE as OVERDUE
+from pingyi.rules.deadlines import UPCOMING as UPCOMING
+from pingyi.rules.deadlines import due_state
 from pingyi.rules.errors import RuleError, Term, gettext_noop
 
 # --------------------------------------------------------------------------- vocabularies
@@ -274,7 +279,6 @@ DEADLINE_WORDS = {
     RECOMMEND_BY: gettext_noop("levels above recommend"),
     APPROVE_BY: gettext_noop("office approves and publishes the notice"),
 }
-DONE, OVERDUE, DUE, UPCOMING = "done", "overdue", "due", "upcoming"
 DUE_WITHIN = 3  # days
 
 E_DEADLINE_KEY = gettext_noop("unknown deadline: %(key)s")
@@ -323,13 +327,7 @@ def checked_deadlines(
 def deadline_state(deadline: Deadline, *, done: bool, today: dt.date) -> str:
     """done; overdue (the day is past); due (within three days, the day itself included);
     upcoming."""
-    if done:
-        return DONE
-    if today > deadline.due:
-        return OVERDUE
-    if (deadline.due - today).days <= DUE_WITHIN:
-        return DUE
-    return UPCOMING
+    return due_state(deadline.due, done=done, today=today, within=DUE_WITHIN)
 
 
 def check_notice_days(days: int) -> int:

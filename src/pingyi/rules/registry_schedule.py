@@ -19,6 +19,11 @@ import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from pingyi.rules.deadlines import DONE as DONE
+from pingyi.rules.deadlines import DUE as DUE
+from pingyi.rules.deadlines import OVERDUE as OVERDUE
+from pingyi.rules.deadlines import UPCOMING as UPCOMING
+from pingyi.rules.deadlines import due_state
 from pingyi.rules.errors import RuleError, gettext_noop
 from pingyi.rules.registry import (
     HIGHER_ADJUSTMENT,
@@ -45,7 +50,6 @@ DEADLINE_WORDS = {
     PUBLISHED: gettext_noop("kept list notified and published"),
 }
 
-DONE, OVERDUE, DUE, UPCOMING = "done", "overdue", "due", "upcoming"
 STATES = (DONE, OVERDUE, DUE, UPCOMING)
 DUE_WITHIN = 7  # days: a deadline this close is due
 
@@ -114,13 +118,8 @@ def deadline_state(deadline: Deadline, *, current_round: str, today: dt.date) ->
     """done (the clean-up moved past the round, or published), overdue (the day is past),
     due (within a week, the day itself included) or upcoming."""
     past = ROUNDS.index(current_round) > ROUNDS.index(deadline.key)
-    if past or current_round == PUBLISHED:
-        return DONE
-    if today > deadline.due:
-        return OVERDUE
-    if (deadline.due - today).days <= DUE_WITHIN:
-        return DUE
-    return UPCOMING
+    done = past or current_round == PUBLISHED
+    return due_state(deadline.due, done=done, today=today, within=DUE_WITHIN)
 
 
 def unit_filed(*, registered: int, in_scope: int, decided: int) -> bool:
