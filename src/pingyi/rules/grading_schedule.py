@@ -20,7 +20,7 @@ from pingyi.rules.deadlines import DUE as DUE
 from pingyi.rules.deadlines import OVERDUE as OVERDUE
 from pingyi.rules.deadlines import UPCOMING as UPCOMING
 from pingyi.rules.deadlines import due_state
-from pingyi.rules.errors import RuleError, gettext_noop
+from pingyi.rules.errors import RuleError, Term, gettext_noop
 from pingyi.rules.grading import FAIR, POOR
 
 SELF_EVALUATION, ASSESSMENT, DECISION, NOTICE, REPORT, LOOKBACK = (
@@ -117,7 +117,7 @@ def checked_schedule(
         if ends < starts or (previous_end is not None and starts < previous_end):
             raise RuleError(
                 E_SCHEDULE_ORDER,
-                step=MILESTONE_WORDS[key],
+                step=Term(MILESTONE_WORDS[key]),
                 starts=starts.isoformat(),
                 ends=ends.isoformat(),
             )

@@ -23,8 +23,8 @@ from pingyi.rules.deadlines import DONE as DONE
 from pingyi.rules.deadlines import DUE as DUE
 from pingyi.rules.deadlines import OVERDUE as OVERDUE
 from pingyi.rules.deadlines import UPCOMING as UPCOMING
-from pingyi.rules.deadlines import due_state
-from pingyi.rules.errors import RuleError, gettext_noop
+from pingyi.rules.deadlines import checked_days, due_state
+from pingyi.rules.errors import gettext_noop
 from pingyi.rules.registry import (
     HIGHER_ADJUSTMENT,
     INITIAL_AUDIT,
@@ -97,21 +97,11 @@ def checked_deadlines(
 ) -> dict[str, str]:
     """The stored form after ``changes``; RuleError for an unknown round or a deadline before
     the one of the round before it (two rounds may share a day: seed 000's March)."""
-    for key in changes:
-        if key not in ROUNDS:
-            raise RuleError(E_DEADLINE_KEY, key=key)
-    merged = {d.key: d.due for d in deadlines_of(year, stored)} | dict(changes)
-    before: str | None = None
-    for key in ROUNDS:
-        if before is not None and merged[key] < merged[before]:
-            raise RuleError(
-                E_DEADLINE_ORDER,
-                step=DEADLINE_WORDS[key],
-                day=merged[key].isoformat(),
-                before=merged[before].isoformat(),
-            )
-        before = key
-    return {key: merged[key].isoformat() for key in ROUNDS}
+    shown = {d.key: d.due for d in deadlines_of(year, stored)}
+    return checked_days(
+        ROUNDS, shown, changes, unknown=E_DEADLINE_KEY, order=E_DEADLINE_ORDER,
+        words=DEADLINE_WORDS,
+    )  # fmt: skip
 
 
 def deadline_state(deadline: Deadline, *, current_round: str, today: dt.date) -> str:
