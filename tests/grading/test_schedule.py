@@ -122,7 +122,7 @@ def test_the_round_page_shows_an_overdue_step_and_saves_new_dates(
     assert 'id="schedule-self_evaluation" class="schedule-due"' in page
     form["assessment_starts"] = "2026-04-01"
     response = client.post(url + "schedule", form, headers=ZH, follow=True)
-    assert "开始日期 2026-04-01" in response.content.decode()
+    assert "组织考核：开始日期 2026-04-01" in response.content.decode()  # the step in Chinese
 
 
 def test_the_digest_names_the_overdue_and_due_steps_to_the_department(

@@ -87,7 +87,8 @@ def test_the_clean_up_page_shows_its_deadlines_overdue_in_chinese(cast: Cast) ->
     assert cast.cleanup.schedule[r.PUBLISHED] == "2009-05-20"
     refused = office.post(f"/staff/registry/{cast.cleanup.code}/deadlines",
                           {"published_due": "2009-02-01"}, headers=ZH)  # fmt: skip
-    assert "早于上一阶段的时限" in office.get(refused["Location"], headers=ZH).content.decode()
+    refusal = office.get(refused["Location"], headers=ZH).content.decode()
+    assert "通报并公示保留项目：时限 2009-02-01 早于上一阶段的时限（2009-03-31）" in refusal
 
 
 def test_the_project_page_attaches_a_document_and_leaves_a_project_out(cast: Cast) -> None:

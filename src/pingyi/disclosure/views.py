@@ -155,23 +155,17 @@ def item_advance(request: HttpRequest, pk: int) -> HttpResponse:
 def item_edit(request: HttpRequest, pk: int) -> HttpResponse:
     """Saves a drafted item's text, or revises a published one (back through the chain)."""
     item = _item(request, pk, staff=True)
-    form = TextForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, _("Give the item a title and a text."))
-        return redirect(_here(item))
-    data, actor = form.cleaned_data, Actor.of(request.user)
-    if item.status == Status.PUBLISHED:
-        return act(
-            request,
-            lambda: services.item_revise(item=item, **data, actor=actor),
-            _("Revision drafted: it is published after the office meeting and the approval."),
-            _here(item),
-        )
-    return act(
+    revise = item.status == Status.PUBLISHED
+    step = services.item_revise if revise else services.item_edit
+    return act_on_form(
         request,
-        lambda: services.item_edit(item=item, **data, actor=actor),
-        _("Text saved."),
+        TextForm(request.POST),
+        lambda data: step(item=item, **data, actor=Actor.of(request.user)),
+        _("Revision drafted: it is published after the office meeting and the approval.")
+        if revise
+        else _("Text saved."),
         _here(item),
+        invalid=_("Give the item a title and a text."),
     )
 
 

@@ -294,6 +294,17 @@ class GradingReport(ABC):
         """The table's rows, in order, each as long as the header."""
 
 
+class WithVotes(GradingReport):
+    """A table with the members' grade-vote columns: a round that held no vote leaves them out
+    (``self.votes`` says which)."""
+
+    def __init__(self, orgs: Sequence[ReportOrg]) -> None:
+        super().__init__(orgs)
+        self.votes = held_votes(orgs)
+        if not self.votes:
+            self.columns = without_votes(self.columns)
+
+
 @dataclass(frozen=True)
 class SectorCounts:
     """The organizations of one sector (or of all: 合计) by final grade."""
@@ -353,7 +364,7 @@ class SummaryReport(GradingReport):
             yield cells
 
 
-class DetailReport(GradingReport):
+class DetailReport(WithVotes):
     """分类定级明细表: every organization with its sources, total, grades and overrides. The
     survey shows as counted by the ballots and, apart, a rate entered by hand with its reason
     and whether it was approved (only then does the total use it)."""
@@ -380,12 +391,6 @@ class DetailReport(GradingReport):
         Column("调整情况", "text"),
         DEPARTURE_COLUMN,
     )
-
-    def __init__(self, orgs: Sequence[ReportOrg]) -> None:
-        super().__init__(orgs)
-        self.votes = held_votes(orgs)
-        if not self.votes:
-            self.columns = without_votes(self.columns)
 
     def rows(self) -> Iterator[list[Cell]]:
         for number, org in enumerate(self.orgs, start=1):
@@ -477,7 +482,7 @@ class PoorDetailReport(GradingReport):
             ]
 
 
-class OverviewReport(GradingReport):
+class OverviewReport(WithVotes):
     """分类定级情况一览表 (附件四): every organization of the round with its grade; 情况说明
     where SPEC requires one (农村, 社区, 非公有制企业 graded 好 or 较差; 机关, 教育卫生事业单位
     graded 一般 or 较差: 需说明 是) or the committee wrote one; the rectification period of
@@ -496,12 +501,6 @@ class OverviewReport(GradingReport):
         Column("整改期限（月）", "int"),
         Column("整改期限调整理由", "wrap", 20),
     )
-
-    def __init__(self, orgs: Sequence[ReportOrg]) -> None:
-        super().__init__(orgs)
-        self.votes = held_votes(orgs)
-        if not self.votes:
-            self.columns = without_votes(self.columns)
 
     def rows(self) -> Iterator[list[Cell]]:
         for number, org in enumerate(self.orgs, start=1):

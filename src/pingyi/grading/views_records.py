@@ -10,7 +10,6 @@ from fractions import Fraction
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
-from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -29,7 +28,7 @@ from pingyi.grading.views_work import (
     posted_member,
 )
 from pingyi.rules.scheme import parse_number
-from pingyi.web.shared import act, download, guarded, written
+from pingyi.web.shared import NOSNIFF, act, download, guarded, stored_download, written
 
 PDF = "application/pdf"
 
@@ -46,12 +45,7 @@ def send_stored(record: StoredFile | None) -> HttpResponse:
     if record is None or not record.stored_name:
         raise Http404
     path = evidence.path_of(record.stored_name)
-    if not path.is_file():
-        raise Http404
-    response = HttpResponse(path.read_bytes(), content_type=record.content_type)
-    response["Content-Disposition"] = content_disposition_header(True, record.original_name)
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return stored_download(path, record.original_name, record.content_type, NOSNIFF)
 
 
 @guarded

@@ -7,7 +7,6 @@ does not allow is a 403 (the service decides, nominations.access).
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Callable
 from fractions import Fraction
 from typing import Any
@@ -51,6 +50,7 @@ from pingyi.web.shared import (
     create_page,
     download,
     guarded,
+    posted_days,
     uploaded,
     written,
 )
@@ -182,12 +182,8 @@ def member_new(request: HttpRequest, code: str) -> HttpResponse:
 @require_POST
 def schedule_set(request: HttpRequest, code: str) -> HttpResponse:
     round_ = _office(request, code)
-    changes: dict[str, dt.date] = {}
     try:
-        for key in rules.DEADLINES:
-            raw = str(request.POST.get(f"{key}_due", "")).strip()
-            if raw:
-                changes[key] = dt.date.fromisoformat(raw)
+        changes = posted_days(request.POST, rules.DEADLINES)
         raw_days = str(request.POST.get("notice_days", "")).strip()
         days = int(raw_days) if raw_days else None
     except ValueError:

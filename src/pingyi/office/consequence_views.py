@@ -9,7 +9,6 @@ from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -29,7 +28,7 @@ from pingyi.office.consequences import (
 from pingyi.rules import consequences as rules
 from pingyi.rules import phases
 from pingyi.rules.errors import RuleError
-from pingyi.web.shared import XLSX, download, guarded, written
+from pingyi.web.shared import NO_STORE, XLSX, download, guarded, stored_download, written
 
 
 class ApplyForm(forms.Form):
@@ -157,13 +156,7 @@ def report_file(request: HttpRequest, code: str, pk: int) -> HttpResponse:
     if not consequence.file_stored_name:
         raise Http404
     path = evidence.path_of(consequence.file_stored_name)
-    if not path.is_file():
-        raise Http404
-    # At most 10 MB (evidence.MAX_BYTES): read whole, sent as a download, never rendered.
-    response = HttpResponse(path.read_bytes(), content_type=consequence.file_type)
-    response["Content-Disposition"] = content_disposition_header(True, consequence.file_name)
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return stored_download(path, consequence.file_name, consequence.file_type, NO_STORE)
 
 
 @guarded

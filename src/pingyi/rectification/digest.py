@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
 from django.conf import settings
@@ -123,6 +123,21 @@ def digest_letters(*, today: dt.date) -> list[Letter]:
     return letters
 
 
+def _reminders_part(
+    title: str,
+    reminders: list[tuple[str, str, dt.date, str]],
+    overdue: str,
+    words: Mapping[str, str],
+) -> list[str]:
+    """A part of the letter after the ledger's items: under ``title``, each step or deadline
+    (its round's name, key, day and state) marked overdue or due soon, then a blank line."""
+    lines = [title, ""]
+    for name, key, due, state in reminders:
+        mark = _("OVERDUE") if state == overdue else _("due soon")
+        lines.append(f"[{mark}] {name}: {_(words[key])} — {_('deadline')} {due}")
+    return [*lines, ""]
+
+
 def render(letter: Letter, *, today: dt.date) -> tuple[str, str]:
     """The subject and the plain-text body of one letter."""
     soon = len(letter.lines) - letter.overdue
@@ -147,31 +162,22 @@ def render(letter: Letter, *, today: dt.date) -> tuple[str, str]:
     intro = _("Items of the rectification ledger as of %(day)s:") % {"day": today.isoformat()}
     body = [intro, "", *rows, ""]
     if letter.steps:
-        from pingyi.rules.grading_schedule import MILESTONE_WORDS, OVERDUE
+        from pingyi.rules import grading_schedule as steps
 
-        body += [_("Steps of the grading rounds:"), ""]
-        for name, key, ends, state in letter.steps:
-            mark = _("OVERDUE") if state == OVERDUE else _("due soon")
-            body.append(f"[{mark}] {name}: {_(MILESTONE_WORDS[key])} — {_('deadline')} {ends}")
-        body.append("")
+        title = _("Steps of the grading rounds:")
+        body += _reminders_part(title, letter.steps, steps.OVERDUE, steps.MILESTONE_WORDS)
     if letter.cleanups:
-        from pingyi.rules.registry_schedule import DEADLINE_WORDS
-        from pingyi.rules.registry_schedule import OVERDUE as LATE
+        from pingyi.rules import registry_schedule as cleanups
 
-        body += [_("Deadlines of the clean-ups of appraisal projects:"), ""]
-        for name, key, due, state in letter.cleanups:
-            mark = _("OVERDUE") if state == LATE else _("due soon")
-            body.append(f"[{mark}] {name}: {_(DEADLINE_WORDS[key])} — {_('deadline')} {due}")
-        body.append("")
+        title = _("Deadlines of the clean-ups of appraisal projects:")
+        body += _reminders_part(title, letter.cleanups, cleanups.OVERDUE, cleanups.DEADLINE_WORDS)
     if letter.nominations:
-        from pingyi.rules import nominations as nomination_rules
+        from pingyi.rules import nominations
 
-        body += [_("Deadlines of the nomination rounds:"), ""]
-        for name, key, due, state in letter.nominations:
-            mark = _("OVERDUE") if state == nomination_rules.OVERDUE else _("due soon")
-            word = _(nomination_rules.DEADLINE_WORDS[key])
-            body.append(f"[{mark}] {name}: {word} — {_('deadline')} {due}")
-        body.append("")
+        title = _("Deadlines of the nomination rounds:")
+        body += _reminders_part(
+            title, letter.nominations, nominations.OVERDUE, nominations.DEADLINE_WORDS
+        )
     return subject, "\n".join(body)
 
 

@@ -3,7 +3,6 @@ again, save or confirm a draft, discard it. The unit's owner and the supervising
 
 from __future__ import annotations
 
-from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
@@ -14,7 +13,7 @@ from pingyi.rectification.access import EDITORS
 from pingyi.rectification.forms import DraftForm
 from pingyi.rectification.prefill import item_discard, item_draft_save, plan_prefill
 from pingyi.rectification.views import _act, _item, _plan
-from pingyi.web.shared import guarded
+from pingyi.web.shared import act_on_form, guarded
 
 
 @guarded
@@ -33,18 +32,16 @@ def prefill(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def draft(request: HttpRequest, pk: int) -> HttpResponse:
     item = _item(request, pk, EDITORS)
-    form = DraftForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, _("Fill in the problem and the deadline."))
-        return redirect("rectification:plan", pk=item.plan_id)
     confirm = "confirm" in request.POST
-    return _act(
+    return act_on_form(
         request,
-        item.plan_id,
-        lambda: item_draft_save(
-            item=item, actor=Actor.of(request.user), confirm=confirm, **form.cleaned_data
+        DraftForm(request.POST),
+        lambda data: item_draft_save(
+            item=item, actor=Actor.of(request.user), confirm=confirm, **data
         ),
         _("The item is confirmed.") if confirm else _("The draft is saved."),
+        redirect("rectification:plan", pk=item.plan_id),
+        invalid=_("Fill in the problem and the deadline."),
     )
 
 

@@ -215,6 +215,7 @@ def _publish_confirmation(
         "button": title,
         "consequences": _what_opens(cleanup, rules.PUBLISHED),
         "back": cleanup_url(cleanup),
+        "fields": {"to": "published"},
         "below": total.target_met is False,
         "rate": rules.percent_text(total.reduction_rate),
         "target": rules.percent_text(total.target),

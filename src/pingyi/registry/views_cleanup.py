@@ -3,8 +3,6 @@ decision, scope exclusions and basis documents. Parse, call one service, redirec
 
 from __future__ import annotations
 
-import datetime as dt
-
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
@@ -20,7 +18,7 @@ from pingyi.registry.views import _actor, _cleanup, _project, _running, cleanup_
 from pingyi.rules import registry as rules
 from pingyi.rules import registry_schedule as schedule_rules
 from pingyi.rules.errors import InputError, RuleError
-from pingyi.web.shared import NO_STORE, act, guarded, stored_download
+from pingyi.web.shared import NO_STORE, NotADay, act, guarded, posted_days, stored_download
 
 
 @guarded
@@ -28,17 +26,12 @@ from pingyi.web.shared import NO_STORE, act, guarded, stored_download
 def schedule_set(request: HttpRequest, code: str) -> HttpResponse:
     """The office's own deadline for each round (a blank keeps the one shown)."""
     cleanup, _access = _running(request, code)
-    changes: dict[str, dt.date] = {}
-    for key in rules.ROUNDS:
-        raw = str(request.POST.get(f"{key}_due", "")).strip()
-        if not raw:
-            continue
-        try:
-            changes[key] = dt.date.fromisoformat(raw)
-        except ValueError:
-            word = _(schedule_rules.DEADLINE_WORDS[key])
-            messages.error(request, _("%(step)s: give the date as YYYY-MM-DD.") % {"step": word})
-            return redirect(cleanup_url(cleanup))
+    try:
+        changes = posted_days(request.POST, rules.ROUNDS)
+    except NotADay as exc:
+        word = _(schedule_rules.DEADLINE_WORDS[exc.key])
+        messages.error(request, _("%(step)s: give the date as YYYY-MM-DD.") % {"step": word})
+        return redirect(cleanup_url(cleanup))
     return act(
         request,
         lambda: services.schedule_set(cleanup=cleanup, changes=changes, actor=_actor(request)),

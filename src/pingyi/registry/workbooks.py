@@ -11,10 +11,12 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from pingyi.exports.input_templates import HELP_SHEET, ROWS, YES_NO
 from pingyi.exports.xlsx import (
     Cell,
     Formats,
     Worksheet,
+    drop_down,
     fit_columns,
     formats,
     freeze_header,
@@ -30,9 +32,6 @@ from pingyi.rules import registry as rules
 
 FORM_SHEET = "自查登记表"
 STATS_SHEET = "自查统计表"
-HELP_SHEET = "填表说明"
-YES_NO = ["是", "否"]
-ROWS = 500  # rows prepared with drop-downs
 
 # Header, width, drop-down (None: free text).
 FORM_HEADER: list[tuple[str, int, Sequence[str] | None]] = [
@@ -91,15 +90,7 @@ def _validate(sheet: Worksheet, header: list[tuple[str, int, Sequence[str] | Non
     for col, (title, width, items) in enumerate(header):
         sheet.set_column(col, col, width)
         if items:
-            sheet.data_validation(
-                1, col, ROWS, col,
-                {
-                    "validate": "list",
-                    "source": list(items),
-                    "error_title": title,
-                    "error_message": ("请从下拉列表中选择：" + "、".join(items))[:200],
-                },
-            )  # fmt: skip
+            drop_down(sheet, col, items, title=title, rows=ROWS)
 
 
 def _help(sheet: Worksheet, fmt: Formats, lines: list[str], title: str) -> None:

@@ -15,7 +15,12 @@ import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from pingyi.rules.errors import RuleError, gettext_noop
+from pingyi.rules.deadlines import DONE as DONE
+from pingyi.rules.deadlines import DUE as DUE
+from pingyi.rules.deadlines import OVERDUE as OVERDUE
+from pingyi.rules.deadlines import UPCOMING as UPCOMING
+from pingyi.rules.deadlines import due_state
+from pingyi.rules.errors import RuleError, Term, gettext_noop
 from pingyi.rules.grading import FAIR, POOR
 
 SELF_EVALUATION, ASSESSMENT, DECISION, NOTICE, REPORT, LOOKBACK = (
@@ -47,7 +52,6 @@ DEFAULTS: Mapping[str, tuple[tuple[int, int], tuple[int, int]]] = {
 RECTIFICATION_MONTHS = {FAIR: 3, POOR: 6}  # seed 003: 一般 about three months; P4: half a year
 MAX_MONTHS = 24
 
-DONE, OVERDUE, DUE, UPCOMING = "done", "overdue", "due", "upcoming"
 DUE_WITHIN = 7  # days: a step ending this soon is due
 
 E_SCHEDULE_KEY = gettext_noop("unknown step of the schedule: %(key)s")
@@ -113,7 +117,7 @@ def checked_schedule(
         if ends < starts or (previous_end is not None and starts < previous_end):
             raise RuleError(
                 E_SCHEDULE_ORDER,
-                step=MILESTONE_WORDS[key],
+                step=Term(MILESTONE_WORDS[key]),
                 starts=starts.isoformat(),
                 ends=ends.isoformat(),
             )
@@ -127,13 +131,7 @@ def checked_schedule(
 def milestone_state(milestone: Milestone, *, done: bool, today: dt.date) -> str:
     """done, overdue (its end is past and it is not done), due (ends within a week) or
     upcoming."""
-    if done:
-        return DONE
-    if today > milestone.ends:
-        return OVERDUE
-    if (milestone.ends - today).days <= DUE_WITHIN:
-        return DUE
-    return UPCOMING
+    return due_state(milestone.ends, done=done, today=today, within=DUE_WITHIN)
 
 
 def rectification_months(grade: str, months: int | None, reason: str) -> int | None:

@@ -19,12 +19,16 @@ Seed 002 三(一): "对凡上报表彰奖励的先进集体和个人，必须依
 from __future__ import annotations
 
 import datetime as dt
-import itertools
 import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
 
+from pingyi.rules.deadlines import DONE as DONE
+from pingyi.rules.deadlines import DUE as DUE
+from pingyi.rules.deadlines import OVERDUE as OVERDUE
+from pingyi.rules.deadlines import UPCOMING as UPCOMING
+from pingyi.rules.deadlines import checked_days, due_state
 from pingyi.rules.errors import RuleError, Term, gettext_noop
 
 # --------------------------------------------------------------------------- vocabularies
@@ -274,7 +278,6 @@ DEADLINE_WORDS = {
     RECOMMEND_BY: gettext_noop("levels above recommend"),
     APPROVE_BY: gettext_noop("office approves and publishes the notice"),
 }
-DONE, OVERDUE, DUE, UPCOMING = "done", "overdue", "due", "upcoming"
 DUE_WITHIN = 3  # days
 
 E_DEADLINE_KEY = gettext_noop("unknown deadline: %(key)s")
@@ -305,31 +308,17 @@ def deadlines_of(start: dt.date, stored: Mapping[str, object]) -> list[Deadline]
 def checked_deadlines(
     start: dt.date, stored: Mapping[str, object], changes: Mapping[str, dt.date]
 ) -> dict[str, str]:
-    for key in changes:
-        if key not in DEADLINES:
-            raise RuleError(E_DEADLINE_KEY, key=key)
-    merged = {d.key: d.due for d in deadlines_of(start, stored)} | dict(changes)
-    for before, key in itertools.pairwise(DEADLINES):
-        if merged[key] < merged[before]:
-            raise RuleError(
-                E_DEADLINE_ORDER,
-                step=Term(DEADLINE_WORDS[key]),
-                day=merged[key].isoformat(),
-                before=merged[before].isoformat(),
-            )
-    return {key: merged[key].isoformat() for key in DEADLINES}
+    shown = {d.key: d.due for d in deadlines_of(start, stored)}
+    return checked_days(
+        DEADLINES, shown, changes, unknown=E_DEADLINE_KEY, order=E_DEADLINE_ORDER,
+        words=DEADLINE_WORDS,
+    )  # fmt: skip
 
 
 def deadline_state(deadline: Deadline, *, done: bool, today: dt.date) -> str:
     """done; overdue (the day is past); due (within three days, the day itself included);
     upcoming."""
-    if done:
-        return DONE
-    if today > deadline.due:
-        return OVERDUE
-    if (deadline.due - today).days <= DUE_WITHIN:
-        return DUE
-    return UPCOMING
+    return due_state(deadline.due, done=done, today=today, within=DUE_WITHIN)
 
 
 def check_notice_days(days: int) -> int:

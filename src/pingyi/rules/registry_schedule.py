@@ -19,7 +19,12 @@ import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from pingyi.rules.errors import RuleError, gettext_noop
+from pingyi.rules.deadlines import DONE as DONE
+from pingyi.rules.deadlines import DUE as DUE
+from pingyi.rules.deadlines import OVERDUE as OVERDUE
+from pingyi.rules.deadlines import UPCOMING as UPCOMING
+from pingyi.rules.deadlines import checked_days, due_state
+from pingyi.rules.errors import gettext_noop
 from pingyi.rules.registry import (
     HIGHER_ADJUSTMENT,
     INITIAL_AUDIT,
@@ -45,7 +50,6 @@ DEADLINE_WORDS = {
     PUBLISHED: gettext_noop("kept list notified and published"),
 }
 
-DONE, OVERDUE, DUE, UPCOMING = "done", "overdue", "due", "upcoming"
 STATES = (DONE, OVERDUE, DUE, UPCOMING)
 DUE_WITHIN = 7  # days: a deadline this close is due
 
@@ -93,34 +97,19 @@ def checked_deadlines(
 ) -> dict[str, str]:
     """The stored form after ``changes``; RuleError for an unknown round or a deadline before
     the one of the round before it (two rounds may share a day: seed 000's March)."""
-    for key in changes:
-        if key not in ROUNDS:
-            raise RuleError(E_DEADLINE_KEY, key=key)
-    merged = {d.key: d.due for d in deadlines_of(year, stored)} | dict(changes)
-    before: str | None = None
-    for key in ROUNDS:
-        if before is not None and merged[key] < merged[before]:
-            raise RuleError(
-                E_DEADLINE_ORDER,
-                step=DEADLINE_WORDS[key],
-                day=merged[key].isoformat(),
-                before=merged[before].isoformat(),
-            )
-        before = key
-    return {key: merged[key].isoformat() for key in ROUNDS}
+    shown = {d.key: d.due for d in deadlines_of(year, stored)}
+    return checked_days(
+        ROUNDS, shown, changes, unknown=E_DEADLINE_KEY, order=E_DEADLINE_ORDER,
+        words=DEADLINE_WORDS,
+    )  # fmt: skip
 
 
 def deadline_state(deadline: Deadline, *, current_round: str, today: dt.date) -> str:
     """done (the clean-up moved past the round, or published), overdue (the day is past),
     due (within a week, the day itself included) or upcoming."""
     past = ROUNDS.index(current_round) > ROUNDS.index(deadline.key)
-    if past or current_round == PUBLISHED:
-        return DONE
-    if today > deadline.due:
-        return OVERDUE
-    if (deadline.due - today).days <= DUE_WITHIN:
-        return DUE
-    return UPCOMING
+    done = past or current_round == PUBLISHED
+    return due_state(deadline.due, done=done, today=today, within=DUE_WITHIN)
 
 
 def unit_filed(*, registered: int, in_scope: int, decided: int) -> bool:

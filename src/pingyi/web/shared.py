@@ -3,8 +3,9 @@ uploads on disk, downloads."""
 
 from __future__ import annotations
 
+import datetime as dt
 import tempfile
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from functools import wraps
 from pathlib import Path
@@ -79,6 +80,29 @@ def act_on_form[T](
         messages.error(request, invalid)
         return to if isinstance(to, HttpResponse) else redirect(to)
     return act(request, lambda: run(form.cleaned_data), done, to)
+
+
+class NotADay(ValueError):
+    """A posted day that is not written YYYY-MM-DD; ``key`` is its field's key."""
+
+    def __init__(self, key: str) -> None:
+        super().__init__(key)
+        self.key = key
+
+
+def posted_days(data: Mapping[str, Any], keys: Iterable[str]) -> dict[str, dt.date]:
+    """The days posted as ``<key>_due`` (YYYY-MM-DD) by key, for a page of deadlines: a blank
+    field is left out (the day shown stays); NotADay for the first one that is not a date."""
+    days: dict[str, dt.date] = {}
+    for key in keys:
+        raw = str(data.get(f"{key}_due", "")).strip()
+        if not raw:
+            continue
+        try:
+            days[key] = dt.date.fromisoformat(raw)
+        except ValueError:
+            raise NotADay(key) from None
+    return days
 
 
 def submitted[T](form: BaseForm, run: Callable[[], T]) -> T | None:
