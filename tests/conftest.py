@@ -13,10 +13,19 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import settings as hypothesis_settings
 
 from tests.once import ModuleRows
 
 REPO = Path(__file__).resolve().parents[1]
+
+# Property tests: no deadline (a time limit per example is a timed assert, and fails on a busy
+# machine, not on a wrong rule), and the same examples on every run so that CI never fails by
+# chance; PINGYI_FUZZ=1 explores anew.
+hypothesis_settings.register_profile(
+    "pingyi", deadline=None, derandomize=not os.environ.get("PINGYI_FUZZ"), print_blob=True
+)
+hypothesis_settings.load_profile("pingyi")
 PINGYI = Path(sys.executable).with_name("pingyi")
 
 # Tests that never use the run's database: the published rules and the file readers (plain
