@@ -325,6 +325,9 @@ def test_staff_publish_from_the_round_page_and_review_through_the_form(tmp_path:
     assert "第一支部 is a branch" in refused.content.decode()
     retry = client.post(f"/staff/notices/publish-grading/{grading_round.code}", {}, follow=True)
     assert "the round&#x27;s result is already published" in retry.content.decode()
+    again = client.get(f"/staff/notices/publish-grading/{grading_round.code}", follow=True)
+    assert again.redirect_chain == [(f"/staff/notices/{notice.code}/", 302)]
+    assert "This result is on public notice already." in again.content.decode()
 
 
 def test_the_final_grading_notice_prints_and_exports(tmp_path: Path) -> None:

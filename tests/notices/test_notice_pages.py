@@ -298,6 +298,10 @@ def test_publishing_and_finalizing_ask_first_and_say_what_will_happen(closed: Ca
     assert "for 5 days" in default  # the scheme's period when the field is left empty
     client.post(f"/staff/notices/publish/{closed.code}", {"days": "3"})
     notice = Notice.objects.get()
+    # Published, it is not offered again: its notice's page shows, saying so.
+    again = client.get(f"/staff/notices/publish/{closed.code}", follow=True)
+    assert again.redirect_chain == [(f"/staff/notices/{notice.code}/", 302)]
+    assert "This result is on public notice already." in _text(again)
     objection_file(notice=notice, entry_code="F1", text="否决有误")
     page = _text(client.get(f"/staff/notices/{notice.code}/"))
     assert f'href="/staff/notices/{notice.code}/finalize"' in page

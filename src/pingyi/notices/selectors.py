@@ -74,6 +74,15 @@ def notice_public_list() -> QuerySet[Notice]:
     return _notices().order_by("-opens_at")
 
 
+def notice_of(
+    *, campaign: Campaign | None = None, grading_round: GradingRound | None = None
+) -> Notice | None:
+    """The notice a campaign's result or a grading round's grades went on, if any."""
+    if campaign is not None:
+        return _notices().filter(campaign=campaign).first()
+    return _notices().filter(grading_round=grading_round).first()
+
+
 def notice_public_get(code: str) -> Notice | None:
     """A notice by its public code; a NUL in a code (PostgreSQL refuses one) finds nothing."""
     if "\x00" in code:

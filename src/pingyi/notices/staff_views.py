@@ -35,6 +35,7 @@ from pingyi.notices.models import Notice, Objection
 from pingyi.notices.selectors import (
     campaigns_to_publish,
     gradings_to_publish,
+    notice_of,
     notice_public_page,
     notices_for,
     objection_get,
@@ -143,11 +144,15 @@ def _publish_page(
     consequences: Callable[[int], list[str]],
     publish: Callable[[int | None], Notice],
     done: str,
+    published: Notice | None,
 ) -> HttpResponse:
     """A result put on notice, a campaign's or a grading round's: GET ?days=N is the
     confirmation page (``consequences`` of the days shown, ``default_days()`` when none), POST
     publishes; a bad period or a refusal goes ``back`` with its message, a notice opened to its
-    staff page."""
+    staff page. A result ``published`` already is not offered again: its notice's page shows."""
+    if published is not None and request.method == "GET":
+        messages.info(request, _("This result is on public notice already."))
+        return redirect("notices:staff-notice", code=published.code)
     form = PublishForm(request.POST if request.method == "POST" else request.GET)
     if not form.is_valid():
         messages.error(request, _("A notice period is 1 to 60 days."))
@@ -206,6 +211,7 @@ def publish(request: HttpRequest, campaign: str) -> HttpResponse:
             campaign=found, actor=Actor.of(request.user), days=days
         ),
         done=_("The result is on public notice."),
+        published=notice_of(campaign=found),
     )
 
 
@@ -246,6 +252,7 @@ def publish_grading(request: HttpRequest, grading_round: str) -> HttpResponse:
             grading_round=found, actor=Actor.of(request.user), days=days
         ),
         done=_("The grades are on public notice."),
+        published=notice_of(grading_round=found),
     )
 
 
