@@ -392,3 +392,27 @@ def test_the_readers_share_one_snapshot_and_ballots_added_after_it_are_counted_b
     assert len(readers) == 3 and all(other.closed for other in readers[2])
     assert _other_connections(before) == before
     assert not connection.in_atomic_block
+
+
+@postgres_only
+@pytest.mark.django_db(transaction=True)
+def test_a_count_refused_further_connections_reads_every_range_on_its_own(
+    ballots_file: Callable[..., Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """When the server takes no more connections (max_connections), the one connection reads
+    every range: the same count."""
+    import psycopg
+
+    campaign = make_campaign(2026)
+    _fill(campaign, ballots_file, online=50)
+    campaign_close(campaign=campaign, actor=Actor.operator(STAFF))
+    monkeypatch.setattr(selectors, "_CHUNK_PAGES", 1)
+    monkeypatch.setattr(selectors, "_READERS", 2)
+
+    def refused(*args: object, **kwargs: object) -> object:
+        raise psycopg.OperationalError("sorry, too many clients already")
+
+    monkeypatch.setattr(psycopg, "connect", refused)
+    stored = stored_count(campaign)
+    assert stored is not None and campaign_count(campaign).as_json() == stored.as_json()
+    assert not connection.in_atomic_block

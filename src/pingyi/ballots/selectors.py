@@ -210,8 +210,9 @@ def _snapshot_readers(cursor: Any, wanted: int) -> Iterator[list[Any]]:
     read-only transaction that sees exactly this one's snapshot (pg_export_snapshot): no
     ballot this transaction does not see, and every one it does. Fewer, or none, when the
     server refuses a connection (max_connections): the ranges then go to the others.
-    Every one of them is closed on leaving, whatever happens."""
-    if wanted <= 0:
+    Every one of them is closed on leaving, whatever happens. None under a role Django
+    assumes after connecting (OPTIONS assume_role): a bare connection would not have it."""
+    if wanted <= 0 or connection.settings_dict["OPTIONS"].get("assume_role"):
         yield []
         return
     import psycopg
@@ -229,12 +230,16 @@ def _snapshot_readers(cursor: Any, wanted: int) -> Iterator[list[Any]]:
         for _ in range(wanted):
             try:
                 other = psycopg.connect(**params, autocommit=True)
-            except psycopg.OperationalError:
+            except psycopg.Error:
+                break
+            try:
+                other.execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
+                other.execute(sql.SQL("SET TRANSACTION SNAPSHOT {}").format(snapshot))
+                other.execute("SET LOCAL enable_sort = off")
+            except psycopg.Error:
+                other.close()
                 break
             others.append(other)
-            other.execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
-            other.execute(sql.SQL("SET TRANSACTION SNAPSHOT {}").format(snapshot))
-            other.execute("SET LOCAL enable_sort = off")
         yield others
     finally:
         for other in others:
