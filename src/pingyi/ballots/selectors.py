@@ -200,8 +200,9 @@ def _postgres_blocks(campaign: Campaign) -> Iterator[Block]:
 
 
 # Connections reading a campaign's ranges at once: one per core (each range's strings are
-# one backend's work, and numpy's counting releases the GIL beside them).
-_READERS = max(1, os.cpu_count() or 1)
+# one backend's work, and numpy's counting releases the GIL beside them), at most four: past
+# that the one thread counting in numpy is the slower side, and connections are the server's.
+_READERS = max(1, min(4, os.cpu_count() or 1))
 
 
 @contextlib.contextmanager
