@@ -4,9 +4,12 @@ partition, and its count reads that partition alone. SQLite keeps one table."""
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
-from collections.abc import Callable
+import time
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from django.db import IntegrityError, connection, transaction
@@ -294,11 +297,12 @@ def test_a_count_read_range_by_range_of_its_partition_equals_the_one_statement_c
     calls: list[int] = []
     real = selectors._read_ahead
 
-    def counted(raw: object, statements: list[tuple[str, list[object]]]) -> object:
+    def counted(raws: list[object], statements: list[tuple[str, list[object]]]) -> object:
         calls.append(len(statements))
-        return real(raw, statements)
+        return real(raws, statements)
 
     monkeypatch.setattr(selectors, "_CHUNK_PAGES", 1)
+    monkeypatch.setattr(selectors, "_READERS", 1)
     monkeypatch.setattr(selectors, "_read_ahead", counted)
     ranged = campaign_count(campaign)
     assert calls and calls[0] > 2  # several pages, a statement each
@@ -312,3 +316,103 @@ def test_a_count_read_range_by_range_of_its_partition_equals_the_one_statement_c
         assert cursor.fetchone()[0] == "on"
         cursor.execute("SHOW transaction_isolation")
         assert cursor.fetchone()[0] == "read committed"
+
+
+def _other_connections(expected: int) -> int:
+    """Connections to the test database besides this one, once ``expected`` (a backend leaves
+    a moment after its client closed it), or as many as there still are after five seconds."""
+    for _ in range(50):
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()"
+                " AND pid <> pg_backend_pid()"
+            )
+            found = int(cursor.fetchone()[0])
+        if found == expected:
+            break
+        time.sleep(0.1)
+    return found
+
+
+@postgres_only
+@pytest.mark.django_db(transaction=True)
+def test_the_readers_share_one_snapshot_and_ballots_added_after_it_are_counted_by_none(
+    ballots_file: Callable[..., Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Several connections read the ranges (selectors._snapshot_readers), each in the snapshot
+    this transaction exported: ballots another connection commits once the snapshot is taken
+    are counted by none of them, every range is read exactly once (the stored tally, the
+    one-statement count), and the extra connections are closed after — also when the caller
+    stops early."""
+    import psycopg
+
+    campaign = make_campaign(2026)
+    _fill(campaign, ballots_file, online=400)
+    campaign_close(campaign=campaign, actor=Actor.operator(STAFF))
+    stored = stored_count(campaign)
+    assert stored is not None
+    monkeypatch.setattr(selectors, "_CHUNK_PAGES", 1)
+    monkeypatch.setattr(selectors, "_READERS", 3)
+    params = {
+        k: v
+        for k, v in connection.get_connection_params().items()
+        if k not in ("cursor_factory", "context", "prepare_threshold")
+    }
+    real = selectors._snapshot_readers
+    readers: list[list[Any]] = []
+    before = _other_connections(0)
+
+    @contextlib.contextmanager
+    def then_more_ballots(cursor: object, wanted: int) -> Iterator[list[object]]:
+        with real(cursor, wanted) as others:
+            readers.append(others)
+            if len(readers) > 1:
+                yield others
+                return
+            with psycopg.connect(**params, autocommit=True) as writer:
+                writer.execute(
+                    f"INSERT INTO {TABLE} (id, campaign_id, group_id, ballot_no, marks, valid,"  # noqa: S608
+                    " source, cast_on, mac) SELECT id + 1, campaign_id, group_id, NULL, marks,"
+                    f" valid, source, cast_on, mac FROM {partition_name(campaign.pk)}"
+                    " WHERE ballot_no IS NULL"
+                )
+            yield others
+
+    monkeypatch.setattr(selectors, "_snapshot_readers", then_more_ballots)
+    ranged = campaign_count(campaign)
+    assert [len(others) for others in readers] == [2]  # this connection and two more
+    assert ranged.as_json() == stored.as_json()
+    assert ranged.total == 3 + 400
+    assert all(other.closed for other in readers[0])
+    assert _other_connections(before) == before
+    assert campaign_count(campaign).total == 3 + 400 + 400  # now in a later snapshot
+    blocks = selectors.ballot_blocks(campaign)
+    next(blocks)
+    blocks.close()  # stopped early: the readers leave, their connections closed
+    assert len(readers) == 3 and all(other.closed for other in readers[2])
+    assert _other_connections(before) == before
+    assert not connection.in_atomic_block
+
+
+@postgres_only
+@pytest.mark.django_db(transaction=True)
+def test_a_count_refused_further_connections_reads_every_range_on_its_own(
+    ballots_file: Callable[..., Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """When the server takes no more connections (max_connections), the one connection reads
+    every range: the same count."""
+    import psycopg
+
+    campaign = make_campaign(2026)
+    _fill(campaign, ballots_file, online=50)
+    campaign_close(campaign=campaign, actor=Actor.operator(STAFF))
+    monkeypatch.setattr(selectors, "_CHUNK_PAGES", 1)
+    monkeypatch.setattr(selectors, "_READERS", 2)
+
+    def refused(*args: object, **kwargs: object) -> object:
+        raise psycopg.OperationalError("sorry, too many clients already")
+
+    monkeypatch.setattr(psycopg, "connect", refused)
+    stored = stored_count(campaign)
+    assert stored is not None and campaign_count(campaign).as_json() == stored.as_json()
+    assert not connection.in_atomic_block

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import os
 import queue
 import threading
 from collections.abc import Buffer, Iterable, Iterator, Sequence
@@ -152,8 +153,11 @@ _BLOCKS_SQL = (
 def _postgres_blocks(campaign: Campaign) -> Iterator[Block]:
     """PostgreSQL's blocks: one statement, or, in a snapshot of its own over the campaign's
     own partition, a statement per range of its pages in physical order (a TID range scan)
-    run on a thread of its own while the caller counts the blocks already read — the
-    server's work and the counting overlap on two cores."""
+    run by reader threads while the caller counts the blocks already read. The ranges are
+    dealt out between this connection and, on a machine with more cores, further
+    connections that import this transaction's snapshot (_snapshot_readers): the server
+    produces the strings on as many backends (string_agg has no parallel plan before
+    PostgreSQL 16), and numpy counts beside them."""
     table = Ballot._meta.db_table
     outermost = not connection.in_atomic_block
     with transaction.atomic(), connection.cursor() as cursor:
@@ -188,9 +192,59 @@ def _postgres_blocks(campaign: Campaign) -> Iterator[Block]:
                     where = "ctid >= %s::tid" + ("" if last else " AND ctid < %s::tid")
                     params = [f"({start},0)"] + ([] if last else [f"({start + _CHUNK_PAGES},0)"])
                     statements.append((_BLOCKS_SQL.format(table=name, where=where), params))
-                yield from _read_ahead(connection.connection, statements)
+                wanted = min(_READERS, len(statements)) - 1
+                with _snapshot_readers(cursor, wanted) as others:
+                    yield from _read_ahead([connection.connection, *others], statements)
         finally:
             cursor.execute("SELECT set_config('enable_sort', %s, true)", [before])
+
+
+# Connections reading a campaign's ranges at once: one per core (each range's strings are
+# one backend's work, and numpy's counting releases the GIL beside them), at most four: past
+# that the one thread counting in numpy is the slower side, and connections are the server's.
+_READERS = max(1, min(4, os.cpu_count() or 1))
+
+
+@contextlib.contextmanager
+def _snapshot_readers(cursor: Any, wanted: int) -> Iterator[list[Any]]:
+    """Up to ``wanted`` further connections (the same parameters as Django's), each in a
+    read-only transaction that sees exactly this one's snapshot (pg_export_snapshot): no
+    ballot this transaction does not see, and every one it does. Fewer, or none, when the
+    server refuses a connection (max_connections): the ranges then go to the others.
+    Every one of them is closed on leaving, whatever happens. None under a role Django
+    assumes after connecting (OPTIONS assume_role): a bare connection would not have it."""
+    if wanted <= 0 or connection.settings_dict["OPTIONS"].get("assume_role"):
+        yield []
+        return
+    import psycopg
+    from psycopg import sql
+
+    cursor.execute("SELECT pg_export_snapshot()")
+    snapshot = cursor.fetchone()[0]
+    params = {
+        k: v
+        for k, v in connection.get_connection_params().items()
+        if k not in ("cursor_factory", "context", "prepare_threshold")
+    }
+    others: list[Any] = []
+    try:
+        for _ in range(wanted):
+            try:
+                other = psycopg.connect(**params, autocommit=True)
+            except psycopg.Error:
+                break
+            try:
+                other.execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
+                other.execute(sql.SQL("SET TRANSACTION SNAPSHOT {}").format(snapshot))
+                other.execute("SET LOCAL enable_sort = off")
+            except psycopg.Error:
+                other.close()
+                break
+            others.append(other)
+        yield others
+    finally:
+        for other in others:
+            other.close()  # its transaction ends with it: nothing was written
 
 
 def _partition_pages(cursor: Any, campaign_id: int) -> int | None:
@@ -209,10 +263,11 @@ def _partition_pages(cursor: Any, campaign_id: int) -> int | None:
 _DONE = object()
 
 
-def _read_ahead(raw: Any, statements: list[tuple[str, list[Any]]]) -> Iterator[Block]:
-    """The statements' blocks, run one after the other on the raw connection by a thread that
-    stays at most two results ahead of the caller (the caller does not use the connection
-    meanwhile). Marks come as bytes, in binary: neither decoded nor hex-encoded."""
+def _read_ahead(raws: list[Any], statements: list[tuple[str, list[Any]]]) -> Iterator[Block]:
+    """The statements' blocks, dealt out in turn to the raw connections, each run by a thread
+    of its own that stays at most two results ahead of the caller (the caller does not use
+    the connections meanwhile); blocks come in the order they are read. Marks come as
+    bytes, in binary: neither decoded nor hex-encoded."""
     import psycopg
     from psycopg.adapt import Loader
 
@@ -222,14 +277,14 @@ def _read_ahead(raw: Any, statements: list[tuple[str, list[Any]]]) -> Iterator[B
         def load(self, data: Buffer) -> bytes:
             return bytes(data)
 
-    results: queue.Queue[object] = queue.Queue(maxsize=2)
+    results: queue.Queue[object] = queue.Queue(maxsize=2 * len(raws))
     stop = threading.Event()
 
-    def read() -> None:
+    def read(raw: Any, mine: list[tuple[str, list[Any]]]) -> None:
         try:
             with psycopg.Cursor(raw) as cursor:
                 cursor.adapters.register_loader("text", _Bytes)
-                for sql, params in statements:
+                for sql, params in mine:
                     if stop.is_set():
                         break
                     cursor.execute(sql, params, binary=True)
@@ -239,19 +294,31 @@ def _read_ahead(raw: Any, statements: list[tuple[str, list[Any]]]) -> Iterator[B
         finally:
             results.put(_DONE)
 
-    worker = threading.Thread(target=read, name="ballot-blocks", daemon=True)
-    worker.start()
+    workers = [
+        threading.Thread(
+            target=read, args=(raw, statements[i :: len(raws)]), name="ballot-blocks", daemon=True
+        )
+        for i, raw in enumerate(raws)
+    ]
+    for worker in workers:
+        worker.start()
     try:
-        while (found := results.get()) is not _DONE:
-            if isinstance(found, BaseException):
+        running = len(workers)
+        while running:
+            found = results.get()
+            if found is _DONE:
+                running -= 1
+            elif isinstance(found, BaseException):
                 raise found
-            yield from cast(list[Block], found)
+            else:
+                yield from cast(list[Block], found)
     finally:
         stop.set()
-        while worker.is_alive():  # let it finish its statement and leave
+        while any(w.is_alive() for w in workers):  # let them finish their statement and leave
             with contextlib.suppress(queue.Empty):
                 results.get(timeout=0.1)
-        worker.join()
+        for worker in workers:
+            worker.join()
 
 
 def _as_bytes(text: str | bytes | memoryview | None) -> bytes:
