@@ -30,6 +30,12 @@ LONG = 20_001  # one more than the longest text any body takes (a report, 20,000
 PARAMETER = re.compile(r"<(?:(?P<kind>\w+):)?(?P<name>\w+)>")
 
 
+@pytest.fixture
+def cast(shared_cast: Cast) -> Cast:
+    """Built once for the module's tests, each test's writes rolled back (tests/once.py)."""
+    return shared_cast
+
+
 def routes(patterns: list[Any] | None = None, prefix: str = "") -> Iterator[str]:
     """Every route of the URL conf (the API's included), as its pattern: /staff/c/<slug:code>/."""
     for pattern in get_resolver().url_patterns if patterns is None else patterns:
