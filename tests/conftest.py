@@ -219,8 +219,9 @@ def _home_database(home: Path) -> Iterator[None]:
 def call_pingyi_at(home: Path, *args: str | Path, lang: str = "en") -> CompletedProcess[str]:
     """`pingyi ARGS` with PINGYI_HOME=home, in this process: the database commands run on the
     installation's own SQLite file (``home``/pingyi.sqlite3) with its key and folders (the
-    settings made of PINGYI_HOME), as the command in a process of its own would, without the three seconds of a core that Django's and the URL modules'
-    start-up cost each process. Keep one run_pingyi test per command family besides."""
+    settings made of PINGYI_HOME), as the command in a process of its own would, without the
+    three seconds of a core that Django's and the URL modules' start-up cost each process.
+    Keep one run_pingyi test per command family besides."""
     from django.test.utils import override_settings
     from django.utils import translation
 
