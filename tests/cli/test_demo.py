@@ -11,11 +11,12 @@ import pytest
 from tests.cli.test_campaign_cli import pingyi, pingyi_process
 from tests.database import migrated_home
 
-# One worker runs the whole module: its module-scoped fixture is set up once.
+# One worker runs the whole module, and builds the demo once: the fixture is the session's, as
+# the module's was set up twice in the parallel, shuffled run (its tests run apart there).
 pytestmark = [pytest.mark.own_database, pytest.mark.xdist_group("demo")]
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def demo(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
     home = migrated_home(tmp_path_factory.mktemp("demo-home"))
     code, out, err = pingyi_process(home, "demo", "--out", home / "demo")
