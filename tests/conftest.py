@@ -10,6 +10,7 @@ import sys
 from collections import defaultdict
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from subprocess import CompletedProcess
 from typing import Any
 
 import pytest
@@ -136,6 +137,8 @@ def pytest_configure(config: pytest.Config) -> None:
     # as some machines' environments set it, each of them compiled Pingyi's sources anew,
     # a second of a core per `pingyi` process.
     os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
+    global _CONFIG
+    _CONFIG = config
     from django.test import TransactionTestCase
 
     TransactionTestCase._fixture_teardown = _empty_tables  # type: ignore[method-assign]
@@ -197,17 +200,72 @@ def run_pingyi(
     )
 
 
+_CONFIG: pytest.Config | None = None  # pytest_configure's: call_pingyi_at unblocks the database
+
+
+@contextlib.contextmanager
+def _home_database(home: Path) -> Iterator[None]:
+    """Django's default connection on HOME's SQLite file for the block, as `pingyi` run with
+    PINGYI_HOME=home (and no PINGYI_DATABASE_URL) has it; the run's connection after it."""
+    from django.db import connections
+    from django.db.utils import load_backend
+    from pytest_django.plugin import blocking_manager_key
+
+    assert _CONFIG is not None
+    saved = connections["default"]
+    config = {**saved.settings_dict, "NAME": str(home / "pingyi.sqlite3")}
+    assert config["ENGINE"] == "pingyi.sqlite", "an installation's own SQLite only"
+    wrapper = load_backend(config["ENGINE"]).DatabaseWrapper(config, "default")
+    with _CONFIG.stash[blocking_manager_key].unblock():
+        connections["default"] = wrapper
+        try:
+            yield
+        finally:
+            wrapper.close()
+            connections["default"] = saved
+
+
+def call_pingyi_at(home: Path, *args: str | Path, lang: str = "en") -> CompletedProcess[str]:
+    """`pingyi ARGS` with PINGYI_HOME=home, in this process: the database commands run on the
+    installation's own SQLite file (``home``/pingyi.sqlite3) with its key and folders (the
+    settings made of PINGYI_HOME), as the command in a process of its own would, without the
+    three seconds of a core that Django's and the URL modules' start-up cost each process.
+    Keep one run_pingyi test per command family besides."""
+    from django.test.utils import override_settings
+    from django.utils import translation
+
+    home = home.resolve()
+    at_home = override_settings(
+        HOME=home,
+        SECRET_KEY=(home / "secret.key").read_text().strip(),  # the ballots' MACs, the pool's
+        SECRET_KEY_FILE=home / "secret.key",
+        STATIC_ROOT=home / "static",
+        PINGYI_JOBS_DIR=home / "jobs",
+    )
+    language = translation.get_language()
+    try:
+        with _home_database(home), at_home:
+            return call_pingyi(*args, lang=lang, env={"PINGYI_HOME": str(home)}, database=True)
+    finally:
+        translation.activate(language)
+
+
 def call_pingyi(
-    *args: str | Path, cwd: Path | None = None, lang: str = "en", env: dict[str, str] | None = None
+    *args: str | Path,
+    cwd: Path | None = None,
+    lang: str = "en",
+    env: dict[str, str] | None = None,
+    database: bool = False,
 ) -> subprocess.CompletedProcess[str]:
     """`pingyi tally|grade` (the file commands: no Django, no database) in this process, with
     what run_pingyi gives: the exit code, stdout and stderr. A process costs half a second of
-    start-up each time; one subprocess test per command keeps the installed command honest."""
+    start-up each time; one subprocess test per command keeps the installed command honest.
+    ``database``: a database command, on the database call_pingyi_at put in place."""
     from pingyi import cli
     from pingyi.cli import io as cli_io
 
     argv = [str(a) for a in args]
-    assert argv and argv[0] in cli.FILE_COMMANDS, f"{argv[:1]} needs a process of its own"
+    assert database or (argv and argv[0] in cli.FILE_COMMANDS), f"{argv[:1]}: call_pingyi_at"
     out, err = io.StringIO(), io.StringIO()
     saved = {name: os.environ.get(name) for name in {"PINGYI_LANGUAGE", *(env or {})}}
     os.environ.update({"PINGYI_LANGUAGE": lang, **(env or {})})

@@ -1,4 +1,8 @@
-"""The database commands end to end, as an office would run them (a fresh SQLite home)."""
+"""The database commands end to end, as an office would run them (a fresh SQLite home).
+
+The commands run in this process on the home's SQLite file (call_pingyi_at): a `pingyi`
+process costs some three seconds of a core. One test per command family (campaign, ballots,
+results, verify) runs the installed command in a process of its own (``pingyi_process``)."""
 
 from __future__ import annotations
 
@@ -8,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import run_pingyi
+from tests.conftest import call_pingyi_at, run_pingyi
 from tests.database import migrated_home
 
 # One worker runs the whole module: its module-scoped fixture is set up once.
@@ -33,6 +37,13 @@ def home(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def pingyi(home: Path, *args: str | Path) -> tuple[int, str, str]:
+    """`pingyi ARGS` on the installation at ``home``, in this process."""
+    done = call_pingyi_at(home, *args)
+    return done.returncode, done.stdout, done.stderr
+
+
+def pingyi_process(home: Path, *args: str | Path) -> tuple[int, str, str]:
+    """`pingyi ARGS` on the installation at ``home``, the installed command in a process."""
     done = run_pingyi(*args, env={"PINGYI_HOME": str(home), "PINGYI_DATABASE_URL": ""})
     return done.returncode, done.stdout, done.stderr
 
@@ -134,7 +145,9 @@ def test_a_bad_file_changes_nothing_in_the_database(home: Path, tmp_path: Path) 
     (tmp_path / "bad.csv").write_text(BALLOTS + "5,服务对象,很好,满意,满意\n", encoding="utf-8")
     open_campaign(home, tmp_path, "bad")
     before = ballot_count(home)
-    code, _, err = pingyi(home, "ballots", "import", "--campaign", "bad-2026", tmp_path / "bad.csv")
+    code, _, err = pingyi_process(
+        home, "ballots", "import", "--campaign", "bad-2026", tmp_path / "bad.csv"
+    )
     assert code == 1
     assert "bad.csv, row 6, column C (L1): unknown mark '很好'" in err
     assert "Traceback" not in err
@@ -143,7 +156,9 @@ def test_a_bad_file_changes_nothing_in_the_database(home: Path, tmp_path: Path) 
 
 def test_results_are_refused_while_the_campaign_is_open(home: Path, tmp_path: Path) -> None:
     open_campaign(home, tmp_path, "open")
-    code, _, err = pingyi(home, "results", "--campaign", "open-2026", "--json", tmp_path / "r.json")
+    code, _, err = pingyi_process(
+        home, "results", "--campaign", "open-2026", "--json", tmp_path / "r.json"
+    )
     assert code == 1 and "no results while the campaign is open" in err
     assert not (tmp_path / "r.json").exists()
 
@@ -152,7 +167,7 @@ def test_verify_reports_an_intact_chain_then_names_a_tampered_entry(
     home: Path, tmp_path: Path
 ) -> None:
     open_campaign(home, tmp_path, "audit")
-    code, out, _ = pingyi(home, "verify")
+    code, out, _ = pingyi_process(home, "verify")
     assert code == 0 and out.startswith("audit chain intact:")
     with sqlite3.connect(home / "pingyi.sqlite3") as db:
         seq, actor = db.execute("SELECT max(seq), actor FROM audit_auditentry").fetchone()
@@ -184,7 +199,7 @@ def test_verify_names_the_lane_of_a_forged_cast_entry(home: Path, tmp_path: Path
 
 
 def test_an_unknown_campaign_is_a_clear_refusal(home: Path) -> None:
-    code, _, err = pingyi(home, "campaign", "open", "nope-1999")
+    code, _, err = pingyi_process(home, "campaign", "open", "nope-1999")
     assert code == 1
     assert (
         err.strip() == "pingyi: error: no campaign 'nope-1999'; `pingyi campaign list` shows them"

@@ -291,10 +291,11 @@ def test_digests_without_a_mail_server_fail(copy: Path) -> None:
 
 @pytest.mark.django_db
 def test_digests_need_a_mail_server_and_a_sender_it_accepts(home: Path) -> None:
+    from pingyi.accounts.actors import Actor
     from pingyi.rectification.digest import digest_send
 
     assert check_here(home)[0] == 0
-    digest_send(today=dt.date(2026, 12, 7), actor="cli:test")  # the digest in use from now on
+    digest_send(today=dt.date(2026, 12, 7), actor=Actor.operator())  # the digest in use from now on
     code, output = check_here(home)
     assert code == 1
     assert "no mail server is set" in output

@@ -8,17 +8,18 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from tests.cli.test_campaign_cli import pingyi
+from tests.cli.test_campaign_cli import pingyi, pingyi_process
 from tests.database import migrated_home
 
-# One worker runs the whole module: its module-scoped fixture is set up once.
+# One worker runs the whole module, and builds the demo once: the fixture is the session's, as
+# the module's was set up twice in the parallel, shuffled run (its tests run apart there).
 pytestmark = [pytest.mark.own_database, pytest.mark.xdist_group("demo")]
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def demo(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
     home = migrated_home(tmp_path_factory.mktemp("demo-home"))
-    code, out, err = pingyi(home, "demo", "--out", home / "demo")
+    code, out, err = pingyi_process(home, "demo", "--out", home / "demo")
     assert code == 0, err
     return home, out
 
@@ -58,7 +59,7 @@ def test_the_demo_writes_every_report(demo: tuple[Path, str]) -> None:
 
 
 def test_a_second_run_finds_what_it_built(demo: tuple[Path, str]) -> None:
-    home, out = demo
+    home, out = demo  # built by the installed command; run again in this process
     code, again, err = pingyi(home, "demo", "--out", home / "demo")
     assert code == 0, err
     assert again == out

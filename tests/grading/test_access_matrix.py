@@ -27,7 +27,7 @@ from pingyi.rules import grading as rules
 from tests.chinese import FIXTURE_WORDS, ZH, english_of
 from tests.grading.conftest import DEPT, advance_to, make_round, office, op, org
 from tests.once import ModuleRows, copy_of
-from tests.web.conftest import client_for
+from tests.web.conftest import client_with, signed_in
 
 pytestmark = pytest.mark.django_db
 
@@ -349,6 +349,7 @@ class GradingCast:
     round: GradingRound
     committee: Committee
     users: dict[str, User | None]
+    sessions: dict[str, str | None]  # each role signed in once (signed_in)
 
 
 def build_cast(folder: Path) -> GradingCast:
@@ -391,7 +392,7 @@ def build_cast(folder: Path) -> GradingCast:
         actor=op(DEPT),
     )
     grade_vote_create(grading_round=grading_round, committee=first, actor=Actor.operator())
-    return GradingCast(grading_round, first, users)
+    return GradingCast(grading_round, first, users, signed_in(users))
 
 
 @pytest.fixture(scope="module")
@@ -432,7 +433,7 @@ def test_each_role_gets_what_the_matrix_says(cast: GradingCast, name: str) -> No
     got = {}
     english: dict[str, list[str]] = {}
     for role in ROLES:
-        client = client_for(cast.users[role])
+        client = client_with(cast.sessions[role])
         with transaction.atomic():  # every role meets the same state
             if method == "GET":
                 response = client.get(url, headers=ZH)

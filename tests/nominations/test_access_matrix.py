@@ -24,7 +24,8 @@ from pingyi.nominations import services as s
 from pingyi.nominations.models import Nominee, Opinion
 from tests.chinese import FIXTURE_WORDS, ZH, english_of
 from tests.nominations.conftest import START, SYSTEM, Cast, person
-from tests.web.conftest import client_for
+from tests.once import ModuleRows
+from tests.web.conftest import client_with, signed_in
 
 pytestmark = pytest.mark.django_db
 
@@ -166,17 +167,24 @@ def _users(cast: Cast) -> dict[str, User | None]:
     }  # fmt: skip
 
 
+@pytest.fixture(scope="module")
+def sessions(module_db: ModuleRows, _cast_built: Cast) -> dict[str, str | None]:
+    """Each role signed in once for the module's tests (tests/web/conftest.py: signed_in)."""
+    return module_db.build(lambda: signed_in(_users(_cast_built)))
+
+
 @pytest.mark.parametrize("name", sorted(MATRIX))
-def test_each_role_gets_what_the_matrix_says(cast: Cast, nominee: Nominee, name: str) -> None:
+def test_each_role_gets_what_the_matrix_says(
+    cast: Cast, nominee: Nominee, sessions: dict[str, str | None], name: str
+) -> None:
     method, path, body, expected = MATRIX[name]
-    users = _users(cast)
     opinion = Opinion.objects.get(round=cast.round)
     url = path.format(code=cast.round.code, pk=nominee.pk, published="myd-2025", opinion=opinion.pk)
     got = {}
     english: dict[str, list[str]] = {}
     words = FIXTURE_WORDS | {"uma", "cora", "victor", "town", "county", "dept"}
     for role in ROLES:
-        client = client_for(users[role])
+        client = client_with(sessions[role])
         with transaction.atomic():  # every role meets the same state
             if method == "GET":
                 response = client.get(url, headers=ZH)

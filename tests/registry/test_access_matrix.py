@@ -30,8 +30,9 @@ from pingyi.registry.services import (
 )
 from pingyi.rules import registry as r
 from tests.chinese import FIXTURE_WORDS, ZH, english_of
+from tests.once import ModuleRows
 from tests.registry.conftest import OFFICE, START, Cast, as_, spec
-from tests.web.conftest import client_for
+from tests.web.conftest import client_for, client_with, signed_in
 
 pytestmark = pytest.mark.django_db
 
@@ -270,17 +271,24 @@ def _users(cast: Cast) -> dict[str, User | None]:
     }
 
 
+@pytest.fixture(scope="module")
+def sessions(module_db: ModuleRows, _cast_built: Cast) -> dict[str, str | None]:
+    """Each role signed in once for the module's tests (tests/web/conftest.py: signed_in)."""
+    return module_db.build(lambda: signed_in(_users(_cast_built)))
+
+
 @pytest.mark.parametrize("name", sorted(MATRIX))
-def test_each_role_gets_what_the_matrix_says(cast: Cast, project: Project, name: str) -> None:
+def test_each_role_gets_what_the_matrix_says(
+    cast: Cast, project: Project, sessions: dict[str, str | None], name: str
+) -> None:
     method, path, body, expected = MATRIX[name]
-    users = _users(cast)
     doc = project.documents.get().pk
     url = path.format(code=cast.cleanup.code, pk=project.pk, doc=doc, published="qingli-2008")
     body = json.loads(json.dumps(body).replace('"{pk}"', str(project.pk)))
     got = {}
     english: dict[str, list[str]] = {}
     for role in ROLES:
-        client = client_for(users[role])
+        client = client_with(sessions[role])
         with transaction.atomic():  # every role meets the same state
             if method == "GET":
                 response = client.get(url, headers=ZH)

@@ -18,7 +18,8 @@ from django.urls import URLPattern, URLResolver, get_resolver
 
 from pingyi.accounts.models import Membership, Role
 from tests.chinese import FIXTURE_WORDS, ZH, english_of
-from tests.web.conftest import Cast, client_for
+from tests.once import ModuleRows
+from tests.web.conftest import Cast, client_with, signed_in
 
 pytestmark = pytest.mark.django_db
 
@@ -355,14 +356,21 @@ def _users(cast: Cast) -> dict[str, User | None]:
     }
 
 
+@pytest.fixture(scope="module")
+def sessions(module_db: ModuleRows, _cast_built: Cast) -> dict[str, str | None]:
+    """Each role signed in once for the module's tests (tests/web/conftest.py: signed_in)."""
+    return module_db.build(lambda: signed_in(_users(_cast_built)))
+
+
 @pytest.mark.parametrize("name", sorted(MATRIX))
-def test_each_role_gets_what_the_matrix_says(cast: Cast, name: str) -> None:
+def test_each_role_gets_what_the_matrix_says(
+    cast: Cast, sessions: dict[str, str | None], name: str
+) -> None:
     method, path, body, expected = MATRIX[name]
-    users = _users(cast)
     got = {}
     english: dict[str, list[str]] = {}
     for role in ROLES:
-        client = client_for(users[role])
+        client = client_with(sessions[role])
         url = path.format(code=cast.campaign.code)
         with transaction.atomic():  # every role meets the same state
             if method == "GET":

@@ -21,13 +21,28 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from pingyi.api import api
 from pingyi.campaigns.models import Campaign
 from pingyi.rules.text import TEXT_LIMIT, TextRefused
-from tests.web.conftest import Cast, client_for
+from tests.once import ModuleRows
+from tests.web.conftest import Cast, client_for, client_with, signed_in
 
 pytestmark = pytest.mark.django_db
 ZH = {"HTTP_ACCEPT_LANGUAGE": "zh-hans"}
 NUL = "\x00"
 LONG = 20_001  # one more than the longest text any body takes (a report, 20,000)
 PARAMETER = re.compile(r"<(?:(?P<kind>\w+):)?(?P<name>\w+)>")
+
+
+@pytest.fixture
+def cast(shared_cast: Cast) -> Cast:
+    """Built once for the module's tests, each test's writes rolled back (tests/once.py)."""
+    return shared_cast
+
+
+@pytest.fixture(scope="module")
+def alice(module_db: ModuleRows, _cast_built: Cast) -> str:
+    """Alice's session, signed in once for the module's tests (signed_in)."""
+    session = module_db.build(lambda: signed_in({"alice": _cast_built.alice}))["alice"]
+    assert session is not None
+    return session
 
 
 def routes(patterns: list[Any] | None = None, prefix: str = "") -> Iterator[str]:
@@ -76,10 +91,10 @@ def zh_message(response: Any) -> str:
 
 @pytest.mark.parametrize("route", ROUTES)
 def test_a_nul_in_any_part_of_an_address_is_not_found_saying_why_in_the_ui_language(
-    cast: Cast, route: str, caplog: pytest.LogCaptureFixture
+    cast: Cast, alice: str, route: str, caplog: pytest.LogCaptureFixture
 ) -> None:
-    for user in (None, cast.alice):
-        client = client_for(user)
+    for session in (None, alice):
+        client = client_with(session)
         for name in parameters(route):
             url = filled(route, cast, odd=name, value="U1\x00")
             for method in (client.get, client.post):
@@ -93,9 +108,9 @@ def test_a_nul_in_any_part_of_an_address_is_not_found_saying_why_in_the_ui_langu
 
 @pytest.mark.parametrize("route", ROUTES)
 def test_an_over_long_part_of_an_address_is_never_a_server_error(
-    cast: Cast, route: str, caplog: pytest.LogCaptureFixture
+    cast: Cast, alice: str, route: str, caplog: pytest.LogCaptureFixture
 ) -> None:
-    client = client_for(cast.alice)
+    client = client_with(alice)
     for name in parameters(route):
         url = filled(route, cast, odd=name, value="9" * LONG)
         for method in (client.get, client.post):
@@ -209,9 +224,14 @@ def api_url(path: str, cast: Cast) -> str:
     ("method", "path", "schema"), TEXT_BODIES, ids=[f"{m} {p}" for m, p, _ in TEXT_BODIES]
 )
 def test_every_api_body_refuses_a_nul_or_an_over_long_string_in_the_ui_language(
-    cast: Cast, method: str, path: str, schema: dict[str, Any], caplog: pytest.LogCaptureFixture
+    cast: Cast,
+    alice: str,
+    method: str,
+    path: str,
+    schema: dict[str, Any],
+    caplog: pytest.LogCaptureFixture,
 ) -> None:
-    client = client_for(cast.alice)
+    client = client_with(alice)
     fields = [at for at, _s in strings(schema)]
     for field in fields:
         for value, words in (("a\x00b", "含有空字符"), ("长" * LONG, "过长")):
