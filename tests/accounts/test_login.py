@@ -8,8 +8,10 @@ the cast has four users); the hashing test uses the settings as configured.
 
 from __future__ import annotations
 
+import copy
 import re
 from collections.abc import Iterator
+from http.cookies import SimpleCookie
 from typing import TYPE_CHECKING, Any
 
 import pytest
@@ -248,28 +250,36 @@ def test_the_route_list_covers_the_forms() -> None:
     assert "/staff/c/{code}/transition" in FORM_ROUTES
 
 
-def _post(cast: Cast, path: str, *, with_token: bool) -> TestResponse:
+def _signed_in(cast: Cast) -> SimpleCookie:
+    """Alice's cookies: her session, and the CSRF cookie a page sets, as a browser has them."""
     client = Client(enforce_csrf_checks=True)
     client.force_login(cast.alice)
-    client.get("/v/")  # the page sets the CSRF cookie, as a browser would get it
+    client.get("/v/")
+    return client.cookies
+
+
+def _post(cast: Cast, cookies: SimpleCookie, path: str, *, with_token: bool) -> TestResponse:
+    client = Client(enforce_csrf_checks=True)
+    client.cookies = copy.deepcopy(cookies)  # each post from the same signed-in browser
     data = {"to": "nowhere", "code": "nope", "language": "en"}
     if with_token:
         data["csrfmiddlewaretoken"] = client.cookies["csrftoken"].value
     return client.post(path.format(code=cast.campaign.code), data)
 
 
-def _status(cast: Cast, path: str, *, with_token: bool) -> int:
-    with transaction.atomic():  # every route meets the same state
-        status = _post(cast, path, with_token=with_token).status_code
+def _status(cast: Cast, cookies: SimpleCookie, path: str, *, with_token: bool) -> int:
+    with transaction.atomic():  # every route meets the same state (a logout included)
+        status = _post(cast, cookies, path, with_token=with_token).status_code
         transaction.set_rollback(True)
     return status
 
 
 def test_every_form_refuses_a_post_without_the_csrf_token(cast: Cast) -> None:
-    without = {path: _status(cast, path, with_token=False) for path in FORM_ROUTES}
+    alice = _signed_in(cast)
+    without = {path: _status(cast, alice, path, with_token=False) for path in FORM_ROUTES}
     assert without == dict.fromkeys(FORM_ROUTES, 403)
     # and it was the token: the same request with it gets through to the view
-    refused = [path for path in CORE_ROUTES if _status(cast, path, with_token=True) == 403]
+    refused = [p for p in CORE_ROUTES if _status(cast, alice, p, with_token=True) == 403]
     assert refused == []
 
 

@@ -124,6 +124,7 @@ def test_a_gate_held_too_long_ends_as_sqlite_alone_would(
         fcntl.flock(fd, fcntl.LOCK_EX)
         with transaction.atomic(using="quick"):
             handler["quick"].cursor().execute("INSERT INTO t VALUES (3)")
+        fcntl.flock(fd, fcntl.LOCK_UN)
         with transaction.atomic(using="a"):
             handler["a"].cursor().execute("INSERT INTO t VALUES (4)")
             with pytest.raises(DatabaseError, match="locked"), transaction.atomic(using="quick"):
