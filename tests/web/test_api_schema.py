@@ -28,6 +28,7 @@ from django.middleware.csrf import CSRF_ALLOWED_CHARS, CSRF_SECRET_LENGTH
 from django.test import Client, override_settings
 from django.utils.crypto import get_random_string
 from hypothesis import HealthCheck, settings
+from schemathesis.specs.openapi.checks import positive_data_acceptance
 from schemathesis.specs.openapi.schemas import OpenApiSchema
 
 from pingyi.accounts.actors import Actor
@@ -130,25 +131,31 @@ def real_values(cast: Cast, issued: IssuedBatch) -> Iterator[None]:
     _campaign_codes.clear()
 
 
-def _with_real_values(case: schemathesis.Case) -> None:
+def _with_real_values(case: schemathesis.Case) -> bool:
     """Now and then (by the generated values' lengths) a real campaign code, token or group;
-    schemathesis re-checks a changed case against the schema before judging the answer."""
+    schemathesis re-checks a changed case against the schema before judging the answer.
+    True when a real token goes with generated marks: the schema admits them, the campaign's
+    units do not (400, the token not used), which schemathesis' check of schema-valid data
+    would call a refusal of valid input."""
     if case.method.upper() != case.operation.method.upper():
-        return  # a probe with a method the route does not have: 405 whatever it holds
+        return False  # a probe with a method the route does not have: 405 whatever it holds
     parameters = case.path_parameters or {}
     size = len(str(parameters.get("code", "")))
     if "code" in parameters and size % 2 == 0:
         case.path_parameters = {**parameters, "code": _campaign_codes[size // 2 % 2]}
     body = case.body
     if not isinstance(body, dict):
-        return
+        return False
+    generated_marks = False
     if isinstance(body.get("token"), str) and len(body["token"]) % 3 == 0 and _tokens:
-        marks = MARKS if len(body["token"]) % 2 == 0 else body.get("marks")
+        generated_marks = len(body["token"]) % 2 == 1 and "marks" in body
+        marks = body.get("marks") if generated_marks else MARKS
         case.body = {**body, "token": _tokens.pop(), "marks": marks}
         if "marks" not in body:  # the ballot form's body has a token only
             del case.body["marks"]
     if isinstance(body.get("group"), str) and len(body["group"]) % 2 == 0:
         case.body = {**body, "group": "服务对象"}
+    return generated_marks
 
 
 # slow: some 130 requests an operation and session on PostgreSQL (the coverage phase's boundary
@@ -158,8 +165,11 @@ def _with_real_values(case: schemathesis.Case) -> None:
 @schema.parametrize()
 @EXAMPLES
 def test_the_api_keeps_its_schema(case: schemathesis.Case, session: str, real_values: None) -> None:
-    _with_real_values(case)
-    case.call_and_validate()
+    if _with_real_values(case):
+        response = case.call_and_validate(excluded_checks=[positive_data_acceptance])
+        assert response.status_code in {201, 400}  # stored, or refused by the rules
+    else:
+        case.call_and_validate()
 
 
 def test_every_operation_is_tested() -> None:
