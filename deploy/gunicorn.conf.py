@@ -15,6 +15,12 @@ from pingyi.logs import logging_config
 bind = os.environ.get("PINGYI_BIND", "127.0.0.1:8000")
 workers = int(os.environ.get("PINGYI_WORKERS", str(multiprocessing.cpu_count() * 2 + 1)))
 worker_class = "sync"
+# Django is loaded once, in the master, before any worker starts: every worker (and every
+# worker started again after max_requests) is a fork of a warm process, so it takes its first
+# request at once and the workers share the loaded code's memory. No database connection or
+# cache client is opened by loading and warming (on_starting closes any, to be sure): each
+# worker opens its own.
+preload_app = True
 timeout = 60
 graceful_timeout = 20
 max_requests = 5000
@@ -30,8 +36,11 @@ forwarded_allow_ips = os.environ.get("PINGYI_TRUSTED_PROXIES", "")
 
 
 def on_starting(server):  # type: ignore[no-untyped-def]
-    """In the master, before any worker starts: one secret key for all the workers, written
-    to PINGYI_HOME/secret.key now if it is not there (pingyi.settings), else no start."""
+    """In the master, the application loaded (preload_app), before any worker starts: one
+    secret key for all the workers, written to PINGYI_HOME/secret.key now if it is not there
+    (pingyi.settings), else no start; then Django's lazy start-up (the URLconf, the public
+    pages' templates, the catalogs), so that no reader waits for it — neither after the start
+    nor after a worker is recycled (max_requests): each worker is forked warm."""
     from django.core.exceptions import ImproperlyConfigured
 
     from pingyi import settings
@@ -40,12 +49,12 @@ def on_starting(server):  # type: ignore[no-untyped-def]
         settings.require_shared_key(server.cfg.workers)
     except ImproperlyConfigured as exc:
         raise SystemExit(f"pingyi: {exc}") from exc
+    from django.core.cache import caches
+    from django.db import connections
 
-
-def post_worker_init(worker):  # type: ignore[no-untyped-def]
-    """In each worker, before it accepts a connection: Django's lazy start-up (the URLconf,
-    the public pages' templates, the catalogs), so that no reader waits for it — neither
-    after the start nor after a worker is recycled (max_requests)."""
     from pingyi.web.warm import warm_up
 
-    worker.log.debug("warmed up in %.2f s", warm_up())
+    server.log.debug("warmed up in %.2f s", warm_up())
+    # A connection or socket opened here would be shared by every forked worker.
+    connections.close_all()
+    caches.close_all()

@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from django.db import connection
 from django.template import engines
 
 from pingyi.web.warm import PUBLIC_TEMPLATES, warm_up
@@ -23,10 +24,12 @@ def test_warming_up_compiles_the_public_pages_without_the_database(
         assert engines["django"].get_template(name).origin.name.endswith(name)
 
 
-def test_the_gunicorn_settings_warm_each_worker_up() -> None:
+@pytest.mark.django_db(transaction=True)
+def test_the_master_warms_up_and_forks_its_workers_with_no_connection_open() -> None:
     conf = Path(__file__).resolve().parents[2] / "deploy" / "gunicorn.conf.py"
     namespace: dict[str, Any] = {}
     exec(compile(conf.read_text(), str(conf), "exec"), namespace)  # noqa: S102 - our settings
+    assert namespace["preload_app"] is True  # workers are forks of the warm master
 
     class Log:
         said: list[str] = []
@@ -34,8 +37,11 @@ def test_the_gunicorn_settings_warm_each_worker_up() -> None:
         def debug(self, text: str, *args: Any) -> None:
             self.said.append(text % args)
 
-    class Worker:
+    class Server:
         log = Log()
+        cfg = type("Cfg", (), {"workers": 2})()
 
-    namespace["post_worker_init"](Worker())
+    connection.ensure_connection()  # as if loading had opened one
+    namespace["on_starting"](Server())
     assert Log.said and Log.said[0].startswith("warmed up in ")
+    assert connection.connection is None  # no worker inherits the master's socket
