@@ -29,16 +29,49 @@ hypothesis_settings.register_profile(
 hypothesis_settings.load_profile("pingyi")
 PINGYI = Path(sys.executable).with_name("pingyi")
 
-# Tests that never use the run's database: the published rules and the file readers (plain
-# Python), and the commands run against an installation of their own (its SQLite in its
-# PINGYI_HOME, whatever the run's database is). `make test` runs the suite on SQLite, then
-# again on PostgreSQL for the database's sake: the second run leaves these out, as they would
-# run there exactly as they ran in the first.
+# `make test` runs the suite on SQLite, then again on PostgreSQL for the database's sake. The
+# second run keeps only the tests that reach the run's database: those pytest-django lets
+# touch it (a ``django_db`` mark, or a fixture that needs the test database: ``db``,
+# ``module_db``…) and those marked ``run_database`` (they reach its server themselves, from
+# PINGYI_TEST_DATABASE_URL). Every other test — the published rules and the file readers,
+# settings and house rules, commands run against an installation of their own (marked
+# ``own_database``) — cannot reach it, and runs there exactly as it ran in the first run.
 #
 # The browser flows (tests/browser, live servers: a third of the SQLite run's test time) stay
 # in the PostgreSQL run: leaving them out would be sound only where a page test that runs on
 # PostgreSQL drives each database path they drive, and no one has shown that yet (issue 11).
-NO_DATABASE = ("tests/rules/", "tests/inputs/")
+
+
+def reaches_run_database(item: pytest.Item) -> bool:
+    if item.get_closest_marker("own_database") is not None:
+        return False
+    return (
+        item.get_closest_marker("django_db") is not None
+        or item.get_closest_marker("run_database") is not None
+        or "django_db_setup" in getattr(item, "fixturenames", ())
+    )
+
+
+_running: list[pytest.Item] = []
+
+
+@pytest.fixture(autouse=True)
+def _the_running_test(request: pytest.FixtureRequest) -> Iterator[None]:
+    """The test now running, for ``require_run_database``."""
+    _running.append(request.node)
+    yield
+    _running.pop()
+
+
+def require_run_database() -> None:
+    """Called where a test hands the run's database to another process (tests/live.py): a
+    test doing so without a mark that says it reaches the database would be left out of the
+    PostgreSQL run, so it fails here, on every run."""
+    if _running and not reaches_run_database(_running[-1]):
+        raise RuntimeError(
+            f"{_running[-1].nodeid} reaches the run's database: mark it django_db "
+            "(or run_database) so that the PostgreSQL run keeps it"
+        )
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
@@ -47,9 +80,7 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         return
     kept, left = [], []
     for item in items:
-        path = Path(str(item.path)).relative_to(REPO).as_posix()
-        own = item.get_closest_marker("own_database") is not None
-        (left if own or path.startswith(NO_DATABASE) else kept).append(item)
+        (kept if reaches_run_database(item) else left).append(item)
     if left:
         config.hook.pytest_deselected(items=left)
         items[:] = kept

@@ -21,13 +21,14 @@ from pathlib import Path
 from django.conf import settings as django_settings
 from django.db import connection
 
-from tests.conftest import REPO
+from tests.conftest import REPO, require_run_database
 
 GUNICORN = Path(sys.executable).with_name("gunicorn")
 
 
 def database_url() -> str:
     """The URL of the database the test runs on (the test database, not the real one)."""
+    require_run_database()
     settings = connection.settings_dict
     if connection.vendor == "sqlite":
         return f"sqlite:///{settings['NAME']}"

@@ -57,3 +57,12 @@ def test_no_two_packages_import_each_other_even_inside_a_function() -> None:
     imports = graph.collect()
     assert graph.components(graph.edges(imports, {"module"})) == []
     assert graph.components(graph.edges(imports, {"module", "function"})) == []
+
+
+def test_a_test_that_hands_the_run_database_to_a_server_must_say_it_reaches_it() -> None:
+    """A test with no mark that reaches the run's database would be left out of the
+    PostgreSQL run (tests/conftest.py): handing the database on refuses it at once."""
+    from tests.live import database_url
+
+    with pytest.raises(RuntimeError, match="mark it django_db"):
+        database_url()

@@ -27,7 +27,9 @@ import pytest
 
 from tests.conftest import REPO
 
-pytestmark = pytest.mark.slow
+# run_database: on the PostgreSQL run the bundle is installed against a database of its own
+# on that server (made from PINGYI_TEST_DATABASE_URL below), with no django_db mark.
+pytestmark = [pytest.mark.slow, pytest.mark.run_database]
 UNSHARE = shutil.which("unshare")
 NSENTER = shutil.which("nsenter")
 IP = shutil.which("ip") or ("/usr/sbin/ip" if Path("/usr/sbin/ip").exists() else None)
