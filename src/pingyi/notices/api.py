@@ -20,7 +20,7 @@ from pydantic import Field
 from pingyi.accounts.actors import AccessDenied, Actor
 from pingyi.accounts.selectors import READ, RUN, role_in
 from pingyi.api_schema import Error, StatusOut, StrictIn, answers
-from pingyi.campaigns.selectors import campaigns_for
+from pingyi.campaigns.selectors import campaign_for
 from pingyi.grading.access import round_scope
 from pingyi.notices import access
 from pingyi.notices.grading_notice import notice_publish_grading
@@ -222,13 +222,7 @@ def notices_objection_track(request: HttpRequest, payload: TrackIn) -> Status[An
     summary="Put a closed campaign's result on public notice",
 )
 def notices_publish(request: HttpRequest, campaign: str, payload: PublishIn) -> Status[Any]:
-    found = (
-        campaigns_for(request.user).filter(code=campaign).first()
-        if "\x00" not in campaign
-        else None
-    )
-    if found is None:
-        raise Http404
+    found = campaign_for(request.user, campaign)
     if not access.may_run(Actor.of(request.user), found.series.organization):
         raise AccessDenied
     notice = notice_publish(campaign=found, actor=Actor.of(request.user), days=payload.days)

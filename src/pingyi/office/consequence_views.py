@@ -14,11 +14,10 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from pingyi import evidence
-from pingyi.accounts.actors import Actor
 from pingyi.accounts.selectors import RUN, role_in
-from pingyi.campaigns import access
+from pingyi.campaigns.access import campaign_office
 from pingyi.campaigns.models import Campaign, Consequence
-from pingyi.campaigns.selectors import campaigns_for
+from pingyi.campaigns.selectors import campaign_for
 from pingyi.exports.consequences_workbook import write_consequences_workbook
 from pingyi.office.consequences import (
     consequence_board,
@@ -47,22 +46,6 @@ class DoneForm(forms.Form):
     report = forms.FileField(label=gettext_lazy("Written report (PDF, PNG, JPEG)"), required=False)
 
 
-def _campaign(request: HttpRequest, code: str) -> Campaign:
-    """The user's organization's campaign (else 404, R17)."""
-    campaign = campaigns_for(request.user).filter(code=code).first()
-    if campaign is None:
-        raise Http404
-    return campaign
-
-
-def _office(request: HttpRequest, code: str) -> tuple[Campaign, Actor]:
-    """The campaign and the actor, refused (403) by campaigns.access before the form is read;
-    the service asks the same again."""
-    campaign, actor = _campaign(request, code), Actor.of(request.user)
-    access.check_campaign(actor, campaign)
-    return campaign, actor
-
-
 def _consequence(campaign: Campaign, pk: int) -> Consequence:
     found = Consequence.objects.filter(campaign=campaign, pk=pk).first()
     if found is None:
@@ -72,7 +55,7 @@ def _consequence(campaign: Campaign, pk: int) -> Consequence:
 
 @guarded
 def board(request: HttpRequest, code: str) -> HttpResponse:
-    campaign = _campaign(request, code)
+    campaign = campaign_for(request.user, code)
     today = timezone.localdate()
     blocks = consequence_board(campaign, today=today)
     context = {
@@ -94,7 +77,7 @@ def board(request: HttpRequest, code: str) -> HttpResponse:
 @guarded
 @require_POST
 def apply(request: HttpRequest, code: str) -> HttpResponse:
-    campaign, actor = _office(request, code)
+    campaign, actor = campaign_office(request.user, code)
     form = ApplyForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Written reports due on: enter a date such as 2027-02-01."))
@@ -111,7 +94,7 @@ def apply(request: HttpRequest, code: str) -> HttpResponse:
 @guarded
 @require_POST
 def done(request: HttpRequest, code: str, pk: int) -> HttpResponse:
-    campaign, actor = _office(request, code)
+    campaign, actor = campaign_office(request.user, code)
     consequence = _consequence(campaign, pk)
     form = DoneForm(request.POST, request.FILES)
     if not form.is_valid():
@@ -151,7 +134,7 @@ def done(request: HttpRequest, code: str, pk: int) -> HttpResponse:
 
 @guarded
 def report_file(request: HttpRequest, code: str, pk: int) -> HttpResponse:
-    campaign = _campaign(request, code)
+    campaign = campaign_for(request.user, code)
     consequence = _consequence(campaign, pk)
     if not consequence.file_stored_name:
         raise Http404
@@ -161,7 +144,7 @@ def report_file(request: HttpRequest, code: str, pk: int) -> HttpResponse:
 
 @guarded
 def workbook(request: HttpRequest, code: str) -> HttpResponse:
-    campaign = _campaign(request, code)
+    campaign = campaign_for(request.user, code)
     blocks = consequence_board(campaign, today=timezone.localdate())
     content = written(
         lambda path: write_consequences_workbook(path, blocks, campaign_name=campaign.name),
