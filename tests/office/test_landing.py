@@ -107,3 +107,23 @@ def test_the_office_staff_land_on_campaigns_in_collection_and_see_every_section(
     assert _bar(_page(admin))[-1] == "人员与权限"
     viewer_page = _page(cast.bob)
     assert _todos(viewer_page) == []  # a viewer reads; nothing waits for them
+
+
+def test_an_organizations_user_lands_on_its_self_evaluation_awaiting_submission(
+    tmp_path: Path,
+) -> None:
+    """The to-do only the browser flow (tests/browser/test_grading_flow.py) showed, as a page
+    test so that it runs on PostgreSQL too."""
+    grading_round = advance_to(make_round(tmp_path), rules.SELF_EVALUATION)
+    org = grading_round.orgs.get(code="V1")
+    olga = User.objects.create_user("olga")
+    role_assign(
+        grading_round=grading_round,
+        username="olga",
+        kind="org",
+        org=org,
+        actor=Actor.operator("alice"),
+    )
+    page = client_for(olga).get("/staff/").content.decode()
+    assert _todos(page) == [f"{org.name}: the self-evaluation awaits submission"]
+    assert f'href="/staff/grading/{grading_round.code}/o/{org.code}/"' in page
