@@ -22,6 +22,8 @@ from pingyi.audit.models import AuditEntry
 from pingyi.grading.models import Committee, GradingRole
 from pingyi.office import people_services as s
 from pingyi.rectification.models import UnitAccess
+from pingyi.rules.tally import UnitSpec
+from tests.cast import make_campaign
 from tests.grading.conftest import make_round, office
 from tests.web.conftest import client_for
 
@@ -160,6 +162,34 @@ def test_committee_and_unit_roles_take_their_scope(tmp_path: Path) -> None:
     assert owner.status_code == 200
     access = UnitAccess.objects.get(user__username="olga")
     assert (access.unit_code, access.series, access.role) == ("V1", None, "owner")
+
+
+def test_a_unit_role_of_a_campaign_series_takes_the_series_units_as_scope() -> None:
+    """The units of the office's series are scopes (the latest year's name for a code), and
+    a role given on one is the unit of that series (page test of what the browser flow
+    tests/browser/test_people.py drives, so that it runs on PostgreSQL too)."""
+    campaign = make_campaign()
+    older = make_campaign(year=2025, units=[UnitSpec("L1", "旧组织部", "地方管理部门", "local")])
+    series = campaign.series
+    assert older.series == series
+    admin = _admin()
+    page = admin.get(PEOPLE).content.decode()
+    assert f'value="u{series.pk}:L1"' in page
+    assert f"{series.name} / L1 组织部" in page and "旧组织部" not in page
+    assert f"{series.name} / F1 人行" in page
+    added = admin.post(
+        PEOPLE,
+        {
+            "username": "uma",
+            "full_name": "吴",
+            "role": "owner",
+            "scope": f"u{series.pk}:L1",
+            "how": "password",
+        },
+    )
+    assert added.status_code == 200
+    access = UnitAccess.objects.get(user__username="uma")
+    assert (access.unit_code, access.series, access.role) == ("L1", series, "owner")
 
 
 def test_only_the_office_administrator_reaches_the_people_page() -> None:

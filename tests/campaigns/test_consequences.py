@@ -233,6 +233,25 @@ def test_the_office_applies_and_marks_done_on_the_page(tmp_path: Path) -> None:
     assert letter.status == "done"
 
 
+def test_the_office_applies_the_results_from_the_page(tmp_path: Path) -> None:
+    """The apply button with a good date records the consequences, with that date for the
+    written reports (the door only the browser flow tests/browser/test_six_stages.py went
+    through, as a page test so that it runs on PostgreSQL too)."""
+    campaign = closed_campaign(tmp_path)
+    alice = client_for(_staff(campaign, "alice", Role.STAFF))
+    base = f"/staff/c/{campaign.code}/consequences"
+    due = timezone.localdate() + dt.timedelta(days=30)
+    response = alice.post(f"{base}/apply", {"report_due": due.isoformat()}, follow=True)
+    recorded = Consequence.objects.filter(campaign=campaign)
+    assert recorded.exists()
+    assert f"{recorded.count()} consequences recorded." in response.content.decode()
+    reports = recorded.filter(kind=rules.WRITTEN_REPORT)
+    assert reports.exists() and {r.due_on for r in reports} == {due}
+    again = alice.post(f"{base}/apply", {"report_due": due.isoformat()}, follow=True)
+    assert Consequence.objects.filter(campaign=campaign).count() == recorded.count()
+    assert "0 consequences recorded." in again.content.decode()  # nothing twice
+
+
 def test_a_viewer_reads_but_does_not_act(tmp_path: Path) -> None:
     campaign = closed_campaign(tmp_path)
     consequences_apply(campaign=campaign, actor=Actor.operator(STAFF), report_due=DUE, now=NOW)

@@ -99,6 +99,11 @@ def test_the_supervision_is_recorded_on_the_page_and_shown_on_the_campaign_page(
     ]
     page = alice.get(f"/staff/c/{code}/", headers=ZH).content.decode()
     assert "（2026）宜证字第118号" in page and "王明（市评议办）" in page
+    # the year-end page's form starts from the record (a browser flow's read, here so that it
+    # runs on PostgreSQL too)
+    form = alice.get(f"/staff/c/{code}/yearend").content.decode()
+    assert 'value="（2026）宜证字第118号"' in form and 'value="2026-12-20"' in form
+    assert 'value="市公证处"' in form
     bob = client_for(cast.bob)  # a viewer reads it, never writes it
     assert bob.post(f"/staff/c/{code}/yearend/supervision", SUPERVISION).status_code == 403
 

@@ -9,7 +9,7 @@ import re
 import pytest
 
 from pingyi.nominations import services as s
-from pingyi.nominations.models import Opinion, Slate
+from pingyi.nominations.models import Opinion, Slate, UnitMember
 from tests.chinese import FIXTURE_WORDS, ZH, english_left
 from tests.nominations.conftest import Cast, person
 from tests.web.conftest import client_for
@@ -115,3 +115,31 @@ def test_a_unit_without_an_allotted_quota_shows_the_quota_its_headcount_gives(ca
     assert cells[4] == "150"
     county = re.search(r"<td>county</td>.*?</tr>", units, re.S)
     assert county is not None and re.findall(r"<td[^>]*>(.*?)</td>", county.group(0))[3] == "1"
+
+
+def test_the_office_adds_a_unit_member_and_the_level_above_recommends_on_the_page(
+    cast: Cast,
+) -> None:
+    """The two doors only the browser flow (tests/browser/test_nominations_flow.py) went
+    through, as page posts: the office adds a user to a unit; the level above recommends the
+    list it received, which then waits at the office (so they run on PostgreSQL too)."""
+    round_url = f"/staff/nominations/{cast.round.code}/"
+    added = client_for(cast.alice).post(
+        round_url + "members", {"unit": cast.town.pk, "username": "victor"}, follow=True
+    )
+    assert "The user now nominates for the unit." in added.content.decode()
+    assert UnitMember.objects.filter(unit=cast.town, user=cast.victor).exists()
+    again = client_for(cast.alice).post(
+        round_url + "members", {"unit": cast.town.pk, "username": "victor"}, follow=True
+    )
+    assert UnitMember.objects.filter(unit=cast.town, user=cast.victor).count() == 1
+    assert "The user now nominates for the unit." not in again.content.decode()
+    s.nominee_add(unit=cast.town, spec=person("张三"), actor=cast.actor("victor"))
+    s.slate_submit(unit=cast.town, actor=cast.actor("victor"))
+    slate_url = f"{round_url}u/town/"
+    recommended = client_for(cast.cora).post(slate_url + "recommend", follow=True)
+    assert "List recommended to the level above." in recommended.content.decode()
+    slate = Slate.objects.get(unit=cast.town)
+    assert (slate.status, slate.waiting_at) == ("submitted", None)
+    refused = client_for(cast.cora).post(slate_url + "recommend", follow=True)
+    assert "List recommended to the level above." not in refused.content.decode()

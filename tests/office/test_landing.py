@@ -13,12 +13,17 @@ from django.utils import timezone
 
 from pingyi.accounts.actors import Actor
 from pingyi.accounts.models import Membership, Role
+from pingyi.grading.decisions import filing_submit
 from pingyi.grading.models import Committee
 from pingyi.grading.services import role_assign
+from pingyi.notices.models import Notice
+from pingyi.notices.services import objection_file
 from pingyi.rectification.services import item_add
 from pingyi.rules import grading as rules
-from tests.grading.conftest import advance_to, decided, make_round
+from tests.grading.conftest import advance_to, decided, make_round, noticed, office, op
 from tests.grading.test_decisions import TOTALS
+from tests.grading.test_records import _settle
+from tests.notices.conftest import T0, closed, notice, staff_user  # noqa: F401
 from tests.rectification.conftest import Ledger, as_, ledger  # noqa: F401
 from tests.web.conftest import Cast, cast, client_for  # noqa: F401
 
@@ -107,3 +112,51 @@ def test_the_office_staff_land_on_campaigns_in_collection_and_see_every_section(
     assert _bar(_page(admin))[-1] == "人员与权限"
     viewer_page = _page(cast.bob)
     assert _todos(viewer_page) == []  # a viewer reads; nothing waits for them
+
+
+def test_an_organizations_user_lands_on_its_self_evaluation_awaiting_submission(
+    tmp_path: Path,
+) -> None:
+    """The to-do only the browser flow (tests/browser/test_grading_flow.py) showed, as a page
+    test so that it runs on PostgreSQL too."""
+    grading_round = advance_to(make_round(tmp_path), rules.SELF_EVALUATION)
+    org = grading_round.orgs.get(code="V1")
+    olga = User.objects.create_user("olga")
+    role_assign(
+        grading_round=grading_round,
+        username="olga",
+        kind="org",
+        org=org,
+        actor=Actor.operator("alice"),
+    )
+    page = client_for(olga).get("/staff/").content.decode()
+    assert _todos(page) == [f"{org.name}: the self-evaluation awaits submission"]
+    assert f'href="/staff/grading/{grading_round.code}/o/{org.code}/"' in page
+
+
+def test_the_office_staff_land_on_the_objections_awaiting_an_answer(
+    notice: Notice,  # noqa: F811
+) -> None:
+    """The count of a notice's objections not yet answered, on the office's to-do list (as
+    the browser flow tests/browser/test_notice_flow.py saw it), so that it runs on
+    PostgreSQL too."""
+    for text in ("有误", "票数不对"):
+        objection_file(notice=notice, entry_code="L7", text=text, now=T0)
+    alice = staff_user("alice", notice.organization)
+    page = client_for(alice).get("/staff/").content.decode()
+    assert f"{notice.title}: 2 objections await an answer" in _todos(page)
+    assert f'href="/staff/notices/{notice.code}/"' in page
+
+
+def test_the_office_staff_land_on_the_filings_awaiting_review(tmp_path: Path) -> None:
+    """A committee's filed grades on the office's to-do list, as the browser flow
+    tests/browser/test_grading_filing.py saw it, so that it runs on PostgreSQL too."""
+    grading_round = decided(tmp_path, TOTALS)
+    committee = _settle(grading_round)
+    noticed(grading_round)
+    filing_submit(committee=committee, actor=op("carol"))
+    alice = User.objects.create_user("alice")
+    Membership.objects.create(user=alice, organization=office(), role=Role.STAFF)
+    page = client_for(alice).get("/staff/").content.decode()
+    assert f"{grading_round.name}: 1 committee filed its grades for review" in _todos(page)
+    assert f'href="/staff/grading/{grading_round.code}/review"' in page

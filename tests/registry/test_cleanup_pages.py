@@ -243,3 +243,17 @@ def test_the_api_publishes_below_the_target_only_with_a_reason(cast: Cast) -> No
     assert done.json()["publish_reason"] == "上级同意"
     kept = client_for(None).get(f"/api/registry/kept/{cast.cleanup.code}").json()
     assert [k["name"] for k in kept] == ["甲"]
+
+
+def test_the_project_page_offers_the_recorded_merge_again(cast: Cast) -> None:
+    """A project merged in this round: its page's decision form starts from that decision
+    and its target (what the browser flow tests/browser/test_registry_disclosure.py read,
+    here so that it runs on PostgreSQL too)."""
+    kept, merged, _ = three(cast)
+    decisions_bulk(cleanup=cast.cleanup, projects=[kept], decision=r.KEEP, actor=as_("uma"))
+    decisions_bulk(cleanup=cast.cleanup, projects=[merged], decision=r.MERGE, merge_into=kept,
+                   reason="同类合并", actor=as_("uma"))  # fmt: skip
+    text = page_of(cast, f"p/{merged.pk}/", cast.uma)
+    form = text[text.index('id="decide-form"') :]
+    assert f'<option value="{kept.pk}" selected>' in form
+    assert f'value="{r.MERGE}" checked' in form or f'<option value="{r.MERGE}" selected>' in form
