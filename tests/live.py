@@ -61,7 +61,8 @@ class LiveServer:
     def start(self) -> None:
         environment = {k: v for k, v in os.environ.items() if not k.startswith("PINGYI_")}
         environment.update(
-            PINGYI_DATABASE_URL=database_url(),
+            # the run's database, unless the test names another (a dead one, say)
+            PINGYI_DATABASE_URL=self.env.get("PINGYI_DATABASE_URL") or database_url(),
             PINGYI_HOME=str(self.home),
             PINGYI_SECRET_KEY=str(django_settings.SECRET_KEY),  # codes and seals: one key,
             PINGYI_STATIC_FINDERS="1",
