@@ -95,7 +95,6 @@ def require_run_database() -> None:
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     _refuse_transactional_tests_beside_module_rows(items)
-    _slow_modules_first(items)
     if not os.environ.get("PINGYI_TEST_DATABASE_URL", "").startswith("postgres"):
         return
     kept, left = [], []
@@ -104,15 +103,6 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     if left:
         config.hook.pytest_deselected(items=left)
         items[:] = kept
-
-
-def _slow_modules_first(items: list[pytest.Item]) -> None:
-    """The modules with a test marked slow (a browser flow, a live server: up to a minute
-    and more) run first, each module's tests together and in their order: the workers take
-    the long tests while much is left to share, instead of one worker finishing a long test
-    alone at the end."""
-    slow = {item.path for item in items if item.get_closest_marker("slow")}
-    items.sort(key=lambda item: item.path not in slow)  # stable: the order is otherwise kept
 
 
 def _transactional(item: pytest.Item) -> bool:
