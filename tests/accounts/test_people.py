@@ -8,6 +8,7 @@ import io
 import re
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import openpyxl
 import pytest
@@ -53,22 +54,22 @@ def _password(page: str) -> str:
     return found.group(1)
 
 
+def _add(admin: Client, username: str, full_name: str, role: str, scope: str) -> Any:
+    """The people page's form: a new person with a one-time password."""
+    return admin.post(
+        PEOPLE,
+        {"username": username, "full_name": full_name, "role": role, "scope": scope,
+         "how": "password"},
+    )  # fmt: skip
+
+
 def _actions() -> list[str]:
     return list(AuditEntry.objects.order_by("seq").values_list("action", flat=True))
 
 
 def test_a_new_person_signs_in_with_the_one_time_password_and_must_change_it() -> None:
     admin = _admin()
-    response = admin.post(
-        PEOPLE,
-        {
-            "username": "clerk",
-            "full_name": "王小明",
-            "role": "staff",
-            "scope": "",
-            "how": "password",
-        },
-    )
+    response = _add(admin, "clerk", "王小明", "staff", "")
     assert response.status_code == 200
     assert response["Cache-Control"] == "no-store"
     password = _password(response.content.decode())
@@ -136,29 +137,11 @@ def test_committee_and_unit_roles_take_their_scope(tmp_path: Path) -> None:
     assert missing.status_code == 400
     assert "the role Committee user needs a scope: committee" in missing.content.decode()
     assert not User.objects.filter(username="carol").exists()
-    added = admin.post(
-        PEOPLE,
-        {
-            "username": "carol",
-            "full_name": "陈",
-            "role": "committee",
-            "scope": f"k{committee.pk}",
-            "how": "password",
-        },
-    )
+    added = _add(admin, "carol", "陈", "committee", f"k{committee.pk}")
     assert added.status_code == 200
     role = GradingRole.objects.get(user__username="carol")
     assert (role.kind, role.committee, role.round) == ("committee", committee, grading_round)
-    owner = admin.post(
-        PEOPLE,
-        {
-            "username": "olga",
-            "full_name": "欧",
-            "role": "owner",
-            "scope": "u0:V1",
-            "how": "password",
-        },
-    )
+    owner = _add(admin, "olga", "欧", "owner", "u0:V1")
     assert owner.status_code == 200
     access = UnitAccess.objects.get(user__username="olga")
     assert (access.unit_code, access.series, access.role) == ("V1", None, "owner")
@@ -177,16 +160,7 @@ def test_a_unit_role_of_a_campaign_series_takes_the_series_units_as_scope() -> N
     assert f'value="u{series.pk}:L1"' in page
     assert f"{series.name} / L1 组织部" in page and "旧组织部" not in page
     assert f"{series.name} / F1 人行" in page
-    added = admin.post(
-        PEOPLE,
-        {
-            "username": "uma",
-            "full_name": "吴",
-            "role": "owner",
-            "scope": f"u{series.pk}:L1",
-            "how": "password",
-        },
-    )
+    added = _add(admin, "uma", "吴", "owner", f"u{series.pk}:L1")
     assert added.status_code == 200
     access = UnitAccess.objects.get(user__username="uma")
     assert (access.unit_code, access.series, access.role) == ("L1", series, "owner")
