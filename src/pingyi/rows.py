@@ -8,6 +8,8 @@ dates, JSON and booleans reach SQLite and PostgreSQL exactly as the ORM would se
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from functools import cache
 from typing import Any
 
@@ -40,12 +42,61 @@ def _column(field: Field[Any, Any]) -> str:
     return field.column
 
 
-def insert_row(model: type[Model], **values: Any) -> None:
-    """Inserts one row of ``model``; every column without a database default must be given."""
+def insert_statement(model: type[Model], **values: Any) -> tuple[str, list[Any]]:
+    """The INSERT of one row of ``model`` and its parameters, for a caller that sends it
+    together with another statement (a PostgreSQL CTE: one round trip)."""
     sql, fields = _statement(model, tuple(values))
-    params = [
+    return sql, _prepared(fields, values)
+
+
+def column_values(model: type[Model], **values: Any) -> list[Any]:
+    """``values`` (column name → value) as ``model``'s fields send them to the database, for a
+    statement written by hand."""
+    _sql, fields = _statement(model, tuple(values))
+    return _prepared(fields, values)
+
+
+def _prepared(fields: tuple[Field[Any, Any], ...], values: dict[str, Any]) -> list[Any]:
+    return [
         field.get_db_prep_save(value, connection)
         for field, value in zip(fields, values.values(), strict=True)
     ]
+
+
+def insert_row(model: type[Model], **values: Any) -> None:
+    """Inserts one row of ``model``; every column without a database default must be given."""
+    sql, params = insert_statement(model, **values)
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
+
+
+@contextmanager
+def cast_cursor() -> Iterator[Any]:
+    """A cursor for the statements run on every ballot. On PostgreSQL each is prepared
+    once per connection (server-side binding, psycopg's ``prepare=True``), so the server
+    parses and plans it once, not on each cast; elsewhere Django's own cursor. Errors are
+    Django's (IntegrityError, …) as from any cursor."""
+    if connection.vendor != "postgresql":
+        with connection.cursor() as cursor:
+            yield cursor
+        return
+    import psycopg
+
+    connection.ensure_connection()
+    with connection.wrap_database_errors, psycopg.Cursor(connection.connection) as raw:
+        yield _Prepared(raw)
+
+
+class _Prepared:
+    def __init__(self, raw: Any) -> None:
+        self.raw = raw
+
+    def execute(self, sql: str, params: Sequence[Any]) -> None:
+        self.raw.execute(sql, params, prepare=True)
+
+    def fetchone(self) -> Any:
+        return self.raw.fetchone()
+
+    @property
+    def rowcount(self) -> int:
+        return int(self.raw.rowcount)

@@ -12,8 +12,8 @@ from django.db.models import Model
 from django.utils import timezone
 
 from pingyi.accounts.actors import Actor
-from pingyi.audit.models import LaneEntry
-from pingyi.audit.services import audit_log_parallel
+from pingyi.audit.models import LaneEntry, LaneHead
+from pingyi.audit.services import GENESIS, LANES, audit_log_parallel, audit_verify, entry_hash
 from pingyi.ballots.models import PooledBallot
 from pingyi.campaigns.models import Campaign
 from pingyi.campaigns.services import campaign_close
@@ -26,7 +26,8 @@ from pingyi.voting.services import (
     IssuedBatch,
     MarksInvalid,
     TokenRefused,
-    _cast_rows,
+    _cast,
+    _layout,
     _usable,
     ballot_submit,
     receipt_check,
@@ -152,8 +153,13 @@ def _log_then_fail(**kwargs: Any) -> Any:
 
 ONE_STATEMENT = pytest.mark.skipif(
     connection.vendor == "postgresql",
-    reason="on PostgreSQL the use, the ballot and the receipt are one statement (_CAST_ROWS):"
-    " no step between them to fail at",
+    reason="on PostgreSQL the use, the ballot, the receipt and the audit entry are one"
+    " statement (_cast_statement): no step between them to fail at (see"
+    " test_a_statement_that_fails_at_its_audit_entry_leaves_nothing)",
+)
+ON_POSTGRESQL = pytest.mark.skipif(
+    connection.vendor != "postgresql",
+    reason="PostgreSQL's path; SQLite's steps are the insert_row and audit cases",
 )
 
 
@@ -171,16 +177,15 @@ ONE_STATEMENT = pytest.mark.skipif(
             _fail_at(Receipt),  # after storing the ballot
             marks=ONE_STATEMENT,
         ),
-        pytest.param(
-            "pingyi.voting.services.pool_row",
-            _fail,  # sealing the ballot, before the one statement
-            marks=pytest.mark.skipif(
-                connection.vendor != "postgresql",
-                reason="PostgreSQL's path; SQLite's steps are the insert_row cases above",
-            ),
+        # sealing the ballot and writing its audit entry's SQL, before the one statement
+        pytest.param("pingyi.voting.services.pool_row", _fail, marks=ON_POSTGRESQL),
+        pytest.param("pingyi.voting.services.lane_statement", _fail, marks=ON_POSTGRESQL),
+        pytest.param(  # before the audit entry
+            "pingyi.voting.services.audit_log_parallel", _fail, marks=ONE_STATEMENT
         ),
-        ("pingyi.voting.services.audit_log_parallel", _fail),  # before the audit entry
-        ("pingyi.voting.services.audit_log_parallel", _log_then_fail),  # just before commit
+        pytest.param(  # just before commit
+            "pingyi.voting.services.audit_log_parallel", _log_then_fail, marks=ONE_STATEMENT
+        ),
     ],
 )
 def test_a_failure_at_any_step_leaves_nothing_and_the_token_usable(
@@ -191,6 +196,50 @@ def test_a_failure_at_any_step_leaves_nothing_and_the_token_usable(
     assert counts() == (0, 0, 0, 0)
     ballot_submit(code=issued.codes[0], marks=MARKS)
     assert counts() == (1, 1, 1, 1)
+
+
+@ON_POSTGRESQL
+def test_a_statement_that_fails_at_its_audit_entry_leaves_nothing(issued: IssuedBatch) -> None:
+    """The one statement fails as a whole: every lane's next entry is taken already (as a
+    spoiled chain would have it), so the entry's insert fails after the use, the ballot and
+    the receipt were written in the same statement; none of them stays."""
+    for lane in range(1, LANES + 1):
+        LaneHead.objects.create(lane=lane, seq=0, hash=GENESIS)
+        LaneEntry.objects.create(
+            lane=lane, seq=1, at=timezone.now(), actor="x", action="x", prev_hash="", hash=str(lane)
+        )
+    with pytest.raises(TokenRefused):
+        ballot_submit(code=issued.codes[0], marks=MARKS)
+    assert counts() == (0, 0, 0, 0)
+    LaneEntry.objects.all().delete()
+    ballot_submit(code=issued.codes[0], marks=MARKS)
+    assert counts() == (1, 1, 1, 1)
+
+
+def test_cast_entries_hash_as_the_chain_is_verified(issued: IssuedBatch) -> None:
+    """On PostgreSQL the server takes a cast entry's hash (_cast_statement); it must be the
+    hash entry_hash takes of the same fields, lane after lane, or the chain would not verify.
+    A lane's first entry creates its head."""
+    for code in issued.codes:
+        ballot_submit(code=code, marks=MARKS)
+    entries = list(LaneEntry.objects.order_by("lane", "seq"))
+    assert len(entries) == len(issued.codes)
+    for entry in entries:
+        assert entry.hash == entry_hash(
+            seq=entry.seq,
+            at=entry.at,
+            actor=entry.actor,
+            action=entry.action,
+            object_type=entry.object_type,
+            object_id=entry.object_id,
+            data=entry.data,
+            prev_hash=entry.prev_hash,
+        )
+        assert (entry.object_type, entry.object_id) == ("campaign", str(issued.batch.campaign_id))
+    assert audit_verify().ok
+    heads = {h.lane: (h.seq, h.hash) for h in LaneHead.objects.all()}
+    lasts = {e.lane: (e.seq, e.hash) for e in entries}  # the last of each lane, in order
+    assert heads == lasts
 
 
 def test_the_audit_entry_names_neither_token_nor_ballot(issued: IssuedBatch) -> None:
@@ -212,22 +261,15 @@ def test_the_cast_rows_are_not_written_once_the_campaign_is_no_longer_open(
     rows (the use's statement checks the campaign under a share lock), on either database."""
     today = timezone.localdate()
     token = _usable(issued.codes[0], today)
+    layout = _layout(campaign.pk)
+    cast = {"token": token, "text": "000", "valid": True, "day": today, "layout": layout}
     Campaign.objects.filter(pk=campaign.pk).update(status=phases.CLOSED)
-    with pytest.raises(TokenRefused), transaction.atomic():
-        _cast_rows(token=token, text="000", valid=True, day=today, receipt="R" * 10)
+    with pytest.raises(TokenRefused):
+        _cast(**cast, receipt="R" * 10)
     assert counts() == (0, 0, 0, 0)
     Campaign.objects.filter(pk=campaign.pk).update(status=phases.OPEN)
-    with transaction.atomic():
-        _cast_rows(token=token, text="000", valid=True, day=today, receipt="R" * 10)
-    assert (TokenUse.objects.count(), PooledBallot.objects.count(), Receipt.objects.count()) == (
-        1,
-        1,
-        1,
-    )
-    with pytest.raises(IntegrityError), transaction.atomic():  # the token's second use
-        _cast_rows(token=token, text="000", valid=True, day=today, receipt="S" * 10)
-    assert (TokenUse.objects.count(), PooledBallot.objects.count(), Receipt.objects.count()) == (
-        1,
-        1,
-        1,
-    )
+    _cast(**cast, receipt="R" * 10)
+    assert counts() == (1, 1, 1, 1)
+    with pytest.raises(IntegrityError):  # the token's second use
+        _cast(**cast, receipt="S" * 10)
+    assert counts() == (1, 1, 1, 1)

@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from pingyi.audit import actions
 from pingyi.audit.models import AuditEntry, AuditHead, LaneEntry, LaneHead
-from pingyi.rows import insert_row
+from pingyi.rows import cast_cursor, column_values, insert_statement
 from pingyi.rules.errors import gettext_noop
 
 GENESIS = "0" * 64
@@ -33,7 +33,33 @@ def entry_hash(
     data: Any,
     prev_hash: str,
 ) -> str:
-    payload = json.dumps(
+    payload = _payload(
+        seq=seq,
+        at=at,
+        actor=actor,
+        action=action,
+        object_type=object_type,
+        object_id=object_id,
+        data=data,
+        prev_hash=prev_hash,
+    )
+    return hashlib.sha256(payload.encode("utf-8")).hexdigest()
+
+
+def _payload(
+    *,
+    seq: int,
+    at: datetime,
+    actor: str,
+    action: str,
+    object_type: str,
+    object_id: str,
+    data: Any,
+    prev_hash: str,
+) -> str:
+    """The text an entry's hash is taken of: its fields as JSON, keys sorted ("prev" and
+    "seq" come last, which _lane_statement relies on)."""
+    return json.dumps(
         {
             "seq": seq,
             "at": at.isoformat(timespec="microseconds"),
@@ -48,7 +74,6 @@ def entry_hash(
         sort_keys=True,
         separators=(",", ":"),
     )
-    return hashlib.sha256(payload.encode("utf-8")).hexdigest()
 
 
 LANES = 8  # lanes of parallel entries: enough that 32 casts at once seldom meet
@@ -71,7 +96,7 @@ class _Chain:
         """
         table = self.head._meta.db_table
         suffix = " FOR UPDATE" if connection.vendor == "postgresql" else ""
-        with connection.cursor() as cursor:
+        with cast_cursor() as cursor:
             cursor.execute(
                 f"SELECT seq, hash FROM {table} WHERE {self.key} = %s{suffix}",  # noqa: S608
                 [self.value],
@@ -84,13 +109,20 @@ class _Chain:
             return head.seq, head.hash
         return int(row[0]), str(row[1])
 
-    def advance(self, seq: int, hash_: str) -> None:
+    def write(self, entry: dict[str, Any], seq: int, hash_: str) -> None:
+        """Stores the entry and moves the head to it (seq, hash). On PostgreSQL in one
+        statement, one round trip (this runs under the head's lock, in every cast)."""
+        insert, params = insert_statement(self.entry, **entry)
         table = self.head._meta.db_table
-        with connection.cursor() as cursor:
-            cursor.execute(
-                f"UPDATE {table} SET seq = %s, hash = %s WHERE {self.key} = %s",  # noqa: S608
-                [seq, hash_, self.value],
-            )
+        advance = f"UPDATE {table} SET seq = %s, hash = %s WHERE {self.key} = %s"  # noqa: S608
+        with cast_cursor() as cursor:
+            if connection.vendor == "postgresql":
+                cursor.execute(
+                    f"WITH entry AS ({insert}) {advance}", [*params, seq, hash_, self.value]
+                )
+                return
+            cursor.execute(insert, params)
+            cursor.execute(advance, [seq, hash_, self.value])
 
 
 MAIN = _Chain(AuditHead, "id", 1, AuditEntry)
@@ -111,23 +143,30 @@ def _append(
         raise RuntimeError("audit_log must be called inside the change's transaction")
     actions.action(action)  # a registered name, or UnknownAction
     seq, prev_hash = chain.lock()
-    # JSON round trip so that what is hashed is exactly what the database gives back.
-    payload = json.loads(json.dumps(data or {}, ensure_ascii=False, default=str))
     fields = {
         "seq": seq + 1,
+        **_fields(actor=actor, action=action, obj=obj, data=data, now=now),
+        "prev_hash": prev_hash,
+    }
+    digest = entry_hash(**fields)
+    lane = {"lane": chain.value} if chain.entry is LaneEntry else {}
+    chain.write({**lane, **fields, "hash": digest}, seq + 1, digest)
+    return seq + 1, digest
+
+
+def _fields(
+    *, actor: str, action: str, obj: Any, data: dict[str, Any] | None, now: datetime | None
+) -> dict[str, Any]:
+    """An entry's fields but its place in the chain (seq, prev_hash)."""
+    return {
         "at": (now or timezone.now()).astimezone(dt.UTC),
         "actor": actor,
         "action": action,
         "object_type": type(obj).__name__.lower() if obj is not None else "",
         "object_id": str(getattr(obj, "pk", "")) if obj is not None else "",
-        "data": payload,
-        "prev_hash": prev_hash,
+        # JSON round trip so that what is hashed is exactly what the database gives back.
+        "data": json.loads(json.dumps(data or {}, ensure_ascii=False, default=str)),
     }
-    digest = entry_hash(**fields)
-    lane = {"lane": chain.value} if chain.entry is LaneEntry else {}
-    insert_row(chain.entry, **lane, **fields, hash=digest)
-    chain.advance(seq + 1, digest)
-    return seq + 1, digest
 
 
 def audit_log(
@@ -152,7 +191,7 @@ def audit_log_parallel(
 
     The entry names its lane in its data: casts keep only the day (R10), so the first entries
     of two lanes would otherwise hash alike."""
-    lane = 1 + secrets.randbelow(LANES)
+    lane = _lane()
     _append(
         _Chain(LaneHead, "lane", lane, LaneEntry),
         actor=actor,
@@ -160,6 +199,84 @@ def audit_log_parallel(
         obj=obj,
         data={"lane": lane},
         now=now,
+    )
+
+
+def _lane() -> int:
+    return 1 + secrets.randbelow(LANES)
+
+
+@dataclass(frozen=True)
+class LaneStatement:
+    """A parallel entry (as audit_log_parallel writes it) as parts of a caller's own
+    statement, on PostgreSQL: the caller's rows, the entry and its lane's head in one
+    statement, one round trip, atomic without a transaction around it.
+
+    ``head`` is a CTE named lane_head (the lane's head, locked); the caller writes its rows
+    only if lane_head has a row (a lane is created on its first use: ensure_lane). ``entry``
+    is a CTE named lane_entry, written once per row of the caller's CTE ``gate``, its hash
+    taken by the server of the same text entry_hash hashes. ``advance`` ends the statement:
+    it moves the head and selects (entries written, heads found): (1, 1) when the entry was
+    written, (0, 1) when the gate was empty, (0, 0) when the lane had no head yet. Each
+    part's SQL is the same for every entry: prepared once.
+    """
+
+    lane: int
+    head: str
+    head_params: list[Any]
+    entry: str
+    entry_params: list[Any]
+    advance: str
+    advance_params: list[Any]
+
+    def ensure_lane(self) -> None:
+        """Creates the lane's head if it is missing (also when another process does at the
+        same time)."""
+        with transaction.atomic():
+            LaneHead.objects.get_or_create(lane=self.lane, defaults={"seq": 0, "hash": GENESIS})
+
+
+_HASH_TAIL = '"prev":"","seq":0}'
+
+
+def lane_statement(
+    *, actor: str, action: str, obj: Any = None, now: datetime | None = None, gate: str
+) -> LaneStatement:
+    """The parts of a parallel entry for a PostgreSQL statement of the caller's (see
+    LaneStatement), written only for a row of the caller's CTE ``gate``."""
+    actions.action(action)  # a registered name, or UnknownAction
+    lane = _lane()
+    fields = _fields(actor=actor, action=action, obj=obj, data={"lane": lane}, now=now)
+    # The hashed text with the head's place left open: "prev" and "seq" come last in it.
+    text = _payload(seq=0, prev_hash="", **fields)
+    if not text.endswith(_HASH_TAIL):
+        raise RuntimeError("the entry's text does not end with its place in the chain")
+    opening = text[: -len(_HASH_TAIL)] + '"prev":"'
+    entries, heads = LaneEntry._meta.db_table, LaneHead._meta.db_table
+    columns = ("at", "actor", "action", "object_type", "object_id", "data")
+    values = column_values(LaneEntry, **{name: fields[name] for name in columns})
+    digest = (
+        "encode(sha256(convert_to(%s || lane_head.hash || %s || (lane_head.seq + 1)::text"
+        " || '}', 'UTF8')), 'hex')"
+    )
+    return LaneStatement(
+        lane=lane,
+        head=(
+            f"lane_head AS (SELECT seq, hash FROM {heads} WHERE lane = %s FOR UPDATE)"  # noqa: S608
+        ),
+        head_params=[lane],
+        entry=(
+            f"lane_entry AS (INSERT INTO {entries} (lane, seq, prev_hash, hash,"  # noqa: S608
+            f" {', '.join(columns)}) SELECT %s, lane_head.seq + 1, lane_head.hash, {digest},"
+            f" {', '.join(['%s'] * len(columns))} FROM lane_head, {gate} RETURNING seq, hash)"
+        ),
+        entry_params=[lane, opening, '","seq":', *values],
+        advance=(
+            f"lane_advanced AS (UPDATE {heads} SET seq = lane_entry.seq,"  # noqa: S608
+            f" hash = lane_entry.hash FROM lane_entry WHERE {heads}.lane = %s RETURNING 1)"
+            " SELECT (SELECT count(*) FROM lane_advanced), (SELECT count(*) FROM lane_head)"
+        ),
+        advance_params=[lane],
     )
 
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
+from contextlib import nullcontext
 from dataclasses import dataclass
 
 import numpy as np
@@ -21,14 +22,14 @@ from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from pingyi.accounts.actors import Actor
-from pingyi.audit.services import audit_log, audit_log_parallel
+from pingyi.audit.services import audit_log, audit_log_parallel, lane_statement
 from pingyi.ballots.models import PooledBallot
 from pingyi.ballots.pool import CAST, pool_drain_after_cast, pool_put, pool_row
 from pingyi.ballots.services import encode_marks
 from pingyi.campaigns import access
 from pingyi.campaigns.models import Campaign, EvaluatorGroup
 from pingyi.campaigns.selectors import campaign_scheme, campaign_units
-from pingyi.rows import insert_row
+from pingyi.rows import cast_cursor, insert_row
 from pingyi.rules import phases
 from pingyi.rules.errors import Listing, RuleError, gettext_noop
 from pingyi.rules.scheme import Scheme
@@ -157,7 +158,7 @@ def _usable(code: str, day: dt.date) -> _Usable:
     the same for every reason (R18): unknown, withdrawn, expired, used, campaign not open."""
     row = None
     if codes.plausible(code, codes.TOKEN_LENGTH):
-        with connection.cursor() as cursor:
+        with cast_cursor() as cursor:
             cursor.execute(_USABLE, [codes.digest(code), day, phases.OPEN])
             row = cursor.fetchone()
     if row is None:
@@ -255,18 +256,29 @@ def ballot_submit(*, code: str, marks: Mapping[str, str], today: dt.date | None 
     text, valid = _encode_ballot(layout, marks)
     receipt = codes.new_code(codes.RECEIPT_LENGTH)
     try:
-        with transaction.atomic():
-            _cast_rows(token=token, text=text, valid=valid, day=day, receipt=receipt)
-            # Neither the token nor the ballot is named: the chain shows that a ballot was
-            # cast, not which one nor by whom, and on which day, never at what time. A lane
-            # of its own: casts do not queue (R14).
-            audit_log_parallel(
-                actor="evaluator", action=CAST, obj=layout.campaign, now=_start_of(day)
-            )
+        _cast(token=token, text=text, valid=valid, day=day, receipt=receipt, layout=layout)
     except IntegrityError:
         raise TokenRefused(E_TOKEN_REFUSED) from None
     pool_drain_after_cast(campaign_id=token.campaign_id, keep=layout.scheme.min_subset_ballots)
     return receipt
+
+
+def _cast(
+    *, token: _Usable, text: str, valid: bool, day: dt.date, receipt: str, layout: _Layout
+) -> None:
+    """Writes the cast, all of it or nothing: the token's use, the sealed ballot, its receipt
+    and the audit entry. The entry names neither the token nor the ballot: the chain shows
+    that a ballot was cast, not which one nor by whom, and on which day, never at what time;
+    in a lane of its own, so casts do not queue (R14). On PostgreSQL one statement, atomic
+    by itself (_cast_statement); elsewhere one transaction."""
+    if connection.vendor == "postgresql":
+        _cast_statement(
+            token=token, text=text, valid=valid, day=day, receipt=receipt, campaign=layout.campaign
+        )
+        return
+    with transaction.atomic():
+        _cast_rows(token=token, text=text, valid=valid, day=day, receipt=receipt)
+        audit_log_parallel(actor="evaluator", action=CAST, obj=layout.campaign, now=_start_of(day))
 
 
 def _start_of(day: dt.date) -> dt.datetime:
@@ -276,31 +288,7 @@ def _start_of(day: dt.date) -> dt.datetime:
 
 def _cast_rows(*, token: _Usable, text: str, valid: bool, day: dt.date, receipt: str) -> None:
     """The token's use, the sealed ballot and its receipt (the use first: a second use of the
-    token fails before anything else is written). Plain INSERTs: ids are random. On
-    PostgreSQL the three are one statement, one round trip (_CAST_ROWS)."""
-    if connection.vendor == "postgresql":
-        pooled_id, sealed = pool_row(
-            campaign_id=token.campaign_id, group_id=token.group_id, marks=text, valid=valid, day=day
-        )
-        with connection.cursor() as cursor:
-            cursor.execute(
-                _CAST_ROWS,
-                [
-                    token.token_id,
-                    token.campaign_id,
-                    phases.OPEN,
-                    pooled_id,
-                    token.campaign_id,
-                    sealed,
-                    random_id(),
-                    token.campaign_id,
-                    receipt,
-                ],
-            )
-            row = cursor.fetchone()
-        if not row or not row[0]:
-            raise TokenRefused(E_TOKEN_REFUSED)
-        return
+    token fails before anything else is written). Plain INSERTs: ids are random."""
     if not _use_token(token_id=token.token_id, campaign_id=token.campaign_id):
         raise TokenRefused(E_TOKEN_REFUSED)
     pool_put(
@@ -309,19 +297,52 @@ def _cast_rows(*, token: _Usable, text: str, valid: bool, day: dt.date, receipt:
     insert_row(Receipt, id=random_id(), campaign_id=token.campaign_id, code=receipt)
 
 
-# The cast's rows in one statement (PostgreSQL): the token's use, written only while the
-# campaign is open (its row under a share lock, as in _use_token: closing waits for ballots in
-# flight), and the pooled ballot and the receipt only if the use was written. A second use of
-# the token fails on the use's key, and with it the whole statement.
+def _cast_statement(
+    *, token: _Usable, text: str, valid: bool, day: dt.date, receipt: str, campaign: Campaign
+) -> None:
+    """The whole cast as one PostgreSQL statement (no BEGIN, no COMMIT of its own: the
+    statement is atomic, and durable when it returns): the token's use, written only while
+    the campaign is open (its row under a share lock, as in _use_token: closing waits for
+    ballots in flight) and the lane's head is there; then the pooled ballot, the receipt and
+    the audit entry, each only if the use was written. A second use of the token fails on
+    the use's key, and with it the whole statement. Prepared once per connection."""
+    pooled_id, sealed = pool_row(
+        campaign_id=token.campaign_id, group_id=token.group_id, marks=text, valid=valid, day=day
+    )
+    lane = lane_statement(
+        actor="evaluator", action=CAST, obj=campaign, now=_start_of(day), gate="used"
+    )
+    sql = f"WITH {lane.head}, {_CAST_ROWS}, {lane.entry}, {lane.advance}"
+    params = [
+        *lane.head_params,
+        token.token_id, token.campaign_id, phases.OPEN,
+        pooled_id, token.campaign_id, sealed,
+        random_id(), token.campaign_id, receipt,
+        *lane.entry_params,
+        *lane.advance_params,
+    ]  # fmt: skip
+    for _attempt in range(2):
+        # Inside a caller's transaction, a savepoint keeps a refused cast from spoiling it.
+        alone = transaction.atomic() if connection.in_atomic_block else nullcontext()
+        with alone, cast_cursor() as cursor:
+            cursor.execute(sql, params)
+            written, heads = cursor.fetchone()
+        if written or heads:
+            break
+        lane.ensure_lane()  # the lane's first entry: its head made, then once again
+    if not written:
+        raise TokenRefused(E_TOKEN_REFUSED)
+
+
+# The cast's rows in _cast_statement, after the lane's head (lane_head).
 _CAST_ROWS = (
-    f"WITH used AS (INSERT INTO {TokenUse._meta.db_table} (token_id) SELECT %s"  # noqa: S608
+    f"used AS (INSERT INTO {TokenUse._meta.db_table} (token_id) SELECT %s"  # noqa: S608
     f" WHERE EXISTS (SELECT 1 FROM {Campaign._meta.db_table} WHERE id = %s AND status = %s"
-    " FOR SHARE) RETURNING token_id),"
+    " FOR SHARE) AND EXISTS (SELECT 1 FROM lane_head) RETURNING token_id),"
     f" pooled AS (INSERT INTO {PooledBallot._meta.db_table} (id, campaign_id, sealed)"
     " SELECT %s, %s, %s FROM used),"
     f" receipt AS (INSERT INTO {Receipt._meta.db_table} (id, campaign_id, code)"
     " SELECT %s, %s, %s FROM used)"
-    " SELECT count(*) FROM used"
 )
 
 
