@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from pingyi.accounts.actors import Actor
 from pingyi.audit.models import LaneEntry, LaneHead
-from pingyi.audit.services import GENESIS, LANES, audit_log_parallel, audit_verify, entry_hash
+from pingyi.audit.services import GENESIS, LANES, audit_log_parallel, audit_verify, stored_hash
 from pingyi.ballots.models import PooledBallot
 from pingyi.campaigns.models import Campaign
 from pingyi.campaigns.services import campaign_close
@@ -225,16 +225,7 @@ def test_cast_entries_hash_as_the_chain_is_verified(issued: IssuedBatch) -> None
     entries = list(LaneEntry.objects.order_by("lane", "seq"))
     assert len(entries) == len(issued.codes)
     for entry in entries:
-        assert entry.hash == entry_hash(
-            seq=entry.seq,
-            at=entry.at,
-            actor=entry.actor,
-            action=entry.action,
-            object_type=entry.object_type,
-            object_id=entry.object_id,
-            data=entry.data,
-            prev_hash=entry.prev_hash,
-        )
+        assert entry.hash == stored_hash(entry)
         assert (entry.object_type, entry.object_id) == ("campaign", str(issued.batch.campaign_id))
     assert audit_verify().ok
     heads = {h.lane: (h.seq, h.hash) for h in LaneHead.objects.all()}

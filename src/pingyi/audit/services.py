@@ -9,7 +9,7 @@ import secrets
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, TypedDict, Unpack
 
 from django.db import connection, transaction
 from django.utils import timezone
@@ -22,57 +22,54 @@ from pingyi.rules.errors import gettext_noop
 GENESIS = "0" * 64
 
 
-def entry_hash(
-    *,
-    seq: int,
-    at: datetime,
-    actor: str,
-    action: str,
-    object_type: str,
-    object_id: str,
-    data: Any,
-    prev_hash: str,
-) -> str:
-    payload = _payload(
-        seq=seq,
-        at=at,
-        actor=actor,
-        action=action,
-        object_type=object_type,
-        object_id=object_id,
-        data=data,
-        prev_hash=prev_hash,
-    )
-    return hashlib.sha256(payload.encode("utf-8")).hexdigest()
+class EntryFields(TypedDict):
+    """What an entry's hash covers."""
+
+    seq: int
+    at: datetime
+    actor: str
+    action: str
+    object_type: str
+    object_id: str
+    data: Any
+    prev_hash: str
 
 
-def _payload(
-    *,
-    seq: int,
-    at: datetime,
-    actor: str,
-    action: str,
-    object_type: str,
-    object_id: str,
-    data: Any,
-    prev_hash: str,
-) -> str:
+def entry_hash(**fields: Unpack[EntryFields]) -> str:
+    return hashlib.sha256(_entry_text(**fields).encode("utf-8")).hexdigest()
+
+
+def _entry_text(**fields: Unpack[EntryFields]) -> str:
     """The text an entry's hash is taken of: its fields as JSON, keys sorted ("prev" and
-    "seq" come last, which _lane_statement relies on)."""
+    "seq" come last, which lane_statement relies on)."""
     return json.dumps(
         {
-            "seq": seq,
-            "at": at.isoformat(timespec="microseconds"),
-            "actor": actor,
-            "action": action,
-            "object_type": object_type,
-            "object_id": object_id,
-            "data": data,
-            "prev": prev_hash,
+            "seq": fields["seq"],
+            "at": fields["at"].isoformat(timespec="microseconds"),
+            "actor": fields["actor"],
+            "action": fields["action"],
+            "object_type": fields["object_type"],
+            "object_id": fields["object_id"],
+            "data": fields["data"],
+            "prev": fields["prev_hash"],
         },
         ensure_ascii=False,
         sort_keys=True,
         separators=(",", ":"),
+    )
+
+
+def stored_hash(entry: AuditEntry | LaneEntry) -> str:
+    """The hash of an entry's stored fields: its ``hash`` unless it was changed."""
+    return entry_hash(
+        seq=entry.seq,
+        at=entry.at.astimezone(dt.UTC),
+        actor=entry.actor,
+        action=entry.action,
+        object_type=entry.object_type,
+        object_id=entry.object_id,
+        data=entry.data,
+        prev_hash=entry.prev_hash,
     )
 
 
@@ -248,7 +245,7 @@ def lane_statement(
     lane = _lane()
     fields = _fields(actor=actor, action=action, obj=obj, data={"lane": lane}, now=now)
     # The hashed text with the head's place left open: "prev" and "seq" come last in it.
-    text = _payload(seq=0, prev_hash="", **fields)
+    text = _entry_text(seq=0, prev_hash="", **fields)
     if not text.endswith(_HASH_TAIL):
         raise RuntimeError("the entry's text does not end with its place in the chain")
     opening = text[: -len(_HASH_TAIL)] + '"prev":"'
@@ -319,17 +316,7 @@ def _walk(entries: Iterable[AuditEntry | LaneEntry], head: tuple[int, str] | Non
             return _Walk(
                 count, previous, entry.seq, gettext_noop("it does not follow the previous entry")
             )
-        recomputed = entry_hash(
-            seq=entry.seq,
-            at=entry.at.astimezone(dt.UTC),
-            actor=entry.actor,
-            action=entry.action,
-            object_type=entry.object_type,
-            object_id=entry.object_id,
-            data=entry.data,
-            prev_hash=entry.prev_hash,
-        )
-        if recomputed != entry.hash:
+        if stored_hash(entry) != entry.hash:
             return _Walk(count, previous, entry.seq, gettext_noop("its content was changed"))
         previous = entry.hash
         expected_seq += 1
