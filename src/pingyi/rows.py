@@ -66,25 +66,55 @@ def _prepared(fields: tuple[Field[Any, Any], ...], values: dict[str, Any]) -> li
 def insert_row(model: type[Model], **values: Any) -> None:
     """Inserts one row of ``model``; every column without a database default must be given."""
     sql, params = insert_statement(model, **values)
-    with connection.cursor() as cursor:
+    with cast_cursor() as cursor:
         cursor.execute(sql, params)
 
 
 @contextmanager
 def cast_cursor() -> Iterator[Any]:
-    """A cursor for the statements run on every ballot. On PostgreSQL each is prepared
-    once per connection (server-side binding, psycopg's ``prepare=True``), so the server
-    parses and plans it once, not on each cast; elsewhere Django's own cursor. Errors are
-    Django's (IntegrityError, …) as from any cursor."""
-    if connection.vendor != "postgresql":
-        with connection.cursor() as cursor:
-            yield cursor
-        return
-    import psycopg
-
+    """A cursor for the statements run on every ballot, under the driver's own: on
+    PostgreSQL each is prepared once per connection (server-side binding, psycopg's
+    ``prepare=True``), so the server parses and plans it once, not on each cast; on SQLite
+    the placeholders are rewritten once per statement, not on each call (Django's cursor
+    does it with a regular expression every time). Errors are Django's (IntegrityError, …)
+    as from any cursor. What runs through it is not in Django's query log."""
     connection.ensure_connection()
-    with connection.wrap_database_errors, psycopg.Cursor(connection.connection) as raw:
-        yield _Prepared(raw)
+    raw_connection = connection.connection
+    with connection.wrap_database_errors:
+        if connection.vendor == "postgresql":
+            import psycopg
+
+            with psycopg.Cursor(raw_connection) as raw:
+                yield _Prepared(raw)
+            return
+        raw = raw_connection.cursor()
+        try:
+            yield _Qmark(raw)
+        finally:
+            raw.close()
+
+
+@cache
+def _qmark(sql: str) -> str:
+    """``%s`` placeholders as SQLite's ``?`` (the statements here hold no other ``%``)."""
+    if "%%" in sql:
+        raise ValueError("a literal % in a cast statement")
+    return sql.replace("%s", "?")
+
+
+class _Qmark:
+    def __init__(self, raw: Any) -> None:
+        self.raw = raw
+
+    def execute(self, sql: str, params: Sequence[Any]) -> None:
+        self.raw.execute(_qmark(sql), params)
+
+    def fetchone(self) -> Any:
+        return self.raw.fetchone()
+
+    @property
+    def rowcount(self) -> int:
+        return int(self.raw.rowcount)
 
 
 class _Prepared:

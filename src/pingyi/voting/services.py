@@ -235,7 +235,7 @@ def _use_token(*, token_id: int, campaign_id: int) -> bool:
     share lock so that closing waits for ballots in flight — one statement, one round trip.
     False when the campaign is no longer open; a second use of the token fails on the key."""
     suffix = " FOR SHARE" if connection.vendor == "postgresql" else ""
-    with connection.cursor() as cursor:
+    with cast_cursor() as cursor:
         cursor.execute(
             f"INSERT INTO {TokenUse._meta.db_table} (token_id) SELECT %s WHERE EXISTS"  # noqa: S608
             f" (SELECT 1 FROM {Campaign._meta.db_table} WHERE id = %s AND status = %s{suffix})",
