@@ -178,6 +178,10 @@ def _database() -> dict[str, Any]:
     else:
         # A commit is acknowledged only once it is durable (R6), whatever the server's default.
         config.setdefault("OPTIONS", {})["options"] = "-c synchronous_commit=on"
+        # The cast's statements are prepared once per connection (rows.cast_cursor asks with
+        # psycopg's prepare=True, which Django's default, None, turns off for the whole
+        # connection). The ORM's own client-side cursors are never prepared either way.
+        config["OPTIONS"].setdefault("prepare_threshold", 5)
         if TESTING:
             config["TEST"] = {"NAME": f"test_pingyi_{os.getpid()}"}
     return config

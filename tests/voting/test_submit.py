@@ -13,11 +13,11 @@ from django.utils import timezone
 
 from pingyi.accounts.actors import Actor
 from pingyi.audit.models import LaneEntry, LaneHead
-from pingyi.audit.services import GENESIS, LANES, audit_log_parallel, audit_verify, stored_hash
+from pingyi.audit.services import GENESIS, LANES, audit_verify, stored_hash
 from pingyi.ballots.models import PooledBallot
 from pingyi.campaigns.models import Campaign
 from pingyi.campaigns.services import campaign_close
-from pingyi.rows import insert_row
+from pingyi.rows import _Qmark
 from pingyi.rules import phases
 from pingyi.voting import codes
 from pingyi.voting.models import BallotToken, Receipt, TokenUse
@@ -135,23 +135,19 @@ def _fail(*args: Any, **kwargs: Any) -> Any:
     raise Boom
 
 
-def _fail_at(model: type[Model]) -> Any:
-    """insert_row as it is, until it reaches ``model``'s row."""
+def _fail_at(statement: str) -> Any:
+    """SQLite's cast cursor (rows._Qmark) as it is, until it reaches ``statement``."""
+    execute = _Qmark.execute
 
-    def _insert(target: type[Model], **values: Any) -> None:
-        if target is model:
+    def _execute(cursor: _Qmark, sql: str, params: Any) -> None:
+        if sql.startswith(statement):
             raise Boom
-        insert_row(target, **values)
+        execute(cursor, sql, params)
 
-    return _insert
-
-
-def _log_then_fail(**kwargs: Any) -> Any:
-    audit_log_parallel(**kwargs)
-    raise Boom  # everything is written; the commit never comes
+    return _execute
 
 
-ONE_STATEMENT = pytest.mark.skipif(
+ON_SQLITE = pytest.mark.skipif(
     connection.vendor == "postgresql",
     reason="on PostgreSQL the use, the ballot, the receipt and the audit entry are one"
     " statement (_cast_statement): no step between them to fail at (see"
@@ -159,43 +155,41 @@ ONE_STATEMENT = pytest.mark.skipif(
 )
 ON_POSTGRESQL = pytest.mark.skipif(
     connection.vendor != "postgresql",
-    reason="PostgreSQL's path; SQLite's steps are the insert_row and audit cases",
+    reason="PostgreSQL's path; SQLite's steps are the statement cases",
 )
+
+
+def _step(table: type[Model], verb: str = "INSERT INTO") -> Any:
+    """SQLite's cast, failing at its statement ``verb`` ``table``."""
+    statement = f"{verb} {table._meta.db_table}"
+    return pytest.param(
+        "pingyi.rows._Qmark.execute", _fail_at(statement), marks=ON_SQLITE, id=statement
+    )
 
 
 @pytest.mark.parametrize(
     "target, replacement",
     [
         ("pingyi.voting.services._encode_ballot", _fail),  # after validation of the token
-        pytest.param(
-            "pingyi.ballots.pool.insert_row",
-            _fail_at(PooledBallot),  # after using the token
-            marks=ONE_STATEMENT,
-        ),
-        pytest.param(
-            "pingyi.voting.services.insert_row",
-            _fail_at(Receipt),  # after storing the ballot
-            marks=ONE_STATEMENT,
-        ),
-        # sealing the ballot and writing its audit entry's SQL, before the one statement
-        pytest.param("pingyi.voting.services.pool_row", _fail, marks=ON_POSTGRESQL),
-        pytest.param("pingyi.voting.services.lane_statement", _fail, marks=ON_POSTGRESQL),
-        pytest.param(  # before the audit entry
-            "pingyi.voting.services.audit_log_parallel", _fail, marks=ONE_STATEMENT
-        ),
-        pytest.param(  # just before commit
-            "pingyi.voting.services.audit_log_parallel", _log_then_fail, marks=ONE_STATEMENT
-        ),
+        # sealing the ballot and writing its audit entry's text, before any row
+        ("pingyi.voting.services.pool_row", _fail),
+        ("pingyi.voting.services.lane_entry", _fail),
+        _step(PooledBallot),  # after using the token
+        _step(Receipt),  # after storing the ballot
+        _step(LaneHead, "SELECT seq, hash FROM"),  # before the audit entry
+        _step(LaneEntry),
+        _step(LaneHead, "UPDATE"),  # just before commit
     ],
 )
 def test_a_failure_at_any_step_leaves_nothing_and_the_token_usable(
     issued: IssuedBatch, target: str, replacement: Any
 ) -> None:
-    with mock.patch(target, side_effect=replacement), pytest.raises(Boom):
+    ballot_submit(code=issued.codes[1], marks=MARKS)  # every lane may have its head or not
+    with mock.patch(target, side_effect=replacement, autospec=True), pytest.raises(Boom):
         ballot_submit(code=issued.codes[0], marks=MARKS)
-    assert counts() == (0, 0, 0, 0)
-    ballot_submit(code=issued.codes[0], marks=MARKS)
     assert counts() == (1, 1, 1, 1)
+    ballot_submit(code=issued.codes[0], marks=MARKS)
+    assert counts() == (2, 2, 2, 2)
 
 
 @ON_POSTGRESQL
@@ -264,3 +258,16 @@ def test_the_cast_rows_are_not_written_once_the_campaign_is_no_longer_open(
     with pytest.raises(IntegrityError):  # the token's second use
         _cast(**cast, receipt="S" * 10)
     assert counts() == (1, 1, 1, 1)
+
+
+@ON_POSTGRESQL
+def test_the_cast_statements_are_prepared_once_per_connection(issued: IssuedBatch) -> None:
+    """PostgreSQL parses and plans the token's check and the cast once per connection, not
+    on every ballot: they are in the session's prepared statements after the first casts."""
+    for code in issued.codes[:3]:
+        ballot_submit(code=code, marks=MARKS)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT statement FROM pg_prepared_statements")
+        prepared = [row[0] for row in cursor.fetchall()]
+    assert any(s.startswith("WITH lane_head AS") for s in prepared), prepared
+    assert any(s.startswith("SELECT t.id, t.campaign_id") for s in prepared), prepared

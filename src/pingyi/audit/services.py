@@ -9,6 +9,7 @@ import secrets
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
+from functools import lru_cache
 from typing import Any, TypedDict, Unpack
 
 from django.db import connection, transaction
@@ -155,15 +156,23 @@ def _fields(
     *, actor: str, action: str, obj: Any, data: dict[str, Any] | None, now: datetime | None
 ) -> dict[str, Any]:
     """An entry's fields but its place in the chain (seq, prev_hash)."""
+    object_type, object_id = _object_ref(obj)
     return {
         "at": (now or timezone.now()).astimezone(dt.UTC),
         "actor": actor,
         "action": action,
-        "object_type": type(obj).__name__.lower() if obj is not None else "",
-        "object_id": str(getattr(obj, "pk", "")) if obj is not None else "",
+        "object_type": object_type,
+        "object_id": object_id,
         # JSON round trip so that what is hashed is exactly what the database gives back.
         "data": json.loads(json.dumps(data or {}, ensure_ascii=False, default=str)),
     }
+
+
+def _object_ref(obj: Any) -> tuple[str, str]:
+    """What an entry names of ``obj``: its type and primary key."""
+    if obj is None:
+        return "", ""
+    return type(obj).__name__.lower(), str(getattr(obj, "pk", ""))
 
 
 def audit_log(
@@ -203,28 +212,30 @@ def _lane() -> int:
     return 1 + secrets.randbelow(LANES)
 
 
-@dataclass(frozen=True)
-class LaneStatement:
-    """A parallel entry (as audit_log_parallel writes it) as parts of a caller's own
-    statement, on PostgreSQL: the caller's rows, the entry and its lane's head in one
-    statement, one round trip, atomic without a transaction around it.
+_HASH_TAIL = '"prev":"","seq":0}'
 
-    ``head`` is a CTE named lane_head (the lane's head, locked); the caller writes its rows
-    only if lane_head has a row (a lane is created on its first use: ensure_lane). ``entry``
-    is a CTE named lane_entry, written once per row of the caller's CTE ``gate``, its hash
-    taken by the server of the same text entry_hash hashes. ``advance`` ends the statement:
-    it moves the head and selects (entries written, heads found): (1, 1) when the entry was
-    written, (0, 1) when the gate was empty, (0, 0) when the lane had no head yet. Each
-    part's SQL is the same for every entry: prepared once.
+
+@dataclass(frozen=True)
+class LaneEntryParts:
+    """A parallel entry (as audit_log_parallel writes it) worked out before the caller's
+    transaction, all but its place in the lane (seq, prev_hash), which only the head read
+    under its lock gives: the cast path keeps its lock short.
+
+    ``opening`` is the hashed text (_entry_text) up to the previous entry's hash: "prev" and
+    "seq" come last in it, so the hash is sha256(opening + prev + '","seq":' + seq + '}').
+    ``values`` are the other columns (COLUMNS) as the fields send them to the database.
     """
 
     lane: int
-    head: str
-    head_params: list[Any]
-    entry: str
-    entry_params: list[Any]
-    advance: str
-    advance_params: list[Any]
+    opening: str
+    values: tuple[Any, ...]
+
+    COLUMNS = ("at", "actor", "action", "object_type", "object_id", "data")
+    SEQ = '","seq":'
+
+    def digest(self, seq: int, prev_hash: str) -> str:
+        text = f"{self.opening}{prev_hash}{self.SEQ}{seq}}}"
+        return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
     def ensure_lane(self) -> None:
         """Creates the lane's head if it is missing (also when another process does at the
@@ -232,48 +243,109 @@ class LaneStatement:
         with transaction.atomic():
             LaneHead.objects.get_or_create(lane=self.lane, defaults={"seq": 0, "hash": GENESIS})
 
+    def write(self, cursor: Any) -> None:
+        """Writes the entry and moves its lane's head, with ``cursor`` (rows.cast_cursor),
+        inside the caller's transaction — SQLite's cast: its one writer holds the lock, so
+        the head needs no row lock (PostgreSQL's cast takes lane_statement instead)."""
+        cursor.execute(_LANE_HEAD, [self.lane])
+        row = cursor.fetchone()
+        if row is None:
+            self.ensure_lane()
+            row = (0, GENESIS)
+        seq, prev_hash = int(row[0]) + 1, str(row[1])
+        digest = self.digest(seq, prev_hash)
+        cursor.execute(_LANE_INSERT, [self.lane, seq, prev_hash, digest, *self.values])
+        cursor.execute(_LANE_ADVANCE, [seq, digest, self.lane])
 
-_HASH_TAIL = '"prev":"","seq":0}'
+
+_LANE_HEAD = f"SELECT seq, hash FROM {LaneHead._meta.db_table} WHERE lane = %s"  # noqa: S608
+_LANE_INSERT = (
+    f"INSERT INTO {LaneEntry._meta.db_table} (lane, seq, prev_hash, hash,"  # noqa: S608
+    f" {', '.join(LaneEntryParts.COLUMNS)}) VALUES ({', '.join(['%s'] * 10)})"
+)
+_LANE_ADVANCE = f"UPDATE {LaneHead._meta.db_table} SET seq = %s, hash = %s WHERE lane = %s"  # noqa: S608
 
 
-def lane_statement(
-    *, actor: str, action: str, obj: Any = None, now: datetime | None = None, gate: str
-) -> LaneStatement:
-    """The parts of a parallel entry for a PostgreSQL statement of the caller's (see
-    LaneStatement), written only for a row of the caller's CTE ``gate``."""
+def lane_entry(
+    *, actor: str, action: str, obj: Any = None, now: datetime | None = None
+) -> LaneEntryParts:
+    """A parallel entry's parts (LaneEntryParts), in a lane chosen at random."""
     actions.action(action)  # a registered name, or UnknownAction
-    lane = _lane()
-    fields = _fields(actor=actor, action=action, obj=obj, data={"lane": lane}, now=now)
-    # The hashed text with the head's place left open: "prev" and "seq" come last in it.
+    object_type, object_id = _object_ref(obj)
+    return _lane_parts(
+        actor, action, object_type, object_id, now or timezone.now(), _lane(), connection.vendor
+    )
+
+
+@lru_cache(maxsize=1024)
+def _lane_parts(
+    actor: str, action: str, object_type: str, object_id: str, now: datetime, lane: int, _db: str
+) -> LaneEntryParts:
+    """Kept per process: a campaign's casts of one day are the same entry but for its place
+    (the time kept is the day's start, R10), in one of LANES lanes."""
+    fields = {
+        **_fields(actor=actor, action=action, obj=None, data={"lane": lane}, now=now),
+        "object_type": object_type,
+        "object_id": object_id,
+    }
     text = _entry_text(seq=0, prev_hash="", **fields)
     if not text.endswith(_HASH_TAIL):
         raise RuntimeError("the entry's text does not end with its place in the chain")
-    opening = text[: -len(_HASH_TAIL)] + '"prev":"'
+    values = column_values(LaneEntry, **{name: fields[name] for name in LaneEntryParts.COLUMNS})
+    return LaneEntryParts(lane, text[: -len(_HASH_TAIL)] + '"prev":"', tuple(values))
+
+
+@dataclass(frozen=True)
+class LaneStatement:
+    """A parallel entry (LaneEntryParts) as parts of a caller's own statement, on
+    PostgreSQL: the caller's rows, the entry and its lane's head in one statement, one round
+    trip, atomic without a transaction around it.
+
+    ``head`` is a CTE named lane_head (the lane's head, locked); the caller writes its rows
+    only if lane_head has a row (a lane is created on its first use: parts.ensure_lane).
+    ``entry`` is a CTE named lane_entry, written once per row of the caller's CTE ``gate``,
+    its hash taken by the server of the same text LaneEntryParts.digest hashes. ``advance``
+    ends the statement: it moves the head and selects (entries written, heads found): (1, 1)
+    when the entry was written, (0, 1) when the gate was empty, (0, 0) when the lane had no
+    head yet. Each part's SQL is the same for every entry: prepared once.
+    """
+
+    parts: LaneEntryParts
+    head: str
+    head_params: list[Any]
+    entry: str
+    entry_params: list[Any]
+    advance: str
+    advance_params: list[Any]
+
+
+def lane_statement(parts: LaneEntryParts, *, gate: str) -> LaneStatement:
+    """The parts of a parallel entry for a PostgreSQL statement of the caller's (see
+    LaneStatement), written only for a row of the caller's CTE ``gate``."""
     entries, heads = LaneEntry._meta.db_table, LaneHead._meta.db_table
-    columns = ("at", "actor", "action", "object_type", "object_id", "data")
-    values = column_values(LaneEntry, **{name: fields[name] for name in columns})
+    columns = LaneEntryParts.COLUMNS
     digest = (
         "encode(sha256(convert_to(%s || lane_head.hash || %s || (lane_head.seq + 1)::text"
         " || '}', 'UTF8')), 'hex')"
     )
     return LaneStatement(
-        lane=lane,
+        parts=parts,
         head=(
             f"lane_head AS (SELECT seq, hash FROM {heads} WHERE lane = %s FOR UPDATE)"  # noqa: S608
         ),
-        head_params=[lane],
+        head_params=[parts.lane],
         entry=(
             f"lane_entry AS (INSERT INTO {entries} (lane, seq, prev_hash, hash,"  # noqa: S608
             f" {', '.join(columns)}) SELECT %s, lane_head.seq + 1, lane_head.hash, {digest},"
             f" {', '.join(['%s'] * len(columns))} FROM lane_head, {gate} RETURNING seq, hash)"
         ),
-        entry_params=[lane, opening, '","seq":', *values],
+        entry_params=[parts.lane, parts.opening, LaneEntryParts.SEQ, *parts.values],
         advance=(
             f"lane_advanced AS (UPDATE {heads} SET seq = lane_entry.seq,"  # noqa: S608
             f" hash = lane_entry.hash FROM lane_entry WHERE {heads}.lane = %s RETURNING 1)"
             " SELECT (SELECT count(*) FROM lane_advanced), (SELECT count(*) FROM lane_head)"
         ),
-        advance_params=[lane],
+        advance_params=[parts.lane],
     )
 
 

@@ -16,20 +16,21 @@ import datetime as dt
 from collections.abc import Mapping
 from contextlib import nullcontext
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from pingyi.accounts.actors import Actor
-from pingyi.audit.services import audit_log, audit_log_parallel, lane_statement
+from pingyi.audit.services import LaneEntryParts, audit_log, lane_entry, lane_statement
 from pingyi.ballots.models import PooledBallot
-from pingyi.ballots.pool import CAST, pool_drain_after_cast, pool_put, pool_row
+from pingyi.ballots.pool import CAST, pool_drain_after_cast, pool_row
 from pingyi.ballots.services import encode_marks
 from pingyi.campaigns import access
 from pingyi.campaigns.models import Campaign, EvaluatorGroup
 from pingyi.campaigns.selectors import campaign_scheme, campaign_units
-from pingyi.rows import cast_cursor, insert_row
+from pingyi.rows import cast_cursor
 from pingyi.rules import phases
 from pingyi.rules.errors import Listing, RuleError, gettext_noop
 from pingyi.rules.scheme import Scheme
@@ -196,7 +197,7 @@ def _layout(campaign_id: int) -> _Layout:
     """The campaign, its scheme and unit positions, read once per process while it is open.
 
     Safe to keep: an open campaign's scheme and units are frozen (R13); its status is read
-    again under a lock in every cast (_use_token).
+    again in every cast, by the statement that writes the token's use (_cast).
     """
     layout = _LAYOUTS.get(campaign_id)
     if layout is None:
@@ -215,9 +216,10 @@ def _layout(campaign_id: int) -> _Layout:
 
 def _encode_ballot(layout: _Layout, marks: Mapping[str, str]) -> tuple[str, bool]:
     scheme, position, lookup = layout.scheme, layout.position, layout.lookup
-    row = np.full((1, len(position)), BLANK, dtype=np.int8)
+    row = [BLANK] * len(position)  # a plain list: numpy's per-cell writes cost more here
     for unit, mark in marks.items():
-        if unit not in position:
+        at = position.get(unit)
+        if at is None:
             raise MarksInvalid(E_BAD_UNIT, unit=unit[:40])
         text = (mark or "").strip()
         if not text:
@@ -226,22 +228,9 @@ def _encode_ballot(layout: _Layout, marks: Mapping[str, str]) -> tuple[str, bool
         if index is None:
             expected = Listing(m.code for m in scheme.marks)
             raise MarksInvalid(E_BAD_MARK, mark=text[:40], expected=expected)
-        row[0, position[unit]] = index
-    return encode_marks(row)[0], bool(valid_rows(row, scheme)[0])
-
-
-def _use_token(*, token_id: int, campaign_id: int) -> bool:
-    """Writes the token's use if its campaign is still open, the campaign row held under a
-    share lock so that closing waits for ballots in flight — one statement, one round trip.
-    False when the campaign is no longer open; a second use of the token fails on the key."""
-    suffix = " FOR SHARE" if connection.vendor == "postgresql" else ""
-    with cast_cursor() as cursor:
-        cursor.execute(
-            f"INSERT INTO {TokenUse._meta.db_table} (token_id) SELECT %s WHERE EXISTS"  # noqa: S608
-            f" (SELECT 1 FROM {Campaign._meta.db_table} WHERE id = %s AND status = %s{suffix})",
-            [token_id, campaign_id, phases.OPEN],
-        )
-        return bool(cursor.rowcount == 1)
+        row[at] = index
+    matrix = np.array([row], dtype=np.int8)
+    return encode_marks(matrix)[0], bool(valid_rows(matrix, scheme)[0])
 
 
 def ballot_submit(*, code: str, marks: Mapping[str, str], today: dt.date | None = None) -> str:
@@ -269,16 +258,43 @@ def _cast(
     """Writes the cast, all of it or nothing: the token's use, the sealed ballot, its receipt
     and the audit entry. The entry names neither the token nor the ballot: the chain shows
     that a ballot was cast, not which one nor by whom, and on which day, never at what time;
-    in a lane of its own, so casts do not queue (R14). On PostgreSQL one statement, atomic
-    by itself (_cast_statement); elsewhere one transaction."""
+    in a lane of its own, so casts do not queue (R14).
+
+    Everything but the rows' writing is done first — the sealing, the ids, the entry's text —
+    so that the write lock (SQLite's one writer, PostgreSQL's lane head) is held only for the
+    statements. On PostgreSQL one statement, atomic by itself (_cast_statement); on SQLite
+    one transaction (_cast_steps)."""
+    rows = _CastRows(
+        token=token,
+        pooled=pool_row(
+            campaign_id=token.campaign_id, group_id=token.group_id, marks=text, valid=valid, day=day
+        ),
+        receipt=(random_id(), receipt),
+        entry=lane_entry(actor="evaluator", action=CAST, obj=layout.campaign, now=_start_of(day)),
+    )
     if connection.vendor == "postgresql":
-        _cast_statement(
-            token=token, text=text, valid=valid, day=day, receipt=receipt, campaign=layout.campaign
-        )
-        return
-    with transaction.atomic():
-        _cast_rows(token=token, text=text, valid=valid, day=day, receipt=receipt)
-        audit_log_parallel(actor="evaluator", action=CAST, obj=layout.campaign, now=_start_of(day))
+        _cast_statement(rows)
+    else:
+        _cast_steps(rows)
+
+
+@dataclass(frozen=True)
+class _CastRows:
+    """What a cast writes, worked out before its transaction."""
+
+    token: _Usable
+    pooled: tuple[int, bytes]  # the pooled ballot's id and sealed content (ballots.pool)
+    receipt: tuple[int, str]  # the receipt's id and code
+    entry: LaneEntryParts
+
+    def params(self) -> list[Any]:
+        """The parameters of _CAST_ROWS: the use, the pooled ballot, the receipt."""
+        campaign_id = self.token.campaign_id
+        return [
+            self.token.token_id, campaign_id, phases.OPEN,
+            self.pooled[0], campaign_id, self.pooled[1],
+            self.receipt[0], campaign_id, self.receipt[1],
+        ]  # fmt: skip
 
 
 def _start_of(day: dt.date) -> dt.datetime:
@@ -286,41 +302,31 @@ def _start_of(day: dt.date) -> dt.datetime:
     return timezone.make_aware(dt.datetime.combine(day, dt.time()))
 
 
-def _cast_rows(*, token: _Usable, text: str, valid: bool, day: dt.date, receipt: str) -> None:
-    """The token's use, the sealed ballot and its receipt (the use first: a second use of the
-    token fails before anything else is written). Plain INSERTs: ids are random."""
-    if not _use_token(token_id=token.token_id, campaign_id=token.campaign_id):
-        raise TokenRefused(E_TOKEN_REFUSED)
-    pool_put(
-        campaign_id=token.campaign_id, group_id=token.group_id, marks=text, valid=valid, day=day
-    )
-    insert_row(Receipt, id=random_id(), campaign_id=token.campaign_id, code=receipt)
+def _cast_steps(rows: _CastRows) -> None:
+    """SQLite's cast, one transaction on one cursor: the token's use first (written only
+    while the campaign is open; a second use of the token fails on its key before anything
+    else is written), the pooled ballot, the receipt, then the audit entry."""
+    use, pooled, receipt = _CAST_STEPS
+    params = rows.params()
+    with transaction.atomic(), cast_cursor() as cursor:
+        cursor.execute(use, params[0:3])
+        if cursor.rowcount != 1:
+            raise TokenRefused(E_TOKEN_REFUSED)
+        cursor.execute(pooled, params[3:6])
+        cursor.execute(receipt, params[6:9])
+        rows.entry.write(cursor)
 
 
-def _cast_statement(
-    *, token: _Usable, text: str, valid: bool, day: dt.date, receipt: str, campaign: Campaign
-) -> None:
+def _cast_statement(rows: _CastRows) -> None:
     """The whole cast as one PostgreSQL statement (no BEGIN, no COMMIT of its own: the
     statement is atomic, and durable when it returns): the token's use, written only while
-    the campaign is open (its row under a share lock, as in _use_token: closing waits for
-    ballots in flight) and the lane's head is there; then the pooled ballot, the receipt and
-    the audit entry, each only if the use was written. A second use of the token fails on
-    the use's key, and with it the whole statement. Prepared once per connection."""
-    pooled_id, sealed = pool_row(
-        campaign_id=token.campaign_id, group_id=token.group_id, marks=text, valid=valid, day=day
-    )
-    lane = lane_statement(
-        actor="evaluator", action=CAST, obj=campaign, now=_start_of(day), gate="used"
-    )
+    the campaign is open (its row under a share lock: closing waits for ballots in flight)
+    and the lane's head is there; then the pooled ballot, the receipt and the audit entry,
+    each only if the use was written. A second use of the token fails on the use's key, and
+    with it the whole statement. Prepared once per connection."""
+    lane = lane_statement(rows.entry, gate="used")
     sql = f"WITH {lane.head}, {_CAST_ROWS}, {lane.entry}, {lane.advance}"
-    params = [
-        *lane.head_params,
-        token.token_id, token.campaign_id, phases.OPEN,
-        pooled_id, token.campaign_id, sealed,
-        random_id(), token.campaign_id, receipt,
-        *lane.entry_params,
-        *lane.advance_params,
-    ]  # fmt: skip
+    params = [*lane.head_params, *rows.params(), *lane.entry_params, *lane.advance_params]
     for _attempt in range(2):
         # Inside a caller's transaction, a savepoint keeps a refused cast from spoiling it.
         alone = transaction.atomic() if connection.in_atomic_block else nullcontext()
@@ -329,16 +335,23 @@ def _cast_statement(
             written, heads = cursor.fetchone()
         if written or heads:
             break
-        lane.ensure_lane()  # the lane's first entry: its head made, then once again
+        rows.entry.ensure_lane()  # the lane's first entry: its head made, then once again
     if not written:
         raise TokenRefused(E_TOKEN_REFUSED)
 
 
+_OPEN_CAMPAIGN = f"EXISTS (SELECT 1 FROM {Campaign._meta.db_table} WHERE id = %s AND status = %s"  # noqa: S608
+_CAST_STEPS = (
+    # SQLite: one writer at a time already, no row lock to take
+    f"INSERT INTO {TokenUse._meta.db_table} (token_id) SELECT %s WHERE {_OPEN_CAMPAIGN})",
+    f"INSERT INTO {PooledBallot._meta.db_table} (id, campaign_id, sealed) VALUES (%s, %s, %s)",  # noqa: S608
+    f"INSERT INTO {Receipt._meta.db_table} (id, campaign_id, code) VALUES (%s, %s, %s)",  # noqa: S608
+)
 # The cast's rows in _cast_statement, after the lane's head (lane_head).
 _CAST_ROWS = (
     f"used AS (INSERT INTO {TokenUse._meta.db_table} (token_id) SELECT %s"  # noqa: S608
-    f" WHERE EXISTS (SELECT 1 FROM {Campaign._meta.db_table} WHERE id = %s AND status = %s"
-    " FOR SHARE) AND EXISTS (SELECT 1 FROM lane_head) RETURNING token_id),"
+    f" WHERE {_OPEN_CAMPAIGN} FOR SHARE) AND EXISTS (SELECT 1 FROM lane_head)"
+    " RETURNING token_id),"
     f" pooled AS (INSERT INTO {PooledBallot._meta.db_table} (id, campaign_id, sealed)"
     " SELECT %s, %s, %s FROM used),"
     f" receipt AS (INSERT INTO {Receipt._meta.db_table} (id, campaign_id, code)"
