@@ -79,12 +79,13 @@ LANES = 8  # lanes of parallel entries: enough that 32 casts at once seldom meet
 
 @dataclass(frozen=True)
 class _Chain:
-    """Where one chain keeps its head: the main chain (AuditHead id 1) or a lane."""
+    """Where the main chain keeps its head (AuditHead id 1); the lanes' entries are written
+    by LaneEntryParts."""
 
-    head: type[AuditHead] | type[LaneHead]
+    head: type[AuditHead]
     key: str  # the head's primary key column
     value: int
-    entry: type[AuditEntry] | type[LaneEntry]
+    entry: type[AuditEntry]
 
     def lock(self) -> tuple[int, str]:
         """The head (seq, hash), locked until the caller's transaction ends.
@@ -147,8 +148,7 @@ def _append(
         "prev_hash": prev_hash,
     }
     digest = entry_hash(**fields)
-    lane = {"lane": chain.value} if chain.entry is LaneEntry else {}
-    chain.write({**lane, **fields, "hash": digest}, seq + 1, digest)
+    chain.write({**fields, "hash": digest}, seq + 1, digest)
     return seq + 1, digest
 
 
@@ -193,19 +193,16 @@ def audit_log_parallel(
     *, actor: str, action: str, obj: Any = None, now: datetime | None = None
 ) -> None:
     """Appends an entry to a lane chosen at random, for actions that arrive many at once
-    (ballot casts). The lane is chosen by chance, so it says nothing about the caller.
+    (ballot casts, opinion forms). The lane is chosen by chance, so it says nothing about the
+    caller. Must run inside the transaction of the change it records.
 
     The entry names its lane in its data: casts keep only the day (R10), so the first entries
     of two lanes would otherwise hash alike."""
-    lane = _lane()
-    _append(
-        _Chain(LaneHead, "lane", lane, LaneEntry),
-        actor=actor,
-        action=action,
-        obj=obj,
-        data={"lane": lane},
-        now=now,
-    )
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("audit_log must be called inside the change's transaction")
+    parts = lane_entry(actor=actor, action=action, obj=obj, now=now)
+    with cast_cursor() as cursor:
+        parts.write(cursor)
 
 
 def _lane() -> int:
@@ -245,13 +242,15 @@ class LaneEntryParts:
 
     def write(self, cursor: Any) -> None:
         """Writes the entry and moves its lane's head, with ``cursor`` (rows.cast_cursor),
-        inside the caller's transaction — SQLite's cast: its one writer holds the lock, so
-        the head needs no row lock (PostgreSQL's cast takes lane_statement instead)."""
-        cursor.execute(_LANE_HEAD, [self.lane])
+        inside the caller's transaction, the head locked until it ends (on SQLite the one
+        writer holds the lock already). PostgreSQL's cast takes lane_statement instead."""
+        head = _LANE_HEAD + (" FOR UPDATE" if connection.vendor == "postgresql" else "")
+        cursor.execute(head, [self.lane])
         row = cursor.fetchone()
-        if row is None:
+        if row is None:  # the lane's first entry
             self.ensure_lane()
-            row = (0, GENESIS)
+            cursor.execute(head, [self.lane])
+            row = cursor.fetchone()
         seq, prev_hash = int(row[0]) + 1, str(row[1])
         digest = self.digest(seq, prev_hash)
         cursor.execute(_LANE_INSERT, [self.lane, seq, prev_hash, digest, *self.values])
