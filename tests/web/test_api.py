@@ -39,6 +39,10 @@ def test_a_ballot_gets_201_and_a_receipt_then_409(cast: Cast, issued: IssuedBatc
         {"token": "x", "marks": {"L1": 3}},
         {"marks": {}},
         {"token": "A" * 65, "marks": {}},
+        # a NUL anywhere (R23): in a unit's code, in a mark, in the code
+        {"token": "x", "marks": {"L1\x00": "满意"}},
+        {"token": "x", "marks": {"L1": "满意", "L2": "弃权\x00"}},
+        {"token": "x\x00", "marks": {"L1": "满意"}},
         [],
         "ballot",
     ],
